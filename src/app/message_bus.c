@@ -1,0 +1,148 @@
+#include "app/message_bus.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "domain/xalloc.h"
+
+typedef struct {
+    EventHandlerFn *fns;
+    size_t len, cap;
+} HandlerList;
+
+struct MessageBus {
+    HandlerDeps deps;
+    CommandHandlerFn commands[CMD_TYPE_COUNT];
+    HandlerList events[EV_TYPE_COUNT];
+    int max_attempts;
+    unsigned base_delay_us;
+    unsigned rng;
+    long conflict_retries;
+};
+
+void command_result_init(CommandResult *r)
+{
+    memset(r, 0, sizeof *r);
+    event_vec_init(&r->events);
+}
+
+void command_result_fini(CommandResult *r) { event_vec_fini(&r->events); }
+
+MessageBus *bus_new(const HandlerDeps *deps)
+{
+    MessageBus *bus = xcalloc(1, sizeof *bus);
+    bus->deps = *deps;
+    bus->max_attempts = 8;
+    bus->base_delay_us = 2000;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    bus->rng = (unsigned)ts.tv_nsec ^ (unsigned)ts.tv_sec;
+    return bus;
+}
+
+void bus_free(MessageBus *bus)
+{
+    if (!bus)
+        return;
+    for (int i = 0; i < EV_TYPE_COUNT; i++)
+        free(bus->events[i].fns);
+    free(bus);
+}
+
+void bus_set_command_handler(MessageBus *bus, CommandType type, CommandHandlerFn fn)
+{
+    bus->commands[type] = fn;
+}
+
+void bus_add_event_handler(MessageBus *bus, EventType type, EventHandlerFn fn)
+{
+    HandlerList *l = &bus->events[type];
+    if (l->len == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 4;
+        l->fns = xreallocarray(l->fns, l->cap, sizeof *l->fns);
+    }
+    l->fns[l->len++] = fn;
+}
+
+void bus_set_retry(MessageBus *bus, int max_attempts, unsigned base_delay_us)
+{
+    bus->max_attempts = max_attempts < 1 ? 1 : max_attempts;
+    bus->base_delay_us = base_delay_us;
+}
+
+long bus_conflict_retries(const MessageBus *bus) { return bus->conflict_retries; }
+
+HandlerDeps *bus_deps(MessageBus *bus) { return &bus->deps; }
+
+static void backoff(MessageBus *bus, int attempt)
+{
+    unsigned cap = bus->base_delay_us << (attempt < 10 ? attempt : 10);
+    if (cap == 0)
+        return;
+    unsigned us = (unsigned)rand_r(&bus->rng) % cap;
+    struct timespec ts = {us / 1000000, (long)(us % 1000000) * 1000};
+    nanosleep(&ts, NULL);
+}
+
+/* Runs every handler of every queued event; handlers may raise more events
+ * (through the unit of work), which join the end of the queue. */
+static void drain_events(MessageBus *bus, EventVec *queue, CommandResult *res)
+{
+    for (size_t i = 0; i < queue->len; i++) {
+        Event ev = queue->items[i];
+        if (res)
+            event_vec_push(&res->events, &ev);
+        HandlerList *l = &bus->events[ev.type];
+        for (size_t h = 0; h < l->len; h++) {
+            ErrBuf err = {{0}};
+            AllotStatus st = l->fns[h](&ev, &bus->deps, &err);
+            if (st != ALLOT_OK && bus->deps.logger) {
+                char line[ALLOT_ERR_MAX + 64];
+                snprintf(line, sizeof line, "handler for %s failed: %s", event_type_name(ev.type),
+                         err.msg[0] ? err.msg : allot_status_message(st));
+                bus->deps.logger->log(bus->deps.logger, line);
+            }
+            uow_collect_new_events(bus->deps.uow, queue);
+        }
+    }
+}
+
+AllotStatus bus_handle(MessageBus *bus, const Command *cmd, CommandResult *res, ErrBuf *err)
+{
+    if ((unsigned)cmd->type >= CMD_TYPE_COUNT || !bus->commands[cmd->type])
+        return err_set(err, ALLOT_EUSAGE, "no handler for command %s", command_type_name(cmd->type));
+    CommandResult local;
+    CommandResult *r = res ? res : &local;
+    if (!res)
+        command_result_init(&local);
+    AllotStatus st = ALLOT_OK;
+    for (int attempt = 0; attempt < bus->max_attempts; attempt++) {
+        if (attempt > 0) {
+            bus->conflict_retries++;
+            backoff(bus, attempt - 1);
+        }
+        r->attempts = attempt + 1;
+        r->batchref[0] = '\0';
+        st = bus->commands[cmd->type](cmd, &bus->deps, r, err);
+        if (st != ALLOT_ECONFLICT)
+            break;
+    }
+    if (st == ALLOT_ECONFLICT) {
+        char detail[ALLOT_ERR_MAX];
+        snprintf(detail, sizeof detail, "%s", err ? err->msg : "");
+        err_set(err, st, "%s (gave up after %d attempts)",
+                detail[0] ? detail : "concurrent update", r->attempts);
+    }
+    if (st == ALLOT_OK) {
+        EventVec queue;
+        event_vec_init(&queue);
+        uow_collect_new_events(bus->deps.uow, &queue);
+        drain_events(bus, &queue, r);
+        event_vec_fini(&queue);
+    }
+    if (!res)
+        command_result_fini(&local);
+    return st;
+}

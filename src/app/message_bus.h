@@ -1,0 +1,70 @@
+/* message_bus.h — the in-process message bus (SPEC.md §2).
+ *
+ * bus_handle takes a command, runs its one handler, then drains the events that the
+ * unit of work collected from the products it saw, running every handler
+ * registered for each event.  A command handler's error returns to the caller; an
+ * event handler's error is logged and the other handlers still run.  A command
+ * whose commit meets a concurrent update (ALLOT_ECONFLICT) is retried a bounded
+ * number of times with a random back-off.
+ */
+#ifndef ALLOT_APP_MESSAGE_BUS_H
+#define ALLOT_APP_MESSAGE_BUS_H
+
+#include <stdbool.h>
+
+#include "app/ports.h"
+#include "app/unit_of_work.h"
+#include "domain/commands.h"
+#include "domain/events.h"
+
+/* What handlers may use.  Not owned by the bus. */
+typedef struct HandlerDeps {
+    UnitOfWork *uow;
+    Notifier *notifier;
+    Clock *clock;
+    Logger *logger;
+} HandlerDeps;
+
+/* What a command did.  Caller-owned: command_result_init before, _fini after. */
+typedef struct CommandResult {
+    AllotId batchref;  /* CMD_ALLOCATE: the batch, or "" when backordered */
+    EventVec events;   /* every event the command raised, in order */
+    int attempts;      /* how many times the handler ran (1 + conflict retries) */
+} CommandResult;
+
+void command_result_init(CommandResult *r);
+void command_result_fini(CommandResult *r);
+
+typedef AllotStatus (*CommandHandlerFn)(const Command *cmd, HandlerDeps *deps,
+                                        CommandResult *res, ErrBuf *err);
+typedef AllotStatus (*EventHandlerFn)(const Event *ev, HandlerDeps *deps, ErrBuf *err);
+
+typedef struct MessageBus MessageBus;
+
+/* A bus with no handlers, using `deps` (copied; the pointers in it are not owned).
+ * Caller frees with bus_free. */
+MessageBus *bus_new(const HandlerDeps *deps);
+void bus_free(MessageBus *bus);
+
+/* Sets the one handler of a command type (replacing any). */
+void bus_set_command_handler(MessageBus *bus, CommandType type, CommandHandlerFn fn);
+/* Adds a handler for an event type; handlers run in the order added. */
+void bus_add_event_handler(MessageBus *bus, EventType type, EventHandlerFn fn);
+
+/* Conflict retries: at most `max_attempts` runs of a handler (>= 1), sleeping a
+ * random 0..base_delay_us·2^k microseconds before retry k.  Default 8, 2000. */
+void bus_set_retry(MessageBus *bus, int max_attempts, unsigned base_delay_us);
+
+/* Runs `cmd` (see above).  `res` (may be NULL) receives the result.  Returns the
+ * command handler's status: ALLOT_OK, a domain error (nothing changed), or
+ * ALLOT_ECONFLICT after the last attempt (message names the SKU or batch) or
+ * ALLOT_ESTORAGE.  Fails with ALLOT_EUSAGE if no handler is set for the type. */
+AllotStatus bus_handle(MessageBus *bus, const Command *cmd, CommandResult *res, ErrBuf *err);
+
+/* Total conflict retries seen by this bus since bus_new (for reports). */
+long bus_conflict_retries(const MessageBus *bus);
+
+/* The dependencies the bus was made with. */
+HandlerDeps *bus_deps(MessageBus *bus);
+
+#endif

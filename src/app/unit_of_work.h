@@ -1,0 +1,104 @@
+/* unit_of_work.h — the Repository and UnitOfWork ports (SPEC.md §2, §3).
+ *
+ * Interfaces as tables of function pointers.  The service layer (handlers, bus)
+ * depends only on this header; persistence/ implements it (memory_uow.c, the
+ * SQLite one, the CSV folder one).  Arrows point inward: persistence → app → domain.
+ *
+ * Life of a unit of work, as in the book's `with uow:` block:
+ *
+ *     uow_begin(uow, &err);                  // starts a transaction
+ *     repository_get(uow_products(uow), "LAMP", &p, &err);   // tracked as "seen"
+ *     product_allocate(p, ...);
+ *     uow_commit(uow, &err);                 // persists every seen product
+ *     // or uow_rollback(uow);               // forgets every change
+ *
+ * A product returned by the repository is owned by the unit of work and stays
+ * valid until the next uow_begin, uow_rollback or uow_free.  Nothing is written
+ * unless uow_commit succeeds; uow_free without commit rolls back.
+ *
+ * Bulk work (SPEC.md §3): between uow_bulk_begin and uow_bulk_end many
+ * begin/commit pairs run inside one outer transaction: all or nothing.
+ */
+#ifndef ALLOT_APP_UNIT_OF_WORK_H
+#define ALLOT_APP_UNIT_OF_WORK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "domain/events.h"
+#include "domain/product.h"
+#include "domain/status.h"
+
+typedef struct Repository Repository;
+
+typedef struct RepositoryOps {
+    /* The product `sku`, loaded for change, or *out = NULL if there is none.
+     * Errors: ALLOT_ESTORAGE. */
+    AllotStatus (*get)(Repository *repo, const char *sku, Product **out, ErrBuf *err);
+    /* The product holding batch `ref` (refs are unique across products), or
+     * *out = NULL.  Errors: ALLOT_ESTORAGE. */
+    AllotStatus (*get_by_batchref)(Repository *repo, const char *ref, Product **out,
+                                   ErrBuf *err);
+    /* Adds a new product; the repository takes ownership.  Errors: ALLOT_ESTORAGE. */
+    AllotStatus (*add)(Repository *repo, Product *p, ErrBuf *err);
+} RepositoryOps;
+
+/* The common part of every repository: the ops and the products seen in the current
+ * unit of work (the book's `seen` set).  Implementations embed it. */
+struct Repository {
+    const RepositoryOps *ops;
+    Product **seen; /* not owned: the implementation owns the products */
+    size_t nseen, capseen;
+};
+
+/* Wrappers that call the implementation and track what was seen.  Same contracts
+ * as RepositoryOps. */
+AllotStatus repository_get(Repository *repo, const char *sku, Product **out, ErrBuf *err);
+AllotStatus repository_get_by_batchref(Repository *repo, const char *ref, Product **out,
+                                       ErrBuf *err);
+AllotStatus repository_add(Repository *repo, Product *p, ErrBuf *err);
+/* Forgets the seen set (implementations call it on begin and rollback). */
+void repository_clear_seen(Repository *repo);
+void repository_fini(Repository *repo);
+
+typedef struct UnitOfWork UnitOfWork;
+
+typedef struct UnitOfWorkOps {
+    /* Starts a unit of work (inside a bulk one: a nested step).  Errors:
+     * ALLOT_ESTORAGE (cannot begin: locked past the timeout, I/O). */
+    AllotStatus (*begin)(UnitOfWork *uow, ErrBuf *err);
+    /* Persists every seen product and appends their pending events to the event
+     * log (events stay in the products for uow_collect_new_events).  Errors:
+     * ALLOT_ECONFLICT (a product's version changed underneath: nothing written),
+     * ALLOT_ESTORAGE.  After an error the unit of work is rolled back. */
+    AllotStatus (*commit)(UnitOfWork *uow, ErrBuf *err);
+    /* Forgets every change since begin.  Inside a bulk unit of work this poisons
+     * the bulk transaction: uow_bulk_end will refuse to commit it. */
+    void (*rollback)(UnitOfWork *uow);
+    AllotStatus (*bulk_begin)(UnitOfWork *uow, ErrBuf *err);
+    /* Ends bulk work: commits the outer transaction if `commit` and nothing was
+     * rolled back inside, else rolls it all back (returning ALLOT_OK after a
+     * requested rollback).  Errors: ALLOT_ECONFLICT, ALLOT_ESTORAGE. */
+    AllotStatus (*bulk_end)(UnitOfWork *uow, bool commit, ErrBuf *err);
+    void (*destroy)(UnitOfWork *uow);
+} UnitOfWorkOps;
+
+struct UnitOfWork {
+    const UnitOfWorkOps *ops;
+    Repository *products;
+};
+
+AllotStatus uow_begin(UnitOfWork *uow, ErrBuf *err);
+AllotStatus uow_commit(UnitOfWork *uow, ErrBuf *err);
+void uow_rollback(UnitOfWork *uow);
+AllotStatus uow_bulk_begin(UnitOfWork *uow, ErrBuf *err);
+AllotStatus uow_bulk_end(UnitOfWork *uow, bool commit, ErrBuf *err);
+/* Frees the unit of work (rolling back anything uncommitted).  NULL is ignored. */
+void uow_free(UnitOfWork *uow);
+static inline Repository *uow_products(UnitOfWork *uow) { return uow->products; }
+
+/* Moves the pending events of every seen product to the end of `out`, in the
+ * order the products were seen.  The bus calls it after a command's handler. */
+void uow_collect_new_events(UnitOfWork *uow, EventVec *out);
+
+#endif

@@ -1,0 +1,29 @@
+/* main.c — the allot executable.  For now: --version and --help. */
+#include <stdio.h>
+#include <string.h>
+
+#include "version.h"
+
+int main(int argc, char **argv)
+{
+    const char *db = NULL;
+    if (argc > 2 && strcmp(argv[1], "--db") == 0) {
+        db = argv[2];
+        argv += 2;
+        argc -= 2;
+    }
+    if (argc > 1 && strcmp(argv[1], "--version") == 0) {
+        printf("allot %s\n", ALLOT_VERSION);
+        return 0;
+    }
+    if (argc > 1 && strcmp(argv[1], "--help") != 0) {
+        fprintf(stderr, "allot: unknown command '%s' (try allot --help)\n", argv[1]);
+        return 2;
+    }
+    printf("allot %s — allocation of order lines to stock batches\n"
+           "usage: allot [--db PATH] --version | --help\n",
+           ALLOT_VERSION);
+    if (db)
+        printf("database: %s (storage arrives with the SQLite unit of work)\n", db);
+    return 0;
+}

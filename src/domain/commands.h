@@ -1,0 +1,57 @@
+/* commands.h — commands as plain tagged structs (SPEC.md §1.2, §2).
+ *
+ *   type                   fields used                 rule
+ *   CMD_ALLOCATE           orderid sku qty             §1.2 rule 1
+ *   CMD_CREATE_BATCH       ref sku qty eta             §1.2 rule 2
+ *   CMD_CHANGE_BATCH_QTY   ref qty                     §1.2 rule 3
+ *   CMD_CHANGE_BATCH_ETA   ref eta (ALLOT_NO_ETA=none) §1.2 rule 4
+ *   CMD_CANCEL_LINE        orderid sku                 §1.2 rule 5
+ *   CMD_ALLOCATE_TO        orderid sku qty ref         §4 "allocations" import:
+ *                          puts the line on the named batch (restoring an export)
+ *
+ * Fields hold values already checked at the edge (validate.h).  Commands are values.
+ */
+#ifndef ALLOT_DOMAIN_COMMANDS_H
+#define ALLOT_DOMAIN_COMMANDS_H
+
+#include <stdint.h>
+
+#include "domain/validate.h"
+
+#define ALLOT_COMMAND_TYPE_MAP(X)                       \
+    X(CMD_ALLOCATE, "Allocate")                         \
+    X(CMD_CREATE_BATCH, "CreateBatch")                  \
+    X(CMD_CHANGE_BATCH_QTY, "ChangeBatchQuantity")      \
+    X(CMD_CHANGE_BATCH_ETA, "ChangeBatchEta")           \
+    X(CMD_CANCEL_LINE, "CancelOrderLine")               \
+    X(CMD_ALLOCATE_TO, "AllocateTo")
+
+typedef enum CommandType {
+#define ALLOT_COMMAND_ENUM(name, text) name,
+    ALLOT_COMMAND_TYPE_MAP(ALLOT_COMMAND_ENUM)
+#undef ALLOT_COMMAND_ENUM
+    CMD_TYPE_COUNT
+} CommandType;
+
+typedef struct Command {
+    CommandType type;
+    AllotId orderid;
+    AllotId sku;
+    AllotId ref;
+    int64_t qty;
+    int32_t eta;
+} Command;
+
+/* The name of a command type ("ChangeBatchQuantity"); never NULL. */
+const char *command_type_name(CommandType t);
+
+/* Constructors that copy their text arguments (which must already be valid
+ * identifiers of at most ALLOT_ID_MAX bytes; longer ones are cut). */
+Command command_allocate(const char *orderid, const char *sku, int64_t qty);
+Command command_create_batch(const char *ref, const char *sku, int64_t qty, int32_t eta);
+Command command_change_batch_qty(const char *ref, int64_t qty);
+Command command_change_batch_eta(const char *ref, int32_t eta);
+Command command_cancel_line(const char *orderid, const char *sku);
+Command command_allocate_to(const char *orderid, const char *sku, int64_t qty, const char *ref);
+
+#endif

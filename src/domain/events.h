@@ -1,0 +1,79 @@
+/* events.h — domain events as plain tagged structs (SPEC.md §1.2, §2).
+ *
+ * One flat struct serves every event type; `type` says which fields carry meaning:
+ *
+ *   type                    fields used
+ *   EV_ALLOCATED            orderid sku qty batchref
+ *   EV_DEALLOCATED          orderid sku qty batchref
+ *   EV_REALLOCATED          orderid sku qty from(=batchref) to
+ *   EV_OUT_OF_STOCK         orderid sku qty
+ *   EV_ORDER_LINE_CANCELLED orderid sku qty batchref ("" = it was a backorder)
+ *   EV_BATCH_CREATED        batchref sku qty eta
+ *   EV_BATCH_QTY_CHANGED    batchref sku old_qty new_qty
+ *   EV_BATCH_ETA_CHANGED    batchref sku old_eta new_eta
+ *
+ * Dates are days since 1970-01-01 (ALLOT_NO_ETA = none).  Events are values: they
+ * own no pointers and copy with `=`.
+ */
+#ifndef ALLOT_DOMAIN_EVENTS_H
+#define ALLOT_DOMAIN_EVENTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "domain/validate.h"
+
+#define ALLOT_EVENT_TYPE_MAP(X)                                \
+    X(EV_ALLOCATED, "Allocated")                               \
+    X(EV_DEALLOCATED, "Deallocated")                           \
+    X(EV_REALLOCATED, "Reallocated")                           \
+    X(EV_OUT_OF_STOCK, "OutOfStock")                           \
+    X(EV_ORDER_LINE_CANCELLED, "OrderLineCancelled")           \
+    X(EV_BATCH_CREATED, "BatchCreated")                        \
+    X(EV_BATCH_QTY_CHANGED, "BatchQuantityChanged")            \
+    X(EV_BATCH_ETA_CHANGED, "BatchEtaChanged")
+
+typedef enum EventType {
+#define ALLOT_EVENT_ENUM(name, text) name,
+    ALLOT_EVENT_TYPE_MAP(ALLOT_EVENT_ENUM)
+#undef ALLOT_EVENT_ENUM
+    EV_TYPE_COUNT
+} EventType;
+
+typedef struct Event {
+    EventType type;
+    AllotId orderid;
+    AllotId sku;
+    AllotId batchref; /* the batch; for EV_REALLOCATED the batch it left ("from") */
+    AllotId to;       /* EV_REALLOCATED only: the batch it moved to */
+    int64_t qty;
+    int64_t old_qty, new_qty;
+    int32_t eta, old_eta, new_eta;
+} Event;
+
+/* The SPEC name of an event type ("OutOfStock"); never NULL. */
+const char *event_type_name(EventType t);
+
+/* The event type named `name` (exact SPEC spelling); -1 if none. */
+int event_type_from_name(const char *name);
+
+/* A growable array of events; owns its storage.  Zero-initialise, or event_vec_init. */
+typedef struct EventVec {
+    Event *items;
+    size_t len, cap;
+} EventVec;
+
+void event_vec_init(EventVec *v);
+void event_vec_fini(EventVec *v);
+void event_vec_push(EventVec *v, const Event *e);
+/* Appends all of `src` to `dst` and empties `src` (its storage is kept). */
+void event_vec_append(EventVec *dst, EventVec *src);
+void event_vec_clear(EventVec *v);
+/* Removes item i, keeping the order of the rest. */
+void event_vec_remove(EventVec *v, size_t i);
+
+/* Writes a one-line human description ("Reallocated o1 LAMP ×3 B1 → B2") into buf;
+ * returns buf.  For logs and the TUI feed. */
+char *event_describe(const Event *e, char *buf, size_t size);
+
+#endif

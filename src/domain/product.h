@@ -1,0 +1,150 @@
+/* product.h — the Product aggregate: one SKU, its batches, its order lines
+ * (allocated or backordered) and its version.  SPEC.md §1.
+ *
+ * A Product is the consistency boundary: every rule of SPEC.md §1.2 is a function
+ * here that either succeeds, changes the product, bumps its version once and records
+ * its events, or fails with nothing changed.  Pure C: no I/O, no globals.
+ *
+ * Units: quantities are whole units (int64_t); dates are days since 1970-01-01
+ * (int32_t), ALLOT_NO_ETA meaning "in the warehouse".  Every order line carries
+ * `seq`, the moment it was first requested (its Allocate): a per-product counter
+ * that only grows, shared with batches' creation order.
+ *
+ * Ownership: the Product owns its batches, lines and pending events.  Pointers
+ * returned by the accessors stay valid until the next call that changes the product.
+ */
+#ifndef ALLOT_DOMAIN_PRODUCT_H
+#define ALLOT_DOMAIN_PRODUCT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "domain/events.h"
+#include "domain/status.h"
+#include "domain/validate.h"
+
+typedef struct Batch {
+    AllotId ref;       /* unique across all products (checked by the service layer) */
+    int64_t qty;       /* purchased quantity, >= 0 */
+    int64_t allocated; /* sum of the qtys of the lines on this batch */
+    int32_t eta;       /* days since epoch, or ALLOT_NO_ETA */
+    uint64_t seq;      /* creation order within the product */
+} Batch;
+
+typedef struct OrderLine {
+    AllotId orderid;
+    int64_t qty;   /* > 0 */
+    uint64_t seq;  /* the moment it was first requested; "oldest" = smallest */
+    int32_t batch; /* index of its batch (product_batch), or -1: a backorder */
+    int32_t moved_from; /* internal: batch it was deallocated from during the
+                           current rule, -1 otherwise; always -1 between calls */
+} OrderLine;
+
+typedef struct Product Product;
+
+/* A new, empty product for `sku` (copied, at most ALLOT_ID_MAX bytes) with version
+ * 0.  Caller owns it; free with product_free. */
+Product *product_new(const char *sku);
+
+/* A deep copy (batches, lines, pending events, version).  Caller owns it. */
+Product *product_clone(const Product *p);
+
+void product_free(Product *p);
+
+const char *product_sku(const Product *p);
+int64_t product_version(const Product *p);
+/* For repositories that load a stored product. */
+void product_set_version(Product *p, int64_t version);
+/* The next value of the seq counter (persisted by repositories). */
+uint64_t product_next_seq(const Product *p);
+void product_set_next_seq(Product *p, uint64_t next_seq);
+
+/* ---- loading (repositories; no rules, no events, no version change) ---- */
+
+/* Adds a stored batch.  ALLOT_EDUPLICATE_BATCH if `ref` is already in this product.
+ * next_seq is raised past `seq`. */
+AllotStatus product_load_batch(Product *p, const char *ref, int64_t qty, int32_t eta,
+                               uint64_t seq, ErrBuf *err);
+
+/* Adds a stored order line on batch `batchref`, or as a backorder if batchref is
+ * NULL or "".  ALLOT_EUNKNOWN_BATCH if the batch is not loaded yet;
+ * ALLOT_ELINE_QTY_MISMATCH if the order id is already present.  Capacity is not
+ * checked here (use product_check_invariants).  next_seq is raised past `seq`. */
+AllotStatus product_load_line(Product *p, const char *orderid, int64_t qty, uint64_t seq,
+                              const char *batchref, ErrBuf *err);
+
+/* ---- the rules of SPEC.md §1.2 ---- */
+
+/* Rule 1.  Allocates line (orderid, this sku, qty) to the most preferred batch
+ * (§1.1) whose available >= qty → EV_ALLOCATED; if none has room the line becomes
+ * a backorder → EV_OUT_OF_STOCK.  The same line already present with the same qty
+ * is a no-op (no event, no version change).  `batchref_out` (may be NULL) receives
+ * the batch reference, or "" when the line is (or already was) a backorder.
+ * Errors: ALLOT_ELINE_QTY_MISMATCH (same line, other qty). */
+AllotStatus product_allocate(Product *p, const char *orderid, int64_t qty,
+                             AllotId batchref_out, ErrBuf *err);
+
+/* Rule 2.  Adds a batch → EV_BATCH_CREATED, then retries backorders (rule 6).
+ * Errors: ALLOT_EDUPLICATE_BATCH if `ref` is in this product (uniqueness across
+ * products is the service layer's check). */
+AllotStatus product_add_batch(Product *p, const char *ref, int64_t qty, int32_t eta,
+                              ErrBuf *err);
+
+/* Rule 3.  Sets the batch's qty → EV_BATCH_QTY_CHANGED; while available < 0 the
+ * batch's newest line is removed to the backorders; then backorders are retried
+ * oldest first (rule 6).  Each removed line ends the call with exactly one event
+ * for its net outcome: EV_REALLOCATED (it landed on another batch), none (it
+ * landed back on its own batch), or EV_DEALLOCATED (it is now a backorder).
+ * Setting the qty it already has is a no-op.  Errors: ALLOT_EUNKNOWN_BATCH. */
+AllotStatus product_change_batch_qty(Product *p, const char *ref, int64_t qty, ErrBuf *err);
+
+/* Rule 4.  Sets the batch's ETA (ALLOT_NO_ETA = in the warehouse) →
+ * EV_BATCH_ETA_CHANGED; then its lines, oldest first, move to the most preferred
+ * other batch that now sorts before it and has room → EV_REALLOCATED.  The same
+ * ETA is a no-op.  Errors: ALLOT_EUNKNOWN_BATCH. */
+AllotStatus product_change_batch_eta(Product *p, const char *ref, int32_t eta, ErrBuf *err);
+
+/* Rule 5.  Removes an allocation or a backorder → EV_ORDER_LINE_CANCELLED (with
+ * the batch it held, or "" for a backorder), then retries backorders (rule 6).
+ * Errors: ALLOT_EUNKNOWN_LINE. */
+AllotStatus product_cancel_line(Product *p, const char *orderid, ErrBuf *err);
+
+/* SPEC.md §4 "allocations" import: puts the line on batch `ref`.  Already there
+ * with that qty: no-op.  A new line → EV_ALLOCATED; a backordered line →
+ * EV_ALLOCATED; a line on another batch → EV_REALLOCATED.
+ * Errors: ALLOT_EUNKNOWN_BATCH, ALLOT_ELINE_QTY_MISMATCH, ALLOT_ENO_ROOM. */
+AllotStatus product_allocate_to(Product *p, const char *orderid, int64_t qty, const char *ref,
+                                ErrBuf *err);
+
+/* ---- queries ---- */
+
+/* True if batch a is preferred to batch b (§1.1): in-warehouse first, then by
+ * ETA ascending, then by creation order. */
+bool batch_is_preferred(const Batch *a, const Batch *b);
+
+size_t product_batch_count(const Product *p);
+/* Batch i in creation order; i < product_batch_count. */
+const Batch *product_batch(const Product *p, size_t i);
+/* The batch with reference `ref`, or NULL. */
+const Batch *product_find_batch(const Product *p, const char *ref);
+
+size_t product_line_count(const Product *p);
+/* Line i (allocated or backordered), in no particular order; i < line count. */
+const OrderLine *product_line(const Product *p, size_t i);
+/* The line of `orderid`, or NULL. */
+const OrderLine *product_find_line(const Product *p, const char *orderid);
+/* Reference of the batch holding `line`, or "" for a backorder. */
+const char *product_line_batchref(const Product *p, const OrderLine *line);
+
+/* Events raised since the last product_take_events, oldest first. */
+const EventVec *product_events(const Product *p);
+/* Moves the pending events to the end of `dst` and clears them here. */
+void product_take_events(Product *p, EventVec *dst);
+
+/* Checks SPEC.md §1.2 rule 7: every batch has allocated == sum of its lines and
+ * allocated <= qty; every line is in exactly one place; ids are unique.
+ * Returns ALLOT_OK, or ALLOT_EINVALID with what is wrong in `err`. */
+AllotStatus product_check_invariants(const Product *p, ErrBuf *err);
+
+#endif

@@ -1,0 +1,211 @@
+#include "domain/validate.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static bool is_space(char c) { return c == ' ' || c == '\t'; }
+
+static void trim_span(const char *text, const char **start, size_t *len)
+{
+    const char *s = text;
+    while (is_space(*s))
+        s++;
+    const char *e = s + strlen(s);
+    while (e > s && is_space(e[-1]))
+        e--;
+    *start = s;
+    *len = (size_t)(e - s);
+}
+
+/* Length of the UTF-8 sequence at s (max n bytes), or 0 if it is not valid UTF-8
+ * (overlong forms, surrogates and values past U+10FFFF are invalid).  Sets *cp. */
+static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    unsigned char c = s[0];
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    size_t len;
+    uint32_t v, min;
+    if ((c & 0xE0) == 0xC0) {
+        len = 2, v = c & 0x1F, min = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+        len = 3, v = c & 0x0F, min = 0x800;
+    } else if ((c & 0xF8) == 0xF0) {
+        len = 4, v = c & 0x07, min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        v = (v << 6) | (s[i] & 0x3F);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+        return 0;
+    *cp = v;
+    return len;
+}
+
+AllotStatus validate_id(const char *text, const char *field, AllotId out, ErrBuf *err)
+{
+    const char *s;
+    size_t len;
+    trim_span(text ? text : "", &s, &len);
+    if (len == 0)
+        return err_set(err, ALLOT_EINVALID, "%s is empty", field);
+    if (len > ALLOT_ID_MAX)
+        return err_set(err, ALLOT_EINVALID, "%s \"%.20s…\" is longer than %d bytes", field, s,
+                       ALLOT_ID_MAX);
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        size_t n = utf8_decode((const unsigned char *)s + i, len - i, &cp);
+        if (n == 0)
+            return err_set(err, ALLOT_EINVALID, "%s is not valid UTF-8 (byte %zu)", field, i + 1);
+        if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F))
+            return err_set(err, ALLOT_EINVALID, "%s contains a control character (byte %zu)",
+                           field, i + 1);
+        i += n;
+    }
+    memcpy(out, s, len);
+    out[len] = '\0';
+    return ALLOT_OK;
+}
+
+AllotStatus validate_int(const char *text, const char *field, int64_t min, int64_t max,
+                         int64_t *out, ErrBuf *err)
+{
+    const char *s;
+    size_t len;
+    trim_span(text ? text : "", &s, &len);
+    if (len == 0)
+        return err_set(err, ALLOT_EINVALID, "%s is empty", field);
+    size_t i = 0;
+    bool neg = false;
+    if (s[0] == '+' || s[0] == '-') {
+        neg = s[0] == '-';
+        i = 1;
+    }
+    if (i == len)
+        return err_set(err, ALLOT_EINVALID, "%s \"%.*s\" is not a whole number", field, (int)len, s);
+    int64_t v = 0;
+    bool overflow = false;
+    for (; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return err_set(err, ALLOT_EINVALID, "%s \"%.*s\" is not a whole number", field,
+                           (int)len, s);
+        if (v > (INT64_MAX - (s[i] - '0')) / 10)
+            overflow = true;
+        else
+            v = v * 10 + (s[i] - '0');
+    }
+    if (neg)
+        v = -v;
+    if (overflow || v < min || v > max) {
+        if (min == 0 || min == 1)
+            return err_set(err, ALLOT_EINVALID, "%s \"%.*s\" must be between %lld and %lld",
+                           field, (int)len, s, (long long)min, (long long)max);
+        return err_set(err, ALLOT_EINVALID, "%s \"%.*s\" is out of range", field, (int)len, s);
+    }
+    *out = v;
+    return ALLOT_OK;
+}
+
+AllotStatus validate_line_qty(const char *text, int64_t *out, ErrBuf *err)
+{
+    return validate_int(text, "qty", 1, ALLOT_QTY_MAX, out, err);
+}
+
+AllotStatus validate_batch_qty(const char *text, int64_t *out, ErrBuf *err)
+{
+    return validate_int(text, "qty", 0, ALLOT_QTY_MAX, out, err);
+}
+
+static bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+static int days_in_month(int y, int m)
+{
+    static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && is_leap(y) ? 29 : dm[m - 1];
+}
+
+/* Days from civil, after the well-known era-based algorithm (H. Hinnant). */
+bool date_from_ymd(int y, int m, int d, int32_t *days)
+{
+    if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
+        return false;
+    y -= m <= 2;
+    const int era = y / 400; /* y >= 0 here */
+    const int yoe = y - era * 400;
+    const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    *days = (int32_t)(era * 146097 + doe - 719468);
+    return true;
+}
+
+void date_to_ymd(int32_t days, int *year, int *month, int *day)
+{
+    int64_t z = (int64_t)days + 719468;
+    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const int64_t doe = z - era * 146097;
+    const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const int64_t mp = (5 * doy + 2) / 153;
+    const int64_t d = doy - (153 * mp + 2) / 5 + 1;
+    const int64_t m = mp < 10 ? mp + 3 : mp - 9;
+    *year = (int)(yoe + era * 400 + (m <= 2));
+    *month = (int)m;
+    *day = (int)d;
+}
+
+char *date_format(int32_t days, char out[ALLOT_DATE_TEXT])
+{
+    if (days == ALLOT_NO_ETA) {
+        out[0] = '-';
+        out[1] = '\0';
+        return out;
+    }
+    int y, m, d;
+    date_to_ymd(days, &y, &m, &d);
+    /* y is 1..9999 for every date that validate_eta accepts; clamp the rest. */
+    y = y < 0 ? 0 : y > 9999 ? 9999 : y;
+    m = m < 1 ? 1 : m > 12 ? 12 : m;
+    d = d < 1 ? 1 : d > 31 ? 31 : d;
+    snprintf(out, ALLOT_DATE_TEXT, "%04d-%02d-%02d", y, m, d);
+    return out;
+}
+
+int32_t date_from_unix(int64_t seconds)
+{
+    int64_t d = seconds / 86400;
+    if (seconds % 86400 < 0)
+        d--;
+    return (int32_t)d;
+}
+
+AllotStatus validate_eta(const char *text, int32_t *out, ErrBuf *err)
+{
+    const char *s;
+    size_t len;
+    trim_span(text ? text : "", &s, &len);
+    if (len == 0 || (len == 1 && s[0] == '-')) {
+        *out = ALLOT_NO_ETA;
+        return ALLOT_OK;
+    }
+    bool shape = len == 10 && s[4] == '-' && s[7] == '-';
+    for (size_t i = 0; shape && i < len; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+            shape = false;
+    if (!shape)
+        return err_set(err, ALLOT_EINVALID, "eta \"%.*s\" is not a date (YYYY-MM-DD)", (int)len, s);
+    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    int m = (s[5] - '0') * 10 + (s[6] - '0');
+    int d = (s[8] - '0') * 10 + (s[9] - '0');
+    if (!date_from_ymd(y, m, d, out))
+        return err_set(err, ALLOT_EINVALID, "eta \"%.*s\" is not a calendar date (YYYY-MM-DD)",
+                       (int)len, s);
+    return ALLOT_OK;
+}

@@ -1,0 +1,32 @@
+/* memory_uow.h — an in-memory Repository and UnitOfWork (SPEC.md §3).
+ *
+ * A real implementation, not a test double: a unit of work works on copies of the
+ * committed products; commit replaces the committed ones and appends the events to
+ * an in-memory event log; rollback drops the copies.  Bulk work keeps a snapshot
+ * and restores it unless the bulk unit of work is committed cleanly.  Single
+ * process, single thread: no concurrent updates are possible, so commit never
+ * returns ALLOT_ECONFLICT.
+ */
+#ifndef ALLOT_PERSISTENCE_MEMORY_UOW_H
+#define ALLOT_PERSISTENCE_MEMORY_UOW_H
+
+#include <stddef.h>
+
+#include "app/unit_of_work.h"
+
+/* A new, empty store.  Caller frees with uow_free. */
+UnitOfWork *memory_uow_new(void);
+
+/* Committed products, in the order first committed.  i < count.  The pointer stays
+ * valid until the next commit or bulk_end. */
+size_t memory_uow_product_count(UnitOfWork *uow);
+const Product *memory_uow_product(UnitOfWork *uow, size_t i);
+
+/* The committed event log, oldest first (its index + 1 is the event id). */
+const EventVec *memory_uow_event_log(UnitOfWork *uow);
+
+/* Adds a deep copy of `p` to the committed store without events (for seeding a
+ * sandbox from another store).  Replaces a committed product of the same SKU. */
+void memory_uow_put(UnitOfWork *uow, const Product *p);
+
+#endif
