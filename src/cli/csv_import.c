@@ -238,7 +238,7 @@ static AllotStatus import_batches(MessageBus *bus, CsvReader *r, Progress *pg,
             changed = true;
         }
         if (st == ALLOT_OK)
-            (changed ? sum->changed : sum->unchanged)++;
+            (*(changed ? &sum->changed : &sum->unchanged))++;
     }
     command_result_fini(&res);
     free(rows);
