@@ -1,0 +1,405 @@
+/* The what-if sandbox (sandbox_uow.h).
+ *
+ * Every product the sandbox holds is an Entry in `entries` (its index never
+ * changes), found by SKU and by batch reference through two KeyMaps.  An entry
+ * holds the source's state (`base`), the committed sandbox state (`current`) and,
+ * inside a unit of work, the copy handed to the handler (`working`).
+ */
+#include "app/sandbox_uow.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/keymap.h"
+#include "domain/xalloc.h"
+
+typedef struct Entry {
+    Product *base;    /* the source's state when read; NULL: created here */
+    Product *current; /* committed sandbox state; NULL: none (yet) */
+    Product *working; /* copy of the current unit of work, or NULL */
+    Product *backup;  /* bulk work: `current` when the bulk began */
+    bool backup_set;
+} Entry;
+
+typedef struct SandboxUow {
+    UnitOfWork base;
+    Repository repo;
+    UnitOfWork *source;
+    Clock *clock;
+    Entry *entries;
+    size_t nentries, capentries;
+    KeyMap by_sku, by_ref;
+    size_t *out; /* indices of entries with a working copy */
+    size_t nout, capout;
+    EventVec log;
+    int64_t *at;
+    size_t capat;
+    bool in_bulk, poisoned;
+    size_t bulk_entries, bulk_log_len;
+} SandboxUow;
+
+static const UnitOfWorkOps sandbox_ops;
+
+static SandboxUow *from_uow(UnitOfWork *u) { return (SandboxUow *)u; }
+static SandboxUow *from_repo(Repository *r)
+{
+    return (SandboxUow *)((char *)r - offsetof(SandboxUow, repo));
+}
+
+static Product *clone_clean(const Product *p)
+{
+    Product *c = product_clone(p);
+    EventVec drop;
+    event_vec_init(&drop);
+    product_take_events(c, &drop);
+    event_vec_fini(&drop);
+    return c;
+}
+
+/* ---------- entries ---------- */
+
+static long entry_index(SandboxUow *s, const char *sku)
+{
+    uint64_t v;
+    return keymap_get(&s->by_sku, sku, &v) ? (long)v : -1;
+}
+
+static size_t entry_new(SandboxUow *s, const char *sku)
+{
+    if (s->nentries == s->capentries) {
+        s->capentries = s->capentries ? s->capentries * 2 : 16;
+        s->entries = xreallocarray(s->entries, s->capentries, sizeof *s->entries);
+    }
+    size_t i = s->nentries++;
+    memset(&s->entries[i], 0, sizeof s->entries[i]);
+    keymap_put(&s->by_sku, sku, i);
+    return i;
+}
+
+static void index_refs(SandboxUow *s, size_t i, const Product *p)
+{
+    for (size_t b = 0; b < product_batch_count(p); b++)
+        keymap_put(&s->by_ref, product_batch(p, b)->ref, i);
+}
+
+/* Hands out the working copy of entry i (made from `current`). */
+static Product *checkout(SandboxUow *s, size_t i)
+{
+    Entry *e = &s->entries[i];
+    if (e->working)
+        return e->working;
+    if (!e->current)
+        return NULL;
+    if (s->in_bulk && i < s->bulk_entries && !e->backup_set) {
+        e->backup = clone_clean(e->current);
+        e->backup_set = true;
+    }
+    e->working = clone_clean(e->current);
+    if (s->nout == s->capout) {
+        s->capout = s->capout ? s->capout * 2 : 8;
+        s->out = xreallocarray(s->out, s->capout, sizeof *s->out);
+    }
+    s->out[s->nout++] = i;
+    return e->working;
+}
+
+static void drop_working(SandboxUow *s)
+{
+    for (size_t k = 0; k < s->nout; k++) {
+        Entry *e = &s->entries[s->out[k]];
+        product_free(e->working);
+        e->working = NULL;
+    }
+    s->nout = 0;
+    repository_clear_seen(&s->repo);
+}
+
+/* Reads product `sku` (or the one holding `ref`) from the source, in a unit of work
+ * of the source that is rolled back.  *copy = a clean copy, or NULL if none. */
+static AllotStatus read_source(SandboxUow *s, const char *sku, const char *ref, Product **copy,
+                               ErrBuf *err)
+{
+    *copy = NULL;
+    AllotStatus st = uow_begin(s->source, err);
+    if (st != ALLOT_OK)
+        return st;
+    Product *p = NULL;
+    if (sku)
+        st = repository_get(uow_products(s->source), sku, &p, err);
+    else
+        st = repository_get_by_batchref(uow_products(s->source), ref, &p, err);
+    if (st == ALLOT_OK && p)
+        *copy = clone_clean(p);
+    uow_rollback(s->source);
+    return st;
+}
+
+/* Takes a product read from the source into the overlay (entry for its SKU, new
+ * or empty).  Returns its index. */
+static size_t adopt(SandboxUow *s, Product *copy)
+{
+    long i = entry_index(s, product_sku(copy));
+    size_t k = i >= 0 ? (size_t)i : entry_new(s, product_sku(copy));
+    Entry *e = &s->entries[k];
+    e->base = copy;
+    e->current = clone_clean(copy);
+    index_refs(s, k, copy);
+    return k;
+}
+
+static bool entry_empty(const Entry *e) { return !e->base && !e->current && !e->working; }
+
+/* ---------- the repository ---------- */
+
+static AllotStatus repo_get(Repository *r, const char *sku, Product **out, ErrBuf *err)
+{
+    SandboxUow *s = from_repo(r);
+    *out = NULL;
+    long i = entry_index(s, sku);
+    if (i >= 0 && !entry_empty(&s->entries[i])) {
+        *out = checkout(s, (size_t)i);
+        return ALLOT_OK;
+    }
+    Product *copy;
+    AllotStatus st = read_source(s, sku, NULL, &copy, err);
+    if (st == ALLOT_OK && copy)
+        *out = checkout(s, adopt(s, copy));
+    return st;
+}
+
+static AllotStatus repo_get_by_batchref(Repository *r, const char *ref, Product **out,
+                                        ErrBuf *err)
+{
+    SandboxUow *s = from_repo(r);
+    *out = NULL;
+    uint64_t v;
+    if (keymap_get(&s->by_ref, ref, &v)) {
+        Entry *e = &s->entries[v];
+        const Product *p = e->working ? e->working : e->current;
+        if (p && product_find_batch(p, ref)) {
+            *out = checkout(s, (size_t)v);
+            return ALLOT_OK;
+        }
+    }
+    Product *copy;
+    AllotStatus st = read_source(s, NULL, ref, &copy, err);
+    if (st != ALLOT_OK || !copy)
+        return st;
+    long i = entry_index(s, product_sku(copy));
+    if (i >= 0 && !entry_empty(&s->entries[i])) {
+        /* The SKU was created in the sandbox and, later, in the source too: the
+         * sandbox's own product wins and the source's batch stays unseen. */
+        product_free(copy);
+        return ALLOT_OK;
+    }
+    *out = checkout(s, adopt(s, copy));
+    return ALLOT_OK;
+}
+
+static AllotStatus repo_add(Repository *r, Product *p, ErrBuf *err)
+{
+    (void)err;
+    SandboxUow *s = from_repo(r);
+    long i = entry_index(s, product_sku(p));
+    size_t k = i >= 0 ? (size_t)i : entry_new(s, product_sku(p));
+    Entry *e = &s->entries[k];
+    if (!entry_empty(e)) /* the handler checked that the SKU is new: cannot happen */
+        return err_set(err, ALLOT_ESTORAGE, "sandbox: product %s exists already", product_sku(p));
+    e->working = p;
+    if (s->nout == s->capout) {
+        s->capout = s->capout ? s->capout * 2 : 8;
+        s->out = xreallocarray(s->out, s->capout, sizeof *s->out);
+    }
+    s->out[s->nout++] = k;
+    return ALLOT_OK;
+}
+
+static const RepositoryOps sandbox_repo_ops = {repo_get, repo_get_by_batchref, repo_add};
+
+/* ---------- the unit of work ---------- */
+
+static AllotStatus sb_begin(UnitOfWork *u, ErrBuf *err)
+{
+    (void)err;
+    drop_working(from_uow(u));
+    return ALLOT_OK;
+}
+
+static AllotStatus sb_commit(UnitOfWork *u, ErrBuf *err)
+{
+    (void)err;
+    SandboxUow *s = from_uow(u);
+    int64_t now = s->clock->now(s->clock);
+    for (size_t k = 0; k < s->nout; k++) {
+        size_t i = s->out[k];
+        Entry *e = &s->entries[i];
+        const EventVec *ev = product_events(e->working);
+        for (size_t j = 0; j < ev->len; j++) {
+            if (s->log.len == s->capat) {
+                s->capat = s->capat ? s->capat * 2 : 64;
+                s->at = xreallocarray(s->at, s->capat, sizeof *s->at);
+            }
+            s->at[s->log.len] = now;
+            event_vec_push(&s->log, &ev->items[j]);
+        }
+        product_free(e->current);
+        e->current = clone_clean(e->working);
+        index_refs(s, i, e->current);
+    }
+    /* The working copies keep their events until the next begin, for the bus. */
+    return ALLOT_OK;
+}
+
+static void sb_rollback(UnitOfWork *u)
+{
+    SandboxUow *s = from_uow(u);
+    drop_working(s);
+    if (s->in_bulk)
+        s->poisoned = true;
+}
+
+static AllotStatus sb_bulk_begin(UnitOfWork *u, ErrBuf *err)
+{
+    SandboxUow *s = from_uow(u);
+    if (s->in_bulk)
+        return err_set(err, ALLOT_ESTORAGE, "bulk work is already open");
+    drop_working(s);
+    s->in_bulk = true;
+    s->poisoned = false;
+    s->bulk_entries = s->nentries;
+    s->bulk_log_len = s->log.len;
+    return ALLOT_OK;
+}
+
+static AllotStatus sb_bulk_end(UnitOfWork *u, bool commit, ErrBuf *err)
+{
+    SandboxUow *s = from_uow(u);
+    if (!s->in_bulk)
+        return err_set(err, ALLOT_ESTORAGE, "no bulk work is open");
+    drop_working(s);
+    bool keep = commit && !s->poisoned;
+    for (size_t i = 0; i < s->nentries; i++) {
+        Entry *e = &s->entries[i];
+        if (!keep) {
+            if (i < s->bulk_entries && e->backup_set) {
+                product_free(e->current);
+                e->current = e->backup;
+                e->backup = NULL;
+            } else if (i >= s->bulk_entries) {
+                /* read or created during the bulk work: back to the source's state */
+                product_free(e->current);
+                e->current = e->base ? clone_clean(e->base) : NULL;
+            }
+        }
+        product_free(e->backup);
+        e->backup = NULL;
+        e->backup_set = false;
+    }
+    if (!keep)
+        s->log.len = s->bulk_log_len;
+    s->in_bulk = false;
+    if (commit && !keep)
+        return err_set(err, ALLOT_ESTORAGE, "bulk work was rolled back: a step failed");
+    return ALLOT_OK;
+}
+
+static void free_entries(SandboxUow *s)
+{
+    for (size_t i = 0; i < s->nentries; i++) {
+        Entry *e = &s->entries[i];
+        product_free(e->base);
+        product_free(e->current);
+        product_free(e->working);
+        product_free(e->backup);
+    }
+    s->nentries = 0;
+    s->nout = 0;
+}
+
+static void sb_destroy(UnitOfWork *u)
+{
+    SandboxUow *s = from_uow(u);
+    free_entries(s);
+    free(s->entries);
+    free(s->out);
+    keymap_fini(&s->by_sku);
+    keymap_fini(&s->by_ref);
+    event_vec_fini(&s->log);
+    free(s->at);
+    repository_fini(&s->repo);
+    free(s);
+}
+
+static const UnitOfWorkOps sandbox_ops = {
+    sb_begin, sb_commit, sb_rollback, sb_bulk_begin, sb_bulk_end, sb_destroy,
+};
+
+UnitOfWork *sandbox_uow_new(UnitOfWork *source, Clock *clock)
+{
+    SandboxUow *s = xcalloc(1, sizeof *s);
+    s->base.ops = &sandbox_ops;
+    s->base.products = &s->repo;
+    s->repo.ops = &sandbox_repo_ops;
+    s->source = source;
+    s->clock = clock ? clock : clock_system();
+    keymap_init(&s->by_sku);
+    keymap_init(&s->by_ref);
+    event_vec_init(&s->log);
+    return &s->base;
+}
+
+bool sandbox_uow_is(const UnitOfWork *uow) { return uow && uow->ops == &sandbox_ops; }
+
+size_t sandbox_uow_product_count(UnitOfWork *sb) { return from_uow(sb)->nentries; }
+
+const Product *sandbox_uow_product(UnitOfWork *sb, size_t i, const Product **base)
+{
+    Entry *e = &from_uow(sb)->entries[i];
+    if (base)
+        *base = e->base;
+    return e->current;
+}
+
+long sandbox_uow_index(UnitOfWork *sb, const char *sku) { return entry_index(from_uow(sb), sku); }
+
+const Product *sandbox_uow_find(UnitOfWork *sb, const char *sku, const Product **base)
+{
+    long i = entry_index(from_uow(sb), sku);
+    if (base)
+        *base = NULL;
+    if (i < 0)
+        return NULL;
+    return sandbox_uow_product(sb, (size_t)i, base);
+}
+
+const Product *sandbox_uow_find_ref(UnitOfWork *sb, const char *ref, const Product **base)
+{
+    SandboxUow *s = from_uow(sb);
+    uint64_t v;
+    if (base)
+        *base = NULL;
+    if (!keymap_get(&s->by_ref, ref, &v))
+        return NULL;
+    const Product *p = sandbox_uow_product(sb, (size_t)v, base);
+    if (!p || !product_find_batch(p, ref)) {
+        if (base)
+            *base = NULL;
+        return NULL;
+    }
+    return p;
+}
+
+const EventVec *sandbox_uow_event_log(UnitOfWork *sb) { return &from_uow(sb)->log; }
+
+int64_t sandbox_uow_event_at(UnitOfWork *sb, size_t i) { return from_uow(sb)->at[i]; }
+
+void sandbox_uow_reset(UnitOfWork *sb)
+{
+    SandboxUow *s = from_uow(sb);
+    repository_clear_seen(&s->repo);
+    free_entries(s);
+    keymap_fini(&s->by_sku);
+    keymap_fini(&s->by_ref);
+    event_vec_clear(&s->log);
+    s->in_bulk = false;
+}

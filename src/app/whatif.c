@@ -1,0 +1,623 @@
+/* What-if sessions, their differences, Apply and shipment-delay previews
+ * (whatif.h). */
+#include "app/whatif.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/bootstrap.h"
+#include "app/keymap.h"
+#include "app/sandbox_uow.h"
+#include "app/sandbox_views.h"
+#include "domain/xalloc.h"
+
+struct WhatIfSession {
+    UnitOfWork *live;
+    Views *live_views;
+    Clock *clock;
+    Logger *logger;
+    UnitOfWork *sandbox;
+    MessageBus *bus;
+    Views *views;
+    Command *cmds;
+    size_t ncmds, capcmds;
+    /* per-product differences, computed on demand for the marks; cleared by
+       every command */
+    KeyMap mark_index; /* sku → index + 1 into marks */
+    WhatIfDiff *marks;
+    size_t nmarks, capmarks;
+};
+
+/* ---------- differences ---------- */
+
+void whatif_diff_init(WhatIfDiff *d)
+{
+    memset(d, 0, sizeof *d);
+    event_vec_init(&d->events);
+}
+
+void whatif_diff_fini(WhatIfDiff *d)
+{
+    free(d->lines);
+    free(d->batches);
+    event_vec_fini(&d->events);
+    memset(d, 0, sizeof *d);
+}
+
+static void diff_clear(WhatIfDiff *d)
+{
+    d->nlines = d->nbatches = 0;
+    event_vec_clear(&d->events);
+    d->new_backorders = d->filled_backorders = d->moved = d->slipped = 0;
+    d->created = d->cancelled = 0;
+}
+
+bool line_diff_place_changed(const LineDiff *d)
+{
+    if (d->before_exists != d->after_exists)
+        return true;
+    return d->before_exists && strcmp(d->before_batch, d->after_batch) != 0;
+}
+
+static int32_t eta_or_today(int32_t eta, int32_t today) { return eta == ALLOT_NO_ETA ? today : eta; }
+
+static void copy_id(AllotId dst, const char *src) { snprintf(dst, sizeof(AllotId), "%s", src); }
+
+/* Fills `out` for one line: `lb` in `before` (may be NULL), `la` in `after`.
+ * Returns the flags. */
+static unsigned line_diff(const Product *before, const OrderLine *lb, const Product *after,
+                          const OrderLine *la, int32_t today, LineDiff *out)
+{
+    memset(out, 0, sizeof *out);
+    const OrderLine *any = la ? la : lb;
+    copy_id(out->orderid, any->orderid);
+    copy_id(out->sku, product_sku(la ? after : before));
+    out->qty = any->qty;
+    out->before_eta = out->after_eta = ALLOT_NO_ETA;
+    if (lb) {
+        out->before_exists = true;
+        copy_id(out->before_batch, product_line_batchref(before, lb));
+        if (lb->batch >= 0)
+            out->before_eta = product_batch(before, (size_t)lb->batch)->eta;
+    }
+    if (la) {
+        out->after_exists = true;
+        copy_id(out->after_batch, product_line_batchref(after, la));
+        if (la->batch >= 0)
+            out->after_eta = product_batch(after, (size_t)la->batch)->eta;
+    }
+    unsigned f = 0;
+    bool bon = lb && lb->batch >= 0, aon = la && la->batch >= 0;
+    if (!lb)
+        f |= LINE_CREATED;
+    if (!la)
+        f |= LINE_CANCELLED;
+    if (la && la->batch < 0 && !(lb && lb->batch < 0))
+        f |= LINE_NEW_BACKORDER;
+    if (lb && lb->batch < 0 && aon)
+        f |= LINE_FILLED_BACKORDER;
+    if (bon && aon) {
+        out->has_slip = true;
+        out->slip_days = eta_or_today(out->after_eta, today) - eta_or_today(out->before_eta, today);
+        if (strcmp(out->before_batch, out->after_batch) != 0)
+            f |= LINE_MOVED;
+        else if (out->before_eta != out->after_eta)
+            f |= LINE_ETA_CHANGED;
+    }
+    if (la && lb && la->qty != lb->qty && !(f & (LINE_MOVED | LINE_NEW_BACKORDER |
+                                                 LINE_FILLED_BACKORDER)))
+        f |= LINE_QTY_CHANGED;
+    out->flags = f;
+    return f;
+}
+
+static void push_line(WhatIfDiff *d, const LineDiff *l)
+{
+    if (d->nlines == d->caplines) {
+        d->caplines = d->caplines ? d->caplines * 2 : 16;
+        d->lines = xreallocarray(d->lines, d->caplines, sizeof *d->lines);
+    }
+    d->lines[d->nlines++] = *l;
+    if (l->flags & LINE_NEW_BACKORDER)
+        d->new_backorders++;
+    if (l->flags & LINE_FILLED_BACKORDER)
+        d->filled_backorders++;
+    if (l->flags & LINE_MOVED)
+        d->moved++;
+    if (l->has_slip && l->slip_days != 0)
+        d->slipped++;
+    if (l->flags & LINE_CREATED)
+        d->created++;
+    if (l->flags & LINE_CANCELLED)
+        d->cancelled++;
+}
+
+static void push_batch(WhatIfDiff *d, const BatchDiff *b)
+{
+    if (d->nbatches == d->capbatches) {
+        d->capbatches = d->capbatches ? d->capbatches * 2 : 8;
+        d->batches = xreallocarray(d->batches, d->capbatches, sizeof *d->batches);
+    }
+    d->batches[d->nbatches++] = *b;
+}
+
+void whatif_diff_products(const Product *before, const Product *after, int32_t today,
+                          WhatIfDiff *d)
+{
+    size_t first = d->nlines;
+    LineDiff ld;
+    if (after) {
+        for (size_t i = 0; i < product_line_count(after); i++) {
+            const OrderLine *la = product_line(after, i);
+            const OrderLine *lb = before ? product_find_line(before, la->orderid) : NULL;
+            if (line_diff(before, lb, after, la, today, &ld))
+                push_line(d, &ld);
+        }
+    }
+    if (before) {
+        for (size_t i = 0; i < product_line_count(before); i++) {
+            const OrderLine *lb = product_line(before, i);
+            if (!after || !product_find_line(after, lb->orderid)) {
+                line_diff(before, lb, after, NULL, today, &ld);
+                push_line(d, &ld);
+            }
+        }
+    }
+    if (!after)
+        return; /* batches never disappear */
+    for (size_t i = 0; i < product_batch_count(after); i++) {
+        const Batch *ba = product_batch(after, i);
+        const Batch *bb = before ? product_find_batch(before, ba->ref) : NULL;
+        BatchDiff bd;
+        memset(&bd, 0, sizeof bd);
+        copy_id(bd.ref, ba->ref);
+        copy_id(bd.sku, product_sku(after));
+        bd.created = !bb;
+        bd.before_qty = bb ? bb->qty : 0;
+        bd.before_eta = bb ? bb->eta : ALLOT_NO_ETA;
+        bd.after_qty = ba->qty;
+        bd.after_eta = ba->eta;
+        if (bb && bb->eta != ba->eta)
+            bd.slip_days = eta_or_today(ba->eta, today) - eta_or_today(bb->eta, today);
+        for (size_t k = first; k < d->nlines; k++) {
+            const LineDiff *l = &d->lines[k];
+            bool was = l->before_exists && strcmp(l->before_batch, ba->ref) == 0;
+            bool is = l->after_exists && strcmp(l->after_batch, ba->ref) == 0;
+            bd.lines_moved_out += was && !is;
+            bd.lines_moved_in += is && !was;
+        }
+        if (bd.created || bd.before_qty != bd.after_qty || bd.before_eta != bd.after_eta ||
+            bd.lines_moved_in || bd.lines_moved_out)
+            push_batch(d, &bd);
+    }
+}
+
+static int cmp_line_diff(const void *a, const void *b)
+{
+    const LineDiff *x = a, *y = b;
+    int c = strcmp(x->orderid, y->orderid);
+    return c ? c : strcmp(x->sku, y->sku);
+}
+
+static int cmp_batch_diff(const void *a, const void *b)
+{
+    return strcmp(((const BatchDiff *)a)->ref, ((const BatchDiff *)b)->ref);
+}
+
+void whatif_diff_sort(WhatIfDiff *d)
+{
+    if (d->nlines > 1)
+        qsort(d->lines, d->nlines, sizeof *d->lines, cmp_line_diff);
+    if (d->nbatches > 1)
+        qsort(d->batches, d->nbatches, sizeof *d->batches, cmp_batch_diff);
+}
+
+/* ---------- the session ---------- */
+
+static int32_t today_of(Clock *clock) { return date_from_unix(clock->now(clock)); }
+
+AllotStatus whatif_new(UnitOfWork *live, Views *live_views, Clock *clock, Logger *logger,
+                       WhatIfSession **out, ErrBuf *err)
+{
+    *out = NULL;
+    int64_t base_id = 0;
+    AllotStatus st = views_latest_event_id(live_views, &base_id, err);
+    if (st != ALLOT_OK)
+        return st;
+    WhatIfSession *s = xcalloc(1, sizeof *s);
+    s->live = live;
+    s->live_views = live_views;
+    s->clock = clock ? clock : clock_system();
+    s->logger = logger ? logger : logger_stderr();
+    s->sandbox = sandbox_uow_new(live, s->clock);
+    /* No notifier: a sandbox never calls the OutOfStock hook. */
+    s->bus = bootstrap(s->sandbox, notifier_none(), s->clock, s->logger);
+    s->views = sandbox_views_new(s->sandbox, live_views, base_id);
+    keymap_init(&s->mark_index);
+    *out = s;
+    return ALLOT_OK;
+}
+
+static void marks_clear(WhatIfSession *s)
+{
+    for (size_t i = 0; i < s->nmarks; i++)
+        whatif_diff_fini(&s->marks[i]);
+    s->nmarks = 0;
+    keymap_fini(&s->mark_index);
+    keymap_init(&s->mark_index);
+}
+
+void whatif_discard(WhatIfSession *s)
+{
+    if (!s)
+        return;
+    marks_clear(s);
+    free(s->marks);
+    keymap_fini(&s->mark_index);
+    views_free(s->views);
+    bus_free(s->bus);
+    uow_free(s->sandbox);
+    free(s->cmds);
+    free(s);
+}
+
+AllotStatus whatif_run(WhatIfSession *s, const Command *cmd, CommandResult *res, ErrBuf *err)
+{
+    AllotStatus st = bus_handle(s->bus, cmd, res, err);
+    marks_clear(s);
+    if (st == ALLOT_OK) {
+        if (s->ncmds == s->capcmds) {
+            s->capcmds = s->capcmds ? s->capcmds * 2 : 16;
+            s->cmds = xreallocarray(s->cmds, s->capcmds, sizeof *s->cmds);
+        }
+        s->cmds[s->ncmds++] = *cmd;
+    }
+    return st;
+}
+
+size_t whatif_command_count(const WhatIfSession *s) { return s->ncmds; }
+const Command *whatif_command(const WhatIfSession *s, size_t i) { return &s->cmds[i]; }
+int32_t whatif_today(const WhatIfSession *s) { return today_of(s->clock); }
+UnitOfWork *whatif_uow(WhatIfSession *s) { return s->sandbox; }
+MessageBus *whatif_bus(WhatIfSession *s) { return s->bus; }
+Views *whatif_views(WhatIfSession *s) { return s->views; }
+
+/* Differences of every product the sandbox `sb` holds (unsorted). */
+static void diff_sandbox(UnitOfWork *sb, int32_t today, WhatIfDiff *out)
+{
+    for (size_t i = 0; i < sandbox_uow_product_count(sb); i++) {
+        const Product *base;
+        const Product *cur = sandbox_uow_product(sb, i, &base);
+        if (cur || base)
+            whatif_diff_products(base, cur, today, out);
+    }
+}
+
+void whatif_diff(WhatIfSession *s, WhatIfDiff *out)
+{
+    diff_clear(out);
+    diff_sandbox(s->sandbox, whatif_today(s), out);
+    whatif_diff_sort(out);
+    const EventVec *log = sandbox_uow_event_log(s->sandbox);
+    for (size_t i = 0; i < log->len; i++)
+        event_vec_push(&out->events, &log->items[i]);
+}
+
+/* ---------- marks ---------- */
+
+bool whatif_mark_line(WhatIfSession *s, const char *sku, const char *orderid, LineDiff *out)
+{
+    const Product *base;
+    const Product *cur = sandbox_uow_find(s->sandbox, sku, &base);
+    if (!cur && !base)
+        return false;
+    const OrderLine *lb = base ? product_find_line(base, orderid) : NULL;
+    const OrderLine *la = cur ? product_find_line(cur, orderid) : NULL;
+    if (!lb && !la)
+        return false;
+    return line_diff(base, lb, cur, la, whatif_today(s), out) != 0;
+}
+
+/* The cached differences of product `sku`, or NULL if the sandbox does not hold it. */
+static const WhatIfDiff *product_marks(WhatIfSession *s, const char *sku)
+{
+    uint64_t v;
+    if (keymap_get(&s->mark_index, sku, &v))
+        return &s->marks[v];
+    const Product *base;
+    const Product *cur = sandbox_uow_find(s->sandbox, sku, &base);
+    if (!cur && !base)
+        return NULL;
+    if (s->nmarks == s->capmarks) {
+        s->capmarks = s->capmarks ? s->capmarks * 2 : 8;
+        s->marks = xreallocarray(s->marks, s->capmarks, sizeof *s->marks);
+    }
+    WhatIfDiff *d = &s->marks[s->nmarks];
+    whatif_diff_init(d);
+    whatif_diff_products(base, cur, whatif_today(s), d);
+    keymap_put(&s->mark_index, sku, s->nmarks++);
+    return d;
+}
+
+bool whatif_mark_batch(WhatIfSession *s, const char *ref, BatchDiff *out)
+{
+    const Product *cur = sandbox_uow_find_ref(s->sandbox, ref, NULL);
+    if (!cur)
+        return false;
+    const WhatIfDiff *d = product_marks(s, product_sku(cur));
+    for (size_t i = 0; d && i < d->nbatches; i++) {
+        if (strcmp(d->batches[i].ref, ref) == 0) {
+            *out = d->batches[i];
+            return true;
+        }
+    }
+    return false;
+}
+
+bool whatif_mark_product(WhatIfSession *s, const char *sku, ProductMark *out)
+{
+    memset(out, 0, sizeof *out);
+    const WhatIfDiff *d = product_marks(s, sku);
+    if (!d)
+        return false;
+    out->moved = d->moved;
+    out->slipped = d->slipped;
+    out->new_backorders = d->new_backorders;
+    out->filled_backorders = d->filled_backorders;
+    out->created = d->created;
+    out->cancelled = d->cancelled;
+    out->batches_changed = d->nbatches;
+    return d->nlines || d->nbatches;
+}
+
+/* ---------- apply ---------- */
+
+void whatif_apply_report_init(WhatIfApplyReport *r)
+{
+    memset(r, 0, sizeof *r);
+    r->refused_index = -1;
+    whatif_diff_init(&r->real);
+    whatif_diff_init(&r->mismatch);
+}
+
+void whatif_apply_report_fini(WhatIfApplyReport *r)
+{
+    whatif_diff_fini(&r->real);
+    whatif_diff_fini(&r->mismatch);
+}
+
+/* Reads products `skus` from `uow` in one unit of work that is rolled back:
+ * out[i] = a copy, or NULL if there is none. */
+static AllotStatus read_products(UnitOfWork *uow, const char *const *skus, size_t n,
+                                 Product **out, ErrBuf *err)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = NULL;
+    AllotStatus st = uow_begin(uow, err);
+    if (st != ALLOT_OK)
+        return st;
+    for (size_t i = 0; st == ALLOT_OK && i < n; i++) {
+        Product *p;
+        st = repository_get(uow_products(uow), skus[i], &p, err);
+        if (st == ALLOT_OK && p) {
+            out[i] = product_clone(p);
+            EventVec drop;
+            event_vec_init(&drop);
+            product_take_events(out[i], &drop);
+            event_vec_fini(&drop);
+        }
+    }
+    uow_rollback(uow);
+    if (st != ALLOT_OK)
+        for (size_t i = 0; i < n; i++) {
+            product_free(out[i]);
+            out[i] = NULL;
+        }
+    return st;
+}
+
+static bool same_event(const Event *a, const Event *b)
+{
+    if (a->type != b->type || strcmp(a->sku, b->sku) != 0)
+        return false;
+    switch (a->type) {
+    case EV_ALLOCATED:
+    case EV_DEALLOCATED:
+    case EV_OUT_OF_STOCK:
+    case EV_ORDER_LINE_CANCELLED:
+        return strcmp(a->orderid, b->orderid) == 0 && a->qty == b->qty &&
+               (a->type == EV_OUT_OF_STOCK || strcmp(a->batchref, b->batchref) == 0);
+    case EV_REALLOCATED:
+        return strcmp(a->orderid, b->orderid) == 0 && a->qty == b->qty &&
+               strcmp(a->batchref, b->batchref) == 0 && strcmp(a->to, b->to) == 0;
+    case EV_BATCH_CREATED:
+        return strcmp(a->batchref, b->batchref) == 0 && a->qty == b->qty && a->eta == b->eta;
+    case EV_BATCH_QTY_CHANGED:
+        return strcmp(a->batchref, b->batchref) == 0 && a->old_qty == b->old_qty &&
+               a->new_qty == b->new_qty;
+    case EV_BATCH_ETA_CHANGED:
+        return strcmp(a->batchref, b->batchref) == 0 && a->old_eta == b->old_eta &&
+               a->new_eta == b->new_eta;
+    default:
+        return true;
+    }
+}
+
+AllotStatus whatif_apply(WhatIfSession *s, MessageBus *live_bus, WhatIfApplyReport *report,
+                         ErrBuf *err)
+{
+    diff_clear(&report->real);
+    diff_clear(&report->mismatch);
+    report->ncommands = s->ncmds;
+    report->applied = false;
+    report->as_predicted = false;
+    report->refused_index = -1;
+    report->refused_msg[0] = '\0';
+    if (bus_deps(live_bus)->uow != s->live)
+        return err_set(err, ALLOT_EUSAGE, "whatif: apply needs the bus of the session's live store");
+    /* The SKUs the session holds. */
+    size_t n = sandbox_uow_product_count(s->sandbox);
+    const char **skus = xcalloc(n ? n : 1, sizeof *skus);
+    const Product **predicted = xcalloc(n ? n : 1, sizeof *predicted);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const Product *base;
+        const Product *cur = sandbox_uow_product(s->sandbox, i, &base);
+        if (!cur && !base)
+            continue;
+        predicted[k] = cur;
+        skus[k++] = product_sku(cur ? cur : base);
+    }
+    Product **before = xcalloc(k ? k : 1, sizeof *before);
+    Product **after = xcalloc(k ? k : 1, sizeof *after);
+    AllotStatus st = read_products(s->live, skus, k, before, err);
+    UnitOfWork *live = s->live;
+    if (st == ALLOT_OK)
+        st = uow_bulk_begin(live, err);
+    if (st == ALLOT_OK) {
+        AllotStatus step = ALLOT_OK;
+        CommandResult res;
+        command_result_init(&res);
+        for (size_t i = 0; i < s->ncmds; i++) {
+            event_vec_clear(&res.events);
+            ErrBuf e = {{0}};
+            step = bus_handle(live_bus, &s->cmds[i], &res, &e);
+            if (step != ALLOT_OK) {
+                report->refused_index = (long)i;
+                snprintf(report->refused_msg, sizeof report->refused_msg, "%s",
+                         e.msg[0] ? e.msg : allot_status_message(step));
+                err_set(err, step, "command %zu of %zu (%s) was refused on the live data: %s; "
+                        "nothing was applied", i + 1, s->ncmds, command_type_name(s->cmds[i].type),
+                        report->refused_msg);
+                break;
+            }
+            for (size_t j = 0; j < res.events.len; j++)
+                event_vec_push(&report->real.events, &res.events.items[j]);
+        }
+        command_result_fini(&res);
+        ErrBuf e = {{0}};
+        AllotStatus end = uow_bulk_end(live, step == ALLOT_OK, &e);
+        if (step != ALLOT_OK) {
+            st = step;
+            event_vec_clear(&report->real.events);
+        } else if (end != ALLOT_OK) {
+            st = err_set(err, end, "%s", e.msg);
+            event_vec_clear(&report->real.events);
+        }
+    }
+    if (st == ALLOT_OK) {
+        report->applied = true;
+        ErrBuf e = {{0}};
+        if (read_products(live, skus, k, after, &e) == ALLOT_OK) {
+            int32_t today = whatif_today(s);
+            for (size_t i = 0; i < k; i++) {
+                whatif_diff_products(before[i], after[i], today, &report->real);
+                whatif_diff_products(predicted[i], after[i], today, &report->mismatch);
+            }
+            whatif_diff_sort(&report->real);
+            whatif_diff_sort(&report->mismatch);
+            const EventVec *log = sandbox_uow_event_log(s->sandbox);
+            bool same = log->len == report->real.events.len && report->mismatch.nlines == 0 &&
+                        report->mismatch.nbatches == 0;
+            for (size_t i = 0; same && i < log->len; i++)
+                same = same_event(&log->items[i], &report->real.events.items[i]);
+            report->as_predicted = same;
+        }
+        /* else: applied, but the outcome could not be read back: as_predicted
+           stays false and `real` holds only the events */
+    }
+    for (size_t i = 0; i < k; i++) {
+        product_free(before[i]);
+        product_free(after[i]);
+    }
+    free(before);
+    free(after);
+    free(skus);
+    free(predicted);
+    return st;
+}
+
+/* ---------- previews ---------- */
+
+void delay_preview_init(DelayPreview *p)
+{
+    memset(p, 0, sizeof *p);
+    whatif_diff_init(&p->diff);
+}
+
+void delay_preview_fini(DelayPreview *p) { whatif_diff_fini(&p->diff); }
+
+/* Runs `cmd` in a throwaway sandbox over `source` and writes the differences and
+ * events into `out`. */
+static AllotStatus preview_on(UnitOfWork *source, Clock *clock, Logger *logger, const Command *cmd,
+                              WhatIfDiff *out, ErrBuf *err)
+{
+    diff_clear(out);
+    UnitOfWork *tmp = sandbox_uow_new(source, clock);
+    MessageBus *bus = bootstrap(tmp, notifier_none(), clock, logger);
+    CommandResult res;
+    command_result_init(&res);
+    AllotStatus st = bus_handle(bus, cmd, &res, err);
+    if (st == ALLOT_OK) {
+        diff_sandbox(tmp, today_of(clock), out);
+        whatif_diff_sort(out);
+        for (size_t i = 0; i < res.events.len; i++)
+            event_vec_push(&out->events, &res.events.items[i]);
+    }
+    command_result_fini(&res);
+    bus_free(bus);
+    uow_free(tmp);
+    return st;
+}
+
+AllotStatus whatif_preview(WhatIfSession *s, UnitOfWork *live, Clock *clock, const Command *cmd,
+                           WhatIfDiff *out, ErrBuf *err)
+{
+    if (s)
+        return preview_on(s->sandbox, s->clock, s->logger, cmd, out, err);
+    return preview_on(live, clock ? clock : clock_system(), logger_stderr(), cmd, out, err);
+}
+
+#define DELAY_DAYS_MAX 3650
+
+AllotStatus delay_preview(WhatIfSession *s, UnitOfWork *live, Clock *clock, const char *ref,
+                          int32_t days, DelayPreview *out, ErrBuf *err)
+{
+    diff_clear(&out->diff);
+    UnitOfWork *source = s ? s->sandbox : live;
+    Clock *ck = s ? s->clock : clock ? clock : clock_system();
+    if (days == 0 || days > DELAY_DAYS_MAX || days < -DELAY_DAYS_MAX)
+        return err_set(err, ALLOT_EINVALID, "delay of %d days: give a whole number of days "
+                       "from -%d to %d, not 0", (int)days, DELAY_DAYS_MAX, DELAY_DAYS_MAX);
+    /* The batch as the source has it now. */
+    AllotStatus st = uow_begin(source, err);
+    if (st != ALLOT_OK)
+        return st;
+    Product *p = NULL;
+    st = repository_get_by_batchref(uow_products(source), ref, &p, err);
+    const Batch *b = st == ALLOT_OK && p ? product_find_batch(p, ref) : NULL;
+    if (st == ALLOT_OK && !b)
+        st = err_set(err, ALLOT_EUNKNOWN_BATCH, "unknown batch reference %s", ref);
+    if (st == ALLOT_OK) {
+        copy_id(out->ref, ref);
+        copy_id(out->sku, product_sku(p));
+        out->old_eta = b->eta;
+    }
+    uow_rollback(source);
+    if (st != ALLOT_OK)
+        return st;
+    out->days = days;
+    if (out->old_eta == ALLOT_NO_ETA && days < 0)
+        return err_set(err, ALLOT_EINVALID, "batch %s is in the warehouse: it cannot arrive earlier",
+                       ref);
+    int32_t from = out->old_eta == ALLOT_NO_ETA ? today_of(ck) : out->old_eta;
+    out->new_eta = from + days;
+    int y, m, d;
+    date_to_ymd(out->new_eta, &y, &m, &d);
+    if (y < 1 || y > 9999)
+        return err_set(err, ALLOT_EINVALID, "delay of %d days: the ETA would leave the calendar",
+                       (int)days);
+    out->cmd = command_change_batch_eta(ref, out->new_eta);
+    return preview_on(source, ck, s ? s->logger : logger_stderr(), &out->cmd, &out->diff, err);
+}

@@ -1,0 +1,226 @@
+/* whatif.h — what-if sessions and shipment delays (SPEC.md §4 `allot whatif`, §5
+ * "What-if session", issue 6).  No ncurses: the CLI and the TUI both use it.
+ *
+ * A session is a sandbox (app/sandbox_uow.h) over the live unit of work, a bus
+ * bootstrapped over the sandbox (no notifier: a sandbox never calls the
+ * OutOfStock hook), the list of commands that the sandbox accepted (for Apply),
+ * and a read model over the sandbox (whatif_views) for the screens.  Starting one
+ * is O(1) in the size of the database.
+ *
+ * Units: quantities are whole units; dates are days since 1970-01-01 UTC
+ * (ALLOT_NO_ETA = in the warehouse); "today" is the session clock's date.
+ *
+ * Slip: the days a line's promise moves: after ETA − before ETA, where a batch in
+ * the warehouse counts as today.  Defined only when the line is on a batch both
+ * before and after (has_slip); a line that becomes a backorder has no slip.
+ *
+ * "Before" is the live state when the sandbox first read the product (its base);
+ * "after" is the sandbox's current state.
+ */
+#ifndef ALLOT_APP_WHATIF_H
+#define ALLOT_APP_WHATIF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app/message_bus.h"
+#include "app/ports.h"
+#include "app/unit_of_work.h"
+#include "app/views.h"
+#include "domain/product.h"
+
+/* ---- differences ---- */
+
+/* What happened to one order line (flags of LineDiff.flags). */
+enum {
+    LINE_MOVED = 1 << 0,            /* on batch X before, on batch Y != X after */
+    LINE_NEW_BACKORDER = 1 << 1,    /* a backorder after, not before (also a new
+                                       line that went out of stock) */
+    LINE_FILLED_BACKORDER = 1 << 2, /* a backorder before, on a batch after */
+    LINE_CREATED = 1 << 3,          /* not there before (the session allocated it) */
+    LINE_CANCELLED = 1 << 4,        /* there before, not after */
+    LINE_ETA_CHANGED = 1 << 5,      /* same batch, whose ETA moved */
+    LINE_QTY_CHANGED = 1 << 6,      /* same place, other qty (cancelled, then
+                                       allocated again) */
+};
+
+typedef struct LineDiff {
+    AllotId orderid;
+    AllotId sku;
+    int64_t qty;           /* qty after; before if the line was cancelled */
+    bool before_exists, after_exists;
+    AllotId before_batch;  /* "" = a backorder (when before_exists) */
+    AllotId after_batch;   /* "" = a backorder (when after_exists) */
+    int32_t before_eta;    /* that batch's ETA; ALLOT_NO_ETA = in the warehouse */
+    int32_t after_eta;
+    bool has_slip;         /* on a batch before and after */
+    int32_t slip_days;     /* after ETA − before ETA (in the warehouse = today) */
+    unsigned flags;        /* LINE_* */
+} LineDiff;
+
+/* True if the line's place (batch, backorder, or existence) differs: the rows of
+ * `allot whatif --csv` (SPEC.md §4). */
+bool line_diff_place_changed(const LineDiff *d);
+
+typedef struct BatchDiff {
+    AllotId ref;
+    AllotId sku;
+    bool created;              /* made in the session (before_* meaningless) */
+    int64_t before_qty, after_qty;
+    int32_t before_eta, after_eta;
+    int32_t slip_days;         /* ETA change, in the warehouse = today; 0 if same */
+    int64_t lines_moved_out;   /* lines that left it */
+    int64_t lines_moved_in;    /* lines that came to it */
+} BatchDiff;
+
+/* A whole difference.  Owns its arrays: whatif_diff_init, then whatif_diff_fini. */
+typedef struct WhatIfDiff {
+    LineDiff *lines;     /* lines whose place, ETA or qty changed; by orderid, sku */
+    size_t nlines, caplines;
+    BatchDiff *batches;  /* batches created, or whose qty or ETA changed; by ref */
+    size_t nbatches, capbatches;
+    EventVec events;     /* the events raised, in order */
+    size_t new_backorders, filled_backorders, moved, slipped, created, cancelled;
+} WhatIfDiff;
+
+void whatif_diff_init(WhatIfDiff *d);
+void whatif_diff_fini(WhatIfDiff *d);
+
+/* Appends to `d` the differences between two states of one product (either may be
+ * NULL: a product that did not exist), lines and batches, and updates the
+ * counters; does not sort and touches no events.  `today` (days) stands for
+ * in-the-warehouse in slips. */
+void whatif_diff_products(const Product *before, const Product *after, int32_t today,
+                          WhatIfDiff *d);
+
+/* Sorts lines by (orderid, sku) and batches by ref (byte-wise). */
+void whatif_diff_sort(WhatIfDiff *d);
+
+/* ---- the session ---- */
+
+typedef struct WhatIfSession WhatIfSession;
+
+/* Starts a session over the live unit of work `live` and its read model
+ * `live_views` (neither owned; both must outlive the session).  `clock` (NULL =
+ * clock_system()) gives "today" and stamps sandbox events; `logger` (NULL =
+ * logger_stderr()) receives event-handler failures.  O(1): nothing is read but
+ * the newest event id.  Errors: ALLOT_ESTORAGE (the live read model cannot be
+ * read).  On success *out is a new session; free with whatif_discard. */
+AllotStatus whatif_new(UnitOfWork *live, Views *live_views, Clock *clock, Logger *logger,
+                       WhatIfSession **out, ErrBuf *err);
+
+/* Ends the session and forgets everything it did.  The live data was never
+ * touched.  NULL is ignored. */
+void whatif_discard(WhatIfSession *s);
+
+/* Runs `cmd` in the sandbox through the session's bus (bus_handle contract;
+ * `res` may be NULL).  An accepted command is remembered for whatif_apply; a
+ * refused one is not.  Errors: the bus's (domain errors, ALLOT_ESTORAGE if the
+ * live store cannot be read). */
+AllotStatus whatif_run(WhatIfSession *s, const Command *cmd, CommandResult *res, ErrBuf *err);
+
+/* The commands accepted so far, in order.  i < count. */
+size_t whatif_command_count(const WhatIfSession *s);
+const Command *whatif_command(const WhatIfSession *s, size_t i);
+
+/* Today (days since 1970-01-01 UTC) by the session's clock. */
+int32_t whatif_today(const WhatIfSession *s);
+
+/* The sandbox unit of work, the session's bus over it, and the read model over
+ * the sandbox (sandbox_views.h semantics).  Owned by the session. */
+UnitOfWork *whatif_uow(WhatIfSession *s);
+MessageBus *whatif_bus(WhatIfSession *s);
+Views *whatif_views(WhatIfSession *s);
+
+/* Everything the session changed so far compared with live as it was when read
+ * (see the top of this file), with the events the session raised.  `out` must be
+ * initialised; it is cleared first.  Sorted (whatif_diff_sort).  No errors. */
+void whatif_diff(WhatIfSession *s, WhatIfDiff *out);
+
+/* ---- marking rows of the screens ---- */
+
+/* How order line (sku, orderid) differs from live: true and *out filled if it
+ * does (moved, new or filled backorder, ETA changed, created, cancelled), false
+ * if it is as live (or the session never touched its product). */
+bool whatif_mark_line(WhatIfSession *s, const char *sku, const char *orderid, LineDiff *out);
+
+/* How batch `ref` differs from live (created, qty or ETA changed, lines moved in
+ * or out): true and *out filled if it does. */
+bool whatif_mark_batch(WhatIfSession *s, const char *ref, BatchDiff *out);
+
+/* Summary of product `sku`'s differences (counters of WhatIfDiff; lines and
+ * batches left empty): true if anything differs.  `out` need not be initialised
+ * and owns nothing afterwards. */
+typedef struct ProductMark {
+    size_t moved, slipped, new_backorders, filled_backorders, created, cancelled;
+    size_t batches_changed;
+} ProductMark;
+bool whatif_mark_product(WhatIfSession *s, const char *sku, ProductMark *out);
+
+/* ---- apply ---- */
+
+typedef struct WhatIfApplyReport {
+    size_t ncommands;       /* commands replayed */
+    bool applied;           /* the live transaction committed */
+    long refused_index;     /* -1, or the command refused on live (nothing applied) */
+    char refused_msg[ALLOT_ERR_MAX];
+    bool as_predicted;      /* live now equals the sandbox (state and events) */
+    WhatIfDiff real;        /* live before the apply → live after; its events are
+                               those the live bus raised */
+    WhatIfDiff mismatch;    /* lines and batches whose live outcome differs from
+                               the sandbox's: before_* = the sandbox's prediction,
+                               after_* = the real outcome */
+} WhatIfApplyReport;
+
+void whatif_apply_report_init(WhatIfApplyReport *r);
+void whatif_apply_report_fini(WhatIfApplyReport *r);
+
+/* Replays the session's commands through `live_bus` (bootstrapped over the live
+ * unit of work given to whatif_new) in ONE bulk transaction (SPEC.md §3): all of
+ * them or none.  If a command is refused on live (live data changed meanwhile),
+ * nothing is applied: report->refused_index and refused_msg say which and why,
+ * and the session stays as it was.  On success the report holds the real outcome
+ * and whether it differs from the prediction (live data may have changed since
+ * the sandbox read it: then as_predicted is false and `mismatch` lists where).
+ * The session itself is unchanged; discard it afterwards.
+ * Returns ALLOT_OK when applied, the refusing command's status when refused, or
+ * ALLOT_ESTORAGE / ALLOT_ECONFLICT from the store (nothing applied). */
+AllotStatus whatif_apply(WhatIfSession *s, MessageBus *live_bus, WhatIfApplyReport *report,
+                         ErrBuf *err);
+
+/* ---- shipment delay in one motion (SPEC.md §5 `d`) ---- */
+
+typedef struct DelayPreview {
+    AllotId ref;
+    AllotId sku;
+    int32_t days;        /* the delay asked for */
+    int32_t old_eta;     /* ALLOT_NO_ETA = in the warehouse */
+    int32_t new_eta;     /* old ETA + days; in the warehouse: today + days */
+    Command cmd;         /* the ChangeBatchEta to run (bus_handle or whatif_run) */
+    WhatIfDiff diff;     /* the lines it affects (where they move, their slips),
+                            the batch change, and the events it would raise */
+} DelayPreview;
+
+void delay_preview_init(DelayPreview *p);
+void delay_preview_fini(DelayPreview *p);
+
+/* Previews delaying batch `ref` by `days` (may be negative: earlier; |days| <=
+ * 3650) without changing anything: in session `s` if not NULL (against the
+ * sandbox's state), else against `live` (the live unit of work; read in a unit of
+ * work that is rolled back).  `clock` (NULL = clock_system(); ignored with a
+ * session, which has its own) gives today.  A batch in the warehouse delayed by N
+ * days is given the ETA today + N.  Errors: ALLOT_EUNKNOWN_BATCH;
+ * ALLOT_EINVALID (days 0 or out of range; a batch in the warehouse cannot come
+ * earlier); ALLOT_ESTORAGE. */
+AllotStatus delay_preview(WhatIfSession *s, UnitOfWork *live, Clock *clock, const char *ref,
+                          int32_t days, DelayPreview *out, ErrBuf *err);
+
+/* Previews any one command the same way (the product it names is copied, the
+ * command runs on the copy): `out` (initialised) receives the differences and
+ * events.  For a TUI that "shows what it will do and asks" (SPEC.md §5).
+ * Errors: those of the command (nothing changes anywhere), ALLOT_ESTORAGE. */
+AllotStatus whatif_preview(WhatIfSession *s, UnitOfWork *live, Clock *clock, const Command *cmd,
+                           WhatIfDiff *out, ErrBuf *err);
+
+#endif
