@@ -123,9 +123,13 @@ static const CommandSpec command_table[] = {
                  {.name = "csv", .kind = ARG_FLAG, .option = "--csv"}},
         .nargs = 2,
         .summary = "run FILE's commands in a sandbox and print what would change",
-        .help = "Runs the commands of FILE on a copy of the data and prints the order\n"
-                "lines whose place would change. The live data is untouched. --csv\n"
-                "prints orderid,sku,qty,before,after.\n",
+        .help = "Runs the commands of FILE (one per line, as for exec; - is standard\n"
+                "input) in a sandbox and prints what would change: per order line the\n"
+                "batch and ETA before and after and the slip in days, new and filled\n"
+                "backorders, changed batches and the events that would be raised.\n"
+                "The live data is never written. Refused lines are reported as\n"
+                "FILE:LINE: error: MESSAGE and skipped (exit status 1). --csv prints\n"
+                "orderid,sku,qty,before,after for each line whose place would change.\n",
         .bus = CMD_NONE_BUS,
         .tool = TOOL_WHATIF,
     },

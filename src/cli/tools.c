@@ -1,5 +1,5 @@
 /* tools.c — the thin subcommands that need no read model: running bus commands,
- * import, exec, help, and the whatif placeholder (SPEC.md §4). */
+ * import, exec and help (SPEC.md §4); whatif is in tool_whatif.c. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,12 +121,6 @@ AllotStatus tool_exec(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
         return ALLOT_EINVALID;
     }
     return ALLOT_OK;
-}
-
-AllotStatus tool_whatif(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
-{
-    (void)cli, (void)pc;
-    return err_set(err, ALLOT_EUSAGE, "whatif: not yet available in this version");
 }
 
 void cli_print_help(FILE *out)

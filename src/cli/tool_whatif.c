@@ -1,0 +1,233 @@
+/* tool_whatif.c — `allot whatif FILE [--csv]` (SPEC.md §4): FILE's commands run in
+ * a what-if session (app/whatif.h) over the live store, which is only read; then
+ * what would change is printed, as text or as CSV. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/whatif.h"
+#include "cli/cli.h"
+#include "domain/xalloc.h"
+#include "persistence/csv_io.h"
+
+/* "B1 2026-12-01", "B1 in warehouse", "backorder", "(new)", "(cancelled)" */
+static const char *place_text(bool exists, const char *batch, int32_t eta, bool before, char *buf,
+                              size_t size)
+{
+    char date[ALLOT_DATE_TEXT];
+    if (!exists)
+        snprintf(buf, size, "%s", before ? "(new)" : "(cancelled)");
+    else if (!batch[0])
+        snprintf(buf, size, "backorder");
+    else if (eta == ALLOT_NO_ETA)
+        snprintf(buf, size, "%s in warehouse", batch);
+    else
+        snprintf(buf, size, "%s %s", batch, date_format(eta, date));
+    return buf;
+}
+
+static const char *slip_text(const LineDiff *l, char *buf, size_t size)
+{
+    if (!l->has_slip)
+        snprintf(buf, size, "-");
+    else if (l->slip_days == 0)
+        snprintf(buf, size, "0 days");
+    else
+        snprintf(buf, size, "%+d day%s", (int)l->slip_days,
+                 l->slip_days == 1 || l->slip_days == -1 ? "" : "s");
+    return buf;
+}
+
+static int width(const char *s, int w)
+{
+    int n = (int)strlen(s);
+    return n > w ? n : w;
+}
+
+static void print_text(FILE *out, const WhatIfDiff *d)
+{
+    char b1[160], b2[160], b3[32], date1[ALLOT_DATE_TEXT], date2[ALLOT_DATE_TEXT];
+    if (d->nlines == 0 && d->nbatches == 0 && d->events.len == 0) {
+        fprintf(out, "Nothing would change.\n");
+        return;
+    }
+    if (d->nlines) {
+        int wo = 7, ws = 3, wq = 3, wb = 6, wa = 5;
+        for (size_t i = 0; i < d->nlines; i++) {
+            const LineDiff *l = &d->lines[i];
+            char q[24];
+            snprintf(q, sizeof q, "%lld", (long long)l->qty);
+            wo = width(l->orderid, wo);
+            ws = width(l->sku, ws);
+            wq = width(q, wq);
+            wb = width(place_text(l->before_exists, l->before_batch, l->before_eta, true, b1,
+                                  sizeof b1), wb);
+            wa = width(place_text(l->after_exists, l->after_batch, l->after_eta, false, b2,
+                                  sizeof b2), wa);
+        }
+        fprintf(out, "Order lines that would change (%zu):\n", d->nlines);
+        fprintf(out, "  %-*s  %-*s  %*s  %-*s  %-*s  %s\n", wo, "ORDERID", ws, "SKU", wq, "QTY", wb,
+                "BEFORE", wa, "AFTER", "SLIP");
+        for (size_t i = 0; i < d->nlines; i++) {
+            const LineDiff *l = &d->lines[i];
+            fprintf(out, "  %-*s  %-*s  %*lld  %-*s  %-*s  %s\n", wo, l->orderid, ws, l->sku, wq,
+                    (long long)l->qty, wb,
+                    place_text(l->before_exists, l->before_batch, l->before_eta, true, b1,
+                               sizeof b1),
+                    wa,
+                    place_text(l->after_exists, l->after_batch, l->after_eta, false, b2,
+                               sizeof b2),
+                    slip_text(l, b3, sizeof b3));
+        }
+    }
+    fprintf(out, "\nNew backorders (%zu)%s\n", d->new_backorders, d->new_backorders ? ":" : ".");
+    for (size_t i = 0; i < d->nlines; i++) {
+        const LineDiff *l = &d->lines[i];
+        if (l->flags & LINE_NEW_BACKORDER)
+            fprintf(out, "  %s %s ×%lld (%s)\n", l->orderid, l->sku, (long long)l->qty,
+                    l->before_exists ? place_text(true, l->before_batch, l->before_eta, true, b1,
+                                                  sizeof b1)
+                                     : "new line");
+    }
+    fprintf(out, "Filled backorders (%zu)%s\n", d->filled_backorders,
+            d->filled_backorders ? ":" : ".");
+    for (size_t i = 0; i < d->nlines; i++) {
+        const LineDiff *l = &d->lines[i];
+        if (l->flags & LINE_FILLED_BACKORDER)
+            fprintf(out, "  %s %s ×%lld → %s\n", l->orderid, l->sku, (long long)l->qty,
+                    place_text(true, l->after_batch, l->after_eta, false, b2, sizeof b2));
+    }
+    if (d->nbatches) {
+        fprintf(out, "\nBatches that would change (%zu):\n", d->nbatches);
+        for (size_t i = 0; i < d->nbatches; i++) {
+            const BatchDiff *b = &d->batches[i];
+            fprintf(out, "  %s %s:", b->ref, b->sku);
+            if (b->created)
+                fprintf(out, " new, qty %lld, ETA %s", (long long)b->after_qty,
+                        b->after_eta == ALLOT_NO_ETA ? "in warehouse"
+                                                     : date_format(b->after_eta, date2));
+            if (!b->created && b->before_qty != b->after_qty)
+                fprintf(out, " qty %lld → %lld", (long long)b->before_qty, (long long)b->after_qty);
+            if (!b->created && b->before_eta != b->after_eta)
+                fprintf(out, " ETA %s → %s (%+d days)",
+                        b->before_eta == ALLOT_NO_ETA ? "in warehouse"
+                                                      : date_format(b->before_eta, date1),
+                        b->after_eta == ALLOT_NO_ETA ? "in warehouse"
+                                                     : date_format(b->after_eta, date2),
+                        (int)b->slip_days);
+            if (b->lines_moved_out)
+                fprintf(out, " %lld line%s leave", (long long)b->lines_moved_out,
+                        b->lines_moved_out == 1 ? "" : "s");
+            if (b->lines_moved_in)
+                fprintf(out, " %lld line%s arrive", (long long)b->lines_moved_in,
+                        b->lines_moved_in == 1 ? "" : "s");
+            fputc('\n', out);
+        }
+    }
+    fprintf(out, "\nEvents that would be raised (%zu)%s\n", d->events.len,
+            d->events.len ? ":" : ".");
+    for (size_t i = 0; i < d->events.len; i++) {
+        char text[512];
+        fprintf(out, "  %s\n", event_describe(&d->events.items[i], text, sizeof text));
+    }
+}
+
+static AllotStatus print_csv(FILE *out, const WhatIfDiff *d, ErrBuf *err)
+{
+    static const char *const header[] = {"orderid", "sku", "qty", "before", "after"};
+    AllotStatus st = csv_write_row(out, header, 5, err);
+    for (size_t i = 0; st == ALLOT_OK && i < d->nlines; i++) {
+        const LineDiff *l = &d->lines[i];
+        if (!line_diff_place_changed(l))
+            continue;
+        char qty[24];
+        snprintf(qty, sizeof qty, "%lld", (long long)l->qty);
+        const char *before = !l->before_exists ? "" : l->before_batch[0] ? l->before_batch
+                                                                          : "backorder";
+        const char *after = !l->after_exists ? "" : l->after_batch[0] ? l->after_batch
+                                                                       : "backorder";
+        const char *row[] = {l->orderid, l->sku, qty, before, after};
+        st = csv_write_row(out, row, 5, err);
+    }
+    return st;
+}
+
+AllotStatus tool_whatif(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
+{
+    const char *path = pc->values[0];
+    bool as_csv = pc->values[1] != NULL;
+    bool is_stdin = strcmp(path, "-") == 0;
+    const char *shown = is_stdin ? "stdin" : path;
+    FILE *fp = is_stdin ? stdin : fopen(path, "r");
+    if (!fp)
+        return err_set(err, ALLOT_EIO, "%s: cannot open: %s", path, strerror(errno));
+    AllotStatus st = cli_open_store(cli, err);
+    WhatIfSession *s = NULL;
+    if (st == ALLOT_OK)
+        st = whatif_new(cli->uow, cli->views, cli->clock, cli->logger, &s, err);
+    if (st != ALLOT_OK) {
+        if (!is_stdin)
+            fclose(fp);
+        return st;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    long lineno = 0, failed = 0, run = 0;
+    AllotStatus fatal = ALLOT_OK;
+    TokenList toks;
+    token_list_init(&toks);
+    while (getline(&line, &cap, fp) >= 0) {
+        lineno++;
+        ParsedCommand cmd;
+        ErrBuf e = {{0}};
+        AllotStatus r = command_parse_line(line, &toks, &cmd, &e);
+        if (r == ALLOT_OK && !cmd.spec)
+            continue;
+        if (r == ALLOT_OK && !command_is_bus(cmd.spec))
+            r = err_set(&e, ALLOT_EUSAGE, "%s cannot run inside whatif (only add-batch, "
+                        "allocate, cancel, change-qty, set-eta)", cmd.spec->name);
+        if (r == ALLOT_OK)
+            r = whatif_run(s, &cmd.cmd, NULL, &e);
+        if (r == ALLOT_OK) {
+            run++;
+            continue;
+        }
+        fprintf(stderr, "%s:%ld: error: %s\n", shown, lineno,
+                e.msg[0] ? e.msg : allot_status_message(r));
+        failed++;
+        if (allot_status_exit_code(r) == 3) { /* the live store cannot be read */
+            fatal = r;
+            break;
+        }
+    }
+    bool read_error = ferror(fp);
+    token_list_fini(&toks);
+    free(line);
+    if (!is_stdin)
+        fclose(fp);
+    if (read_error)
+        st = err_set(err, ALLOT_EIO, "%s: cannot read: %s", shown, strerror(errno));
+    else if (fatal != ALLOT_OK) {
+        cli->reported = true;
+        st = fatal;
+    }
+    if (st == ALLOT_OK) {
+        WhatIfDiff d;
+        whatif_diff_init(&d);
+        whatif_diff(s, &d);
+        if (as_csv) {
+            st = print_csv(cli->out, &d, err);
+        } else {
+            fprintf(cli->out, "whatif %s: %ld command%s run in a sandbox, %ld refused; the live "
+                    "data is untouched.\n\n", shown, run, run == 1 ? "" : "s", failed);
+            print_text(cli->out, &d);
+        }
+        whatif_diff_fini(&d);
+    }
+    whatif_discard(s);
+    if (st == ALLOT_OK && failed) {
+        cli->reported = true;
+        st = ALLOT_EINVALID;
+    }
+    return st;
+}
