@@ -222,7 +222,7 @@ AllotStatus whatif_new(UnitOfWork *live, Views *live_views, Clock *clock, Logger
 {
     *out = NULL;
     int64_t base_id = 0;
-    AllotStatus st = views_latest_event_id(live_views, &base_id, err);
+    AllotStatus st = live_views ? views_latest_event_id(live_views, &base_id, err) : ALLOT_OK;
     if (st != ALLOT_OK)
         return st;
     WhatIfSession *s = xcalloc(1, sizeof *s);
@@ -233,7 +233,7 @@ AllotStatus whatif_new(UnitOfWork *live, Views *live_views, Clock *clock, Logger
     s->sandbox = sandbox_uow_new(live, s->clock);
     /* No notifier: a sandbox never calls the OutOfStock hook. */
     s->bus = bootstrap(s->sandbox, notifier_none(), s->clock, s->logger);
-    s->views = sandbox_views_new(s->sandbox, live_views, base_id);
+    s->views = live_views ? sandbox_views_new(s->sandbox, live_views, base_id) : NULL;
     keymap_init(&s->mark_index);
     *out = s;
     return ALLOT_OK;

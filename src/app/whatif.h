@@ -102,7 +102,9 @@ void whatif_diff_sort(WhatIfDiff *d);
 typedef struct WhatIfSession WhatIfSession;
 
 /* Starts a session over the live unit of work `live` and its read model
- * `live_views` (neither owned; both must outlive the session).  `clock` (NULL =
+ * `live_views` (neither owned; both must outlive the session; live_views may be
+ * NULL for a store without a read model, e.g. memory_uow in tests: then
+ * whatif_views returns NULL).  `clock` (NULL =
  * clock_system()) gives "today" and stamps sandbox events; `logger` (NULL =
  * logger_stderr()) receives event-handler failures.  O(1): nothing is read but
  * the newest event id.  Errors: ALLOT_ESTORAGE (the live read model cannot be
@@ -128,7 +130,8 @@ const Command *whatif_command(const WhatIfSession *s, size_t i);
 int32_t whatif_today(const WhatIfSession *s);
 
 /* The sandbox unit of work, the session's bus over it, and the read model over
- * the sandbox (sandbox_views.h semantics).  Owned by the session. */
+ * the sandbox (sandbox_views.h semantics; NULL if the session was made without
+ * live views).  Owned by the session. */
 UnitOfWork *whatif_uow(WhatIfSession *s);
 MessageBus *whatif_bus(WhatIfSession *s);
 Views *whatif_views(WhatIfSession *s);

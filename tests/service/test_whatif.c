@@ -1,0 +1,339 @@
+/* What-if sessions over an in-memory live store (app/whatif.h): the sandbox never
+ * touches the live store, the differences (moves, slips, backorders), marks,
+ * delay previews, and Apply. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "app/bootstrap.h"
+#include "app/sandbox_uow.h"
+#include "app/whatif.h"
+#include "persistence/memory_uow.h"
+
+typedef struct FixedClock {
+    Clock base;
+    int64_t now;
+} FixedClock;
+
+static int64_t fixed_now(Clock *c) { return ((FixedClock *)c)->now; }
+
+/* 2026-11-29 12:00 UTC */
+static FixedClock fclock = {{fixed_now}, 1795953600};
+static UnitOfWork *live;
+static MessageBus *live_bus;
+static WhatIfSession *s;
+
+static int32_t day(const char *ymd)
+{
+    int32_t d;
+    ErrBuf err;
+    cr_assert_eq(validate_eta(ymd, &d, &err), ALLOT_OK);
+    return d;
+}
+
+static void live_must(Command c)
+{
+    ErrBuf err = {{0}};
+    cr_assert_eq(bus_handle(live_bus, &c, NULL, &err), ALLOT_OK, "%s", err.msg);
+}
+
+static void sandbox_must(Command c)
+{
+    ErrBuf err = {{0}};
+    cr_assert_eq(whatif_run(s, &c, NULL, &err), ALLOT_OK, "%s", err.msg);
+}
+
+/* LAMP: B1 in warehouse 10, B2 2026-12-10 10, B3 2026-12-20 10
+ * o1 4 → B1, o2 4 → B1, o3 4 → B2, o4 30 → backorder.  SOFA: S1 2026-12-01 2. */
+static void setup(void)
+{
+    live = memory_uow_new();
+    live_bus = bootstrap(live, NULL, &fclock.base, NULL);
+    live_must(command_create_batch("B1", "LAMP", 10, ALLOT_NO_ETA));
+    live_must(command_create_batch("B2", "LAMP", 10, day("2026-12-10")));
+    live_must(command_create_batch("B3", "LAMP", 10, day("2026-12-20")));
+    live_must(command_allocate("o1", "LAMP", 4));
+    live_must(command_allocate("o2", "LAMP", 4));
+    live_must(command_allocate("o3", "LAMP", 4));
+    live_must(command_allocate("o4", "LAMP", 30));
+    live_must(command_create_batch("S1", "SOFA", 2, day("2026-12-01")));
+    ErrBuf err = {{0}};
+    cr_assert_eq(whatif_new(live, NULL, &fclock.base, NULL, &s, &err), ALLOT_OK, "%s", err.msg);
+}
+
+static void teardown(void)
+{
+    whatif_discard(s);
+    bus_free(live_bus);
+    uow_free(live);
+}
+
+TestSuite(whatif, .init = setup, .fini = teardown);
+
+static const Product *live_product(const char *sku)
+{
+    for (size_t i = 0; i < memory_uow_product_count(live); i++)
+        if (strcmp(product_sku(memory_uow_product(live, i)), sku) == 0)
+            return memory_uow_product(live, i);
+    return NULL;
+}
+
+static const LineDiff *find_line(const WhatIfDiff *d, const char *orderid, const char *sku)
+{
+    for (size_t i = 0; i < d->nlines; i++)
+        if (strcmp(d->lines[i].orderid, orderid) == 0 && strcmp(d->lines[i].sku, sku) == 0)
+            return &d->lines[i];
+    return NULL;
+}
+
+Test(whatif, commands_in_a_session_never_change_the_live_store)
+{
+    size_t log_before = memory_uow_event_log(live)->len;
+    int64_t version = product_version(live_product("LAMP"));
+    sandbox_must(command_change_batch_eta("B1", day("2027-01-01")));
+    sandbox_must(command_change_batch_qty("B2", 0));
+    sandbox_must(command_create_batch("N1", "NEW", 5, ALLOT_NO_ETA));
+    sandbox_must(command_allocate("o9", "NEW", 2));
+    cr_assert_eq(memory_uow_event_log(live)->len, log_before);
+    cr_assert_eq(product_version(live_product("LAMP")), version);
+    cr_assert_null(live_product("NEW"));
+    cr_assert_eq(product_find_batch(live_product("LAMP"), "B1")->eta, ALLOT_NO_ETA);
+    cr_assert_str_eq(product_line_batchref(live_product("LAMP"),
+                                           product_find_line(live_product("LAMP"), "o3")),
+                     "B2");
+    cr_assert_eq(whatif_command_count(s), 4);
+}
+
+Test(whatif, a_refused_command_is_not_kept_for_apply)
+{
+    ErrBuf err = {{0}};
+    Command c = command_change_batch_eta("NOPE", ALLOT_NO_ETA);
+    cr_assert_eq(whatif_run(s, &c, NULL, &err), ALLOT_EUNKNOWN_BATCH);
+    c = command_allocate("o1", "LAMP", 5);
+    cr_assert_eq(whatif_run(s, &c, NULL, &err), ALLOT_ELINE_QTY_MISMATCH);
+    cr_assert_eq(whatif_command_count(s), 0);
+    WhatIfDiff d;
+    whatif_diff_init(&d);
+    whatif_diff(s, &d);
+    cr_assert_eq(d.nlines, 0);
+    cr_assert_eq(d.events.len, 0);
+    whatif_diff_fini(&d);
+}
+
+Test(whatif, delaying_a_batch_in_the_warehouse_moves_its_lines_with_slips_from_today)
+{
+    /* B1 (in warehouse = today 2026-11-29) to 2027-01-10: o1 and o2 move to B2
+     * (2026-12-10, room 6: o1 fits, then o2 fits? 6-4 = 2 < 4: o2 goes to B3). */
+    sandbox_must(command_change_batch_eta("B1", day("2027-01-10")));
+    WhatIfDiff d;
+    whatif_diff_init(&d);
+    whatif_diff(s, &d);
+    const LineDiff *o1 = find_line(&d, "o1", "LAMP");
+    const LineDiff *o2 = find_line(&d, "o2", "LAMP");
+    cr_assert_not_null(o1);
+    cr_assert_not_null(o2);
+    cr_assert_str_eq(o1->before_batch, "B1");
+    cr_assert_str_eq(o1->after_batch, "B2");
+    cr_assert(o1->flags & LINE_MOVED);
+    cr_assert(o1->has_slip);
+    cr_assert_eq(o1->slip_days, day("2026-12-10") - day("2026-11-29"));
+    cr_assert_str_eq(o2->after_batch, "B3");
+    cr_assert_eq(o2->slip_days, day("2026-12-20") - day("2026-11-29"));
+    cr_assert_null(find_line(&d, "o3", "LAMP"), "o3 stays on B2, whose ETA did not move");
+    cr_assert_eq(d.moved, 2);
+    cr_assert_eq(d.nbatches, 3);
+    cr_assert_str_eq(d.batches[0].ref, "B1");
+    cr_assert_eq(d.batches[0].slip_days, day("2027-01-10") - day("2026-11-29"));
+    cr_assert_eq(d.batches[0].lines_moved_out, 2);
+    cr_assert_eq(d.events.len, 3); /* BatchEtaChanged, 2 × Reallocated */
+    cr_assert_eq(d.events.items[0].type, EV_BATCH_ETA_CHANGED);
+    cr_assert_eq(d.events.items[1].type, EV_REALLOCATED);
+    whatif_diff_fini(&d);
+}
+
+Test(whatif, lines_that_stay_on_a_delayed_batch_slip_by_the_delay)
+{
+    sandbox_must(command_change_batch_eta("B2", day("2026-12-24")));
+    WhatIfDiff d;
+    whatif_diff_init(&d);
+    whatif_diff(s, &d);
+    /* o3 could only move to a batch that now sorts before B2 with room: B1 has
+     * room 2 < 4 and B3 (12-20) has room 10: it moves to B3. */
+    const LineDiff *o3 = find_line(&d, "o3", "LAMP");
+    cr_assert_not_null(o3);
+    cr_assert_str_eq(o3->after_batch, "B3");
+    cr_assert_eq(o3->slip_days, 10);
+    whatif_diff_fini(&d);
+
+    sandbox_must(command_change_batch_eta("B3", day("2027-01-03")));
+    sandbox_must(command_change_batch_eta("B2", day("2027-01-01")));
+    whatif_diff_init(&d);
+    whatif_diff(s, &d);
+    o3 = find_line(&d, "o3", "LAMP");
+    cr_assert_str_eq(o3->after_batch, "B2", "B2 sorts before B3 again, o3 stays where it is");
+    cr_assert(o3->flags & LINE_ETA_CHANGED);
+    cr_assert_eq(o3->slip_days, day("2027-01-01") - day("2026-12-10"));
+    whatif_diff_fini(&d);
+}
+
+Test(whatif, new_and_filled_backorders_are_counted)
+{
+    sandbox_must(command_change_batch_qty("B1", 4)); /* o2 (newest) leaves B1: → B2 */
+    sandbox_must(command_change_batch_qty("B2", 4)); /* o2 newest on B2 → B3 */
+    sandbox_must(command_create_batch("B4", "LAMP", 30, ALLOT_NO_ETA)); /* fills o4 */
+    sandbox_must(command_allocate("o5", "LAMP", 100)); /* a new line, out of stock */
+    WhatIfDiff d;
+    whatif_diff_init(&d);
+    whatif_diff(s, &d);
+    const LineDiff *o4 = find_line(&d, "o4", "LAMP");
+    cr_assert(o4->flags & LINE_FILLED_BACKORDER);
+    cr_assert_str_eq(o4->before_batch, "");
+    cr_assert_str_eq(o4->after_batch, "B4");
+    cr_assert_not(o4->has_slip);
+    const LineDiff *o5 = find_line(&d, "o5", "LAMP");
+    cr_assert(o5->flags & LINE_CREATED);
+    cr_assert(o5->flags & LINE_NEW_BACKORDER);
+    cr_assert_not(o5->before_exists);
+    cr_assert_eq(d.new_backorders, 1);
+    cr_assert_eq(d.filled_backorders, 1);
+    cr_assert(line_diff_place_changed(o5));
+    whatif_diff_fini(&d);
+}
+
+Test(whatif, marks_tell_a_row_how_it_differs_from_live)
+{
+    sandbox_must(command_change_batch_eta("B1", day("2027-01-10")));
+    LineDiff l;
+    cr_assert(whatif_mark_line(s, "LAMP", "o1", &l));
+    cr_assert(l.flags & LINE_MOVED);
+    cr_assert_gt(l.slip_days, 0);
+    cr_assert_not(whatif_mark_line(s, "LAMP", "o3", &l));
+    cr_assert_not(whatif_mark_line(s, "SOFA", "o1", &l), "an untouched product");
+    BatchDiff b;
+    cr_assert(whatif_mark_batch(s, "B1", &b));
+    cr_assert_eq(b.after_eta, day("2027-01-10"));
+    cr_assert_eq(b.before_eta, ALLOT_NO_ETA);
+    cr_assert_not(whatif_mark_batch(s, "S1", &b));
+    ProductMark pm;
+    cr_assert(whatif_mark_product(s, "LAMP", &pm));
+    cr_assert_eq(pm.moved, 2);
+    cr_assert_not(whatif_mark_product(s, "SOFA", &pm));
+}
+
+Test(whatif, a_delay_preview_changes_nothing_and_gives_the_new_eta)
+{
+    DelayPreview p;
+    delay_preview_init(&p);
+    ErrBuf err = {{0}};
+    cr_assert_eq(delay_preview(NULL, live, &fclock.base, "B1", 14, &p, &err), ALLOT_OK, "%s",
+                 err.msg);
+    cr_assert_eq(p.old_eta, ALLOT_NO_ETA);
+    cr_assert_eq(p.new_eta, day("2026-12-13"), "in the warehouse: today + 14");
+    cr_assert_eq(p.cmd.type, CMD_CHANGE_BATCH_ETA);
+    cr_assert_eq(p.cmd.eta, p.new_eta);
+    const LineDiff *o1 = find_line(&p.diff, "o1", "LAMP");
+    cr_assert_not_null(o1);
+    cr_assert_str_eq(o1->after_batch, "B2");
+    cr_assert_eq(o1->slip_days, 11);
+    cr_assert_eq(product_find_batch(live_product("LAMP"), "B1")->eta, ALLOT_NO_ETA);
+    cr_assert_eq(sandbox_uow_product_count(whatif_uow(s)), 0);
+
+    /* inside a session: against the sandbox's state, and still nothing changes */
+    sandbox_must(command_change_batch_eta("B2", day("2026-12-30")));
+    cr_assert_eq(delay_preview(s, live, NULL, "B2", 7, &p, &err), ALLOT_OK, "%s", err.msg);
+    cr_assert_eq(p.old_eta, day("2026-12-30"));
+    cr_assert_eq(p.new_eta, day("2027-01-06"));
+    cr_assert_eq(whatif_command_count(s), 1);
+    LineDiff l;
+    cr_assert(whatif_mark_line(s, "LAMP", "o3", &l), "the session's own change shows");
+    cr_assert_str_eq(l.after_batch, "B3");
+
+    cr_assert_eq(delay_preview(NULL, live, NULL, "NOPE", 3, &p, &err), ALLOT_EUNKNOWN_BATCH);
+    cr_assert_eq(delay_preview(NULL, live, NULL, "B1", -3, &p, &err), ALLOT_EINVALID);
+    cr_assert_eq(delay_preview(NULL, live, NULL, "B1", 0, &p, &err), ALLOT_EINVALID);
+    delay_preview_fini(&p);
+}
+
+/* True if products a and b hold the same batches and lines in the same places. */
+static bool same_state(const Product *a, const Product *b)
+{
+    WhatIfDiff d;
+    whatif_diff_init(&d);
+    whatif_diff_products(a, b, 0, &d);
+    bool same = d.nlines == 0 && d.nbatches == 0;
+    whatif_diff_fini(&d);
+    return same;
+}
+
+Test(whatif, apply_replays_the_session_and_live_then_equals_the_prediction)
+{
+    sandbox_must(command_change_batch_eta("B1", day("2027-01-10")));
+    sandbox_must(command_allocate("o6", "SOFA", 1));
+    sandbox_must(command_create_batch("N1", "NEW", 3, ALLOT_NO_ETA));
+    const Product *predicted = sandbox_uow_find(whatif_uow(s), "LAMP", NULL);
+    Product *lamp = product_clone(predicted);
+    size_t log_before = memory_uow_event_log(live)->len;
+    WhatIfApplyReport r;
+    whatif_apply_report_init(&r);
+    ErrBuf err = {{0}};
+    cr_assert_eq(whatif_apply(s, live_bus, &r, &err), ALLOT_OK, "%s", err.msg);
+    cr_assert(r.applied);
+    cr_assert(r.as_predicted);
+    cr_assert_eq(r.mismatch.nlines, 0);
+    cr_assert_eq(r.real.moved, 2);
+    cr_assert_eq(r.real.events.len, 5);
+    cr_assert_eq(memory_uow_event_log(live)->len, log_before + 5);
+    cr_assert(same_state(lamp, live_product("LAMP")));
+    cr_assert_not_null(live_product("NEW"));
+    product_free(lamp);
+    whatif_apply_report_fini(&r);
+}
+
+Test(whatif, apply_after_a_live_change_reports_where_the_outcome_differs)
+{
+    sandbox_must(command_change_batch_eta("B1", day("2027-01-10")));
+    /* meanwhile on live: B2 shrinks, so o1/o2 cannot both go where predicted */
+    live_must(command_change_batch_qty("B2", 4));
+    WhatIfApplyReport r;
+    whatif_apply_report_init(&r);
+    ErrBuf err = {{0}};
+    cr_assert_eq(whatif_apply(s, live_bus, &r, &err), ALLOT_OK, "%s", err.msg);
+    cr_assert(r.applied);
+    cr_assert_not(r.as_predicted);
+    cr_assert_gt(r.mismatch.nlines + r.mismatch.nbatches, 0);
+    whatif_apply_report_fini(&r);
+}
+
+Test(whatif, apply_refused_on_live_applies_nothing)
+{
+    sandbox_must(command_change_batch_eta("B1", day("2027-01-10")));
+    sandbox_must(command_allocate("o7", "SOFA", 1));
+    live_must(command_allocate("o7", "SOFA", 2)); /* the same line, another qty */
+    size_t log_before = memory_uow_event_log(live)->len;
+    WhatIfApplyReport r;
+    whatif_apply_report_init(&r);
+    ErrBuf err = {{0}};
+    cr_assert_eq(whatif_apply(s, live_bus, &r, &err), ALLOT_ELINE_QTY_MISMATCH);
+    cr_assert_not(r.applied);
+    cr_assert_eq(r.refused_index, 1);
+    cr_assert(strstr(err.msg, "nothing was applied"), "%s", err.msg);
+    cr_assert_eq(memory_uow_event_log(live)->len, log_before);
+    cr_assert_eq(product_find_batch(live_product("LAMP"), "B1")->eta, ALLOT_NO_ETA);
+    cr_assert_eq(whatif_command_count(s), 2, "the session stays");
+    whatif_apply_report_fini(&r);
+}
+
+Test(whatif, a_sandbox_bulk_rollback_restores_the_overlay)
+{
+    UnitOfWork *sb = whatif_uow(s);
+    ErrBuf err = {{0}};
+    sandbox_must(command_change_batch_qty("B3", 7));
+    cr_assert_eq(uow_bulk_begin(sb, &err), ALLOT_OK);
+    Command c = command_change_batch_qty("B3", 1);
+    cr_assert_eq(bus_handle(whatif_bus(s), &c, NULL, &err), ALLOT_OK);
+    c = command_change_batch_qty("S1", 0);
+    cr_assert_eq(bus_handle(whatif_bus(s), &c, NULL, &err), ALLOT_OK);
+    cr_assert_eq(uow_bulk_end(sb, false, &err), ALLOT_OK);
+    cr_assert_eq(product_find_batch(sandbox_uow_find(sb, "LAMP", NULL), "B3")->qty, 7);
+    cr_assert_eq(product_find_batch(sandbox_uow_find(sb, "SOFA", NULL), "S1")->qty, 2);
+    cr_assert_eq(sandbox_uow_event_log(sb)->len, 1);
+}
