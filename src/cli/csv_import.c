@@ -21,6 +21,9 @@ bool import_kind_from_name(const char *name, ImportKind *out)
 
 /* ---- progress on a terminal ---- */
 
+/* Files at least this big show progress at once. */
+#define PROGRESS_MIN_BYTES (256 * 1024)
+
 typedef struct Progress {
     bool on, shown;
     const char *name;
@@ -39,8 +42,10 @@ static void progress_tick(Progress *p, unsigned long long bytes, long rows)
 {
     if (!p->on || (rows & 255) != 0)
         return;
+    if (!p->shown && p->total < PROGRESS_MIN_BYTES && mono_seconds() - p->start < 0.5)
+        return;
     double now = mono_seconds();
-    if (now - p->start < 0.5 || now - p->last < 0.2)
+    if (p->shown && now - p->last < 0.2)
         return;
     p->last = now;
     p->shown = true;
@@ -325,6 +330,8 @@ AllotStatus csv_import(MessageBus *bus, ImportKind kind, FILE *fp, const char *n
     AllotStatus st = csv_reader_open(fp, name, cols, NULL, ncols, &r, err);
     if (st != ALLOT_OK)
         return st;
+    /* A file of some size shows its progress from the start; a small one, or a pipe
+     * of unknown size, only once it has run half a second. */
     Progress pg = {.on = progress, .name = name, .total = total_bytes};
     pg.start = pg.last = mono_seconds();
     if (kind == IMPORT_BATCHES)

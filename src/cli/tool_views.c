@@ -171,7 +171,8 @@ static AllotStatus write_export(Views *v, const char *what, FILE *fp, ErrBuf *er
     XLines lines = {0};
     st = allocations ? collect_allocations(v, &lines, err) : collect_backorders(v, &lines, err);
     if (st == ALLOT_OK) {
-        qsort(lines.items, lines.len, sizeof *lines.items, by_order_then_sku);
+        if (lines.len)
+            qsort(lines.items, lines.len, sizeof *lines.items, by_order_then_sku);
         const char *h[] = {"orderid", "sku", "qty", "batchref"};
         st = csv_write_row(fp, h, allocations ? 4 : 3, err);
         for (size_t i = 0; i < lines.len && st == ALLOT_OK; i++) {
