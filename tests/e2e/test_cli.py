@@ -79,11 +79,13 @@ class Commands(AllotCase):
             self.assertEqual(r.rc, 2, (args, r))
             self.assertTrue(r.err.startswith("allot: "), r.err)
 
-    def test_whatif_is_not_yet_available_and_says_so_with_status_2(self):
+    def test_whatif_prints_what_would_change_and_leaves_the_data_alone(self):
+        # (issue 6; the thorough checks are in tests/whatif/whatif_cli.py)
         self.write("w.txt", "allocate o1 LAMP 1\n")
         r = self.run_allot("whatif", "w.txt")
-        self.assertEqual(r.rc, 2)
-        self.assertIn("not yet", r.err)
+        self.assertEqual(r.rc, 1)
+        self.assertIn("w.txt:1: error: invalid sku LAMP", r.err)
+        self.assertIn("Nothing would change", r.out)
 
     def test_a_storage_error_exits_3(self):
         os.makedirs(self.path("adir.db"))
