@@ -922,3 +922,5 @@ void sqlite_uow_set_busy_timeout(UnitOfWork *uow, int ms)
 {
     sqlite3_busy_timeout(from_uow(uow)->db, ms < 0 ? 0 : ms);
 }
+
+sqlite3 *sqlite_uow_connection(UnitOfWork *uow) { return from_uow(uow)->db; }
