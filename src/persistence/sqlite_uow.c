@@ -170,7 +170,8 @@ static void bind_eta(sqlite3_stmt *st, int i, int32_t eta)
 static void copy_id(AllotId dst, const unsigned char *src)
 {
     size_t n = src ? strnlen((const char *)src, ALLOT_ID_MAX) : 0;
-    memcpy(dst, src, n);
+    if (n)
+        memcpy(dst, src, n);
     dst[n] = '\0';
 }
 
