@@ -105,6 +105,9 @@ typedef struct SqliteUow {
     uint64_t tx;       /* transactions begun so far; the current one if in_tx */
     bool in_tx, in_bulk, poisoned;
     unsigned begins;
+    /* cache bounds (sqlite_uow_set_cache_limits) */
+    unsigned check_mask; /* check the bounds every check_mask + 1 begins */
+    size_t cache_lines_max, bulk_dirty_max;
 } SqliteUow;
 
 static SqliteUow *from_uow(UnitOfWork *u) { return (SqliteUow *)u; }
@@ -758,8 +761,8 @@ static AllotStatus sq_begin(UnitOfWork *u, ErrBuf *err)
     SqliteUow *s = from_uow(u);
     forget_seen(s);
     if (s->in_bulk) {
-        if ((++s->begins & 1023) == 0 &&
-            (s->dirty_keys > BULK_DIRTY_MAX || cache_lines(s) > 4 * CACHE_LINES_MAX)) {
+        if ((++s->begins & (s->check_mask * 4 + 3)) == 0 &&
+            (s->dirty_keys > s->bulk_dirty_max || cache_lines(s) > 4 * s->cache_lines_max)) {
             AllotStatus r = flush(s, err);
             if (r != ALLOT_OK) {
                 s->poisoned = true;
@@ -771,7 +774,7 @@ static AllotStatus sq_begin(UnitOfWork *u, ErrBuf *err)
     }
     if (s->in_tx)
         abort_tx(s, false);
-    if ((++s->begins & 255) == 0 && cache_lines(s) > CACHE_LINES_MAX)
+    if ((++s->begins & s->check_mask) == 0 && cache_lines(s) > s->cache_lines_max)
         cache_clear(s);
     return begin_tx(s, err);
 }
@@ -889,6 +892,9 @@ AllotStatus sqlite_uow_open(const char *path, Clock *clock, UnitOfWork **out, Er
     s->views = sqlite_views_on(db, s->path, false);
     strmap_init(&s->cache);
     strmap_init(&s->pending_refs);
+    s->check_mask = 255;
+    s->cache_lines_max = CACHE_LINES_MAX;
+    s->bulk_dirty_max = BULK_DIRTY_MAX;
     *out = &s->base;
     return ALLOT_OK;
 }
@@ -925,3 +931,15 @@ void sqlite_uow_set_busy_timeout(UnitOfWork *uow, int ms)
 }
 
 sqlite3 *sqlite_uow_connection(UnitOfWork *uow) { return from_uow(uow)->db; }
+
+void sqlite_uow_set_cache_limits(UnitOfWork *uow, unsigned check_every, size_t cache_lines_max,
+                                 size_t bulk_dirty_max)
+{
+    SqliteUow *s = from_uow(uow);
+    unsigned mask = 1;
+    while (mask < check_every)
+        mask <<= 1;
+    s->check_mask = mask - 1;
+    s->cache_lines_max = cache_lines_max;
+    s->bulk_dirty_max = bulk_dirty_max;
+}

@@ -7,6 +7,7 @@
 #include "app/bootstrap.h"
 #include "app/views.h"
 #include "persistence/memory_uow.h"
+#include "persistence/sqlite_schema.h"
 #include "persistence/sqlite_uow.h"
 #include "tmpdb.h"
 
@@ -489,7 +490,7 @@ static Command random_command(unsigned *rng)
     }
 }
 
-Test(sqlite_views, random_command_sequences_keep_the_views_equal_to_the_aggregates)
+static void random_walk(void)
 {
     UnitOfWork *mem = memory_uow_new();
     MessageBus *mbus = bootstrap(mem, NULL, &fclock.base, NULL);
@@ -523,4 +524,15 @@ Test(sqlite_views, random_command_sequences_keep_the_views_equal_to_the_aggregat
     }
     bus_free(mbus);
     uow_free(mem);
+}
+
+Test(sqlite_views, random_command_sequences_keep_the_views_equal_to_the_aggregates)
+{
+    random_walk();
+}
+
+Test(sqlite_views, the_views_stay_equal_when_the_cache_is_emptied_and_bulk_work_written_early)
+{
+    sqlite_uow_set_cache_limits(uow, 1, 4, 3);
+    random_walk();
 }
