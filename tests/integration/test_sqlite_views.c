@@ -536,3 +536,53 @@ Test(sqlite_views, the_views_stay_equal_when_the_cache_is_emptied_and_bulk_work_
     sqlite_uow_set_cache_limits(uow, 1, 4, 3);
     random_walk();
 }
+
+Test(sqlite_views, a_reader_on_its_own_connection_sees_each_commit_at_its_next_query)
+{
+    Views *reader = NULL;
+    ErrBuf err = {{0}};
+    cr_assert_eq(sqlite_views_open(db.path, &reader, &err), ALLOT_OK, "%s", err.msg);
+    int64_t id;
+    cr_assert_eq(views_latest_event_id(reader, &id, &err), ALLOT_OK);
+    cr_assert_eq(id, 0);
+    must(command_create_batch("B1", "LAMP", 10, ALLOT_NO_ETA));
+    cr_assert_eq(views_latest_event_id(reader, &id, &err), ALLOT_OK);
+    cr_assert_eq(id, 1);
+    must(command_allocate("o1", "LAMP", 2));
+    EventRow r[4];
+    size_t n;
+    ViewPage pg = {.limit = 4};
+    cr_assert_eq(views_events(reader, id, &pg, r, &n, &err), ALLOT_OK);
+    cr_assert_eq(n, 1);
+    cr_assert_eq(r[0].ev.type, EV_ALLOCATED);
+    views_free(reader);
+}
+
+Test(sqlite_views, a_filter_matches_percent_and_underscore_literally)
+{
+    must(command_create_batch("B_1", "A%B", 1, ALLOT_NO_ETA));
+    must(command_create_batch("BX1", "AXB", 1, ALLOT_NO_ETA));
+    ProductRow p[4];
+    BatchRow b[4];
+    size_t n;
+    ErrBuf err;
+    ViewPage pg = {.limit = 4, .filter = "%"};
+    cr_assert_eq(views_products(v, false, &pg, NULL, p, &n, &err), ALLOT_OK);
+    cr_assert_eq(n, 1);
+    cr_assert_str_eq(p[0].sku, "A%B");
+    pg.filter = "b_";
+    cr_assert_eq(views_batches(v, NULL, BATCH_ORDER_REF, &pg, NULL, b, &n, &err), ALLOT_OK);
+    cr_assert_eq(n, 1);
+    cr_assert_str_eq(b[0].ref, "B_1");
+}
+
+Test(sqlite_views, a_missing_database_is_a_storage_error_for_a_reader)
+{
+    char path[400];
+    snprintf(path, sizeof path, "%s/none/such.db", db.dir);
+    Views *reader = NULL;
+    ErrBuf err = {{0}};
+    cr_assert_eq(sqlite_views_open(path, &reader, &err), ALLOT_ESTORAGE);
+    cr_assert_null(reader);
+    cr_assert(strstr(err.msg, path), "%s", err.msg);
+}
