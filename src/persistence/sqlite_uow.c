@@ -283,6 +283,10 @@ static void cache_drop(SqliteUow *s, const char *sku)
         }
     }
     s->dirty_keys -= e->ndirty;
+    /* batches it created that are not written yet */
+    for (size_t k = 0; s->pending_refs.len && k < product_batch_count(e->p); k++)
+        if (strmap_get(&s->pending_refs, product_batch(e->p, k)->ref) == e)
+            strmap_del(&s->pending_refs, product_batch(e->p, k)->ref);
     entry_free(e);
 }
 
