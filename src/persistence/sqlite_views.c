@@ -437,6 +437,38 @@ static AllotStatus sv_backorders(Views *vv, const char *sku, const ViewPage *pag
                      page->backward, n, err);
 }
 
+static AllotStatus sv_lines(Views *vv, LineState state, const ViewPage *page,
+                            const LineRow *after, LineRow *rows, size_t *n, ErrBuf *err)
+{
+    *n = 0;
+    AllotStatus r = check_page(page, err);
+    if (r != ALLOT_OK || page->limit == 0)
+        return r;
+    Query q = {0};
+    q_add(&q, "SELECT l.orderid, p.sku, l.qty, b.ref, b.eta, l.seq, l.id FROM lines l"
+              " JOIN products p ON p.id = l.product_id LEFT JOIN batches b ON b.id = l.batch_id"
+              " WHERE 1");
+    if (state == LINES_ALLOCATED)
+        q_add(&q, " AND l.batch_id IS NOT NULL");
+    else if (state == LINES_BACKORDERED)
+        q_add(&q, " AND l.batch_id IS NULL");
+    static const char *const fcols[] = {"l.orderid", "p.sku", NULL};
+    q_filter(&q, page->filter, fcols);
+    /* (orderid, sku) > (?, ?) spelt so that the orderid part can use the index */
+    const char *dir = page->backward ? "<" : ">";
+    if (after) {
+        q_add(&q, " AND l.orderid %s= ? AND (l.orderid %s ? OR p.sku %s ?)", dir, dir, dir);
+        q_text(&q, after->orderid);
+        q_text(&q, after->orderid);
+        q_text(&q, after->sku);
+    }
+    q_add(&q, page->backward ? " ORDER BY l.orderid DESC, p.sku DESC LIMIT ?"
+                             : " ORDER BY l.orderid, p.sku LIMIT ?");
+    q_int(&q, (int64_t)page->limit);
+    return run_query(from_views(vv), &q, read_line, rows, sizeof *rows, page->limit,
+                     page->backward, n, err);
+}
+
 /* ---------- events ---------- */
 
 static void read_event(sqlite3_stmt *st, void *row)
@@ -559,6 +591,7 @@ static void sv_destroy(Views *vv)
 static const ViewsOps sqlite_views_ops = {
     sv_products,   sv_batches,         sv_batch_lines,   sv_order_lines, sv_backorders,
     sv_events,     sv_latest_event_id, sv_shipments_due, sv_complete,    sv_destroy,
+    sv_lines,
 };
 
 Views *sqlite_views_on(sqlite3 *db, const char *path, bool owns_db)

@@ -586,3 +586,46 @@ Test(sqlite_views, a_missing_database_is_a_storage_error_for_a_reader)
     cr_assert_null(reader);
     cr_assert(strstr(err.msg, path), "%s", err.msg);
 }
+
+Test(sqlite_views, all_lines_come_by_orderid_then_sku_in_pages)
+{
+    scenario();
+    LineRow all[8], page[2];
+    size_t nall, n;
+    ErrBuf err;
+    ViewPage big = {.limit = 8};
+    cr_assert_eq(views_lines(v, LINES_ALL, &big, NULL, all, &nall, &err), ALLOT_OK);
+    cr_assert_eq(nall, 6);
+    static const char *const want[][2] = {{"o1", "DESK"}, {"o1", "LAMP"}, {"o2", "LAMP"},
+                                          {"o3", "LAMP"}, {"o4", "DESK"}, {"o5", "LAMP"}};
+    for (size_t i = 0; i < nall; i++) {
+        cr_assert_str_eq(all[i].orderid, want[i][0]);
+        cr_assert_str_eq(all[i].sku, want[i][1]);
+    }
+    ViewPage pg = {.limit = 2};
+    const LineRow *after = NULL;
+    LineRow last;
+    size_t at = 0;
+    do {
+        cr_assert_eq(views_lines(v, LINES_ALL, &pg, after, page, &n, &err), ALLOT_OK);
+        for (size_t i = 0; i < n; i++) {
+            cr_assert_str_eq(page[i].orderid, all[at + i].orderid);
+            cr_assert_str_eq(page[i].sku, all[at + i].sku);
+        }
+        at += n;
+        if (n)
+            last = page[n - 1], after = &last;
+    } while (n == pg.limit);
+    cr_assert_eq(at, nall);
+    pg.backward = true;
+    cr_assert_eq(views_lines(v, LINES_ALL, &pg, &all[2], page, &n, &err), ALLOT_OK);
+    cr_assert_eq(n, 2);
+    cr_assert_str_eq(page[0].sku, "DESK");
+    cr_assert_str_eq(page[1].sku, "LAMP");
+    cr_assert_str_eq(page[1].orderid, "o1");
+    cr_assert_eq(views_lines(v, LINES_BACKORDERED, &big, NULL, all, &n, &err), ALLOT_OK);
+    cr_assert_eq(n, 2);
+    cr_assert_str_eq(all[0].orderid, "o4");
+    cr_assert_eq(views_lines(v, LINES_ALLOCATED, &big, NULL, all, &n, &err), ALLOT_OK);
+    cr_assert_eq(n, 4);
+}
