@@ -292,7 +292,12 @@ static void bind_batch_eta(Query *q, const void *a)
     q_text(q, b->ref);
 }
 
-#define BATCH_COLS "SELECT ref, sku, qty, allocated, eta, nlines, seq FROM batches"
+/* A batch's allocated qty and line count come from the covering index
+ * lines_by_batch (batch_id, seq, qty). */
+#define BATCH_COLS                                                                          \
+    "SELECT b.ref, b.sku, b.qty,"                                                           \
+    " (SELECT COALESCE(SUM(l.qty), 0) FROM lines l WHERE l.batch_id = b.id), b.eta,"        \
+    " (SELECT COUNT(*) FROM lines l WHERE l.batch_id = b.id), b.seq FROM batches b"
 
 static AllotStatus sv_batches(Views *vv, const char *sku, BatchOrder order, const ViewPage *page,
                               const BatchRow *after, BatchRow *rows, size_t *n, ErrBuf *err)
@@ -379,7 +384,7 @@ static AllotStatus sv_batch_lines(Views *vv, const char *ref, const ViewPage *pa
     if (r != ALLOT_OK || page->limit == 0)
         return r;
     Query q = {0};
-    q_add(&q, "SELECT l.orderid, b.sku, l.qty, b.ref, b.eta, l.seq, l.id FROM batches b"
+    q_add(&q, "SELECT l.orderid, b.sku, l.qty, b.ref, b.eta, l.seq, l.req FROM batches b"
               " JOIN lines l ON l.batch_id = b.id WHERE b.ref = ?");
     q_text(&q, ref ? ref : "");
     static const char *const fcols[] = {"l.orderid", NULL};
@@ -398,7 +403,7 @@ static AllotStatus sv_order_lines(Views *vv, const char *orderid, const ViewPage
     if (r != ALLOT_OK || page->limit == 0)
         return r;
     Query q = {0};
-    q_add(&q, "SELECT l.orderid, p.sku, l.qty, b.ref, b.eta, l.seq, l.id FROM lines l"
+    q_add(&q, "SELECT l.orderid, p.sku, l.qty, b.ref, b.eta, l.seq, l.req FROM lines l"
               " JOIN products p ON p.id = l.product_id LEFT JOIN batches b ON b.id = l.batch_id"
               " WHERE l.orderid = ?");
     q_text(&q, orderid ? orderid : "");
@@ -420,17 +425,17 @@ static AllotStatus sv_backorders(Views *vv, const char *sku, const ViewPage *pag
     Query q = {0};
     static const char *const fcols[] = {"l.orderid", "p.sku", NULL};
     if (has_text(sku)) {
-        q_add(&q, "SELECT l.orderid, p.sku, l.qty, NULL, NULL, l.seq, l.id FROM products p"
+        q_add(&q, "SELECT l.orderid, p.sku, l.qty, NULL, NULL, l.seq, l.req FROM products p"
                   " JOIN lines l ON l.product_id = p.id WHERE p.sku = ? AND l.batch_id IS NULL");
         q_text(&q, sku);
         q_filter(&q, page->filter, fcols);
         static const char *const keys[] = {"l.seq"};
         q_keyset(&q, keys, 1, after, bind_line_seq, page->backward, page->limit);
     } else {
-        q_add(&q, "SELECT l.orderid, p.sku, l.qty, NULL, NULL, l.seq, l.id FROM lines l"
+        q_add(&q, "SELECT l.orderid, p.sku, l.qty, NULL, NULL, l.seq, l.req FROM lines l"
                   " JOIN products p ON p.id = l.product_id WHERE l.batch_id IS NULL");
         q_filter(&q, page->filter, fcols);
-        static const char *const keys[] = {"l.id"};
+        static const char *const keys[] = {"l.req"};
         q_keyset(&q, keys, 1, after, bind_line_key, page->backward, page->limit);
     }
     return run_query(from_views(vv), &q, read_line, rows, sizeof *rows, page->limit,
@@ -445,7 +450,7 @@ static AllotStatus sv_lines(Views *vv, LineState state, const ViewPage *page,
     if (r != ALLOT_OK || page->limit == 0)
         return r;
     Query q = {0};
-    q_add(&q, "SELECT l.orderid, p.sku, l.qty, b.ref, b.eta, l.seq, l.id FROM lines l"
+    q_add(&q, "SELECT l.orderid, p.sku, l.qty, b.ref, b.eta, l.seq, l.req FROM lines l"
               " JOIN products p ON p.id = l.product_id LEFT JOIN batches b ON b.id = l.batch_id"
               " WHERE 1");
     if (state == LINES_ALLOCATED)
