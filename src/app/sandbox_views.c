@@ -621,6 +621,50 @@ static AllotStatus sbv_backorders(Views *vv, const char *sku, const ViewPage *pa
     return st;
 }
 
+static int cmp_line_order_sku(const void *a, const void *b)
+{
+    const LineRow *x = a, *y = b;
+    int c = cmp_str(x->orderid, y->orderid);
+    return c ? c : cmp_str(x->sku, y->sku);
+}
+
+static AllotStatus live_lines(SandboxViews *v, const void *q, const ViewPage *page,
+                              const void *after, void *rows, size_t *n, ErrBuf *err)
+{
+    return views_lines(v->live, *(const LineState *)q, page, after, rows, n, err);
+}
+
+static AllotStatus sbv_lines(Views *vv, LineState state, const ViewPage *page,
+                             const LineRow *after, LineRow *rows, size_t *n, ErrBuf *err)
+{
+    SandboxViews *v = from_views(vv);
+    *n = 0;
+    if (!page)
+        return err_set(err, ALLOT_EINVALID, "read model query without a page");
+    if (page->limit == 0)
+        return ALLOT_OK;
+    Rows ov = {.size = sizeof(LineRow)};
+    for (size_t i = 0; i < sandbox_uow_product_count(v->sb); i++) {
+        const Product *p = sandbox_uow_product(v->sb, i, NULL);
+        for (size_t k = 0; p && k < product_line_count(p); k++) {
+            const OrderLine *l = product_line(p, k);
+            if ((state == LINES_ALLOCATED && l->batch < 0) ||
+                (state == LINES_BACKORDERED && l->batch >= 0))
+                continue;
+            if (has_text(page->filter) && !contains_ci(l->orderid, page->filter) &&
+                !contains_ci(product_sku(p), page->filter))
+                continue;
+            LineRow *r = rows_push(&ov);
+            line_row(p, l, r);
+            r->key = line_key_known(v, p, l);
+        }
+    }
+    AllotStatus st = merge_page(v, &state, live_lines, sku_of_line, cmp_line_order_sku, page,
+                                after, &ov, rows, n, err);
+    free(ov.items);
+    return st;
+}
+
 /* ---------- events ---------- */
 
 static bool event_matches(const Event *e, const char *filter)
@@ -760,6 +804,7 @@ static void sbv_destroy(Views *vv)
 static const ViewsOps sandbox_views_ops = {
     sbv_products,   sbv_batches,         sbv_batch_lines,   sbv_order_lines, sbv_backorders,
     sbv_events,     sbv_latest_event_id, sbv_shipments_due, sbv_complete,    sbv_destroy,
+    sbv_lines,
 };
 
 Views *sandbox_views_new(UnitOfWork *sandbox, Views *live, int64_t base_event_id)

@@ -174,6 +174,12 @@ static AllotStatus l_backorders(Views *v, const void *q, const ViewPage *p, cons
     return views_backorders(v, ((const Q *)q)->text, p, a, r, n, e);
 }
 
+static AllotStatus l_lines(Views *v, const void *q, const ViewPage *p, const void *a, void *r,
+                           size_t *n, ErrBuf *e)
+{
+    return views_lines(v, (LineState)((const Q *)q)->order, p, a, r, n, e);
+}
+
 /* The same list on the sandbox views and on the real run's views. */
 static void same_list(Views *sb, Views *real, ListFn fn, const Q *q, const char *filter,
                       size_t size, void (*same)(const void *, const void *, const char *),
@@ -285,6 +291,11 @@ Test(whatif_sqlite, the_sandbox_views_show_what_a_real_run_would_show)
             Q due = {.from = 20850, .to = 20950};
             same_list(sv, rv, l_due, &due, filters[f], sizeof(BatchRow), same_batch_v,
                       "shipments due", false);
+            for (int ls = 0; ls < 3; ls++) {
+                Q lq = {.order = (BatchOrder)ls};
+                same_list(sv, rv, l_lines, &lq, filters[f], sizeof(LineRow), same_line_v,
+                          "lines (exports)", false);
+            }
             Q all = {0};
             same_list(sv, rv, l_backorders, &all, filters[f], sizeof(LineRow), same_line_v,
                       "all backorders", true);
