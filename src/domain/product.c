@@ -342,6 +342,25 @@ static void retry_backorders(Product *p)
 
 /* ---------- the rules ---------- */
 
+/* Quantities reach the domain already validated (SPEC.md §1.3); these guards keep
+ * a caller's mistake from corrupting a product (a negative batch qty would make
+ * rule 3 look for a line that does not exist). */
+static AllotStatus check_line_qty(int64_t qty, ErrBuf *err)
+{
+    if (qty < 1 || qty > ALLOT_QTY_MAX)
+        return err_set(err, ALLOT_EINVALID, "order line qty %lld must be between 1 and %lld",
+                       (long long)qty, (long long)ALLOT_QTY_MAX);
+    return ALLOT_OK;
+}
+
+static AllotStatus check_batch_qty(int64_t qty, ErrBuf *err)
+{
+    if (qty < 0 || qty > ALLOT_QTY_MAX)
+        return err_set(err, ALLOT_EINVALID, "batch qty %lld must be between 0 and %lld",
+                       (long long)qty, (long long)ALLOT_QTY_MAX);
+    return ALLOT_OK;
+}
+
 AllotStatus product_load_batch(Product *p, const char *ref, int64_t qty, int32_t eta,
                                uint64_t seq, ErrBuf *err)
 {
@@ -372,6 +391,8 @@ AllotStatus product_allocate(Product *p, const char *orderid, int64_t qty,
 {
     if (batchref_out)
         batchref_out[0] = '\0';
+    if (check_line_qty(qty, err) != ALLOT_OK)
+        return ALLOT_EINVALID;
     int32_t existing = index_find(p, orderid);
     if (existing >= 0) {
         const OrderLine *l = &p->lines[existing];
@@ -399,6 +420,8 @@ AllotStatus product_allocate(Product *p, const char *orderid, int64_t qty,
 AllotStatus product_add_batch(Product *p, const char *ref, int64_t qty, int32_t eta,
                               ErrBuf *err)
 {
+    if (check_batch_qty(qty, err) != ALLOT_OK)
+        return ALLOT_EINVALID;
     if (find_batch(p, ref) >= 0)
         return err_set(err, ALLOT_EDUPLICATE_BATCH, "duplicate batch reference %s", ref);
     Batch *b = add_batch(p, ref, qty, eta, p->next_seq);
@@ -416,6 +439,8 @@ AllotStatus product_change_batch_qty(Product *p, const char *ref, int64_t qty, E
     int32_t bi = find_batch(p, ref);
     if (bi < 0)
         return err_set(err, ALLOT_EUNKNOWN_BATCH, "unknown batch reference %s", ref);
+    if (check_batch_qty(qty, err) != ALLOT_OK)
+        return ALLOT_EINVALID;
     Batch *b = &p->batches[bi];
     if (b->qty == qty)
         return ALLOT_OK;
@@ -484,6 +509,8 @@ AllotStatus product_allocate_to(Product *p, const char *orderid, int64_t qty, co
     int32_t bi = find_batch(p, ref);
     if (bi < 0)
         return err_set(err, ALLOT_EUNKNOWN_BATCH, "unknown batch reference %s", ref);
+    if (check_line_qty(qty, err) != ALLOT_OK)
+        return ALLOT_EINVALID;
     Batch *b = &p->batches[bi];
     int32_t li = index_find(p, orderid);
     if (li >= 0) {

@@ -81,13 +81,15 @@ AllotStatus product_load_line(Product *p, const char *orderid, int64_t qty, uint
  * a backorder → EV_OUT_OF_STOCK.  The same line already present with the same qty
  * is a no-op (no event, no version change).  `batchref_out` (may be NULL) receives
  * the batch reference, or "" when the line is (or already was) a backorder.
- * Errors: ALLOT_ELINE_QTY_MISMATCH (same line, other qty). */
+ * Errors: ALLOT_ELINE_QTY_MISMATCH (same line, other qty); ALLOT_EINVALID (qty
+ * outside 1..ALLOT_QTY_MAX). */
 AllotStatus product_allocate(Product *p, const char *orderid, int64_t qty,
                              AllotId batchref_out, ErrBuf *err);
 
 /* Rule 2.  Adds a batch → EV_BATCH_CREATED, then retries backorders (rule 6).
  * Errors: ALLOT_EDUPLICATE_BATCH if `ref` is in this product (uniqueness across
- * products is the service layer's check). */
+ * products is the service layer's check); ALLOT_EINVALID (qty outside
+ * 0..ALLOT_QTY_MAX). */
 AllotStatus product_add_batch(Product *p, const char *ref, int64_t qty, int32_t eta,
                               ErrBuf *err);
 
@@ -96,7 +98,8 @@ AllotStatus product_add_batch(Product *p, const char *ref, int64_t qty, int32_t 
  * oldest first (rule 6).  Each removed line ends the call with exactly one event
  * for its net outcome: EV_REALLOCATED (it landed on another batch), none (it
  * landed back on its own batch), or EV_DEALLOCATED (it is now a backorder).
- * Setting the qty it already has is a no-op.  Errors: ALLOT_EUNKNOWN_BATCH. */
+ * Setting the qty it already has is a no-op.  Errors: ALLOT_EUNKNOWN_BATCH;
+ * ALLOT_EINVALID (qty outside 0..ALLOT_QTY_MAX). */
 AllotStatus product_change_batch_qty(Product *p, const char *ref, int64_t qty, ErrBuf *err);
 
 /* Rule 4.  Sets the batch's ETA (ALLOT_NO_ETA = in the warehouse) →
@@ -113,7 +116,8 @@ AllotStatus product_cancel_line(Product *p, const char *orderid, ErrBuf *err);
 /* SPEC.md §4 "allocations" import: puts the line on batch `ref`.  Already there
  * with that qty: no-op.  A new line → EV_ALLOCATED; a backordered line →
  * EV_ALLOCATED; a line on another batch → EV_REALLOCATED.
- * Errors: ALLOT_EUNKNOWN_BATCH, ALLOT_ELINE_QTY_MISMATCH, ALLOT_ENO_ROOM. */
+ * Errors: ALLOT_EUNKNOWN_BATCH, ALLOT_ELINE_QTY_MISMATCH, ALLOT_ENO_ROOM,
+ * ALLOT_EINVALID (qty outside 1..ALLOT_QTY_MAX). */
 AllotStatus product_allocate_to(Product *p, const char *orderid, int64_t qty, const char *ref,
                                 ErrBuf *err);
 

@@ -604,6 +604,36 @@ Test(product, allocate_to_is_refused_without_room_unknown_batch_or_another_qty)
     cr_assert_str_eq(events(), "");
 }
 
+Test(product, allocate_to_refuses_to_move_a_line_onto_a_batch_without_room)
+{
+    batch("WH", 10, "-");
+    batch("SHIP", 5, "2027-01-01");
+    alloc("o1", 4); /* WH */
+    cr_assert_eq(product_allocate_to(p, "o2", 3, "SHIP", &err), ALLOT_OK);
+    events();
+    cr_assert_eq(product_allocate_to(p, "o1", 4, "SHIP", &err), ALLOT_ENO_ROOM);
+    cr_assert_str_eq(place("o1"), "WH");
+    cr_assert_str_eq(events(), "");
+}
+
+Test(product, quantities_outside_their_range_are_refused_without_harm)
+{
+    batch("B1", 5, "-");
+    alloc("o1", 5);
+    events();
+    char before[8192];
+    strcpy(before, state());
+    cr_assert_eq(product_change_batch_qty(p, "B1", -1, &err), ALLOT_EINVALID);
+    cr_assert(strstr(err.msg, "-1"), "%s", err.msg);
+    cr_assert_eq(product_add_batch(p, "B2", -5, ALLOT_NO_ETA, &err), ALLOT_EINVALID);
+    cr_assert_eq(product_add_batch(p, "B2", ALLOT_QTY_MAX + 1, ALLOT_NO_ETA, &err), ALLOT_EINVALID);
+    cr_assert_eq(product_allocate(p, "o2", 0, NULL, &err), ALLOT_EINVALID);
+    cr_assert_eq(product_allocate(p, "o2", -3, NULL, &err), ALLOT_EINVALID);
+    cr_assert_eq(product_allocate_to(p, "o2", 0, "B1", &err), ALLOT_EINVALID);
+    cr_assert_str_eq(state(), before);
+    cr_assert_str_eq(events(), "");
+}
+
 /* ---- clone, load, invariants ---- */
 
 Test(product, a_clone_is_independent_of_its_original)
