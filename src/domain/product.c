@@ -487,6 +487,9 @@ AllotStatus product_change_batch_eta(Product *p, const char *ref, int32_t eta, E
         raise_reallocated(p, l, bi, to);
     }
     free(keys);
+    /* Lines that left may have made room on this batch for a waiting backorder:
+     * a planner expects it filled now, not at the next unrelated change. */
+    retry_backorders(p);
     p->version++;
     return ALLOT_OK;
 }

@@ -104,8 +104,10 @@ AllotStatus product_change_batch_qty(Product *p, const char *ref, int64_t qty, E
 
 /* Rule 4.  Sets the batch's ETA (ALLOT_NO_ETA = in the warehouse) →
  * EV_BATCH_ETA_CHANGED; then its lines, oldest first, move to the most preferred
- * other batch that now sorts before it and has room → EV_REALLOCATED.  The same
- * ETA is a no-op.  Errors: ALLOT_EUNKNOWN_BATCH. */
+ * other batch that now sorts before it and has room → EV_REALLOCATED.  Then
+ * backorders are retried (rule 6), as the moves may have made room on this batch
+ * (→ EV_ALLOCATED; SPEC is silent here, see docs/domain.md).  The same ETA is a
+ * no-op.  Errors: ALLOT_EUNKNOWN_BATCH. */
 AllotStatus product_change_batch_eta(Product *p, const char *ref, int32_t eta, ErrBuf *err);
 
 /* Rule 5.  Removes an allocation or a backorder → EV_ORDER_LINE_CANCELLED (with

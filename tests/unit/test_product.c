@@ -473,6 +473,19 @@ Test(product, a_delayed_batchs_lines_do_not_move_to_batches_that_still_sort_afte
     cr_assert_str_eq(place("o1"), "SHIP");
 }
 
+Test(product, room_left_by_lines_moving_off_a_delayed_batch_fills_a_waiting_backorder)
+{
+    batch("A", 6, "2027-01-01");
+    batch("B", 4, "2027-03-01");
+    alloc("o1", 4); /* A, which keeps room 2 */
+    alloc("o2", 5); /* fits nowhere: backorder */
+    events();
+    cr_assert_eq(product_change_batch_eta(p, "A", day("2027-06-01"), &err), ALLOT_OK);
+    cr_assert_str_eq(events(), "BatchEtaChanged A 2027-01-01>2027-06-01; Reallocated o1 4 A>B; "
+                               "Allocated o2 5 A");
+    cr_assert_str_eq(place("o2"), "A");
+}
+
 Test(product, bringing_a_batch_forward_moves_no_line)
 {
     batch("WH", 3, "-");
