@@ -54,6 +54,19 @@ Test(validate, an_identifier_has_at_most_64_bytes)
     cr_assert_eq(check_id(text), ALLOT_OK);
 }
 
+Test(validate, the_message_for_a_long_identifier_quotes_whole_characters)
+{
+    char text[200] = "abcdefghijklmnopqrs"; /* 19 bytes, then 2-byte characters */
+    for (int i = 0; i < 30; i++)
+        strcat(text, "é");
+    cr_assert_eq(check_id(text), ALLOT_EINVALID);
+    cr_assert_str_eq(err.msg, "sku \"abcdefghijklmnopqrs…\" is longer than 64 bytes");
+    AllotId quoted;
+    char *start = strchr(err.msg, '"') + 1;
+    *strchr(start, '"') = '\0';
+    cr_assert_eq(validate_id(start, "msg", quoted, NULL), ALLOT_OK, "the quote is valid UTF-8");
+}
+
 Test(validate, an_identifier_with_a_control_character_is_refused)
 {
     const char *bad[] = {"a\x01" "b", "a\nb", "a\x7f", "a\xc2\x85" "b" /* U+0085 */, "\x1b[31m"};
