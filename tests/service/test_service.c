@@ -508,3 +508,71 @@ Test(service, bootstrap_hands_the_same_dependencies_to_every_handler)
     cr_assert_eq(bus_deps(dflt)->logger, logger_stderr());
     bus_free(dflt);
 }
+
+/* ---- the UnitOfWork contract itself (unit_of_work.h), through the port ---- */
+
+Test(service, a_rolled_back_unit_of_work_forgets_every_change)
+{
+    ok(command_create_batch("B1", "LAMP", 10, ALLOT_NO_ETA));
+    char before[16384];
+    strcpy(before, store_text(SKUS));
+    cr_assert_eq(uow_begin(uow, &err), ALLOT_OK, "%s", err.msg);
+    Product *p;
+    cr_assert_eq(repository_get(uow_products(uow), "LAMP", &p, &err), ALLOT_OK);
+    cr_assert_eq(product_allocate(p, "o1", 3, NULL, &err), ALLOT_OK);
+    Product *d = product_new("DESK");
+    cr_assert_eq(repository_add(uow_products(uow), d, &err), ALLOT_OK);
+    cr_assert_eq(product_add_batch(d, "D1", 1, ALLOT_NO_ETA, &err), ALLOT_OK);
+    uow_rollback(uow);
+    cr_assert_str_eq(store_text(SKUS), before);
+}
+
+Test(service, a_product_loaded_twice_in_one_unit_of_work_is_the_same_object)
+{
+    ok(command_create_batch("B1", "LAMP", 10, ALLOT_NO_ETA));
+    cr_assert_eq(uow_begin(uow, &err), ALLOT_OK, "%s", err.msg);
+    Product *a, *b, *c;
+    cr_assert_eq(repository_get(uow_products(uow), "LAMP", &a, &err), ALLOT_OK);
+    cr_assert_eq(product_allocate(a, "o1", 3, NULL, &err), ALLOT_OK);
+    cr_assert_eq(repository_get_by_batchref(uow_products(uow), "B1", &b, &err), ALLOT_OK);
+    cr_assert_eq(repository_get(uow_products(uow), "LAMP", &c, &err), ALLOT_OK);
+    cr_assert_eq(a, b);
+    cr_assert_eq(a, c);
+    cr_assert_not_null(product_find_line(b, "o1"), "the change is visible through both");
+    cr_assert_eq(repository_get(uow_products(uow), "NOPE", &c, &err), ALLOT_OK);
+    cr_assert_null(c);
+    cr_assert_eq(repository_get_by_batchref(uow_products(uow), "B9", &c, &err), ALLOT_OK);
+    cr_assert_null(c);
+    uow_rollback(uow);
+}
+
+Test(service, a_commit_stores_every_product_seen_and_logs_their_events_in_order)
+{
+    ok(command_create_batch("B1", "LAMP", 10, ALLOT_NO_ETA));
+    ok(command_create_batch("D1", "DESK", 10, ALLOT_NO_ETA));
+    size_t mark = log_len();
+    cr_assert_eq(uow_begin(uow, &err), ALLOT_OK, "%s", err.msg);
+    Product *lamp, *desk;
+    cr_assert_eq(repository_get(uow_products(uow), "DESK", &desk, &err), ALLOT_OK);
+    cr_assert_eq(repository_get(uow_products(uow), "LAMP", &lamp, &err), ALLOT_OK);
+    cr_assert_eq(product_allocate(lamp, "o1", 3, NULL, &err), ALLOT_OK);
+    cr_assert_eq(product_allocate(desk, "o2", 4, NULL, &err), ALLOT_OK);
+    cr_assert_eq(uow_commit(uow, &err), ALLOT_OK, "%s", err.msg);
+    EventVec got;
+    event_vec_init(&got);
+    uow_collect_new_events(uow, &got);
+    cr_assert_str_eq(events_text(&got, 0, buf, sizeof buf), "Allocated o2 4 D1; Allocated o1 3 B1",
+                     "collected in the order the products were seen");
+    event_vec_fini(&got);
+    cr_assert_eq(log_len(), mark + 2);
+    cr_assert(strstr(store_text(SKUS), "LAMP v2 | B1 10/3 - | o1 3 B1\nDESK v2 | D1 10/4 - | o2 4 D1"),
+              "%s", buf);
+}
+
+Test(service, bulk_work_cannot_be_nested)
+{
+    cr_assert_eq(uow_bulk_begin(uow, &err), ALLOT_OK, "%s", err.msg);
+    cr_assert_neq(uow_bulk_begin(uow, &err), ALLOT_OK);
+    cr_assert_eq(uow_bulk_end(uow, false, &err), ALLOT_OK, "%s", err.msg);
+    cr_assert_neq(uow_bulk_end(uow, true, &err), ALLOT_OK, "no bulk work is open");
+}
