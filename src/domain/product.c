@@ -449,14 +449,17 @@ AllotStatus product_change_batch_qty(Product *p, const char *ref, int64_t qty, E
     e.new_qty = qty;
     event_vec_push(&p->events, &e);
     b->qty = qty;
-    while (b->allocated > b->qty) {
-        /* the batch's newest line */
-        OrderLine *newest = NULL;
-        for (size_t i = 0; i < p->nlines; i++)
-            if (p->lines[i].batch == bi && (!newest || p->lines[i].seq > newest->seq))
-                newest = &p->lines[i];
-        move_line(p, newest, -1);
-        newest->moved_from = bi;
+    if (b->allocated > b->qty) {
+        /* remove the batch's newest lines until available >= 0: one sort, not a
+         * scan per removed line (a batch may hold many thousands of lines) */
+        size_t n;
+        SeqKey *keys = lines_oldest_first(p, bi, &n);
+        for (size_t k = n; k-- > 0 && b->allocated > b->qty;) {
+            OrderLine *l = &p->lines[index_find(p, keys[k].orderid)];
+            move_line(p, l, -1);
+            l->moved_from = bi;
+        }
+        free(keys);
     }
     retry_backorders(p);
     p->version++;
