@@ -596,10 +596,19 @@ AllotStatus product_check_invariants(const Product *p, ErrBuf *err)
         if (st == ALLOT_OK && l->qty <= 0)
             st = err_set(err, ALLOT_EINVALID, "line %s has qty %lld", l->orderid,
                          (long long)l->qty);
+        if (st == ALLOT_OK && l->seq >= p->next_seq)
+            st = err_set(err, ALLOT_EINVALID, "line %s has seq %llu, not below next_seq %llu",
+                         l->orderid, (unsigned long long)l->seq,
+                         (unsigned long long)p->next_seq);
     }
     for (size_t i = 0; i < p->nbatches && st == ALLOT_OK; i++) {
         const Batch *b = &p->batches[i];
-        if (sums[i] != b->allocated)
+        if (b->qty < 0)
+            st = err_set(err, ALLOT_EINVALID, "batch %s has qty %lld", b->ref, (long long)b->qty);
+        else if (b->seq >= p->next_seq)
+            st = err_set(err, ALLOT_EINVALID, "batch %s has seq %llu, not below next_seq %llu",
+                         b->ref, (unsigned long long)b->seq, (unsigned long long)p->next_seq);
+        else if (sums[i] != b->allocated)
             st = err_set(err, ALLOT_EINVALID, "batch %s allocated %lld but its lines sum %lld",
                          b->ref, (long long)b->allocated, (long long)sums[i]);
         else if (b->allocated > b->qty)

@@ -149,7 +149,9 @@ const EventVec *product_events(const Product *p);
 void product_take_events(Product *p, EventVec *dst);
 
 /* Checks SPEC.md §1.2 rule 7: every batch has allocated == sum of its lines and
- * allocated <= qty; every line is in exactly one place; ids are unique.
+ * allocated <= qty; every line is in exactly one place; ids are unique; batch
+ * qtys are >= 0 and line qtys > 0; every seq is below next_seq (so that a new
+ * line is the newest).
  * Returns ALLOT_OK, or ALLOT_EINVALID with what is wrong in `err`. */
 AllotStatus product_check_invariants(const Product *p, ErrBuf *err);
 

@@ -725,6 +725,25 @@ Test(product, check_invariants_detects_a_line_without_a_positive_qty)
     p = NULL;
 }
 
+Test(product, check_invariants_detects_a_negative_batch_qty_and_a_seq_counter_set_back)
+{
+    cr_assert_eq(product_load_batch(p, "B1", -1, ALLOT_NO_ETA, 1, &err), ALLOT_OK);
+    cr_assert_eq(product_check_invariants(p, &err), ALLOT_EINVALID);
+    cr_assert_str_eq(err.msg, "batch B1 has qty -1");
+    product_free(p);
+    p = product_new("LAMP");
+    cr_assert_eq(product_load_batch(p, "B1", 5, ALLOT_NO_ETA, 1, &err), ALLOT_OK);
+    cr_assert_eq(product_load_line(p, "o1", 2, 7, "B1", &err), ALLOT_OK);
+    cr_assert_eq(product_check_invariants(p, &err), ALLOT_OK, "%s", err.msg);
+    product_set_next_seq(p, 7);
+    cr_assert_eq(product_check_invariants(p, &err), ALLOT_EINVALID);
+    cr_assert_str_eq(err.msg, "line o1 has seq 7, not below next_seq 7");
+    product_set_next_seq(p, 1);
+    cr_assert_eq(product_check_invariants(p, &err), ALLOT_EINVALID);
+    product_free(p);
+    p = NULL;
+}
+
 Test(product, check_invariants_detects_a_batch_whose_allocated_disagrees_with_its_lines)
 {
     cr_assert_eq(product_load_batch(p, "B1", 5, ALLOT_NO_ETA, 1, &err), ALLOT_OK);
