@@ -792,21 +792,21 @@ Test(product, many_lines_stay_findable_through_growth_and_removal)
  * load it) raises the same events in the same order. */
 static void deallocated_order(const char *const *order, AllotId out[3])
 {
-    ErrBuf err;
-    Product *p = product_new("LAMP");
-    cr_assert_eq(product_load_batch(p, "B1", 9, ALLOT_NO_ETA, 1, &err), ALLOT_OK);
+    ErrBuf e;
+    Product *q = product_new("LAMP");
+    cr_assert_eq(product_load_batch(q, "B1", 9, ALLOT_NO_ETA, 1, &e), ALLOT_OK);
     static const uint64_t seq_of[] = {2, 3, 4}; /* o2 oldest, o4 newest */
     for (int i = 0; i < 3; i++)
-        cr_assert_eq(product_load_line(p, order[i], 3, seq_of[order[i][1] - '2'], "B1", &err),
+        cr_assert_eq(product_load_line(q, order[i], 3, seq_of[order[i][1] - '2'], "B1", &e),
                      ALLOT_OK);
-    cr_assert_eq(product_change_batch_qty(p, "B1", 0, &err), ALLOT_OK);
-    const EventVec *ev = product_events(p);
+    cr_assert_eq(product_change_batch_qty(q, "B1", 0, &e), ALLOT_OK);
+    const EventVec *ev = product_events(q);
     cr_assert_eq(ev->len, 4);
     for (int i = 0; i < 3; i++) {
         cr_assert_eq(ev->items[i + 1].type, EV_DEALLOCATED);
         memcpy(out[i], ev->items[i + 1].orderid, sizeof(AllotId));
     }
-    product_free(p);
+    product_free(q);
 }
 
 Test(product, deallocated_events_come_newest_first_whatever_the_line_order)
