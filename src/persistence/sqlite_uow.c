@@ -26,6 +26,13 @@
 /* Bulk work writes its pending rows out beyond this many marked lines. */
 #define BULK_DIRTY_MAX 262144
 
+/* A line to write: its orderid, and the id of the event that touched it (the moment
+ * of a new request, for lines.req). */
+typedef struct DirtyLine {
+    AllotId orderid;
+    int64_t req;
+} DirtyLine;
+
 typedef struct Entry {
     Product *p;
     int64_t id;           /* products.id; 0 = not stored yet */
@@ -35,7 +42,7 @@ typedef struct Entry {
     size_t nstored, cap_ids;
     uint8_t *bdirty; /* batch i changed since written */
     size_t cap_bdirty;
-    AllotId *dirty_lines; /* orderids touched since written (repeats allowed) */
+    DirtyLine *dirty_lines; /* lines touched since written (repeats allowed) */
     size_t ndirty, cap_dirty;
     bool dirty; /* listed in SqliteUow.dirtyv */
 } Entry;
@@ -76,13 +83,15 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_PRODUCT_UPDATE] = "UPDATE products SET version = ?2, next_seq = ?3, nbatches = ?4,"
                           " qty = ?5, allocated = ?6, bo_lines = ?7, bo_qty = ?8, next_eta = ?9"
                           " WHERE id = ?1 AND version = ?10",
-    [ST_BATCH_INSERT] = "INSERT INTO batches (product_id, sku, ref, qty, eta, seq, allocated,"
-                        " nlines) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    [ST_BATCH_UPDATE] = "UPDATE batches SET qty = ?2, eta = ?3, allocated = ?4, nlines = ?5"
-                        " WHERE id = ?1",
-    [ST_LINE_UPSERT] = "INSERT INTO lines (product_id, orderid, qty, seq, batch_id)"
-                       " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (orderid, product_id) DO UPDATE"
-                       " SET qty = excluded.qty, seq = excluded.seq, batch_id = excluded.batch_id",
+    [ST_BATCH_INSERT] = "INSERT INTO batches (product_id, sku, ref, qty, eta, seq)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [ST_BATCH_UPDATE] = "UPDATE batches SET qty = ?2, eta = ?3 WHERE id = ?1",
+    /* A line requested anew (another seq) takes the new request's moment. */
+    [ST_LINE_UPSERT] = "INSERT INTO lines (product_id, orderid, qty, seq, batch_id, req)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (orderid, product_id) DO UPDATE"
+                       " SET qty = excluded.qty, batch_id = excluded.batch_id, seq = excluded.seq,"
+                       " req = CASE WHEN lines.seq = excluded.seq THEN lines.req"
+                       " ELSE excluded.req END",
     [ST_LINE_DELETE] = "DELETE FROM lines WHERE orderid = ?2 AND product_id = ?1",
     [ST_EVENT_INSERT] = "INSERT INTO events (at, type, sku, orderid, batchref, to_ref, qty,"
                         " old_qty, new_qty, eta, old_eta, new_eta)"
@@ -105,6 +114,9 @@ typedef struct SqliteUow {
     uint64_t tx;       /* transactions begun so far; the current one if in_tx */
     bool in_tx, in_bulk, poisoned;
     unsigned begins;
+    /* cache bounds (sqlite_uow_set_cache_limits) */
+    unsigned check_mask; /* check the bounds every check_mask + 1 begins */
+    size_t cache_lines_max, bulk_dirty_max;
 } SqliteUow;
 
 static SqliteUow *from_uow(UnitOfWork *u) { return (SqliteUow *)u; }
@@ -170,7 +182,8 @@ static void bind_eta(sqlite3_stmt *st, int i, int32_t eta)
 static void copy_id(AllotId dst, const unsigned char *src)
 {
     size_t n = src ? strnlen((const char *)src, ALLOT_ID_MAX) : 0;
-    memcpy(dst, src, n);
+    if (n)
+        memcpy(dst, src, n);
     dst[n] = '\0';
 }
 
@@ -216,13 +229,15 @@ static void entry_mark_batch(Entry *e, const char *ref)
     e->bdirty[i] = 1;
 }
 
-static void entry_mark_line(SqliteUow *s, Entry *e, const char *orderid)
+static void entry_mark_line(SqliteUow *s, Entry *e, const char *orderid, int64_t req)
 {
     if (e->ndirty == e->cap_dirty) {
         e->cap_dirty = e->cap_dirty ? e->cap_dirty * 2 : 8;
         e->dirty_lines = xreallocarray(e->dirty_lines, e->cap_dirty, sizeof *e->dirty_lines);
     }
-    memcpy(e->dirty_lines[e->ndirty++], orderid, sizeof(AllotId));
+    DirtyLine *d = &e->dirty_lines[e->ndirty++];
+    memcpy(d->orderid, orderid, sizeof d->orderid);
+    d->req = req;
     s->dirty_keys++;
 }
 
@@ -279,6 +294,10 @@ static void cache_drop(SqliteUow *s, const char *sku)
         }
     }
     s->dirty_keys -= e->ndirty;
+    /* batches it created that are not written yet */
+    for (size_t k = 0; s->pending_refs.len && k < product_batch_count(e->p); k++)
+        if (strmap_get(&s->pending_refs, product_batch(e->p, k)->ref) == e)
+            strmap_del(&s->pending_refs, product_batch(e->p, k)->ref);
     entry_free(e);
 }
 
@@ -541,14 +560,13 @@ static AllotStatus step_commit(SqliteUow *s, ErrBuf *err)
                 return r;
             switch (ev->type) {
             case EV_REALLOCATED:
-                entry_mark_batch(e, ev->to);
-                /* fall through */
             case EV_ALLOCATED:
             case EV_DEALLOCATED:
             case EV_OUT_OF_STOCK:
             case EV_ORDER_LINE_CANCELLED:
-                entry_mark_line(s, e, ev->orderid);
-                entry_mark_batch(e, ev->batchref);
+                /* a line's batch is not rewritten when the line moves: the read
+                 * model sums lines_by_batch */
+                entry_mark_line(s, e, ev->orderid, sqlite3_last_insert_rowid(s->db));
                 break;
             case EV_BATCH_CREATED:
                 strmap_put(&s->pending_refs, ev->batchref, e);
@@ -571,14 +589,11 @@ static AllotStatus flush_entry(SqliteUow *s, Entry *e, ErrBuf *err)
 {
     Product *p = e->p;
     size_t nb = product_batch_count(p), nl = product_line_count(p);
-    int64_t *nlines = xcalloc(nb ? nb : 1, sizeof *nlines);
     int64_t bo_lines = 0, bo_qty = 0, qty = 0, allocated = 0;
     int32_t next_eta = ALLOT_NO_ETA;
     for (size_t i = 0; i < nl; i++) {
         const OrderLine *l = product_line(p, i);
-        if (l->batch >= 0)
-            nlines[l->batch]++;
-        else
+        if (l->batch < 0)
             bo_lines++, bo_qty += l->qty;
     }
     for (size_t i = 0; i < nb; i++) {
@@ -636,8 +651,6 @@ static AllotStatus flush_entry(SqliteUow *s, Entry *e, ErrBuf *err)
             sqlite3_bind_int64(st, 4, b->qty);
             sqlite3_bind_int(st, 5, b->eta);
             sqlite3_bind_int64(st, 6, (int64_t)b->seq);
-            sqlite3_bind_int64(st, 7, b->allocated);
-            sqlite3_bind_int64(st, 8, nlines[i]);
             int rc = sqlite3_step(st);
             if (rc == SQLITE_DONE) {
                 sqlite3_reset(st);
@@ -656,15 +669,13 @@ static AllotStatus flush_entry(SqliteUow *s, Entry *e, ErrBuf *err)
             sqlite3_bind_int64(st, 1, e->batch_ids[i]);
             sqlite3_bind_int64(st, 2, b->qty);
             sqlite3_bind_int(st, 3, b->eta);
-            sqlite3_bind_int64(st, 4, b->allocated);
-            sqlite3_bind_int64(st, 5, nlines[i]);
             r = run(s, st, "writing a batch", err);
         }
     }
-    free(nlines);
     /* order lines: the current state of every line touched */
     for (size_t k = 0; r == ALLOT_OK && k < e->ndirty; k++) {
-        const OrderLine *l = product_find_line(p, e->dirty_lines[k]);
+        const DirtyLine *d = &e->dirty_lines[k];
+        const OrderLine *l = product_find_line(p, d->orderid);
         if (l) {
             r = stmt(s, ST_LINE_UPSERT, &st, err);
             if (r != ALLOT_OK)
@@ -677,13 +688,14 @@ static AllotStatus flush_entry(SqliteUow *s, Entry *e, ErrBuf *err)
                 sqlite3_bind_int64(st, 5, e->batch_ids[l->batch]);
             else
                 sqlite3_bind_null(st, 5);
+            sqlite3_bind_int64(st, 6, d->req);
             r = run(s, st, "writing an order line", err);
         } else {
             r = stmt(s, ST_LINE_DELETE, &st, err);
             if (r != ALLOT_OK)
                 break;
             sqlite3_bind_int64(st, 1, e->id);
-            sqlite3_bind_text(st, 2, e->dirty_lines[k], -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 2, d->orderid, -1, SQLITE_STATIC);
             r = run(s, st, "deleting an order line", err);
         }
     }
@@ -757,8 +769,8 @@ static AllotStatus sq_begin(UnitOfWork *u, ErrBuf *err)
     SqliteUow *s = from_uow(u);
     forget_seen(s);
     if (s->in_bulk) {
-        if ((++s->begins & 1023) == 0 &&
-            (s->dirty_keys > BULK_DIRTY_MAX || cache_lines(s) > 4 * CACHE_LINES_MAX)) {
+        if ((++s->begins & (s->check_mask * 4 + 3)) == 0 &&
+            (s->dirty_keys > s->bulk_dirty_max || cache_lines(s) > 4 * s->cache_lines_max)) {
             AllotStatus r = flush(s, err);
             if (r != ALLOT_OK) {
                 s->poisoned = true;
@@ -770,7 +782,7 @@ static AllotStatus sq_begin(UnitOfWork *u, ErrBuf *err)
     }
     if (s->in_tx)
         abort_tx(s, false);
-    if ((++s->begins & 255) == 0 && cache_lines(s) > CACHE_LINES_MAX)
+    if ((++s->begins & s->check_mask) == 0 && cache_lines(s) > s->cache_lines_max)
         cache_clear(s);
     return begin_tx(s, err);
 }
@@ -888,6 +900,9 @@ AllotStatus sqlite_uow_open(const char *path, Clock *clock, UnitOfWork **out, Er
     s->views = sqlite_views_on(db, s->path, false);
     strmap_init(&s->cache);
     strmap_init(&s->pending_refs);
+    s->check_mask = 255;
+    s->cache_lines_max = CACHE_LINES_MAX;
+    s->bulk_dirty_max = BULK_DIRTY_MAX;
     *out = &s->base;
     return ALLOT_OK;
 }
@@ -921,4 +936,18 @@ const char *sqlite_uow_path(UnitOfWork *uow) { return from_uow(uow)->path; }
 void sqlite_uow_set_busy_timeout(UnitOfWork *uow, int ms)
 {
     sqlite3_busy_timeout(from_uow(uow)->db, ms < 0 ? 0 : ms);
+}
+
+sqlite3 *sqlite_uow_connection(UnitOfWork *uow) { return from_uow(uow)->db; }
+
+void sqlite_uow_set_cache_limits(UnitOfWork *uow, unsigned check_every, size_t cache_lines_max,
+                                 size_t bulk_dirty_max)
+{
+    SqliteUow *s = from_uow(uow);
+    unsigned mask = 1;
+    while (mask < check_every)
+        mask <<= 1;
+    s->check_mask = mask - 1;
+    s->cache_lines_max = cache_lines_max;
+    s->bulk_dirty_max = bulk_dirty_max;
 }
