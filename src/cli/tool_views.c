@@ -15,43 +15,6 @@
 
 /* ---- export ---- */
 
-typedef struct XLine {
-    char *orderid, *sku, *batchref;
-    int64_t qty;
-} XLine;
-
-typedef struct XLines {
-    XLine *items;
-    size_t len, cap;
-} XLines;
-
-static void xlines_push(XLines *v, const LineRow *r, bool with_batch)
-{
-    if (v->len == v->cap) {
-        v->cap = v->cap ? v->cap * 2 : 256;
-        v->items = xreallocarray(v->items, v->cap, sizeof *v->items);
-    }
-    v->items[v->len++] = (XLine){xstrdup(r->orderid), xstrdup(r->sku),
-                                 with_batch ? xstrdup(r->batchref) : NULL, r->qty};
-}
-
-static void xlines_fini(XLines *v)
-{
-    for (size_t i = 0; i < v->len; i++) {
-        free(v->items[i].orderid);
-        free(v->items[i].sku);
-        free(v->items[i].batchref);
-    }
-    free(v->items);
-}
-
-static int by_order_then_sku(const void *a, const void *b)
-{
-    const XLine *x = a, *y = b;
-    int c = strcmp(x->orderid, y->orderid);
-    return c ? c : strcmp(x->sku, y->sku);
-}
-
 static int by_ref(const void *a, const void *b)
 {
     return strcmp(((const BatchRow *)a)->ref, ((const BatchRow *)b)->ref);
@@ -88,54 +51,28 @@ static AllotStatus all_batches(Views *v, BatchRow **out, size_t *count, ErrBuf *
     return ALLOT_OK;
 }
 
-static AllotStatus collect_allocations(Views *v, XLines *out, ErrBuf *err)
+/* Streams the allocated or backordered lines, already in export order (orderid, then
+ * sku, byte-wise: views_lines), as CSV rows. */
+static AllotStatus write_lines(Views *v, bool allocations, FILE *fp, ErrBuf *err)
 {
-    BatchRow *batches;
-    size_t nb;
-    AllotStatus st = all_batches(v, &batches, &nb, err);
-    if (st != ALLOT_OK)
-        return st;
-    LineRow *rows = xreallocarray(NULL, PAGE, sizeof *rows);
-    ViewPage page = {.limit = PAGE};
-    for (size_t b = 0; b < nb && st == ALLOT_OK; b++) {
-        if (batches[b].nlines == 0)
-            continue;
-        LineRow anchor;
-        bool have_anchor = false;
-        for (;;) {
-            size_t n = 0;
-            st = views_batch_lines(v, batches[b].ref, &page, have_anchor ? &anchor : NULL, rows,
-                                   &n, err);
-            if (st != ALLOT_OK)
-                break;
-            for (size_t i = 0; i < n; i++)
-                xlines_push(out, &rows[i], true);
-            if (n < PAGE)
-                break;
-            anchor = rows[n - 1];
-            have_anchor = true;
-        }
-    }
-    free(rows);
-    free(batches);
-    return st;
-}
-
-static AllotStatus collect_backorders(Views *v, XLines *out, ErrBuf *err)
-{
+    const char *h[] = {"orderid", "sku", "qty", "batchref"};
+    size_t ncols = allocations ? 4 : 3;
+    AllotStatus st = csv_write_row(fp, h, ncols, err);
     LineRow *rows = xreallocarray(NULL, PAGE, sizeof *rows);
     ViewPage page = {.limit = PAGE};
     LineRow anchor;
     bool have_anchor = false;
-    AllotStatus st;
-    for (;;) {
+    while (st == ALLOT_OK) {
         size_t n = 0;
-        st = views_backorders(v, NULL, &page, have_anchor ? &anchor : NULL, rows, &n, err);
-        if (st != ALLOT_OK)
-            break;
-        for (size_t i = 0; i < n; i++)
-            xlines_push(out, &rows[i], false);
-        if (n < PAGE)
+        st = views_lines(v, allocations ? LINES_ALLOCATED : LINES_BACKORDERED, &page,
+                         have_anchor ? &anchor : NULL, rows, &n, err);
+        for (size_t i = 0; i < n && st == ALLOT_OK; i++) {
+            char qty[24];
+            snprintf(qty, sizeof qty, "%lld", (long long)rows[i].qty);
+            const char *f[] = {rows[i].orderid, rows[i].sku, qty, rows[i].batchref};
+            st = csv_write_row(fp, f, ncols, err);
+        }
+        if (st != ALLOT_OK || n < PAGE)
             break;
         anchor = rows[n - 1];
         have_anchor = true;
@@ -167,24 +104,7 @@ static AllotStatus write_export(Views *v, const char *what, FILE *fp, ErrBuf *er
         free(b);
         return st;
     }
-    bool allocations = strcmp(what, "allocations") == 0;
-    XLines lines = {0};
-    st = allocations ? collect_allocations(v, &lines, err) : collect_backorders(v, &lines, err);
-    if (st == ALLOT_OK) {
-        if (lines.len)
-            qsort(lines.items, lines.len, sizeof *lines.items, by_order_then_sku);
-        const char *h[] = {"orderid", "sku", "qty", "batchref"};
-        st = csv_write_row(fp, h, allocations ? 4 : 3, err);
-        for (size_t i = 0; i < lines.len && st == ALLOT_OK; i++) {
-            char qty[24];
-            snprintf(qty, sizeof qty, "%lld", (long long)lines.items[i].qty);
-            const char *f[] = {lines.items[i].orderid, lines.items[i].sku, qty,
-                               lines.items[i].batchref};
-            st = csv_write_row(fp, f, allocations ? 4 : 3, err);
-        }
-    }
-    xlines_fini(&lines);
-    return st;
+    return write_lines(v, strcmp(what, "allocations") == 0, fp, err);
 }
 
 AllotStatus tool_export(Cli *cli, const ParsedCommand *pc, ErrBuf *err)

@@ -403,3 +403,5 @@ void csv_uow_written(UnitOfWork *uow, size_t *kept, size_t *appended)
     *kept = c->written_kept;
     *appended = c->written_appended;
 }
+
+const EventVec *csv_uow_event_log(UnitOfWork *uow) { return memory_uow_event_log(from_uow(uow)->mem); }

@@ -32,4 +32,8 @@ AllotStatus csv_uow_open(const char *folder, UnitOfWork **out, ErrBuf *err);
  * and how many were appended. */
 void csv_uow_written(UnitOfWork *uow, size_t *kept, size_t *appended);
 
+/* The events committed since opening, oldest first (owned by the unit of work;
+ * valid until the next commit). */
+const EventVec *csv_uow_event_log(UnitOfWork *uow);
+
 #endif

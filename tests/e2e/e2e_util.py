@@ -11,7 +11,7 @@ import sys
 import tempfile
 import unittest
 
-ALLOT = os.environ.get("ALLOT_BIN") or (sys.argv[1] if len(sys.argv) > 1 else "build/src/cli/allot")
+ALLOT = os.environ.get("ALLOT_BIN") or (sys.argv[1] if len(sys.argv) > 1 else "build/allot")
 ALLOT = os.path.abspath(ALLOT)
 
 
