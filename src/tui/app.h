@@ -58,6 +58,9 @@ void tui_app_draw(TuiApp *app, TuiCanvas *c);
 /* True once the user quit. */
 bool tui_app_done(const TuiApp *app);
 
+/* Shows `text` on the status line (an error if `error`). */
+void tui_app_set_status(TuiApp *app, bool error, const char *text);
+
 /* The banner line (row 1): for what-if sessions ("" = none).  Copied. */
 void tui_app_set_banner(TuiApp *app, const char *text);
 

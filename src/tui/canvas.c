@@ -1,5 +1,7 @@
 /* canvas.c — display-width text fitting and the memory canvas (canvas.h). */
-#define _XOPEN_SOURCE 700
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700 /* wcwidth */
+#endif
 #include "tui/canvas.h"
 
 #include <stdint.h>

@@ -127,19 +127,24 @@ char *tui_keymap_footer(const TuiKeymap *const *maps, size_t nmaps, char *buf, s
 {
     size_t o = 0;
     buf[0] = 0;
-    bool done[A_COUNT] = {false};
+    const char *shown[64];
+    size_t nshown = 0;
     for (size_t m = 0; m < nmaps; m++) {
         if (!maps[m])
             continue;
         for (size_t i = 0; i < maps[m]->count; i++) {
             const TuiBinding *b = &maps[m]->bindings[i];
-            if (!b->footer || done[b->action])
+            bool seen = false;
+            for (size_t s = 0; s < nshown; s++)
+                seen = seen || strcmp(shown[s], b->note) == 0;
+            if (!b->footer || seen || nshown == 64)
                 continue;
-            done[b->action] = true;
+            shown[nshown++] = b->note;
+            /* every key of this table with the same note, joined by "/" */
             char keys[64] = "", kn[16];
             for (size_t j = 0; j < maps[m]->count; j++) {
                 const TuiBinding *o2 = &maps[m]->bindings[j];
-                if (o2->action != b->action || !o2->footer)
+                if (!o2->footer || strcmp(o2->note, b->note) != 0)
                     continue;
                 size_t kl = strlen(keys);
                 snprintf(keys + kl, sizeof keys - kl, "%s%s", kl ? "/" : "",

@@ -120,10 +120,10 @@ TuiAction tui_keymap_lookup(const TuiKeymap *map, int key);
  * (at least 16 bytes); returns buf. */
 char *tui_key_name(int key, char *buf, size_t size);
 
-/* Footer hints of the given maps (NULL entries skipped): for each action with a
- * footer binding, "KEYS note" with every key bound to it joined by "/", the
- * entries separated by two spaces, in table order, cut to fit nothing: the caller
- * fits the result.  Writes into buf; returns buf. */
+/* Footer hints of the given maps (NULL entries skipped): for each distinct note of
+ * a footer binding, "KEYS note" with every footer key of that table carrying the
+ * note joined by "/" ("+/- nudge"), separated by two spaces, in table order; the
+ * caller fits the result to the width.  Writes into buf; returns buf. */
 char *tui_keymap_footer(const TuiKeymap *const *maps, size_t nmaps, char *buf, size_t size);
 
 /* Every binding of every screen, read-only, for the help pages (issue 7) and the

@@ -277,15 +277,36 @@ static TuiStyle row_style(const TuiRow *r)
     return TS_NORMAL;
 }
 
+/* Column widths for `width` display columns: the fixed widths, scaled down when
+ * they do not fit (the last column keeps at least 8), the last one taking the rest. */
+static void column_widths(const TuiKindInfo *k, int width, int *w)
+{
+    int fixed = 0, n = (int)k->ncolumns;
+    for (int i = 0; i < n - 1; i++)
+        fixed += k->columns[i].width + 1;
+    int room = width - 2 - 8; /* marker, last column */
+    for (int i = 0; i < n - 1; i++) {
+        w[i] = k->columns[i].width;
+        if (fixed > room && fixed > 0) {
+            w[i] = (k->columns[i].width * (room > 0 ? room : 0)) / fixed;
+            if (w[i] < 3)
+                w[i] = 3;
+        }
+    }
+    w[n - 1] = 0;
+}
+
 /* Draws the cells of one row (or the header when r is NULL). */
 static void draw_cells(const TuiList *l, const TuiRow *r, TuiCanvas *c, int y, int x, int width,
                        TuiStyle style)
 {
     const TuiKindInfo *k = tui_kind_info(l->q.kind);
+    int widths[TUI_MAX_COLS];
+    column_widths(k, width, widths);
     int col = x + 2, end = x + width;
     for (size_t i = 0; i < k->ncolumns && col < end; i++) {
-        int w = k->columns[i].width;
-        bool last = (i + 1 == k->ncolumns) || w == 0;
+        int w = widths[i];
+        bool last = i + 1 == k->ncolumns;
         if (last || col + w > end)
             w = end - col;
         const char *text = r ? r->cells[i] : k->columns[i].title;

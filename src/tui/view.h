@@ -52,7 +52,7 @@ typedef struct TuiReaction {
     AllotId sku;         /* FORM_ALLOCATE */
     Command cmd;         /* REQ_COMMAND */
     bool always_confirm; /* REQ_COMMAND: ask even if no line moves (cancel) */
-    char status[256];    /* a message for the status line ("" = none) */
+    char status[ALLOT_ERR_MAX]; /* a message for the status line ("" = none) */
     bool status_error;
 } TuiReaction;
 
