@@ -17,8 +17,8 @@ static const TuiColumn short_cols[] = {
     {"STATE", 0, false},
 };
 static const TuiColumn batches_cols[] = {
-    {"REF", 16, false},  {"SKU", 18, false}, {"QTY", 9, true},   {"ALLOC", 9, true},
-    {"AVAIL", 9, true},  {"ETA", 10, false}, {"STATE", 0, false},
+    {"REF", 14, false},  {"SKU", 14, false}, {"QTY", 8, true},   {"ALLOC", 8, true},
+    {"AVAIL", 8, true},  {"ETA", 10, false}, {"STATE", 0, false},
 };
 static const TuiColumn due_cols[] = {
     {"REF", 16, false}, {"SKU", 18, false}, {"QTY", 9, true}, {"ETA", 10, false},
