@@ -612,6 +612,7 @@ typedef struct HelpDraw {
     TuiCanvas *c;
     int y, x, h, w, line, skip;
     const char *screen;
+    const char *table; /* the table listed in this pass */
 } HelpDraw;
 
 static void help_line(HelpDraw *d, const char *text, TuiStyle st)
@@ -626,8 +627,7 @@ static void help_visit(const char *screen, const char *key, const char *action, 
 {
     HelpDraw *d = ctx;
     (void)action;
-    if (strcmp(screen, d->screen) != 0 && strcmp(screen, "list") != 0 &&
-        strcmp(screen, "global") != 0)
+    if (strcmp(screen, d->table) != 0)
         return;
     char line[200];
     snprintf(line, sizeof line, "  %-10s %-8s %s", key, screen, note);
@@ -637,13 +637,18 @@ static void help_visit(const char *screen, const char *key, const char *action, 
 static void help_draw(TuiView *vv, TuiCanvas *c, int y, int x, int h, int w)
 {
     HelpView *hv = (HelpView *)vv;
-    HelpDraw d = {c, y, x, h, w, 0, hv->scroll, hv->screen};
+    HelpDraw d = {c, y, x, h, w, 0, hv->scroll, hv->screen, hv->screen};
     char title[120];
     snprintf(title, sizeof title, "Keys of the %s screen (generated from the key tables)",
              hv->screen);
     help_line(&d, title, TS_HEADER);
     help_line(&d, "", TS_NORMAL);
-    tui_keys_foreach(help_visit, &d);
+    /* the screen's own keys first, then moving in lists, then everywhere */
+    const char *tables[3] = {hv->screen, "list", "global"};
+    for (int i = 0; i < 3; i++) {
+        d.table = tables[i];
+        tui_keys_foreach(help_visit, &d);
+    }
     help_line(&d, "", TS_NORMAL);
     help_line(&d, "A count before a key repeats it or gives its number: 10+ adds 10, 3d delays 3 days.",
               TS_DIM);
