@@ -59,6 +59,12 @@ int main(int argc, char **argv)
             snprintf(line, sizeof line, "allocate o%03d %s %d", i, skus[i % 5], 1 + i % 3);
             rc |= run(bus, line);
         }
+        /* a SKU short of stock: two backorders */
+        rc |= run(bus, "add-batch W-9 GLUE 3");
+        for (int i = 0; i < 3 && !rc; i++) {
+            snprintf(line, sizeof line, "allocate g%d GLUE 2", i);
+            rc |= run(bus, line);
+        }
     } else {
         fprintf(stderr, "usage: tui_seed DB seed | tui_seed DB run LINE\n");
         rc = 2;

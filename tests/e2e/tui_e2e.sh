@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# tui_e2e.sh — drives the real TUI binary in tmux (issue 5 acceptance):
+#   open on a database; move to a batch; change its quantity with the confirmation
+#   showing the lines that move; see Reallocated in the feed; a command run by
+#   another process shows its event within 1 s; resize to 60x20, 20x5 and back;
+#   NO_COLOR=1; Ctrl-Z then fg; quit, after which `stty -a` is as before; no
+#   terminal / TERM=dumb gives exit status 2.
+#
+# usage: tui_e2e.sh TUI_CMD SEED_CMD
+#   TUI_CMD   the program that opens the TUI with `--db PATH` (allot, or allot-tui)
+#   SEED_CMD  builds a database: `SEED_CMD DB seed`; runs a command: `SEED_CMD DB run LINE`
+# Every wait polls `tmux capture-pane` with a timeout; no fixed sleeps decide anything.
+set -u
+TUI=$1
+SEED=$2
+command -v tmux >/dev/null || { echo "tmux missing: skipped"; exit 77; }
+
+SOCK="allot-e2e-$$"
+WORK=$(mktemp -d /tmp/allot-e2e.XXXXXX)
+DB="$WORK/e2e.db"
+T() { tmux -L "$SOCK" "$@"; }
+cleanup() { T kill-server 2>/dev/null; rm -rf "$WORK"; }
+trap cleanup EXIT
+fails=0
+ok() { echo "ok   - $1"; }
+bad() { echo "FAIL - $1"; fails=$((fails + 1)); }
+
+screen() { T capture-pane -p -t e2e; }
+# wait_for TEXT [TIMEOUT_S]: polls the screen every 50 ms until TEXT appears.
+wait_for() {
+    local text=$1 timeout=${2:-10} start=$(date +%s%N)
+    while :; do
+        if screen | grep -qF -- "$text"; then return 0; fi
+        if (( ($(date +%s%N) - start) / 1000000 > timeout * 1000 )); then
+            echo "---- screen while waiting for '$text':"; screen; echo "----"
+            return 1
+        fi
+        sleep 0.05
+    done
+}
+check() { if wait_for "$2" "${3:-10}"; then ok "$1"; else bad "$1"; fi; }
+
+"$SEED" "$DB" seed || { echo "cannot build the database"; exit 1; }
+
+# -- no terminal, dumb terminal: exit 2 with a message
+out=$(TERM=xterm "$TUI" --db "$DB" </dev/null 2>&1 >/dev/null); rc=$?
+[ $rc -eq 2 ] && grep -q "terminal" <<<"$out" && ok "not a terminal: exit 2 with a message" \
+    || bad "not a terminal: exit $rc, '$out'"
+
+# A shell in tmux, 80x24; the TUI runs in it so that the stty state can be compared.
+T -f /dev/null new-session -d -s e2e -x 80 -y 24 "env -i PATH=$PATH HOME=$HOME TERM=screen LANG=C.UTF-8 LC_ALL=C.UTF-8 PS1='e2e\$ ' bash --norc --noprofile -i"
+T set-option -t e2e status off >/dev/null
+wait_for 'e2e' 5
+T send-keys -t e2e "TERM=dumb $TUI --db $DB; echo DUMB=\$?" Enter
+check "TERM=dumb: exit 2" "DUMB=2"
+# one script, one process group: Ctrl-Z stops it all and fg resumes the rest of it
+cat > "$WORK/run.sh" <<RUN
+stty -a > $WORK/stty.before
+$TUI --db $DB
+echo EXIT=\$?
+stty -a > $WORK/stty.after
+RUN
+T send-keys -t e2e "clear; bash $WORK/run.sh" Enter
+
+check "opens on Triage" "Backorders, oldest first"
+check "the live feed panel is visible" "Live events"
+
+# colours are used when allowed
+if T capture-pane -e -p -t e2e | grep -q $'\e\[[0-9;]*3[0-7][;m]'; then ok "colours in a colour terminal"
+else bad "no colour escape sequences seen"; fi
+
+# -- move to a batch: Batches screen, filter on W-0
+T send-keys -t e2e Tab Tab
+check "Tab reaches Batches" "[Batches]"
+T send-keys -t e2e / W-0 Enter
+check "filtered to W-0" 'filter: "W-0"'
+T send-keys -t e2e Enter
+check "Enter opens the batch with its lines" "Batch W-0  SKU LAMP"
+
+# -- change its quantity: the confirmation shows the lines that move
+T send-keys -t e2e c
+check "c asks for the new quantity" "New quantity of W-0"
+T send-keys -t e2e 5 Enter
+check "the confirmation says how many lines move" "order lines change place"
+check "the confirmation shows where a line moves" "→ S-0"
+T send-keys -t e2e y
+check "Reallocated appears in the feed" "Reallocated"
+check "the batch now has quantity 5" "qty 5  allocated"
+
+# -- another process: its event appears within 1 s
+"$SEED" "$DB" run "change-qty S-1 33" || bad "the other process failed"
+check "another process's event appears within 1 s" "S-1 TABLE 30 → 33" 1
+
+# -- resizes
+T resize-window -t e2e -x 60 -y 20
+check "60x20: a polite message" "this terminal is 60×20"
+T resize-window -t e2e -x 20 -y 5
+check "20x5: still polite" "allot needs at"
+T resize-window -t e2e -x 80 -y 24
+check "back to 80x24: the screens return" "Live events"
+
+# -- Ctrl-Z then fg
+T send-keys -t e2e C-z
+check "Ctrl-Z suspends" "Stopped"
+T send-keys -t e2e "fg" Enter
+check "fg redraws the TUI" "Live events"
+
+# -- quit; the terminal is as before
+T send-keys -t e2e Q
+check "Q quits with status 0" "EXIT=0"
+for _ in $(seq 50); do [ -s "$WORK/stty.after" ] && break; sleep 0.1; done
+if cmp -s "$WORK/stty.before" "$WORK/stty.after"; then ok "stty -a is as before"
+else bad "stty changed:"; diff "$WORK/stty.before" "$WORK/stty.after"; fi
+
+# -- NO_COLOR=1: no colour escapes, state still in words
+T send-keys -t e2e "clear; NO_COLOR=1 $TUI --db $DB; echo NC=\$?" Enter
+check "NO_COLOR run opens" "Live events"
+T send-keys -t e2e Tab
+check "NO_COLOR: state written in words" "SHORT"
+if T capture-pane -e -p -t e2e | grep -q $'\e\[[0-9;]*3[0-7][;m]'; then bad "colour escapes under NO_COLOR=1"
+else ok "no colours under NO_COLOR=1"; fi
+
+# -- Ctrl-C quits and restores the terminal
+T send-keys -t e2e C-c
+check "Ctrl-C quits cleanly" "NC=0"
+
+echo "$fails failure(s)"
+[ $fails -eq 0 ]
