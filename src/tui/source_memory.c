@@ -79,7 +79,8 @@ static void build_all(MemSource *m, const TuiQuery *q, TuiRowVec *all)
             if (!row_matches(r, q->filter))
                 all->len--;
         }
-        qsort(all->items, all->len, sizeof *all->items, cmp_rows);
+        if (all->len)
+            qsort(all->items, all->len, sizeof *all->items, cmp_rows);
         return;
     }
     for (size_t pi = 0; pi < np; pi++) {
@@ -154,7 +155,8 @@ static void build_all(MemSource *m, const TuiQuery *q, TuiRowVec *all)
                 all->len--;
         }
     }
-    qsort(all->items, all->len, sizeof *all->items, cmp_rows);
+    if (all->len)
+        qsort(all->items, all->len, sizeof *all->items, cmp_rows);
 }
 
 static AllotStatus mem_fetch(TuiSource *s, const TuiQuery *q, TuiFetch how, const char *cursor,
