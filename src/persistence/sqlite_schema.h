@@ -26,7 +26,7 @@ AllotStatus sqlite_schema_migrate(sqlite3 *db, const char *path, int target, Err
 AllotStatus sqlite_schema_stored_version(sqlite3 *db, const char *path, int *version,
                                          ErrBuf *err);
 
-#endif
+
 
 /* ---- connection helpers shared by sqlite_uow.c and sqlite_views.c ---- */
 
@@ -43,3 +43,8 @@ AllotStatus sqlite_connect(const char *path, bool create, int busy_ms, sqlite3 *
 
 /* A read model on `db` (path for messages).  If `owns_db`, views_free closes it. */
 Views *sqlite_views_on(sqlite3 *db, const char *path, bool owns_db);
+
+/* The unit of work's connection (for tests that play another writer on it). */
+typedef struct UnitOfWork UnitOfWork;
+sqlite3 *sqlite_uow_connection(UnitOfWork *uow);
+#endif

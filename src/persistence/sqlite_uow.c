@@ -170,7 +170,8 @@ static void bind_eta(sqlite3_stmt *st, int i, int32_t eta)
 static void copy_id(AllotId dst, const unsigned char *src)
 {
     size_t n = src ? strnlen((const char *)src, ALLOT_ID_MAX) : 0;
-    memcpy(dst, src, n);
+    if (n)
+        memcpy(dst, src, n);
     dst[n] = '\0';
 }
 
@@ -922,3 +923,5 @@ void sqlite_uow_set_busy_timeout(UnitOfWork *uow, int ms)
 {
     sqlite3_busy_timeout(from_uow(uow)->db, ms < 0 ? 0 : ms);
 }
+
+sqlite3 *sqlite_uow_connection(UnitOfWork *uow) { return from_uow(uow)->db; }

@@ -199,7 +199,8 @@ static void col_id(sqlite3_stmt *st, int i, AllotId out)
 {
     const unsigned char *t = sqlite3_column_text(st, i);
     size_t n = t ? strnlen((const char *)t, ALLOT_ID_MAX) : 0;
-    memcpy(out, t, n);
+    if (n)
+        memcpy(out, t, n);
     out[n] = '\0';
 }
 

@@ -437,3 +437,94 @@ Test(sqlite_uow, resolves_the_default_path_as_the_spec_orders)
     unsetenv("HOME");
     cr_assert_eq(sqlite_db_path(NULL, out, sizeof out, &err), ALLOT_ESTORAGE);
 }
+
+/* Plays another writer that bumps LAMP's version between the load and the version
+ * check, once: a trigger on the unit of work's own connection fires when the
+ * commit appends its first event. */
+static void interfere_once(UnitOfWork *uow)
+{
+    sqlite3 *c = sqlite_uow_connection(uow);
+    cr_assert_eq(sqlite3_exec(c,
+                              "CREATE TEMP TABLE interfere (n INTEGER);"
+                              "INSERT INTO interfere VALUES (1);"
+                              "CREATE TEMP TRIGGER other_writer AFTER INSERT ON main.events"
+                              " WHEN (SELECT n FROM interfere) > 0 BEGIN"
+                              "  UPDATE products SET version = version + 100 WHERE sku = 'LAMP';"
+                              "  UPDATE interfere SET n = n - 1;"
+                              " END;",
+                              NULL, NULL, NULL),
+                 SQLITE_OK, "%s", sqlite3_errmsg(c));
+}
+
+Test(sqlite_uow, a_version_changed_underneath_is_a_conflict_naming_the_sku)
+{
+    UnitOfWork *uow = open_uow();
+    MessageBus *bus = bootstrap(uow, NULL, &fclock.base, NULL);
+    must(bus, command_create_batch("B1", "LAMP", 10, ALLOT_NO_ETA));
+    interfere_once(uow);
+    ErrBuf err = {{0}};
+    cr_assert_eq(uow_begin(uow, &err), ALLOT_OK);
+    Product *p;
+    cr_assert_eq(repository_get(uow_products(uow), "LAMP", &p, &err), ALLOT_OK);
+    cr_assert_eq(product_allocate(p, "o1", 3, NULL, &err), ALLOT_OK);
+    cr_assert_eq(uow_commit(uow, &err), ALLOT_ECONFLICT);
+    cr_assert(strstr(err.msg, "LAMP"), "%s", err.msg);
+    /* nothing of it was written; the interfering bump was rolled back with it */
+    cr_assert_eq(sql_int("SELECT COUNT(*) FROM lines"), 0);
+    cr_assert_eq(sql_int("SELECT COUNT(*) FROM events"), 1);
+    cr_assert_eq(sql_int("SELECT version FROM products"), 1);
+    bus_free(bus);
+    uow_free(uow);
+}
+
+/* How many more commits the "other writer" spoils; outside the transaction, so a
+ * rollback does not undo it. */
+static int spoil_left;
+
+static void other_writer_turn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc, (void)argv;
+    sqlite3_result_int(ctx, spoil_left > 0 ? spoil_left-- : 0);
+}
+
+Test(sqlite_uow, the_bus_retries_a_conflicting_command_and_it_lands_once)
+{
+    UnitOfWork *uow = open_uow();
+    MessageBus *bus = bootstrap(uow, NULL, &fclock.base, NULL);
+    bus_set_retry(bus, 5, 100);
+    must(bus, command_create_batch("B1", "LAMP", 10, ALLOT_NO_ETA));
+    sqlite3 *c = sqlite_uow_connection(uow);
+    cr_assert_eq(sqlite3_create_function(c, "other_writer_turn", 0, SQLITE_UTF8, NULL,
+                                         other_writer_turn, NULL, NULL),
+                 SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(c,
+                              "CREATE TEMP TRIGGER other_writer AFTER INSERT ON main.events"
+                              " WHEN other_writer_turn() > 0 BEGIN"
+                              "  UPDATE products SET version = version + 100 WHERE sku = 'LAMP';"
+                              " END;",
+                              NULL, NULL, NULL),
+                 SQLITE_OK, "%s", sqlite3_errmsg(c));
+    spoil_left = 2; /* two attempts conflict, the third lands */
+    CommandResult res;
+    command_result_init(&res);
+    ErrBuf err = {{0}};
+    Command a = command_allocate("o1", "LAMP", 3);
+    cr_assert_eq(bus_handle(bus, &a, &res, &err), ALLOT_OK, "%s", err.msg);
+    cr_assert_eq(res.attempts, 3);
+    cr_assert_eq(bus_conflict_retries(bus), 2);
+    cr_assert_eq(sql_int("SELECT COUNT(*) FROM lines WHERE orderid = 'o1'"), 1);
+    cr_assert_eq(sql_int("SELECT COUNT(*) FROM events WHERE orderid = 'o1'"), 1);
+    cr_assert_eq(sql_int("SELECT version FROM products"), 2);
+    cr_assert_eq(res.events.len, 1);
+    command_result_fini(&res);
+
+    /* a conflict that persists is an error naming the SKU, and nothing is written */
+    spoil_left = 1000;
+    Command b = command_allocate("o2", "LAMP", 3);
+    cr_assert_eq(bus_handle(bus, &b, NULL, &err), ALLOT_ECONFLICT);
+    cr_assert(strstr(err.msg, "LAMP"), "%s", err.msg);
+    cr_assert_eq(sql_int("SELECT COUNT(*) FROM lines WHERE orderid = 'o2'"), 0);
+    spoil_left = 0;
+    bus_free(bus);
+    uow_free(uow);
+}
