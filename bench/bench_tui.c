@@ -155,10 +155,12 @@ int main(int argc, char **argv)
     char path[600];
     snprintf(path, sizeof path, "%s/bench-tui-%ld.db", dir, lines);
     printf("bench_tui: TUI on %s\n", path);
+    fflush(stdout);
     if (access(path, R_OK) != 0) {
         pid_t pid = fork();
         if (pid == 0) {
             build(path, lines);
+            fflush(stdout);
             _exit(0);
         }
         int st;
@@ -197,34 +199,34 @@ int main(int argc, char **argv)
     /* ---- keystrokes ---- */
     printf("  keystroke → frame:\n");
     double worst = 0, w;
-    Series s1 = {"Triage: j/k in the backorders panel"};
+    Series s1 = {.name = "Triage: j/k in the backorders panel"};
     series_key(&s1, 'j', 50);
     series_key(&s1, 'k', 50);
     w = report(&s1), worst = w > worst ? w : worst;
-    Series s2 = {"Tab to the next screen (loads its first page)"};
+    Series s2 = {.name = "Tab to the next screen (loads its first page)"};
     for (int i = 0; i < 5; i++)
         series_key(&s2, TK_TAB, 5);
     w = report(&s2), worst = w > worst ? w : worst;
     /* Batches: 30,000 rows */
     while (strcmp(tui_app_screen(app), "batches") != 0)
         key(TK_TAB);
-    Series s3 = {"Batches (30,000): j ×200"};
+    Series s3 = {.name = "Batches (30,000): j ×200"};
     series_key(&s3, 'j', 200);
     w = report(&s3), worst = w > worst ? w : worst;
-    Series s4 = {"Batches: PgDn ×100, PgUp ×50"};
+    Series s4 = {.name = "Batches: PgDn ×100, PgUp ×50"};
     series_key(&s4, TK_PGDN, 100);
     series_key(&s4, TK_PGUP, 50);
     w = report(&s4), worst = w > worst ? w : worst;
-    Series s5 = {"Batches: G (last row) and g (first)"};
+    Series s5 = {.name = "Batches: G (last row) and g (first)"};
     for (int i = 0; i < 10; i++) {
         series_key(&s5, 'G', 1);
         series_key(&s5, 'g', 1);
     }
     w = report(&s5), worst = w > worst ? w : worst;
-    Series s6 = {"Batches: s (sort: reload in another order)"};
+    Series s6 = {.name = "Batches: s (sort: reload in another order)"};
     series_key(&s6, 's', 9);
     w = report(&s6), worst = w > worst ? w : worst;
-    Series s7 = {"Enter a batch (~100 lines) and q back"};
+    Series s7 = {.name = "Enter a batch (~100 lines) and q back"};
     for (int i = 0; i < 20; i++) {
         series_key(&s7, TK_ENTER, 1);
         series_key(&s7, 'q', 1);
@@ -234,7 +236,7 @@ int main(int argc, char **argv)
     /* Events: ~1,000,000 rows */
     while (strcmp(tui_app_screen(app), "events") != 0)
         key(TK_TAB);
-    Series s8 = {"Events (1M+): j ×100, PgDn ×50, G, g"};
+    Series s8 = {.name = "Events (1M+): j ×100, PgDn ×50, G, g"};
     series_key(&s8, 'j', 100);
     series_key(&s8, TK_PGDN, 50);
     series_key(&s8, 'G', 1);
@@ -242,12 +244,12 @@ int main(int argc, char **argv)
     w = report(&s8), worst = w > worst ? w : worst;
     while (strcmp(tui_app_screen(app), "backorders") != 0)
         key(TK_TAB);
-    Series s9 = {"Backorders: j ×100, G, g"};
+    Series s9 = {.name = "Backorders: j ×100, G, g"};
     series_key(&s9, 'j', 100);
     series_key(&s9, 'G', 1);
     series_key(&s9, 'g', 1);
     w = report(&s9), worst = w > worst ? w : worst;
-    Series s10 = {"tick with no new data (every 250 ms)"};
+    Series s10 = {.name = "tick with no new data (every 250 ms)"};
     for (int i = 0; i < 50; i++) {
         double t = now_ms();
         TuiInput tk = {.type = TI_TICK};

@@ -19,7 +19,7 @@ typedef enum PromptKind { P_NONE, P_COMMAND, P_FORM } PromptKind;
 typedef struct Prompt {
     PromptKind kind;
     TuiFormKind form;
-    char label[160];
+    char label[256];
     char text[256];
     size_t cur; /* byte offset of the cursor in text */
     char error[ALLOT_ERR_MAX];
@@ -62,8 +62,8 @@ struct TuiApp {
     int64_t paused_new;
 };
 
-static const TuiAction top_screens[] = {A_SCREEN_TRIAGE, A_SCREEN_PRODUCTS, A_SCREEN_BATCHES,
-                                        A_SCREEN_BACKORDERS, A_SCREEN_EVENTS};
+static const TuiAction top_screens[] = {TA_SCREEN_TRIAGE, TA_SCREEN_PRODUCTS, TA_SCREEN_BATCHES,
+                                        TA_SCREEN_BACKORDERS, TA_SCREEN_EVENTS};
 static const char *const top_names[] = {"Triage", "Products", "Batches", "Backorders", "Events"};
 #define NTOP 5
 
@@ -131,10 +131,10 @@ static void clear_stack(TuiApp *a)
 static TuiView *make_top(TuiApp *a, int i)
 {
     switch (top_screens[i]) {
-    case A_SCREEN_PRODUCTS: return tui_view_products(&a->env);
-    case A_SCREEN_BATCHES: return tui_view_batches(&a->env, "");
-    case A_SCREEN_BACKORDERS: return tui_view_backorders(&a->env, "");
-    case A_SCREEN_EVENTS: return tui_view_events(&a->env);
+    case TA_SCREEN_PRODUCTS: return tui_view_products(&a->env);
+    case TA_SCREEN_BATCHES: return tui_view_batches(&a->env, "");
+    case TA_SCREEN_BACKORDERS: return tui_view_backorders(&a->env, "");
+    case TA_SCREEN_EVENTS: return tui_view_events(&a->env);
     default: return tui_view_triage(&a->env);
     }
 }
@@ -316,7 +316,7 @@ static void open_prompt(TuiApp *a, PromptKind kind, const char *label)
 
 static void open_form(TuiApp *a, const TuiReaction *r)
 {
-    char label[200], d[ALLOT_DATE_TEXT];
+    char label[240], d[ALLOT_DATE_TEXT];
     switch (r->form) {
     case FORM_FILTER:
         snprintf(label, sizeof label, "Filter (part of an id, empty = all): ");
@@ -711,31 +711,31 @@ static void global_action(TuiApp *a, TuiAction act)
 {
     a->dirty = true;
     switch (act) {
-    case A_QUIT: a->done = true; break;
-    case A_BACK: pop(a); break;
-    case A_NEXT_SCREEN: go_top(a, a->top_level + 1); break;
-    case A_PREV_SCREEN: go_top(a, a->top_level - 1); break;
-    case A_SCREEN_TRIAGE: go_top(a, 0); break;
-    case A_SCREEN_PRODUCTS: go_top(a, 1); break;
-    case A_SCREEN_BATCHES: go_top(a, 2); break;
-    case A_SCREEN_BACKORDERS: go_top(a, 3); break;
-    case A_SCREEN_EVENTS: go_top(a, 4); break;
-    case A_HELP:
+    case TA_QUIT: a->done = true; break;
+    case TA_BACK: pop(a); break;
+    case TA_NEXT_SCREEN: go_top(a, a->top_level + 1); break;
+    case TA_PREV_SCREEN: go_top(a, a->top_level - 1); break;
+    case TA_SCREEN_TRIAGE: go_top(a, 0); break;
+    case TA_SCREEN_PRODUCTS: go_top(a, 1); break;
+    case TA_SCREEN_BATCHES: go_top(a, 2); break;
+    case TA_SCREEN_BACKORDERS: go_top(a, 3); break;
+    case TA_SCREEN_EVENTS: go_top(a, 4); break;
+    case TA_HELP:
         if (strcmp(top(a)->ops->name, "help") != 0)
             push(a, tui_view_help(&a->env, top(a)->ops->name));
         break;
-    case A_PROMPT: open_prompt(a, P_COMMAND, ":"); break;
-    case A_WHATIF:
+    case TA_PROMPT: open_prompt(a, P_COMMAND, ":"); break;
+    case TA_WHATIF:
         set_status(a, false, "what-if sessions are not available yet (allot whatif FILE works)");
         break;
-    case A_PAUSE_FEED:
+    case TA_PAUSE_FEED:
         a->paused = !a->paused;
         a->paused_new = 0;
         if (!a->paused)
             poll_data(a, true);
         set_status(a, false, a->paused ? "live feed paused (p resumes)" : "live feed resumed");
         break;
-    case A_REDRAW: break;
+    case TA_REDRAW: break;
     default: break;
     }
 }
@@ -765,12 +765,12 @@ static void key_input(TuiApp *a, int key)
     }
     TuiView *v = top(a);
     TuiAction act = tui_keymap_lookup(v->keys, key);
-    if (act == A_NONE && v->uses_list)
+    if (act == TA_NONE && v->uses_list)
         act = tui_keymap_lookup(tui_keymap_list(), key);
-    if (act == A_NONE)
+    if (act == TA_NONE)
         act = tui_keymap_lookup(tui_keymap_global(), key);
     int64_t count = tui_count_take(&a->count, 0);
-    if (act == A_NONE) {
+    if (act == TA_NONE) {
         char kn[16];
         set_status(a, false, "%s: no such key here (? lists the keys)",
                    tui_key_name(key, kn, sizeof kn));

@@ -12,49 +12,49 @@ static const char *const action_names[] = {
 
 const char *tui_action_name(TuiAction a)
 {
-    return (unsigned)a < A_COUNT ? action_names[a] : "none";
+    return (unsigned)a < TA_COUNT ? action_names[a] : "none";
 }
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 /* SPEC.md §5 "Keys": the keys every screen understands. */
 static const TuiBinding global_bindings[] = {
-    {'?', A_HELP, "help", true},
-    {':', A_PROMPT, "command", true},
-    {TK_TAB, A_NEXT_SCREEN, "screens", true},
-    {TK_BTAB, A_PREV_SCREEN, "previous screen", false},
-    {'q', A_BACK, "back", true},
-    {TK_ESC, A_BACK, "back", true},
-    {'w', A_WHATIF, "what-if", false},
-    {'Q', A_QUIT, "quit", true},
-    {'p', A_PAUSE_FEED, "pause/resume the live feed", false},
-    {TK_CTRL_L, A_REDRAW, "redraw the screen", false},
-    {'T', A_SCREEN_TRIAGE, "go to Triage", false},
-    {'P', A_SCREEN_PRODUCTS, "go to Products", false},
-    {'B', A_SCREEN_BATCHES, "go to Batches", false},
-    {'O', A_SCREEN_BACKORDERS, "go to Backorders", false},
-    {'E', A_SCREEN_EVENTS, "go to Events", false},
+    {'?', TA_HELP, "help", true},
+    {':', TA_PROMPT, "command", true},
+    {TK_TAB, TA_NEXT_SCREEN, "screens", true},
+    {TK_BTAB, TA_PREV_SCREEN, "previous screen", false},
+    {'q', TA_BACK, "back", true},
+    {TK_ESC, TA_BACK, "back", true},
+    {'w', TA_WHATIF, "what-if", false},
+    {'Q', TA_QUIT, "quit", true},
+    {'p', TA_PAUSE_FEED, "pause/resume the live feed", false},
+    {TK_CTRL_L, TA_REDRAW, "redraw the screen", false},
+    {'T', TA_SCREEN_TRIAGE, "go to Triage", false},
+    {'P', TA_SCREEN_PRODUCTS, "go to Products", false},
+    {'B', TA_SCREEN_BATCHES, "go to Batches", false},
+    {'O', TA_SCREEN_BACKORDERS, "go to Backorders", false},
+    {'E', TA_SCREEN_EVENTS, "go to Events", false},
 };
 
 /* SPEC.md §5 "Keys": moving in a list. */
 static const TuiBinding list_bindings[] = {
-    {'k', A_UP, "up", false},
-    {TK_UP, A_UP, "up", false},
-    {'j', A_DOWN, "down", false},
-    {TK_DOWN, A_DOWN, "down", false},
-    {'h', A_LEFT, "back (left)", false},
-    {TK_LEFT, A_LEFT, "back (left)", false},
-    {'l', A_RIGHT, "open (right)", false},
-    {TK_RIGHT, A_RIGHT, "open (right)", false},
-    {TK_PGUP, A_PAGE_UP, "page up", false},
-    {TK_PGDN, A_PAGE_DOWN, "page down", false},
-    {'g', A_TOP, "first row", false},
-    {TK_HOME, A_TOP, "first row", false},
-    {'G', A_BOTTOM, "last row", false},
-    {TK_END, A_BOTTOM, "last row", false},
-    {TK_ENTER, A_OPEN, "open", false},
-    {'/', A_FILTER, "filter", true},
-    {'s', A_SORT, "sort", true},
+    {'k', TA_UP, "up", false},
+    {TK_UP, TA_UP, "up", false},
+    {'j', TA_DOWN, "down", false},
+    {TK_DOWN, TA_DOWN, "down", false},
+    {'h', TA_LEFT, "back (left)", false},
+    {TK_LEFT, TA_LEFT, "back (left)", false},
+    {'l', TA_RIGHT, "open (right)", false},
+    {TK_RIGHT, TA_RIGHT, "open (right)", false},
+    {TK_PGUP, TA_PAGE_UP, "page up", false},
+    {TK_PGDN, TA_PAGE_DOWN, "page down", false},
+    {'g', TA_TOP, "first row", false},
+    {TK_HOME, TA_TOP, "first row", false},
+    {'G', TA_BOTTOM, "last row", false},
+    {TK_END, TA_BOTTOM, "last row", false},
+    {TK_ENTER, TA_OPEN, "open", false},
+    {'/', TA_FILTER, "filter", true},
+    {'s', TA_SORT, "sort", true},
 };
 
 static const TuiKeymap global_map = {"global", global_bindings, N(global_bindings)};
@@ -66,11 +66,11 @@ const TuiKeymap *tui_keymap_list(void) { return &list_map; }
 TuiAction tui_keymap_lookup(const TuiKeymap *map, int key)
 {
     if (!map)
-        return A_NONE;
+        return TA_NONE;
     for (size_t i = 0; i < map->count; i++)
         if (map->bindings[i].key == key)
             return map->bindings[i].action;
-    return A_NONE;
+    return TA_NONE;
 }
 
 char *tui_key_name(int key, char *buf, size_t size)

@@ -52,45 +52,45 @@ typedef struct TuiInput {
 } TuiInput;
 
 #define TUI_ACTION_MAP(X)                                       \
-    X(A_NONE, "none")                                           \
-    X(A_UP, "up")                                               \
-    X(A_DOWN, "down")                                           \
-    X(A_LEFT, "left")                                           \
-    X(A_RIGHT, "right")                                         \
-    X(A_PAGE_UP, "page-up")                                     \
-    X(A_PAGE_DOWN, "page-down")                                 \
-    X(A_TOP, "top")                                             \
-    X(A_BOTTOM, "bottom")                                       \
-    X(A_OPEN, "open")                                           \
-    X(A_BACK, "back")                                           \
-    X(A_NEXT_SCREEN, "next-screen")                             \
-    X(A_PREV_SCREEN, "previous-screen")                         \
-    X(A_FILTER, "filter")                                       \
-    X(A_SORT, "sort")                                           \
-    X(A_HELP, "help")                                           \
-    X(A_PROMPT, "command-prompt")                               \
-    X(A_WHATIF, "what-if")                                      \
-    X(A_QUIT, "quit")                                           \
-    X(A_CHANGE_QTY, "change-quantity")                          \
-    X(A_NUDGE_UP, "nudge-up")                                   \
-    X(A_NUDGE_DOWN, "nudge-down")                               \
-    X(A_SET_ETA, "set-eta")                                     \
-    X(A_DELAY, "delay")                                         \
-    X(A_ALLOCATE, "allocate")                                   \
-    X(A_CANCEL_LINE, "cancel-line")                             \
-    X(A_PAUSE_FEED, "pause-feed")                               \
-    X(A_REDRAW, "redraw")                                       \
-    X(A_SCREEN_TRIAGE, "triage")                                \
-    X(A_SCREEN_PRODUCTS, "products")                            \
-    X(A_SCREEN_BATCHES, "batches")                              \
-    X(A_SCREEN_BACKORDERS, "backorders")                        \
-    X(A_SCREEN_EVENTS, "events")
+    X(TA_NONE, "none")                                           \
+    X(TA_UP, "up")                                               \
+    X(TA_DOWN, "down")                                           \
+    X(TA_LEFT, "left")                                           \
+    X(TA_RIGHT, "right")                                         \
+    X(TA_PAGE_UP, "page-up")                                     \
+    X(TA_PAGE_DOWN, "page-down")                                 \
+    X(TA_TOP, "top")                                             \
+    X(TA_BOTTOM, "bottom")                                       \
+    X(TA_OPEN, "open")                                           \
+    X(TA_BACK, "back")                                           \
+    X(TA_NEXT_SCREEN, "next-screen")                             \
+    X(TA_PREV_SCREEN, "previous-screen")                         \
+    X(TA_FILTER, "filter")                                       \
+    X(TA_SORT, "sort")                                           \
+    X(TA_HELP, "help")                                           \
+    X(TA_PROMPT, "command-prompt")                               \
+    X(TA_WHATIF, "what-if")                                      \
+    X(TA_QUIT, "quit")                                           \
+    X(TA_CHANGE_QTY, "change-quantity")                          \
+    X(TA_NUDGE_UP, "nudge-up")                                   \
+    X(TA_NUDGE_DOWN, "nudge-down")                               \
+    X(TA_SET_ETA, "set-eta")                                     \
+    X(TA_DELAY, "delay")                                         \
+    X(TA_ALLOCATE, "allocate")                                   \
+    X(TA_CANCEL_LINE, "cancel-line")                             \
+    X(TA_PAUSE_FEED, "pause-feed")                               \
+    X(TA_REDRAW, "redraw")                                       \
+    X(TA_SCREEN_TRIAGE, "triage")                                \
+    X(TA_SCREEN_PRODUCTS, "products")                            \
+    X(TA_SCREEN_BATCHES, "batches")                              \
+    X(TA_SCREEN_BACKORDERS, "backorders")                        \
+    X(TA_SCREEN_EVENTS, "events")
 
 typedef enum TuiAction {
 #define TUI_ACTION_ENUM(name, text) name,
     TUI_ACTION_MAP(TUI_ACTION_ENUM)
 #undef TUI_ACTION_ENUM
-    A_COUNT
+    TA_COUNT
 } TuiAction;
 
 /* The name of an action ("change-quantity"); never NULL. */
@@ -113,7 +113,7 @@ typedef struct TuiKeymap {
 const TuiKeymap *tui_keymap_global(void);
 const TuiKeymap *tui_keymap_list(void);
 
-/* The action bound to `key` in `map`, or A_NONE.  `map` may be NULL. */
+/* The action bound to `key` in `map`, or TA_NONE.  `map` may be NULL. */
 TuiAction tui_keymap_lookup(const TuiKeymap *map, int key);
 
 /* Writes the name of a key ("j", "Enter", "PgDn", "Tab", "Ctrl-L", "↑") into buf

@@ -13,59 +13,59 @@
 /* ---- key tables (SPEC.md §5 "Keys") ---- */
 
 static const TuiBinding triage_keys[] = {
-    {TK_ENTER, A_OPEN, "open", true},
-    {'h', A_LEFT, "previous panel", true},
-    {TK_LEFT, A_LEFT, "previous panel", true},
-    {'l', A_RIGHT, "next panel", true},
-    {TK_RIGHT, A_RIGHT, "next panel", true},
-    {'a', A_ALLOCATE, "allocate", false},
-    {'x', A_CANCEL_LINE, "cancel line", false},
-    {'c', A_CHANGE_QTY, "change qty", false},
-    {'e', A_SET_ETA, "set ETA", false},
-    {'d', A_DELAY, "delay", false},
+    {TK_ENTER, TA_OPEN, "open", true},
+    {'h', TA_LEFT, "previous panel", true},
+    {TK_LEFT, TA_LEFT, "previous panel", true},
+    {'l', TA_RIGHT, "next panel", true},
+    {TK_RIGHT, TA_RIGHT, "next panel", true},
+    {'a', TA_ALLOCATE, "allocate", false},
+    {'x', TA_CANCEL_LINE, "cancel line", false},
+    {'c', TA_CHANGE_QTY, "change qty", false},
+    {'e', TA_SET_ETA, "set ETA", false},
+    {'d', TA_DELAY, "delay", false},
 };
 static const TuiBinding products_keys[] = {
-    {TK_ENTER, A_OPEN, "batches", true},
-    {'a', A_ALLOCATE, "allocate", true},
+    {TK_ENTER, TA_OPEN, "batches", true},
+    {'a', TA_ALLOCATE, "allocate", true},
 };
 static const TuiBinding batch_action_keys[] = {
-    {TK_ENTER, A_OPEN, "lines", true},
-    {'c', A_CHANGE_QTY, "qty", true},
-    {'+', A_NUDGE_UP, "nudge", true},
-    {'-', A_NUDGE_DOWN, "nudge", true},
-    {'e', A_SET_ETA, "ETA", true},
-    {'d', A_DELAY, "delay", true},
-    {'a', A_ALLOCATE, "allocate", false},
+    {TK_ENTER, TA_OPEN, "lines", true},
+    {'c', TA_CHANGE_QTY, "qty", true},
+    {'+', TA_NUDGE_UP, "nudge", true},
+    {'-', TA_NUDGE_DOWN, "nudge", true},
+    {'e', TA_SET_ETA, "ETA", true},
+    {'d', TA_DELAY, "delay", true},
+    {'a', TA_ALLOCATE, "allocate", false},
 };
 static const TuiBinding batch_keys[] = {
-    {'c', A_CHANGE_QTY, "qty", true},
-    {'+', A_NUDGE_UP, "nudge", true},
-    {'-', A_NUDGE_DOWN, "nudge", true},
-    {'e', A_SET_ETA, "ETA", true},
-    {'d', A_DELAY, "delay", true},
-    {'a', A_ALLOCATE, "allocate", true},
-    {'x', A_CANCEL_LINE, "cancel line", true},
-    {TK_ENTER, A_OPEN, "order", false},
+    {'c', TA_CHANGE_QTY, "qty", true},
+    {'+', TA_NUDGE_UP, "nudge", true},
+    {'-', TA_NUDGE_DOWN, "nudge", true},
+    {'e', TA_SET_ETA, "ETA", true},
+    {'d', TA_DELAY, "delay", true},
+    {'a', TA_ALLOCATE, "allocate", true},
+    {'x', TA_CANCEL_LINE, "cancel line", true},
+    {TK_ENTER, TA_OPEN, "order", false},
 };
 static const TuiBinding order_keys[] = {
-    {TK_ENTER, A_OPEN, "batch", true},
-    {'x', A_CANCEL_LINE, "cancel line", true},
-    {'a', A_ALLOCATE, "allocate", true},
+    {TK_ENTER, TA_OPEN, "batch", true},
+    {'x', TA_CANCEL_LINE, "cancel line", true},
+    {'a', TA_ALLOCATE, "allocate", true},
 };
 static const TuiBinding backorders_keys[] = {
-    {TK_ENTER, A_OPEN, "order", true},
-    {'x', A_CANCEL_LINE, "cancel line", true},
-    {'a', A_ALLOCATE, "allocate", true},
+    {TK_ENTER, TA_OPEN, "order", true},
+    {'x', TA_CANCEL_LINE, "cancel line", true},
+    {'a', TA_ALLOCATE, "allocate", true},
 };
 static const TuiBinding events_keys[] = {
-    {TK_ENTER, A_OPEN, "open", true},
-    {'g', A_TOP, "newest (follow)", true},
+    {TK_ENTER, TA_OPEN, "open", true},
+    {'g', TA_TOP, "newest (follow)", true},
 };
 static const TuiBinding help_keys[] = {
-    {'j', A_DOWN, "scroll down", false},
-    {TK_DOWN, A_DOWN, "scroll down", false},
-    {'k', A_UP, "scroll up", false},
-    {TK_UP, A_UP, "scroll up", false},
+    {'j', TA_DOWN, "scroll down", false},
+    {TK_DOWN, TA_DOWN, "scroll down", false},
+    {'k', TA_UP, "scroll up", false},
+    {TK_UP, TA_UP, "scroll up", false},
 };
 
 static const TuiKeymap km_triage = {"triage", triage_keys, N(triage_keys)};
@@ -120,7 +120,7 @@ static TuiReaction batch_action(const TuiEnv *env, const char *ref, TuiAction a,
     TuiReaction r = handled();
     r.batch = info;
     switch (a) {
-    case A_CHANGE_QTY:
+    case TA_CHANGE_QTY:
         if (count > 0) {
             r.request = REQ_COMMAND;
             r.cmd = command_change_batch_qty(ref, count);
@@ -129,10 +129,10 @@ static TuiReaction batch_action(const TuiEnv *env, const char *ref, TuiAction a,
             r.form = FORM_CHANGE_QTY;
         }
         break;
-    case A_NUDGE_UP:
-    case A_NUDGE_DOWN: {
+    case TA_NUDGE_UP:
+    case TA_NUDGE_DOWN: {
         int64_t n = count > 0 ? count : 1;
-        int64_t q = a == A_NUDGE_UP ? info.qty + n : info.qty - n;
+        int64_t q = a == TA_NUDGE_UP ? info.qty + n : info.qty - n;
         if (q < 0)
             q = 0;
         if (q > ALLOT_QTY_MAX)
@@ -143,11 +143,11 @@ static TuiReaction batch_action(const TuiEnv *env, const char *ref, TuiAction a,
         r.cmd = command_change_batch_qty(ref, q);
         break;
     }
-    case A_SET_ETA:
+    case TA_SET_ETA:
         r.request = REQ_FORM;
         r.form = FORM_SET_ETA;
         break;
-    case A_DELAY:
+    case TA_DELAY:
         if (info.eta == ALLOT_NO_ETA)
             return status(true, "%s is in the warehouse: no ETA to delay (e sets one)", ref,
                           NULL);
@@ -202,26 +202,26 @@ static TuiReaction list_key(const TuiEnv *env, TuiList *l, TuiAction a, int64_t 
     TuiListKind kind = l->q.kind;
     long n = count > 0 ? (long)count : 1;
     switch (a) {
-    case A_UP: tui_list_move(l, -n); return handled();
-    case A_DOWN: tui_list_move(l, n); return handled();
-    case A_PAGE_UP: tui_list_page(l, -(int)n); return handled();
-    case A_PAGE_DOWN: tui_list_page(l, (int)n); return handled();
-    case A_TOP: tui_list_home(l); return handled();
-    case A_BOTTOM: tui_list_end(l); return handled();
-    case A_SORT:
+    case TA_UP: tui_list_move(l, -n); return handled();
+    case TA_DOWN: tui_list_move(l, n); return handled();
+    case TA_PAGE_UP: tui_list_page(l, -(int)n); return handled();
+    case TA_PAGE_DOWN: tui_list_page(l, (int)n); return handled();
+    case TA_TOP: tui_list_home(l); return handled();
+    case TA_BOTTOM: tui_list_end(l); return handled();
+    case TA_SORT:
         if (tui_kind_sort_count(kind) < 2)
             return status(false, "this list has one order: %s", tui_list_sort_name(l), NULL);
         tui_list_cycle_sort(l);
         return status(false, "sorted by %s", tui_list_sort_name(l), NULL);
-    case A_FILTER: {
+    case TA_FILTER: {
         TuiReaction r = handled();
         r.request = REQ_FORM;
         r.form = FORM_FILTER;
         r.list = l;
         return r;
     }
-    case A_OPEN:
-    case A_RIGHT: {
+    case TA_OPEN:
+    case TA_RIGHT: {
         if (!row)
             return status(false, "nothing to open", NULL, NULL);
         TuiView *v = open_row(env, kind, row);
@@ -232,22 +232,22 @@ static TuiReaction list_key(const TuiEnv *env, TuiList *l, TuiAction a, int64_t 
         r.push = v;
         return r;
     }
-    case A_LEFT: {
+    case TA_LEFT: {
         TuiReaction r = handled();
         r.request = REQ_BACK;
         return r;
     }
-    case A_CHANGE_QTY:
-    case A_NUDGE_UP:
-    case A_NUDGE_DOWN:
-    case A_SET_ETA:
-    case A_DELAY:
+    case TA_CHANGE_QTY:
+    case TA_NUDGE_UP:
+    case TA_NUDGE_DOWN:
+    case TA_SET_ETA:
+    case TA_DELAY:
         if (screen_ref && screen_ref[0])
             return batch_action(env, screen_ref, a, count);
         if (is_batch_kind(kind))
             return batch_action(env, row ? row->ref : NULL, a, count);
         return status(true, "select a batch first (Batches screen)", NULL, NULL);
-    case A_ALLOCATE: {
+    case TA_ALLOCATE: {
         TuiReaction r = handled();
         r.request = REQ_FORM;
         r.form = FORM_ALLOCATE;
@@ -258,7 +258,7 @@ static TuiReaction list_key(const TuiEnv *env, TuiList *l, TuiAction a, int64_t 
         snprintf(r.sku, sizeof r.sku, "%s", sku);
         return r;
     }
-    case A_CANCEL_LINE: {
+    case TA_CANCEL_LINE: {
         if (!is_line_kind(kind) || !row)
             return status(true, "select an order line first", NULL, NULL);
         TuiReaction r = handled();
@@ -528,8 +528,8 @@ static void triage_draw(TuiView *vv, TuiCanvas *c, int y, int x, int h, int w)
 static TuiReaction triage_key(TuiView *vv, TuiAction a, int64_t count)
 {
     TriageView *t = tv(vv);
-    if (a == A_LEFT || a == A_RIGHT) {
-        t->focus = (t->focus + (a == A_RIGHT ? 1 : TRIAGE_PANES - 1)) % TRIAGE_PANES;
+    if (a == TA_LEFT || a == TA_RIGHT) {
+        t->focus = (t->focus + (a == TA_RIGHT ? 1 : TRIAGE_PANES - 1)) % TRIAGE_PANES;
         return handled();
     }
     TuiList *l = &t->lists[t->focus];
@@ -659,9 +659,9 @@ static TuiReaction help_key(TuiView *vv, TuiAction a, int64_t count)
 {
     HelpView *hv = (HelpView *)vv;
     (void)count;
-    if (a == A_DOWN)
+    if (a == TA_DOWN)
         hv->scroll++;
-    else if (a == A_UP && hv->scroll > 0)
+    else if (a == TA_UP && hv->scroll > 0)
         hv->scroll--;
     else
         return (TuiReaction){0};

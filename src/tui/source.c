@@ -116,9 +116,17 @@ void tui_strings_free(char **v, size_t n)
 
 /* ---- row builders ---- */
 
+/* Copies s into cell i, cut to the cell's size (at a UTF-8 character boundary). */
 static void cell(TuiRow *r, int i, const char *s)
 {
-    snprintf(r->cells[i], sizeof r->cells[i], "%s", s);
+    size_t n = strlen(s), max = sizeof r->cells[i] - 1;
+    if (n > max) {
+        n = max;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;
+    }
+    memcpy(r->cells[i], s, n);
+    r->cells[i][n] = 0;
 }
 
 static void cell_num(TuiRow *r, int i, int64_t v)

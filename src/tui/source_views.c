@@ -33,6 +33,14 @@ static int split(const char *cursor, char *buf, size_t size, char **f)
     return n;
 }
 
+/* Copies an id field of a cursor into an anchor, cut to ALLOT_ID_MAX bytes. */
+static void copy_id(AllotId dst, const char *src)
+{
+    size_t n = src ? strnlen(src, ALLOT_ID_MAX) : 0;
+    memcpy(dst, src ? src : "", n);
+    dst[n] = 0;
+}
+
 static int64_t num(const char *s) { return s ? strtoll(s, NULL, 10) : 0; }
 
 /* ---- batch queries (TL_BATCHES, TL_DUE) ---- */
@@ -65,12 +73,12 @@ static void batch_anchor(const char *cursor, BatchOrder o, BatchRow *a)
     int n = split(cursor, buf, sizeof buf, f);
     memset(a, 0, sizeof *a);
     if (o == BATCH_ORDER_REF) {
-        snprintf(a->ref, sizeof a->ref, "%s", f[0]);
+        copy_id(a->ref, f[0]);
     } else if (o == BATCH_ORDER_ETA) {
         a->eta = (int32_t)num(f[0]);
-        snprintf(a->ref, sizeof a->ref, "%s", n > 1 ? f[1] : "");
+        copy_id(a->ref, n > 1 ? f[1] : "");
     } else {
-        snprintf(a->sku, sizeof a->sku, "%s", f[0]);
+        copy_id(a->sku, f[0]);
         a->eta = (int32_t)num(n > 1 ? f[1] : NULL);
         a->seq = (uint64_t)num(n > 2 ? f[2] : NULL);
     }
@@ -92,7 +100,7 @@ static void line_anchor(const TuiQuery *q, const char *cursor, LineRow *a)
 {
     memset(a, 0, sizeof *a);
     if (q->kind == TL_ORDER)
-        snprintf(a->sku, sizeof a->sku, "%s", cursor);
+        copy_id(a->sku, cursor);
     else if (q->kind == TL_BACKORDERS && !q->arg[0])
         a->key = num(cursor);
     else
@@ -115,7 +123,7 @@ static AllotStatus page(ViewsSource *s, const TuiQuery *q, const char *anchor, b
         ProductRow *rows = xcalloc(limit, sizeof *rows), a;
         memset(&a, 0, sizeof a);
         if (anchor)
-            snprintf(a.sku, sizeof a.sku, "%s", anchor);
+            copy_id(a.sku, anchor);
         st = views_products(s->views, q->kind == TL_SHORT, &pg, anchor ? &a : NULL, rows, &n,
                             err);
         for (size_t i = 0; st == ALLOT_OK && i < n; i++) {

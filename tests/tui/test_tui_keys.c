@@ -48,11 +48,11 @@ Test(tui_keys, the_bindings_are_listed_with_screen_action_and_note)
 
 Test(tui_keys, lookup_tries_only_the_given_table)
 {
-    cr_assert_eq(tui_keymap_lookup(tui_keymap_list(), 'j'), A_DOWN);
-    cr_assert_eq(tui_keymap_lookup(tui_keymap_list(), TK_DOWN), A_DOWN);
-    cr_assert_eq(tui_keymap_lookup(tui_keymap_global(), 'Q'), A_QUIT);
-    cr_assert_eq(tui_keymap_lookup(tui_keymap_global(), 'j'), A_NONE);
-    cr_assert_eq(tui_keymap_lookup(NULL, 'j'), A_NONE);
+    cr_assert_eq(tui_keymap_lookup(tui_keymap_list(), 'j'), TA_DOWN);
+    cr_assert_eq(tui_keymap_lookup(tui_keymap_list(), TK_DOWN), TA_DOWN);
+    cr_assert_eq(tui_keymap_lookup(tui_keymap_global(), 'Q'), TA_QUIT);
+    cr_assert_eq(tui_keymap_lookup(tui_keymap_global(), 'j'), TA_NONE);
+    cr_assert_eq(tui_keymap_lookup(NULL, 'j'), TA_NONE);
 }
 
 Test(tui_keys, the_footer_joins_keys_with_the_same_note)
