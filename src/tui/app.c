@@ -40,6 +40,9 @@ typedef struct Confirm {
 
 struct TuiApp {
     TuiAppConfig cfg;
+    TuiRunner runner;
+    bool has_runner;
+    char help_topic[32]; /* a pending request for the shell's help viewer */
     TuiEnv env;
     int rows, cols;
     TuiView *stack[STACK_MAX];
@@ -238,14 +241,14 @@ static void describe_command(const Command *c, const TuiBatchInfo *b, char *buf,
 
 static void execute(TuiApp *a, const Command *cmd)
 {
-    if (!a->cfg.bus) {
+    if (!a->has_runner) {
         set_status(a, true, "read-only: commands are not available here");
         return;
     }
     CommandResult res;
     command_result_init(&res);
     ErrBuf err = {{0}};
-    AllotStatus st = bus_handle(a->cfg.bus, cmd, &res, &err);
+    AllotStatus st = a->runner.run(a->runner.ctx, cmd, &res, &err);
     if (st != ALLOT_OK) {
         set_status(a, true, "%s", err.msg[0] ? err.msg : allot_status_message(st));
     } else if (res.events.len == 0) {
@@ -274,7 +277,7 @@ static bool displaces(const TuiPreview *pv)
 static bool submit(TuiApp *a, const Command *cmd, bool always_confirm, const TuiBatchInfo *b,
                    char *why, size_t whysize)
 {
-    if (!a->cfg.bus) {
+    if (!a->has_runner) {
         snprintf(why, whysize, "read-only: commands are not available here");
         return false;
     }
@@ -287,8 +290,7 @@ static bool submit(TuiApp *a, const Command *cmd, bool always_confirm, const Tui
     ErrBuf err = {{0}};
     tui_preview_fini(&a->confirm.pv);
     tui_preview_init(&a->confirm.pv);
-    AllotStatus st = tui_preview_command(bus_deps(a->cfg.bus)->uow, cmd, a->cfg.clock,
-                                         &a->confirm.pv, &err);
+    AllotStatus st = a->runner.preview(a->runner.ctx, cmd, &a->confirm.pv, &err);
     if (st != ALLOT_OK) {
         snprintf(why, whysize, "%s", err.msg[0] ? err.msg : allot_status_message(st));
         return false;
@@ -720,10 +722,15 @@ static void global_action(TuiApp *a, TuiAction act)
     case TA_SCREEN_BATCHES: go_top(a, 2); break;
     case TA_SCREEN_BACKORDERS: go_top(a, 3); break;
     case TA_SCREEN_EVENTS: go_top(a, 4); break;
-    case TA_HELP:
-        if (strcmp(top(a)->ops->name, "help") != 0)
-            push(a, tui_view_help(&a->env, top(a)->ops->name));
+    case TA_HELP: {
+        const char *name = top(a)->ops->name;
+        if (a->cfg.external_help) /* help pages are named after the screens */
+            snprintf(a->help_topic, sizeof a->help_topic, "%s",
+                     strcmp(name, "batch") == 0 ? "batches" : name);
+        else if (strcmp(name, "help") != 0)
+            push(a, tui_view_help(&a->env, name));
         break;
+    }
     case TA_PROMPT: open_prompt(a, P_COMMAND, ":"); break;
     case TA_WHATIF:
         set_status(a, false, "what-if sessions are not available yet (allot whatif FILE works)");
@@ -1042,6 +1049,50 @@ void tui_app_draw(TuiApp *a, TuiCanvas *c)
     draw_bottom(a, c);
 }
 
+/* ---- the default runner: the bus ---- */
+
+static AllotStatus bus_run(void *ctx, const Command *cmd, CommandResult *res, ErrBuf *err)
+{
+    TuiApp *a = ctx;
+    return bus_handle(a->cfg.bus, cmd, res, err);
+}
+
+static AllotStatus bus_preview(void *ctx, const Command *cmd, TuiPreview *out, ErrBuf *err)
+{
+    TuiApp *a = ctx;
+    return tui_preview_command(bus_deps(a->cfg.bus)->uow, cmd, a->cfg.clock, out, err);
+}
+
+void tui_app_set_runner(TuiApp *a, const TuiRunner *runner)
+{
+    if (runner) {
+        a->runner = *runner;
+        a->has_runner = true;
+    } else {
+        a->runner = (TuiRunner){bus_run, bus_preview, a};
+        a->has_runner = a->cfg.bus != NULL;
+    }
+}
+
+void tui_app_set_source(TuiApp *a, TuiSource *src)
+{
+    a->cfg.source = src;
+    a->env.src = src;
+    int top_level = a->top_level;
+    go_top(a, top_level); /* screens hold the source: rebuild them */
+    a->have_version = false;
+    poll_data(a, true);
+}
+
+bool tui_app_take_help(TuiApp *a, char *topic, size_t size)
+{
+    if (!a->help_topic[0])
+        return false;
+    snprintf(topic, size, "%s", a->help_topic);
+    a->help_topic[0] = 0;
+    return true;
+}
+
 /* ---- life ---- */
 
 TuiApp *tui_app_new(const TuiAppConfig *cfg, int rows, int cols)
@@ -1053,6 +1104,7 @@ TuiApp *tui_app_new(const TuiAppConfig *cfg, int rows, int cols)
     a->rows = rows;
     a->cols = cols;
     a->env.src = cfg->source;
+    tui_app_set_runner(a, cfg->runner);
     a->env.today = date_from_unix(a->cfg.clock->now(a->cfg.clock));
     tui_preview_init(&a->confirm.pv);
     /* show the last few events already in the log */

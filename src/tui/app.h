@@ -20,20 +20,36 @@
 #include "app/ports.h"
 #include "tui/canvas.h"
 #include "tui/keys.h"
+#include "tui/preview.h"
 #include "tui/source.h"
 
 /* Smallest terminal the screens are laid out for (SPEC.md §5). */
 #define TUI_MIN_ROWS 24
 #define TUI_MIN_COLS 80
 
+/* How commands run and are previewed.  The default (NULL in the config) runs them
+ * through `bus` and previews them on a copy of the product loaded from the bus's
+ * unit of work (preview.h); a what-if session swaps in its sandbox. */
+typedef struct TuiRunner {
+    /* Runs a command; same contract as bus_handle. */
+    AllotStatus (*run)(void *ctx, const Command *cmd, CommandResult *res, ErrBuf *err);
+    /* Fills `out` with what `cmd` would do; same contract as tui_preview_command. */
+    AllotStatus (*preview)(void *ctx, const Command *cmd, TuiPreview *out, ErrBuf *err);
+    void *ctx;
+} TuiRunner;
+
 typedef struct TuiAppConfig {
     TuiSource *source;    /* the read model; not owned; required */
-    MessageBus *bus;      /* commands; not owned; NULL = read-only (commands refused) */
+    MessageBus *bus;      /* commands; not owned; NULL and no runner = read-only */
+    const TuiRunner *runner; /* NULL = through `bus` (see TuiRunner); copied */
     Clock *clock;         /* "today"; NULL = clock_system() */
     const char *db_label; /* shown in the top bar (e.g. the file name); may be NULL */
     /* Loads the demo dataset (`allot demo`); NULL if not available.  */
     AllotStatus (*load_demo)(void *ctx, ErrBuf *err);
     void *load_demo_ctx;
+    /* If true, `?` does not open the built-in key list: it leaves a request for the
+     * terminal shell (tui_app_take_help), which shows the Markdown help page. */
+    bool external_help;
 } TuiAppConfig;
 
 typedef struct TuiApp TuiApp;
@@ -57,6 +73,17 @@ bool tui_app_dirty(const TuiApp *app);
 void tui_app_draw(TuiApp *app, TuiCanvas *c);
 /* True once the user quit. */
 bool tui_app_done(const TuiApp *app);
+
+/* Replaces the read model every screen shows (e.g. a what-if sandbox's) and
+ * reloads the screens; `src` is not owned. */
+void tui_app_set_source(TuiApp *app, TuiSource *src);
+
+/* Replaces how commands run and are previewed (NULL = back to the bus). */
+void tui_app_set_runner(TuiApp *app, const TuiRunner *runner);
+
+/* If `?` asked for help since the last call: copies the help topic of the screen
+ * on top ("triage", "batches", "order", ...) into `topic` and returns true. */
+bool tui_app_take_help(TuiApp *app, char *topic, size_t size);
 
 /* Shows `text` on the status line (an error if `error`). */
 void tui_app_set_status(TuiApp *app, bool error, const char *text);

@@ -77,10 +77,10 @@ char *tui_key_name(int key, char *buf, size_t size)
 {
     const char *name = NULL;
     switch (key) {
-    case TK_UP: name = "↑"; break;
-    case TK_DOWN: name = "↓"; break;
-    case TK_LEFT: name = "←"; break;
-    case TK_RIGHT: name = "→"; break;
+    case TK_UP: name = "Up"; break;
+    case TK_DOWN: name = "Down"; break;
+    case TK_LEFT: name = "Left"; break;
+    case TK_RIGHT: name = "Right"; break;
     case TK_PGUP: name = "PgUp"; break;
     case TK_PGDN: name = "PgDn"; break;
     case TK_HOME: name = "Home"; break;

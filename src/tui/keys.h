@@ -116,7 +116,7 @@ const TuiKeymap *tui_keymap_list(void);
 /* The action bound to `key` in `map`, or TA_NONE.  `map` may be NULL. */
 TuiAction tui_keymap_lookup(const TuiKeymap *map, int key);
 
-/* Writes the name of a key ("j", "Enter", "PgDn", "Tab", "Ctrl-L", "↑") into buf
+/* Writes the name of a key ("j", "Enter", "PgDn", "Tab", "Ctrl-L", "Up") into buf
  * (at least 16 bytes); returns buf. */
 char *tui_key_name(int key, char *buf, size_t size);
 

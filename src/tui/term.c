@@ -16,6 +16,9 @@
 #include <unistd.h>
 
 #include "tui/curses_canvas.h"
+#ifdef ALLOT_HAVE_HELP_VIEW
+#include "tui/help_view.h"
+#endif
 
 /* How long the loop waits for a key before looking for new data (SPEC.md §2:
  * other processes' events appear within 1 s). */
@@ -160,13 +163,30 @@ int tui_term_loop(const TuiAppConfig *cfg, char *logger_line)
     const char *nc = getenv("NO_COLOR");
     TuiCursesCanvas canvas;
     tui_curses_canvas_init(&canvas, !(nc && nc[0]));
-    TuiApp *app = tui_app_new(cfg, LINES, COLS);
+    TuiAppConfig c = *cfg;
+#ifdef ALLOT_HAVE_HELP_VIEW
+    c.external_help = true; /* `?` opens the Markdown help page (help_view.h) */
+#endif
+    TuiApp *app = tui_app_new(&c, LINES, COLS);
     int64_t last_poll = now_ms();
     while (!g_stop && !tui_app_done(app)) {
         if (logger_line && logger_line[0]) {
             tui_app_set_status(app, true, logger_line);
             logger_line[0] = 0;
         }
+#ifdef ALLOT_HAVE_HELP_VIEW
+        char topic[32];
+        if (tui_app_take_help(app, topic, sizeof topic)) {
+            wtimeout(stdscr, -1);
+            if (help_view_run(topic) != 0)
+                help_view_run(NULL);
+            wtimeout(stdscr, POLL_MS);
+            clearok(curscr, TRUE);
+            TuiInput rs = {.type = TI_RESIZE, .rows = LINES, .cols = COLS};
+            tui_curses_canvas_resize(&canvas);
+            tui_app_input(app, &rs);
+        }
+#endif
         if (tui_app_dirty(app)) {
             tui_app_draw(app, &canvas.base);
             wnoutrefresh(stdscr);

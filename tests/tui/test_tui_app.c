@@ -460,3 +460,64 @@ Test(tui_app, an_empty_database_offers_the_demo)
     app = NULL;
     start_app();
 }
+
+static int runs, previews;
+static AllotStatus count_run(void *ctx, const Command *cmd, CommandResult *res, ErrBuf *err)
+{
+    (void)ctx, (void)cmd, (void)res, (void)err;
+    runs++;
+    return ALLOT_OK;
+}
+static AllotStatus count_preview(void *ctx, const Command *cmd, TuiPreview *out, ErrBuf *err)
+{
+    (void)ctx, (void)cmd, (void)out, (void)err;
+    previews++;
+    return ALLOT_OK;
+}
+
+Test(tui_app, a_runner_replaces_the_bus_for_commands_and_previews)
+{
+    TuiRunner r = {count_run, count_preview, NULL};
+    tui_app_set_runner(app, &r);
+    go_to_batch_w1();
+    key('+');
+    cr_assert_eq(previews, 1);
+    cr_assert_eq(runs, 1);
+    cr_assert_eq(batch("LAMP", "W1")->qty, 10, "the live store was not used");
+    tui_app_set_runner(app, NULL);
+    key('+');
+    cr_assert_eq(batch("LAMP", "W1")->qty, 11);
+}
+
+Test(tui_app, with_an_external_help_viewer_question_mark_asks_the_shell_for_the_page)
+{
+    tui_app_free(app);
+    TuiAppConfig cfg = {.source = src, .bus = bus, .clock = &clk, .external_help = true};
+    app = tui_app_new(&cfg, 24, 80);
+    char topic[32];
+    cr_assert_not(tui_app_take_help(app, topic, sizeof topic));
+    tui_app_type(app, "\t\t\n?");
+    cr_assert(tui_app_take_help(app, topic, sizeof topic));
+    cr_assert_str_eq(topic, "batches", "the batch screen's page is the batches page");
+    cr_assert_not(tui_app_take_help(app, topic, sizeof topic), "taken once");
+}
+
+Test(tui_app, swapping_the_source_rebuilds_the_screens_on_it)
+{
+    UnitOfWork *other = memory_uow_new();
+    MessageBus *ob = bootstrap(other, NULL, &clk, &lg);
+    Command c = command_create_batch("ZZ9", "ZEBRA", 4, ALLOT_NO_ETA);
+    ErrBuf err;
+    cr_assert_eq(bus_handle(ob, &c, NULL, &err), ALLOT_OK);
+    TuiSource *os = source_memory_new(other);
+    key(TK_TAB);
+    tui_app_set_source(app, os);
+    cr_assert_str_eq(tui_app_screen(app), "products");
+    cr_assert(main_has("ZEBRA"));
+    cr_assert_not(main_has("LAMP"));
+    tui_app_set_source(app, src);
+    cr_assert(main_has("LAMP"));
+    tui_source_free(os);
+    bus_free(ob);
+    uow_free(other);
+}

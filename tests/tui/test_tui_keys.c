@@ -20,7 +20,7 @@ static void find_key(const char *screen, const char *key, const char *action, co
 
 Test(tui_keys, every_key_of_spec_section_5_is_bound_somewhere)
 {
-    const char *keys[] = {"↑", "↓", "←", "→", "h", "j", "k", "l", "g", "G", "PgUp", "PgDn",
+    const char *keys[] = {"Up", "Down", "Left", "Right", "h", "j", "k", "l", "g", "G", "PgUp", "PgDn",
                           "Enter", "Esc", "q", "Tab", "/", "s", "?", ":", "c", "+", "-",
                           "e", "d", "a", "x", "w", "Q"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
