@@ -101,7 +101,17 @@ check "back to 80x24: the screens return" "Live events"
 
 # -- Ctrl-Z then fg
 T send-keys -t e2e C-z
-check "Ctrl-Z suspends" "Stopped"
+# stopped = the process is in state T and the TUI's screen is gone (terminal restored)
+pid=$(pgrep -n -f -- "--db $DB$") || pid=""
+stopped=no
+for _ in $(seq 100); do
+    st=$( [ -n "$pid" ] && ps -o stat= -p "$pid" 2>/dev/null)
+    if [[ "$st" == T* ]] && ! screen | grep -qF "Live events"; then stopped=yes; break; fi
+    sleep 0.05
+done
+[ $stopped = yes ] && ok "Ctrl-Z suspends and gives the terminal back" \
+    || { bad "Ctrl-Z did not suspend (pid '$pid' state '$st')"; screen; }
+wait_for "Stopped" 5 >/dev/null || echo "note: the shell's 'Stopped' line was not seen"
 T send-keys -t e2e "fg" Enter
 check "fg redraws the TUI" "Live events"
 
