@@ -36,6 +36,7 @@ typedef struct Confirm {
     Command cmd;
     TuiPreview pv;
     char title[256];
+    size_t scroll; /* first move shown */
 } Confirm;
 
 struct TuiApp {
@@ -298,6 +299,7 @@ static bool submit(TuiApp *a, const Command *cmd, bool always_confirm, const Tui
     if (always_confirm || displaces(&a->confirm.pv)) {
         a->confirm.kind = C_COMMAND;
         a->confirm.cmd = *cmd;
+        a->confirm.scroll = 0;
         describe_command(cmd, b, a->confirm.title, sizeof a->confirm.title);
         a->dirty = true;
         return true;
@@ -661,6 +663,20 @@ static void prompt_key(TuiApp *a, int key)
 static void confirm_key(TuiApp *a, int key)
 {
     a->dirty = true;
+    size_t page = (size_t)(main_h(a) > 5 ? main_h(a) - 4 : 1);
+    if (key == 'j' || key == TK_DOWN || key == TK_PGDN) {
+        size_t step = key == TK_PGDN ? page : 1;
+        if (a->confirm.scroll + page < a->confirm.pv.len)
+            a->confirm.scroll += step;
+        if (a->confirm.scroll + page > a->confirm.pv.len && a->confirm.pv.len > page)
+            a->confirm.scroll = a->confirm.pv.len - page;
+        return;
+    }
+    if (key == 'k' || key == TK_UP || key == TK_PGUP) {
+        size_t step = key == TK_PGUP ? page : 1;
+        a->confirm.scroll = a->confirm.scroll > step ? a->confirm.scroll - step : 0;
+        return;
+    }
     if (key == 'y' || key == 'Y') {
         ConfirmKind k = a->confirm.kind;
         a->confirm.kind = C_NONE;
@@ -935,11 +951,12 @@ static void draw_confirm(TuiApp *a, TuiCanvas *c)
             snprintf(line, sizeof line, "%zu order line%s change place (%lld to the backorders):",
                      pv->len, pv->len == 1 ? "" : "s", (long long)pv->backordered);
         tui_canvas_text(c, row++, 0, w, line, TS_NORMAL, true);
-        int room = h - 3;
-        for (size_t i = 0; i < pv->len && room > 0; i++, room--) {
+        int room = h - 3; /* title, count, question */
+        size_t first = a->confirm.scroll;
+        for (size_t i = first; i < pv->len && room > 0; i++, room--) {
             const TuiMove *m = &pv->moves[i];
-            if ((int)i == h - 4 && pv->len > i + 1) {
-                snprintf(line, sizeof line, "  … and %zu more", pv->len - i);
+            if (room == 1 && i + 1 < pv->len) {
+                snprintf(line, sizeof line, "  … and %zu more (j/k scroll)", pv->len - i);
                 tui_canvas_text(c, row++, 0, w, line, TS_DIM, true);
                 break;
             }

@@ -87,6 +87,9 @@ void tui_list_reload(TuiList *l)
 
 void tui_list_refresh(TuiList *l)
 {
+    /* an event list whose newest row is selected follows the newest */
+    if ((l->q.kind == TL_EVENTS || l->q.kind == TL_TODAY) && tui_list_on_first(l))
+        l->sel_key[0] = 0;
     size_t old_sel = l->sel, old_top = l->top;
     if (l->at_start || l->rows.len == 0) {
         size_t want = l->rows.len > page_size(l) ? l->rows.len : page_size(l);

@@ -39,7 +39,8 @@ void tui_list_fini(TuiList *l);
 /* Fetches the first page again (selection kept by identity if the row is there). */
 void tui_list_reload(TuiList *l);
 /* Fetches the visible window again from the same position (data changed); keeps
- * the selection on the same row by identity. */
+ * the selection on the same row by identity — except in an event list whose first
+ * row is selected, which follows the newest event. */
 void tui_list_refresh(TuiList *l);
 /* Sets the number of visible rows. */
 void tui_list_set_height(TuiList *l, int height);

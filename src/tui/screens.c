@@ -357,8 +357,6 @@ static void list_view_event(TuiView *vv, TuiViewEvent ev)
         return;
     vv->stale = false;
     load_info(v);
-    if (v->list.q.kind == TL_EVENTS && tui_list_on_first(&v->list))
-        v->list.sel_key[0] = 0; /* following the newest */
     tui_list_refresh(&v->list);
 }
 

@@ -134,5 +134,37 @@ else ok "no colours under NO_COLOR=1"; fi
 T send-keys -t e2e C-c
 check "Ctrl-C quits cleanly" "NC=0"
 
+# -- monochrome terminal (vt100: no colours): attributes only, state in words
+T send-keys -t e2e "clear; TERM=vt100 $TUI --db $DB; echo MONO=\$?" Enter
+check "monochrome terminal opens" "Live events"
+T send-keys -t e2e Tab
+check "monochrome: state written in words" "SHORT"
+if T capture-pane -e -p -t e2e | grep -q $'\e\[[0-9;]*3[0-7][;m]'; then bad "colour escapes on vt100"
+else ok "no colours on a monochrome terminal"; fi
+T send-keys -t e2e Q
+check "monochrome run quits" "MONO=0"
+
+# -- SIGTERM and a fatal signal restore the terminal
+for sig in TERM ABRT; do
+    cat > "$WORK/sig.sh" <<RUN
+stty -a > $WORK/stty.$sig.before
+$TUI --db $DB
+echo SIG$sig=\$?
+stty -a > $WORK/stty.$sig.after
+RUN
+    T send-keys -t e2e "clear; bash $WORK/sig.sh" Enter
+    if wait_for "Live events" 10; then
+        pid=$(pgrep -n -f -- "--db $DB$")
+        kill -s "$sig" "$pid"
+        if [ $sig = TERM ]; then check "SIGTERM ends the TUI with status 0" "SIGTERM=0"
+        else check "SIGABRT (a fatal error) ends it with 128+6" "SIGABRT=134"; fi
+        for _ in $(seq 50); do [ -s "$WORK/stty.$sig.after" ] && break; sleep 0.1; done
+        if cmp -s "$WORK/stty.$sig.before" "$WORK/stty.$sig.after"; then ok "after SIG$sig stty -a is as before"
+        else bad "after SIG$sig stty changed"; diff "$WORK/stty.$sig.before" "$WORK/stty.$sig.after"; fi
+    else
+        bad "TUI did not start for SIG$sig"
+    fi
+done
+
 echo "$fails failure(s)"
 [ $fails -eq 0 ]

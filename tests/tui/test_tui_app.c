@@ -521,3 +521,38 @@ Test(tui_app, swapping_the_source_rebuilds_the_screens_on_it)
     bus_free(ob);
     uow_free(other);
 }
+
+Test(tui_app, a_long_list_of_moves_scrolls_in_the_confirmation)
+{
+    char o[16];
+    for (int i = 0; i < 30; i++) {
+        snprintf(o, sizeof o, "m%02d", i);
+        run(command_allocate(o, "LAMP", 1));
+    }
+    /* W1 holds o1..o3 (9) + m00 (1); S1 holds o4 and m01..m17; the rest backordered */
+    tui_app_type(app, "\t\tj");
+    cr_assert(screen_has("▶ S1"));
+    tui_app_type(app, "c0\n");
+    cr_assert(tui_app_confirming(app));
+    cr_assert(screen_has("and"), "the list is cut with a count");
+    cr_assert_not(main_has("m17"));
+    for (int i = 0; i < 20; i++)
+        key('j');
+    cr_assert(main_has("m17"), "scrolled to the last moves");
+    key('n');
+}
+
+Test(tui_app, todays_events_panel_follows_the_newest_event)
+{
+    tui_app_type(app, "lll"); /* focus: today's events */
+    run(command_change_batch_qty("T1", 3));
+    tick();
+    draw();
+    char line[1024];
+    bool found = false;
+    for (int y = 2; y < 16 && !found; y++)
+        found = strstr(tui_mem_canvas_line(cv, y, line, sizeof line), "BatchQuantityC") != NULL;
+    cr_assert(found, "the new event is in the panel");
+    cr_assert(strstr(line, "BatchQuantityC") > strstr(line, "▶") && strstr(line, "▶"),
+              "the newest event is selected: %s", line);
+}
