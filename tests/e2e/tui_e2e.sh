@@ -6,13 +6,17 @@
 #   NO_COLOR=1; Ctrl-Z then fg; quit, after which `stty -a` is as before; no
 #   terminal / TERM=dumb gives exit status 2.
 #
-# usage: tui_e2e.sh TUI_CMD SEED_CMD
+# usage: tui_e2e.sh TUI_CMD SEED_CMD [ALLOT]
 #   TUI_CMD   the program that opens the TUI with `--db PATH` (allot, or allot-tui)
 #   SEED_CMD  builds a database: `SEED_CMD DB seed`; runs a command: `SEED_CMD DB run LINE`
+#   ALLOT     the allot executable: when it has `demo`, the TUI is also opened on the demo
+#             database, and the "other process" is `allot --db DB change-qty ...`
 # Every wait polls `tmux capture-pane` with a timeout; no fixed sleeps decide anything.
 set -u
 TUI=$1
 SEED=$2
+ALLOT=${3:-}
+if [ -n "$ALLOT" ] && ! "$ALLOT" --help 2>/dev/null | grep -q demo; then ALLOT=""; fi
 command -v tmux >/dev/null || { echo "tmux missing: skipped"; exit 77; }
 
 SOCK="allot-e2e-$$"
@@ -88,7 +92,9 @@ check "Reallocated appears in the feed" "Reallocated"
 check "the batch now has quantity 5" "qty 5  allocated"
 
 # -- another process: its event appears within 1 s
-"$SEED" "$DB" run "change-qty S-1 33" || bad "the other process failed"
+if [ -n "$ALLOT" ]; then other=("$ALLOT" --db "$DB" change-qty S-1 33)
+else other=("$SEED" "$DB" run "change-qty S-1 33"); fi
+"${other[@]}" >/dev/null || bad "the other process failed: ${other[*]}"
 check "another process's event appears within 1 s" "S-1 TABLE 30 → 33" 1
 
 # -- resizes
@@ -165,6 +171,21 @@ RUN
         bad "TUI did not start for SIG$sig"
     fi
 done
+
+# -- the demo database
+if [ -n "$ALLOT" ]; then
+    DEMO="$WORK/demo.db"
+    "$ALLOT" --db "$DEMO" demo >/dev/null || bad "allot demo failed"
+    T send-keys -t e2e "clear; $TUI --db $DEMO; echo DEMO=\$?" Enter
+    check "the demo database opens on Triage" "Backorders, oldest first"
+    check "its backorders are listed" "BACKOR"
+    T send-keys -t e2e Tab Tab Enter
+    check "a demo batch opens" "allocated"
+    T send-keys -t e2e Q
+    check "demo run quits" "DEMO=0"
+else
+    echo "note: no allot with 'demo' given: the demo database part is skipped"
+fi
 
 echo "$fails failure(s)"
 [ $fails -eq 0 ]
