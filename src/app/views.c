@@ -53,6 +53,12 @@ AllotStatus views_complete(Views *v, CompleteKind kind, const char *prefix, size
     return v->ops->complete(v, kind, prefix, limit, out, n, err);
 }
 
+AllotStatus views_lines(Views *v, LineState state, const ViewPage *page, const LineRow *after,
+                        LineRow *rows, size_t *n, ErrBuf *err)
+{
+    return v->ops->lines(v, state, page, after, rows, n, err);
+}
+
 void views_free(Views *v)
 {
     if (v)

@@ -90,6 +90,13 @@ typedef enum BatchOrder {
                                Anchor fields: eta, ref */
 } BatchOrder;
 
+/* Which order lines a line list holds. */
+typedef enum LineState {
+    LINES_ALL,
+    LINES_ALLOCATED,   /* on a batch */
+    LINES_BACKORDERED, /* waiting for stock */
+} LineState;
+
 /* What a completion completes. */
 typedef enum CompleteKind {
     COMPLETE_SKU,
@@ -127,6 +134,9 @@ typedef struct ViewsOps {
     AllotStatus (*complete)(Views *v, CompleteKind kind, const char *prefix, size_t limit,
                             AllotId *out, size_t *n, ErrBuf *err);
     void (*destroy)(Views *v);
+    /* added after the first version: keep new members at the end */
+    AllotStatus (*lines)(Views *v, LineState state, const ViewPage *page, const LineRow *after,
+                         LineRow *rows, size_t *n, ErrBuf *err);
 } ViewsOps;
 
 /* Implementations embed this as their first member. */
@@ -181,6 +191,12 @@ AllotStatus views_shipments_due(Views *v, int32_t from, int32_t to, const ViewPa
  * (byte-wise, case-sensitive; "" = any), ascending, into the caller's `out`. */
 AllotStatus views_complete(Views *v, CompleteKind kind, const char *prefix, size_t limit,
                            AllotId *out, size_t *n, ErrBuf *err);
+
+/* Every order line in `state`, ordered by orderid then sku (the order of the
+ * allocations and backorders exports, SPEC.md §4).  Filter: orderid or sku.
+ * Anchor fields: orderid, sku. */
+AllotStatus views_lines(Views *v, LineState state, const ViewPage *page, const LineRow *after,
+                        LineRow *rows, size_t *n, ErrBuf *err);
 
 /* Frees the views.  NULL is ignored. */
 void views_free(Views *v);

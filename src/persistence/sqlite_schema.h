@@ -47,4 +47,11 @@ Views *sqlite_views_on(sqlite3 *db, const char *path, bool owns_db);
 /* The unit of work's connection (for tests that play another writer on it). */
 typedef struct UnitOfWork UnitOfWork;
 sqlite3 *sqlite_uow_connection(UnitOfWork *uow);
+
+/* Bounds of the product cache (defaults: checked every 256 units of work, 1024 in
+ * bulk; emptied beyond 262,144 cached lines; bulk work writes out beyond 262,144
+ * touched lines or 4x the cached lines).  `check_every` is rounded up to a power
+ * of two.  For tests that want the eviction paths exercised. */
+void sqlite_uow_set_cache_limits(UnitOfWork *uow, unsigned check_every, size_t cache_lines_max,
+                                 size_t bulk_dirty_max);
 #endif

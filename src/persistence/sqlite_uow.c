@@ -23,8 +23,21 @@
 
 /* Beyond this many cached order lines the cache is emptied between units of work. */
 #define CACHE_LINES_MAX 262144
+/* SQLite's page cache during bulk work (KiB): the rows of a large import are
+ * written at its end, and a cache that holds their b-trees' working set keeps
+ * SQLite from spilling and re-reading pages.  Back to the default afterwards. */
+#define BULK_CACHE_KIB 65536
+#define DEFAULT_CACHE_KIB 2000
+
 /* Bulk work writes its pending rows out beyond this many marked lines. */
 #define BULK_DIRTY_MAX 262144
+
+/* A line to write: its orderid, and the id of the event that touched it (the moment
+ * of a new request, for lines.req). */
+typedef struct DirtyLine {
+    AllotId orderid;
+    int64_t req;
+} DirtyLine;
 
 typedef struct Entry {
     Product *p;
@@ -35,7 +48,7 @@ typedef struct Entry {
     size_t nstored, cap_ids;
     uint8_t *bdirty; /* batch i changed since written */
     size_t cap_bdirty;
-    AllotId *dirty_lines; /* orderids touched since written (repeats allowed) */
+    DirtyLine *dirty_lines; /* lines touched since written (repeats allowed) */
     size_t ndirty, cap_dirty;
     bool dirty; /* listed in SqliteUow.dirtyv */
 } Entry;
@@ -76,13 +89,15 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_PRODUCT_UPDATE] = "UPDATE products SET version = ?2, next_seq = ?3, nbatches = ?4,"
                           " qty = ?5, allocated = ?6, bo_lines = ?7, bo_qty = ?8, next_eta = ?9"
                           " WHERE id = ?1 AND version = ?10",
-    [ST_BATCH_INSERT] = "INSERT INTO batches (product_id, sku, ref, qty, eta, seq, allocated,"
-                        " nlines) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    [ST_BATCH_UPDATE] = "UPDATE batches SET qty = ?2, eta = ?3, allocated = ?4, nlines = ?5"
-                        " WHERE id = ?1",
-    [ST_LINE_UPSERT] = "INSERT INTO lines (product_id, orderid, qty, seq, batch_id)"
-                       " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (orderid, product_id) DO UPDATE"
-                       " SET qty = excluded.qty, seq = excluded.seq, batch_id = excluded.batch_id",
+    [ST_BATCH_INSERT] = "INSERT INTO batches (product_id, sku, ref, qty, eta, seq)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [ST_BATCH_UPDATE] = "UPDATE batches SET qty = ?2, eta = ?3 WHERE id = ?1",
+    /* A line requested anew (another seq) takes the new request's moment. */
+    [ST_LINE_UPSERT] = "INSERT INTO lines (product_id, orderid, qty, seq, batch_id, req)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (orderid, product_id) DO UPDATE"
+                       " SET qty = excluded.qty, batch_id = excluded.batch_id, seq = excluded.seq,"
+                       " req = CASE WHEN lines.seq = excluded.seq THEN lines.req"
+                       " ELSE excluded.req END",
     [ST_LINE_DELETE] = "DELETE FROM lines WHERE orderid = ?2 AND product_id = ?1",
     [ST_EVENT_INSERT] = "INSERT INTO events (at, type, sku, orderid, batchref, to_ref, qty,"
                         " old_qty, new_qty, eta, old_eta, new_eta)"
@@ -105,6 +120,10 @@ typedef struct SqliteUow {
     uint64_t tx;       /* transactions begun so far; the current one if in_tx */
     bool in_tx, in_bulk, poisoned;
     unsigned begins;
+    /* cache bounds (sqlite_uow_set_cache_limits) */
+    unsigned check_mask; /* check the bounds every check_mask + 1 begins */
+    size_t cache_lines_max, bulk_dirty_max;
+    size_t lines_est; /* about how many order lines the cache holds (an upper bound) */
 } SqliteUow;
 
 static SqliteUow *from_uow(UnitOfWork *u) { return (SqliteUow *)u; }
@@ -217,13 +236,15 @@ static void entry_mark_batch(Entry *e, const char *ref)
     e->bdirty[i] = 1;
 }
 
-static void entry_mark_line(SqliteUow *s, Entry *e, const char *orderid)
+static void entry_mark_line(SqliteUow *s, Entry *e, const char *orderid, int64_t req)
 {
     if (e->ndirty == e->cap_dirty) {
         e->cap_dirty = e->cap_dirty ? e->cap_dirty * 2 : 8;
         e->dirty_lines = xreallocarray(e->dirty_lines, e->cap_dirty, sizeof *e->dirty_lines);
     }
-    memcpy(e->dirty_lines[e->ndirty++], orderid, sizeof(AllotId));
+    DirtyLine *d = &e->dirty_lines[e->ndirty++];
+    memcpy(d->orderid, orderid, sizeof d->orderid);
+    d->req = req;
     s->dirty_keys++;
 }
 
@@ -264,6 +285,7 @@ static void cache_clear(SqliteUow *s)
     strmap_clear(&s->pending_refs);
     s->ndirtyv = 0;
     s->dirty_keys = 0;
+    s->lines_est = 0;
     repository_clear_seen(&s->repo);
 }
 
@@ -280,19 +302,15 @@ static void cache_drop(SqliteUow *s, const char *sku)
         }
     }
     s->dirty_keys -= e->ndirty;
+    size_t nl = product_line_count(e->p);
+    s->lines_est -= nl < s->lines_est ? nl : s->lines_est;
+    /* batches it created that are not written yet */
+    for (size_t k = 0; s->pending_refs.len && k < product_batch_count(e->p); k++)
+        if (strmap_get(&s->pending_refs, product_batch(e->p, k)->ref) == e)
+            strmap_del(&s->pending_refs, product_batch(e->p, k)->ref);
     entry_free(e);
 }
 
-static size_t cache_lines(const SqliteUow *s)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < strmap_capacity(&s->cache); i++) {
-        Entry *e = strmap_at(&s->cache, i);
-        if (e)
-            n += product_line_count(e->p);
-    }
-    return n;
-}
 
 /* ---------- loading ---------- */
 
@@ -420,6 +438,7 @@ static AllotStatus fetch(SqliteUow *s, const char *sku, Entry **out, ErrBuf *err
     if (r != ALLOT_OK)
         return r;
     strmap_put(&s->cache, product_sku(e->p), e);
+    s->lines_est += product_line_count(e->p);
     *out = e;
     return ALLOT_OK;
 }
@@ -542,14 +561,14 @@ static AllotStatus step_commit(SqliteUow *s, ErrBuf *err)
                 return r;
             switch (ev->type) {
             case EV_REALLOCATED:
-                entry_mark_batch(e, ev->to);
-                /* fall through */
             case EV_ALLOCATED:
             case EV_DEALLOCATED:
             case EV_OUT_OF_STOCK:
             case EV_ORDER_LINE_CANCELLED:
-                entry_mark_line(s, e, ev->orderid);
-                entry_mark_batch(e, ev->batchref);
+                /* a line's batch is not rewritten when the line moves: the read
+                 * model sums lines_by_batch */
+                entry_mark_line(s, e, ev->orderid, sqlite3_last_insert_rowid(s->db));
+                s->lines_est++;
                 break;
             case EV_BATCH_CREATED:
                 strmap_put(&s->pending_refs, ev->batchref, e);
@@ -572,14 +591,11 @@ static AllotStatus flush_entry(SqliteUow *s, Entry *e, ErrBuf *err)
 {
     Product *p = e->p;
     size_t nb = product_batch_count(p), nl = product_line_count(p);
-    int64_t *nlines = xcalloc(nb ? nb : 1, sizeof *nlines);
     int64_t bo_lines = 0, bo_qty = 0, qty = 0, allocated = 0;
     int32_t next_eta = ALLOT_NO_ETA;
     for (size_t i = 0; i < nl; i++) {
         const OrderLine *l = product_line(p, i);
-        if (l->batch >= 0)
-            nlines[l->batch]++;
-        else
+        if (l->batch < 0)
             bo_lines++, bo_qty += l->qty;
     }
     for (size_t i = 0; i < nb; i++) {
@@ -637,8 +653,6 @@ static AllotStatus flush_entry(SqliteUow *s, Entry *e, ErrBuf *err)
             sqlite3_bind_int64(st, 4, b->qty);
             sqlite3_bind_int(st, 5, b->eta);
             sqlite3_bind_int64(st, 6, (int64_t)b->seq);
-            sqlite3_bind_int64(st, 7, b->allocated);
-            sqlite3_bind_int64(st, 8, nlines[i]);
             int rc = sqlite3_step(st);
             if (rc == SQLITE_DONE) {
                 sqlite3_reset(st);
@@ -657,15 +671,13 @@ static AllotStatus flush_entry(SqliteUow *s, Entry *e, ErrBuf *err)
             sqlite3_bind_int64(st, 1, e->batch_ids[i]);
             sqlite3_bind_int64(st, 2, b->qty);
             sqlite3_bind_int(st, 3, b->eta);
-            sqlite3_bind_int64(st, 4, b->allocated);
-            sqlite3_bind_int64(st, 5, nlines[i]);
             r = run(s, st, "writing a batch", err);
         }
     }
-    free(nlines);
     /* order lines: the current state of every line touched */
     for (size_t k = 0; r == ALLOT_OK && k < e->ndirty; k++) {
-        const OrderLine *l = product_find_line(p, e->dirty_lines[k]);
+        const DirtyLine *d = &e->dirty_lines[k];
+        const OrderLine *l = product_find_line(p, d->orderid);
         if (l) {
             r = stmt(s, ST_LINE_UPSERT, &st, err);
             if (r != ALLOT_OK)
@@ -678,13 +690,14 @@ static AllotStatus flush_entry(SqliteUow *s, Entry *e, ErrBuf *err)
                 sqlite3_bind_int64(st, 5, e->batch_ids[l->batch]);
             else
                 sqlite3_bind_null(st, 5);
+            sqlite3_bind_int64(st, 6, d->req);
             r = run(s, st, "writing an order line", err);
         } else {
             r = stmt(s, ST_LINE_DELETE, &st, err);
             if (r != ALLOT_OK)
                 break;
             sqlite3_bind_int64(st, 1, e->id);
-            sqlite3_bind_text(st, 2, e->dirty_lines[k], -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 2, d->orderid, -1, SQLITE_STATIC);
             r = run(s, st, "deleting an order line", err);
         }
     }
@@ -758,8 +771,8 @@ static AllotStatus sq_begin(UnitOfWork *u, ErrBuf *err)
     SqliteUow *s = from_uow(u);
     forget_seen(s);
     if (s->in_bulk) {
-        if ((++s->begins & 1023) == 0 &&
-            (s->dirty_keys > BULK_DIRTY_MAX || cache_lines(s) > 4 * CACHE_LINES_MAX)) {
+        if ((++s->begins & (s->check_mask * 4 + 3)) == 0 &&
+            (s->dirty_keys > s->bulk_dirty_max || s->lines_est > 4 * s->cache_lines_max)) {
             AllotStatus r = flush(s, err);
             if (r != ALLOT_OK) {
                 s->poisoned = true;
@@ -771,7 +784,7 @@ static AllotStatus sq_begin(UnitOfWork *u, ErrBuf *err)
     }
     if (s->in_tx)
         abort_tx(s, false);
-    if ((++s->begins & 255) == 0 && cache_lines(s) > CACHE_LINES_MAX)
+    if ((++s->begins & s->check_mask) == 0 && s->lines_est > s->cache_lines_max)
         cache_clear(s);
     return begin_tx(s, err);
 }
@@ -810,6 +823,13 @@ static void sq_rollback(UnitOfWork *u)
     abort_tx(s, false);
 }
 
+static void set_cache_kib(SqliteUow *s, int kib)
+{
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", kib);
+    sqlite3_exec(s->db, sql, NULL, NULL, NULL); /* a hint: failure changes nothing */
+}
+
 static AllotStatus sq_bulk_begin(UnitOfWork *u, ErrBuf *err)
 {
     SqliteUow *s = from_uow(u);
@@ -823,6 +843,7 @@ static AllotStatus sq_bulk_begin(UnitOfWork *u, ErrBuf *err)
         return r;
     s->in_bulk = true;
     s->poisoned = false;
+    set_cache_kib(s, BULK_CACHE_KIB);
     return ALLOT_OK;
 }
 
@@ -833,6 +854,7 @@ static AllotStatus sq_bulk_end(UnitOfWork *u, bool commit, ErrBuf *err)
         return err_set(err, ALLOT_ESTORAGE, "no bulk work is open");
     s->in_bulk = false;
     forget_seen(s);
+    set_cache_kib(s, DEFAULT_CACHE_KIB);
     if (!commit || s->poisoned) {
         abort_tx(s, true);
         if (commit)
@@ -889,6 +911,9 @@ AllotStatus sqlite_uow_open(const char *path, Clock *clock, UnitOfWork **out, Er
     s->views = sqlite_views_on(db, s->path, false);
     strmap_init(&s->cache);
     strmap_init(&s->pending_refs);
+    s->check_mask = 255;
+    s->cache_lines_max = CACHE_LINES_MAX;
+    s->bulk_dirty_max = BULK_DIRTY_MAX;
     *out = &s->base;
     return ALLOT_OK;
 }
@@ -925,3 +950,15 @@ void sqlite_uow_set_busy_timeout(UnitOfWork *uow, int ms)
 }
 
 sqlite3 *sqlite_uow_connection(UnitOfWork *uow) { return from_uow(uow)->db; }
+
+void sqlite_uow_set_cache_limits(UnitOfWork *uow, unsigned check_every, size_t cache_lines_max,
+                                 size_t bulk_dirty_max)
+{
+    SqliteUow *s = from_uow(uow);
+    unsigned mask = 1;
+    while (mask < check_every)
+        mask <<= 1;
+    s->check_mask = mask - 1;
+    s->cache_lines_max = cache_lines_max;
+    s->bulk_dirty_max = bulk_dirty_max;
+}

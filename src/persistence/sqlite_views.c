@@ -292,7 +292,12 @@ static void bind_batch_eta(Query *q, const void *a)
     q_text(q, b->ref);
 }
 
-#define BATCH_COLS "SELECT ref, sku, qty, allocated, eta, nlines, seq FROM batches"
+/* A batch's allocated qty and line count come from the covering index
+ * lines_by_batch (batch_id, seq, qty). */
+#define BATCH_COLS                                                                          \
+    "SELECT b.ref, b.sku, b.qty,"                                                           \
+    " (SELECT COALESCE(SUM(l.qty), 0) FROM lines l WHERE l.batch_id = b.id), b.eta,"        \
+    " (SELECT COUNT(*) FROM lines l WHERE l.batch_id = b.id), b.seq FROM batches b"
 
 static AllotStatus sv_batches(Views *vv, const char *sku, BatchOrder order, const ViewPage *page,
                               const BatchRow *after, BatchRow *rows, size_t *n, ErrBuf *err)
@@ -379,7 +384,7 @@ static AllotStatus sv_batch_lines(Views *vv, const char *ref, const ViewPage *pa
     if (r != ALLOT_OK || page->limit == 0)
         return r;
     Query q = {0};
-    q_add(&q, "SELECT l.orderid, b.sku, l.qty, b.ref, b.eta, l.seq, l.id FROM batches b"
+    q_add(&q, "SELECT l.orderid, b.sku, l.qty, b.ref, b.eta, l.seq, l.req FROM batches b"
               " JOIN lines l ON l.batch_id = b.id WHERE b.ref = ?");
     q_text(&q, ref ? ref : "");
     static const char *const fcols[] = {"l.orderid", NULL};
@@ -398,7 +403,7 @@ static AllotStatus sv_order_lines(Views *vv, const char *orderid, const ViewPage
     if (r != ALLOT_OK || page->limit == 0)
         return r;
     Query q = {0};
-    q_add(&q, "SELECT l.orderid, p.sku, l.qty, b.ref, b.eta, l.seq, l.id FROM lines l"
+    q_add(&q, "SELECT l.orderid, p.sku, l.qty, b.ref, b.eta, l.seq, l.req FROM lines l"
               " JOIN products p ON p.id = l.product_id LEFT JOIN batches b ON b.id = l.batch_id"
               " WHERE l.orderid = ?");
     q_text(&q, orderid ? orderid : "");
@@ -420,19 +425,51 @@ static AllotStatus sv_backorders(Views *vv, const char *sku, const ViewPage *pag
     Query q = {0};
     static const char *const fcols[] = {"l.orderid", "p.sku", NULL};
     if (has_text(sku)) {
-        q_add(&q, "SELECT l.orderid, p.sku, l.qty, NULL, NULL, l.seq, l.id FROM products p"
+        q_add(&q, "SELECT l.orderid, p.sku, l.qty, NULL, NULL, l.seq, l.req FROM products p"
                   " JOIN lines l ON l.product_id = p.id WHERE p.sku = ? AND l.batch_id IS NULL");
         q_text(&q, sku);
         q_filter(&q, page->filter, fcols);
         static const char *const keys[] = {"l.seq"};
         q_keyset(&q, keys, 1, after, bind_line_seq, page->backward, page->limit);
     } else {
-        q_add(&q, "SELECT l.orderid, p.sku, l.qty, NULL, NULL, l.seq, l.id FROM lines l"
+        q_add(&q, "SELECT l.orderid, p.sku, l.qty, NULL, NULL, l.seq, l.req FROM lines l"
                   " JOIN products p ON p.id = l.product_id WHERE l.batch_id IS NULL");
         q_filter(&q, page->filter, fcols);
-        static const char *const keys[] = {"l.id"};
+        static const char *const keys[] = {"l.req"};
         q_keyset(&q, keys, 1, after, bind_line_key, page->backward, page->limit);
     }
+    return run_query(from_views(vv), &q, read_line, rows, sizeof *rows, page->limit,
+                     page->backward, n, err);
+}
+
+static AllotStatus sv_lines(Views *vv, LineState state, const ViewPage *page,
+                            const LineRow *after, LineRow *rows, size_t *n, ErrBuf *err)
+{
+    *n = 0;
+    AllotStatus r = check_page(page, err);
+    if (r != ALLOT_OK || page->limit == 0)
+        return r;
+    Query q = {0};
+    q_add(&q, "SELECT l.orderid, p.sku, l.qty, b.ref, b.eta, l.seq, l.req FROM lines l"
+              " JOIN products p ON p.id = l.product_id LEFT JOIN batches b ON b.id = l.batch_id"
+              " WHERE 1");
+    if (state == LINES_ALLOCATED)
+        q_add(&q, " AND l.batch_id IS NOT NULL");
+    else if (state == LINES_BACKORDERED)
+        q_add(&q, " AND l.batch_id IS NULL");
+    static const char *const fcols[] = {"l.orderid", "p.sku", NULL};
+    q_filter(&q, page->filter, fcols);
+    /* (orderid, sku) > (?, ?) spelt so that the orderid part can use the index */
+    const char *dir = page->backward ? "<" : ">";
+    if (after) {
+        q_add(&q, " AND l.orderid %s= ? AND (l.orderid %s ? OR p.sku %s ?)", dir, dir, dir);
+        q_text(&q, after->orderid);
+        q_text(&q, after->orderid);
+        q_text(&q, after->sku);
+    }
+    q_add(&q, page->backward ? " ORDER BY l.orderid DESC, p.sku DESC LIMIT ?"
+                             : " ORDER BY l.orderid, p.sku LIMIT ?");
+    q_int(&q, (int64_t)page->limit);
     return run_query(from_views(vv), &q, read_line, rows, sizeof *rows, page->limit,
                      page->backward, n, err);
 }
@@ -559,6 +596,7 @@ static void sv_destroy(Views *vv)
 static const ViewsOps sqlite_views_ops = {
     sv_products,   sv_batches,         sv_batch_lines,   sv_order_lines, sv_backorders,
     sv_events,     sv_latest_event_id, sv_shipments_due, sv_complete,    sv_destroy,
+    sv_lines,
 };
 
 Views *sqlite_views_on(sqlite3 *db, const char *path, bool owns_db)

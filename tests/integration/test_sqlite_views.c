@@ -7,6 +7,7 @@
 #include "app/bootstrap.h"
 #include "app/views.h"
 #include "persistence/memory_uow.h"
+#include "persistence/sqlite_schema.h"
 #include "persistence/sqlite_uow.h"
 #include "tmpdb.h"
 
@@ -489,7 +490,7 @@ static Command random_command(unsigned *rng)
     }
 }
 
-Test(sqlite_views, random_command_sequences_keep_the_views_equal_to_the_aggregates)
+static void random_walk(void)
 {
     UnitOfWork *mem = memory_uow_new();
     MessageBus *mbus = bootstrap(mem, NULL, &fclock.base, NULL);
@@ -523,4 +524,108 @@ Test(sqlite_views, random_command_sequences_keep_the_views_equal_to_the_aggregat
     }
     bus_free(mbus);
     uow_free(mem);
+}
+
+Test(sqlite_views, random_command_sequences_keep_the_views_equal_to_the_aggregates)
+{
+    random_walk();
+}
+
+Test(sqlite_views, the_views_stay_equal_when_the_cache_is_emptied_and_bulk_work_written_early)
+{
+    sqlite_uow_set_cache_limits(uow, 1, 4, 3);
+    random_walk();
+}
+
+Test(sqlite_views, a_reader_on_its_own_connection_sees_each_commit_at_its_next_query)
+{
+    Views *reader = NULL;
+    ErrBuf err = {{0}};
+    cr_assert_eq(sqlite_views_open(db.path, &reader, &err), ALLOT_OK, "%s", err.msg);
+    int64_t id;
+    cr_assert_eq(views_latest_event_id(reader, &id, &err), ALLOT_OK);
+    cr_assert_eq(id, 0);
+    must(command_create_batch("B1", "LAMP", 10, ALLOT_NO_ETA));
+    cr_assert_eq(views_latest_event_id(reader, &id, &err), ALLOT_OK);
+    cr_assert_eq(id, 1);
+    must(command_allocate("o1", "LAMP", 2));
+    EventRow r[4];
+    size_t n;
+    ViewPage pg = {.limit = 4};
+    cr_assert_eq(views_events(reader, id, &pg, r, &n, &err), ALLOT_OK);
+    cr_assert_eq(n, 1);
+    cr_assert_eq(r[0].ev.type, EV_ALLOCATED);
+    views_free(reader);
+}
+
+Test(sqlite_views, a_filter_matches_percent_and_underscore_literally)
+{
+    must(command_create_batch("B_1", "A%B", 1, ALLOT_NO_ETA));
+    must(command_create_batch("BX1", "AXB", 1, ALLOT_NO_ETA));
+    ProductRow p[4];
+    BatchRow b[4];
+    size_t n;
+    ErrBuf err;
+    ViewPage pg = {.limit = 4, .filter = "%"};
+    cr_assert_eq(views_products(v, false, &pg, NULL, p, &n, &err), ALLOT_OK);
+    cr_assert_eq(n, 1);
+    cr_assert_str_eq(p[0].sku, "A%B");
+    pg.filter = "b_";
+    cr_assert_eq(views_batches(v, NULL, BATCH_ORDER_REF, &pg, NULL, b, &n, &err), ALLOT_OK);
+    cr_assert_eq(n, 1);
+    cr_assert_str_eq(b[0].ref, "B_1");
+}
+
+Test(sqlite_views, a_missing_database_is_a_storage_error_for_a_reader)
+{
+    char path[400];
+    snprintf(path, sizeof path, "%s/none/such.db", db.dir);
+    Views *reader = NULL;
+    ErrBuf err = {{0}};
+    cr_assert_eq(sqlite_views_open(path, &reader, &err), ALLOT_ESTORAGE);
+    cr_assert_null(reader);
+    cr_assert(strstr(err.msg, path), "%s", err.msg);
+}
+
+Test(sqlite_views, all_lines_come_by_orderid_then_sku_in_pages)
+{
+    scenario();
+    LineRow all[8], page[2];
+    size_t nall, n;
+    ErrBuf err;
+    ViewPage big = {.limit = 8};
+    cr_assert_eq(views_lines(v, LINES_ALL, &big, NULL, all, &nall, &err), ALLOT_OK);
+    cr_assert_eq(nall, 6);
+    static const char *const want[][2] = {{"o1", "DESK"}, {"o1", "LAMP"}, {"o2", "LAMP"},
+                                          {"o3", "LAMP"}, {"o4", "DESK"}, {"o5", "LAMP"}};
+    for (size_t i = 0; i < nall; i++) {
+        cr_assert_str_eq(all[i].orderid, want[i][0]);
+        cr_assert_str_eq(all[i].sku, want[i][1]);
+    }
+    ViewPage pg = {.limit = 2};
+    const LineRow *after = NULL;
+    LineRow last;
+    size_t at = 0;
+    do {
+        cr_assert_eq(views_lines(v, LINES_ALL, &pg, after, page, &n, &err), ALLOT_OK);
+        for (size_t i = 0; i < n; i++) {
+            cr_assert_str_eq(page[i].orderid, all[at + i].orderid);
+            cr_assert_str_eq(page[i].sku, all[at + i].sku);
+        }
+        at += n;
+        if (n)
+            last = page[n - 1], after = &last;
+    } while (n == pg.limit);
+    cr_assert_eq(at, nall);
+    pg.backward = true;
+    cr_assert_eq(views_lines(v, LINES_ALL, &pg, &all[2], page, &n, &err), ALLOT_OK);
+    cr_assert_eq(n, 2);
+    cr_assert_str_eq(page[0].sku, "DESK");
+    cr_assert_str_eq(page[1].sku, "LAMP");
+    cr_assert_str_eq(page[1].orderid, "o1");
+    cr_assert_eq(views_lines(v, LINES_BACKORDERED, &big, NULL, all, &n, &err), ALLOT_OK);
+    cr_assert_eq(n, 2);
+    cr_assert_str_eq(all[0].orderid, "o4");
+    cr_assert_eq(views_lines(v, LINES_ALLOCATED, &big, NULL, all, &n, &err), ALLOT_OK);
+    cr_assert_eq(n, 4);
 }

@@ -19,16 +19,20 @@ CREATE TABLE batches (
 );
 CREATE INDEX batches_by_preference ON batches (sku, eta, seq);
 
+-- One b-tree keyed by the line's identity (no rowid table beside a unique index):
+-- every commit writes as few pages as it can.
 CREATE TABLE lines (
-    id         INTEGER PRIMARY KEY, -- grows with the moment of first request
-    product_id INTEGER NOT NULL REFERENCES products (id),
     orderid    TEXT NOT NULL,
+    product_id INTEGER NOT NULL REFERENCES products (id),
     qty        INTEGER NOT NULL CHECK (qty > 0),
     seq        INTEGER NOT NULL,    -- the moment of first request, within the product
     batch_id   INTEGER REFERENCES batches (id), -- NULL: a backorder
-    UNIQUE (orderid, product_id)
-);
-CREATE INDEX lines_by_batch ON lines (batch_id, seq) WHERE batch_id IS NOT NULL;
+    req        INTEGER NOT NULL,    -- the moment of first request across SKUs: the id
+                                    -- of the event that recorded it
+    PRIMARY KEY (orderid, product_id)
+) WITHOUT ROWID;
+-- Covering for loading a product and for a batch's allocated qty and line count.
+CREATE INDEX lines_by_batch ON lines (batch_id, seq, qty) WHERE batch_id IS NOT NULL;
 CREATE INDEX backorders_by_product ON lines (product_id, seq) WHERE batch_id IS NULL;
 
 CREATE TABLE events (
