@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 #include "app/command_parse.h"
 #include "domain/xalloc.h"
@@ -829,8 +828,6 @@ void tui_app_input(TuiApp *a, const TuiInput *in)
 
 void tui_app_type(TuiApp *a, const char *keys)
 {
-    mbstate_t st;
-    memset(&st, 0, sizeof st);
     while (*keys) {
         unsigned char c = (unsigned char)*keys;
         int cp;
