@@ -73,6 +73,25 @@ check "the live feed panel is visible" "Live events"
 if T capture-pane -e -p -t e2e | grep -q $'\e\[[0-9;]*3[0-7][;m]'; then ok "colours in a colour terminal"
 else bad "no colour escape sequences seen"; fi
 
+# -- wide characters: the Products columns line up after 茶杯 as after CHAIR
+T send-keys -t e2e Tab
+check "Products lists the wide-character SKU" "茶杯"
+if screen | python3 -c '
+import sys, unicodedata
+def width(s): return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+ends, seen = set(), 0
+for line in sys.stdin:
+    line = line.replace("\u25b6", " ")
+    t = line.split()
+    if len(t) > 3 and t[0] in ("CHAIR", "茶杯", "SOFA-ÉTÉ"):
+        seen += 1
+        i = line.index(t[2], line.index(t[0]) + len(t[0]))
+        ends.add(width(line[:i + len(t[2])]))
+sys.exit(0 if len(ends) == 1 and seen == 3 else 1)'; then ok "columns aligned by display width (茶杯, SOFA-ÉTÉ, CHAIR)"
+else bad "columns not aligned after wide characters"; screen; fi
+T send-keys -t e2e BTab
+check "Shift-Tab goes back to Triage" "[Triage]"
+
 # -- move to a batch: Batches screen, filter on W-0
 T send-keys -t e2e Tab Tab
 check "Tab reaches Batches" "[Batches]"
