@@ -10,6 +10,7 @@
 #include "domain/xalloc.h"
 #include "tui/preview.h"
 #include "tui/view.h"
+#include "tui/whatif_tui.h"
 
 enum { STACK_MAX = 32, FEED_MAX = 64, FEED_H = 5, CAND_MAX = 8 };
 
@@ -28,7 +29,7 @@ typedef struct Prompt {
     AllotId sku;
 } Prompt;
 
-typedef enum ConfirmKind { C_NONE, C_COMMAND, C_DEMO } ConfirmKind;
+typedef enum ConfirmKind { C_NONE, C_COMMAND, C_DEMO, C_WHATIF_APPLY, C_WHATIF_QUIT } ConfirmKind;
 
 typedef struct Confirm {
     ConfirmKind kind;
@@ -55,6 +56,10 @@ struct TuiApp {
     char status[ALLOT_ERR_MAX + 64];
     bool status_error;
     char banner[256];
+    /* what-if session (whatif_tui.h): while open, `source` and the runner are the
+       sandbox's; the live ones are kept here */
+    TuiWhatIf *whatif;
+    TuiSource *live_source;
     /* live feed */
     TuiFeedItem feed[FEED_MAX]; /* oldest first */
     int nfeed;
@@ -260,6 +265,8 @@ static void execute(TuiApp *a, const Command *cmd)
                    res.events.len, res.events.len == 1 ? "" : "s", d);
     }
     command_result_fini(&res);
+    if (a->whatif)
+        tui_whatif_banner(a->whatif, a->banner, sizeof a->banner);
     poll_data(a, true);
 }
 
@@ -305,6 +312,163 @@ static bool submit(TuiApp *a, const Command *cmd, bool always_confirm, const Tui
     }
     execute(a, cmd);
     return true;
+}
+
+/* `d` on a batch (SPEC.md §5, issue 6): the new ETA (in the warehouse: today + N),
+ * every affected line with where it moves and its slip, worked out in a preview
+ * (whatif.h delay_preview, in the session's sandbox when one is open); always
+ * asks. */
+static bool delay_form(TuiApp *a, const TuiBatchInfo *b, int32_t days, char *why, size_t whysize)
+{
+    if (!a->has_runner) {
+        snprintf(why, whysize, "read-only: commands are not available here");
+        return false;
+    }
+    if (!a->cfg.bus && !a->whatif) { /* a custom runner without a store: plain preview */
+        if (b->eta == ALLOT_NO_ETA) {
+            snprintf(why, whysize, "%s is in the warehouse: no ETA to delay (e sets one)", b->ref);
+            return false;
+        }
+        Command c = command_change_batch_eta(b->ref, b->eta + days);
+        return submit(a, &c, false, b, why, whysize);
+    }
+    DelayPreview dp;
+    delay_preview_init(&dp);
+    ErrBuf err = {{0}};
+    AllotStatus st = delay_preview(a->whatif ? tui_whatif_session(a->whatif) : NULL,
+                                   a->cfg.bus ? bus_deps(a->cfg.bus)->uow : NULL, a->cfg.clock,
+                                   b->ref, days, &dp, &err);
+    if (st != ALLOT_OK) {
+        snprintf(why, whysize, "%s", err.msg[0] ? err.msg : allot_status_message(st));
+        delay_preview_fini(&dp);
+        return false;
+    }
+    if (dp.diff.nlines == 0) { /* no line on it: nothing to show, just do it */
+        Command c = dp.cmd;
+        delay_preview_fini(&dp);
+        execute(a, &c);
+        return true;
+    }
+    tui_preview_from_diff(&dp.diff, &a->confirm.pv);
+    char d1[ALLOT_DATE_TEXT], d2[ALLOT_DATE_TEXT];
+    snprintf(a->confirm.title, sizeof a->confirm.title, "%sDelay %s by %d day%s: ETA %s → %s",
+             a->whatif ? "[what-if] " : "", dp.ref, (int)days, days == 1 ? "" : "s",
+             dp.old_eta == ALLOT_NO_ETA ? "in warehouse (today)" : date_format(dp.old_eta, d1),
+             date_format(dp.new_eta, d2));
+    a->confirm.kind = C_COMMAND;
+    a->confirm.cmd = dp.cmd;
+    a->confirm.scroll = 0;
+    delay_preview_fini(&dp);
+    a->dirty = true;
+    return true;
+}
+
+/* ---- what-if sessions (whatif_tui.h) ---- */
+
+/* Shows the newest events of the current source from scratch (the ids of a
+ * sandbox's events and of live ones overlap). */
+static void reset_feed(TuiApp *a)
+{
+    a->nfeed = 0;
+    a->paused_new = 0;
+    int64_t max = 0;
+    ErrBuf err = {{0}};
+    if (a->cfg.source->ops->max_event_id(a->cfg.source, &max, &err) == ALLOT_OK)
+        a->last_id = max > FEED_MAX ? max - FEED_MAX : 0;
+    poll_data(a, true);
+}
+
+static void whatif_start(TuiApp *a)
+{
+    if (a->whatif) {
+        set_status(a, false, "a what-if session is open: A applies it, D discards it");
+        return;
+    }
+    if (!a->cfg.views || !a->cfg.bus) {
+        set_status(a, true, "what-if sessions need the live database");
+        return;
+    }
+    TuiWhatIf *w;
+    ErrBuf err = {{0}};
+    if (tui_whatif_start(bus_deps(a->cfg.bus)->uow, a->cfg.views, a->cfg.clock, &w, &err) !=
+        ALLOT_OK) {
+        set_status(a, true, "what-if: %s", err.msg);
+        return;
+    }
+    a->whatif = w;
+    a->live_source = a->cfg.source;
+    tui_app_set_runner(a, tui_whatif_runner(w));
+    tui_app_set_source(a, tui_whatif_source(w));
+    reset_feed(a);
+    tui_whatif_banner(w, a->banner, sizeof a->banner);
+    set_status(a, false, "what-if session: every change now runs in a sandbox (Δ marks differences)");
+}
+
+/* Back to live; the session is freed. */
+static void whatif_end(TuiApp *a)
+{
+    TuiWhatIf *w = a->whatif;
+    if (!w)
+        return;
+    a->whatif = NULL;
+    a->banner[0] = '\0';
+    tui_app_set_runner(a, a->cfg.runner);
+    tui_app_set_source(a, a->live_source); /* rebuilds the screens: none holds w's source */
+    reset_feed(a);
+    tui_whatif_free(w);
+}
+
+static void whatif_ask_apply(TuiApp *a)
+{
+    if (!a->whatif) {
+        set_status(a, false, "no what-if session is open (w starts one)");
+        return;
+    }
+    size_t n = whatif_command_count(tui_whatif_session(a->whatif));
+    if (n == 0) {
+        set_status(a, false, "the what-if session has no changes to apply (D discards it)");
+        return;
+    }
+    tui_whatif_changes(a->whatif, &a->confirm.pv);
+    a->confirm.kind = C_WHATIF_APPLY;
+    a->confirm.scroll = 0;
+    snprintf(a->confirm.title, sizeof a->confirm.title,
+             "Apply the what-if session's %zu change%s to the LIVE data (one transaction)?", n,
+             n == 1 ? "" : "s");
+    a->dirty = true;
+}
+
+static void whatif_do_apply(TuiApp *a)
+{
+    char msg[ALLOT_ERR_MAX + 64];
+    bool as_predicted = false;
+    AllotStatus st = tui_whatif_apply(a->whatif, a->cfg.bus, &as_predicted, msg, sizeof msg);
+    if (st == ALLOT_OK)
+        whatif_end(a);
+    set_status(a, st != ALLOT_OK || !as_predicted, "%s", msg);
+}
+
+static void whatif_discard_now(TuiApp *a)
+{
+    if (!a->whatif) {
+        set_status(a, false, "no what-if session is open (w starts one)");
+        return;
+    }
+    whatif_end(a);
+    set_status(a, false, "what-if session discarded: the live data is unchanged");
+}
+
+static void ask_quit(TuiApp *a)
+{
+    a->confirm.kind = C_WHATIF_QUIT;
+    a->confirm.scroll = 0;
+    tui_preview_fini(&a->confirm.pv);
+    tui_preview_init(&a->confirm.pv);
+    size_t n = whatif_command_count(tui_whatif_session(a->whatif));
+    snprintf(a->confirm.title, sizeof a->confirm.title,
+             "A what-if session is open (%zu change%s). Quit and discard it?", n,
+             n == 1 ? "" : "s");
+    a->dirty = true;
 }
 
 /* ---- prompt and forms ---- */
@@ -433,8 +597,7 @@ static bool submit_form(TuiApp *a)
             snprintf(p->error, sizeof p->error, "%s", err.msg);
             return false;
         }
-        Command c = command_change_batch_eta(b->ref, b->eta + (int32_t)days);
-        return submit(a, &c, false, b, p->error, sizeof p->error);
+        return delay_form(a, b, (int32_t)days, p->error, sizeof p->error);
     }
     case FORM_ALLOCATE: {
         TokenList t;
@@ -682,6 +845,11 @@ static void confirm_key(TuiApp *a, int key)
         if (k == C_COMMAND) {
             Command c = a->confirm.cmd;
             execute(a, &c);
+        } else if (k == C_WHATIF_APPLY && a->whatif) {
+            whatif_do_apply(a);
+        } else if (k == C_WHATIF_QUIT) {
+            whatif_end(a);
+            a->done = true;
         } else if (k == C_DEMO && a->cfg.load_demo) {
             ErrBuf err = {{0}};
             if (a->cfg.load_demo(a->cfg.load_demo_ctx, &err) != ALLOT_OK)
@@ -718,6 +886,12 @@ static void apply(TuiApp *a, TuiReaction *r)
             set_status(a, true, "%s", why);
         break;
     }
+    case REQ_DELAY: {
+        char why[ALLOT_ERR_MAX] = "";
+        if (!delay_form(a, &r->batch, r->days, why, sizeof why))
+            set_status(a, true, "%s", why);
+        break;
+    }
     case REQ_NONE:
         break;
     }
@@ -728,7 +902,12 @@ static void global_action(TuiApp *a, TuiAction act)
 {
     a->dirty = true;
     switch (act) {
-    case TA_QUIT: a->done = true; break;
+    case TA_QUIT:
+        if (a->whatif)
+            ask_quit(a);
+        else
+            a->done = true;
+        break;
     case TA_BACK: pop(a); break;
     case TA_NEXT_SCREEN: go_top(a, a->top_level + 1); break;
     case TA_PREV_SCREEN: go_top(a, a->top_level - 1); break;
@@ -747,9 +926,9 @@ static void global_action(TuiApp *a, TuiAction act)
         break;
     }
     case TA_PROMPT: open_prompt(a, P_COMMAND, ":"); break;
-    case TA_WHATIF:
-        set_status(a, false, "what-if sessions are not available yet (allot whatif FILE works)");
-        break;
+    case TA_WHATIF: whatif_start(a); break;
+    case TA_WHATIF_APPLY: whatif_ask_apply(a); break;
+    case TA_WHATIF_DISCARD: whatif_discard_now(a); break;
     case TA_PAUSE_FEED:
         a->paused = !a->paused;
         a->paused_new = 0;
@@ -773,7 +952,10 @@ static void key_input(TuiApp *a, int key)
         return;
     }
     if (key == TK_CTRL_C) {
-        a->done = true;
+        if (a->whatif)
+            ask_quit(a);
+        else
+            a->done = true;
         return;
     }
     if (too_small(a)) {
@@ -940,10 +1122,21 @@ static void draw_confirm(TuiApp *a, TuiCanvas *c)
     snprintf(line, sizeof line, "%s", a->confirm.title);
     tui_canvas_text(c, y, 0, w, line, TS_HEADER, true);
     int row = y + 1;
-    if (a->confirm.kind == C_COMMAND) {
+    if (a->confirm.kind == C_COMMAND || a->confirm.kind == C_WHATIF_APPLY) {
         const TuiPreview *pv = &a->confirm.pv;
+        size_t moved = 0;
+        bool slips = false;
+        for (size_t i = 0; i < pv->len; i++) {
+            moved += strcmp(pv->moves[i].from, pv->moves[i].to) != 0;
+            slips = slips || pv->moves[i].has_slip;
+        }
         if (pv->len == 0)
             snprintf(line, sizeof line, "No order line changes place.");
+        else if (slips)
+            snprintf(line, sizeof line,
+                     "%zu order line%s affected, %zu change place (%lld to the backorders); slip "
+                     "in days:",
+                     pv->len, pv->len == 1 ? "" : "s", moved, (long long)pv->backordered);
         else
             snprintf(line, sizeof line, "%zu order line%s change place (%lld to the backorders):",
                      pv->len, pv->len == 1 ? "" : "s", (long long)pv->backordered);
@@ -965,13 +1158,23 @@ static void draw_confirm(TuiApp *a, TuiCanvas *c)
             tui_text_fit(qty, 8, true, true, q, sizeof q);
             tui_text_fit(m->from[0] ? m->from : "BACKORDER", 14, true, false, from, sizeof from);
             tui_text_fit(m->to[0] ? m->to : "BACKORDER", 14, false, false, to, sizeof to);
-            snprintf(line, sizeof line, "  %s %s %s  %s → %s", ord, sku, q, from, to);
+            char slip[24] = "";
+            if (m->has_slip)
+                snprintf(slip, sizeof slip, "  %+dd", (int)m->slip_days);
+            snprintf(line, sizeof line, "  %s %s %s  %s → %s%s", ord, sku, q, from, to, slip);
             tui_canvas_text(c, row++, 0, w, line, m->to[0] ? TS_NORMAL : TS_WARN, true);
         }
+    } else if (a->confirm.kind == C_WHATIF_QUIT) {
+        tui_canvas_text(c, row++, 0, w,
+                        "Quitting discards the sandbox; the live data stays as it is.", TS_NORMAL,
+                        true);
     } else {
         tui_canvas_text(c, row++, 0, w, "The database is empty.", TS_NORMAL, true);
     }
-    tui_canvas_text(c, y + h - 1, 0, w, "Apply? y = yes, n = no", TS_KEY, true);
+    tui_canvas_text(c, y + h - 1, 0, w,
+                    a->confirm.kind == C_WHATIF_QUIT ? "Quit? y = yes, n = no"
+                                                     : "Apply? y = yes, n = no",
+                    TS_KEY, true);
 }
 
 static void draw_feed(TuiApp *a, TuiCanvas *c)
@@ -1148,6 +1351,7 @@ void tui_app_free(TuiApp *a)
     if (!a)
         return;
     clear_stack(a);
+    tui_whatif_free(a->whatif);
     tui_preview_fini(&a->confirm.pv);
     free(a);
 }
@@ -1170,3 +1374,4 @@ const char *tui_app_screen(const TuiApp *a) { return top(a)->ops->name; }
 const char *tui_app_status(const TuiApp *a) { return a->status; }
 bool tui_app_confirming(const TuiApp *a) { return a->confirm.kind != C_NONE; }
 bool tui_app_prompting(const TuiApp *a) { return a->prompt.kind != P_NONE; }
+bool tui_app_in_whatif(const TuiApp *a) { return a->whatif != NULL; }

@@ -40,6 +40,9 @@ typedef struct TuiRunner {
 
 typedef struct TuiAppConfig {
     TuiSource *source;    /* the read model; not owned; required */
+    /* The live read model behind `source`, for what-if sessions (`w`): with `bus`
+     * it makes the sandbox (whatif_tui.h).  NULL = no what-if. */
+    struct Views *views;
     MessageBus *bus;      /* commands; not owned; NULL and no runner = read-only */
     const TuiRunner *runner; /* NULL = through `bus` (see TuiRunner); copied */
     Clock *clock;         /* "today"; NULL = clock_system() */
@@ -87,6 +90,9 @@ bool tui_app_take_help(TuiApp *app, char *topic, size_t size);
 
 /* Shows `text` on the status line (an error if `error`). */
 void tui_app_set_status(TuiApp *app, bool error, const char *text);
+
+/* True while a what-if session is open (`w` … `A`/`D`). */
+bool tui_app_in_whatif(const TuiApp *app);
 
 /* The banner line (row 1): for what-if sessions ("" = none).  Copied. */
 void tui_app_set_banner(TuiApp *app, const char *text);

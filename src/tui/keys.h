@@ -70,6 +70,8 @@ typedef struct TuiInput {
     X(TA_HELP, "help")                                           \
     X(TA_PROMPT, "command-prompt")                               \
     X(TA_WHATIF, "what-if")                                      \
+    X(TA_WHATIF_APPLY, "what-if-apply")                          \
+    X(TA_WHATIF_DISCARD, "what-if-discard")                      \
     X(TA_QUIT, "quit")                                           \
     X(TA_CHANGE_QTY, "change-quantity")                          \
     X(TA_NUDGE_UP, "nudge-up")                                   \

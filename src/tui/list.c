@@ -275,6 +275,8 @@ static TuiStyle row_style(const TuiRow *r)
 {
     if (r->flags & (TUI_ROW_SHORT | TUI_ROW_OVER | TUI_ROW_WARN_EVENT))
         return TS_WARN;
+    if (r->flags & TUI_ROW_WHATIF)
+        return TS_GOOD;
     if (r->flags & TUI_ROW_FULL)
         return TS_DIM;
     return TS_NORMAL;

@@ -10,6 +10,7 @@
 #ifndef ALLOT_TUI_PREVIEW_H
 #define ALLOT_TUI_PREVIEW_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "app/ports.h"
@@ -22,6 +23,8 @@
 typedef struct TuiMove {
     AllotId orderid, sku, from, to;
     int64_t qty;
+    bool has_slip;     /* on a batch before and after (what-if, delays) */
+    int32_t slip_days; /* after ETA − before ETA, in the warehouse = today */
 } TuiMove;
 
 typedef struct TuiPreview {

@@ -148,15 +148,13 @@ static TuiReaction batch_action(const TuiEnv *env, const char *ref, TuiAction a,
         r.form = FORM_SET_ETA;
         break;
     case TA_DELAY:
-        if (info.eta == ALLOT_NO_ETA)
-            return status(true, "%s is in the warehouse: no ETA to delay (e sets one)", ref,
-                          NULL);
+        /* A batch in the warehouse delayed by N days arrives today + N (whatif.h
+         * delay_preview; docs/whatif.md). */
         if (count > 0) {
-            int64_t eta = (int64_t)info.eta + count;
-            if (eta > 2932896) /* 9999-12-31 */
-                return status(true, "delay too long for %s", ref, NULL);
-            r.request = REQ_COMMAND;
-            r.cmd = command_change_batch_eta(ref, (int32_t)eta);
+            if (count > 3650)
+                return status(true, "delay too long for %s (at most 3650 days)", ref, NULL);
+            r.request = REQ_DELAY;
+            r.days = (int32_t)count;
         } else {
             r.request = REQ_FORM;
             r.form = FORM_DELAY;

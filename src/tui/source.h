@@ -49,7 +49,8 @@ enum {
     TUI_ROW_SHORT = 1u << 0,     /* a SKU with backorders, a backordered line */
     TUI_ROW_FULL = 1u << 1,      /* a batch with nothing available */
     TUI_ROW_OVER = 1u << 2,      /* allocated > qty: never seen between commands */
-    TUI_ROW_WARN_EVENT = 1u << 3 /* OutOfStock, Deallocated */
+    TUI_ROW_WARN_EVENT = 1u << 3, /* OutOfStock, Deallocated */
+    TUI_ROW_WHATIF = 1u << 4      /* differs from live in a what-if session ("Δ" note) */
 };
 
 /* One displayed row.  `key` is the row's identity (a SKU, a batch reference,

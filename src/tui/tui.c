@@ -55,6 +55,7 @@ int tui_run(const TuiOptions *opts)
     DemoCtx demo = {opts};
     TuiAppConfig cfg = {
         .source = src,
+        .views = views,
         .bus = bus,
         .db_label = label ? label + 1 : opts->db_path,
         .load_demo = opts->load_demo ? load_demo : NULL,

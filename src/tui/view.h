@@ -32,6 +32,7 @@ typedef enum TuiRequest {
     REQ_BACK,    /* close this screen */
     REQ_FORM,    /* ask for input: `form` */
     REQ_COMMAND, /* run `cmd` through the bus, after a preview when lines move */
+    REQ_DELAY,   /* delay `batch` by `days`: show the affected lines and slips, ask */
 } TuiRequest;
 
 typedef enum TuiFormKind {
@@ -52,6 +53,7 @@ typedef struct TuiReaction {
     AllotId sku;         /* FORM_ALLOCATE */
     Command cmd;         /* REQ_COMMAND */
     bool always_confirm; /* REQ_COMMAND: ask even if no line moves (cancel) */
+    int32_t days;        /* REQ_DELAY */
     char status[ALLOT_ERR_MAX]; /* a message for the status line ("" = none) */
     bool status_error;
 } TuiReaction;

@@ -243,9 +243,15 @@ Test(tui_app, d_with_a_count_delays_the_eta_by_that_many_days_and_e_sets_it)
     tui_app_type(app, "\t\t");
     key('j'); /* S1 */
     tui_app_type(app, "3d");
+    /* issue 6: a delay shows the lines it affects and each one's slip, then asks */
+    cr_assert(tui_app_confirming(app), "o4 is on S1");
+    cr_assert(screen_has("o4"));
+    cr_assert(screen_has("+3d"));
+    key('y');
     cr_assert_eq(batch("LAMP", "S1")->eta, today + 8);
     key('d');
     tui_app_type(app, "2\n");
+    key('y');
     cr_assert_eq(batch("LAMP", "S1")->eta, today + 10);
     key('e');
     tui_app_type(app, "2027-01-15\n");
@@ -253,6 +259,19 @@ Test(tui_app, d_with_a_count_delays_the_eta_by_that_many_days_and_e_sets_it)
     ErrBuf err;
     validate_eta("2027-01-15", &want, &err);
     cr_assert_eq(batch("LAMP", "S1")->eta, want);
+}
+
+Test(tui_app, delaying_a_batch_in_the_warehouse_gives_it_today_plus_n_and_shows_the_slips)
+{
+    go_to_batch_w1();
+    tui_app_type(app, "14d");
+    cr_assert(tui_app_confirming(app));
+    /* W1 now sorts after S1 (today + 5, room 17): o1..o3 move there */
+    cr_assert(screen_has("ETA in warehouse (today)"));
+    cr_assert(screen_has("3 order lines affected, 3 change place"));
+    cr_assert(screen_has("+5d"), "lines moving to S1 slip by 5 days");
+    key('y');
+    cr_assert_eq(batch("LAMP", "W1")->eta, today + 14);
 }
 
 Test(tui_app, forms_say_what_is_wrong_in_place_and_stay_open)
