@@ -29,7 +29,14 @@ typedef struct Prompt {
     AllotId sku;
 } Prompt;
 
-typedef enum ConfirmKind { C_NONE, C_COMMAND, C_DEMO, C_WHATIF_APPLY, C_WHATIF_QUIT } ConfirmKind;
+typedef enum ConfirmKind {
+    C_NONE,
+    C_COMMAND,
+    C_DEMO,
+    C_WHATIF_APPLY,
+    C_WHATIF_QUIT,
+    C_INFO, /* a list to read (what-if outcome that differs); any key closes it */
+} ConfirmKind;
 
 typedef struct Confirm {
     ConfirmKind kind;
@@ -442,10 +449,18 @@ static void whatif_do_apply(TuiApp *a)
 {
     char msg[ALLOT_ERR_MAX + 64];
     bool as_predicted = false;
-    AllotStatus st = tui_whatif_apply(a->whatif, a->cfg.bus, &as_predicted, msg, sizeof msg);
+    AllotStatus st = tui_whatif_apply(a->whatif, a->cfg.bus, &as_predicted, msg, sizeof msg,
+                                      &a->confirm.pv);
     if (st == ALLOT_OK)
         whatif_end(a);
     set_status(a, st != ALLOT_OK || !as_predicted, "%s", msg);
+    if (st == ALLOT_OK && !as_predicted) { /* show where the outcome differs */
+        a->confirm.kind = C_INFO;
+        a->confirm.scroll = 0;
+        snprintf(a->confirm.title, sizeof a->confirm.title,
+                 "APPLIED, but the live data had changed: the outcome differs from the "
+                 "prediction (predicted → real)");
+    }
 }
 
 static void whatif_discard_now(TuiApp *a)
@@ -839,6 +854,10 @@ static void confirm_key(TuiApp *a, int key)
         a->confirm.scroll = a->confirm.scroll > step ? a->confirm.scroll - step : 0;
         return;
     }
+    if (a->confirm.kind == C_INFO) {
+        a->confirm.kind = C_NONE;
+        return;
+    }
     if (key == 'y' || key == 'Y') {
         ConfirmKind k = a->confirm.kind;
         a->confirm.kind = C_NONE;
@@ -1122,7 +1141,8 @@ static void draw_confirm(TuiApp *a, TuiCanvas *c)
     snprintf(line, sizeof line, "%s", a->confirm.title);
     tui_canvas_text(c, y, 0, w, line, TS_HEADER, true);
     int row = y + 1;
-    if (a->confirm.kind == C_COMMAND || a->confirm.kind == C_WHATIF_APPLY) {
+    if (a->confirm.kind == C_COMMAND || a->confirm.kind == C_WHATIF_APPLY ||
+        a->confirm.kind == C_INFO) {
         const TuiPreview *pv = &a->confirm.pv;
         size_t moved = 0;
         bool slips = false;
@@ -1173,6 +1193,7 @@ static void draw_confirm(TuiApp *a, TuiCanvas *c)
     }
     tui_canvas_text(c, y + h - 1, 0, w,
                     a->confirm.kind == C_WHATIF_QUIT ? "Quit? y = yes, n = no"
+                    : a->confirm.kind == C_INFO      ? "Any key closes this list"
                                                      : "Apply? y = yes, n = no",
                     TS_KEY, true);
 }

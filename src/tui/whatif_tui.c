@@ -92,7 +92,7 @@ static void mark_product(WhatIfSession *ws, TuiListKind kind, TuiRow *r)
     if (!whatif_mark_product(ws, r->sku, &m))
         return;
     char note[120];
-    snprintf(note, sizeof note, "%zu moved, %zu new backorders", m.moved + m.slipped,
+    snprintf(note, sizeof note, "%zu moved, %zu slip, %zu new backorders", m.moved, m.slipped,
              m.new_backorders);
     r->flags |= TUI_ROW_WHATIF;
     append_note(r, last_col(kind), note);
@@ -264,7 +264,7 @@ void tui_whatif_changes(TuiWhatIf *w, TuiPreview *out)
 }
 
 AllotStatus tui_whatif_apply(TuiWhatIf *w, MessageBus *live_bus, bool *as_predicted, char *msg,
-                             size_t size)
+                             size_t size, TuiPreview *mismatch)
 {
     WhatIfApplyReport r;
     whatif_apply_report_init(&r);
@@ -273,11 +273,14 @@ AllotStatus tui_whatif_apply(TuiWhatIf *w, MessageBus *live_bus, bool *as_predic
     if (st != ALLOT_OK) {
         snprintf(msg, size, "NOT applied: %s", err.msg[0] ? err.msg : allot_status_message(st));
     } else if (r.as_predicted) {
+        size_t in_place = 0;
+        for (size_t i = 0; i < r.real.nlines; i++)
+            in_place += (r.real.lines[i].flags & LINE_ETA_CHANGED) != 0;
         snprintf(msg, size,
                  "Applied %zu command%s to the live data, as predicted: %zu line%s moved, "
-                 "%zu new backorder%s, %zu event%s",
-                 r.ncommands, r.ncommands == 1 ? "" : "s", r.real.moved + r.real.slipped,
-                 r.real.moved + r.real.slipped == 1 ? "" : "s", r.real.new_backorders,
+                 "%zu slipped in place, %zu new backorder%s, %zu event%s",
+                 r.ncommands, r.ncommands == 1 ? "" : "s", r.real.moved,
+                 r.real.moved == 1 ? "" : "s", in_place, r.real.new_backorders,
                  r.real.new_backorders == 1 ? "" : "s", r.real.events.len,
                  r.real.events.len == 1 ? "" : "s");
     } else {
@@ -290,12 +293,13 @@ AllotStatus tui_whatif_apply(TuiWhatIf *w, MessageBus *live_bus, bool *as_predic
         }
         snprintf(msg, size,
                  "Applied %zu command%s, but the live data had changed: the outcome DIFFERS from "
-                 "the prediction for %zu line%s, %zu batch%s%s",
+                 "the prediction for %zu line%s, %zu batch%s%s (predicted → real)",
                  r.ncommands, r.ncommands == 1 ? "" : "s", r.mismatch.nlines,
                  r.mismatch.nlines == 1 ? "" : "s", r.mismatch.nbatches,
                  r.mismatch.nbatches == 1 ? "" : "es", first);
     }
     *as_predicted = st == ALLOT_OK && r.as_predicted;
+    tui_preview_from_diff(&r.mismatch, mismatch);
     whatif_apply_report_fini(&r);
     return st;
 }

@@ -46,8 +46,10 @@ void tui_preview_from_diff(const WhatIfDiff *d, TuiPreview *out);
 /* Applies the session to live through `live_bus` (whatif_apply) and writes a
  * one-line account of the real outcome into `msg` (whether it was as predicted,
  * or how it differs; *as_predicted says which).  Returns whatif_apply's status; on ALLOT_OK the session is
- * spent (free it); otherwise nothing was applied and the session stays. */
+ * spent (free it); otherwise nothing was applied and the session stays.
+ * `mismatch` (cleared first) receives the lines whose real outcome differs from
+ * the prediction: `from` = predicted place, `to` = real place. */
 AllotStatus tui_whatif_apply(TuiWhatIf *w, MessageBus *live_bus, bool *as_predicted, char *msg,
-                             size_t size);
+                             size_t size, TuiPreview *mismatch);
 
 #endif

@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# tui_whatif_e2e.sh — the what-if session in the real TUI, in tmux (issue 6 acceptance):
+#   w starts a session (banner); on batch B1, d 14 Enter shows the affected lines and
+#   their slips; y runs it in the sandbox; the screens mark the moved line and the
+#   slipped one; D discards → the live data is unchanged (exports, event log, file);
+#   again w, d 14, y, then A, y → applied as predicted, live changed, the events are
+#   in the feed; Q with a session open asks.
+#
+# usage: tui_whatif_e2e.sh TUI_CMD ALLOT
+#   TUI_CMD  the program that opens the TUI with `--db PATH` (allot-tui, or allot)
+#   ALLOT    the allot executable (builds the database, exports it)
+set -u
+TUI=$1
+ALLOT=$2
+command -v tmux >/dev/null || { echo "tmux missing: skipped"; exit 77; }
+
+SOCK="allot-whatif-$$"
+WORK=$(mktemp -d /tmp/allot-whatif.XXXXXX)
+DB="$WORK/w.db"
+T() { tmux -L "$SOCK" "$@"; }
+cleanup() { T kill-server 2>/dev/null; rm -rf "$WORK"; }
+trap cleanup EXIT
+fails=0
+ok() { echo "ok   - $1"; }
+bad() { echo "FAIL - $1"; fails=$((fails + 1)); }
+screen() { T capture-pane -p -t w; }
+wait_for() {
+    local text=$1 timeout=${2:-10} start=$(date +%s%N)
+    while :; do
+        if screen | grep -qF -- "$text"; then return 0; fi
+        if (( ($(date +%s%N) - start) / 1000000 > timeout * 1000 )); then
+            echo "---- screen while waiting for '$text':"; screen; echo "----"
+            return 1
+        fi
+        sleep 0.05
+    done
+}
+wait_gone() {
+    local text=$1 timeout=${2:-10} start=$(date +%s%N)
+    while screen | grep -qF -- "$text"; do
+        if (( ($(date +%s%N) - start) / 1000000 > timeout * 1000 )); then
+            echo "---- screen while waiting for '$text' to go:"; screen; echo "----"
+            return 1
+        fi
+        sleep 0.05
+    done
+}
+check() { if wait_for "$2" "${3:-10}"; then ok "$1"; else bad "$1"; fi; }
+check_gone() { if wait_gone "$2" "${3:-10}"; then ok "$1"; else bad "$1"; fi; }
+live_state() {
+    { "$ALLOT" --db "$DB" export batches; "$ALLOT" --db "$DB" export allocations
+      "$ALLOT" --db "$DB" export backorders; "$ALLOT" --db "$DB" events --json; } 2>&1
+}
+
+# B1 (today+3) holds o1, o2; B2 (today+10) holds o3 with room 6; B3 (today+30).
+# Delaying B1 by 14 days (→ today+17): o1 moves to B2 (slip +7), o2 finds no room
+# before B1 and stays (slip +14).
+d() { date -u -d "+$1 days" +%F; }
+cat > "$WORK/seed.txt" <<SEED
+add-batch B1 LAMP 10 $(d 3)
+add-batch B2 LAMP 10 $(d 10)
+add-batch B3 LAMP 10 $(d 30)
+allocate o1 LAMP 4
+allocate o2 LAMP 4
+allocate o3 LAMP 4
+SEED
+"$ALLOT" --db "$DB" exec "$WORK/seed.txt" >/dev/null || { echo "cannot build the database"; exit 1; }
+before=$(live_state)
+
+T -f /dev/null new-session -d -s w -x 100 -y 30 "env -i PATH=$PATH HOME=$HOME TERM=screen LANG=C.UTF-8 LC_ALL=C.UTF-8 PS1='w\$ ' bash --norc --noprofile -i"
+T set-option -t w status off >/dev/null
+wait_for 'w$' 5
+T send-keys -t w "clear; $TUI --db $DB; echo EXIT=\$?" Enter
+check "opens on Triage" "Live events"
+
+# -- a session, a delay, the marks
+T send-keys -t w w
+check "w starts a session with a banner" "WHAT-IF SESSION"
+T send-keys -t w B
+check "Batches in the sandbox" "[Batches]"
+T send-keys -t w / B1 Enter
+check "filtered to B1" "filtered: B1"
+T send-keys -t w d
+check "d asks for the days" "by how many days"
+T send-keys -t w 14 Enter
+check "the delay shows the new ETA" "Delay B1 by 14 days: ETA $(d 3) → $(d 17)"
+check "the moved line and its slip" "+7d"
+check "the line that stays and its slip" "+14d"
+T send-keys -t w y
+check "the banner counts the change" "1 change"
+check "B1 is marked with its ETA change" "Δ ETA +14d"
+T send-keys -t w Enter
+check "B1's remaining line is marked as slipped" "Δ slips +14d"
+T send-keys -t w q
+check "back on the list" "[Batches]"
+T send-keys -t w /
+check "the filter prompt" "Filter"
+T send-keys -t w C-u B2 Enter
+check "filtered to B2" "filtered: B2"
+T send-keys -t w Enter
+check "the line that moved to B2 is marked" "Δ moved from B1 +7d"
+T send-keys -t w q
+
+# -- quitting with a session open asks
+T send-keys -t w Q
+check "Q with a session open asks" "Quit and discard it?"
+T send-keys -t w n
+check_gone "n keeps the session" "Quit and discard it?"
+check "the session is still open" "WHAT-IF SESSION"
+
+# -- discard: live unchanged
+T send-keys -t w D
+check "D discards" "what-if session discarded"
+check_gone "the banner is gone" "WHAT-IF SESSION"
+after=$(live_state)
+[ "$before" = "$after" ] && ok "after discard the live data is unchanged (exports and event log)" \
+    || { bad "the live data changed"; diff <(echo "$before") <(echo "$after") | head; }
+
+# -- again, and apply
+T send-keys -t w w
+check "a new session" "WHAT-IF SESSION"
+T send-keys -t w B
+check "Batches again" "[Batches]"
+T send-keys -t w /
+check "the filter prompt again" "Filter"
+T send-keys -t w C-u B1 Enter
+check "Batches filtered to B1 again" "filtered: B1"
+T send-keys -t w d 14 Enter
+check "the delay preview again" "Delay B1 by 14 days"
+T send-keys -t w y
+check "run in the sandbox" "1 change"
+mid=$(live_state)
+[ "$before" = "$mid" ] && ok "the sandbox has not touched the live data" || bad "live changed before apply"
+T send-keys -t w A
+check "A asks before applying" "to the LIVE data"
+T send-keys -t w y
+check "applied, as predicted" "as predicted: 1 line moved, 1 slipped in place"
+check_gone "the session has ended" "WHAT-IF SESSION"
+check "the events appear in the live feed" "o1 LAMP ×4 B1 → B2"
+check "BatchEtaChanged in the live feed" "B1 LAMP $(d 3) → $(d 17)"
+after=$(live_state)
+grep -q "^o1,LAMP,4,B2$" <<<"$after" && ok "live: o1 is on B2" || { bad "live: o1 not on B2"; echo "$after"; }
+grep -q "^B1,LAMP,10,$(d 17)$" <<<"$after" && ok "live: B1 arrives $(d 17)" || bad "live: B1's ETA"
+grep -q '"type":"BatchEtaChanged"' <<<"$after" && ok "live: the event log has BatchEtaChanged" \
+    || bad "live: no BatchEtaChanged in the log"
+
+# -- apply after another process changed the live data: the outcome differs, and says so
+T send-keys -t w w
+check "a third session" "WHAT-IF SESSION"
+T send-keys -t w B
+check "Batches a third time" "[Batches]"
+T send-keys -t w /
+check "the filter prompt a third time" "Filter"
+T send-keys -t w C-u B2 Enter
+check "filtered to B2 a third time" "filtered: B2"
+T send-keys -t w d 5 Enter
+check "delaying B2 by 5 days: its lines slip" "Delay B2 by 5 days"
+T send-keys -t w y
+check "run in the sandbox again" "1 change"
+# meanwhile another planner brings B1 forward: B1 now sorts before B2's new ETA
+"$ALLOT" --db "$DB" set-eta B1 "$(d 4)" >/dev/null || bad "the other process failed"
+T send-keys -t w A
+check "A asks again" "to the LIVE data"
+T send-keys -t w y
+check "the real outcome differs from the prediction, and the TUI says so" "DIFFERS from the prediction"
+check "the difference is listed: predicted → real" "APPLIED, but the live data had changed"
+if screen | grep -E "o1 +LAMP +×4 +B2 +→ B1" >/dev/null; then ok "o1: predicted B2, really B1"
+else bad "o1's difference is not listed"; screen; fi
+T send-keys -t w q
+check_gone "any key closes the list" "APPLIED, but the live data had changed"
+check_gone "the session has ended after the apply" "WHAT-IF SESSION"
+
+T send-keys -t w Q
+check "Q without a session quits" "EXIT=0"
+
+echo "$fails failed"
+[ $fails -eq 0 ]
