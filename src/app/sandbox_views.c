@@ -46,7 +46,13 @@ static bool contains_ci(const char *hay, const char *needle)
     return false;
 }
 
-static bool held(SandboxViews *v, const char *sku) { return sandbox_uow_index(v->sb, sku) >= 0; }
+/* True if the sandbox holds a product `sku` (a slot left by a rolled-back creation
+ * does not count: live rows of that SKU, if any, still show). */
+static bool held(SandboxViews *v, const char *sku)
+{
+    const Product *base;
+    return sandbox_uow_find(v->sb, sku, &base) || base;
+}
 
 /* A growable array of rows of `size` bytes. */
 typedef struct Rows {
