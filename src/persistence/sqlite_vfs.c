@@ -24,7 +24,9 @@
 #include "persistence/sqlite_schema.h"
 
 #define SHIM_NAME "allot-walbuf"
-#define WAL_BUF_CAP (1 << 20)
+/* Below 128 KiB: the unix VFS writes at most 0x1ffff bytes per call (it never
+ * expects more than a page), so a larger buffer would be cut short. */
+#define WAL_BUF_CAP (96 * 1024)
 #define WAL_FRAME_HDR 24
 
 typedef struct ShimFile ShimFile;
