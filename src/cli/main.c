@@ -75,9 +75,9 @@ int main(int argc, char **argv)
 
     char *conf_notify = notify_arg ? NULL : config_notify_command();
     const char *notify = notify_arg ? notify_arg : conf_notify;
-    cli.notifier = notify && notify[0]
-                       ? hook_notifier_new(notify, HOOK_TIMEOUT_MS, cli.clock, cli.logger)
-                       : notifier_none();
+    if (notify && notify[0])
+        cli.hook = hook_notifier_new(notify, HOOK_TIMEOUT_MS, cli.clock, cli.logger);
+    cli.notifier = cli.hook ? cli.hook : notifier_none();
 
     if (i >= argc)
         st = cli_print_summary(&cli, &err);
@@ -87,8 +87,7 @@ int main(int argc, char **argv)
         st = tool_fns[pc.spec->tool](&cli, &pc, &err);
 
     cli_close_store(&cli);
-    if (cli.notifier != notifier_none())
-        hook_notifier_free(cli.notifier);
+    hook_notifier_free(cli.hook);
     free(conf_notify);
     if (st != ALLOT_OK && !cli.reported)
         fprintf(stderr, "allot: %s\n", err.msg[0] ? err.msg : allot_status_message(st));

@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "cli/csv_import.h"
+#include "cli/hook_notifier.h"
 #include "version.h"
 
 AllotStatus cli_run_bus_command(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
@@ -43,7 +44,9 @@ AllotStatus tool_import(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
         return st;
     }
     ImportSummary sum;
+    hook_notifier_hold(cli->hook);
     st = csv_import(cli->bus, kind, fp, path, isatty(STDERR_FILENO), total, &sum, err);
+    hook_notifier_release(cli->hook, st == ALLOT_OK);
     fclose(fp);
     char text[256];
     import_summary_text(&sum, kind, text, sizeof text);
