@@ -330,8 +330,9 @@ static void retry_backorders(Product *p)
         l->moved_from = -1;
     }
     free(keys);
-    /* Lines deallocated by this rule that found no batch: now say so, newest
-     * first (the order they were removed in), whatever the order of the array. */
+    /* Lines deallocated by this rule that found no batch: now say so, oldest
+     * first (docs/domain.md, tests/unit/test_product.c), whatever the order of the
+     * array (a store may load lines in another order than memory holds them). */
     size_t nleft = 0;
     for (size_t i = 0; i < p->nlines; i++)
         nleft += p->lines[i].moved_from >= 0;
@@ -347,7 +348,7 @@ static void retry_backorders(Product *p)
         k++;
     }
     qsort(keys, nleft, sizeof *keys, cmp_seqkey);
-    for (size_t j = nleft; j-- > 0;) {
+    for (size_t j = 0; j < nleft; j++) {
         OrderLine *l = &p->lines[index_find(p, keys[j].orderid)];
         raise_line_event(p, EV_DEALLOCATED, l, l->moved_from);
         l->moved_from = -1;
