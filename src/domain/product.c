@@ -331,8 +331,7 @@ static void retry_backorders(Product *p)
     }
     free(keys);
     /* Lines deallocated by this rule that found no batch: now say so, oldest
-     * first (docs/domain.md, tests/unit/test_product.c), whatever the order of the
-     * array (a store may load lines in another order than memory holds them). */
+     * first, whatever the order of the array (a store may load it in another). */
     size_t nleft = 0;
     for (size_t i = 0; i < p->nlines; i++)
         nleft += p->lines[i].moved_from >= 0;

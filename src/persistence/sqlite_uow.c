@@ -23,6 +23,12 @@
 
 /* Beyond this many cached order lines the cache is emptied between units of work. */
 #define CACHE_LINES_MAX 262144
+/* SQLite's page cache during bulk work (KiB): the rows of a large import are
+ * written at its end, and a cache that holds their b-trees' working set keeps
+ * SQLite from spilling and re-reading pages.  Back to the default afterwards. */
+#define BULK_CACHE_KIB 65536
+#define DEFAULT_CACHE_KIB 2000
+
 /* Bulk work writes its pending rows out beyond this many marked lines. */
 #define BULK_DIRTY_MAX 262144
 
@@ -117,6 +123,7 @@ typedef struct SqliteUow {
     /* cache bounds (sqlite_uow_set_cache_limits) */
     unsigned check_mask; /* check the bounds every check_mask + 1 begins */
     size_t cache_lines_max, bulk_dirty_max;
+    size_t lines_est; /* about how many order lines the cache holds (an upper bound) */
 } SqliteUow;
 
 static SqliteUow *from_uow(UnitOfWork *u) { return (SqliteUow *)u; }
@@ -278,6 +285,7 @@ static void cache_clear(SqliteUow *s)
     strmap_clear(&s->pending_refs);
     s->ndirtyv = 0;
     s->dirty_keys = 0;
+    s->lines_est = 0;
     repository_clear_seen(&s->repo);
 }
 
@@ -294,6 +302,8 @@ static void cache_drop(SqliteUow *s, const char *sku)
         }
     }
     s->dirty_keys -= e->ndirty;
+    size_t nl = product_line_count(e->p);
+    s->lines_est -= nl < s->lines_est ? nl : s->lines_est;
     /* batches it created that are not written yet */
     for (size_t k = 0; s->pending_refs.len && k < product_batch_count(e->p); k++)
         if (strmap_get(&s->pending_refs, product_batch(e->p, k)->ref) == e)
@@ -301,16 +311,6 @@ static void cache_drop(SqliteUow *s, const char *sku)
     entry_free(e);
 }
 
-static size_t cache_lines(const SqliteUow *s)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < strmap_capacity(&s->cache); i++) {
-        Entry *e = strmap_at(&s->cache, i);
-        if (e)
-            n += product_line_count(e->p);
-    }
-    return n;
-}
 
 /* ---------- loading ---------- */
 
@@ -438,6 +438,7 @@ static AllotStatus fetch(SqliteUow *s, const char *sku, Entry **out, ErrBuf *err
     if (r != ALLOT_OK)
         return r;
     strmap_put(&s->cache, product_sku(e->p), e);
+    s->lines_est += product_line_count(e->p);
     *out = e;
     return ALLOT_OK;
 }
@@ -567,6 +568,7 @@ static AllotStatus step_commit(SqliteUow *s, ErrBuf *err)
                 /* a line's batch is not rewritten when the line moves: the read
                  * model sums lines_by_batch */
                 entry_mark_line(s, e, ev->orderid, sqlite3_last_insert_rowid(s->db));
+                s->lines_est++;
                 break;
             case EV_BATCH_CREATED:
                 strmap_put(&s->pending_refs, ev->batchref, e);
@@ -770,7 +772,7 @@ static AllotStatus sq_begin(UnitOfWork *u, ErrBuf *err)
     forget_seen(s);
     if (s->in_bulk) {
         if ((++s->begins & (s->check_mask * 4 + 3)) == 0 &&
-            (s->dirty_keys > s->bulk_dirty_max || cache_lines(s) > 4 * s->cache_lines_max)) {
+            (s->dirty_keys > s->bulk_dirty_max || s->lines_est > 4 * s->cache_lines_max)) {
             AllotStatus r = flush(s, err);
             if (r != ALLOT_OK) {
                 s->poisoned = true;
@@ -782,7 +784,7 @@ static AllotStatus sq_begin(UnitOfWork *u, ErrBuf *err)
     }
     if (s->in_tx)
         abort_tx(s, false);
-    if ((++s->begins & s->check_mask) == 0 && cache_lines(s) > s->cache_lines_max)
+    if ((++s->begins & s->check_mask) == 0 && s->lines_est > s->cache_lines_max)
         cache_clear(s);
     return begin_tx(s, err);
 }
@@ -821,6 +823,13 @@ static void sq_rollback(UnitOfWork *u)
     abort_tx(s, false);
 }
 
+static void set_cache_kib(SqliteUow *s, int kib)
+{
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", kib);
+    sqlite3_exec(s->db, sql, NULL, NULL, NULL); /* a hint: failure changes nothing */
+}
+
 static AllotStatus sq_bulk_begin(UnitOfWork *u, ErrBuf *err)
 {
     SqliteUow *s = from_uow(u);
@@ -834,6 +843,7 @@ static AllotStatus sq_bulk_begin(UnitOfWork *u, ErrBuf *err)
         return r;
     s->in_bulk = true;
     s->poisoned = false;
+    set_cache_kib(s, BULK_CACHE_KIB);
     return ALLOT_OK;
 }
 
@@ -844,6 +854,7 @@ static AllotStatus sq_bulk_end(UnitOfWork *u, bool commit, ErrBuf *err)
         return err_set(err, ALLOT_ESTORAGE, "no bulk work is open");
     s->in_bulk = false;
     forget_seen(s);
+    set_cache_kib(s, DEFAULT_CACHE_KIB);
     if (!commit || s->poisoned) {
         abort_tx(s, true);
         if (commit)

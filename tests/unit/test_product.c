@@ -788,18 +788,18 @@ Test(product, many_lines_stay_findable_through_growth_and_removal)
     cr_assert_eq(product_line_count(p), 2000 - 667);
     cr_assert_eq(product_find_batch(p, "B1")->allocated, 2000 - 667);
 }
+
 /* The same product held with its lines in another array order (as a store may
  * load it) raises the same events in the same order. */
 static void deallocated_order(const char *const *order, AllotId out[3])
 {
-    ErrBuf e;
     Product *q = product_new("LAMP");
-    cr_assert_eq(product_load_batch(q, "B1", 9, ALLOT_NO_ETA, 1, &e), ALLOT_OK);
+    cr_assert_eq(product_load_batch(q, "B1", 9, ALLOT_NO_ETA, 1, &err), ALLOT_OK);
     static const uint64_t seq_of[] = {2, 3, 4}; /* o2 oldest, o4 newest */
     for (int i = 0; i < 3; i++)
-        cr_assert_eq(product_load_line(q, order[i], 3, seq_of[order[i][1] - '2'], "B1", &e),
+        cr_assert_eq(product_load_line(q, order[i], 3, seq_of[order[i][1] - '2'], "B1", &err),
                      ALLOT_OK);
-    cr_assert_eq(product_change_batch_qty(q, "B1", 0, &e), ALLOT_OK);
+    cr_assert_eq(product_change_batch_qty(q, "B1", 0, &err), ALLOT_OK);
     const EventVec *ev = product_events(q);
     cr_assert_eq(ev->len, 4);
     for (int i = 0; i < 3; i++) {
@@ -809,9 +809,6 @@ static void deallocated_order(const char *const *order, AllotId out[3])
     product_free(q);
 }
 
-/* Oldest first, as the rule 3 tests above expect (docs/domain.md); branch cli had
- * newest first here — the point of this test is that the order does not depend on
- * the array. */
 Test(product, deallocated_events_come_oldest_first_whatever_the_line_order)
 {
     static const char *const a[] = {"o2", "o3", "o4"}, *const b[] = {"o3", "o4", "o2"};
