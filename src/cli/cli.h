@@ -24,6 +24,7 @@ typedef struct Cli {
     const char *db_arg;   /* --db PATH, or NULL */
     char db_path[4096];   /* resolved by cli_open_store */
     Notifier *notifier;   /* never NULL after main's setup */
+    Notifier *hook;       /* the same when it is the OutOfStock hook, else NULL */
     Clock *clock;
     Logger *logger;
     UnitOfWork *uow;      /* opened on first use, with bus and views */

@@ -8,6 +8,7 @@
 #include "app/bootstrap.h"
 #include "app/views.h"
 #include "cli/cli.h"
+#include "cli/hook_notifier.h"
 #include "domain/xalloc.h"
 #include "persistence/csv_io.h"
 #include "persistence/sqlite_uow.h"
@@ -301,8 +302,10 @@ AllotStatus tool_demo(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
     if (st == ALLOT_OK)
         st = check_empty(cli->views, cli->db_path, err);
     DemoSummary sum;
+    hook_notifier_hold(cli->hook);
     if (st == ALLOT_OK)
         st = demo_load_into(cli->bus, &sum, err);
+    hook_notifier_release(cli->hook, st == ALLOT_OK);
     if (st == ALLOT_OK)
         print_summary(cli->out, &sum);
     return st;

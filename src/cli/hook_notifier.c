@@ -28,6 +28,8 @@ typedef struct HookNotifier {
     Logger *logger;
     Running *running;
     size_t nrunning, caprunning;
+    bool holding;
+    EventVec held;
 } HookNotifier;
 
 static int64_t now_ms(void)
@@ -49,7 +51,8 @@ static void log_line(HookNotifier *h, const char *fmt, ...)
         h->logger->log(h->logger, line);
 }
 
-/* Reaps finished hooks; kills those past their deadline (or all if `kill_all`). */
+/* Reaps finished hooks and kills those past their deadline; with `wait_all`,
+ * keeps at it until none is left. */
 static void reap(HookNotifier *h, bool wait_all)
 {
     for (;;) {
@@ -86,10 +89,14 @@ static void reap(HookNotifier *h, bool wait_all)
     }
 }
 
-static AllotStatus hook_send(Notifier *self, const Event *ev, ErrBuf *err)
+static AllotStatus run_hook(HookNotifier *h, const Event *ev, ErrBuf *err)
 {
-    HookNotifier *h = (HookNotifier *)self;
     reap(h, false);
+    while (h->nrunning >= HOOK_MAX_RUNNING) {
+        struct timespec ts = {0, 5 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+        reap(h, false);
+    }
     char json[EVENT_JSON_MAX + 1];
     event_json(ev, 0, h->clock->now(h->clock), json, EVENT_JSON_MAX);
     size_t len = strlen(json);
@@ -129,6 +136,36 @@ static AllotStatus hook_send(Notifier *self, const Event *ev, ErrBuf *err)
     return ALLOT_OK;
 }
 
+static AllotStatus hook_send(Notifier *self, const Event *ev, ErrBuf *err)
+{
+    HookNotifier *h = (HookNotifier *)self;
+    if (h->holding) {
+        event_vec_push(&h->held, ev);
+        return ALLOT_OK;
+    }
+    return run_hook(h, ev, err);
+}
+
+void hook_notifier_hold(Notifier *n)
+{
+    if (n)
+        ((HookNotifier *)n)->holding = true;
+}
+
+void hook_notifier_release(Notifier *n, bool send)
+{
+    if (!n)
+        return;
+    HookNotifier *h = (HookNotifier *)n;
+    h->holding = false;
+    for (size_t i = 0; send && i < h->held.len; i++) {
+        ErrBuf err = {{0}};
+        if (run_hook(h, &h->held.items[i], &err) != ALLOT_OK)
+            log_line(h, "%s", err.msg);
+    }
+    event_vec_clear(&h->held);
+}
+
 Notifier *hook_notifier_new(const char *command, int timeout_ms, Clock *clock, Logger *logger)
 {
     HookNotifier *h = xcalloc(1, sizeof *h);
@@ -137,6 +174,7 @@ Notifier *hook_notifier_new(const char *command, int timeout_ms, Clock *clock, L
     h->timeout_ms = timeout_ms;
     h->clock = clock;
     h->logger = logger;
+    event_vec_init(&h->held);
     return &h->base;
 }
 
@@ -146,6 +184,7 @@ void hook_notifier_free(Notifier *n)
         return;
     HookNotifier *h = (HookNotifier *)n;
     reap(h, true);
+    event_vec_fini(&h->held);
     free(h->running);
     free(h->command);
     free(h);

@@ -6,8 +6,13 @@
 
 #include "app/command_parse.h"
 #include "cli/cli.h"
+#include "cli/demo.h"
 #include "cli/hook_notifier.h"
+#include "persistence/sqlite_uow.h"
 #include "version.h"
+#ifdef ALLOT_HAVE_TUI
+#include "tui/tui.h"
+#endif
 
 /* The host functions of the table's tools, indexed by ToolId. */
 static const ToolFn tool_fns[TOOL_COUNT] = {
@@ -75,20 +80,31 @@ int main(int argc, char **argv)
 
     char *conf_notify = notify_arg ? NULL : config_notify_command();
     const char *notify = notify_arg ? notify_arg : conf_notify;
-    cli.notifier = notify && notify[0]
-                       ? hook_notifier_new(notify, HOOK_TIMEOUT_MS, cli.clock, cli.logger)
-                       : notifier_none();
+    if (notify && notify[0])
+        cli.hook = hook_notifier_new(notify, HOOK_TIMEOUT_MS, cli.clock, cli.logger);
+    cli.notifier = cli.hook ? cli.hook : notifier_none();
 
-    if (i >= argc)
+    int tui_status = -1;
+    if (i >= argc) {
+#ifdef ALLOT_HAVE_TUI
+        /* `allot` alone opens the terminal UI (SPEC.md §4, §5). */
+        st = sqlite_db_path(cli.db_arg, cli.db_path, sizeof cli.db_path, &err);
+        if (st == ALLOT_OK) {
+            TuiOptions opts = {.db_path = cli.db_path, .notifier = cli.notifier,
+                               .load_demo = demo_load};
+            tui_status = tui_run(&opts);
+        }
+#else
+        /* Built without the terminal UI: a summary of the database instead. */
         st = cli_print_summary(&cli, &err);
-    else if (command_is_bus(pc.spec))
+#endif
+    } else if (command_is_bus(pc.spec))
         st = cli_run_bus_command(&cli, &pc, &err);
     else
         st = tool_fns[pc.spec->tool](&cli, &pc, &err);
 
     cli_close_store(&cli);
-    if (cli.notifier != notifier_none())
-        hook_notifier_free(cli.notifier);
+    hook_notifier_free(cli.hook);
     free(conf_notify);
     if (st != ALLOT_OK && !cli.reported)
         fprintf(stderr, "allot: %s\n", err.msg[0] ? err.msg : allot_status_message(st));
@@ -96,5 +112,5 @@ int main(int argc, char **argv)
         fprintf(stderr, "allot: cannot write the output\n");
         return 3;
     }
-    return allot_status_exit_code(st);
+    return tui_status >= 0 ? tui_status : allot_status_exit_code(st);
 }

@@ -5,6 +5,7 @@
 
 #include "app/bootstrap.h"
 #include "cli/cli.h"
+#include "cli/hook_notifier.h"
 #include "persistence/csv_io.h"
 #include "persistence/csv_uow.h"
 
@@ -69,6 +70,7 @@ AllotStatus tool_csv(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
     }
     MessageBus *bus = bootstrap(uow, cli->notifier, cli->clock, cli->logger);
     long counts[4] = {0}; /* read, allocated, backordered, unchanged */
+    hook_notifier_hold(cli->hook);
     st = uow_bulk_begin(uow, err);
     if (st == ALLOT_OK) {
         st = allocate_orders(bus, fp, cli->out, counts, err);
@@ -77,6 +79,7 @@ AllotStatus tool_csv(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
         if (st == ALLOT_OK && end != ALLOT_OK)
             st = err_set(err, end, "%s", e.msg);
     }
+    hook_notifier_release(cli->hook, st == ALLOT_OK);
     fclose(fp);
     if (st == ALLOT_OK) {
         size_t kept, appended;

@@ -192,10 +192,12 @@ AllotStatus cli_print_summary(Cli *cli, ErrBuf *err)
     ProductRow *rows = xreallocarray(NULL, PAGE, sizeof *rows);
     ViewPage page = {.limit = PAGE};
     long long skus = 0, batches = 0, qty = 0, allocated = 0, bl = 0, bq = 0;
+    ProductRow anchor;
     for (;;) {
         size_t n = 0;
-        st = views_products(cli->views, false, &page, skus ? &rows[PAGE - 1] : NULL, rows, &n,
-                            err);
+        if (skus)
+            anchor = rows[PAGE - 1]; /* the rows are rewritten by the call */
+        st = views_products(cli->views, false, &page, skus ? &anchor : NULL, rows, &n, err);
         if (st != ALLOT_OK)
             break;
         for (size_t i = 0; i < n; i++) {

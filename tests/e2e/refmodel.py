@@ -127,7 +127,9 @@ class Model:
             removed[(newest.orderid, newest.sku)] = ref
             order.append(newest)
         self.retry(b.sku, removed)
-        for l in order:  # still backordered: Deallocated, after the retry's events
+        # Still backordered: Deallocated, after the retry's events, oldest first
+        # (docs/domain.md rule 3).
+        for l in sorted(order, key=lambda l: l.seq):
             if (l.orderid, l.sku) in removed and l.batch is None:
                 self.line_event("Deallocated", l, batchref=ref)
 

@@ -235,6 +235,19 @@ class Notify(AllotCase):
         self.assertIn("took longer than 2000 ms; it was stopped", r.err)
         self.assertEqual(self.export("backorders")[1:], [["o1", "LAMP", "5"]])
 
+    def test_an_import_notifies_only_once_it_is_committed(self):
+        log = self.path("hook.log")
+        self.ok("add-batch", "B1", "LAMP", "1")
+        self.write("bad.csv", "orderid,sku,qty\no1,LAMP,5\no2,DESK,1\n")
+        r = self.run_allot("--notify", f"cat >> {log}", "import", "orders", "bad.csv")
+        self.assertEqual(r.rc, 1)
+        self.assertFalse(os.path.exists(log), "a refused import told the hook")
+        self.write("good.csv", "orderid,sku,qty\no1,LAMP,5\no2,LAMP,7\no3,LAMP,1\n")
+        self.ok("--notify", f"cat >> {log}", "import", "orders", "good.csv")
+        with open(log) as f:
+            got = sorted(json.loads(line)["orderid"] for line in f)
+        self.assertEqual(got, ["o1", "o2"])
+
     def test_no_hook_runs_for_an_allocation_that_fits(self):
         out = self.path("none.json")
         self.ok("add-batch", "B1", "LAMP", "10")
