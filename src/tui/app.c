@@ -998,9 +998,9 @@ static void draw_feed(TuiApp *a, TuiCanvas *c)
         }
         TuiRow r;
         memset(&r, 0, sizeof r);
-        tui_row_event(&r, &a->feed[idx]);
+        tui_row_event(&r, &a->feed[idx], a->env.today);
         bool warn = r.flags & TUI_ROW_WARN_EVENT;
-        snprintf(line, sizeof line, "%s %s %-7s %-20s %s", warn ? "!" : " ", r.cells[1],
+        snprintf(line, sizeof line, "%s %-11s %-7s %-20s %s", warn ? "!" : " ", r.cells[1],
                  r.cells[0], r.cells[2], r.cells[3]);
         tui_canvas_text(c, y + 1 + i, 0, c->cols, line, warn ? TS_WARN : TS_NORMAL, true);
     }
