@@ -57,6 +57,9 @@ T set-option -t e2e status off >/dev/null
 wait_for 'e2e' 5
 T send-keys -t e2e "TERM=dumb $TUI --db $DB; echo DUMB=\$?" Enter
 check "TERM=dumb: exit 2" "DUMB=2"
+T send-keys -t e2e "env -u TERM $TUI --db $DB; echo NOTERM=\$?" Enter
+check "TERM unset: exit 2" "NOTERM=2"
+check "TERM unset: says why" "TERM is not set"
 # one script, one process group: Ctrl-Z stops it all and fg resumes the rest of it
 cat > "$WORK/run.sh" <<RUN
 stty -a > $WORK/stty.before
