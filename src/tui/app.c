@@ -381,7 +381,14 @@ static bool run_command_line(TuiApp *a, const char *line)
         a->confirm.kind = C_DEMO;
         snprintf(a->confirm.title, sizeof a->confirm.title, "Load the demo dataset?");
     } else if (pc.spec->tool == TOOL_HELP) {
-        push(a, tui_view_help(&a->env, top(a)->ops->name));
+        const char *name = top(a)->ops->name;
+        if (a->cfg.external_help) /* `:help allocate` shows that command's section */
+            snprintf(a->help_topic, sizeof a->help_topic, "%s",
+                     pc.values[0] ? pc.values[0]
+                     : strcmp(name, "batch") == 0 ? "batches"
+                                                  : name);
+        else if (strcmp(name, "help") != 0)
+            push(a, tui_view_help(&a->env, name));
     } else {
         snprintf(a->prompt.error, sizeof a->prompt.error,
                  "%s runs from the command line: allot %s", pc.spec->name, line);

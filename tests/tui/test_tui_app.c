@@ -557,3 +557,24 @@ Test(tui_app, todays_events_panel_follows_the_newest_event)
     cr_assert(strstr(line, "▶") && strstr(line, "BatchQ") > strstr(line, "▶"),
               "the newest event is selected: %s", line);
 }
+
+Test(tui_app, colon_help_names_the_page_for_the_external_viewer)
+{
+    tui_app_free(app);
+    TuiAppConfig cfg = {.source = src, .bus = bus, .clock = &clk, .external_help = true};
+    app = tui_app_new(&cfg, 24, 80);
+    char topic[32];
+    tui_app_type(app, ":help allocate\n");
+    cr_assert(tui_app_take_help(app, topic, sizeof topic));
+    cr_assert_str_eq(topic, "allocate");
+    tui_app_type(app, ":help\n");
+    cr_assert(tui_app_take_help(app, topic, sizeof topic));
+    cr_assert_str_eq(topic, "triage");
+}
+
+Test(tui_app, file_commands_in_the_prompt_point_to_the_command_line)
+{
+    tui_app_type(app, ":export backorders\n");
+    cr_assert(tui_app_prompting(app));
+    cr_assert(screen_has("runs from the command line"));
+}
