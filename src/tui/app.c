@@ -25,7 +25,7 @@ typedef struct Prompt {
     char hint[ALLOT_ERR_MAX];
     TuiList *list;
     TuiBatchInfo batch;
-    AllotId sku;
+    AllotId sku, orderid;
 } Prompt;
 
 typedef enum ConfirmKind { C_NONE, C_COMMAND, C_DEMO } ConfirmKind;
@@ -337,10 +337,9 @@ static void open_form(TuiApp *a, const TuiReaction *r)
                  date_format(r->batch.eta, d));
         break;
     case FORM_ALLOCATE:
-        if (r->sku[0])
-            snprintf(label, sizeof label, "Allocate %s — ORDERID QTY: ", r->sku);
-        else
-            snprintf(label, sizeof label, "Allocate — ORDERID SKU QTY: ");
+        snprintf(label, sizeof label, "Allocate%s%s%s%s — %s%sQTY: ", r->orderid[0] ? " order " : "",
+                 r->orderid, r->sku[0] ? " " : "", r->sku, r->orderid[0] ? "" : "ORDERID ",
+                 r->sku[0] ? "" : "SKU ");
         break;
     }
     open_prompt(a, P_FORM, label);
@@ -348,6 +347,7 @@ static void open_form(TuiApp *a, const TuiReaction *r)
     a->prompt.list = r->list;
     a->prompt.batch = r->batch;
     snprintf(a->prompt.sku, sizeof a->prompt.sku, "%s", r->sku);
+    snprintf(a->prompt.orderid, sizeof a->prompt.orderid, "%s", r->orderid);
     if (r->form == FORM_FILTER && r->list) {
         snprintf(a->prompt.text, sizeof a->prompt.text, "%s", r->list->q.filter);
         a->prompt.cur = strlen(a->prompt.text);
@@ -447,18 +447,26 @@ static bool submit_form(TuiApp *a)
         TokenList t;
         token_list_init(&t);
         bool ok = false;
-        size_t want = p->sku[0] ? 2 : 3;
+        /* the values the screen did not give, in the CLI's order */
+        bool need_order = !p->orderid[0], need_sku = !p->sku[0];
+        size_t want = 1 + need_order + need_sku;
+        char expect[64];
+        snprintf(expect, sizeof expect, "%s%sQTY", need_order ? "ORDERID " : "",
+                 need_sku ? "SKU " : "");
         if (command_tokenize(p->text, false, &t, &err) != ALLOT_OK) {
             snprintf(p->error, sizeof p->error, "%s", err.msg);
         } else if (t.len != want) {
-            snprintf(p->error, sizeof p->error, "expected %s, got %zu value%s",
-                     want == 2 ? "ORDERID QTY" : "ORDERID SKU QTY", t.len, t.len == 1 ? "" : "s");
+            snprintf(p->error, sizeof p->error, "expected %s, got %zu value%s", expect, t.len,
+                     t.len == 1 ? "" : "s");
         } else {
             AllotId orderid, sku;
             int64_t q;
-            if (validate_id(t.items[0], "orderid", orderid, &err) != ALLOT_OK ||
-                validate_id(want == 2 ? p->sku : t.items[1], "sku", sku, &err) != ALLOT_OK ||
-                validate_line_qty(t.items[want - 1], &q, &err) != ALLOT_OK) {
+            size_t i = 0;
+            const char *o_text = need_order ? t.items[i++] : p->orderid;
+            const char *s_text = need_sku ? t.items[i++] : p->sku;
+            if (validate_id(o_text, "orderid", orderid, &err) != ALLOT_OK ||
+                validate_id(s_text, "sku", sku, &err) != ALLOT_OK ||
+                validate_line_qty(t.items[i], &q, &err) != ALLOT_OK) {
                 snprintf(p->error, sizeof p->error, "%s", err.msg);
             } else {
                 Command c = command_allocate(orderid, sku, q);

@@ -256,6 +256,8 @@ static TuiReaction list_key(const TuiEnv *env, TuiList *l, TuiAction a, int64_t 
                               ? row->sku
                               : "";
         snprintf(r.sku, sizeof r.sku, "%s", sku);
+        if (kind == TL_ORDER) /* the Order screen knows the order */
+            snprintf(r.orderid, sizeof r.orderid, "%s", l->q.arg);
         return r;
     }
     case TA_CANCEL_LINE: {

@@ -578,3 +578,20 @@ Test(tui_app, file_commands_in_the_prompt_point_to_the_command_line)
     cr_assert(tui_app_prompting(app));
     cr_assert(screen_has("runs from the command line"));
 }
+
+Test(tui_app, allocating_from_an_order_asks_only_for_sku_and_qty)
+{
+    tui_app_type(app, "\t\t\n\n"); /* Batches › W1 › Order o1 */
+    cr_assert_str_eq(tui_app_screen(app), "order");
+    key('a');
+    cr_assert(screen_has("Allocate order o1 — SKU QTY"));
+    tui_app_type(app, "TABLE\n");
+    cr_assert(screen_has("expected SKU QTY, got 1 value"));
+    tui_app_type(app, " 0\n");
+    cr_assert(screen_has("qty"), "a zero line qty is refused: %s", tui_app_status(app));
+    cr_assert(tui_app_prompting(app));
+    key(TK_BACKSPACE);
+    tui_app_type(app, "1\n");
+    cr_assert_not(tui_app_prompting(app));
+    cr_assert_str_eq(line_place("TABLE", "o1"), "T1", "T1 has 2 free (o5 waits for 5)");
+}
