@@ -51,16 +51,16 @@ static size_t walk(unsigned seed, int steps)
     for (int i = 0; i < steps && !tui_app_done(app); i++) {
         int r = rand() % 100;
         TuiInput in = {.type = TI_KEY, .key = keys[rand() % nkeys]};
-        if (r < 10) /* often a change and its answer */
-            in.key = "+-cxyyy"[rand() % 7];
         if (r < 1) {
             bool small = rand() % 3 == 0; /* a third of the resizes go below 80×24 */
             int rows = small ? 3 + rand() % 21 : 24 + rand() % 30;
             int cols = small ? 10 + rand() % 70 : 80 + rand() % 80;
             in = (TuiInput){.type = TI_RESIZE, .rows = rows, .cols = cols};
             tui_mem_canvas_resize(cv, rows, cols);
-        } else if (r < 8) {
+        } else if (r < 6) {
             in = (TuiInput){.type = TI_TICK};
+        } else if (r < 25) { /* often a change and its answer */
+            in.key = "+-cxyyyjk"[rand() % 9];
         }
         tui_app_input(app, &in);
         if (tui_app_dirty(app))
