@@ -595,3 +595,18 @@ Test(tui_app, allocating_from_an_order_asks_only_for_sku_and_qty)
     cr_assert_not(tui_app_prompting(app));
     cr_assert_str_eq(line_place("TABLE", "o1"), "T1", "T1 has 2 free (o5 waits for 5)");
 }
+
+Test(tui_app, opening_an_order_from_a_line_selects_that_line)
+{
+    run(command_allocate("o1", "TABLE", 1)); /* o1 has LAMP and TABLE lines */
+    tui_app_type(app, "\t\t\n"); /* Batches › W1: o1 LAMP first */
+    tui_app_type(app, "jjk");    /* back on o1 */
+    key(TK_ENTER);
+    cr_assert_str_eq(tui_app_screen(app), "order");
+    cr_assert(main_has("▶ LAMP"), "the LAMP line we came from is selected");
+    key('q');
+    tui_app_type(app, "T\tj\n"); /* Products › TABLE batches */
+    tui_app_type(app, "\n");     /* T1's lines: o1 */
+    key(TK_ENTER);
+    cr_assert(main_has("▶ TABLE"));
+}
