@@ -41,6 +41,11 @@ AllotStatus sqlite_error(sqlite3 *db, int rc, const char *path, const char *doin
  * current.  Errors: ALLOT_ESTORAGE naming the path. */
 AllotStatus sqlite_connect(const char *path, bool create, int busy_ms, sqlite3 **out, ErrBuf *err);
 
+/* The name of allot's VFS (registered on first call): the default VFS, except that
+ * a transaction's WAL frames are written with one system call (sqlite_vfs.c).
+ * NULL (use the default) if it cannot be registered. */
+const char *sqlite_vfs_name(void);
+
 /* A read model on `db` (path for messages).  If `owns_db`, views_free closes it. */
 Views *sqlite_views_on(sqlite3 *db, const char *path, bool owns_db);
 

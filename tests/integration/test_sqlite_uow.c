@@ -530,3 +530,29 @@ Test(sqlite_uow, the_bus_retries_a_conflicting_command_and_it_lands_once)
     bus_free(bus);
     uow_free(uow);
 }
+
+Test(sqlite_uow, a_large_bulk_unit_of_work_commits_whole)
+{
+    UnitOfWork *uow = open_uow();
+    MessageBus *bus = bootstrap(uow, NULL, &fclock.base, NULL);
+    ErrBuf err = {{0}};
+    cr_assert_eq(uow_bulk_begin(uow, &err), ALLOT_OK);
+    for (int s = 0; s < 50; s++) {
+        char ref[16], sku[16];
+        snprintf(ref, sizeof ref, "B%02d", s);
+        snprintf(sku, sizeof sku, "S%02d", s);
+        must(bus, command_create_batch(ref, sku, 1000, ALLOT_NO_ETA));
+    }
+    for (int i = 0; i < 20000; i++) {
+        char oid[16], sku[16];
+        snprintf(oid, sizeof oid, "o%05d", i);
+        snprintf(sku, sizeof sku, "S%02d", i % 50);
+        must(bus, command_allocate(oid, sku, 1 + i % 3));
+    }
+    cr_assert_eq(uow_bulk_end(uow, true, &err), ALLOT_OK, "%s", err.msg);
+    cr_assert_eq(sql_int("SELECT COUNT(*) FROM lines"), 20000);
+    cr_assert_eq(sql_int("SELECT COUNT(*) FROM events"), 20050);
+    cr_assert_eq(sql_int("SELECT SUM(version) FROM products"), 20050);
+    bus_free(bus);
+    uow_free(uow);
+}
