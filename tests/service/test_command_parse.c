@@ -1,6 +1,7 @@
 /* The one grammar (SPEC.md §4): tokenizer, command table, argument checks. */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app/command_parse.h"
@@ -199,5 +200,60 @@ Test(command_parse, every_command_in_the_table_has_a_summary_help_and_one_handle
         cr_assert(s->help && s->help[0], "%s", s->name);
         cr_assert(command_is_bus(s) != (s->tool != TOOL_NONE), "%s", s->name);
         cr_assert_eq(command_lookup(s->name), s);
+    }
+}
+
+/* Any tokens, quoted with command_quote_token and joined by blanks, read back as
+ * the same tokens (2,000 random lines over an alphabet of the awkward characters). */
+Test(command_parse, random_tokens_survive_quoting_and_tokenizing)
+{
+    static const char alphabet[] = "ab \t\"\\#-,é";
+    unsigned seed = 12345;
+    for (int round = 0; round < 2000; round++) {
+        char toks_in[4][16];
+        int n = 1 + rand_r(&seed) % 4;
+        char line[512] = "cmd";
+        for (int t = 0; t < n; t++) {
+            int len = rand_r(&seed) % 8, o = 0;
+            for (int i = 0; i < len; i++) {
+                char c = alphabet[rand_r(&seed) % (sizeof alphabet - 1)];
+                if ((unsigned char)c >= 0x80) { /* keep é whole */
+                    toks_in[t][o++] = (char)0xC3;
+                    c = (char)0xA9;
+                }
+                toks_in[t][o++] = c;
+            }
+            toks_in[t][o] = '\0';
+            char q[64];
+            strcat(line, " ");
+            strcat(line, command_quote_token(toks_in[t], q, sizeof q));
+        }
+        ErrBuf err;
+        cr_assert_eq(command_tokenize(line, false, &toks, &err), ALLOT_OK, "%s", line);
+        cr_assert_eq(toks.len, (size_t)n + 1, "%s", line);
+        for (int t = 0; t < n; t++)
+            cr_assert_str_eq(toks.items[t + 1], toks_in[t], "%s", line);
+    }
+}
+
+/* Arbitrary bytes never crash the parser: it returns a status, and on success a
+ * spec (or none for a comment/blank line). */
+Test(command_parse, arbitrary_bytes_are_refused_or_parsed_never_crash)
+{
+    unsigned seed = 777;
+    for (int round = 0; round < 5000; round++) {
+        char line[64];
+        int len = rand_r(&seed) % 63;
+        for (int i = 0; i < len; i++)
+            line[i] = (char)(1 + rand_r(&seed) % 255);
+        line[len] = '\0';
+        if (round % 2)
+            memcpy(line, "allocate ", len > 9 ? 9 : (size_t)len);
+        ParsedCommand pc;
+        ErrBuf err = {{0}};
+        AllotStatus st = command_parse_line(line, &toks, &pc, &err);
+        cr_assert(st == ALLOT_OK || st == ALLOT_EUSAGE || st == ALLOT_EINVALID);
+        if (st != ALLOT_OK)
+            cr_assert(err.msg[0] != '\0');
     }
 }
