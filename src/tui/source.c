@@ -32,7 +32,7 @@ static const TuiColumn order_cols[] = {
     {"SKU", 24, false, 8}, {"QTY", 10, true, 5}, {"BATCH", 16, false, 8}, {"STATE", 0, false, 8},
 };
 static const TuiColumn backorders_cols[] = {
-    {"ORDER", 24, false, 8}, {"SKU", 20, false, 8}, {"QTY", 10, true, 4}, {"STATE", 0, false, 8},
+    {"ORDER", 24, false, 8}, {"SKU", 20, false, 8}, {"QTY", 10, true, 4}, {"STATE", 0, false, 9},
 };
 static const TuiColumn events_cols[] = {
     {"ID", 7, true, 5}, {"TIME", 11, false, 8}, {"TYPE", 20, false, 12}, {"DETAILS", 0, false, 8},

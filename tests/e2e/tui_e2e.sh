@@ -200,11 +200,19 @@ if [ -n "$ALLOT" ]; then
     "$ALLOT" --db "$DEMO" demo >/dev/null || bad "allot demo failed"
     T send-keys -t e2e "clear; $TUI --db $DEMO; echo DEMO=\$?" Enter
     check "the demo database opens on Triage" "Backorders, oldest first"
-    check "its backorders are listed" "BACKOR"
+    check "its backorders are listed" "BACKORDER"
     T send-keys -t e2e Tab Tab Enter
     check "a demo batch opens" "allocated"
     T send-keys -t e2e Q
     check "demo run quits" "DEMO=0"
+    # an empty database: the TUI offers the demo and loads it on y
+    T send-keys -t e2e "clear; $TUI --db $WORK/empty.db; echo EMPTY=\$?" Enter
+    check "an empty database offers the demo" "Load the demo dataset?"
+    T send-keys -t e2e y
+    check "y loads it" "demo dataset loaded"
+    check "and the screens show it" "BACKORDER"
+    T send-keys -t e2e Q
+    check "empty-database run quits" "EMPTY=0"
 else
     echo "note: no allot with 'demo' given: the demo database part is skipped"
 fi
