@@ -26,7 +26,7 @@ typedef struct Prompt {
     char hint[ALLOT_ERR_MAX];
     TuiList *list;
     TuiBatchInfo batch;
-    AllotId sku;
+    AllotId sku, orderid;
 } Prompt;
 
 typedef enum ConfirmKind {
@@ -516,10 +516,9 @@ static void open_form(TuiApp *a, const TuiReaction *r)
                  date_format(r->batch.eta, d));
         break;
     case FORM_ALLOCATE:
-        if (r->sku[0])
-            snprintf(label, sizeof label, "Allocate %s — ORDERID QTY: ", r->sku);
-        else
-            snprintf(label, sizeof label, "Allocate — ORDERID SKU QTY: ");
+        snprintf(label, sizeof label, "Allocate%s%s%s%s — %s%sQTY: ", r->orderid[0] ? " order " : "",
+                 r->orderid, r->sku[0] ? " " : "", r->sku, r->orderid[0] ? "" : "ORDERID ",
+                 r->sku[0] ? "" : "SKU ");
         break;
     }
     open_prompt(a, P_FORM, label);
@@ -527,6 +526,7 @@ static void open_form(TuiApp *a, const TuiReaction *r)
     a->prompt.list = r->list;
     a->prompt.batch = r->batch;
     snprintf(a->prompt.sku, sizeof a->prompt.sku, "%s", r->sku);
+    snprintf(a->prompt.orderid, sizeof a->prompt.orderid, "%s", r->orderid);
     if (r->form == FORM_FILTER && r->list) {
         snprintf(a->prompt.text, sizeof a->prompt.text, "%s", r->list->q.filter);
         a->prompt.cur = strlen(a->prompt.text);
@@ -560,7 +560,14 @@ static bool run_command_line(TuiApp *a, const char *line)
         a->confirm.kind = C_DEMO;
         snprintf(a->confirm.title, sizeof a->confirm.title, "Load the demo dataset?");
     } else if (pc.spec->tool == TOOL_HELP) {
-        push(a, tui_view_help(&a->env, top(a)->ops->name));
+        const char *name = top(a)->ops->name;
+        if (a->cfg.external_help) /* `:help allocate` shows that command's section */
+            snprintf(a->help_topic, sizeof a->help_topic, "%s",
+                     pc.values[0] ? pc.values[0]
+                     : strcmp(name, "batch") == 0 ? "batches"
+                                                  : name);
+        else if (strcmp(name, "help") != 0)
+            push(a, tui_view_help(&a->env, name));
     } else {
         snprintf(a->prompt.error, sizeof a->prompt.error,
                  "%s runs from the command line: allot %s", pc.spec->name, line);
@@ -618,18 +625,26 @@ static bool submit_form(TuiApp *a)
         TokenList t;
         token_list_init(&t);
         bool ok = false;
-        size_t want = p->sku[0] ? 2 : 3;
+        /* the values the screen did not give, in the CLI's order */
+        bool need_order = !p->orderid[0], need_sku = !p->sku[0];
+        size_t want = 1 + need_order + need_sku;
+        char expect[64];
+        snprintf(expect, sizeof expect, "%s%sQTY", need_order ? "ORDERID " : "",
+                 need_sku ? "SKU " : "");
         if (command_tokenize(p->text, false, &t, &err) != ALLOT_OK) {
             snprintf(p->error, sizeof p->error, "%s", err.msg);
         } else if (t.len != want) {
-            snprintf(p->error, sizeof p->error, "expected %s, got %zu value%s",
-                     want == 2 ? "ORDERID QTY" : "ORDERID SKU QTY", t.len, t.len == 1 ? "" : "s");
+            snprintf(p->error, sizeof p->error, "expected %s, got %zu value%s", expect, t.len,
+                     t.len == 1 ? "" : "s");
         } else {
             AllotId orderid, sku;
             int64_t q;
-            if (validate_id(t.items[0], "orderid", orderid, &err) != ALLOT_OK ||
-                validate_id(want == 2 ? p->sku : t.items[1], "sku", sku, &err) != ALLOT_OK ||
-                validate_line_qty(t.items[want - 1], &q, &err) != ALLOT_OK) {
+            size_t i = 0;
+            const char *o_text = need_order ? t.items[i++] : p->orderid;
+            const char *s_text = need_sku ? t.items[i++] : p->sku;
+            if (validate_id(o_text, "orderid", orderid, &err) != ALLOT_OK ||
+                validate_id(s_text, "sku", sku, &err) != ALLOT_OK ||
+                validate_line_qty(t.items[i], &q, &err) != ALLOT_OK) {
                 snprintf(p->error, sizeof p->error, "%s", err.msg);
             } else {
                 Command c = command_allocate(orderid, sku, q);
@@ -1222,9 +1237,9 @@ static void draw_feed(TuiApp *a, TuiCanvas *c)
         }
         TuiRow r;
         memset(&r, 0, sizeof r);
-        tui_row_event(&r, &a->feed[idx]);
+        tui_row_event(&r, &a->feed[idx], a->env.today);
         bool warn = r.flags & TUI_ROW_WARN_EVENT;
-        snprintf(line, sizeof line, "%s %s %-7s %-20s %s", warn ? "!" : " ", r.cells[1],
+        snprintf(line, sizeof line, "%s %-11s %-7s %-20s %s", warn ? "!" : " ", r.cells[1],
                  r.cells[0], r.cells[2], r.cells[3]);
         tui_canvas_text(c, y + 1 + i, 0, c->cols, line, warn ? TS_WARN : TS_NORMAL, true);
     }

@@ -282,23 +282,44 @@ static TuiStyle row_style(const TuiRow *r)
     return TS_NORMAL;
 }
 
-/* Column widths for `width` display columns: the fixed widths, scaled down when
- * they do not fit (the last column keeps at least 8), the last one taking the rest. */
+/* Column widths for `width` display columns: the fixed widths; when they do not fit
+ * (the last column keeps its `min`), every column gives up room toward its `min` in
+ * proportion to what it can give; only if the mins do not fit either is every
+ * column scaled down.  The last column takes the rest. */
 static void column_widths(const TuiKindInfo *k, int width, int *w)
 {
-    int fixed = 0, n = (int)k->ncolumns;
-    for (int i = 0; i < n - 1; i++)
-        fixed += k->columns[i].width + 1;
-    int room = width - 2 - 8; /* marker, last column */
+    int n = (int)k->ncolumns, fixed = 0, slack = 0;
     for (int i = 0; i < n - 1; i++) {
         w[i] = k->columns[i].width;
-        if (fixed > room && fixed > 0) {
-            w[i] = (k->columns[i].width * (room > 0 ? room : 0)) / fixed;
-            if (w[i] < 3)
-                w[i] = 3;
-        }
+        fixed += w[i] + 1;
+        slack += w[i] - k->columns[i].min;
     }
     w[n - 1] = 0;
+    int room = width - 2 - k->columns[n - 1].min; /* marker, last column */
+    if (room < 0)
+        room = 0;
+    int over = fixed - room;
+    if (over <= 0)
+        return;
+    int take = over < slack ? over : slack, taken = 0;
+    for (int i = 0; i < n - 1 && slack > 0; i++) {
+        int t = (int)((long)take * (w[i] - k->columns[i].min) / slack);
+        w[i] -= t;
+        taken += t;
+    }
+    for (int i = 0; i < n - 1 && taken < take; i++) /* rounding */
+        if (w[i] > k->columns[i].min)
+            w[i]--, taken++;
+    if (over - taken <= 0)
+        return;
+    fixed = 0;
+    for (int i = 0; i < n - 1; i++)
+        fixed += w[i] + 1;
+    for (int i = 0; i < n - 1; i++) {
+        w[i] = (int)((long)w[i] * room / fixed);
+        if (w[i] < 1)
+            w[i] = 1;
+    }
 }
 
 /* Draws the cells of one row (or the header when r is NULL). */

@@ -36,7 +36,9 @@ void tui_list_init(TuiList *l, TuiSource *src, TuiListKind kind, const char *arg
                    int32_t today);
 void tui_list_fini(TuiList *l);
 
-/* Fetches the first page again (selection kept by identity if the row is there). */
+/* Fetches the first page again; the selection goes to the row whose key is
+ * `sel_key` if it is on that page (set sel_key first to choose a row), else to the
+ * first row. */
 void tui_list_reload(TuiList *l);
 /* Fetches the visible window again from the same position (data changed); keeps
  * the selection on the same row by identity — except in an event list whose first

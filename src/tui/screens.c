@@ -166,6 +166,10 @@ static TuiReaction batch_action(const TuiEnv *env, const char *ref, TuiAction a,
     return r;
 }
 
+/* Opens `v` with the selection on the row whose key is `key` if it is on the first
+ * page (the order line one came from). */
+static TuiView *select_row(TuiView *v, const char *key);
+
 static TuiView *open_row(const TuiEnv *env, TuiListKind kind, const TuiRow *row)
 {
     switch (kind) {
@@ -177,9 +181,9 @@ static TuiView *open_row(const TuiEnv *env, TuiListKind kind, const TuiRow *row)
         return tui_view_batch(env, row->ref);
     case TL_BATCH_LINES:
     case TL_BACKORDERS:
-        return tui_view_order(env, row->orderid);
+        return select_row(tui_view_order(env, row->orderid), row->key);
     case TL_ORDER:
-        return row->ref[0] ? tui_view_batch(env, row->ref) : NULL;
+        return row->ref[0] ? select_row(tui_view_batch(env, row->ref), row->key) : NULL;
     case TL_EVENTS:
     case TL_TODAY:
         if (row->orderid[0])
@@ -254,6 +258,8 @@ static TuiReaction list_key(const TuiEnv *env, TuiList *l, TuiAction a, int64_t 
                               ? row->sku
                               : "";
         snprintf(r.sku, sizeof r.sku, "%s", sku);
+        if (kind == TL_ORDER) /* the Order screen knows the order */
+            snprintf(r.orderid, sizeof r.orderid, "%s", l->q.arg);
         return r;
     }
     case TA_CANCEL_LINE: {
@@ -379,6 +385,14 @@ static void list_view_title(TuiView *vv, char *buf, size_t size)
 }
 
 static TuiList *list_view_list(TuiView *vv) { return &lv(vv)->list; }
+
+static TuiView *select_row(TuiView *v, const char *key)
+{
+    TuiList *l = &lv(v)->list;
+    snprintf(l->sel_key, sizeof l->sel_key, "%s", key);
+    tui_list_reload(l);
+    return v;
+}
 
 #define LIST_OPS(var, nm)                                                                      \
     static const TuiViewOps var = {                                                            \

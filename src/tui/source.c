@@ -9,32 +9,33 @@
 #include "domain/xalloc.h"
 
 static const TuiColumn products_cols[] = {
-    {"SKU", 24, false},   {"BATCHES", 7, true}, {"QTY", 10, true}, {"ALLOC", 10, true},
-    {"AVAIL", 10, true},  {"BACKORD", 8, true}, {"STATE", 0, false},
+    {"SKU", 24, false, 8},  {"BATCHES", 7, true, 4}, {"QTY", 10, true, 5}, {"ALLOC", 10, true, 5},
+    {"AVAIL", 10, true, 5}, {"BACKORD", 8, true, 4}, {"STATE", 0, false, 5},
 };
 static const TuiColumn short_cols[] = {
-    {"SKU", 24, false}, {"LINES", 6, true}, {"SHORT", 9, true}, {"AVAIL", 9, true},
-    {"STATE", 0, false},
+    {"SKU", 24, false, 8}, {"LINES", 6, true, 5}, {"SHORT", 9, true, 5}, {"AVAIL", 9, true, 5},
+    {"STATE", 0, false, 5},
 };
 static const TuiColumn batches_cols[] = {
-    {"REF", 14, false},  {"SKU", 14, false}, {"QTY", 8, true},   {"ALLOC", 8, true},
-    {"AVAIL", 8, true},  {"ETA", 10, false}, {"STATE", 0, false},
+    {"REF", 14, false, 8},  {"SKU", 14, false, 8},  {"QTY", 8, true, 5},   {"ALLOC", 8, true, 5},
+    {"AVAIL", 8, true, 5},  {"ETA", 10, false, 10}, {"STATE", 0, false, 4},
 };
+/* shipments due within 14 days: the ETA without its year ("12-24") */
 static const TuiColumn due_cols[] = {
-    {"REF", 16, false}, {"SKU", 18, false}, {"QTY", 9, true}, {"ETA", 10, false},
-    {"IN", 0, false},
+    {"REF", 16, false, 8}, {"SKU", 18, false, 8}, {"QTY", 9, true, 4}, {"ETA", 5, false, 5},
+    {"IN", 0, false, 6},
 };
 static const TuiColumn lines_cols[] = {
-    {"ORDER", 24, false}, {"SKU", 18, false}, {"QTY", 10, true}, {"BATCH", 0, false},
+    {"ORDER", 24, false, 8}, {"SKU", 18, false, 8}, {"QTY", 10, true, 5}, {"BATCH", 0, false, 8},
 };
 static const TuiColumn order_cols[] = {
-    {"SKU", 24, false}, {"QTY", 10, true}, {"BATCH", 16, false}, {"STATE", 0, false},
+    {"SKU", 24, false, 8}, {"QTY", 10, true, 5}, {"BATCH", 16, false, 8}, {"STATE", 0, false, 8},
 };
 static const TuiColumn backorders_cols[] = {
-    {"ORDER", 24, false}, {"SKU", 20, false}, {"QTY", 10, true}, {"STATE", 0, false},
+    {"ORDER", 24, false, 8}, {"SKU", 20, false, 8}, {"QTY", 10, true, 4}, {"STATE", 0, false, 9},
 };
 static const TuiColumn events_cols[] = {
-    {"ID", 7, true}, {"TIME", 8, false}, {"TYPE", 20, false}, {"DETAILS", 0, false},
+    {"ID", 7, true, 5}, {"TIME", 11, false, 8}, {"TYPE", 20, false, 12}, {"DETAILS", 0, false, 8},
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -177,7 +178,7 @@ void tui_row_batch(TuiRow *r, TuiListKind kind, const char *ref, const char *sku
     cell(r, 1, sku);
     cell_num(r, 2, qty);
     if (kind == TL_DUE) {
-        cell(r, 3, date_format(eta, d));
+        cell(r, 3, eta == ALLOT_NO_ETA ? "-" : date_format(eta, d) + 5); /* MM-DD */
         if (eta == ALLOT_NO_ETA)
             cell(r, 4, "in warehouse");
         else if (eta == today)
@@ -220,7 +221,7 @@ void tui_row_line(TuiRow *r, TuiListKind kind, const char *orderid, const char *
         cell(r, 3, back ? "BACKORDER" : batchref);
 }
 
-void tui_row_event(TuiRow *r, const TuiFeedItem *it)
+void tui_row_event(TuiRow *r, const TuiFeedItem *it, int32_t today)
 {
     char buf[256];
     snprintf(r->key, sizeof r->key, "%lld", (long long)it->id);
@@ -234,10 +235,16 @@ void tui_row_event(TuiRow *r, const TuiFeedItem *it)
     cell_num(r, 0, it->id);
     if (it->at > 0) {
         int64_t s = it->at % 86400;
-        if (s < 0)
-            s += 86400;
-        snprintf(r->cells[1], sizeof r->cells[1], "%02d:%02d:%02d", (int)(s / 3600),
-                 (int)(s / 60 % 60), (int)(s % 60));
+        int32_t day = date_from_unix(it->at);
+        if (day == today) {
+            snprintf(r->cells[1], sizeof r->cells[1], "%02d:%02d:%02d", (int)(s / 3600),
+                     (int)(s / 60 % 60), (int)(s % 60));
+        } else {
+            int y, m, d;
+            date_to_ymd(day, &y, &m, &d);
+            snprintf(r->cells[1], sizeof r->cells[1], "%02d-%02d %02d:%02d", m, d,
+                     (int)(s / 3600), (int)(s / 60 % 60));
+        }
     } else {
         cell(r, 1, "--:--:--");
     }

@@ -83,6 +83,7 @@ typedef struct TuiColumn {
     const char *title;
     int width;       /* display columns; 0 = takes the rest */
     bool right;      /* right-aligned (numbers) */
+    int min;         /* narrowest useful width, when the list is drawn narrow */
 } TuiColumn;
 
 typedef struct TuiKindInfo {
@@ -185,8 +186,9 @@ void tui_row_batch(TuiRow *r, TuiListKind kind, const char *ref, const char *sku
 /* An order line (TL_BATCH_LINES, TL_ORDER, TL_BACKORDERS); batchref "" = backorder. */
 void tui_row_line(TuiRow *r, TuiListKind kind, const char *orderid, const char *sku,
                   int64_t qty, const char *batchref);
-/* An event (TL_EVENTS, TL_TODAY). */
-void tui_row_event(TuiRow *r, const TuiFeedItem *it);
+/* An event (TL_EVENTS, TL_TODAY).  Its time reads "HH:MM:SS" (UTC) on day `today`,
+ * "MM-DD HH:MM" on another day, "--:--:--" when unknown. */
+void tui_row_event(TuiRow *r, const TuiFeedItem *it, int32_t today);
 
 /* Frees what `complete` returned. */
 void tui_strings_free(char **v, size_t n);

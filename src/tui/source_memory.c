@@ -74,7 +74,7 @@ static void build_all(MemSource *m, const TuiQuery *q, TuiRowVec *all)
         for (size_t i = 0; i < log->len; i++) {
             TuiFeedItem it = {.id = (int64_t)i + 1, .at = 0, .ev = log->items[i]};
             TuiRow *r = tui_rows_push(all);
-            tui_row_event(r, &it);
+            tui_row_event(r, &it, q->today);
             key_num(r->cursor, sizeof r->cursor, it.id, true);
             if (!row_matches(r, q->filter))
                 all->len--;

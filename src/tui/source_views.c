@@ -202,7 +202,7 @@ static AllotStatus event_page(ViewsSource *s, const TuiQuery *q, int64_t anchor,
             break;
         TuiFeedItem it = {.id = e->id, .at = e->at, .ev = e->ev};
         TuiRow *r = tui_rows_push(out);
-        tui_row_event(r, &it);
+        tui_row_event(r, &it, q->today);
         snprintf(r->cursor, sizeof r->cursor, "%" PRId64, e->id);
     }
     free(rows);

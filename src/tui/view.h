@@ -40,7 +40,7 @@ typedef enum TuiFormKind {
     FORM_CHANGE_QTY, /* new quantity of `batch` */
     FORM_SET_ETA,    /* new ETA of `batch` */
     FORM_DELAY,      /* days to delay `batch` */
-    FORM_ALLOCATE,   /* ORDERID [SKU] QTY, SKU given by `sku` if not "" */
+    FORM_ALLOCATE,   /* [ORDERID] [SKU] QTY: those not given by `orderid` / `sku` */
 } TuiFormKind;
 
 typedef struct TuiReaction {
@@ -50,7 +50,7 @@ typedef struct TuiReaction {
     TuiFormKind form;
     TuiList *list;       /* FORM_FILTER */
     TuiBatchInfo batch;  /* batch forms */
-    AllotId sku;         /* FORM_ALLOCATE */
+    AllotId sku, orderid; /* FORM_ALLOCATE: known from the screen, or "" */
     Command cmd;         /* REQ_COMMAND */
     bool always_confirm; /* REQ_COMMAND: ask even if no line moves (cancel) */
     int32_t days;        /* REQ_DELAY */

@@ -57,6 +57,9 @@ T set-option -t e2e status off >/dev/null
 wait_for 'e2e' 5
 T send-keys -t e2e "TERM=dumb $TUI --db $DB; echo DUMB=\$?" Enter
 check "TERM=dumb: exit 2" "DUMB=2"
+T send-keys -t e2e "env -u TERM $TUI --db $DB; echo NOTERM=\$?" Enter
+check "TERM unset: exit 2" "NOTERM=2"
+check "TERM unset: says why" "TERM is not set"
 # one script, one process group: Ctrl-Z stops it all and fg resumes the rest of it
 cat > "$WORK/run.sh" <<RUN
 stty -a > $WORK/stty.before
@@ -197,11 +200,19 @@ if [ -n "$ALLOT" ]; then
     "$ALLOT" --db "$DEMO" demo >/dev/null || bad "allot demo failed"
     T send-keys -t e2e "clear; $TUI --db $DEMO; echo DEMO=\$?" Enter
     check "the demo database opens on Triage" "Backorders, oldest first"
-    check "its backorders are listed" "BACKOR"
+    check "its backorders are listed" "BACKORDER"
     T send-keys -t e2e Tab Tab Enter
     check "a demo batch opens" "allocated"
     T send-keys -t e2e Q
     check "demo run quits" "DEMO=0"
+    # an empty database: the TUI offers the demo and loads it on y
+    T send-keys -t e2e "clear; $TUI --db $WORK/empty.db; echo EMPTY=\$?" Enter
+    check "an empty database offers the demo" "Load the demo dataset?"
+    T send-keys -t e2e y
+    check "y loads it" "demo dataset loaded"
+    check "and the screens show it" "BACKORDER"
+    T send-keys -t e2e Q
+    check "empty-database run quits" "EMPTY=0"
 else
     echo "note: no allot with 'demo' given: the demo database part is skipped"
 fi

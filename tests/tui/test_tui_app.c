@@ -563,15 +563,69 @@ Test(tui_app, a_long_list_of_moves_scrolls_in_the_confirmation)
 
 Test(tui_app, todays_events_panel_follows_the_newest_event)
 {
-    tui_app_type(app, "lll"); /* focus: today's events */
+    tui_app_type(app, "lll"); /* focus: today's events (right half, lower panel) */
     run(command_change_batch_qty("T1", 3));
     tick();
-    draw();
+    tui_app_draw(app, tui_mem_canvas(cv));
     char line[1024];
-    bool found = false;
-    for (int y = 2; y < 16 && !found; y++)
-        found = strstr(tui_mem_canvas_line(cv, y, line, sizeof line), "BatchQuantityC") != NULL;
-    cr_assert(found, "the new event is in the panel");
-    cr_assert(strstr(line, "BatchQuantityC") > strstr(line, "▶") && strstr(line, "▶"),
+    int sel = -1;
+    for (int y = 2; y < 16 && sel < 0; y++)
+        if (strstr(tui_mem_canvas_line(cv, y, line, sizeof line), "BatchQ"))
+            sel = y;
+    cr_assert(sel > 0, "the new event is in the panel");
+    cr_assert(strstr(line, "▶") && strstr(line, "BatchQ") > strstr(line, "▶"),
               "the newest event is selected: %s", line);
+}
+
+Test(tui_app, colon_help_names_the_page_for_the_external_viewer)
+{
+    tui_app_free(app);
+    TuiAppConfig cfg = {.source = src, .bus = bus, .clock = &clk, .external_help = true};
+    app = tui_app_new(&cfg, 24, 80);
+    char topic[32];
+    tui_app_type(app, ":help allocate\n");
+    cr_assert(tui_app_take_help(app, topic, sizeof topic));
+    cr_assert_str_eq(topic, "allocate");
+    tui_app_type(app, ":help\n");
+    cr_assert(tui_app_take_help(app, topic, sizeof topic));
+    cr_assert_str_eq(topic, "triage");
+}
+
+Test(tui_app, file_commands_in_the_prompt_point_to_the_command_line)
+{
+    tui_app_type(app, ":export backorders\n");
+    cr_assert(tui_app_prompting(app));
+    cr_assert(screen_has("runs from the command line"));
+}
+
+Test(tui_app, allocating_from_an_order_asks_only_for_sku_and_qty)
+{
+    tui_app_type(app, "\t\t\n\n"); /* Batches › W1 › Order o1 */
+    cr_assert_str_eq(tui_app_screen(app), "order");
+    key('a');
+    cr_assert(screen_has("Allocate order o1 — SKU QTY"));
+    tui_app_type(app, "TABLE\n");
+    cr_assert(screen_has("expected SKU QTY, got 1 value"));
+    tui_app_type(app, " 0\n");
+    cr_assert(screen_has("qty"), "a zero line qty is refused: %s", tui_app_status(app));
+    cr_assert(tui_app_prompting(app));
+    key(TK_BACKSPACE);
+    tui_app_type(app, "1\n");
+    cr_assert_not(tui_app_prompting(app));
+    cr_assert_str_eq(line_place("TABLE", "o1"), "T1", "T1 has 2 free (o5 waits for 5)");
+}
+
+Test(tui_app, opening_an_order_from_a_line_selects_that_line)
+{
+    run(command_allocate("o1", "TABLE", 1)); /* o1 has LAMP and TABLE lines */
+    tui_app_type(app, "\t\t\n"); /* Batches › W1: o1 LAMP first */
+    tui_app_type(app, "jjk");    /* back on o1 */
+    key(TK_ENTER);
+    cr_assert_str_eq(tui_app_screen(app), "order");
+    cr_assert(main_has("▶ LAMP"), "the LAMP line we came from is selected");
+    key('q');
+    tui_app_type(app, "T\tj\n"); /* Products › TABLE batches */
+    tui_app_type(app, "\n");     /* T1's lines: o1 */
+    key(TK_ENTER);
+    cr_assert(main_has("▶ TABLE"));
 }
