@@ -165,7 +165,7 @@ static AllotStatus run(SqliteUow *s, sqlite3_stmt *st, const char *doing, ErrBuf
 
 static AllotStatus run_simple(SqliteUow *s, int which, const char *doing, ErrBuf *err)
 {
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     AllotStatus r = stmt(s, which, &st, err);
     return r == ALLOT_OK ? run(s, st, doing, err) : r;
 }
@@ -333,7 +333,7 @@ static AllotStatus load_product(SqliteUow *s, const char *sku, int64_t id, int64
     e->id = id;
     e->db_version = version;
     e->verified_tx = s->tx;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     AllotStatus r = stmt(s, ST_LOAD_BATCHES, &st, err);
     int rc = SQLITE_OK;
     if (r == ALLOT_OK) {
@@ -411,7 +411,7 @@ static AllotStatus fetch(SqliteUow *s, const char *sku, Entry **out, ErrBuf *err
     Entry *e = strmap_get(&s->cache, sku);
     if (e && e->verified_tx == s->tx && s->in_tx)
         return *out = e, ALLOT_OK;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     AllotStatus r = stmt(s, ST_PRODUCT_HEAD, &st, err);
     if (r != ALLOT_OK)
         return r;
@@ -459,7 +459,7 @@ static AllotStatus repo_get_by_batchref(Repository *r, const char *ref, Product 
     Entry *e = strmap_get(&s->pending_refs, ref);
     if (e)
         return *out = e->p, ALLOT_OK;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     AllotStatus res = stmt(s, ST_SKU_OF_REF, &st, err);
     if (res != ALLOT_OK)
         return res;
@@ -498,7 +498,7 @@ static const RepositoryOps sqlite_repo_ops = {repo_get, repo_get_by_batchref, re
 
 static AllotStatus insert_event(SqliteUow *s, const Event *ev, int64_t at, ErrBuf *err)
 {
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     AllotStatus r = stmt(s, ST_EVENT_INSERT, &st, err);
     if (r != ALLOT_OK)
         return r;
@@ -605,7 +605,7 @@ static AllotStatus flush_entry(SqliteUow *s, Entry *e, ErrBuf *err)
         if (b->eta != ALLOT_NO_ETA && (next_eta == ALLOT_NO_ETA || b->eta < next_eta))
             next_eta = b->eta;
     }
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     bool is_new = e->id == 0;
     AllotStatus r = stmt(s, is_new ? ST_PRODUCT_INSERT : ST_PRODUCT_UPDATE, &st, err);
     if (r == ALLOT_OK) {
@@ -726,7 +726,7 @@ static AllotStatus flush(SqliteUow *s, ErrBuf *err)
 static void abort_tx(SqliteUow *s, bool whole_cache)
 {
     if (s->in_tx) {
-        sqlite3_stmt *st;
+        sqlite3_stmt *st = NULL;
         ErrBuf ignore;
         if (stmt(s, ST_ROLLBACK, &st, &ignore) == ALLOT_OK)
             run(s, st, "rolling back", &ignore);
