@@ -146,10 +146,14 @@ int main(int argc, char **argv)
     UnitOfWork *uow;
     Views *live_views;
     ErrBuf err;
+    double t_open = now_ms();
     if (sqlite_uow_open(path, NULL, &uow, &err) != ALLOT_OK)
         die("open", err.msg);
     if (sqlite_views_open(path, &live_views, &err) != ALLOT_OK)
         die("open", err.msg);
+    t_open = now_ms() - t_open;
+    printf("  %-58s %7.2f ms (not part of the session: the TUI has it open)\n",
+           "opening the store (unit of work + read model)", t_open);
     Logger lg = {quiet};
     int32_t today = date_from_unix(time(NULL));
 
