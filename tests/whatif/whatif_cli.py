@@ -4,9 +4,10 @@
 usage: whatif_cli.py ALLOT [CASES]
 
 For each of CASES random cases (fixed seeds): build a random database, then
-  1. `allot whatif FILE` and `allot whatif FILE --csv` leave the database unchanged:
-     exports of batches, allocations and backorders, `allot events --json`, and
-     the database file's bytes are identical before and after;
+  1. `allot whatif FILE --csv` leaves the database file's bytes (and its WAL)
+     identical; in every third case also `allot whatif FILE`, and the exports of
+     batches, allocations and backorders and `allot events --json` are compared
+     before and after;
   2. the --csv output equals the difference obtained by running the same FILE for
      real (`allot exec`) on a copy of the database: exports of allocations and
      backorders before and after, one row per line whose place changed;
@@ -140,12 +141,19 @@ def one_case(seed, tmp):
     run(a, "exec", setup_file, check_rc=(0, 1))
     shutil.copy(a, b)
     before_snap, before_hash = snapshot(a), file_hash(a)
+    before_wal = file_hash(a + "-wal") if os.path.exists(a + "-wal") else None
 
-    text = run(a, "whatif", cmd_file, check_rc=(0, 1))
+    full = seed % 3 == 0  # every third case also compares exports and the event log
+    text = run(a, "whatif", cmd_file, check_rc=(0, 1)) if full else None
     got = run(a, "whatif", cmd_file, "--csv", check_rc=(0, 1))
-    assert snapshot(a) == before_snap, f"seed {seed}: whatif changed the live data"
+    # the database's bytes (main file and any WAL) are those of before ...
     assert file_hash(a) == before_hash, f"seed {seed}: whatif changed the database file"
-    assert "the live data is untouched" in text.stdout, text.stdout
+    assert not os.path.exists(a + "-wal") or os.path.getsize(a + "-wal") == 0 or \
+        file_hash(a + "-wal") == before_wal, f"seed {seed}: whatif wrote to the WAL"
+    if full:  # ... and so are the exports and the event log
+        assert snapshot(a) == before_snap, f"seed {seed}: whatif changed the live data"
+        assert "the live data is untouched" in text.stdout, text.stdout
+        assert text.returncode == got.returncode, f"seed {seed}: exit status of the text run"
 
     before = places(snap=before_snap)  # b is a byte copy of a
     real = run(b, "exec", cmd_file, check_rc=(0, 1))
@@ -156,7 +164,7 @@ def one_case(seed, tmp):
                           "\n".join(cmds) + f"\nwhatif --csv:\n{got.stdout}\nreal:\n{want}")
     assert refused_lines(got.stderr) == refused_lines(real.stderr), \
         f"seed {seed}: refused lines differ\n{got.stderr}\n---\n{real.stderr}"
-    assert got.returncode == real.returncode == text.returncode, f"seed {seed}: exit status"
+    assert got.returncode == real.returncode, f"seed {seed}: exit status"
     return len(want) - 1, len(refused_lines(real.stderr))
 
 
