@@ -63,24 +63,24 @@ static void mark_line(WhatIfSession *ws, TuiListKind kind, TuiRow *r)
     append_note(r, last_col(kind), note);
 }
 
+/* Compact, for the narrow last column at 80 columns: "Δ ETA+14d qty10→5 -2/+0". */
 static void mark_batch(WhatIfSession *ws, TuiListKind kind, TuiRow *r)
 {
     BatchDiff d;
     if (!whatif_mark_batch(ws, r->ref, &d))
         return;
-    char note[120] = "", part[48];
+    char note[120] = "";
     size_t o = 0;
     if (d.created)
-        o += (size_t)snprintf(note + o, sizeof note - o, "new batch");
-    if (!d.created && d.before_eta != d.after_eta) {
-        days_text(d.slip_days, part, sizeof part);
-        o += (size_t)snprintf(note + o, sizeof note - o, "%sETA %s", o ? ", " : "", part);
-    }
+        o += (size_t)snprintf(note + o, sizeof note - o, "new");
+    if (!d.created && d.before_eta != d.after_eta)
+        o += (size_t)snprintf(note + o, sizeof note - o, "%sETA%+dd", o ? " " : "",
+                              (int)d.slip_days);
     if (!d.created && d.before_qty != d.after_qty && o < sizeof note)
-        o += (size_t)snprintf(note + o, sizeof note - o, "%sqty %lld→%lld", o ? ", " : "",
+        o += (size_t)snprintf(note + o, sizeof note - o, "%sqty%lld→%lld", o ? " " : "",
                               (long long)d.before_qty, (long long)d.after_qty);
     if ((d.lines_moved_out || d.lines_moved_in) && o < sizeof note)
-        snprintf(note + o, sizeof note - o, "%s%lld out, %lld in", o ? ", " : "",
+        snprintf(note + o, sizeof note - o, "%s-%lld/+%lld", o ? " " : "",
                  (long long)d.lines_moved_out, (long long)d.lines_moved_in);
     r->flags |= TUI_ROW_WHATIF;
     append_note(r, last_col(kind), note);

@@ -88,7 +88,7 @@ check "the moved line and its slip" "+7d"
 check "the line that stays and its slip" "+14d"
 T send-keys -t w y
 check "the banner counts the change" "1 change"
-check "B1 is marked with its ETA change" "Δ ETA +14d"
+check "B1 is marked with its ETA change" "Δ ETA+14d"
 T send-keys -t w Enter
 check "B1's remaining line is marked as slipped" "Δ slips +14d"
 T send-keys -t w q
