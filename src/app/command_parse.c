@@ -166,6 +166,7 @@ static AllotStatus check_value(const ArgSpec *a, const char *v, ParsedCommand *o
         if (!command_lookup(v))
             return err_set(err, ALLOT_EUSAGE, "no command \"%s\"", v);
         return ALLOT_OK;
+    case ARG_TOPIC:
     case ARG_PATH:
     case ARG_PATH_OR_STDIN:
         if (v[0] == '\0')

@@ -155,11 +155,12 @@ static const CommandSpec command_table[] = {
     },
     {
         .name = "help",
-        .args = {OPT_POS("COMMAND", ARG_COMMAND)},
+        .args = {OPT_POS("TOPIC", ARG_TOPIC)},
         .nargs = 1,
-        .summary = "list the commands, or explain one",
-        .help = "Without COMMAND lists every command; with COMMAND shows its usage and\n"
-                "what it does.\n",
+        .summary = "list the commands, or explain a command or a help topic",
+        .help = "Without TOPIC lists every command; with a command name shows its usage\n"
+                "and what it does; with the name of a help page (getting-started, keys,\n"
+                "...) prints that page.\n",
         .bus = CMD_NONE_BUS,
         .tool = TOOL_HELP,
     },

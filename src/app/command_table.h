@@ -41,6 +41,7 @@ typedef enum ArgKind {
     ARG_PATH,       /* a file or folder path (not checked here) */
     ARG_PATH_OR_STDIN, /* a path, or "-" for standard input */
     ARG_COMMAND,    /* the name of a command of this table */
+    ARG_TOPIC,      /* a help topic: a command name or a help page (checked by the host) */
     ARG_FLAG,       /* an option without value (`--json`); present or not */
 } ArgKind;
 

@@ -77,7 +77,7 @@ static AllotStatus row_error(ErrBuf *err, AllotStatus st, const char *name, long
                    detail->msg[0] ? detail->msg : allot_status_message(st));
 }
 
-typedef struct BatchRow_ {
+typedef struct ImportBatch {
     AllotId ref, sku;
     int64_t qty;
     int32_t eta;

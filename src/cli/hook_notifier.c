@@ -51,7 +51,8 @@ static void log_line(HookNotifier *h, const char *fmt, ...)
         h->logger->log(h->logger, line);
 }
 
-/* Reaps finished hooks; kills those past their deadline (or all if `kill_all`). */
+/* Reaps finished hooks and kills those past their deadline; with `wait_all`,
+ * keeps at it until none is left. */
 static void reap(HookNotifier *h, bool wait_all)
 {
     for (;;) {

@@ -10,6 +10,9 @@
 #include "cli/csv_import.h"
 #include "cli/hook_notifier.h"
 #include "version.h"
+#ifdef ALLOT_HAVE_HELPDOC
+#include "help/help_print.h"
+#endif
 
 AllotStatus cli_run_bus_command(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
 {
@@ -171,14 +174,29 @@ void cli_print_help(FILE *out)
 
 AllotStatus tool_help(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
 {
-    (void)err;
-    if (!pc->values[0]) {
+    const char *topic = pc->values[0];
+    if (!topic) {
         cli_print_help(cli->out);
         return ALLOT_OK;
     }
-    const CommandSpec *s = command_lookup(pc->values[0]);
-    char usage[160];
-    fprintf(cli->out, "usage: allot %s\n\n%s\n\n%s", command_usage(s, usage, sizeof usage),
-            s->summary, s->help);
+    const CommandSpec *s = command_lookup(topic);
+    if (s) {
+        char usage[160];
+        fprintf(cli->out, "usage: allot %s\n\n%s\n\n%s", command_usage(s, usage, sizeof usage),
+                s->summary, s->help);
+    }
+#ifdef ALLOT_HAVE_HELPDOC
+    /* The help pages (assets/help): a page, or the command's section of "commands". */
+    if (s)
+        fputc('\n', cli->out);
+    ErrBuf e = {{0}};
+    AllotStatus st = help_print(topic, cli->out, help_output_width(cli->out), &e);
+    if (st != ALLOT_OK && !(s && st == ALLOT_EUSAGE))
+        return err_set(err, st, "%s", e.msg);
     return ALLOT_OK;
+#else
+    if (!s)
+        return err_set(err, ALLOT_EUSAGE, "help: no command \"%s\" (try allot help)", topic);
+    return ALLOT_OK;
+#endif
 }
