@@ -1036,9 +1036,16 @@ void tui_app_input(TuiApp *a, const TuiInput *in)
             size_view(a, a->stack[i]);
         a->dirty = true;
         break;
-    case TI_TICK:
+    case TI_TICK: {
+        /* past midnight (UTC): "today" and "due in 14 days" move on */
+        int32_t today = date_from_unix(a->cfg.clock->now(a->cfg.clock));
+        if (today != a->env.today && a->confirm.kind == C_NONE && a->prompt.kind == P_NONE) {
+            a->env.today = today;
+            go_top(a, a->top_level);
+        }
         poll_data(a, false);
         break;
+    }
     }
 }
 

@@ -7,7 +7,7 @@
 #   terminal / TERM=dumb gives exit status 2.
 #
 # usage: tui_e2e.sh TUI_CMD SEED_CMD [ALLOT]
-#   TUI_CMD   the program that opens the TUI with `--db PATH` (allot, or allot-tui)
+#   TUI_CMD   the program that opens the TUI with `--db PATH` (allot)
 #   SEED_CMD  builds a database: `SEED_CMD DB seed`; runs a command: `SEED_CMD DB run LINE`
 #   ALLOT     the allot executable: when it has `demo`, the TUI is also opened on the demo
 #             database, and the "other process" is `allot --db DB change-qty ...`

@@ -629,3 +629,20 @@ Test(tui_app, opening_an_order_from_a_line_selects_that_line)
     key(TK_ENTER);
     cr_assert(main_has("▶ TABLE"));
 }
+
+static int64_t later_now(Clock *c)
+{
+    (void)c;
+    return TODAY_UNIX + 86400 * 4;
+}
+
+Test(tui_app, after_midnight_the_shipments_due_move_on)
+{
+    cr_assert(main_has("T1"), "T1 is due in 2 days");
+    cr_assert(main_has("2 days"));
+    clk.now = later_now;
+    tick();
+    clk.now = fixed_now;
+    cr_assert_not(main_has("2 days"), "T1's ETA has passed: no longer due");
+    cr_assert(main_has("1 day"), "S1 (today + 5) is due tomorrow");
+}
