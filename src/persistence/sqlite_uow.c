@@ -136,6 +136,7 @@ static SqliteUow *from_repo(Repository *r)
 
 static AllotStatus stmt(SqliteUow *s, int which, sqlite3_stmt **out, ErrBuf *err)
 {
+    *out = NULL;
     if (!s->stmts[which]) {
         int rc = sqlite3_prepare_v3(s->db, stmt_sql[which], -1, SQLITE_PREPARE_PERSISTENT,
                                     &s->stmts[which], NULL);
