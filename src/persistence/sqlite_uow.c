@@ -26,7 +26,7 @@
 /* SQLite's page cache during bulk work (KiB): the rows of a large import are
  * written at its end, and a cache that holds their b-trees' working set keeps
  * SQLite from spilling and re-reading pages.  Back to the default afterwards. */
-#define BULK_CACHE_KIB 262144
+#define BULK_CACHE_KIB 65536
 #define DEFAULT_CACHE_KIB 2000
 
 /* Bulk work writes its pending rows out beyond this many marked lines. */
