@@ -323,6 +323,7 @@ typedef struct Ctx {
     int line_started;
     int prefix_w; /* display width of the prefix on the current line */
     unsigned space_style;
+    int pending_space; /* a space came before the word being collected */
     int list_depth;
     /* link text being collected, to leave out an address equal to it */
     int link_depth;
@@ -415,8 +416,10 @@ static void flush_word(Ctx *c)
         return;
     int room = avail(c);
     int used = content_w(c);
-    if (used > 0 && used + 1 + w->width <= room) {
-        sb_put(&c->line, " ", 1, 1, c->space_style);
+    int sep = c->pending_space && used > 0;
+    if (used > 0 && used + sep + w->width <= room) {
+        if (sep)
+            sb_put(&c->line, " ", 1, 1, c->space_style);
         for (size_t i = 0; i < w->nsp; i++)
             sb_put(&c->line, w->s + w->sp[i].off, w->sp[i].len,
                    help_text_width(w->s + w->sp[i].off, w->sp[i].len), w->sp[i].style);
@@ -438,6 +441,7 @@ static void flush_word(Ctx *c)
     }
     sb_reset(w);
     c->space_style = HELP_STYLE_PLAIN;
+    c->pending_space = 0;
 }
 
 /* Feeds inline text: spaces separate words, controls are dropped. */
@@ -449,14 +453,23 @@ static void feed(Ctx *c, const char *s, size_t n, unsigned style)
     while (i < n) {
         uint32_t cp;
         size_t k = help_utf8_decode(s + i, n - i, &cp);
+        int w = help_cp_width(cp);
         if (cp == ' ' || cp == '\t' || cp == '\n') {
-            flush_word(c);
+            if (c->word.len > 0) {
+                flush_word(c);
+            }
+            c->pending_space = 1;
             c->space_style = style;
+        } else if (w == 2) {
+            /* wide (CJK) characters: a line may break before and after each */
+            flush_word(c);
+            sb_put(&c->word, s + i, k, w, style);
+            flush_word(c);
         } else if (cp >= 0x20 && cp != 0x7F) {
             if (cp == 0xFFFD && k == 1)
                 sb_put(&c->word, "\xEF\xBF\xBD", 3, 1, style);
             else
-                sb_put(&c->word, s + i, k, help_cp_width(cp), style);
+                sb_put(&c->word, s + i, k, w, style);
         }
         i += k;
     }
@@ -472,6 +485,7 @@ static void finish_paragraph(Ctx *c)
     flush_word(c);
     end_line(c);
     c->space_style = HELP_STYLE_PLAIN;
+    c->pending_space = 0;
 }
 
 /* Shows " <url>" after a link or image unless it only repeats `text`. */
@@ -481,6 +495,7 @@ static void feed_address(Ctx *c, const char *url, const char *text)
         (strncmp(url, "mailto:", 7) == 0 && strcmp(url + 7, text) == 0))
         return;
     flush_word(c);
+    c->pending_space = 1;
     c->space_style = HELP_STYLE_PLAIN;
     feed_str(c, "<", HELP_STYLE_URL);
     feed_str(c, url, HELP_STYLE_URL);
