@@ -169,58 +169,109 @@ static int prompt_key(HelpView *v, int key)
     return 0;
 }
 
+/* What a key does in the viewer. */
+typedef enum HelpAction {
+    ACT_UP,
+    ACT_DOWN,
+    ACT_PAGE_UP,
+    ACT_PAGE_DOWN,
+    ACT_TOP,
+    ACT_BOTTOM,
+    ACT_SEARCH,
+    ACT_NEXT,
+    ACT_CLOSE,
+} HelpAction;
+
+typedef struct HelpKey {
+    int code;          /* as wgetch returns it */
+    const char *label; /* as assets/help/keys.md writes it */
+    HelpAction action;
+    const char *note;
+} HelpKey;
+
+/* The viewer's key bindings: data, so that the "Help" section of the key bindings
+ * page is checked against them (tests/help/test_help_drift_keys.c). */
+static const HelpKey help_keys[] = {
+    {KEY_UP, "Up", ACT_UP, "scroll up a line"},
+    {'k', "k", ACT_UP, "scroll up a line"},
+    {KEY_DOWN, "Down", ACT_DOWN, "scroll down a line"},
+    {'j', "j", ACT_DOWN, "scroll down a line"},
+    {'\n', "Enter", ACT_DOWN, "scroll down a line"},
+    {'\r', "Enter", ACT_DOWN, "scroll down a line"},
+    {KEY_ENTER, "Enter", ACT_DOWN, "scroll down a line"},
+    {KEY_PPAGE, "PgUp", ACT_PAGE_UP, "page up"},
+    {'b', "b", ACT_PAGE_UP, "page up"},
+    {KEY_NPAGE, "PgDn", ACT_PAGE_DOWN, "page down"},
+    {' ', "Space", ACT_PAGE_DOWN, "page down"},
+    {'g', "g", ACT_TOP, "top"},
+    {KEY_HOME, "Home", ACT_TOP, "top"},
+    {'G', "G", ACT_BOTTOM, "bottom"},
+    {KEY_END, "End", ACT_BOTTOM, "bottom"},
+    {'/', "/", ACT_SEARCH, "search"},
+    {'n', "n", ACT_NEXT, "next match"},
+    {27, "Esc", ACT_CLOSE, "close the help"},
+    {'q', "q", ACT_CLOSE, "close the help"},
+};
+
+size_t help_view_key_count(void)
+{
+    return sizeof help_keys / sizeof help_keys[0];
+}
+
+const char *help_view_key_label(size_t i, const char **note)
+{
+    if (note)
+        *note = help_keys[i].note;
+    return help_keys[i].label;
+}
+
 int help_view_on_key(HelpView *v, int key)
 {
     if (v->prompting)
         return prompt_key(v, key);
     v->message[0] = '\0';
-    switch (key) {
-    case 'q':
-    case 27:
-        return 1;
-    case KEY_UP:
-    case 'k':
+    if (key == KEY_RESIZE) {
+        v->width = 0; /* re-wrap at the next draw */
+        return 0;
+    }
+    const HelpKey *k = NULL;
+    for (size_t i = 0; i < help_view_key_count() && !k; i++)
+        if (help_keys[i].code == key)
+            k = &help_keys[i];
+    if (!k)
+        return 0;
+    switch (k->action) {
+    case ACT_UP:
         help_pager_scroll(v->pager, -1);
         break;
-    case KEY_DOWN:
-    case 'j':
-    case '\n':
-    case '\r':
-    case KEY_ENTER:
+    case ACT_DOWN:
         help_pager_scroll(v->pager, 1);
         break;
-    case KEY_NPAGE:
-    case ' ':
-        help_pager_page(v->pager, 1);
-        break;
-    case KEY_PPAGE:
-    case 'b':
+    case ACT_PAGE_UP:
         help_pager_page(v->pager, -1);
         break;
-    case 'g':
-    case KEY_HOME:
+    case ACT_PAGE_DOWN:
+        help_pager_page(v->pager, 1);
+        break;
+    case ACT_TOP:
         help_pager_home(v->pager);
         break;
-    case 'G':
-    case KEY_END:
+    case ACT_BOTTOM:
         help_pager_end(v->pager);
         break;
-    case '/':
+    case ACT_SEARCH:
         v->prompting = 1;
         v->prompt_len = 0;
         v->prompt[0] = '\0';
         break;
-    case 'n':
+    case ACT_NEXT:
         if (!help_pager_query(v->pager))
             snprintf(v->message, sizeof v->message, "no search yet: press / to search");
         else if (!help_pager_search_next(v->pager))
             snprintf(v->message, sizeof v->message, "not found: %s", help_pager_query(v->pager));
         break;
-    case KEY_RESIZE:
-        v->width = 0; /* re-wrap at the next draw */
-        break;
-    default:
-        break;
+    case ACT_CLOSE:
+        return 1;
     }
     return 0;
 }

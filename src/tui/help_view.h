@@ -3,9 +3,9 @@
  * opens help for the current screen; issue 7: scrolls, `/` searches, re-wraps on
  * resize.
  *
- * Keys: ↑/k and ↓/j/Enter a line; PgUp/b and PgDn/Space a page; g/Home top,
- * G/End bottom; `/` search (type, Enter; Esc cancels), n next match; q or Esc
- * closes.  Styles are attributes only (bold, underline, reverse), never colour, so
+ * Keys (the table help_view_key_label lists): ↑/k and ↓/j/Enter a line; PgUp/b
+ * and PgDn/Space a page; g/Home top, G/End bottom; `/` search (type, Enter; Esc
+ * cancels), n next match; q or Esc closes.  Styles are attributes only (bold, underline, reverse), never colour, so
  * they read on monochrome terminals and under NO_COLOR.
  *
  * Needs curses initialised by the caller: initscr(), cbreak(), noecho(),
@@ -15,6 +15,7 @@
 #define ALLOT_TUI_HELP_VIEW_H
 
 #include <curses.h>
+#include <stddef.h>
 
 typedef struct HelpView HelpView;
 
@@ -35,6 +36,13 @@ void help_view_draw(HelpView *v, WINDOW *win);
  * next draw).  Returns 1 when the viewer wants to close (q or Esc outside a search
  * prompt), 0 otherwise. */
 int help_view_on_key(HelpView *v, int key);
+
+/* The viewer's key bindings, as data (STYLE.md "Key bindings are data"): the
+ * number of entries, and entry i's label as the key bindings page writes it
+ * ("Up", "k", "PgDn", "Esc", ...) with its note in *note (if note is not NULL).
+ * Several entries may share a label (Enter is '\n', '\r' and KEY_ENTER). */
+size_t help_view_key_count(void);
+const char *help_view_key_label(size_t i, const char **note);
 
 /* Runs the viewer on stdscr until it closes: draw, wait for a key, repeat.
  * Returns 0, or -1 if the topic is unknown (nothing drawn).  Afterwards the
