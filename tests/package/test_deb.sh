@@ -14,7 +14,7 @@ bad() { echo "FAIL: $*"; fail=1; }
 mkdir -p "$work"
 cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release -DALLOT_TESTS=OFF -DALLOT_SANITIZE=OFF \
       >"$work/cmake.log" 2>&1 || { cat "$work/cmake.log"; exit 1; }
-cmake --build "$build" -j2 >"$work/build.log" 2>&1 || { tail -50 "$work/build.log"; exit 1; }
+cmake --build "$build" -j2 --target allot man >"$work/build.log" 2>&1 || { tail -50 "$work/build.log"; exit 1; }
 
 version=$(sed -n 's/^#define ALLOT_VERSION "\(.*\)"$/\1/p' "$build/generated/version.h")
 [ -n "$version" ] || { echo "no version in version.h"; exit 1; }
