@@ -195,6 +195,7 @@ int help_doc_has_pipe_table(const HelpDoc *doc)
         if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != CMARK_NODE_PARAGRAPH)
             continue;
         int first = cmark_node_get_start_line(n), last = cmark_node_get_end_line(n);
+        int column = cmark_node_get_start_column(n); /* 1-based, of the first line */
         /* walk the source to line `first` */
         const char *p = doc->src;
         for (int line = 1; line < first && p; line++) {
@@ -206,6 +207,8 @@ int help_doc_has_pipe_table(const HelpDoc *doc)
             const char *e = strchr(p, '\n');
             size_t l = e ? (size_t)(e - p) : strlen(p);
             size_t s = 0;
+            if (line == first && column > 1) /* past list markers and quote bars */
+                s = (size_t)column - 1 < l ? (size_t)column - 1 : l;
             while (s < l && (p[s] == ' ' || p[s] == '\t' || p[s] == '>'))
                 s++;
             if ((s < l && p[s] == '|') || is_delimiter_row(p + s, l - s))

@@ -59,17 +59,30 @@ static attr_t style_attr(unsigned style)
     return a;
 }
 
-/* Draws bytes [from, to) of a line at the cursor with `a`. */
-static void put_bytes(WINDOW *win, const char *s, size_t from, size_t to, attr_t a)
+/* Draws bytes [from, to) of a line at the cursor with `a`, never past column
+ * `maxx` (the layout is never narrower than 8 columns; the window may be). */
+static void put_bytes(WINDOW *win, const char *s, size_t from, size_t to, attr_t a, int maxx)
 {
-    if (to <= from)
+    int x = getcurx(win);
+    size_t end = from;
+    while (end < to) {
+        uint32_t cp;
+        size_t k = help_utf8_decode(s + end, to - end, &cp);
+        int w = help_cp_width(cp);
+        if (x + w > maxx)
+            break;
+        x += w;
+        end += k;
+    }
+    if (end <= from)
         return;
     wattrset(win, a);
-    waddnstr(win, s + from, (int)(to - from));
+    waddnstr(win, s + from, (int)(end - from));
 }
 
 static void draw_line(HelpView *v, WINDOW *win, int row, const HelpLine *l, int is_match)
 {
+    int maxx = getmaxx(win);
     long m = -1;
     size_t mlen = 0;
     const char *q = help_pager_query(v->pager);
@@ -83,14 +96,14 @@ static void draw_line(HelpView *v, WINDOW *win, int row, const HelpLine *l, int 
         attr_t a = style_attr(sp->style);
         size_t s = sp->off, e = sp->off + sp->len;
         if (m < 0 || (size_t)m >= e || (size_t)m + mlen <= s) {
-            put_bytes(win, l->text, s, e, a);
+            put_bytes(win, l->text, s, e, a, maxx);
             continue;
         }
         size_t ms = (size_t)m > s ? (size_t)m : s;
         size_t me = (size_t)m + mlen < e ? (size_t)m + mlen : e;
-        put_bytes(win, l->text, s, ms, a);
-        put_bytes(win, l->text, ms, me, a | A_REVERSE);
-        put_bytes(win, l->text, me, e, a);
+        put_bytes(win, l->text, s, ms, a, maxx);
+        put_bytes(win, l->text, ms, me, a | A_REVERSE, maxx);
+        put_bytes(win, l->text, me, e, a, maxx);
     }
     wattrset(win, A_NORMAL);
 }

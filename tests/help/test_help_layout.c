@@ -232,13 +232,53 @@ Test(help_layout, pipe_tables_are_detected_outside_code_blocks)
     const char *table = "text\n\n| a | b |\n|---|---|\n| 1 | 2 |\n";
     const char *bare = "a | b\n--- | ---\n1 | 2\n";
     const char *in_code = "```\n| a | b |\n|---|---|\n```\n\nx | y is fine\n";
+    const char *in_list = "- | a | b |\n  |---|---|\n";
     HelpDoc *d1 = help_doc_new(table, strlen(table));
     HelpDoc *d2 = help_doc_new(bare, strlen(bare));
     HelpDoc *d3 = help_doc_new(in_code, strlen(in_code));
     cr_assert(help_doc_has_pipe_table(d1));
     cr_assert(help_doc_has_pipe_table(d2));
     cr_assert_not(help_doc_has_pipe_table(d3));
+    HelpDoc *d4 = help_doc_new(in_list, strlen(in_list));
+    cr_assert(help_doc_has_pipe_table(d4));
+    help_doc_free(d4);
     help_doc_free(d1);
     help_doc_free(d2);
     help_doc_free(d3);
+}
+
+Test(help_layout, random_markdown_never_overflows_the_width)
+{
+    static const char *tokens[] = {"# ", "## ", "- ", "1. ", "> ", "```\n", "    ", "*", "**",
+                                   "`", "[a link](http://e.x/y)", "<http://a.b>", "![i](p)",
+                                   "倉庫", "e\xCC\x81", " ", " ", "\n", "\n\n", "\t", "word",
+                                   "longerwordthatneedscutting", "\xFF", "|", "---\n", "\\\n",
+                                   "<b>", "  - ", "10) "};
+    const size_t ntok = sizeof tokens / sizeof tokens[0];
+    unsigned seed = 12345;
+    char md[4096];
+    for (int round = 0; round < 400; round++) {
+        size_t len = 0;
+        for (int k = 0; k < 120; k++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *t = tokens[(seed >> 16) % ntok];
+            size_t tl = strlen(t);
+            if (len + tl >= sizeof md)
+                break;
+            memcpy(md + len, t, tl);
+            len += tl;
+        }
+        md[len] = '\0';
+        int width = 8 + (int)((seed >> 8) % 93);
+        HelpDoc *d = help_doc_new(md, len);
+        HelpLayout *l = help_layout_new(d, width);
+        for (size_t i = 0; i < help_layout_count(l); i++) {
+            const HelpLine *line = help_layout_line(l, i);
+            cr_assert_leq(line->width, width, "round %d width %d: [%s]",
+                          round, width, line->text);
+            cr_assert_eq(line->width, help_text_width(line->text, line->len));
+        }
+        help_layout_free(l);
+        help_doc_free(d);
+    }
 }
