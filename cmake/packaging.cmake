@@ -1,7 +1,7 @@
 # packaging.cmake — `cmake --install` layout and the .deb built by CPack (issue 7).
 #
 #   bin/allot
-#   share/man/man1/allot.1          generated from assets/help + assets/man
+#   share/man/man1/allot.1.gz       generated from assets/help + assets/man
 #   share/allot/help/*.md           the help pages (also compiled into the binary)
 #   share/allot/demo/               the bundled demo data, when assets/demo exists
 #   share/doc/allot/                README, the licence notices of bundled data
@@ -12,7 +12,7 @@
 include(GNUInstallDirs)
 
 install(TARGETS allot RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-install(FILES ${ALLOT_MAN_PAGE} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+install(FILES ${ALLOT_MAN_PAGE_GZ} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES ${ALLOT_HELP_PAGES} DESTINATION ${CMAKE_INSTALL_DATADIR}/allot/help)
 install(FILES ${CMAKE_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 

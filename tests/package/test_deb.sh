@@ -24,7 +24,7 @@ inst=$(mktemp -d "$work/install.XXXXXX")
 tmproot=$(mktemp -d "$work/root.XXXXXX")
 trap 'rm -rf "$inst" "$tmproot"' EXIT
 cmake --install "$build" --prefix "$inst/usr" >/dev/null
-for f in bin/allot share/man/man1/allot.1 share/doc/allot/NOTICE.md share/doc/allot/README.md; do
+for f in bin/allot share/man/man1/allot.1.gz share/doc/allot/NOTICE.md share/doc/allot/README.md; do
     [ -f "$inst/usr/$f" ] || bad "cmake --install: no $f"
 done
 for md in "$src"/assets/help/*.md; do
@@ -42,7 +42,7 @@ rm -rf "$build/package"
 deb=$(ls "$build"/package/allot_"$version"_*.deb)
 echo "package: $(basename "$deb")"
 dpkg-deb -c "$deb" | awk '{print $6}' >"$work/contents"
-need=(./usr/bin/allot ./usr/share/man/man1/allot.1 ./usr/share/doc/allot/NOTICE.md
+need=(./usr/bin/allot ./usr/share/man/man1/allot.1.gz ./usr/share/doc/allot/NOTICE.md
       ./usr/share/doc/allot/README.md)
 for md in "$src"/assets/help/*.md; do need+=("./usr/share/allot/help/$(basename "$md")"); done
 for f in "$src"/assets/demo/NOTICE* "$src"/assets/demo/LICENSE* "$src"/assets/demo/SOURCE*; do
@@ -79,7 +79,7 @@ echo "$out" | grep -q 'allot help commands' || bad "allot help: no topic list"
 out=$("$bin" help keys </dev/null) || bad "allot help keys exit $?"
 echo "$out" | grep -q '^Key bindings$' || bad "allot help keys: wrong page"
 "$bin" help no-such-topic >/dev/null 2>&1 && bad "unknown topic accepted"
-MANWIDTH=80 man -l "$tmproot/usr/share/man/man1/allot.1" 2>&1 | grep -q '^ *allot add-batch' ||
+MANWIDTH=80 man -l "$tmproot/usr/share/man/man1/allot.1.gz" 2>&1 | grep -q '^ *allot add-batch' ||
     bad "the packaged man page does not render"
 
 [ $fail -eq 0 ] && echo "ok: .deb contents, Depends, dpkg -x, --version, help"
