@@ -16,6 +16,9 @@
  * static strings. */
 size_t drift_command_count(void);
 const char *drift_command_name(size_t i);
+/* The usage line of command i as `allot --help` prints it, "add-batch REF SKU QTY
+ * [ETA]", written into buf (cut to size); returns buf. */
+const char *drift_command_usage(size_t i, char *buf, size_t size);
 
 /* One key binding: the screen as the key bindings page heads it ("Batches",
  * "Every screen", "Help"), the key as the page writes it ("c", "PgDn", "Esc"),

@@ -44,6 +44,8 @@ void page_index_commands(PageIndex *ix, const char *md)
             memcpy(name, t + 6, l);
             name[l] = '\0';
             ix->commands = xreallocarray(ix->commands, ix->ncommands + 1, sizeof *ix->commands);
+            ix->usages = xreallocarray(ix->usages, ix->ncommands + 1, sizeof *ix->usages);
+            ix->usages[ix->ncommands] = xstrdup(t + 6);
             ix->commands[ix->ncommands++] = name;
         }
         free(t);
@@ -101,9 +103,12 @@ void page_index_keys(PageIndex *ix, const char *md)
 
 void page_index_fini(PageIndex *ix)
 {
-    for (size_t i = 0; i < ix->ncommands; i++)
+    for (size_t i = 0; i < ix->ncommands; i++) {
         free(ix->commands[i]);
+        free(ix->usages[i]);
+    }
     free(ix->commands);
+    free(ix->usages);
     for (size_t i = 0; i < ix->nkeys; i++) {
         free(ix->keys[i].screen);
         free(ix->keys[i].key);

@@ -20,7 +20,8 @@ typedef struct PageKey {
 } PageKey;
 
 typedef struct PageIndex {
-    char **commands;
+    char **commands; /* "add-batch" */
+    char **usages;   /* the heading without "allot ": "add-batch REF SKU QTY [ETA]" */
     size_t ncommands;
     PageKey *keys;
     size_t nkeys;

@@ -37,3 +37,19 @@ Test(help_drift, every_command_in_the_reference_is_in_the_table)
     }
     page_index_fini(&ix);
 }
+
+Test(help_drift, each_command_heading_is_the_usage_line_of_the_table)
+{
+    PageIndex ix = {0};
+    page_index_commands(&ix, help_page_find("commands")->markdown);
+    for (size_t i = 0; i < drift_command_count(); i++) {
+        char usage[256];
+        drift_command_usage(i, usage, sizeof usage);
+        for (size_t k = 0; k < ix.ncommands; k++)
+            if (strcmp(ix.commands[k], drift_command_name(i)) == 0)
+                cr_expect_str_eq(ix.usages[k], usage,
+                                 "assets/help/commands.md heads %s \"allot %s\"; the table says "
+                                 "\"allot %s\"", ix.commands[k], ix.usages[k], usage);
+    }
+    page_index_fini(&ix);
+}

@@ -14,6 +14,8 @@ Test(page_index, commands_are_the_words_after_allot_in_level_two_headings)
     cr_assert_eq(ix.ncommands, 2);
     cr_assert_str_eq(ix.commands[0], "add-batch");
     cr_assert_str_eq(ix.commands[1], "exec");
+    cr_assert_str_eq(ix.usages[0], "add-batch REF SKU");
+    cr_assert_str_eq(ix.usages[1], "exec FILE");
     page_index_fini(&ix);
 }
 
