@@ -52,6 +52,8 @@ for f in "${need[@]}"; do
     grep -qx "$f" "$work/contents" || bad "the .deb lacks $f"
 done
 if grep -q 'test_\|allot-mkman' "$work/contents"; then bad "the .deb ships build tools or tests"; fi
+dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/share/doc/allot/NOTICE.md | grep -q 'MIT License' ||
+    bad "NOTICE.md lacks the demo data's licence
 
 [ "$(dpkg-deb -f "$deb" Package)" = allot ] || bad "Package is not allot"
 [ "$(dpkg-deb -f "$deb" Version)" = "$version" ] || bad "Version is not $version"
