@@ -342,6 +342,25 @@ static void retry_backorders(Product *p)
 
 /* ---------- the rules ---------- */
 
+/* Quantities reach the domain already validated (SPEC.md §1.3); these guards keep
+ * a caller's mistake from corrupting a product (a negative batch qty would make
+ * rule 3 look for a line that does not exist). */
+static AllotStatus check_line_qty(int64_t qty, ErrBuf *err)
+{
+    if (qty < 1 || qty > ALLOT_QTY_MAX)
+        return err_set(err, ALLOT_EINVALID, "order line qty %lld must be between 1 and %lld",
+                       (long long)qty, (long long)ALLOT_QTY_MAX);
+    return ALLOT_OK;
+}
+
+static AllotStatus check_batch_qty(int64_t qty, ErrBuf *err)
+{
+    if (qty < 0 || qty > ALLOT_QTY_MAX)
+        return err_set(err, ALLOT_EINVALID, "batch qty %lld must be between 0 and %lld",
+                       (long long)qty, (long long)ALLOT_QTY_MAX);
+    return ALLOT_OK;
+}
+
 AllotStatus product_load_batch(Product *p, const char *ref, int64_t qty, int32_t eta,
                                uint64_t seq, ErrBuf *err)
 {
@@ -372,6 +391,8 @@ AllotStatus product_allocate(Product *p, const char *orderid, int64_t qty,
 {
     if (batchref_out)
         batchref_out[0] = '\0';
+    if (check_line_qty(qty, err) != ALLOT_OK)
+        return ALLOT_EINVALID;
     int32_t existing = index_find(p, orderid);
     if (existing >= 0) {
         const OrderLine *l = &p->lines[existing];
@@ -399,6 +420,8 @@ AllotStatus product_allocate(Product *p, const char *orderid, int64_t qty,
 AllotStatus product_add_batch(Product *p, const char *ref, int64_t qty, int32_t eta,
                               ErrBuf *err)
 {
+    if (check_batch_qty(qty, err) != ALLOT_OK)
+        return ALLOT_EINVALID;
     if (find_batch(p, ref) >= 0)
         return err_set(err, ALLOT_EDUPLICATE_BATCH, "duplicate batch reference %s", ref);
     Batch *b = add_batch(p, ref, qty, eta, p->next_seq);
@@ -416,6 +439,8 @@ AllotStatus product_change_batch_qty(Product *p, const char *ref, int64_t qty, E
     int32_t bi = find_batch(p, ref);
     if (bi < 0)
         return err_set(err, ALLOT_EUNKNOWN_BATCH, "unknown batch reference %s", ref);
+    if (check_batch_qty(qty, err) != ALLOT_OK)
+        return ALLOT_EINVALID;
     Batch *b = &p->batches[bi];
     if (b->qty == qty)
         return ALLOT_OK;
@@ -424,14 +449,17 @@ AllotStatus product_change_batch_qty(Product *p, const char *ref, int64_t qty, E
     e.new_qty = qty;
     event_vec_push(&p->events, &e);
     b->qty = qty;
-    while (b->allocated > b->qty) {
-        /* the batch's newest line */
-        OrderLine *newest = NULL;
-        for (size_t i = 0; i < p->nlines; i++)
-            if (p->lines[i].batch == bi && (!newest || p->lines[i].seq > newest->seq))
-                newest = &p->lines[i];
-        move_line(p, newest, -1);
-        newest->moved_from = bi;
+    if (b->allocated > b->qty) {
+        /* remove the batch's newest lines until available >= 0: one sort, not a
+         * scan per removed line (a batch may hold many thousands of lines) */
+        size_t n;
+        SeqKey *keys = lines_oldest_first(p, bi, &n);
+        for (size_t k = n; k-- > 0 && b->allocated > b->qty;) {
+            OrderLine *l = &p->lines[index_find(p, keys[k].orderid)];
+            move_line(p, l, -1);
+            l->moved_from = bi;
+        }
+        free(keys);
     }
     retry_backorders(p);
     p->version++;
@@ -462,6 +490,9 @@ AllotStatus product_change_batch_eta(Product *p, const char *ref, int32_t eta, E
         raise_reallocated(p, l, bi, to);
     }
     free(keys);
+    /* Lines that left may have made room on this batch for a waiting backorder:
+     * a planner expects it filled now, not at the next unrelated change. */
+    retry_backorders(p);
     p->version++;
     return ALLOT_OK;
 }
@@ -484,6 +515,8 @@ AllotStatus product_allocate_to(Product *p, const char *orderid, int64_t qty, co
     int32_t bi = find_batch(p, ref);
     if (bi < 0)
         return err_set(err, ALLOT_EUNKNOWN_BATCH, "unknown batch reference %s", ref);
+    if (check_line_qty(qty, err) != ALLOT_OK)
+        return ALLOT_EINVALID;
     Batch *b = &p->batches[bi];
     int32_t li = index_find(p, orderid);
     if (li >= 0) {
@@ -563,10 +596,19 @@ AllotStatus product_check_invariants(const Product *p, ErrBuf *err)
         if (st == ALLOT_OK && l->qty <= 0)
             st = err_set(err, ALLOT_EINVALID, "line %s has qty %lld", l->orderid,
                          (long long)l->qty);
+        if (st == ALLOT_OK && l->seq >= p->next_seq)
+            st = err_set(err, ALLOT_EINVALID, "line %s has seq %llu, not below next_seq %llu",
+                         l->orderid, (unsigned long long)l->seq,
+                         (unsigned long long)p->next_seq);
     }
     for (size_t i = 0; i < p->nbatches && st == ALLOT_OK; i++) {
         const Batch *b = &p->batches[i];
-        if (sums[i] != b->allocated)
+        if (b->qty < 0)
+            st = err_set(err, ALLOT_EINVALID, "batch %s has qty %lld", b->ref, (long long)b->qty);
+        else if (b->seq >= p->next_seq)
+            st = err_set(err, ALLOT_EINVALID, "batch %s has seq %llu, not below next_seq %llu",
+                         b->ref, (unsigned long long)b->seq, (unsigned long long)p->next_seq);
+        else if (sums[i] != b->allocated)
             st = err_set(err, ALLOT_EINVALID, "batch %s allocated %lld but its lines sum %lld",
                          b->ref, (long long)b->allocated, (long long)sums[i]);
         else if (b->allocated > b->qty)

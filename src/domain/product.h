@@ -81,13 +81,15 @@ AllotStatus product_load_line(Product *p, const char *orderid, int64_t qty, uint
  * a backorder → EV_OUT_OF_STOCK.  The same line already present with the same qty
  * is a no-op (no event, no version change).  `batchref_out` (may be NULL) receives
  * the batch reference, or "" when the line is (or already was) a backorder.
- * Errors: ALLOT_ELINE_QTY_MISMATCH (same line, other qty). */
+ * Errors: ALLOT_ELINE_QTY_MISMATCH (same line, other qty); ALLOT_EINVALID (qty
+ * outside 1..ALLOT_QTY_MAX). */
 AllotStatus product_allocate(Product *p, const char *orderid, int64_t qty,
                              AllotId batchref_out, ErrBuf *err);
 
 /* Rule 2.  Adds a batch → EV_BATCH_CREATED, then retries backorders (rule 6).
  * Errors: ALLOT_EDUPLICATE_BATCH if `ref` is in this product (uniqueness across
- * products is the service layer's check). */
+ * products is the service layer's check); ALLOT_EINVALID (qty outside
+ * 0..ALLOT_QTY_MAX). */
 AllotStatus product_add_batch(Product *p, const char *ref, int64_t qty, int32_t eta,
                               ErrBuf *err);
 
@@ -96,13 +98,16 @@ AllotStatus product_add_batch(Product *p, const char *ref, int64_t qty, int32_t 
  * oldest first (rule 6).  Each removed line ends the call with exactly one event
  * for its net outcome: EV_REALLOCATED (it landed on another batch), none (it
  * landed back on its own batch), or EV_DEALLOCATED (it is now a backorder).
- * Setting the qty it already has is a no-op.  Errors: ALLOT_EUNKNOWN_BATCH. */
+ * Setting the qty it already has is a no-op.  Errors: ALLOT_EUNKNOWN_BATCH;
+ * ALLOT_EINVALID (qty outside 0..ALLOT_QTY_MAX). */
 AllotStatus product_change_batch_qty(Product *p, const char *ref, int64_t qty, ErrBuf *err);
 
 /* Rule 4.  Sets the batch's ETA (ALLOT_NO_ETA = in the warehouse) →
  * EV_BATCH_ETA_CHANGED; then its lines, oldest first, move to the most preferred
- * other batch that now sorts before it and has room → EV_REALLOCATED.  The same
- * ETA is a no-op.  Errors: ALLOT_EUNKNOWN_BATCH. */
+ * other batch that now sorts before it and has room → EV_REALLOCATED.  Then
+ * backorders are retried (rule 6), as the moves may have made room on this batch
+ * (→ EV_ALLOCATED; SPEC is silent here, see docs/domain.md).  The same ETA is a
+ * no-op.  Errors: ALLOT_EUNKNOWN_BATCH. */
 AllotStatus product_change_batch_eta(Product *p, const char *ref, int32_t eta, ErrBuf *err);
 
 /* Rule 5.  Removes an allocation or a backorder → EV_ORDER_LINE_CANCELLED (with
@@ -113,7 +118,8 @@ AllotStatus product_cancel_line(Product *p, const char *orderid, ErrBuf *err);
 /* SPEC.md §4 "allocations" import: puts the line on batch `ref`.  Already there
  * with that qty: no-op.  A new line → EV_ALLOCATED; a backordered line →
  * EV_ALLOCATED; a line on another batch → EV_REALLOCATED.
- * Errors: ALLOT_EUNKNOWN_BATCH, ALLOT_ELINE_QTY_MISMATCH, ALLOT_ENO_ROOM. */
+ * Errors: ALLOT_EUNKNOWN_BATCH, ALLOT_ELINE_QTY_MISMATCH, ALLOT_ENO_ROOM,
+ * ALLOT_EINVALID (qty outside 1..ALLOT_QTY_MAX). */
 AllotStatus product_allocate_to(Product *p, const char *orderid, int64_t qty, const char *ref,
                                 ErrBuf *err);
 
@@ -143,7 +149,9 @@ const EventVec *product_events(const Product *p);
 void product_take_events(Product *p, EventVec *dst);
 
 /* Checks SPEC.md §1.2 rule 7: every batch has allocated == sum of its lines and
- * allocated <= qty; every line is in exactly one place; ids are unique.
+ * allocated <= qty; every line is in exactly one place; ids are unique; batch
+ * qtys are >= 0 and line qtys > 0; every seq is below next_seq (so that a new
+ * line is the newest).
  * Returns ALLOT_OK, or ALLOT_EINVALID with what is wrong in `err`. */
 AllotStatus product_check_invariants(const Product *p, ErrBuf *err);
 

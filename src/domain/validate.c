@@ -57,9 +57,14 @@ AllotStatus validate_id(const char *text, const char *field, AllotId out, ErrBuf
     trim_span(text ? text : "", &s, &len);
     if (len == 0)
         return err_set(err, ALLOT_EINVALID, "%s is empty", field);
-    if (len > ALLOT_ID_MAX)
-        return err_set(err, ALLOT_EINVALID, "%s \"%.20s…\" is longer than %d bytes", field, s,
-                       ALLOT_ID_MAX);
+    if (len > ALLOT_ID_MAX) {
+        /* quote the first 20 bytes or fewer, never cutting a UTF-8 sequence */
+        int cut = 20;
+        while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+            cut--;
+        return err_set(err, ALLOT_EINVALID, "%s \"%.*s…\" is longer than %d bytes", field, cut,
+                       s, ALLOT_ID_MAX);
+    }
     for (size_t i = 0; i < len;) {
         uint32_t cp;
         size_t n = utf8_decode((const unsigned char *)s + i, len - i, &cp);
