@@ -5,8 +5,9 @@
 set -euo pipefail
 harness=$1
 sock=allot-help-view-$$
+errlog=$(mktemp)
 t() { tmux -L "$sock" "$@"; }
-cleanup() { t kill-server 2>/dev/null || true; }
+cleanup() { t kill-server 2>/dev/null || true; rm -f "$errlog"; }
 trap cleanup EXIT
 fail=0
 bad() { echo "FAIL: $*"; echo "--- screen:"; screen; fail=1; }
@@ -18,7 +19,7 @@ wait_for() {
 }
 
 t -f /dev/null new-session -d -s help -x 80 -y 24 \
-    "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color '$harness' keys; echo EXIT; sleep 30"
+    "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color '$harness' keys 2>'$errlog'; echo EXIT; sleep 30"
 wait_for '^Key bindings' || bad "first page not shown"
 screen | tail -1 | grep -q 'Key bindings  1-23/' || bad "status line"
 
@@ -48,5 +49,9 @@ wait_for '^  command-line grammar, with$' || bad "k after the search"
 
 t send-keys -t help q
 wait_for '^closed 0' || bad "q did not close the viewer"
+sleep 0.3
+if grep -E 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$errlog"; then
+    echo "FAIL: sanitizer report"; cat "$errlog"; fail=1
+fi
 [ $fail -eq 0 ] && echo "ok: viewer shows, scrolls, searches, re-wraps and closes"
 exit $fail
