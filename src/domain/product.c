@@ -330,14 +330,29 @@ static void retry_backorders(Product *p)
         l->moved_from = -1;
     }
     free(keys);
-    /* Lines deallocated by this rule that found no batch: now say so. */
+    /* Lines deallocated by this rule that found no batch: now say so, oldest
+     * first, whatever the order of the array (a store may load it in another). */
+    size_t nleft = 0;
+    for (size_t i = 0; i < p->nlines; i++)
+        nleft += p->lines[i].moved_from >= 0;
+    if (nleft == 0)
+        return;
+    keys = xreallocarray(NULL, nleft, sizeof *keys);
+    size_t k = 0;
     for (size_t i = 0; i < p->nlines; i++) {
-        OrderLine *l = &p->lines[i];
-        if (l->moved_from >= 0) {
-            raise_line_event(p, EV_DEALLOCATED, l, l->moved_from);
-            l->moved_from = -1;
-        }
+        if (p->lines[i].moved_from < 0)
+            continue;
+        keys[k].seq = p->lines[i].seq;
+        memcpy(keys[k].orderid, p->lines[i].orderid, sizeof keys[k].orderid);
+        k++;
     }
+    qsort(keys, nleft, sizeof *keys, cmp_seqkey);
+    for (size_t j = 0; j < nleft; j++) {
+        OrderLine *l = &p->lines[index_find(p, keys[j].orderid)];
+        raise_line_event(p, EV_DEALLOCATED, l, l->moved_from);
+        l->moved_from = -1;
+    }
+    free(keys);
 }
 
 /* ---------- the rules ---------- */

@@ -788,3 +788,35 @@ Test(product, many_lines_stay_findable_through_growth_and_removal)
     cr_assert_eq(product_line_count(p), 2000 - 667);
     cr_assert_eq(product_find_batch(p, "B1")->allocated, 2000 - 667);
 }
+
+/* The same product held with its lines in another array order (as a store may
+ * load it) raises the same events in the same order. */
+static void deallocated_order(const char *const *order, AllotId out[3])
+{
+    Product *q = product_new("LAMP");
+    cr_assert_eq(product_load_batch(q, "B1", 9, ALLOT_NO_ETA, 1, &err), ALLOT_OK);
+    static const uint64_t seq_of[] = {2, 3, 4}; /* o2 oldest, o4 newest */
+    for (int i = 0; i < 3; i++)
+        cr_assert_eq(product_load_line(q, order[i], 3, seq_of[order[i][1] - '2'], "B1", &err),
+                     ALLOT_OK);
+    cr_assert_eq(product_change_batch_qty(q, "B1", 0, &err), ALLOT_OK);
+    const EventVec *ev = product_events(q);
+    cr_assert_eq(ev->len, 4);
+    for (int i = 0; i < 3; i++) {
+        cr_assert_eq(ev->items[i + 1].type, EV_DEALLOCATED);
+        memcpy(out[i], ev->items[i + 1].orderid, sizeof(AllotId));
+    }
+    product_free(q);
+}
+
+Test(product, deallocated_events_come_oldest_first_whatever_the_line_order)
+{
+    static const char *const a[] = {"o2", "o3", "o4"}, *const b[] = {"o3", "o4", "o2"};
+    AllotId x[3], y[3];
+    deallocated_order(a, x);
+    deallocated_order(b, y);
+    for (int i = 0; i < 3; i++)
+        cr_assert_str_eq(x[i], y[i]);
+    cr_assert_str_eq(x[0], "o2");
+    cr_assert_str_eq(x[2], "o4");
+}

@@ -1,0 +1,286 @@
+/* bench_sqlite — the SQLite unit of work against bare SQLite, measured in the same
+ * run on the same disk (SPEC.md §6; issue 3).
+ *
+ *   bench_sqlite [DIR] [--lines N] [--skus N] [--only tx|bulk|qty]
+ *   BENCH_CLOCK=cpu bench_sqlite ...   measures CPU time instead of wall time
+ *
+ * Prints:
+ *   1. bare SQLite: one INSERT per transaction (WAL, synchronous=NORMAL), rows/s
+ *   2. Allocate through the bus, one unit of work per command, commands/s, ratio to 1
+ *   3. bare SQLite: the bulk rows in one transaction, rows/s
+ *   4. CreateBatch + Allocate through the bus in one bulk unit of work, commands/s,
+ *      and the time ratio to 3 (SPEC §6: within 3x)
+ *   5. median time of one ChangeBatchQuantity on a batch holding 10,000 lines,
+ *      commit included (without and with a deallocation)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "app/bootstrap.h"
+#include "persistence/sqlite_schema.h"
+#include "persistence/sqlite_uow.h"
+
+/* Wall-clock time; with BENCH_CLOCK=cpu the process's CPU time instead (user +
+ * system), a steadier yardstick on a machine shared with other work. */
+static double now_s(void)
+{
+    static int cpu = -1;
+    if (cpu < 0) {
+        const char *c = getenv("BENCH_CLOCK");
+        cpu = c && strcmp(c, "cpu") == 0;
+    }
+    struct timespec ts;
+    clock_gettime(cpu ? CLOCK_PROCESS_CPUTIME_ID : CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void die(const char *what, const char *msg)
+{
+    fprintf(stderr, "bench_sqlite: %s: %s\n", what, msg);
+    exit(1);
+}
+
+static void fresh(const char *dir, const char *name, char *path, size_t size)
+{
+    snprintf(path, size, "%s/%s", dir, name);
+    const char *suffix[] = {"", "-wal", "-shm"};
+    for (int i = 0; i < 3; i++) {
+        char p[600];
+        snprintf(p, sizeof p, "%s%s", path, suffix[i]);
+        unlink(p);
+    }
+}
+
+static sqlite3 *bare_open(const char *path)
+{
+    sqlite3 *db;
+    if (sqlite3_open(path, &db) != SQLITE_OK)
+        die(path, sqlite3_errmsg(db));
+    sqlite3_exec(db,
+                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+                 "CREATE TABLE lines (id INTEGER PRIMARY KEY, orderid TEXT NOT NULL,"
+                 " sku TEXT NOT NULL, qty INTEGER NOT NULL)",
+                 NULL, NULL, NULL);
+    return db;
+}
+
+/* Bare baseline: n rows, one transaction each (per_tx = 1) or all in one. */
+static double bare_insert(const char *path, long n, bool one_tx, long skus)
+{
+    sqlite3 *db = bare_open(path);
+    sqlite3_stmt *ins, *begin, *commit;
+    sqlite3_prepare_v2(db, "INSERT INTO lines (orderid, sku, qty) VALUES (?, ?, ?)", -1, &ins, NULL);
+    sqlite3_prepare_v2(db, "BEGIN IMMEDIATE", -1, &begin, NULL);
+    sqlite3_prepare_v2(db, "COMMIT", -1, &commit, NULL);
+    double t0 = now_s();
+    if (one_tx)
+        sqlite3_step(begin), sqlite3_reset(begin);
+    for (long i = 0; i < n; i++) {
+        char oid[32], sku[32];
+        snprintf(oid, sizeof oid, "order-%08ld", i);
+        snprintf(sku, sizeof sku, "SKU-%05ld", i % skus);
+        if (!one_tx)
+            sqlite3_step(begin), sqlite3_reset(begin);
+        sqlite3_bind_text(ins, 1, oid, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(ins, 2, sku, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(ins, 3, 1 + i % 5);
+        if (sqlite3_step(ins) != SQLITE_DONE)
+            die("bare insert", sqlite3_errmsg(db));
+        sqlite3_reset(ins);
+        if (!one_tx)
+            sqlite3_step(commit), sqlite3_reset(commit);
+    }
+    if (one_tx)
+        sqlite3_step(commit), sqlite3_reset(commit);
+    double dt = now_s() - t0;
+    sqlite3_finalize(ins);
+    sqlite3_finalize(begin);
+    sqlite3_finalize(commit);
+    sqlite3_close(db);
+    return dt;
+}
+
+static void handle(MessageBus *bus, Command c)
+{
+    ErrBuf err = {{0}};
+    if (bus_handle(bus, &c, NULL, &err) != ALLOT_OK)
+        die(command_type_name(c.type), err.msg);
+}
+
+/* Three batches per SKU: in the warehouse, and two shipments. */
+static void create_batches(MessageBus *bus, long skus, int64_t qty)
+{
+    for (long s = 0; s < skus; s++) {
+        char sku[32], ref[40];
+        snprintf(sku, sizeof sku, "SKU-%05ld", s);
+        for (int b = 0; b < 3; b++) {
+            snprintf(ref, sizeof ref, "%s-B%d", sku, b);
+            handle(bus, command_create_batch(ref, sku, qty, b ? 21000 + b * 10 : ALLOT_NO_ETA));
+        }
+    }
+}
+
+static void allocate_all(MessageBus *bus, long n, long skus)
+{
+    for (long i = 0; i < n; i++) {
+        char oid[32], sku[32];
+        snprintf(oid, sizeof oid, "order-%08ld", i);
+        snprintf(sku, sizeof sku, "SKU-%05ld", i % skus);
+        handle(bus, command_allocate(oid, sku, 1 + i % 5));
+    }
+}
+
+static UnitOfWork *open_uow(const char *path, MessageBus **bus)
+{
+    UnitOfWork *uow;
+    ErrBuf err = {{0}};
+    if (sqlite_uow_open(path, NULL, &uow, &err) != ALLOT_OK)
+        die(path, err.msg);
+    *bus = bootstrap(uow, NULL, NULL, NULL);
+    const char *extra = getenv("BENCH_PRAGMA");
+    if (extra)
+        sqlite3_exec(sqlite_uow_connection(uow), extra, NULL, NULL, NULL);
+    return uow;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median_change_qty(MessageBus *bus, const char *ref, const int64_t *qtys, int nq,
+                                int reps)
+{
+    double *t = malloc(sizeof *t * (size_t)reps);
+    for (int r = 0; r < reps; r++) {
+        double t0 = now_s();
+        handle(bus, command_change_batch_qty(ref, qtys[r % nq]));
+        t[r] = now_s() - t0;
+    }
+    qsort(t, (size_t)reps, sizeof *t, cmp_double);
+    double m = t[reps / 2];
+    free(t);
+    return m;
+}
+
+int main(int argc, char **argv)
+{
+    const char *dir = "/tmp";
+    long bulk_lines = 200000, skus = 2000, per_tx = 10000;
+    const char *only = "";
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
+            only = argv[++i];
+        else if (strcmp(argv[i], "--lines") == 0 && i + 1 < argc)
+            bulk_lines = atol(argv[++i]);
+        else if (strcmp(argv[i], "--skus") == 0 && i + 1 < argc)
+            skus = atol(argv[++i]);
+        else
+            dir = argv[i];
+    }
+    char path[600];
+    printf("bench_sqlite: SQLite %s, files in %s\n", sqlite3_libversion(), dir);
+
+    /* 1 + 2: one transaction per row / per command, three rounds interleaved so
+     * that both see the same machine; the best round of each counts */
+    double bare1 = 0, uow1 = 0;
+    MessageBus *bus;
+    UnitOfWork *uow;
+    for (int round = 0; round < 3 && (!*only || strcmp(only, "tx") == 0); round++) {
+        fresh(dir, "bench-bare1.db", path, sizeof path);
+        double r = (double)per_tx / bare_insert(path, per_tx, false, 100);
+        bare1 = r > bare1 ? r : bare1;
+        fresh(dir, "bench-uow1.db", path, sizeof path);
+        uow = open_uow(path, &bus);
+        create_batches(bus, 100, 1000000);
+        double t0 = now_s();
+        allocate_all(bus, per_tx, 100);
+        r = (double)per_tx / (now_s() - t0);
+        uow1 = r > uow1 ? r : uow1;
+        bus_free(bus);
+        uow_free(uow);
+    }
+    printf("  bare insert, one transaction per row (WAL, NORMAL): %9.0f rows/s\n", bare1);
+    printf("  Allocate via bus, one unit of work per command:    %9.0f cmds/s  (%.2f x bare; target >= 0.67)\n",
+           uow1, uow1 / bare1);
+
+    /* 3 + 4: bulk */
+    if (!*only || strcmp(only, "bulk") == 0) {
+    fresh(dir, "bench-bare2.db", path, sizeof path);
+    double bare2_t = bare_insert(path, bulk_lines, true, skus);
+    printf("  bare insert, %ld rows in one transaction:       %9.0f rows/s  (%.2f s)\n", bulk_lines,
+           (double)bulk_lines / bare2_t, bare2_t);
+    fresh(dir, "bench-uow2.db", path, sizeof path);
+    uow = open_uow(path, &bus);
+    ErrBuf err = {{0}};
+    double t0 = now_s();
+    if (uow_bulk_begin(uow, &err) != ALLOT_OK)
+        die("bulk", err.msg);
+    create_batches(bus, skus, bulk_lines / skus);
+    allocate_all(bus, bulk_lines, skus);
+    double t_end = now_s();
+    if (uow_bulk_end(uow, true, &err) != ALLOT_OK)
+        die("bulk", err.msg);
+    double bulk_t = now_s() - t0;
+    printf("    (commands %.2f s, writing the rows at bulk_end %.2f s)\n", t_end - t0,
+           now_s() - t_end);
+    printf("  CreateBatch x %ld + Allocate x %ld via bus, one bulk unit of work:\n"
+           "                                                     %9.0f cmds/s  (%.2f s, %.2f x the bare time; target <= 3)\n",
+           3 * skus, bulk_lines, (double)(bulk_lines + 3 * skus) / bulk_t, bulk_t, bulk_t / bare2_t);
+    bus_free(bus);
+    uow_free(uow);
+    }
+    if (*only && strcmp(only, "qty") != 0)
+        return 0;
+
+    /* 5: one interactive command on a batch with 10,000 lines */
+    fresh(dir, "bench-big.db", path, sizeof path);
+    uow = open_uow(path, &bus);
+    ErrBuf err = {{0}};
+    if (uow_bulk_begin(uow, &err) != ALLOT_OK)
+        die("bulk", err.msg);
+    handle(bus, command_create_batch("BIG", "HEAVY", 10000, ALLOT_NO_ETA));
+    handle(bus, command_create_batch("LATER", "HEAVY", 10, 21500));
+    for (long i = 0; i < 10000; i++) {
+        char oid[32];
+        snprintf(oid, sizeof oid, "h-%06ld", i);
+        handle(bus, command_allocate(oid, "HEAVY", 1));
+    }
+    if (uow_bulk_end(uow, true, &err) != ALLOT_OK)
+        die("bulk", err.msg);
+    int64_t up[] = {10001, 10000};
+    double m1 = median_change_qty(bus, "BIG", up, 2, 400);
+    int64_t down[] = {9999, 10000}; /* the newest line moves to LATER and back */
+    double m2 = median_change_qty(bus, "BIG", down, 2, 400);
+    printf("  ChangeBatchQuantity on a batch with 10,000 lines, commit included:\n"
+           "    median %.3f ms (no line moves), %.3f ms (one line reallocated); target < 5 ms\n",
+           m1 * 1e3, m2 * 1e3);
+    /* the same with a second process's change in between (cache reload each time) */
+    bus_free(bus);
+    uow_free(uow);
+    UnitOfWork *other;
+    MessageBus *obus;
+    uow = open_uow(path, &bus);
+    other = open_uow(path, &obus);
+    double t[50];
+    for (int r = 0; r < 50; r++) {
+        handle(obus, command_change_batch_qty("LATER", 10 + r % 2 + 1));
+        double s0 = now_s();
+        handle(bus, command_change_batch_qty("BIG", 10000 + r % 2));
+        t[r] = now_s() - s0;
+    }
+    qsort(t, 50, sizeof *t, cmp_double);
+    printf("    median %.3f ms when another process changed the SKU just before (full reload)\n",
+           t[25] * 1e3);
+    bus_free(obus);
+    uow_free(other);
+    bus_free(bus);
+    uow_free(uow);
+    return 0;
+}

@@ -1,0 +1,204 @@
+/* views.h — the read model port (SPEC.md §2 "Read model / views", §5 screens).
+ *
+ * Query functions, not the domain model, serve every screen: products summary,
+ * batches (of a SKU or all), lines of a batch, allocations of an order, backorders,
+ * the event feed, shipments due, and prefix completion for the `:` prompt.
+ * A table of function pointers so that the SQLite store (sqlite_views.h) and a
+ * what-if sandbox can both implement it.
+ *
+ * Units: quantities are whole units (int64_t); dates are days since 1970-01-01
+ * UTC (int32_t), ALLOT_NO_ETA meaning "none / in the warehouse"; event times are
+ * whole seconds since 1970-01-01 UTC.
+ *
+ * Paging is keyset, never OFFSET: every list query takes
+ *   - `page`: how many rows (`limit`), an optional substring `filter`, a direction;
+ *   - `after`: the anchor row — the LAST row of the previous page when paging
+ *     forward, the FIRST row of the current page when paging backward — or NULL to
+ *     start at the beginning (forward) or at the end (backward);
+ *   - `rows`: a caller-owned array of at least page->limit rows;
+ *   - `n`: receives how many rows were written (< limit means the list ended).
+ * Rows are always returned in the list's order (ascending), also when paging
+ * backward.  Rows are values: they hold no pointers, copy with `=`, and the caller
+ * owns them.  Only the ordering fields of an anchor row are read (named per query).
+ *
+ * Errors: every function returns ALLOT_OK or ALLOT_ESTORAGE (the store cannot be
+ * read: message names the database path); ALLOT_EINVALID for a bad argument
+ * (limit 0 is allowed and returns no rows).
+ */
+#ifndef ALLOT_APP_VIEWS_H
+#define ALLOT_APP_VIEWS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "domain/events.h"
+#include "domain/status.h"
+#include "domain/validate.h"
+
+/* One row of the Products screen (SPEC.md §5), ordered by sku. */
+typedef struct ProductRow {
+    AllotId sku;
+    int64_t nbatches;        /* how many batches the SKU has */
+    int64_t qty;             /* sum of its batches' purchased qty */
+    int64_t allocated;       /* sum of its allocated line qtys */
+    int64_t available;       /* qty - allocated */
+    int64_t backorder_lines; /* how many of its lines are backorders */
+    int64_t backorder_qty;   /* their total qty */
+    int32_t next_eta;        /* earliest ETA among its batches that have one, or
+                                ALLOT_NO_ETA when every batch is in the warehouse */
+} ProductRow;
+
+/* One row of the Batches screen / a shipment. */
+typedef struct BatchRow {
+    AllotId ref;
+    AllotId sku;
+    int64_t qty;       /* purchased */
+    int64_t allocated; /* sum of its lines' qty */
+    int64_t available; /* qty - allocated */
+    int32_t eta;       /* ALLOT_NO_ETA = in the warehouse */
+    int64_t nlines;    /* how many lines it holds */
+    uint64_t seq;      /* creation order within its SKU (preference tie-break) */
+} BatchRow;
+
+/* One order line, allocated or backordered. */
+typedef struct LineRow {
+    AllotId orderid;
+    AllotId sku;
+    int64_t qty;
+    AllotId batchref; /* the batch holding it, or "" for a backorder */
+    int32_t eta;      /* that batch's ETA; ALLOT_NO_ETA if in the warehouse or a backorder */
+    uint64_t seq;     /* the moment it was first requested, within its SKU */
+    int64_t key;      /* the store's row key: grows with the moment of first request
+                         across all SKUs; used for paging, otherwise opaque */
+} LineRow;
+
+/* One event of the log (SPEC.md §2 "Event log"). */
+typedef struct EventRow {
+    int64_t id; /* monotonic, > 0 */
+    int64_t at; /* when it was committed: seconds since 1970-01-01 UTC */
+    Event ev;   /* the event as raised (events.h says which fields carry meaning) */
+} EventRow;
+
+/* The order of a batch list. */
+typedef enum BatchOrder {
+    BATCH_ORDER_PREFERENCE, /* by sku, then SPEC.md §1.1 preference: in the warehouse
+                               first, then ETA ascending, then creation order.
+                               Anchor fields: sku, eta, seq */
+    BATCH_ORDER_REF,        /* by ref.  Anchor field: ref */
+    BATCH_ORDER_ETA,        /* by ETA (in the warehouse first), then ref.
+                               Anchor fields: eta, ref */
+} BatchOrder;
+
+/* Which order lines a line list holds. */
+typedef enum LineState {
+    LINES_ALL,
+    LINES_ALLOCATED,   /* on a batch */
+    LINES_BACKORDERED, /* waiting for stock */
+} LineState;
+
+/* What a completion completes. */
+typedef enum CompleteKind {
+    COMPLETE_SKU,
+    COMPLETE_REF,
+    COMPLETE_ORDERID,
+} CompleteKind;
+
+typedef struct ViewPage {
+    size_t limit;       /* at most this many rows; `rows` holds at least as many */
+    const char *filter; /* keep only rows with this substring (ASCII case-insensitive)
+                           in the fields named per query; NULL or "" = every row */
+    bool backward;      /* rows before the anchor instead of after it */
+} ViewPage;
+
+typedef struct Views Views;
+
+typedef struct ViewsOps {
+    AllotStatus (*products)(Views *v, bool only_backordered, const ViewPage *page,
+                            const ProductRow *after, ProductRow *rows, size_t *n,
+                            ErrBuf *err);
+    AllotStatus (*batches)(Views *v, const char *sku, BatchOrder order, const ViewPage *page,
+                           const BatchRow *after, BatchRow *rows, size_t *n, ErrBuf *err);
+    AllotStatus (*batch_lines)(Views *v, const char *ref, const ViewPage *page,
+                               const LineRow *after, LineRow *rows, size_t *n, ErrBuf *err);
+    AllotStatus (*order_lines)(Views *v, const char *orderid, const ViewPage *page,
+                               const LineRow *after, LineRow *rows, size_t *n, ErrBuf *err);
+    AllotStatus (*backorders)(Views *v, const char *sku, const ViewPage *page,
+                              const LineRow *after, LineRow *rows, size_t *n, ErrBuf *err);
+    AllotStatus (*events)(Views *v, int64_t anchor_id, const ViewPage *page, EventRow *rows,
+                          size_t *n, ErrBuf *err);
+    AllotStatus (*latest_event_id)(Views *v, int64_t *id, ErrBuf *err);
+    AllotStatus (*shipments_due)(Views *v, int32_t from, int32_t to, const ViewPage *page,
+                                 const BatchRow *after, BatchRow *rows, size_t *n,
+                                 ErrBuf *err);
+    AllotStatus (*complete)(Views *v, CompleteKind kind, const char *prefix, size_t limit,
+                            AllotId *out, size_t *n, ErrBuf *err);
+    void (*destroy)(Views *v);
+    /* added after the first version: keep new members at the end */
+    AllotStatus (*lines)(Views *v, LineState state, const ViewPage *page, const LineRow *after,
+                         LineRow *rows, size_t *n, ErrBuf *err);
+} ViewsOps;
+
+/* Implementations embed this as their first member. */
+struct Views {
+    const ViewsOps *ops;
+};
+
+/* Products summary (Products screen, Triage "out-of-stock SKUs"), ordered by sku.
+ * only_backordered keeps SKUs with at least one backorder.  Filter: sku.
+ * Anchor field: sku. */
+AllotStatus views_products(Views *v, bool only_backordered, const ViewPage *page,
+                           const ProductRow *after, ProductRow *rows, size_t *n, ErrBuf *err);
+
+/* Batches of `sku`, or of every SKU when sku is NULL or "", in `order` (see
+ * BatchOrder for the anchor fields).  Filter: ref or sku.  An unknown sku gives no
+ * rows (not an error). */
+AllotStatus views_batches(Views *v, const char *sku, BatchOrder order, const ViewPage *page,
+                          const BatchRow *after, BatchRow *rows, size_t *n, ErrBuf *err);
+
+/* Lines on batch `ref`, oldest first (SPEC.md §1.2 "oldest").  Filter: orderid.
+ * Anchor field: seq.  An unknown ref gives no rows. */
+AllotStatus views_batch_lines(Views *v, const char *ref, const ViewPage *page,
+                              const LineRow *after, LineRow *rows, size_t *n, ErrBuf *err);
+
+/* Every line of order `orderid` across SKUs, each with its batch or "" for a
+ * backorder (Order screen), ordered by sku.  Filter: sku or batchref.
+ * Anchor field: sku. */
+AllotStatus views_order_lines(Views *v, const char *orderid, const ViewPage *page,
+                              const LineRow *after, LineRow *rows, size_t *n, ErrBuf *err);
+
+/* Backorders, oldest first: of `sku` (anchor field: seq), or of every SKU when sku
+ * is NULL or "" (anchor field: key).  Filter: orderid or sku. */
+AllotStatus views_backorders(Views *v, const char *sku, const ViewPage *page,
+                             const LineRow *after, LineRow *rows, size_t *n, ErrBuf *err);
+
+/* Events by id ascending.  Forward: ids > anchor_id (0 = from the first).
+ * Backward: ids < anchor_id (0 or INT64_MAX = the newest page), still returned
+ * ascending.  Filter: type name, sku, orderid, batchref or to.  (Live feed: keep
+ * the last id seen and ask forward from it; `allot events --since ID`.) */
+AllotStatus views_events(Views *v, int64_t anchor_id, const ViewPage *page, EventRow *rows,
+                         size_t *n, ErrBuf *err);
+
+/* The id of the newest event, or 0 if the log is empty. */
+AllotStatus views_latest_event_id(Views *v, int64_t *id, ErrBuf *err);
+
+/* Batches with an ETA in [from, to] (days, inclusive), ordered by ETA then ref
+ * (Triage "shipments due soon").  Filter: ref or sku.  Anchor fields: eta, ref. */
+AllotStatus views_shipments_due(Views *v, int32_t from, int32_t to, const ViewPage *page,
+                                const BatchRow *after, BatchRow *rows, size_t *n, ErrBuf *err);
+
+/* Up to `limit` distinct SKUs / batch refs / order ids that start with `prefix`
+ * (byte-wise, case-sensitive; "" = any), ascending, into the caller's `out`. */
+AllotStatus views_complete(Views *v, CompleteKind kind, const char *prefix, size_t limit,
+                           AllotId *out, size_t *n, ErrBuf *err);
+
+/* Every order line in `state`, ordered by orderid then sku (the order of the
+ * allocations and backorders exports, SPEC.md §4).  Filter: orderid or sku.
+ * Anchor fields: orderid, sku. */
+AllotStatus views_lines(Views *v, LineState state, const ViewPage *page, const LineRow *after,
+                        LineRow *rows, size_t *n, ErrBuf *err);
+
+/* Frees the views.  NULL is ignored. */
+void views_free(Views *v);
+
+#endif

@@ -1,0 +1,176 @@
+/* Opening a SQLite connection the way allot wants it, and the schema migration
+ * (sqlite_schema.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "persistence/sqlite_schema.h"
+
+AllotStatus sqlite_error(sqlite3 *db, int rc, const char *path, const char *doing, ErrBuf *err)
+{
+    int prim = rc & 0xff;
+    if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED)
+        return err_set(err, ALLOT_ESTORAGE,
+                       "database %s is locked by another process (%s: gave up waiting)", path,
+                       doing);
+    const char *msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    if (prim == SQLITE_NOTADB || prim == SQLITE_CORRUPT)
+        return err_set(err, ALLOT_ESTORAGE, "database %s is damaged or not a database (%s: %s)",
+                       path, doing, msg);
+    if (prim == SQLITE_FULL)
+        return err_set(err, ALLOT_ESTORAGE, "database %s: disk full (%s)", path, doing);
+    return err_set(err, ALLOT_ESTORAGE, "database %s: %s: %s", path, doing, msg);
+}
+
+/* mkdir -p of the directory part of `path`. */
+static AllotStatus make_parent_dirs(const char *path, ErrBuf *err)
+{
+    char dir[4096];
+    if (strlen(path) >= sizeof dir)
+        return err_set(err, ALLOT_ESTORAGE, "database path is too long: %s", path);
+    strcpy(dir, path);
+    char *slash = strrchr(dir, '/');
+    if (!slash || slash == dir)
+        return ALLOT_OK;
+    *slash = '\0';
+    for (char *p = dir + 1;; p++) {
+        if (*p == '/' || *p == '\0') {
+            char c = *p;
+            *p = '\0';
+            if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+                return err_set(err, ALLOT_ESTORAGE, "cannot create directory %s for database %s: %s",
+                               dir, path, strerror(errno));
+            struct stat st;
+            if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+                return err_set(err, ALLOT_ESTORAGE, "cannot create database %s: %s is not a directory",
+                               path, dir);
+            *p = c;
+            if (c == '\0')
+                break;
+        }
+    }
+    return ALLOT_OK;
+}
+
+static AllotStatus exec(sqlite3 *db, const char *path, const char *sql, const char *doing,
+                        ErrBuf *err)
+{
+    int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+    return rc == SQLITE_OK ? ALLOT_OK : sqlite_error(db, rc, path, doing, err);
+}
+
+AllotStatus sqlite_schema_stored_version(sqlite3 *db, const char *path, int *version,
+                                         ErrBuf *err)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return sqlite_error(db, rc, path, "reading the schema version", err);
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        AllotStatus s = sqlite_error(db, rc, path, "reading the schema version", err);
+        sqlite3_finalize(st);
+        return s;
+    }
+    *version = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return ALLOT_OK;
+}
+
+AllotStatus sqlite_schema_migrate(sqlite3 *db, const char *path, int target, ErrBuf *err)
+{
+    int stored;
+    AllotStatus s = sqlite_schema_stored_version(db, path, &stored, err);
+    if (s != ALLOT_OK)
+        return s;
+    if (stored > sqlite_schema_version)
+        return err_set(err, ALLOT_ESTORAGE,
+                       "database %s has schema version %d, newer than this allot knows (%d)", path,
+                       stored, sqlite_schema_version);
+    if (stored >= target)
+        return ALLOT_OK;
+    s = exec(db, path, "BEGIN IMMEDIATE", "migrating the schema", err);
+    if (s != ALLOT_OK)
+        return s;
+    /* Another process may have migrated it while we waited for the lock. */
+    s = sqlite_schema_stored_version(db, path, &stored, err);
+    for (int v = stored; s == ALLOT_OK && v < target; v++) {
+        char doing[64];
+        snprintf(doing, sizeof doing, "migrating the schema to version %d", v + 1);
+        s = exec(db, path, sqlite_schema_steps[v], doing, err);
+        if (s == ALLOT_OK) {
+            char sql[64];
+            snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v + 1);
+            s = exec(db, path, sql, doing, err);
+        }
+    }
+    if (s == ALLOT_OK)
+        s = exec(db, path, "COMMIT", "migrating the schema", err);
+    if (s != ALLOT_OK)
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return s;
+}
+
+AllotStatus sqlite_connect(const char *path, bool create, int busy_ms, sqlite3 **out, ErrBuf *err)
+{
+    *out = NULL;
+    if (!path || !*path)
+        return err_set(err, ALLOT_ESTORAGE, "no database path given");
+    if (create) {
+        AllotStatus s = make_parent_dirs(path, err);
+        if (s != ALLOT_OK)
+            return s;
+    }
+    sqlite3 *db = NULL;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+    int rc = sqlite3_open_v2(path, &db, flags, sqlite_vfs_name());
+    if (rc != SQLITE_OK) {
+        AllotStatus s = sqlite_error(db, rc, path, "cannot open", err);
+        sqlite3_close(db);
+        return s;
+    }
+    sqlite3_extended_result_codes(db, 1);
+    sqlite3_busy_timeout(db, busy_ms);
+    AllotStatus s = ALLOT_OK;
+    /* journal_mode answers with the mode it is in: a read-only or odd file may
+     * refuse WAL. */
+    sqlite3_stmt *st;
+    rc = sqlite3_prepare_v2(db, "PRAGMA journal_mode = WAL", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            const char *mode = (const char *)sqlite3_column_text(st, 0);
+            if (!mode || strcmp(mode, "wal") != 0)
+                s = err_set(err, ALLOT_ESTORAGE, "database %s cannot use WAL mode (it is in %s mode)",
+                            path, mode ? mode : "an unknown");
+            rc = SQLITE_OK;
+        }
+        sqlite3_finalize(st);
+    }
+    if (s == ALLOT_OK && rc != SQLITE_OK)
+        s = sqlite_error(db, rc, path, "cannot open", err);
+    if (s == ALLOT_OK)
+        /* An Allocate writes about four pages where a one-row insert writes one:
+         * checkpoint after 4000 WAL pages instead of 1000, so that checkpoints
+         * (and their two fsyncs) come about as often per transaction. */
+        s = exec(db, path,
+                 "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
+                 " PRAGMA wal_autocheckpoint = 4000",
+                 "cannot open", err);
+    if (s == ALLOT_OK && create)
+        s = sqlite_schema_migrate(db, path, sqlite_schema_version, err);
+    if (s == ALLOT_OK && !create) {
+        int v;
+        s = sqlite_schema_stored_version(db, path, &v, err);
+        if (s == ALLOT_OK && v != sqlite_schema_version)
+            s = err_set(err, ALLOT_ESTORAGE, "database %s has schema version %d, expected %d", path,
+                        v, sqlite_schema_version);
+    }
+    if (s != ALLOT_OK) {
+        sqlite3_close(db);
+        return s;
+    }
+    *out = db;
+    return ALLOT_OK;
+}

@@ -1,0 +1,62 @@
+/* sqlite_schema.h — the versioned SQLite schema (src/persistence/schema/NNNN_*.sql,
+ * compiled in by schema/embed.cmake) and the migration that applies it.
+ * Internal to persistence/ and its tests. */
+#ifndef ALLOT_PERSISTENCE_SQLITE_SCHEMA_H
+#define ALLOT_PERSISTENCE_SQLITE_SCHEMA_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+
+#include "app/views.h"
+#include "domain/status.h"
+
+/* sqlite_schema_steps[i] brings a database from version i to version i + 1. */
+extern const char *const sqlite_schema_steps[];
+/* The newest version (the number of steps). */
+extern const int sqlite_schema_version;
+
+/* Brings `db` (an open connection to `path`, used in messages) forward to version
+ * `target` (<= sqlite_schema_version), reading the stored version from
+ * PRAGMA user_version, in one IMMEDIATE transaction.  A database already at or past
+ * `target` is left alone.  Errors: ALLOT_ESTORAGE naming the path (locked past the
+ * busy timeout, not a database, a step failed: nothing changed). */
+AllotStatus sqlite_schema_migrate(sqlite3 *db, const char *path, int target, ErrBuf *err);
+
+/* The stored schema version of `db` into *version.  Errors: ALLOT_ESTORAGE. */
+AllotStatus sqlite_schema_stored_version(sqlite3 *db, const char *path, int *version,
+                                         ErrBuf *err);
+
+
+
+/* ---- connection helpers shared by sqlite_uow.c and sqlite_views.c ---- */
+
+/* Formats a storage error naming `path` and what was being done, from the
+ * connection's last error (a locked database reads "is locked by another process").
+ * Returns ALLOT_ESTORAGE. */
+AllotStatus sqlite_error(sqlite3 *db, int rc, const char *path, const char *doing, ErrBuf *err);
+
+/* Opens `path` (creating the file and its directory when `create`), sets WAL,
+ * synchronous=NORMAL, foreign keys and the busy timeout, and (when `create`)
+ * migrates the schema to the newest version; without `create` the schema must be
+ * current.  Errors: ALLOT_ESTORAGE naming the path. */
+AllotStatus sqlite_connect(const char *path, bool create, int busy_ms, sqlite3 **out, ErrBuf *err);
+
+/* The name of allot's VFS (registered on first call): the default VFS, except that
+ * a transaction's WAL frames are written with one system call (sqlite_vfs.c).
+ * NULL (use the default) if it cannot be registered. */
+const char *sqlite_vfs_name(void);
+
+/* A read model on `db` (path for messages).  If `owns_db`, views_free closes it. */
+Views *sqlite_views_on(sqlite3 *db, const char *path, bool owns_db);
+
+/* The unit of work's connection (for tests that play another writer on it). */
+typedef struct UnitOfWork UnitOfWork;
+sqlite3 *sqlite_uow_connection(UnitOfWork *uow);
+
+/* Bounds of the product cache (defaults: checked every 256 units of work, 1024 in
+ * bulk; emptied beyond 262,144 cached lines; bulk work writes out beyond 262,144
+ * touched lines or 4x the cached lines).  `check_every` is rounded up to a power
+ * of two.  For tests that want the eviction paths exercised. */
+void sqlite_uow_set_cache_limits(UnitOfWork *uow, unsigned check_every, size_t cache_lines_max,
+                                 size_t bulk_dirty_max);
+#endif

@@ -1,0 +1,964 @@
+/* The SQLite unit of work (sqlite_uow.h).
+ *
+ * Products live in `cache` (sku → Entry) between units of work.  An Entry knows
+ * the row ids of its product and batches and the version stored, so that commit
+ * can write deltas only:
+ *   - step_commit (every commit, also the nested ones of bulk work) appends the
+ *     product's pending events to the `events` table and marks what they touched:
+ *     order lines by orderid, batches by index, the product itself;
+ *   - flush writes the marked rows with the product's current state (a marked line
+ *     that no longer exists is deleted) and the product row with its version check.
+ * A unit of work flushes at its commit; bulk work flushes at bulk_end (or when the
+ * identity map grows large), all inside one transaction.
+ */
+#include "persistence/sqlite_uow.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/xalloc.h"
+#include "persistence/sqlite_schema.h"
+#include "persistence/strmap.h"
+
+/* Beyond this many cached order lines the cache is emptied between units of work. */
+#define CACHE_LINES_MAX 262144
+/* SQLite's page cache during bulk work (KiB): the rows of a large import are
+ * written at its end, and a cache that holds their b-trees' working set keeps
+ * SQLite from spilling and re-reading pages.  Back to the default afterwards. */
+#define BULK_CACHE_KIB 65536
+#define DEFAULT_CACHE_KIB 2000
+
+/* Bulk work writes its pending rows out beyond this many marked lines. */
+#define BULK_DIRTY_MAX 262144
+
+/* A line to write: its orderid, and the id of the event that touched it (the moment
+ * of a new request, for lines.req). */
+typedef struct DirtyLine {
+    AllotId orderid;
+    int64_t req;
+} DirtyLine;
+
+typedef struct Entry {
+    Product *p;
+    int64_t id;           /* products.id; 0 = not stored yet */
+    int64_t db_version;   /* the version stored, which the version check expects */
+    uint64_t verified_tx; /* the transaction in which it was last checked */
+    int64_t *batch_ids;   /* batches.id of batch i, for i < nstored */
+    size_t nstored, cap_ids;
+    uint8_t *bdirty; /* batch i changed since written */
+    size_t cap_bdirty;
+    DirtyLine *dirty_lines; /* lines touched since written (repeats allowed) */
+    size_t ndirty, cap_dirty;
+    bool dirty; /* listed in SqliteUow.dirtyv */
+} Entry;
+
+enum {
+    ST_BEGIN,
+    ST_COMMIT,
+    ST_ROLLBACK,
+    ST_PRODUCT_HEAD,
+    ST_SKU_OF_REF,
+    ST_LOAD_BATCHES,
+    ST_LOAD_LINES,
+    ST_LOAD_BACKORDERS,
+    ST_PRODUCT_INSERT,
+    ST_PRODUCT_UPDATE,
+    ST_BATCH_INSERT,
+    ST_BATCH_UPDATE,
+    ST_LINE_UPSERT,
+    ST_LINE_DELETE,
+    ST_EVENT_INSERT,
+    ST_COUNT
+};
+
+static const char *const stmt_sql[ST_COUNT] = {
+    [ST_BEGIN] = "BEGIN IMMEDIATE",
+    [ST_COMMIT] = "COMMIT",
+    [ST_ROLLBACK] = "ROLLBACK",
+    [ST_PRODUCT_HEAD] = "SELECT id, version, next_seq FROM products WHERE sku = ?1",
+    [ST_SKU_OF_REF] = "SELECT sku FROM batches WHERE ref = ?1",
+    [ST_LOAD_BATCHES] = "SELECT id, ref, qty, eta, seq FROM batches WHERE sku = ?1 ORDER BY seq",
+    [ST_LOAD_LINES] = "SELECT l.orderid, l.qty, l.seq, l.batch_id FROM batches b"
+                      " JOIN lines l ON l.batch_id = b.id WHERE b.sku = ?1",
+    [ST_LOAD_BACKORDERS] = "SELECT orderid, qty, seq FROM lines"
+                           " WHERE product_id = ?1 AND batch_id IS NULL",
+    [ST_PRODUCT_INSERT] = "INSERT INTO products (sku, version, next_seq, nbatches, qty,"
+                          " allocated, bo_lines, bo_qty, next_eta)"
+                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [ST_PRODUCT_UPDATE] = "UPDATE products SET version = ?2, next_seq = ?3, nbatches = ?4,"
+                          " qty = ?5, allocated = ?6, bo_lines = ?7, bo_qty = ?8, next_eta = ?9"
+                          " WHERE id = ?1 AND version = ?10",
+    [ST_BATCH_INSERT] = "INSERT INTO batches (product_id, sku, ref, qty, eta, seq)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [ST_BATCH_UPDATE] = "UPDATE batches SET qty = ?2, eta = ?3 WHERE id = ?1",
+    /* A line requested anew (another seq) takes the new request's moment. */
+    [ST_LINE_UPSERT] = "INSERT INTO lines (product_id, orderid, qty, seq, batch_id, req)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (orderid, product_id) DO UPDATE"
+                       " SET qty = excluded.qty, batch_id = excluded.batch_id, seq = excluded.seq,"
+                       " req = CASE WHEN lines.seq = excluded.seq THEN lines.req"
+                       " ELSE excluded.req END",
+    [ST_LINE_DELETE] = "DELETE FROM lines WHERE orderid = ?2 AND product_id = ?1",
+    [ST_EVENT_INSERT] = "INSERT INTO events (at, type, sku, orderid, batchref, to_ref, qty,"
+                        " old_qty, new_qty, eta, old_eta, new_eta)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+};
+
+typedef struct SqliteUow {
+    UnitOfWork base;
+    Repository repo;
+    sqlite3 *db;
+    char *path;
+    Clock *clock;
+    Views *views;
+    sqlite3_stmt *stmts[ST_COUNT];
+    StrMap cache;        /* sku → Entry (owned) */
+    StrMap pending_refs; /* ref → Entry: batches created but not written yet */
+    Entry **dirtyv;      /* entries with something to write */
+    size_t ndirtyv, capdirtyv;
+    size_t dirty_keys; /* sum of the entries' ndirty */
+    uint64_t tx;       /* transactions begun so far; the current one if in_tx */
+    bool in_tx, in_bulk, poisoned;
+    unsigned begins;
+    /* cache bounds (sqlite_uow_set_cache_limits) */
+    unsigned check_mask; /* check the bounds every check_mask + 1 begins */
+    size_t cache_lines_max, bulk_dirty_max;
+    size_t lines_est; /* about how many order lines the cache holds (an upper bound) */
+} SqliteUow;
+
+static SqliteUow *from_uow(UnitOfWork *u) { return (SqliteUow *)u; }
+static SqliteUow *from_repo(Repository *r)
+{
+    return (SqliteUow *)((char *)r - offsetof(SqliteUow, repo));
+}
+
+/* ---------- statements ---------- */
+
+static AllotStatus stmt(SqliteUow *s, int which, sqlite3_stmt **out, ErrBuf *err)
+{
+    if (!s->stmts[which]) {
+        int rc = sqlite3_prepare_v3(s->db, stmt_sql[which], -1, SQLITE_PREPARE_PERSISTENT,
+                                    &s->stmts[which], NULL);
+        if (rc != SQLITE_OK)
+            return sqlite_error(s->db, rc, s->path, "preparing a statement", err);
+    }
+    *out = s->stmts[which];
+    return ALLOT_OK;
+}
+
+static AllotStatus fail(SqliteUow *s, sqlite3_stmt *st, int rc, const char *doing, ErrBuf *err)
+{
+    AllotStatus r = sqlite_error(s->db, rc, s->path, doing, err);
+    sqlite3_reset(st);
+    return r;
+}
+
+/* Runs a statement that returns no rows. */
+static AllotStatus run(SqliteUow *s, sqlite3_stmt *st, const char *doing, ErrBuf *err)
+{
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE)
+        return fail(s, st, rc, doing, err);
+    sqlite3_reset(st);
+    return ALLOT_OK;
+}
+
+static AllotStatus run_simple(SqliteUow *s, int which, const char *doing, ErrBuf *err)
+{
+    sqlite3_stmt *st;
+    AllotStatus r = stmt(s, which, &st, err);
+    return r == ALLOT_OK ? run(s, st, doing, err) : r;
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *t)
+{
+    if (t && *t)
+        sqlite3_bind_text(st, i, t, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static void bind_eta(sqlite3_stmt *st, int i, int32_t eta)
+{
+    if (eta == ALLOT_NO_ETA)
+        sqlite3_bind_null(st, i);
+    else
+        sqlite3_bind_int(st, i, eta);
+}
+
+static void copy_id(AllotId dst, const unsigned char *src)
+{
+    size_t n = src ? strnlen((const char *)src, ALLOT_ID_MAX) : 0;
+    if (n)
+        memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+/* ---------- entries ---------- */
+
+static void entry_free(Entry *e)
+{
+    if (!e)
+        return;
+    product_free(e->p);
+    free(e->batch_ids);
+    free(e->bdirty);
+    free(e->dirty_lines);
+    free(e);
+}
+
+static void entry_push_id(Entry *e, int64_t id)
+{
+    if (e->nstored == e->cap_ids) {
+        e->cap_ids = e->cap_ids ? e->cap_ids * 2 : 4;
+        e->batch_ids = xreallocarray(e->batch_ids, e->cap_ids, sizeof *e->batch_ids);
+    }
+    e->batch_ids[e->nstored++] = id;
+}
+
+static void entry_mark_batch(Entry *e, const char *ref)
+{
+    if (!ref || !*ref)
+        return;
+    const Batch *b = product_find_batch(e->p, ref);
+    if (!b)
+        return;
+    size_t i = (size_t)(b - product_batch(e->p, 0));
+    size_t nb = product_batch_count(e->p);
+    if (nb > e->cap_bdirty) {
+        size_t cap = e->cap_bdirty ? e->cap_bdirty : 4;
+        while (cap < nb)
+            cap *= 2;
+        e->bdirty = xrealloc(e->bdirty, cap);
+        memset(e->bdirty + e->cap_bdirty, 0, cap - e->cap_bdirty);
+        e->cap_bdirty = cap;
+    }
+    e->bdirty[i] = 1;
+}
+
+static void entry_mark_line(SqliteUow *s, Entry *e, const char *orderid, int64_t req)
+{
+    if (e->ndirty == e->cap_dirty) {
+        e->cap_dirty = e->cap_dirty ? e->cap_dirty * 2 : 8;
+        e->dirty_lines = xreallocarray(e->dirty_lines, e->cap_dirty, sizeof *e->dirty_lines);
+    }
+    DirtyLine *d = &e->dirty_lines[e->ndirty++];
+    memcpy(d->orderid, orderid, sizeof d->orderid);
+    d->req = req;
+    s->dirty_keys++;
+}
+
+static void mark_dirty(SqliteUow *s, Entry *e)
+{
+    if (e->dirty)
+        return;
+    if (s->ndirtyv == s->capdirtyv) {
+        s->capdirtyv = s->capdirtyv ? s->capdirtyv * 2 : 16;
+        s->dirtyv = xreallocarray(s->dirtyv, s->capdirtyv, sizeof *s->dirtyv);
+    }
+    s->dirtyv[s->ndirtyv++] = e;
+    e->dirty = true;
+}
+
+static void entry_clean(Entry *e)
+{
+    e->ndirty = 0;
+    if (e->cap_bdirty)
+        memset(e->bdirty, 0, e->cap_bdirty);
+    e->dirty = false;
+}
+
+static void drop_pending_events(Product *p)
+{
+    EventVec drop;
+    event_vec_init(&drop);
+    product_take_events(p, &drop);
+    event_vec_fini(&drop);
+}
+
+/* Forgets every cached product (all of them are stale or about to be). */
+static void cache_clear(SqliteUow *s)
+{
+    for (size_t i = 0; i < strmap_capacity(&s->cache); i++)
+        entry_free(strmap_at(&s->cache, i));
+    strmap_clear(&s->cache);
+    strmap_clear(&s->pending_refs);
+    s->ndirtyv = 0;
+    s->dirty_keys = 0;
+    s->lines_est = 0;
+    repository_clear_seen(&s->repo);
+}
+
+static void cache_drop(SqliteUow *s, const char *sku)
+{
+    Entry *e = strmap_get(&s->cache, sku);
+    if (!e)
+        return;
+    strmap_del(&s->cache, sku);
+    for (size_t i = 0; i < s->ndirtyv; i++) {
+        if (s->dirtyv[i] == e) {
+            s->dirtyv[i] = s->dirtyv[--s->ndirtyv];
+            break;
+        }
+    }
+    s->dirty_keys -= e->ndirty;
+    size_t nl = product_line_count(e->p);
+    s->lines_est -= nl < s->lines_est ? nl : s->lines_est;
+    /* batches it created that are not written yet */
+    for (size_t k = 0; s->pending_refs.len && k < product_batch_count(e->p); k++)
+        if (strmap_get(&s->pending_refs, product_batch(e->p, k)->ref) == e)
+            strmap_del(&s->pending_refs, product_batch(e->p, k)->ref);
+    entry_free(e);
+}
+
+
+/* ---------- loading ---------- */
+
+typedef struct {
+    int64_t id;
+    size_t index;
+} IdIndex;
+
+static int cmp_id_index(const void *a, const void *b)
+{
+    int64_t x = ((const IdIndex *)a)->id, y = ((const IdIndex *)b)->id;
+    return (x > y) - (x < y);
+}
+
+static AllotStatus load_product(SqliteUow *s, const char *sku, int64_t id, int64_t version,
+                                int64_t next_seq, Entry **out, ErrBuf *err)
+{
+    Entry *e = xcalloc(1, sizeof *e);
+    e->p = product_new(sku);
+    e->id = id;
+    e->db_version = version;
+    e->verified_tx = s->tx;
+    sqlite3_stmt *st;
+    AllotStatus r = stmt(s, ST_LOAD_BATCHES, &st, err);
+    int rc = SQLITE_OK;
+    if (r == ALLOT_OK) {
+        sqlite3_bind_text(st, 1, sku, -1, SQLITE_STATIC);
+        while (r == ALLOT_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+            entry_push_id(e, sqlite3_column_int64(st, 0));
+            r = product_load_batch(e->p, (const char *)sqlite3_column_text(st, 1),
+                                   sqlite3_column_int64(st, 2), sqlite3_column_int(st, 3),
+                                   (uint64_t)sqlite3_column_int64(st, 4), err);
+        }
+        if (r == ALLOT_OK && rc != SQLITE_DONE)
+            r = sqlite_error(s->db, rc, s->path, "loading batches", err);
+        sqlite3_reset(st);
+    }
+    IdIndex *ix = NULL;
+    if (r == ALLOT_OK && e->nstored) {
+        ix = xreallocarray(NULL, e->nstored, sizeof *ix);
+        for (size_t i = 0; i < e->nstored; i++)
+            ix[i] = (IdIndex){e->batch_ids[i], i};
+        qsort(ix, e->nstored, sizeof *ix, cmp_id_index);
+        r = stmt(s, ST_LOAD_LINES, &st, err);
+        if (r == ALLOT_OK) {
+            sqlite3_bind_text(st, 1, sku, -1, SQLITE_STATIC);
+            while (r == ALLOT_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+                IdIndex key = {sqlite3_column_int64(st, 3), 0};
+                IdIndex *hit = bsearch(&key, ix, e->nstored, sizeof *ix, cmp_id_index);
+                if (!hit) {
+                    r = err_set(err, ALLOT_ESTORAGE, "database %s: line of sku %s on a foreign batch",
+                                s->path, sku);
+                    break;
+                }
+                r = product_load_line(e->p, (const char *)sqlite3_column_text(st, 0),
+                                      sqlite3_column_int64(st, 1),
+                                      (uint64_t)sqlite3_column_int64(st, 2),
+                                      product_batch(e->p, hit->index)->ref, err);
+            }
+            if (r == ALLOT_OK && rc != SQLITE_DONE)
+                r = sqlite_error(s->db, rc, s->path, "loading order lines", err);
+            sqlite3_reset(st);
+        }
+    }
+    free(ix);
+    if (r == ALLOT_OK)
+        r = stmt(s, ST_LOAD_BACKORDERS, &st, err);
+    if (r == ALLOT_OK) {
+        sqlite3_bind_int64(st, 1, id);
+        while (r == ALLOT_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+            r = product_load_line(e->p, (const char *)sqlite3_column_text(st, 0),
+                                  sqlite3_column_int64(st, 1),
+                                  (uint64_t)sqlite3_column_int64(st, 2), NULL, err);
+        if (r == ALLOT_OK && rc != SQLITE_DONE)
+            r = sqlite_error(s->db, rc, s->path, "loading backorders", err);
+        sqlite3_reset(st);
+    }
+    if (r != ALLOT_OK) {
+        if (r != ALLOT_ESTORAGE) {
+            ErrBuf inner = *err;
+            r = err_set(err, ALLOT_ESTORAGE, "database %s holds an inconsistent product %s: %s",
+                        s->path, sku, inner.msg);
+        }
+        entry_free(e);
+        return r;
+    }
+    if ((uint64_t)next_seq > product_next_seq(e->p))
+        product_set_next_seq(e->p, (uint64_t)next_seq);
+    product_set_version(e->p, version);
+    *out = e;
+    return ALLOT_OK;
+}
+
+/* The product `sku` checked against the store in this transaction, or NULL. */
+static AllotStatus fetch(SqliteUow *s, const char *sku, Entry **out, ErrBuf *err)
+{
+    *out = NULL;
+    Entry *e = strmap_get(&s->cache, sku);
+    if (e && e->verified_tx == s->tx && s->in_tx)
+        return *out = e, ALLOT_OK;
+    sqlite3_stmt *st;
+    AllotStatus r = stmt(s, ST_PRODUCT_HEAD, &st, err);
+    if (r != ALLOT_OK)
+        return r;
+    sqlite3_bind_text(st, 1, sku, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) {
+        sqlite3_reset(st);
+        if (e && !e->dirty)
+            cache_drop(s, sku);
+        return ALLOT_OK;
+    }
+    if (rc != SQLITE_ROW)
+        return fail(s, st, rc, "reading a product", err);
+    int64_t id = sqlite3_column_int64(st, 0), version = sqlite3_column_int64(st, 1);
+    int64_t next_seq = sqlite3_column_int64(st, 2);
+    sqlite3_reset(st);
+    if (e && e->id == id && e->db_version == version && product_version(e->p) == version) {
+        e->verified_tx = s->tx;
+        return *out = e, ALLOT_OK;
+    }
+    if (e)
+        cache_drop(s, sku);
+    r = load_product(s, sku, id, version, next_seq, &e, err);
+    if (r != ALLOT_OK)
+        return r;
+    strmap_put(&s->cache, product_sku(e->p), e);
+    s->lines_est += product_line_count(e->p);
+    *out = e;
+    return ALLOT_OK;
+}
+
+static AllotStatus repo_get(Repository *r, const char *sku, Product **out, ErrBuf *err)
+{
+    Entry *e;
+    AllotStatus st = fetch(from_repo(r), sku, &e, err);
+    *out = st == ALLOT_OK && e ? e->p : NULL;
+    return st;
+}
+
+static AllotStatus repo_get_by_batchref(Repository *r, const char *ref, Product **out,
+                                        ErrBuf *err)
+{
+    SqliteUow *s = from_repo(r);
+    *out = NULL;
+    Entry *e = strmap_get(&s->pending_refs, ref);
+    if (e)
+        return *out = e->p, ALLOT_OK;
+    sqlite3_stmt *st;
+    AllotStatus res = stmt(s, ST_SKU_OF_REF, &st, err);
+    if (res != ALLOT_OK)
+        return res;
+    sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) {
+        sqlite3_reset(st);
+        return ALLOT_OK;
+    }
+    if (rc != SQLITE_ROW)
+        return fail(s, st, rc, "finding a batch", err);
+    AllotId sku;
+    copy_id(sku, sqlite3_column_text(st, 0));
+    sqlite3_reset(st);
+    res = fetch(s, sku, &e, err);
+    if (res == ALLOT_OK && e && product_find_batch(e->p, ref))
+        *out = e->p;
+    return res;
+}
+
+static AllotStatus repo_add(Repository *r, Product *p, ErrBuf *err)
+{
+    (void)err;
+    SqliteUow *s = from_repo(r);
+    cache_drop(s, product_sku(p));
+    Entry *e = xcalloc(1, sizeof *e);
+    e->p = p;
+    e->verified_tx = s->tx;
+    strmap_put(&s->cache, product_sku(p), e);
+    return ALLOT_OK;
+}
+
+static const RepositoryOps sqlite_repo_ops = {repo_get, repo_get_by_batchref, repo_add};
+
+/* ---------- writing ---------- */
+
+static AllotStatus insert_event(SqliteUow *s, const Event *ev, int64_t at, ErrBuf *err)
+{
+    sqlite3_stmt *st;
+    AllotStatus r = stmt(s, ST_EVENT_INSERT, &st, err);
+    if (r != ALLOT_OK)
+        return r;
+    sqlite3_clear_bindings(st);
+    sqlite3_bind_int64(st, 1, at);
+    sqlite3_bind_text(st, 2, event_type_name(ev->type), -1, SQLITE_STATIC);
+    bind_text(st, 3, ev->sku);
+    switch (ev->type) {
+    case EV_ALLOCATED:
+    case EV_DEALLOCATED:
+    case EV_OUT_OF_STOCK:
+    case EV_ORDER_LINE_CANCELLED:
+        bind_text(st, 4, ev->orderid);
+        bind_text(st, 5, ev->batchref);
+        sqlite3_bind_int64(st, 7, ev->qty);
+        break;
+    case EV_REALLOCATED:
+        bind_text(st, 4, ev->orderid);
+        bind_text(st, 5, ev->batchref);
+        bind_text(st, 6, ev->to);
+        sqlite3_bind_int64(st, 7, ev->qty);
+        break;
+    case EV_BATCH_CREATED:
+        bind_text(st, 5, ev->batchref);
+        sqlite3_bind_int64(st, 7, ev->qty);
+        bind_eta(st, 10, ev->eta);
+        break;
+    case EV_BATCH_QTY_CHANGED:
+        bind_text(st, 5, ev->batchref);
+        sqlite3_bind_int64(st, 8, ev->old_qty);
+        sqlite3_bind_int64(st, 9, ev->new_qty);
+        break;
+    case EV_BATCH_ETA_CHANGED:
+        bind_text(st, 5, ev->batchref);
+        bind_eta(st, 11, ev->old_eta);
+        bind_eta(st, 12, ev->new_eta);
+        break;
+    default:
+        break;
+    }
+    return run(s, st, "appending to the event log", err);
+}
+
+/* Appends the seen products' pending events to the log and marks what they
+ * touched.  The events stay in the products for uow_collect_new_events. */
+static AllotStatus step_commit(SqliteUow *s, ErrBuf *err)
+{
+    int64_t at = s->clock->now(s->clock);
+    for (size_t i = 0; i < s->repo.nseen; i++) {
+        Product *p = s->repo.seen[i];
+        Entry *e = strmap_get(&s->cache, product_sku(p));
+        if (!e || e->p != p)
+            return err_set(err, ALLOT_ESTORAGE, "database %s: product %s is not tracked", s->path,
+                           product_sku(p));
+        const EventVec *evs = product_events(p);
+        for (size_t k = 0; k < evs->len; k++) {
+            const Event *ev = &evs->items[k];
+            AllotStatus r = insert_event(s, ev, at, err);
+            if (r != ALLOT_OK)
+                return r;
+            switch (ev->type) {
+            case EV_REALLOCATED:
+            case EV_ALLOCATED:
+            case EV_DEALLOCATED:
+            case EV_OUT_OF_STOCK:
+            case EV_ORDER_LINE_CANCELLED:
+                /* a line's batch is not rewritten when the line moves: the read
+                 * model sums lines_by_batch */
+                entry_mark_line(s, e, ev->orderid, sqlite3_last_insert_rowid(s->db));
+                s->lines_est++;
+                break;
+            case EV_BATCH_CREATED:
+                strmap_put(&s->pending_refs, ev->batchref, e);
+                break;
+            case EV_BATCH_QTY_CHANGED:
+            case EV_BATCH_ETA_CHANGED:
+                entry_mark_batch(e, ev->batchref);
+                break;
+            default:
+                break;
+            }
+        }
+        if (evs->len || e->id == 0 || product_version(p) != e->db_version)
+            mark_dirty(s, e);
+    }
+    return ALLOT_OK;
+}
+
+static AllotStatus flush_entry(SqliteUow *s, Entry *e, ErrBuf *err)
+{
+    Product *p = e->p;
+    size_t nb = product_batch_count(p), nl = product_line_count(p);
+    int64_t bo_lines = 0, bo_qty = 0, qty = 0, allocated = 0;
+    int32_t next_eta = ALLOT_NO_ETA;
+    for (size_t i = 0; i < nl; i++) {
+        const OrderLine *l = product_line(p, i);
+        if (l->batch < 0)
+            bo_lines++, bo_qty += l->qty;
+    }
+    for (size_t i = 0; i < nb; i++) {
+        const Batch *b = product_batch(p, i);
+        qty += b->qty;
+        allocated += b->allocated;
+        if (b->eta != ALLOT_NO_ETA && (next_eta == ALLOT_NO_ETA || b->eta < next_eta))
+            next_eta = b->eta;
+    }
+    sqlite3_stmt *st;
+    bool is_new = e->id == 0;
+    AllotStatus r = stmt(s, is_new ? ST_PRODUCT_INSERT : ST_PRODUCT_UPDATE, &st, err);
+    if (r == ALLOT_OK) {
+        if (is_new)
+            sqlite3_bind_text(st, 1, product_sku(p), -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_int64(st, 1, e->id);
+        sqlite3_bind_int64(st, 2, product_version(p));
+        sqlite3_bind_int64(st, 3, (int64_t)product_next_seq(p));
+        sqlite3_bind_int64(st, 4, (int64_t)nb);
+        sqlite3_bind_int64(st, 5, qty);
+        sqlite3_bind_int64(st, 6, allocated);
+        sqlite3_bind_int64(st, 7, bo_lines);
+        sqlite3_bind_int64(st, 8, bo_qty);
+        bind_eta(st, 9, next_eta);
+        if (!is_new)
+            sqlite3_bind_int64(st, 10, e->db_version);
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_DONE) {
+            sqlite3_reset(st);
+            if (is_new)
+                e->id = sqlite3_last_insert_rowid(s->db);
+            else if (sqlite3_changes(s->db) == 0)
+                r = err_set(err, ALLOT_ECONFLICT,
+                            "product %s was changed by another writer (expected version %lld)",
+                            product_sku(p), (long long)e->db_version);
+        } else if ((rc & 0xff) == SQLITE_CONSTRAINT && is_new) {
+            sqlite3_reset(st);
+            r = err_set(err, ALLOT_ECONFLICT, "product %s was created by another writer",
+                        product_sku(p));
+        } else {
+            r = fail(s, st, rc, "writing a product", err);
+        }
+    }
+    /* batches: new ones inserted, changed ones updated */
+    for (size_t i = 0; r == ALLOT_OK && i < nb; i++) {
+        const Batch *b = product_batch(p, i);
+        if (i >= e->nstored) {
+            r = stmt(s, ST_BATCH_INSERT, &st, err);
+            if (r != ALLOT_OK)
+                break;
+            sqlite3_bind_int64(st, 1, e->id);
+            sqlite3_bind_text(st, 2, product_sku(p), -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 3, b->ref, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 4, b->qty);
+            sqlite3_bind_int(st, 5, b->eta);
+            sqlite3_bind_int64(st, 6, (int64_t)b->seq);
+            int rc = sqlite3_step(st);
+            if (rc == SQLITE_DONE) {
+                sqlite3_reset(st);
+                entry_push_id(e, sqlite3_last_insert_rowid(s->db));
+            } else if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+                sqlite3_reset(st);
+                r = err_set(err, ALLOT_ECONFLICT, "batch %s (sku %s) was created by another writer",
+                            b->ref, product_sku(p));
+            } else {
+                r = fail(s, st, rc, "writing a batch", err);
+            }
+        } else if (i < e->cap_bdirty && e->bdirty[i]) {
+            r = stmt(s, ST_BATCH_UPDATE, &st, err);
+            if (r != ALLOT_OK)
+                break;
+            sqlite3_bind_int64(st, 1, e->batch_ids[i]);
+            sqlite3_bind_int64(st, 2, b->qty);
+            sqlite3_bind_int(st, 3, b->eta);
+            r = run(s, st, "writing a batch", err);
+        }
+    }
+    /* order lines: the current state of every line touched */
+    for (size_t k = 0; r == ALLOT_OK && k < e->ndirty; k++) {
+        const DirtyLine *d = &e->dirty_lines[k];
+        const OrderLine *l = product_find_line(p, d->orderid);
+        if (l) {
+            r = stmt(s, ST_LINE_UPSERT, &st, err);
+            if (r != ALLOT_OK)
+                break;
+            sqlite3_bind_int64(st, 1, e->id);
+            sqlite3_bind_text(st, 2, l->orderid, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 3, l->qty);
+            sqlite3_bind_int64(st, 4, (int64_t)l->seq);
+            if (l->batch >= 0)
+                sqlite3_bind_int64(st, 5, e->batch_ids[l->batch]);
+            else
+                sqlite3_bind_null(st, 5);
+            sqlite3_bind_int64(st, 6, d->req);
+            r = run(s, st, "writing an order line", err);
+        } else {
+            r = stmt(s, ST_LINE_DELETE, &st, err);
+            if (r != ALLOT_OK)
+                break;
+            sqlite3_bind_int64(st, 1, e->id);
+            sqlite3_bind_text(st, 2, d->orderid, -1, SQLITE_STATIC);
+            r = run(s, st, "deleting an order line", err);
+        }
+    }
+    if (r == ALLOT_OK) {
+        s->dirty_keys -= e->ndirty;
+        entry_clean(e);
+        e->db_version = product_version(p);
+    }
+    return r;
+}
+
+/* Writes every dirty product (inside the open transaction). */
+static AllotStatus flush(SqliteUow *s, ErrBuf *err)
+{
+    for (size_t i = 0; i < s->ndirtyv; i++) {
+        AllotStatus r = flush_entry(s, s->dirtyv[i], err);
+        if (r != ALLOT_OK)
+            return r;
+    }
+    s->ndirtyv = 0;
+    strmap_clear(&s->pending_refs);
+    return ALLOT_OK;
+}
+
+/* Ends the open transaction with ROLLBACK and forgets what it touched. */
+static void abort_tx(SqliteUow *s, bool whole_cache)
+{
+    if (s->in_tx) {
+        sqlite3_stmt *st;
+        ErrBuf ignore;
+        if (stmt(s, ST_ROLLBACK, &st, &ignore) == ALLOT_OK)
+            run(s, st, "rolling back", &ignore);
+        if (sqlite3_get_autocommit(s->db) == 0)
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    s->in_tx = false;
+    if (whole_cache) {
+        cache_clear(s);
+        return;
+    }
+    /* Products seen or written in this transaction may differ from the store. */
+    for (size_t i = 0; i < s->repo.nseen; i++)
+        cache_drop(s, product_sku(s->repo.seen[i]));
+    while (s->ndirtyv)
+        cache_drop(s, product_sku(s->dirtyv[0]->p));
+    strmap_clear(&s->pending_refs);
+    repository_clear_seen(&s->repo);
+}
+
+static AllotStatus begin_tx(SqliteUow *s, ErrBuf *err)
+{
+    s->tx++;
+    AllotStatus r = run_simple(s, ST_BEGIN, "starting a transaction", err);
+    if (r == ALLOT_OK)
+        s->in_tx = true;
+    return r;
+}
+
+/* ---------- the unit of work ---------- */
+
+/* Forgets the previous unit of work's products' undelivered events. */
+static void forget_seen(SqliteUow *s)
+{
+    for (size_t i = 0; i < s->repo.nseen; i++)
+        drop_pending_events(s->repo.seen[i]);
+    repository_clear_seen(&s->repo);
+}
+
+static AllotStatus sq_begin(UnitOfWork *u, ErrBuf *err)
+{
+    SqliteUow *s = from_uow(u);
+    forget_seen(s);
+    if (s->in_bulk) {
+        if ((++s->begins & (s->check_mask * 4 + 3)) == 0 &&
+            (s->dirty_keys > s->bulk_dirty_max || s->lines_est > 4 * s->cache_lines_max)) {
+            AllotStatus r = flush(s, err);
+            if (r != ALLOT_OK) {
+                s->poisoned = true;
+                return r;
+            }
+            cache_clear(s);
+        }
+        return ALLOT_OK;
+    }
+    if (s->in_tx)
+        abort_tx(s, false);
+    if ((++s->begins & s->check_mask) == 0 && s->lines_est > s->cache_lines_max)
+        cache_clear(s);
+    return begin_tx(s, err);
+}
+
+static AllotStatus sq_commit(UnitOfWork *u, ErrBuf *err)
+{
+    SqliteUow *s = from_uow(u);
+    if (!s->in_tx)
+        return err_set(err, ALLOT_ESTORAGE, "database %s: commit without a unit of work", s->path);
+    AllotStatus r = step_commit(s, err);
+    if (s->in_bulk) {
+        if (r != ALLOT_OK)
+            s->poisoned = true;
+        return r;
+    }
+    if (r == ALLOT_OK)
+        r = flush(s, err);
+    if (r == ALLOT_OK)
+        r = run_simple(s, ST_COMMIT, "committing", err);
+    if (r != ALLOT_OK) {
+        abort_tx(s, false);
+        return r;
+    }
+    s->in_tx = false;
+    return ALLOT_OK;
+}
+
+static void sq_rollback(UnitOfWork *u)
+{
+    SqliteUow *s = from_uow(u);
+    if (s->in_bulk) {
+        forget_seen(s);
+        s->poisoned = true;
+        return;
+    }
+    abort_tx(s, false);
+}
+
+static void set_cache_kib(SqliteUow *s, int kib)
+{
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", kib);
+    sqlite3_exec(s->db, sql, NULL, NULL, NULL); /* a hint: failure changes nothing */
+}
+
+static AllotStatus sq_bulk_begin(UnitOfWork *u, ErrBuf *err)
+{
+    SqliteUow *s = from_uow(u);
+    if (s->in_bulk)
+        return err_set(err, ALLOT_ESTORAGE, "bulk work is already open");
+    forget_seen(s);
+    if (s->in_tx)
+        abort_tx(s, false);
+    AllotStatus r = begin_tx(s, err);
+    if (r != ALLOT_OK)
+        return r;
+    s->in_bulk = true;
+    s->poisoned = false;
+    set_cache_kib(s, BULK_CACHE_KIB);
+    return ALLOT_OK;
+}
+
+static AllotStatus sq_bulk_end(UnitOfWork *u, bool commit, ErrBuf *err)
+{
+    SqliteUow *s = from_uow(u);
+    if (!s->in_bulk)
+        return err_set(err, ALLOT_ESTORAGE, "no bulk work is open");
+    s->in_bulk = false;
+    forget_seen(s);
+    set_cache_kib(s, DEFAULT_CACHE_KIB);
+    if (!commit || s->poisoned) {
+        abort_tx(s, true);
+        if (commit)
+            return err_set(err, ALLOT_ESTORAGE, "bulk work was rolled back: a step failed");
+        return ALLOT_OK;
+    }
+    AllotStatus r = flush(s, err);
+    if (r == ALLOT_OK)
+        r = run_simple(s, ST_COMMIT, "committing", err);
+    if (r != ALLOT_OK) {
+        abort_tx(s, true);
+        return r;
+    }
+    s->in_tx = false;
+    return ALLOT_OK;
+}
+
+static void sq_destroy(UnitOfWork *u)
+{
+    SqliteUow *s = from_uow(u);
+    if (s->in_tx)
+        abort_tx(s, true);
+    cache_clear(s);
+    strmap_fini(&s->cache);
+    strmap_fini(&s->pending_refs);
+    free(s->dirtyv);
+    repository_fini(&s->repo);
+    views_free(s->views);
+    for (int i = 0; i < ST_COUNT; i++)
+        sqlite3_finalize(s->stmts[i]);
+    sqlite3_close(s->db);
+    free(s->path);
+    free(s);
+}
+
+static const UnitOfWorkOps sqlite_uow_ops = {
+    sq_begin, sq_commit, sq_rollback, sq_bulk_begin, sq_bulk_end, sq_destroy,
+};
+
+AllotStatus sqlite_uow_open(const char *path, Clock *clock, UnitOfWork **out, ErrBuf *err)
+{
+    *out = NULL;
+    sqlite3 *db;
+    AllotStatus r = sqlite_connect(path, true, ALLOT_BUSY_TIMEOUT_MS, &db, err);
+    if (r != ALLOT_OK)
+        return r;
+    SqliteUow *s = xcalloc(1, sizeof *s);
+    s->base.ops = &sqlite_uow_ops;
+    s->base.products = &s->repo;
+    s->repo.ops = &sqlite_repo_ops;
+    s->db = db;
+    s->path = xstrdup(path);
+    s->clock = clock ? clock : clock_system();
+    s->views = sqlite_views_on(db, s->path, false);
+    strmap_init(&s->cache);
+    strmap_init(&s->pending_refs);
+    s->check_mask = 255;
+    s->cache_lines_max = CACHE_LINES_MAX;
+    s->bulk_dirty_max = BULK_DIRTY_MAX;
+    *out = &s->base;
+    return ALLOT_OK;
+}
+
+AllotStatus sqlite_db_path(const char *cli_path, char *out, size_t size, ErrBuf *err)
+{
+    const char *env = getenv("ALLOT_DB");
+    const char *xdg = getenv("XDG_DATA_HOME");
+    const char *home = getenv("HOME");
+    int n;
+    if (cli_path && *cli_path)
+        n = snprintf(out, size, "%s", cli_path);
+    else if (env && *env)
+        n = snprintf(out, size, "%s", env);
+    else if (xdg && xdg[0] == '/') /* XDG: a relative value is to be ignored */
+        n = snprintf(out, size, "%s/allot/allot.db", xdg);
+    else if (home && *home)
+        n = snprintf(out, size, "%s/.local/share/allot/allot.db", home);
+    else
+        return err_set(err, ALLOT_ESTORAGE,
+                       "no database path: give --db PATH or set ALLOT_DB (HOME is not set)");
+    if (n < 0 || (size_t)n >= size)
+        return err_set(err, ALLOT_ESTORAGE, "database path is too long");
+    return ALLOT_OK;
+}
+
+Views *sqlite_uow_views(UnitOfWork *uow) { return from_uow(uow)->views; }
+
+const char *sqlite_uow_path(UnitOfWork *uow) { return from_uow(uow)->path; }
+
+void sqlite_uow_set_busy_timeout(UnitOfWork *uow, int ms)
+{
+    sqlite3_busy_timeout(from_uow(uow)->db, ms < 0 ? 0 : ms);
+}
+
+sqlite3 *sqlite_uow_connection(UnitOfWork *uow) { return from_uow(uow)->db; }
+
+void sqlite_uow_set_cache_limits(UnitOfWork *uow, unsigned check_every, size_t cache_lines_max,
+                                 size_t bulk_dirty_max)
+{
+    SqliteUow *s = from_uow(uow);
+    unsigned mask = 1;
+    while (mask < check_every)
+        mask <<= 1;
+    s->check_mask = mask - 1;
+    s->cache_lines_max = cache_lines_max;
+    s->bulk_dirty_max = bulk_dirty_max;
+}

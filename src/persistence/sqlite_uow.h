@@ -1,0 +1,62 @@
+/* sqlite_uow.h — the SQLite Repository and UnitOfWork (SPEC.md §2, §3), the
+ * default store of allot, and its read model (views.h).
+ *
+ * One connection per unit of work, in WAL mode with synchronous=NORMAL, a busy
+ * timeout (default 5000 ms) and foreign keys on.  The schema is created on first
+ * open and migrated forward by its stored version (schema/NNNN_*.sql).
+ *
+ * Each unit of work is one `BEGIN IMMEDIATE` transaction.  Commit writes only what
+ * changed in each product seen (derived from the product's pending events: lines
+ * inserted / moved / deleted, batches inserted / changed), checks the product's
+ * version with `UPDATE products ... WHERE id = ? AND version = ?` (0 rows:
+ * ALLOT_ECONFLICT naming the SKU, everything rolled back) and appends the events to
+ * the `events` table in the same transaction.  Products stay cached between units
+ * of work and are reused when their stored version has not moved.
+ *
+ * Bulk work (uow_bulk_begin/_end) is one outer transaction; products stay in an
+ * identity map across the nested units of work and their rows are written at
+ * bulk_end (or when the map grows large), all inside the one transaction.
+ */
+#ifndef ALLOT_PERSISTENCE_SQLITE_UOW_H
+#define ALLOT_PERSISTENCE_SQLITE_UOW_H
+
+#include <stddef.h>
+
+#include "app/ports.h"
+#include "app/unit_of_work.h"
+#include "app/views.h"
+
+#define ALLOT_BUSY_TIMEOUT_MS 5000
+
+/* Opens (creating if missing, with its directory) the database at `path` and
+ * brings its schema up to date.  `clock` (not owned; NULL = clock_system()) stamps
+ * events.  On success *out is a new unit of work; free with uow_free.
+ * Errors: ALLOT_ESTORAGE with a message naming the path: the directory cannot be
+ * created, the file cannot be opened or written, is not a database (corrupt), has
+ * a schema newer than this program, or stays locked past the busy timeout. */
+AllotStatus sqlite_uow_open(const char *path, Clock *clock, UnitOfWork **out, ErrBuf *err);
+
+/* Resolves the database path of SPEC.md §3 into `out` (`size` bytes): `cli_path`
+ * (--db; may be NULL) if given, else $ALLOT_DB, else $XDG_DATA_HOME/allot/allot.db,
+ * else $HOME/.local/share/allot/allot.db.  The directory is created by
+ * sqlite_uow_open, not here.  Errors: ALLOT_ESTORAGE (no HOME to fall back on, or
+ * the path does not fit). */
+AllotStatus sqlite_db_path(const char *cli_path, char *out, size_t size, ErrBuf *err);
+
+/* The read model on the unit of work's own connection: it sees what is committed
+ * (and, inside a unit of work, what that unit wrote).  Owned by the unit of work:
+ * do not views_free it; valid until uow_free. */
+Views *sqlite_uow_views(UnitOfWork *uow);
+
+/* The read model on a connection of its own (for a TUI beside a writer).  The
+ * database must exist with the current schema.  Free with views_free.
+ * Errors: ALLOT_ESTORAGE naming the path. */
+AllotStatus sqlite_views_open(const char *path, Views **out, ErrBuf *err);
+
+/* The path the unit of work was opened on. */
+const char *sqlite_uow_path(UnitOfWork *uow);
+
+/* Sets the busy timeout of the connection (milliseconds, >= 0). */
+void sqlite_uow_set_busy_timeout(UnitOfWork *uow, int ms);
+
+#endif

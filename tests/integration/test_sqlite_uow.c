@@ -1,0 +1,558 @@
+/* The SQLite unit of work on real database files (SPEC.md §2, §3; issue 3). */
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "app/bootstrap.h"
+#include "app/views.h"
+#include "persistence/sqlite_schema.h"
+#include "persistence/sqlite_uow.h"
+#include "tmpdb.h"
+
+static TmpDb db;
+static FixedClock fclock = {{fixed_clock_now}, 1796000000};
+
+static void setup(void) { tmpdb_init(&db); }
+static void teardown(void) { tmpdb_fini(&db); }
+
+TestSuite(sqlite_uow, .init = setup, .fini = teardown);
+
+static UnitOfWork *open_uow(void)
+{
+    UnitOfWork *uow = NULL;
+    ErrBuf err = {{0}};
+    AllotStatus st = sqlite_uow_open(db.path, &fclock.base, &uow, &err);
+    cr_assert_eq(st, ALLOT_OK, "open: %s", err.msg);
+    return uow;
+}
+
+/* One integer from a query on a connection of the test's own. */
+static int64_t sql_int(const char *sql)
+{
+    sqlite3 *c;
+    cr_assert_eq(sqlite3_open_v2(db.path, &c, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_prepare_v2(c, sql, -1, &st, NULL), SQLITE_OK, "%s: %s", sql,
+                 sqlite3_errmsg(c));
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW, "%s", sql);
+    int64_t v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(c);
+    return v;
+}
+
+static void must(MessageBus *bus, Command c)
+{
+    ErrBuf err = {{0}};
+    AllotStatus st = bus_handle(bus, &c, NULL, &err);
+    cr_assert_eq(st, ALLOT_OK, "%s: %s", command_type_name(c.type), err.msg);
+}
+
+static int32_t day(const char *ymd)
+{
+    int32_t d;
+    ErrBuf err;
+    cr_assert_eq(validate_eta(ymd, &d, &err), ALLOT_OK);
+    return d;
+}
+
+Test(sqlite_uow, creates_the_schema_on_first_open_in_wal_mode)
+{
+    UnitOfWork *uow = open_uow();
+    cr_assert_eq(sql_int("PRAGMA user_version"), sqlite_schema_version);
+    cr_assert_eq(sql_int("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'events'"), 1);
+    sqlite3 *c;
+    sqlite3_open(db.path, &c);
+    sqlite3_stmt *st;
+    sqlite3_prepare_v2(c, "PRAGMA journal_mode", -1, &st, NULL);
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+    cr_assert_str_eq((const char *)sqlite3_column_text(st, 0), "wal");
+    sqlite3_finalize(st);
+    sqlite3_close(c);
+    uow_free(uow);
+}
+
+Test(sqlite_uow, creates_a_missing_directory)
+{
+    char path[400];
+    snprintf(path, sizeof path, "%s/deeper/still/allot.db", db.dir);
+    UnitOfWork *uow = NULL;
+    ErrBuf err = {{0}};
+    cr_assert_eq(sqlite_uow_open(path, NULL, &uow, &err), ALLOT_OK, "%s", err.msg);
+    struct stat sb;
+    cr_assert_eq(stat(path, &sb), 0);
+    uow_free(uow);
+}
+
+Test(sqlite_uow, commit_persists_across_reopening_the_file)
+{
+    UnitOfWork *uow = open_uow();
+    MessageBus *bus = bootstrap(uow, NULL, &fclock.base, NULL);
+    must(bus, command_create_batch("B1", "LAMP", 10, ALLOT_NO_ETA));
+    must(bus, command_create_batch("B2", "LAMP", 5, day("2027-01-02")));
+    must(bus, command_allocate("o1", "LAMP", 4));
+    must(bus, command_allocate("o2", "LAMP", 20)); /* backorder */
+    bus_free(bus);
+    uow_free(uow);
+
+    uow = open_uow();
+    ErrBuf err;
+    cr_assert_eq(uow_begin(uow, &err), ALLOT_OK);
+    Product *p;
+    cr_assert_eq(repository_get(uow_products(uow), "LAMP", &p, &err), ALLOT_OK);
+    cr_assert_not_null(p);
+    cr_assert_eq(product_batch_count(p), 2);
+    cr_assert_eq(product_find_batch(p, "B2")->eta, day("2027-01-02"));
+    cr_assert_str_eq(product_line_batchref(p, product_find_line(p, "o1")), "B1");
+    cr_assert_str_eq(product_line_batchref(p, product_find_line(p, "o2")), "");
+    cr_assert_eq(product_find_batch(p, "B1")->allocated, 4);
+    cr_assert_eq(product_version(p), 4);
+    cr_assert_eq(product_check_invariants(p, &err), ALLOT_OK, "%s", err.msg);
+    Product *q;
+    cr_assert_eq(repository_get_by_batchref(uow_products(uow), "B2", &q, &err), ALLOT_OK);
+    cr_assert_eq(q, p);
+    uow_rollback(uow);
+    uow_free(uow);
+}
+
+Test(sqlite_uow, rolls_back_uncommitted_work_by_default)
+{
+    UnitOfWork *uow = open_uow();
+    MessageBus *bus = bootstrap(uow, NULL, &fclock.base, NULL);
+    must(bus, command_create_batch("B1", "LAMP", 10, ALLOT_NO_ETA));
+    bus_free(bus);
+    ErrBuf err;
+    cr_assert_eq(uow_begin(uow, &err), ALLOT_OK);
+    Product *p;
+    cr_assert_eq(repository_get(uow_products(uow), "LAMP", &p, &err), ALLOT_OK);
+    cr_assert_eq(product_allocate(p, "o1", 3, NULL, &err), ALLOT_OK);
+    uow_free(uow); /* no commit */
+
+    cr_assert_eq(sql_int("SELECT COUNT(*) FROM lines"), 0);
+    cr_assert_eq(sql_int("SELECT version FROM products WHERE sku = 'LAMP'"), 1);
+    uow = open_uow();
+    cr_assert_eq(uow_begin(uow, &err), ALLOT_OK);
+    cr_assert_eq(repository_get(uow_products(uow), "LAMP", &p, &err), ALLOT_OK);
+    cr_assert_null(product_find_line(p, "o1"));
+    uow_rollback(uow);
+    uow_free(uow);
+}
+
+Test(sqlite_uow, a_new_unit_of_work_forgets_an_unfinished_one)
+{
+    UnitOfWork *uow = open_uow();
+    MessageBus *bus = bootstrap(uow, NULL, &fclock.base, NULL);
+    must(bus, command_create_batch("B1", "LAMP", 10, ALLOT_NO_ETA));
+    ErrBuf err;
+    cr_assert_eq(uow_begin(uow, &err), ALLOT_OK);
+    Product *p;
+    cr_assert_eq(repository_get(uow_products(uow), "LAMP", &p, &err), ALLOT_OK);
+    cr_assert_eq(product_allocate(p, "o1", 3, NULL, &err), ALLOT_OK);
+    /* begin again without commit: the allocation of o1 is gone */
+    cr_assert_eq(uow_begin(uow, &err), ALLOT_OK);
+    cr_assert_eq(repository_get(uow_products(uow), "LAMP", &p, &err), ALLOT_OK);
+    cr_assert_null(product_find_line(p, "o1"));
+    cr_assert_eq(uow_commit(uow, &err), ALLOT_OK);
+    cr_assert_eq(sql_int("SELECT COUNT(*) FROM lines"), 0);
+    bus_free(bus);
+    uow_free(uow);
+}
+
+Test(sqlite_uow, rolls_back_on_error)
+{
+    UnitOfWork *uow = open_uow();
+    MessageBus *bus = bootstrap(uow, NULL, &fclock.base, NULL);
+    must(bus, command_create_batch("B1", "LAMP", 10, ALLOT_NO_ETA));
+    must(bus, command_allocate("o1", "LAMP", 3));
+    int64_t events_before = sql_int("SELECT COUNT(*) FROM events");
+    ErrBuf err = {{0}};
+    Command bad = command_allocate("o1", "LAMP", 4); /* same line, other qty */
+    cr_assert_eq(bus_handle(bus, &bad, NULL, &err), ALLOT_ELINE_QTY_MISMATCH);
+    Command dup = command_create_batch("B1", "DESK", 1, ALLOT_NO_ETA);
+    cr_assert_eq(bus_handle(bus, &dup, NULL, &err), ALLOT_EDUPLICATE_BATCH);
+    cr_assert_eq(sql_int("SELECT COUNT(*) FROM products WHERE sku = 'DESK'"), 0);
+    cr_assert_eq(sql_int("SELECT qty FROM lines WHERE orderid = 'o1'"), 3);
+    cr_assert_eq(sql_int("SELECT COUNT(*) FROM events"), events_before);
+    /* the store still works after the errors */
+    must(bus, command_allocate("o2", "LAMP", 2));
+    cr_assert_eq(sql_int("SELECT SUM(l.qty) FROM lines l JOIN batches b ON b.id = l.batch_id"
+                         " WHERE b.ref = 'B1'"), 5);
+    bus_free(bus);
+    uow_free(uow);
+}
+
+Test(sqlite_uow, stores_events_with_the_change_and_none_on_rollback)
+{
+    UnitOfWork *uow = open_uow();
+    MessageBus *bus = bootstrap(uow, NULL, &fclock.base, NULL);
+    must(bus, command_create_batch("B1", "LAMP", 10, day("2027-03-04")));
+    must(bus, command_allocate("o1", "LAMP", 3));
+    must(bus, command_change_batch_qty("B1", 2)); /* o1 deallocated */
+    cr_assert_eq(sql_int("SELECT COUNT(*) FROM events"), 4);
+    cr_assert_eq(sql_int("SELECT COUNT(*) FROM events WHERE type = 'Deallocated' AND orderid = 'o1'"
+                         " AND batchref = 'B1' AND qty = 3 AND sku = 'LAMP'"),
+                 1);
+    cr_assert_eq(sql_int("SELECT old_qty * 100 + new_qty FROM events WHERE type ="
+                         " 'BatchQuantityChanged'"),
+                 1002);
+    cr_assert_eq(sql_int("SELECT eta FROM events WHERE type = 'BatchCreated'"), day("2027-03-04"));
+    cr_assert_eq(sql_int("SELECT MIN(at) = MAX(at) AND MIN(at) = 1796000000 FROM events"), 1);
+    cr_assert_eq(sql_int("SELECT COUNT(*) FROM events WHERE id <= 0"), 0);
+
+    /* a change that is rolled back leaves no event */
+    ErrBuf err;
+    cr_assert_eq(uow_begin(uow, &err), ALLOT_OK);
+    Product *p;
+    cr_assert_eq(repository_get(uow_products(uow), "LAMP", &p, &err), ALLOT_OK);
+    cr_assert_eq(product_change_batch_qty(p, "B1", 50, &err), ALLOT_OK);
+    uow_rollback(uow);
+    cr_assert_eq(sql_int("SELECT COUNT(*) FROM events"), 4);
+    cr_assert_eq(sql_int("SELECT qty FROM batches WHERE ref = 'B1'"), 2);
+
+    /* events read back through the read model, oldest first */
+    EventRow rows[8];
+    size_t n;
+    ViewPage pg = {.limit = 8};
+    cr_assert_eq(views_events(sqlite_uow_views(uow), 0, &pg, rows, &n, &err), ALLOT_OK);
+    cr_assert_eq(n, 4);
+    cr_assert_eq(rows[0].ev.type, EV_BATCH_CREATED);
+    cr_assert_eq(rows[1].ev.type, EV_ALLOCATED);
+    cr_assert_eq(rows[2].ev.type, EV_BATCH_QTY_CHANGED);
+    cr_assert_eq(rows[3].ev.type, EV_DEALLOCATED);
+    cr_assert(rows[0].id < rows[1].id && rows[1].id < rows[2].id && rows[2].id < rows[3].id);
+    bus_free(bus);
+    uow_free(uow);
+}
+
+Test(sqlite_uow, the_version_counts_every_change)
+{
+    UnitOfWork *uow = open_uow();
+    MessageBus *bus = bootstrap(uow, NULL, &fclock.base, NULL);
+    must(bus, command_create_batch("B1", "LAMP", 10, ALLOT_NO_ETA));
+    for (int i = 0; i < 5; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "o%d", i);
+        must(bus, command_allocate(id, "LAMP", 1));
+    }
+    must(bus, command_cancel_line("o2", "LAMP"));
+    cr_assert_eq(sql_int("SELECT version FROM products WHERE sku = 'LAMP'"), 7);
+    cr_assert_eq(sql_int("SELECT COUNT(*) FROM lines"), 4);
+    cr_assert_eq(sql_int("SELECT SUM(qty) FROM lines WHERE batch_id IS NOT NULL"), 4);
+    bus_free(bus);
+    uow_free(uow);
+}
+
+Test(sqlite_uow, sees_changes_made_by_another_connection)
+{
+    UnitOfWork *a = open_uow(), *b = open_uow();
+    MessageBus *ba = bootstrap(a, NULL, &fclock.base, NULL);
+    MessageBus *bb = bootstrap(b, NULL, &fclock.base, NULL);
+    must(ba, command_create_batch("B1", "LAMP", 10, ALLOT_NO_ETA));
+    must(ba, command_allocate("o1", "LAMP", 4)); /* a caches LAMP */
+    must(bb, command_allocate("o2", "LAMP", 4)); /* b changes it */
+    must(ba, command_allocate("o3", "LAMP", 4)); /* a must see o2: no room left for o3 */
+    cr_assert_eq(sql_int("SELECT COUNT(*) FROM lines WHERE batch_id IS NULL"), 1);
+    cr_assert_eq(sql_int("SELECT SUM(l.qty) FROM lines l JOIN batches b ON b.id = l.batch_id"
+                         " WHERE b.ref = 'B1'"), 8);
+    cr_assert_eq(sql_int("SELECT version FROM products"), 4);
+    bus_free(ba);
+    bus_free(bb);
+    uow_free(a);
+    uow_free(b);
+}
+
+Test(sqlite_uow, bulk_work_is_all_or_nothing)
+{
+    UnitOfWork *uow = open_uow();
+    MessageBus *bus = bootstrap(uow, NULL, &fclock.base, NULL);
+    ErrBuf err = {{0}};
+    /* committed bulk work */
+    cr_assert_eq(uow_bulk_begin(uow, &err), ALLOT_OK);
+    must(bus, command_create_batch("B1", "LAMP", 10, ALLOT_NO_ETA));
+    must(bus, command_create_batch("B2", "LAMP", 10, day("2027-01-01")));
+    for (int i = 0; i < 30; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "o%02d", i);
+        must(bus, command_allocate(id, "LAMP", 1));
+    }
+    must(bus, command_change_batch_eta("B2", ALLOT_NO_ETA));
+    cr_assert_eq(uow_bulk_end(uow, true, &err), ALLOT_OK, "%s", err.msg);
+    cr_assert_eq(sql_int("SELECT COUNT(*) FROM lines"), 30);
+    cr_assert_eq(sql_int("SELECT COUNT(*) FROM lines WHERE batch_id IS NULL"), 10);
+    cr_assert_eq(sql_int("SELECT version FROM products"), 33);
+    cr_assert_eq(sql_int("SELECT COUNT(*) FROM events"), 33);
+
+    /* bulk work with a failing step: nothing of it stays */
+    cr_assert_eq(uow_bulk_begin(uow, &err), ALLOT_OK);
+    must(bus, command_create_batch("B3", "DESK", 5, ALLOT_NO_ETA));
+    must(bus, command_allocate("p1", "DESK", 2));
+    Command bad = command_allocate("p1", "DESK", 3);
+    cr_assert_eq(bus_handle(bus, &bad, NULL, &err), ALLOT_ELINE_QTY_MISMATCH);
+    cr_assert_eq(uow_bulk_end(uow, true, &err), ALLOT_ESTORAGE);
+    cr_assert_eq(sql_int("SELECT COUNT(*) FROM products WHERE sku = 'DESK'"), 0);
+    cr_assert_eq(sql_int("SELECT COUNT(*) FROM events"), 33);
+
+    /* bulk work ended without commit: nothing stays either */
+    cr_assert_eq(uow_bulk_begin(uow, &err), ALLOT_OK);
+    must(bus, command_allocate("o99", "LAMP", 1));
+    cr_assert_eq(uow_bulk_end(uow, false, &err), ALLOT_OK);
+    cr_assert_eq(sql_int("SELECT COUNT(*) FROM lines WHERE orderid = 'o99'"), 0);
+
+    /* and the cache did not keep what was rolled back */
+    must(bus, command_allocate("o98", "LAMP", 1));
+    cr_assert_eq(sql_int("SELECT version FROM products WHERE sku = 'LAMP'"), 34);
+    bus_free(bus);
+    uow_free(uow);
+}
+
+Test(sqlite_uow, migrates_an_older_schema_by_its_stored_version)
+{
+    /* A version-1 database with data, as an older allot left it. */
+    sqlite3 *c;
+    cr_assert_eq(sqlite3_open(db.path, &c), SQLITE_OK);
+    ErrBuf err = {{0}};
+    cr_assert_eq(sqlite_schema_migrate(c, db.path, 1, &err), ALLOT_OK, "%s", err.msg);
+    cr_assert_eq(sqlite3_exec(c,
+                              "INSERT INTO products VALUES (1, 'LAMP', 3, 4);"
+                              "INSERT INTO batches VALUES (1, 1, 'LAMP', 'B1', 10, -2147483648, 1);"
+                              "INSERT INTO lines VALUES ('o1', 1, 4, 2, 1, 1);"
+                              "INSERT INTO lines VALUES ('o2', 1, 9, 3, NULL, 2);",
+                              NULL, NULL, NULL),
+                 SQLITE_OK, "%s", sqlite3_errmsg(c));
+    sqlite3_close(c);
+    cr_assert_eq(sql_int("PRAGMA user_version"), 1);
+
+    UnitOfWork *uow = open_uow();
+    cr_assert_eq(sql_int("PRAGMA user_version"), sqlite_schema_version);
+    ProductRow rows[2];
+    size_t n;
+    ViewPage pg = {.limit = 2};
+    cr_assert_eq(views_products(sqlite_uow_views(uow), false, &pg, NULL, rows, &n, &err), ALLOT_OK,
+                 "%s", err.msg);
+    cr_assert_eq(n, 1);
+    cr_assert_eq(rows[0].qty, 10);
+    cr_assert_eq(rows[0].allocated, 4);
+    cr_assert_eq(rows[0].backorder_lines, 1);
+    cr_assert_eq(rows[0].backorder_qty, 9);
+    cr_assert_eq(rows[0].next_eta, ALLOT_NO_ETA);
+    /* and the old data works with the new code */
+    MessageBus *bus = bootstrap(uow, NULL, &fclock.base, NULL);
+    must(bus, command_change_batch_qty("B1", 13)); /* o2 fits now */
+    cr_assert_eq(sql_int("SELECT COUNT(*) FROM lines WHERE batch_id IS NULL"), 0);
+    cr_assert_eq(sql_int("SELECT version FROM products"), 4);
+    cr_assert_eq(sql_int("SELECT next_seq FROM products"), 4);
+    bus_free(bus);
+    uow_free(uow);
+}
+
+Test(sqlite_uow, refuses_a_schema_newer_than_it_knows)
+{
+    UnitOfWork *uow = open_uow();
+    uow_free(uow);
+    sqlite3 *c;
+    sqlite3_open(db.path, &c);
+    sqlite3_exec(c, "PRAGMA user_version = 999", NULL, NULL, NULL);
+    sqlite3_close(c);
+    ErrBuf err = {{0}};
+    cr_assert_eq(sqlite_uow_open(db.path, NULL, &uow, &err), ALLOT_ESTORAGE);
+    cr_assert_null(uow);
+    cr_assert(strstr(err.msg, db.path), "%s", err.msg);
+    cr_assert(strstr(err.msg, "999"), "%s", err.msg);
+}
+
+Test(sqlite_uow, an_unwritable_place_is_a_storage_error_naming_the_path)
+{
+    /* a regular file where a directory should be: no one can create below it */
+    char file[400], path[450];
+    snprintf(file, sizeof file, "%s/plain-file", db.dir);
+    FILE *f = fopen(file, "w");
+    fputs("x", f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/allot.db", file);
+    UnitOfWork *uow = NULL;
+    ErrBuf err = {{0}};
+    cr_assert_eq(sqlite_uow_open(path, NULL, &uow, &err), ALLOT_ESTORAGE);
+    cr_assert_null(uow);
+    cr_assert(strstr(err.msg, path), "%s", err.msg);
+    cr_assert_eq(allot_status_exit_code(ALLOT_ESTORAGE), 3);
+}
+
+Test(sqlite_uow, a_corrupt_file_is_a_storage_error_naming_the_path)
+{
+    int fd = open(db.path, O_CREAT | O_WRONLY, 0644);
+    char junk[8192];
+    for (size_t i = 0; i < sizeof junk; i++)
+        junk[i] = (char)(i * 7 + 3);
+    cr_assert_eq(write(fd, junk, sizeof junk), (ssize_t)sizeof junk);
+    close(fd);
+    UnitOfWork *uow = NULL;
+    ErrBuf err = {{0}};
+    cr_assert_eq(sqlite_uow_open(db.path, NULL, &uow, &err), ALLOT_ESTORAGE);
+    cr_assert_null(uow);
+    cr_assert(strstr(err.msg, db.path), "%s", err.msg);
+    Views *v = NULL;
+    cr_assert_eq(sqlite_views_open(db.path, &v, &err), ALLOT_ESTORAGE);
+    cr_assert_null(v);
+}
+
+Test(sqlite_uow, a_database_locked_past_the_timeout_is_a_storage_error_naming_the_path)
+{
+    UnitOfWork *uow = open_uow();
+    sqlite_uow_set_busy_timeout(uow, 100);
+    sqlite3 *c;
+    sqlite3_open(db.path, &c);
+    cr_assert_eq(sqlite3_exec(c, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    MessageBus *bus = bootstrap(uow, NULL, &fclock.base, NULL);
+    ErrBuf err = {{0}};
+    Command cb = command_create_batch("B1", "LAMP", 10, ALLOT_NO_ETA);
+    cr_assert_eq(bus_handle(bus, &cb, NULL, &err), ALLOT_ESTORAGE);
+    cr_assert(strstr(err.msg, db.path), "%s", err.msg);
+    cr_assert(strstr(err.msg, "locked"), "%s", err.msg);
+    sqlite3_exec(c, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(c);
+    /* once the lock is gone it works again */
+    must(bus, cb);
+    bus_free(bus);
+    uow_free(uow);
+}
+
+Test(sqlite_uow, resolves_the_default_path_as_the_spec_orders)
+{
+    char out[512];
+    ErrBuf err;
+    setenv("ALLOT_DB", "/env/a.db", 1);
+    setenv("XDG_DATA_HOME", "/xdg", 1);
+    setenv("HOME", "/home/pat", 1);
+    cr_assert_eq(sqlite_db_path("/cli/b.db", out, sizeof out, &err), ALLOT_OK);
+    cr_assert_str_eq(out, "/cli/b.db");
+    cr_assert_eq(sqlite_db_path(NULL, out, sizeof out, &err), ALLOT_OK);
+    cr_assert_str_eq(out, "/env/a.db");
+    unsetenv("ALLOT_DB");
+    cr_assert_eq(sqlite_db_path(NULL, out, sizeof out, &err), ALLOT_OK);
+    cr_assert_str_eq(out, "/xdg/allot/allot.db");
+    unsetenv("XDG_DATA_HOME");
+    cr_assert_eq(sqlite_db_path(NULL, out, sizeof out, &err), ALLOT_OK);
+    cr_assert_str_eq(out, "/home/pat/.local/share/allot/allot.db");
+    unsetenv("HOME");
+    cr_assert_eq(sqlite_db_path(NULL, out, sizeof out, &err), ALLOT_ESTORAGE);
+}
+
+/* Plays another writer that bumps LAMP's version between the load and the version
+ * check, once: a trigger on the unit of work's own connection fires when the
+ * commit appends its first event. */
+static void interfere_once(UnitOfWork *uow)
+{
+    sqlite3 *c = sqlite_uow_connection(uow);
+    cr_assert_eq(sqlite3_exec(c,
+                              "CREATE TEMP TABLE interfere (n INTEGER);"
+                              "INSERT INTO interfere VALUES (1);"
+                              "CREATE TEMP TRIGGER other_writer AFTER INSERT ON main.events"
+                              " WHEN (SELECT n FROM interfere) > 0 BEGIN"
+                              "  UPDATE products SET version = version + 100 WHERE sku = 'LAMP';"
+                              "  UPDATE interfere SET n = n - 1;"
+                              " END;",
+                              NULL, NULL, NULL),
+                 SQLITE_OK, "%s", sqlite3_errmsg(c));
+}
+
+Test(sqlite_uow, a_version_changed_underneath_is_a_conflict_naming_the_sku)
+{
+    UnitOfWork *uow = open_uow();
+    MessageBus *bus = bootstrap(uow, NULL, &fclock.base, NULL);
+    must(bus, command_create_batch("B1", "LAMP", 10, ALLOT_NO_ETA));
+    interfere_once(uow);
+    ErrBuf err = {{0}};
+    cr_assert_eq(uow_begin(uow, &err), ALLOT_OK);
+    Product *p;
+    cr_assert_eq(repository_get(uow_products(uow), "LAMP", &p, &err), ALLOT_OK);
+    cr_assert_eq(product_allocate(p, "o1", 3, NULL, &err), ALLOT_OK);
+    cr_assert_eq(uow_commit(uow, &err), ALLOT_ECONFLICT);
+    cr_assert(strstr(err.msg, "LAMP"), "%s", err.msg);
+    /* nothing of it was written; the interfering bump was rolled back with it */
+    cr_assert_eq(sql_int("SELECT COUNT(*) FROM lines"), 0);
+    cr_assert_eq(sql_int("SELECT COUNT(*) FROM events"), 1);
+    cr_assert_eq(sql_int("SELECT version FROM products"), 1);
+    bus_free(bus);
+    uow_free(uow);
+}
+
+/* How many more commits the "other writer" spoils; outside the transaction, so a
+ * rollback does not undo it. */
+static int spoil_left;
+
+static void other_writer_turn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc, (void)argv;
+    sqlite3_result_int(ctx, spoil_left > 0 ? spoil_left-- : 0);
+}
+
+Test(sqlite_uow, the_bus_retries_a_conflicting_command_and_it_lands_once)
+{
+    UnitOfWork *uow = open_uow();
+    MessageBus *bus = bootstrap(uow, NULL, &fclock.base, NULL);
+    bus_set_retry(bus, 5, 100);
+    must(bus, command_create_batch("B1", "LAMP", 10, ALLOT_NO_ETA));
+    sqlite3 *c = sqlite_uow_connection(uow);
+    cr_assert_eq(sqlite3_create_function(c, "other_writer_turn", 0, SQLITE_UTF8, NULL,
+                                         other_writer_turn, NULL, NULL),
+                 SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(c,
+                              "CREATE TEMP TRIGGER other_writer AFTER INSERT ON main.events"
+                              " WHEN other_writer_turn() > 0 BEGIN"
+                              "  UPDATE products SET version = version + 100 WHERE sku = 'LAMP';"
+                              " END;",
+                              NULL, NULL, NULL),
+                 SQLITE_OK, "%s", sqlite3_errmsg(c));
+    spoil_left = 2; /* two attempts conflict, the third lands */
+    CommandResult res;
+    command_result_init(&res);
+    ErrBuf err = {{0}};
+    Command a = command_allocate("o1", "LAMP", 3);
+    cr_assert_eq(bus_handle(bus, &a, &res, &err), ALLOT_OK, "%s", err.msg);
+    cr_assert_eq(res.attempts, 3);
+    cr_assert_eq(bus_conflict_retries(bus), 2);
+    cr_assert_eq(sql_int("SELECT COUNT(*) FROM lines WHERE orderid = 'o1'"), 1);
+    cr_assert_eq(sql_int("SELECT COUNT(*) FROM events WHERE orderid = 'o1'"), 1);
+    cr_assert_eq(sql_int("SELECT version FROM products"), 2);
+    cr_assert_eq(res.events.len, 1);
+    command_result_fini(&res);
+
+    /* a conflict that persists is an error naming the SKU, and nothing is written */
+    spoil_left = 1000;
+    Command b = command_allocate("o2", "LAMP", 3);
+    cr_assert_eq(bus_handle(bus, &b, NULL, &err), ALLOT_ECONFLICT);
+    cr_assert(strstr(err.msg, "LAMP"), "%s", err.msg);
+    cr_assert_eq(sql_int("SELECT COUNT(*) FROM lines WHERE orderid = 'o2'"), 0);
+    spoil_left = 0;
+    bus_free(bus);
+    uow_free(uow);
+}
+
+Test(sqlite_uow, a_large_bulk_unit_of_work_commits_whole)
+{
+    UnitOfWork *uow = open_uow();
+    MessageBus *bus = bootstrap(uow, NULL, &fclock.base, NULL);
+    ErrBuf err = {{0}};
+    cr_assert_eq(uow_bulk_begin(uow, &err), ALLOT_OK);
+    for (int s = 0; s < 50; s++) {
+        char ref[16], sku[16];
+        snprintf(ref, sizeof ref, "B%02d", s);
+        snprintf(sku, sizeof sku, "S%02d", s);
+        must(bus, command_create_batch(ref, sku, 1000, ALLOT_NO_ETA));
+    }
+    for (int i = 0; i < 20000; i++) {
+        char oid[16], sku[16];
+        snprintf(oid, sizeof oid, "o%05d", i);
+        snprintf(sku, sizeof sku, "S%02d", i % 50);
+        must(bus, command_allocate(oid, sku, 1 + i % 3));
+    }
+    cr_assert_eq(uow_bulk_end(uow, true, &err), ALLOT_OK, "%s", err.msg);
+    cr_assert_eq(sql_int("SELECT COUNT(*) FROM lines"), 20000);
+    cr_assert_eq(sql_int("SELECT COUNT(*) FROM events"), 20050);
+    cr_assert_eq(sql_int("SELECT SUM(version) FROM products"), 20050);
+    bus_free(bus);
+    uow_free(uow);
+}
