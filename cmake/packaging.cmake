@@ -11,7 +11,7 @@
 # they follow the real shared libraries (libsqlite3, libcmark, libncursesw, ...).
 include(GNUInstallDirs)
 
-install(TARGETS allot RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# bin/allot: installed by src/cli/CMakeLists.txt.
 install(FILES ${ALLOT_MAN_PAGE_GZ} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES ${ALLOT_HELP_PAGES} DESTINATION ${CMAKE_INSTALL_DATADIR}/allot/help)
 install(FILES ${CMAKE_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})

@@ -1,39 +1,116 @@
-/* main.c — the allot executable.  For now: --version and --help. */
+/* main.c — the allot executable (SPEC.md §4): global options, then one command of
+ * the command table (app/command_table.h), run by its bus handler or its tool. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "help/help_print.h"
+#include "app/command_parse.h"
+#include "cli/cli.h"
+#include "cli/demo.h"
+#include "cli/hook_notifier.h"
+#include "persistence/sqlite_uow.h"
 #include "version.h"
+#ifdef ALLOT_HAVE_TUI
+#include "tui/tui.h"
+#endif
+
+/* The host functions of the table's tools, indexed by ToolId. */
+static const ToolFn tool_fns[TOOL_COUNT] = {
+    [TOOL_IMPORT] = tool_import, [TOOL_EXPORT] = tool_export, [TOOL_EXEC] = tool_exec,
+    [TOOL_EVENTS] = tool_events, [TOOL_WHATIF] = tool_whatif, [TOOL_CSV] = tool_csv,
+    [TOOL_DEMO] = tool_demo,     [TOOL_HELP] = tool_help,
+};
+
+#define HOOK_TIMEOUT_MS 2000
+
+static int usage_error(const char *msg)
+{
+    fprintf(stderr, "allot: %s (try allot --help)\n", msg);
+    return 2;
+}
 
 int main(int argc, char **argv)
 {
-    const char *db = NULL;
-    if (argc > 2 && strcmp(argv[1], "--db") == 0) {
-        db = argv[2];
-        argv += 2;
-        argc -= 2;
-    }
-    if (argc > 1 && strcmp(argv[1], "--version") == 0) {
-        printf("allot %s\n", ALLOT_VERSION);
-        return 0;
-    }
-    if (argc > 1 && strcmp(argv[1], "help") == 0) { /* issue 7: allot help [TOPIC] */
-        ErrBuf err = {{0}};
-        AllotStatus s = help_print(argc > 2 ? argv[2] : NULL, stdout, help_output_width(stdout), &err);
-        if (s != ALLOT_OK) {
-            fprintf(stderr, "allot: %s\n", err.msg[0] ? err.msg : allot_status_message(s));
-            return allot_status_exit_code(s);
+    Cli cli = {.out = stdout, .clock = clock_system(), .logger = logger_stderr()};
+    const char *notify_arg = NULL;
+    int i = 1;
+    for (; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--db") == 0 || strcmp(a, "--notify") == 0) {
+            if (i + 1 >= argc) {
+                char msg[64];
+                snprintf(msg, sizeof msg, "option %s needs a value", a);
+                return usage_error(msg);
+            }
+            if (a[2] == 'd')
+                cli.db_arg = argv[++i];
+            else
+                notify_arg = argv[++i];
+        } else if (strncmp(a, "--db=", 5) == 0) {
+            cli.db_arg = a + 5;
+        } else if (strncmp(a, "--notify=", 9) == 0) {
+            notify_arg = a + 9;
+        } else if (strcmp(a, "--version") == 0) {
+            printf("allot %s\n", ALLOT_VERSION);
+            return 0;
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            cli_print_help(stdout);
+            return 0;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            char msg[128];
+            snprintf(msg, sizeof msg, "unknown option %.80s", a);
+            return usage_error(msg);
+        } else {
+            break;
         }
-        return 0;
     }
-    if (argc > 1 && strcmp(argv[1], "--help") != 0) {
-        fprintf(stderr, "allot: unknown command '%s' (try allot --help)\n", argv[1]);
-        return 2;
+    if (cli.db_arg && !cli.db_arg[0])
+        return usage_error("--db needs a path");
+
+    ParsedCommand pc;
+    ErrBuf err = {{0}};
+    AllotStatus st = ALLOT_OK;
+    if (i < argc) {
+        st = command_parse_argv(argc - i, argv + i, &pc, &err);
+        if (st != ALLOT_OK) {
+            fprintf(stderr, "allot: %s\n", err.msg);
+            return allot_status_exit_code(st);
+        }
     }
-    printf("allot %s — allocation of order lines to stock batches\n"
-           "usage: allot [--db PATH] --version | --help | help [TOPIC]\n",
-           ALLOT_VERSION);
-    if (db)
-        printf("database: %s (storage arrives with the SQLite unit of work)\n", db);
-    return 0;
+
+    char *conf_notify = notify_arg ? NULL : config_notify_command();
+    const char *notify = notify_arg ? notify_arg : conf_notify;
+    if (notify && notify[0])
+        cli.hook = hook_notifier_new(notify, HOOK_TIMEOUT_MS, cli.clock, cli.logger);
+    cli.notifier = cli.hook ? cli.hook : notifier_none();
+
+    int tui_status = -1;
+    if (i >= argc) {
+#ifdef ALLOT_HAVE_TUI
+        /* `allot` alone opens the terminal UI (SPEC.md §4, §5). */
+        st = sqlite_db_path(cli.db_arg, cli.db_path, sizeof cli.db_path, &err);
+        if (st == ALLOT_OK) {
+            TuiOptions opts = {.db_path = cli.db_path, .notifier = cli.notifier,
+                               .load_demo = demo_load};
+            tui_status = tui_run(&opts);
+        }
+#else
+        /* Built without the terminal UI: a summary of the database instead. */
+        st = cli_print_summary(&cli, &err);
+#endif
+    } else if (command_is_bus(pc.spec))
+        st = cli_run_bus_command(&cli, &pc, &err);
+    else
+        st = tool_fns[pc.spec->tool](&cli, &pc, &err);
+
+    cli_close_store(&cli);
+    hook_notifier_free(cli.hook);
+    free(conf_notify);
+    if (st != ALLOT_OK && !cli.reported)
+        fprintf(stderr, "allot: %s\n", err.msg[0] ? err.msg : allot_status_message(st));
+    if (fflush(stdout) != 0 && st == ALLOT_OK) {
+        fprintf(stderr, "allot: cannot write the output\n");
+        return 3;
+    }
+    return tui_status >= 0 ? tui_status : allot_status_exit_code(st);
 }

@@ -1,0 +1,186 @@
+/* bench_cli — SPEC.md §6 through the allot executable itself (issue 4), against
+ * bare SQLite measured in the same run on the same disk.
+ *
+ *   bench_cli ALLOT DIR [--lines N] [--exec N] [--skus N]
+ *
+ * Prints:
+ *   1. bare SQLite, one INSERT per transaction (WAL, synchronous=NORMAL): rows/s
+ *   2. `allot exec FILE` of N allocate lines, one unit of work per line: lines/s and
+ *      the ratio to 1 (SPEC §6: >= 2/3)
+ *   3. bare SQLite, the order lines in one transaction: rows/s
+ *   4. `allot import batches` (3 batches per SKU) + `allot import orders` of the
+ *      lines (one bulk transaction each): time, ratio to 3 (SPEC §6: within 3x) and
+ *      throughput against the ~200 Allocate/s of the reference Python implementation
+ *      (SPEC §6: >= 100x)
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void die(const char *what, const char *msg)
+{
+    fprintf(stderr, "bench_cli: %s: %s\n", what, msg);
+    exit(1);
+}
+
+static void fresh(const char *dir, const char *name, char *path, size_t size)
+{
+    snprintf(path, size, "%s/%s", dir, name);
+    const char *suffix[] = {"", "-wal", "-shm"};
+    for (int i = 0; i < 3; i++) {
+        char p[700];
+        snprintf(p, sizeof p, "%s%s", path, suffix[i]);
+        unlink(p);
+    }
+}
+
+static double bare_insert(const char *path, long n, bool one_tx, long skus)
+{
+    sqlite3 *db;
+    if (sqlite3_open(path, &db) != SQLITE_OK)
+        die(path, sqlite3_errmsg(db));
+    sqlite3_exec(db,
+                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+                 "CREATE TABLE lines (id INTEGER PRIMARY KEY, orderid TEXT NOT NULL,"
+                 " sku TEXT NOT NULL, qty INTEGER NOT NULL)",
+                 NULL, NULL, NULL);
+    sqlite3_stmt *ins;
+    sqlite3_prepare_v2(db, "INSERT INTO lines (orderid, sku, qty) VALUES (?, ?, ?)", -1, &ins, NULL);
+    double t0 = now_s();
+    if (one_tx)
+        sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    for (long i = 0; i < n; i++) {
+        char oid[32], sku[32];
+        snprintf(oid, sizeof oid, "order-%08ld", i);
+        snprintf(sku, sizeof sku, "SKU-%05ld", i % skus);
+        if (!one_tx)
+            sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+        sqlite3_bind_text(ins, 1, oid, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(ins, 2, sku, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(ins, 3, 1 + i % 5);
+        if (sqlite3_step(ins) != SQLITE_DONE)
+            die("bare insert", sqlite3_errmsg(db));
+        sqlite3_reset(ins);
+        if (!one_tx)
+            sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    }
+    if (one_tx)
+        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    double dt = now_s() - t0;
+    sqlite3_finalize(ins);
+    sqlite3_close(db);
+    return dt;
+}
+
+/* Batches: 3 per SKU (in the warehouse, two shipments) with room for every line. */
+static void write_batches(const char *path, long skus, long qty)
+{
+    FILE *fp = fopen(path, "w");
+    if (!fp)
+        die(path, "cannot write");
+    fputs("ref,sku,qty,eta\n", fp);
+    for (long s = 0; s < skus; s++)
+        for (int b = 0; b < 3; b++)
+            fprintf(fp, "SKU-%05ld-B%d,SKU-%05ld,%ld,%s\n", s, b, s, qty,
+                    b == 0 ? "" : b == 1 ? "2027-06-01" : "2027-07-01");
+    fclose(fp);
+}
+
+static void write_lines(const char *path, long from, long n, long skus, bool as_exec)
+{
+    FILE *fp = fopen(path, "w");
+    if (!fp)
+        die(path, "cannot write");
+    if (!as_exec)
+        fputs("orderid,sku,qty\n", fp);
+    for (long i = from; i < from + n; i++) {
+        if (as_exec)
+            fprintf(fp, "allocate order-%08ld SKU-%05ld %ld\n", i, i % skus, 1 + i % 5);
+        else
+            fprintf(fp, "order-%08ld,SKU-%05ld,%ld\n", i, i % skus, 1 + i % 5);
+    }
+    fclose(fp);
+}
+
+static double run(const char *allot, const char *db, const char *args)
+{
+    char cmd[2400];
+    snprintf(cmd, sizeof cmd, "'%s' --db '%s' %s >/dev/null", allot, db, args);
+    double t0 = now_s();
+    if (system(cmd) != 0)
+        die("allot", cmd);
+    return now_s() - t0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 3)
+        die("usage", "bench_cli ALLOT DIR [--lines N] [--exec N] [--skus N]");
+    const char *allot = argv[1], *dir = argv[2];
+    long lines = 1000000, exec_lines = 20000, skus = 10000;
+    for (int i = 3; i + 1 < argc; i += 2) {
+        if (strcmp(argv[i], "--lines") == 0)
+            lines = atol(argv[i + 1]);
+        else if (strcmp(argv[i], "--exec") == 0)
+            exec_lines = atol(argv[i + 1]);
+        else if (strcmp(argv[i], "--skus") == 0)
+            skus = atol(argv[i + 1]);
+    }
+    char bare[600], db[600], batches[600], orders[600], script[600], args[1400];
+    long per_batch = 5 * (lines / skus + 1);
+
+    fresh(dir, "bench_cli_bare.db", bare, sizeof bare);
+    double t1 = bare_insert(bare, exec_lines, false, skus);
+    printf("1. bare SQLite, one transaction per row: %ld rows in %.2f s = %.0f rows/s\n",
+           exec_lines, t1, exec_lines / t1);
+
+    fresh(dir, "bench_cli_exec.db", db, sizeof db);
+    snprintf(batches, sizeof batches, "%s/bench_cli_batches.csv", dir);
+    snprintf(script, sizeof script, "%s/bench_cli_exec.txt", dir);
+    write_batches(batches, skus, per_batch);
+    write_lines(script, 0, exec_lines, skus, true);
+    snprintf(args, sizeof args, "import batches '%s'", batches);
+    run(allot, db, args);
+    snprintf(args, sizeof args, "exec '%s'", script);
+    double t2 = run(allot, db, args);
+    printf("2. allot exec, one unit of work per allocate: %ld lines in %.2f s = %.0f lines/s; "
+           "%.2f of 1 (SPEC: >= 0.67)\n",
+           exec_lines, t2, exec_lines / t2, (exec_lines / t2) / (exec_lines / t1));
+
+    fresh(dir, "bench_cli_bare.db", bare, sizeof bare);
+    double t3 = bare_insert(bare, lines, true, skus);
+    printf("3. bare SQLite, one transaction: %ld rows in %.2f s = %.0f rows/s\n", lines, t3,
+           lines / t3);
+
+    fresh(dir, "bench_cli_bulk.db", db, sizeof db);
+    snprintf(orders, sizeof orders, "%s/bench_cli_orders.csv", dir);
+    write_lines(orders, 0, lines, skus, false);
+    snprintf(args, sizeof args, "import batches '%s'", batches);
+    double t4a = run(allot, db, args);
+    snprintf(args, sizeof args, "import orders '%s'", orders);
+    double t4b = run(allot, db, args);
+    double t4 = t4a + t4b;
+    printf("4. allot import: %ld batches in %.2f s + %ld order lines allocated in %.2f s = "
+           "%.0f lines/s; %.2fx the time of 3 (SPEC: <= 3x); %.0fx the reference Python's "
+           "200/s (SPEC: >= 100x)\n",
+           skus * 3, t4a, lines, t4b, lines / t4, t4 / t3, (lines / t4) / 200.0);
+    fresh(dir, "bench_cli_bare.db", bare, sizeof bare);
+    fresh(dir, "bench_cli_exec.db", db, sizeof db);
+    fresh(dir, "bench_cli_bulk.db", db, sizeof db);
+    unlink(batches);
+    unlink(orders);
+    unlink(script);
+    return 0;
+}

@@ -1,0 +1,224 @@
+#include "app/command_table.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define POS(n, k) {.name = (n), .kind = (k)}
+#define OPT_POS(n, k) {.name = (n), .kind = (k), .optional = true}
+
+static const CommandSpec command_table[] = {
+    {
+        .name = "add-batch",
+        .args = {POS("REF", ARG_REF), POS("SKU", ARG_SKU), POS("QTY", ARG_BATCH_QTY),
+                 OPT_POS("ETA", ARG_ETA)},
+        .nargs = 4,
+        .summary = "create a batch of QTY units of SKU, in the warehouse or arriving on ETA",
+        .help = "Creates batch REF holding QTY units (0 or more) of SKU. Without ETA, or\n"
+                "with ETA \"-\", the batch is in the warehouse; with ETA (YYYY-MM-DD) it\n"
+                "arrives on that date. Backorders of SKU are then retried, oldest first.\n"
+                "Batch references are unique across all SKUs.\n",
+        .bus = CMD_CREATE_BATCH,
+    },
+    {
+        .name = "allocate",
+        .args = {POS("ORDERID", ARG_ORDERID), POS("SKU", ARG_SKU), POS("QTY", ARG_LINE_QTY)},
+        .nargs = 3,
+        .summary = "allocate an order line; prints the batch, or \"backordered\"",
+        .help = "Allocates the order line (ORDERID, SKU) of QTY units to the most\n"
+                "preferred batch with room: in-warehouse batches first, then by ETA,\n"
+                "then the batch created first. Prints the batch reference, or\n"
+                "\"backordered\" when no batch has room (the line then waits for stock).\n"
+                "Allocating the same line again with the same QTY changes nothing.\n",
+        .bus = CMD_ALLOCATE,
+    },
+    {
+        .name = "cancel",
+        .args = {POS("ORDERID", ARG_ORDERID), POS("SKU", ARG_SKU)},
+        .nargs = 2,
+        .summary = "cancel an order line (allocated or backordered)",
+        .help = "Removes the order line (ORDERID, SKU), from its batch or from the\n"
+                "backorders. Backorders of SKU are then retried, oldest first.\n",
+        .bus = CMD_CANCEL_LINE,
+    },
+    {
+        .name = "change-qty",
+        .args = {POS("REF", ARG_REF), POS("QTY", ARG_BATCH_QTY)},
+        .nargs = 2,
+        .summary = "change the quantity of a batch (may deallocate its newest lines)",
+        .help = "Sets the quantity of batch REF to QTY. While the batch holds more than\n"
+                "QTY, its newest line is taken off and becomes a backorder; then the\n"
+                "backorders of the SKU are retried, oldest first, on every batch.\n",
+        .bus = CMD_CHANGE_BATCH_QTY,
+    },
+    {
+        .name = "set-eta",
+        .args = {POS("REF", ARG_REF), POS("ETA", ARG_ETA)},
+        .nargs = 2,
+        .summary = "set the arrival date of a batch (\"-\": in the warehouse)",
+        .help = "Sets the ETA of batch REF to ETA (YYYY-MM-DD), or to none with \"-\"\n"
+                "(the batch is in the warehouse). Lines on the batch, oldest first, move\n"
+                "to another batch that now comes earlier and has room.\n",
+        .bus = CMD_CHANGE_BATCH_ETA,
+    },
+    {
+        .name = "import",
+        .args = {{.name = "batches|orders|allocations", .kind = ARG_CHOICE,
+                  .choices = "batches|orders|allocations"},
+                 POS("FILE", ARG_PATH)},
+        .nargs = 2,
+        .summary = "import a CSV file in one transaction",
+        .help = "Reads FILE (CSV with a header row: batches ref,sku,qty,eta; orders\n"
+                "orderid,sku,qty; allocations orderid,sku,qty,batchref) and runs each row\n"
+                "as a command, all in one transaction: one bad row refuses the whole file\n"
+                "and the error names file, line and field. A batches row with a new ref\n"
+                "creates the batch; with an existing ref it changes its qty and ETA. An\n"
+                "orders row allocates the line; an allocations row puts the line on the\n"
+                "named batch. Ends with a summary: rows read, created, changed,\n"
+                "unchanged, refused.\n",
+        .bus = CMD_NONE_BUS,
+        .tool = TOOL_IMPORT,
+    },
+    {
+        .name = "export",
+        .args = {{.name = "batches|allocations|backorders", .kind = ARG_CHOICE,
+                  .choices = "batches|allocations|backorders"},
+                 OPT_POS("FILE", ARG_PATH)},
+        .nargs = 2,
+        .summary = "write batches, allocations or backorders as CSV",
+        .help = "Writes the batches (ref,sku,qty,eta; sorted by ref), the allocations\n"
+                "(orderid,sku,qty,batchref) or the backorders (orderid,sku,qty; both\n"
+                "sorted by orderid then sku) as CSV with LF line ends to FILE, or to\n"
+                "standard output. The file imports back to the same state.\n",
+        .bus = CMD_NONE_BUS,
+        .tool = TOOL_EXPORT,
+    },
+    {
+        .name = "exec",
+        .args = {POS("FILE|-", ARG_PATH_OR_STDIN)},
+        .nargs = 1,
+        .summary = "run the commands of FILE (or standard input), one per line",
+        .help = "Runs one command per line of FILE (\"-\": standard input), each in its\n"
+                "own unit of work. Blank lines and lines starting with # are skipped.\n"
+                "A failing line prints FILE:LINE: error: MESSAGE and the rest still run;\n"
+                "the exit status is 1 if any line failed.\n",
+        .bus = CMD_NONE_BUS,
+        .tool = TOOL_EXEC,
+    },
+    {
+        .name = "events",
+        .args = {{.name = "ID", .kind = ARG_EVENT_ID, .option = "--since"},
+                 {.name = "follow", .kind = ARG_FLAG, .option = "--follow"},
+                 {.name = "json", .kind = ARG_FLAG, .option = "--json"}},
+        .nargs = 3,
+        .summary = "print the event log (--follow: keep printing new events)",
+        .help = "Prints the events of the log with an id above ID (default: all), oldest\n"
+                "first. --json prints one JSON object per line. --follow keeps printing\n"
+                "events as they are written, also by other processes, like tail -f.\n",
+        .bus = CMD_NONE_BUS,
+        .tool = TOOL_EVENTS,
+    },
+    {
+        .name = "whatif",
+        .args = {POS("FILE", ARG_PATH_OR_STDIN),
+                 {.name = "csv", .kind = ARG_FLAG, .option = "--csv"}},
+        .nargs = 2,
+        .summary = "run FILE's commands in a sandbox and print what would change",
+        .help = "Runs the commands of FILE on a copy of the data and prints the order\n"
+                "lines whose place would change. The live data is untouched. --csv\n"
+                "prints orderid,sku,qty,before,after.\n",
+        .bus = CMD_NONE_BUS,
+        .tool = TOOL_WHATIF,
+    },
+    {
+        .name = "csv",
+        .args = {POS("FOLDER", ARG_PATH)},
+        .nargs = 1,
+        .summary = "allocate a CSV folder: batches.csv + orders.csv -> allocations.csv",
+        .help = "The book's CSV mode. Reads FOLDER/batches.csv, FOLDER/orders.csv and,\n"
+                "if present, FOLDER/allocations.csv; allocates every order line not yet\n"
+                "allocated; writes FOLDER/allocations.csv (existing lines kept, new\n"
+                "ones appended). The database is not used.\n",
+        .bus = CMD_NONE_BUS,
+        .tool = TOOL_CSV,
+    },
+    {
+        .name = "demo",
+        .args = {{0}},
+        .nargs = 0,
+        .summary = "load the bundled real demo dataset (Northwind)",
+        .help = "Loads the Northwind sample company (Microsoft, MIT licence): one\n"
+                "in-warehouse batch per product, one incoming batch where units are on\n"
+                "order, and the open orders allocated oldest first. Some lines end up\n"
+                "backordered: the data holds real shortfalls.\n",
+        .bus = CMD_NONE_BUS,
+        .tool = TOOL_DEMO,
+    },
+    {
+        .name = "help",
+        .args = {OPT_POS("TOPIC", ARG_TOPIC)},
+        .nargs = 1,
+        .summary = "list the commands, or explain a command or a help topic",
+        .help = "Without TOPIC lists every command; with a command name shows its usage\n"
+                "and what it does; with the name of a help page (getting-started, keys,\n"
+                "...) prints that page.\n",
+        .bus = CMD_NONE_BUS,
+        .tool = TOOL_HELP,
+    },
+};
+
+size_t command_table_count(void) { return sizeof command_table / sizeof command_table[0]; }
+
+const CommandSpec *command_table_at(size_t i)
+{
+    return i < command_table_count() ? &command_table[i] : NULL;
+}
+
+const CommandSpec *command_lookup(const char *name)
+{
+    for (size_t i = 0; i < command_table_count(); i++)
+        if (strcmp(command_table[i].name, name) == 0)
+            return &command_table[i];
+    return NULL;
+}
+
+size_t command_complete(const char *prefix, const CommandSpec **out, size_t max)
+{
+    size_t n = 0, plen = strlen(prefix);
+    for (size_t i = 0; i < command_table_count(); i++) {
+        if (strncmp(command_table[i].name, prefix, plen) != 0)
+            continue;
+        if (n < max)
+            out[n] = &command_table[i];
+        n++;
+    }
+    return n;
+}
+
+char *command_usage(const CommandSpec *spec, char *buf, size_t size)
+{
+    size_t off = 0;
+#define PUT(...)                                                            \
+    do {                                                                    \
+        int w_ = snprintf(off < size ? buf + off : NULL, off < size ? size - off : 0, \
+                          __VA_ARGS__);                             \
+        if (w_ > 0)                                                         \
+            off += (size_t)w_;                                              \
+    } while (0)
+    if (size == 0)
+        return buf;
+    buf[0] = '\0';
+    PUT("%s", spec->name);
+    for (size_t i = 0; i < spec->nargs; i++) {
+        const ArgSpec *a = &spec->args[i];
+        if (a->option && a->kind == ARG_FLAG)
+            PUT(" [%s]", a->option);
+        else if (a->option)
+            PUT(" [%s %s]", a->option, a->name);
+        else if (a->optional)
+            PUT(" [%s]", a->name);
+        else
+            PUT(" %s", a->name);
+    }
+#undef PUT
+    return buf;
+}

@@ -1,0 +1,209 @@
+/* tools.c — the thin subcommands that need no read model: running bus commands,
+ * import, exec, help, and the whatif placeholder (SPEC.md §4). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/csv_import.h"
+#include "cli/hook_notifier.h"
+#include "version.h"
+#ifdef ALLOT_HAVE_HELPDOC
+#include "help/help_pages.h"
+#include "help/help_print.h"
+#endif
+
+AllotStatus cli_run_bus_command(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
+{
+    AllotStatus st = cli_open_store(cli, err);
+    if (st != ALLOT_OK)
+        return st;
+    CommandResult res;
+    command_result_init(&res);
+    st = bus_handle(cli->bus, &pc->cmd, &res, err);
+    if (st == ALLOT_OK && pc->cmd.type == CMD_ALLOCATE)
+        fprintf(cli->out, "%s\n", res.batchref[0] ? res.batchref : "backordered");
+    command_result_fini(&res);
+    return st;
+}
+
+AllotStatus tool_import(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
+{
+    ImportKind kind;
+    if (!import_kind_from_name(pc->values[0], &kind))
+        return err_set(err, ALLOT_EUSAGE, "import: unknown kind %s", pc->values[0]);
+    const char *path = pc->values[1];
+    FILE *fp = fopen(path, "r");
+    if (!fp)
+        return err_set(err, ALLOT_EIO, "%s: cannot open: %s", path, strerror(errno));
+    struct stat sb;
+    unsigned long long total = fstat(fileno(fp), &sb) == 0 && S_ISREG(sb.st_mode)
+                                   ? (unsigned long long)sb.st_size
+                                   : 0;
+    AllotStatus st = cli_open_store(cli, err);
+    if (st != ALLOT_OK) {
+        fclose(fp);
+        return st;
+    }
+    ImportSummary sum;
+    hook_notifier_hold(cli->hook);
+    st = csv_import(cli->bus, kind, fp, path, isatty(STDERR_FILENO), total, &sum, err);
+    hook_notifier_release(cli->hook, st == ALLOT_OK);
+    fclose(fp);
+    char text[256];
+    import_summary_text(&sum, kind, text, sizeof text);
+    if (st == ALLOT_OK) {
+        fprintf(cli->out, "%s: %s\n", path, text);
+    } else {
+        /* The error first, then what became of the file. */
+        fprintf(stderr, "allot: %s\n", err->msg);
+        fprintf(stderr, "allot: %s: %s; the file was refused, nothing changed\n", path, text);
+        cli->reported = true;
+    }
+    return st;
+}
+
+AllotStatus tool_exec(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
+{
+    const char *path = pc->values[0];
+    bool is_stdin = strcmp(path, "-") == 0;
+    const char *shown = is_stdin ? "stdin" : path;
+    FILE *fp = is_stdin ? stdin : fopen(path, "r");
+    if (!fp)
+        return err_set(err, ALLOT_EIO, "%s: cannot open: %s", path, strerror(errno));
+    AllotStatus st = cli_open_store(cli, err);
+    if (st != ALLOT_OK) {
+        if (!is_stdin)
+            fclose(fp);
+        return st;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    long lineno = 0, failed = 0;
+    AllotStatus fatal = ALLOT_OK;
+    TokenList toks;
+    token_list_init(&toks);
+    CommandResult res;
+    command_result_init(&res);
+    while (getline(&line, &cap, fp) >= 0) {
+        lineno++;
+        ParsedCommand cmd;
+        ErrBuf e = {{0}};
+        AllotStatus s = command_parse_line(line, &toks, &cmd, &e);
+        if (s == ALLOT_OK && !cmd.spec)
+            continue;
+        if (s == ALLOT_OK && !command_is_bus(cmd.spec))
+            s = err_set(&e, ALLOT_EUSAGE, "%s cannot run inside exec (only add-batch, allocate, "
+                        "cancel, change-qty, set-eta)", cmd.spec->name);
+        if (s == ALLOT_OK) {
+            event_vec_clear(&res.events);
+            s = bus_handle(cli->bus, &cmd.cmd, &res, &e);
+        }
+        if (s == ALLOT_OK)
+            continue;
+        fprintf(stderr, "%s:%ld: error: %s\n", shown, lineno,
+                e.msg[0] ? e.msg : allot_status_message(s));
+        failed++;
+        if (allot_status_exit_code(s) == 3) { /* storage: the rest cannot run */
+            fatal = s;
+            break;
+        }
+    }
+    bool read_error = ferror(fp);
+    command_result_fini(&res);
+    token_list_fini(&toks);
+    free(line);
+    if (!is_stdin)
+        fclose(fp);
+    if (read_error)
+        return err_set(err, ALLOT_EIO, "%s: cannot read: %s", shown, strerror(errno));
+    if (fatal != ALLOT_OK) {
+        cli->reported = true;
+        return fatal;
+    }
+    if (failed) {
+        cli->reported = true;
+        return ALLOT_EINVALID;
+    }
+    return ALLOT_OK;
+}
+
+AllotStatus tool_whatif(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
+{
+    (void)cli, (void)pc;
+    return err_set(err, ALLOT_EUSAGE, "whatif: not yet available in this version");
+}
+
+void cli_print_help(FILE *out)
+{
+    fprintf(out,
+            "allot %s — allocation of order lines to stock batches\n"
+            "\n"
+            "usage: allot [--db PATH] [--notify COMMAND] [COMMAND [ARGS...]]\n"
+            "       allot --version | --help\n"
+            "\n"
+            "Without a command allot opens the terminal UI.\n"
+            "\n"
+            "commands:\n",
+            ALLOT_VERSION);
+    size_t width = 0;
+    char usage[160];
+    for (size_t i = 0; i < command_table_count(); i++) {
+        size_t w = strlen(command_usage(command_table_at(i), usage, sizeof usage));
+        width = w > width ? w : width;
+    }
+    for (size_t i = 0; i < command_table_count(); i++) {
+        const CommandSpec *s = command_table_at(i);
+        fprintf(out, "  %-*s  %s\n", (int)width, command_usage(s, usage, sizeof usage),
+                s->summary);
+    }
+    fprintf(out,
+            "\n"
+            "options:\n"
+            "  --db PATH         the database (default $ALLOT_DB, else\n"
+            "                    $XDG_DATA_HOME/allot/allot.db or ~/.local/share/allot/allot.db)\n"
+            "  --notify COMMAND  run COMMAND with each OutOfStock event as JSON on stdin\n"
+            "                    (default: notify = COMMAND in $XDG_CONFIG_HOME/allot/allot.conf)\n"
+            "  --version         print the version\n"
+            "  --help            print this help\n"
+            "\n"
+            "Arguments with spaces go in double quotes; `allot help COMMAND` explains one.\n"
+            "Exit status: 0 ok, 1 refused, 2 usage, 3 storage error.\n");
+#ifdef ALLOT_HAVE_HELPDOC
+    fprintf(out, "\nhelp topics (allot help TOPIC):");
+    for (size_t i = 0; i < help_pages_count; i++)
+        fprintf(out, " %s", help_pages[i].name);
+    fprintf(out, "\n");
+#endif
+}
+
+AllotStatus tool_help(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
+{
+    const char *topic = pc->values[0];
+    if (!topic) {
+        cli_print_help(cli->out);
+        return ALLOT_OK;
+    }
+    const CommandSpec *s = command_lookup(topic);
+    if (s) {
+        char usage[160];
+        fprintf(cli->out, "usage: allot %s\n\n%s\n\n%s", command_usage(s, usage, sizeof usage),
+                s->summary, s->help);
+    }
+#ifdef ALLOT_HAVE_HELPDOC
+    /* The help pages (assets/help): a page, or the command's section of "commands". */
+    if (s)
+        fputc('\n', cli->out);
+    ErrBuf e = {{0}};
+    AllotStatus st = help_print(topic, cli->out, help_output_width(cli->out), &e);
+    if (st != ALLOT_OK && !(s && st == ALLOT_EUSAGE))
+        return err_set(err, st, "%s", e.msg);
+    return ALLOT_OK;
+#else
+    if (!s)
+        return err_set(err, ALLOT_EUSAGE, "help: no command \"%s\" (try allot help)", topic);
+    return ALLOT_OK;
+#endif
+}

@@ -1,0 +1,287 @@
+"""End-to-end tests of the allot command line (SPEC.md §4): every subcommand, the
+exit statuses, the error format, events, --follow, the OutOfStock hook, demo.
+
+Usage: test_cli.py ALLOT_BINARY [unittest options]
+"""
+
+import json
+import os
+import re
+import subprocess
+import time
+
+from e2e_util import ALLOT, AllotCase, main
+
+
+class Commands(AllotCase):
+    def test_help_lists_every_command_of_the_table_and_demo_at_line_start(self):
+        r = self.ok("--help", db=False)
+        for name in ("add-batch", "allocate", "cancel", "change-qty", "set-eta", "import",
+                     "export", "exec", "events", "whatif", "csv", "demo", "help"):
+            self.assertRegex(r.out, rf"(?m)^ *{name}\b")
+        self.assertEqual(self.ok("help", db=False).out, r.out)
+
+    def test_help_command_explains_one_command_with_its_usage(self):
+        r = self.ok("help", "allocate")
+        self.assertIn("usage: allot allocate ORDERID SKU QTY", r.out)
+        self.assertIn("backordered", r.out)
+        r = self.run_allot("help", "nope")
+        self.assertEqual(r.rc, 2)
+
+    def test_version_prints_the_version(self):
+        self.assertRegex(self.ok("--version", db=False).out, r"^allot \d+\.\d+\.\d+\n$")
+
+    def test_allocate_prints_the_batch_or_backordered(self):
+        self.ok("add-batch", "B1", "LAMP", "10")
+        self.ok("add-batch", "B2", "LAMP", "10", "2027-01-05")
+        self.assertEqual(self.ok("allocate", "o1", "LAMP", "8").out, "B1\n")
+        self.assertEqual(self.ok("allocate", "o2", "LAMP", "8").out, "B2\n")
+        self.assertEqual(self.ok("allocate", "o3", "LAMP", "8").out, "backordered\n")
+
+    def test_cancel_change_qty_and_set_eta_change_the_state(self):
+        self.ok("add-batch", "B1", "LAMP", "10")
+        self.ok("add-batch", "B2", "LAMP", "10", "2027-01-05")
+        self.ok("allocate", "o1", "LAMP", "4")
+        self.ok("allocate", "o2", "LAMP", "5")
+        self.ok("change-qty", "B1", "4")  # o2 (newest) moves to B2
+        self.assertEqual(self.export("allocations")[1:],
+                         [["o1", "LAMP", "4", "B1"], ["o2", "LAMP", "5", "B2"]])
+        self.ok("set-eta", "B2", "-")
+        self.ok("set-eta", "B2", "2027-02-01")
+        self.ok("cancel", "o1", "LAMP")
+        self.assertEqual(self.export("allocations")[1:], [["o2", "LAMP", "5", "B2"]])
+        self.assertEqual(self.export("batches")[1:],
+                         [["B1", "LAMP", "4", ""], ["B2", "LAMP", "10", "2027-02-01"]])
+
+    def test_a_domain_refusal_exits_1_with_allot_message_and_changes_nothing(self):
+        self.ok("add-batch", "B1", "LAMP", "10")
+        before = self.snapshot()
+        r = self.run_allot("allocate", "o1", "DESK", "1")
+        self.assertEqual((r.rc, r.out, r.err), (1, "", "allot: invalid sku DESK\n"))
+        r = self.run_allot("add-batch", "B1", "DESK", "1")
+        self.assertEqual(r.rc, 1)
+        self.assertRegex(r.err, r"^allot: duplicate batch reference B1")
+        r = self.run_allot("change-qty", "B9", "1")
+        self.assertEqual(r.rc, 1)
+        self.assertEqual(self.snapshot(), before)
+
+    def test_a_validation_error_exits_1_naming_the_argument(self):
+        r = self.run_allot("allocate", "o1", "LAMP", "12x")
+        self.assertEqual((r.rc, r.err), (1, 'allot: allocate: qty "12x" is not a whole number\n'))
+        r = self.run_allot("set-eta", "B1", "2027-02-30")
+        self.assertEqual(r.rc, 1)
+        self.assertIn('eta "2027-02-30" is not a calendar date', r.err)
+
+    def test_usage_errors_exit_2(self):
+        for args in (["allocate", "o1", "LAMP"], ["frobnicate"], ["--frob"], ["import", "x", "f"],
+                     ["events", "--since"], ["export"], ["--db"]):
+            r = self.run_allot(*args, db=args != ["--db"])
+            self.assertEqual(r.rc, 2, (args, r))
+            self.assertTrue(r.err.startswith("allot: "), r.err)
+
+    def test_whatif_is_not_yet_available_and_says_so_with_status_2(self):
+        self.write("w.txt", "allocate o1 LAMP 1\n")
+        r = self.run_allot("whatif", "w.txt")
+        self.assertEqual(r.rc, 2)
+        self.assertIn("not yet", r.err)
+
+    def test_a_storage_error_exits_3(self):
+        os.makedirs(self.path("adir.db"))
+        r = self.run_allot("--db", self.path("adir.db"), "add-batch", "B1", "LAMP", "1", db=False)
+        self.assertEqual(r.rc, 3, r)
+        self.assertTrue(r.err.startswith("allot: "))
+        self.write("junk.db", "this is not a database, just text " * 100)
+        r = self.run_allot("--db", self.path("junk.db"), "events", db=False)
+        self.assertEqual(r.rc, 3, r)
+
+    def test_the_database_comes_from_allot_db_then_xdg_data_home(self):
+        env = dict(self.env, ALLOT_DB=self.path("env.db"))
+        self.assertEqual(self.run_allot("add-batch", "B1", "LAMP", "1", db=False, env=env).rc, 0)
+        self.assertTrue(os.path.exists(self.path("env.db")))
+        self.assertEqual(self.run_allot("add-batch", "B2", "LAMP", "1", db=False).rc, 0)
+        self.assertTrue(os.path.exists(self.path("data/allot/allot.db")))
+
+    def test_allot_alone_summarises_the_database(self):
+        self.ok("add-batch", "B1", "LAMP", "10")
+        self.ok("allocate", "o1", "LAMP", "12")
+        r = self.ok()
+        self.assertIn("backorders: 1 lines, 12 units", r.out)
+
+
+class Exec(AllotCase):
+    def test_exec_runs_every_line_reports_failures_with_file_and_line_and_exits_1(self):
+        self.write("cmds.txt", "# set up\n\nadd-batch B1 LAMP 10\nallocate o1 LAMP 3\n"
+                               "allocate o2 DESK 1\n  # indented comment\n"
+                               "allocate \"order 3\" LAMP 2\nallocate o4 LAMP 0\n")
+        r = self.run_allot("exec", "cmds.txt")
+        self.assertEqual(r.rc, 1)
+        self.assertEqual(r.err, "cmds.txt:5: error: invalid sku DESK\n"
+                                "cmds.txt:8: error: allocate: qty \"0\" must be between 1 and "
+                                "1000000000\n")
+        self.assertEqual(self.export("allocations")[1:],
+                         [["o1", "LAMP", "3", "B1"], ["order 3", "LAMP", "2", "B1"]])
+
+    def test_exec_reads_standard_input_and_exits_0_when_all_succeed(self):
+        r = self.run_allot("exec", "-", stdin="add-batch B1 LAMP 5\nallocate o1 LAMP 5\n")
+        self.assertEqual((r.rc, r.err), (0, ""))
+        self.assertEqual(self.export("allocations")[1:], [["o1", "LAMP", "5", "B1"]])
+
+    def test_exec_refuses_tools_and_bad_quotes_line_by_line(self):
+        r = self.run_allot("exec", "-", stdin="import batches x.csv\nallocate \"o1 LAMP 1\n"
+                                              "add-batch B1 LAMP 1\n")
+        self.assertEqual(r.rc, 1)
+        self.assertIn("stdin:1: error: import cannot run inside exec", r.err)
+        self.assertIn("stdin:2: error: unterminated quote", r.err)
+        self.assertEqual(len(self.export("batches")), 2)
+
+    def test_exec_of_a_missing_file_is_an_error(self):
+        r = self.run_allot("exec", "nope.txt")
+        self.assertEqual(r.rc, 3)
+        self.assertIn("nope.txt: cannot open", r.err)
+
+
+class Events(AllotCase):
+    def test_events_json_has_the_fields_of_spec_per_type(self):
+        self.ok("exec", "-", stdin="add-batch B1 LAMP 10\nadd-batch B2 LAMP 10 2027-01-05\n"
+                                   "allocate o1 LAMP 6\nallocate o2 LAMP 6\nallocate o3 LAMP 9\n"
+                                   "change-qty B1 5\nset-eta B2 2027-02-01\ncancel o3 LAMP\n"
+                                   "set-eta B2 -\n")
+        ev = self.events()
+        self.assertEqual([e["id"] for e in ev], list(range(1, len(ev) + 1)))
+        for e in ev:
+            self.assertRegex(e.pop("at"), r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+            e.pop("id")
+        self.assertEqual(ev, [
+            {"type": "BatchCreated", "ref": "B1", "sku": "LAMP", "qty": 10, "eta": None},
+            {"type": "BatchCreated", "ref": "B2", "sku": "LAMP", "qty": 10, "eta": "2027-01-05"},
+            {"type": "Allocated", "orderid": "o1", "sku": "LAMP", "qty": 6, "batchref": "B1"},
+            {"type": "Allocated", "orderid": "o2", "sku": "LAMP", "qty": 6, "batchref": "B2"},
+            {"type": "OutOfStock", "orderid": "o3", "sku": "LAMP", "qty": 9},
+            {"type": "BatchQuantityChanged", "ref": "B1", "old": 10, "new": 5},
+            {"type": "Deallocated", "orderid": "o1", "sku": "LAMP", "qty": 6, "batchref": "B1"},
+            {"type": "BatchEtaChanged", "ref": "B2", "old": "2027-01-05", "new": "2027-02-01"},
+            {"type": "OrderLineCancelled", "orderid": "o3", "sku": "LAMP", "qty": 9,
+             "batchref": None},
+            {"type": "BatchEtaChanged", "ref": "B2", "old": "2027-02-01", "new": None},
+        ])
+
+    def test_events_since_prints_only_newer_events_and_text_by_default(self):
+        self.ok("exec", "-", stdin="add-batch B1 LAMP 10\nallocate o1 LAMP 6\n")
+        self.assertEqual([e["id"] for e in self.events(since=1)], [2])
+        r = self.ok("events", "--since", "1")
+        self.assertRegex(r.out, r"^2 \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ Allocated o1 LAMP ×6 B1\n$")
+
+    def test_events_follow_prints_events_of_other_processes_within_a_second(self):
+        self.ok("add-batch", "B1", "LAMP", "10")
+        p = subprocess.Popen([ALLOT, "--db", self.db, "events", "--follow", "--json"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env=self.env)
+        try:
+            first = json.loads(p.stdout.readline())
+            self.assertEqual(first["type"], "BatchCreated")
+            self.ok("allocate", "o1", "LAMP", "3")
+            t0 = time.monotonic()
+            line = p.stdout.readline()
+            self.assertLess(time.monotonic() - t0, 1.0)
+            self.assertEqual(json.loads(line)["type"], "Allocated")
+        finally:
+            p.terminate()
+            p.wait(timeout=10)
+            p.stdout.close()
+            p.stderr.close()
+
+
+class Notify(AllotCase):
+    def hook_script(self, body):
+        return self.write("hook.sh", "#!/bin/sh\n" + body)
+
+    def test_an_out_of_stock_runs_the_hook_with_the_event_as_json_on_stdin(self):
+        out = self.path("got.json")
+        self.ok("add-batch", "B1", "LAMP", "1")
+        self.ok("--notify", f"cat > {out}", "allocate", "o1", "LAMP", "5")
+        for _ in range(100):
+            if os.path.exists(out) and os.path.getsize(out):
+                break
+            time.sleep(0.05)
+        with open(out) as f:
+            e = json.loads(f.read())
+        self.assertEqual((e["type"], e["orderid"], e["sku"], e["qty"]),
+                         ("OutOfStock", "o1", "LAMP", 5))
+        self.assertRegex(e["at"], r"Z$")
+
+    def test_the_hook_comes_from_the_config_file(self):
+        out = self.path("conf.json")
+        self.write("config/allot/allot.conf", f"# allot\nnotify = cat > {out}\n")
+        self.ok("add-batch", "B1", "LAMP", "1")
+        self.ok("allocate", "o1", "LAMP", "5")
+        with open(out) as f:
+            self.assertEqual(json.loads(f.read())["type"], "OutOfStock")
+
+    def test_a_failing_hook_is_logged_and_the_allocation_stands(self):
+        self.ok("add-batch", "B1", "LAMP", "1")
+        r = self.run_allot("--notify", "exit 7", "allocate", "o1", "LAMP", "5")
+        self.assertEqual((r.rc, r.out), (0, "backordered\n"))
+        self.assertIn("notify hook `exit 7` failed with exit status 7", r.err)
+        self.assertEqual(self.export("backorders")[1:], [["o1", "LAMP", "5"]])
+
+    def test_a_slow_hook_is_stopped_after_the_timeout_and_the_allocation_stands(self):
+        self.ok("add-batch", "B1", "LAMP", "1")
+        t0 = time.monotonic()
+        r = self.run_allot("--notify", "sleep 30", "allocate", "o1", "LAMP", "5")
+        self.assertLess(time.monotonic() - t0, 10)
+        self.assertEqual((r.rc, r.out), (0, "backordered\n"))
+        self.assertIn("took longer than 2000 ms; it was stopped", r.err)
+        self.assertEqual(self.export("backorders")[1:], [["o1", "LAMP", "5"]])
+
+    def test_an_import_notifies_only_once_it_is_committed(self):
+        log = self.path("hook.log")
+        self.ok("add-batch", "B1", "LAMP", "1")
+        self.write("bad.csv", "orderid,sku,qty\no1,LAMP,5\no2,DESK,1\n")
+        r = self.run_allot("--notify", f"cat >> {log}", "import", "orders", "bad.csv")
+        self.assertEqual(r.rc, 1)
+        self.assertFalse(os.path.exists(log), "a refused import told the hook")
+        self.write("good.csv", "orderid,sku,qty\no1,LAMP,5\no2,LAMP,7\no3,LAMP,1\n")
+        self.ok("--notify", f"cat >> {log}", "import", "orders", "good.csv")
+        with open(log) as f:
+            got = sorted(json.loads(line)["orderid"] for line in f)
+        self.assertEqual(got, ["o1", "o2"])
+
+    def test_no_hook_runs_for_an_allocation_that_fits(self):
+        out = self.path("none.json")
+        self.ok("add-batch", "B1", "LAMP", "10")
+        self.ok("--notify", f"cat > {out}", "allocate", "o1", "LAMP", "5")
+        self.assertFalse(os.path.exists(out))
+
+
+class Demo(AllotCase):
+    def test_demo_loads_northwind_and_its_shortfalls_are_the_backorders(self):
+        r = self.ok("demo")
+        self.assertIn("77 products, 77 batches in the warehouse, 17 incoming", r.out)
+        self.assertIn("21 open orders, 73 lines: 57 allocated, 16 backordered (515 units)", r.out)
+        back = self.export("backorders")
+        self.assertEqual(back[0], ["orderid", "sku", "qty"])
+        self.assertEqual(len(back) - 1, 16)
+        self.assertEqual(sum(int(row[2]) for row in back[1:]), 515)
+        self.assertEqual(len({row[1] for row in back[1:]}), 14)
+        self.assertIn(["11072", "Wimmers gute Semmelknödel", "130"], back)
+        self.assertEqual(len(self.export("allocations")) - 1, 57)
+
+    def test_demo_refuses_a_database_that_holds_data(self):
+        self.ok("add-batch", "B1", "LAMP", "1")
+        r = self.run_allot("demo")
+        self.assertEqual(r.rc, 1)
+        self.assertIn("already holds data", r.err)
+
+    def test_demo_reads_an_override_folder_from_allot_demo_dir(self):
+        d = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "assets", "demo")
+        env = dict(self.env, ALLOT_DEMO_DIR=os.path.abspath(d))
+        r = self.run_allot("demo", env=env)
+        self.assertEqual(r.rc, 0, r)
+        env["ALLOT_DEMO_DIR"] = self.path("nowhere")
+        r = self.run_allot("--db", self.path("other.db"), "demo", env=env, db=False)
+        self.assertEqual(r.rc, 3)
+        self.assertIn("products.csv: cannot open", r.err)
+
+
+if __name__ == "__main__":
+    main()

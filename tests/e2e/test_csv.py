@@ -1,0 +1,278 @@
+"""End-to-end tests of CSV import and export (SPEC.md §4 "CSV formats") and of the
+book's CSV folder mode (`allot csv FOLDER`).
+
+Usage: test_csv.py ALLOT_BINARY [unittest options]
+"""
+
+import csv
+import os
+import pty
+import subprocess
+
+from e2e_util import ALLOT, AllotCase, main
+
+SETUP = "add-batch B1 LAMP 10\nadd-batch B2 LAMP 10 2027-01-05\nallocate o1 LAMP 4\nallocate o2 LAMP 9\n"
+
+
+class BadFiles(AllotCase):
+    """Each bad file gives its documented result; a refused file leaves the database
+    exactly as it was (the three exports and the event count compared)."""
+
+    def setUp(self):
+        super().setUp()
+        self.ok("exec", "-", stdin=SETUP)
+        self.before = self.snapshot()
+
+    def refused(self, kind, text, message, mode="w"):
+        name = f"{kind}.csv"
+        self.write(name, text, mode)
+        r = self.run_allot("import", kind, name)
+        self.assertEqual(r.rc, 1, r)
+        self.assertEqual(r.err.splitlines()[0], "allot: " + message)
+        self.assertIn("the file was refused, nothing changed", r.err)
+        self.assertEqual(self.snapshot(), self.before)
+
+    def accepted(self, kind, text, mode="w"):
+        self.write(f"{kind}.csv", text, mode)
+        r = self.run_allot("import", kind, f"{kind}.csv")
+        self.assertEqual(r.rc, 0, r)
+        return r
+
+    def test_a_utf8_bom_is_accepted(self):
+        self.accepted("batches", b"\xef\xbb\xbfref,sku,qty,eta\nB3,LAMP,5,\n", "wb")
+        self.assertIn(["B3", "LAMP", "5", ""], self.export("batches"))
+
+    def test_crlf_line_ends_are_accepted(self):
+        self.accepted("orders", "orderid,sku,qty\r\no3,LAMP,2\r\n")
+        self.assertIn(["o3", "LAMP", "2", "B1"], self.export("allocations"))
+
+    def test_a_semicolon_separated_file_is_refused_at_its_header(self):
+        self.refused("batches", "ref;sku;qty;eta\nB3;LAMP;5;\n",
+                     'batches.csv:1: missing column "ref" (the header is "ref;sku;qty;eta"; '
+                     'columns are separated by commas)')
+
+    def test_a_thousands_separator_is_refused(self):
+        self.refused("batches", 'ref,sku,qty,eta\nB3,LAMP,"1,000",\n',
+                     'batches.csv:2: qty "1,000" is not a whole number')
+
+    def test_a_decimal_is_refused(self):
+        self.refused("orders", "orderid,sku,qty\no3,LAMP,1\no4,LAMP,2.5\n",
+                     'orders.csv:3: qty "2.5" is not a whole number')
+
+    def test_a_negative_batch_qty_is_refused(self):
+        self.refused("batches", "ref,sku,qty,eta\nB3,LAMP,-3,\n",
+                     'batches.csv:2: qty "-3" must be between 0 and 1000000000')
+
+    def test_a_zero_order_line_qty_is_refused(self):
+        self.refused("orders", "orderid,sku,qty\no3,LAMP,0\n",
+                     'orders.csv:2: qty "0" must be between 1 and 1000000000')
+
+    def test_a_date_that_is_not_on_the_calendar_is_refused(self):
+        self.refused("batches", "ref,sku,qty,eta\nB3,LAMP,3,2027-02-30\n",
+                     'batches.csv:2: eta "2027-02-30" is not a calendar date (YYYY-MM-DD)')
+
+    def test_a_slashed_date_is_refused(self):
+        self.refused("batches", "ref,sku,qty,eta\nB3,LAMP,3,03/04/2027\n",
+                     'batches.csv:2: eta "03/04/2027" is not a date (YYYY-MM-DD)')
+
+    def test_a_quoted_field_with_a_comma_is_one_value(self):
+        self.accepted("batches", 'ref,sku,qty,eta\n"B,3","LAMP, red",3,\n')
+        self.assertIn(["B,3", "LAMP, red", "3", ""], self.export("batches"))
+        r = self.ok("export", "batches")
+        self.assertIn('"B,3","LAMP, red",3,\n', r.out)
+
+    def test_a_newline_inside_an_identifier_is_refused(self):
+        self.refused("batches", 'ref,sku,qty,eta\nB3,"LA\nMP",3,\n',
+                     "batches.csv:2: sku contains a control character (byte 3)")
+
+    def test_a_reference_twice_in_one_file_is_refused(self):
+        self.refused("batches", "ref,sku,qty,eta\nB3,LAMP,3,\nB4,LAMP,3,\nB3,LAMP,4,\n",
+                     'batches.csv:4: ref "B3" appears twice in the file (first on line 2)')
+
+    def test_a_missing_column_is_refused(self):
+        self.refused("orders", "orderid,sku\no3,LAMP\n",
+                     'orders.csv:1: missing column "qty" (the header is "orderid,sku"; '
+                     'columns are separated by commas)')
+
+    def test_a_bad_row_late_in_the_file_refuses_the_rows_before_it_too(self):
+        self.refused("orders", "orderid,sku,qty\no3,LAMP,1\no4,LAMP,1\no5,DESK,1\n",
+                     "orders.csv:4: invalid sku DESK")
+
+    def test_a_row_with_an_unquoted_comma_is_refused(self):
+        self.refused("orders", "orderid,sku,qty\no3,LAMP,1,000\n",
+                     "orders.csv:2: the row has 4 fields, the header 3 (an unquoted comma, or "
+                     "a missing one?)")
+
+    def test_an_unclosed_quote_is_refused_with_the_line_it_opened_on(self):
+        self.refused("orders", 'orderid,sku,qty\no3,LAMP,1\n"o4,LAMP,1\no5,LAMP,1\n',
+                     'orders.csv:3: a quoted field is not closed (a missing ")')
+
+    def test_another_sku_for_an_existing_ref_is_refused(self):
+        self.refused("batches", "ref,sku,qty,eta\nB1,DESK,10,\n",
+                     'batches.csv:2: sku "DESK" differs: batch B1 holds sku LAMP')
+
+    def test_an_allocation_without_room_or_batch_is_refused(self):
+        self.refused("allocations", "orderid,sku,qty,batchref\no9,LAMP,9,B1\n",
+                     "allocations.csv:2: batch B1 has 6 available, order line o9 LAMP needs 9")
+
+    def test_an_allocation_on_an_unknown_batch_is_refused(self):
+        self.refused("allocations", "orderid,sku,qty,batchref\no9,LAMP,1,B7\n",
+                     "allocations.csv:2: unknown batch reference B7")
+
+    def test_an_empty_file_is_refused(self):
+        self.refused("orders", "", "orders.csv:1: the file is empty (a header row is required)")
+
+
+class Imports(AllotCase):
+    def test_columns_in_any_order_and_case_with_extra_columns_and_blank_lines(self):
+        self.write("b.csv", "Note,ETA,QTY,Sku,REF\nx,2027-01-05,10,LAMP,B1\n\n,,,,\ny,,5,LAMP,B2\n")
+        r = self.ok("import", "batches", "b.csv")
+        self.assertEqual(r.out, "b.csv: 2 rows read, 2 created, 0 changed, 0 unchanged, 0 refused\n")
+        self.assertEqual(self.export("batches")[1:],
+                         [["B1", "LAMP", "10", "2027-01-05"], ["B2", "LAMP", "5", ""]])
+
+    def test_batches_import_is_an_upsert_through_change_quantity_and_change_eta(self):
+        self.ok("exec", "-", stdin=SETUP)
+        n = len(self.events())
+        self.write("b.csv", "ref,sku,qty,eta\nB1,LAMP,3,\nB2,LAMP,10,2027-02-01\nB3,DESK,1,-\n"
+                            "B4,LAMP,0,\n")
+        self.write("b2.csv", "ref,sku,qty,eta\nB4,LAMP,0,\n")
+        r = self.ok("import", "batches", "b.csv")
+        self.assertEqual(r.out, "b.csv: 4 rows read, 2 created, 2 changed, 0 unchanged, 0 refused\n")
+        types = [e["type"] for e in self.events(since=n)]
+        self.assertEqual(types[:2], ["BatchQuantityChanged", "Deallocated"])
+        self.assertIn("BatchEtaChanged", types)
+        self.assertEqual(self.ok("import", "batches", "b2.csv").out,
+                         "b2.csv: 1 row read, 0 created, 0 changed, 1 unchanged, 0 refused\n")
+
+    def test_orders_import_allocates_and_counts_backorders_and_unchanged_lines(self):
+        self.ok("add-batch", "B1", "LAMP", "10")
+        self.write("o.csv", "orderid,sku,qty\no1,LAMP,4\no2,LAMP,9\n")
+        r = self.ok("import", "orders", "o.csv")
+        self.assertEqual(r.out, "o.csv: 2 rows read, 2 created, 0 changed, 0 unchanged, 0 refused "
+                                "(1 of the created lines backordered)\n")
+        r = self.ok("import", "orders", "o.csv")
+        self.assertIn("0 created, 0 changed, 2 unchanged", r.out)
+
+    def test_exports_are_sorted_with_lf_and_reimport_to_the_same_state(self):
+        self.ok("exec", "-", stdin="add-batch Z9 LAMP 10\nadd-batch A1 LAMP 5 2027-01-05\n"
+                                   "add-batch M5 \"Zoë sofa\" 3\nallocate o2 LAMP 3\n"
+                                   "allocate o10 LAMP 4\nallocate \"o,1\" LAMP 5\n"
+                                   "allocate o1 \"Zoë sofa\" 2\nallocate o3 \"Zoë sofa\" 7\n")
+        files = {}
+        for what in ("batches", "allocations", "backorders"):
+            self.ok("export", what, f"{what}.csv")
+            with open(self.path(f"{what}.csv"), "rb") as f:
+                files[what] = f.read()
+            self.assertNotIn(b"\r", files[what])
+            self.assertEqual(self.ok("export", what).out.encode(), files[what])
+        self.assertEqual(files["batches"].decode().splitlines(),
+                         ["ref,sku,qty,eta", "A1,LAMP,5,2027-01-05", "M5,Zoë sofa,3,", "Z9,LAMP,10,"])
+        self.assertEqual([r[:2] for r in self.export("allocations")[1:]],
+                         [["o,1", "LAMP"], ["o1", "Zoë sofa"], ["o10", "LAMP"], ["o2", "LAMP"]])
+        # A second database restored from the exports holds the same state.
+        other = self.path("other.db")
+        self.ok("--db", other, "import", "batches", "batches.csv", db=False)
+        self.ok("--db", other, "import", "allocations", "allocations.csv", db=False)
+        self.ok("--db", other, "import", "orders", "backorders.csv", db=False)
+        for what in ("batches", "allocations", "backorders"):
+            r = self.ok("--db", other, "export", what, db=False)
+            self.assertEqual(r.out.encode(), files[what], what)
+
+    def test_progress_shows_on_a_terminal_and_not_when_piped(self):
+        self.ok("add-batch", "B1", "LAMP", "1000000000")
+        rows = "".join(f"o{i},LAMP,1\n" for i in range(30000))
+        self.write("big.csv", "orderid,sku,qty\n" + rows)
+        r = self.ok("import", "orders", "big.csv")
+        self.assertNotIn("\r", r.err)
+        self.assertNotIn("importing", r.err)
+        tty_db = self.path("tty.db")
+        self.ok("--db", tty_db, "add-batch", "B1", "LAMP", "1000000000", db=False)
+        master, slave = pty.openpty()
+        p = subprocess.Popen([ALLOT, "--db", tty_db, "import", "orders", "big.csv"],
+                             stderr=slave, stdout=subprocess.DEVNULL, env=self.env, cwd=self.dir)
+        os.close(slave)
+        seen = b""
+        try:
+            while True:
+                chunk = os.read(master, 65536)
+                if not chunk:
+                    break
+                seen += chunk
+        except OSError:  # EIO once the child has closed the terminal
+            pass
+        os.close(master)
+        self.assertEqual(p.wait(timeout=300), 0, seen)
+        self.assertIn(b"importing big.csv:", seen)
+
+
+class CsvFolder(AllotCase):
+    """The book's appendix, "Swapping Out the Infrastructure: Do Everything with CSVs"."""
+
+    def make_csv(self, name, rows):
+        with open(self.path(f"folder/{name}"), "w", newline="") as f:
+            csv.writer(f, lineterminator="\n").writerows(rows)
+
+    def read_allocations(self):
+        with open(self.path("folder/allocations.csv"), newline="") as f:
+            return list(csv.reader(f))
+
+    def setUp(self):
+        super().setUp()
+        os.makedirs(self.path("folder"))
+
+    def test_cli_app_reads_csvs_with_batches_and_orders_and_outputs_allocations(self):
+        self.make_csv("batches.csv", [["ref", "sku", "qty", "eta"], ["b1", "s1", 100, ""],
+                                      ["b2", "s2", 100, "2011-01-01"],
+                                      ["b3", "s2", 100, "2011-01-02"]])
+        self.make_csv("orders.csv", [["orderid", "sku", "qty"], ["o1", "s1", 3], ["o1", "s2", 12]])
+        r = self.ok("csv", "folder", db=False)
+        self.assertIn("2 allocated", r.out)
+        self.assertEqual(self.read_allocations(), [["orderid", "sku", "qty", "batchref"],
+                                                   ["o1", "s1", "3", "b1"],
+                                                   ["o1", "s2", "12", "b2"]])
+        self.assertFalse(os.path.exists(self.db) or os.path.exists(self.path("data")))
+
+    def test_cli_app_also_reads_existing_allocations_and_can_append_to_them(self):
+        self.make_csv("batches.csv", [["ref", "sku", "qty", "eta"],
+                                      ["old-batch", "s1", 10, "2011-01-01"],
+                                      ["newer-batch", "s1", 10, "2011-01-02"]])
+        self.make_csv("allocations.csv", [["orderid", "sku", "qty", "batchref"],
+                                          ["old-order", "s1", 10, "old-batch"]])
+        self.make_csv("orders.csv", [["orderid", "sku", "qty"], ["old-order", "s1", 10],
+                                     ["new-order", "s1", 7]])
+        self.ok("csv", "folder", db=False)
+        self.assertEqual(self.read_allocations(), [["orderid", "sku", "qty", "batchref"],
+                                                   ["old-order", "s1", "10", "old-batch"],
+                                                   ["new-order", "s1", "7", "newer-batch"]])
+
+    def test_a_line_without_stock_is_reported_and_not_written(self):
+        self.make_csv("batches.csv", [["ref", "sku", "qty", "eta"], ["b1", "s1", 5, ""]])
+        self.make_csv("orders.csv", [["orderid", "sku", "qty"], ["o1", "s1", 3], ["o2", "s1", 3]])
+        r = self.ok("csv", "folder", db=False)
+        self.assertIn("backordered o2 s1 3", r.out)
+        self.assertEqual(self.read_allocations()[1:], [["o1", "s1", "3", "b1"]])
+
+    def test_a_bad_folder_writes_nothing_and_names_the_file_and_line(self):
+        self.make_csv("batches.csv", [["ref", "sku", "qty", "eta"], ["b1", "s1", "x", ""]])
+        self.make_csv("orders.csv", [["orderid", "sku", "qty"], ["o1", "s1", 3]])
+        r = self.run_allot("csv", "folder", db=False)
+        self.assertEqual(r.rc, 1)
+        self.assertIn('batches.csv:2: qty "x" is not a whole number', r.err)
+        self.assertFalse(os.path.exists(self.path("folder/allocations.csv")))
+        self.make_csv("batches.csv", [["ref", "sku", "qty", "eta"], ["b1", "s1", 5, ""]])
+        self.make_csv("orders.csv", [["orderid", "sku", "qty"], ["o1", "s1", 3], ["o2", "s9", 1]])
+        r = self.run_allot("csv", "folder", db=False)
+        self.assertEqual(r.rc, 1)
+        self.assertIn("orders.csv:3: invalid sku s9 (nothing written)", r.err)
+        self.assertFalse(os.path.exists(self.path("folder/allocations.csv")))
+        self.assertEqual(sorted(os.listdir(self.path("folder"))), ["batches.csv", "orders.csv"])
+
+    def test_a_missing_folder_is_an_error(self):
+        r = self.run_allot("csv", "nowhere", db=False)
+        self.assertEqual(r.rc, 3)
+        self.assertIn("nowhere/orders.csv: cannot open", r.err)
+
+
+if __name__ == "__main__":
+    main()
