@@ -1,6 +1,6 @@
-/* drift_keys.c — drift_source.h's keys over the real key tables.  Today: the help
- * viewer's table (src/tui/help_view.h), screen "Help".  The TUI's per-screen
- * tables join here when they land. */
+/* drift_keys.c — drift_source.h's keys when the TUI is not part of the build: the
+ * help viewer's table only (src/tui/help_view.h), screen "Help".  With src/tui,
+ * drift_keys_tui.c is used instead. */
 #include "drift_source.h"
 #include "tui/help_view.h"
 
