@@ -101,11 +101,18 @@ class Commands(AllotCase):
         self.assertEqual(self.run_allot("add-batch", "B2", "LAMP", "1", db=False).rc, 0)
         self.assertTrue(os.path.exists(self.path("data/allot/allot.db")))
 
-    def test_allot_alone_summarises_the_database(self):
+    def test_allot_alone_without_a_terminal_summarises_or_says_it_needs_one(self):
         self.ok("add-batch", "B1", "LAMP", "10")
         self.ok("allocate", "o1", "LAMP", "12")
-        r = self.ok()
-        self.assertIn("backorders: 1 lines, 12 units", r.out)
+        r = self.run_allot()
+        if r.rc == 2:
+            # built with the terminal UI (issue 5): no terminal here, a clear message
+            self.assertIn("the terminal UI needs a terminal", r.err)
+            self.assertEqual(r.out, "")
+        else:
+            # built without it: a summary of the database
+            self.assertEqual(r.rc, 0, r)
+            self.assertIn("backorders: 1 lines, 12 units", r.out)
 
 
 class Exec(AllotCase):

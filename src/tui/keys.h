@@ -1,0 +1,149 @@
+/* keys.h — the one input type, key codes, actions, and the key bindings as data
+ * (SPEC.md §5 "Keys"; STYLE.md "Key bindings are data", "One input type").
+ *
+ * The terminal shell (tui.c) turns every ncurses key, resize and timeout into a
+ * TuiInput before dispatch; nothing below knows ncurses.  Each screen has a table of
+ * {key, action, note}; lookup tries the screen's table, then the list table (for
+ * screens showing a list), then the global table.  The footer hints and the help
+ * pages are generated from the same tables, so they cannot drift from the real
+ * bindings.
+ */
+#ifndef ALLOT_TUI_KEYS_H
+#define ALLOT_TUI_KEYS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Key codes: a Unicode code point for a character key, or one of these. */
+enum {
+    TK_NONE = 0,
+    TK_CTRL_C = 3,
+    TK_BACKSPACE_ASCII = 8,
+    TK_TAB = 9,
+    TK_ENTER = 10,
+    TK_CTRL_L = 12,
+    TK_CTRL_U = 21,
+    TK_ESC = 27,
+    TK_SPECIAL = 0x110000,
+    TK_UP = TK_SPECIAL,
+    TK_DOWN,
+    TK_LEFT,
+    TK_RIGHT,
+    TK_PGUP,
+    TK_PGDN,
+    TK_HOME,
+    TK_END,
+    TK_BTAB,
+    TK_BACKSPACE,
+    TK_DELETE,
+};
+
+typedef enum TuiInputType {
+    TI_KEY,    /* `key` was pressed */
+    TI_RESIZE, /* the terminal is now rows × cols */
+    TI_TICK    /* the poll timeout expired: time to look for new data */
+} TuiInputType;
+
+typedef struct TuiInput {
+    TuiInputType type;
+    int key;
+    int rows, cols;
+} TuiInput;
+
+#define TUI_ACTION_MAP(X)                                       \
+    X(TA_NONE, "none")                                           \
+    X(TA_UP, "up")                                               \
+    X(TA_DOWN, "down")                                           \
+    X(TA_LEFT, "left")                                           \
+    X(TA_RIGHT, "right")                                         \
+    X(TA_PAGE_UP, "page-up")                                     \
+    X(TA_PAGE_DOWN, "page-down")                                 \
+    X(TA_TOP, "top")                                             \
+    X(TA_BOTTOM, "bottom")                                       \
+    X(TA_OPEN, "open")                                           \
+    X(TA_BACK, "back")                                           \
+    X(TA_NEXT_SCREEN, "next-screen")                             \
+    X(TA_PREV_SCREEN, "previous-screen")                         \
+    X(TA_FILTER, "filter")                                       \
+    X(TA_SORT, "sort")                                           \
+    X(TA_HELP, "help")                                           \
+    X(TA_PROMPT, "command-prompt")                               \
+    X(TA_WHATIF, "what-if")                                      \
+    X(TA_QUIT, "quit")                                           \
+    X(TA_CHANGE_QTY, "change-quantity")                          \
+    X(TA_NUDGE_UP, "nudge-up")                                   \
+    X(TA_NUDGE_DOWN, "nudge-down")                               \
+    X(TA_SET_ETA, "set-eta")                                     \
+    X(TA_DELAY, "delay")                                         \
+    X(TA_ALLOCATE, "allocate")                                   \
+    X(TA_CANCEL_LINE, "cancel-line")                             \
+    X(TA_PAUSE_FEED, "pause-feed")                               \
+    X(TA_REDRAW, "redraw")                                       \
+    X(TA_SCREEN_TRIAGE, "triage")                                \
+    X(TA_SCREEN_PRODUCTS, "products")                            \
+    X(TA_SCREEN_BATCHES, "batches")                              \
+    X(TA_SCREEN_BACKORDERS, "backorders")                        \
+    X(TA_SCREEN_EVENTS, "events")
+
+typedef enum TuiAction {
+#define TUI_ACTION_ENUM(name, text) name,
+    TUI_ACTION_MAP(TUI_ACTION_ENUM)
+#undef TUI_ACTION_ENUM
+    TA_COUNT
+} TuiAction;
+
+/* The name of an action ("change-quantity"); never NULL. */
+const char *tui_action_name(TuiAction a);
+
+typedef struct TuiBinding {
+    int key;
+    TuiAction action;
+    const char *note; /* what it does, for the footer and help */
+    bool footer;      /* shown in the footer hints */
+} TuiBinding;
+
+typedef struct TuiKeymap {
+    const char *name; /* "global", "list", "triage", "products", ... */
+    const TuiBinding *bindings;
+    size_t count;
+} TuiKeymap;
+
+/* The shared tables. */
+const TuiKeymap *tui_keymap_global(void);
+const TuiKeymap *tui_keymap_list(void);
+
+/* The action bound to `key` in `map`, or TA_NONE.  `map` may be NULL. */
+TuiAction tui_keymap_lookup(const TuiKeymap *map, int key);
+
+/* Writes the name of a key ("j", "Enter", "PgDn", "Tab", "Ctrl-L", "Up") into buf
+ * (at least 16 bytes); returns buf. */
+char *tui_key_name(int key, char *buf, size_t size);
+
+/* Footer hints of the given maps (NULL entries skipped): for each distinct note of
+ * a footer binding, "KEYS note" with every footer key of that table carrying the
+ * note joined by "/" ("+/- nudge"), separated by two spaces, in table order; the
+ * caller fits the result to the width.  Writes into buf; returns buf. */
+char *tui_keymap_footer(const TuiKeymap *const *maps, size_t nmaps, char *buf, size_t size);
+
+/* Every binding of every screen, read-only, for the help pages (issue 7) and the
+ * docs: calls fn(screen, key name, action name, note, ctx) for each binding of
+ * the tables "global", "list" and each screen, in table order. */
+typedef void (*TuiKeyVisitor)(const char *screen, const char *key, const char *action,
+                              const char *note, void *ctx);
+void tui_keys_foreach(TuiKeyVisitor fn, void *ctx);
+
+/* Registers a screen's table for tui_keys_foreach (screens.c does it). */
+size_t tui_screen_keymaps(const TuiKeymap *const **out);
+
+/* A count prefix ("10" in "10+"): accumulates digits; returns true if `key` was a
+ * digit and was taken.  A leading 0 is not a count.  The count is capped at
+ * 1,000,000,000. */
+typedef struct TuiCount {
+    int64_t value; /* 0 = no count typed */
+} TuiCount;
+bool tui_count_feed(TuiCount *c, int key);
+/* The count typed (or `dflt` if none) and resets it. */
+int64_t tui_count_take(TuiCount *c, int64_t dflt);
+
+#endif

@@ -1,0 +1,259 @@
+/* source.c — the parts of the TUI's read-model interface shared by every source:
+ * the columns and sort orders of each list, and the row and feed vectors. */
+#include "tui/source.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/xalloc.h"
+
+static const TuiColumn products_cols[] = {
+    {"SKU", 24, false, 8},  {"BATCHES", 7, true, 4}, {"QTY", 10, true, 5}, {"ALLOC", 10, true, 5},
+    {"AVAIL", 10, true, 5}, {"BACKORD", 8, true, 4}, {"STATE", 0, false, 5},
+};
+static const TuiColumn short_cols[] = {
+    {"SKU", 24, false, 8}, {"LINES", 6, true, 5}, {"SHORT", 9, true, 5}, {"AVAIL", 9, true, 5},
+    {"STATE", 0, false, 5},
+};
+static const TuiColumn batches_cols[] = {
+    {"REF", 14, false, 8},  {"SKU", 14, false, 8},  {"QTY", 8, true, 5},   {"ALLOC", 8, true, 5},
+    {"AVAIL", 8, true, 5},  {"ETA", 10, false, 10}, {"STATE", 0, false, 4},
+};
+/* shipments due within 14 days: the ETA without its year ("12-24") */
+static const TuiColumn due_cols[] = {
+    {"REF", 16, false, 8}, {"SKU", 18, false, 8}, {"QTY", 9, true, 4}, {"ETA", 5, false, 5},
+    {"IN", 0, false, 6},
+};
+static const TuiColumn lines_cols[] = {
+    {"ORDER", 24, false, 8}, {"SKU", 18, false, 8}, {"QTY", 10, true, 5}, {"BATCH", 0, false, 8},
+};
+static const TuiColumn order_cols[] = {
+    {"SKU", 24, false, 8}, {"QTY", 10, true, 5}, {"BATCH", 16, false, 8}, {"STATE", 0, false, 8},
+};
+static const TuiColumn backorders_cols[] = {
+    {"ORDER", 24, false, 8}, {"SKU", 20, false, 8}, {"QTY", 10, true, 4}, {"STATE", 0, false, 9},
+};
+static const TuiColumn events_cols[] = {
+    {"ID", 7, true, 5}, {"TIME", 11, false, 8}, {"TYPE", 20, false, 12}, {"DETAILS", 0, false, 8},
+};
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Sort orders are the ones the read model pages by (app/views.h). */
+static const TuiKindInfo kinds[TL_KIND_COUNT] = {
+    [TL_PRODUCTS] = {"Products", products_cols, N(products_cols), {"sku", NULL}},
+    [TL_SHORT] = {"SKUs short of stock", short_cols, N(short_cols), {"sku", NULL}},
+    [TL_BATCHES] = {"Batches", batches_cols, N(batches_cols), {"preference", "ref", "eta", NULL}},
+    [TL_DUE] = {"Shipments due in 14 days", due_cols, N(due_cols), {"eta", NULL}},
+    [TL_BATCH_LINES] = {"Lines", lines_cols, N(lines_cols), {"oldest", NULL}},
+    [TL_ORDER] = {"Order lines", order_cols, N(order_cols), {"sku", NULL}},
+    [TL_BACKORDERS] = {"Backorders", backorders_cols, N(backorders_cols), {"oldest", NULL}},
+    [TL_EVENTS] = {"Events", events_cols, N(events_cols), {"newest", NULL}},
+    [TL_TODAY] = {"Today's events", events_cols, N(events_cols), {"newest", NULL}},
+};
+
+const TuiKindInfo *tui_kind_info(TuiListKind kind)
+{
+    return &kinds[kind < TL_KIND_COUNT ? kind : TL_PRODUCTS];
+}
+
+int tui_kind_sort_count(TuiListKind kind)
+{
+    const TuiKindInfo *k = tui_kind_info(kind);
+    int n = 0;
+    while (n < TUI_MAX_SORTS && k->sorts[n])
+        n++;
+    return n ? n : 1;
+}
+
+TuiRow *tui_rows_push(TuiRowVec *v)
+{
+    if (v->len == v->cap) {
+        v->cap = v->cap ? v->cap * 2 : 32;
+        v->items = xreallocarray(v->items, v->cap, sizeof *v->items);
+    }
+    TuiRow *r = &v->items[v->len++];
+    memset(r, 0, sizeof *r);
+    r->eta = ALLOT_NO_ETA;
+    return r;
+}
+
+void tui_rows_clear(TuiRowVec *v) { v->len = 0; }
+
+void tui_rows_fini(TuiRowVec *v)
+{
+    free(v->items);
+    memset(v, 0, sizeof *v);
+}
+
+void tui_feed_push(TuiFeedVec *v, const TuiFeedItem *it)
+{
+    if (v->len == v->cap) {
+        v->cap = v->cap ? v->cap * 2 : 32;
+        v->items = xreallocarray(v->items, v->cap, sizeof *v->items);
+    }
+    v->items[v->len++] = *it;
+}
+
+void tui_feed_fini(TuiFeedVec *v)
+{
+    free(v->items);
+    memset(v, 0, sizeof *v);
+}
+
+void tui_source_free(TuiSource *s)
+{
+    if (s)
+        s->ops->destroy(s);
+}
+
+void tui_strings_free(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+/* ---- row builders ---- */
+
+/* Copies s into cell i, cut to the cell's size (at a UTF-8 character boundary). */
+static void cell(TuiRow *r, int i, const char *s)
+{
+    size_t n = strlen(s), max = sizeof r->cells[i] - 1;
+    if (n > max) {
+        n = max;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;
+    }
+    memcpy(r->cells[i], s, n);
+    r->cells[i][n] = 0;
+}
+
+static void cell_num(TuiRow *r, int i, int64_t v)
+{
+    snprintf(r->cells[i], sizeof r->cells[i], "%lld", (long long)v);
+}
+
+void tui_row_product(TuiRow *r, TuiListKind kind, const char *sku, int64_t batches, int64_t qty,
+                     int64_t allocated, int64_t backorder_lines, int64_t backorder_qty)
+{
+    snprintf(r->key, sizeof r->key, "%s", sku);
+    snprintf(r->sku, sizeof r->sku, "%s", sku);
+    r->qty = qty;
+    r->available = qty - allocated;
+    if (backorder_lines > 0)
+        r->flags |= TUI_ROW_SHORT;
+    cell(r, 0, sku);
+    if (kind == TL_SHORT) {
+        cell_num(r, 1, backorder_lines);
+        cell_num(r, 2, backorder_qty);
+        cell_num(r, 3, qty - allocated);
+        cell(r, 4, "SHORT");
+        return;
+    }
+    cell_num(r, 1, batches);
+    cell_num(r, 2, qty);
+    cell_num(r, 3, allocated);
+    cell_num(r, 4, qty - allocated);
+    cell_num(r, 5, backorder_lines);
+    cell(r, 6, backorder_lines > 0 ? "SHORT" : "ok");
+}
+
+void tui_row_batch(TuiRow *r, TuiListKind kind, const char *ref, const char *sku, int64_t qty,
+                   int64_t allocated, int32_t eta, int32_t today)
+{
+    char d[ALLOT_DATE_TEXT];
+    snprintf(r->key, sizeof r->key, "%s", ref);
+    snprintf(r->ref, sizeof r->ref, "%s", ref);
+    snprintf(r->sku, sizeof r->sku, "%s", sku);
+    r->qty = qty;
+    r->available = qty - allocated;
+    r->eta = eta;
+    if (allocated > qty)
+        r->flags |= TUI_ROW_OVER;
+    else if (allocated == qty)
+        r->flags |= TUI_ROW_FULL;
+    cell(r, 0, ref);
+    cell(r, 1, sku);
+    cell_num(r, 2, qty);
+    if (kind == TL_DUE) {
+        cell(r, 3, eta == ALLOT_NO_ETA ? "-" : date_format(eta, d) + 5); /* MM-DD */
+        if (eta == ALLOT_NO_ETA)
+            cell(r, 4, "in warehouse");
+        else if (eta == today)
+            cell(r, 4, "today");
+        else
+            snprintf(r->cells[4], sizeof r->cells[4], "%d day%s", (int)(eta - today),
+                     eta - today == 1 ? "" : "s");
+        return;
+    }
+    cell_num(r, 3, allocated);
+    cell_num(r, 4, qty - allocated);
+    cell(r, 5, eta == ALLOT_NO_ETA ? "warehouse" : date_format(eta, d));
+    cell(r, 6, allocated > qty ? "OVER" : allocated == qty ? "FULL" : "");
+}
+
+void tui_row_line(TuiRow *r, TuiListKind kind, const char *orderid, const char *sku,
+                  int64_t qty, const char *batchref)
+{
+    snprintf(r->key, sizeof r->key, "%s\x1f%s", orderid, sku);
+    snprintf(r->orderid, sizeof r->orderid, "%s", orderid);
+    snprintf(r->sku, sizeof r->sku, "%s", sku);
+    snprintf(r->ref, sizeof r->ref, "%s", batchref ? batchref : "");
+    r->qty = qty;
+    bool back = !batchref || !batchref[0];
+    if (back)
+        r->flags |= TUI_ROW_SHORT;
+    if (kind == TL_ORDER) {
+        cell(r, 0, sku);
+        cell_num(r, 1, qty);
+        cell(r, 2, back ? "-" : batchref);
+        cell(r, 3, back ? "BACKORDER" : "allocated");
+        return;
+    }
+    cell(r, 0, orderid);
+    cell(r, 1, sku);
+    cell_num(r, 2, qty);
+    if (kind == TL_BACKORDERS)
+        cell(r, 3, "BACKORDER");
+    else
+        cell(r, 3, back ? "BACKORDER" : batchref);
+}
+
+void tui_row_event(TuiRow *r, const TuiFeedItem *it, int32_t today)
+{
+    char buf[256];
+    snprintf(r->key, sizeof r->key, "%lld", (long long)it->id);
+    r->event_id = it->id;
+    snprintf(r->sku, sizeof r->sku, "%s", it->ev.sku);
+    snprintf(r->orderid, sizeof r->orderid, "%s", it->ev.orderid);
+    snprintf(r->ref, sizeof r->ref, "%s", it->ev.batchref);
+    r->qty = it->ev.qty;
+    if (it->ev.type == EV_OUT_OF_STOCK || it->ev.type == EV_DEALLOCATED)
+        r->flags |= TUI_ROW_WARN_EVENT;
+    cell_num(r, 0, it->id);
+    if (it->at > 0) {
+        int64_t s = it->at % 86400;
+        int32_t day = date_from_unix(it->at);
+        if (day == today) {
+            snprintf(r->cells[1], sizeof r->cells[1], "%02d:%02d:%02d", (int)(s / 3600),
+                     (int)(s / 60 % 60), (int)(s % 60));
+        } else {
+            int y, m, d;
+            date_to_ymd(day, &y, &m, &d);
+            snprintf(r->cells[1], sizeof r->cells[1], "%02d-%02d %02d:%02d", m, d,
+                     (int)(s / 3600), (int)(s / 60 % 60));
+        }
+    } else {
+        cell(r, 1, "--:--:--");
+    }
+    cell(r, 2, event_type_name(it->ev.type));
+    event_describe(&it->ev, buf, sizeof buf);
+    /* the description starts with the type name: keep only the details */
+    const char *d = buf;
+    size_t tl = strlen(event_type_name(it->ev.type));
+    if (strncmp(d, event_type_name(it->ev.type), tl) == 0)
+        d += tl + (d[tl] == ' ');
+    cell(r, 3, d);
+}

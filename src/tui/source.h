@@ -1,0 +1,195 @@
+/* source.h — what the screens read: the read model as the TUI sees it (SPEC.md §2
+ * "Read model / views", §5).
+ *
+ * A TuiSource is an interface (a table of function pointers).  Screens never see
+ * SQLite or the domain model; they ask for pages of ready-made rows.  Two
+ * implementations: source_views.c over the application's read model (app/views.h,
+ * the SQLite store), and source_memory.c over an in-memory unit of work (tests,
+ * what-if sandboxes).
+ *
+ * Paging is keyset paging: every row carries `cursor`, an opaque text position in
+ * the current sort order, and the next page is asked for "after" or "before" a
+ * cursor, so that a page costs the same at row 10 and at row 1,000,000.
+ *
+ * Units: quantities are whole units; dates are days since 1970-01-01 UTC
+ * (ALLOT_NO_ETA = in the warehouse); times are seconds since the epoch.
+ */
+#ifndef ALLOT_TUI_SOURCE_H
+#define ALLOT_TUI_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "domain/events.h"
+#include "domain/status.h"
+#include "domain/validate.h"
+
+/* The lists a screen can show.  `arg` of a query narrows some of them. */
+typedef enum TuiListKind {
+    TL_PRODUCTS,    /* every SKU with its totals; arg unused */
+    TL_SHORT,       /* SKUs short of stock: with at least one backorder */
+    TL_BATCHES,     /* batches of SKU arg, or of every SKU when arg is "" */
+    TL_DUE,         /* batches whose ETA is in [today, today + 14] */
+    TL_BATCH_LINES, /* order lines on batch arg */
+    TL_ORDER,       /* lines of order arg (allocated and backordered) */
+    TL_BACKORDERS,  /* backorders (of SKU arg, or all when ""), oldest first */
+    TL_EVENTS,      /* the event log, newest first */
+    TL_TODAY,       /* events logged today (UTC), newest first */
+    TL_KIND_COUNT
+} TuiListKind;
+
+#define TUI_MAX_COLS 8
+#define TUI_CELL_MAX 80
+#define TUI_CURSOR_MAX 160
+#define TUI_MAX_SORTS 4
+
+/* Row flags: a state the screen marks with a word and a style, never colour alone. */
+enum {
+    TUI_ROW_SHORT = 1u << 0,     /* a SKU with backorders, a backordered line */
+    TUI_ROW_FULL = 1u << 1,      /* a batch with nothing available */
+    TUI_ROW_OVER = 1u << 2,      /* allocated > qty: never seen between commands */
+    TUI_ROW_WARN_EVENT = 1u << 3 /* OutOfStock, Deallocated */
+};
+
+/* One displayed row.  `key` is the row's identity (a SKU, a batch reference,
+ * "ORDERID\x1fSKU", an event id): the selection follows it across refreshes.
+ * The typed fields below let key handlers act without parsing the cells. */
+typedef struct TuiRow {
+    char key[TUI_CURSOR_MAX];
+    char cursor[TUI_CURSOR_MAX];
+    char cells[TUI_MAX_COLS][TUI_CELL_MAX];
+    unsigned flags;
+    AllotId sku, ref, orderid; /* what the row is about ("" when not applicable) */
+    int64_t qty;               /* the line's or the batch's quantity */
+    int64_t available;         /* batches: qty - allocated */
+    int32_t eta;               /* batches: ETA or ALLOT_NO_ETA */
+    int64_t event_id;          /* events: id in the log */
+} TuiRow;
+
+/* A growable array of rows; owns its storage.  Zero-initialise. */
+typedef struct TuiRowVec {
+    TuiRow *items;
+    size_t len, cap;
+} TuiRowVec;
+
+TuiRow *tui_rows_push(TuiRowVec *v); /* a zeroed row at the end */
+void tui_rows_clear(TuiRowVec *v);
+void tui_rows_fini(TuiRowVec *v);
+
+/* Columns and sorts of each kind: fixed by the TUI, implemented by every source. */
+typedef struct TuiColumn {
+    const char *title;
+    int width;       /* display columns; 0 = takes the rest */
+    bool right;      /* right-aligned (numbers) */
+    int min;         /* narrowest useful width, when the list is drawn narrow */
+} TuiColumn;
+
+typedef struct TuiKindInfo {
+    const char *title;
+    const TuiColumn *columns;
+    size_t ncolumns;
+    const char *sorts[TUI_MAX_SORTS]; /* names of the sort orders, NULL-terminated */
+} TuiKindInfo;
+
+/* The description of a kind; never NULL for kind < TL_KIND_COUNT. */
+const TuiKindInfo *tui_kind_info(TuiListKind kind);
+/* Number of sort orders of a kind (>= 1). */
+int tui_kind_sort_count(TuiListKind kind);
+
+typedef struct TuiQuery {
+    TuiListKind kind;
+    AllotId arg;          /* SKU, batch reference or order id; "" = none */
+    int sort;             /* index into tui_kind_info(kind)->sorts */
+    char filter[ALLOT_ID_MAX + 1]; /* case-insensitive substring of the row's ids; "" = all */
+    int32_t today;        /* day number of today (TL_DUE, TL_TODAY) */
+} TuiQuery;
+
+typedef enum TuiFetch {
+    TF_FIRST, /* the first `limit` rows */
+    TF_LAST,  /* the last `limit` rows */
+    TF_FROM,  /* rows at or after cursor */
+    TF_AFTER, /* rows strictly after cursor */
+    TF_BEFORE /* the `limit` rows just before cursor */
+} TuiFetch;
+
+/* One event of the log, for the feed. */
+typedef struct TuiFeedItem {
+    int64_t id;  /* monotonic id in the event log */
+    int64_t at;  /* UTC seconds since the epoch; 0 if unknown */
+    Event ev;
+} TuiFeedItem;
+
+typedef struct TuiFeedVec {
+    TuiFeedItem *items;
+    size_t len, cap;
+} TuiFeedVec;
+void tui_feed_push(TuiFeedVec *v, const TuiFeedItem *it);
+void tui_feed_fini(TuiFeedVec *v);
+
+/* What a completion candidate names. */
+typedef enum TuiCompleteKind { TC_SKU, TC_REF, TC_ORDERID } TuiCompleteKind;
+
+/* Summary of one batch, for the batch screen's header and the change forms. */
+typedef struct TuiBatchInfo {
+    AllotId ref, sku;
+    int64_t qty, allocated;
+    int32_t eta;
+    int64_t lines;
+} TuiBatchInfo;
+
+typedef struct TuiSource TuiSource;
+
+typedef struct TuiSourceOps {
+    /* Appends to `out`, in display order, up to `limit` rows of query `q` placed
+     * by `how` relative to `cursor` (ignored for TF_FIRST/TF_LAST).
+     * Errors: ALLOT_ESTORAGE. */
+    AllotStatus (*fetch)(TuiSource *s, const TuiQuery *q, TuiFetch how, const char *cursor,
+                         size_t limit, TuiRowVec *out, ErrBuf *err);
+    /* A number that changes whenever the stored data changes (any process).
+     * Cheap: called every ~250 ms.  Errors: ALLOT_ESTORAGE. */
+    AllotStatus (*version)(TuiSource *s, uint64_t *out, ErrBuf *err);
+    /* The largest event id in the log (0 if none).  Errors: ALLOT_ESTORAGE. */
+    AllotStatus (*max_event_id)(TuiSource *s, int64_t *out, ErrBuf *err);
+    /* Appends events with id > after_id, oldest first, at most `limit`.
+     * Errors: ALLOT_ESTORAGE. */
+    AllotStatus (*events_since)(TuiSource *s, int64_t after_id, size_t limit, TuiFeedVec *out,
+                                ErrBuf *err);
+    /* Appends to `out` (each a malloc'ed string the caller frees) at most `limit`
+     * ids of `kind` starting with `prefix`, sorted.  Errors: ALLOT_ESTORAGE. */
+    AllotStatus (*complete)(TuiSource *s, TuiCompleteKind kind, const char *prefix,
+                            size_t limit, char ***out, size_t *nout, ErrBuf *err);
+    /* The batch `ref`; *found = false if there is none.  Errors: ALLOT_ESTORAGE. */
+    AllotStatus (*batch_info)(TuiSource *s, const char *ref, TuiBatchInfo *out, bool *found,
+                              ErrBuf *err);
+    /* True if there are no batches and no order lines.  Errors: ALLOT_ESTORAGE. */
+    AllotStatus (*is_empty)(TuiSource *s, bool *empty, ErrBuf *err);
+    void (*destroy)(TuiSource *s);
+} TuiSourceOps;
+
+struct TuiSource {
+    const TuiSourceOps *ops;
+};
+
+void tui_source_free(TuiSource *s); /* NULL is ignored */
+
+/* ---- row builders shared by the sources: fill `key`, the typed fields, the cells
+ * and the flags of a row (the caller sets `cursor`). ---- */
+
+/* A product summary (TL_PRODUCTS, TL_SHORT). */
+void tui_row_product(TuiRow *r, TuiListKind kind, const char *sku, int64_t batches, int64_t qty,
+                     int64_t allocated, int64_t backorder_lines, int64_t backorder_qty);
+/* A batch (TL_BATCHES, TL_DUE); `today` is a day number. */
+void tui_row_batch(TuiRow *r, TuiListKind kind, const char *ref, const char *sku, int64_t qty,
+                   int64_t allocated, int32_t eta, int32_t today);
+/* An order line (TL_BATCH_LINES, TL_ORDER, TL_BACKORDERS); batchref "" = backorder. */
+void tui_row_line(TuiRow *r, TuiListKind kind, const char *orderid, const char *sku,
+                  int64_t qty, const char *batchref);
+/* An event (TL_EVENTS, TL_TODAY).  Its time reads "HH:MM:SS" (UTC) on day `today`,
+ * "MM-DD HH:MM" on another day, "--:--:--" when unknown. */
+void tui_row_event(TuiRow *r, const TuiFeedItem *it, int32_t today);
+
+/* Frees what `complete` returned. */
+void tui_strings_free(char **v, size_t n);
+
+#endif

@@ -1,0 +1,350 @@
+/* source_views.c — TuiSource over app/views.h (see source_views.h).
+ *
+ * Cursors are the anchor fields of each view query, written as text separated by
+ * \x1f ("LAMP\x1f20420\x1f3" for a batch in preference order).  Events are shown
+ * newest first, so paging "after" in display order asks the view backward. */
+#include "tui/source_views.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/xalloc.h"
+
+typedef struct ViewsSource {
+    TuiSource base;
+    Views *views;
+} ViewsSource;
+
+static Views *V(TuiSource *s) { return ((ViewsSource *)s)->views; }
+
+/* Splits a cursor into at most 3 fields (in place in `buf`). */
+static int split(const char *cursor, char *buf, size_t size, char **f)
+{
+    snprintf(buf, size, "%s", cursor ? cursor : "");
+    int n = 0;
+    char *p = buf;
+    f[n++] = p;
+    while (n < 3 && (p = strchr(p, '\x1f'))) {
+        *p++ = 0;
+        f[n++] = p;
+    }
+    return n;
+}
+
+/* Copies an id field of a cursor into an anchor, cut to ALLOT_ID_MAX bytes. */
+static void copy_id(AllotId dst, const char *src)
+{
+    size_t n = src ? strnlen(src, ALLOT_ID_MAX) : 0;
+    memcpy(dst, src ? src : "", n);
+    dst[n] = 0;
+}
+
+static int64_t num(const char *s) { return s ? strtoll(s, NULL, 10) : 0; }
+
+/* ---- batch queries (TL_BATCHES, TL_DUE) ---- */
+
+static BatchOrder batch_order(const TuiQuery *q)
+{
+    if (q->kind == TL_DUE)
+        return BATCH_ORDER_ETA;
+    const char *s = tui_kind_info(q->kind)->sorts[q->sort];
+    if (s && strcmp(s, "ref") == 0)
+        return BATCH_ORDER_REF;
+    if (s && strcmp(s, "eta") == 0)
+        return BATCH_ORDER_ETA;
+    return BATCH_ORDER_PREFERENCE;
+}
+
+static void batch_cursor(const BatchRow *b, BatchOrder o, char *out, size_t size)
+{
+    if (o == BATCH_ORDER_REF)
+        snprintf(out, size, "%s", b->ref);
+    else if (o == BATCH_ORDER_ETA)
+        snprintf(out, size, "%" PRId32 "\x1f%s", b->eta, b->ref);
+    else
+        snprintf(out, size, "%s\x1f%" PRId32 "\x1f%" PRIu64, b->sku, b->eta, b->seq);
+}
+
+static void batch_anchor(const char *cursor, BatchOrder o, BatchRow *a)
+{
+    char buf[TUI_CURSOR_MAX], *f[3] = {0};
+    int n = split(cursor, buf, sizeof buf, f);
+    memset(a, 0, sizeof *a);
+    if (o == BATCH_ORDER_REF) {
+        copy_id(a->ref, f[0]);
+    } else if (o == BATCH_ORDER_ETA) {
+        a->eta = (int32_t)num(f[0]);
+        copy_id(a->ref, n > 1 ? f[1] : "");
+    } else {
+        copy_id(a->sku, f[0]);
+        a->eta = (int32_t)num(n > 1 ? f[1] : NULL);
+        a->seq = (uint64_t)num(n > 2 ? f[2] : NULL);
+    }
+}
+
+/* ---- line queries ---- */
+
+static void line_cursor(const TuiQuery *q, const LineRow *l, char *out, size_t size)
+{
+    if (q->kind == TL_ORDER)
+        snprintf(out, size, "%s", l->sku);
+    else if (q->kind == TL_BACKORDERS && !q->arg[0])
+        snprintf(out, size, "%" PRId64, l->key);
+    else
+        snprintf(out, size, "%" PRIu64, l->seq);
+}
+
+static void line_anchor(const TuiQuery *q, const char *cursor, LineRow *a)
+{
+    memset(a, 0, sizeof *a);
+    if (q->kind == TL_ORDER)
+        copy_id(a->sku, cursor);
+    else if (q->kind == TL_BACKORDERS && !q->arg[0])
+        a->key = num(cursor);
+    else
+        a->seq = (uint64_t)num(cursor);
+}
+
+/* One keyset page of a non-event query, in list order.  `anchor` NULL = from the
+ * start (forward) or the end (backward). */
+static AllotStatus page(ViewsSource *s, const TuiQuery *q, const char *anchor, bool backward,
+                        size_t limit, TuiRowVec *out, ErrBuf *err)
+{
+    ViewPage pg = {.limit = limit, .filter = q->filter, .backward = backward};
+    size_t n = 0;
+    AllotStatus st = ALLOT_OK;
+    if (limit == 0)
+        return ALLOT_OK;
+    switch (q->kind) {
+    case TL_PRODUCTS:
+    case TL_SHORT: {
+        ProductRow *rows = xcalloc(limit, sizeof *rows), a;
+        memset(&a, 0, sizeof a);
+        if (anchor)
+            copy_id(a.sku, anchor);
+        st = views_products(s->views, q->kind == TL_SHORT, &pg, anchor ? &a : NULL, rows, &n,
+                            err);
+        for (size_t i = 0; st == ALLOT_OK && i < n; i++) {
+            TuiRow *r = tui_rows_push(out);
+            tui_row_product(r, q->kind, rows[i].sku, rows[i].nbatches, rows[i].qty,
+                            rows[i].allocated, rows[i].backorder_lines, rows[i].backorder_qty);
+            snprintf(r->cursor, sizeof r->cursor, "%s", rows[i].sku);
+        }
+        free(rows);
+        break;
+    }
+    case TL_BATCHES:
+    case TL_DUE: {
+        BatchOrder o = batch_order(q);
+        BatchRow *rows = xcalloc(limit, sizeof *rows), a;
+        if (anchor)
+            batch_anchor(anchor, o, &a);
+        if (q->kind == TL_DUE)
+            st = views_shipments_due(s->views, q->today, q->today + 14, &pg, anchor ? &a : NULL,
+                                     rows, &n, err);
+        else
+            st = views_batches(s->views, q->arg, o, &pg, anchor ? &a : NULL, rows, &n, err);
+        for (size_t i = 0; st == ALLOT_OK && i < n; i++) {
+            TuiRow *r = tui_rows_push(out);
+            tui_row_batch(r, q->kind, rows[i].ref, rows[i].sku, rows[i].qty, rows[i].allocated,
+                          rows[i].eta, q->today);
+            batch_cursor(&rows[i], o, r->cursor, sizeof r->cursor);
+        }
+        free(rows);
+        break;
+    }
+    case TL_BATCH_LINES:
+    case TL_ORDER:
+    case TL_BACKORDERS: {
+        LineRow *rows = xcalloc(limit, sizeof *rows), a;
+        if (anchor)
+            line_anchor(q, anchor, &a);
+        const LineRow *ap = anchor ? &a : NULL;
+        if (q->kind == TL_BATCH_LINES)
+            st = views_batch_lines(s->views, q->arg, &pg, ap, rows, &n, err);
+        else if (q->kind == TL_ORDER)
+            st = views_order_lines(s->views, q->arg, &pg, ap, rows, &n, err);
+        else
+            st = views_backorders(s->views, q->arg, &pg, ap, rows, &n, err);
+        for (size_t i = 0; st == ALLOT_OK && i < n; i++) {
+            TuiRow *r = tui_rows_push(out);
+            tui_row_line(r, q->kind, rows[i].orderid, rows[i].sku, rows[i].qty,
+                         rows[i].batchref);
+            line_cursor(q, &rows[i], r->cursor, sizeof r->cursor);
+        }
+        free(rows);
+        break;
+    }
+    default:
+        break;
+    }
+    return st;
+}
+
+/* Events newest first.  `older`: ids below `anchor` (0 = from the newest);
+ * else ids above `anchor` (the closest ones).  Appended in display order. */
+static AllotStatus event_page(ViewsSource *s, const TuiQuery *q, int64_t anchor, bool older,
+                              size_t limit, TuiRowVec *out, ErrBuf *err)
+{
+    if (limit == 0)
+        return ALLOT_OK;
+    ViewPage pg = {.limit = limit, .filter = q->filter, .backward = older};
+    EventRow *rows = xcalloc(limit, sizeof *rows);
+    size_t n = 0;
+    AllotStatus st =
+        views_events(s->views, older && anchor == 0 ? INT64_MAX : anchor, &pg, rows, &n, err);
+    int64_t day_start = (int64_t)q->today * 86400;
+    for (size_t k = 0; st == ALLOT_OK && k < n; k++) {
+        const EventRow *e = &rows[n - 1 - k];
+        if (q->kind == TL_TODAY && e->at < day_start)
+            break;
+        TuiFeedItem it = {.id = e->id, .at = e->at, .ev = e->ev};
+        TuiRow *r = tui_rows_push(out);
+        tui_row_event(r, &it, q->today);
+        snprintf(r->cursor, sizeof r->cursor, "%" PRId64, e->id);
+    }
+    free(rows);
+    return st;
+}
+
+static AllotStatus vs_fetch(TuiSource *src, const TuiQuery *q, TuiFetch how, const char *cursor,
+                            size_t limit, TuiRowVec *out, ErrBuf *err)
+{
+    ViewsSource *s = (ViewsSource *)src;
+    if (q->kind == TL_EVENTS || q->kind == TL_TODAY) {
+        switch (how) {
+        case TF_FIRST: return event_page(s, q, 0, true, limit, out, err);
+        case TF_LAST: return event_page(s, q, 0, false, limit, out, err);
+        case TF_AFTER: return event_page(s, q, num(cursor), true, limit, out, err);
+        case TF_FROM: return event_page(s, q, num(cursor) + 1, true, limit, out, err);
+        case TF_BEFORE: return event_page(s, q, num(cursor), false, limit, out, err);
+        }
+        return ALLOT_OK;
+    }
+    switch (how) {
+    case TF_FIRST: return page(s, q, NULL, false, limit, out, err);
+    case TF_LAST: return page(s, q, NULL, true, limit, out, err);
+    case TF_AFTER: return page(s, q, cursor, false, limit, out, err);
+    case TF_BEFORE: return page(s, q, cursor, true, limit, out, err);
+    case TF_FROM: {
+        /* at or after: after the row just before the cursor */
+        TuiRowVec prev = {0};
+        AllotStatus st = page(s, q, cursor, true, 1, &prev, err);
+        if (st == ALLOT_OK)
+            st = prev.len ? page(s, q, prev.items[0].cursor, false, limit, out, err)
+                          : page(s, q, NULL, false, limit, out, err);
+        tui_rows_fini(&prev);
+        return st;
+    }
+    }
+    return ALLOT_OK;
+}
+
+static AllotStatus vs_max_event_id(TuiSource *s, int64_t *out, ErrBuf *err)
+{
+    return views_latest_event_id(V(s), out, err);
+}
+
+static AllotStatus vs_version(TuiSource *s, uint64_t *out, ErrBuf *err)
+{
+    int64_t id = 0;
+    AllotStatus st = views_latest_event_id(V(s), &id, err);
+    *out = (uint64_t)id;
+    return st;
+}
+
+static AllotStatus vs_events_since(TuiSource *s, int64_t after_id, size_t limit, TuiFeedVec *out,
+                                   ErrBuf *err)
+{
+    if (limit == 0)
+        return ALLOT_OK;
+    ViewPage pg = {.limit = limit, .filter = NULL, .backward = false};
+    EventRow *rows = xcalloc(limit, sizeof *rows);
+    size_t n = 0;
+    AllotStatus st = views_events(V(s), after_id, &pg, rows, &n, err);
+    for (size_t i = 0; st == ALLOT_OK && i < n; i++) {
+        TuiFeedItem it = {.id = rows[i].id, .at = rows[i].at, .ev = rows[i].ev};
+        tui_feed_push(out, &it);
+    }
+    free(rows);
+    return st;
+}
+
+static AllotStatus vs_complete(TuiSource *s, TuiCompleteKind kind, const char *prefix,
+                               size_t limit, char ***out, size_t *nout, ErrBuf *err)
+{
+    *out = NULL;
+    *nout = 0;
+    if (limit == 0)
+        return ALLOT_OK;
+    AllotId *ids = xcalloc(limit, sizeof *ids);
+    size_t n = 0;
+    CompleteKind k = kind == TC_SKU ? COMPLETE_SKU : kind == TC_REF ? COMPLETE_REF
+                                                                    : COMPLETE_ORDERID;
+    AllotStatus st = views_complete(V(s), k, prefix, limit, ids, &n, err);
+    if (st == ALLOT_OK && n) {
+        *out = xcalloc(n, sizeof **out);
+        for (size_t i = 0; i < n; i++)
+            (*out)[i] = xstrdup(ids[i]);
+        *nout = n;
+    }
+    free(ids);
+    return st;
+}
+
+static AllotStatus vs_batch_info(TuiSource *s, const char *ref, TuiBatchInfo *out, bool *found,
+                                 ErrBuf *err)
+{
+    /* the greatest ref below ref+"\x01" is ref itself, if it exists */
+    BatchRow a, row;
+    memset(&a, 0, sizeof a);
+    snprintf(a.ref, sizeof a.ref, "%s\x01", ref);
+    ViewPage pg = {.limit = 1, .filter = NULL, .backward = true};
+    size_t n = 0;
+    *found = false;
+    AllotStatus st = views_batches(V(s), NULL, BATCH_ORDER_REF, &pg, &a, &row, &n, err);
+    if (st != ALLOT_OK || n == 0 || strcmp(row.ref, ref) != 0)
+        return st;
+    memset(out, 0, sizeof *out);
+    snprintf(out->ref, sizeof out->ref, "%s", row.ref);
+    snprintf(out->sku, sizeof out->sku, "%s", row.sku);
+    out->qty = row.qty;
+    out->allocated = row.allocated;
+    out->eta = row.eta;
+    out->lines = row.nlines;
+    *found = true;
+    return ALLOT_OK;
+}
+
+static AllotStatus vs_is_empty(TuiSource *s, bool *empty, ErrBuf *err)
+{
+    ProductRow row;
+    ViewPage pg = {.limit = 1};
+    size_t n = 0;
+    AllotStatus st = views_products(V(s), false, &pg, NULL, &row, &n, err);
+    *empty = n == 0;
+    return st;
+}
+
+static void vs_destroy(TuiSource *s) { free(s); }
+
+static const TuiSourceOps vs_ops = {
+    .fetch = vs_fetch,
+    .version = vs_version,
+    .max_event_id = vs_max_event_id,
+    .events_since = vs_events_since,
+    .complete = vs_complete,
+    .batch_info = vs_batch_info,
+    .is_empty = vs_is_empty,
+    .destroy = vs_destroy,
+};
+
+TuiSource *source_views_new(Views *views)
+{
+    ViewsSource *s = xcalloc(1, sizeof *s);
+    s->base.ops = &vs_ops;
+    s->views = views;
+    return &s->base;
+}

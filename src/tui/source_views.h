@@ -1,0 +1,14 @@
+/* source_views.h — the TuiSource over the application's read model (app/views.h):
+ * the SQLite store in the running program.  Keyset paging maps straight onto the
+ * views' anchors, so a page costs the same anywhere in a million lines. */
+#ifndef ALLOT_TUI_SOURCE_VIEWS_H
+#define ALLOT_TUI_SOURCE_VIEWS_H
+
+#include "app/views.h"
+#include "tui/source.h"
+
+/* A source reading `views` (not owned; must outlive the source).  Free with
+ * tui_source_free. */
+TuiSource *source_views_new(Views *views);
+
+#endif

@@ -1,0 +1,226 @@
+/* term.c — the ncursesw shell: one input type, one redraw per loop, signals and
+ * terminal restoration (term.h; SPEC.md §5 "restores the terminal on every exit
+ * path"). */
+#define _XOPEN_SOURCE_EXTENDED 1
+#include "tui/term.h"
+
+#include <curses.h>
+#include <term.h>
+#include <errno.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tui/curses_canvas.h"
+#ifdef ALLOT_HAVE_HELP_VIEW
+#include "tui/help_view.h"
+#endif
+
+/* How long the loop waits for a key before looking for new data (SPEC.md §2:
+ * other processes' events appear within 1 s). */
+#define POLL_MS 250
+
+/* Signal handlers can only reach static storage: the one place the TUI keeps
+ * process-wide state, set while the terminal is in curses mode. */
+static volatile sig_atomic_t g_stop;
+static struct termios g_saved_termios;
+static volatile sig_atomic_t g_have_termios;
+static char g_restore_seq[128]; /* rmcup + cnorm + sgr0 of the terminal */
+
+bool tui_term_usable(void)
+{
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        fprintf(stderr, "allot: the terminal UI needs a terminal (standard input and output are "
+                        "not one); use a subcommand, see allot --help\n");
+        return false;
+    }
+    const char *term = getenv("TERM");
+    if (!term || !*term) {
+        fprintf(stderr, "allot: TERM is not set; the terminal UI needs to know the terminal "
+                        "(e.g. TERM=xterm-256color); subcommands work without it\n");
+        return false;
+    }
+    if (strcmp(term, "dumb") == 0) {
+        fprintf(stderr, "allot: TERM=dumb cannot show the terminal UI; use a full terminal "
+                        "(e.g. TERM=xterm-256color) or a subcommand, see allot --help\n");
+        return false;
+    }
+    return true;
+}
+
+static void on_stop(int sig)
+{
+    (void)sig;
+    g_stop = 1;
+}
+
+/* Fatal signals: put the terminal back as it was, then die of the same signal. */
+static void on_fatal(int sig)
+{
+    if (g_have_termios) {
+        ssize_t r = write(STDOUT_FILENO, g_restore_seq, strlen(g_restore_seq));
+        (void)r;
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &g_saved_termios);
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void catch_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_stop; /* no SA_RESTART: the wait for a key returns at once */
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sa.sa_handler = on_fatal;
+    sa.sa_flags = SA_RESETHAND;
+    sigaction(SIGSEGV, &sa, NULL);
+    sigaction(SIGBUS, &sa, NULL);
+    sigaction(SIGFPE, &sa, NULL);
+    sigaction(SIGILL, &sa, NULL);
+    sigaction(SIGABRT, &sa, NULL);
+}
+
+static void release_signals(void)
+{
+    int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        signal(sigs[i], SIG_DFL);
+}
+
+static void add_cap(const char *name)
+{
+    char *s = tigetstr((char *)name);
+    if (s && s != (char *)-1 && strlen(g_restore_seq) + strlen(s) + 1 < sizeof g_restore_seq)
+        strcat(g_restore_seq, s);
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int map_key(int r, wint_t ch)
+{
+    if (r == KEY_CODE_YES) {
+        switch (ch) {
+        case KEY_UP: return TK_UP;
+        case KEY_DOWN: return TK_DOWN;
+        case KEY_LEFT: return TK_LEFT;
+        case KEY_RIGHT: return TK_RIGHT;
+        case KEY_PPAGE: return TK_PGUP;
+        case KEY_NPAGE: return TK_PGDN;
+        case KEY_HOME: return TK_HOME;
+        case KEY_END: return TK_END;
+        case KEY_BTAB: return TK_BTAB;
+        case KEY_BACKSPACE: return TK_BACKSPACE;
+        case KEY_DC: return TK_DELETE;
+        case KEY_ENTER: return TK_ENTER;
+        default: return TK_NONE;
+        }
+    }
+    if (ch == '\r' || ch == '\n')
+        return TK_ENTER;
+    if (ch == 127)
+        return TK_BACKSPACE;
+    return (int)ch;
+}
+
+int tui_term_loop(const TuiAppConfig *cfg, char *logger_line)
+{
+    setlocale(LC_ALL, "");
+    tcgetattr(STDIN_FILENO, &g_saved_termios);
+    g_stop = 0;
+    SCREEN *scr = newterm(NULL, stdout, stdin);
+    if (!scr) {
+        fprintf(stderr, "allot: cannot use terminal type \"%s\" (no terminfo entry?)\n",
+                getenv("TERM") ? getenv("TERM") : "");
+        return 2;
+    }
+    g_restore_seq[0] = 0;
+    add_cap("rmcup");
+    add_cap("cnorm");
+    add_cap("sgr0");
+    g_have_termios = 1;
+    catch_signals();
+    cbreak();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    set_escdelay(25);
+    curs_set(0);
+    wtimeout(stdscr, POLL_MS);
+
+    const char *nc = getenv("NO_COLOR");
+    TuiCursesCanvas canvas;
+    tui_curses_canvas_init(&canvas, !(nc && nc[0]));
+    TuiAppConfig c = *cfg;
+#ifdef ALLOT_HAVE_HELP_VIEW
+    c.external_help = true; /* `?` opens the Markdown help page (help_view.h) */
+#endif
+    TuiApp *app = tui_app_new(&c, LINES, COLS);
+    int64_t last_poll = now_ms();
+    while (!g_stop && !tui_app_done(app)) {
+        if (logger_line && logger_line[0]) {
+            tui_app_set_status(app, true, logger_line);
+            logger_line[0] = 0;
+        }
+#ifdef ALLOT_HAVE_HELP_VIEW
+        char topic[32];
+        if (tui_app_take_help(app, topic, sizeof topic)) {
+            wtimeout(stdscr, -1);
+            if (help_view_run(topic) != 0)
+                help_view_run(NULL);
+            wtimeout(stdscr, POLL_MS);
+            clearok(curscr, TRUE);
+            TuiInput rs = {.type = TI_RESIZE, .rows = LINES, .cols = COLS};
+            tui_curses_canvas_resize(&canvas);
+            tui_app_input(app, &rs);
+        }
+#endif
+        if (tui_app_dirty(app)) {
+            tui_app_draw(app, &canvas.base);
+            wnoutrefresh(stdscr);
+            doupdate();
+        }
+        wint_t ch = 0;
+        int r = wget_wch(stdscr, &ch);
+        if (g_stop)
+            break;
+        TuiInput in = {.type = TI_TICK};
+        if (r == KEY_CODE_YES && ch == KEY_RESIZE) {
+            tui_curses_canvas_resize(&canvas);
+            in = (TuiInput){.type = TI_RESIZE, .rows = LINES, .cols = COLS};
+            clearok(curscr, TRUE);
+        } else if (r != ERR) {
+            in = (TuiInput){.type = TI_KEY, .key = map_key(r, ch)};
+            if (in.key == TK_CTRL_L)
+                clearok(curscr, TRUE);
+        }
+        if (in.type != TI_KEY || in.key != TK_NONE)
+            tui_app_input(app, &in);
+        /* keep polling while keys keep coming */
+        if (in.type != TI_TICK && now_ms() - last_poll >= POLL_MS) {
+            TuiInput tick = {.type = TI_TICK};
+            tui_app_input(app, &tick);
+        }
+        if (in.type == TI_TICK || now_ms() - last_poll >= POLL_MS)
+            last_poll = now_ms();
+    }
+    tui_app_free(app);
+    endwin();
+    delscreen(scr);
+    g_have_termios = 0;
+    release_signals();
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &g_saved_termios);
+    return 0;
+}

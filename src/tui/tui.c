@@ -1,0 +1,69 @@
+/* tui.c — tui_run(): opens the store and runs the terminal UI (tui.h). */
+#include "tui/tui.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "app/bootstrap.h"
+#include "persistence/sqlite_uow.h"
+#include "tui/source_views.h"
+#include "tui/term.h"
+
+/* Event handler failures (e.g. the OutOfStock hook) go to the status line, never
+ * on the terminal under curses. */
+typedef struct StatusLogger {
+    Logger base;
+    char line[ALLOT_ERR_MAX];
+} StatusLogger;
+
+static void status_log(Logger *self, const char *line)
+{
+    StatusLogger *l = (StatusLogger *)self;
+    snprintf(l->line, sizeof l->line, "%s", line);
+}
+
+typedef struct DemoCtx {
+    const TuiOptions *opts;
+} DemoCtx;
+
+static AllotStatus load_demo(void *ctx, ErrBuf *err)
+{
+    const TuiOptions *o = ((DemoCtx *)ctx)->opts;
+    return o->load_demo(o->db_path, err);
+}
+
+int tui_run(const TuiOptions *opts)
+{
+    if (!tui_term_usable())
+        return 2;
+    ErrBuf err = {{0}};
+    UnitOfWork *uow = NULL;
+    if (sqlite_uow_open(opts->db_path, NULL, &uow, &err) != ALLOT_OK) {
+        fprintf(stderr, "allot: %s\n", err.msg);
+        return 3;
+    }
+    Views *views = NULL;
+    if (sqlite_views_open(opts->db_path, &views, &err) != ALLOT_OK) {
+        fprintf(stderr, "allot: %s\n", err.msg);
+        uow_free(uow);
+        return 3;
+    }
+    StatusLogger logger = {.base = {status_log}, .line = ""};
+    MessageBus *bus = bootstrap(uow, opts->notifier, NULL, &logger.base);
+    TuiSource *src = source_views_new(views);
+    const char *label = strrchr(opts->db_path, '/');
+    DemoCtx demo = {opts};
+    TuiAppConfig cfg = {
+        .source = src,
+        .bus = bus,
+        .db_label = label ? label + 1 : opts->db_path,
+        .load_demo = opts->load_demo ? load_demo : NULL,
+        .load_demo_ctx = &demo,
+    };
+    int rc = tui_term_loop(&cfg, logger.line);
+    tui_source_free(src);
+    bus_free(bus);
+    views_free(views);
+    uow_free(uow);
+    return rc;
+}

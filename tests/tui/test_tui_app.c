@@ -1,0 +1,629 @@
+/* The TUI driven without a terminal: keys in, a memory canvas out, commands on an
+ * in-memory unit of work through the real bus (SPEC.md §5, issue 5). */
+#include <criterion/criterion.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/bootstrap.h"
+#include "persistence/memory_uow.h"
+#include "tui/app.h"
+#include "tui/source_memory.h"
+
+#define TODAY_UNIX INT64_C(1796000000) /* 2026-11-30 */
+
+static int64_t fixed_now(Clock *c)
+{
+    (void)c;
+    return TODAY_UNIX;
+}
+static void quiet(Logger *l, const char *line)
+{
+    (void)l;
+    (void)line;
+}
+
+static Clock clk = {fixed_now};
+static Logger lg = {quiet};
+static UnitOfWork *uow;
+static MessageBus *bus;
+static TuiSource *src;
+static TuiApp *app;
+static TuiMemCanvas *cv;
+static int32_t today;
+
+static void run(Command c)
+{
+    ErrBuf err;
+    cr_assert_eq(bus_handle(bus, &c, NULL, &err), ALLOT_OK, "%s", err.msg);
+}
+
+static void draw(void) { tui_app_draw(app, tui_mem_canvas(cv)); }
+
+static bool screen_has(const char *s)
+{
+    draw();
+    return tui_mem_canvas_find(cv, s) >= 0;
+}
+
+/* Only the main area (rows 2..15 at 24 lines): not the feed nor the footer. */
+static bool main_has(const char *needle)
+{
+    draw();
+    char line[1024];
+    for (int y = 2; y < 16; y++)
+        if (strstr(tui_mem_canvas_line(cv, y, line, sizeof line), needle))
+            return true;
+    return false;
+}
+
+static void dump(void)
+{
+    char *d = tui_mem_canvas_dump(cv);
+    fprintf(stderr, "%s\n", d);
+    free(d);
+}
+
+static const Batch *batch(const char *sku, const char *ref)
+{
+    for (size_t i = 0; i < memory_uow_product_count(uow); i++) {
+        const Product *p = memory_uow_product(uow, i);
+        if (strcmp(product_sku(p), sku) == 0)
+            return product_find_batch(p, ref);
+    }
+    return NULL;
+}
+
+static const char *line_place(const char *sku, const char *orderid)
+{
+    for (size_t i = 0; i < memory_uow_product_count(uow); i++) {
+        const Product *p = memory_uow_product(uow, i);
+        if (strcmp(product_sku(p), sku) == 0) {
+            const OrderLine *l = product_find_line(p, orderid);
+            return l ? product_line_batchref(p, l) : NULL;
+        }
+    }
+    return NULL;
+}
+
+static void tick(void)
+{
+    TuiInput in = {.type = TI_TICK};
+    tui_app_input(app, &in);
+}
+
+static void key(int k)
+{
+    TuiInput in = {.type = TI_KEY, .key = k};
+    tui_app_input(app, &in);
+}
+
+static void start_app(void)
+{
+    TuiAppConfig cfg = {.source = src, .bus = bus, .clock = &clk, .db_label = "test.db"};
+    app = tui_app_new(&cfg, 24, 80);
+}
+
+static void setup(void)
+{
+    setlocale(LC_ALL, "C.UTF-8");
+    today = date_from_unix(TODAY_UNIX);
+    uow = memory_uow_new();
+    bus = bootstrap(uow, NULL, &clk, &lg);
+    run(command_create_batch("W1", "LAMP", 10, ALLOT_NO_ETA));
+    run(command_create_batch("S1", "LAMP", 20, today + 5));
+    run(command_create_batch("T1", "TABLE", 2, today + 2));
+    run(command_allocate("o1", "LAMP", 3));
+    run(command_allocate("o2", "LAMP", 3));
+    run(command_allocate("o3", "LAMP", 3));
+    run(command_allocate("o4", "LAMP", 3));
+    run(command_allocate("o5", "TABLE", 5));
+    src = source_memory_new(uow);
+    cv = tui_mem_canvas_new(24, 80);
+    start_app();
+}
+
+static void teardown(void)
+{
+    tui_app_free(app);
+    tui_mem_canvas_free(cv);
+    tui_source_free(src);
+    bus_free(bus);
+    uow_free(uow);
+}
+
+TestSuite(tui_app, .init = setup, .fini = teardown);
+
+/* Tab Tab: the Batches screen, selection on LAMP's W1 (preference order). */
+static void go_to_batch_w1(void)
+{
+    tui_app_type(app, "\t\t");
+    cr_assert_str_eq(tui_app_screen(app), "batches");
+    draw();
+    cr_assert(screen_has("▶ W1"), "W1 selected");
+}
+
+Test(tui_app, it_opens_on_triage_with_backorders_short_skus_shipments_and_events)
+{
+    cr_assert_str_eq(tui_app_screen(app), "triage");
+    cr_assert(screen_has("Backorders, oldest first"));
+    cr_assert(screen_has("o5"), "the backorder of TABLE is listed");
+    cr_assert(screen_has("SKUs short of stock"));
+    cr_assert(screen_has("Shipments due in 14 days"));
+    cr_assert(screen_has("T1"));
+    cr_assert(screen_has("Live events"));
+    cr_assert(screen_has("OutOfStock"), "the feed shows the last events");
+}
+
+Test(tui_app, tab_cycles_the_screens_and_the_top_bar_names_the_current_one)
+{
+    const char *names[] = {"products", "batches", "backorders", "events", "triage"};
+    for (int i = 0; i < 5; i++) {
+        key(TK_TAB);
+        cr_assert_str_eq(tui_app_screen(app), names[i]);
+    }
+    cr_assert(screen_has("[Triage]"), "current screen marked by brackets, not colour alone");
+}
+
+Test(tui_app, enter_drills_down_and_q_goes_back)
+{
+    go_to_batch_w1();
+    key(TK_ENTER);
+    cr_assert_str_eq(tui_app_screen(app), "batch");
+    cr_assert(screen_has("Batch W1  SKU LAMP  qty 10  allocated 9"));
+    cr_assert(screen_has("o1"));
+    key(TK_ENTER);
+    cr_assert_str_eq(tui_app_screen(app), "order");
+    key('q');
+    key(TK_ESC);
+    cr_assert_str_eq(tui_app_screen(app), "batches");
+}
+
+Test(tui_app, changing_a_quantity_shows_exactly_the_lines_that_move_and_asks)
+{
+    go_to_batch_w1();
+    key('c');
+    cr_assert(tui_app_prompting(app));
+    cr_assert(screen_has("New quantity of W1 (now 10, 9 allocated)"));
+    tui_app_type(app, "4\n");
+    cr_assert(tui_app_confirming(app));
+    cr_assert(screen_has("Change quantity of W1: 10 → 4"));
+    cr_assert(screen_has("2 order lines change place"));
+    int y2 = tui_mem_canvas_find(cv, "o2"), y3 = tui_mem_canvas_find(cv, "o3");
+    cr_assert(y2 > 0 && y3 > 0);
+    char line[512];
+    cr_assert(strstr(tui_mem_canvas_line(cv, y2, line, sizeof line), "W1") &&
+              strstr(line, "→ S1"), "%s", line);
+    cr_assert_str_eq(line_place("LAMP", "o2"), "W1", "nothing changed before the answer");
+    key('y');
+    cr_assert_not(tui_app_confirming(app));
+    cr_assert_eq(batch("LAMP", "W1")->qty, 4);
+    cr_assert_str_eq(line_place("LAMP", "o2"), "S1");
+    cr_assert_str_eq(line_place("LAMP", "o3"), "S1");
+    cr_assert(screen_has("Reallocated"), "the feed shows the reallocations");
+    if (!screen_has("W1"))
+        dump();
+}
+
+Test(tui_app, answering_no_changes_nothing)
+{
+    go_to_batch_w1();
+    tui_app_type(app, "c0\n");
+    cr_assert(tui_app_confirming(app));
+    cr_assert(screen_has("3 order lines change place"));
+    key('n');
+    cr_assert_eq(batch("LAMP", "W1")->qty, 10);
+    cr_assert_str_eq(line_place("LAMP", "o1"), "W1");
+}
+
+Test(tui_app, a_change_that_moves_no_line_runs_without_asking)
+{
+    go_to_batch_w1();
+    key('+');
+    cr_assert_not(tui_app_confirming(app));
+    cr_assert_eq(batch("LAMP", "W1")->qty, 11);
+}
+
+Test(tui_app, a_count_prefix_nudges_by_that_many)
+{
+    go_to_batch_w1();
+    tui_app_type(app, "10+");
+    cr_assert_eq(batch("LAMP", "W1")->qty, 20);
+    tui_app_type(app, "10-");
+    cr_assert_eq(batch("LAMP", "W1")->qty, 10);
+    tui_app_type(app, "2-");
+    cr_assert(tui_app_confirming(app), "8 < 9 allocated: a line would move");
+    key('y');
+    cr_assert_eq(batch("LAMP", "W1")->qty, 8);
+}
+
+Test(tui_app, d_with_a_count_delays_the_eta_by_that_many_days_and_e_sets_it)
+{
+    tui_app_type(app, "\t\t");
+    key('j'); /* S1 */
+    tui_app_type(app, "3d");
+    cr_assert_eq(batch("LAMP", "S1")->eta, today + 8);
+    key('d');
+    tui_app_type(app, "2\n");
+    cr_assert_eq(batch("LAMP", "S1")->eta, today + 10);
+    key('e');
+    tui_app_type(app, "2027-01-15\n");
+    int32_t want;
+    ErrBuf err;
+    validate_eta("2027-01-15", &want, &err);
+    cr_assert_eq(batch("LAMP", "S1")->eta, want);
+}
+
+Test(tui_app, forms_say_what_is_wrong_in_place_and_stay_open)
+{
+    go_to_batch_w1();
+    tui_app_type(app, "c12x\n");
+    cr_assert(tui_app_prompting(app));
+    cr_assert(screen_has("qty \"12x\" is not a whole number"));
+    key(TK_CTRL_U);
+    tui_app_type(app, "5\n");
+    cr_assert(tui_app_confirming(app));
+    key(TK_ESC);
+    key('e');
+    tui_app_type(app, "2026-02-30\n");
+    cr_assert(screen_has("2026-02-30"));
+    cr_assert(tui_app_prompting(app));
+    key(TK_ESC);
+    cr_assert_not(tui_app_prompting(app));
+    cr_assert_eq(batch("LAMP", "W1")->qty, 10);
+}
+
+Test(tui_app, the_command_prompt_runs_the_cli_grammar)
+{
+    tui_app_type(app, ":allocate o9 LAMP 2\n");
+    cr_assert_not(tui_app_prompting(app));
+    cr_assert_str_eq(line_place("LAMP", "o9"), "S1");
+    tui_app_type(app, ":change-qty W1 nope\n");
+    cr_assert(tui_app_prompting(app));
+    cr_assert(screen_has("nope"), "the error names the bad value");
+}
+
+Test(tui_app, tab_in_the_prompt_completes_commands_skus_and_references)
+{
+    tui_app_type(app, ":alloc\t");
+    cr_assert(screen_has(":allocate"));
+    tui_app_type(app, "o9 LA\t2");
+    cr_assert(screen_has(":allocate o9 LAMP 2"), "completed with the space after it");
+    key(TK_ESC);
+    tui_app_type(app, ":change-qty \t");
+    cr_assert(screen_has("3: S1 T1 W1"), "candidates listed");
+    tui_app_type(app, "T\t3\n");
+    cr_assert_eq(batch("TABLE", "T1")->qty, 3);
+}
+
+Test(tui_app, allocate_and_cancel_from_the_screens)
+{
+    go_to_batch_w1();
+    tui_app_type(app, "a");
+    cr_assert(screen_has("Allocate LAMP — ORDERID QTY"));
+    tui_app_type(app, "o20 1\n");
+    cr_assert_str_eq(line_place("LAMP", "o20"), "W1");
+    key(TK_ENTER); /* the batch's lines */
+    cr_assert(screen_has("o1"));
+    key('x');
+    cr_assert(tui_app_confirming(app), "cancelling asks first");
+    cr_assert(screen_has("Cancel order line o1 LAMP"));
+    key('y');
+    cr_assert_null(line_place("LAMP", "o1"));
+}
+
+Test(tui_app, events_written_elsewhere_appear_on_the_next_tick)
+{
+    UnitOfWork *other_uow = uow; /* the same store, another bus: another "process" */
+    MessageBus *other = bootstrap(other_uow, NULL, &clk, &lg);
+    Command c = command_change_batch_qty("T1", 9);
+    ErrBuf err;
+    cr_assert_eq(bus_handle(other, &c, NULL, &err), ALLOT_OK);
+    bus_free(other);
+    cr_assert_not(screen_has("BatchQuantityChanged"));
+    tick();
+    cr_assert(screen_has("BatchQuantityChanged"));
+    cr_assert(screen_has("Allocated"), "o5 left the backorders");
+}
+
+Test(tui_app, the_selection_stays_on_the_same_row_when_data_changes)
+{
+    tui_app_type(app, "\t\tjj"); /* T1, the third batch */
+    cr_assert(screen_has("▶ T1"));
+    run(command_create_batch("A0", "AAA", 1, ALLOT_NO_ETA)); /* sorts first */
+    tick();
+    cr_assert(screen_has("▶ T1"), "still on T1 although a row appeared above");
+    cr_assert(screen_has("A0"));
+}
+
+Test(tui_app, a_paused_feed_shows_how_many_events_are_new)
+{
+    key('p');
+    run(command_change_batch_qty("T1", 3));
+    run(command_change_batch_qty("T1", 4));
+    tick();
+    cr_assert(screen_has("PAUSED: 2 new"));
+    key('p');
+    cr_assert(screen_has("BatchQuantityChanged"));
+    cr_assert_not(screen_has("PAUSED"));
+}
+
+Test(tui_app, the_events_screen_pauses_when_the_selection_leaves_the_newest)
+{
+    tui_app_type(app, "\t\t\t\t");
+    cr_assert_str_eq(tui_app_screen(app), "events");
+    key('j');
+    run(command_change_batch_qty("T1", 3));
+    tick();
+    cr_assert(screen_has("PAUSED: 1 new"));
+    key('g');
+    cr_assert_not(screen_has("PAUSED"));
+}
+
+Test(tui_app, a_small_terminal_gets_a_polite_message_and_survives_resizes)
+{
+    TuiInput r = {.type = TI_RESIZE, .rows = 20, .cols = 60};
+    tui_app_input(app, &r);
+    tui_mem_canvas_resize(cv, 20, 60);
+    cr_assert(screen_has("allot needs at least 80×24; this terminal is 60×20."));
+    r = (TuiInput){.type = TI_RESIZE, .rows = 5, .cols = 20};
+    tui_app_input(app, &r);
+    tui_mem_canvas_resize(cv, 5, 20);
+    draw();
+    cr_assert(screen_has("allot needs at"));
+    r = (TuiInput){.type = TI_RESIZE, .rows = 30, .cols = 100};
+    tui_app_input(app, &r);
+    tui_mem_canvas_resize(cv, 30, 100);
+    cr_assert(screen_has("Backorders, oldest first"));
+}
+
+Test(tui_app, state_is_written_in_words_not_only_in_colour)
+{
+    key(TK_TAB);
+    cr_assert(screen_has("SHORT"), "TABLE is short of stock");
+    tui_app_type(app, "\t\t");
+    cr_assert(screen_has("BACKORDER"));
+}
+
+Test(tui_app, the_footer_is_generated_from_the_key_tables)
+{
+    tui_app_type(app, "\t\t");
+    cr_assert(screen_has("c qty  +/- nudge  e ETA  d delay"));
+}
+
+Test(tui_app, filter_narrows_the_list_and_says_so)
+{
+    tui_app_type(app, "\t\t/tab\n");
+    cr_assert(screen_has("filter: \"tab\""));
+    cr_assert(main_has("T1"));
+    cr_assert_not(main_has("W1"));
+}
+
+Test(tui_app, question_mark_opens_help_for_the_current_screen)
+{
+    tui_app_type(app, "\t\t?");
+    cr_assert_str_eq(tui_app_screen(app), "help");
+    cr_assert(screen_has("Keys of the batches screen"));
+    cr_assert(screen_has("nudge"));
+    key('q');
+    cr_assert_str_eq(tui_app_screen(app), "batches");
+}
+
+Test(tui_app, Q_quits)
+{
+    key('Q');
+    cr_assert(tui_app_done(app));
+}
+
+static int demo_calls;
+static AllotStatus fake_demo(void *ctx, ErrBuf *err)
+{
+    (void)err;
+    demo_calls++;
+    UnitOfWork *u = ctx;
+    MessageBus *b = bootstrap(u, NULL, &clk, &lg);
+    Command c = command_create_batch("D1", "DEMO", 5, ALLOT_NO_ETA);
+    AllotStatus st = bus_handle(b, &c, NULL, err);
+    bus_free(b);
+    return st;
+}
+
+Test(tui_app, an_empty_database_offers_the_demo)
+{
+    tui_app_free(app);
+    UnitOfWork *empty = memory_uow_new();
+    TuiSource *esrc = source_memory_new(empty);
+    TuiAppConfig cfg = {.source = esrc, .bus = bus, .clock = &clk, .load_demo = fake_demo,
+                        .load_demo_ctx = empty};
+    app = tui_app_new(&cfg, 24, 80);
+    cr_assert(tui_app_confirming(app));
+    cr_assert(screen_has("The database is empty. Load the demo dataset?"));
+    key('y');
+    cr_assert_eq(demo_calls, 1);
+    cr_assert(screen_has("demo dataset loaded"));
+    tui_app_free(app);
+    cfg.load_demo = NULL;
+    app = tui_app_new(&cfg, 24, 80);
+    cr_assert_not(tui_app_confirming(app));
+    tui_source_free(esrc);
+    uow_free(empty);
+    UnitOfWork *e2 = memory_uow_new();
+    esrc = source_memory_new(e2);
+    cfg.source = esrc;
+    tui_app_free(app);
+    app = tui_app_new(&cfg, 24, 80);
+    cr_assert(screen_has("run `allot demo`"));
+    tui_app_free(app);
+    tui_source_free(esrc);
+    uow_free(e2);
+    app = NULL;
+    start_app();
+}
+
+static int runs, previews;
+static AllotStatus count_run(void *ctx, const Command *cmd, CommandResult *res, ErrBuf *err)
+{
+    (void)ctx, (void)cmd, (void)res, (void)err;
+    runs++;
+    return ALLOT_OK;
+}
+static AllotStatus count_preview(void *ctx, const Command *cmd, TuiPreview *out, ErrBuf *err)
+{
+    (void)ctx, (void)cmd, (void)out, (void)err;
+    previews++;
+    return ALLOT_OK;
+}
+
+Test(tui_app, a_runner_replaces_the_bus_for_commands_and_previews)
+{
+    TuiRunner r = {count_run, count_preview, NULL};
+    tui_app_set_runner(app, &r);
+    go_to_batch_w1();
+    key('+');
+    cr_assert_eq(previews, 1);
+    cr_assert_eq(runs, 1);
+    cr_assert_eq(batch("LAMP", "W1")->qty, 10, "the live store was not used");
+    tui_app_set_runner(app, NULL);
+    key('+');
+    cr_assert_eq(batch("LAMP", "W1")->qty, 11);
+}
+
+Test(tui_app, with_an_external_help_viewer_question_mark_asks_the_shell_for_the_page)
+{
+    tui_app_free(app);
+    TuiAppConfig cfg = {.source = src, .bus = bus, .clock = &clk, .external_help = true};
+    app = tui_app_new(&cfg, 24, 80);
+    char topic[32];
+    cr_assert_not(tui_app_take_help(app, topic, sizeof topic));
+    tui_app_type(app, "\t\t\n?");
+    cr_assert(tui_app_take_help(app, topic, sizeof topic));
+    cr_assert_str_eq(topic, "batches", "the batch screen's page is the batches page");
+    cr_assert_not(tui_app_take_help(app, topic, sizeof topic), "taken once");
+}
+
+Test(tui_app, swapping_the_source_rebuilds_the_screens_on_it)
+{
+    UnitOfWork *other = memory_uow_new();
+    MessageBus *ob = bootstrap(other, NULL, &clk, &lg);
+    Command c = command_create_batch("ZZ9", "ZEBRA", 4, ALLOT_NO_ETA);
+    ErrBuf err;
+    cr_assert_eq(bus_handle(ob, &c, NULL, &err), ALLOT_OK);
+    TuiSource *os = source_memory_new(other);
+    key(TK_TAB);
+    tui_app_set_source(app, os);
+    cr_assert_str_eq(tui_app_screen(app), "products");
+    cr_assert(main_has("ZEBRA"));
+    cr_assert_not(main_has("LAMP"));
+    tui_app_set_source(app, src);
+    cr_assert(main_has("LAMP"));
+    tui_source_free(os);
+    bus_free(ob);
+    uow_free(other);
+}
+
+Test(tui_app, a_long_list_of_moves_scrolls_in_the_confirmation)
+{
+    char o[16];
+    for (int i = 0; i < 30; i++) {
+        snprintf(o, sizeof o, "m%02d", i);
+        run(command_allocate(o, "LAMP", 1));
+    }
+    /* W1 holds o1..o3 (9) + m00 (1); S1 holds o4 and m01..m17; the rest backordered */
+    tui_app_type(app, "\t\tj");
+    cr_assert(screen_has("▶ S1"));
+    tui_app_type(app, "c0\n");
+    cr_assert(tui_app_confirming(app));
+    cr_assert(screen_has("and"), "the list is cut with a count");
+    cr_assert_not(main_has("m17"));
+    for (int i = 0; i < 20; i++)
+        key('j');
+    cr_assert(main_has("m17"), "scrolled to the last moves");
+    key('n');
+}
+
+Test(tui_app, todays_events_panel_follows_the_newest_event)
+{
+    tui_app_type(app, "lll"); /* focus: today's events (right half, lower panel) */
+    run(command_change_batch_qty("T1", 3));
+    tick();
+    tui_app_draw(app, tui_mem_canvas(cv));
+    char line[1024];
+    int sel = -1;
+    for (int y = 2; y < 16 && sel < 0; y++)
+        if (strstr(tui_mem_canvas_line(cv, y, line, sizeof line), "BatchQ"))
+            sel = y;
+    cr_assert(sel > 0, "the new event is in the panel");
+    cr_assert(strstr(line, "▶") && strstr(line, "BatchQ") > strstr(line, "▶"),
+              "the newest event is selected: %s", line);
+}
+
+Test(tui_app, colon_help_names_the_page_for_the_external_viewer)
+{
+    tui_app_free(app);
+    TuiAppConfig cfg = {.source = src, .bus = bus, .clock = &clk, .external_help = true};
+    app = tui_app_new(&cfg, 24, 80);
+    char topic[32];
+    tui_app_type(app, ":help allocate\n");
+    cr_assert(tui_app_take_help(app, topic, sizeof topic));
+    cr_assert_str_eq(topic, "allocate");
+    tui_app_type(app, ":help\n");
+    cr_assert(tui_app_take_help(app, topic, sizeof topic));
+    cr_assert_str_eq(topic, "triage");
+}
+
+Test(tui_app, file_commands_in_the_prompt_point_to_the_command_line)
+{
+    tui_app_type(app, ":export backorders\n");
+    cr_assert(tui_app_prompting(app));
+    cr_assert(screen_has("runs from the command line"));
+}
+
+Test(tui_app, allocating_from_an_order_asks_only_for_sku_and_qty)
+{
+    tui_app_type(app, "\t\t\n\n"); /* Batches › W1 › Order o1 */
+    cr_assert_str_eq(tui_app_screen(app), "order");
+    key('a');
+    cr_assert(screen_has("Allocate order o1 — SKU QTY"));
+    tui_app_type(app, "TABLE\n");
+    cr_assert(screen_has("expected SKU QTY, got 1 value"));
+    tui_app_type(app, " 0\n");
+    cr_assert(screen_has("qty"), "a zero line qty is refused: %s", tui_app_status(app));
+    cr_assert(tui_app_prompting(app));
+    key(TK_BACKSPACE);
+    tui_app_type(app, "1\n");
+    cr_assert_not(tui_app_prompting(app));
+    cr_assert_str_eq(line_place("TABLE", "o1"), "T1", "T1 has 2 free (o5 waits for 5)");
+}
+
+Test(tui_app, opening_an_order_from_a_line_selects_that_line)
+{
+    run(command_allocate("o1", "TABLE", 1)); /* o1 has LAMP and TABLE lines */
+    tui_app_type(app, "\t\t\n"); /* Batches › W1: o1 LAMP first */
+    tui_app_type(app, "jjk");    /* back on o1 */
+    key(TK_ENTER);
+    cr_assert_str_eq(tui_app_screen(app), "order");
+    cr_assert(main_has("▶ LAMP"), "the LAMP line we came from is selected");
+    key('q');
+    tui_app_type(app, "T\tj\n"); /* Products › TABLE batches */
+    tui_app_type(app, "\n");     /* T1's lines: o1 */
+    key(TK_ENTER);
+    cr_assert(main_has("▶ TABLE"));
+}
+
+static int64_t later_now(Clock *c)
+{
+    (void)c;
+    return TODAY_UNIX + 86400 * 4;
+}
+
+Test(tui_app, after_midnight_the_shipments_due_move_on)
+{
+    cr_assert(main_has("T1"), "T1 is due in 2 days");
+    cr_assert(main_has("2 days"));
+    clk.now = later_now;
+    tick();
+    clk.now = fixed_now;
+    cr_assert_not(main_has("2 days"), "T1's ETA has passed: no longer due");
+    cr_assert(main_has("1 day"), "S1 (today + 5) is due tomorrow");
+}

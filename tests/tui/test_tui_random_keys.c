@@ -1,0 +1,88 @@
+/* Property: any sequence of keys, resizes and ticks leaves the app drawable and the
+ * store consistent (SPEC.md §1.2 rule 7) — random walks with fixed seeds, run under
+ * ASan/UBSan by `./dev.sh test`. */
+#include <criterion/criterion.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/bootstrap.h"
+#include "persistence/memory_uow.h"
+#include "tui/app.h"
+#include "tui/source_memory.h"
+
+static void quiet(Logger *l, const char *line) { (void)l, (void)line; }
+
+static const int keys[] = {
+    'j', 'k', 'h', 'l', 'g', 'G', 'q', 'c', '+', '-', 'e', 'd', 'a', 'x', 'y', 'n', 's', '/',
+    ':', 'p', '?', 'w', 'T', 'P', 'B', 'O', 'E', '0', '1', '2', '5', '9', ' ', 'o', 'L', 'A',
+    'M', '-', '2', '0', '7', TK_ENTER, TK_ESC, TK_TAB, TK_BTAB, TK_UP, TK_DOWN, TK_LEFT,
+    TK_RIGHT, TK_PGUP, TK_PGDN, TK_HOME, TK_END, TK_BACKSPACE, TK_DELETE, TK_CTRL_U, TK_CTRL_L,
+    0x8336 /* 茶 */, 0x00E9 /* é */};
+
+/* Returns how many events the walk added to the log (commands it ran). */
+static size_t walk(unsigned seed, int steps)
+{
+    setlocale(LC_ALL, "C.UTF-8");
+    srand(seed);
+    UnitOfWork *uow = memory_uow_new();
+    Logger lg = {quiet};
+    MessageBus *bus = bootstrap(uow, NULL, NULL, &lg);
+    const char *skus[] = {"LAMP", "茶杯", "SOFA"};
+    char ref[32], o[32];
+    ErrBuf err;
+    for (int b = 0; b < 6; b++) {
+        snprintf(ref, sizeof ref, "B%d", b);
+        Command c = command_create_batch(ref, skus[b % 3], 3 + b, b % 2 ? 20500 + b : ALLOT_NO_ETA);
+        cr_assert_eq(bus_handle(bus, &c, NULL, &err), ALLOT_OK);
+    }
+    for (int i = 0; i < 30; i++) {
+        snprintf(o, sizeof o, "o%d", i);
+        Command c = command_allocate(o, skus[i % 3], 1 + i % 3);
+        cr_assert_eq(bus_handle(bus, &c, NULL, &err), ALLOT_OK);
+    }
+    size_t events_before = memory_uow_event_log(uow)->len;
+    TuiSource *src = source_memory_new(uow);
+    TuiMemCanvas *cv = tui_mem_canvas_new(24, 80);
+    TuiAppConfig cfg = {.source = src, .bus = bus};
+    TuiApp *app = tui_app_new(&cfg, 24, 80);
+    int nkeys = (int)(sizeof keys / sizeof keys[0]);
+    for (int i = 0; i < steps && !tui_app_done(app); i++) {
+        int r = rand() % 100;
+        TuiInput in = {.type = TI_KEY, .key = keys[rand() % nkeys]};
+        if (r < 1) {
+            bool small = rand() % 3 == 0; /* a third of the resizes go below 80×24 */
+            int rows = small ? 3 + rand() % 21 : 24 + rand() % 30;
+            int cols = small ? 10 + rand() % 70 : 80 + rand() % 80;
+            in = (TuiInput){.type = TI_RESIZE, .rows = rows, .cols = cols};
+            tui_mem_canvas_resize(cv, rows, cols);
+        } else if (r < 6) {
+            in = (TuiInput){.type = TI_TICK};
+        } else if (r < 25) { /* often a change and its answer */
+            in.key = "+-cxyyyjk"[rand() % 9];
+        }
+        tui_app_input(app, &in);
+        if (tui_app_dirty(app))
+            tui_app_draw(app, tui_mem_canvas(cv));
+    }
+    for (size_t i = 0; i < memory_uow_product_count(uow); i++)
+        cr_assert_eq(product_check_invariants(memory_uow_product(uow, i), &err), ALLOT_OK,
+                     "seed %u: %s", seed, err.msg);
+    size_t added = memory_uow_event_log(uow)->len - events_before;
+    tui_app_free(app);
+    tui_mem_canvas_free(cv);
+    tui_source_free(src);
+    bus_free(bus);
+    uow_free(uow);
+    return added;
+}
+
+Test(tui_random_keys, random_keys_resizes_and_ticks_never_break_the_app_or_the_store)
+{
+    size_t commands = 0;
+    for (unsigned seed = 1; seed <= 20; seed++)
+        commands += walk(seed, 1500);
+    cr_assert_gt(commands, 20, "the walks changed the store (%zu events)", commands);
+    cr_log_info("%zu events from the walks", commands);
+}

@@ -1,0 +1,221 @@
+/* The TUI's source over the SQLite read model: keyset paging through app/views.h
+ * gives the same rows as one big page, forward and backward, and the same rows as
+ * the in-memory source over the same data. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app/bootstrap.h"
+#include "persistence/memory_uow.h"
+#include "persistence/sqlite_uow.h"
+#include "tui/source_memory.h"
+#include "tui/source_views.h"
+
+static void quiet(Logger *l, const char *line) { (void)l, (void)line; }
+static Logger lg = {quiet};
+static char path[64];
+static UnitOfWork *sq, *mem;
+static MessageBus *sqbus, *membus;
+static Views *views;
+static TuiSource *vs, *ms;
+
+static void both(Command c)
+{
+    ErrBuf err;
+    cr_assert_eq(bus_handle(sqbus, &c, NULL, &err), ALLOT_OK, "%s", err.msg);
+    cr_assert_eq(bus_handle(membus, &c, NULL, &err), ALLOT_OK, "%s", err.msg);
+}
+
+static void setup(void)
+{
+    snprintf(path, sizeof path, "/tmp/allot-tui-src-%d.db", (int)getpid());
+    unlink(path);
+    ErrBuf err;
+    cr_assert_eq(sqlite_uow_open(path, NULL, &sq, &err), ALLOT_OK, "%s", err.msg);
+    mem = memory_uow_new();
+    sqbus = bootstrap(sq, NULL, NULL, &lg);
+    membus = bootstrap(mem, NULL, NULL, &lg);
+    const char *skus[] = {"LAMP", "TABLE", "CHAIR", "SOFA", "茶杯"};
+    char ref[32], o[32];
+    for (int b = 0; b < 30; b++) {
+        snprintf(ref, sizeof ref, "B%02d", (b * 7) % 30);
+        both(command_create_batch(ref, skus[b % 5], 5 + b % 4,
+                                  b % 3 ? 20400 + (b * 13) % 20 : ALLOT_NO_ETA));
+    }
+    for (int i = 0; i < 120; i++) {
+        snprintf(o, sizeof o, "o%03d", (i * 37) % 120);
+        both(command_allocate(o, skus[i % 5], 1 + i % 4));
+    }
+    cr_assert_eq(sqlite_views_open(path, &views, &err), ALLOT_OK, "%s", err.msg);
+    vs = source_views_new(views);
+    ms = source_memory_new(mem);
+}
+
+static void teardown(void)
+{
+    tui_source_free(vs);
+    tui_source_free(ms);
+    views_free(views);
+    bus_free(sqbus);
+    bus_free(membus);
+    uow_free(sq);
+    uow_free(mem);
+    char p[80];
+    unlink(path);
+    snprintf(p, sizeof p, "%s-wal", path);
+    unlink(p);
+    snprintf(p, sizeof p, "%s-shm", path);
+    unlink(p);
+}
+
+TestSuite(tui_source_views, .init = setup, .fini = teardown);
+
+static void fetch_all(TuiSource *s, const TuiQuery *q, TuiRowVec *out)
+{
+    ErrBuf err;
+    cr_assert_eq(s->ops->fetch(s, q, TF_FIRST, NULL, 100000, out, &err), ALLOT_OK, "%s", err.msg);
+}
+
+/* Pages of 3 forward, then of 4 backward from the end: same rows as one page. */
+static void check_paging(TuiQuery q)
+{
+    TuiRowVec all = {0}, fw = {0}, bw = {0};
+    ErrBuf err;
+    fetch_all(vs, &q, &all);
+    cr_assert_gt(all.len, 0, "kind %d has rows", q.kind);
+    cr_assert_eq(vs->ops->fetch(vs, &q, TF_FIRST, NULL, 3, &fw, &err), ALLOT_OK);
+    while (fw.len < all.len + 1) {
+        size_t before = fw.len;
+        char cur[TUI_CURSOR_MAX];
+        snprintf(cur, sizeof cur, "%s", fw.items[fw.len - 1].cursor);
+        cr_assert_eq(vs->ops->fetch(vs, &q, TF_AFTER, cur, 3, &fw, &err), ALLOT_OK, "%s",
+                     err.msg);
+        if (fw.len == before)
+            break;
+    }
+    cr_assert_eq(fw.len, all.len, "kind %d sort %d: forward pages", q.kind, q.sort);
+    for (size_t i = 0; i < all.len; i++)
+        cr_assert_str_eq(fw.items[i].key, all.items[i].key);
+    /* backward */
+    TuiRowVec page = {0};
+    cr_assert_eq(vs->ops->fetch(vs, &q, TF_LAST, NULL, 4, &page, &err), ALLOT_OK);
+    while (page.len) {
+        for (size_t i = page.len; i-- > 0;)
+            *tui_rows_push(&bw) = page.items[i];
+        char cur[TUI_CURSOR_MAX];
+        snprintf(cur, sizeof cur, "%s", page.items[0].cursor);
+        tui_rows_clear(&page);
+        cr_assert_eq(vs->ops->fetch(vs, &q, TF_BEFORE, cur, 4, &page, &err), ALLOT_OK);
+    }
+    cr_assert_eq(bw.len, all.len, "kind %d sort %d: backward pages", q.kind, q.sort);
+    for (size_t i = 0; i < all.len; i++)
+        cr_assert_str_eq(bw.items[all.len - 1 - i].key, all.items[i].key);
+    /* at-or-after a row's cursor starts with that row */
+    size_t mid = all.len / 2;
+    tui_rows_clear(&page);
+    cr_assert_eq(vs->ops->fetch(vs, &q, TF_FROM, all.items[mid].cursor, 2, &page, &err),
+                 ALLOT_OK);
+    cr_assert_str_eq(page.items[0].key, all.items[mid].key);
+    tui_rows_fini(&page);
+    tui_rows_fini(&all);
+    tui_rows_fini(&fw);
+    tui_rows_fini(&bw);
+}
+
+Test(tui_source_views, keyset_pages_forward_and_backward_give_every_row_once)
+{
+    TuiListKind kinds[] = {TL_PRODUCTS, TL_SHORT, TL_BATCHES, TL_BATCH_LINES, TL_ORDER,
+                           TL_BACKORDERS, TL_EVENTS};
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        for (int s = 0; s < tui_kind_sort_count(kinds[k]); s++) {
+            TuiQuery q = {.kind = kinds[k], .sort = s, .today = 20400};
+            if (kinds[k] == TL_BATCH_LINES)
+                strcpy(q.arg, "B07");
+            if (kinds[k] == TL_ORDER)
+                strcpy(q.arg, "o037");
+            check_paging(q);
+        }
+    }
+}
+
+Test(tui_source_views, rows_match_the_in_memory_source_on_the_same_data)
+{
+    TuiListKind kinds[] = {TL_PRODUCTS, TL_SHORT, TL_BATCHES, TL_BATCH_LINES, TL_ORDER, TL_DUE};
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        TuiQuery q = {.kind = kinds[k], .sort = kinds[k] == TL_BATCHES ? 1 : 0, .today = 20400};
+        if (kinds[k] == TL_BATCH_LINES)
+            strcpy(q.arg, "B07");
+        if (kinds[k] == TL_ORDER)
+            strcpy(q.arg, "o037");
+        TuiRowVec a = {0}, b = {0};
+        fetch_all(vs, &q, &a);
+        fetch_all(ms, &q, &b);
+        cr_assert_eq(a.len, b.len, "kind %d: %zu vs %zu rows", kinds[k], a.len, b.len);
+        for (size_t i = 0; i < a.len; i++) {
+            cr_assert_str_eq(a.items[i].key, b.items[i].key, "kind %d row %zu", kinds[k], i);
+            for (int c = 0; c < TUI_MAX_COLS; c++)
+                cr_assert_str_eq(a.items[i].cells[c], b.items[i].cells[c]);
+        }
+        tui_rows_fini(&a);
+        tui_rows_fini(&b);
+    }
+}
+
+Test(tui_source_views, the_filter_keeps_matching_rows)
+{
+    TuiQuery q = {.kind = TL_BATCHES, .sort = 1};
+    strcpy(q.filter, "lamp");
+    TuiRowVec a = {0};
+    fetch_all(vs, &q, &a);
+    cr_assert_eq(a.len, 6);
+    for (size_t i = 0; i < a.len; i++)
+        cr_assert_str_eq(a.items[i].sku, "LAMP");
+    tui_rows_fini(&a);
+}
+
+Test(tui_source_views, batch_info_finds_exactly_the_batch)
+{
+    TuiBatchInfo info;
+    bool found;
+    ErrBuf err;
+    cr_assert_eq(vs->ops->batch_info(vs, "B07", &info, &found, &err), ALLOT_OK);
+    cr_assert(found);
+    cr_assert_str_eq(info.ref, "B07");
+    cr_assert_eq(vs->ops->batch_info(vs, "B0", &info, &found, &err), ALLOT_OK);
+    cr_assert_not(found);
+    cr_assert_eq(vs->ops->batch_info(vs, "B070", &info, &found, &err), ALLOT_OK);
+    cr_assert_not(found);
+}
+
+Test(tui_source_views, events_since_and_the_newest_id_follow_the_log)
+{
+    int64_t max;
+    ErrBuf err;
+    cr_assert_eq(vs->ops->max_event_id(vs, &max, &err), ALLOT_OK);
+    cr_assert_eq(max, (int64_t)memory_uow_event_log(mem)->len);
+    TuiFeedVec f = {0};
+    cr_assert_eq(vs->ops->events_since(vs, max - 3, 10, &f, &err), ALLOT_OK);
+    cr_assert_eq(f.len, 3);
+    cr_assert_eq(f.items[2].id, max);
+    cr_assert_gt(f.items[2].at, 0);
+    tui_feed_fini(&f);
+    bool empty;
+    cr_assert_eq(vs->ops->is_empty(vs, &empty, &err), ALLOT_OK);
+    cr_assert_not(empty);
+}
+
+Test(tui_source_views, completion_lists_ids_by_prefix)
+{
+    char **c;
+    size_t n;
+    ErrBuf err;
+    cr_assert_eq(vs->ops->complete(vs, TC_SKU, "S", 10, &c, &n, &err), ALLOT_OK);
+    cr_assert_eq(n, 1);
+    cr_assert_str_eq(c[0], "SOFA");
+    tui_strings_free(c, n);
+    cr_assert_eq(vs->ops->complete(vs, TC_REF, "B1", 100, &c, &n, &err), ALLOT_OK);
+    cr_assert_eq(n, 10);
+    tui_strings_free(c, n);
+}
