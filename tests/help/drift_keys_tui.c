@@ -22,6 +22,7 @@ static const struct {
 static DriftKey keys[MAX_KEYS];
 static char names[MAX_KEYS][32];
 static size_t nkeys;
+static size_t whatif_keys;
 
 static const char *heading_of(const char *table)
 {
@@ -34,11 +35,16 @@ static const char *heading_of(const char *table)
 static void visit(const char *screen, const char *key, const char *action, const char *note,
                   void *ctx)
 {
-    (void)action, (void)ctx;
+    (void)ctx;
     if (nkeys == MAX_KEYS)
         return;
+    /* The session's own keys (apply, discard) act only during a what-if session:
+     * the page lists them under "What-if", whichever table holds them. */
+    const char *heading = strncmp(action, "what-if-", 8) == 0 ? "What-if" : heading_of(screen);
+    if (strcmp(heading, "What-if") == 0)
+        whatif_keys++;
     snprintf(names[nkeys], sizeof names[nkeys], "%s", key);
-    keys[nkeys] = (DriftKey){heading_of(screen), names[nkeys], note};
+    keys[nkeys] = (DriftKey){heading, names[nkeys], note};
     nkeys++;
 }
 
@@ -68,5 +74,8 @@ DriftKey drift_key_at(size_t i)
 
 int drift_keys_cover_every_screen(void)
 {
-    return 0; /* the what-if session's keys (A, D) are not in a table yet */
+    load();
+    /* The what-if keys (A, D) were the last to get a table: once they have one,
+     * every section of the page must match a table. */
+    return whatif_keys > 0;
 }
