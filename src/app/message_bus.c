@@ -20,6 +20,9 @@ struct MessageBus {
     unsigned base_delay_us;
     unsigned rng;
     long conflict_retries;
+    /* reused between commands, so that handling one allocates nothing */
+    EventVec queue;
+    CommandResult scratch; /* the result when the caller wants none */
 };
 
 void command_result_init(CommandResult *r)
@@ -39,6 +42,8 @@ MessageBus *bus_new(const HandlerDeps *deps)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     bus->rng = (unsigned)ts.tv_nsec ^ (unsigned)ts.tv_sec;
+    event_vec_init(&bus->queue);
+    command_result_init(&bus->scratch);
     return bus;
 }
 
@@ -48,6 +53,8 @@ void bus_free(MessageBus *bus)
         return;
     for (int i = 0; i < EV_TYPE_COUNT; i++)
         free(bus->events[i].fns);
+    event_vec_fini(&bus->queue);
+    command_result_fini(&bus->scratch);
     free(bus);
 }
 
@@ -113,10 +120,11 @@ AllotStatus bus_handle(MessageBus *bus, const Command *cmd, CommandResult *res, 
 {
     if ((unsigned)cmd->type >= CMD_TYPE_COUNT || !bus->commands[cmd->type])
         return err_set(err, ALLOT_EUSAGE, "no handler for command %s", command_type_name(cmd->type));
-    CommandResult local;
-    CommandResult *r = res ? res : &local;
-    if (!res)
-        command_result_init(&local);
+    CommandResult *r = res;
+    if (!r) {
+        r = &bus->scratch;
+        event_vec_clear(&r->events);
+    }
     AllotStatus st = ALLOT_OK;
     for (int attempt = 0; attempt < bus->max_attempts; attempt++) {
         if (attempt > 0) {
@@ -136,13 +144,17 @@ AllotStatus bus_handle(MessageBus *bus, const Command *cmd, CommandResult *res, 
                 detail[0] ? detail : "concurrent update", r->attempts);
     }
     if (st == ALLOT_OK) {
-        EventVec queue;
-        event_vec_init(&queue);
-        uow_collect_new_events(bus->deps.uow, &queue);
-        drain_events(bus, &queue, r);
-        event_vec_fini(&queue);
+        /* a handler may call bus_handle again (not done today): then it gets a
+         * queue of its own */
+        EventVec own, *queue = bus->queue.len ? &own : &bus->queue;
+        if (queue == &own)
+            event_vec_init(&own);
+        uow_collect_new_events(bus->deps.uow, queue);
+        drain_events(bus, queue, res);
+        if (queue == &own)
+            event_vec_fini(&own);
+        else
+            event_vec_clear(queue);
     }
-    if (!res)
-        command_result_fini(&local);
     return st;
 }

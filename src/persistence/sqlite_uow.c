@@ -37,13 +37,22 @@
 typedef struct DirtyLine {
     AllotId orderid;
     int64_t req;
+    bool cancelled; /* the event was OrderLineCancelled: a later request is new */
 } DirtyLine;
+
+/* The per-product aggregates of the products row (schema v2). */
+typedef struct Aggregates {
+    int64_t nbatches, qty, allocated, bo_lines, bo_qty;
+    int32_t next_eta;
+} Aggregates;
 
 typedef struct Entry {
     Product *p;
     int64_t id;           /* products.id; 0 = not stored yet */
     int64_t db_version;   /* the version stored, which the version check expects */
     uint64_t verified_tx; /* the transaction in which it was last checked */
+    uint64_t stored_seq;  /* the product's next_seq when last loaded or written: a
+                             line with a seq at or above it is not stored */
     int64_t *batch_ids;   /* batches.id of batch i, for i < nstored */
     size_t nstored, cap_ids;
     uint8_t *bdirty; /* batch i changed since written */
@@ -51,6 +60,8 @@ typedef struct Entry {
     DirtyLine *dirty_lines; /* lines touched since written (repeats allowed) */
     size_t ndirty, cap_dirty;
     bool dirty; /* listed in SqliteUow.dirtyv */
+    Aggregates stored; /* the aggregates stored with db_version (if stored_known) */
+    bool stored_known;
 } Entry;
 
 enum {
@@ -63,10 +74,12 @@ enum {
     ST_LOAD_LINES,
     ST_LOAD_BACKORDERS,
     ST_PRODUCT_INSERT,
+    ST_PRODUCT_UPDATE_ALLOC,
     ST_PRODUCT_UPDATE,
     ST_BATCH_INSERT,
     ST_BATCH_UPDATE,
     ST_LINE_UPSERT,
+    ST_LINE_INSERT,
     ST_LINE_DELETE,
     ST_EVENT_INSERT,
     ST_COUNT
@@ -86,6 +99,9 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_PRODUCT_INSERT] = "INSERT INTO products (sku, version, next_seq, nbatches, qty,"
                           " allocated, bo_lines, bo_qty, next_eta)"
                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    /* the same when only the allocated sum moved (an Allocate, a move) */
+    [ST_PRODUCT_UPDATE_ALLOC] = "UPDATE products SET version = ?2, next_seq = ?3, allocated = ?6"
+                                " WHERE id = ?1 AND version = ?10",
     [ST_PRODUCT_UPDATE] = "UPDATE products SET version = ?2, next_seq = ?3, nbatches = ?4,"
                           " qty = ?5, allocated = ?6, bo_lines = ?7, bo_qty = ?8, next_eta = ?9"
                           " WHERE id = ?1 AND version = ?10",
@@ -98,6 +114,8 @@ static const char *const stmt_sql[ST_COUNT] = {
                        " SET qty = excluded.qty, batch_id = excluded.batch_id, seq = excluded.seq,"
                        " req = CASE WHEN lines.seq = excluded.seq THEN lines.req"
                        " ELSE excluded.req END",
+    [ST_LINE_INSERT] = "INSERT INTO lines (product_id, orderid, qty, seq, batch_id, req)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [ST_LINE_DELETE] = "DELETE FROM lines WHERE orderid = ?2 AND product_id = ?1",
     [ST_EVENT_INSERT] = "INSERT INTO events (at, type, sku, orderid, batchref, to_ref, qty,"
                         " old_qty, new_qty, eta, old_eta, new_eta)"
@@ -118,6 +136,12 @@ typedef struct SqliteUow {
     size_t ndirtyv, capdirtyv;
     size_t dirty_keys; /* sum of the entries' ndirty */
     uint64_t tx;       /* transactions begun so far; the current one if in_tx */
+    /* The file's data version (SQLITE_FCNTL_DATA_VERSION) after our last commit
+     * or check: unchanged at the next begin means nobody else wrote in between,
+     * and a product checked in a transaction >= fresh_since is still current. */
+    unsigned data_version;
+    bool data_version_known;
+    uint64_t fresh_since;
     bool in_tx, in_bulk, poisoned;
     unsigned begins;
     /* cache bounds (sqlite_uow_set_cache_limits) */
@@ -136,6 +160,7 @@ static SqliteUow *from_repo(Repository *r)
 
 static AllotStatus stmt(SqliteUow *s, int which, sqlite3_stmt **out, ErrBuf *err)
 {
+    *out = NULL;
     if (!s->stmts[which]) {
         int rc = sqlite3_prepare_v3(s->db, stmt_sql[which], -1, SQLITE_PREPARE_PERSISTENT,
                                     &s->stmts[which], NULL);
@@ -236,7 +261,8 @@ static void entry_mark_batch(Entry *e, const char *ref)
     e->bdirty[i] = 1;
 }
 
-static void entry_mark_line(SqliteUow *s, Entry *e, const char *orderid, int64_t req)
+static void entry_mark_line(SqliteUow *s, Entry *e, const char *orderid, int64_t req,
+                            bool cancelled)
 {
     if (e->ndirty == e->cap_dirty) {
         e->cap_dirty = e->cap_dirty ? e->cap_dirty * 2 : 8;
@@ -245,6 +271,7 @@ static void entry_mark_line(SqliteUow *s, Entry *e, const char *orderid, int64_t
     DirtyLine *d = &e->dirty_lines[e->ndirty++];
     memcpy(d->orderid, orderid, sizeof d->orderid);
     d->req = req;
+    d->cancelled = cancelled;
     s->dirty_keys++;
 }
 
@@ -311,6 +338,25 @@ static void cache_drop(SqliteUow *s, const char *sku)
     entry_free(e);
 }
 
+
+static Aggregates aggregates(const Product *p)
+{
+    Aggregates a = {.nbatches = (int64_t)product_batch_count(p), .next_eta = ALLOT_NO_ETA};
+    size_t nl = product_line_count(p);
+    for (size_t i = 0; i < nl; i++) {
+        const OrderLine *l = product_line(p, i);
+        if (l->batch < 0)
+            a.bo_lines++, a.bo_qty += l->qty;
+    }
+    for (size_t i = 0; i < (size_t)a.nbatches; i++) {
+        const Batch *b = product_batch(p, i);
+        a.qty += b->qty;
+        a.allocated += b->allocated;
+        if (b->eta != ALLOT_NO_ETA && (a.next_eta == ALLOT_NO_ETA || b->eta < a.next_eta))
+            a.next_eta = b->eta;
+    }
+    return a;
+}
 
 /* ---------- loading ---------- */
 
@@ -400,6 +446,9 @@ static AllotStatus load_product(SqliteUow *s, const char *sku, int64_t id, int64
     if ((uint64_t)next_seq > product_next_seq(e->p))
         product_set_next_seq(e->p, (uint64_t)next_seq);
     product_set_version(e->p, version);
+    e->stored_seq = product_next_seq(e->p);
+    e->stored = aggregates(e->p);
+    e->stored_known = true;
     *out = e;
     return ALLOT_OK;
 }
@@ -411,6 +460,13 @@ static AllotStatus fetch(SqliteUow *s, const char *sku, Entry **out, ErrBuf *err
     Entry *e = strmap_get(&s->cache, sku);
     if (e && e->verified_tx == s->tx && s->in_tx)
         return *out = e, ALLOT_OK;
+    /* stored, unchanged since, and nobody else has written the file since it
+     * was last checked: current without asking */
+    if (e && s->in_tx && e->id != 0 && e->verified_tx >= s->fresh_since &&
+        e->db_version == product_version(e->p) && !e->dirty) {
+        e->verified_tx = s->tx;
+        return *out = e, ALLOT_OK;
+    }
     sqlite3_stmt *st;
     AllotStatus r = stmt(s, ST_PRODUCT_HEAD, &st, err);
     if (r != ALLOT_OK)
@@ -567,7 +623,8 @@ static AllotStatus step_commit(SqliteUow *s, ErrBuf *err)
             case EV_ORDER_LINE_CANCELLED:
                 /* a line's batch is not rewritten when the line moves: the read
                  * model sums lines_by_batch */
-                entry_mark_line(s, e, ev->orderid, sqlite3_last_insert_rowid(s->db));
+                entry_mark_line(s, e, ev->orderid, sqlite3_last_insert_rowid(s->db),
+                                ev->type == EV_ORDER_LINE_CANCELLED);
                 s->lines_est++;
                 break;
             case EV_BATCH_CREATED:
@@ -590,24 +647,19 @@ static AllotStatus step_commit(SqliteUow *s, ErrBuf *err)
 static AllotStatus flush_entry(SqliteUow *s, Entry *e, ErrBuf *err)
 {
     Product *p = e->p;
-    size_t nb = product_batch_count(p), nl = product_line_count(p);
-    int64_t bo_lines = 0, bo_qty = 0, qty = 0, allocated = 0;
-    int32_t next_eta = ALLOT_NO_ETA;
-    for (size_t i = 0; i < nl; i++) {
-        const OrderLine *l = product_line(p, i);
-        if (l->batch < 0)
-            bo_lines++, bo_qty += l->qty;
-    }
-    for (size_t i = 0; i < nb; i++) {
-        const Batch *b = product_batch(p, i);
-        qty += b->qty;
-        allocated += b->allocated;
-        if (b->eta != ALLOT_NO_ETA && (next_eta == ALLOT_NO_ETA || b->eta < next_eta))
-            next_eta = b->eta;
-    }
+    size_t nb = product_batch_count(p);
+    Aggregates ag = aggregates(p);
+    int64_t bo_lines = ag.bo_lines, bo_qty = ag.bo_qty, qty = ag.qty, allocated = ag.allocated;
+    int32_t next_eta = ag.next_eta;
     sqlite3_stmt *st;
     bool is_new = e->id == 0;
-    AllotStatus r = stmt(s, is_new ? ST_PRODUCT_INSERT : ST_PRODUCT_UPDATE, &st, err);
+    /* only the version and the allocated sum changed: a narrower update, which
+     * leaves the partial index on bo_lines alone */
+    bool narrow = !is_new && e->stored_known && ag.nbatches == e->stored.nbatches &&
+                  ag.qty == e->stored.qty && ag.bo_lines == e->stored.bo_lines &&
+                  ag.bo_qty == e->stored.bo_qty && ag.next_eta == e->stored.next_eta;
+    AllotStatus r = stmt(s, is_new ? ST_PRODUCT_INSERT : narrow ? ST_PRODUCT_UPDATE_ALLOC
+                                                              : ST_PRODUCT_UPDATE, &st, err);
     if (r == ALLOT_OK) {
         if (is_new)
             sqlite3_bind_text(st, 1, product_sku(p), -1, SQLITE_STATIC);
@@ -632,6 +684,10 @@ static AllotStatus flush_entry(SqliteUow *s, Entry *e, ErrBuf *err)
                 r = err_set(err, ALLOT_ECONFLICT,
                             "product %s was changed by another writer (expected version %lld)",
                             product_sku(p), (long long)e->db_version);
+            if (r == ALLOT_OK) {
+                e->stored = ag;
+                e->stored_known = true;
+            }
         } else if ((rc & 0xff) == SQLITE_CONSTRAINT && is_new) {
             sqlite3_reset(st);
             r = err_set(err, ALLOT_ECONFLICT, "product %s was created by another writer",
@@ -674,48 +730,114 @@ static AllotStatus flush_entry(SqliteUow *s, Entry *e, ErrBuf *err)
             r = run(s, st, "writing a batch", err);
         }
     }
-    /* order lines: the current state of every line touched */
-    for (size_t k = 0; r == ALLOT_OK && k < e->ndirty; k++) {
-        const DirtyLine *d = &e->dirty_lines[k];
-        const OrderLine *l = product_find_line(p, d->orderid);
-        if (l) {
-            r = stmt(s, ST_LINE_UPSERT, &st, err);
-            if (r != ALLOT_OK)
-                break;
-            sqlite3_bind_int64(st, 1, e->id);
-            sqlite3_bind_text(st, 2, l->orderid, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(st, 3, l->qty);
-            sqlite3_bind_int64(st, 4, (int64_t)l->seq);
-            if (l->batch >= 0)
-                sqlite3_bind_int64(st, 5, e->batch_ids[l->batch]);
-            else
-                sqlite3_bind_null(st, 5);
-            sqlite3_bind_int64(st, 6, d->req);
-            r = run(s, st, "writing an order line", err);
-        } else {
-            r = stmt(s, ST_LINE_DELETE, &st, err);
-            if (r != ALLOT_OK)
-                break;
-            sqlite3_bind_int64(st, 1, e->id);
-            sqlite3_bind_text(st, 2, d->orderid, -1, SQLITE_STATIC);
-            r = run(s, st, "deleting an order line", err);
-        }
-    }
-    if (r == ALLOT_OK) {
-        s->dirty_keys -= e->ndirty;
-        entry_clean(e);
-        e->db_version = product_version(p);
-    }
     return r;
 }
 
-/* Writes every dirty product (inside the open transaction). */
+/* A touched line to write: in the order of the lines b-tree, (orderid,
+ * product_id), and within one line in the order it was touched. */
+typedef struct LineRef {
+    const Entry *e;
+    const DirtyLine *d;
+} LineRef;
+
+static int cmp_line_ref(const void *a, const void *b)
+{
+    const LineRef *x = a, *y = b;
+    int c = strcmp(x->d->orderid, y->d->orderid);
+    if (c)
+        return c;
+    if (x->e->id != y->e->id)
+        return x->e->id < y->e->id ? -1 : 1;
+    return x->d < y->d ? -1 : x->d > y->d; /* the same entry's array: touch order */
+}
+
+/* Writes one line's current state (or deletes it).  `req` is the id of the event
+ * that requested its current incarnation, kept by the upsert when the stored row
+ * has the same seq. */
+static AllotStatus write_line(SqliteUow *s, const Entry *e, const char *orderid, int64_t req,
+                              bool maybe_stored, ErrBuf *err)
+{
+    sqlite3_stmt *st;
+    const OrderLine *l = product_find_line(e->p, orderid);
+    /* a line created since the product was last loaded or written, and not
+     * cancelled meanwhile (an older incarnation may be stored), is new */
+    int which = !l ? ST_LINE_DELETE
+                   : maybe_stored || l->seq < e->stored_seq ? ST_LINE_UPSERT : ST_LINE_INSERT;
+    AllotStatus r = stmt(s, which, &st, err);
+    if (r != ALLOT_OK)
+        return r;
+    sqlite3_bind_int64(st, 1, e->id);
+    sqlite3_bind_text(st, 2, orderid, -1, SQLITE_STATIC);
+    if (!l)
+        return run(s, st, "deleting an order line", err);
+    sqlite3_bind_int64(st, 3, l->qty);
+    sqlite3_bind_int64(st, 4, (int64_t)l->seq);
+    if (l->batch >= 0)
+        sqlite3_bind_int64(st, 5, e->batch_ids[l->batch]);
+    else
+        sqlite3_bind_null(st, 5);
+    sqlite3_bind_int64(st, 6, req);
+    return run(s, st, "writing an order line", err);
+}
+
+/* Writes the lines touched in the dirty entries: sorted in the b-tree's key order
+ * (a large bulk unit of work appends instead of splitting pages at random), each
+ * line once, with its current state. */
+static AllotStatus flush_lines(SqliteUow *s, ErrBuf *err)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->ndirtyv; i++)
+        n += s->dirtyv[i]->ndirty;
+    if (n == 0)
+        return ALLOT_OK;
+    LineRef one, *refs = n == 1 ? &one : xreallocarray(NULL, n, sizeof *refs);
+    size_t k = 0;
+    for (size_t i = 0; i < s->ndirtyv; i++)
+        for (size_t j = 0; j < s->dirtyv[i]->ndirty; j++)
+            refs[k++] = (LineRef){s->dirtyv[i], &s->dirtyv[i]->dirty_lines[j]};
+    if (n > 1)
+        qsort(refs, n, sizeof *refs, cmp_line_ref);
+    AllotStatus r = ALLOT_OK;
+    for (size_t a = 0; r == ALLOT_OK && a < n;) {
+        /* the group of touches of one line; its current incarnation was requested
+         * by the first touch after its last cancellation */
+        int64_t req = refs[a].d->req;
+        bool cancelled = false;
+        size_t b = a + 1;
+        while (b < n && refs[b].e == refs[a].e &&
+               strcmp(refs[b].d->orderid, refs[a].d->orderid) == 0)
+            b++;
+        for (size_t c = a; c < b; c++) {
+            cancelled |= refs[c].d->cancelled;
+            if (refs[c].d->cancelled && c + 1 < b)
+                req = refs[c + 1].d->req;
+        }
+        r = write_line(s, refs[a].e, refs[a].d->orderid, req, cancelled, err);
+        a = b;
+    }
+    if (refs != &one)
+        free(refs);
+    return r;
+}
+
+/* Writes every dirty product (inside the open transaction): products and batches
+ * first (new ones get their ids), then the touched lines in key order. */
 static AllotStatus flush(SqliteUow *s, ErrBuf *err)
 {
     for (size_t i = 0; i < s->ndirtyv; i++) {
         AllotStatus r = flush_entry(s, s->dirtyv[i], err);
         if (r != ALLOT_OK)
             return r;
+    }
+    AllotStatus r = flush_lines(s, err);
+    if (r != ALLOT_OK)
+        return r;
+    for (size_t i = 0; i < s->ndirtyv; i++) {
+        Entry *e = s->dirtyv[i];
+        s->dirty_keys -= e->ndirty;
+        entry_clean(e);
+        e->db_version = product_version(e->p);
+        e->stored_seq = product_next_seq(e->p);
     }
     s->ndirtyv = 0;
     strmap_clear(&s->pending_refs);
@@ -734,6 +856,7 @@ static void abort_tx(SqliteUow *s, bool whole_cache)
             sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     }
     s->in_tx = false;
+    s->data_version_known = false;
     if (whole_cache) {
         cache_clear(s);
         return;
@@ -747,13 +870,32 @@ static void abort_tx(SqliteUow *s, bool whole_cache)
     repository_clear_seen(&s->repo);
 }
 
+static bool read_data_version(SqliteUow *s, unsigned *v)
+{
+    return sqlite3_file_control(s->db, "main", SQLITE_FCNTL_DATA_VERSION, v) == SQLITE_OK;
+}
+
 static AllotStatus begin_tx(SqliteUow *s, ErrBuf *err)
 {
     s->tx++;
     AllotStatus r = run_simple(s, ST_BEGIN, "starting a transaction", err);
-    if (r == ALLOT_OK)
-        s->in_tx = true;
-    return r;
+    if (r != ALLOT_OK)
+        return r;
+    s->in_tx = true;
+    unsigned v;
+    bool known = read_data_version(s, &v);
+    if (!known || !s->data_version_known || v != s->data_version)
+        s->fresh_since = s->tx; /* someone may have written: check every product */
+    s->data_version = v;
+    s->data_version_known = known;
+    return ALLOT_OK;
+}
+
+/* After our own COMMIT: the data version that includes it. */
+static void note_commit(SqliteUow *s)
+{
+    s->in_tx = false;
+    s->data_version_known = read_data_version(s, &s->data_version);
 }
 
 /* ---------- the unit of work ---------- */
@@ -771,14 +913,19 @@ static AllotStatus sq_begin(UnitOfWork *u, ErrBuf *err)
     SqliteUow *s = from_uow(u);
     forget_seen(s);
     if (s->in_bulk) {
+        /* Many touched lines: write them out (inside the transaction); the
+         * products stay cached, as they are current.  Many cached lines: write
+         * and forget them, to bound memory. */
+        bool forget = s->lines_est > 4 * s->cache_lines_max;
         if ((++s->begins & (s->check_mask * 4 + 3)) == 0 &&
-            (s->dirty_keys > s->bulk_dirty_max || s->lines_est > 4 * s->cache_lines_max)) {
+            (s->dirty_keys > s->bulk_dirty_max || forget)) {
             AllotStatus r = flush(s, err);
             if (r != ALLOT_OK) {
                 s->poisoned = true;
                 return r;
             }
-            cache_clear(s);
+            if (forget)
+                cache_clear(s);
         }
         return ALLOT_OK;
     }
@@ -808,7 +955,7 @@ static AllotStatus sq_commit(UnitOfWork *u, ErrBuf *err)
         abort_tx(s, false);
         return r;
     }
-    s->in_tx = false;
+    note_commit(s);
     return ALLOT_OK;
 }
 
@@ -868,7 +1015,7 @@ static AllotStatus sq_bulk_end(UnitOfWork *u, bool commit, ErrBuf *err)
         abort_tx(s, true);
         return r;
     }
-    s->in_tx = false;
+    note_commit(s);
     return ALLOT_OK;
 }
 

@@ -1,6 +1,7 @@
 /* The SQLite unit of work on real database files (SPEC.md §2, §3; issue 3). */
 #include <criterion/criterion.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -553,6 +554,59 @@ Test(sqlite_uow, a_large_bulk_unit_of_work_commits_whole)
     cr_assert_eq(sql_int("SELECT COUNT(*) FROM lines"), 20000);
     cr_assert_eq(sql_int("SELECT COUNT(*) FROM events"), 20050);
     cr_assert_eq(sql_int("SELECT SUM(version) FROM products"), 20050);
+    bus_free(bus);
+    uow_free(uow);
+}
+
+/* The first row's first column, as text, copied into out. */
+static void sql_text(const char *sql, char *out, size_t size)
+{
+    sqlite3 *c;
+    cr_assert_eq(sqlite3_open_v2(db.path, &c, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_prepare_v2(c, sql, -1, &st, NULL), SQLITE_OK, "%s", sql);
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW, "%s", sql);
+    snprintf(out, size, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(c);
+}
+
+Test(sqlite_uow, a_line_cancelled_and_requested_again_in_bulk_work_is_newer_than_one_requested_between)
+{
+    UnitOfWork *uow = open_uow();
+    MessageBus *bus = bootstrap(uow, NULL, &fclock.base, NULL);
+    must(bus, command_create_batch("B1", "LAMP", 0, ALLOT_NO_ETA));
+    ErrBuf err = {{0}};
+    cr_assert_eq(uow_bulk_begin(uow, &err), ALLOT_OK);
+    must(bus, command_allocate("o1", "LAMP", 1));
+    must(bus, command_allocate("o2", "LAMP", 1));
+    must(bus, command_cancel_line("o1", "LAMP"));
+    must(bus, command_allocate("o1", "LAMP", 1)); /* a new request: the newest */
+    cr_assert_eq(uow_bulk_end(uow, true, &err), ALLOT_OK, "%s", err.msg);
+    char first[64];
+    sql_text("SELECT orderid FROM lines WHERE batch_id IS NULL ORDER BY req LIMIT 1", first,
+             sizeof first);
+    cr_assert_str_eq(first, "o2");
+    cr_assert_eq(sql_int("SELECT req FROM lines WHERE orderid = 'o1'"),
+                 sql_int("SELECT MAX(id) FROM events WHERE orderid = 'o1'"));
+    bus_free(bus);
+    uow_free(uow);
+}
+
+Test(sqlite_uow, a_change_written_on_the_same_connection_outside_the_unit_of_work_is_seen)
+{
+    UnitOfWork *uow = open_uow();
+    MessageBus *bus = bootstrap(uow, NULL, &fclock.base, NULL);
+    must(bus, command_create_batch("B1", "LAMP", 10, ALLOT_NO_ETA));
+    must(bus, command_allocate("o1", "LAMP", 4)); /* LAMP is cached */
+    /* another writer's change, made through this very connection */
+    cr_assert_eq(sqlite3_exec(sqlite_uow_connection(uow),
+                              "UPDATE batches SET qty = 4 WHERE ref = 'B1';"
+                              " UPDATE products SET version = version + 1",
+                              NULL, NULL, NULL),
+                 SQLITE_OK);
+    must(bus, command_allocate("o2", "LAMP", 4)); /* B1 is full now: a backorder */
+    cr_assert_eq(sql_int("SELECT COUNT(*) FROM lines WHERE batch_id IS NULL"), 1);
     bus_free(bus);
     uow_free(uow);
 }
