@@ -91,7 +91,11 @@ AllotStatus tool_exec(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
         lineno++;
         ParsedCommand cmd;
         ErrBuf e = {{0}};
-        AllotStatus s = command_parse_line(line, &toks, &cmd, &e);
+        /* A UTF-8 byte order mark, as some editors write, opens the file: skip it. */
+        const char *text = line;
+        if (lineno == 1 && strncmp(text, "\xef\xbb\xbf", 3) == 0)
+            text += 3;
+        AllotStatus s = command_parse_line(text, &toks, &cmd, &e);
         if (s == ALLOT_OK && !cmd.spec)
             continue;
         if (s == ALLOT_OK && !command_is_bus(cmd.spec))

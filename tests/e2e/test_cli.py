@@ -205,6 +205,18 @@ class Exec(AllotCase):
         self.assertIn("stdin:2: error: unterminated quote", r.err)
         self.assertEqual(len(self.export("batches")), 2)
 
+    def test_exec_skips_a_utf8_byte_order_mark_at_the_start_of_the_file(self):
+        self.write("bom.txt", b"\xef\xbb\xbfadd-batch B1 LAMP 5\nallocate o3 LAMP 1\n", "wb")
+        r = self.run_allot("exec", "bom.txt")
+        self.assertEqual((r.rc, r.err), (0, ""))
+        self.assertEqual(self.export("allocations")[1:], [["o3", "LAMP", "1", "B1"]])
+        r = self.run_allot("exec", "-", stdin="\ufeffallocate o4 LAMP 1\n")
+        self.assertEqual((r.rc, r.err), (0, ""))
+        self.write("mid.txt", b"allocate o5 LAMP 1\n\xef\xbb\xbfallocate o6 LAMP 1\n", "wb")
+        r = self.run_allot("exec", "mid.txt")
+        self.assertEqual(r.rc, 1)
+        self.assertIn("mid.txt:2: error: unknown command", r.err)
+
     def test_exec_of_a_missing_file_is_an_error(self):
         r = self.run_allot("exec", "nope.txt")
         self.assertEqual(r.rc, 3)
