@@ -143,6 +143,7 @@ static AllotStatus check_value(const ArgSpec *a, const char *v, ParsedCommand *o
                                ErrBuf *err)
 {
     AllotId id;
+    char vb[ERR_VALUE_SIZE];
     switch (a->kind) {
     case ARG_REF:
         return validate_id(v, "ref", id, err);
@@ -160,11 +161,13 @@ static AllotStatus check_value(const ArgSpec *a, const char *v, ParsedCommand *o
         return validate_int(v, "id", 0, INT64_MAX, &out->nums[i], err);
     case ARG_CHOICE:
         if (!choice_ok(a->choices, v))
-            return err_set(err, ALLOT_EUSAGE, "\"%s\" is not one of %s", v, a->choices);
+            return err_set(err, ALLOT_EUSAGE, "\"%s\" is not one of %s",
+                           err_value_str(v, vb, sizeof vb), a->choices);
         return ALLOT_OK;
     case ARG_COMMAND:
         if (!command_lookup(v))
-            return err_set(err, ALLOT_EUSAGE, "no command \"%s\"", v);
+            return err_set(err, ALLOT_EUSAGE, "no command \"%s\"",
+                           err_value_str(v, vb, sizeof vb));
         return ALLOT_OK;
     case ARG_TOPIC:
     case ARG_PATH:
@@ -222,12 +225,14 @@ static void build_bus_command(ParsedCommand *out)
 
 AllotStatus command_parse_argv(int argc, char *const *argv, ParsedCommand *out, ErrBuf *err)
 {
+    char vb[ERR_VALUE_SIZE];
     memset(out, 0, sizeof *out);
     if (argc < 1 || !argv[0] || argv[0][0] == '\0')
         return err_set(err, ALLOT_EUSAGE, "no command given (try allot help)");
     const CommandSpec *spec = command_lookup(argv[0]);
     if (!spec)
-        return err_set(err, ALLOT_EUSAGE, "unknown command \"%s\" (try allot help)", argv[0]);
+        return err_set(err, ALLOT_EUSAGE, "unknown command \"%s\" (try allot help)",
+                       err_value_str(argv[0], vb, sizeof vb));
     out->spec = spec;
     char usage[160];
     command_usage(spec, usage, sizeof usage);
@@ -239,7 +244,7 @@ AllotStatus command_parse_argv(int argc, char *const *argv, ParsedCommand *out, 
             const ArgSpec *a = find_option(spec, tok, &ai);
             if (!a)
                 return err_set(err, ALLOT_EUSAGE, "%s: unknown option %s (usage: %s)", spec->name,
-                               tok, usage);
+                               err_value_str(tok, vb, sizeof vb), usage);
             if (a->kind == ARG_FLAG) {
                 out->values[ai] = "";
                 continue;
@@ -254,7 +259,7 @@ AllotStatus command_parse_argv(int argc, char *const *argv, ParsedCommand *out, 
             pos++;
         if (pos >= spec->nargs)
             return err_set(err, ALLOT_EUSAGE, "%s: unexpected argument \"%s\" (usage: %s)",
-                           spec->name, tok, usage);
+                           spec->name, err_value_str(tok, vb, sizeof vb), usage);
         out->values[pos++] = tok;
     }
     for (size_t i = 0; i < spec->nargs; i++) {

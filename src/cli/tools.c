@@ -206,8 +206,10 @@ AllotStatus tool_help(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
         return err_set(err, st, "%s", e.msg);
     return ALLOT_OK;
 #else
+    char vb[ERR_VALUE_SIZE];
     if (!s)
-        return err_set(err, ALLOT_EUSAGE, "help: no command \"%s\" (try allot help)", topic);
+        return err_set(err, ALLOT_EUSAGE, "help: no command \"%s\" (try allot help)",
+                       err_value_str(topic, vb, sizeof vb));
     return ALLOT_OK;
 #endif
 }

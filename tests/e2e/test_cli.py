@@ -217,6 +217,22 @@ class Exec(AllotCase):
         self.assertEqual(r.rc, 1)
         self.assertIn("mid.txt:2: error: unknown command", r.err)
 
+    def test_control_characters_of_files_and_arguments_never_reach_stderr(self):
+        self.write("evil.txt", "foo\x1b]0;pwned\x07 x\n")
+        r = self.run_allot("exec", "evil.txt")
+        self.assertEqual(r.err, 'evil.txt:1: error: unknown command "foo?]0;pwned?" '
+                                "(try allot help)\n")
+        self.write("b.csv", 'ref,sku,qty,eta\nB1,LAMP,"1\x1b[2J",\n')
+        r = self.run_allot("import", "batches", "b.csv")
+        self.assertEqual(r.rc, 1)
+        self.assertIn('qty "1?[2J"', r.err)
+        r = self.run_allot("allocate", "o1", "LAMP", "2\x1b[31m" + "9" * 60)
+        self.assertEqual(r.rc, 1)
+        self.assertIn('qty "2?[31m' + "9" * 34 + '…"', r.err)
+        r = self.run_allot("\x1b[2Jnope")
+        self.assertEqual(r.rc, 2)
+        self.assertIn('unknown command "?[2Jnope"', r.err)
+
     def test_exec_of_a_missing_file_is_an_error(self):
         r = self.run_allot("exec", "nope.txt")
         self.assertEqual(r.rc, 3)
