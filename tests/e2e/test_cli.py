@@ -233,6 +233,20 @@ class Exec(AllotCase):
         self.assertEqual(r.rc, 2)
         self.assertIn('unknown command "?[2Jnope"', r.err)
 
+    def test_a_name_starting_with_two_dashes_is_usable_after_double_dash_or_quoted(self):
+        self.write("b.csv", "ref,sku,qty,eta\n--json,LAMP,5,\n")
+        self.ok("import", "batches", "b.csv")
+        r = self.run_allot("change-qty", "--json", "3")
+        self.assertEqual(r.rc, 2)
+        self.ok("change-qty", "--", "--json", "3")
+        self.assertEqual(self.export("batches")[1:], [["--json", "LAMP", "3", ""]])
+        r = self.run_allot("exec", "-", stdin='change-qty "--json" 4\nallocate o1 LAMP -- 1\n'
+                                              "allocate -- --o2 LAMP 1\n")
+        self.assertEqual((r.rc, r.err), (0, ""))
+        self.assertEqual(self.export("batches")[1:], [["--json", "LAMP", "4", ""]])
+        self.assertEqual(sorted(self.export("allocations")[1:]),
+                         [["--o2", "LAMP", "1", "--json"], ["o1", "LAMP", "1", "--json"]])
+
     def test_exec_of_a_missing_file_is_an_error(self):
         r = self.run_allot("exec", "nope.txt")
         self.assertEqual(r.rc, 3)
