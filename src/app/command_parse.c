@@ -22,19 +22,22 @@ void token_list_fini(TokenList *t)
 {
     token_list_clear(t);
     free(t->items);
+    free(t->quoted);
     memset(t, 0, sizeof *t);
 }
 
-static void push_owned(TokenList *t, char *s)
+static void push_owned(TokenList *t, char *s, bool quoted)
 {
     if (t->len == t->cap) {
         t->cap = t->cap ? t->cap * 2 : 8;
         t->items = xreallocarray(t->items, t->cap, sizeof *t->items);
+        t->quoted = xreallocarray(t->quoted, t->cap, sizeof *t->quoted);
     }
+    t->quoted[t->len] = quoted;
     t->items[t->len++] = s;
 }
 
-void token_list_push(TokenList *t, const char *s) { push_owned(t, xstrdup(s)); }
+void token_list_push(TokenList *t, const char *s) { push_owned(t, xstrdup(s), false); }
 
 static bool is_blank(char c) { return c == ' ' || c == '\t'; }
 
@@ -56,11 +59,12 @@ AllotStatus command_tokenize(const char *line, bool partial, TokenList *out, Err
         if (i >= n)
             break;
         size_t len = 0;
-        bool in_quote = false;
+        bool in_quote = false, quoted = false;
         while (i < n && (in_quote || !is_blank(line[i]))) {
             char c = line[i++];
             if (c == '"') {
                 in_quote = !in_quote;
+                quoted = true;
             } else if (in_quote && c == '\\' && i < n && (line[i] == '"' || line[i] == '\\')) {
                 tok[len++] = line[i++];
             } else {
@@ -77,7 +81,7 @@ AllotStatus command_tokenize(const char *line, bool partial, TokenList *out, Err
             }
             out->open_quote = true;
         }
-        push_owned(out, xstrdup(tok));
+        push_owned(out, xstrdup(tok), quoted);
     }
     free(tok);
     out->trailing_blank = n > 0 && is_blank(line[n - 1]) && !out->open_quote;
@@ -143,6 +147,7 @@ static AllotStatus check_value(const ArgSpec *a, const char *v, ParsedCommand *o
                                ErrBuf *err)
 {
     AllotId id;
+    char vb[ERR_VALUE_SIZE];
     switch (a->kind) {
     case ARG_REF:
         return validate_id(v, "ref", id, err);
@@ -160,11 +165,13 @@ static AllotStatus check_value(const ArgSpec *a, const char *v, ParsedCommand *o
         return validate_int(v, "id", 0, INT64_MAX, &out->nums[i], err);
     case ARG_CHOICE:
         if (!choice_ok(a->choices, v))
-            return err_set(err, ALLOT_EUSAGE, "\"%s\" is not one of %s", v, a->choices);
+            return err_set(err, ALLOT_EUSAGE, "\"%s\" is not one of %s",
+                           err_value_str(v, vb, sizeof vb), a->choices);
         return ALLOT_OK;
     case ARG_COMMAND:
         if (!command_lookup(v))
-            return err_set(err, ALLOT_EUSAGE, "no command \"%s\"", v);
+            return err_set(err, ALLOT_EUSAGE, "no command \"%s\"",
+                           err_value_str(v, vb, sizeof vb));
         return ALLOT_OK;
     case ARG_TOPIC:
     case ARG_PATH:
@@ -220,26 +227,55 @@ static void build_bus_command(ParsedCommand *out)
     }
 }
 
+/* True if token t (of a list whose quoted flags are `quoted`, NULL for argv) is
+ * an option name: "--x" written without quotes, before any "--". */
+static bool is_option_token(const char *tok, const bool *quoted, size_t t, bool opts_done)
+{
+    return !opts_done && !(quoted && quoted[t]) && tok[0] == '-' && tok[1] == '-' && tok[2] != '\0';
+}
+
+/* True if token t is the "--" that ends the options. */
+static bool is_end_of_options(const char *tok, const bool *quoted, size_t t, bool opts_done)
+{
+    return !opts_done && !(quoted && quoted[t]) && strcmp(tok, "--") == 0;
+}
+
+static AllotStatus parse_tokens(int argc, char *const *argv, const bool *quoted,
+                                ParsedCommand *out, ErrBuf *err);
+
 AllotStatus command_parse_argv(int argc, char *const *argv, ParsedCommand *out, ErrBuf *err)
 {
+    return parse_tokens(argc, argv, NULL, out, err);
+}
+
+static AllotStatus parse_tokens(int argc, char *const *argv, const bool *quoted,
+                                ParsedCommand *out, ErrBuf *err)
+{
+    char vb[ERR_VALUE_SIZE];
     memset(out, 0, sizeof *out);
     if (argc < 1 || !argv[0] || argv[0][0] == '\0')
         return err_set(err, ALLOT_EUSAGE, "no command given (try allot help)");
     const CommandSpec *spec = command_lookup(argv[0]);
     if (!spec)
-        return err_set(err, ALLOT_EUSAGE, "unknown command \"%s\" (try allot help)", argv[0]);
+        return err_set(err, ALLOT_EUSAGE, "unknown command \"%s\" (try allot help)",
+                       err_value_str(argv[0], vb, sizeof vb));
     out->spec = spec;
     char usage[160];
     command_usage(spec, usage, sizeof usage);
     size_t pos = 0; /* next positional spec to fill */
+    bool opts_done = false;
     for (int t = 1; t < argc; t++) {
         const char *tok = argv[t];
         size_t ai;
-        if (tok[0] == '-' && tok[1] == '-' && tok[2] != '\0') {
+        if (is_end_of_options(tok, quoted, (size_t)t, opts_done)) {
+            opts_done = true;
+            continue;
+        }
+        if (is_option_token(tok, quoted, (size_t)t, opts_done)) {
             const ArgSpec *a = find_option(spec, tok, &ai);
             if (!a)
                 return err_set(err, ALLOT_EUSAGE, "%s: unknown option %s (usage: %s)", spec->name,
-                               tok, usage);
+                               err_value_str(tok, vb, sizeof vb), usage);
             if (a->kind == ARG_FLAG) {
                 out->values[ai] = "";
                 continue;
@@ -254,7 +290,7 @@ AllotStatus command_parse_argv(int argc, char *const *argv, ParsedCommand *out, 
             pos++;
         if (pos >= spec->nargs)
             return err_set(err, ALLOT_EUSAGE, "%s: unexpected argument \"%s\" (usage: %s)",
-                           spec->name, tok, usage);
+                           spec->name, err_value_str(tok, vb, sizeof vb), usage);
         out->values[pos++] = tok;
     }
     for (size_t i = 0; i < spec->nargs; i++) {
@@ -280,7 +316,7 @@ AllotStatus command_parse_argv(int argc, char *const *argv, ParsedCommand *out, 
 
 AllotStatus command_parse(const TokenList *tokens, ParsedCommand *out, ErrBuf *err)
 {
-    return command_parse_argv((int)tokens->len, tokens->items, out, err);
+    return parse_tokens((int)tokens->len, tokens->items, tokens->quoted, out, err);
 }
 
 AllotStatus command_parse_line(const char *line, TokenList *tokens, ParsedCommand *out,
@@ -299,10 +335,16 @@ const ArgSpec *command_arg_for_token(const CommandSpec *spec, const TokenList *t
     if (index == 0 || !spec)
         return NULL;
     size_t pos = 0;
+    bool opts_done = false;
     for (size_t t = 1; t <= index; t++) {
         const char *tok = t < tokens->len ? tokens->items[t] : "";
+        const bool *quoted = t < tokens->len ? tokens->quoted : NULL;
         size_t ai;
-        if (tok[0] == '-' && tok[1] == '-') {
+        if (t < index && is_end_of_options(tok, quoted, t, opts_done)) {
+            opts_done = true;
+            continue;
+        }
+        if (!opts_done && !(quoted && quoted[t]) && tok[0] == '-' && tok[1] == '-') {
             const ArgSpec *a = find_option(spec, tok, &ai);
             if (t == index)
                 return NULL;

@@ -7,6 +7,10 @@
  * backslash is kept as is).  Quoted and unquoted parts of one token join
  * (`ab"c d"` is the token `abc d`).  A line whose first non-blank character is `#`
  * is a comment: no tokens.
+ *
+ * Options are tokens "--NAME" anywhere after the command name; "--" ends them (the
+ * tokens after it are values), and a token written with quotes is always a value
+ * ("--json" quoted is a batch ref, not the option).  Source: docs/cli.md.
  */
 #ifndef ALLOT_APP_COMMAND_PARSE_H
 #define ALLOT_APP_COMMAND_PARSE_H
@@ -23,6 +27,8 @@
  * then token_list_fini. */
 typedef struct TokenList {
     char **items;
+    bool *quoted;        /* quoted[i]: token i was written with quotes (a value, never
+                          * an option, even "--json") */
     size_t len, cap;
     bool open_quote;     /* partial mode: the line ended inside quotes */
     bool trailing_blank; /* the line ends in a blank (a new, empty token starts) */
@@ -30,7 +36,7 @@ typedef struct TokenList {
 
 void token_list_init(TokenList *t);
 void token_list_fini(TokenList *t);
-/* Appends a copy of `s`. */
+/* Appends a copy of `s` (as an unquoted token). */
 void token_list_push(TokenList *t, const char *s);
 
 /* Splits `line` (NUL-terminated; a trailing "\n" or "\r\n" is ignored) into `out`

@@ -28,7 +28,8 @@ typedef struct Cli {
     Clock *clock;
     Logger *logger;
     UnitOfWork *uow;      /* opened on first use, with bus and views */
-    struct Views *views;  /* owned by uow */
+    struct Views *views;  /* owned by uow, or own_views */
+    struct Views *own_views; /* the read-only read model of cli_open_reader */
     MessageBus *bus;
     bool reported;        /* the tool printed its own error lines */
     FILE *out;            /* stdout */
@@ -38,6 +39,11 @@ typedef struct Cli {
  * Errors: ALLOT_ESTORAGE naming the path. */
 AllotStatus cli_open_store(Cli *cli, ErrBuf *err);
 void cli_close_store(Cli *cli);
+
+/* For the commands that only read (export, events): opens cli->views on a
+ * read-only connection, creating nothing; the database must exist.  Errors:
+ * ALLOT_ESTORAGE "no database at PATH", or naming the path. */
+AllotStatus cli_open_reader(Cli *cli, ErrBuf *err);
 
 /* Runs one bus command of the table for the CLI: prints the batch (or
  * "backordered") for allocate.  Errors: the bus's. */

@@ -199,6 +199,20 @@ static AllotStatus send(MessageBus *bus, const Command *cmd, CommandResult *res,
     return ALLOT_OK;
 }
 
+/* Counts what a batch row's command did to order lines into the summary. */
+static void tally_line_events(const CommandResult *res, ImportSummary *sum)
+{
+    for (size_t i = 0; i < res->events.len; i++) {
+        EventType t = res->events.items[i].type;
+        if (t == EV_REALLOCATED)
+            sum->reallocated++;
+        else if (t == EV_DEALLOCATED)
+            sum->deallocated++;
+        else if (t == EV_ALLOCATED)
+            sum->filled++;
+    }
+}
+
 static AllotStatus import_batches(MessageBus *bus, CsvReader *r, Progress *pg,
                                   ImportSummary *sum, ErrBuf *err)
 {
@@ -222,8 +236,10 @@ static AllotStatus import_batches(MessageBus *bus, CsvReader *r, Progress *pg,
         ImportBatch *b = &rows[i];
         if (!b->exists) {
             Command c = command_create_batch(b->ref, b->sku, b->qty, b->eta);
-            if ((st = send(bus, &c, &res, name, b->line, err)) == ALLOT_OK)
+            if ((st = send(bus, &c, &res, name, b->line, err)) == ALLOT_OK) {
                 sum->created++;
+                tally_line_events(&res, sum);
+            }
             continue;
         }
         if (strcmp(b->old_sku, b->sku) != 0) {
@@ -234,12 +250,14 @@ static AllotStatus import_batches(MessageBus *bus, CsvReader *r, Progress *pg,
         bool changed = false;
         if (b->qty != b->old_qty) {
             Command c = command_change_batch_qty(b->ref, b->qty);
-            st = send(bus, &c, &res, name, b->line, err);
+            if ((st = send(bus, &c, &res, name, b->line, err)) == ALLOT_OK)
+                tally_line_events(&res, sum);
             changed = true;
         }
         if (st == ALLOT_OK && b->eta != b->old_eta) {
             Command c = command_change_batch_eta(b->ref, b->eta);
-            st = send(bus, &c, &res, name, b->line, err);
+            if ((st = send(bus, &c, &res, name, b->line, err)) == ALLOT_OK)
+                tally_line_events(&res, sum);
             changed = true;
         }
         if (st == ALLOT_OK)
@@ -343,6 +361,7 @@ AllotStatus csv_import(MessageBus *bus, ImportKind kind, FILE *fp, const char *n
     if (st != ALLOT_OK) {
         sum->refused = sum->read;
         sum->created = sum->changed = sum->unchanged = sum->backordered = 0;
+        sum->reallocated = sum->deallocated = sum->filled = 0;
     }
     return st;
 }
@@ -355,5 +374,16 @@ char *import_summary_text(const ImportSummary *s, ImportKind kind, char *buf, si
     if (kind == IMPORT_ORDERS && s->backordered && w > 0 && (size_t)w < size)
         snprintf(buf + w, size - (size_t)w, " (%ld of the created lines backordered)",
                  s->backordered);
+    if (kind != IMPORT_BATCHES)
+        return buf;
+    const long n[] = {s->reallocated, s->deallocated, s->filled};
+    const char *what[] = {"reallocated", "backordered", "backorders allocated"};
+    const char *sep = "; order lines: ";
+    for (int i = 0; i < 3; i++) {
+        if (!n[i] || w < 0 || (size_t)w >= size)
+            continue;
+        w += snprintf(buf + w, size - (size_t)w, "%s%ld %s", sep, n[i], what[i]);
+        sep = ", ";
+    }
     return buf;
 }

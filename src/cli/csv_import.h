@@ -30,6 +30,10 @@ typedef enum ImportKind { IMPORT_BATCHES, IMPORT_ORDERS, IMPORT_ALLOCATIONS } Im
 typedef struct ImportSummary {
     long read, created, changed, unchanged, refused;
     long backordered; /* orders: created lines that found no batch */
+    /* batches: what the creates and changes did to order lines, counted per event:
+     * lines moved to another batch (Reallocated), lines that lost their batch and
+     * wait as backorders (Deallocated), backorders that found a batch (Allocated). */
+    long reallocated, deallocated, filled;
 } ImportSummary;
 
 /* "batches" → IMPORT_BATCHES ...; false if unknown. */
@@ -44,7 +48,9 @@ AllotStatus csv_import(MessageBus *bus, ImportKind kind, FILE *fp, const char *n
                        bool progress, unsigned long long total_bytes, ImportSummary *sum,
                        ErrBuf *err);
 
-/* "12 rows read, 3 created, 4 changed, 5 unchanged, 0 refused" into buf. */
+/* "12 rows read, 3 created, 4 changed, 5 unchanged, 0 refused" into buf; orders add
+ * " (B of the created lines backordered)", batches "; order lines: R reallocated,
+ * D backordered, A backorders allocated" (the non-zero parts). */
 char *import_summary_text(const ImportSummary *s, ImportKind kind, char *buf, size_t size);
 
 #endif

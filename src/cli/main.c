@@ -57,8 +57,8 @@ int main(int argc, char **argv)
             cli_print_help(stdout);
             return 0;
         } else if (a[0] == '-' && a[1] != '\0') {
-            char msg[128];
-            snprintf(msg, sizeof msg, "unknown option %.80s", a);
+            char msg[ERR_VALUE_SIZE + 32], vb[ERR_VALUE_SIZE];
+            snprintf(msg, sizeof msg, "unknown option %s", err_value_str(a, vb, sizeof vb));
             return usage_error(msg);
         } else {
             break;

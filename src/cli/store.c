@@ -19,8 +19,23 @@ AllotStatus cli_open_store(Cli *cli, ErrBuf *err)
     return ALLOT_OK;
 }
 
+AllotStatus cli_open_reader(Cli *cli, ErrBuf *err)
+{
+    if (cli->views)
+        return ALLOT_OK;
+    AllotStatus st = sqlite_db_path(cli->db_arg, cli->db_path, sizeof cli->db_path, err);
+    if (st != ALLOT_OK)
+        return st;
+    st = sqlite_views_open_readonly(cli->db_path, &cli->own_views, err);
+    if (st == ALLOT_OK)
+        cli->views = cli->own_views;
+    return st;
+}
+
 void cli_close_store(Cli *cli)
 {
+    views_free(cli->own_views);
+    cli->own_views = NULL;
     bus_free(cli->bus);
     uow_free(cli->uow);
     cli->bus = NULL;

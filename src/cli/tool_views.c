@@ -109,7 +109,7 @@ static AllotStatus write_export(Views *v, const char *what, FILE *fp, ErrBuf *er
 
 AllotStatus tool_export(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
 {
-    AllotStatus st = cli_open_store(cli, err);
+    AllotStatus st = cli_open_reader(cli, err);
     if (st != ALLOT_OK)
         return st;
     const char *what = pc->values[0], *path = pc->values[1];
@@ -151,7 +151,7 @@ static void print_event(FILE *out, const EventRow *r, bool json)
 
 AllotStatus tool_events(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
 {
-    AllotStatus st = cli_open_store(cli, err);
+    AllotStatus st = cli_open_reader(cli, err);
     if (st != ALLOT_OK)
         return st;
     int64_t last = pc->values[0] ? pc->nums[0] : 0;
@@ -186,7 +186,7 @@ AllotStatus tool_events(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
 
 AllotStatus cli_print_summary(Cli *cli, ErrBuf *err)
 {
-    AllotStatus st = cli_open_store(cli, err);
+    AllotStatus st = cli_open_reader(cli, err);
     if (st != ALLOT_OK)
         return st;
     ProductRow *rows = xreallocarray(NULL, PAGE, sizeof *rows);

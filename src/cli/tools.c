@@ -91,7 +91,11 @@ AllotStatus tool_exec(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
         lineno++;
         ParsedCommand cmd;
         ErrBuf e = {{0}};
-        AllotStatus s = command_parse_line(line, &toks, &cmd, &e);
+        /* A UTF-8 byte order mark, as some editors write, opens the file: skip it. */
+        const char *text = line;
+        if (lineno == 1 && strncmp(text, "\xef\xbb\xbf", 3) == 0)
+            text += 3;
+        AllotStatus s = command_parse_line(text, &toks, &cmd, &e);
         if (s == ALLOT_OK && !cmd.spec)
             continue;
         if (s == ALLOT_OK && !command_is_bus(cmd.spec))
@@ -196,8 +200,10 @@ AllotStatus tool_help(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
         return err_set(err, st, "%s", e.msg);
     return ALLOT_OK;
 #else
+    char vb[ERR_VALUE_SIZE];
     if (!s)
-        return err_set(err, ALLOT_EUSAGE, "help: no command \"%s\" (try allot help)", topic);
+        return err_set(err, ALLOT_EUSAGE, "help: no command \"%s\" (try allot help)",
+                       err_value_str(topic, vb, sizeof vb));
     return ALLOT_OK;
 #endif
 }

@@ -1,7 +1,9 @@
 #include "domain/status.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 static const char *const status_names[] = {
 #define ALLOT_STATUS_NAME(name, msg) #name,
@@ -36,8 +38,85 @@ AllotStatus err_set(ErrBuf *err, AllotStatus s, const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(err->msg, sizeof err->msg, fmt, ap);
         va_end(ap);
+        unsigned char *m = (unsigned char *)err->msg;
+        for (size_t i = 0; m[i]; i++) {
+            if ((m[i] < 0x20 && m[i] != '\n') || m[i] == 0x7F)
+                m[i] = '?';
+            else if (m[i] == 0xC2 && m[i + 1] >= 0x80 && m[i + 1] <= 0x9F)
+                m[i] = '?', m[i + 1] = '?';
+        }
     }
     return s;
+}
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes) with its code point in
+ * *cp, or 0 if the bytes there are not one. */
+static size_t utf8_seq(const unsigned char *s, size_t n, unsigned *cp)
+{
+    unsigned char c = s[0];
+    size_t len;
+    unsigned v, min;
+    if (c < 0x80)
+        return *cp = c, 1;
+    if ((c & 0xE0) == 0xC0)
+        len = 2, v = c & 0x1F, min = 0x80;
+    else if ((c & 0xF0) == 0xE0)
+        len = 3, v = c & 0x0F, min = 0x800;
+    else if ((c & 0xF8) == 0xF0)
+        len = 4, v = c & 0x07, min = 0x10000;
+    else
+        return 0;
+    if (len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        v = (v << 6) | (s[i] & 0x3F);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+        return 0;
+    *cp = v;
+    return len;
+}
+
+const char *err_value(const char *s, size_t len, char *buf, size_t size)
+{
+    if (size == 0)
+        return buf;
+    const unsigned char *u = (const unsigned char *)(s ? s : "");
+    if (!s)
+        len = 0;
+    size_t o = 0, i = 0;
+    int chars = 0;
+    while (i < len) {
+        unsigned cp = 0;
+        size_t n = utf8_seq(u + i, len - i, &cp);
+        bool bad = n == 0 || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F);
+        if (chars == ERR_VALUE_CHARS) {
+            if (o + 4 > size)
+                break;
+            memcpy(buf + o, "\xe2\x80\xa6", 3); /* … */
+            o += 3;
+            break;
+        }
+        size_t w = bad ? 1 : n;
+        if (o + w + 1 > size)
+            break;
+        if (bad)
+            buf[o] = '?';
+        else
+            memcpy(buf + o, u + i, n);
+        o += w;
+        i += n ? n : 1;
+        chars++;
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+const char *err_value_str(const char *s, char *buf, size_t size)
+{
+    return err_value(s, s ? strlen(s) : 0, buf, size);
 }
 
 int allot_status_exit_code(AllotStatus s)

@@ -59,6 +59,24 @@ const char *allot_status_message(AllotStatus s);
  * reads as one step.  Messages longer than ALLOT_ERR_MAX-1 bytes are cut. */
 AllotStatus err_set(ErrBuf *err, AllotStatus s, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* err_set also turns every control character of the formatted message (C0 but
+ * '\n', DEL, C1 as UTF-8) into '?': a value from a file or an argument never
+ * reaches the terminal as an escape sequence, whatever the caller quoted. */
+
+/* The number of characters of a value that err_value keeps, and a buffer size
+ * that always holds its result. */
+#define ERR_VALUE_CHARS 40
+#define ERR_VALUE_SIZE (ERR_VALUE_CHARS * 4 + 4)
+
+/* A user-supplied value (`len` bytes of `s`; `s` may hold any bytes) made fit to
+ * quote in a message, into `buf` (`size` bytes, ERR_VALUE_SIZE is enough): each
+ * control character (C0, DEL, C1) and each byte that is not part of valid UTF-8
+ * becomes '?', and after ERR_VALUE_CHARS characters the rest is replaced by "…"
+ * (cut between characters).  Returns `buf`.  Source: the CLI's error format,
+ * docs/cli.md "Exit status and messages". */
+const char *err_value(const char *s, size_t len, char *buf, size_t size);
+/* err_value of a NUL-terminated string (NULL reads as ""). */
+const char *err_value_str(const char *s, char *buf, size_t size);
 
 /* The exit status of SPEC.md §4 for a status: 0 ok, 1 refused, 2 usage, 3 storage. */
 int allot_status_exit_code(AllotStatus s);

@@ -54,6 +54,7 @@ AllotStatus validate_id(const char *text, const char *field, AllotId out, ErrBuf
 {
     const char *s;
     size_t len;
+    char vb[ERR_VALUE_SIZE];
     trim_span(text ? text : "", &s, &len);
     if (len == 0)
         return err_set(err, ALLOT_EINVALID, "%s is empty", field);
@@ -62,8 +63,8 @@ AllotStatus validate_id(const char *text, const char *field, AllotId out, ErrBuf
         int cut = 20;
         while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
             cut--;
-        return err_set(err, ALLOT_EINVALID, "%s \"%.*s…\" is longer than %d bytes", field, cut,
-                       s, ALLOT_ID_MAX);
+        return err_set(err, ALLOT_EINVALID, "%s \"%s…\" is longer than %d bytes", field,
+                       err_value(s, (size_t)cut, vb, sizeof vb), ALLOT_ID_MAX);
     }
     for (size_t i = 0; i < len;) {
         uint32_t cp;
@@ -85,6 +86,7 @@ AllotStatus validate_int(const char *text, const char *field, int64_t min, int64
 {
     const char *s;
     size_t len;
+    char vb[ERR_VALUE_SIZE];
     trim_span(text ? text : "", &s, &len);
     if (len == 0)
         return err_set(err, ALLOT_EINVALID, "%s is empty", field);
@@ -95,13 +97,14 @@ AllotStatus validate_int(const char *text, const char *field, int64_t min, int64
         i = 1;
     }
     if (i == len)
-        return err_set(err, ALLOT_EINVALID, "%s \"%.*s\" is not a whole number", field, (int)len, s);
+        return err_set(err, ALLOT_EINVALID, "%s \"%s\" is not a whole number", field,
+                       err_value(s, len, vb, sizeof vb));
     int64_t v = 0;
     bool overflow = false;
     for (; i < len; i++) {
         if (s[i] < '0' || s[i] > '9')
-            return err_set(err, ALLOT_EINVALID, "%s \"%.*s\" is not a whole number", field,
-                           (int)len, s);
+            return err_set(err, ALLOT_EINVALID, "%s \"%s\" is not a whole number", field,
+                           err_value(s, len, vb, sizeof vb));
         if (v > (INT64_MAX - (s[i] - '0')) / 10)
             overflow = true;
         else
@@ -111,9 +114,11 @@ AllotStatus validate_int(const char *text, const char *field, int64_t min, int64
         v = -v;
     if (overflow || v < min || v > max) {
         if (min == 0 || min == 1)
-            return err_set(err, ALLOT_EINVALID, "%s \"%.*s\" must be between %lld and %lld",
-                           field, (int)len, s, (long long)min, (long long)max);
-        return err_set(err, ALLOT_EINVALID, "%s \"%.*s\" is out of range", field, (int)len, s);
+            return err_set(err, ALLOT_EINVALID, "%s \"%s\" must be between %lld and %lld",
+                           field, err_value(s, len, vb, sizeof vb), (long long)min,
+                           (long long)max);
+        return err_set(err, ALLOT_EINVALID, "%s \"%s\" is out of range", field,
+                       err_value(s, len, vb, sizeof vb));
     }
     *out = v;
     return ALLOT_OK;
@@ -195,6 +200,7 @@ AllotStatus validate_eta(const char *text, int32_t *out, ErrBuf *err)
 {
     const char *s;
     size_t len;
+    char vb[ERR_VALUE_SIZE];
     trim_span(text ? text : "", &s, &len);
     if (len == 0 || (len == 1 && s[0] == '-')) {
         *out = ALLOT_NO_ETA;
@@ -205,12 +211,13 @@ AllotStatus validate_eta(const char *text, int32_t *out, ErrBuf *err)
         if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
             shape = false;
     if (!shape)
-        return err_set(err, ALLOT_EINVALID, "eta \"%.*s\" is not a date (YYYY-MM-DD)", (int)len, s);
+        return err_set(err, ALLOT_EINVALID, "eta \"%s\" is not a date (YYYY-MM-DD)",
+                       err_value(s, len, vb, sizeof vb));
     int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
     int m = (s[5] - '0') * 10 + (s[6] - '0');
     int d = (s[8] - '0') * 10 + (s[9] - '0');
     if (!date_from_ymd(y, m, d, out))
-        return err_set(err, ALLOT_EINVALID, "eta \"%.*s\" is not a calendar date (YYYY-MM-DD)",
-                       (int)len, s);
+        return err_set(err, ALLOT_EINVALID, "eta \"%s\" is not a calendar date (YYYY-MM-DD)",
+                       err_value(s, len, vb, sizeof vb));
     return ALLOT_OK;
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "persistence/sqlite_schema.h"
 
@@ -112,13 +113,139 @@ AllotStatus sqlite_schema_migrate(sqlite3 *db, const char *path, int target, Err
     return s;
 }
 
+/* A failed open: the system's reason (errno text) when SQLite kept one. */
+static AllotStatus open_error(sqlite3 *db, int rc, const char *path, ErrBuf *err)
+{
+    int sys = db ? sqlite3_system_errno(db) : 0;
+    if ((rc & 0xff) == SQLITE_CANTOPEN && sys != 0)
+        return err_set(err, ALLOT_ESTORAGE, "cannot open database %s: %s", path, strerror(sys));
+    return sqlite_error(db, rc, path, "cannot open", err);
+}
+
+/* A path that names a directory cannot be a database: say so rather than let
+ * SQLite report "unable to open database file". */
+static AllotStatus check_not_dir(const char *path, ErrBuf *err)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return err_set(err, ALLOT_ESTORAGE, "database %s is a directory, not a file", path);
+    return ALLOT_OK;
+}
+
+/* A database to be created in a folder the user cannot write: the system's
+ * reason, which SQLite's retry without O_CREAT would turn into "No such file". */
+static AllotStatus check_can_create(const char *path, ErrBuf *err)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 || errno != ENOENT)
+        return ALLOT_OK;
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        strcpy(dir, ".");
+    else if (slash == path)
+        strcpy(dir, "/");
+    else
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    if (access(dir, W_OK | X_OK) != 0)
+        return err_set(err, ALLOT_ESTORAGE, "cannot create database %s: %s", path, strerror(errno));
+    return ALLOT_OK;
+}
+
+/* Appends `s` to `out` as the path of a file: URI, escaping what a URI reserves.
+ * Returns false if it does not fit. */
+static bool uri_path(const char *s, char *out, size_t size)
+{
+    size_t n = 0;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                     strchr("/-._~", c) != NULL;
+        if (n + 4 >= size)
+            return false;
+        if (plain)
+            out[n++] = (char)c;
+        else
+            n += (size_t)snprintf(out + n, size - n, "%%%02X", c);
+    }
+    out[n] = '\0';
+    return true;
+}
+
+/* The schema of a connection opened without `create` must be the current one. */
+static AllotStatus check_current_schema(sqlite3 *db, const char *path, ErrBuf *err)
+{
+    int v;
+    AllotStatus s = sqlite_schema_stored_version(db, path, &v, err);
+    if (s == ALLOT_OK && v != sqlite_schema_version)
+        s = err_set(err, ALLOT_ESTORAGE, "database %s has schema version %d, expected %d", path, v,
+                    sqlite_schema_version);
+    return s;
+}
+
+AllotStatus sqlite_connect_readonly(const char *path, int busy_ms, sqlite3 **out, ErrBuf *err)
+{
+    *out = NULL;
+    if (!path || !*path)
+        return err_set(err, ALLOT_ESTORAGE, "no database path given");
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        if (errno == ENOENT)
+            return err_set(err, ALLOT_ESTORAGE, "no database at %s", path);
+        return err_set(err, ALLOT_ESTORAGE, "cannot open database %s: %s", path, strerror(errno));
+    }
+    AllotStatus s = check_not_dir(path, err);
+    if (s != ALLOT_OK)
+        return s;
+    /* Two tries: a plain read-only open, which reads a WAL database when its -shm
+     * can be opened or created; then, when it cannot (a read-only file in a
+     * read-only folder, no -wal left beside it), the file as immutable: nobody
+     * can be writing it, since a writer would need that folder. */
+    for (int attempt = 0; attempt < 2; attempt++) {
+        char uri[4096 + 64] = "file:";
+        if (attempt == 1) {
+            char wal[4096 + 8];
+            snprintf(wal, sizeof wal, "%s-wal", path);
+            if (access(wal, F_OK) == 0 || !uri_path(path, uri + 5, sizeof uri - 32))
+                break;
+            strcat(uri, "?immutable=1");
+        }
+        sqlite3 *db = NULL;
+        int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | (attempt ? SQLITE_OPEN_URI : 0);
+        int rc = sqlite3_open_v2(attempt ? uri : path, &db, flags, sqlite_vfs_name());
+        if (rc != SQLITE_OK) {
+            s = open_error(db, rc, path, err);
+            sqlite3_close(db);
+            return s;
+        }
+        sqlite3_extended_result_codes(db, 1);
+        sqlite3_busy_timeout(db, busy_ms);
+        s = check_current_schema(db, path, err);
+        if (s == ALLOT_OK) {
+            *out = db;
+            return ALLOT_OK;
+        }
+        int prim = sqlite3_errcode(db) & 0xff;
+        sqlite3_close(db);
+        if (prim != SQLITE_CANTOPEN && prim != SQLITE_READONLY)
+            return s;
+    }
+    return s;
+}
+
 AllotStatus sqlite_connect(const char *path, bool create, int busy_ms, sqlite3 **out, ErrBuf *err)
 {
     *out = NULL;
     if (!path || !*path)
         return err_set(err, ALLOT_ESTORAGE, "no database path given");
+    AllotStatus cs = check_not_dir(path, err);
+    if (cs != ALLOT_OK)
+        return cs;
     if (create) {
         AllotStatus s = make_parent_dirs(path, err);
+        if (s != ALLOT_OK)
+            return s;
+        s = check_can_create(path, err);
         if (s != ALLOT_OK)
             return s;
     }
@@ -126,7 +253,7 @@ AllotStatus sqlite_connect(const char *path, bool create, int busy_ms, sqlite3 *
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
     int rc = sqlite3_open_v2(path, &db, flags, sqlite_vfs_name());
     if (rc != SQLITE_OK) {
-        AllotStatus s = sqlite_error(db, rc, path, "cannot open", err);
+        AllotStatus s = open_error(db, rc, path, err);
         sqlite3_close(db);
         return s;
     }
@@ -160,13 +287,8 @@ AllotStatus sqlite_connect(const char *path, bool create, int busy_ms, sqlite3 *
                  "cannot open", err);
     if (s == ALLOT_OK && create)
         s = sqlite_schema_migrate(db, path, sqlite_schema_version, err);
-    if (s == ALLOT_OK && !create) {
-        int v;
-        s = sqlite_schema_stored_version(db, path, &v, err);
-        if (s == ALLOT_OK && v != sqlite_schema_version)
-            s = err_set(err, ALLOT_ESTORAGE, "database %s has schema version %d, expected %d", path,
-                        v, sqlite_schema_version);
-    }
+    if (s == ALLOT_OK && !create)
+        s = check_current_schema(db, path, err);
     if (s != ALLOT_OK) {
         sqlite3_close(db);
         return s;

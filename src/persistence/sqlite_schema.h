@@ -41,6 +41,13 @@ AllotStatus sqlite_error(sqlite3 *db, int rc, const char *path, const char *doin
  * current.  Errors: ALLOT_ESTORAGE naming the path. */
 AllotStatus sqlite_connect(const char *path, bool create, int busy_ms, sqlite3 **out, ErrBuf *err);
 
+/* Opens the existing database `path` read-only, creating nothing (a WAL database
+ * whose -shm cannot be created, in a read-only folder, is read as immutable); the
+ * schema must be current.  Errors: ALLOT_ESTORAGE "no database at PATH" when the
+ * file does not exist, "... is a directory", the system's reason (errno text) when
+ * it cannot be opened, or as sqlite_error. */
+AllotStatus sqlite_connect_readonly(const char *path, int busy_ms, sqlite3 **out, ErrBuf *err);
+
 /* The name of allot's VFS (registered on first call): the default VFS, except that
  * a transaction's WAL frames are written with one system call (sqlite_vfs.c).
  * NULL (use the default) if it cannot be registered. */

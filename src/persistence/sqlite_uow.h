@@ -53,6 +53,13 @@ Views *sqlite_uow_views(UnitOfWork *uow);
  * Errors: ALLOT_ESTORAGE naming the path. */
 AllotStatus sqlite_views_open(const char *path, Views **out, ErrBuf *err);
 
+/* The read model on a read-only connection of its own, for commands that only read
+ * (export, events): it creates no file or folder and works on a file the user may
+ * only read.  Free with views_free.  Errors: ALLOT_ESTORAGE "no database at PATH"
+ * when the file does not exist; "PATH is a directory"; the system's reason; a
+ * schema other than the current one. */
+AllotStatus sqlite_views_open_readonly(const char *path, Views **out, ErrBuf *err);
+
 /* The path the unit of work was opened on. */
 const char *sqlite_uow_path(UnitOfWork *uow);
 

@@ -619,3 +619,14 @@ AllotStatus sqlite_views_open(const char *path, Views **out, ErrBuf *err)
     *out = sqlite_views_on(db, path, true);
     return ALLOT_OK;
 }
+
+AllotStatus sqlite_views_open_readonly(const char *path, Views **out, ErrBuf *err)
+{
+    *out = NULL;
+    sqlite3 *db;
+    AllotStatus r = sqlite_connect_readonly(path, ALLOT_BUSY_TIMEOUT_MS, &db, err);
+    if (r != ALLOT_OK)
+        return r;
+    *out = sqlite_views_on(db, path, true);
+    return ALLOT_OK;
+}

@@ -7,10 +7,11 @@ Usage: test_cli.py ALLOT_BINARY [unittest options]
 import json
 import os
 import re
+import shutil
 import subprocess
 import time
 
-from e2e_util import ALLOT, AllotCase, main
+from e2e_util import ALLOT, AllotCase, Result, main
 
 
 class Commands(AllotCase):
@@ -117,6 +118,69 @@ class Commands(AllotCase):
             self.assertIn("backorders: 1 lines, 12 units", r.out)
 
 
+class ReadOnlyCommands(AllotCase):
+    def test_export_and_events_of_a_missing_database_create_nothing_and_exit_3(self):
+        db = self.path("nonexistent/dir/x.db")
+        for args in (["export", "batches"], ["events"]):
+            r = self.run_allot("--db", db, *args, db=False)
+            self.assertEqual((r.rc, r.out), (3, ""))
+            self.assertEqual(r.err, f"allot: no database at {db}\n")
+        self.assertFalse(os.path.exists(self.path("nonexistent")))
+        env = dict(self.env, HOME=self.path("nohome"))
+        env.pop("XDG_DATA_HOME")
+        r = self.run_allot("export", "batches", db=False, env=env)
+        self.assertEqual(r.rc, 3)
+        self.assertIn("allot: no database at " + self.path("nohome/.local/share/allot/allot.db"),
+                      r.err)
+        self.assertFalse(os.path.exists(self.path("nohome")))
+
+    def test_writing_commands_still_create_the_database_and_its_folder(self):
+        db = self.path("new/dir/x.db")
+        self.ok("--db", db, "add-batch", "B1", "LAMP", "5", db=False)
+        self.assertEqual(self.ok("--db", db, "export", "batches", db=False).out.splitlines()[1],
+                         "B1,LAMP,5,")
+
+    def test_a_directory_as_database_is_named_as_such(self):
+        for args in (["export", "batches"], ["add-batch", "B1", "LAMP", "5"]):
+            r = self.run_allot("--db", self.dir, *args, db=False)
+            self.assertEqual(r.rc, 3)
+            self.assertIn(f"{self.dir} is a directory", r.err)
+
+    def _as_nobody(self):
+        if os.geteuid() != 0 or not shutil.which("setpriv"):
+            self.skipTest("needs root and setpriv to run as another user")
+        return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", ALLOT]
+
+    def test_a_read_only_database_in_a_read_only_folder_can_be_exported_by_another_user(self):
+        pre = self._as_nobody()
+        os.chmod(self.dir, 0o755)
+        folder = self.path("ro")
+        os.mkdir(folder)
+        db = os.path.join(folder, "x.db")
+        self.ok("--db", db, "add-batch", "B1", "LAMP", "5", db=False)
+        self.ok("--db", db, "allocate", "o1", "LAMP", "2", db=False)
+        self.assertEqual(sorted(os.listdir(folder)), ["x.db"])
+        os.chmod(db, 0o444)
+        os.chmod(folder, 0o555)
+        run = lambda *a: Result(subprocess.run(pre + ["--db", db] + list(a), capture_output=True,
+                                               text=True, env=self.env, cwd="/"))
+        r = run("export", "allocations")
+        self.assertEqual((r.rc, r.err), (0, ""), r.err)
+        self.assertEqual(r.out.splitlines()[1:], ["o1,LAMP,2,B1"])
+        r = run("events")
+        self.assertEqual((r.rc, r.err), (0, ""), r.err)
+        self.assertEqual(len(r.out.splitlines()), 2)
+        r = run("add-batch", "B2", "LAMP", "1")
+        self.assertEqual(r.rc, 3)
+        self.assertIn(db, r.err)
+        new = os.path.join(folder, "new.db")
+        r = run("--db", new, "add-batch", "B2", "LAMP", "1")
+        self.assertEqual(r.rc, 3)
+        self.assertIn(new, r.err)
+        self.assertIn("Permission denied", r.err)
+        self.assertEqual(sorted(os.listdir(folder)), ["x.db"])
+
+
 class Exec(AllotCase):
     def test_exec_runs_every_line_reports_failures_with_file_and_line_and_exits_1(self):
         self.write("cmds.txt", "# set up\n\nadd-batch B1 LAMP 10\nallocate o1 LAMP 3\n"
@@ -142,6 +206,48 @@ class Exec(AllotCase):
         self.assertIn("stdin:1: error: import cannot run inside exec", r.err)
         self.assertIn("stdin:2: error: unterminated quote", r.err)
         self.assertEqual(len(self.export("batches")), 2)
+
+    def test_exec_skips_a_utf8_byte_order_mark_at_the_start_of_the_file(self):
+        self.write("bom.txt", b"\xef\xbb\xbfadd-batch B1 LAMP 5\nallocate o3 LAMP 1\n", "wb")
+        r = self.run_allot("exec", "bom.txt")
+        self.assertEqual((r.rc, r.err), (0, ""))
+        self.assertEqual(self.export("allocations")[1:], [["o3", "LAMP", "1", "B1"]])
+        r = self.run_allot("exec", "-", stdin="\ufeffallocate o4 LAMP 1\n")
+        self.assertEqual((r.rc, r.err), (0, ""))
+        self.write("mid.txt", b"allocate o5 LAMP 1\n\xef\xbb\xbfallocate o6 LAMP 1\n", "wb")
+        r = self.run_allot("exec", "mid.txt")
+        self.assertEqual(r.rc, 1)
+        self.assertIn("mid.txt:2: error: unknown command", r.err)
+
+    def test_control_characters_of_files_and_arguments_never_reach_stderr(self):
+        self.write("evil.txt", "foo\x1b]0;pwned\x07 x\n")
+        r = self.run_allot("exec", "evil.txt")
+        self.assertEqual(r.err, 'evil.txt:1: error: unknown command "foo?]0;pwned?" '
+                                "(try allot help)\n")
+        self.write("b.csv", 'ref,sku,qty,eta\nB1,LAMP,"1\x1b[2J",\n')
+        r = self.run_allot("import", "batches", "b.csv")
+        self.assertEqual(r.rc, 1)
+        self.assertIn('qty "1?[2J"', r.err)
+        r = self.run_allot("allocate", "o1", "LAMP", "2\x1b[31m" + "9" * 60)
+        self.assertEqual(r.rc, 1)
+        self.assertIn('qty "2?[31m' + "9" * 34 + '…"', r.err)
+        r = self.run_allot("\x1b[2Jnope")
+        self.assertEqual(r.rc, 2)
+        self.assertIn('unknown command "?[2Jnope"', r.err)
+
+    def test_a_name_starting_with_two_dashes_is_usable_after_double_dash_or_quoted(self):
+        self.write("b.csv", "ref,sku,qty,eta\n--json,LAMP,5,\n")
+        self.ok("import", "batches", "b.csv")
+        r = self.run_allot("change-qty", "--json", "3")
+        self.assertEqual(r.rc, 2)
+        self.ok("change-qty", "--", "--json", "3")
+        self.assertEqual(self.export("batches")[1:], [["--json", "LAMP", "3", ""]])
+        r = self.run_allot("exec", "-", stdin='change-qty "--json" 4\nallocate o1 LAMP -- 1\n'
+                                              "allocate -- --o2 LAMP 1\n")
+        self.assertEqual((r.rc, r.err), (0, ""))
+        self.assertEqual(self.export("batches")[1:], [["--json", "LAMP", "4", ""]])
+        self.assertEqual(sorted(self.export("allocations")[1:]),
+                         [["--o2", "LAMP", "1", "--json"], ["o1", "LAMP", "1", "--json"]])
 
     def test_exec_of_a_missing_file_is_an_error(self):
         r = self.run_allot("exec", "nope.txt")

@@ -138,12 +138,30 @@ class Imports(AllotCase):
                             "B4,LAMP,0,\n")
         self.write("b2.csv", "ref,sku,qty,eta\nB4,LAMP,0,\n")
         r = self.ok("import", "batches", "b.csv")
-        self.assertEqual(r.out, "b.csv: 4 rows read, 2 created, 2 changed, 0 unchanged, 0 refused\n")
+        self.assertEqual(r.out, "b.csv: 4 rows read, 2 created, 2 changed, 0 unchanged, 0 refused"
+                                "; order lines: 1 backordered\n")
         types = [e["type"] for e in self.events(since=n)]
         self.assertEqual(types[:2], ["BatchQuantityChanged", "Deallocated"])
         self.assertIn("BatchEtaChanged", types)
         self.assertEqual(self.ok("import", "batches", "b2.csv").out,
                          "b2.csv: 1 row read, 0 created, 0 changed, 1 unchanged, 0 refused\n")
+
+    def test_batches_import_summary_counts_the_lines_reallocated_backordered_and_filled(self):
+        self.ok("exec", "-", stdin="add-batch B1 LAMP 10\nadd-batch B2 LAMP 10 2027-01-05\n"
+                                   "allocate o1 LAMP 3\nallocate o2 LAMP 3\nallocate o3 LAMP 3\n"
+                                   "add-batch B3 DESK 1\nallocate d1 DESK 1\nallocate d2 DESK 5\n")
+        n = len(self.events())
+        # B1 10 -> 1 removes o1, o2, o3; the retry moves all three to B2 (3 Reallocated).
+        # B2 10 -> 3 removes o3 and o2, which find no room (2 Deallocated).  B3 1 -> 6:
+        # the backorder d2 fits (1 Allocated).
+        self.write("b.csv", "ref,sku,qty,eta\nB1,LAMP,1,\nB2,LAMP,3,2027-01-05\nB3,DESK,6,\n")
+        r = self.ok("import", "batches", "b.csv")
+        types = [e["type"] for e in self.events(since=n)]
+        counts = (types.count("Reallocated"), types.count("Deallocated"), types.count("Allocated"))
+        self.assertEqual(counts, (3, 2, 1), types)
+        self.assertEqual(r.out, "b.csv: 3 rows read, 0 created, 3 changed, 0 unchanged, 0 refused"
+                                "; order lines: %d reallocated, %d backordered, "
+                                "%d backorders allocated\n" % counts)
 
     def test_orders_import_allocates_and_counts_backorders_and_unchanged_lines(self):
         self.ok("add-batch", "B1", "LAMP", "10")

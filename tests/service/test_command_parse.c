@@ -257,3 +257,37 @@ Test(command_parse, arbitrary_bytes_are_refused_or_parsed_never_crash)
             cr_assert(err.msg[0] != '\0');
     }
 }
+
+Test(command_parse, a_double_dash_ends_the_options_so_a_value_may_start_with_two_dashes)
+{
+    ParsedCommand pc;
+    ErrBuf err;
+    char *argv[] = {"change-qty", "--", "--json", "3"};
+    cr_assert_eq(command_parse_argv(4, argv, &pc, &err), ALLOT_OK, "%s", err.msg);
+    cr_assert_str_eq(pc.cmd.ref, "--json");
+    cr_assert_eq(pc.cmd.qty, 3);
+    char *no_dd[] = {"change-qty", "--json", "3"};
+    cr_assert_eq(command_parse_argv(3, no_dd, &pc, &err), ALLOT_EUSAGE, "without --, an option");
+    cr_assert_eq(command_parse_line("allocate -- --o1 LAMP 2", &toks, &pc, &err), ALLOT_OK);
+    cr_assert_str_eq(pc.cmd.orderid, "--o1");
+    cr_assert_eq(command_parse_line("events --json -- ", &toks, &pc, &err), ALLOT_OK,
+                 "options before -- still count");
+    cr_assert_not_null(pc.values[2]);
+}
+
+Test(command_parse, a_quoted_token_is_a_value_even_when_it_starts_with_two_dashes)
+{
+    ParsedCommand pc;
+    ErrBuf err;
+    cr_assert_eq(command_parse_line("change-qty \"--json\" 3", &toks, &pc, &err), ALLOT_OK, "%s",
+                 err.msg);
+    cr_assert_str_eq(pc.cmd.ref, "--json");
+    cr_assert_eq(command_parse_line("allocate o1 \"--\" 2", &toks, &pc, &err), ALLOT_OK, "%s",
+                 err.msg);
+    cr_assert_str_eq(pc.cmd.sku, "--", "a quoted -- is a value, not the end of options");
+    cr_assert_eq(command_parse_line("change-qty --json 3", &toks, &pc, &err), ALLOT_EUSAGE);
+    const CommandSpec *alloc = command_lookup("allocate");
+    cr_assert_eq(command_tokenize("allocate \"--o\" LAMP", true, &toks, &err), ALLOT_OK);
+    cr_assert_eq(command_arg_for_token(alloc, &toks, 2)->kind, ARG_SKU,
+                 "completion counts the quoted token as the ORDERID");
+}

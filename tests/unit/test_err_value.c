@@ -1,0 +1,58 @@
+/* Values quoted in error messages (domain/status.h err_value, err_set): control
+ * characters never reach the terminal, long values are shortened. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "domain/status.h"
+#include "domain/validate.h"
+
+static char buf[ERR_VALUE_SIZE];
+
+Test(err_value, control_characters_and_bytes_that_are_not_utf8_become_question_marks)
+{
+    cr_assert_str_eq(err_value_str("foo\x1b]0;pwned\x07 x", buf, sizeof buf), "foo?]0;pwned? x");
+    cr_assert_str_eq(err_value_str("a\x7f" "b\xc2\x9b" "c\xff", buf, sizeof buf), "a?b?c?",
+                     "DEL, C1 CSI (U+009B) and a stray byte");
+    cr_assert_str_eq(err_value_str("lámpara☃", buf, sizeof buf), "lámpara☃", "UTF-8 is kept");
+    cr_assert_str_eq(err_value_str(NULL, buf, sizeof buf), "");
+}
+
+Test(err_value, a_value_past_40_characters_is_cut_between_characters_with_an_ellipsis)
+{
+    char in[200] = "";
+    for (int i = 0; i < 50; i++)
+        strcat(in, "é");
+    err_value_str(in, buf, sizeof buf);
+    cr_assert_eq(strlen(buf), 40 * 2 + 3);
+    cr_assert_eq(strncmp(buf, in, 80), 0);
+    cr_assert_str_eq(buf + 80, "…");
+    memset(in, 'x', 40);
+    in[40] = '\0';
+    cr_assert_str_eq(err_value_str(in, buf, sizeof buf), in, "exactly 40 are kept whole");
+    char small[8];
+    cr_assert_str_eq(err_value_str("abcdefghij", small, sizeof small), "abcdefg",
+                     "a small buffer is never overrun");
+}
+
+Test(err_set, turns_control_characters_of_any_message_into_question_marks)
+{
+    ErrBuf e;
+    err_set(&e, ALLOT_EINVALID, "path %s: x", "a\x1b[2J\xc2\x85z");
+    cr_assert_str_eq(e.msg, "path a?[2J??z: x");
+    err_set(&e, ALLOT_EINVALID, "two\nlines…");
+    cr_assert_str_eq(e.msg, "two\nlines…", "newlines and UTF-8 are kept");
+}
+
+Test(err_value, validation_messages_quote_the_value_safely_and_shortened)
+{
+    ErrBuf e;
+    int64_t n;
+    cr_assert_eq(validate_line_qty("1\x1b[2J", &n, &e), ALLOT_EINVALID);
+    cr_assert_str_eq(e.msg, "qty \"1?[2J\" is not a whole number");
+    char longv[100];
+    memset(longv, '7', 60);
+    strcpy(longv + 60, "x");
+    cr_assert_eq(validate_batch_qty(longv, &n, &e), ALLOT_EINVALID);
+    cr_assert(strstr(e.msg, "7777777777777777777777777777777777777777…\" is not") != NULL, "%s",
+              e.msg);
+}
