@@ -11,6 +11,7 @@
 #include "cli/hook_notifier.h"
 #include "version.h"
 #ifdef ALLOT_HAVE_HELPDOC
+#include "help/help_pages.h"
 #include "help/help_print.h"
 #endif
 
@@ -164,6 +165,12 @@ void cli_print_help(FILE *out)
             "\n"
             "Arguments with spaces go in double quotes; `allot help COMMAND` explains one.\n"
             "Exit status: 0 ok, 1 refused, 2 usage, 3 storage error.\n");
+#ifdef ALLOT_HAVE_HELPDOC
+    fprintf(out, "\nhelp topics (allot help TOPIC):");
+    for (size_t i = 0; i < help_pages_count; i++)
+        fprintf(out, " %s", help_pages[i].name);
+    fprintf(out, "\n");
+#endif
 }
 
 AllotStatus tool_help(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
