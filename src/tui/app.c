@@ -44,6 +44,11 @@ typedef struct Confirm {
     TuiPreview pv;
     char title[256];
     size_t scroll; /* first move shown */
+    /* a delay (`d`) is worked out again from these, not from `cmd` */
+    bool is_delay;
+    AllotId delay_ref;
+    int32_t delay_days;
+    bool changed; /* the list was worked out again and differs from the first one */
 } Confirm;
 
 struct TuiApp {
@@ -172,6 +177,8 @@ static void feed_add(TuiApp *a, const TuiFeedItem *it)
     a->feed[a->nfeed++] = *it;
 }
 
+static bool confirm_refresh(TuiApp *a);
+
 /* Reads new events and refreshes the screens if the data changed (or `force`). */
 static void poll_data(TuiApp *a, bool force)
 {
@@ -208,6 +215,9 @@ static void poll_data(TuiApp *a, bool force)
         }
         tui_feed_fini(&fv);
     }
+    if (changed && a->confirm.kind == C_COMMAND && confirm_refresh(a) &&
+        a->confirm.kind == C_COMMAND)
+        set_status(a, true, "the data changed meanwhile: the list above was worked out again");
     if (changed || force) {
         for (int i = 0; i < a->depth - 1; i++)
             a->stack[i]->stale = true;
@@ -313,12 +323,97 @@ static bool submit(TuiApp *a, const Command *cmd, bool always_confirm, const Tui
         a->confirm.kind = C_COMMAND;
         a->confirm.cmd = *cmd;
         a->confirm.scroll = 0;
+        a->confirm.is_delay = false;
+        a->confirm.changed = false;
         describe_command(cmd, b, a->confirm.title, sizeof a->confirm.title);
         a->dirty = true;
         return true;
     }
     execute(a, cmd);
     return true;
+}
+
+/* Works out the delay of `ref` by `days` (whatif.h delay_preview, in the
+ * session's sandbox when one is open). */
+static AllotStatus delay_compute(TuiApp *a, const char *ref, int32_t days, DelayPreview *dp,
+                                 ErrBuf *err)
+{
+    return delay_preview(a->whatif ? tui_whatif_session(a->whatif) : NULL,
+                         a->cfg.bus ? bus_deps(a->cfg.bus)->uow : NULL, a->cfg.clock, ref, days,
+                         dp, err);
+}
+
+static void delay_title(TuiApp *a, const DelayPreview *dp)
+{
+    char d1[ALLOT_DATE_TEXT], d2[ALLOT_DATE_TEXT];
+    snprintf(a->confirm.title, sizeof a->confirm.title, "%sDelay %s by %d day%s: ETA %s → %s",
+             a->whatif ? "[what-if] " : "", dp->ref, (int)dp->days, dp->days == 1 ? "" : "s",
+             dp->old_eta == ALLOT_NO_ETA ? "in warehouse (today)" : date_format(dp->old_eta, d1),
+             date_format(dp->new_eta, d2));
+}
+
+static bool moves_equal(const TuiPreview *x, const TuiPreview *y)
+{
+    if (x->len != y->len || x->backordered != y->backordered)
+        return false;
+    for (size_t i = 0; i < x->len; i++) {
+        const TuiMove *m = &x->moves[i], *n = &y->moves[i];
+        if (strcmp(m->orderid, n->orderid) || strcmp(m->sku, n->sku) ||
+            strcmp(m->from, n->from) || strcmp(m->to, n->to) || m->qty != n->qty ||
+            m->has_slip != n->has_slip || (m->has_slip && m->slip_days != n->slip_days))
+            return false;
+    }
+    return true;
+}
+
+/* The open change confirmation (C_COMMAND) worked out again on the current data.
+ * Returns true if the outcome differs from the one on screen: then the new one
+ * replaces it (list, command, title) and `changed` is set.  If the change would
+ * now be refused, the confirmation closes with the reason in the status line
+ * (and true is returned). */
+static bool confirm_refresh(TuiApp *a)
+{
+    Confirm *cf = &a->confirm;
+    if (cf->kind != C_COMMAND || !a->has_runner)
+        return false;
+    TuiPreview pv;
+    tui_preview_init(&pv);
+    ErrBuf err = {{0}};
+    AllotStatus st;
+    Command cmd = cf->cmd;
+    DelayPreview dp;
+    delay_preview_init(&dp);
+    if (cf->is_delay) {
+        st = delay_compute(a, cf->delay_ref, cf->delay_days, &dp, &err);
+        if (st == ALLOT_OK) {
+            tui_preview_from_diff(&dp.diff, &pv);
+            cmd = dp.cmd;
+        }
+    } else {
+        st = a->runner.preview(a->runner.ctx, &cf->cmd, &pv, &err);
+    }
+    bool differs = true;
+    if (st != ALLOT_OK) {
+        cf->kind = C_NONE;
+        set_status(a, true, "the data changed; the change is no longer possible: %s",
+                   err.msg[0] ? err.msg : allot_status_message(st));
+    } else if (moves_equal(&pv, &cf->pv) &&
+               (cmd.type != CMD_CHANGE_BATCH_ETA || cmd.eta == cf->cmd.eta)) {
+        differs = false;
+    } else {
+        tui_preview_fini(&cf->pv);
+        cf->pv = pv;
+        tui_preview_init(&pv);
+        cf->cmd = cmd;
+        if (cf->is_delay)
+            delay_title(a, &dp);
+        cf->changed = true;
+        cf->scroll = 0;
+    }
+    delay_preview_fini(&dp);
+    tui_preview_fini(&pv);
+    a->dirty = true;
+    return differs;
 }
 
 /* `d` on a batch (SPEC.md §5, issue 6): the new ETA (in the warehouse: today + N),
@@ -342,9 +437,7 @@ static bool delay_form(TuiApp *a, const TuiBatchInfo *b, int32_t days, char *why
     DelayPreview dp;
     delay_preview_init(&dp);
     ErrBuf err = {{0}};
-    AllotStatus st = delay_preview(a->whatif ? tui_whatif_session(a->whatif) : NULL,
-                                   a->cfg.bus ? bus_deps(a->cfg.bus)->uow : NULL, a->cfg.clock,
-                                   b->ref, days, &dp, &err);
+    AllotStatus st = delay_compute(a, b->ref, days, &dp, &err);
     if (st != ALLOT_OK) {
         snprintf(why, whysize, "%s", err.msg[0] ? err.msg : allot_status_message(st));
         delay_preview_fini(&dp);
@@ -357,14 +450,14 @@ static bool delay_form(TuiApp *a, const TuiBatchInfo *b, int32_t days, char *why
         return true;
     }
     tui_preview_from_diff(&dp.diff, &a->confirm.pv);
-    char d1[ALLOT_DATE_TEXT], d2[ALLOT_DATE_TEXT];
-    snprintf(a->confirm.title, sizeof a->confirm.title, "%sDelay %s by %d day%s: ETA %s → %s",
-             a->whatif ? "[what-if] " : "", dp.ref, (int)days, days == 1 ? "" : "s",
-             dp.old_eta == ALLOT_NO_ETA ? "in warehouse (today)" : date_format(dp.old_eta, d1),
-             date_format(dp.new_eta, d2));
+    delay_title(a, &dp);
     a->confirm.kind = C_COMMAND;
     a->confirm.cmd = dp.cmd;
     a->confirm.scroll = 0;
+    a->confirm.is_delay = true;
+    snprintf(a->confirm.delay_ref, sizeof a->confirm.delay_ref, "%s", b->ref);
+    a->confirm.delay_days = days;
+    a->confirm.changed = false;
     delay_preview_fini(&dp);
     a->dirty = true;
     return true;
@@ -877,6 +970,13 @@ static void confirm_key(TuiApp *a, int key)
         ConfirmKind k = a->confirm.kind;
         a->confirm.kind = C_NONE;
         if (k == C_COMMAND) {
+            a->confirm.kind = C_COMMAND;
+            if (confirm_refresh(a)) { /* not what was shown: show it and ask again */
+                if (a->confirm.kind == C_COMMAND)
+                    set_status(a, true, "the data changed: this is the outcome now; answer again");
+                return;
+            }
+            a->confirm.kind = C_NONE;
             Command c = a->confirm.cmd;
             execute(a, &c);
         } else if (k == C_WHATIF_APPLY && a->whatif) {
@@ -1160,7 +1260,9 @@ static void draw_confirm(TuiApp *a, TuiCanvas *c)
     for (int i = 0; i < h; i++)
         tui_canvas_text(c, y + i, 0, w, "", TS_NORMAL, true);
     char line[512];
-    snprintf(line, sizeof line, "%s", a->confirm.title);
+    snprintf(line, sizeof line, "%s%s",
+             a->confirm.kind == C_COMMAND && a->confirm.changed ? "UPDATED (data changed): " : "",
+             a->confirm.title);
     tui_canvas_text(c, y, 0, w, line, TS_HEADER, true);
     int row = y + 1;
     if (a->confirm.kind == C_COMMAND || a->confirm.kind == C_WHATIF_APPLY ||

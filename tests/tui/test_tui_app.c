@@ -646,3 +646,58 @@ Test(tui_app, after_midnight_the_shipments_due_move_on)
     cr_assert_not(main_has("2 days"), "T1's ETA has passed: no longer due");
     cr_assert(main_has("1 day"), "S1 (today + 5) is due tomorrow");
 }
+
+/* Another process changes the product while the question is open: the list is
+ * worked out again and says so; `y` never applies an outcome that was not shown. */
+Test(tui_app, an_open_confirmation_follows_changes_made_elsewhere)
+{
+    go_to_batch_w1();
+    tui_app_type(app, "c0\n");
+    cr_assert(tui_app_confirming(app));
+    cr_assert(main_has("o1"));
+    run(command_cancel_line("o1", "LAMP"));
+    run(command_allocate("o6", "LAMP", 4)); /* fits W1's room: lands there */
+    cr_assert_str_eq(line_place("LAMP", "o6"), "W1");
+    tick();
+    cr_assert(tui_app_confirming(app), "still asking");
+    cr_assert(main_has("UPDATED (data changed)"));
+    cr_assert(main_has("o6"), "the new line is in the list");
+    cr_assert_not(main_has("o1 "), "the cancelled line is gone from it");
+    key('y');
+    cr_assert_not(tui_app_confirming(app));
+    cr_assert_eq(batch("LAMP", "W1")->qty, 0);
+    cr_assert_str_eq(line_place("LAMP", "o6"), "S1");
+}
+
+Test(tui_app, y_on_an_outdated_confirmation_shows_the_new_outcome_and_asks_again)
+{
+    go_to_batch_w1();
+    tui_app_type(app, "c0\n");
+    cr_assert(tui_app_confirming(app));
+    run(command_allocate("o6", "LAMP", 1)); /* no tick: the screen has not seen it */
+    key('y');
+    cr_assert(tui_app_confirming(app), "asks again instead of applying");
+    cr_assert_eq(batch("LAMP", "W1")->qty, 10, "nothing applied");
+    cr_assert(main_has("o6"));
+    cr_assert(main_has("4 order lines"));
+    key('y');
+    cr_assert_not(tui_app_confirming(app));
+    cr_assert_eq(batch("LAMP", "W1")->qty, 0);
+}
+
+Test(tui_app, an_open_delay_confirmation_follows_changes_made_elsewhere)
+{
+    tui_app_type(app, "\t\t");
+    key('j'); /* S1 */
+    tui_app_type(app, "3d");
+    cr_assert(tui_app_confirming(app));
+    cr_assert_not(main_has("o7"));
+    run(command_allocate("o7", "LAMP", 12)); /* room only on S1 */
+    cr_assert_str_eq(line_place("LAMP", "o7"), "S1");
+    tick();
+    cr_assert(tui_app_confirming(app));
+    cr_assert(main_has("UPDATED (data changed)"));
+    cr_assert(main_has("o7"));
+    key('y');
+    cr_assert_eq(batch("LAMP", "S1")->eta, today + 8);
+}
