@@ -701,3 +701,39 @@ Test(tui_app, an_open_delay_confirmation_follows_changes_made_elsewhere)
     key('y');
     cr_assert_eq(batch("LAMP", "S1")->eta, today + 8);
 }
+
+static bool status_has(const char *s)
+{
+    draw();
+    char line[1024];
+    return strstr(tui_mem_canvas_line(cv, 22, line, sizeof line), s) != NULL;
+}
+
+Test(tui_app, a_count_beyond_the_limit_is_refused_with_the_clis_message_not_clamped)
+{
+    go_to_batch_w1();
+    tui_app_type(app, "99999999999c");
+    cr_assert_not(tui_app_confirming(app));
+    cr_assert(status_has("qty \"99999999999\" must be between 0 and 1000000000"));
+    cr_assert_eq(batch("LAMP", "W1")->qty, 10);
+    tui_app_type(app, "999999999999+");
+    cr_assert(status_has("must be between 0 and 1000000000"));
+    cr_assert(status_has("refused"));
+    cr_assert_eq(batch("LAMP", "W1")->qty, 10);
+    tui_app_type(app, "1000000000c");
+    cr_assert_not(tui_app_confirming(app), "no line moves: runs at once");
+    cr_assert_eq(batch("LAMP", "W1")->qty, 1000000000, "the limit itself is valid");
+}
+
+Test(tui_app, a_nudge_below_zero_is_refused_and_says_why)
+{
+    go_to_batch_w1();
+    tui_app_type(app, "100-");
+    cr_assert_not(tui_app_confirming(app));
+    cr_assert(status_has("would go below 0"), "not clamped to 0");
+    cr_assert_eq(batch("LAMP", "W1")->qty, 10);
+    tui_app_type(app, "10-");
+    cr_assert(tui_app_confirming(app), "to 0, moving o1..o3: asks");
+    key('n');
+    cr_assert_eq(batch("LAMP", "W1")->qty, 10);
+}
