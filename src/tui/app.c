@@ -751,6 +751,37 @@ static bool submit_form(TuiApp *a)
     return true;
 }
 
+/* The byte offset in `text` where the token that ends at `cur` starts (the
+ * tokenizer's rules: blanks outside double quotes separate, `\` escapes inside);
+ * `cur` itself if it follows a blank. */
+static size_t token_start(const char *text, size_t cur)
+{
+    size_t start = cur;
+    bool inq = false, intok = false;
+    for (size_t i = 0; i < cur; i++) {
+        char c = text[i];
+        if (inq) {
+            if (c == '\\' && i + 1 < cur)
+                i++;
+            else if (c == '"')
+                inq = false;
+            continue;
+        }
+        if (c == ' ' || c == '\t') {
+            intok = false;
+            start = cur;
+            continue;
+        }
+        if (!intok) {
+            start = i;
+            intok = true;
+        }
+        if (c == '"')
+            inq = true;
+    }
+    return start;
+}
+
 /* Tab in the `:` prompt: completes the command name, or a SKU / reference / order
  * id by the argument the token fills. */
 static void complete(TuiApp *a)
@@ -762,7 +793,7 @@ static void complete(TuiApp *a)
     token_list_init(&t);
     ErrBuf err = {{0}};
     p->hint[0] = 0;
-    if (command_tokenize(head, true, &t, &err) != ALLOT_OK || t.open_quote) {
+    if (command_tokenize(head, true, &t, &err) != ALLOT_OK) {
         token_list_fini(&t);
         return;
     }
@@ -813,26 +844,43 @@ static void complete(TuiApp *a)
             common = k;
         }
         size_t plen = strlen(prefix);
-        char add[256];
-        if (common > plen) {
-            snprintf(add, sizeof add, "%.*s%s", (int)(common - plen), cands[0] + plen,
-                     n == 1 ? " " : "");
-        } else {
-            add[0] = 0;
-            if (n == 1)
-                snprintf(add, sizeof add, " ");
-        }
-        size_t al = strlen(add), tl = strlen(p->text);
-        if (al && tl + al < sizeof p->text) {
-            memmove(p->text + p->cur + al, p->text + p->cur, tl - p->cur + 1);
-            memcpy(p->text + p->cur, add, al);
-            p->cur += al;
+        if (common > plen || n == 1) {
+            /* the token as typed (quotes and all) is replaced by the completion,
+               quoted as the tokenizer reads it back; a partial one keeps its
+               quote open */
+            size_t start = token_start(p->text, p->cur);
+            char word[256], quoted[600], add[640];
+            snprintf(word, sizeof word, "%.*s", (int)common, cands[0]);
+            command_quote_token(word, quoted, sizeof quoted);
+            bool was_quoted = p->text[start] == '"';
+            size_t ql = strlen(quoted);
+            if (was_quoted && quoted[0] != '"' && ql + 3 < sizeof quoted) {
+                /* keep the quote the user opened */
+                memmove(quoted + 1, quoted, ql);
+                quoted[0] = '"';
+                quoted[ql + 1] = '"';
+                quoted[ql + 2] = 0;
+                ql += 2;
+            }
+            if (n > 1 && ql > 1 && quoted[0] == '"')
+                quoted[--ql] = 0; /* not finished: the quote stays open */
+            snprintf(add, sizeof add, "%s%s", quoted, n == 1 ? " " : "");
+            size_t al = strlen(add), tl = strlen(p->text), old = p->cur - start;
+            if (tl - old + al < sizeof p->text) {
+                memmove(p->text + start + al, p->text + p->cur, tl - p->cur + 1);
+                memcpy(p->text + start, add, al);
+                p->cur = start + al;
+            }
         }
         if (n > 1) {
+            /* each candidate as it would be typed, comma-separated */
             size_t o = 0;
-            o += (size_t)snprintf(p->hint, sizeof p->hint, "%zu:", n);
-            for (size_t i = 0; i < n && o < sizeof p->hint - 1; i++)
-                o += (size_t)snprintf(p->hint + o, sizeof p->hint - o, " %s", cands[i]);
+            o += (size_t)snprintf(p->hint, sizeof p->hint, "%zu candidates:", n);
+            for (size_t i = 0; i < n && o < sizeof p->hint - 1; i++) {
+                char q[300];
+                command_quote_token(cands[i], q, sizeof q);
+                o += (size_t)snprintf(p->hint + o, sizeof p->hint - o, "%s %s", i ? "," : "", q);
+            }
         }
     } else if (!p->hint[0]) {
         snprintf(p->hint, sizeof p->hint, "no completion");

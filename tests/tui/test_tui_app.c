@@ -311,7 +311,7 @@ Test(tui_app, tab_in_the_prompt_completes_commands_skus_and_references)
     cr_assert(screen_has(":allocate o9 LAMP 2"), "completed with the space after it");
     key(TK_ESC);
     tui_app_type(app, ":change-qty \t");
-    cr_assert(screen_has("3: S1 T1 W1"), "candidates listed");
+    cr_assert(screen_has("3 candidates: S1, T1, W1"), "candidates listed");
     tui_app_type(app, "T\t3\n");
     cr_assert_eq(batch("TABLE", "T1")->qty, 3);
 }
@@ -736,4 +736,27 @@ Test(tui_app, a_nudge_below_zero_is_refused_and_says_why)
     cr_assert(tui_app_confirming(app), "to 0, moving o1..o3: asks");
     key('n');
     cr_assert_eq(batch("LAMP", "W1")->qty, 10);
+}
+
+Test(tui_app, tab_quotes_a_completion_with_spaces_and_completes_inside_an_open_quote)
+{
+    run(command_create_batch("AM1", "Alice Mutton", 10, ALLOT_NO_ETA));
+    tick();
+    tui_app_type(app, ":allocate o2 Ali\t");
+    cr_assert(screen_has(":allocate o2 \"Alice Mutton\""), "quoted");
+    tui_app_type(app, "5\n");
+    cr_assert_not(tui_app_prompting(app), "the completed line runs");
+    cr_assert_str_eq(line_place("Alice Mutton", "o2"), "AM1");
+    run(command_create_batch("AS1", "Alice Smith", 10, ALLOT_NO_ETA));
+    tick();
+    tui_app_type(app, ":allocate o3 Ali\t");
+    cr_assert(screen_has(":allocate o3 \"Alice"), "common part");
+    cr_assert_not(screen_has(":allocate o3 \"Alice\""), "the quote left open");
+    cr_assert(screen_has("2 candidates: \"Alice Mutton\", \"Alice Smith\""));
+    tui_app_type(app, "S\t");
+    cr_assert(screen_has(":allocate o3 \"Alice Smith\""), "completed inside the open quote");
+    tui_app_type(app, "4\n");
+    cr_assert_str_eq(line_place("Alice Smith", "o3"), "AS1");
+    tui_app_type(app, ":allocate o4 \"Alice M\t");
+    cr_assert(screen_has(":allocate o4 \"Alice Mutton\""), "an opened quote is closed");
 }
