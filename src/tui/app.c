@@ -1043,6 +1043,10 @@ static void confirm_key(TuiApp *a, int key)
     } else if (key == 'n' || key == 'N' || key == TK_ESC || key == 'q' || key == TK_CTRL_C) {
         a->confirm.kind = C_NONE;
         set_status(a, false, "cancelled: nothing changed");
+    } else {
+        char kn[16];
+        set_status(a, false, "%s: answer the question first (y confirms, n or Esc cancels)",
+                   tui_key_name(key, kn, sizeof kn));
     }
 }
 
@@ -1326,12 +1330,13 @@ static void draw_confirm(TuiApp *a, TuiCanvas *c)
             snprintf(line, sizeof line, "No order line changes place.");
         else if (slips)
             snprintf(line, sizeof line,
-                     "%zu order line%s affected, %zu change place (%lld to the backorders); slip "
-                     "in days:",
-                     pv->len, pv->len == 1 ? "" : "s", moved, (long long)pv->backordered);
+                     "%zu order line%s affected, %zu change%s place (%lld to the backorders); "
+                     "slip in days:",
+                     pv->len, pv->len == 1 ? "" : "s", moved, moved == 1 ? "s" : "",
+                     (long long)pv->backordered);
         else
-            snprintf(line, sizeof line, "%zu order line%s change place (%lld to the backorders):",
-                     pv->len, pv->len == 1 ? "" : "s", (long long)pv->backordered);
+            snprintf(line, sizeof line, "%zu order line%s place (%lld to the backorders):",
+                     pv->len, pv->len == 1 ? " changes" : "s change", (long long)pv->backordered);
         tui_canvas_text(c, row++, 0, w, line, TS_NORMAL, true);
         int room = h - 3; /* title, count, question */
         size_t first = a->confirm.scroll;
@@ -1360,8 +1365,6 @@ static void draw_confirm(TuiApp *a, TuiCanvas *c)
         tui_canvas_text(c, row++, 0, w,
                         "Quitting discards the sandbox; the live data stays as it is.", TS_NORMAL,
                         true);
-    } else {
-        tui_canvas_text(c, row++, 0, w, "The database is empty.", TS_NORMAL, true);
     }
     tui_canvas_text(c, y + h - 1, 0, w,
                     a->confirm.kind == C_WHATIF_QUIT ? "Quit? y = yes, n = no"
@@ -1409,10 +1412,25 @@ static void draw_bottom(TuiApp *a, TuiCanvas *c)
     if (p->kind != P_NONE) {
         char line[512];
         snprintf(line, sizeof line, "%s%s", p->label, p->text);
-        tui_canvas_text(c, ys, 0, c->cols, line, TS_INPUT, true);
         char head[512];
         snprintf(head, sizeof head, "%s%.*s", p->label, (int)p->cur, p->text);
         int cx = tui_text_width(head);
+        if (cx >= c->cols) {
+            /* scrolled so the cursor stays visible: "…" then the text before it */
+            size_t from = strlen(p->label);
+            const char *t = line;
+            while (from < strlen(line) &&
+                   tui_text_width(head + from) + 1 >= c->cols) { /* 1 for "…" */
+                from++;
+                while (((unsigned char)t[from] & 0xC0) == 0x80)
+                    from++;
+            }
+            size_t rest = strlen(line + from);
+            memmove(line + 3, line + from, rest + 1); /* from >= 3: the label is ":" at least */
+            memcpy(line, "…", 3);
+            cx = 1 + tui_text_width(head + from);
+        }
+        tui_canvas_text(c, ys, 0, c->cols, line, TS_INPUT, true);
         if (p->error[0])
             tui_canvas_text(c, yf, 0, c->cols, p->error, TS_ERROR, true);
         else if (p->hint[0])
@@ -1426,6 +1444,16 @@ static void draw_bottom(TuiApp *a, TuiCanvas *c)
         return;
     }
     c->ops->cursor(c, -1, -1);
+    if (a->confirm.kind != C_NONE) { /* the question's own keys */
+        tui_canvas_text(c, ys, 0, c->cols, a->status, a->status_error ? TS_ERROR : TS_NORMAL,
+                        true);
+        tui_canvas_text(c, yf, 0, c->cols,
+                        a->confirm.kind == C_INFO ? "any key close  j/k scroll"
+                        : a->confirm.pv.len     ? "y confirm  n/Esc cancel  j/k scroll"
+                                                : "y confirm  n/Esc cancel",
+                        TS_KEY, true);
+        return;
+    }
     if (a->count.value) {
         char t[64];
         snprintf(t, sizeof t, "count %lld…", (long long)a->count.value);

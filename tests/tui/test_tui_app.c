@@ -234,6 +234,7 @@ Test(tui_app, a_count_prefix_nudges_by_that_many)
     cr_assert_eq(batch("LAMP", "W1")->qty, 10);
     tui_app_type(app, "2-");
     cr_assert(tui_app_confirming(app), "8 < 9 allocated: a line would move");
+    cr_assert(screen_has("1 order line changes place"), "singular");
     key('y');
     cr_assert_eq(batch("LAMP", "W1")->qty, 8);
 }
@@ -458,6 +459,10 @@ Test(tui_app, an_empty_database_offers_the_demo)
     app = tui_app_new(&cfg, 24, 80);
     cr_assert(tui_app_confirming(app));
     cr_assert(screen_has("The database is empty. Load the demo dataset?"));
+    char *d = tui_mem_canvas_dump(cv);
+    const char *first = strstr(d, "The database is empty");
+    cr_assert(first && !strstr(first + 1, "The database is empty"), "said once:\n%s", d);
+    free(d);
     key('y');
     cr_assert_eq(demo_calls, 1);
     cr_assert(screen_has("demo dataset loaded"));
@@ -759,4 +764,53 @@ Test(tui_app, tab_quotes_a_completion_with_spaces_and_completes_inside_an_open_q
     cr_assert_str_eq(line_place("Alice Smith", "o3"), "AS1");
     tui_app_type(app, ":allocate o4 \"Alice M\t");
     cr_assert(screen_has(":allocate o4 \"Alice Mutton\""), "an opened quote is closed");
+}
+
+Test(tui_app, a_question_shows_its_own_keys_and_says_so_when_another_key_is_pressed)
+{
+    go_to_batch_w1();
+    tui_app_type(app, "c0\n");
+    cr_assert(tui_app_confirming(app));
+    char line[1024];
+    draw();
+    tui_mem_canvas_line(cv, 23, line, sizeof line);
+    cr_assert(strstr(line, "y confirm") && strstr(line, "n/Esc cancel"), "%s", line);
+    cr_assert_not(strstr(line, "change qty"), "not the list keys: %s", line);
+    key('x');
+    cr_assert(tui_app_confirming(app));
+    cr_assert(screen_has("answer the question first"));
+    key(TK_ESC);
+    cr_assert_not(tui_app_confirming(app));
+}
+
+Test(tui_app, a_cell_cut_to_fit_ends_with_an_ellipsis)
+{
+    TuiFeedItem it = {.id = 7, .at = TODAY_UNIX};
+    it.ev.type = EV_ALLOCATED;
+    memset(it.ev.orderid, 'o', 60);
+    memset(it.ev.sku, 's', 60);
+    snprintf(it.ev.batchref, sizeof it.ev.batchref, "B1");
+    it.ev.qty = 2;
+    TuiRow r;
+    memset(&r, 0, sizeof r);
+    tui_row_event(&r, &it, today);
+    size_t n = strlen(r.cells[3]);
+    cr_assert(n > 3 && strcmp(r.cells[3] + n - 3, "…") == 0, "%s", r.cells[3]);
+}
+
+Test(tui_app, long_prompt_input_scrolls_so_the_cursor_stays_visible)
+{
+    key(':');
+    for (int i = 0; i < 120; i++)
+        key('a' + i % 26);
+    key('Z');
+    char line[1024];
+    draw();
+    tui_mem_canvas_line(cv, 22, line, sizeof line);
+    cr_assert(strncmp(line, "…", 3) == 0, "the cut start is marked: %s", line);
+    cr_assert(strstr(line, "mnopZ"), "the end (at the cursor) is visible: %s", line);
+    key(TK_HOME);
+    draw();
+    tui_mem_canvas_line(cv, 22, line, sizeof line);
+    cr_assert(strncmp(line, ":abc", 4) == 0, "back to the start: %s", line);
 }
