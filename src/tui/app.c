@@ -44,6 +44,11 @@ typedef struct Confirm {
     TuiPreview pv;
     char title[256];
     size_t scroll; /* first move shown */
+    /* a delay (`d`) is worked out again from these, not from `cmd` */
+    bool is_delay;
+    AllotId delay_ref;
+    int32_t delay_days;
+    bool changed; /* the list was worked out again and differs from the first one */
 } Confirm;
 
 struct TuiApp {
@@ -172,6 +177,8 @@ static void feed_add(TuiApp *a, const TuiFeedItem *it)
     a->feed[a->nfeed++] = *it;
 }
 
+static bool confirm_refresh(TuiApp *a);
+
 /* Reads new events and refreshes the screens if the data changed (or `force`). */
 static void poll_data(TuiApp *a, bool force)
 {
@@ -208,6 +215,9 @@ static void poll_data(TuiApp *a, bool force)
         }
         tui_feed_fini(&fv);
     }
+    if (changed && a->confirm.kind == C_COMMAND && confirm_refresh(a) &&
+        a->confirm.kind == C_COMMAND)
+        set_status(a, true, "the data changed meanwhile: the list above was worked out again");
     if (changed || force) {
         for (int i = 0; i < a->depth - 1; i++)
             a->stack[i]->stale = true;
@@ -313,12 +323,97 @@ static bool submit(TuiApp *a, const Command *cmd, bool always_confirm, const Tui
         a->confirm.kind = C_COMMAND;
         a->confirm.cmd = *cmd;
         a->confirm.scroll = 0;
+        a->confirm.is_delay = false;
+        a->confirm.changed = false;
         describe_command(cmd, b, a->confirm.title, sizeof a->confirm.title);
         a->dirty = true;
         return true;
     }
     execute(a, cmd);
     return true;
+}
+
+/* Works out the delay of `ref` by `days` (whatif.h delay_preview, in the
+ * session's sandbox when one is open). */
+static AllotStatus delay_compute(TuiApp *a, const char *ref, int32_t days, DelayPreview *dp,
+                                 ErrBuf *err)
+{
+    return delay_preview(a->whatif ? tui_whatif_session(a->whatif) : NULL,
+                         a->cfg.bus ? bus_deps(a->cfg.bus)->uow : NULL, a->cfg.clock, ref, days,
+                         dp, err);
+}
+
+static void delay_title(TuiApp *a, const DelayPreview *dp)
+{
+    char d1[ALLOT_DATE_TEXT], d2[ALLOT_DATE_TEXT];
+    snprintf(a->confirm.title, sizeof a->confirm.title, "%sDelay %s by %d day%s: ETA %s → %s",
+             a->whatif ? "[what-if] " : "", dp->ref, (int)dp->days, dp->days == 1 ? "" : "s",
+             dp->old_eta == ALLOT_NO_ETA ? "in warehouse (today)" : date_format(dp->old_eta, d1),
+             date_format(dp->new_eta, d2));
+}
+
+static bool moves_equal(const TuiPreview *x, const TuiPreview *y)
+{
+    if (x->len != y->len || x->backordered != y->backordered)
+        return false;
+    for (size_t i = 0; i < x->len; i++) {
+        const TuiMove *m = &x->moves[i], *n = &y->moves[i];
+        if (strcmp(m->orderid, n->orderid) || strcmp(m->sku, n->sku) ||
+            strcmp(m->from, n->from) || strcmp(m->to, n->to) || m->qty != n->qty ||
+            m->has_slip != n->has_slip || (m->has_slip && m->slip_days != n->slip_days))
+            return false;
+    }
+    return true;
+}
+
+/* The open change confirmation (C_COMMAND) worked out again on the current data.
+ * Returns true if the outcome differs from the one on screen: then the new one
+ * replaces it (list, command, title) and `changed` is set.  If the change would
+ * now be refused, the confirmation closes with the reason in the status line
+ * (and true is returned). */
+static bool confirm_refresh(TuiApp *a)
+{
+    Confirm *cf = &a->confirm;
+    if (cf->kind != C_COMMAND || !a->has_runner)
+        return false;
+    TuiPreview pv;
+    tui_preview_init(&pv);
+    ErrBuf err = {{0}};
+    AllotStatus st;
+    Command cmd = cf->cmd;
+    DelayPreview dp;
+    delay_preview_init(&dp);
+    if (cf->is_delay) {
+        st = delay_compute(a, cf->delay_ref, cf->delay_days, &dp, &err);
+        if (st == ALLOT_OK) {
+            tui_preview_from_diff(&dp.diff, &pv);
+            cmd = dp.cmd;
+        }
+    } else {
+        st = a->runner.preview(a->runner.ctx, &cf->cmd, &pv, &err);
+    }
+    bool differs = true;
+    if (st != ALLOT_OK) {
+        cf->kind = C_NONE;
+        set_status(a, true, "the data changed; the change is no longer possible: %s",
+                   err.msg[0] ? err.msg : allot_status_message(st));
+    } else if (moves_equal(&pv, &cf->pv) &&
+               (cmd.type != CMD_CHANGE_BATCH_ETA || cmd.eta == cf->cmd.eta)) {
+        differs = false;
+    } else {
+        tui_preview_fini(&cf->pv);
+        cf->pv = pv;
+        tui_preview_init(&pv);
+        cf->cmd = cmd;
+        if (cf->is_delay)
+            delay_title(a, &dp);
+        cf->changed = true;
+        cf->scroll = 0;
+    }
+    delay_preview_fini(&dp);
+    tui_preview_fini(&pv);
+    a->dirty = true;
+    return differs;
 }
 
 /* `d` on a batch (SPEC.md §5, issue 6): the new ETA (in the warehouse: today + N),
@@ -342,9 +437,7 @@ static bool delay_form(TuiApp *a, const TuiBatchInfo *b, int32_t days, char *why
     DelayPreview dp;
     delay_preview_init(&dp);
     ErrBuf err = {{0}};
-    AllotStatus st = delay_preview(a->whatif ? tui_whatif_session(a->whatif) : NULL,
-                                   a->cfg.bus ? bus_deps(a->cfg.bus)->uow : NULL, a->cfg.clock,
-                                   b->ref, days, &dp, &err);
+    AllotStatus st = delay_compute(a, b->ref, days, &dp, &err);
     if (st != ALLOT_OK) {
         snprintf(why, whysize, "%s", err.msg[0] ? err.msg : allot_status_message(st));
         delay_preview_fini(&dp);
@@ -357,14 +450,14 @@ static bool delay_form(TuiApp *a, const TuiBatchInfo *b, int32_t days, char *why
         return true;
     }
     tui_preview_from_diff(&dp.diff, &a->confirm.pv);
-    char d1[ALLOT_DATE_TEXT], d2[ALLOT_DATE_TEXT];
-    snprintf(a->confirm.title, sizeof a->confirm.title, "%sDelay %s by %d day%s: ETA %s → %s",
-             a->whatif ? "[what-if] " : "", dp.ref, (int)days, days == 1 ? "" : "s",
-             dp.old_eta == ALLOT_NO_ETA ? "in warehouse (today)" : date_format(dp.old_eta, d1),
-             date_format(dp.new_eta, d2));
+    delay_title(a, &dp);
     a->confirm.kind = C_COMMAND;
     a->confirm.cmd = dp.cmd;
     a->confirm.scroll = 0;
+    a->confirm.is_delay = true;
+    snprintf(a->confirm.delay_ref, sizeof a->confirm.delay_ref, "%s", b->ref);
+    a->confirm.delay_days = days;
+    a->confirm.changed = false;
     delay_preview_fini(&dp);
     a->dirty = true;
     return true;
@@ -658,6 +751,37 @@ static bool submit_form(TuiApp *a)
     return true;
 }
 
+/* The byte offset in `text` where the token that ends at `cur` starts (the
+ * tokenizer's rules: blanks outside double quotes separate, `\` escapes inside);
+ * `cur` itself if it follows a blank. */
+static size_t token_start(const char *text, size_t cur)
+{
+    size_t start = cur;
+    bool inq = false, intok = false;
+    for (size_t i = 0; i < cur; i++) {
+        char c = text[i];
+        if (inq) {
+            if (c == '\\' && i + 1 < cur)
+                i++;
+            else if (c == '"')
+                inq = false;
+            continue;
+        }
+        if (c == ' ' || c == '\t') {
+            intok = false;
+            start = cur;
+            continue;
+        }
+        if (!intok) {
+            start = i;
+            intok = true;
+        }
+        if (c == '"')
+            inq = true;
+    }
+    return start;
+}
+
 /* Tab in the `:` prompt: completes the command name, or a SKU / reference / order
  * id by the argument the token fills. */
 static void complete(TuiApp *a)
@@ -669,7 +793,7 @@ static void complete(TuiApp *a)
     token_list_init(&t);
     ErrBuf err = {{0}};
     p->hint[0] = 0;
-    if (command_tokenize(head, true, &t, &err) != ALLOT_OK || t.open_quote) {
+    if (command_tokenize(head, true, &t, &err) != ALLOT_OK) {
         token_list_fini(&t);
         return;
     }
@@ -720,26 +844,43 @@ static void complete(TuiApp *a)
             common = k;
         }
         size_t plen = strlen(prefix);
-        char add[256];
-        if (common > plen) {
-            snprintf(add, sizeof add, "%.*s%s", (int)(common - plen), cands[0] + plen,
-                     n == 1 ? " " : "");
-        } else {
-            add[0] = 0;
-            if (n == 1)
-                snprintf(add, sizeof add, " ");
-        }
-        size_t al = strlen(add), tl = strlen(p->text);
-        if (al && tl + al < sizeof p->text) {
-            memmove(p->text + p->cur + al, p->text + p->cur, tl - p->cur + 1);
-            memcpy(p->text + p->cur, add, al);
-            p->cur += al;
+        if (common > plen || n == 1) {
+            /* the token as typed (quotes and all) is replaced by the completion,
+               quoted as the tokenizer reads it back; a partial one keeps its
+               quote open */
+            size_t start = token_start(p->text, p->cur);
+            char word[256], quoted[600], add[640];
+            snprintf(word, sizeof word, "%.*s", (int)common, cands[0]);
+            command_quote_token(word, quoted, sizeof quoted);
+            bool was_quoted = p->text[start] == '"';
+            size_t ql = strlen(quoted);
+            if (was_quoted && quoted[0] != '"' && ql + 3 < sizeof quoted) {
+                /* keep the quote the user opened */
+                memmove(quoted + 1, quoted, ql);
+                quoted[0] = '"';
+                quoted[ql + 1] = '"';
+                quoted[ql + 2] = 0;
+                ql += 2;
+            }
+            if (n > 1 && ql > 1 && quoted[0] == '"')
+                quoted[--ql] = 0; /* not finished: the quote stays open */
+            snprintf(add, sizeof add, "%s%s", quoted, n == 1 ? " " : "");
+            size_t al = strlen(add), tl = strlen(p->text), old = p->cur - start;
+            if (tl - old + al < sizeof p->text) {
+                memmove(p->text + start + al, p->text + p->cur, tl - p->cur + 1);
+                memcpy(p->text + start, add, al);
+                p->cur = start + al;
+            }
         }
         if (n > 1) {
+            /* each candidate as it would be typed, comma-separated */
             size_t o = 0;
-            o += (size_t)snprintf(p->hint, sizeof p->hint, "%zu:", n);
-            for (size_t i = 0; i < n && o < sizeof p->hint - 1; i++)
-                o += (size_t)snprintf(p->hint + o, sizeof p->hint - o, " %s", cands[i]);
+            o += (size_t)snprintf(p->hint, sizeof p->hint, "%zu candidates:", n);
+            for (size_t i = 0; i < n && o < sizeof p->hint - 1; i++) {
+                char q[300];
+                command_quote_token(cands[i], q, sizeof q);
+                o += (size_t)snprintf(p->hint + o, sizeof p->hint - o, "%s %s", i ? "," : "", q);
+            }
         }
     } else if (!p->hint[0]) {
         snprintf(p->hint, sizeof p->hint, "no completion");
@@ -877,6 +1018,13 @@ static void confirm_key(TuiApp *a, int key)
         ConfirmKind k = a->confirm.kind;
         a->confirm.kind = C_NONE;
         if (k == C_COMMAND) {
+            a->confirm.kind = C_COMMAND;
+            if (confirm_refresh(a)) { /* not what was shown: show it and ask again */
+                if (a->confirm.kind == C_COMMAND)
+                    set_status(a, true, "the data changed: this is the outcome now; answer again");
+                return;
+            }
+            a->confirm.kind = C_NONE;
             Command c = a->confirm.cmd;
             execute(a, &c);
         } else if (k == C_WHATIF_APPLY && a->whatif) {
@@ -895,6 +1043,10 @@ static void confirm_key(TuiApp *a, int key)
     } else if (key == 'n' || key == 'N' || key == TK_ESC || key == 'q' || key == TK_CTRL_C) {
         a->confirm.kind = C_NONE;
         set_status(a, false, "cancelled: nothing changed");
+    } else {
+        char kn[16];
+        set_status(a, false, "%s: answer the question first (y confirms, n or Esc cancels)",
+                   tui_key_name(key, kn, sizeof kn));
     }
 }
 
@@ -1160,7 +1312,9 @@ static void draw_confirm(TuiApp *a, TuiCanvas *c)
     for (int i = 0; i < h; i++)
         tui_canvas_text(c, y + i, 0, w, "", TS_NORMAL, true);
     char line[512];
-    snprintf(line, sizeof line, "%s", a->confirm.title);
+    snprintf(line, sizeof line, "%s%s",
+             a->confirm.kind == C_COMMAND && a->confirm.changed ? "UPDATED (data changed): " : "",
+             a->confirm.title);
     tui_canvas_text(c, y, 0, w, line, TS_HEADER, true);
     int row = y + 1;
     if (a->confirm.kind == C_COMMAND || a->confirm.kind == C_WHATIF_APPLY ||
@@ -1176,12 +1330,13 @@ static void draw_confirm(TuiApp *a, TuiCanvas *c)
             snprintf(line, sizeof line, "No order line changes place.");
         else if (slips)
             snprintf(line, sizeof line,
-                     "%zu order line%s affected, %zu change place (%lld to the backorders); slip "
-                     "in days:",
-                     pv->len, pv->len == 1 ? "" : "s", moved, (long long)pv->backordered);
+                     "%zu order line%s affected, %zu change%s place (%lld to the backorders); "
+                     "slip in days:",
+                     pv->len, pv->len == 1 ? "" : "s", moved, moved == 1 ? "s" : "",
+                     (long long)pv->backordered);
         else
-            snprintf(line, sizeof line, "%zu order line%s change place (%lld to the backorders):",
-                     pv->len, pv->len == 1 ? "" : "s", (long long)pv->backordered);
+            snprintf(line, sizeof line, "%zu order line%s place (%lld to the backorders):",
+                     pv->len, pv->len == 1 ? " changes" : "s change", (long long)pv->backordered);
         tui_canvas_text(c, row++, 0, w, line, TS_NORMAL, true);
         int room = h - 3; /* title, count, question */
         size_t first = a->confirm.scroll;
@@ -1210,8 +1365,6 @@ static void draw_confirm(TuiApp *a, TuiCanvas *c)
         tui_canvas_text(c, row++, 0, w,
                         "Quitting discards the sandbox; the live data stays as it is.", TS_NORMAL,
                         true);
-    } else {
-        tui_canvas_text(c, row++, 0, w, "The database is empty.", TS_NORMAL, true);
     }
     tui_canvas_text(c, y + h - 1, 0, w,
                     a->confirm.kind == C_WHATIF_QUIT ? "Quit? y = yes, n = no"
@@ -1259,10 +1412,25 @@ static void draw_bottom(TuiApp *a, TuiCanvas *c)
     if (p->kind != P_NONE) {
         char line[512];
         snprintf(line, sizeof line, "%s%s", p->label, p->text);
-        tui_canvas_text(c, ys, 0, c->cols, line, TS_INPUT, true);
         char head[512];
         snprintf(head, sizeof head, "%s%.*s", p->label, (int)p->cur, p->text);
         int cx = tui_text_width(head);
+        if (cx >= c->cols) {
+            /* scrolled so the cursor stays visible: "…" then the text before it */
+            size_t from = strlen(p->label);
+            const char *t = line;
+            while (from < strlen(line) &&
+                   tui_text_width(head + from) + 1 >= c->cols) { /* 1 for "…" */
+                from++;
+                while (((unsigned char)t[from] & 0xC0) == 0x80)
+                    from++;
+            }
+            size_t rest = strlen(line + from);
+            memmove(line + 3, line + from, rest + 1); /* from >= 3: the label is ":" at least */
+            memcpy(line, "…", 3);
+            cx = 1 + tui_text_width(head + from);
+        }
+        tui_canvas_text(c, ys, 0, c->cols, line, TS_INPUT, true);
         if (p->error[0])
             tui_canvas_text(c, yf, 0, c->cols, p->error, TS_ERROR, true);
         else if (p->hint[0])
@@ -1276,6 +1444,16 @@ static void draw_bottom(TuiApp *a, TuiCanvas *c)
         return;
     }
     c->ops->cursor(c, -1, -1);
+    if (a->confirm.kind != C_NONE) { /* the question's own keys */
+        tui_canvas_text(c, ys, 0, c->cols, a->status, a->status_error ? TS_ERROR : TS_NORMAL,
+                        true);
+        tui_canvas_text(c, yf, 0, c->cols,
+                        a->confirm.kind == C_INFO ? "any key close  j/k scroll"
+                        : a->confirm.pv.len     ? "y confirm  n/Esc cancel  j/k scroll"
+                                                : "y confirm  n/Esc cancel",
+                        TS_KEY, true);
+        return;
+    }
     if (a->count.value) {
         char t[64];
         snprintf(t, sizeof t, "count %lld…", (long long)a->count.value);

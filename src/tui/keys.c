@@ -185,9 +185,10 @@ bool tui_count_feed(TuiCount *c, int key)
 {
     if (key < '0' || key > '9' || (key == '0' && c->value == 0))
         return false;
-    c->value = c->value * 10 + (key - '0');
-    if (c->value > 1000000000)
-        c->value = 1000000000;
+    if (c->value <= (TUI_COUNT_MAX - (key - '0')) / 10)
+        c->value = c->value * 10 + (key - '0');
+    else
+        c->value = TUI_COUNT_MAX;
     return true;
 }
 

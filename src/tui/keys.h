@@ -139,8 +139,10 @@ void tui_keys_foreach(TuiKeyVisitor fn, void *ctx);
 size_t tui_screen_keymaps(const TuiKeymap *const **out);
 
 /* A count prefix ("10" in "10+"): accumulates digits; returns true if `key` was a
- * digit and was taken.  A leading 0 is not a count.  The count is capped at
- * 1,000,000,000. */
+ * digit and was taken.  A leading 0 is not a count.  The count stops at
+ * TUI_COUNT_MAX (far above any valid quantity, so the key that takes it can refuse
+ * it with the CLI's message rather than clamp it). */
+#define TUI_COUNT_MAX INT64_C(999999999999999)
 typedef struct TuiCount {
     int64_t value; /* 0 = no count typed */
 } TuiCount;

@@ -122,8 +122,15 @@ static TuiReaction batch_action(const TuiEnv *env, const char *ref, TuiAction a,
     switch (a) {
     case TA_CHANGE_QTY:
         if (count > 0) {
+            /* the CLI's check and message (validate.h validate_batch_qty) */
+            char text[32];
+            int64_t q;
+            snprintf(text, sizeof text, "%lld", (long long)count);
+            if (validate_batch_qty(text, &q, &err) != ALLOT_OK)
+                return status(true, "%s", err.msg, NULL);
             r.request = REQ_COMMAND;
-            r.cmd = command_change_batch_qty(ref, count);
+            r.cmd = command_change_batch_qty(ref, q);
+            r.always_confirm = false; /* asks when lines move (app.c submit) */
         } else {
             r.request = REQ_FORM;
             r.form = FORM_CHANGE_QTY;
@@ -131,14 +138,25 @@ static TuiReaction batch_action(const TuiEnv *env, const char *ref, TuiAction a,
         break;
     case TA_NUDGE_UP:
     case TA_NUDGE_DOWN: {
+        /* refused, never clamped, when the result leaves 0..ALLOT_QTY_MAX */
         int64_t n = count > 0 ? count : 1;
         int64_t q = a == TA_NUDGE_UP ? info.qty + n : info.qty - n;
-        if (q < 0)
-            q = 0;
-        if (q > ALLOT_QTY_MAX)
-            q = ALLOT_QTY_MAX;
-        if (q == info.qty)
-            return status(false, "%s quantity stays %s", ref, q == 0 ? "0" : "at the limit");
+        if (q < 0) {
+            r = handled();
+            snprintf(r.status, sizeof r.status,
+                     "%s has qty %lld: lowering it by %lld would go below 0 (refused; c0 sets 0)",
+                     ref, (long long)info.qty, (long long)n);
+            r.status_error = true;
+            return r;
+        }
+        if (q > ALLOT_QTY_MAX) {
+            r = handled();
+            snprintf(r.status, sizeof r.status,
+                     "refused: %s qty %lld + %lld must be between 0 and %lld", ref,
+                     (long long)info.qty, (long long)n, (long long)ALLOT_QTY_MAX);
+            r.status_error = true;
+            return r;
+        }
         r.request = REQ_COMMAND;
         r.cmd = command_change_batch_qty(ref, q);
         break;

@@ -121,10 +121,13 @@ void tui_strings_free(char **v, size_t n)
 static void cell(TuiRow *r, int i, const char *s)
 {
     size_t n = strlen(s), max = sizeof r->cells[i] - 1;
-    if (n > max) {
-        n = max;
+    if (n > max) { /* cut on a character boundary, marked with "…" (docs/tui.md) */
+        n = max - 3;
         while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
             n--;
+        memcpy(r->cells[i], s, n);
+        memcpy(r->cells[i] + n, "…", 4);
+        return;
     }
     memcpy(r->cells[i], s, n);
     r->cells[i][n] = 0;

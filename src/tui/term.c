@@ -178,7 +178,8 @@ int tui_term_loop(const TuiAppConfig *cfg, char *logger_line)
         char topic[32];
         if (tui_app_take_help(app, topic, sizeof topic)) {
             wtimeout(stdscr, -1);
-            if (help_view_run(topic) != 0)
+            /* a command without its own page: the commands page */
+            if (help_view_run(topic) != 0 && help_view_run("commands") != 0)
                 help_view_run(NULL);
             wtimeout(stdscr, POLL_MS);
             clearok(curscr, TRUE);

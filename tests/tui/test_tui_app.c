@@ -234,6 +234,7 @@ Test(tui_app, a_count_prefix_nudges_by_that_many)
     cr_assert_eq(batch("LAMP", "W1")->qty, 10);
     tui_app_type(app, "2-");
     cr_assert(tui_app_confirming(app), "8 < 9 allocated: a line would move");
+    cr_assert(screen_has("1 order line changes place"), "singular");
     key('y');
     cr_assert_eq(batch("LAMP", "W1")->qty, 8);
 }
@@ -311,7 +312,7 @@ Test(tui_app, tab_in_the_prompt_completes_commands_skus_and_references)
     cr_assert(screen_has(":allocate o9 LAMP 2"), "completed with the space after it");
     key(TK_ESC);
     tui_app_type(app, ":change-qty \t");
-    cr_assert(screen_has("3: S1 T1 W1"), "candidates listed");
+    cr_assert(screen_has("3 candidates: S1, T1, W1"), "candidates listed");
     tui_app_type(app, "T\t3\n");
     cr_assert_eq(batch("TABLE", "T1")->qty, 3);
 }
@@ -458,6 +459,10 @@ Test(tui_app, an_empty_database_offers_the_demo)
     app = tui_app_new(&cfg, 24, 80);
     cr_assert(tui_app_confirming(app));
     cr_assert(screen_has("The database is empty. Load the demo dataset?"));
+    char *d = tui_mem_canvas_dump(cv);
+    const char *first = strstr(d, "The database is empty");
+    cr_assert(first && !strstr(first + 1, "The database is empty"), "said once:\n%s", d);
+    free(d);
     key('y');
     cr_assert_eq(demo_calls, 1);
     cr_assert(screen_has("demo dataset loaded"));
@@ -645,4 +650,167 @@ Test(tui_app, after_midnight_the_shipments_due_move_on)
     clk.now = fixed_now;
     cr_assert_not(main_has("2 days"), "T1's ETA has passed: no longer due");
     cr_assert(main_has("1 day"), "S1 (today + 5) is due tomorrow");
+}
+
+/* Another process changes the product while the question is open: the list is
+ * worked out again and says so; `y` never applies an outcome that was not shown. */
+Test(tui_app, an_open_confirmation_follows_changes_made_elsewhere)
+{
+    go_to_batch_w1();
+    tui_app_type(app, "c0\n");
+    cr_assert(tui_app_confirming(app));
+    cr_assert(main_has("o1"));
+    run(command_cancel_line("o1", "LAMP"));
+    run(command_allocate("o6", "LAMP", 4)); /* fits W1's room: lands there */
+    cr_assert_str_eq(line_place("LAMP", "o6"), "W1");
+    tick();
+    cr_assert(tui_app_confirming(app), "still asking");
+    cr_assert(main_has("UPDATED (data changed)"));
+    cr_assert(main_has("o6"), "the new line is in the list");
+    cr_assert_not(main_has("o1 "), "the cancelled line is gone from it");
+    key('y');
+    cr_assert_not(tui_app_confirming(app));
+    cr_assert_eq(batch("LAMP", "W1")->qty, 0);
+    cr_assert_str_eq(line_place("LAMP", "o6"), "S1");
+}
+
+Test(tui_app, y_on_an_outdated_confirmation_shows_the_new_outcome_and_asks_again)
+{
+    go_to_batch_w1();
+    tui_app_type(app, "c0\n");
+    cr_assert(tui_app_confirming(app));
+    run(command_allocate("o6", "LAMP", 1)); /* no tick: the screen has not seen it */
+    key('y');
+    cr_assert(tui_app_confirming(app), "asks again instead of applying");
+    cr_assert_eq(batch("LAMP", "W1")->qty, 10, "nothing applied");
+    cr_assert(main_has("o6"));
+    cr_assert(main_has("4 order lines"));
+    key('y');
+    cr_assert_not(tui_app_confirming(app));
+    cr_assert_eq(batch("LAMP", "W1")->qty, 0);
+}
+
+Test(tui_app, an_open_delay_confirmation_follows_changes_made_elsewhere)
+{
+    tui_app_type(app, "\t\t");
+    key('j'); /* S1 */
+    tui_app_type(app, "3d");
+    cr_assert(tui_app_confirming(app));
+    cr_assert_not(main_has("o7"));
+    run(command_allocate("o7", "LAMP", 12)); /* room only on S1 */
+    cr_assert_str_eq(line_place("LAMP", "o7"), "S1");
+    tick();
+    cr_assert(tui_app_confirming(app));
+    cr_assert(main_has("UPDATED (data changed)"));
+    cr_assert(main_has("o7"));
+    key('y');
+    cr_assert_eq(batch("LAMP", "S1")->eta, today + 8);
+}
+
+static bool status_has(const char *s)
+{
+    draw();
+    char line[1024];
+    return strstr(tui_mem_canvas_line(cv, 22, line, sizeof line), s) != NULL;
+}
+
+Test(tui_app, a_count_beyond_the_limit_is_refused_with_the_clis_message_not_clamped)
+{
+    go_to_batch_w1();
+    tui_app_type(app, "99999999999c");
+    cr_assert_not(tui_app_confirming(app));
+    cr_assert(status_has("qty \"99999999999\" must be between 0 and 1000000000"));
+    cr_assert_eq(batch("LAMP", "W1")->qty, 10);
+    tui_app_type(app, "999999999999+");
+    cr_assert(status_has("must be between 0 and 1000000000"));
+    cr_assert(status_has("refused"));
+    cr_assert_eq(batch("LAMP", "W1")->qty, 10);
+    tui_app_type(app, "1000000000c");
+    cr_assert_not(tui_app_confirming(app), "no line moves: runs at once");
+    cr_assert_eq(batch("LAMP", "W1")->qty, 1000000000, "the limit itself is valid");
+}
+
+Test(tui_app, a_nudge_below_zero_is_refused_and_says_why)
+{
+    go_to_batch_w1();
+    tui_app_type(app, "100-");
+    cr_assert_not(tui_app_confirming(app));
+    cr_assert(status_has("would go below 0"), "not clamped to 0");
+    cr_assert_eq(batch("LAMP", "W1")->qty, 10);
+    tui_app_type(app, "10-");
+    cr_assert(tui_app_confirming(app), "to 0, moving o1..o3: asks");
+    key('n');
+    cr_assert_eq(batch("LAMP", "W1")->qty, 10);
+}
+
+Test(tui_app, tab_quotes_a_completion_with_spaces_and_completes_inside_an_open_quote)
+{
+    run(command_create_batch("AM1", "Alice Mutton", 10, ALLOT_NO_ETA));
+    tick();
+    tui_app_type(app, ":allocate o2 Ali\t");
+    cr_assert(screen_has(":allocate o2 \"Alice Mutton\""), "quoted");
+    tui_app_type(app, "5\n");
+    cr_assert_not(tui_app_prompting(app), "the completed line runs");
+    cr_assert_str_eq(line_place("Alice Mutton", "o2"), "AM1");
+    run(command_create_batch("AS1", "Alice Smith", 10, ALLOT_NO_ETA));
+    tick();
+    tui_app_type(app, ":allocate o3 Ali\t");
+    cr_assert(screen_has(":allocate o3 \"Alice"), "common part");
+    cr_assert_not(screen_has(":allocate o3 \"Alice\""), "the quote left open");
+    cr_assert(screen_has("2 candidates: \"Alice Mutton\", \"Alice Smith\""));
+    tui_app_type(app, "S\t");
+    cr_assert(screen_has(":allocate o3 \"Alice Smith\""), "completed inside the open quote");
+    tui_app_type(app, "4\n");
+    cr_assert_str_eq(line_place("Alice Smith", "o3"), "AS1");
+    tui_app_type(app, ":allocate o4 \"Alice M\t");
+    cr_assert(screen_has(":allocate o4 \"Alice Mutton\""), "an opened quote is closed");
+}
+
+Test(tui_app, a_question_shows_its_own_keys_and_says_so_when_another_key_is_pressed)
+{
+    go_to_batch_w1();
+    tui_app_type(app, "c0\n");
+    cr_assert(tui_app_confirming(app));
+    char line[1024];
+    draw();
+    tui_mem_canvas_line(cv, 23, line, sizeof line);
+    cr_assert(strstr(line, "y confirm") && strstr(line, "n/Esc cancel"), "%s", line);
+    cr_assert_not(strstr(line, "change qty"), "not the list keys: %s", line);
+    key('x');
+    cr_assert(tui_app_confirming(app));
+    cr_assert(screen_has("answer the question first"));
+    key(TK_ESC);
+    cr_assert_not(tui_app_confirming(app));
+}
+
+Test(tui_app, a_cell_cut_to_fit_ends_with_an_ellipsis)
+{
+    TuiFeedItem it = {.id = 7, .at = TODAY_UNIX};
+    it.ev.type = EV_ALLOCATED;
+    memset(it.ev.orderid, 'o', 60);
+    memset(it.ev.sku, 's', 60);
+    snprintf(it.ev.batchref, sizeof it.ev.batchref, "B1");
+    it.ev.qty = 2;
+    TuiRow r;
+    memset(&r, 0, sizeof r);
+    tui_row_event(&r, &it, today);
+    size_t n = strlen(r.cells[3]);
+    cr_assert(n > 3 && strcmp(r.cells[3] + n - 3, "…") == 0, "%s", r.cells[3]);
+}
+
+Test(tui_app, long_prompt_input_scrolls_so_the_cursor_stays_visible)
+{
+    key(':');
+    for (int i = 0; i < 120; i++)
+        key('a' + i % 26);
+    key('Z');
+    char line[1024];
+    draw();
+    tui_mem_canvas_line(cv, 22, line, sizeof line);
+    cr_assert(strncmp(line, "…", 3) == 0, "the cut start is marked: %s", line);
+    cr_assert(strstr(line, "mnopZ"), "the end (at the cursor) is visible: %s", line);
+    key(TK_HOME);
+    draw();
+    tui_mem_canvas_line(cv, 22, line, sizeof line);
+    cr_assert(strncmp(line, ":abc", 4) == 0, "back to the start: %s", line);
 }

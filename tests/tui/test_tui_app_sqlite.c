@@ -132,3 +132,29 @@ Test(tui_app_sqlite, a_cancel_from_the_backorders_screen_frees_the_line)
     cr_assert(screen_has("OrderLineCancelled"));
     cr_assert_not(main_has("o3"));
 }
+
+/* The reported case: the question is open on W1 → 0 while another process cancels
+ * o1 and allocates o4 on LAMP; the list follows, and `y` applies what is shown. */
+Test(tui_app_sqlite, an_open_confirmation_follows_another_processs_commit)
+{
+    tui_app_type(app, "\t\t"); /* W1 selected */
+    tui_app_type(app, "c0\n");
+    cr_assert(tui_app_confirming(app));
+    cr_assert(main_has("o1"));
+    cr_assert_not(main_has("o4"));
+    run(obus, command_cancel_line("o1", "LAMP"));
+    run(obus, command_allocate("o4", "LAMP", 5)); /* W1's room: lands there */
+    tick();
+    cr_assert(tui_app_confirming(app), "still asking");
+    cr_assert(main_has("UPDATED (data changed)"));
+    cr_assert(main_has("o4"), "the other process's line is listed");
+    cr_assert_not(main_has("o1 "), "the cancelled line is not");
+    tui_app_type(app, "y");
+    cr_assert_not(tui_app_confirming(app));
+    TuiBatchInfo info;
+    bool found;
+    ErrBuf err;
+    cr_assert_eq(src->ops->batch_info(src, "W1", &info, &found, &err), ALLOT_OK);
+    cr_assert(found);
+    cr_assert_eq(info.qty, 0);
+}
