@@ -1,5 +1,5 @@
 /* screens.c — the screens of SPEC.md §5 over the read model: Triage, Products,
- * Batches, Batch (its lines), Order, Backorders, Events, and the help stub.  Each
+ * Batches, Batch (its lines), Order, Backorders, Events, and the key-list help.  Each
  * implements view.h; their key tables are data (keys.h). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -628,7 +628,8 @@ TuiView *tui_view_triage(const TuiEnv *env)
     return &t->base;
 }
 
-/* ---- Help (stub until the Markdown help viewer lands) ---- */
+/* ---- Help: the key list generated from the tables (the terminal shell opens
+ * the Markdown viewer, src/tui/help_view.h, instead whenever it is built) ---- */
 
 typedef struct HelpView {
     TuiView base;
