@@ -21,6 +21,7 @@
 
 #include <sqlite3.h>
 
+#include "bench_util.h"
 #include "app/bootstrap.h"
 #include "persistence/sqlite_schema.h"
 #include "persistence/sqlite_uow.h"
@@ -39,21 +40,11 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void die(const char *what, const char *msg)
-{
-    fprintf(stderr, "bench_sqlite: %s: %s\n", what, msg);
-    exit(1);
-}
+static void die(const char *what, const char *msg) { bench_die("bench_sqlite", what, msg); }
 
 static void fresh(const char *dir, const char *name, char *path, size_t size)
 {
-    snprintf(path, size, "%s/%s", dir, name);
-    const char *suffix[] = {"", "-wal", "-shm"};
-    for (int i = 0; i < 3; i++) {
-        char p[600];
-        snprintf(p, sizeof p, "%s%s", path, suffix[i]);
-        unlink(p);
-    }
+    bench_fresh_db(dir, name, path, size);
 }
 
 static sqlite3 *bare_open(const char *path)

@@ -17,24 +17,16 @@
 #include <unistd.h>
 #include <curses.h>
 
+#include "bench_util.h"
 #include "app/bootstrap.h"
 #include "persistence/sqlite_uow.h"
 #include "tui/app.h"
 #include "tui/curses_canvas.h"
 #include "tui/source_views.h"
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
+static double now_ms(void) { return bench_now_ms(); }
 
-static void die(const char *what, const char *msg)
-{
-    fprintf(stderr, "bench_tui: %s: %s\n", what, msg);
-    exit(1);
-}
+static void die(const char *what, const char *msg) { bench_die("bench_tui", what, msg); }
 
 static void quiet(Logger *l, const char *line) { (void)l, (void)line; }
 

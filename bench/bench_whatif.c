@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "app/bootstrap.h"
 #include "app/whatif.h"
 #include "persistence/sqlite_uow.h"
@@ -29,18 +30,9 @@
 #define REPEAT 7
 #define ROWS 20
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
+static double now_ms(void) { return bench_now_ms(); }
 
-static void die(const char *what, const char *msg)
-{
-    fprintf(stderr, "bench_whatif: %s: %s\n", what, msg);
-    exit(1);
-}
+static void die(const char *what, const char *msg) { bench_die("bench_whatif", what, msg); }
 
 static void quiet(Logger *l, const char *line) { (void)l, (void)line; }
 
