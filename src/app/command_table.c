@@ -158,6 +158,24 @@ static const CommandSpec command_table[] = {
         .tool = TOOL_DEMO,
     },
     {
+        .name = "serve",
+        .args = {{.name = "ADDR:PORT", .kind = ARG_ADDRESS, .option = "--listen"},
+                 {.name = "HOST:PORT", .kind = ARG_ADDRESS, .option = "--redis"},
+                 {.name = "FILE", .kind = ARG_PATH, .option = "--token-file"}},
+        .nargs = 3,
+        .summary = "serve the HTTP API (and, with --redis, the Redis integration)",
+        .help = "Serves the book's HTTP API and allot's /api/v1 on ADDR:PORT (default\n"
+                "127.0.0.1:5005) over the same bus and database as the command line.\n"
+                "--redis HOST:PORT runs ChangeBatchQuantity for each message on the\n"
+                "change_batch_quantity channel and relays the event log to the\n"
+                "line_allocated and allot.events channels, in order, at least once.\n"
+                "Listening beyond loopback needs a bearer token: --token-file FILE or\n"
+                "ALLOT_API_TOKEN. Runs until SIGTERM or SIGINT, finishing the requests\n"
+                "in flight. The routes are in docs/api.md.\n",
+        .bus = CMD_NONE_BUS,
+        .tool = TOOL_SERVE,
+    },
+    {
         .name = "help",
         .args = {OPT_POS("TOPIC", ARG_TOPIC)},
         .nargs = 1,

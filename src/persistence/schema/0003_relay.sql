@@ -1,0 +1,8 @@
+-- Schema version 3: the outbox relays' positions and leases (SPEC.md §7.2,
+-- app/relay_store.h).  One row per relay ('redis'), made on its first lease.
+CREATE TABLE relays (
+    name        TEXT PRIMARY KEY,
+    position    INTEGER NOT NULL DEFAULT 0, -- id of the last event published
+    owner       TEXT,                       -- holder of the lease, NULL = nobody
+    lease_until INTEGER NOT NULL DEFAULT 0  -- ms since 1970-01-01 UTC
+);
