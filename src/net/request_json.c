@@ -148,7 +148,7 @@ AllotStatus json_command_decode(const CommandSpec *spec, const char *body, size_
             return err_set(err, ALLOT_EINVALID, "%s: field \"%s\" needs field \"%s\"", spec->name,
                            key, json_field_name(&tmp, ab, sizeof ab));
         }
-        const char *text;
+        const char *text = NULL;
         AllotStatus s = field_text(spec, a, key, v, out, i, &text, err);
         if (s != ALLOT_OK)
             return s;

@@ -58,8 +58,8 @@ AllotStatus serve_run(const ServeOptions *opts, ServeStores *stores, ErrBuf *err
 {
     const char *listen = opts->listen ? opts->listen : SERVE_DEFAULT_LISTEN;
     struct sockaddr_storage addr;
-    socklen_t addrlen;
-    bool loopback;
+    socklen_t addrlen = 0;
+    bool loopback = false;
     AllotStatus st = resolve_listen(listen, &addr, &addrlen, &loopback, err);
     if (st != ALLOT_OK)
         return st;
@@ -135,6 +135,7 @@ AllotStatus serve_run(const ServeOptions *opts, ServeStores *stores, ErrBuf *err
     relay_stop(srv.relay);
     worker_pool_free(srv.workers);
     auth_free(srv.auth);
-    pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
+    /* The signals stay blocked: one more SIGTERM sent while stopping must not kill
+     * the process on its way out with status 0. */
     return ALLOT_OK;
 }

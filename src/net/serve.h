@@ -61,7 +61,8 @@ typedef struct ServeOptions {
 /* Runs the service until SIGTERM or SIGINT, then stops taking connections, lets
  * the requests in flight finish (at most SERVE_DRAIN_MS), stops the relay after its
  * current batch (its position is stored) and returns ALLOT_OK.  SIGHUP is reserved
- * (ignored today).  SIGPIPE is ignored from the call on.  Must be called before any
+ * (ignored today).  SIGPIPE is ignored from the call on; SIGINT, SIGTERM and SIGHUP
+ * stay blocked after it returns (the caller is about to exit).  Must be called before any
  * other thread exists (it blocks the three signals for every thread it starts).
  * Errors, before serving: ALLOT_EUSAGE (a listen address beyond loopback without a
  * token; an address that does not resolve; an unreadable or empty token file),
