@@ -3,8 +3,10 @@
  * Query functions, not the domain model, serve every screen: products summary,
  * batches (of a SKU or all), lines of a batch, allocations of an order, backorders,
  * the event feed, shipments due, and prefix completion for the `:` prompt.
- * A table of function pointers so that the SQLite store (sqlite_views.h) and a
- * what-if sandbox can both implement it.
+ * A table of function pointers so that the SQLite store (sqlite_views.c), the
+ * in-memory store (memory_uow.h) and a what-if sandbox can all implement it.  Each
+ * list's contract — columns, orders, filter columns, identity — is its spec in
+ * view_specs.h; the functions below only turn their arguments into a ViewQuery.
  *
  * Units: quantities are whole units (int64_t); dates are days since 1970-01-01
  * UTC (int32_t), ALLOT_NO_ETA meaning "none / in the warehouse"; event times are
@@ -112,31 +114,20 @@ typedef struct ViewPage {
 } ViewPage;
 
 typedef struct Views Views;
+typedef struct ViewQuery ViewQuery; /* view_specs.h */
 
 typedef struct ViewsOps {
-    AllotStatus (*products)(Views *v, bool only_backordered, const ViewPage *page,
-                            const ProductRow *after, ProductRow *rows, size_t *n,
-                            ErrBuf *err);
-    AllotStatus (*batches)(Views *v, const char *sku, BatchOrder order, const ViewPage *page,
-                           const BatchRow *after, BatchRow *rows, size_t *n, ErrBuf *err);
-    AllotStatus (*batch_lines)(Views *v, const char *ref, const ViewPage *page,
-                               const LineRow *after, LineRow *rows, size_t *n, ErrBuf *err);
-    AllotStatus (*order_lines)(Views *v, const char *orderid, const ViewPage *page,
-                               const LineRow *after, LineRow *rows, size_t *n, ErrBuf *err);
-    AllotStatus (*backorders)(Views *v, const char *sku, const ViewPage *page,
-                              const LineRow *after, LineRow *rows, size_t *n, ErrBuf *err);
-    AllotStatus (*events)(Views *v, int64_t anchor_id, const ViewPage *page, EventRow *rows,
-                          size_t *n, ErrBuf *err);
+    /* One page of the list query q (view_specs.h): rows after/before `after` (a row
+     * of q's spec, only its keyset key fields read; NULL = from the start / the
+     * end), in q's order, into `rows` (q->page.limit rows of the spec's row size).
+     * The query has passed view_query_check. */
+    AllotStatus (*list)(Views *v, const ViewQuery *q, const void *after, void *rows, size_t *n,
+                        ErrBuf *err);
     AllotStatus (*latest_event_id)(Views *v, int64_t *id, ErrBuf *err);
-    AllotStatus (*shipments_due)(Views *v, int32_t from, int32_t to, const ViewPage *page,
-                                 const BatchRow *after, BatchRow *rows, size_t *n,
-                                 ErrBuf *err);
     AllotStatus (*complete)(Views *v, CompleteKind kind, const char *prefix, size_t limit,
                             AllotId *out, size_t *n, ErrBuf *err);
     void (*destroy)(Views *v);
     /* added after the first version: keep new members at the end */
-    AllotStatus (*lines)(Views *v, LineState state, const ViewPage *page, const LineRow *after,
-                         LineRow *rows, size_t *n, ErrBuf *err);
 } ViewsOps;
 
 /* Implementations embed this as their first member. */
@@ -197,6 +188,13 @@ AllotStatus views_complete(Views *v, CompleteKind kind, const char *prefix, size
  * Anchor fields: orderid, sku. */
 AllotStatus views_lines(Views *v, LineState state, const ViewPage *page, const LineRow *after,
                         LineRow *rows, size_t *n, ErrBuf *err);
+
+/* Any list query (view_specs.h): every views_* list function above is one spec and
+ * its conditions run through this.  `after`, `rows`, `n` as for the others, rows
+ * of q->spec->row_size bytes.  Errors: ALLOT_EINVALID (view_query_check),
+ * ALLOT_ESTORAGE. */
+AllotStatus views_list(Views *v, const ViewQuery *q, const void *after, void *rows, size_t *n,
+                       ErrBuf *err);
 
 /* Frees the views.  NULL is ignored. */
 void views_free(Views *v);
