@@ -711,7 +711,7 @@ static AllotStatus sbv_events(Views *vv, int64_t anchor_id, const ViewPage *page
             int64_t id = base + 1 + (int64_t)i;
             if (id <= anchor_id || !event_matches(&log->items[i], page->filter))
                 continue;
-            rows[*n] = (EventRow){id, sandbox_uow_event_at(v->sb, i), log->items[i]};
+            rows[*n] = (EventRow){id, sandbox_uow_event_at(v->sb, i), log->items[i], 0};
             (*n)++;
         }
         return ALLOT_OK;
@@ -724,7 +724,7 @@ static AllotStatus sbv_events(Views *vv, int64_t anchor_id, const ViewPage *page
         int64_t id = base + 1 + (int64_t)i;
         if (id >= upper || !event_matches(&log->items[i], page->filter))
             continue;
-        tmp[got++] = (EventRow){id, sandbox_uow_event_at(v->sb, i), log->items[i]};
+        tmp[got++] = (EventRow){id, sandbox_uow_event_at(v->sb, i), log->items[i], 0};
     }
     AllotStatus st = ALLOT_OK;
     if (got < limit) {
