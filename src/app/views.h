@@ -84,6 +84,8 @@ typedef struct EventRow {
     int64_t id; /* monotonic, > 0 */
     int64_t at; /* when it was committed: seconds since 1970-01-01 UTC */
     Event ev;   /* the event as raised (events.h says which fields carry meaning) */
+    uint64_t tx; /* the transaction that wrote it on PostgreSQL (its position for a
+                    follower is (tx, id), app/follower.h); 0 on the other stores */
 } EventRow;
 
 /* The order of a batch list: the orders of spec VIEW_BATCHES, by number. */
