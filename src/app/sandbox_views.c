@@ -293,7 +293,7 @@ static bool own_event(SandboxViews *v, const ViewQuery *q, size_t i, EventRow *o
 {
     const EventVec *log = sandbox_uow_event_log(v->sb);
     *out = (EventRow){v->base_event_id + 1 + (int64_t)i, sandbox_uow_event_at(v->sb, i),
-                      log->items[i]};
+                      log->items[i], 0};
     return view_row_matches(q, out);
 }
 

@@ -36,7 +36,7 @@ static AllotStatus mv_list(Views *vv, const ViewQuery *q, const void *after, voi
         const EventVec *log = memory_uow_event_log(mem);
         for (size_t i = 0; i < log->len; i++) {
             EventRow *r = view_rows_push(&all);
-            *r = (EventRow){(int64_t)i + 1, 0, log->items[i]};
+            *r = (EventRow){(int64_t)i + 1, 0, log->items[i], 0};
             if (!view_row_matches(q, r))
                 all.len--;
         }
