@@ -24,7 +24,7 @@
 
 #include "bench_util.h"
 #include "app/bootstrap.h"
-#include "app/whatif.h"
+#include "whatif/whatif.h"
 #include "persistence/sqlite_uow.h"
 
 #define REPEAT 7

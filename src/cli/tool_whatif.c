@@ -1,11 +1,11 @@
 /* tool_whatif.c — `allot whatif FILE [--csv]` (SPEC.md §4): FILE's commands run in
- * a what-if session (app/whatif.h) over the live store, which is only read; then
+ * a what-if session (whatif/whatif.h) over the live store, which is only read; then
  * what would change is printed, as text or as CSV. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/whatif.h"
+#include "whatif/whatif.h"
 #include "cli/cli.h"
 #include "domain/xalloc.h"
 #include "persistence/csv_io.h"

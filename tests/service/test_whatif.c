@@ -1,12 +1,12 @@
-/* What-if sessions over an in-memory live store (app/whatif.h): the sandbox never
+/* What-if sessions over an in-memory live store (whatif/whatif.h): the sandbox never
  * touches the live store, the differences (moves, slips, backorders), marks,
  * delay previews, and Apply. */
 #include <criterion/criterion.h>
 #include <string.h>
 
 #include "app/bootstrap.h"
-#include "app/sandbox_uow.h"
-#include "app/whatif.h"
+#include "whatif/sandbox_uow.h"
+#include "whatif/whatif.h"
 #include "persistence/memory_uow.h"
 
 typedef struct FixedClock {

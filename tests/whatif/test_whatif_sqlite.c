@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "app/bootstrap.h"
-#include "app/sandbox_uow.h"
-#include "app/whatif.h"
+#include "whatif/sandbox_uow.h"
+#include "whatif/whatif.h"
 #include "persistence/sqlite_uow.h"
 #include "../integration/tmpdb.h"
 

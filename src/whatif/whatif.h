@@ -1,7 +1,7 @@
 /* whatif.h — what-if sessions and shipment delays (SPEC.md §4 `allot whatif`, §5
  * "What-if session", issue 6).  No ncurses: the CLI and the TUI both use it.
  *
- * A session is a sandbox (app/sandbox_uow.h) over the live unit of work, a bus
+ * A session is a sandbox (whatif/sandbox_uow.h) over the live unit of work, a bus
  * bootstrapped over the sandbox (no notifier: a sandbox never calls the
  * OutOfStock hook), the list of commands that the sandbox accepted (for Apply),
  * and a read model over the sandbox (whatif_views) for the screens.  Starting one
@@ -17,8 +17,8 @@
  * "Before" is the live state when the sandbox first read the product (its base);
  * "after" is the sandbox's current state.
  */
-#ifndef ALLOT_APP_WHATIF_H
-#define ALLOT_APP_WHATIF_H
+#ifndef ALLOT_WHATIF_WHATIF_H
+#define ALLOT_WHATIF_WHATIF_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
 /* What-if sessions, their differences, Apply and shipment-delay previews
  * (whatif.h). */
-#include "app/whatif.h"
+#include "whatif/whatif.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,8 +8,8 @@
 
 #include "app/bootstrap.h"
 #include "app/keymap.h"
-#include "app/sandbox_uow.h"
-#include "app/sandbox_views.h"
+#include "whatif/sandbox_uow.h"
+#include "whatif/sandbox_views.h"
 #include "domain/xalloc.h"
 
 struct WhatIfSession {

@@ -7,13 +7,13 @@
  * filter and anchor, in the spec's keyset order.  The event feed is the live log
  * up to the session's start followed by the sandbox's own events.
  */
-#include "app/sandbox_views.h"
+#include "whatif/sandbox_views.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "app/keymap.h"
-#include "app/sandbox_uow.h"
+#include "whatif/sandbox_uow.h"
 #include "app/view_rows.h"
 #include "domain/xalloc.h"
 
