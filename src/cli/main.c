@@ -106,7 +106,7 @@ int main(int argc, char **argv)
     hook_notifier_free(cli.hook);
     free(conf_notify);
     if (st != ALLOT_OK && !cli.reported)
-        fprintf(stderr, "allot: %s\n", err.msg[0] ? err.msg : allot_status_message(st));
+        fprintf(stderr, "allot: %s\n", err_text(&err, st));
     if (fflush(stdout) != 0 && st == ALLOT_OK) {
         fprintf(stderr, "allot: cannot write the output\n");
         return 3;
