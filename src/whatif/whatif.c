@@ -609,9 +609,9 @@ void whatif_apply_summary(const WhatIfApplyReport *r, char *out, size_t size)
         return;
     }
     const WhatIfDiff *m = &r->mismatch;
-    char what[400];
+    char what[1400];
     if (m->nlines || m->nbatches) {
-        char lines[200] = "", batches[200] = "";
+        char lines[640] = "", batches[640] = "";
         if (m->nlines) {
             const LineDiff *l = &m->lines[0];
             snprintf(lines, sizeof lines, "%zu line%s (e.g. %s %s: predicted %s, got %s)",
