@@ -10,8 +10,8 @@ cd "$(dirname "$0")"
 # Debian packages allot needs to build, test and run.
 PACKAGES=(build-essential cmake pkg-config libsqlite3-dev sqlite3 libncurses-dev
           libcmark-dev cmark libcriterion-dev libcsv-dev tmux python3 dpkg-dev file
-          man-db binutils libmicrohttpd-dev libjansson-dev libhiredis-dev redis-server
-          python3-redis wrk clang curl)
+          man-db binutils libpq-dev postgresql libmicrohttpd-dev libjansson-dev
+          libhiredis-dev redis-server python3-redis wrk clang curl)
 
 setup() {
     local missing=()

@@ -7,7 +7,7 @@ AllotStatus relay_store_lease(RelayStore *s, const char *name, const char *owner
 }
 
 AllotStatus relay_store_advance(RelayStore *s, const char *name, const char *owner,
-                                int64_t position, ErrBuf *err)
+                                EventCursor position, ErrBuf *err)
 {
     return s->ops->advance(s, name, owner, position, err);
 }

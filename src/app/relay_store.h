@@ -4,8 +4,8 @@
  *
  * A relay (src/net/relay.c publishes the event log to Redis) is named ("redis").
  * Its row holds
- *   - the position: the id of the last event it has published (0 = none yet);
- *     events are published in id order, which is commit order on SQLite;
+ *   - the position: the follower cursor (app/follower.h) after the last event it
+ *     has published ({0, 0} = none yet), from which it follows the log again;
  *   - a lease: the owner (an opaque text, "host:pid:start" for allot serve) and
  *     until when it holds it.  Only the holder of an unexpired lease may move the
  *     position, so two relays on one store never both publish for long: the one
@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "app/follower.h"
 #include "domain/status.h"
 
 #define RELAY_OWNER_MAX 128
@@ -28,7 +29,7 @@
 typedef struct RelayLease {
     bool held;                     /* the caller holds the lease now */
     char holder[RELAY_OWNER_MAX];  /* who holds it ("" = nobody) */
-    int64_t position;              /* the stored position */
+    EventCursor position;          /* the stored position */
     int64_t expires_in_ms;         /* the holder's lease ends in this many ms (<= 0: over) */
 } RelayLease;
 
@@ -37,8 +38,8 @@ typedef struct RelayStore RelayStore;
 typedef struct RelayStoreOps {
     AllotStatus (*lease)(RelayStore *s, const char *name, const char *owner, int ttl_ms,
                          const char *steal_from, RelayLease *out, ErrBuf *err);
-    AllotStatus (*advance)(RelayStore *s, const char *name, const char *owner, int64_t position,
-                           ErrBuf *err);
+    AllotStatus (*advance)(RelayStore *s, const char *name, const char *owner,
+                           EventCursor position, ErrBuf *err);
     AllotStatus (*release)(RelayStore *s, const char *name, const char *owner, ErrBuf *err);
     void (*destroy)(RelayStore *s);
 } RelayStoreOps;
@@ -56,11 +57,10 @@ struct RelayStore {
 AllotStatus relay_store_lease(RelayStore *s, const char *name, const char *owner, int ttl_ms,
                               const char *steal_from, RelayLease *out, ErrBuf *err);
 
-/* Stores `position` (> the stored one; a smaller one is ignored) while `owner`
- * holds an unexpired lease.  Errors: ALLOT_ECONFLICT "relay NAME: lease lost to
+/* Stores `position` while `owner` holds an unexpired lease.  Errors: ALLOT_ECONFLICT "relay NAME: lease lost to
  * HOLDER" (nothing written), ALLOT_ESTORAGE. */
 AllotStatus relay_store_advance(RelayStore *s, const char *name, const char *owner,
-                                int64_t position, ErrBuf *err);
+                                EventCursor position, ErrBuf *err);
 
 /* Ends `owner`'s lease now (shutting down), keeping the position.  Not holding it
  * is not an error.  Errors: ALLOT_ESTORAGE. */

@@ -1,51 +1,61 @@
 /* tool_serve.c — `allot serve` (SPEC.md §7): the store factory of src/net/serve.h
- * over the SQLite store, and the options of the command table. */
+ * over the one store module (persistence/store.h), and the options of the command
+ * table. */
 #include <stdlib.h>
 
 #include "cli/cli.h"
 #include "net/serve.h"
-#include "persistence/sqlite_uow.h"
+#include "persistence/store.h"
 
-typedef struct SqliteServeStores {
+typedef struct CliServeStores {
     ServeStores base;
-    const char *path;
-} SqliteServeStores;
+    const StoreTarget *target;
+} CliServeStores;
 
-static AllotStatus sqlite_open(ServeStores *s, UnitOfWork **uow, Views **views, ErrBuf *err)
+static const StoreTarget *target_of(ServeStores *s) { return ((CliServeStores *)s)->target; }
+
+static AllotStatus cli_serve_open(ServeStores *s, UnitOfWork **uow, Views **views, ErrBuf *err)
 {
-    SqliteServeStores *ss = (SqliteServeStores *)s;
-    AllotStatus st = sqlite_uow_open(ss->path, s->clock, uow, err);
-    if (st == ALLOT_OK)
-        *views = sqlite_uow_views(*uow);
-    return st;
+    return store_open(target_of(s), s->clock, uow, views, err);
 }
 
-static void sqlite_close(ServeStores *s, UnitOfWork *uow, Views *views)
+static void cli_serve_close(ServeStores *s, UnitOfWork *uow, Views *views)
 {
-    (void)s, (void)views; /* the views are the unit of work's */
+    (void)s, (void)views; /* the views are the unit of work's (store_open) */
     uow_free(uow);
 }
 
-static AllotStatus sqlite_open_relay(ServeStores *s, RelayStore **out, ErrBuf *err)
+static AllotStatus cli_serve_open_relay(ServeStores *s, RelayStore **out, ErrBuf *err)
 {
-    return sqlite_relay_open(((SqliteServeStores *)s)->path, out, err);
+    return store_open_relay(target_of(s), out, err);
 }
 
-static const ServeStoresOps sqlite_serve_ops = {
-    .open = sqlite_open,
-    .close = sqlite_close,
-    .open_relay = sqlite_open_relay,
+static AllotStatus cli_serve_follow(ServeStores *s, const FollowStart *start, EventFollower **out,
+                                    ErrBuf *err)
+{
+    return store_follow(target_of(s), start, out, err);
+}
+
+static const ServeStoresOps cli_serve_ops = {
+    .open = cli_serve_open,
+    .close = cli_serve_close,
+    .open_relay = cli_serve_open_relay,
+    .follow = cli_serve_follow,
 };
 
 AllotStatus tool_serve(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
 {
-    AllotStatus st = sqlite_db_path(cli->db_arg, cli->db_path, sizeof cli->db_path, err);
+    AllotStatus st = cli_resolve_store(cli, err);
     if (st != ALLOT_OK)
         return st;
-    SqliteServeStores stores = {
-        .base = {.ops = &sqlite_serve_ops, .kind = "sqlite", .where = cli->db_path,
-                 .notifier = cli->notifier, .clock = cli->clock, .logger = cli->logger},
-        .path = cli->db_path,
+    CliServeStores stores = {
+        .base = {.ops = &cli_serve_ops,
+                 .kind = cli->store.kind == STORE_POSTGRES ? "postgresql" : "sqlite",
+                 .where = cli->store.label,
+                 .notifier = cli->notifier,
+                 .clock = cli->clock,
+                 .logger = cli->logger},
+        .target = &cli->store,
     };
     ServeOptions opts = {
         .listen = pc->values[0],

@@ -108,10 +108,8 @@ void api_v1_events(const ApiRequest *rq, ApiReply *rep);
 void api_v1_event_stream(const ApiRequest *rq, ApiReply *rep);
 
 /* The text/event-stream frames ("id: 42\nevent: Allocated\ndata: {...}\n\n", the
- * data being the events --json object) of up to `max` events with an id above
- * *last, appended to the heap buffer *buf (*len bytes used of *cap); *last becomes
- * the last id sent and *count the number of events.  Errors: ALLOT_ESTORAGE. */
-AllotStatus api_event_frames(Views *v, int64_t *last, size_t max, char **buf, size_t *len,
-                             size_t *cap, size_t *count, ErrBuf *err);
+ * data being the events --json object) of `rows[0..n)`, appended to the heap buffer
+ * *buf (*len bytes used of *cap). */
+void api_event_frames(const EventRow *rows, size_t n, char **buf, size_t *len, size_t *cap);
 
 #endif

@@ -382,14 +382,9 @@ void api_v1_event_stream(const ApiRequest *rq, ApiReply *rep)
     rep->stream_since = since;
 }
 
-AllotStatus api_event_frames(Views *v, int64_t *last, size_t max, char **buf, size_t *len,
-                             size_t *cap, size_t *count, ErrBuf *err)
+void api_event_frames(const EventRow *rows, size_t n, char **buf, size_t *len, size_t *cap)
 {
-    EventRow *rows = xreallocarray(NULL, max, sizeof *rows);
-    ViewPage page = {.limit = max};
-    size_t n = 0;
-    AllotStatus st = views_events(v, *last, &page, rows, &n, err);
-    for (size_t i = 0; st == ALLOT_OK && i < n; i++) {
+    for (size_t i = 0; i < n; i++) {
         char *json = event_json_text(&rows[i].ev, rows[i].id, rows[i].at);
         char head[96];
         int hl = snprintf(head, sizeof head, "id: %lld\nevent: %s\ndata: ", (long long)rows[i].id,
@@ -404,9 +399,5 @@ AllotStatus api_event_frames(Views *v, int64_t *last, size_t max, char **buf, si
         memcpy(*buf + *len + hl + jl, "\n\n", 2);
         *len += (size_t)hl + jl + 2;
         free(json);
-        *last = rows[i].id;
     }
-    free(rows);
-    *count = st == ALLOT_OK ? n : 0;
-    return st;
 }

@@ -47,11 +47,13 @@ typedef struct Req {
     Scrap *scraps;
 } Req;
 
-/* One event stream (text/event-stream). */
+/* One event stream (text/event-stream), with a follower of its own. */
+#define STREAM_BATCH 100
 typedef struct Stream {
     Http *http;
     struct MHD_Connection *mc;
-    int64_t last_id;
+    EventFollower *follower;
+    EventRow *rows;
     char *buf;
     size_t len, off, cap;
     int64_t next_beat_ms;
@@ -70,7 +72,8 @@ struct Http {
     int in_flight;
     bool stopping;
     bool ticker_stop;
-    pthread_cond_t changed; /* in_flight or nstreams went down; ticker_stop set */
+    pthread_cond_t changed; /* in_flight or nstreams went down */
+    pthread_cond_t tick;    /* ticker_stop set */
     pthread_t ticker;
     bool ticker_started;
     char last_log[256];
@@ -224,16 +227,13 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
         pthread_mutex_unlock(&h->lock);
         if (stopping)
             return MHD_CONTENT_READER_END_OF_STREAM;
-        Worker *w;
         ErrBuf err = {{0}};
-        size_t count = 0;
-        if (worker_pool_get(h->srv->workers, &w, &err) != ALLOT_OK ||
-            api_event_frames(w->views, &s->last_id, 100, &s->buf, &s->len, &s->cap, &count,
-                             &err) != ALLOT_OK) {
+        size_t n = 0;
+        if (follower_read(s->follower, s->rows, STREAM_BATCH, &n, &err) != ALLOT_OK) {
             http_log(h, "http: event stream: %s", err.msg);
-            worker_pool_discard(h->srv->workers);
             return MHD_CONTENT_READER_END_WITH_ERROR;
         }
+        api_event_frames(s->rows, n, &s->buf, &s->len, &s->cap);
         int64_t now = mono_ms();
         if (s->len == 0 && now >= s->next_beat_ms) {
             static const char beat[] = ": keep-alive\n\n";
@@ -245,9 +245,9 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
             s->len = sizeof beat - 1;
         }
         if (s->len == 0) {
-            /* Nothing to send: wait, suspended, until the ticker sees a newer event
-             * (or a heartbeat is due).  Suspend first, then let the ticker see it,
-             * so that it never resumes a connection not yet suspended. */
+            /* Nothing to send: wait, suspended, until the ticker wakes it (a quarter
+             * second later) to look again.  Suspend first, then let the ticker see
+             * it, so that it never resumes a connection not yet suspended. */
             MHD_suspend_connection(s->mc);
             pthread_mutex_lock(&h->lock);
             s->next = h->suspended;
@@ -271,6 +271,8 @@ static void stream_free(void *cls)
     h->nstreams--;
     pthread_cond_broadcast(&h->changed);
     pthread_mutex_unlock(&h->lock);
+    follower_free(s->follower);
+    free(s->rows);
     free(s->buf);
     free(s);
 }
@@ -309,10 +311,23 @@ static struct MHD_Response *stream_open(Req *r, ApiReply *rep)
         reply_error_named(&r->api, rep, 503, "busy", "too many event streams open; try again later");
         return NULL;
     }
+    FollowStart start = {.from = FOLLOW_AFTER_ID, .id = rep->stream_since};
+    EventFollower *f;
+    ErrBuf err = {{0}};
+    ServeStores *st = h->srv->stores;
+    AllotStatus fs = st->ops->follow(st, &start, &f, &err);
+    if (fs != ALLOT_OK) {
+        pthread_mutex_lock(&h->lock);
+        h->nstreams--;
+        pthread_mutex_unlock(&h->lock);
+        reply_error(&r->api, rep, 503, fs, err.msg);
+        return NULL;
+    }
     Stream *s = xcalloc(1, sizeof *s);
     s->http = h;
     s->mc = r->mc;
-    s->last_id = rep->stream_since;
+    s->follower = f;
+    s->rows = xreallocarray(NULL, STREAM_BATCH, sizeof *s->rows);
     s->next_beat_ms = mono_ms() + HTTP_STREAM_HEARTBEAT_MS;
     struct MHD_Response *resp =
         MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16 * 1024, stream_read, s, stream_free);
@@ -498,42 +513,30 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
 static void *ticker_main(void *arg)
 {
     Http *h = arg;
-    int64_t latest = 0;
     for (;;) {
         pthread_mutex_lock(&h->lock);
         if (!h->ticker_stop) {
             struct timespec ts;
             clock_gettime(CLOCK_REALTIME, &ts);
-            ts.tv_nsec += 200 * 1000 * 1000;
+            ts.tv_nsec += HTTP_STREAM_POLL_MS * 1000 * 1000;
             if (ts.tv_nsec >= 1000000000) {
                 ts.tv_sec++;
                 ts.tv_nsec -= 1000000000;
             }
-            pthread_cond_timedwait(&h->changed, &h->lock, &ts);
+            pthread_cond_timedwait(&h->tick, &h->lock, &ts);
         }
-        bool stop = h->ticker_stop, stopping = h->stopping, any = h->suspended != NULL;
-        pthread_mutex_unlock(&h->lock);
-        if (stop)
+        bool stop = h->ticker_stop;
+        if (stop) {
+            pthread_mutex_unlock(&h->lock);
             break;
-        if (any && !stopping) {
-            Worker *w;
-            ErrBuf err = {{0}};
-            if (worker_pool_get(h->srv->workers, &w, &err) != ALLOT_OK ||
-                views_latest_event_id(w->views, &latest, &err) != ALLOT_OK) {
-                worker_pool_discard(h->srv->workers);
-                latest = INT64_MAX; /* let the streams find out and end */
-            }
         }
+        /* Each stream looks for new events in its own thread, through its follower,
+         * at every tick. */
         int64_t now = mono_ms();
-        pthread_mutex_lock(&h->lock);
-        for (Stream **pp = &h->suspended; *pp;) {
-            Stream *s = *pp;
-            if (stopping || s->last_id < latest || now >= s->next_beat_ms) {
-                *pp = s->next;
-                MHD_resume_connection(s->mc);
-            } else {
-                pp = &s->next;
-            }
+        while (h->suspended) {
+            Stream *s = h->suspended;
+            h->suspended = s->next;
+            MHD_resume_connection(s->mc);
         }
         for (Conn *k = h->conns; k; k = k->next) {
             if (k->deadline_ms && now > k->deadline_ms && k->fd >= 0) {
@@ -559,6 +562,7 @@ AllotStatus http_start(Server *srv, const struct sockaddr *addr, socklen_t len,
     h->listen_fd = -1;
     pthread_mutex_init(&h->lock, NULL);
     pthread_cond_init(&h->changed, NULL);
+    pthread_cond_init(&h->tick, NULL);
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
                      MHD_USE_ERROR_LOG;
     if (addr->sa_family == AF_INET6)
@@ -576,6 +580,7 @@ AllotStatus http_start(Server *srv, const struct sockaddr *addr, socklen_t len,
                                 h->last_log[0] ? h->last_log : strerror(errno));
         pthread_mutex_destroy(&h->lock);
         pthread_cond_destroy(&h->changed);
+        pthread_cond_destroy(&h->tick);
         free(h);
         return s;
     }
@@ -622,7 +627,7 @@ void http_stop(Http *h, int drain_ms)
         http_log(h, "http: %d request(s) still in flight after %d ms; stopping anyway",
                  h->in_flight, drain_ms);
     h->ticker_stop = true;
-    pthread_cond_broadcast(&h->changed);
+    pthread_cond_broadcast(&h->tick);
     pthread_mutex_unlock(&h->lock);
     if (h->ticker_started)
         pthread_join(h->ticker, NULL);
@@ -638,5 +643,6 @@ void http_stop(Http *h, int drain_ms)
         close(h->listen_fd);
     pthread_mutex_destroy(&h->lock);
     pthread_cond_destroy(&h->changed);
+    pthread_cond_destroy(&h->tick);
     free(h);
 }

@@ -33,6 +33,8 @@
 /* An event stream sends a comment line this often when there is no event, so
  * that proxies and clients know it is alive and a client gone is noticed. */
 #define HTTP_STREAM_HEARTBEAT_MS 15000
+/* How often a quiet event stream looks for new events. */
+#define HTTP_STREAM_POLL_MS 250
 
 typedef struct Http Http;
 

@@ -24,8 +24,12 @@ struct Relay {
     char owner[RELAY_OWNER_MAX];
     char hostname[64];
     RelayStore *store;
+    EventFollower *follower; /* while leader: from `position` on */
     bool leader;
-    int64_t position;
+    EventCursor position;    /* the stored position */
+    EventRow *pending;       /* read from the follower, not yet taken by Redis */
+    size_t npending;
+    EventCursor pending_end; /* the follower's cursor after them */
     int64_t renew_at;
     bool said_waiting;
 };
@@ -96,6 +100,17 @@ static bool holder_is_dead(Relay *r, const char *holder)
     return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
 }
 
+/* Not the publisher (any more): what was read and not published is left to the
+ * next one, which starts from the stored position. */
+static void lose_lead(Relay *r)
+{
+    r->leader = false;
+    r->npending = 0;
+    follower_free(r->follower);
+    r->follower = NULL;
+    atomic_store(&r->srv->stats.relay_leader, 0);
+}
+
 /* Takes or renews the lease when due; keeps r->leader and r->position. */
 static void keep_lease(Relay *r)
 {
@@ -113,22 +128,22 @@ static void keep_lease(Relay *r)
     }
     if (s != ALLOT_OK) {
         relay_log(r, "redis: relay: %s", err.msg);
-        r->leader = false;
+        lose_lead(r);
         return;
     }
     if (l.held && !r->leader) {
         r->position = l.position;
-        relay_log(r, "redis: relay: publishing the events after %lld", (long long)l.position);
+        relay_log(r, "redis: relay: publishing the events after %lld", (long long)l.position.id);
         r->said_waiting = false;
     } else if (!l.held && (r->leader || !r->said_waiting)) {
         relay_log(r, "redis: relay: waiting: %s publishes (its lease ends in %lld ms)", l.holder,
                   (long long)l.expires_in_ms);
         r->said_waiting = true;
     }
+    if (!l.held)
+        lose_lead(r);
     r->leader = l.held;
     atomic_store(&r->srv->stats.relay_leader, l.held);
-    if (l.held && l.position > r->position)
-        r->position = l.position;
 }
 
 /* Publishes `n` events in one pipeline.  False (link dropped) on any error. */
@@ -167,11 +182,35 @@ static bool publish(Relay *r, const EventRow *rows, size_t n)
     return true;
 }
 
+/* Reads the next batch from the follower into r->pending (opening the follower
+ * at the stored position first).  False when there is nothing (or trouble, logged). */
+static bool read_batch(Relay *r)
+{
+    ErrBuf err = {{0}};
+    if (!r->follower) {
+        FollowStart start = {.from = FOLLOW_AFTER_CURSOR, .cursor = r->position};
+        ServeStores *st = r->srv->stores;
+        if (st->ops->follow(st, &start, &r->follower, &err) != ALLOT_OK) {
+            relay_log(r, "redis: relay: %s", err.msg);
+            r->follower = NULL;
+            return false;
+        }
+    }
+    size_t n = 0;
+    if (follower_read(r->follower, r->pending, RELAY_BATCH, &n, &err) != ALLOT_OK) {
+        relay_log(r, "redis: relay: %s", err.msg); /* the follower reconnects on its next call */
+        return false;
+    }
+    r->npending = n;
+    r->pending_end = follower_position(r->follower);
+    return n > 0;
+}
+
 static void *relay_main(void *arg)
 {
     Relay *r = arg;
     Server *srv = r->srv;
-    EventRow *rows = xreallocarray(NULL, RELAY_BATCH, sizeof *rows);
+    r->pending = xreallocarray(NULL, RELAY_BATCH, sizeof *r->pending);
     bool said_store = false;
     int64_t drain_until = 0;
     for (;;) {
@@ -183,12 +222,8 @@ static void *relay_main(void *arg)
         if (drain_until && redis_now_ms() >= drain_until)
             break;
         ErrBuf err = {{0}};
-        Worker *w = NULL;
-        if (!r->store && srv->stores->ops->open_relay(srv->stores, &r->store, &err) != ALLOT_OK)
+        if (!r->store && srv->stores->ops->open_relay(srv->stores, &r->store, &err) != ALLOT_OK) {
             r->store = NULL;
-        if (r->store && worker_pool_get(srv->workers, &w, &err) != ALLOT_OK)
-            w = NULL;
-        if (!r->store || !w) {
             if (!said_store)
                 relay_log(r, "redis: relay: %s (retrying)", err.msg);
             said_store = true;
@@ -203,17 +238,12 @@ static void *relay_main(void *arg)
                 break;
             continue;
         }
-        ViewPage page = {.limit = RELAY_BATCH};
-        size_t n = 0;
-        if (views_events(w->views, r->position, &page, rows, &n, &err) != ALLOT_OK) {
-            relay_log(r, "redis: relay: %s", err.msg);
-            worker_pool_discard(srv->workers);
-            if (drain_until || nap(r, 1000))
+        if (r->npending == 0 && !read_batch(r)) {
+            if (drain_until)
                 break;
-            continue;
-        }
-        if (n == 0) {
-            if (drain_until || nap(r, 50))
+            if (r->follower)
+                follower_wait(r->follower, 100, &err);
+            else if (nap(r, 1000))
                 break;
             continue;
         }
@@ -223,16 +253,16 @@ static void *relay_main(void *arg)
                 break;
             continue;
         }
-        if (!publish(r, rows, n))
-            continue;
-        int64_t last = rows[n - 1].id;
-        AllotStatus s = relay_store_advance(r->store, RELAY_NAME, r->owner, last, &err);
-        atomic_fetch_add(&srv->stats.relay_published, (long long)n);
-        r->position = last;
-        atomic_store(&srv->stats.relay_position, last);
+        if (!publish(r, r->pending, r->npending))
+            continue; /* the same batch again once the link is back */
+        atomic_fetch_add(&srv->stats.relay_published, (long long)r->npending);
+        r->npending = 0;
+        r->position = r->pending_end;
+        atomic_store(&srv->stats.relay_position, r->position.id);
+        AllotStatus s = relay_store_advance(r->store, RELAY_NAME, r->owner, r->position, &err);
         if (s == ALLOT_ECONFLICT) {
             relay_log(r, "redis: %s; stopping to publish", err.msg);
-            r->leader = false;
+            lose_lead(r);
             r->renew_at = 0;
         } else if (s != ALLOT_OK) {
             /* Published but not stored: kept in memory, stored with the next batch;
@@ -242,13 +272,16 @@ static void *relay_main(void *arg)
     }
     if (r->store) {
         ErrBuf err = {{0}};
-        if (r->leader && relay_store_advance(r->store, RELAY_NAME, r->owner, r->position, &err) != ALLOT_OK)
+        if (r->leader &&
+            relay_store_advance(r->store, RELAY_NAME, r->owner, r->position, &err) != ALLOT_OK)
             relay_log(r, "redis: relay: %s", err.msg);
         relay_store_release(r->store, RELAY_NAME, r->owner, &err);
         relay_store_free(r->store);
         r->store = NULL;
     }
-    free(rows);
+    follower_free(r->follower);
+    r->follower = NULL;
+    free(r->pending);
     return NULL;
 }
 

@@ -10,11 +10,12 @@
  * store's lease of relay "redis" (renewed every RELAY_RENEW_MS, good for
  * RELAY_LEASE_MS) before it publishes, so that of several `allot serve --redis` on
  * one store only one publishes; a lease whose holder was a process of this host
- * that no longer runs (killed) is taken at once.  It reads events after its stored
- * position, publishes them in one pipeline (allot.events then, if it lands a line,
- * line_allocated, event by event), and only then stores the last id as its
- * position: a crash between the two publishes those events again (at least once),
- * never skips one.  Redis down: the events wait in the log; the link comes back
+ * that no longer runs (killed) is taken at once.  It follows the log from its
+ * stored position (a follower, app/follower.h: commit order on every store), takes
+ * up to RELAY_BATCH events, publishes them in one pipeline (allot.events then, if
+ * it lands a line, line_allocated, event by event), and only then stores the
+ * follower's cursor as its position: a crash between the two publishes those
+ * events again (at least once), never skips one.  Redis down: the events wait in the log; the link comes back
  * with back-off (redis_link.h) and the relay resumes from its position.
  */
 #ifndef ALLOT_NET_RELAY_H

@@ -4,16 +4,18 @@
  *
  * src/net is the only place that includes libmicrohttpd and hiredis.  It knows the
  * store only through the ports of src/app (UnitOfWork, Views, RelayStore): its host
- * (src/cli/tool_serve.c) injects a ServeStores that opens them.  Every thread that
- * works on the store (each HTTP worker thread, the event-stream ticker, the Redis
+ * (src/cli/tool_serve.c, over persistence/store.h) injects a ServeStores that opens
+ * them.  Every thread that works on the store (each HTTP worker thread, the Redis
  * consumer, the relay) opens its own unit of work, read model and bus through it,
- * since a store connection belongs to one thread.
+ * since a store connection belongs to one thread; the relay and each event stream
+ * follow the log through a follower of their own.
  */
 #ifndef ALLOT_NET_SERVE_H
 #define ALLOT_NET_SERVE_H
 
 #include <stdio.h>
 
+#include "app/follower.h"
 #include "app/ports.h"
 #include "app/relay_store.h"
 #include "app/unit_of_work.h"
@@ -32,6 +34,11 @@ typedef struct ServeStoresOps {
     /* The relay's position and lease on a connection of its own (relay_store_free
      * frees it).  Errors: ALLOT_ESTORAGE. */
     AllotStatus (*open_relay)(ServeStores *s, RelayStore **out, ErrBuf *err);
+    /* A follower of the event log (app/follower.h) on a connection of its own, for
+     * the relay and each event stream (follower_free frees it).  Errors:
+     * ALLOT_ESTORAGE. */
+    AllotStatus (*follow)(ServeStores *s, const FollowStart *start, EventFollower **out,
+                          ErrBuf *err);
 } ServeStoresOps;
 
 /* Implemented by the host; not owned by serve_run.  `notifier` (shared by every
@@ -39,8 +46,9 @@ typedef struct ServeStoresOps {
  * `logger` must outlive serve_run. */
 struct ServeStores {
     const ServeStoresOps *ops;
-    const char *kind;  /* "sqlite": shown by GET / */
-    const char *where; /* the database path or URI, for the start-up line */
+    const char *kind;  /* "sqlite", "postgresql": shown by GET / */
+    const char *where; /* the database path, or the PostgreSQL database's label (never
+                          a password), for the start-up line */
     Notifier *notifier;
     Clock *clock;
     Logger *logger;

@@ -58,16 +58,18 @@ static int read_row(SqliteRelay *r, const char *name, int64_t now, RelayLease *o
 {
     sqlite3_stmt *st;
     int rc = sqlite3_prepare_v2(
-        r->db, "SELECT position, COALESCE(owner, ''), lease_until FROM relays WHERE name = ?", -1,
-        &st, NULL);
+        r->db,
+        "SELECT position_tx, position, COALESCE(owner, ''), lease_until FROM relays WHERE name = ?",
+        -1, &st, NULL);
     if (rc != SQLITE_OK)
         return rc;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        out->position = sqlite3_column_int64(st, 0);
-        snprintf(out->holder, sizeof out->holder, "%s", (const char *)sqlite3_column_text(st, 1));
-        out->expires_in_ms = sqlite3_column_int64(st, 2) - now;
+        out->position.tx = (uint64_t)sqlite3_column_int64(st, 0);
+        out->position.id = sqlite3_column_int64(st, 1);
+        snprintf(out->holder, sizeof out->holder, "%s", (const char *)sqlite3_column_text(st, 2));
+        out->expires_in_ms = sqlite3_column_int64(st, 3) - now;
         rc = SQLITE_OK;
     }
     sqlite3_finalize(st);
@@ -109,16 +111,16 @@ static AllotStatus relay_lease(RelayStore *base, const char *name, const char *o
 }
 
 static AllotStatus relay_advance(RelayStore *base, const char *name, const char *owner,
-                                 int64_t position, ErrBuf *err)
+                                 EventCursor position, ErrBuf *err)
 {
     SqliteRelay *r = (SqliteRelay *)base;
-    int64_t now = wall_ms();
+    int64_t now = wall_ms(), tx = (int64_t)position.tx;
     int changes = 0;
-    const void *a[] = {&position, name, owner, &now};
+    const void *a[] = {&tx, &position.id, name, owner, &now};
     int rc = run(r,
-                 "UPDATE relays SET position = max(position, ?)"
+                 "UPDATE relays SET position_tx = ?, position = ?"
                  " WHERE name = ? AND owner = ? AND lease_until > ?",
-                 "itti", a, &changes);
+                 "iitti", a, &changes);
     if (rc != SQLITE_OK)
         return sqlite_error(r->db, rc, r->path, "storing the relay position", err);
     if (changes == 1)

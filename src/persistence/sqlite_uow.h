@@ -64,7 +64,7 @@ AllotStatus sqlite_views_open_readonly(const char *path, Views **out, ErrBuf *er
 /* The outbox relay's position and lease (app/relay_store.h) in the database at
  * `path`, which must exist with the current schema (open a unit of work first), on
  * a connection of its own.  Free with relay_store_free.  Errors: ALLOT_ESTORAGE
- * naming the path. */
+ * naming the path.  Entry points reach it through persistence/store.h. */
 AllotStatus sqlite_relay_open(const char *path, RelayStore **out, ErrBuf *err);
 
 /* The path the unit of work was opened on. */
