@@ -116,6 +116,21 @@ static void drain_events(MessageBus *bus, EventVec *queue, CommandResult *res)
     }
 }
 
+/* One attempt: begin, the handler, commit or roll back. */
+static AllotStatus run_in_uow(MessageBus *bus, const Command *cmd, CommandResult *r, ErrBuf *err)
+{
+    UnitOfWork *uow = bus->deps.uow;
+    AllotStatus st = uow_begin(uow, err);
+    if (st != ALLOT_OK)
+        return st;
+    st = bus->commands[cmd->type](cmd, uow_products(uow), r, err);
+    if (st != ALLOT_OK) {
+        uow_rollback(uow);
+        return st;
+    }
+    return uow_commit(uow, err);
+}
+
 AllotStatus bus_handle(MessageBus *bus, const Command *cmd, CommandResult *res, ErrBuf *err)
 {
     if ((unsigned)cmd->type >= CMD_TYPE_COUNT || !bus->commands[cmd->type])
@@ -133,7 +148,7 @@ AllotStatus bus_handle(MessageBus *bus, const Command *cmd, CommandResult *res, 
         }
         r->attempts = attempt + 1;
         r->batchref[0] = '\0';
-        st = bus->commands[cmd->type](cmd, &bus->deps, r, err);
+        st = run_in_uow(bus, cmd, r, err);
         if (st != ALLOT_ECONFLICT)
             break;
     }

@@ -1,6 +1,8 @@
 /* message_bus.h — the in-process message bus (SPEC.md §2).
  *
- * bus_handle takes a command, runs its one handler, then drains the events that the
+ * bus_handle takes a command, begins a unit of work, runs the command's one
+ * handler in it and commits (or rolls back on the handler's error), then drains the
+ * events that the
  * unit of work collected from the products it saw, running every handler
  * registered for each event.  A command handler's error returns to the caller; an
  * event handler's error is logged and the other handlers still run.  A command
@@ -35,7 +37,10 @@ typedef struct CommandResult {
 void command_result_init(CommandResult *r);
 void command_result_fini(CommandResult *r);
 
-typedef AllotStatus (*CommandHandlerFn)(const Command *cmd, HandlerDeps *deps,
+/* A command handler works inside a unit of work the bus has begun on deps->uow: it
+ * loads through `repo` (uow_products) and applies its rule; the bus commits when it
+ * returns ALLOT_OK and rolls back otherwise. */
+typedef AllotStatus (*CommandHandlerFn)(const Command *cmd, Repository *repo,
                                         CommandResult *res, ErrBuf *err);
 typedef AllotStatus (*EventHandlerFn)(const Event *ev, HandlerDeps *deps, ErrBuf *err);
 

@@ -363,20 +363,17 @@ Test(service, a_failing_event_handler_does_not_stop_the_others_and_is_logged)
                      "the command's change stands");
 }
 
-static AllotStatus add_then_fail(const Command *cmd, HandlerDeps *deps, CommandResult *r,
+/* Changes the product, then fails: the bus must roll the change back. */
+static AllotStatus add_then_fail(const Command *cmd, Repository *repo, CommandResult *r,
                                  ErrBuf *e)
 {
     (void)r;
-    AllotStatus st = uow_begin(deps->uow, e);
-    if (st != ALLOT_OK)
-        return st;
     Product *p;
-    st = repository_get(uow_products(deps->uow), cmd->sku, &p, e);
+    AllotStatus st = repository_get(repo, cmd->sku, &p, e);
     cr_assert_eq(st, ALLOT_OK);
     cr_assert_not_null(p);
     cr_assert_eq(product_add_batch(p, "B2", 50, ALLOT_NO_ETA, e), ALLOT_OK);
     cr_assert_eq(product_allocate(p, cmd->orderid, cmd->qty, NULL, e), ALLOT_OK);
-    uow_rollback(deps->uow);
     return err_set(e, ALLOT_ESTORAGE, "disk full");
 }
 
@@ -454,14 +451,14 @@ Test(service, bulk_work_ended_without_commit_leaves_nothing)
 /* ---- the bus itself ---- */
 
 static int conflicts_left;
-static AllotStatus conflicting_handler(const Command *cmd, HandlerDeps *deps, CommandResult *r,
+static AllotStatus conflicting_handler(const Command *cmd, Repository *repo, CommandResult *r,
                                        ErrBuf *e)
 {
     if (conflicts_left > 0) {
         conflicts_left--;
         return err_set(e, ALLOT_ECONFLICT, "product LAMP changed underneath");
     }
-    return handle_allocate(cmd, deps, r, e);
+    return handle_allocate(cmd, repo, r, e);
 }
 
 Test(service, a_command_that_meets_a_concurrent_update_is_retried)
