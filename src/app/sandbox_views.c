@@ -20,8 +20,6 @@ typedef struct SandboxViews {
     UnitOfWork *sb;
     Views *live;
     int64_t base_event_id;
-    KeyMap keys;       /* "sku\x1forderid" → live row key of a held line */
-    KeyMap keys_done;  /* sku → 1: its live backorders' keys are in `keys` */
 } SandboxViews;
 
 static SandboxViews *from_views(Views *v) { return (SandboxViews *)v; }
@@ -377,116 +375,9 @@ static AllotStatus sbv_shipments_due(Views *vv, int32_t from, int32_t to, const 
 
 /* ---------- lines ---------- */
 
-/* Synthetic keys of lines created in the sandbox: after every live key. */
-#define NEW_LINE_KEY_BASE (INT64_C(1) << 62)
-
-/* Loads the live keys of the lines of batch `ref` (live) of product `sku`, once. */
-static AllotStatus load_batch_keys(SandboxViews *v, const char *sku, const char *ref, ErrBuf *err)
-{
-    char done[2 * ALLOT_ID_MAX + 4];
-    keymap_pair("", ref, done, sizeof done);
-    if (keymap_get(&v->keys_done, done, NULL))
-        return ALLOT_OK;
-    ViewPage page = {.limit = 256};
-    LineRow *rows = xmalloc(page.limit * sizeof *rows);
-    LineRow anchor;
-    const LineRow *after = NULL;
-    AllotStatus st;
-    char k[2 * ALLOT_ID_MAX + 4];
-    for (;;) {
-        size_t n = 0;
-        st = views_batch_lines(v->live, ref, &page, after, rows, &n, err);
-        if (st != ALLOT_OK)
-            break;
-        for (size_t i = 0; i < n; i++)
-            keymap_put(&v->keys, keymap_pair(sku, rows[i].orderid, k, sizeof k),
-                       (uint64_t)rows[i].key);
-        if (n < page.limit)
-            break;
-        anchor = rows[n - 1];
-        after = &anchor;
-    }
-    free(rows);
-    if (st == ALLOT_OK)
-        keymap_put(&v->keys_done, done, 1);
-    return st;
-}
-
-static AllotStatus load_backorder_keys(SandboxViews *v, const char *sku, ErrBuf *err);
-
-/* The live row key of held line `l` of `p`: the live one, read with the other
- * lines of its live place (batch or backorders) and kept; a line the live store
- * does not have (or no longer has) gets a key after every live one. */
-static AllotStatus line_key(SandboxViews *v, const Product *p, const OrderLine *l, int64_t *key,
-                            ErrBuf *err)
-{
-    char k[2 * ALLOT_ID_MAX + 4];
-    keymap_pair(product_sku(p), l->orderid, k, sizeof k);
-    uint64_t val;
-    if (keymap_get(&v->keys, k, &val)) {
-        *key = (int64_t)val;
-        return ALLOT_OK;
-    }
-    const Product *base;
-    sandbox_uow_find(v->sb, product_sku(p), &base);
-    const OrderLine *lb = base ? product_find_line(base, l->orderid) : NULL;
-    if (lb && lb->seq == l->seq) {
-        AllotStatus st = lb->batch >= 0
-                             ? load_batch_keys(v, product_sku(p), product_line_batchref(base, lb), err)
-                             : load_backorder_keys(v, product_sku(p), err);
-        if (st != ALLOT_OK)
-            return st;
-        if (keymap_get(&v->keys, k, &val)) {
-            *key = (int64_t)val;
-            return ALLOT_OK;
-        }
-    }
-    *key = NEW_LINE_KEY_BASE + (int64_t)((uint64_t)sandbox_uow_index(v->sb, product_sku(p)) << 32) +
-           (int64_t)(l->seq & 0xffffffffu);
-    keymap_put(&v->keys, k, (uint64_t)*key);
-    return ALLOT_OK;
-}
-
-/* The key if known, else 0: for lists that do not page on it. */
-static int64_t line_key_known(SandboxViews *v, const Product *p, const OrderLine *l)
-{
-    char k[2 * ALLOT_ID_MAX + 4];
-    uint64_t val;
-    return keymap_get(&v->keys, keymap_pair(product_sku(p), l->orderid, k, sizeof k), &val)
-               ? (int64_t)val
-               : 0;
-}
-
-/* Loads the live keys of product `sku`'s live backorders into v->keys, once. */
-static AllotStatus load_backorder_keys(SandboxViews *v, const char *sku, ErrBuf *err)
-{
-    if (keymap_get(&v->keys_done, sku, NULL))
-        return ALLOT_OK;
-    ViewPage page = {.limit = 256};
-    LineRow *rows = xmalloc(page.limit * sizeof *rows);
-    LineRow anchor;
-    const LineRow *after = NULL;
-    AllotStatus st;
-    char k[2 * ALLOT_ID_MAX + 4];
-    for (;;) {
-        size_t n = 0;
-        st = views_backorders(v->live, sku, &page, after, rows, &n, err);
-        if (st != ALLOT_OK)
-            break;
-        for (size_t i = 0; i < n; i++)
-            keymap_put(&v->keys, keymap_pair(sku, rows[i].orderid, k, sizeof k),
-                       (uint64_t)rows[i].key);
-        if (n < page.limit)
-            break;
-        anchor = rows[n - 1];
-        after = &anchor;
-    }
-    free(rows);
-    if (st == ALLOT_OK)
-        keymap_put(&v->keys_done, sku, 1);
-    return st;
-}
-
+/* A held line's key is its moment of first request (`requested`), the same value
+ * as the live row's key: lines created in the sandbox get the sandbox's command
+ * ids, which come after every live one (sandbox_uow.h). */
 static void line_row(const Product *p, const OrderLine *l, LineRow *r)
 {
     memset(r, 0, sizeof *r);
@@ -496,7 +387,8 @@ static void line_row(const Product *p, const OrderLine *l, LineRow *r)
     strcpy(r->batchref, product_line_batchref(p, l));
     r->eta = l->batch >= 0 ? product_batch(p, (size_t)l->batch)->eta : ALLOT_NO_ETA;
     r->seq = l->seq;
-    r->key = 0;
+    r->key = l->requested;
+    r->need = l->need;
 }
 
 static int cmp_line_seq(const void *a, const void *b)
@@ -535,10 +427,6 @@ static AllotStatus sbv_batch_lines(Views *vv, const char *ref, const ViewPage *p
         if (l->batch == bi && contains_ci(l->orderid, page->filter))
             line_row(p, l, rows_push(&ov));
     }
-    for (size_t i = 0; i < ov.len; i++) {
-        LineRow *r = rows_at(&ov, i);
-        r->key = line_key_known(v, p, product_find_line(p, r->orderid));
-    }
     AllotStatus st =
         merge_page(v, NULL, NULL, sku_of_line, cmp_line_seq, page, after, &ov, rows, n, err);
     free(ov.items);
@@ -573,7 +461,6 @@ static AllotStatus sbv_order_lines(Views *vv, const char *orderid, const ViewPag
         if (has_text(page->filter) && !contains_ci(r.sku, page->filter) &&
             !contains_ci(r.batchref, page->filter))
             continue;
-        r.key = line_key_known(v, p, l);
         *(LineRow *)rows_push(&ov) = r;
     }
     if (st == ALLOT_OK)
@@ -615,9 +502,7 @@ static AllotStatus sbv_backorders(Views *vv, const char *sku, const ViewPage *pa
             if (has_text(page->filter) && !contains_ci(l->orderid, page->filter) &&
                 !contains_ci(product_sku(p), page->filter))
                 continue;
-            LineRow *r = rows_push(&ov);
-            line_row(p, l, r);
-            st = line_key(v, p, l, &r->key, err);
+            line_row(p, l, rows_push(&ov));
         }
     }
     if (st == ALLOT_OK)
@@ -660,9 +545,7 @@ static AllotStatus sbv_lines(Views *vv, LineState state, const ViewPage *page,
             if (has_text(page->filter) && !contains_ci(l->orderid, page->filter) &&
                 !contains_ci(product_sku(p), page->filter))
                 continue;
-            LineRow *r = rows_push(&ov);
-            line_row(p, l, r);
-            r->key = line_key_known(v, p, l);
+            line_row(p, l, rows_push(&ov));
         }
     }
     AllotStatus st = merge_page(v, &state, live_lines, sku_of_line, cmp_line_order_sku, page,
@@ -802,8 +685,6 @@ static AllotStatus sbv_complete(Views *vv, CompleteKind kind, const char *prefix
 static void sbv_destroy(Views *vv)
 {
     SandboxViews *v = from_views(vv);
-    keymap_fini(&v->keys);
-    keymap_fini(&v->keys_done);
     free(v);
 }
 
@@ -820,7 +701,5 @@ Views *sandbox_views_new(UnitOfWork *sandbox, Views *live, int64_t base_event_id
     v->sb = sandbox;
     v->live = live;
     v->base_event_id = base_event_id;
-    keymap_init(&v->keys);
-    keymap_init(&v->keys_done);
     return &v->base;
 }

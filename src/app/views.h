@@ -69,8 +69,9 @@ typedef struct LineRow {
     AllotId batchref; /* the batch holding it, or "" for a backorder */
     int32_t eta;      /* that batch's ETA; ALLOT_NO_ETA if in the warehouse or a backorder */
     uint64_t seq;     /* the moment it was first requested, within its SKU */
-    int64_t key;      /* the store's row key: grows with the moment of first request
-                         across all SKUs; used for paging, otherwise opaque */
+    int64_t key;      /* the moment of first request across all SKUs: the line's
+                         `requested` (product.h); ties broken by seq */
+    int32_t need;     /* the need date (SPEC.md §1.4), or ALLOT_NO_DATE */
 } LineRow;
 
 /* One event of the log (SPEC.md §2 "Event log"). */
@@ -157,7 +158,8 @@ AllotStatus views_batches(Views *v, const char *sku, BatchOrder order, const Vie
                           const BatchRow *after, BatchRow *rows, size_t *n, ErrBuf *err);
 
 /* Lines on batch `ref`, oldest first (SPEC.md §1.2 "oldest").  Filter: orderid.
- * Anchor field: seq.  An unknown ref gives no rows. */
+ * Anchor field: seq.  An unknown ref gives no rows.  (Lines restored by an import
+ * with `requested` are served by (key, seq); this list still pages by seq.) */
 AllotStatus views_batch_lines(Views *v, const char *ref, const ViewPage *page,
                               const LineRow *after, LineRow *rows, size_t *n, ErrBuf *err);
 
@@ -167,7 +169,7 @@ AllotStatus views_batch_lines(Views *v, const char *ref, const ViewPage *page,
 AllotStatus views_order_lines(Views *v, const char *orderid, const ViewPage *page,
                               const LineRow *after, LineRow *rows, size_t *n, ErrBuf *err);
 
-/* Backorders, oldest first: of `sku` (anchor field: seq), or of every SKU when sku
+/* Backorders, oldest first: of `sku` (by seq; anchor field: seq), or of every SKU when sku
  * is NULL or "" (anchor field: key).  Filter: orderid or sku. */
 AllotStatus views_backorders(Views *v, const char *sku, const ViewPage *page,
                              const LineRow *after, LineRow *rows, size_t *n, ErrBuf *err);

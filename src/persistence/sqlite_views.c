@@ -370,6 +370,7 @@ static void read_line(sqlite3_stmt *st, void *row)
     r->eta = col_eta(st, 4);
     r->seq = (uint64_t)sqlite3_column_int64(st, 5);
     r->key = sqlite3_column_int64(st, 6);
+    r->need = col_eta(st, 7);
 }
 
 static void bind_line_seq(Query *q, const void *a) { q_int(q, (int64_t)((const LineRow *)a)->seq); }
@@ -384,7 +385,7 @@ static AllotStatus sv_batch_lines(Views *vv, const char *ref, const ViewPage *pa
     if (r != ALLOT_OK || page->limit == 0)
         return r;
     Query q = {0};
-    q_add(&q, "SELECT l.orderid, b.sku, l.qty, b.ref, b.eta, l.seq, l.req FROM batches b"
+    q_add(&q, "SELECT l.orderid, b.sku, l.qty, b.ref, b.eta, l.seq, l.req, l.need FROM batches b"
               " JOIN lines l ON l.batch_id = b.id WHERE b.ref = ?");
     q_text(&q, ref ? ref : "");
     static const char *const fcols[] = {"l.orderid", NULL};
@@ -403,7 +404,7 @@ static AllotStatus sv_order_lines(Views *vv, const char *orderid, const ViewPage
     if (r != ALLOT_OK || page->limit == 0)
         return r;
     Query q = {0};
-    q_add(&q, "SELECT l.orderid, p.sku, l.qty, b.ref, b.eta, l.seq, l.req FROM lines l"
+    q_add(&q, "SELECT l.orderid, p.sku, l.qty, b.ref, b.eta, l.seq, l.req, l.need FROM lines l"
               " JOIN products p ON p.id = l.product_id LEFT JOIN batches b ON b.id = l.batch_id"
               " WHERE l.orderid = ?");
     q_text(&q, orderid ? orderid : "");
@@ -425,14 +426,14 @@ static AllotStatus sv_backorders(Views *vv, const char *sku, const ViewPage *pag
     Query q = {0};
     static const char *const fcols[] = {"l.orderid", "p.sku", NULL};
     if (has_text(sku)) {
-        q_add(&q, "SELECT l.orderid, p.sku, l.qty, NULL, NULL, l.seq, l.req FROM products p"
+        q_add(&q, "SELECT l.orderid, p.sku, l.qty, NULL, NULL, l.seq, l.req, l.need FROM products p"
                   " JOIN lines l ON l.product_id = p.id WHERE p.sku = ? AND l.batch_id IS NULL");
         q_text(&q, sku);
         q_filter(&q, page->filter, fcols);
         static const char *const keys[] = {"l.seq"};
         q_keyset(&q, keys, 1, after, bind_line_seq, page->backward, page->limit);
     } else {
-        q_add(&q, "SELECT l.orderid, p.sku, l.qty, NULL, NULL, l.seq, l.req FROM lines l"
+        q_add(&q, "SELECT l.orderid, p.sku, l.qty, NULL, NULL, l.seq, l.req, l.need FROM lines l"
                   " JOIN products p ON p.id = l.product_id WHERE l.batch_id IS NULL");
         q_filter(&q, page->filter, fcols);
         static const char *const keys[] = {"l.req"};
@@ -450,7 +451,7 @@ static AllotStatus sv_lines(Views *vv, LineState state, const ViewPage *page,
     if (r != ALLOT_OK || page->limit == 0)
         return r;
     Query q = {0};
-    q_add(&q, "SELECT l.orderid, p.sku, l.qty, b.ref, b.eta, l.seq, l.req FROM lines l"
+    q_add(&q, "SELECT l.orderid, p.sku, l.qty, b.ref, b.eta, l.seq, l.req, l.need FROM lines l"
               " JOIN products p ON p.id = l.product_id LEFT JOIN batches b ON b.id = l.batch_id"
               " WHERE 1");
     if (state == LINES_ALLOCATED)
@@ -476,6 +477,11 @@ static AllotStatus sv_lines(Views *vv, LineState state, const ViewPage *page,
 
 /* ---------- events ---------- */
 
+/* The columns that read_event reads, in its order. */
+#define EVENT_COLUMNS                                                                   \
+    "id, at, type, sku, orderid, batchref, to_ref, qty, old_qty, new_qty, eta, old_eta,"  \
+    " new_eta, need, requested, seq, new_line, command_id, actor"
+
 static void read_event(sqlite3_stmt *st, void *row)
 {
     EventRow *r = row;
@@ -494,6 +500,12 @@ static void read_event(sqlite3_stmt *st, void *row)
     r->ev.eta = col_eta(st, 10);
     r->ev.old_eta = col_eta(st, 11);
     r->ev.new_eta = col_eta(st, 12);
+    r->ev.need = col_eta(st, 13);
+    r->ev.requested = sqlite3_column_int64(st, 14);
+    r->ev.seq = (uint64_t)sqlite3_column_int64(st, 15);
+    r->ev.new_line = sqlite3_column_int(st, 16) != 0;
+    r->ev.command_id = sqlite3_column_int64(st, 17);
+    col_id(st, 18, r->ev.actor);
 }
 
 static void bind_event_id(Query *q, const void *a) { q_int(q, *(const int64_t *)a); }
@@ -506,8 +518,7 @@ static AllotStatus sv_events(Views *vv, int64_t anchor_id, const ViewPage *page,
     if (r != ALLOT_OK || page->limit == 0)
         return r;
     Query q = {0};
-    q_add(&q, "SELECT id, at, type, sku, orderid, batchref, to_ref, qty, old_qty, new_qty, eta,"
-              " old_eta, new_eta FROM events WHERE 1");
+    q_add(&q, "SELECT " EVENT_COLUMNS " FROM events WHERE 1");
     static const char *const fcols[] = {"type", "sku", "orderid", "batchref", "to_ref", NULL};
     q_filter(&q, page->filter, fcols);
     static const char *const keys[] = {"id"};
