@@ -1,5 +1,6 @@
 #include "app/ports.h"
 
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -10,6 +11,10 @@ char *actor_of_process(char *buf, size_t size)
     const char *user = getenv("USER");
     if (!user || !*user)
         user = getlogin();
+    if (!user || !*user) {
+        struct passwd *pw = getpwuid(getuid());
+        user = pw ? pw->pw_name : NULL;
+    }
     char uid[32], host[256];
     if (!user || !*user) {
         snprintf(uid, sizeof uid, "uid%ld", (long)getuid());

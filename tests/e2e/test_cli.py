@@ -166,7 +166,7 @@ class ReadOnlyCommands(AllotCase):
                                                text=True, env=self.env, cwd="/"))
         r = run("export", "allocations")
         self.assertEqual((r.rc, r.err), (0, ""), r.err)
-        self.assertEqual(r.out.splitlines()[1:], ["o1,LAMP,2,B1"])
+        self.assertEqual(r.out.splitlines()[1:], ["o1,LAMP,2,B1,,1"])
         r = run("events")
         self.assertEqual((r.rc, r.err), (0, ""), r.err)
         self.assertEqual(len(r.out.splitlines()), 2)
@@ -263,22 +263,38 @@ class Events(AllotCase):
                                    "set-eta B2 -\n")
         ev = self.events()
         self.assertEqual([e["id"] for e in ev], list(range(1, len(ev) + 1)))
+        actors = set()
         for e in ev:
             self.assertRegex(e.pop("at"), r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
             e.pop("id")
+            actors.add(e.pop("actor"))
+        # one actor, user@host (SPEC §1.6); each line of the file is one command
+        self.assertEqual(len(actors), 1)
+        self.assertRegex(actors.pop(), r"^[^@\s]+@[^@\s]+$")
         self.assertEqual(ev, [
-            {"type": "BatchCreated", "ref": "B1", "sku": "LAMP", "qty": 10, "eta": None},
-            {"type": "BatchCreated", "ref": "B2", "sku": "LAMP", "qty": 10, "eta": "2027-01-05"},
-            {"type": "Allocated", "orderid": "o1", "sku": "LAMP", "qty": 6, "batchref": "B1"},
-            {"type": "Allocated", "orderid": "o2", "sku": "LAMP", "qty": 6, "batchref": "B2"},
-            {"type": "OutOfStock", "orderid": "o3", "sku": "LAMP", "qty": 9},
-            {"type": "BatchQuantityChanged", "ref": "B1", "old": 10, "new": 5},
-            {"type": "Deallocated", "orderid": "o1", "sku": "LAMP", "qty": 6, "batchref": "B1"},
-            {"type": "BatchEtaChanged", "ref": "B2", "old": "2027-01-05", "new": "2027-02-01"},
+            {"type": "BatchCreated", "ref": "B1", "sku": "LAMP", "qty": 10, "eta": None,
+             "command_id": 1},
+            {"type": "BatchCreated", "ref": "B2", "sku": "LAMP", "qty": 10, "eta": "2027-01-05",
+             "command_id": 2},
+            {"type": "Allocated", "orderid": "o1", "sku": "LAMP", "qty": 6, "batchref": "B1",
+             "need": None, "command_id": 3},
+            {"type": "Allocated", "orderid": "o2", "sku": "LAMP", "qty": 6, "batchref": "B2",
+             "need": None, "command_id": 4},
+            {"type": "OutOfStock", "orderid": "o3", "sku": "LAMP", "qty": 9, "need": None,
+             "command_id": 5},
+            {"type": "BatchQuantityChanged", "ref": "B1", "old": 10, "new": 5, "command_id": 6},
+            {"type": "Deallocated", "orderid": "o1", "sku": "LAMP", "qty": 6, "batchref": "B1",
+             "need": None, "command_id": 6},
+            {"type": "BatchEtaChanged", "ref": "B2", "old": "2027-01-05", "new": "2027-02-01",
+             "command_id": 7},
             {"type": "OrderLineCancelled", "orderid": "o3", "sku": "LAMP", "qty": 9,
-             "batchref": None},
-            {"type": "BatchEtaChanged", "ref": "B2", "old": "2027-02-01", "new": None},
+             "batchref": None, "need": None, "command_id": 8},
+            {"type": "BatchEtaChanged", "ref": "B2", "old": "2027-02-01", "new": None,
+             "command_id": 9},
         ])
+        # a need date is carried by the line's events
+        self.ok("allocate", "o4", "LAMP", "1", "2027-03-01")
+        self.assertEqual(self.events()[-1]["need"], "2027-03-01")
 
     def test_events_since_prints_only_newer_events_and_text_by_default(self):
         self.ok("exec", "-", stdin="add-batch B1 LAMP 10\nallocate o1 LAMP 6\n")
