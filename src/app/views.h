@@ -33,6 +33,7 @@
 #include <stdint.h>
 
 #include "domain/events.h"
+#include "domain/lateness.h"
 #include "domain/status.h"
 #include "domain/validate.h"
 
@@ -199,6 +200,16 @@ AllotStatus views_complete(Views *v, CompleteKind kind, const char *prefix, size
  * Anchor fields: orderid, sku. */
 AllotStatus views_lines(Views *v, LineState state, const ViewPage *page, const LineRow *after,
                         LineRow *rows, size_t *n, ErrBuf *err);
+
+/* The lateness (SPEC.md §1.4) of one line row on `today` (days): promised date,
+ * days late, at risk.  Computed, never stored. */
+LineLateness line_row_lateness(const LineRow *r, int32_t today);
+
+/* The lateness of order `orderid` on `today`: every line of the order, through
+ * views_order_lines (an unknown order: no line, complete none).  Errors: those of
+ * views_order_lines. */
+AllotStatus views_order_lateness(Views *v, const char *orderid, int32_t today,
+                                 OrderLateness *out, ErrBuf *err);
 
 /* Frees the views.  NULL is ignored. */
 void views_free(Views *v);

@@ -88,6 +88,27 @@ class Commands(AllotCase):
         self.assertIn("w.txt:1: error: invalid sku LAMP", r.err)
         self.assertIn("Nothing would change", r.out)
 
+    def test_whatif_reports_the_lateness_change_per_line_and_per_order(self):
+        import datetime
+        day = lambda n: (datetime.datetime.now(datetime.timezone.utc).date()
+                         + datetime.timedelta(days=n)).isoformat()
+        self.ok("add-batch", "B1", "LAMP", "5")
+        self.ok("add-batch", "B2", "LAMP", "5", day(20))
+        self.ok("add-batch", "D1", "DESK", "5", day(4))
+        self.ok("allocate", "o1", "LAMP", "3", day(10))
+        self.ok("allocate", "o1", "DESK", "1", day(6))
+        self.ok("allocate", "o2", "LAMP", "2")  # no need date: never late
+        self.write("w.txt", "change-qty B1 2\n")
+        r = self.ok("whatif", "w.txt")
+        self.assertIn("Lateness that would change (1 line, 1 order):\n"
+                      f"  o1 LAMP (need {day(10)}): on time → late 10 days\n"
+                      f"  order o1: on time → late 10 days, complete {day(4)} → {day(20)}\n",
+                      r.out)
+        self.write("w.txt", "change-qty B2 0\nchange-qty B1 0\n")
+        r = self.ok("whatif", "w.txt")
+        self.assertIn(f"  o1 LAMP (need {day(10)}): on time → at risk\n", r.out)
+        self.assertIn(f"  order o1: on time → at risk, complete {day(4)} → none\n", r.out)
+
     def test_a_storage_error_exits_3(self):
         os.makedirs(self.path("adir.db"))
         r = self.run_allot("--db", self.path("adir.db"), "add-batch", "B1", "LAMP", "1", db=False)
