@@ -79,7 +79,7 @@ static AllotStatus row_error(ErrBuf *err, AllotStatus st, const char *name, long
                              const ErrBuf *detail)
 {
     return err_set(err, st, "%s:%ld: %s", name, line,
-                   detail->msg[0] ? detail->msg : allot_status_message(st));
+                   err_text(detail, st));
 }
 
 typedef struct ImportBatch {
