@@ -1,9 +1,11 @@
 #include "cli/csv_import.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "app/keymap.h"
 #include "domain/xalloc.h"
 #include "persistence/csv_io.h"
 
@@ -66,8 +68,11 @@ static void progress_end(Progress *p)
 /* ---- rows ---- */
 
 static const char *const batch_cols[] = {"ref", "sku", "qty", "eta"};
-static const char *const order_cols[] = {"orderid", "sku", "qty"};
-static const char *const alloc_cols[] = {"orderid", "sku", "qty", "batchref"};
+/* need and requested (SPEC.md §4) are optional: the last two of each list */
+static const char *const order_cols[] = {"orderid", "sku", "qty", "need", "requested"};
+static const char *const alloc_cols[] = {"orderid", "sku", "qty", "batchref", "need", "requested"};
+static const bool order_optional[] = {false, false, false, true, true};
+static const bool alloc_optional[] = {false, false, false, false, true, true};
 
 /* Prefixes a row's field error with "name:line: ". */
 static AllotStatus row_error(ErrBuf *err, AllotStatus st, const char *name, long line,
@@ -272,6 +277,153 @@ static AllotStatus import_batches(MessageBus *bus, CsvReader *r, Progress *pg,
     return st;
 }
 
+/* One row of an orders or allocations file, checked (SPEC.md §1.3). */
+typedef struct ImportLine {
+    AllotId orderid, sku, ref;
+    int64_t qty, requested; /* requested 0: the column is absent or empty */
+    int32_t need;
+    long line;
+} ImportLine;
+
+/* Rows kept to be run in the order of their `requested` value: the text of each
+ * in an arena, to keep big files small in memory. */
+typedef struct HeldLine {
+    int64_t qty, requested;
+    int32_t need;
+    long line;
+    size_t text; /* offset of "orderid\0sku\0ref\0" in the arena */
+} HeldLine;
+
+typedef struct HeldLines {
+    HeldLine *rows;
+    size_t n, cap;
+    char *arena;
+    size_t used, size;
+} HeldLines;
+
+static void held_push(HeldLines *h, const ImportLine *l)
+{
+    if (h->n == h->cap) {
+        h->cap = h->cap ? h->cap * 2 : 256;
+        h->rows = xreallocarray(h->rows, h->cap, sizeof *h->rows);
+    }
+    size_t lo = strlen(l->orderid) + 1, ls = strlen(l->sku) + 1, lr = strlen(l->ref) + 1;
+    while (h->used + lo + ls + lr > h->size) {
+        h->size = h->size ? h->size * 2 : 16384;
+        h->arena = xrealloc(h->arena, h->size);
+    }
+    h->rows[h->n++] = (HeldLine){l->qty, l->requested, l->need, l->line, h->used};
+    memcpy(h->arena + h->used, l->orderid, lo);
+    memcpy(h->arena + h->used + lo, l->sku, ls);
+    memcpy(h->arena + h->used + lo + ls, l->ref, lr);
+    h->used += lo + ls + lr;
+}
+
+static void held_get(const HeldLines *h, size_t i, ImportLine *out)
+{
+    const HeldLine *r = &h->rows[i];
+    const char *t = h->arena + r->text;
+    snprintf(out->orderid, sizeof out->orderid, "%s", t);
+    t += strlen(t) + 1;
+    snprintf(out->sku, sizeof out->sku, "%s", t);
+    t += strlen(t) + 1;
+    snprintf(out->ref, sizeof out->ref, "%s", t);
+    out->qty = r->qty;
+    out->requested = r->requested;
+    out->need = r->need;
+    out->line = r->line;
+}
+
+static int by_requested_then_line(const void *a, const void *b)
+{
+    const HeldLine *x = a, *y = b;
+    if (x->requested != y->requested)
+        return x->requested < y->requested ? -1 : 1;
+    return (x->line > y->line) - (x->line < y->line);
+}
+
+/* Reads the fields of one row (orderid, sku, qty[, batchref], need, requested). */
+static AllotStatus check_line(const char *const *f, ImportKind kind, long line,
+                              const char *name, ImportLine *out, ErrBuf *err)
+{
+    memset(out, 0, sizeof *out);
+    out->line = line;
+    size_t k = kind == IMPORT_ALLOCATIONS ? 4 : 3; /* where need and requested are */
+    ErrBuf e = {{0}};
+    AllotStatus st;
+    if ((st = validate_id(f[0], "orderid", out->orderid, &e)) != ALLOT_OK ||
+        (st = validate_id(f[1], "sku", out->sku, &e)) != ALLOT_OK ||
+        (st = validate_line_qty(f[2], &out->qty, &e)) != ALLOT_OK ||
+        (kind == IMPORT_ALLOCATIONS &&
+         (st = validate_id(f[3], "batchref", out->ref, &e)) != ALLOT_OK) ||
+        (st = validate_date(f[k], "need", &out->need, &e)) != ALLOT_OK ||
+        (f[k + 1][0] &&
+         (st = validate_int(f[k + 1], "requested", 1, INT64_MAX, &out->requested, &e)) !=
+             ALLOT_OK))
+        return row_error(err, st, name, line, &e);
+    return ALLOT_OK;
+}
+
+/* Runs one row: Allocate (orders) or AllocateTo (allocations), with its need date
+ * and request moment, and counts what it did. */
+static AllotStatus run_line(MessageBus *bus, ImportKind kind, const ImportLine *l,
+                            const char *name, CommandResult *res, ImportSummary *sum,
+                            ErrBuf *err)
+{
+    Command c = kind == IMPORT_ORDERS ? command_allocate(l->orderid, l->sku, l->qty)
+                                      : command_allocate_to(l->orderid, l->sku, l->qty, l->ref);
+    c = command_with_need(c, l->need, l->requested);
+    AllotStatus st = send(bus, &c, res, name, l->line, err);
+    if (st != ALLOT_OK)
+        return st;
+    bool created = false, changed = false;
+    for (size_t i = 0; i < res->events.len; i++) {
+        EventType t = res->events.items[i].type;
+        bool mine = strcmp(res->events.items[i].orderid, l->orderid) == 0 &&
+                    strcmp(res->events.items[i].sku, l->sku) == 0;
+        if (!mine)
+            continue;
+        if (t == EV_ALLOCATED || t == EV_OUT_OF_STOCK)
+            created = true;
+        if (t == EV_OUT_OF_STOCK)
+            sum->backordered++;
+        if (t == EV_REALLOCATED)
+            changed = true;
+    }
+    if (created)
+        sum->created++;
+    else if (changed)
+        sum->changed++;
+    else
+        sum->unchanged++;
+    return ALLOT_OK;
+}
+
+/* SPEC.md §1.2 rule 7 after an allocations import: no backorder of the SKUs the
+ * file restored may wait while their batches have room (AllocateTo never retries,
+ * so that each row lands exactly where the file says). */
+static AllotStatus retry_skus(MessageBus *bus, const KeyMap *skus, const char *name,
+                              CommandResult *res, ImportSummary *sum, ErrBuf *err)
+{
+    for (size_t i = 0; i < skus->nslots; i++) {
+        if (!skus->slots[i].key)
+            continue;
+        Command c = command_retry_backorders(skus->slots[i].key);
+        ErrBuf e = {{0}};
+        event_vec_clear(&res->events);
+        AllotStatus st = bus_handle(bus, &c, res, &e);
+        if (st != ALLOT_OK)
+            return err_set(err, st, "%s: retrying the backorders of sku %s: %s", name,
+                           skus->slots[i].key, e.msg);
+        tally_line_events(res, sum);
+    }
+    return ALLOT_OK;
+}
+
+/* Orders and allocations files.  A file whose rows carry `requested` (an export)
+ * is read whole and run in the order of that value (ties: file order), so that it
+ * restores the order of service and not the order of the file (SPEC.md §4); then
+ * every row must have one.  Without it, rows run as they are read. */
 static AllotStatus import_lines(MessageBus *bus, CsvReader *r, ImportKind kind, Progress *pg,
                                 ImportSummary *sum, ErrBuf *err)
 {
@@ -282,6 +434,11 @@ static AllotStatus import_lines(MessageBus *bus, CsvReader *r, ImportKind kind, 
         return st;
     CommandResult res;
     command_result_init(&res);
+    HeldLines held = {0};
+    KeyMap skus;
+    keymap_init(&skus);
+    bool ordered = false;
+    long first_line = 0;
     for (;;) {
         const char *const *f;
         long line;
@@ -291,42 +448,38 @@ static AllotStatus import_lines(MessageBus *bus, CsvReader *r, ImportKind kind, 
             break;
         sum->read++;
         progress_tick(pg, csv_reader_bytes(r), sum->read);
-        AllotId orderid, sku, ref;
-        int64_t qty;
-        ErrBuf e = {{0}};
-        if ((st = validate_id(f[0], "orderid", orderid, &e)) != ALLOT_OK ||
-            (st = validate_id(f[1], "sku", sku, &e)) != ALLOT_OK ||
-            (st = validate_line_qty(f[2], &qty, &e)) != ALLOT_OK ||
-            (kind == IMPORT_ALLOCATIONS &&
-             (st = validate_id(f[3], "batchref", ref, &e)) != ALLOT_OK)) {
-            st = row_error(err, st, name, line, &e);
+        ImportLine l;
+        if ((st = check_line(f, kind, line, name, &l, err)) != ALLOT_OK)
+            break;
+        if (sum->read == 1) {
+            ordered = l.requested > 0;
+            first_line = line;
+        } else if (ordered != (l.requested > 0)) {
+            st = err_set(err, ALLOT_EINVALID, "%s:%ld: requested is %s, but %s on line %ld",
+                         name, line, ordered ? "empty" : "given",
+                         ordered ? "given" : "empty", first_line);
             break;
         }
-        Command c = kind == IMPORT_ORDERS ? command_allocate(orderid, sku, qty)
-                                          : command_allocate_to(orderid, sku, qty, ref);
-        if ((st = send(bus, &c, &res, name, line, err)) != ALLOT_OK)
+        if (kind == IMPORT_ALLOCATIONS)
+            keymap_put(&skus, l.sku, 1);
+        if (ordered)
+            held_push(&held, &l);
+        else if ((st = run_line(bus, kind, &l, name, &res, sum, err)) != ALLOT_OK)
             break;
-        bool created = false, changed = false;
-        for (size_t i = 0; i < res.events.len; i++) {
-            EventType t = res.events.items[i].type;
-            bool mine = strcmp(res.events.items[i].orderid, orderid) == 0 &&
-                        strcmp(res.events.items[i].sku, sku) == 0;
-            if (!mine)
-                continue;
-            if (t == EV_ALLOCATED || t == EV_OUT_OF_STOCK)
-                created = true;
-            if (t == EV_OUT_OF_STOCK)
-                sum->backordered++;
-            if (t == EV_REALLOCATED)
-                changed = true;
-        }
-        if (created)
-            sum->created++;
-        else if (changed)
-            sum->changed++;
-        else
-            sum->unchanged++;
     }
+    if (st == ALLOT_OK && held.n) {
+        qsort(held.rows, held.n, sizeof *held.rows, by_requested_then_line);
+        for (size_t i = 0; i < held.n && st == ALLOT_OK; i++) {
+            ImportLine l;
+            held_get(&held, i, &l);
+            st = run_line(bus, kind, &l, name, &res, sum, err);
+        }
+    }
+    if (st == ALLOT_OK)
+        st = retry_skus(bus, &skus, name, &res, sum, err);
+    free(held.rows);
+    free(held.arena);
+    keymap_fini(&skus);
     command_result_fini(&res);
     ErrBuf e2 = {{0}};
     AllotStatus end = uow_bulk_end(uow, st == ALLOT_OK, &e2);
@@ -343,9 +496,12 @@ AllotStatus csv_import(MessageBus *bus, ImportKind kind, FILE *fp, const char *n
     const char *const *cols = kind == IMPORT_BATCHES  ? batch_cols
                               : kind == IMPORT_ORDERS ? order_cols
                                                       : alloc_cols;
-    size_t ncols = kind == IMPORT_ORDERS ? 3 : 4;
+    const bool *optional = kind == IMPORT_BATCHES  ? NULL
+                           : kind == IMPORT_ORDERS ? order_optional
+                                                   : alloc_optional;
+    size_t ncols = kind == IMPORT_BATCHES ? 4 : kind == IMPORT_ORDERS ? 5 : 6;
     CsvReader *r;
-    AllotStatus st = csv_reader_open(fp, name, cols, NULL, ncols, &r, err);
+    AllotStatus st = csv_reader_open(fp, name, cols, optional, ncols, &r, err);
     if (st != ALLOT_OK)
         return st;
     /* A file of some size shows its progress from the start; a small one, or a pipe
@@ -374,7 +530,7 @@ char *import_summary_text(const ImportSummary *s, ImportKind kind, char *buf, si
     if (kind == IMPORT_ORDERS && s->backordered && w > 0 && (size_t)w < size)
         snprintf(buf + w, size - (size_t)w, " (%ld of the created lines backordered)",
                  s->backordered);
-    if (kind != IMPORT_BATCHES)
+    if (kind == IMPORT_ORDERS)
         return buf;
     const long n[] = {s->reallocated, s->deallocated, s->filled};
     const char *what[] = {"reallocated", "backordered", "backorders allocated"};
