@@ -204,6 +204,35 @@ class FullDisk(AllotCase):
                          "orderid,sku,qty,batchref\n")
 
 
+    def test_the_terminal_ui_opens_on_a_full_disk(self):
+        if not shutil.which("tmux"):
+            self.skipTest("tmux is not installed")
+        if "opens the terminal UI" not in self.run_allot("--help", db=False).out:
+            self.skipTest("built without the terminal UI")
+        mnt = _mount_tmpfs(self, "2m")
+        db = os.path.join(mnt, "full.db")
+        self.ok("--db", db, "exec", "-", stdin=SETUP + "allocate o3 LAMP 20\n", db=False)
+        _fill(mnt)
+        sock = f"allot-full-{os.getpid()}"
+        tmux = ["tmux", "-L", sock]
+        self.addCleanup(subprocess.run, tmux + ["kill-server"], capture_output=True)
+        env = {"PATH": os.environ["PATH"], "HOME": self.dir, "TERM": "screen",
+               "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "ASAN_OPTIONS": "detect_leaks=0"}
+        cmd = " ".join(f"{k}={v}" for k, v in env.items())
+        subprocess.run(tmux + ["-f", "/dev/null", "new-session", "-d", "-s", "full", "-x", "100",
+                               "-y", "30", f"env -i {cmd} {ALLOT} --db {db}; echo EXIT=$?; sleep 30"],
+                       check=True)
+        screen = ""
+        for _ in range(200):
+            screen = subprocess.run(tmux + ["capture-pane", "-p", "-t", "full"],
+                                    capture_output=True, text=True).stdout
+            if "o3" in screen or "EXIT=" in screen:
+                break
+            time.sleep(0.05)
+        self.assertIn("o3", screen, screen)  # the backorder, on the first screen
+        self.assertNotIn("EXIT=", screen)
+
+
 class Signals(AllotCase):
     def follow(self, sig):
         p = subprocess.Popen([ALLOT, "--db", self.db, "events", "--follow"], stdout=subprocess.PIPE,
