@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 # Debian packages allot needs to build, test and run.
 PACKAGES=(build-essential cmake pkg-config libsqlite3-dev sqlite3 libncurses-dev
           libcmark-dev cmark libcriterion-dev libcsv-dev tmux python3 dpkg-dev file
-          man-db binutils)
+          man-db binutils libpq-dev postgresql)
 
 setup() {
     local missing=()

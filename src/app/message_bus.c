@@ -108,7 +108,7 @@ static void drain_events(MessageBus *bus, EventVec *queue, CommandResult *res)
             if (st != ALLOT_OK && bus->deps.logger) {
                 char line[ALLOT_ERR_MAX + 64];
                 snprintf(line, sizeof line, "handler for %s failed: %s", event_type_name(ev.type),
-                         err.msg[0] ? err.msg : allot_status_message(st));
+                         err_text(&err, st));
                 bus->deps.logger->log(bus->deps.logger, line);
             }
             uow_collect_new_events(bus->deps.uow, queue);

@@ -356,7 +356,7 @@ static AllotStatus send(Import *im, const Command *cmd, long line, bool *ok, Err
     AllotStatus st = bus_handle(im->bus, cmd, &im->res, &e);
     *ok = st == ALLOT_OK;
     if (is_fatal(st))
-        return err_set(err, st, "%s", e.msg[0] ? e.msg : allot_status_message(st));
+        return err_set(err, st, "%s", err_text(&e, st));
     if (st != ALLOT_OK)
         problem_add(im->sum, im->name, line, st, e.msg);
     for (size_t i = 0; *ok && i < im->res.events.len; i++)

@@ -11,7 +11,6 @@
 #include "cli/csv_import.h"
 #include "cli/demo.h"
 #include "cli/hook_notifier.h"
-#include "persistence/sqlite_uow.h"
 #include "version.h"
 #ifdef ALLOT_HAVE_TUI
 #include "tui/tui.h"
@@ -95,7 +94,7 @@ int main(int argc, char **argv)
         }
     }
     if (cli.db_arg && !cli.db_arg[0])
-        return usage_error("--db needs a path");
+        return usage_error("--db needs a path or a postgresql:// URI");
 
     ParsedCommand pc;
     ErrBuf err = {{0}};
@@ -118,9 +117,9 @@ int main(int argc, char **argv)
     if (i >= argc) {
 #ifdef ALLOT_HAVE_TUI
         /* `allot` alone opens the terminal UI (SPEC.md §4, §5). */
-        st = sqlite_db_path(cli.db_arg, cli.db_path, sizeof cli.db_path, &err);
+        st = cli_resolve_store(&cli, &err);
         if (st == ALLOT_OK) {
-            TuiOptions opts = {.db_path = cli.db_path, .notifier = cli.notifier,
+            TuiOptions opts = {.db_path = cli.store.where, .notifier = cli.notifier,
                                .load_demo = demo_load};
             tui_status = tui_run(&opts);
         }
@@ -140,7 +139,7 @@ int main(int argc, char **argv)
     hook_notifier_free(cli.hook);
     free(conf_notify);
     if (st != ALLOT_OK && !cli.reported)
-        fprintf(stderr, "allot: %s\n", err.msg[0] ? err.msg : allot_status_message(st));
+        fprintf(stderr, "allot: %s\n", err_text(&err, st));
     if (fflush(stdout) != 0 && st == ALLOT_OK) {
         fprintf(stderr, "allot: cannot write the output\n");
         return 3;

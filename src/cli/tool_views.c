@@ -121,7 +121,8 @@ AllotStatus tool_export(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
         return st;
     }
     CsvAtomicFile f;
-    if ((st = csv_atomic_open(&f, path, cli->db_path, force, err)) != ALLOT_OK)
+    const char *store = cli->store.kind == STORE_SQLITE ? cli->store.where : NULL;
+    if ((st = csv_atomic_open(&f, path, store, force, err)) != ALLOT_OK)
         return st;
     st = write_export(cli->views, what, f.fp, err);
     if (st != ALLOT_OK) {
@@ -150,15 +151,12 @@ static void print_event(FILE *out, const EventRow *r, bool json)
     fprintf(out, "%lld %s %s\n", (long long)r->id, at, event_describe(&r->ev, buf, sizeof buf));
 }
 
-AllotStatus tool_events(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
+/* Prints up to PAGE events after `last` by id (the log as it stands). */
+static AllotStatus list_events(Cli *cli, int64_t last, bool json, ErrBuf *err)
 {
-    AllotStatus st = cli_open_reader(cli, err);
-    if (st != ALLOT_OK)
-        return st;
-    int64_t last = pc->values[0] ? pc->nums[0] : 0;
-    bool follow = pc->values[1] != NULL, json = pc->values[2] != NULL;
     EventRow *rows = xreallocarray(NULL, PAGE, sizeof *rows);
     ViewPage page = {.limit = PAGE};
+    AllotStatus st;
     for (;;) {
         size_t n = 0;
         st = views_events(cli->views, last, &page, rows, &n, err);
@@ -166,21 +164,72 @@ AllotStatus tool_events(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
             break;
         for (size_t i = 0; i < n; i++)
             print_event(cli->out, &rows[i], json);
-        if (n)
-            last = rows[n - 1].id;
-        if (n == PAGE)
-            continue;
-        if (!follow)
+        if (n < PAGE)
             break;
+        last = rows[n - 1].id;
+    }
+    free(rows);
+    return st;
+}
+
+/* How long `events --follow` waits for news at a time, and between attempts to
+ * reach a store that went away (SPEC.md §3.1 "Connection loss"). */
+#define FOLLOW_WAIT_MS 1000
+
+/* `events --follow`: the follower of app/follower.h, which hands out every event
+ * once, also one that commits after an event with a higher id (PostgreSQL).  A
+ * lost connection is said once on stderr and retried every second; the follower
+ * keeps its place, so nothing is printed twice or skipped. */
+static AllotStatus follow_events(Cli *cli, int64_t since, bool json, ErrBuf *err)
+{
+    FollowStart start = {.from = FOLLOW_AFTER_ID, .id = since};
+    EventFollower *f;
+    AllotStatus st = store_follow(&cli->store, &start, &f, err);
+    if (st != ALLOT_OK)
+        return st;
+    EventRow *rows = xreallocarray(NULL, PAGE, sizeof *rows);
+    bool lost = false;
+    for (;;) {
+        size_t n = 0;
+        ErrBuf e = {{0}};
+        st = follower_read(f, rows, PAGE, &n, &e);
+        for (size_t i = 0; i < n; i++)
+            print_event(cli->out, &rows[i], json);
         if (fflush(cli->out) != 0 || ferror(cli->out)) {
             st = err_set(err, ALLOT_EIO, "cannot write to standard output");
             break;
         }
-        struct timespec ts = {0, 200 * 1000 * 1000}; /* well within SPEC's 1 s */
-        nanosleep(&ts, NULL);
+        if (st == ALLOT_OK && n < PAGE)
+            st = follower_wait(f, FOLLOW_WAIT_MS, &e);
+        if (st == ALLOT_ESTORAGE) {
+            if (!lost)
+                fprintf(stderr, "allot: %s; reconnecting…\n", e.msg);
+            lost = true;
+            struct timespec ts = {FOLLOW_WAIT_MS / 1000, (FOLLOW_WAIT_MS % 1000) * 1000000L};
+            nanosleep(&ts, NULL);
+        } else if (st != ALLOT_OK) {
+            err_set(err, st, "%s", e.msg);
+            break;
+        } else if (lost) {
+            fprintf(stderr, "allot: reconnected\n");
+            lost = false;
+        }
     }
     free(rows);
+    follower_free(f);
     return st;
+}
+
+AllotStatus tool_events(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
+{
+    AllotStatus st = cli_open_reader(cli, err);
+    if (st != ALLOT_OK)
+        return st;
+    int64_t since = pc->values[0] ? pc->nums[0] : 0;
+    bool follow = pc->values[1] != NULL, json = pc->values[2] != NULL;
+    if (follow)
+        return follow_events(cli, since, json, err);
+    return list_events(cli, since, json, err);
 }
 
 /* ---- summary ---- */
@@ -224,6 +273,6 @@ AllotStatus cli_print_summary(Cli *cli, ErrBuf *err)
             "backorders: %lld lines, %lld units\n"
             "events: %lld\n"
             "(the terminal UI is not part of this build; see allot --help)\n",
-            cli->db_path, skus, batches, qty, allocated, bl, bq, (long long)last);
+            cli->store.label, skus, batches, qty, allocated, bl, bq, (long long)last);
     return ALLOT_OK;
 }

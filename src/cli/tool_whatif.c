@@ -1,42 +1,15 @@
 /* tool_whatif.c — `allot whatif FILE [--csv]` (SPEC.md §4): FILE's commands run in
- * a what-if session (app/whatif.h) over the live store, which is only read; then
+ * a what-if session (whatif/whatif.h) over the live store, which is only read; then
  * what would change is printed, as text or as CSV. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/whatif.h"
+#include "whatif/whatif.h"
 #include "cli/cli.h"
 #include "domain/xalloc.h"
 #include "persistence/csv_io.h"
 
-/* "B1 2026-12-01", "B1 in warehouse", "backorder", "(new)", "(cancelled)" */
-static const char *place_text(bool exists, const char *batch, int32_t eta, bool before, char *buf,
-                              size_t size)
-{
-    char date[ALLOT_DATE_TEXT];
-    if (!exists)
-        snprintf(buf, size, "%s", before ? "(new)" : "(cancelled)");
-    else if (!batch[0])
-        snprintf(buf, size, "backorder");
-    else if (eta == ALLOT_NO_ETA)
-        snprintf(buf, size, "%s in warehouse", batch);
-    else
-        snprintf(buf, size, "%s %s", batch, date_format(eta, date));
-    return buf;
-}
-
-static const char *slip_text(const LineDiff *l, char *buf, size_t size)
-{
-    if (!l->has_slip)
-        snprintf(buf, size, "-");
-    else if (l->slip_days == 0)
-        snprintf(buf, size, "0 days");
-    else
-        snprintf(buf, size, "%+d day%s", (int)l->slip_days,
-                 l->slip_days == 1 || l->slip_days == -1 ? "" : "s");
-    return buf;
-}
 
 static int width(const char *s, int w)
 {
@@ -60,10 +33,8 @@ static void print_text(FILE *out, const WhatIfDiff *d)
             wo = width(l->orderid, wo);
             ws = width(l->sku, ws);
             wq = width(q, wq);
-            wb = width(place_text(l->before_exists, l->before_batch, l->before_eta, true, b1,
-                                  sizeof b1), wb);
-            wa = width(place_text(l->after_exists, l->after_batch, l->after_eta, false, b2,
-                                  sizeof b2), wa);
+            wb = width(line_diff_place(l, false, b1, sizeof b1), wb);
+            wa = width(line_diff_place(l, true, b2, sizeof b2), wa);
         }
         fprintf(out, "Order lines that would change (%zu):\n", d->nlines);
         fprintf(out, "  %-*s  %-*s  %*s  %-*s  %-*s  %s\n", wo, "ORDERID", ws, "SKU", wq, "QTY", wb,
@@ -72,12 +43,10 @@ static void print_text(FILE *out, const WhatIfDiff *d)
             const LineDiff *l = &d->lines[i];
             fprintf(out, "  %-*s  %-*s  %*lld  %-*s  %-*s  %s\n", wo, l->orderid, ws, l->sku, wq,
                     (long long)l->qty, wb,
-                    place_text(l->before_exists, l->before_batch, l->before_eta, true, b1,
-                               sizeof b1),
+                    line_diff_place(l, false, b1, sizeof b1),
                     wa,
-                    place_text(l->after_exists, l->after_batch, l->after_eta, false, b2,
-                               sizeof b2),
-                    slip_text(l, b3, sizeof b3));
+                    line_diff_place(l, true, b2, sizeof b2),
+                    line_diff_slip(l, b3, sizeof b3));
         }
     }
     fprintf(out, "\nNew backorders (%zu)%s\n", d->new_backorders, d->new_backorders ? ":" : ".");
@@ -85,9 +54,7 @@ static void print_text(FILE *out, const WhatIfDiff *d)
         const LineDiff *l = &d->lines[i];
         if (l->flags & LINE_NEW_BACKORDER)
             fprintf(out, "  %s %s ×%lld (%s)\n", l->orderid, l->sku, (long long)l->qty,
-                    l->before_exists ? place_text(true, l->before_batch, l->before_eta, true, b1,
-                                                  sizeof b1)
-                                     : "new line");
+                    l->before_exists ? line_diff_place(l, false, b1, sizeof b1) : "new line");
     }
     fprintf(out, "Filled backorders (%zu)%s\n", d->filled_backorders,
             d->filled_backorders ? ":" : ".");
@@ -95,7 +62,7 @@ static void print_text(FILE *out, const WhatIfDiff *d)
         const LineDiff *l = &d->lines[i];
         if (l->flags & LINE_FILLED_BACKORDER)
             fprintf(out, "  %s %s ×%lld → %s\n", l->orderid, l->sku, (long long)l->qty,
-                    place_text(true, l->after_batch, l->after_eta, false, b2, sizeof b2));
+                    line_diff_place(l, true, b2, sizeof b2));
     }
     if (d->nbatches) {
         fprintf(out, "\nBatches that would change (%zu):\n", d->nbatches);
@@ -193,7 +160,7 @@ AllotStatus tool_whatif(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
             continue;
         }
         fprintf(stderr, "%s:%ld: error: %s\n", shown, lineno,
-                e.msg[0] ? e.msg : allot_status_message(r));
+                err_text(&e, r));
         failed++;
         if (allot_status_exit_code(r) == 3) { /* the live store cannot be read */
             fatal = r;

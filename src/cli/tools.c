@@ -132,7 +132,7 @@ AllotStatus tool_exec(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
         if (s == ALLOT_OK)
             continue;
         fprintf(stderr, "%s:%ld: error: %s\n", shown, lineno,
-                e.msg[0] ? e.msg : allot_status_message(s));
+                err_text(&e, s));
         failed++;
         if (allot_status_exit_code(s) == 3) { /* storage: the rest cannot run */
             fatal = s;

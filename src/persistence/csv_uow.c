@@ -384,9 +384,17 @@ AllotStatus csv_uow_open(const char *folder, UnitOfWork **out, ErrBuf *err)
         if (product_check_invariants(l.items[i], &e) != ALLOT_OK)
             st = err_set(err, ALLOT_EINVALID, "allocations.csv: sku %s: %s",
                          product_sku(l.items[i]), e.msg);
-        else
-            memory_uow_put(c->mem, l.items[i]);
     }
+    /* The loaded products become the memory store's committed state: one unit of
+     * work that adds them all (loaded products carry no events). */
+    if (st == ALLOT_OK)
+        st = uow_begin(c->mem, err);
+    for (size_t i = 0; i < l.len && st == ALLOT_OK; i++) {
+        st = repository_add(uow_products(c->mem), l.items[i], err);
+        l.items[i] = NULL; /* the memory store owns it now */
+    }
+    if (st == ALLOT_OK)
+        st = uow_commit(c->mem, err);
     loaded_fini(&l);
     keyset_fini(&refs);
     if (st != ALLOT_OK) {

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "app/bootstrap.h"
-#include "persistence/sqlite_uow.h"
+#include "persistence/store.h"
 #include "tui/source_views.h"
 #include "tui/term.h"
 
@@ -37,13 +37,15 @@ int tui_run(const TuiOptions *opts)
     if (!tui_term_usable())
         return 2;
     ErrBuf err = {{0}};
+    StoreTarget store;
     UnitOfWork *uow = NULL;
-    if (sqlite_uow_open(opts->db_path, NULL, &uow, &err) != ALLOT_OK) {
+    if (store_target(opts->db_path, &store, &err) != ALLOT_OK ||
+        store_open(&store, NULL, &uow, NULL, &err) != ALLOT_OK) {
         fprintf(stderr, "allot: %s\n", err.msg);
         return 3;
     }
     Views *views = NULL;
-    if (sqlite_views_open(opts->db_path, &views, &err) != ALLOT_OK) {
+    if (store_open_views(&store, STORE_READ_WRITE, &views, &err) != ALLOT_OK) {
         fprintf(stderr, "allot: %s\n", err.msg);
         uow_free(uow);
         return 3;
@@ -51,13 +53,13 @@ int tui_run(const TuiOptions *opts)
     StatusLogger logger = {.base = {status_log}, .line = ""};
     MessageBus *bus = bootstrap(uow, opts->notifier, NULL, &logger.base);
     TuiSource *src = source_views_new(views);
-    const char *label = strrchr(opts->db_path, '/');
+    const char *label = store.kind == STORE_SQLITE ? strrchr(store.label, '/') : NULL;
     DemoCtx demo = {opts};
     TuiAppConfig cfg = {
         .source = src,
         .views = views,
         .bus = bus,
-        .db_label = label ? label + 1 : opts->db_path,
+        .db_label = label ? label + 1 : store.label,
         .load_demo = opts->load_demo ? load_demo : NULL,
         .load_demo_ctx = &demo,
     };

@@ -5,7 +5,7 @@
  * holds the source's state (`base`), the committed sandbox state (`current`) and,
  * inside a unit of work, the copy handed to the handler (`working`).
  */
-#include "app/sandbox_uow.h"
+#include "whatif/sandbox_uow.h"
 
 #include <stdlib.h>
 #include <string.h>
