@@ -21,13 +21,16 @@ static const CommandSpec command_table[] = {
     },
     {
         .name = "allocate",
-        .args = {POS("ORDERID", ARG_ORDERID), POS("SKU", ARG_SKU), POS("QTY", ARG_LINE_QTY)},
-        .nargs = 3,
+        .args = {POS("ORDERID", ARG_ORDERID), POS("SKU", ARG_SKU), POS("QTY", ARG_LINE_QTY),
+                 OPT_POS("NEED", ARG_NEED)},
+        .nargs = 4,
         .summary = "allocate an order line; prints the batch, or \"backordered\"",
         .help = "Allocates the order line (ORDERID, SKU) of QTY units to the most\n"
                 "preferred batch with room: in-warehouse batches first, then by ETA,\n"
                 "then the batch created first. Prints the batch reference, or\n"
                 "\"backordered\" when no batch has room (the line then waits for stock).\n"
+                "NEED (YYYY-MM-DD) is the date the customer needs the line by: it does\n"
+                "not change where the line goes, it tells when the line is late.\n"
                 "Allocating the same line again with the same QTY changes nothing.\n",
         .bus = CMD_ALLOCATE,
     },

@@ -1,15 +1,52 @@
 #include "app/handlers.h"
 
+#include <stdbool.h>
 #include <string.h>
 
-/* Commits, or on a failed step rolls back; returns the step's status. */
-static AllotStatus finish(UnitOfWork *uow, AllotStatus st, ErrBuf *err)
+/* The actor of cmd: its own (an API client's), else the process's. */
+static const char *actor_of(const Command *cmd, const HandlerDeps *deps)
 {
+    return cmd->actor[0] ? cmd->actor : deps->actor ? deps->actor : "";
+}
+
+/* Stamps the events of every product seen with the command id and actor (SPEC.md
+ * §1.6), then commits; on a failed step rolls back.  Returns the step's status. */
+static AllotStatus finish(const Command *cmd, HandlerDeps *deps, CommandResult *res,
+                          AllotStatus st, ErrBuf *err)
+{
+    UnitOfWork *uow = deps->uow;
     if (st != ALLOT_OK) {
         uow_rollback(uow);
         return st;
     }
+    Repository *repo = uow_products(uow);
+    bool changed = false;
+    for (size_t i = 0; i < repo->nseen && !changed; i++)
+        changed = product_events(repo->seen[i])->len > 0;
+    if (changed) {
+        int64_t id;
+        st = uow_command_id(uow, &id, err);
+        if (st != ALLOT_OK) {
+            uow_rollback(uow);
+            return st;
+        }
+        for (size_t i = 0; i < repo->nseen; i++)
+            product_stamp_events(repo->seen[i], id, actor_of(cmd, deps));
+        res->command_id = id;
+    }
     return uow_commit(uow, err);
+}
+
+/* The moment of first request of the line that cmd creates: the one it restores,
+ * else the command's own id (monotonic across the store). */
+static AllotStatus request_moment(const Command *cmd, UnitOfWork *uow, int64_t *out,
+                                  ErrBuf *err)
+{
+    if (cmd->requested > 0) {
+        *out = cmd->requested;
+        return ALLOT_OK;
+    }
+    return uow_command_id(uow, out, err);
 }
 
 AllotStatus handle_allocate(const Command *cmd, HandlerDeps *deps, CommandResult *res,
@@ -23,15 +60,18 @@ AllotStatus handle_allocate(const Command *cmd, HandlerDeps *deps, CommandResult
     st = repository_get(uow_products(uow), cmd->sku, &p, err);
     if (st == ALLOT_OK && !p)
         st = err_set(err, ALLOT_EINVALID_SKU, "invalid sku %s", cmd->sku);
+    int64_t requested = 0;
     if (st == ALLOT_OK)
-        st = product_allocate(p, cmd->orderid, cmd->qty, res->batchref, err);
-    return finish(uow, st, err);
+        st = request_moment(cmd, uow, &requested, err);
+    if (st == ALLOT_OK)
+        st = product_allocate(p, cmd->orderid, cmd->qty, cmd->need, requested, res->batchref,
+                              err);
+    return finish(cmd, deps, res, st, err);
 }
 
 AllotStatus handle_create_batch(const Command *cmd, HandlerDeps *deps, CommandResult *res,
                                 ErrBuf *err)
 {
-    (void)res;
     UnitOfWork *uow = deps->uow;
     AllotStatus st = uow_begin(uow, err);
     if (st != ALLOT_OK)
@@ -49,7 +89,7 @@ AllotStatus handle_create_batch(const Command *cmd, HandlerDeps *deps, CommandRe
     }
     if (st == ALLOT_OK)
         st = product_add_batch(p, cmd->ref, cmd->qty, cmd->eta, err);
-    return finish(uow, st, err);
+    return finish(cmd, deps, res, st, err);
 }
 
 /* Loads the product that holds batch cmd->ref, or fails with EUNKNOWN_BATCH. */
@@ -65,7 +105,6 @@ static AllotStatus get_batch_product(UnitOfWork *uow, const char *ref, Product *
 AllotStatus handle_change_batch_qty(const Command *cmd, HandlerDeps *deps, CommandResult *res,
                                     ErrBuf *err)
 {
-    (void)res;
     UnitOfWork *uow = deps->uow;
     AllotStatus st = uow_begin(uow, err);
     if (st != ALLOT_OK)
@@ -74,13 +113,12 @@ AllotStatus handle_change_batch_qty(const Command *cmd, HandlerDeps *deps, Comma
     st = get_batch_product(uow, cmd->ref, &p, err);
     if (st == ALLOT_OK)
         st = product_change_batch_qty(p, cmd->ref, cmd->qty, err);
-    return finish(uow, st, err);
+    return finish(cmd, deps, res, st, err);
 }
 
 AllotStatus handle_change_batch_eta(const Command *cmd, HandlerDeps *deps, CommandResult *res,
                                     ErrBuf *err)
 {
-    (void)res;
     UnitOfWork *uow = deps->uow;
     AllotStatus st = uow_begin(uow, err);
     if (st != ALLOT_OK)
@@ -89,13 +127,12 @@ AllotStatus handle_change_batch_eta(const Command *cmd, HandlerDeps *deps, Comma
     st = get_batch_product(uow, cmd->ref, &p, err);
     if (st == ALLOT_OK)
         st = product_change_batch_eta(p, cmd->ref, cmd->eta, err);
-    return finish(uow, st, err);
+    return finish(cmd, deps, res, st, err);
 }
 
 AllotStatus handle_cancel_line(const Command *cmd, HandlerDeps *deps, CommandResult *res,
                                ErrBuf *err)
 {
-    (void)res;
     UnitOfWork *uow = deps->uow;
     AllotStatus st = uow_begin(uow, err);
     if (st != ALLOT_OK)
@@ -106,7 +143,7 @@ AllotStatus handle_cancel_line(const Command *cmd, HandlerDeps *deps, CommandRes
         st = err_set(err, ALLOT_EINVALID_SKU, "invalid sku %s", cmd->sku);
     if (st == ALLOT_OK)
         st = product_cancel_line(p, cmd->orderid, err);
-    return finish(uow, st, err);
+    return finish(cmd, deps, res, st, err);
 }
 
 AllotStatus handle_allocate_to(const Command *cmd, HandlerDeps *deps, CommandResult *res,
@@ -121,11 +158,29 @@ AllotStatus handle_allocate_to(const Command *cmd, HandlerDeps *deps, CommandRes
     if (st == ALLOT_OK && strcmp(product_sku(p), cmd->sku) != 0)
         st = err_set(err, ALLOT_ESKU_MISMATCH, "batch %s holds sku %s, not %s", cmd->ref,
                      product_sku(p), cmd->sku);
+    int64_t requested = 0;
     if (st == ALLOT_OK)
-        st = product_allocate_to(p, cmd->orderid, cmd->qty, cmd->ref, err);
+        st = request_moment(cmd, uow, &requested, err);
+    if (st == ALLOT_OK)
+        st = product_allocate_to(p, cmd->orderid, cmd->qty, cmd->need, requested, cmd->ref,
+                                 err);
     if (st == ALLOT_OK)
         memcpy(res->batchref, cmd->ref, sizeof res->batchref);
-    return finish(uow, st, err);
+    return finish(cmd, deps, res, st, err);
+}
+
+AllotStatus handle_retry_backorders(const Command *cmd, HandlerDeps *deps, CommandResult *res,
+                                    ErrBuf *err)
+{
+    UnitOfWork *uow = deps->uow;
+    AllotStatus st = uow_begin(uow, err);
+    if (st != ALLOT_OK)
+        return st;
+    Product *p;
+    st = repository_get(uow_products(uow), cmd->sku, &p, err);
+    if (st == ALLOT_OK && p)
+        product_retry_backorders(p);
+    return finish(cmd, deps, res, st, err);
 }
 
 AllotStatus handle_notify_out_of_stock(const Event *ev, HandlerDeps *deps, ErrBuf *err)

@@ -31,6 +31,11 @@ AllotStatus handle_cancel_line(const Command *cmd, HandlerDeps *deps, CommandRes
 AllotStatus handle_allocate_to(const Command *cmd, HandlerDeps *deps, CommandResult *res,
                                ErrBuf *err);
 
+/* §1.2 rule 7 after an allocations import: rule 6 on product cmd->sku.  An
+ * unknown SKU changes nothing (no error). */
+AllotStatus handle_retry_backorders(const Command *cmd, HandlerDeps *deps, CommandResult *res,
+                                    ErrBuf *err);
+
 /* §2 Notifications: sends an OutOfStock to deps->notifier. */
 AllotStatus handle_notify_out_of_stock(const Event *ev, HandlerDeps *deps, ErrBuf *err);
 

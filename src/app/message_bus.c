@@ -23,6 +23,7 @@ struct MessageBus {
     /* reused between commands, so that handling one allocates nothing */
     EventVec queue;
     CommandResult scratch; /* the result when the caller wants none */
+    AllotId actor;         /* deps.actor points here */
 };
 
 void command_result_init(CommandResult *r)
@@ -37,6 +38,7 @@ MessageBus *bus_new(const HandlerDeps *deps)
 {
     MessageBus *bus = xcalloc(1, sizeof *bus);
     bus->deps = *deps;
+    bus_set_actor(bus, deps->actor);
     bus->max_attempts = 8;
     bus->base_delay_us = 2000;
     struct timespec ts;
@@ -80,6 +82,15 @@ void bus_set_retry(MessageBus *bus, int max_attempts, unsigned base_delay_us)
 }
 
 long bus_conflict_retries(const MessageBus *bus) { return bus->conflict_retries; }
+
+void bus_set_actor(MessageBus *bus, const char *actor)
+{
+    if (actor && *actor)
+        snprintf(bus->actor, sizeof bus->actor, "%s", actor);
+    else
+        actor_of_process(bus->actor, sizeof bus->actor);
+    bus->deps.actor = bus->actor;
+}
 
 HandlerDeps *bus_deps(MessageBus *bus) { return &bus->deps; }
 
@@ -133,6 +144,7 @@ AllotStatus bus_handle(MessageBus *bus, const Command *cmd, CommandResult *res, 
         }
         r->attempts = attempt + 1;
         r->batchref[0] = '\0';
+        r->command_id = 0;
         st = bus->commands[cmd->type](cmd, &bus->deps, r, err);
         if (st != ALLOT_ECONFLICT)
             break;

@@ -23,6 +23,9 @@ typedef struct HandlerDeps {
     Notifier *notifier;
     Clock *clock;
     Logger *logger;
+    /* who this process is (SPEC.md §1.6): "user@host"; a command's own actor, when
+     * it has one (an API client's), wins.  Not owned. */
+    const char *actor;
 } HandlerDeps;
 
 /* What a command did.  Caller-owned: command_result_init before, _fini after. */
@@ -30,6 +33,7 @@ typedef struct CommandResult {
     AllotId batchref;  /* CMD_ALLOCATE: the batch, or "" when backordered */
     EventVec events;   /* every event the command raised, in order */
     int attempts;      /* how many times the handler ran (1 + conflict retries) */
+    int64_t command_id; /* the id the store gave the command (0: it changed nothing) */
 } CommandResult;
 
 void command_result_init(CommandResult *r);
@@ -60,6 +64,11 @@ void bus_set_retry(MessageBus *bus, int max_attempts, unsigned base_delay_us);
  * ALLOT_ECONFLICT after the last attempt (message names the SKU or batch) or
  * ALLOT_ESTORAGE.  Fails with ALLOT_EUSAGE if no handler is set for the type. */
 AllotStatus bus_handle(MessageBus *bus, const Command *cmd, CommandResult *res, ErrBuf *err);
+
+/* The actor of the commands this bus runs (SPEC.md §1.6; copied, cut to
+ * ALLOT_ID_MAX bytes); NULL or "" = actor_of_process().  bus_new sets it from
+ * deps->actor. */
+void bus_set_actor(MessageBus *bus, const char *actor);
 
 /* Total conflict retries seen by this bus since bus_new (for reports). */
 long bus_conflict_retries(const MessageBus *bus);

@@ -1,6 +1,7 @@
 #include "cli/csv_import.h"
 
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -245,8 +246,11 @@ static void moves_fini(Moves *m)
 /* ---- rows ---- */
 
 static const char *const batch_cols[] = {"ref", "sku", "qty", "eta"};
-static const char *const order_cols[] = {"orderid", "sku", "qty"};
-static const char *const alloc_cols[] = {"orderid", "sku", "qty", "batchref"};
+/* need and requested (SPEC.md §4) are optional: the last two of each list */
+static const char *const order_cols[] = {"orderid", "sku", "qty", "need", "requested"};
+static const char *const alloc_cols[] = {"orderid", "sku", "qty", "batchref", "need", "requested"};
+static const bool order_optional[] = {false, false, false, true, true};
+static const bool alloc_optional[] = {false, false, false, false, true, true};
 
 typedef struct ImportBatch {
     AllotId ref, sku;
@@ -417,6 +421,154 @@ static AllotStatus import_batches(Import *im, CsvReader *r, Progress *pg, ErrBuf
     return st;
 }
 
+/* One row of an orders or allocations file, checked (SPEC.md §1.3). */
+typedef struct ImportLine {
+    AllotId orderid, sku, ref;
+    int64_t qty, requested; /* requested 0: the column is absent or empty */
+    int32_t need;
+    long line;
+} ImportLine;
+
+/* Rows kept to be run in the order of their `requested` value: the text of each
+ * in an arena, to keep big files small in memory. */
+typedef struct HeldLine {
+    int64_t qty, requested;
+    int32_t need;
+    long line;
+    size_t text; /* offset of "orderid\0sku\0ref\0" in the arena */
+} HeldLine;
+
+typedef struct HeldLines {
+    HeldLine *rows;
+    size_t n, cap;
+    char *arena;
+    size_t used, size;
+} HeldLines;
+
+static void held_push(HeldLines *h, const ImportLine *l)
+{
+    if (h->n == h->cap) {
+        h->cap = h->cap ? h->cap * 2 : 256;
+        h->rows = xreallocarray(h->rows, h->cap, sizeof *h->rows);
+    }
+    size_t lo = strlen(l->orderid) + 1, ls = strlen(l->sku) + 1, lr = strlen(l->ref) + 1;
+    while (h->used + lo + ls + lr > h->size) {
+        h->size = h->size ? h->size * 2 : 16384;
+        h->arena = xrealloc(h->arena, h->size);
+    }
+    h->rows[h->n++] = (HeldLine){l->qty, l->requested, l->need, l->line, h->used};
+    memcpy(h->arena + h->used, l->orderid, lo);
+    memcpy(h->arena + h->used + lo, l->sku, ls);
+    memcpy(h->arena + h->used + lo + ls, l->ref, lr);
+    h->used += lo + ls + lr;
+}
+
+static void held_get(const HeldLines *h, size_t i, ImportLine *out)
+{
+    const HeldLine *r = &h->rows[i];
+    const char *t = h->arena + r->text;
+    snprintf(out->orderid, sizeof out->orderid, "%s", t);
+    t += strlen(t) + 1;
+    snprintf(out->sku, sizeof out->sku, "%s", t);
+    t += strlen(t) + 1;
+    snprintf(out->ref, sizeof out->ref, "%s", t);
+    out->qty = r->qty;
+    out->requested = r->requested;
+    out->need = r->need;
+    out->line = r->line;
+}
+
+static int by_requested_then_line(const void *a, const void *b)
+{
+    const HeldLine *x = a, *y = b;
+    if (x->requested != y->requested)
+        return x->requested < y->requested ? -1 : 1;
+    return (x->line > y->line) - (x->line < y->line);
+}
+
+/* Reads the fields of one row (orderid, sku, qty[, batchref], need, requested)
+ * into *out; the first bad one is the row's problem (the message in `e`).
+ * *key_ok: orderid and sku are good (the row's key can be checked). */
+static AllotStatus check_line(const char *const *f, ImportKind kind, long line, ImportLine *out,
+                              bool *key_ok, ErrBuf *e)
+{
+    memset(out, 0, sizeof *out);
+    out->line = line;
+    size_t k = kind == IMPORT_ALLOCATIONS ? 4 : 3; /* where need and requested are */
+    AllotStatus st = validate_id(f[0], "orderid", out->orderid, e);
+    if (st == ALLOT_OK)
+        st = validate_id(f[1], "sku", out->sku, e);
+    *key_ok = st == ALLOT_OK;
+    if (st == ALLOT_OK)
+        st = validate_line_qty(f[2], &out->qty, e);
+    if (st == ALLOT_OK && kind == IMPORT_ALLOCATIONS)
+        st = validate_id(f[3], "batchref", out->ref, e);
+    if (st == ALLOT_OK)
+        st = validate_date(f[k], "need", &out->need, e);
+    if (st == ALLOT_OK && f[k + 1][0])
+        st = validate_int(f[k + 1], "requested", 1, INT64_MAX, &out->requested, e);
+    return st;
+}
+
+/* Runs one row: Allocate (orders) or AllocateTo (allocations), with its need date
+ * and request moment, and counts what it did. */
+static AllotStatus run_line(Import *im, ImportKind kind, const ImportLine *l, ErrBuf *err)
+{
+    ImportSummary *sum = im->sum;
+    Command c = kind == IMPORT_ORDERS ? command_allocate(l->orderid, l->sku, l->qty)
+                                      : command_allocate_to(l->orderid, l->sku, l->qty, l->ref);
+    c = command_with_need(c, l->need, l->requested);
+    bool ok;
+    AllotStatus st = send(im, &c, l->line, &ok, err);
+    if (st != ALLOT_OK || !ok)
+        return st;
+    bool created = false, changed = false;
+    for (size_t i = 0; i < im->res.events.len; i++) {
+        const Event *ev = &im->res.events.items[i];
+        if (strcmp(ev->orderid, l->orderid) != 0 || strcmp(ev->sku, l->sku) != 0)
+            continue;
+        if (ev->type == EV_ALLOCATED || ev->type == EV_OUT_OF_STOCK)
+            created = true;
+        if (ev->type == EV_OUT_OF_STOCK)
+            sum->backordered++;
+        if (ev->type == EV_REALLOCATED)
+            changed = true;
+    }
+    if (created)
+        sum->created++;
+    else if (changed)
+        sum->changed++;
+    else
+        sum->unchanged++;
+    return ALLOT_OK;
+}
+
+/* SPEC.md §1.2 rule 7 after an allocations import: no backorder of the SKUs the
+ * file restored may wait while their batches have room (AllocateTo never retries,
+ * so that each row lands exactly where the file says).  What it moves counts with
+ * the lines no row names. */
+static AllotStatus retry_skus(Import *im, const KeyMap *skus, ErrBuf *err)
+{
+    for (size_t i = 0; i < skus->nslots; i++) {
+        if (!skus->slots[i].key)
+            continue;
+        Command c = command_retry_backorders(skus->slots[i].key);
+        ErrBuf e = {{0}};
+        event_vec_clear(&im->res.events);
+        AllotStatus st = bus_handle(im->bus, &c, &im->res, &e);
+        if (st != ALLOT_OK)
+            return err_set(err, st, "%s: retrying the backorders of sku %s: %s", im->name,
+                           skus->slots[i].key, err_text(&e, st));
+        for (size_t k = 0; k < im->res.events.len; k++)
+            moves_note(&im->moves, &im->res.events.items[k]);
+    }
+    return ALLOT_OK;
+}
+
+/* Orders and allocations files.  A file whose rows carry `requested` (an export)
+ * is read whole and run in the order of that value (ties: file order), so that it
+ * restores the order of service and not the order of the file (SPEC.md §4); then
+ * every row must have one.  Without it, rows run as they are read. */
 static AllotStatus import_lines(Import *im, CsvReader *r, ImportKind kind, Progress *pg,
                                 ErrBuf *err)
 {
@@ -427,6 +579,11 @@ static AllotStatus import_lines(Import *im, CsvReader *r, ImportKind kind, Progr
         return st;
     im->bulk_open = true;
     Seen seen = {{0}};
+    HeldLines held = {0};
+    KeyMap skus;
+    keymap_init(&skus);
+    bool ordered = false;
+    long first_line = 0;
     while (st == ALLOT_OK) {
         const char *const *f;
         long line;
@@ -434,56 +591,57 @@ static AllotStatus import_lines(Import *im, CsvReader *r, ImportKind kind, Progr
         st = next_row(r, pg, sum, &f, &line, &done, err);
         if (st != ALLOT_OK || done)
             break;
-        AllotId orderid, sku, ref;
-        int64_t qty;
+        ImportLine l;
+        bool key_ok;
         ErrBuf e = {{0}};
-        AllotStatus vs = validate_id(f[0], "orderid", orderid, &e);
-        if (vs == ALLOT_OK)
-            vs = validate_id(f[1], "sku", sku, &e);
+        AllotStatus vs = check_line(f, kind, line, &l, &key_ok, &e);
         long first = 0;
-        if (vs == ALLOT_OK) {
+        if (key_ok) {
             char key[2 * ALLOT_ID_MAX + 4];
-            first = seen_before(&seen, keymap_pair(orderid, sku, key, sizeof key), line);
+            first = seen_before(&seen, keymap_pair(l.orderid, l.sku, key, sizeof key), line);
         }
-        if (vs == ALLOT_OK && (vs = validate_line_qty(f[2], &qty, &e)) == ALLOT_OK &&
-            kind == IMPORT_ALLOCATIONS)
-            vs = validate_id(f[3], "batchref", ref, &e);
         if (vs != ALLOT_OK) {
             problem_add(sum, im->name, line, vs, e.msg);
             continue;
         }
+        if (!first_line) {
+            ordered = l.requested > 0;
+            first_line = line;
+        } else if (ordered != (l.requested > 0)) {
+            char detail[128];
+            snprintf(detail, sizeof detail, "requested is %s, but %s on line %ld",
+                     ordered ? "empty" : "given", ordered ? "given" : "empty", first_line);
+            problem_add(sum, im->name, line, ALLOT_EINVALID, detail);
+            continue;
+        }
         if (first) {
             char what[2 * ALLOT_ID_MAX + 16];
-            snprintf(what, sizeof what, "order line %s %s", orderid, sku);
+            snprintf(what, sizeof what, "order line %s %s", l.orderid, l.sku);
             problem_repeat(sum, im->name, line, what, first);
             continue;
         }
-        Command c = kind == IMPORT_ORDERS ? command_allocate(orderid, sku, qty)
-                                          : command_allocate_to(orderid, sku, qty, ref);
-        bool ok;
-        if ((st = send(im, &c, line, &ok, err)) != ALLOT_OK || !ok)
-            continue;
-        bool created = false, changed = false;
-        for (size_t i = 0; i < im->res.events.len; i++) {
-            const Event *ev = &im->res.events.items[i];
-            if (strcmp(ev->orderid, orderid) != 0 || strcmp(ev->sku, sku) != 0)
-                continue;
-            if (ev->type == EV_ALLOCATED || ev->type == EV_OUT_OF_STOCK)
-                created = true;
-            if (ev->type == EV_OUT_OF_STOCK)
-                sum->backordered++;
-            if (ev->type == EV_REALLOCATED)
-                changed = true;
-        }
-        if (created)
-            sum->created++;
-        else if (changed)
-            sum->changed++;
+        if (kind == IMPORT_ALLOCATIONS)
+            keymap_put(&skus, l.sku, 1);
+        if (ordered)
+            held_push(&held, &l);
         else
-            sum->unchanged++;
+            st = run_line(im, kind, &l, err);
     }
+    if (st == ALLOT_OK && held.n) {
+        qsort(held.rows, held.n, sizeof *held.rows, by_requested_then_line);
+        for (size_t i = 0; i < held.n && st == ALLOT_OK; i++) {
+            ImportLine l;
+            held_get(&held, i, &l);
+            st = run_line(im, kind, &l, err);
+        }
+    }
+    if (st == ALLOT_OK && !sum->bad)
+        st = retry_skus(im, &skus, err);
     if (st == ALLOT_OK)
         moves_tally(&im->moves, &seen, sum);
+    free(held.rows);
+    free(held.arena);
+    keymap_fini(&skus);
     keymap_fini(&seen.first);
     return st;
 }
@@ -496,9 +654,12 @@ AllotStatus csv_import(MessageBus *bus, ImportKind kind, FILE *fp, const char *n
     const char *const *cols = kind == IMPORT_BATCHES  ? batch_cols
                               : kind == IMPORT_ORDERS ? order_cols
                                                       : alloc_cols;
-    size_t ncols = kind == IMPORT_ORDERS ? 3 : 4;
+    const bool *optional = kind == IMPORT_BATCHES  ? NULL
+                           : kind == IMPORT_ORDERS ? order_optional
+                                                   : alloc_optional;
+    size_t ncols = kind == IMPORT_BATCHES ? 4 : kind == IMPORT_ORDERS ? 5 : 6;
     CsvReader *r;
-    AllotStatus st = csv_reader_open(fp, name, cols, NULL, ncols, &r, err);
+    AllotStatus st = csv_reader_open(fp, name, cols, optional, ncols, &r, err);
     if (st != ALLOT_OK)
         return st;
     /* A file of some size shows its progress from the start; a small one, or a pipe

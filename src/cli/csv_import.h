@@ -6,11 +6,19 @@
  *   batches (ref,sku,qty,eta): a new ref → CreateBatch; an existing ref with another
  *     qty → ChangeBatchQuantity, with another ETA → ChangeBatchEta (both if both
  *     differ); same qty and ETA → unchanged; another sku → error.
- *   orders (orderid,sku,qty): Allocate; an existing line with the same qty is
- *     unchanged; with another qty → error.
- *   allocations (orderid,sku,qty,batchref): the line is put on that batch
- *     (AllocateTo): new → created, moved → changed, already there → unchanged;
- *     no room or an unknown batch → error.
+ *   orders (orderid,sku,qty[,need][,requested]): Allocate; an existing line with the
+ *     same qty is unchanged; with another qty → error.
+ *   allocations (orderid,sku,qty,batchref[,need][,requested]): the line is put on
+ *     that batch (AllocateTo): new → created, moved → changed, already there →
+ *     unchanged; no room or an unknown batch → error.  Then the backorders of every
+ *     SKU of the file are retried (RetryBackorders, §1.2 rule 7), counted in
+ *     `filled`.
+ *   need (YYYY-MM-DD, empty = none) is the new line's need date (§1.4).  requested
+ *     (a whole number >= 1, as exports write it) is its moment of first request:
+ *     a file whose first row has one must have one on every row (and one whose first
+ *     row has none, on none); its rows run in the order of requested, ties in file
+ *     order, and the lines keep that value, so that an export of allocations and
+ *     one of backorders restore the order of service between them (§4).
  *   In every kind a row whose key (ref; orderid and sku) appeared on an earlier row
  *   of the file is an error, identical or not.
  * A bad row does not stop the reading: every row is checked (and, when its fields

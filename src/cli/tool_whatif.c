@@ -17,6 +17,62 @@ static int width(const char *s, int w)
     return n > w ? n : w;
 }
 
+/* "on time", "late 3 days", "at risk" (SPEC.md §1.4). */
+static const char *late_text(int32_t late, bool at_risk, char *buf, size_t size)
+{
+    if (late > 0)
+        snprintf(buf, size, "late %d day%s", (int)late, late == 1 ? "" : "s");
+    else
+        snprintf(buf, size, "%s", at_risk ? "at risk" : "on time");
+    return buf;
+}
+
+/* The lines and orders whose lateness would change: per line, then per order with
+ * its complete date (SPEC.md §1.4; issue 14 "whatif reports the lateness change"). */
+static AllotStatus print_lateness(FILE *out, WhatIfSession *s, const WhatIfDiff *d, ErrBuf *err)
+{
+    char a[48], b[48], da[ALLOT_DATE_TEXT], db[ALLOT_DATE_TEXT];
+    size_t nlines = 0;
+    for (size_t i = 0; i < d->nlines; i++)
+        nlines += line_diff_lateness_changed(&d->lines[i]);
+    typedef struct { OrderLateness before, after; size_t line; } OrderChange;
+    OrderChange *orders = xreallocarray(NULL, d->nlines ? d->nlines : 1, sizeof *orders);
+    size_t norders = 0;
+    AllotStatus st = ALLOT_OK;
+    for (size_t i = 0; i < d->nlines && st == ALLOT_OK; i++) {
+        if (i > 0 && strcmp(d->lines[i].orderid, d->lines[i - 1].orderid) == 0)
+            continue; /* lines are sorted by orderid */
+        OrderChange c = {.line = i};
+        st = whatif_order_lateness(s, d->lines[i].orderid, &c.before, &c.after, err);
+        if (st == ALLOT_OK && (c.before.late != c.after.late || c.before.at_risk != c.after.at_risk ||
+                               c.before.complete != c.after.complete))
+            orders[norders++] = c;
+    }
+    if (st == ALLOT_OK && (nlines || norders)) {
+        fprintf(out, "\nLateness that would change (%zu line%s, %zu order%s):\n", nlines,
+                nlines == 1 ? "" : "s", norders, norders == 1 ? "" : "s");
+        for (size_t i = 0; i < d->nlines; i++) {
+            const LineDiff *l = &d->lines[i];
+            if (!line_diff_lateness_changed(l))
+                continue;
+            fprintf(out, "  %s %s (need %s): %s → %s\n", l->orderid, l->sku,
+                    date_format(l->need, da),
+                    late_text(l->before_late.late, l->before_late.at_risk, a, sizeof a),
+                    late_text(l->after_late.late, l->after_late.at_risk, b, sizeof b));
+        }
+        for (size_t i = 0; i < norders; i++) {
+            const OrderChange *c = &orders[i];
+            fprintf(out, "  order %s: %s → %s, complete %s → %s\n", d->lines[c->line].orderid,
+                    late_text(c->before.late, c->before.at_risk, a, sizeof a),
+                    late_text(c->after.late, c->after.at_risk, b, sizeof b),
+                    c->before.complete == ALLOT_NO_DATE ? "none" : date_format(c->before.complete, da),
+                    c->after.complete == ALLOT_NO_DATE ? "none" : date_format(c->after.complete, db));
+        }
+    }
+    free(orders);
+    return st;
+}
+
 static void print_text(FILE *out, const WhatIfDiff *d)
 {
     char b1[160], b2[160], b3[32], date1[ALLOT_DATE_TEXT], date2[ALLOT_DATE_TEXT];
@@ -188,6 +244,7 @@ AllotStatus tool_whatif(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
             fprintf(cli->out, "whatif %s: %ld command%s run in a sandbox, %ld refused; the live "
                     "data is untouched.\n\n", shown, run, run == 1 ? "" : "s", failed);
             print_text(cli->out, &d);
+            st = print_lateness(cli->out, s, &d, err);
         }
         whatif_diff_fini(&d);
     }

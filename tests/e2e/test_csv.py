@@ -317,6 +317,79 @@ class Imports(AllotCase):
             r = self.ok("--db", other, "export", what, db=False)
             self.assertEqual(r.out.encode(), files[what], what)
 
+    def test_restoring_exports_keeps_the_order_of_service_not_the_order_of_the_file(self):
+        # zz-first asked before aa-second; exports sort by orderid, so a restore that
+        # ran the file's order would let aa-second jump the queue (issue 14).
+        self.ok("add-batch", "B1", "LAMP", "2")
+        self.ok("allocate", "zz-first", "LAMP", "3")
+        self.ok("allocate", "aa-second", "LAMP", "3")
+        self.ok("allocate", "mm-third", "LAMP", "2")  # B1
+        for what in ("batches", "allocations", "backorders"):
+            self.ok("export", what, f"{what}.csv")
+        other = self.path("other.db")
+        self.ok("--db", other, "import", "batches", "batches.csv", db=False)
+        self.ok("--db", other, "import", "allocations", "allocations.csv", db=False)
+        self.ok("--db", other, "import", "orders", "backorders.csv", db=False)
+        for db in (self.db, other):
+            r = self.ok("--db", db, "add-batch", "B2", "LAMP", "3", db=False)
+            rows = self.ok("--db", db, "export", "allocations", db=False).out
+            self.assertIn("zz-first,LAMP,3,B2", rows, db)
+            self.assertNotIn("aa-second", rows, db)
+        # and when B1 shrinks, the newest line on it (mm-third, asked last) comes off
+        self.ok("--db", other, "change-qty", "B1", "0", db=False)
+        self.ok("--db", other, "add-batch", "B3", "LAMP", "3", db=False)
+        rows = self.ok("--db", other, "export", "allocations", db=False).out
+        self.assertIn("aa-second,LAMP,3,B3", rows)
+
+    def test_exports_carry_the_need_date_and_the_moment_of_first_request(self):
+        self.ok("add-batch", "B1", "LAMP", "5")
+        self.ok("allocate", "o2", "LAMP", "3", "2027-01-05")
+        self.ok("allocate", "o1", "LAMP", "3")
+        self.assertEqual(self.export("allocations", full=True),
+                         [["orderid", "sku", "qty", "batchref", "need", "requested"],
+                          ["o2", "LAMP", "3", "B1", "2027-01-05", "1"]])
+        self.assertEqual(self.export("backorders", full=True),
+                         [["orderid", "sku", "qty", "need", "requested"],
+                          ["o1", "LAMP", "3", "", "2"]])
+        # an orders file may carry need; a restore keeps it
+        self.write("o.csv", "orderid,sku,qty,need\no9,LAMP,1,2027-02-01\no8,LAMP,9,\n")
+        self.ok("import", "orders", "o.csv")
+        rows = self.export("allocations", full=True) + self.export("backorders", full=True)
+        self.assertIn(["o9", "LAMP", "1", "B1", "2027-02-01", "3"], rows)
+        self.assertIn(["o8", "LAMP", "9", "", "4"], rows)
+        # a cancelled line leaves no gap: requested is the rank of the moment
+        self.ok("cancel", "o2", "LAMP")
+        self.assertIn(["o1", "LAMP", "3", "B1", "", "1"], self.export("allocations", full=True))
+
+    def test_a_bad_need_date_or_requested_is_refused_with_file_and_line(self):
+        self.ok("add-batch", "B1", "LAMP", "5")
+        self.write("o.csv", "orderid,sku,qty,need\no1,LAMP,1,2027-02-30\n")
+        r = self.run_allot("import", "orders", "o.csv")
+        self.assertEqual(r.rc, 1)
+        self.assertIn('o.csv:2: need "2027-02-30" is not a calendar date', r.err)
+        self.write("o.csv", "orderid,sku,qty,requested\no1,LAMP,1,0\n")
+        r = self.run_allot("import", "orders", "o.csv")
+        self.assertIn('o.csv:2: requested "0" must be between 1', r.err)
+        self.write("o.csv", "orderid,sku,qty,requested\no1,LAMP,1,4\no2,LAMP,1,\n")
+        r = self.run_allot("import", "orders", "o.csv")
+        self.assertEqual(r.rc, 1)
+        self.assertIn("o.csv:3: requested is empty, but given on line 2", r.err)
+        self.assertEqual(self.export("allocations"), [["orderid", "sku", "qty", "batchref"]])
+
+    def test_an_allocations_import_retries_the_backorders_it_leaves_room_for(self):
+        # SPEC §1.2 rule 7: no line waits while stock that fits sits free
+        self.ok("add-batch", "B1", "LAMP", "4")
+        self.ok("add-batch", "B2", "LAMP", "2")
+        self.ok("allocate", "o1", "LAMP", "2")  # B1
+        self.ok("allocate", "o2", "LAMP", "3")  # waits: 2 free on each
+        self.write("a.csv", "orderid,sku,qty,batchref\no1,LAMP,2,B2\n")
+        r = self.ok("import", "allocations", "a.csv")
+        self.assertIn("1 changed", r.out)
+        self.assertIn("1 backorders allocated", r.out)
+        self.assertEqual(self.export("allocations")[1:],
+                         [["o1", "LAMP", "2", "B2"], ["o2", "LAMP", "3", "B1"]])
+        self.assertEqual(self.export("backorders")[1:], [])
+
     def test_progress_shows_on_a_terminal_and_not_when_piped(self):
         self.ok("add-batch", "B1", "LAMP", "1000000000")
         rows = "".join(f"o{i},LAMP,1\n" for i in range(30000))

@@ -375,7 +375,7 @@ static AllotStatus add_then_fail(const Command *cmd, HandlerDeps *deps, CommandR
     cr_assert_eq(st, ALLOT_OK);
     cr_assert_not_null(p);
     cr_assert_eq(product_add_batch(p, "B2", 50, ALLOT_NO_ETA, e), ALLOT_OK);
-    cr_assert_eq(product_allocate(p, cmd->orderid, cmd->qty, NULL, e), ALLOT_OK);
+    cr_assert_eq(product_allocate(p, cmd->orderid, cmd->qty, ALLOT_NO_DATE, 0, NULL, e), ALLOT_OK);
     uow_rollback(deps->uow);
     return err_set(e, ALLOT_ESTORAGE, "disk full");
 }
@@ -519,7 +519,7 @@ Test(service, a_rolled_back_unit_of_work_forgets_every_change)
     cr_assert_eq(uow_begin(uow, &err), ALLOT_OK, "%s", err.msg);
     Product *p;
     cr_assert_eq(repository_get(uow_products(uow), "LAMP", &p, &err), ALLOT_OK);
-    cr_assert_eq(product_allocate(p, "o1", 3, NULL, &err), ALLOT_OK);
+    cr_assert_eq(product_allocate(p, "o1", 3, ALLOT_NO_DATE, 0, NULL, &err), ALLOT_OK);
     Product *d = product_new("DESK");
     cr_assert_eq(repository_add(uow_products(uow), d, &err), ALLOT_OK);
     cr_assert_eq(product_add_batch(d, "D1", 1, ALLOT_NO_ETA, &err), ALLOT_OK);
@@ -533,7 +533,7 @@ Test(service, a_product_loaded_twice_in_one_unit_of_work_is_the_same_object)
     cr_assert_eq(uow_begin(uow, &err), ALLOT_OK, "%s", err.msg);
     Product *a, *b, *c;
     cr_assert_eq(repository_get(uow_products(uow), "LAMP", &a, &err), ALLOT_OK);
-    cr_assert_eq(product_allocate(a, "o1", 3, NULL, &err), ALLOT_OK);
+    cr_assert_eq(product_allocate(a, "o1", 3, ALLOT_NO_DATE, 0, NULL, &err), ALLOT_OK);
     cr_assert_eq(repository_get_by_batchref(uow_products(uow), "B1", &b, &err), ALLOT_OK);
     cr_assert_eq(repository_get(uow_products(uow), "LAMP", &c, &err), ALLOT_OK);
     cr_assert_eq(a, b);
@@ -555,8 +555,8 @@ Test(service, a_commit_stores_every_product_seen_and_logs_their_events_in_order)
     Product *lamp, *desk;
     cr_assert_eq(repository_get(uow_products(uow), "DESK", &desk, &err), ALLOT_OK);
     cr_assert_eq(repository_get(uow_products(uow), "LAMP", &lamp, &err), ALLOT_OK);
-    cr_assert_eq(product_allocate(lamp, "o1", 3, NULL, &err), ALLOT_OK);
-    cr_assert_eq(product_allocate(desk, "o2", 4, NULL, &err), ALLOT_OK);
+    cr_assert_eq(product_allocate(lamp, "o1", 3, ALLOT_NO_DATE, 0, NULL, &err), ALLOT_OK);
+    cr_assert_eq(product_allocate(desk, "o2", 4, ALLOT_NO_DATE, 0, NULL, &err), ALLOT_OK);
     cr_assert_eq(uow_commit(uow, &err), ALLOT_OK, "%s", err.msg);
     EventVec got;
     event_vec_init(&got);
