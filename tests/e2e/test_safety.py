@@ -200,8 +200,8 @@ class FullDisk(AllotCase):
         self.assertIn(f"allot: {orders}: not imported, nothing changed", r.err)
         os.unlink(os.path.join(mnt, "fill"))
         self.assertEqual(self.ok("--db", db, "export", "batches", db=False).out, before)
-        self.assertEqual(self.ok("--db", db, "export", "allocations", db=False).out,
-                         "orderid,sku,qty,batchref\n")
+        self.assertEqual(self.ok("--db", db, "export", "allocations", db=False).out.splitlines()[1:],
+                         [])
 
 
     def test_the_terminal_ui_opens_on_a_full_disk(self):
