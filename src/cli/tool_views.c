@@ -187,6 +187,7 @@ AllotStatus tool_export(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
     if (st != ALLOT_OK)
         return st;
     const char *what = pc->values[0], *path = pc->values[1];
+    bool force = pc->values[2] != NULL;
     if (!path || strcmp(path, "-") == 0) {
         st = write_export(cli->views, what, cli->out, err);
         if (st == ALLOT_EIO)
@@ -194,7 +195,8 @@ AllotStatus tool_export(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
         return st;
     }
     CsvAtomicFile f;
-    if ((st = csv_atomic_open(&f, path, err)) != ALLOT_OK)
+    const char *store = cli->store.kind == STORE_SQLITE ? cli->store.where : NULL;
+    if ((st = csv_atomic_open(&f, path, store, force, err)) != ALLOT_OK)
         return st;
     st = write_export(cli->views, what, f.fp, err);
     if (st != ALLOT_OK) {

@@ -140,11 +140,11 @@ static void print_text(FILE *out, const WhatIfDiff *d)
                                                      : date_format(b->after_eta, date2),
                         (int)b->slip_days);
             if (b->lines_moved_out)
-                fprintf(out, " %lld line%s leave", (long long)b->lines_moved_out,
-                        b->lines_moved_out == 1 ? "" : "s");
+                fprintf(out, " %lld %s", (long long)b->lines_moved_out,
+                        b->lines_moved_out == 1 ? "line leaves" : "lines leave");
             if (b->lines_moved_in)
-                fprintf(out, " %lld line%s arrive", (long long)b->lines_moved_in,
-                        b->lines_moved_in == 1 ? "" : "s");
+                fprintf(out, " %lld %s", (long long)b->lines_moved_in,
+                        b->lines_moved_in == 1 ? "line arrives" : "lines arrive");
             fputc('\n', out);
         }
     }

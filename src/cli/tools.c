@@ -30,6 +30,38 @@ AllotStatus cli_run_bus_command(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
     return st;
 }
 
+/* After an import: the summary on stdout; or, for a refused file, every bad row
+ * kept (the first IMPORT_PROBLEMS_KEPT, then how many more) and what became of
+ * the file, on stderr; or the error of the file or the store that stopped it. */
+static void import_report(Cli *cli, const ImportSummary *sum, ImportKind kind, const char *path,
+                          AllotStatus st, const ErrBuf *err)
+{
+    char text[320];
+    import_summary_text(sum, kind, text, sizeof text);
+    if (st == ALLOT_OK) {
+        fprintf(cli->out, "%s: %s\n", path, text);
+        return;
+    }
+    for (size_t i = 0; i < sum->nproblems; i++)
+        fprintf(stderr, "allot: %s\n", sum->problems[i].msg);
+    if (sum->bad > (long)sum->nproblems)
+        fprintf(stderr, "allot: %s: and %ld more bad row%s\n", path,
+                sum->bad - (long)sum->nproblems, sum->bad - (long)sum->nproblems == 1 ? "" : "s");
+    if (allot_status_exit_code(st) == 3) { /* the file or the store failed, not a row */
+        fprintf(stderr, "allot: %s\n", err->msg);
+        if (sum->read)
+            fprintf(stderr, "allot: %s: not imported, nothing changed (%ld row%s read)\n", path,
+                    sum->read, sum->read == 1 ? "" : "s");
+        else
+            fprintf(stderr, "allot: %s: not imported, nothing changed\n", path);
+    } else {
+        if (!sum->nproblems) /* the file itself: no header, a missing column */
+            fprintf(stderr, "allot: %s\n", err->msg);
+        fprintf(stderr, "allot: %s: %s; the file was refused, nothing changed\n", path, text);
+    }
+    cli->reported = true;
+}
+
 AllotStatus tool_import(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
 {
     ImportKind kind;
@@ -53,16 +85,8 @@ AllotStatus tool_import(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
     st = csv_import(cli->bus, kind, fp, path, isatty(STDERR_FILENO), total, &sum, err);
     hook_notifier_release(cli->hook, st == ALLOT_OK);
     fclose(fp);
-    char text[256];
-    import_summary_text(&sum, kind, text, sizeof text);
-    if (st == ALLOT_OK) {
-        fprintf(cli->out, "%s: %s\n", path, text);
-    } else {
-        /* The error first, then what became of the file. */
-        fprintf(stderr, "allot: %s\n", err->msg);
-        fprintf(stderr, "allot: %s: %s; the file was refused, nothing changed\n", path, text);
-        cli->reported = true;
-    }
+    import_report(cli, &sum, kind, path, st, err);
+    import_summary_fini(&sum);
     return st;
 }
 
