@@ -82,6 +82,7 @@ json_t *event_json_object(const Event *ev, int64_t id, int64_t at)
         } else if (ev->type != EV_OUT_OF_STOCK) {
             put_id(o, "batchref", ev->batchref);
         }
+        put_date(o, "need", ev->need);
         break;
     case EV_BATCH_CREATED:
         put_id(o, "ref", ev->batchref);
@@ -102,6 +103,8 @@ json_t *event_json_object(const Event *ev, int64_t id, int64_t at)
     default:
         break;
     }
+    put(o, "command_id", ev->command_id > 0 ? json_integer(ev->command_id) : json_null());
+    put_id(o, "actor", ev->actor);
     return o;
 }
 

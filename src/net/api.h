@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "domain/commands.h"
 #include "domain/status.h"
 #include "net/worker.h"
 
@@ -81,6 +82,11 @@ Worker *api_worker(const ApiRequest *rq, ApiReply *rep);
 /* After a storage error: answers it, and drops this thread's worker so that the
  * next request opens the store again. */
 void reply_storage_error(const ApiRequest *rq, ApiReply *rep, AllotStatus s, const char *msg);
+
+/* Sets cmd->actor from the request's X-Allot-Actor header (SPEC.md §1.6 "what an
+ * API client sends"; absent = the server process's own actor).  False after
+ * answering 400 for a value that is not a valid identifier. */
+bool api_actor(const ApiRequest *rq, ApiReply *rep, Command *cmd);
 
 /* ---- query parameters (api_reply.c) ---- */
 

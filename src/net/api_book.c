@@ -24,7 +24,7 @@ static void run_book_command(const ApiRequest *rq, ApiReply *rep, const char *na
         json_command_fini(&jc);
         return;
     }
-    Worker *w = api_worker(rq, rep);
+    Worker *w = api_actor(rq, rep, &jc.pc.cmd) ? api_worker(rq, rep) : NULL;
     if (!w) {
         json_command_fini(&jc);
         return;

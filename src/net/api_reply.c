@@ -112,3 +112,15 @@ AllotStatus api_query_int(const ApiRequest *rq, const char *name, int64_t min, i
     }
     return validate_int(v, name, min, max, out, err);
 }
+
+bool api_actor(const ApiRequest *rq, ApiReply *rep, Command *cmd)
+{
+    const char *v = rq->header ? rq->header(rq, "X-Allot-Actor") : NULL;
+    if (!v)
+        return true;
+    ErrBuf err = {{0}};
+    if (validate_id(v, "X-Allot-Actor", cmd->actor, &err) == ALLOT_OK)
+        return true;
+    reply_error(rq, rep, 400, ALLOT_EINVALID, err.msg);
+    return false;
+}

@@ -50,7 +50,7 @@ void api_v1_command(const ApiRequest *rq, ApiReply *rep)
         json_command_fini(&jc);
         return;
     }
-    Worker *w = api_worker(rq, rep);
+    Worker *w = api_actor(rq, rep, &jc.pc.cmd) ? api_worker(rq, rep) : NULL;
     if (!w) {
         json_command_fini(&jc);
         return;

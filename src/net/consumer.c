@@ -36,6 +36,7 @@ bool consumer_handle(Server *srv, const char *payload, size_t len)
     AllotStatus st = json_command_decode(spec, payload, len, message_fields, &jc, &err);
     if (st == ALLOT_OK) {
         Worker *w;
+        snprintf(jc.pc.cmd.actor, sizeof jc.pc.cmd.actor, "%s", CONSUMER_ACTOR);
         st = worker_pool_get(srv->workers, &w, &err);
         if (st == ALLOT_OK) {
             CommandResult res;

@@ -14,6 +14,8 @@
 #include "net/server.h"
 
 #define CONSUMER_CHANNEL "change_batch_quantity"
+/* The actor of the commands it runs (SPEC.md §1.6). */
+#define CONSUMER_ACTOR "redis:change_batch_quantity"
 
 typedef struct Consumer Consumer;
 

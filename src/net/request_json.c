@@ -66,7 +66,7 @@ static AllotStatus field_text(const CommandSpec *spec, const ArgSpec *a, const c
         *text = jc->numbers[i];
         return ALLOT_OK;
     }
-    if (a->kind == ARG_ETA) {
+    if (a->kind == ARG_ETA || a->kind == ARG_NEED) {
         if (json_is_null(v)) {
             *text = "-";
             return ALLOT_OK;

@@ -10,7 +10,7 @@
  *   identifiers (ref, sku, orderid)  a string
  *   quantities (qty)                 an integer (a JSON number without fraction or
  *                                    exponent); 3.5, 1e99 and "3" are refused
- *   dates (eta, need)                a string "YYYY-MM-DD", or null for none
+ *   dates (eta, need)                a string "YYYY-MM-DD", or null (or absent) for none
  * then the text goes through command_parse_argv: identifiers are trimmed and
  * checked, quantities range-checked, dates calendar-checked, as on the command line.
  * Missing fields, fields the command does not take, and a body that is not one JSON

@@ -1,5 +1,5 @@
 /* sqlite_relay.c — the outbox relay's position and lease (app/relay_store.h) in the
- * `relays` table of the SQLite store (schema/0003_relay.sql), on a connection of
+ * `relays` table of the SQLite store (schema/0004_relay.sql), on a connection of
  * its own.  Each call is one IMMEDIATE transaction, so two processes deciding who
  * holds the lease see each other's answer. */
 #include <stdio.h>
@@ -161,7 +161,7 @@ AllotStatus sqlite_relay_open(const char *path, RelayStore **out, ErrBuf *err)
 {
     *out = NULL;
     sqlite3 *db;
-    AllotStatus s = sqlite_connect(path, false, ALLOT_BUSY_TIMEOUT_MS, &db, err);
+    AllotStatus s = sqlite_connect(path, false, ALLOT_BUSY_TIMEOUT_MS, &db, NULL, err);
     if (s != ALLOT_OK)
         return s;
     SqliteRelay *r = xcalloc(1, sizeof *r);

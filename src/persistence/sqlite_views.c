@@ -237,7 +237,7 @@ static const SqlColumn line_sql[LCOL_COUNT] = {
     [LCOL_ORDERID] = {"l.orderid", NULL}, [LCOL_SKU] = {"p.sku", NULL},
     [LCOL_QTY] = {"l.qty", NULL},         [LCOL_BATCHREF] = {"b.ref", "l.batch_id"},
     [LCOL_ETA] = {"b.eta", NULL},         [LCOL_SEQ] = {"l.seq", NULL},
-    [LCOL_KEY] = {"l.req", NULL},
+    [LCOL_KEY] = {"l.req", NULL},         [LCOL_NEED] = {"l.need", NULL},
 };
 
 static const SqlColumn event_sql[ECOL_COUNT] = {
@@ -254,6 +254,11 @@ static const SqlColumn event_sql[ECOL_COUNT] = {
     [ECOL_ETA] = {"eta", NULL},
     [ECOL_OLD_ETA] = {"old_eta", NULL},
     [ECOL_NEW_ETA] = {"new_eta", NULL},
+    [ECOL_NEED] = {"need", NULL},
+    [ECOL_REQUESTED] = {"requested", NULL},
+    [ECOL_SEQ] = {"seq", NULL},
+    [ECOL_COMMAND] = {"command_id", NULL},
+    [ECOL_ACTOR] = {"actor", "NULLIF(actor, '')"},
 };
 
 static const SqlSource sql_sources[] = {
@@ -493,7 +498,8 @@ AllotStatus sqlite_views_open(const char *path, Views **out, ErrBuf *err)
 {
     *out = NULL;
     sqlite3 *db;
-    AllotStatus r = sqlite_connect(path, false, ALLOT_BUSY_TIMEOUT_MS, &db, err);
+    bool read_only; /* a full disk: views only read */
+    AllotStatus r = sqlite_connect(path, false, ALLOT_BUSY_TIMEOUT_MS, &db, &read_only, err);
     if (r != ALLOT_OK)
         return r;
     *out = sqlite_views_on(db, path, true);

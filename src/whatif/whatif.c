@@ -104,17 +104,21 @@ static unsigned line_diff(const Product *before, const OrderLine *lb, const Prod
     copy_id(out->sku, product_sku(la ? after : before));
     out->qty = any->qty;
     out->before_eta = out->after_eta = ALLOT_NO_ETA;
+    out->need = any->need;
+    out->before_late.promised = out->after_late.promised = ALLOT_NO_DATE;
     if (lb) {
         out->before_exists = true;
         copy_id(out->before_batch, product_line_batchref(before, lb));
         if (lb->batch >= 0)
             out->before_eta = product_batch(before, (size_t)lb->batch)->eta;
+        out->before_late = lateness_of_line(lb->batch >= 0, out->before_eta, lb->need, today);
     }
     if (la) {
         out->after_exists = true;
         copy_id(out->after_batch, product_line_batchref(after, la));
         if (la->batch >= 0)
             out->after_eta = product_batch(after, (size_t)la->batch)->eta;
+        out->after_late = lateness_of_line(la->batch >= 0, out->after_eta, la->need, today);
     }
     unsigned f = 0;
     bool bon = lb && lb->batch >= 0, aon = la && la->batch >= 0;
@@ -139,6 +143,23 @@ static unsigned line_diff(const Product *before, const OrderLine *lb, const Prod
         f |= LINE_QTY_CHANGED;
     out->flags = f;
     return f;
+}
+
+bool line_diff_lateness_changed(const LineDiff *d)
+{
+    return d->before_late.late != d->after_late.late ||
+           d->before_late.at_risk != d->after_late.at_risk;
+}
+
+AllotStatus whatif_order_lateness(WhatIfSession *s, const char *orderid, OrderLateness *before,
+                                  OrderLateness *after, ErrBuf *err)
+{
+    int32_t today = whatif_today(s);
+    *before = *after = lateness_order_init();
+    if (!s->live_views || !s->views)
+        return err_set(err, ALLOT_EINVALID, "the what-if session has no read model");
+    AllotStatus st = views_order_lateness(s->live_views, orderid, today, before, err);
+    return st == ALLOT_OK ? views_order_lateness(s->views, orderid, today, after, err) : st;
 }
 
 static void push_line(WhatIfDiff *d, const LineDiff *l)

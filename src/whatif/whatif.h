@@ -28,6 +28,7 @@
 #include "app/ports.h"
 #include "app/unit_of_work.h"
 #include "app/views.h"
+#include "domain/lateness.h"
 #include "domain/product.h"
 
 /* ---- differences ---- */
@@ -57,7 +58,12 @@ typedef struct LineDiff {
     bool has_slip;         /* on a batch before and after */
     int32_t slip_days;     /* after ETA − before ETA (in the warehouse = today) */
     unsigned flags;        /* LINE_* */
+    int32_t need;          /* the line's need date (SPEC.md §1.4), or ALLOT_NO_DATE */
+    LineLateness before_late, after_late; /* on today; zero when it does not exist */
 } LineDiff;
+
+/* True if the line's lateness (days late, at risk) differs before and after. */
+bool line_diff_lateness_changed(const LineDiff *d);
 
 /* True if the line's place (batch, backorder, or existence) differs: the rows of
  * `allot whatif --csv` (SPEC.md §4). */
@@ -152,6 +158,12 @@ Views *whatif_views(WhatIfSession *s);
  * (see the top of this file), with the events the session raised.  `out` must be
  * initialised; it is cleared first.  Sorted (whatif_diff_sort).  No errors. */
 void whatif_diff(WhatIfSession *s, WhatIfDiff *out);
+
+/* The lateness of order `orderid` on the session's today, in the live data
+ * (`before`) and in the sandbox (`after`): SPEC.md §1.4, for the whatif report.
+ * Errors: those of the views. */
+AllotStatus whatif_order_lateness(WhatIfSession *s, const char *orderid, OrderLateness *before,
+                                  OrderLateness *after, ErrBuf *err);
 
 /* ---- marking rows of the screens ---- */
 

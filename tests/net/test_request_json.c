@@ -54,6 +54,25 @@ Test(request_json, add_batch_takes_an_eta_date_or_null_or_none)
     cr_assert_eq(jc.pc.cmd.eta, ALLOT_NO_ETA);
 }
 
+Test(request_json, allocate_takes_a_need_date_or_null)
+{
+    cr_assert_eq(decode("allocate", "{\"orderid\":\"o1\",\"sku\":\"L\",\"qty\":1,\"need\":\"2027-05-01\"}"),
+                 ALLOT_OK, "%s", err.msg);
+    int32_t d;
+    date_from_ymd(2027, 5, 1, &d);
+    cr_assert_eq(jc.pc.cmd.need, d);
+    cr_assert_eq(decode("allocate", "{\"orderid\":\"o1\",\"sku\":\"L\",\"qty\":1,\"need\":null}"),
+                 ALLOT_OK, "%s", err.msg);
+    cr_assert_eq(jc.pc.cmd.need, ALLOT_NO_DATE);
+    char *a[] = {"allocate", "o1", "L", "1", "2027-13-01"};
+    cr_assert_eq(decode("allocate", "{\"orderid\":\"o1\",\"sku\":\"L\",\"qty\":1,\"need\":\"2027-13-01\"}"),
+                 ALLOT_EINVALID);
+    cr_assert_str_eq(err.msg, cli_message(5, a));
+    cr_assert_eq(decode("allocate", "{\"orderid\":\"o1\",\"sku\":\"L\",\"qty\":1,\"need\":7}"),
+                 ALLOT_EINVALID);
+    cr_assert_str_eq(err.msg, "allocate: need must be a date (YYYY-MM-DD) or null, not an integer");
+}
+
 Test(request_json, a_quantity_of_another_json_type_is_refused_naming_the_field)
 {
     cr_assert_eq(decode("allocate", "{\"orderid\":\"o1\",\"sku\":\"LAMP\",\"qty\":\"3\"}"), ALLOT_EINVALID);
@@ -191,6 +210,7 @@ Test(request_json, every_bus_command_of_the_table_decodes_from_its_fields)
                 v = "2";
                 break;
             case ARG_ETA:
+            case ARG_NEED:
                 v = "\"2027-01-02\"";
                 break;
             default:

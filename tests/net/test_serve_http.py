@@ -132,9 +132,26 @@ class ApiV1(ServeCase):
         self.cmd("cancel", {"orderid": "o1", "sku": "LAMP"})
         self.assertEqual(self.export("allocations")[1:], [["o2", "LAMP", "5", "B2"]])
         self.assertEqual(self.export("batches")[1:], [["B1", "LAMP", "4", ""], ["B2", "LAMP", "10", ""]])
-        out = self.cmd("allocate", {"orderid": "o9", "sku": "LAMP", "qty": 99})
+        out = self.cmd("allocate", {"orderid": "o9", "sku": "LAMP", "qty": 99, "need": "2027-06-01"})
         self.assertIsNone(out["batchref"])
+        self.assertEqual(out["events"][0]["need"], "2027-06-01")
         self.assertEqual(out["events"][0]["type"], "OutOfStock")
+
+    def test_the_actor_is_the_clients_header_else_the_servers_own(self):
+        self.cmd("add-batch", {"ref": "B1", "sku": "LAMP", "qty": 10})
+        r = self.api.post("/api/v1/commands/allocate", {"orderid": "o1", "sku": "LAMP", "qty": 1},
+                          headers={"X-Allot-Actor": "shop@web"})
+        self.assertEqual(r.status, 200, r)
+        r = self.api.post("/allocate", {"orderid": "o2", "sku": "LAMP", "qty": 1},
+                          headers={"X-Allot-Actor": "book@web"})
+        self.assertEqual(r.status, 202, r)
+        ev = self.events()
+        self.assertEqual([e["actor"] for e in ev[1:]], ["shop@web", "book@web"])
+        self.assertNotIn(ev[0]["actor"], (None, "shop@web"))
+        r = self.api.post("/allocate", {"orderid": "o3", "sku": "LAMP", "qty": 1},
+                          headers={"X-Allot-Actor": "a\tb" + "x" * 70})
+        self.assertEqual(r.status, 400)
+        self.assertIn("X-Allot-Actor", r.json()["message"])
 
     def test_command_refusals_carry_the_cli_message_and_status(self):
         self.cmd("add-batch", {"ref": "B1", "sku": "LAMP", "qty": 10})

@@ -1,4 +1,4 @@
--- Schema version 3: the outbox relays' positions and leases (SPEC.md §7.2,
+-- Schema version 4: the outbox relays' positions and leases (SPEC.md §7.2,
 -- app/relay_store.h).  One row per relay ('redis'), made on its first lease.
 CREATE TABLE relays (
     name        TEXT PRIMARY KEY,
