@@ -161,6 +161,18 @@ static const CommandSpec command_table[] = {
         .tool = TOOL_DEMO,
     },
     {
+        .name = "why",
+        .args = {POS("ORDERID", ARG_ORDERID), POS("SKU", ARG_SKU)},
+        .nargs = 2,
+        .summary = "the history of an order line, with the command and actor of each event",
+        .help = "Prints every event that touched the order line (ORDERID, SKU), oldest\n"
+                "first: when, the event, the command that raised it and who sent it\n"
+                "(user@host, or the API client). A move caused by a change of a batch\n"
+                "shows that change beside it. A line that never existed is an error.\n",
+        .bus = CMD_NONE_BUS,
+        .tool = TOOL_WHY,
+    },
+    {
         .name = "help",
         .args = {OPT_POS("TOPIC", ARG_TOPIC)},
         .nargs = 1,

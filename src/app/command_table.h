@@ -70,6 +70,7 @@ typedef enum ToolId {
     TOOL_CSV,
     TOOL_DEMO,
     TOOL_HELP,
+    TOOL_WHY,
     TOOL_COUNT
 } ToolId;
 

@@ -304,6 +304,85 @@ AllotStatus tool_events(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
     return list_events(cli, since, json, err);
 }
 
+/* ---- why ---- */
+
+static void utc_text(int64_t at, char out[32])
+{
+    time_t t = (time_t)at;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* The batch events of command `id` (what made its line events happen), as
+ * "; BatchQuantityChanged B1 LAMP 10 → 4" into buf. */
+static AllotStatus command_causes(Views *v, int64_t id, char *buf, size_t size, ErrBuf *err)
+{
+    buf[0] = '\0';
+    EventRow rows[16];
+    ViewPage page = {.limit = 16};
+    size_t n = 0, off = 0;
+    AllotStatus st = views_command_events(v, id, 0, &page, rows, &n, err);
+    for (size_t i = 0; st == ALLOT_OK && i < n; i++) {
+        EventType t = rows[i].ev.type;
+        if (t != EV_BATCH_CREATED && t != EV_BATCH_QTY_CHANGED && t != EV_BATCH_ETA_CHANGED)
+            continue;
+        char d[256];
+        int w = snprintf(buf + off, size - off, "%s%s", off ? "; " : "",
+                         event_describe(&rows[i].ev, d, sizeof d));
+        if (w < 0 || (size_t)w >= size - off)
+            break;
+        off += (size_t)w;
+    }
+    return st;
+}
+
+AllotStatus tool_why(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
+{
+    AllotStatus st = cli_open_reader(cli, err);
+    if (st != ALLOT_OK)
+        return st;
+    AllotId orderid, sku;
+    ErrBuf e;
+    validate_id(pc->values[0], "orderid", orderid, &e);
+    validate_id(pc->values[1], "sku", sku, &e);
+    EventRow *rows = xreallocarray(NULL, PAGE, sizeof *rows);
+    ViewPage page = {.limit = PAGE};
+    int64_t last = 0;
+    long count = 0;
+    for (;;) {
+        size_t n = 0;
+        st = views_line_history(cli->views, orderid, sku, last, &page, rows, &n, err);
+        for (size_t i = 0; st == ALLOT_OK && i < n; i++) {
+            const EventRow *r = &rows[i];
+            char at[32], what[256], cause[512] = "", who[ALLOT_ID_MAX + 48];
+            utc_text(r->at, at);
+            if (r->ev.command_id > 0) {
+                snprintf(who, sizeof who, "command %lld by %s", (long long)r->ev.command_id,
+                         r->ev.actor[0] ? r->ev.actor : "?");
+                st = command_causes(cli->views, r->ev.command_id, cause, sizeof cause, err);
+            } else {
+                snprintf(who, sizeof who, "(before commands were recorded)");
+            }
+            if (st != ALLOT_OK)
+                break;
+            if (count++ == 0)
+                fprintf(cli->out, "%s %s, oldest first:\n", orderid, sku);
+            fprintf(cli->out, "  %s  #%lld  %s  %s%s%s%s\n", at, (long long)r->id,
+                    event_describe(&r->ev, what, sizeof what), who, cause[0] ? "  (" : "",
+                    cause, cause[0] ? ")" : "");
+        }
+        if (st != ALLOT_OK || n < PAGE)
+            break;
+        last = rows[n - 1].id;
+    }
+    free(rows);
+    if (st == ALLOT_OK && count == 0)
+        st = err_set(err, ALLOT_EUNKNOWN_LINE, "order line %s %s has no history: it never "
+                     "existed", orderid, sku);
+    return st;
+}
+
 /* ---- summary ---- */
 
 AllotStatus cli_print_summary(Cli *cli, ErrBuf *err)

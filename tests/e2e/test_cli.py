@@ -18,7 +18,7 @@ class Commands(AllotCase):
     def test_help_lists_every_command_of_the_table_and_demo_at_line_start(self):
         r = self.ok("--help", db=False)
         for name in ("add-batch", "allocate", "cancel", "change-qty", "set-eta", "import",
-                     "export", "exec", "events", "whatif", "csv", "demo", "help"):
+                     "export", "exec", "events", "whatif", "csv", "demo", "why", "help"):
             self.assertRegex(r.out, rf"(?m)^ *{name}\b")
         self.assertEqual(self.ok("help", db=False).out, r.out)
 
@@ -316,6 +316,21 @@ class Events(AllotCase):
         # a need date is carried by the line's events
         self.ok("allocate", "o4", "LAMP", "1", "2027-03-01")
         self.assertEqual(self.events()[-1]["need"], "2027-03-01")
+
+    def test_why_prints_the_history_of_a_line_with_commands_and_actors(self):
+        self.ok("exec", "-", stdin="add-batch B1 LAMP 10\nadd-batch B2 LAMP 10 2027-01-05\n"
+                                   "allocate o1 LAMP 4\nallocate o2 LAMP 5\nchange-qty B1 4\n"
+                                   "allocate o3 LAMP 1\n")
+        r = self.ok("why", "o2", "LAMP")
+        lines = r.out.splitlines()
+        self.assertEqual(lines[0], "o2 LAMP, oldest first:")
+        self.assertEqual(len(lines), 3, r.out)
+        self.assertRegex(lines[1], r"^  \S+Z  #4  Allocated o2 LAMP ×5 B1  command 4 by \S+@\S+$")
+        self.assertRegex(lines[2], r"^  \S+Z  #6  Reallocated o2 LAMP ×5 B1 → B2  command 5 by "
+                                   r"\S+@\S+  \(BatchQuantityChanged B1 LAMP 10 → 4\)$")
+        r = self.run_allot("why", "o9", "LAMP")
+        self.assertEqual(r.rc, 1)
+        self.assertEqual(r.err, "allot: order line o9 LAMP has no history: it never existed\n")
 
     def test_events_since_prints_only_newer_events_and_text_by_default(self):
         self.ok("exec", "-", stdin="add-batch B1 LAMP 10\nallocate o1 LAMP 6\n")
