@@ -173,6 +173,23 @@ static const CommandSpec command_table[] = {
         .tool = TOOL_WHY,
     },
     {
+        .name = "undo",
+        .args = {OPT_POS("COMMAND_ID", ARG_COMMAND_ID),
+                 {.name = "dry-run", .kind = ARG_FLAG, .option = "--dry-run"}},
+        .nargs = 2,
+        .summary = "undo a command (default: the latest); undo an undo to redo it",
+        .help = "Puts every product that command COMMAND_ID changed back exactly as it\n"
+                "was before it: batches, quantities, ETAs, and the order lines with\n"
+                "their places and the moments they were first requested. Without\n"
+                "COMMAND_ID, the latest command of the event log. Refused, naming the\n"
+                "later command, when a later command changed those products. The undo is\n"
+                "itself a command with its own events (why, events show it); undoing it\n"
+                "redoes the command. --dry-run prints what would change (as whatif) and\n"
+                "changes nothing. Command ids are in `allot why` and `allot events`.\n",
+        .bus = CMD_NONE_BUS,
+        .tool = TOOL_UNDO,
+    },
+    {
         .name = "help",
         .args = {OPT_POS("TOPIC", ARG_TOPIC)},
         .nargs = 1,

@@ -76,6 +76,8 @@ char *event_json(const Event *ev, int64_t id, int64_t at, char *buf, size_t size
     case EV_ORDER_LINE_CANCELLED:
     case EV_OUT_OF_STOCK:
     case EV_REALLOCATED:
+    case EV_LINE_REMOVED:
+    case EV_LINE_RESTORED:
         put_key_string(buf, size, &off, "orderid", ev->orderid);
         put_key_string(buf, size, &off, "sku", ev->sku);
         put(buf, size, &off, ",\"qty\":%lld", (long long)ev->qty);
@@ -88,6 +90,7 @@ char *event_json(const Event *ev, int64_t id, int64_t at, char *buf, size_t size
         put_key_date(buf, size, &off, "need", ev->need);
         break;
     case EV_BATCH_CREATED:
+    case EV_BATCH_REMOVED:
         put_key_string(buf, size, &off, "ref", ev->batchref);
         put_key_string(buf, size, &off, "sku", ev->sku);
         put(buf, size, &off, ",\"qty\":%lld", (long long)ev->qty);
@@ -111,6 +114,8 @@ char *event_json(const Event *ev, int64_t id, int64_t at, char *buf, size_t size
     else
         put(buf, size, &off, ",\"command_id\":null");
     put_key_string(buf, size, &off, "actor", ev->actor);
+    if (ev->undoes > 0)
+        put(buf, size, &off, ",\"undoes\":%lld", (long long)ev->undoes);
     put(buf, size, &off, "}");
     return buf;
 }
