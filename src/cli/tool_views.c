@@ -355,11 +355,14 @@ AllotStatus tool_why(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
         st = views_line_history(cli->views, orderid, sku, last, &page, rows, &n, err);
         for (size_t i = 0; st == ALLOT_OK && i < n; i++) {
             const EventRow *r = &rows[i];
-            char at[32], what[256], cause[512] = "", who[ALLOT_ID_MAX + 48];
+            char at[32], what[256], cause[512] = "", who[ALLOT_ID_MAX + 96];
             utc_text(r->at, at);
             if (r->ev.command_id > 0) {
-                snprintf(who, sizeof who, "command %lld by %s", (long long)r->ev.command_id,
-                         r->ev.actor[0] ? r->ev.actor : "?");
+                int w = snprintf(who, sizeof who, "command %lld by %s", (long long)r->ev.command_id,
+                                 r->ev.actor[0] ? r->ev.actor : "?");
+                if (r->ev.undoes > 0 && w > 0 && (size_t)w < sizeof who)
+                    snprintf(who + w, sizeof who - (size_t)w, ", undoing command %lld",
+                             (long long)r->ev.undoes);
                 st = command_causes(cli->views, r->ev.command_id, cause, sizeof cause, err);
             } else {
                 snprintf(who, sizeof who, "(before commands were recorded)");
