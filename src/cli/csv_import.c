@@ -67,7 +67,8 @@ static void progress_end(Progress *p)
 
 /* ---- rows ---- */
 
-static const char *const batch_cols[] = {"ref", "sku", "qty", "eta"};
+static const char *const batch_cols[] = {"ref", "sku", "qty", "eta", "created"};
+static const bool batch_optional[] = {false, false, false, false, true};
 /* need and requested (SPEC.md §4) are optional: the last two of each list */
 static const char *const order_cols[] = {"orderid", "sku", "qty", "need", "requested"};
 static const char *const alloc_cols[] = {"orderid", "sku", "qty", "batchref", "need", "requested"};
@@ -86,6 +87,7 @@ typedef struct ImportBatch {
     AllotId ref, sku;
     int64_t qty;
     int32_t eta;
+    int64_t created; /* its creation order within its SKU (exports); 0: none */
     long line;
     bool exists;
     AllotId old_sku;
@@ -98,6 +100,14 @@ static int by_ref_then_line(const void *a, const void *b)
     const ImportBatch *x = *(const ImportBatch *const *)a, *y = *(const ImportBatch *const *)b;
     int c = strcmp(x->ref, y->ref);
     return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+static int by_created_then_line(const void *a, const void *b)
+{
+    const ImportBatch *x = a, *y = b;
+    if (x->created != y->created)
+        return x->created < y->created ? -1 : 1;
+    return (x->line > y->line) - (x->line < y->line);
 }
 
 /* Reads and checks every row of a batches file (SPEC.md §1.3), then refs twice. */
@@ -128,8 +138,16 @@ static AllotStatus read_batches(CsvReader *r, Progress *pg, ImportBatch **rows_o
         if ((st = validate_id(f[0], "ref", b->ref, &e)) != ALLOT_OK ||
             (st = validate_id(f[1], "sku", b->sku, &e)) != ALLOT_OK ||
             (st = validate_batch_qty(f[2], &b->qty, &e)) != ALLOT_OK ||
-            (st = validate_eta(f[3], &b->eta, &e)) != ALLOT_OK) {
+            (st = validate_eta(f[3], &b->eta, &e)) != ALLOT_OK ||
+            (f[4][0] &&
+             (st = validate_int(f[4], "created", 1, INT64_MAX, &b->created, &e)) != ALLOT_OK)) {
             st = row_error(err, st, name, line, &e);
+            break;
+        }
+        if (n > 0 && (b->created > 0) != (rows[0].created > 0)) {
+            st = err_set(err, ALLOT_EINVALID, "%s:%ld: created is %s, but %s on line %ld", name,
+                         line, rows[0].created ? "empty" : "given",
+                         rows[0].created ? "given" : "empty", rows[0].line);
             break;
         }
         n++;
@@ -160,6 +178,10 @@ static AllotStatus read_batches(CsvReader *r, Progress *pg, ImportBatch **rows_o
         free(rows);
         return st;
     }
+    /* an export: new batches are created in their creation order, so that ties of
+     * preference (SPEC.md §1.1) fall as they did */
+    if (n > 1 && rows[0].created)
+        qsort(rows, n, sizeof *rows, by_created_then_line);
     *rows_out = rows;
     *n_out = n;
     return ALLOT_OK;
@@ -496,10 +518,10 @@ AllotStatus csv_import(MessageBus *bus, ImportKind kind, FILE *fp, const char *n
     const char *const *cols = kind == IMPORT_BATCHES  ? batch_cols
                               : kind == IMPORT_ORDERS ? order_cols
                                                       : alloc_cols;
-    const bool *optional = kind == IMPORT_BATCHES  ? NULL
+    const bool *optional = kind == IMPORT_BATCHES  ? batch_optional
                            : kind == IMPORT_ORDERS ? order_optional
                                                    : alloc_optional;
-    size_t ncols = kind == IMPORT_BATCHES ? 4 : kind == IMPORT_ORDERS ? 5 : 6;
+    size_t ncols = kind == IMPORT_BATCHES ? 5 : kind == IMPORT_ORDERS ? 5 : 6;
     CsvReader *r;
     AllotStatus st = csv_reader_open(fp, name, cols, optional, ncols, &r, err);
     if (st != ALLOT_OK)

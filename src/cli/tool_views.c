@@ -155,6 +155,35 @@ static AllotStatus write_lines(Views *v, bool allocations, FILE *fp, ErrBuf *err
     return st;
 }
 
+typedef struct RankKey {
+    const char *sku;
+    uint64_t seq;
+    size_t i;
+} RankKey;
+
+static int by_sku_then_seq(const void *a, const void *b)
+{
+    const RankKey *x = a, *y = b;
+    int c = strcmp(x->sku, y->sku);
+    return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* The rank of each batch in its SKU's creation order (1 = created first).  Caller
+ * frees. */
+static int64_t *creation_ranks(const BatchRow *b, size_t n)
+{
+    RankKey *k = xreallocarray(NULL, n ? n : 1, sizeof *k);
+    int64_t *rank = xreallocarray(NULL, n ? n : 1, sizeof *rank);
+    for (size_t i = 0; i < n; i++)
+        k[i] = (RankKey){b[i].sku, b[i].seq, i};
+    if (n > 1)
+        qsort(k, n, sizeof *k, by_sku_then_seq);
+    for (size_t j = 0; j < n; j++)
+        rank[k[j].i] = j > 0 && strcmp(k[j].sku, k[j - 1].sku) == 0 ? rank[k[j - 1].i] + 1 : 1;
+    free(k);
+    return rank;
+}
+
 static AllotStatus write_export(Views *v, const char *what, FILE *fp, ErrBuf *err)
 {
     AllotStatus st = ALLOT_OK;
@@ -163,18 +192,22 @@ static AllotStatus write_export(Views *v, const char *what, FILE *fp, ErrBuf *er
         size_t n;
         if ((st = all_batches(v, &b, &n, err)) != ALLOT_OK)
             return st;
-        const char *h[] = {"ref", "sku", "qty", "eta"};
-        st = csv_write_row(fp, h, 4, err);
+        /* created: the batch's rank in its SKU's creation order (SPEC.md §1.1 ties) */
+        int64_t *created = creation_ranks(b, n);
+        const char *h[] = {"ref", "sku", "qty", "eta", "created"};
+        st = csv_write_row(fp, h, 5, err);
         for (size_t i = 0; i < n && st == ALLOT_OK; i++) {
-            char qty[24], eta[ALLOT_DATE_TEXT];
+            char qty[24], eta[ALLOT_DATE_TEXT], cr[24];
             snprintf(qty, sizeof qty, "%lld", (long long)b[i].qty);
             if (b[i].eta == ALLOT_NO_ETA)
                 eta[0] = '\0';
             else
                 date_format(b[i].eta, eta);
-            const char *f[] = {b[i].ref, b[i].sku, qty, eta};
-            st = csv_write_row(fp, f, 4, err);
+            snprintf(cr, sizeof cr, "%lld", (long long)created[i]);
+            const char *f[] = {b[i].ref, b[i].sku, qty, eta, cr};
+            st = csv_write_row(fp, f, 5, err);
         }
+        free(created);
         free(b);
         return st;
     }
