@@ -220,6 +220,7 @@ AllotStatus tool_export(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
     if (st != ALLOT_OK)
         return st;
     const char *what = pc->values[0], *path = pc->values[1];
+    bool force = pc->values[2] != NULL;
     if (!path || strcmp(path, "-") == 0) {
         st = write_export(cli->views, what, cli->out, err);
         if (st == ALLOT_EIO)
@@ -227,7 +228,8 @@ AllotStatus tool_export(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
         return st;
     }
     CsvAtomicFile f;
-    if ((st = csv_atomic_open(&f, path, err)) != ALLOT_OK)
+    const char *store = cli->store.kind == STORE_SQLITE ? cli->store.where : NULL;
+    if ((st = csv_atomic_open(&f, path, store, force, err)) != ALLOT_OK)
         return st;
     st = write_export(cli->views, what, f.fp, err);
     if (st != ALLOT_OK) {
@@ -243,11 +245,13 @@ AllotStatus tool_export(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
 
 static void print_event(FILE *out, const EventRow *r, bool json)
 {
-    char buf[EVENT_JSON_MAX];
     if (json) {
-        fprintf(out, "%s\n", event_json(&r->ev, r->id, r->at, buf, sizeof buf));
+        char *line = event_json_text(&r->ev, r->id, r->at);
+        fprintf(out, "%s\n", line);
+        free(line);
         return;
     }
+    char buf[256];
     time_t t = (time_t)r->at;
     struct tm tm;
     gmtime_r(&t, &tm);

@@ -7,6 +7,7 @@
 
 #include "whatif/whatif.h"
 #include "cli/cli.h"
+#include "cli/script.h"
 #include "domain/xalloc.h"
 #include "persistence/csv_io.h"
 
@@ -139,11 +140,11 @@ static void print_text(FILE *out, const WhatIfDiff *d)
                                                      : date_format(b->after_eta, date2),
                         (int)b->slip_days);
             if (b->lines_moved_out)
-                fprintf(out, " %lld line%s leave", (long long)b->lines_moved_out,
-                        b->lines_moved_out == 1 ? "" : "s");
+                fprintf(out, " %lld %s", (long long)b->lines_moved_out,
+                        b->lines_moved_out == 1 ? "line leaves" : "lines leave");
             if (b->lines_moved_in)
-                fprintf(out, " %lld line%s arrive", (long long)b->lines_moved_in,
-                        b->lines_moved_in == 1 ? "" : "s");
+                fprintf(out, " %lld %s", (long long)b->lines_moved_in,
+                        b->lines_moved_in == 1 ? "line arrives" : "lines arrive");
             fputc('\n', out);
         }
     }
@@ -175,6 +176,11 @@ static AllotStatus print_csv(FILE *out, const WhatIfDiff *d, ErrBuf *err)
     return st;
 }
 
+static AllotStatus whatif_step(void *ctx, const Command *cmd, ErrBuf *err)
+{
+    return whatif_run(ctx, cmd, NULL, err);
+}
+
 AllotStatus tool_whatif(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
 {
     const char *path = pc->values[0];
@@ -193,46 +199,14 @@ AllotStatus tool_whatif(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
             fclose(fp);
         return st;
     }
-    char *line = NULL;
-    size_t cap = 0;
-    long lineno = 0, failed = 0, run = 0;
-    AllotStatus fatal = ALLOT_OK;
-    TokenList toks;
-    token_list_init(&toks);
-    while (getline(&line, &cap, fp) >= 0) {
-        lineno++;
-        ParsedCommand cmd;
-        ErrBuf e = {{0}};
-        AllotStatus r = command_parse_line(line, &toks, &cmd, &e);
-        if (r == ALLOT_OK && !cmd.spec)
-            continue;
-        if (r == ALLOT_OK && !command_is_bus(cmd.spec))
-            r = err_set(&e, ALLOT_EUSAGE, "%s cannot run inside whatif (only add-batch, "
-                        "allocate, cancel, change-qty, set-eta)", cmd.spec->name);
-        if (r == ALLOT_OK)
-            r = whatif_run(s, &cmd.cmd, NULL, &e);
-        if (r == ALLOT_OK) {
-            run++;
-            continue;
-        }
-        fprintf(stderr, "%s:%ld: error: %s\n", shown, lineno,
-                err_text(&e, r));
-        failed++;
-        if (allot_status_exit_code(r) == 3) { /* the live store cannot be read */
-            fatal = r;
-            break;
-        }
-    }
-    bool read_error = ferror(fp);
-    token_list_fini(&toks);
-    free(line);
+    ScriptReport rep;
+    st = script_run(fp, shown, "whatif", whatif_step, s, stderr, &rep, err);
     if (!is_stdin)
         fclose(fp);
-    if (read_error)
-        st = err_set(err, ALLOT_EIO, "%s: cannot read: %s", shown, strerror(errno));
-    else if (fatal != ALLOT_OK) {
+    long run = rep.run, failed = rep.failed;
+    if (st == ALLOT_OK && rep.fatal != ALLOT_OK) {
         cli->reported = true;
-        st = fatal;
+        st = rep.fatal;
     }
     if (st == ALLOT_OK) {
         WhatIfDiff d;

@@ -168,6 +168,8 @@ typedef struct SqliteUow {
     bool data_version_known;
     uint64_t fresh_since;
     bool in_tx, in_bulk, poisoned;
+    /* opened read-only because the disk was full: reads work, writes are refused */
+    bool disk_full;
     unsigned begins;
     /* cache bounds (sqlite_uow_set_cache_limits) */
     unsigned check_mask; /* check the bounds every check_mask + 1 begins */
@@ -1036,7 +1038,13 @@ static bool read_data_version(SqliteUow *s, unsigned *v)
 static AllotStatus begin_tx(SqliteUow *s, ErrBuf *err)
 {
     s->tx++;
-    AllotStatus r = run_simple(s, ST_BEGIN, "starting a transaction", err);
+    AllotStatus r;
+    if (s->disk_full) { /* a read transaction: it cannot write anyway */
+        int rc = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL);
+        r = rc == SQLITE_OK ? ALLOT_OK : sqlite_error(s->db, rc, s->path, "starting a transaction", err);
+    } else {
+        r = run_simple(s, ST_BEGIN, "starting a transaction", err);
+    }
     if (r != ALLOT_OK)
         return r;
     s->in_tx = true;
@@ -1214,11 +1222,27 @@ static AllotStatus sq_begin(UnitOfWork *u, ErrBuf *err)
     return begin_tx(s, err);
 }
 
+/* The refusal of a write on a database opened on a full disk. */
+static AllotStatus disk_full_error(SqliteUow *s, ErrBuf *err)
+{
+    return err_set(err, ALLOT_ESTORAGE, "database %s: disk full (nothing was written; free some "
+                   "space and open it again to write)", s->path);
+}
+
 static AllotStatus sq_commit(UnitOfWork *u, ErrBuf *err)
 {
     SqliteUow *s = from_uow(u);
     if (!s->in_tx)
         return err_set(err, ALLOT_ESTORAGE, "database %s: commit without a unit of work", s->path);
+    if (s->disk_full) {
+        bool changed = s->ndirtyv > 0;
+        for (size_t i = 0; i < s->repo.nseen && !changed; i++)
+            changed = product_events(s->repo.seen[i])->len > 0;
+        if (changed) {
+            abort_tx(s, false);
+            return disk_full_error(s, err);
+        }
+    }
     AllotStatus r = step_commit(s, err);
     if (r == ALLOT_OK && s->current_cmd) {
         if (s->current_cmd >= s->next_cmd) {
@@ -1267,6 +1291,8 @@ static AllotStatus sq_bulk_begin(UnitOfWork *u, ErrBuf *err)
     SqliteUow *s = from_uow(u);
     if (s->in_bulk)
         return err_set(err, ALLOT_ESTORAGE, "bulk work is already open");
+    if (s->disk_full)
+        return disk_full_error(s, err);
     forget_seen(s);
     if (s->in_tx)
         abort_tx(s, false);
@@ -1331,10 +1357,12 @@ AllotStatus sqlite_uow_open(const char *path, Clock *clock, UnitOfWork **out, Er
 {
     *out = NULL;
     sqlite3 *db;
-    AllotStatus r = sqlite_connect(path, true, ALLOT_BUSY_TIMEOUT_MS, &db, err);
+    bool disk_full;
+    AllotStatus r = sqlite_connect(path, true, ALLOT_BUSY_TIMEOUT_MS, &db, &disk_full, err);
     if (r != ALLOT_OK)
         return r;
     SqliteUow *s = xcalloc(1, sizeof *s);
+    s->disk_full = disk_full;
     s->base.ops = &sqlite_uow_ops;
     s->base.products = &s->repo;
     s->repo.ops = &sqlite_repo_ops;

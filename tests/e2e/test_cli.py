@@ -88,6 +88,18 @@ class Commands(AllotCase):
         self.assertIn("w.txt:1: error: invalid sku LAMP", r.err)
         self.assertIn("Nothing would change", r.out)
 
+    def test_whatif_counts_one_line_in_the_singular(self):
+        self.ok("exec", "-", stdin="add-batch B1 LAMP 10\nadd-batch B2 LAMP 10 2027-01-05\n"
+                                   "allocate o1 LAMP 4\nallocate o2 LAMP 4\nallocate o3 LAMP 1\n")
+        self.write("w.txt", "change-qty B1 5\n")  # o2 moves to B2 (o3 comes back to B1)
+        r = self.ok("whatif", "w.txt")
+        self.assertIn("  B1 LAMP: qty 10 → 5 1 line leaves\n", r.out)
+        self.assertIn("  B2 LAMP: 1 line arrives\n", r.out)
+        self.write("w.txt", "change-qty B1 0\n")
+        r = self.ok("whatif", "w.txt")
+        self.assertIn("  B1 LAMP: qty 10 → 0 3 lines leave\n", r.out)
+        self.assertIn("  B2 LAMP: 3 lines arrive\n", r.out)
+
     def test_whatif_reports_the_lateness_change_per_line_and_per_order(self):
         import datetime
         day = lambda n: (datetime.datetime.now(datetime.timezone.utc).date()
@@ -239,6 +251,25 @@ class Exec(AllotCase):
         r = self.run_allot("exec", "mid.txt")
         self.assertEqual(r.rc, 1)
         self.assertIn("mid.txt:2: error: unknown command", r.err)
+
+    def test_whatif_reads_its_file_as_exec_does_bom_line_ends_comments(self):
+        # exec and whatif share one script runner: a byte order mark, LF, CRLF or
+        # CR-only line ends (numbered right), comments and blank lines
+        self.run_allot("add-batch", "B1", "LAMP", "5")
+        for name, data in (("bom.txt", b"\xef\xbb\xbfallocate o1 LAMP 1\n"),
+                           ("crlf.txt", b"# a comment\r\n\r\nallocate o1 LAMP 1\r\n"),
+                           ("cr.txt", b"# a comment\rallocate o1 LAMP 1\r")):
+            self.write(name, data, "wb")
+            r = self.run_allot("whatif", name)
+            self.assertEqual((r.rc, r.err), (0, ""), name)
+            self.assertIn("1 command run in a sandbox, 0 refused", r.out, name)
+        self.write("bad.txt", b"\xef\xbb\xbf# first\r\rfoo\rallocate o2 LAMP 1\rbar\r", "wb")
+        for tool in ("whatif", "exec"):
+            r = self.run_allot(tool, "bad.txt")
+            self.assertEqual(r.rc, 1, tool)
+            self.assertIn("bad.txt:3: error: unknown command", r.err, tool)
+            self.assertIn("bad.txt:5: error: unknown command", r.err, tool)
+        self.assertEqual(self.export("allocations")[1:], [["o2", "LAMP", "1", "B1"]])
 
     def test_control_characters_of_files_and_arguments_never_reach_stderr(self):
         self.write("evil.txt", "foo\x1b]0;pwned\x07 x\n")
