@@ -171,7 +171,7 @@ class ReadOnlyCommands(AllotCase):
         db = self.path("new/dir/x.db")
         self.ok("--db", db, "add-batch", "B1", "LAMP", "5", db=False)
         self.assertEqual(self.ok("--db", db, "export", "batches", db=False).out.splitlines()[1],
-                         "B1,LAMP,5,")
+                         "B1,LAMP,5,,1")
 
     def test_a_directory_as_database_is_named_as_such(self):
         for args in (["export", "batches"], ["add-batch", "B1", "LAMP", "5"]):

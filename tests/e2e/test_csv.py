@@ -79,7 +79,7 @@ class BadFiles(AllotCase):
         self.accepted("batches", 'ref,sku,qty,eta\n"B,3","LAMP, red",3,\n')
         self.assertIn(["B,3", "LAMP, red", "3", ""], self.export("batches"))
         r = self.ok("export", "batches")
-        self.assertIn('"B,3","LAMP, red",3,\n', r.out)
+        self.assertIn('"B,3","LAMP, red",3,,1\n', r.out)
 
     def test_a_newline_inside_an_identifier_is_refused(self):
         self.refused("batches", 'ref,sku,qty,eta\nB3,"LA\nMP",3,\n',
