@@ -57,7 +57,7 @@ void api_v1_command(const ApiRequest *rq, ApiReply *rep)
     }
     CommandResult res;
     command_result_init(&res);
-    st = bus_handle(w->bus, &jc.pc.cmd, &res, &err);
+    st = worker_handle(rq->server->workers, w, &jc.pc.cmd, &res, &err);
     if (st == ALLOT_OK) {
         json_t *o = json_object();
         json_object_set_new(o, "command", json_string(spec->name));
