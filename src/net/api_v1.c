@@ -19,6 +19,8 @@
 
 /* ---- commands ---- */
 
+static void run_command(const ApiRequest *rq, ApiReply *rep, const CommandSpec *spec);
+
 /* "add-batch, allocate, ..." : the bus commands of the table. */
 static void bus_command_names(char *buf, size_t size)
 {
@@ -34,7 +36,6 @@ static void bus_command_names(char *buf, size_t size)
 void api_v1_command(const ApiRequest *rq, ApiReply *rep)
 {
     const CommandSpec *spec = command_lookup(rq->params[0]);
-    ErrBuf err = {{0}};
     if (!spec || !command_is_bus(spec)) {
         char names[256], vb[ERR_VALUE_SIZE], msg[ALLOT_ERR_MAX];
         bus_command_names(names, sizeof names);
@@ -43,13 +44,23 @@ void api_v1_command(const ApiRequest *rq, ApiReply *rep)
         reply_error_named(rq, rep, 404, "unknown_command", msg);
         return;
     }
+    run_command(rq, rep, spec);
+}
+
+/* The JSON body as the arguments of `spec`, run through the bus; answers what the
+ * command did: {"command", "batchref" (allocate), "undone" (undo), "events"}. */
+static void run_command(const ApiRequest *rq, ApiReply *rep, const CommandSpec *spec)
+{
     JsonCommand jc;
+    ErrBuf err = {{0}};
     AllotStatus st = json_command_decode(spec, rq->body, rq->body_len, NULL, &jc, &err);
     if (st != ALLOT_OK) {
         reply_error(rq, rep, 400, st, err.msg);
         json_command_fini(&jc);
         return;
     }
+    if (spec->tool == TOOL_UNDO)
+        jc.pc.cmd = command_undo(jc.pc.values[0] ? jc.pc.nums[0] : 0);
     Worker *w = api_actor(rq, rep, &jc.pc.cmd) ? api_worker(rq, rep) : NULL;
     if (!w) {
         json_command_fini(&jc);
@@ -61,9 +72,11 @@ void api_v1_command(const ApiRequest *rq, ApiReply *rep)
     if (st == ALLOT_OK) {
         json_t *o = json_object();
         json_object_set_new(o, "command", json_string(spec->name));
-        if (spec->bus == CMD_ALLOCATE)
+        if (jc.pc.cmd.type == CMD_ALLOCATE)
             json_object_set_new(o, "batchref",
                                 res.batchref[0] ? json_text(res.batchref) : json_null());
+        if (jc.pc.cmd.type == CMD_UNDO)
+            json_object_set_new(o, "undone", json_integer(res.undone));
         json_t *events = json_array();
         Clock *clock = rq->server->stores->clock;
         int64_t now = clock->now(clock);
@@ -76,6 +89,11 @@ void api_v1_command(const ApiRequest *rq, ApiReply *rep)
     }
     command_result_fini(&res);
     json_command_fini(&jc);
+}
+
+void api_v1_undo(const ApiRequest *rq, ApiReply *rep)
+{
+    run_command(rq, rep, command_lookup("undo"));
 }
 
 /* ---- read model ---- */
@@ -286,6 +304,52 @@ void api_v1_order(const ApiRequest *rq, ApiReply *rep)
     json_object_set_new(o, "orderid", json_text(orderid));
     json_object_set_new(o, "lines", lines);
     reply_json(rep, 200, o);
+}
+
+#define HISTORY_PAGE 256
+
+void api_v1_line_history(const ApiRequest *rq, ApiReply *rep)
+{
+    AllotId orderid, sku;
+    if (!id_arg(rq, rep, rq->params[0], "orderid", orderid) ||
+        !id_arg(rq, rep, rq->params[1], "sku", sku))
+        return;
+    Worker *w = api_worker(rq, rep);
+    if (!w)
+        return;
+    EventRow *rows = xreallocarray(NULL, HISTORY_PAGE, sizeof *rows);
+    ViewPage page = {.limit = HISTORY_PAGE};
+    json_t *list = json_array();
+    int64_t after = 0;
+    ErrBuf err = {{0}};
+    AllotStatus st;
+    for (;;) {
+        size_t n = 0;
+        st = views_line_history(w->views, orderid, sku, after, &page, rows, &n, &err);
+        if (st != ALLOT_OK)
+            break;
+        for (size_t i = 0; i < n; i++)
+            json_array_append_new(list, event_json_object(&rows[i].ev, rows[i].id, rows[i].at));
+        if (n < HISTORY_PAGE)
+            break;
+        after = rows[n - 1].id;
+    }
+    free(rows);
+    if (st != ALLOT_OK) {
+        json_decref(list);
+        reply_storage_error(rq, rep, st, err.msg);
+    } else if (json_array_size(list) == 0) {
+        json_decref(list);
+        char msg[ALLOT_ERR_MAX];
+        snprintf(msg, sizeof msg, "unknown order line %s %s", orderid, sku);
+        reply_error(rq, rep, 404, ALLOT_EUNKNOWN_LINE, msg);
+    } else {
+        json_t *o = json_object();
+        json_object_set_new(o, "orderid", json_text(orderid));
+        json_object_set_new(o, "sku", json_text(sku));
+        json_object_set_new(o, "events", list);
+        reply_json(rep, 200, o);
+    }
 }
 
 void api_v1_backorders(const ApiRequest *rq, ApiReply *rep)

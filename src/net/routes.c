@@ -18,6 +18,8 @@ static const RouteSpec route_table[] = {
     /* allot's own API. */
     {"POST", "/api/v1/commands/{name}", api_v1_command,
      "run a bus command of the command table with its arguments as JSON fields", false, true},
+    {"POST", "/api/v1/undo", api_v1_undo,
+     "undo a command (default: the latest) as allot undo does: {\"command_id\": N}", false, true},
     {"GET", "/api/v1/products", api_v1_products, "the products summary, by SKU (paged)", false,
      false},
     {"GET", "/api/v1/products/{sku}/batches", api_v1_product_batches,
@@ -26,6 +28,8 @@ static const RouteSpec route_table[] = {
      "the lines on a batch, oldest first (paged)", false, false},
     {"GET", "/api/v1/orders/{orderid}", api_v1_order,
      "every line of an order with its batch or backorder", false, false},
+    {"GET", "/api/v1/orders/{orderid}/lines/{sku}/history", api_v1_line_history,
+     "why: every event of an order line, with its command and actor", false, false},
     {"GET", "/api/v1/backorders", api_v1_backorders,
      "the backorders, oldest first, of every SKU or of one (paged)", false, false},
     {"GET", "/api/v1/events", api_v1_events, "the event log after an id, as a JSON list", false,

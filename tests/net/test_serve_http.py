@@ -109,7 +109,7 @@ class ApiV1(ServeCase):
         super().tearDown()
 
     def cmd(self, name, obj, status=200):
-        r = self.api.post("/api/v1/commands/" + name, obj)
+        r = self.api.post("/api/v1/undo" if name == "undo" else "/api/v1/commands/" + name, obj)
         self.assertEqual(r.status, status, r)
         return r.json()
 
@@ -136,6 +136,33 @@ class ApiV1(ServeCase):
         self.assertIsNone(out["batchref"])
         self.assertEqual(out["events"][0]["need"], "2027-06-01")
         self.assertEqual(out["events"][0]["type"], "OutOfStock")
+
+    def test_undo_and_why_over_http_are_the_cli_s(self):
+        self.cmd("add-batch", {"ref": "B1", "sku": "LAMP", "qty": 10})
+        self.cmd("allocate", {"orderid": "o1", "sku": "LAMP", "qty": 4})
+        r = self.api.get("/api/v1/orders/o1/lines/LAMP/history")
+        self.assertEqual(r.status, 200, r)
+        hist = r.json()
+        self.assertEqual([e["type"] for e in hist["events"]], ["Allocated"])
+        cid = hist["events"][0]["command_id"]
+        self.assertIsInstance(cid, int)
+        out = self.cmd("undo", {"command_id": cid})
+        self.assertEqual(out["undone"], cid)
+        self.assertEqual(self.export("allocations")[1:], [])
+        self.assertEqual(self.api.get("/api/v1/orders/o1").status, 404)
+        out = self.cmd("undo", {})        # the latest: the undo itself, i.e. redo
+        self.assertEqual(self.export("allocations")[1:][0][:4], ["o1", "LAMP", "4", "B1"])
+        r = self.api.post("/api/v1/undo", {"command_id": 999})
+        self.assertEqual((r.status, r.json()["error"]), (404, "unknown_command"))
+        r = self.api.post("/api/v1/undo", {"command_id": "7"})
+        self.assertEqual(r.status, 400)
+        r = self.api.post("/api/v1/undo", {"command_id": 0})
+        self.assertEqual(r.status, 400)
+        cli = self.run_allot("why", "o1", "LAMP")
+        self.assertEqual(cli.rc, 0)
+        self.assertEqual(len(self.api.get("/api/v1/orders/o1/lines/LAMP/history").json()["events"]), 3)
+        r = self.api.get("/api/v1/orders/o1/lines/DESK/history")
+        self.assertEqual((r.status, r.json()["error"]), (404, "unknown_line"))
 
     def test_the_actor_is_the_clients_header_else_the_servers_own(self):
         self.cmd("add-batch", {"ref": "B1", "sku": "LAMP", "qty": 10})
