@@ -52,7 +52,7 @@ typedef struct ApiReply {
     const char *content_type; /* static text */
     char *body;               /* heap, freed by the sender */
     size_t len;
-    const char *allow;        /* 405: the Allow header */
+    char allow[32];           /* 405: the Allow header ("GET, POST"); "" = none */
     bool stream;              /* answer with the event stream from stream_since */
     int64_t stream_since;
 } ApiReply;
