@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "app/keymap.h"
+#include "app/view_specs.h"
 #include "domain/xalloc.h"
 #include "persistence/csv_io.h"
 
@@ -313,39 +314,40 @@ static AllotStatus read_batches(CsvReader *r, Progress *pg, ImportBatch **rows_o
     return ALLOT_OK;
 }
 
-/* Looks up the stored state of every ref, in units of work that change nothing
- * (rolled back every few hundred rows to bound memory). */
-static AllotStatus look_up_batches(UnitOfWork *uow, ImportBatch *rows, size_t n, ErrBuf *err)
+/* Looks up the stored state of every ref in the read model (the batches list,
+ * one row by its ref). */
+static AllotStatus look_up_batches(Views *views, ImportBatch *rows, size_t n, ErrBuf *err)
 {
-    AllotStatus st = ALLOT_OK;
-    for (size_t i = 0; i < n && st == ALLOT_OK; i++) {
-        if (i % 256 == 0) {
-            if (i)
-                uow_rollback(uow);
-            if ((st = uow_begin(uow, err)) != ALLOT_OK)
-                return st;
-        }
-        Product *p;
-        st = repository_get_by_batchref(uow_products(uow), rows[i].ref, &p, err);
-        if (st == ALLOT_OK && p) {
-            const Batch *b = product_find_batch(p, rows[i].ref);
+    ViewPage page = {.limit = 1};
+    for (size_t i = 0; i < n; i++) {
+        ViewQuery q = view_query(VIEW_BATCHES, BATCH_BY_REF, &page);
+        view_query_where(&q, (ViewCond){.col = BCOL_REF, .op = VIEW_EQ, .text = rows[i].ref});
+        BatchRow b;
+        size_t found;
+        AllotStatus st = views_list(views, &q, NULL, &b, &found, err);
+        if (st != ALLOT_OK)
+            return st;
+        if (found) {
             rows[i].exists = true;
-            memcpy(rows[i].old_sku, product_sku(p), sizeof rows[i].old_sku);
-            rows[i].old_qty = b->qty;
-            rows[i].old_eta = b->eta;
+            memcpy(rows[i].old_sku, b.sku, sizeof rows[i].old_sku);
+            rows[i].old_qty = b.qty;
+            rows[i].old_eta = b.eta;
         }
     }
-    if (n)
-        uow_rollback(uow);
-    return st;
+    return ALLOT_OK;
 }
 
 /* One import under way. */
 typedef struct Import {
     MessageBus *bus;
+    Views *views;
+    ImportKind kind;
+    CsvReader *reader;
+    Progress *pg;
     const char *name;
     ImportSummary *sum;
-    bool bulk_open; /* uow_bulk_begin succeeded */
+    ImportBatch *batches; /* a batches file: its good rows, looked up */
+    size_t nbatches;
     CommandResult res;
     Moves moves;
 } Import;
@@ -368,23 +370,14 @@ static AllotStatus send(Import *im, const Command *cmd, long line, bool *ok, Err
     return ALLOT_OK;
 }
 
-static AllotStatus import_batches(Import *im, CsvReader *r, Progress *pg, ErrBuf *err)
+/* Runs the batches file's rows: creates the new refs, changes the quantity and
+ * ETA of the others. */
+static AllotStatus import_batches(Import *im, ErrBuf *err)
 {
     ImportSummary *sum = im->sum;
-    ImportBatch *rows;
-    size_t n;
-    AllotStatus st = read_batches(r, pg, &rows, &n, sum, err);
-    if (st != ALLOT_OK)
-        return st;
-    UnitOfWork *uow = bus_deps(im->bus)->uow;
-    st = look_up_batches(uow, rows, n, err);
-    if (st == ALLOT_OK)
-        im->bulk_open = (st = uow_bulk_begin(uow, err)) == ALLOT_OK;
-    if (st != ALLOT_OK) {
-        free(rows);
-        return st;
-    }
-    for (size_t i = 0; i < n && st == ALLOT_OK; i++) {
+    ImportBatch *rows = im->batches;
+    AllotStatus st = ALLOT_OK;
+    for (size_t i = 0; i < im->nbatches && st == ALLOT_OK; i++) {
         ImportBatch *b = &rows[i];
         bool ok;
         if (!b->exists) {
@@ -415,7 +408,6 @@ static AllotStatus import_batches(Import *im, CsvReader *r, Progress *pg, ErrBuf
         if (st == ALLOT_OK && ok)
             (*(changed ? &sum->changed : &sum->unchanged))++;
     }
-    free(rows);
     if (st == ALLOT_OK)
         moves_tally(&im->moves, NULL, sum);
     return st;
@@ -569,15 +561,11 @@ static AllotStatus retry_skus(Import *im, const KeyMap *skus, ErrBuf *err)
  * is read whole and run in the order of that value (ties: file order), so that it
  * restores the order of service and not the order of the file (SPEC.md §4); then
  * every row must have one.  Without it, rows run as they are read. */
-static AllotStatus import_lines(Import *im, CsvReader *r, ImportKind kind, Progress *pg,
-                                ErrBuf *err)
+static AllotStatus import_lines(Import *im, ErrBuf *err)
 {
     ImportSummary *sum = im->sum;
-    UnitOfWork *uow = bus_deps(im->bus)->uow;
-    AllotStatus st = uow_bulk_begin(uow, err);
-    if (st != ALLOT_OK)
-        return st;
-    im->bulk_open = true;
+    ImportKind kind = im->kind;
+    AllotStatus st = ALLOT_OK;
     Seen seen = {{0}};
     HeldLines held = {0};
     KeyMap skus;
@@ -588,7 +576,7 @@ static AllotStatus import_lines(Import *im, CsvReader *r, ImportKind kind, Progr
         const char *const *f;
         long line;
         bool done;
-        st = next_row(r, pg, sum, &f, &line, &done, err);
+        st = next_row(im->reader, im->pg, sum, &f, &line, &done, err);
         if (st != ALLOT_OK || done)
             break;
         ImportLine l;
@@ -646,9 +634,32 @@ static AllotStatus import_lines(Import *im, CsvReader *r, ImportKind kind, Progr
     return st;
 }
 
-AllotStatus csv_import(MessageBus *bus, ImportKind kind, FILE *fp, const char *name,
-                       bool progress, unsigned long long total_bytes, ImportSummary *sum,
-                       ErrBuf *err)
+/* The rows' commands (bus_bulk's body): their work is kept only if the whole
+ * file was good.  A batches file's refs are looked up here, inside the bulk
+ * unit of work, so that no other writer comes between the look-up and the
+ * commands. */
+static AllotStatus import_rows(MessageBus *bus, void *ctx, ErrBuf *err)
+{
+    Import *im = ctx;
+    im->bus = bus;
+    AllotStatus st;
+    if (im->kind == IMPORT_BATCHES) {
+        st = look_up_batches(im->views, im->batches, im->nbatches, err);
+        if (st == ALLOT_OK)
+            st = import_batches(im, err);
+    } else {
+        st = import_lines(im, err);
+    }
+    if (st == ALLOT_OK && im->sum->bad) {
+        st = im->sum->problems[0].status;
+        err_set(err, st, "%s", im->sum->problems[0].msg);
+    }
+    return st;
+}
+
+AllotStatus csv_import(MessageBus *bus, Views *views, ImportKind kind, FILE *fp,
+                       const char *name, bool progress, unsigned long long total_bytes,
+                       ImportSummary *sum, ErrBuf *err)
 {
     memset(sum, 0, sizeof *sum);
     const char *const *cols = kind == IMPORT_BATCHES  ? batch_cols
@@ -666,23 +677,15 @@ AllotStatus csv_import(MessageBus *bus, ImportKind kind, FILE *fp, const char *n
      * of unknown size, only once it has run half a second. */
     Progress pg = {.on = progress, .name = name, .total = total_bytes};
     pg.start = pg.last = mono_seconds();
-    Import im = {.bus = bus, .name = csv_reader_name(r), .sum = sum};
+    Import im = {.views = views, .kind = kind, .reader = r, .pg = &pg,
+                 .name = csv_reader_name(r), .sum = sum};
     command_result_init(&im.res);
-    UnitOfWork *uow = bus_deps(bus)->uow;
-    if (kind == IMPORT_BATCHES)
-        st = import_batches(&im, r, &pg, err);
-    else
-        st = import_lines(&im, r, kind, &pg, err);
-    if (st == ALLOT_OK && sum->bad) {
-        st = sum->problems[0].status;
-        err_set(err, st, "%s", sum->problems[0].msg);
-    }
-    /* the rows' work is kept only if the whole file was good */
-    ErrBuf e2 = {{0}};
-    AllotStatus end = im.bulk_open ? uow_bulk_end(uow, st == ALLOT_OK, &e2) : ALLOT_OK;
-    if (st == ALLOT_OK && end != ALLOT_OK)
-        st = err_set(err, end, "%s", e2.msg);
+    if (kind == IMPORT_BATCHES) /* read whole first: the look-ups need every ref */
+        st = read_batches(r, &pg, &im.batches, &im.nbatches, sum, err);
+    if (st == ALLOT_OK)
+        st = bus_bulk(bus, import_rows, &im, err);
     progress_end(&pg);
+    free(im.batches);
     command_result_fini(&im.res);
     moves_fini(&im.moves);
     csv_reader_free(r);

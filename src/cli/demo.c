@@ -177,9 +177,18 @@ static int line_cmp(const void *a, const void *b)
     return (x->product > y->product) - (x->product < y->product);
 }
 
-static AllotStatus run_demo(MessageBus *bus, const Vec *products, const Vec *lines,
-                            DemoSummary *sum, ErrBuf *err)
+/* What run_demo loads and counts. */
+typedef struct DemoRun {
+    const Vec *products, *lines;
+    DemoSummary *sum;
+} DemoRun;
+
+/* Sends the demo's commands (bus_bulk's body: all of them or none). */
+static AllotStatus run_demo(MessageBus *bus, void *ctx, ErrBuf *err)
 {
+    const DemoRun *run = ctx;
+    const Vec *products = run->products, *lines = run->lines;
+    DemoSummary *sum = run->sum;
     int32_t last;
     ErrBuf e = {{0}};
     validate_eta(DEMO_LAST_ORDER_DATE, &last, &e);
@@ -256,15 +265,8 @@ AllotStatus demo_load_into(MessageBus *bus, DemoSummary *sum, ErrBuf *err)
                        dcols, 3, on_detail, &dc, err);
     if (st == ALLOT_OK) {
         qsort(lines.items, lines.len, lines.size, line_cmp);
-        UnitOfWork *uow = bus_deps(bus)->uow;
-        st = uow_bulk_begin(uow, err);
-        if (st == ALLOT_OK) {
-            st = run_demo(bus, &products, &lines, sum, err);
-            ErrBuf e = {{0}};
-            AllotStatus end = uow_bulk_end(uow, st == ALLOT_OK, &e);
-            if (st == ALLOT_OK && end != ALLOT_OK)
-                st = err_set(err, end, "%s", e.msg);
-        }
+        DemoRun run = {&products, &lines, sum};
+        st = bus_bulk(bus, run_demo, &run, err);
     }
     free(products.items);
     free(orders.items);

@@ -500,6 +500,40 @@ static bool same_event(const Event *a, const Event *b)
     }
 }
 
+/* Replays the session's commands through the live bus (bus_bulk's body): the
+ * first refused one stops it, named in the report; the events go to report->real. */
+typedef struct ApplyRun {
+    WhatIfSession *s;
+    WhatIfApplyReport *report;
+} ApplyRun;
+
+static AllotStatus apply_commands(MessageBus *bus, void *ctx, ErrBuf *err)
+{
+    ApplyRun *run = ctx;
+    WhatIfSession *s = run->s;
+    WhatIfApplyReport *report = run->report;
+    AllotStatus st = ALLOT_OK;
+    CommandResult res;
+    command_result_init(&res);
+    for (size_t i = 0; i < s->ncmds; i++) {
+        event_vec_clear(&res.events);
+        ErrBuf e = {{0}};
+        st = bus_handle(bus, &s->cmds[i], &res, &e);
+        if (st != ALLOT_OK) {
+            report->refused_index = (long)i;
+            snprintf(report->refused_msg, sizeof report->refused_msg, "%s", err_text(&e, st));
+            err_set(err, st, "command %zu of %zu (%s) was refused on the live data: %s; "
+                    "nothing was applied", i + 1, s->ncmds, command_type_name(s->cmds[i].type),
+                    report->refused_msg);
+            break;
+        }
+        for (size_t j = 0; j < res.events.len; j++)
+            event_vec_push(&report->real.events, &res.events.items[j]);
+    }
+    command_result_fini(&res);
+    return st;
+}
+
 AllotStatus whatif_apply(WhatIfSession *s, MessageBus *live_bus, WhatIfApplyReport *report,
                          ErrBuf *err)
 {
@@ -512,7 +546,7 @@ AllotStatus whatif_apply(WhatIfSession *s, MessageBus *live_bus, WhatIfApplyRepo
     report->as_predicted = false;
     report->refused_index = -1;
     report->refused_msg[0] = '\0';
-    if (bus_deps(live_bus)->uow != s->live)
+    if (!bus_works_on(live_bus, s->live))
         return err_set(err, ALLOT_EUSAGE, "whatif: apply needs the bus of the session's live store");
     /* The SKUs the session holds. */
     size_t n = sandbox_uow_product_count(s->sandbox);
@@ -529,40 +563,13 @@ AllotStatus whatif_apply(WhatIfSession *s, MessageBus *live_bus, WhatIfApplyRepo
     }
     Product **before = xcalloc(k ? k : 1, sizeof *before);
     Product **after = xcalloc(k ? k : 1, sizeof *after);
-    AllotStatus st = read_products(s->live, skus, k, before, err);
     UnitOfWork *live = s->live;
-    if (st == ALLOT_OK)
-        st = uow_bulk_begin(live, err);
+    AllotStatus st = read_products(live, skus, k, before, err);
     if (st == ALLOT_OK) {
-        AllotStatus step = ALLOT_OK;
-        CommandResult res;
-        command_result_init(&res);
-        for (size_t i = 0; i < s->ncmds; i++) {
-            event_vec_clear(&res.events);
-            ErrBuf e = {{0}};
-            step = bus_handle(live_bus, &s->cmds[i], &res, &e);
-            if (step != ALLOT_OK) {
-                report->refused_index = (long)i;
-                snprintf(report->refused_msg, sizeof report->refused_msg, "%s",
-                         err_text(&e, step));
-                err_set(err, step, "command %zu of %zu (%s) was refused on the live data: %s; "
-                        "nothing was applied", i + 1, s->ncmds, command_type_name(s->cmds[i].type),
-                        report->refused_msg);
-                break;
-            }
-            for (size_t j = 0; j < res.events.len; j++)
-                event_vec_push(&report->real.events, &res.events.items[j]);
-        }
-        command_result_fini(&res);
-        ErrBuf e = {{0}};
-        AllotStatus end = uow_bulk_end(live, step == ALLOT_OK, &e);
-        if (step != ALLOT_OK) {
-            st = step;
+        ApplyRun run = {s, report};
+        st = bus_bulk(live_bus, apply_commands, &run, err);
+        if (st != ALLOT_OK)
             event_vec_clear(&report->real.events);
-        } else if (end != ALLOT_OK) {
-            st = err_set(err, end, "%s", e.msg);
-            event_vec_clear(&report->real.events);
-        }
     }
     if (st == ALLOT_OK) {
         report->applied = true;
