@@ -7,7 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "app/keymap.h"
+#include "app/strmap.h"
 #include "app/view_specs.h"
 #include "domain/xalloc.h"
 #include "persistence/csv_io.h"
@@ -150,7 +150,7 @@ static AllotStatus next_row(CsvReader *r, Progress *pg, ImportSummary *sum,
 
 /* The rows' keys: key → the line it was first on. */
 typedef struct Seen {
-    KeyMap first;
+    StrMap first;
 } Seen;
 
 /* The line `key` was first on, or 0 if no earlier row had it (it is then
@@ -158,9 +158,9 @@ typedef struct Seen {
 static long seen_before(Seen *seen, const char *key, long line)
 {
     uint64_t first;
-    if (keymap_get(&seen->first, key, &first))
+    if (strmap_get(&seen->first, key, &first))
         return (long)first;
-    keymap_put(&seen->first, key, (uint64_t)line);
+    strmap_put(&seen->first, key, (uint64_t)line);
     return 0;
 }
 
@@ -178,8 +178,8 @@ static void problem_repeat(ImportSummary *sum, const char *name, long line, cons
  * first move and after its last (batch numbers of `refs`, 0 = a backorder), packed
  * as before << 32 | after. */
 typedef struct Moves {
-    KeyMap lines;
-    KeyMap refs; /* batch ref → its number, from 1 */
+    StrMap lines;
+    StrMap refs; /* batch ref → its number, from 1 */
 } Moves;
 
 static uint64_t place_of(Moves *m, const char *ref)
@@ -187,9 +187,9 @@ static uint64_t place_of(Moves *m, const char *ref)
     if (!ref || !ref[0])
         return 0;
     uint64_t n;
-    if (!keymap_get(&m->refs, ref, &n)) {
+    if (!strmap_get(&m->refs, ref, &n)) {
         n = m->refs.len + 1;
-        keymap_put(&m->refs, ref, n);
+        strmap_put(&m->refs, ref, n);
     }
     return n;
 }
@@ -211,22 +211,23 @@ static void moves_note(Moves *m, const Event *ev)
         return;
     }
     char key[2 * ALLOT_ID_MAX + 4];
-    keymap_pair(ev->orderid, ev->sku, key, sizeof key);
+    strmap_pair(ev->orderid, ev->sku, key, sizeof key);
     uint64_t v, after = place_of(m, to);
-    if (keymap_get(&m->lines, key, &v))
-        keymap_put(&m->lines, key, (v & ~UINT64_C(0xffffffff)) | after);
+    if (strmap_get(&m->lines, key, &v))
+        strmap_put(&m->lines, key, (v & ~UINT64_C(0xffffffff)) | after);
     else
-        keymap_put(&m->lines, key, place_of(m, from) << 32 | after);
+        strmap_put(&m->lines, key, place_of(m, from) << 32 | after);
 }
 
 /* Counts the net outcome of every moved line that no row of the file names. */
 static void moves_tally(const Moves *m, const Seen *rows, ImportSummary *sum)
 {
-    for (size_t i = 0; i < m->lines.nslots; i++) {
-        const KeyMapSlot *sl = &m->lines.slots[i];
-        if (!sl->key || (rows && keymap_get(&rows->first, sl->key, NULL)))
+    const char *key;
+    uint64_t v;
+    for (size_t i = 0; strmap_next(&m->lines, &i, &key, &v, NULL);) {
+        if (rows && strmap_get(&rows->first, key, NULL))
             continue;
-        uint64_t before = sl->value >> 32, after = sl->value & 0xffffffff;
+        uint64_t before = v >> 32, after = v & 0xffffffff;
         if (before == after)
             continue;
         if (!after)
@@ -240,8 +241,8 @@ static void moves_tally(const Moves *m, const Seen *rows, ImportSummary *sum)
 
 static void moves_fini(Moves *m)
 {
-    keymap_fini(&m->lines);
-    keymap_fini(&m->refs);
+    strmap_fini(&m->lines);
+    strmap_fini(&m->refs);
 }
 
 /* ---- rows ---- */
@@ -304,7 +305,7 @@ static AllotStatus read_batches(CsvReader *r, Progress *pg, ImportBatch **rows_o
             n++;
         }
     }
-    keymap_fini(&seen.first);
+    strmap_fini(&seen.first);
     if (st != ALLOT_OK) {
         free(rows);
         return st;
@@ -539,18 +540,17 @@ static AllotStatus run_line(Import *im, ImportKind kind, const ImportLine *l, Er
  * file restored may wait while their batches have room (AllocateTo never retries,
  * so that each row lands exactly where the file says).  What it moves counts with
  * the lines no row names. */
-static AllotStatus retry_skus(Import *im, const KeyMap *skus, ErrBuf *err)
+static AllotStatus retry_skus(Import *im, const StrMap *skus, ErrBuf *err)
 {
-    for (size_t i = 0; i < skus->nslots; i++) {
-        if (!skus->slots[i].key)
-            continue;
-        Command c = command_retry_backorders(skus->slots[i].key);
+    const char *sku;
+    for (size_t i = 0; strmap_next(skus, &i, &sku, NULL, NULL);) {
+        Command c = command_retry_backorders(sku);
         ErrBuf e = {{0}};
         event_vec_clear(&im->res.events);
         AllotStatus st = bus_handle(im->bus, &c, &im->res, &e);
         if (st != ALLOT_OK)
-            return err_set(err, st, "%s: retrying the backorders of sku %s: %s", im->name,
-                           skus->slots[i].key, err_text(&e, st));
+            return err_set(err, st, "%s: retrying the backorders of sku %s: %s", im->name, sku,
+                           err_text(&e, st));
         for (size_t k = 0; k < im->res.events.len; k++)
             moves_note(&im->moves, &im->res.events.items[k]);
     }
@@ -568,8 +568,8 @@ static AllotStatus import_lines(Import *im, ErrBuf *err)
     AllotStatus st = ALLOT_OK;
     Seen seen = {{0}};
     HeldLines held = {0};
-    KeyMap skus;
-    keymap_init(&skus);
+    StrMap skus;
+    strmap_init(&skus);
     bool ordered = false;
     long first_line = 0;
     while (st == ALLOT_OK) {
@@ -586,7 +586,7 @@ static AllotStatus import_lines(Import *im, ErrBuf *err)
         long first = 0;
         if (key_ok) {
             char key[2 * ALLOT_ID_MAX + 4];
-            first = seen_before(&seen, keymap_pair(l.orderid, l.sku, key, sizeof key), line);
+            first = seen_before(&seen, strmap_pair(l.orderid, l.sku, key, sizeof key), line);
         }
         if (vs != ALLOT_OK) {
             problem_add(sum, im->name, line, vs, e.msg);
@@ -609,7 +609,7 @@ static AllotStatus import_lines(Import *im, ErrBuf *err)
             continue;
         }
         if (kind == IMPORT_ALLOCATIONS)
-            keymap_put(&skus, l.sku, 1);
+            strmap_put(&skus, l.sku, 1);
         if (ordered)
             held_push(&held, &l);
         else
@@ -629,8 +629,8 @@ static AllotStatus import_lines(Import *im, ErrBuf *err)
         moves_tally(&im->moves, &seen, sum);
     free(held.rows);
     free(held.arena);
-    keymap_fini(&skus);
-    keymap_fini(&seen.first);
+    strmap_fini(&skus);
+    strmap_fini(&seen.first);
     return st;
 }
 

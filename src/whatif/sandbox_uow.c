@@ -1,7 +1,7 @@
 /* The what-if sandbox (sandbox_uow.h).
  *
  * Every product the sandbox holds is an Entry in `entries` (its index never
- * changes), found by SKU and by batch reference through two KeyMaps.  An entry
+ * changes), found by SKU and by batch reference through two StrMaps.  An entry
  * holds the source's state (`base`), the committed sandbox state (`current`) and,
  * inside a unit of work, the copy handed to the handler (`working`).
  */
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/keymap.h"
+#include "app/strmap.h"
 #include "domain/xalloc.h"
 
 typedef struct Entry {
@@ -28,7 +28,7 @@ typedef struct SandboxUow {
     Clock *clock;
     Entry *entries;
     size_t nentries, capentries;
-    KeyMap by_sku, by_ref;
+    StrMap by_sku, by_ref;
     size_t *out; /* indices of entries with a working copy */
     size_t nout, capout;
     EventVec log;
@@ -64,7 +64,7 @@ static Product *clone_clean(const Product *p)
 static long entry_index(SandboxUow *s, const char *sku)
 {
     uint64_t v;
-    return keymap_get(&s->by_sku, sku, &v) ? (long)v : -1;
+    return strmap_get(&s->by_sku, sku, &v) ? (long)v : -1;
 }
 
 static size_t entry_new(SandboxUow *s, const char *sku)
@@ -75,14 +75,14 @@ static size_t entry_new(SandboxUow *s, const char *sku)
     }
     size_t i = s->nentries++;
     memset(&s->entries[i], 0, sizeof s->entries[i]);
-    keymap_put(&s->by_sku, sku, i);
+    strmap_put(&s->by_sku, sku, i);
     return i;
 }
 
 static void index_refs(SandboxUow *s, size_t i, const Product *p)
 {
     for (size_t b = 0; b < product_batch_count(p); b++)
-        keymap_put(&s->by_ref, product_batch(p, b)->ref, i);
+        strmap_put(&s->by_ref, product_batch(p, b)->ref, i);
 }
 
 /* Hands out the working copy of entry i (made from `current`). */
@@ -176,7 +176,7 @@ static AllotStatus repo_get_by_batchref(Repository *r, const char *ref, Product 
     SandboxUow *s = from_repo(r);
     *out = NULL;
     uint64_t v;
-    if (keymap_get(&s->by_ref, ref, &v)) {
+    if (strmap_get(&s->by_ref, ref, &v)) {
         Entry *e = &s->entries[v];
         const Product *p = e->working ? e->working : e->current;
         if (p && product_find_batch(p, ref)) {
@@ -355,8 +355,8 @@ static void sb_destroy(UnitOfWork *u)
     free_entries(s);
     free(s->entries);
     free(s->out);
-    keymap_fini(&s->by_sku);
-    keymap_fini(&s->by_ref);
+    strmap_fini(&s->by_sku);
+    strmap_fini(&s->by_ref);
     event_vec_fini(&s->log);
     free(s->at);
     repository_fini(&s->repo);
@@ -375,8 +375,8 @@ UnitOfWork *sandbox_uow_new(UnitOfWork *source, Clock *clock)
     s->repo.ops = &sandbox_repo_ops;
     s->source = source;
     s->clock = clock ? clock : clock_system();
-    keymap_init(&s->by_sku);
-    keymap_init(&s->by_ref);
+    strmap_init(&s->by_sku);
+    strmap_init(&s->by_ref);
     event_vec_init(&s->log);
     return &s->base;
 }
@@ -411,7 +411,7 @@ const Product *sandbox_uow_find_ref(UnitOfWork *sb, const char *ref, const Produ
     uint64_t v;
     if (base)
         *base = NULL;
-    if (!keymap_get(&s->by_ref, ref, &v))
+    if (!strmap_get(&s->by_ref, ref, &v))
         return NULL;
     const Product *p = sandbox_uow_product(sb, (size_t)v, base);
     if (!p || !product_find_batch(p, ref)) {
@@ -431,8 +431,8 @@ void sandbox_uow_reset(UnitOfWork *sb)
     SandboxUow *s = from_uow(sb);
     repository_clear_seen(&s->repo);
     free_entries(s);
-    keymap_fini(&s->by_sku);
-    keymap_fini(&s->by_ref);
+    strmap_fini(&s->by_sku);
+    strmap_fini(&s->by_ref);
     event_vec_clear(&s->log);
     s->in_bulk = false;
     s->next_command_id = s->command_id = 0;

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "app/bootstrap.h"
-#include "app/keymap.h"
+#include "app/strmap.h"
 #include "whatif/sandbox_uow.h"
 #include "whatif/sandbox_views.h"
 #include "domain/xalloc.h"
@@ -24,7 +24,7 @@ struct WhatIfSession {
     size_t ncmds, capcmds;
     /* per-product differences, computed on demand for the marks; cleared by
        every command */
-    KeyMap mark_index; /* sku → index + 1 into marks */
+    StrMap mark_index; /* sku → index + 1 into marks */
     WhatIfDiff *marks;
     size_t nmarks, capmarks;
 };
@@ -289,7 +289,7 @@ AllotStatus whatif_new(UnitOfWork *live, Views *live_views, Clock *clock, Logger
     /* No notifier: a sandbox never calls the OutOfStock hook. */
     s->bus = bootstrap(s->sandbox, notifier_none(), s->clock, s->logger);
     s->views = live_views ? sandbox_views_new(s->sandbox, live_views, base_id) : NULL;
-    keymap_init(&s->mark_index);
+    strmap_init(&s->mark_index);
     *out = s;
     return ALLOT_OK;
 }
@@ -299,8 +299,8 @@ static void marks_clear(WhatIfSession *s)
     for (size_t i = 0; i < s->nmarks; i++)
         whatif_diff_fini(&s->marks[i]);
     s->nmarks = 0;
-    keymap_fini(&s->mark_index);
-    keymap_init(&s->mark_index);
+    strmap_fini(&s->mark_index);
+    strmap_init(&s->mark_index);
 }
 
 void whatif_discard(WhatIfSession *s)
@@ -309,7 +309,7 @@ void whatif_discard(WhatIfSession *s)
         return;
     marks_clear(s);
     free(s->marks);
-    keymap_fini(&s->mark_index);
+    strmap_fini(&s->mark_index);
     views_free(s->views);
     bus_free(s->bus);
     uow_free(s->sandbox);
@@ -379,7 +379,7 @@ bool whatif_mark_line(WhatIfSession *s, const char *sku, const char *orderid, Li
 static const WhatIfDiff *product_marks(WhatIfSession *s, const char *sku)
 {
     uint64_t v;
-    if (keymap_get(&s->mark_index, sku, &v))
+    if (strmap_get(&s->mark_index, sku, &v))
         return &s->marks[v];
     const Product *base;
     const Product *cur = sandbox_uow_find(s->sandbox, sku, &base);
@@ -392,7 +392,7 @@ static const WhatIfDiff *product_marks(WhatIfSession *s, const char *sku)
     WhatIfDiff *d = &s->marks[s->nmarks];
     whatif_diff_init(d);
     whatif_diff_products(base, cur, whatif_today(s), d);
-    keymap_put(&s->mark_index, sku, s->nmarks++);
+    strmap_put(&s->mark_index, sku, s->nmarks++);
     return d;
 }
 
