@@ -49,15 +49,6 @@ static SandboxUow *from_repo(Repository *r)
     return (SandboxUow *)((char *)r - offsetof(SandboxUow, repo));
 }
 
-static Product *clone_clean(const Product *p)
-{
-    Product *c = product_clone(p);
-    EventVec drop;
-    event_vec_init(&drop);
-    product_take_events(c, &drop);
-    event_vec_fini(&drop);
-    return c;
-}
 
 /* ---------- entries ---------- */
 
@@ -94,10 +85,10 @@ static Product *checkout(SandboxUow *s, size_t i)
     if (!e->current)
         return NULL;
     if (s->in_bulk && i < s->bulk_entries && !e->backup_set) {
-        e->backup = clone_clean(e->current);
+        e->backup = product_clone_state(e->current);
         e->backup_set = true;
     }
-    e->working = clone_clean(e->current);
+    e->working = product_clone_state(e->current);
     if (s->nout == s->capout) {
         s->capout = s->capout ? s->capout * 2 : 8;
         s->out = xreallocarray(s->out, s->capout, sizeof *s->out);
@@ -132,7 +123,7 @@ static AllotStatus read_source(SandboxUow *s, const char *sku, const char *ref, 
     else
         st = repository_get_by_batchref(uow_products(s->source), ref, &p, err);
     if (st == ALLOT_OK && p)
-        *copy = clone_clean(p);
+        *copy = product_clone_state(p);
     uow_rollback(s->source);
     return st;
 }
@@ -145,7 +136,7 @@ static size_t adopt(SandboxUow *s, Product *copy)
     size_t k = i >= 0 ? (size_t)i : entry_new(s, product_sku(copy));
     Entry *e = &s->entries[k];
     e->base = copy;
-    e->current = clone_clean(copy);
+    e->current = product_clone_state(copy);
     index_refs(s, k, copy);
     return k;
 }
@@ -269,7 +260,7 @@ static AllotStatus sb_commit(UnitOfWork *u, ErrBuf *err)
             event_vec_push(&s->log, &ev->items[j]);
         }
         product_free(e->current);
-        e->current = clone_clean(e->working);
+        e->current = product_clone_state(e->working);
         index_refs(s, i, e->current);
         for (size_t l = 0; l < product_line_count(e->current); l++)
             if (s->next_command_id && product_line(e->current, l)->requested >= s->next_command_id)
@@ -321,7 +312,7 @@ static AllotStatus sb_bulk_end(UnitOfWork *u, bool commit, ErrBuf *err)
             } else if (i >= s->bulk_entries) {
                 /* read or created during the bulk work: back to the source's state */
                 product_free(e->current);
-                e->current = e->base ? clone_clean(e->base) : NULL;
+                e->current = e->base ? product_clone_state(e->base) : NULL;
             }
         }
         product_free(e->backup);

@@ -457,11 +457,7 @@ static AllotStatus read_products(UnitOfWork *uow, const char *const *skus, size_
         Product *p;
         st = repository_get(uow_products(uow), skus[i], &p, err);
         if (st == ALLOT_OK && p) {
-            out[i] = product_clone(p);
-            EventVec drop;
-            event_vec_init(&drop);
-            product_take_events(out[i], &drop);
-            event_vec_fini(&drop);
+            out[i] = product_clone_state(p);
         }
     }
     uow_rollback(uow);
