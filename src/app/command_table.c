@@ -197,6 +197,32 @@ static const CommandSpec command_table[] = {
         .tool = TOOL_UNDO,
     },
     {
+        .name = "atp",
+        .args = {POS("SKU", ARG_SKU), {.name = "csv", .kind = ARG_FLAG, .option = "--csv"}},
+        .nargs = 2,
+        .summary = "the availability timeline of a SKU: stock and arrivals, allocated, free",
+        .help = "Prints, from today on, one row per date that has batches of SKU: what is\n"
+                "on hand today (in the warehouse, or on a shipment already due), then each\n"
+                "arrival date; the units that arrive, the units allocated on them, the\n"
+                "free units, and the projected free units on that date (cumulative). Then\n"
+                "the backorders: the demand still unmet. --csv prints\n"
+                "date,batches,arriving,allocated,free,projected. Nothing changes.\n",
+        .bus = CMD_NONE_BUS,
+        .tool = TOOL_ATP,
+    },
+    {
+        .name = "promise",
+        .args = {POS("SKU", ARG_SKU), POS("QTY", ARG_LINE_QTY)},
+        .nargs = 2,
+        .summary = "where and when a new line of QTY units of SKU would be served; nothing changes",
+        .help = "Answers, without changing anything, what allocating a new line of QTY\n"
+                "units of SKU would do now: the batch it would get (as allocate would\n"
+                "choose) and the date it would be promised, or that it would wait, with\n"
+                "the earliest batch large enough to hold it.\n",
+        .bus = CMD_NONE_BUS,
+        .tool = TOOL_PROMISE,
+    },
+    {
         .name = "serve",
         .args = {{.name = "ADDR:PORT", .kind = ARG_ADDRESS, .option = "--listen"},
                  {.name = "HOST:PORT", .kind = ARG_ADDRESS, .option = "--redis"},

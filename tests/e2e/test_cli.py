@@ -18,7 +18,8 @@ class Commands(AllotCase):
     def test_help_lists_every_command_of_the_table_and_demo_at_line_start(self):
         r = self.ok("--help", db=False)
         for name in ("add-batch", "allocate", "cancel", "change-qty", "set-eta", "import",
-                     "export", "exec", "events", "whatif", "csv", "demo", "why", "undo", "help"):
+                     "export", "exec", "events", "whatif", "csv", "demo", "why", "undo", "atp", "promise",
+                     "help"):
             self.assertRegex(r.out, rf"(?m)^ *{name}\b")
         self.assertEqual(self.ok("help", db=False).out, r.out)
 
@@ -396,6 +397,30 @@ class Events(AllotCase):
         r = self.run_allot("undo", "0")
         self.assertEqual(r.rc, 1)
         self.assertIn("command id", r.err)
+
+    def test_atp_and_promise_answer_without_changing_anything(self):
+        import datetime
+        today = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+        self.ok("exec", "-", stdin="add-batch B1 LAMP 10\nadd-batch B2 LAMP 10 2027-01-01\n"
+                                   "add-batch B3 LAMP 20 2027-01-01\nallocate o1 LAMP 9\n"
+                                   "allocate o2 LAMP 9\nallocate o3 LAMP 30\n")
+        before = self.snapshot()
+        r = self.ok("atp", "LAMP", "--csv")
+        self.assertEqual(r.out, "date,batches,arriving,allocated,free,projected\n"
+                                f"{today},1,10,9,1,1\n2027-01-01,2,30,9,21,22\n")
+        r = self.ok("atp", "LAMP")
+        self.assertIn("Backorders: 1 line, 30 units waiting\n", r.out)
+        self.assertIn("B1 (on hand)", r.out)
+        self.assertEqual(self.ok("promise", "LAMP", "1").out, f"B1 {today}\n")
+        self.assertEqual(self.ok("promise", "LAMP", "15").out, "B3 2027-01-01\n")
+        self.assertIn("can hold 50", self.ok("promise", "LAMP", "50").out)
+        self.assertEqual(self.snapshot(), before)
+        self.ok("allocate", "o4", "LAMP", "15")  # B3, 5 left
+        self.assertEqual(self.ok("promise", "LAMP", "15").out,
+                         "backordered: no batch has room for 15 now; the earliest batch large "
+                         "enough is B3 (2027-01-01), with 5 free\n")
+        r = self.run_allot("promise", "NOPE", "1")
+        self.assertEqual((r.rc, r.err), (1, "allot: invalid sku NOPE\n"))
 
     def test_events_since_prints_only_newer_events_and_text_by_default(self):
         self.ok("exec", "-", stdin="add-batch B1 LAMP 10\nallocate o1 LAMP 6\n")
