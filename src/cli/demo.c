@@ -188,15 +188,24 @@ static int32_t invented_eta(const DemoProduct *p, int32_t last)
     return last - 7 + (int32_t)(14 * (p->supplier % 3));
 }
 
-static AllotStatus run_demo(MessageBus *bus, const Vec *products, const Vec *lines,
-                            DemoSummary *sum, ErrBuf *err)
+/* What run_demo loads and counts. */
+typedef struct DemoRun {
+    const Vec *products, *lines;
+    DemoSummary *sum;
+    int32_t today; /* days: the calendar the demo is put on */
+} DemoRun;
+
+/* Sends the demo's commands (bus_bulk's body: all of them or none). */
+static AllotStatus run_demo(MessageBus *bus, void *ctx, ErrBuf *err)
 {
+    const DemoRun *run = ctx;
+    const Vec *products = run->products, *lines = run->lines;
+    DemoSummary *sum = run->sum;
     int32_t last;
     ErrBuf e = {{0}};
     validate_eta(DEMO_LAST_ORDER_DATE, &last, &e);
     /* every date moves by the same number of days: the last order date is yesterday */
-    Clock *clock = bus_deps(bus)->clock;
-    int32_t today = date_from_unix(clock->now(clock));
+    int32_t today = run->today;
     int32_t shift = today - 1 - last;
     sum->shift_days = shift;
     sum->last_order_date = last + shift;
@@ -262,7 +271,7 @@ static AllotStatus run_demo(MessageBus *bus, const Vec *products, const Vec *lin
     return st;
 }
 
-AllotStatus demo_load_into(MessageBus *bus, DemoSummary *sum, ErrBuf *err)
+AllotStatus demo_load_into(MessageBus *bus, Clock *clock, DemoSummary *sum, ErrBuf *err)
 {
     memset(sum, 0, sizeof *sum);
     static const char *const pcols[] = {"productid", "productname", "supplierid", "unitsinstock",
@@ -282,15 +291,8 @@ AllotStatus demo_load_into(MessageBus *bus, DemoSummary *sum, ErrBuf *err)
                        dcols, 3, on_detail, &dc, err);
     if (st == ALLOT_OK) {
         qsort(lines.items, lines.len, lines.size, line_cmp);
-        UnitOfWork *uow = bus_deps(bus)->uow;
-        st = uow_bulk_begin(uow, err);
-        if (st == ALLOT_OK) {
-            st = run_demo(bus, &products, &lines, sum, err);
-            ErrBuf e = {{0}};
-            AllotStatus end = uow_bulk_end(uow, st == ALLOT_OK, &e);
-            if (st == ALLOT_OK && end != ALLOT_OK)
-                st = err_set(err, end, "%s", e.msg);
-        }
+        DemoRun run = {&products, &lines, sum, date_from_unix(clock->now(clock))};
+        st = bus_bulk(bus, run_demo, &run, err);
     }
     free(products.items);
     free(orders.items);
@@ -335,7 +337,7 @@ AllotStatus tool_demo(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
     DemoSummary sum;
     hook_notifier_hold(cli->hook);
     if (st == ALLOT_OK)
-        st = demo_load_into(cli->bus, &sum, err);
+        st = demo_load_into(cli->bus, cli->clock, &sum, err);
     hook_notifier_release(cli->hook, st == ALLOT_OK);
     if (st == ALLOT_OK)
         print_summary(cli->out, &sum);
@@ -351,7 +353,7 @@ AllotStatus demo_load(const char *db_path, ErrBuf *err)
         st = check_empty(cli.views, cli.store.label, err);
     DemoSummary sum;
     if (st == ALLOT_OK)
-        st = demo_load_into(cli.bus, &sum, err);
+        st = demo_load_into(cli.bus, cli.clock, &sum, err);
     cli_close_store(&cli);
     return st;
 }

@@ -15,6 +15,7 @@
 #define ALLOT_CLI_DEMO_H
 
 #include "app/message_bus.h"
+#include "app/ports.h"
 
 typedef struct DemoSummary {
     long products, batches_in_stock, batches_incoming, batches_overdue;
@@ -24,10 +25,10 @@ typedef struct DemoSummary {
 } DemoSummary;
 
 /* Loads the dataset through `bus` (its unit of work must hold no data: callers
- * check).  Errors: ALLOT_EINVALID / ALLOT_EIO (the dataset cannot be read: names
+ * check), on the calendar of `clock`'s today (not owned).  Errors: ALLOT_EINVALID / ALLOT_EIO (the dataset cannot be read: names
  * the file and line), ALLOT_ESTORAGE, a domain error if the store already holds a
  * demo batch. */
-AllotStatus demo_load_into(MessageBus *bus, DemoSummary *sum, ErrBuf *err);
+AllotStatus demo_load_into(MessageBus *bus, Clock *clock, DemoSummary *sum, ErrBuf *err);
 
 /* For the TUI (TuiOptions.load_demo): opens the database at `db_path`, refuses if it
  * holds any event already, and loads the dataset.  Errors: as above, and
