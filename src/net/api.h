@@ -111,6 +111,8 @@ void api_v1_undo(const ApiRequest *rq, ApiReply *rep);
 void api_v1_line_history(const ApiRequest *rq, ApiReply *rep);
 void api_v1_products(const ApiRequest *rq, ApiReply *rep);
 void api_v1_product_batches(const ApiRequest *rq, ApiReply *rep);
+void api_v1_atp(const ApiRequest *rq, ApiReply *rep);
+void api_v1_promise(const ApiRequest *rq, ApiReply *rep);
 void api_v1_batch_lines(const ApiRequest *rq, ApiReply *rep);
 void api_v1_order(const ApiRequest *rq, ApiReply *rep);
 void api_v1_backorders(const ApiRequest *rq, ApiReply *rep);

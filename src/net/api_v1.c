@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/atp_query.h"
 #include "app/command_table.h"
 #include "app/event_json.h"
 #include "domain/xalloc.h"
@@ -211,6 +212,110 @@ void api_v1_product_batches(const ApiRequest *rq, ApiReply *rep)
         json_object_set_new(o, "batches", items);
         reply_json(rep, 200, o);
     }
+}
+
+/* ---- available to promise (SPEC.md §1.5) ---- */
+
+typedef struct AtpCtx {
+    const char *sku;
+    int64_t qty;   /* promise */
+    int32_t today;
+    AtpTimeline timeline;
+    Promise promise;
+} AtpCtx;
+
+static AllotStatus run_atp(Worker *writer, void *ctx, ErrBuf *err)
+{
+    AtpCtx *a = ctx;
+    return query_atp(writer->uow, a->sku, a->today, &a->timeline, err);
+}
+
+static AllotStatus run_promise(Worker *writer, void *ctx, ErrBuf *err)
+{
+    AtpCtx *a = ctx;
+    return query_promise(writer->uow, a->sku, a->qty, a->today, &a->promise, err);
+}
+
+static json_t *date_or_null(int32_t d)
+{
+    char t[ALLOT_DATE_TEXT];
+    return d == ALLOT_NO_DATE ? json_null() : json_string(date_format(d, t));
+}
+
+static json_t *id_or_null(const char *s) { return s[0] ? json_text(s) : json_null(); }
+
+static int32_t today_of(const ApiRequest *rq)
+{
+    Clock *c = rq->server->stores->clock;
+    return date_from_unix(c->now(c));
+}
+
+void api_v1_atp(const ApiRequest *rq, ApiReply *rep)
+{
+    AllotId sku;
+    if (!id_arg(rq, rep, rq->params[0], "sku", sku))
+        return;
+    Worker *w = api_worker(rq, rep);
+    if (!w)
+        return;
+    AtpCtx a = {.sku = sku, .today = today_of(rq)};
+    ErrBuf err = {{0}};
+    AllotStatus st = worker_run(rq->server->workers, w, run_atp, &a, &err);
+    if (st != ALLOT_OK) {
+        reply_storage_error(rq, rep, st, err.msg);
+        return;
+    }
+    json_t *rows = json_array();
+    for (size_t i = 0; i < a.timeline.nrows; i++) {
+        const AtpRow *r = &a.timeline.rows[i];
+        json_array_append_new(
+            rows, json_pack("{s:o, s:I, s:o, s:I, s:I, s:I, s:I}", "date", date_or_null(r->date),
+                            "batches", (json_int_t)r->nbatches, "first_ref", id_or_null(r->first_ref),
+                            "arriving", (json_int_t)r->arriving, "allocated",
+                            (json_int_t)r->allocated, "free", (json_int_t)r->free, "projected",
+                            (json_int_t)r->projected));
+    }
+    json_t *o = json_pack("{s:o, s:o, s:o, s:I, s:I}", "sku", json_text(sku), "today",
+                          date_or_null(a.today), "timeline", rows, "backorder_lines",
+                          (json_int_t)a.timeline.backorder_lines, "backorder_qty",
+                          (json_int_t)a.timeline.backorder_qty);
+    atp_fini(&a.timeline);
+    reply_json(rep, 200, o);
+}
+
+void api_v1_promise(const ApiRequest *rq, ApiReply *rep)
+{
+    AllotId sku;
+    if (!id_arg(rq, rep, rq->params[0], "sku", sku))
+        return;
+    const char *qty = rq->query(rq, "qty");
+    AtpCtx a = {.sku = sku, .today = today_of(rq)};
+    ErrBuf err = {{0}};
+    if (!qty) {
+        reply_error(rq, rep, 400, ALLOT_EINVALID, "promise: missing qty (?qty=N)");
+        return;
+    }
+    if (validate_line_qty(qty, &a.qty, &err) != ALLOT_OK) {
+        char msg[ALLOT_ERR_MAX];
+        snprintf(msg, sizeof msg, "promise: %.480s", err.msg);
+        reply_error(rq, rep, 400, ALLOT_EINVALID, msg);
+        return;
+    }
+    Worker *w = api_worker(rq, rep);
+    if (!w)
+        return;
+    AllotStatus st = worker_run(rq->server->workers, w, run_promise, &a, &err);
+    if (st != ALLOT_OK) {
+        reply_storage_error(rq, rep, st, err.msg);
+        return;
+    }
+    const Promise *p = &a.promise;
+    reply_json(rep, 200,
+               json_pack("{s:o, s:I, s:o, s:o, s:o, s:o, s:I}", "sku", json_text(sku), "qty",
+                         (json_int_t)a.qty, "batchref", id_or_null(p->batchref), "promised",
+                         date_or_null(p->promised), "could_ref", id_or_null(p->could_ref),
+                         "could_date", date_or_null(p->could_date), "could_free",
+                         (json_int_t)p->could_free));
 }
 
 /* A cursor of a line list (the row's seq or key, a whole number); false after 400. */

@@ -52,11 +52,12 @@ static void slot_close(WorkerPool *pool, Slot *s)
     free(s);
 }
 
-AllotStatus worker_handle(WorkerPool *pool, Worker *w, const Command *cmd, CommandResult *res,
-                          ErrBuf *err)
+AllotStatus worker_run(WorkerPool *pool, Worker *w,
+                       AllotStatus (*fn)(Worker *writer, void *ctx, ErrBuf *err), void *ctx,
+                       ErrBuf *err)
 {
     if (!pool->stores->one_writer)
-        return bus_handle(w->bus, cmd, res, err);
+        return fn(w, ctx, err);
     /* One writer at a time: every command runs, in turn, on the one shared unit of
      * work, whose connection is only ever used under this lock and whose product
      * cache stays warm (a unit of work per thread would reload a product each time
@@ -64,13 +65,31 @@ AllotStatus worker_handle(WorkerPool *pool, Worker *w, const Command *cmd, Comma
     pthread_mutex_lock(&pool->writer);
     if (!pool->shared)
         pool->shared = slot_open(pool, err);
-    AllotStatus st = pool->shared ? bus_handle(pool->shared->w.bus, cmd, res, err) : ALLOT_ESTORAGE;
+    AllotStatus st = pool->shared ? fn(&pool->shared->w, ctx, err) : ALLOT_ESTORAGE;
     if (pool->shared && (st == ALLOT_ESTORAGE || st == ALLOT_EIO)) {
         slot_close(pool, pool->shared);
         pool->shared = NULL;
     }
     pthread_mutex_unlock(&pool->writer);
     return st;
+}
+
+typedef struct HandleCtx {
+    const Command *cmd;
+    CommandResult *res;
+} HandleCtx;
+
+static AllotStatus run_on_bus(Worker *writer, void *ctx, ErrBuf *err)
+{
+    HandleCtx *h = ctx;
+    return bus_handle(writer->bus, h->cmd, h->res, err);
+}
+
+AllotStatus worker_handle(WorkerPool *pool, Worker *w, const Command *cmd, CommandResult *res,
+                          ErrBuf *err)
+{
+    HandleCtx h = {cmd, res};
+    return worker_run(pool, w, run_on_bus, &h, err);
 }
 
 AllotStatus worker_pool_get(WorkerPool *pool, Worker **out, ErrBuf *err)

@@ -36,6 +36,15 @@ AllotStatus worker_pool_get(WorkerPool *pool, Worker **out, ErrBuf *err);
 AllotStatus worker_handle(WorkerPool *pool, Worker *w, const Command *cmd, CommandResult *res,
                           ErrBuf *err);
 
+/* Runs `fn(writer, ctx, err)` with the worker that worker_handle would run a
+ * command on (the shared one of a one-writer store, under its lock; else `w`): for
+ * queries that read products in a unit of work (atp, promise), which on SQLite
+ * takes the write lock.  Returns fn's status, or ALLOT_ESTORAGE when the shared
+ * worker cannot be opened. */
+AllotStatus worker_run(WorkerPool *pool, Worker *w,
+                       AllotStatus (*fn)(Worker *writer, void *ctx, ErrBuf *err), void *ctx,
+                       ErrBuf *err);
+
 /* Closes the calling thread's worker (after a storage error: the next
  * worker_pool_get opens a fresh one). */
 void worker_pool_discard(WorkerPool *pool);

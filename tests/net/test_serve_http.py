@@ -137,6 +137,32 @@ class ApiV1(ServeCase):
         self.assertEqual(out["events"][0]["need"], "2027-06-01")
         self.assertEqual(out["events"][0]["type"], "OutOfStock")
 
+    def test_atp_and_promise_answer_as_the_cli_and_change_nothing(self):
+        self.cmd("add-batch", {"ref": "B1", "sku": "LAMP", "qty": 10})
+        self.cmd("add-batch", {"ref": "B2", "sku": "LAMP", "qty": 5, "eta": "2030-01-01"})
+        self.cmd("allocate", {"orderid": "o1", "sku": "LAMP", "qty": 8})
+        before = self.snapshot()
+        atp = self.api.get("/api/v1/products/LAMP/atp").json()
+        self.assertEqual([(r["date"], r["first_ref"], r["arriving"], r["allocated"], r["free"],
+                           r["projected"]) for r in atp["timeline"]],
+                         [(atp["today"], "B1", 10, 8, 2, 2), ("2030-01-01", "B2", 5, 0, 5, 7)])
+        self.assertIn(atp["today"], self.run_allot("atp", "LAMP").out)
+        p = self.api.get("/api/v1/products/LAMP/promise?qty=3").json()
+        self.assertEqual((p["batchref"], p["promised"]), ("B2", "2030-01-01"))
+        self.assertEqual(self.run_allot("promise", "LAMP", "3").out.split(), ["B2", "2030-01-01"])
+        p = self.api.get("/api/v1/products/LAMP/promise?qty=30").json()
+        self.assertEqual((p["batchref"], p["could_ref"]), (None, None))
+        for path, status in (("/api/v1/products/LAMP/promise", 400),
+                             ("/api/v1/products/LAMP/promise?qty=x", 400),
+                             ("/api/v1/products/LAMP/promise?qty=0", 400),
+                             ("/api/v1/products/DESK/promise?qty=1", 404),
+                             ("/api/v1/products/DESK/atp", 404)):
+            r = self.api.get(path)
+            self.assertEqual(r.status, status, (path, r))
+        r = self.api.get("/api/v1/products/LAMP/promise?qty=x")
+        self.assertEqual(r.json()["message"], self.run_allot("promise", "LAMP", "x").err[len("allot: "):].strip())
+        self.assertEqual(self.snapshot(), before)
+
     def test_undo_and_why_over_http_are_the_cli_s(self):
         self.cmd("add-batch", {"ref": "B1", "sku": "LAMP", "qty": 10})
         self.cmd("allocate", {"orderid": "o1", "sku": "LAMP", "qty": 4})
