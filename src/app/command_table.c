@@ -67,9 +67,11 @@ static const CommandSpec command_table[] = {
         .name = "import",
         .args = {{.name = "batches|orders|allocations", .kind = ARG_CHOICE,
                   .choices = "batches|orders|allocations"},
-                 POS("FILE", ARG_PATH)},
-        .nargs = 2,
-        .summary = "import a CSV file in one transaction",
+                 POS("FILE", ARG_PATH),
+                 {.name = "dry-run", .kind = ARG_FLAG, .option = "--dry-run"},
+                 {.name = "csv", .kind = ARG_FLAG, .option = "--csv"}},
+        .nargs = 4,
+        .summary = "import a CSV file in one transaction (--dry-run: what it would do)",
         .help = "Reads FILE (CSV with a header row: batches ref,sku,qty,eta; orders\n"
                 "orderid,sku,qty; allocations orderid,sku,qty,batchref; LF, CRLF or CR\n"
                 "line ends) and runs each row as a command, all in one transaction: one\n"
@@ -80,7 +82,9 @@ static const CommandSpec command_table[] = {
                 "qty and ETA. An orders row allocates the line; an allocations row puts\n"
                 "the line on the named batch. Ends with a summary that adds up to the\n"
                 "rows: read, created, changed, unchanged, refused, and the order lines\n"
-                "moved, each counted once for where it ended.\n",
+                "moved, each counted once for where it ended. --dry-run changes nothing:\n"
+                "it prints the summary and what the import would change, as whatif does\n"
+                "(--csv: orderid,sku,qty,before,after).\n",
         .bus = CMD_NONE_BUS,
         .tool = TOOL_IMPORT,
     },

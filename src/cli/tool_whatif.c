@@ -175,6 +175,24 @@ static AllotStatus print_csv(FILE *out, const WhatIfDiff *d, ErrBuf *err)
     return st;
 }
 
+AllotStatus cli_print_whatif(Cli *cli, WhatIfSession *s, const char *headline, bool as_csv,
+                             ErrBuf *err)
+{
+    WhatIfDiff d;
+    whatif_diff_init(&d);
+    whatif_diff(s, &d);
+    AllotStatus st;
+    if (as_csv) {
+        st = print_csv(cli->out, &d, err);
+    } else {
+        fprintf(cli->out, "%s\n\n", headline);
+        print_text(cli->out, &d);
+        st = print_lateness(cli->out, s, &d, err);
+    }
+    whatif_diff_fini(&d);
+    return st;
+}
+
 AllotStatus tool_whatif(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
 {
     const char *path = pc->values[0];
@@ -235,18 +253,10 @@ AllotStatus tool_whatif(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
         st = fatal;
     }
     if (st == ALLOT_OK) {
-        WhatIfDiff d;
-        whatif_diff_init(&d);
-        whatif_diff(s, &d);
-        if (as_csv) {
-            st = print_csv(cli->out, &d, err);
-        } else {
-            fprintf(cli->out, "whatif %s: %ld command%s run in a sandbox, %ld refused; the live "
-                    "data is untouched.\n\n", shown, run, run == 1 ? "" : "s", failed);
-            print_text(cli->out, &d);
-            st = print_lateness(cli->out, s, &d, err);
-        }
-        whatif_diff_fini(&d);
+        char headline[ALLOT_ERR_MAX];
+        snprintf(headline, sizeof headline, "whatif %s: %ld command%s run in a sandbox, %ld "
+                 "refused; the live data is untouched.", shown, run, run == 1 ? "" : "s", failed);
+        st = cli_print_whatif(cli, s, headline, as_csv, err);
     }
     whatif_discard(s);
     if (st == ALLOT_OK && failed) {

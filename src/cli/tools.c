@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "cli/csv_import.h"
 #include "cli/hook_notifier.h"
+#include "whatif/whatif.h"
 #include "version.h"
 #ifdef ALLOT_HAVE_HELPDOC
 #include "help/help_pages.h"
@@ -67,6 +68,9 @@ AllotStatus tool_import(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
     if (!import_kind_from_name(pc->values[0], &kind))
         return err_set(err, ALLOT_EUSAGE, "import: unknown kind %s", pc->values[0]);
     const char *path = pc->values[1];
+    bool dry_run = pc->values[2] != NULL, as_csv = pc->values[3] != NULL;
+    if (as_csv && !dry_run)
+        return err_set(err, ALLOT_EUSAGE, "import: --csv goes with --dry-run (the what-if report)");
     FILE *fp = fopen(path, "r");
     if (!fp)
         return err_set(err, ALLOT_EIO, "%s: cannot open: %s", path, strerror(errno));
@@ -75,16 +79,30 @@ AllotStatus tool_import(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
                                    ? (unsigned long long)sb.st_size
                                    : 0;
     AllotStatus st = cli_open_store(cli, err);
+    /* A dry run imports into a what-if session over the store, which is only read. */
+    WhatIfSession *s = NULL;
+    if (st == ALLOT_OK && dry_run)
+        st = whatif_new(cli->uow, cli->views, cli->clock, cli->logger, &s, err);
     if (st != ALLOT_OK) {
         fclose(fp);
         return st;
     }
     ImportSummary sum;
     hook_notifier_hold(cli->hook);
-    st = csv_import(cli->bus, kind, fp, path, isatty(STDERR_FILENO), total, &sum, err);
-    hook_notifier_release(cli->hook, st == ALLOT_OK);
+    st = csv_import(dry_run ? whatif_bus(s) : cli->bus, kind, fp, path, isatty(STDERR_FILENO),
+                    total, &sum, err);
+    hook_notifier_release(cli->hook, st == ALLOT_OK && !dry_run);
     fclose(fp);
-    import_report(cli, &sum, kind, path, st, err);
+    if (st == ALLOT_OK && dry_run) {
+        char text[320], headline[ALLOT_ERR_MAX];
+        import_summary_text(&sum, kind, text, sizeof text);
+        snprintf(headline, sizeof headline, "import --dry-run %s: %s; nothing was changed.", path,
+                 text);
+        st = cli_print_whatif(cli, s, headline, as_csv, err);
+    } else {
+        import_report(cli, &sum, kind, path, st, err);
+    }
+    whatif_discard(s);
     import_summary_fini(&sum);
     return st;
 }
