@@ -268,6 +268,27 @@ class Exec(AllotCase):
         self.assertEqual(r.rc, 2)
         self.assertIn('unknown command "?[2Jnope"', r.err)
 
+    def test_identifiers_with_invisible_format_characters_are_refused(self):
+        import unicodedata
+        cf = [c for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf"]
+        lines = [f'add-batch "B{chr(c)}1" LAMP 1' for c in cf] + ["add-batch B1 LAMP 1"]
+        self.write("cf.txt", "\n".join(lines) + "\n")
+        r = self.run_allot("exec", "cf.txt")
+        self.assertEqual(r.rc, 1)
+        err = r.err.splitlines()
+        self.assertEqual(len(err), len(cf), r.err[:2000])
+        for n, (c, e) in enumerate(zip(cf, err), 1):
+            self.assertEqual(e, f"cf.txt:{n}: error: add-batch: ref contains an invisible format "
+                                f"character U+{c:04X} (byte 2)")
+        self.assertEqual([row[0] for row in self.export("batches")[1:]], ["B1"])
+        for args in (["allocate", "o\u200b1", "LAMP", "1"], ["allocate", "o1", "LA\u202eMP", "1"]):
+            r = self.run_allot(*args)
+            self.assertEqual(r.rc, 1, r)
+            self.assertIn("invisible format character", r.err)
+        self.write("o.csv", "orderid,sku,qty\no\u2060" "1,LAMP,1\n")
+        r = self.run_allot("import", "orders", "o.csv")
+        self.assertIn("allot: o.csv:2: orderid contains an invisible format character U+2060", r.err)
+
     def test_a_name_starting_with_two_dashes_is_usable_after_double_dash_or_quoted(self):
         self.write("b.csv", "ref,sku,qty,eta\n--json,LAMP,5,\n")
         self.ok("import", "batches", "b.csv")
