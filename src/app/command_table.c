@@ -5,25 +5,28 @@
 
 #define POS(n, k) {.name = (n), .kind = (k)}
 #define OPT_POS(n, k) {.name = (n), .kind = (k), .optional = true}
+/* The stock commands print the order lines they moved (SPEC.md §4) unless --quiet. */
+#define QUIET {.name = "quiet", .kind = ARG_FLAG, .option = "--quiet"}
 
 static const CommandSpec command_table[] = {
     {
         .name = "add-batch",
         .args = {POS("REF", ARG_REF), POS("SKU", ARG_SKU), POS("QTY", ARG_BATCH_QTY),
-                 OPT_POS("ETA", ARG_ETA)},
-        .nargs = 4,
+                 OPT_POS("ETA", ARG_ETA), QUIET},
+        .nargs = 5,
         .summary = "create a batch of QTY units of SKU, in the warehouse or arriving on ETA",
         .help = "Creates batch REF holding QTY units (0 or more) of SKU. Without ETA, or\n"
                 "with ETA \"-\", the batch is in the warehouse; with ETA (YYYY-MM-DD) it\n"
                 "arrives on that date. Backorders of SKU are then retried, oldest first.\n"
-                "Batch references are unique across all SKUs.\n",
+                "Batch references are unique across all SKUs. Prints each order line\n"
+                "it moved (\"o5 LAMP ×2 backorder → B1\"); --quiet prints nothing.\n",
         .bus = CMD_CREATE_BATCH,
     },
     {
         .name = "allocate",
         .args = {POS("ORDERID", ARG_ORDERID), POS("SKU", ARG_SKU), POS("QTY", ARG_LINE_QTY),
-                 OPT_POS("NEED", ARG_NEED)},
-        .nargs = 4,
+                 OPT_POS("NEED", ARG_NEED), QUIET},
+        .nargs = 5,
         .summary = "allocate an order line; prints the batch, or \"backordered\"",
         .help = "Allocates the order line (ORDERID, SKU) of QTY units to the most\n"
                 "preferred batch with room: in-warehouse batches first, then by ETA,\n"
@@ -31,36 +34,41 @@ static const CommandSpec command_table[] = {
                 "\"backordered\" when no batch has room (the line then waits for stock).\n"
                 "NEED (YYYY-MM-DD) is the date the customer needs the line by: it does\n"
                 "not change where the line goes, it tells when the line is late.\n"
-                "Allocating the same line again with the same QTY changes nothing.\n",
+                "Allocating the same line again with the same QTY changes nothing.\n"
+                "--quiet prints nothing.\n",
         .bus = CMD_ALLOCATE,
     },
     {
         .name = "cancel",
-        .args = {POS("ORDERID", ARG_ORDERID), POS("SKU", ARG_SKU)},
-        .nargs = 2,
+        .args = {POS("ORDERID", ARG_ORDERID), POS("SKU", ARG_SKU), QUIET},
+        .nargs = 3,
         .summary = "cancel an order line (allocated or backordered)",
         .help = "Removes the order line (ORDERID, SKU), from its batch or from the\n"
-                "backorders. Backorders of SKU are then retried, oldest first.\n",
+                "backorders. Backorders of SKU are then retried, oldest first. Prints\n"
+                "each order line it moved; --quiet prints nothing.\n",
         .bus = CMD_CANCEL_LINE,
     },
     {
         .name = "change-qty",
-        .args = {POS("REF", ARG_REF), POS("QTY", ARG_BATCH_QTY)},
-        .nargs = 2,
+        .args = {POS("REF", ARG_REF), POS("QTY", ARG_BATCH_QTY), QUIET},
+        .nargs = 3,
         .summary = "change the quantity of a batch (may deallocate its newest lines)",
         .help = "Sets the quantity of batch REF to QTY. While the batch holds more than\n"
                 "QTY, its newest line is taken off and becomes a backorder; then the\n"
-                "backorders of the SKU are retried, oldest first, on every batch.\n",
+                "backorders of the SKU are retried, oldest first, on every batch.\n"
+                "Prints each order line that ends elsewhere (\"o2 LAMP ×3 B1 → B2\",\n"
+                "\"o3 LAMP ×3 B1 → backorder\"); --quiet prints nothing.\n",
         .bus = CMD_CHANGE_BATCH_QTY,
     },
     {
         .name = "set-eta",
-        .args = {POS("REF", ARG_REF), POS("ETA", ARG_ETA)},
-        .nargs = 2,
+        .args = {POS("REF", ARG_REF), POS("ETA", ARG_ETA), QUIET},
+        .nargs = 3,
         .summary = "set the arrival date of a batch (\"-\": in the warehouse)",
         .help = "Sets the ETA of batch REF to ETA (YYYY-MM-DD), or to none with \"-\"\n"
                 "(the batch is in the warehouse). Lines on the batch, oldest first, move\n"
-                "to another batch that now comes earlier and has room.\n",
+                "to another batch that now comes earlier and has room. Prints each\n"
+                "order line it moved; --quiet prints nothing.\n",
         .bus = CMD_CHANGE_BATCH_ETA,
     },
     {

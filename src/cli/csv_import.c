@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "app/keymap.h"
+#include "cli/line_moves.h"
 #include "domain/xalloc.h"
 #include "persistence/csv_io.h"
 
@@ -173,74 +174,20 @@ static void problem_repeat(ImportSummary *sum, const char *name, long line, cons
     problem_add(sum, name, line, ALLOT_EINVALID, detail);
 }
 
-/* Order lines moved by the rows' commands: (orderid, sku) → the place before its
- * first move and after its last (batch numbers of `refs`, 0 = a backorder), packed
- * as before << 32 | after. */
-typedef struct Moves {
-    KeyMap lines;
-    KeyMap refs; /* batch ref → its number, from 1 */
-} Moves;
-
-static uint64_t place_of(Moves *m, const char *ref)
-{
-    if (!ref || !ref[0])
-        return 0;
-    uint64_t n;
-    if (!keymap_get(&m->refs, ref, &n)) {
-        n = m->refs.len + 1;
-        keymap_put(&m->refs, ref, n);
-    }
-    return n;
-}
-
-static void moves_note(Moves *m, const Event *ev)
-{
-    const char *from, *to;
-    switch (ev->type) {
-    case EV_REALLOCATED:
-        from = ev->batchref, to = ev->to;
-        break;
-    case EV_DEALLOCATED:
-        from = ev->batchref, to = NULL;
-        break;
-    case EV_ALLOCATED: /* a backorder that found a batch */
-        from = NULL, to = ev->batchref;
-        break;
-    default:
-        return;
-    }
-    char key[2 * ALLOT_ID_MAX + 4];
-    keymap_pair(ev->orderid, ev->sku, key, sizeof key);
-    uint64_t v, after = place_of(m, to);
-    if (keymap_get(&m->lines, key, &v))
-        keymap_put(&m->lines, key, (v & ~UINT64_C(0xffffffff)) | after);
-    else
-        keymap_put(&m->lines, key, place_of(m, from) << 32 | after);
-}
-
 /* Counts the net outcome of every moved line that no row of the file names. */
-static void moves_tally(const Moves *m, const Seen *rows, ImportSummary *sum)
+static void moves_tally(const LineMoves *m, const Seen *rows, ImportSummary *sum)
 {
-    for (size_t i = 0; i < m->lines.nslots; i++) {
-        const KeyMapSlot *sl = &m->lines.slots[i];
-        if (!sl->key || (rows && keymap_get(&rows->first, sl->key, NULL)))
+    for (size_t i = 0; i < m->n; i++) {
+        LineMove mv;
+        if (!line_moves_at(m, i, &mv) || (rows && keymap_get(&rows->first, m->items[i].key, NULL)))
             continue;
-        uint64_t before = sl->value >> 32, after = sl->value & 0xffffffff;
-        if (before == after)
-            continue;
-        if (!after)
+        if (!mv.to)
             sum->deallocated++;
-        else if (!before)
+        else if (!mv.from)
             sum->filled++;
         else
             sum->reallocated++;
     }
-}
-
-static void moves_fini(Moves *m)
-{
-    keymap_fini(&m->lines);
-    keymap_fini(&m->refs);
 }
 
 /* ---- rows ---- */
@@ -347,7 +294,7 @@ typedef struct Import {
     ImportSummary *sum;
     bool bulk_open; /* uow_bulk_begin succeeded */
     CommandResult res;
-    Moves moves;
+    LineMoves moves;
 } Import;
 
 /* Runs `cmd` of the row on `line` through the bus; its moves are noted.  A
@@ -364,7 +311,7 @@ static AllotStatus send(Import *im, const Command *cmd, long line, bool *ok, Err
     if (st != ALLOT_OK)
         problem_add(im->sum, im->name, line, st, e.msg);
     for (size_t i = 0; *ok && i < im->res.events.len; i++)
-        moves_note(&im->moves, &im->res.events.items[i]);
+        line_moves_note(&im->moves, &im->res.events.items[i]);
     return ALLOT_OK;
 }
 
@@ -560,7 +507,7 @@ static AllotStatus retry_skus(Import *im, const KeyMap *skus, ErrBuf *err)
             return err_set(err, st, "%s: retrying the backorders of sku %s: %s", im->name,
                            skus->slots[i].key, err_text(&e, st));
         for (size_t k = 0; k < im->res.events.len; k++)
-            moves_note(&im->moves, &im->res.events.items[k]);
+            line_moves_note(&im->moves, &im->res.events.items[k]);
     }
     return ALLOT_OK;
 }
@@ -684,7 +631,7 @@ AllotStatus csv_import(MessageBus *bus, ImportKind kind, FILE *fp, const char *n
         st = err_set(err, end, "%s", e2.msg);
     progress_end(&pg);
     command_result_fini(&im.res);
-    moves_fini(&im.moves);
+    line_moves_fini(&im.moves);
     csv_reader_free(r);
     if (st != ALLOT_OK) {
         sum->refused = sum->read;

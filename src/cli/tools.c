@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "cli/csv_import.h"
 #include "cli/hook_notifier.h"
+#include "cli/line_moves.h"
 #include "whatif/whatif.h"
 #include "version.h"
 #ifdef ALLOT_HAVE_HELPDOC
@@ -16,16 +17,49 @@
 #include "help/help_print.h"
 #endif
 
+/* The order lines a stock command moved, each once for where it ended, in the
+ * order they first moved (SPEC.md §4): "o2 LAMP ×3 B1 → B2", "o3 LAMP ×3 B1 →
+ * backorder", "o5 LAMP ×2 backorder → B1". */
+static void print_moves(FILE *out, const EventVec *events)
+{
+    LineMoves m;
+    line_moves_init(&m);
+    for (size_t i = 0; i < events->len; i++)
+        line_moves_note(&m, &events->items[i]);
+    for (size_t i = 0; i < m.n; i++) {
+        LineMove mv;
+        if (line_moves_at(&m, i, &mv))
+            fprintf(out, "%s %s ×%lld %s → %s\n", mv.orderid, mv.sku, (long long)mv.qty,
+                    mv.from ? mv.from : "backorder", mv.to ? mv.to : "backorder");
+    }
+    line_moves_fini(&m);
+}
+
+/* The index of the --quiet flag of a bus command's spec, or -1. */
+static int quiet_index(const CommandSpec *spec)
+{
+    for (size_t i = 0; i < spec->nargs; i++)
+        if (spec->args[i].option && strcmp(spec->args[i].option, "--quiet") == 0)
+            return (int)i;
+    return -1;
+}
+
 AllotStatus cli_run_bus_command(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
 {
     AllotStatus st = cli_open_store(cli, err);
     if (st != ALLOT_OK)
         return st;
+    int q = quiet_index(pc->spec);
+    bool quiet = q >= 0 && pc->values[q];
     CommandResult res;
     command_result_init(&res);
     st = bus_handle(cli->bus, &pc->cmd, &res, err);
-    if (st == ALLOT_OK && pc->cmd.type == CMD_ALLOCATE)
-        fprintf(cli->out, "%s\n", res.batchref[0] ? res.batchref : "backordered");
+    if (st == ALLOT_OK && !quiet) {
+        if (pc->cmd.type == CMD_ALLOCATE) /* its own line is new, not moved */
+            fprintf(cli->out, "%s\n", res.batchref[0] ? res.batchref : "backordered");
+        else
+            print_moves(cli->out, &res.events);
+    }
     command_result_fini(&res);
     return st;
 }

@@ -54,6 +54,31 @@ class Commands(AllotCase):
         self.assertEqual(self.export("batches")[1:],
                          [["B1", "LAMP", "4", ""], ["B2", "LAMP", "10", "2027-02-01"]])
 
+    def test_stock_commands_print_the_lines_they_moved_unless_quiet(self):
+        self.ok("exec", "-", stdin="add-batch B1 LAMP 10\nadd-batch B2 LAMP 10 2027-01-05\n"
+                                   "allocate o1 LAMP 4\nallocate o2 LAMP 5\nallocate o3 LAMP 8\n")
+        # o2, the newest on B1, comes off; B2 holds o3 and has 2 free: o2 waits
+        self.assertEqual(self.ok("change-qty", "B1", "4").out, "o2 LAMP ×5 B1 → backorder\n")
+        self.assertEqual(self.ok("add-batch", "B3", "LAMP", "10", "2027-02-01").out,
+                         "o2 LAMP ×5 backorder → B3\n")
+        # o3 (B2) may only move to a batch that comes before B2 and has room: none yet
+        self.assertEqual(self.ok("set-eta", "B2", "2027-03-01").out, "")
+        self.assertEqual(self.ok("change-qty", "B3", "13").out, "")
+        self.assertEqual(self.ok("set-eta", "B2", "2027-04-01").out, "o3 LAMP ×8 B2 → B3\n")
+        self.assertEqual(self.ok("cancel", "o2", "LAMP").out, "")
+        # B3 holds o3 (8); o5 (4) and o6 (1) come after it.  To 9: o6 then o5 come
+        # off; o5 goes to B2, o6 fits back on B3: it did not move.
+        self.ok("allocate", "o5", "LAMP", "4")
+        self.ok("allocate", "o6", "LAMP", "1")
+        self.assertEqual(self.ok("change-qty", "B3", "9").out, "o5 LAMP ×4 B3 → B2\n")
+        before = self.snapshot()
+        for args in (["change-qty", "B1", "0", "--quiet"], ["add-batch", "B4", "LAMP", "9", "--quiet"],
+                     ["set-eta", "B4", "2027-01-01", "--quiet"], ["cancel", "o5", "LAMP", "--quiet"],
+                     ["allocate", "o9", "LAMP", "1", "--quiet"]):
+            r = self.ok(*args)
+            self.assertEqual(r.out, "", args)
+        self.assertNotEqual(self.snapshot(), before)
+
     def test_a_domain_refusal_exits_1_with_allot_message_and_changes_nothing(self):
         self.ok("add-batch", "B1", "LAMP", "10")
         before = self.snapshot()
