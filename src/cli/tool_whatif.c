@@ -9,12 +9,37 @@
 #include "cli/cli.h"
 #include "domain/xalloc.h"
 #include "persistence/csv_io.h"
+#ifdef ALLOT_HAVE_HELPDOC
+#include "help/help_text.h"
+#endif
 
+
+/* Display columns of `s` on a terminal: wide characters count two, combining
+ * marks none (the help renderer's table, help/help_text.h; without it, one per
+ * character). */
+static int cols(const char *s)
+{
+#ifdef ALLOT_HAVE_HELPDOC
+    return help_text_width(s, strlen(s));
+#else
+    int n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+#endif
+}
 
 static int width(const char *s, int w)
 {
-    int n = (int)strlen(s);
+    int n = cols(s);
     return n > w ? n : w;
+}
+
+/* `s` left-aligned in `w` columns, then `gap` spaces. */
+static void cell(FILE *out, const char *s, int w, int gap)
+{
+    int pad = w - cols(s) + gap;
+    fprintf(out, "%s%*s", s, pad > 0 ? pad : 0, "");
 }
 
 /* "on time", "late 3 days", "at risk" (SPEC.md §1.4). */
@@ -97,12 +122,13 @@ static void print_text(FILE *out, const WhatIfDiff *d)
                 "BEFORE", wa, "AFTER", "SLIP");
         for (size_t i = 0; i < d->nlines; i++) {
             const LineDiff *l = &d->lines[i];
-            fprintf(out, "  %-*s  %-*s  %*lld  %-*s  %-*s  %s\n", wo, l->orderid, ws, l->sku, wq,
-                    (long long)l->qty, wb,
-                    line_diff_place(l, false, b1, sizeof b1),
-                    wa,
-                    line_diff_place(l, true, b2, sizeof b2),
-                    line_diff_slip(l, b3, sizeof b3));
+            fputs("  ", out);
+            cell(out, l->orderid, wo, 2);
+            cell(out, l->sku, ws, 2);
+            fprintf(out, "%*lld  ", wq, (long long)l->qty);
+            cell(out, line_diff_place(l, false, b1, sizeof b1), wb, 2);
+            cell(out, line_diff_place(l, true, b2, sizeof b2), wa, 2);
+            fprintf(out, "%s\n", line_diff_slip(l, b3, sizeof b3));
         }
     }
     fprintf(out, "\nNew backorders (%zu)%s\n", d->new_backorders, d->new_backorders ? ":" : ".");
