@@ -150,8 +150,10 @@ static const CommandSpec command_table[] = {
                 "batch and ETA before and after and the slip in days, new and filled\n"
                 "backorders, changed batches and the events that would be raised.\n"
                 "The live data is never written. Refused lines are reported as\n"
-                "FILE:LINE: error: MESSAGE and skipped (exit status 1). --csv prints\n"
-                "orderid,sku,qty,before,after for each line whose place would change.\n",
+                "FILE:LINE: error: MESSAGE and skipped (exit status 1). A line\n"
+                "\"import KIND CSVFILE\" imports that file into the sandbox, all or none,\n"
+                "as import would. --csv prints orderid,sku,qty,before,after for each\n"
+                "line whose place would change.\n",
         .bus = CMD_NONE_BUS,
         .tool = TOOL_WHATIF,
     },
@@ -178,6 +180,24 @@ static const CommandSpec command_table[] = {
                 "backordered: the data holds real shortfalls.\n",
         .bus = CMD_NONE_BUS,
         .tool = TOOL_DEMO,
+    },
+    {
+        .name = "serve",
+        .args = {{.name = "ADDR:PORT", .kind = ARG_ADDRESS, .option = "--listen"},
+                 {.name = "HOST:PORT", .kind = ARG_ADDRESS, .option = "--redis"},
+                 {.name = "FILE", .kind = ARG_PATH, .option = "--token-file"}},
+        .nargs = 3,
+        .summary = "serve the HTTP API (and, with --redis, the Redis integration)",
+        .help = "Serves the book's HTTP API and allot's /api/v1 on ADDR:PORT (default\n"
+                "127.0.0.1:5005) over the same bus and database as the command line.\n"
+                "--redis HOST:PORT runs ChangeBatchQuantity for each message on the\n"
+                "change_batch_quantity channel and relays the event log to the\n"
+                "line_allocated and allot.events channels, in order, at least once.\n"
+                "Listening beyond loopback needs a bearer token: --token-file FILE or\n"
+                "ALLOT_API_TOKEN. Runs until SIGTERM or SIGINT, finishing the requests\n"
+                "in flight. The routes are in docs/api.md.\n",
+        .bus = CMD_NONE_BUS,
+        .tool = TOOL_SERVE,
     },
     {
         .name = "help",

@@ -44,6 +44,8 @@ typedef enum ArgKind {
     ARG_COMMAND,    /* the name of a command of this table */
     ARG_TOPIC,      /* a help topic: a command name or a help page (checked by the host) */
     ARG_FLAG,       /* an option without value (`--json`); present or not */
+    ARG_ADDRESS,    /* HOST:PORT (`[::1]:5005` for IPv6), port 0..65535; the host is
+                       resolved by the host program */
 } ArgKind;
 
 /* One argument.  Positional arguments have `option` NULL and come in table order;
@@ -70,6 +72,7 @@ typedef enum ToolId {
     TOOL_CSV,
     TOOL_DEMO,
     TOOL_HELP,
+    TOOL_SERVE,
     TOOL_COUNT
 } ToolId;
 

@@ -127,6 +127,51 @@ static void drain_events(MessageBus *bus, EventVec *queue, CommandResult *res)
     }
 }
 
+/* The actor of cmd: its own (an API client's), else the bus's. */
+static const char *actor_of(const MessageBus *bus, const Command *cmd)
+{
+    return cmd->actor[0] ? cmd->actor : bus->actor;
+}
+
+/* Stamps the events of every product the unit of work saw with the command id
+ * and actor (SPEC.md §1.6), when there are any; r->command_id gets the id. */
+static AllotStatus stamp_events(MessageBus *bus, const Command *cmd, CommandResult *r,
+                                ErrBuf *err)
+{
+    UnitOfWork *uow = bus->deps.uow;
+    Repository *repo = uow_products(uow);
+    bool changed = false;
+    for (size_t i = 0; i < repo->nseen && !changed; i++)
+        changed = product_events(repo->seen[i])->len > 0;
+    if (!changed)
+        return ALLOT_OK;
+    int64_t id;
+    AllotStatus st = uow_command_id(uow, &id, err);
+    if (st != ALLOT_OK)
+        return st;
+    for (size_t i = 0; i < repo->nseen; i++)
+        product_stamp_events(repo->seen[i], id, actor_of(bus, cmd));
+    r->command_id = id;
+    return ALLOT_OK;
+}
+
+/* One attempt: begin, the handler, stamp and commit, or roll back. */
+static AllotStatus run_in_uow(MessageBus *bus, const Command *cmd, CommandResult *r, ErrBuf *err)
+{
+    UnitOfWork *uow = bus->deps.uow;
+    AllotStatus st = uow_begin(uow, err);
+    if (st != ALLOT_OK)
+        return st;
+    st = bus->commands[cmd->type](cmd, uow, r, err);
+    if (st == ALLOT_OK)
+        st = stamp_events(bus, cmd, r, err);
+    if (st != ALLOT_OK) {
+        uow_rollback(uow);
+        return st;
+    }
+    return uow_commit(uow, err);
+}
+
 AllotStatus bus_handle(MessageBus *bus, const Command *cmd, CommandResult *res, ErrBuf *err)
 {
     if ((unsigned)cmd->type >= CMD_TYPE_COUNT || !bus->commands[cmd->type])
@@ -145,7 +190,7 @@ AllotStatus bus_handle(MessageBus *bus, const Command *cmd, CommandResult *res, 
         r->attempts = attempt + 1;
         r->batchref[0] = '\0';
         r->command_id = 0;
-        st = bus->commands[cmd->type](cmd, &bus->deps, r, err);
+        st = run_in_uow(bus, cmd, r, err);
         if (st != ALLOT_ECONFLICT)
             break;
     }

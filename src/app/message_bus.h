@@ -1,8 +1,10 @@
 /* message_bus.h — the in-process message bus (SPEC.md §2).
  *
- * bus_handle takes a command, runs its one handler, then drains the events that the
- * unit of work collected from the products it saw, running every handler
- * registered for each event.  A command handler's error returns to the caller; an
+ * bus_handle takes a command, begins a unit of work, runs the command's one
+ * handler in it, stamps the events it raised with the command id and actor
+ * (SPEC.md §1.6) and commits (or rolls back on the handler's error), then drains
+ * the events that the unit of work collected from the products it saw, running
+ * every handler registered for each event.  A command handler's error returns to the caller; an
  * event handler's error is logged and the other handlers still run.  A command
  * whose commit meets a concurrent update (ALLOT_ECONFLICT) is retried a bounded
  * number of times with a random back-off.
@@ -39,7 +41,11 @@ typedef struct CommandResult {
 void command_result_init(CommandResult *r);
 void command_result_fini(CommandResult *r);
 
-typedef AllotStatus (*CommandHandlerFn)(const Command *cmd, HandlerDeps *deps,
+/* A command handler works inside the unit of work `uow` that the bus has begun
+ * (deps->uow): it loads through uow_products(uow), may ask uow_command_id, and
+ * applies its rule; it never begins, commits or rolls back.  The bus stamps and
+ * commits when it returns ALLOT_OK and rolls back otherwise. */
+typedef AllotStatus (*CommandHandlerFn)(const Command *cmd, UnitOfWork *uow,
                                         CommandResult *res, ErrBuf *err);
 typedef AllotStatus (*EventHandlerFn)(const Event *ev, HandlerDeps *deps, ErrBuf *err);
 

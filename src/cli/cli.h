@@ -63,6 +63,7 @@ AllotStatus tool_whatif(Cli *cli, const ParsedCommand *pc, ErrBuf *err);
 AllotStatus tool_csv(Cli *cli, const ParsedCommand *pc, ErrBuf *err);
 AllotStatus tool_demo(Cli *cli, const ParsedCommand *pc, ErrBuf *err);
 AllotStatus tool_help(Cli *cli, const ParsedCommand *pc, ErrBuf *err);
+AllotStatus tool_serve(Cli *cli, const ParsedCommand *pc, ErrBuf *err);
 
 struct WhatIfSession;
 /* What the what-if session `s` would change (SPEC.md §4 `whatif`): with `as_csv`

@@ -212,11 +212,13 @@ AllotStatus tool_export(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
 
 static void print_event(FILE *out, const EventRow *r, bool json)
 {
-    char buf[EVENT_JSON_MAX];
     if (json) {
-        fprintf(out, "%s\n", event_json(&r->ev, r->id, r->at, buf, sizeof buf));
+        char *line = event_json_text(&r->ev, r->id, r->at);
+        fprintf(out, "%s\n", line);
+        free(line);
         return;
     }
+    char buf[256];
     time_t t = (time_t)r->at;
     struct tm tm;
     gmtime_r(&t, &tm);

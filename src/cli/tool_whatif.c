@@ -1,12 +1,14 @@
-/* tool_whatif.c — `allot whatif FILE [--csv]` (SPEC.md §4): FILE's commands run in
- * a what-if session (whatif/whatif.h) over the live store, which is only read; then
- * what would change is printed, as text or as CSV. */
+/* tool_whatif.c — `allot whatif FILE [--csv]` (SPEC.md §4): FILE's commands (and
+ * `import` lines) run in a what-if session (whatif/whatif.h) over the live store,
+ * which is only read; then what would change is printed, as text or as CSV. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "whatif/whatif.h"
 #include "cli/cli.h"
+#include "cli/csv_import.h"
+#include "cli/script.h"
 #include "domain/xalloc.h"
 #include "persistence/csv_io.h"
 #ifdef ALLOT_HAVE_HELPDOC
@@ -219,6 +221,52 @@ AllotStatus cli_print_whatif(Cli *cli, WhatIfSession *s, const char *headline, b
     return st;
 }
 
+/* What the lines of a whatif file run on. */
+typedef struct WhatIfRun {
+    Cli *cli;
+    WhatIfSession *s;
+} WhatIfRun;
+
+static AllotStatus whatif_step(void *ctx, const Command *cmd, ErrBuf *err)
+{
+    return whatif_run(((WhatIfRun *)ctx)->s, cmd, NULL, err);
+}
+
+/* `import KIND FILE` inside a whatif file: the import runs in the session, all of
+ * it or (a bad row) none of it, as on live data (SPEC.md §4).  FILE is relative to
+ * the current folder, as on the command line.  A refused file is one refused line:
+ * its first bad row and how many there were. */
+static AllotStatus whatif_tool(void *ctx, const ParsedCommand *pc, ErrBuf *err)
+{
+    WhatIfRun *run = ctx;
+    ImportKind kind;
+    if (pc->spec->tool != TOOL_IMPORT)
+        return err_set(err, ALLOT_EUSAGE, "%s cannot run inside whatif (only add-batch, allocate, "
+                       "cancel, change-qty, set-eta, import)", pc->spec->name);
+    if (pc->values[2] || pc->values[3])
+        return err_set(err, ALLOT_EUSAGE, "import: --dry-run and --csv have no place inside whatif "
+                       "(it changes nothing already)");
+    if (!import_kind_from_name(pc->values[0], &kind))
+        return err_set(err, ALLOT_EUSAGE, "import: unknown kind %s", pc->values[0]);
+    const char *path = pc->values[1];
+    FILE *fp = fopen(path, "r");
+    if (!fp)
+        return err_set(err, ALLOT_EIO, "%s: cannot open: %s", path, strerror(errno));
+    ImportSummary sum;
+    AllotStatus st = csv_import(whatif_bus(run->s), kind, fp, path, false, 0, &sum, err);
+    fclose(fp);
+    if (st != ALLOT_OK && sum.bad > 1) {
+        ErrBuf first = *err;
+        err_set(err, st, "%s (and %ld more bad row%s: the file is refused, as import would)",
+                first.msg, sum.bad - 1, sum.bad == 2 ? "" : "s");
+    } else if (st != ALLOT_OK && sum.bad == 1) {
+        ErrBuf first = *err;
+        err_set(err, st, "%s (the file is refused, as import would)", first.msg);
+    }
+    import_summary_fini(&sum);
+    return st;
+}
+
 AllotStatus tool_whatif(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
 {
     const char *path = pc->values[0];
@@ -237,46 +285,15 @@ AllotStatus tool_whatif(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
             fclose(fp);
         return st;
     }
-    char *line = NULL;
-    size_t cap = 0;
-    long lineno = 0, failed = 0, run = 0;
-    AllotStatus fatal = ALLOT_OK;
-    TokenList toks;
-    token_list_init(&toks);
-    while (getline(&line, &cap, fp) >= 0) {
-        lineno++;
-        ParsedCommand cmd;
-        ErrBuf e = {{0}};
-        AllotStatus r = command_parse_line(line, &toks, &cmd, &e);
-        if (r == ALLOT_OK && !cmd.spec)
-            continue;
-        if (r == ALLOT_OK && !command_is_bus(cmd.spec))
-            r = err_set(&e, ALLOT_EUSAGE, "%s cannot run inside whatif (only add-batch, "
-                        "allocate, cancel, change-qty, set-eta)", cmd.spec->name);
-        if (r == ALLOT_OK)
-            r = whatif_run(s, &cmd.cmd, NULL, &e);
-        if (r == ALLOT_OK) {
-            run++;
-            continue;
-        }
-        fprintf(stderr, "%s:%ld: error: %s\n", shown, lineno,
-                err_text(&e, r));
-        failed++;
-        if (allot_status_exit_code(r) == 3) { /* the live store cannot be read */
-            fatal = r;
-            break;
-        }
-    }
-    bool read_error = ferror(fp);
-    token_list_fini(&toks);
-    free(line);
+    ScriptReport rep;
+    WhatIfRun run_ctx = {cli, s};
+    st = script_run(fp, shown, "whatif", whatif_step, whatif_tool, &run_ctx, stderr, &rep, err);
     if (!is_stdin)
         fclose(fp);
-    if (read_error)
-        st = err_set(err, ALLOT_EIO, "%s: cannot read: %s", shown, strerror(errno));
-    else if (fatal != ALLOT_OK) {
+    long run = rep.run, failed = rep.failed;
+    if (st == ALLOT_OK && rep.fatal != ALLOT_OK) {
         cli->reported = true;
-        st = fatal;
+        st = rep.fatal;
     }
     if (st == ALLOT_OK) {
         char headline[ALLOT_ERR_MAX];

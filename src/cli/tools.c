@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/script.h"
 #include "cli/csv_import.h"
 #include "cli/hook_notifier.h"
 #include "cli/line_moves.h"
@@ -141,6 +142,11 @@ AllotStatus tool_import(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
     return st;
 }
 
+static AllotStatus exec_step(void *ctx, const Command *cmd, ErrBuf *err)
+{
+    return bus_handle(((Cli *)ctx)->bus, cmd, NULL, err);
+}
+
 AllotStatus tool_exec(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
 {
     const char *path = pc->values[0];
@@ -155,55 +161,17 @@ AllotStatus tool_exec(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
             fclose(fp);
         return st;
     }
-    char *line = NULL;
-    size_t cap = 0;
-    long lineno = 0, failed = 0;
-    AllotStatus fatal = ALLOT_OK;
-    TokenList toks;
-    token_list_init(&toks);
-    CommandResult res;
-    command_result_init(&res);
-    while (getline(&line, &cap, fp) >= 0) {
-        lineno++;
-        ParsedCommand cmd;
-        ErrBuf e = {{0}};
-        /* A UTF-8 byte order mark, as some editors write, opens the file: skip it. */
-        const char *text = line;
-        if (lineno == 1 && strncmp(text, "\xef\xbb\xbf", 3) == 0)
-            text += 3;
-        AllotStatus s = command_parse_line(text, &toks, &cmd, &e);
-        if (s == ALLOT_OK && !cmd.spec)
-            continue;
-        if (s == ALLOT_OK && !command_is_bus(cmd.spec))
-            s = err_set(&e, ALLOT_EUSAGE, "%s cannot run inside exec (only add-batch, allocate, "
-                        "cancel, change-qty, set-eta)", cmd.spec->name);
-        if (s == ALLOT_OK) {
-            event_vec_clear(&res.events);
-            s = bus_handle(cli->bus, &cmd.cmd, &res, &e);
-        }
-        if (s == ALLOT_OK)
-            continue;
-        fprintf(stderr, "%s:%ld: error: %s\n", shown, lineno,
-                err_text(&e, s));
-        failed++;
-        if (allot_status_exit_code(s) == 3) { /* storage: the rest cannot run */
-            fatal = s;
-            break;
-        }
-    }
-    bool read_error = ferror(fp);
-    command_result_fini(&res);
-    token_list_fini(&toks);
-    free(line);
+    ScriptReport rep;
+    st = script_run(fp, shown, "exec", exec_step, NULL, cli, stderr, &rep, err);
     if (!is_stdin)
         fclose(fp);
-    if (read_error)
-        return err_set(err, ALLOT_EIO, "%s: cannot read: %s", shown, strerror(errno));
-    if (fatal != ALLOT_OK) {
+    if (st != ALLOT_OK)
+        return st;
+    if (rep.fatal != ALLOT_OK) {
         cli->reported = true;
-        return fatal;
+        return rep.fatal;
     }
-    if (failed) {
+    if (rep.failed) {
         cli->reported = true;
         return ALLOT_EINVALID;
     }

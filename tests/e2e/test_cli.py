@@ -302,6 +302,25 @@ class Exec(AllotCase):
         self.assertEqual(r.rc, 1)
         self.assertIn("mid.txt:2: error: unknown command", r.err)
 
+    def test_whatif_reads_its_file_as_exec_does_bom_line_ends_comments(self):
+        # exec and whatif share one script runner: a byte order mark, LF, CRLF or
+        # CR-only line ends (numbered right), comments and blank lines
+        self.run_allot("add-batch", "B1", "LAMP", "5")
+        for name, data in (("bom.txt", b"\xef\xbb\xbfallocate o1 LAMP 1\n"),
+                           ("crlf.txt", b"# a comment\r\n\r\nallocate o1 LAMP 1\r\n"),
+                           ("cr.txt", b"# a comment\rallocate o1 LAMP 1\r")):
+            self.write(name, data, "wb")
+            r = self.run_allot("whatif", name)
+            self.assertEqual((r.rc, r.err), (0, ""), name)
+            self.assertIn("1 command run in a sandbox, 0 refused", r.out, name)
+        self.write("bad.txt", b"\xef\xbb\xbf# first\r\rfoo\rallocate o2 LAMP 1\rbar\r", "wb")
+        for tool in ("whatif", "exec"):
+            r = self.run_allot(tool, "bad.txt")
+            self.assertEqual(r.rc, 1, tool)
+            self.assertIn("bad.txt:3: error: unknown command", r.err, tool)
+            self.assertIn("bad.txt:5: error: unknown command", r.err, tool)
+        self.assertEqual(self.export("allocations")[1:], [["o2", "LAMP", "1", "B1"]])
+
     def test_control_characters_of_files_and_arguments_never_reach_stderr(self):
         self.write("evil.txt", "foo\x1b]0;pwned\x07 x\n")
         r = self.run_allot("exec", "evil.txt")

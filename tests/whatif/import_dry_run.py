@@ -16,7 +16,10 @@ SKUs and batches, no room), then
      after (one row per order line whose place changed), the text report's
      headline carries the same summary the real import printed, and its batches
      section names exactly the batches whose export row changed or that lines
-     left or came to.
+     left or came to;
+  3. a whatif file with the same import between two commands (`import KIND FILE`
+     as a line) prints the --csv rows of the three steps run for real on a copy,
+     refusing the same lines.
 """
 import csv
 import hashlib
@@ -138,6 +141,41 @@ def make_case(rng):
     return setup, kind, header + "\n" + "\n".join(rows) + "\n"
 
 
+def check_whatif_file(seed, rng, tmp, a, kind, csv_file, a_hash, before):
+    """An `import` line inside a whatif file, between two commands, gives what the
+    three steps give for real on a copy, and leaves the database alone."""
+    def command():
+        r = rng.random()
+        if r < 0.4:
+            return f"change-qty R{rng.randint(0, 3)} {rng.randint(0, 20)}"
+        if r < 0.7:
+            return f"set-eta R{rng.randint(0, 3)} {'-' if rng.random() < 0.3 else rand_date(rng)}"
+        return f"allocate w{rng.randint(1, 5)} SKU0 {rng.randint(1, 6)}"
+    pre, post = command(), command()
+    w = os.path.join(tmp, "w.txt")
+    with open(w, "w") as f:
+        f.write(f"{pre}\nimport {kind} {csv_file}\n{post}\n")
+    got = run(a, "whatif", w, "--csv", check_rc=(0, 1))
+    assert file_hash(a) == a_hash, f"seed {seed}: whatif with an import wrote to the database"
+    c = os.path.join(tmp, "c.db")
+    shutil.copy(a, c)
+    refused = []
+    for n, step in enumerate((["exec", "-"], ["import", kind, csv_file], ["exec", "-"]), 1):
+        p = subprocess.run([ALLOT, "--db", c, *step], input=(pre if n == 1 else post) + "\n",
+                           capture_output=True, text=True)
+        if p.returncode != 0:
+            refused.append(n)
+    want = [["orderid", "sku", "qty", "before", "after"]] + \
+        expected_csv(places(before), places(exports(c)))
+    have = list(csv.reader(io.StringIO(got.stdout)))
+    ctx = f"seed {seed}: whatif of\n{pre}\nimport {kind}\n{post}\n{got.stderr}"
+    assert have == want, ctx + f"\nwhatif --csv: {have}\nwant: {want}"
+    lines = sorted(int(m.group(1)) for m in re.finditer(r"^[^:\n]*w\.txt:(\d+): error:", got.stderr,
+                                                        re.M))
+    assert lines == refused, ctx + f"\nrefused for real: {refused}"
+    assert got.returncode == (1 if refused else 0), ctx
+
+
 def one_case(seed, tmp):
     rng = random.Random(seed)
     setup, kind, text = make_case(rng)
@@ -160,6 +198,7 @@ def one_case(seed, tmp):
         f"seed {seed}: the dry run wrote to the WAL"
     assert exports(a) == before, f"seed {seed}: the dry run changed the data"
 
+    check_whatif_file(seed, rng, tmp, a, kind, csv_file, hashes[0], before)
     real = run(b, "import", kind, csv_file, check_rc=(0, 1))
     after = exports(b)
     ctx = f"seed {seed} ({kind}):\n{text}\nreal: {real.stdout}{real.stderr}"
