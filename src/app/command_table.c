@@ -174,10 +174,12 @@ static const CommandSpec command_table[] = {
         .args = {{0}},
         .nargs = 0,
         .summary = "load the bundled real demo dataset (Northwind)",
-        .help = "Loads the Northwind sample company (Microsoft, MIT licence): one\n"
-                "in-warehouse batch per product, one incoming batch where units are on\n"
-                "order, and the open orders allocated oldest first. Some lines end up\n"
-                "backordered: the data holds real shortfalls.\n",
+        .help = "Loads the Northwind sample company (Microsoft, MIT licence) on today's\n"
+                "calendar: every date moves so that the last order date is yesterday\n"
+                "(the shift is printed). One in-warehouse batch per product, one incoming\n"
+                "batch where units are on order, and the open orders allocated oldest\n"
+                "first with their RequiredDate as need date. Some lines end up\n"
+                "backordered or late: the data holds real shortfalls.\n",
         .bus = CMD_NONE_BUS,
         .tool = TOOL_DEMO,
     },
@@ -209,6 +211,32 @@ static const CommandSpec command_table[] = {
                 "changes nothing. Command ids are in `allot why` and `allot events`.\n",
         .bus = CMD_NONE_BUS,
         .tool = TOOL_UNDO,
+    },
+    {
+        .name = "atp",
+        .args = {POS("SKU", ARG_SKU), {.name = "csv", .kind = ARG_FLAG, .option = "--csv"}},
+        .nargs = 2,
+        .summary = "the availability timeline of a SKU: stock and arrivals, allocated, free",
+        .help = "Prints, from today on, one row per date that has batches of SKU: what is\n"
+                "on hand today (in the warehouse, or on a shipment already due), then each\n"
+                "arrival date; the units that arrive, the units allocated on them, the\n"
+                "free units, and the projected free units on that date (cumulative). Then\n"
+                "the backorders: the demand still unmet. --csv prints\n"
+                "date,batches,arriving,allocated,free,projected. Nothing changes.\n",
+        .bus = CMD_NONE_BUS,
+        .tool = TOOL_ATP,
+    },
+    {
+        .name = "promise",
+        .args = {POS("SKU", ARG_SKU), POS("QTY", ARG_LINE_QTY)},
+        .nargs = 2,
+        .summary = "where and when a new line of QTY units of SKU would be served; nothing changes",
+        .help = "Answers, without changing anything, what allocating a new line of QTY\n"
+                "units of SKU would do now: the batch it would get (as allocate would\n"
+                "choose) and the date it would be promised, or that it would wait, with\n"
+                "the earliest batch large enough to hold it.\n",
+        .bus = CMD_NONE_BUS,
+        .tool = TOOL_PROMISE,
     },
     {
         .name = "serve",

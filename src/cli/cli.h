@@ -65,6 +65,8 @@ AllotStatus tool_demo(Cli *cli, const ParsedCommand *pc, ErrBuf *err);
 AllotStatus tool_help(Cli *cli, const ParsedCommand *pc, ErrBuf *err);
 AllotStatus tool_why(Cli *cli, const ParsedCommand *pc, ErrBuf *err);
 AllotStatus tool_undo(Cli *cli, const ParsedCommand *pc, ErrBuf *err);
+AllotStatus tool_atp(Cli *cli, const ParsedCommand *pc, ErrBuf *err);
+AllotStatus tool_promise(Cli *cli, const ParsedCommand *pc, ErrBuf *err);
 AllotStatus tool_serve(Cli *cli, const ParsedCommand *pc, ErrBuf *err);
 
 struct WhatIfSession;

@@ -10,8 +10,8 @@ void line_moves_init(LineMoves *m) { memset(m, 0, sizeof *m); }
 
 void line_moves_fini(LineMoves *m)
 {
-    keymap_fini(&m->lines);
-    keymap_fini(&m->refs);
+    strmap_fini(&m->lines);
+    strmap_fini(&m->refs);
     for (size_t i = 0; i < m->nrefs; i++)
         free(m->ref_names[i]);
     for (size_t i = 0; i < m->n; i++)
@@ -26,12 +26,12 @@ static uint32_t place_of(LineMoves *m, const char *ref)
     if (!ref || !ref[0])
         return 0;
     uint64_t n;
-    if (keymap_get(&m->refs, ref, &n))
+    if (strmap_get(&m->refs, ref, &n))
         return (uint32_t)n;
     if (m->nrefs % 16 == 0)
         m->ref_names = xreallocarray(m->ref_names, m->nrefs + 16, sizeof *m->ref_names);
     m->ref_names[m->nrefs++] = xstrdup(ref);
-    keymap_put(&m->refs, ref, m->nrefs);
+    strmap_put(&m->refs, ref, m->nrefs);
     return (uint32_t)m->nrefs;
 }
 
@@ -52,9 +52,9 @@ void line_moves_note(LineMoves *m, const Event *ev)
         return;
     }
     char key[2 * ALLOT_ID_MAX + 4];
-    keymap_pair(ev->orderid, ev->sku, key, sizeof key);
+    strmap_pair(ev->orderid, ev->sku, key, sizeof key);
     uint64_t i;
-    if (keymap_get(&m->lines, key, &i)) {
+    if (strmap_get(&m->lines, key, &i)) {
         m->items[i].to = place_of(m, to);
         m->items[i].qty = ev->qty;
         return;
@@ -64,7 +64,7 @@ void line_moves_note(LineMoves *m, const Event *ev)
         m->items = xreallocarray(m->items, m->cap, sizeof *m->items);
     }
     uint32_t f = place_of(m, from), t = place_of(m, to);
-    keymap_put(&m->lines, key, m->n);
+    strmap_put(&m->lines, key, m->n);
     m->items[m->n++] = (LineMoveItem){xstrdup(key), ev->qty, f, t};
 }
 

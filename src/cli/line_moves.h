@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "app/keymap.h"
+#include "app/strmap.h"
 #include "domain/events.h"
 
 typedef struct LineMoveItem {
@@ -28,8 +28,8 @@ typedef struct LineMoveItem {
 } LineMoveItem;
 
 typedef struct LineMoves {
-    KeyMap lines;      /* line key → index in items */
-    KeyMap refs;       /* batch ref → its number */
+    StrMap lines;      /* line key → index in items */
+    StrMap refs;       /* batch ref → its number */
     char **ref_names;  /* ref_names[n - 1]: the ref numbered n (owned) */
     LineMoveItem *items; /* in the order of their first move */
     size_t n, cap, nrefs;

@@ -253,7 +253,8 @@ static AllotStatus whatif_tool(void *ctx, const ParsedCommand *pc, ErrBuf *err)
     if (!fp)
         return err_set(err, ALLOT_EIO, "%s: cannot open: %s", path, strerror(errno));
     ImportSummary sum;
-    AllotStatus st = csv_import(whatif_bus(run->s), kind, fp, path, false, 0, &sum, err);
+    AllotStatus st = csv_import(whatif_bus(run->s), whatif_views(run->s), kind, fp, path, false, 0, &sum,
+                                err);
     fclose(fp);
     if (st != ALLOT_OK && sum.bad > 1) {
         ErrBuf first = *err;

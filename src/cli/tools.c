@@ -124,8 +124,8 @@ AllotStatus tool_import(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
     }
     ImportSummary sum;
     hook_notifier_hold(cli->hook);
-    st = csv_import(dry_run ? whatif_bus(s) : cli->bus, kind, fp, path, isatty(STDERR_FILENO),
-                    total, &sum, err);
+    st = csv_import(dry_run ? whatif_bus(s) : cli->bus, dry_run ? whatif_views(s) : cli->views,
+                    kind, fp, path, isatty(STDERR_FILENO), total, &sum, err);
     hook_notifier_release(cli->hook, st == ALLOT_OK && !dry_run);
     fclose(fp);
     if (st == ALLOT_OK && dry_run) {
