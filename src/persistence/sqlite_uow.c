@@ -188,6 +188,7 @@ typedef struct SqliteUow {
     uint64_t next_cmd_tx; /* the transaction in which next_cmd was read or written */
     bool next_cmd_dirty;  /* raised since written */
     int64_t current_cmd;  /* reserved by the current unit of work, or 0 */
+    bool logged;          /* the last step_commit appended events */
 } SqliteUow;
 
 static SqliteUow *from_uow(UnitOfWork *u) { return (SqliteUow *)u; }
@@ -677,6 +678,7 @@ static AllotStatus insert_event(SqliteUow *s, const Event *ev, int64_t at, ErrBu
 static AllotStatus step_commit(SqliteUow *s, ErrBuf *err)
 {
     int64_t at = s->clock->now(s->clock);
+    s->logged = false;
     for (size_t i = 0; i < s->repo.nseen; i++) {
         Product *p = s->repo.seen[i];
         Entry *e = strmap_get_ptr(&s->cache, product_sku(p));
@@ -689,6 +691,7 @@ static AllotStatus step_commit(SqliteUow *s, ErrBuf *err)
             AllotStatus r = insert_event(s, ev, at, err);
             if (r != ALLOT_OK)
                 return r;
+            s->logged = true;
             switch (ev->type) {
             case EV_REALLOCATED:
             case EV_ALLOCATED:
@@ -1252,8 +1255,9 @@ static AllotStatus sq_commit(UnitOfWork *u, ErrBuf *err)
     }
     AllotStatus r = step_commit(s, err);
     if (r == ALLOT_OK && s->current_cmd) {
-        /* used up: its events hold it, so the counter row needs no write */
-        if (s->current_cmd >= s->next_cmd)
+        /* used up when its events hold it (so the counter row needs no write); a
+         * command that logged nothing leaves its id to the next one */
+        if (s->logged && s->current_cmd >= s->next_cmd)
             s->next_cmd = s->current_cmd + 1;
         s->current_cmd = 0;
     }
