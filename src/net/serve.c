@@ -169,7 +169,7 @@ AllotStatus serve_run(const ServeOptions *opts, ServeStores *stores, ErrBuf *err
                        listen);
     }
     /* The port first: a second server on it stops here, before touching the store. */
-    int listen_fd;
+    int listen_fd = -1;
     st = listen_socket(&addr, addrlen, listen, &listen_fd, err);
     if (st != ALLOT_OK) {
         auth_free(srv.auth);
