@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "persistence/pg_store.h"
 #include "persistence/sqlite_uow.h"
 
 bool store_is_postgres_uri(const char *db)
@@ -21,15 +22,8 @@ AllotStatus store_target(const char *db_arg, StoreTarget *out, ErrBuf *err)
     if (out->kind == STORE_SQLITE)
         snprintf(out->label, sizeof out->label, "%s", out->where);
     else
-        snprintf(out->label, sizeof out->label, "PostgreSQL");
+        pg_describe(out->where, out->label, sizeof out->label);
     return ALLOT_OK;
-}
-
-static AllotStatus no_postgres(ErrBuf *err)
-{
-    return err_set(err, ALLOT_ESTORAGE,
-                   "PostgreSQL connection URIs are recognised, but this build has no "
-                   "PostgreSQL store yet");
 }
 
 AllotStatus store_open(const StoreTarget *t, Clock *clock, UnitOfWork **uow, Views **views,
@@ -38,11 +32,11 @@ AllotStatus store_open(const StoreTarget *t, Clock *clock, UnitOfWork **uow, Vie
     *uow = NULL;
     if (views)
         *views = NULL;
-    if (t->kind == STORE_POSTGRES)
-        return no_postgres(err);
-    AllotStatus st = sqlite_uow_open(t->where, clock, uow, err);
+    bool pg = t->kind == STORE_POSTGRES;
+    AllotStatus st = pg ? pg_uow_open(t->where, clock, uow, err)
+                        : sqlite_uow_open(t->where, clock, uow, err);
     if (st == ALLOT_OK && views)
-        *views = sqlite_uow_views(*uow);
+        *views = pg ? pg_uow_views(*uow) : sqlite_uow_views(*uow);
     return st;
 }
 
@@ -51,7 +45,7 @@ AllotStatus store_open_views(const StoreTarget *t, StoreAccess access, Views **o
 {
     *out = NULL;
     if (t->kind == STORE_POSTGRES)
-        return no_postgres(err);
+        return pg_views_open(t->where, out, err);
     return access == STORE_READ_ONLY ? sqlite_views_open_readonly(t->where, out, err)
                                      : sqlite_views_open(t->where, out, err);
 }
@@ -63,6 +57,8 @@ AllotStatus store_follow(const StoreTarget *t, const FollowStart *start, EventFo
                          ErrBuf *err)
 {
     *out = NULL;
+    if (t->kind == STORE_POSTGRES)
+        return pg_follow(t->where, start, out, err);
     Views *v;
     AllotStatus st = store_open_views(t, STORE_READ_ONLY, &v, err);
     if (st == ALLOT_OK)
