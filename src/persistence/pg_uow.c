@@ -36,8 +36,11 @@
 /* Bulk work writes what it holds beyond this many marked lines or queued bytes. */
 #define BULK_DIRTY_MAX 262144
 #define BULK_COPY_BYTES (8u << 20)
-/* Event ids reserved at a time in bulk work. */
-#define BULK_ID_BLOCK 4096
+/* Event ids reserved at a time in bulk work: 16, doubling up to 4096, so that a
+ * small import leaves a small gap in the ids (what is reserved and not used is
+ * not given back: ids have gaps, never repeats). */
+#define BULK_ID_BLOCK_MIN 16
+#define BULK_ID_BLOCK_MAX 4096
 
 typedef struct DirtyLine {
     AllotId orderid;
@@ -129,6 +132,7 @@ typedef struct PgUow {
     size_t ndirtyv, capdirtyv, dirty_keys;
     int64_t *ids; /* reserved event ids not used yet */
     size_t nids, capids, idpos;
+    size_t id_block; /* the next reservation in bulk work */
     Text events; /* queued COPY rows of allot.events */
     uint64_t tx;
     bool in_tx, in_bulk, poisoned;
@@ -658,7 +662,13 @@ static AllotStatus step_commit(PgUow *s, ErrBuf *err)
         for (size_t k = 0; k < evs->len; k++) {
             const Event *ev = &evs->items[k];
             int64_t id;
-            AllotStatus st = next_event_id(s, s->in_bulk ? BULK_ID_BLOCK : total, &id, err);
+            size_t want = total;
+            if (s->in_bulk) {
+                want = total > s->id_block ? total : s->id_block;
+                if (s->idpos == s->nids && s->id_block < BULK_ID_BLOCK_MAX)
+                    s->id_block *= 2;
+            }
+            AllotStatus st = next_event_id(s, want, &id, err);
             if (st != ALLOT_OK)
                 return st;
             total--;
@@ -1015,6 +1025,7 @@ static AllotStatus pu_bulk_begin(UnitOfWork *u, ErrBuf *err)
         return st;
     s->in_bulk = true;
     s->poisoned = false;
+    s->id_block = BULK_ID_BLOCK_MIN;
     return ALLOT_OK;
 }
 
