@@ -1,18 +1,20 @@
 /* The read model of a what-if sandbox (sandbox_views.h).
  *
- * Every list query is answered by merge_page(): live rows of SKUs the sandbox does
- * not hold, fetched page by page with the caller's anchor, and rows computed from
- * the held products, filtered by the same conditions and anchor; both sorted by
- * the list's keyset order and merged to one page.
+ * One list op for every list: the query's spec (view_specs.h) says which rows, in
+ * which order, filtered on which columns.  merge_page() merges live rows of SKUs
+ * the sandbox does not hold, fetched page by page with the caller's anchor, with
+ * the rows computed from the held products (view_rows.h) by the same conditions,
+ * filter and anchor, in the spec's keyset order.  The event feed is the live log
+ * up to the session's start followed by the sandbox's own events.
  */
 #include "app/sandbox_views.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app/keymap.h"
 #include "app/sandbox_uow.h"
+#include "app/view_rows.h"
 #include "domain/xalloc.h"
 
 typedef struct SandboxViews {
@@ -26,26 +28,6 @@ typedef struct SandboxViews {
 
 static SandboxViews *from_views(Views *v) { return (SandboxViews *)v; }
 
-/* ---------- helpers ---------- */
-
-static bool has_text(const char *s) { return s && *s; }
-
-/* ASCII case-insensitive substring, as SQLite's LIKE '%f%'. */
-static bool contains_ci(const char *hay, const char *needle)
-{
-    if (!has_text(needle))
-        return true;
-    size_t n = strlen(needle);
-    for (const char *h = hay; *h; h++) {
-        size_t i = 0;
-        while (i < n && h[i] && tolower((unsigned char)h[i]) == tolower((unsigned char)needle[i]))
-            i++;
-        if (i == n)
-            return true;
-    }
-    return false;
-}
-
 /* True if the sandbox holds a product `sku` (a slot left by a rolled-back creation
  * does not count: live rows of that SKU, if any, still show). */
 static bool held(SandboxViews *v, const char *sku)
@@ -54,328 +36,77 @@ static bool held(SandboxViews *v, const char *sku)
     return sandbox_uow_find(v->sb, sku, &base) || base;
 }
 
-/* A growable array of rows of `size` bytes. */
-typedef struct Rows {
-    char *items;
-    size_t len, cap, size;
-} Rows;
-
-static void *rows_push(Rows *r)
-{
-    if (r->len == r->cap) {
-        r->cap = r->cap ? r->cap * 2 : 32;
-        r->items = xreallocarray(r->items, r->cap, r->size);
-    }
-    return r->items + r->len++ * r->size;
-}
-
-static void *rows_at(const Rows *r, size_t i) { return r->items + i * r->size; }
-
-typedef int (*CmpFn)(const void *a, const void *b);
-typedef const char *(*SkuOfFn)(const void *row);
-/* One live query: rows after `after` (NULL = from the start) in `page`'s direction. */
-typedef AllotStatus (*LiveFn)(SandboxViews *v, const void *q, const ViewPage *page,
-                              const void *after, void *rows, size_t *n, ErrBuf *err);
-
 /* The merge.  `ov` holds every held row that meets the query's conditions (not yet
- * the anchor); it is consumed.  `live` NULL: no live rows. */
-static AllotStatus merge_page(SandboxViews *v, const void *q, LiveFn live, SkuOfFn sku_of,
-                              CmpFn cmp, const ViewPage *page, const void *after, Rows *ov,
-                              void *out, size_t *n, ErrBuf *err)
+ * the anchor); it is consumed.  `with_live` false: no live rows. */
+static AllotStatus merge_page(SandboxViews *v, const ViewQuery *q, bool with_live,
+                              const void *after, ViewRows *ov, void *out, size_t *n, ErrBuf *err)
 {
-    size_t size = ov->size, limit = page->limit;
+    const ViewSpec *s = q->spec;
+    size_t size = ov->size, limit = q->page.limit;
+    bool backward = q->page.backward;
     *n = 0;
-    /* held rows past the anchor, ascending */
-    size_t k = 0;
-    for (size_t i = 0; i < ov->len; i++) {
-        const void *r = rows_at(ov, i);
-        int c = after ? cmp(r, after) : (page->backward ? -1 : 1);
-        if (page->backward ? c < 0 : c > 0)
-            memmove(rows_at(ov, k++), r, size);
-    }
-    ov->len = k;
-    if (k > 1)
-        qsort(ov->items, k, size, cmp);
+    view_rows_sort_past(q, ov, after); /* held rows past the anchor, ascending */
     /* live rows of other SKUs: up to `limit` of them, ascending */
-    Rows lv = {.size = size};
+    ViewRows lv;
+    view_rows_init(&lv, size);
     AllotStatus st = ALLOT_OK;
-    if (live) {
-        ViewPage lp = *page;
+    if (with_live) {
         char *chunk = xmalloc(limit * size);
-        void *anchor = NULL;
         char *anchor_buf = xmalloc(size);
+        const void *anchor = NULL;
         if (after) {
             memcpy(anchor_buf, after, size);
             anchor = anchor_buf;
         }
-        Rows rev = {.size = size}; /* backward: collected newest first */
+        ViewRows rev; /* backward: collected newest first */
+        view_rows_init(&rev, size);
         size_t got = 0;
         while (got < limit) {
             size_t m = 0;
-            st = live(v, q, &lp, anchor, chunk, &m, err);
+            st = views_list(v->live, q, anchor, chunk, &m, err);
             if (st != ALLOT_OK)
                 break;
-            if (!page->backward) {
-                for (size_t i = 0; i < m && got < limit; i++) {
-                    void *r = chunk + i * size;
-                    if (!held(v, sku_of(r))) {
-                        memcpy(rows_push(&lv), r, size);
-                        got++;
-                    }
+            for (size_t k = 0; k < m && got < limit; k++) {
+                void *r = chunk + (backward ? m - 1 - k : k) * size;
+                if (!held(v, view_row_text(s, s->sku_col, r))) {
+                    memcpy(view_rows_push(backward ? &rev : &lv), r, size);
+                    got++;
                 }
-                if (m)
-                    memcpy(anchor_buf, chunk + (m - 1) * size, size);
-            } else {
-                for (size_t i = m; i-- > 0 && got < limit;) {
-                    void *r = chunk + i * size;
-                    if (!held(v, sku_of(r))) {
-                        memcpy(rows_push(&rev), r, size);
-                        got++;
-                    }
-                }
-                if (m)
-                    memcpy(anchor_buf, chunk, size);
             }
+            if (m)
+                memcpy(anchor_buf, chunk + (backward ? 0 : m - 1) * size, size);
             anchor = anchor_buf;
             if (m < limit)
                 break;
         }
         for (size_t i = rev.len; i-- > 0;)
-            memcpy(rows_push(&lv), rows_at(&rev, i), size);
-        free(rev.items);
+            memcpy(view_rows_push(&lv), view_rows_at(&rev, i), size);
+        view_rows_fini(&rev);
         free(chunk);
         free(anchor_buf);
     }
     if (st == ALLOT_OK) {
         /* merge ascending; keep the first `limit` (forward) or the last (backward) */
-        size_t total = lv.len + ov->len;
-        Rows all = {.size = size};
+        ViewRows all;
+        view_rows_init(&all, size);
         size_t a = 0, b = 0;
         while (a < lv.len || b < ov->len) {
             const void *r;
-            if (b >= ov->len || (a < lv.len && cmp(rows_at(&lv, a), rows_at(ov, b)) < 0))
-                r = rows_at(&lv, a++);
+            if (b >= ov->len ||
+                (a < lv.len && view_row_cmp(q, view_rows_at(&lv, a), view_rows_at(ov, b)) < 0))
+                r = view_rows_at(&lv, a++);
             else
-                r = rows_at(ov, b++);
-            memcpy(rows_push(&all), r, size);
+                r = view_rows_at(ov, b++);
+            memcpy(view_rows_push(&all), r, size);
         }
-        size_t take = total < limit ? total : limit;
-        size_t from = page->backward ? total - take : 0;
-        if (take)
-            memcpy(out, rows_at(&all, from), take * size);
-        *n = take;
-        free(all.items);
+        *n = view_rows_page(q, &all, out);
+        view_rows_fini(&all);
     }
-    free(lv.items);
+    view_rows_fini(&lv);
     return st;
 }
 
-static int cmp_str(const char *a, const char *b)
-{
-    int c = strcmp(a, b);
-    return (c > 0) - (c < 0);
-}
-
-static int cmp_i64(int64_t a, int64_t b) { return (a > b) - (a < b); }
-
-/* ---------- products ---------- */
-
-static void product_row(const Product *p, ProductRow *r)
-{
-    memset(r, 0, sizeof *r);
-    strcpy(r->sku, product_sku(p));
-    r->nbatches = (int64_t)product_batch_count(p);
-    r->next_eta = ALLOT_NO_ETA;
-    for (size_t i = 0; i < product_batch_count(p); i++) {
-        const Batch *b = product_batch(p, i);
-        r->qty += b->qty;
-        r->allocated += b->allocated;
-        if (b->eta != ALLOT_NO_ETA && (r->next_eta == ALLOT_NO_ETA || b->eta < r->next_eta))
-            r->next_eta = b->eta;
-    }
-    r->available = r->qty - r->allocated;
-    for (size_t i = 0; i < product_line_count(p); i++) {
-        const OrderLine *l = product_line(p, i);
-        if (l->batch < 0) {
-            r->backorder_lines++;
-            r->backorder_qty += l->qty;
-        }
-    }
-}
-
-static int cmp_product(const void *a, const void *b)
-{
-    return cmp_str(((const ProductRow *)a)->sku, ((const ProductRow *)b)->sku);
-}
-
-static const char *sku_of_product(const void *r) { return ((const ProductRow *)r)->sku; }
-
-static AllotStatus live_products(SandboxViews *v, const void *q, const ViewPage *page,
-                                 const void *after, void *rows, size_t *n, ErrBuf *err)
-{
-    return views_products(v->live, *(const bool *)q, page, after, rows, n, err);
-}
-
-static AllotStatus sbv_products(Views *vv, bool only_backordered, const ViewPage *page,
-                                const ProductRow *after, ProductRow *rows, size_t *n, ErrBuf *err)
-{
-    SandboxViews *v = from_views(vv);
-    *n = 0;
-    if (!page)
-        return err_set(err, ALLOT_EINVALID, "read model query without a page");
-    if (page->limit == 0)
-        return ALLOT_OK;
-    Rows ov = {.size = sizeof(ProductRow)};
-    for (size_t i = 0; i < sandbox_uow_product_count(v->sb); i++) {
-        const Product *p = sandbox_uow_product(v->sb, i, NULL);
-        if (!p || !contains_ci(product_sku(p), page->filter))
-            continue;
-        ProductRow r;
-        product_row(p, &r);
-        if (only_backordered && r.backorder_lines == 0)
-            continue;
-        *(ProductRow *)rows_push(&ov) = r;
-    }
-    AllotStatus st = merge_page(v, &only_backordered, live_products, sku_of_product, cmp_product,
-                                page, after, &ov, rows, n, err);
-    free(ov.items);
-    return st;
-}
-
-/* ---------- batches ---------- */
-
-typedef struct {
-    const char *sku;
-    BatchOrder order;
-    int32_t from, to; /* shipments_due */
-} BatchQuery;
-
-static void batch_row(const Product *p, size_t i, BatchRow *r)
-{
-    const Batch *b = product_batch(p, i);
-    memset(r, 0, sizeof *r);
-    strcpy(r->ref, b->ref);
-    strcpy(r->sku, product_sku(p));
-    r->qty = b->qty;
-    r->allocated = b->allocated;
-    r->available = b->qty - b->allocated;
-    r->eta = b->eta;
-    r->seq = b->seq;
-    for (size_t k = 0; k < product_line_count(p); k++)
-        r->nlines += product_line(p, k)->batch == (int32_t)i;
-}
-
-static int cmp_batch_pref(const void *a, const void *b)
-{
-    const BatchRow *x = a, *y = b;
-    int c = cmp_str(x->sku, y->sku);
-    if (!c)
-        c = cmp_i64(x->eta, y->eta);
-    return c ? c : cmp_i64((int64_t)x->seq, (int64_t)y->seq);
-}
-
-/* With one SKU the anchor holds only eta and seq. */
-static int cmp_batch_pref_one(const void *a, const void *b)
-{
-    const BatchRow *x = a, *y = b;
-    int c = cmp_i64(x->eta, y->eta);
-    return c ? c : cmp_i64((int64_t)x->seq, (int64_t)y->seq);
-}
-
-static int cmp_batch_ref(const void *a, const void *b)
-{
-    return cmp_str(((const BatchRow *)a)->ref, ((const BatchRow *)b)->ref);
-}
-
-static int cmp_batch_eta(const void *a, const void *b)
-{
-    const BatchRow *x = a, *y = b;
-    int c = cmp_i64(x->eta, y->eta);
-    return c ? c : cmp_str(x->ref, y->ref);
-}
-
-static const char *sku_of_batch(const void *r) { return ((const BatchRow *)r)->sku; }
-
-static AllotStatus live_batches(SandboxViews *v, const void *qq, const ViewPage *page,
-                                const void *after, void *rows, size_t *n, ErrBuf *err)
-{
-    const BatchQuery *q = qq;
-    return views_batches(v->live, q->sku, q->order, page, after, rows, n, err);
-}
-
-static AllotStatus live_shipments(SandboxViews *v, const void *qq, const ViewPage *page,
-                                  const void *after, void *rows, size_t *n, ErrBuf *err)
-{
-    const BatchQuery *q = qq;
-    return views_shipments_due(v->live, q->from, q->to, page, after, rows, n, err);
-}
-
-/* Held batches that meet `keep`, into ov (only of `sku` if given). */
-static void held_batches(SandboxViews *v, const char *sku, const ViewPage *page, bool due,
-                         int32_t from, int32_t to, Rows *ov)
-{
-    for (size_t i = 0; i < sandbox_uow_product_count(v->sb); i++) {
-        const Product *p = sandbox_uow_product(v->sb, i, NULL);
-        if (!p || (has_text(sku) && strcmp(product_sku(p), sku) != 0))
-            continue;
-        for (size_t b = 0; b < product_batch_count(p); b++) {
-            const Batch *bt = product_batch(p, b);
-            if (due && (bt->eta == ALLOT_NO_ETA || bt->eta < from || bt->eta > to))
-                continue;
-            if (has_text(page->filter) && !contains_ci(bt->ref, page->filter) &&
-                !contains_ci(product_sku(p), page->filter))
-                continue;
-            batch_row(p, b, rows_push(ov));
-        }
-    }
-}
-
-static AllotStatus sbv_batches(Views *vv, const char *sku, BatchOrder order, const ViewPage *page,
-                               const BatchRow *after, BatchRow *rows, size_t *n, ErrBuf *err)
-{
-    SandboxViews *v = from_views(vv);
-    *n = 0;
-    if (!page)
-        return err_set(err, ALLOT_EINVALID, "read model query without a page");
-    if (page->limit == 0)
-        return ALLOT_OK;
-    CmpFn cmp;
-    switch (order) {
-    case BATCH_ORDER_PREFERENCE: cmp = has_text(sku) ? cmp_batch_pref_one : cmp_batch_pref; break;
-    case BATCH_ORDER_REF: cmp = cmp_batch_ref; break;
-    case BATCH_ORDER_ETA: cmp = cmp_batch_eta; break;
-    default: return err_set(err, ALLOT_EINVALID, "unknown batch order %d", (int)order);
-    }
-    if (has_text(sku) && !held(v, sku))
-        return views_batches(v->live, sku, order, page, after, rows, n, err);
-    Rows ov = {.size = sizeof(BatchRow)};
-    held_batches(v, sku, page, false, 0, 0, &ov);
-    BatchQuery q = {sku, order, 0, 0};
-    AllotStatus st = merge_page(v, &q, has_text(sku) ? NULL : live_batches, sku_of_batch, cmp,
-                                page, after, &ov, rows, n, err);
-    free(ov.items);
-    return st;
-}
-
-static AllotStatus sbv_shipments_due(Views *vv, int32_t from, int32_t to, const ViewPage *page,
-                                     const BatchRow *after, BatchRow *rows, size_t *n, ErrBuf *err)
-{
-    SandboxViews *v = from_views(vv);
-    *n = 0;
-    if (!page)
-        return err_set(err, ALLOT_EINVALID, "read model query without a page");
-    if (page->limit == 0)
-        return ALLOT_OK;
-    Rows ov = {.size = sizeof(BatchRow)};
-    held_batches(v, NULL, page, true, from, to, &ov);
-    BatchQuery q = {NULL, BATCH_ORDER_ETA, from, to};
-    AllotStatus st = merge_page(v, &q, live_shipments, sku_of_batch, cmp_batch_eta, page, after,
-                                &ov, rows, n, err);
-    free(ov.items);
-    return st;
-}
-
-/* ---------- lines ---------- */
+/* ---------- line keys ---------- */
 
 /* Synthetic keys of lines created in the sandbox: after every live key. */
 #define NEW_LINE_KEY_BASE (INT64_C(1) << 62)
@@ -487,210 +218,92 @@ static AllotStatus load_backorder_keys(SandboxViews *v, const char *sku, ErrBuf 
     return st;
 }
 
-static void line_row(const Product *p, const OrderLine *l, LineRow *r)
+
+/* The LineRow.key of a held line for a list that pages on it (the live key,
+ * loaded), or the key if already known, else 0, for the others. */
+typedef struct KeyCtx {
+    SandboxViews *v;
+    bool load;
+} KeyCtx;
+
+static AllotStatus held_line_key(void *ctx, const Product *p, const OrderLine *l, int64_t *key,
+                                 ErrBuf *err)
 {
-    memset(r, 0, sizeof *r);
-    strcpy(r->orderid, l->orderid);
-    strcpy(r->sku, product_sku(p));
-    r->qty = l->qty;
-    strcpy(r->batchref, product_line_batchref(p, l));
-    r->eta = l->batch >= 0 ? product_batch(p, (size_t)l->batch)->eta : ALLOT_NO_ETA;
-    r->seq = l->seq;
-    r->key = 0;
+    KeyCtx *c = ctx;
+    if (c->load)
+        return line_key(c->v, p, l, key, err);
+    *key = line_key_known(c->v, p, l);
+    return ALLOT_OK;
 }
 
-static int cmp_line_seq(const void *a, const void *b)
-{
-    return cmp_i64((int64_t)((const LineRow *)a)->seq, (int64_t)((const LineRow *)b)->seq);
-}
+/* ---------- every list but events ---------- */
 
-static int cmp_line_key(const void *a, const void *b)
-{
-    return cmp_i64(((const LineRow *)a)->key, ((const LineRow *)b)->key);
-}
+static AllotStatus sb_events(SandboxViews *v, const ViewQuery *q, const void *after,
+                             EventRow *rows, size_t *n, ErrBuf *err);
 
-static int cmp_line_sku(const void *a, const void *b)
-{
-    return cmp_str(((const LineRow *)a)->sku, ((const LineRow *)b)->sku);
-}
-
-static const char *sku_of_line(const void *r) { return ((const LineRow *)r)->sku; }
-
-static AllotStatus sbv_batch_lines(Views *vv, const char *ref, const ViewPage *page,
-                                   const LineRow *after, LineRow *rows, size_t *n, ErrBuf *err)
+static AllotStatus sbv_list(Views *vv, const ViewQuery *q, const void *after, void *rows,
+                            size_t *n, ErrBuf *err)
 {
     SandboxViews *v = from_views(vv);
+    const ViewSpec *s = q->spec;
     *n = 0;
-    if (!page)
-        return err_set(err, ALLOT_EINVALID, "read model query without a page");
-    if (page->limit == 0)
-        return ALLOT_OK;
-    const Product *p = sandbox_uow_find_ref(v->sb, ref ? ref : "", NULL);
-    if (!p)
-        return views_batch_lines(v->live, ref, page, after, rows, n, err);
-    int32_t bi = (int32_t)(product_find_batch(p, ref) - product_batch(p, 0));
-    Rows ov = {.size = sizeof(LineRow)};
-    for (size_t i = 0; i < product_line_count(p); i++) {
-        const OrderLine *l = product_line(p, i);
-        if (l->batch == bi && contains_ci(l->orderid, page->filter))
-            line_row(p, l, rows_push(&ov));
+    if (s->kind == VIEW_ROW_EVENT)
+        return sb_events(v, q, after, rows, n, err);
+    /* A query pinned to one product (its SKU or one of its batches) is all live
+     * when the sandbox does not hold it, all held when it does. */
+    const ViewCond *c;
+    const Product *only = NULL;
+    bool pinned = false;
+    if (s->sku_col >= 0 && (c = view_query_fixed(q, s->sku_col))) {
+        if (!held(v, c->text))
+            return views_list(v->live, q, after, rows, n, err);
+        only = sandbox_uow_find(v->sb, c->text, NULL);
+        pinned = true;
+    } else if (s->ref_col >= 0 && (c = view_query_fixed(q, s->ref_col)) && c->text &&
+               *c->text) {
+        only = sandbox_uow_find_ref(v->sb, c->text, NULL);
+        if (!only)
+            return views_list(v->live, q, after, rows, n, err);
+        pinned = true;
     }
-    for (size_t i = 0; i < ov.len; i++) {
-        LineRow *r = rows_at(&ov, i);
-        r->key = line_key_known(v, p, product_find_line(p, r->orderid));
-    }
-    AllotStatus st =
-        merge_page(v, NULL, NULL, sku_of_line, cmp_line_seq, page, after, &ov, rows, n, err);
-    free(ov.items);
-    return st;
-}
-
-static AllotStatus live_order_lines(SandboxViews *v, const void *q, const ViewPage *page,
-                                    const void *after, void *rows, size_t *n, ErrBuf *err)
-{
-    return views_order_lines(v->live, q, page, after, rows, n, err);
-}
-
-static AllotStatus sbv_order_lines(Views *vv, const char *orderid, const ViewPage *page,
-                                   const LineRow *after, LineRow *rows, size_t *n, ErrBuf *err)
-{
-    SandboxViews *v = from_views(vv);
-    *n = 0;
-    if (!page)
-        return err_set(err, ALLOT_EINVALID, "read model query without a page");
-    if (page->limit == 0)
-        return ALLOT_OK;
-    const char *oid = orderid ? orderid : "";
-    Rows ov = {.size = sizeof(LineRow)};
+    ViewRows ov;
+    view_rows_init(&ov, s->row_size);
+    KeyCtx kc = {v, view_query_sorts_on(q, LCOL_KEY) && s->kind == VIEW_ROW_LINE};
     AllotStatus st = ALLOT_OK;
-    for (size_t i = 0; st == ALLOT_OK && i < sandbox_uow_product_count(v->sb); i++) {
-        const Product *p = sandbox_uow_product(v->sb, i, NULL);
-        const OrderLine *l = p ? product_find_line(p, oid) : NULL;
-        if (!l)
-            continue;
-        LineRow r;
-        line_row(p, l, &r);
-        if (has_text(page->filter) && !contains_ci(r.sku, page->filter) &&
-            !contains_ci(r.batchref, page->filter))
-            continue;
-        r.key = line_key_known(v, p, l);
-        *(LineRow *)rows_push(&ov) = r;
-    }
-    if (st == ALLOT_OK)
-        st = merge_page(v, oid, live_order_lines, sku_of_line, cmp_line_sku, page, after, &ov,
-                        rows, n, err);
-    free(ov.items);
-    return st;
-}
-
-static AllotStatus live_backorders(SandboxViews *v, const void *q, const ViewPage *page,
-                                   const void *after, void *rows, size_t *n, ErrBuf *err)
-{
-    (void)q;
-    return views_backorders(v->live, NULL, page, after, rows, n, err);
-}
-
-static AllotStatus sbv_backorders(Views *vv, const char *sku, const ViewPage *page,
-                                  const LineRow *after, LineRow *rows, size_t *n, ErrBuf *err)
-{
-    SandboxViews *v = from_views(vv);
-    *n = 0;
-    if (!page)
-        return err_set(err, ALLOT_EINVALID, "read model query without a page");
-    if (page->limit == 0)
-        return ALLOT_OK;
-    bool one = has_text(sku);
-    if (one && !held(v, sku))
-        return views_backorders(v->live, sku, page, after, rows, n, err);
-    Rows ov = {.size = sizeof(LineRow)};
-    AllotStatus st = ALLOT_OK;
-    for (size_t i = 0; st == ALLOT_OK && i < sandbox_uow_product_count(v->sb); i++) {
-        const Product *p = sandbox_uow_product(v->sb, i, NULL);
-        if (!p || (one && strcmp(product_sku(p), sku) != 0))
-            continue;
-        for (size_t k = 0; st == ALLOT_OK && k < product_line_count(p); k++) {
-            const OrderLine *l = product_line(p, k);
-            if (l->batch >= 0)
-                continue;
-            if (has_text(page->filter) && !contains_ci(l->orderid, page->filter) &&
-                !contains_ci(product_sku(p), page->filter))
-                continue;
-            LineRow *r = rows_push(&ov);
-            line_row(p, l, r);
-            st = line_key(v, p, l, &r->key, err);
+    if (pinned) {
+        if (only)
+            st = view_rows_of_product(q, only, held_line_key, &kc, &ov, err);
+    } else {
+        for (size_t i = 0; st == ALLOT_OK && i < sandbox_uow_product_count(v->sb); i++) {
+            const Product *p = sandbox_uow_product(v->sb, i, NULL);
+            if (p)
+                st = view_rows_of_product(q, p, held_line_key, &kc, &ov, err);
         }
     }
     if (st == ALLOT_OK)
-        st = merge_page(v, NULL, one ? NULL : live_backorders, sku_of_line,
-                        one ? cmp_line_seq : cmp_line_key, page, after, &ov, rows, n, err);
-    free(ov.items);
-    return st;
-}
-
-static int cmp_line_order_sku(const void *a, const void *b)
-{
-    const LineRow *x = a, *y = b;
-    int c = cmp_str(x->orderid, y->orderid);
-    return c ? c : cmp_str(x->sku, y->sku);
-}
-
-static AllotStatus live_lines(SandboxViews *v, const void *q, const ViewPage *page,
-                              const void *after, void *rows, size_t *n, ErrBuf *err)
-{
-    return views_lines(v->live, *(const LineState *)q, page, after, rows, n, err);
-}
-
-static AllotStatus sbv_lines(Views *vv, LineState state, const ViewPage *page,
-                             const LineRow *after, LineRow *rows, size_t *n, ErrBuf *err)
-{
-    SandboxViews *v = from_views(vv);
-    *n = 0;
-    if (!page)
-        return err_set(err, ALLOT_EINVALID, "read model query without a page");
-    if (page->limit == 0)
-        return ALLOT_OK;
-    Rows ov = {.size = sizeof(LineRow)};
-    for (size_t i = 0; i < sandbox_uow_product_count(v->sb); i++) {
-        const Product *p = sandbox_uow_product(v->sb, i, NULL);
-        for (size_t k = 0; p && k < product_line_count(p); k++) {
-            const OrderLine *l = product_line(p, k);
-            if ((state == LINES_ALLOCATED && l->batch < 0) ||
-                (state == LINES_BACKORDERED && l->batch >= 0))
-                continue;
-            if (has_text(page->filter) && !contains_ci(l->orderid, page->filter) &&
-                !contains_ci(product_sku(p), page->filter))
-                continue;
-            LineRow *r = rows_push(&ov);
-            line_row(p, l, r);
-            r->key = line_key_known(v, p, l);
-        }
-    }
-    AllotStatus st = merge_page(v, &state, live_lines, sku_of_line, cmp_line_order_sku, page,
-                                after, &ov, rows, n, err);
-    free(ov.items);
+        st = merge_page(v, q, !pinned, after, &ov, rows, n, err);
+    view_rows_fini(&ov);
     return st;
 }
 
 /* ---------- events ---------- */
 
-static bool event_matches(const Event *e, const char *filter)
+/* Event i of the sandbox's own log, if it meets q. */
+static bool own_event(SandboxViews *v, const ViewQuery *q, size_t i, EventRow *out)
 {
-    if (!has_text(filter))
-        return true;
-    return contains_ci(event_type_name(e->type), filter) || contains_ci(e->sku, filter) ||
-           contains_ci(e->orderid, filter) || contains_ci(e->batchref, filter) ||
-           contains_ci(e->to, filter);
+    const EventVec *log = sandbox_uow_event_log(v->sb);
+    *out = (EventRow){v->base_event_id + 1 + (int64_t)i, sandbox_uow_event_at(v->sb, i),
+                      log->items[i], 0};
+    return view_row_matches(q, out);
 }
 
-static AllotStatus sbv_events(Views *vv, int64_t anchor_id, const ViewPage *page, EventRow *rows,
-                              size_t *n, ErrBuf *err)
+/* By id, the only order of the event list: ids > anchor forward; ids < anchor
+ * backward (no anchor: the newest page). */
+static AllotStatus sb_events(SandboxViews *v, const ViewQuery *q, const void *after,
+                             EventRow *rows, size_t *n, ErrBuf *err)
 {
-    SandboxViews *v = from_views(vv);
-    *n = 0;
-    if (!page)
-        return err_set(err, ALLOT_EINVALID, "read model query without a page");
-    if (page->limit == 0)
-        return ALLOT_OK;
+    const ViewPage *page = &q->page;
+    int64_t anchor_id = after ? ((const EventRow *)after)->id : 0;
     const EventVec *log = sandbox_uow_event_log(v->sb);
     int64_t base = v->base_event_id;
     size_t limit = page->limit;
@@ -698,7 +311,7 @@ static AllotStatus sbv_events(Views *vv, int64_t anchor_id, const ViewPage *page
         /* live part: ids in (anchor, base] */
         if (anchor_id < base) {
             size_t m = 0;
-            AllotStatus st = views_events(v->live, anchor_id, page, rows, &m, err);
+            AllotStatus st = views_list(v->live, q, after, rows, &m, err);
             if (st != ALLOT_OK)
                 return st;
             while (m > 0 && rows[m - 1].id > base)
@@ -707,33 +320,26 @@ static AllotStatus sbv_events(Views *vv, int64_t anchor_id, const ViewPage *page
             if (m == limit)
                 return ALLOT_OK;
         }
-        for (size_t i = 0; i < log->len && *n < limit; i++) {
-            int64_t id = base + 1 + (int64_t)i;
-            if (id <= anchor_id || !event_matches(&log->items[i], page->filter))
-                continue;
-            rows[*n] = (EventRow){id, sandbox_uow_event_at(v->sb, i), log->items[i], 0};
-            (*n)++;
-        }
+        for (size_t i = 0; i < log->len && *n < limit; i++)
+            if (base + 1 + (int64_t)i > anchor_id && own_event(v, q, i, &rows[*n]))
+                (*n)++;
         return ALLOT_OK;
     }
     /* backward: ids < anchor (0 / INT64_MAX = newest), returned ascending */
-    int64_t upper = anchor_id <= 0 || anchor_id == INT64_MAX ? INT64_MAX : anchor_id;
+    int64_t upper = after ? anchor_id : INT64_MAX;
     size_t got = 0;
     EventRow *tmp = xmalloc(limit * sizeof *tmp); /* newest first */
-    for (size_t i = log->len; i-- > 0 && got < limit;) {
-        int64_t id = base + 1 + (int64_t)i;
-        if (id >= upper || !event_matches(&log->items[i], page->filter))
-            continue;
-        tmp[got++] = (EventRow){id, sandbox_uow_event_at(v->sb, i), log->items[i], 0};
-    }
+    for (size_t i = log->len; i-- > 0 && got < limit;)
+        if (base + 1 + (int64_t)i < upper && own_event(v, q, i, &tmp[got]))
+            got++;
     AllotStatus st = ALLOT_OK;
     if (got < limit) {
-        ViewPage lp = *page;
-        lp.limit = limit - got;
-        int64_t live_anchor = upper > base ? base + 1 : upper;
+        ViewQuery lq = *q;
+        lq.page.limit = limit - got;
+        EventRow live_anchor = {.id = upper > base ? base + 1 : upper};
         size_t m = 0;
-        EventRow *lr = xmalloc(lp.limit * sizeof *lr);
-        st = views_events(v->live, live_anchor, &lp, lr, &m, err);
+        EventRow *lr = xmalloc(lq.page.limit * sizeof *lr);
+        st = views_list(v->live, &lq, &live_anchor, lr, &m, err);
         for (size_t i = m; st == ALLOT_OK && i-- > 0;)
             tmp[got++] = lr[i];
         free(lr);
@@ -757,8 +363,6 @@ static AllotStatus sbv_latest_event_id(Views *vv, int64_t *id, ErrBuf *err)
 
 /* ---------- completion ---------- */
 
-static int cmp_id(const void *a, const void *b) { return strcmp(a, b); }
-
 static AllotStatus sbv_complete(Views *vv, CompleteKind kind, const char *prefix, size_t limit,
                                 AllotId *out, size_t *n, ErrBuf *err)
 {
@@ -767,35 +371,22 @@ static AllotStatus sbv_complete(Views *vv, CompleteKind kind, const char *prefix
     if (limit == 0)
         return ALLOT_OK;
     const char *pre = prefix ? prefix : "";
-    size_t plen = strlen(pre);
-    Rows all = {.size = sizeof(AllotId)};
+    ViewRows all;
+    view_rows_init(&all, sizeof(AllotId));
     AllotId *lv = xmalloc(limit * sizeof *lv);
     size_t m = 0;
     AllotStatus st = views_complete(v->live, kind, pre, limit, lv, &m, err);
     for (size_t i = 0; st == ALLOT_OK && i < m; i++)
-        memcpy(rows_push(&all), lv[i], sizeof(AllotId));
+        memcpy(view_rows_push(&all), lv[i], sizeof(AllotId));
     free(lv);
     for (size_t i = 0; st == ALLOT_OK && i < sandbox_uow_product_count(v->sb); i++) {
         const Product *p = sandbox_uow_product(v->sb, i, NULL);
-        if (!p)
-            continue;
-        if (kind == COMPLETE_SKU && strncmp(product_sku(p), pre, plen) == 0)
-            strcpy(rows_push(&all), product_sku(p));
-        for (size_t b = 0; kind == COMPLETE_REF && b < product_batch_count(p); b++)
-            if (strncmp(product_batch(p, b)->ref, pre, plen) == 0)
-                strcpy(rows_push(&all), product_batch(p, b)->ref);
-        for (size_t l = 0; kind == COMPLETE_ORDERID && l < product_line_count(p); l++)
-            if (strncmp(product_line(p, l)->orderid, pre, plen) == 0)
-                strcpy(rows_push(&all), product_line(p, l)->orderid);
+        if (p)
+            view_rows_complete(kind, p, pre, &all);
     }
-    if (st == ALLOT_OK) {
-        if (all.len > 1)
-            qsort(all.items, all.len, sizeof(AllotId), cmp_id);
-        for (size_t i = 0; i < all.len && *n < limit; i++)
-            if (*n == 0 || strcmp(out[*n - 1], rows_at(&all, i)) != 0)
-                memcpy(out[(*n)++], rows_at(&all, i), sizeof(AllotId));
-    }
-    free(all.items);
+    if (st == ALLOT_OK)
+        *n = view_rows_complete_page(&all, limit, out);
+    view_rows_fini(&all);
     return st;
 }
 
@@ -807,11 +398,8 @@ static void sbv_destroy(Views *vv)
     free(v);
 }
 
-static const ViewsOps sandbox_views_ops = {
-    sbv_products,   sbv_batches,         sbv_batch_lines,   sbv_order_lines, sbv_backorders,
-    sbv_events,     sbv_latest_event_id, sbv_shipments_due, sbv_complete,    sbv_destroy,
-    sbv_lines,
-};
+static const ViewsOps sandbox_views_ops = {sbv_list, sbv_latest_event_id, sbv_complete,
+                                           sbv_destroy};
 
 Views *sandbox_views_new(UnitOfWork *sandbox, Views *live, int64_t base_event_id)
 {
