@@ -86,6 +86,11 @@ AllotStatus pg_connect(const char *uri, PGconn **out, char where[PG_WHERE_MAX], 
         PQfinish(c);
         return st;
     }
+    AllotStatus st = pg_exec(c, where, PG_SEARCH_PATH, "connecting", err);
+    if (st != ALLOT_OK) {
+        PQfinish(c);
+        return st;
+    }
     *out = c;
     return ALLOT_OK;
 }

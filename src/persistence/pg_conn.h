@@ -42,6 +42,16 @@ AllotStatus pg_migrate(PGconn *c, const char *where, ErrBuf *err);
  * Errors: ALLOT_ESTORAGE "… holds no allot data", a newer or older version. */
 AllotStatus pg_check_schema(PGconn *c, const char *where, ErrBuf *err);
 
+/* What every connection runs first: unqualified names are the schema allot's (the
+ * read model's SQL, sql_views.c, is the SQLite store's). */
+#define PG_SEARCH_PATH "SET search_path = allot"
+
+/* The first key of allot's advisory locks on products (ASCII "allo"; the second
+ * is hashtext(sku)): a unit of work holds a product's lock shared while it works
+ * on it, or exclusive when the product met a conflict lately, so that a hot
+ * product's writers queue instead of retrying (pg_uow.c). */
+#define PG_LOCK_CLASS "1634495599"
+
 /* The channel that commits notify and followers listen on (SPEC.md §3.1). */
 #define PG_EVENTS_CHANNEL "allot_events"
 

@@ -1,11 +1,28 @@
 /* The PostgreSQL unit of work and repository (pg_store.h; SPEC.md §2, §3.1).
  *
- * Each unit of work is one REPEATABLE READ transaction: every product it loads is
- * read from one snapshot, and a product that another writer committed after that
- * snapshot cannot be written (the version check finds another version, or the
- * server refuses with SQLSTATE 40001): ALLOT_ECONFLICT, and the bus retries the
- * command with jitter.  40P01 (deadlock) and a unique key another writer took (a
- * new SKU, a batch reference) are conflicts too.
+ * Concurrency.  A unit of work is one READ COMMITTED transaction.  Loading a
+ * product reads its version first; commit writes each product row with
+ * `UPDATE … WHERE id = ? AND version = ?`, in SKU order, so that two writers lock
+ * product rows in one order: 0 rows means someone committed the product since it
+ * was read (a row locked by a writer still at work is waited for, then checked)
+ * and the unit of work fails with ALLOT_ECONFLICT, everything rolled back; the bus
+ * retries the command with jitter.  SQLSTATE 40001, 40P01 (deadlock) and a unique
+ * key another writer took (a new SKU, a batch reference) are conflicts too.
+ * While it works on a product a unit of work holds the product's advisory lock
+ * (pg_conn.h PG_LOCK_CLASS) shared; after a conflict on a product, the next
+ * HOT_UNITS units of work of this process take it exclusive, in a statement of
+ * their own before reading the product: the writers of a hot product then queue
+ * on the lock (fairly, in order) instead of conflicting again and again.  Bulk
+ * work is one REPEATABLE READ transaction (one snapshot for all it reads; a
+ * product committed by someone else after it fails with 40001) and takes the
+ * locks shared only.
+ *
+ * Delivery order of the events (pg_follower.c): a transaction's first write, which
+ * gives it its transaction id, comes after it has read every product it writes, so
+ * of two transactions that write one product the one that commits second has the
+ * higher id (it read the product after the first committed, or its version check
+ * failed).  Bulk work may write before it reads more, but under its one snapshot
+ * the same holds.
  *
  * Products live in `cache` (sku → Entry) between units of work and are reused when
  * their stored version has not moved (one small query per product and unit of
@@ -85,11 +102,16 @@ enum {
     ST_RESERVE_IDS,
     ST_LINES_MERGE,
     ST_LINES_DELETE,
+    ST_LOCK_HOT,
     ST_COUNT
 };
 
 static const char *const stmt_sql[ST_COUNT] = {
-    [ST_PRODUCT_HEAD] = "SELECT id, version, next_seq FROM allot.products WHERE sku = $1",
+    /* the product's shared advisory lock first (one row always: the lock is taken
+     * for a SKU that does not exist yet too), then its row */
+    [ST_PRODUCT_HEAD] = "SELECT p.id, p.version, p.next_seq FROM (SELECT"
+                        " pg_advisory_xact_lock_shared(" PG_LOCK_CLASS ", hashtext($1))) l"
+                        " LEFT JOIN allot.products p ON p.sku = $1",
     [ST_PRODUCT_OF_REF] = "SELECT p.sku FROM allot.batches b JOIN allot.products p"
                           " ON p.id = b.product_id WHERE b.ref = $1",
     [ST_LOAD_BATCHES] = "SELECT id, ref, qty, eta, seq FROM allot.batches WHERE product_id = $1"
@@ -115,7 +137,20 @@ static const char *const stmt_sql[ST_COUNT] = {
                        " ELSE excluded.req END",
     [ST_LINES_DELETE] = "DELETE FROM allot.lines l USING pg_temp.allot_lines_in i"
                         " WHERE i.gone AND l.orderid = i.orderid AND l.product_id = i.product_id",
+    /* the lock exclusive (a hot product), in a statement of its own: the next one
+     * reads the product as the writer it waited for left it */
+    [ST_LOCK_HOT] = "SELECT pg_advisory_xact_lock(" PG_LOCK_CLASS ", hashtext($1))",
 };
+
+/* A product that met a conflict lately: its lock is taken exclusive for the next
+ * HOT_UNITS units of work that load it, so that its writers queue instead of
+ * conflicting (and retrying) again and again. */
+#define HOT_MAX 8
+#define HOT_UNITS 64
+typedef struct HotProduct {
+    AllotId sku;
+    int left; /* units of work to go; 0 = free slot */
+} HotProduct;
 
 typedef struct PgUow {
     UnitOfWork base;
@@ -134,6 +169,8 @@ typedef struct PgUow {
     size_t nids, capids, idpos;
     size_t id_block; /* the next reservation in bulk work */
     Text events; /* queued COPY rows of allot.events */
+    AllotId contended; /* the product being written (the one a conflict was on) */
+    HotProduct hot[HOT_MAX];
     uint64_t tx;
     bool in_tx, in_bulk, poisoned;
     unsigned begins;
@@ -485,7 +522,33 @@ static AllotStatus load_product(PgUow *s, const char *sku, int64_t id, int64_t v
     return ALLOT_OK;
 }
 
-/* The product `sku` as of this transaction's snapshot, or *out = NULL. */
+static void mark_hot(PgUow *s, const char *sku)
+{
+    if (!sku[0])
+        return;
+    HotProduct *slot = &s->hot[0];
+    for (int i = 0; i < HOT_MAX; i++) {
+        if (strcmp(s->hot[i].sku, sku) == 0 || s->hot[i].left < slot->left) {
+            slot = &s->hot[i];
+            if (strcmp(s->hot[i].sku, sku) == 0)
+                break;
+        }
+    }
+    snprintf(slot->sku, sizeof slot->sku, "%s", sku);
+    slot->left = HOT_UNITS;
+}
+
+/* True (and one unit of work less to go) if `sku` is hot. */
+static bool take_hot(PgUow *s, const char *sku)
+{
+    for (int i = 0; i < HOT_MAX; i++)
+        if (s->hot[i].left > 0 && strcmp(s->hot[i].sku, sku) == 0)
+            return s->hot[i].left--, true;
+    return false;
+}
+
+/* The product `sku` as the store has it now, its lock held (shared, or exclusive
+ * when it is hot) until the transaction ends; or *out = NULL. */
 static AllotStatus fetch(PgUow *s, const char *sku, Entry **out, ErrBuf *err)
 {
     *out = NULL;
@@ -495,10 +558,16 @@ static AllotStatus fetch(PgUow *s, const char *sku, Entry **out, ErrBuf *err)
     Params p = {0};
     p_text(&p, sku);
     PGresult *r;
-    AllotStatus st = run(s, ST_PRODUCT_HEAD, &p, PGRES_TUPLES_OK, false, "reading a product", &r, err);
+    AllotStatus st = ALLOT_OK;
+    if (!s->in_bulk && take_hot(s, sku)) {
+        st = run(s, ST_LOCK_HOT, &p, PGRES_TUPLES_OK, false, "waiting for another writer", &r, err);
+        PQclear(r);
+    }
+    if (st == ALLOT_OK)
+        st = run(s, ST_PRODUCT_HEAD, &p, PGRES_TUPLES_OK, false, "reading a product", &r, err);
     if (st != ALLOT_OK)
         return st;
-    if (PQntuples(r) == 0) {
+    if (PQntuples(r) == 0 || PQgetisnull(r, 0, 0)) {
         PQclear(r);
         if (e && !e->dirty)
             cache_drop(s, sku);
@@ -701,6 +770,7 @@ static int cmp_entry_sku(const void *a, const void *b)
 
 static AllotStatus flush_product(PgUow *s, Entry *e, ErrBuf *err)
 {
+    snprintf(s->contended, sizeof s->contended, "%s", product_sku(e->p));
     Product *p = e->p;
     Aggregates ag = aggregates(p);
     Params q = {0};
@@ -903,6 +973,9 @@ static void abort_tx(PgUow *s, bool whole_cache)
 static AllotStatus prepare_session(PgUow *s, ErrBuf *err)
 {
     memset(s->prepared, 0, sizeof s->prepared);
+    AllotStatus st = pg_exec(s->conn, s->where, PG_SEARCH_PATH, "preparing the session", err);
+    if (st != ALLOT_OK)
+        return st;
     return pg_exec(s->conn, s->where,
                    "CREATE TEMPORARY TABLE IF NOT EXISTS allot_lines_in (orderid text COLLATE \"C\","
                    " product_id bigint, qty bigint, seq bigint, batch_id bigint, req bigint,"
@@ -927,7 +1000,11 @@ static AllotStatus begin_tx(PgUow *s, ErrBuf *err)
 {
     s->tx++;
     AllotStatus st = ensure_connected(s, err);
-    const char *sql = "BEGIN ISOLATION LEVEL REPEATABLE READ";
+    /* one unit of work: READ COMMITTED (a product's version is read first, and the
+     * version check fails if anyone committed it since); bulk work: REPEATABLE
+     * READ, one snapshot for all it reads */
+    const char *sql = s->in_bulk ? "BEGIN ISOLATION LEVEL REPEATABLE READ"
+                                 : "BEGIN ISOLATION LEVEL READ COMMITTED";
     if (st == ALLOT_OK)
         st = pg_exec(s->conn, s->where, sql, "starting a transaction", err);
     /* the server went away since the last unit of work (nothing was in flight):
@@ -998,6 +1075,8 @@ static AllotStatus pu_commit(UnitOfWork *u, ErrBuf *err)
         st = commit_tx(s, err);
     if (st != ALLOT_OK)
         abort_tx(s, st != ALLOT_ECONFLICT);
+    if (st == ALLOT_ECONFLICT)
+        mark_hot(s, s->contended);
     return st;
 }
 
@@ -1020,10 +1099,12 @@ static AllotStatus pu_bulk_begin(UnitOfWork *u, ErrBuf *err)
     forget_seen(s);
     if (s->in_tx)
         abort_tx(s, false);
-    AllotStatus st = begin_tx(s, err);
-    if (st != ALLOT_OK)
-        return st;
     s->in_bulk = true;
+    AllotStatus st = begin_tx(s, err);
+    if (st != ALLOT_OK) {
+        s->in_bulk = false;
+        return st;
+    }
     s->poisoned = false;
     s->id_block = BULK_ID_BLOCK_MIN;
     return ALLOT_OK;
