@@ -161,6 +161,8 @@ static AllotStatus check_value(const ArgSpec *a, const char *v, ParsedCommand *o
         return validate_batch_qty(v, &out->nums[i], err);
     case ARG_ETA:
         return validate_eta(v, &out->etas[i], err);
+    case ARG_NEED:
+        return validate_date(v, "need", &out->etas[i], err);
     case ARG_EVENT_ID:
         return validate_int(v, "id", 0, INT64_MAX, &out->nums[i], err);
     case ARG_CHOICE:
@@ -207,7 +209,8 @@ static void build_bus_command(ParsedCommand *out)
     case CMD_ALLOCATE:
         id_value(out->values[0], a);
         id_value(out->values[1], b);
-        out->cmd = command_allocate(a, b, out->nums[2]);
+        out->cmd = command_with_need(command_allocate(a, b, out->nums[2]),
+                                     out->values[3] ? out->etas[3] : ALLOT_NO_DATE, 0);
         break;
     case CMD_CANCEL_LINE:
         id_value(out->values[0], a);

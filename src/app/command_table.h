@@ -36,6 +36,7 @@ typedef enum ArgKind {
     ARG_LINE_QTY,   /* order line qty 1..1e9: validate_line_qty */
     ARG_BATCH_QTY,  /* batch qty 0..1e9: validate_batch_qty */
     ARG_ETA,        /* YYYY-MM-DD, or "-" = none: validate_eta */
+    ARG_NEED,       /* a need date: YYYY-MM-DD, or "-" = none: validate_date "need" */
     ARG_EVENT_ID,   /* an event id, whole number >= 0 */
     ARG_CHOICE,     /* one of ArgSpec.choices ("batches|orders|allocations") */
     ARG_PATH,       /* a file or folder path (not checked here) */

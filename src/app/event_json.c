@@ -85,6 +85,7 @@ char *event_json(const Event *ev, int64_t id, int64_t at, char *buf, size_t size
         } else if (ev->type != EV_OUT_OF_STOCK) {
             put_key_string(buf, size, &off, "batchref", ev->batchref);
         }
+        put_key_date(buf, size, &off, "need", ev->need);
         break;
     case EV_BATCH_CREATED:
         put_key_string(buf, size, &off, "ref", ev->batchref);
@@ -105,6 +106,11 @@ char *event_json(const Event *ev, int64_t id, int64_t at, char *buf, size_t size
     default:
         break;
     }
+    if (ev->command_id > 0)
+        put(buf, size, &off, ",\"command_id\":%lld", (long long)ev->command_id);
+    else
+        put(buf, size, &off, ",\"command_id\":null");
+    put_key_string(buf, size, &off, "actor", ev->actor);
     put(buf, size, &off, "}");
     return buf;
 }

@@ -7,8 +7,10 @@
  * Fields per type (SPEC.md §4): orderid sku qty batchref (Allocated, Deallocated,
  * OrderLineCancelled — batchref null for a cancelled backorder), orderid sku qty
  * (OutOfStock), orderid sku qty from to (Reallocated), ref sku qty eta
- * (BatchCreated), ref old new (BatchQuantityChanged, BatchEtaChanged).  Dates are
- * "YYYY-MM-DD", none is null; `at` is UTC ISO-8601 with a "Z".
+ * (BatchCreated), ref old new (BatchQuantityChanged, BatchEtaChanged).  Line events
+ * add "need" (the line's need date, SPEC.md §1.4); every event ends with
+ * "command_id" and "actor" (§1.6; null for events logged before provenance).  Dates
+ * are "YYYY-MM-DD", none is null; `at` is UTC ISO-8601 with a "Z".
  */
 #ifndef ALLOT_APP_EVENT_JSON_H
 #define ALLOT_APP_EVENT_JSON_H

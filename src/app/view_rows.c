@@ -81,6 +81,7 @@ static void line_row(const Product *p, const OrderLine *l, LineRow *r)
     copy_id(r->batchref, product_line_batchref(p, l));
     r->eta = l->batch >= 0 ? product_batch(p, (size_t)l->batch)->eta : ALLOT_NO_ETA;
     r->seq = l->seq;
+    r->need = l->need;
 }
 
 /* Keeps the last pushed row of `out` only if it meets q. */

@@ -3,7 +3,7 @@
  *
  * The engine of every read model that is not a SQL store: the memory store's
  * views (persistence/memory_uow.h) and the what-if sandbox overlay
- * (app/sandbox_views.h).  A row is computed from a Product exactly as a store's
+ * (whatif/sandbox_views.h).  A row is computed from a Product exactly as a store's
  * read model holds it (views.h field comments); conditions, the substring filter,
  * the anchor and the order are the spec's, read by view_row_matches / view_row_cmp.
  * Costs O(rows of the products given) per page: for tests, sandboxes and small

@@ -44,6 +44,7 @@ static const ViewColumn line_cols[LCOL_COUNT] = {
     [LCOL_ETA] = COL(LineRow, eta, "eta", VIEW_DATE),
     [LCOL_SEQ] = COL(LineRow, seq, "seq", VIEW_SEQ),
     [LCOL_KEY] = COL(LineRow, key, "key", VIEW_INT),
+    [LCOL_NEED] = COL(LineRow, need, "need", VIEW_DATE),
 };
 
 static const ViewColumn event_cols[ECOL_COUNT] = {
@@ -60,6 +61,11 @@ static const ViewColumn event_cols[ECOL_COUNT] = {
     [ECOL_ETA] = COL(EventRow, ev.eta, "eta", VIEW_DATE),
     [ECOL_OLD_ETA] = COL(EventRow, ev.old_eta, "old_eta", VIEW_DATE),
     [ECOL_NEW_ETA] = COL(EventRow, ev.new_eta, "new_eta", VIEW_DATE),
+    [ECOL_NEED] = COL(EventRow, ev.need, "need", VIEW_DATE),
+    [ECOL_REQUESTED] = COL(EventRow, ev.requested, "requested", VIEW_INT),
+    [ECOL_SEQ] = COL(EventRow, ev.seq, "seq", VIEW_SEQ),
+    [ECOL_COMMAND] = COL(EventRow, ev.command_id, "command", VIEW_INT),
+    [ECOL_ACTOR] = COL(EventRow, ev.actor, "actor", VIEW_TEXT),
 };
 
 /* ---------- the orders ---------- */

@@ -141,3 +141,33 @@ void views_free(Views *v)
     if (v)
         v->ops->destroy(v);
 }
+
+LineLateness line_row_lateness(const LineRow *r, int32_t today)
+{
+    return lateness_of_line(r->batchref[0] != '\0', r->eta, r->need, today);
+}
+
+AllotStatus views_order_lateness(Views *v, const char *orderid, int32_t today,
+                                 OrderLateness *out, ErrBuf *err)
+{
+    *out = lateness_order_init();
+    LineRow rows[64];
+    ViewPage page = {.limit = sizeof rows / sizeof rows[0]};
+    LineRow anchor;
+    bool anchored = false;
+    for (;;) {
+        size_t n = 0;
+        AllotStatus st = views_order_lines(v, orderid, &page, anchored ? &anchor : NULL, rows, &n,
+                                           err);
+        if (st != ALLOT_OK)
+            return st;
+        for (size_t i = 0; i < n; i++) {
+            LineLateness l = line_row_lateness(&rows[i], today);
+            lateness_order_add(out, &l);
+        }
+        if (n < page.limit)
+            return ALLOT_OK;
+        anchor = rows[n - 1];
+        anchored = true;
+    }
+}

@@ -39,6 +39,7 @@
 #include <stdint.h>
 
 #include "domain/events.h"
+#include "domain/lateness.h"
 #include "domain/status.h"
 #include "domain/validate.h"
 
@@ -75,8 +76,9 @@ typedef struct LineRow {
     AllotId batchref; /* the batch holding it, or "" for a backorder */
     int32_t eta;      /* that batch's ETA; ALLOT_NO_ETA if in the warehouse or a backorder */
     uint64_t seq;     /* the moment it was first requested, within its SKU */
-    int64_t key;      /* the store's row key: grows with the moment of first request
-                         across all SKUs; used for paging, otherwise opaque */
+    int64_t key;      /* the moment of first request across all SKUs: the line's
+                         `requested` (product.h); ties broken by seq */
+    int32_t need;     /* the need date (SPEC.md §1.4), or ALLOT_NO_DATE */
 } LineRow;
 
 /* One event of the log (SPEC.md §2 "Event log"). */
@@ -188,6 +190,16 @@ AllotStatus views_complete(Views *v, CompleteKind kind, const char *prefix, size
  * exports (SPEC.md §4).  Spec VIEW_LINES. */
 AllotStatus views_lines(Views *v, LineState state, const ViewPage *page, const LineRow *after,
                         LineRow *rows, size_t *n, ErrBuf *err);
+
+/* The lateness (SPEC.md §1.4) of one line row on `today` (days): promised date,
+ * days late, at risk.  Computed, never stored. */
+LineLateness line_row_lateness(const LineRow *r, int32_t today);
+
+/* The lateness of order `orderid` on `today`: every line of the order, through
+ * views_order_lines (an unknown order: no line, complete none).  Errors: those of
+ * views_order_lines. */
+AllotStatus views_order_lateness(Views *v, const char *orderid, int32_t today,
+                                 OrderLateness *out, ErrBuf *err);
 
 /* Any list query (view_specs.h): every views_* list function above is one spec and
  * its conditions run through this.  `after`, `rows`, `n` as for the others, rows

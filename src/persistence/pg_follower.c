@@ -108,7 +108,7 @@ static AllotStatus pf_read(EventFollower *base, EventRow *rows, size_t limit, si
     f->pending = false;
     int got = PQntuples(r);
     for (int i = 0; i < got; i++) {
-        if (PQgetvalue(r, i, 14)[0] != 't') {
+        if (PQgetvalue(r, i, PG_EVENT_NCOLS)[0] != 't') {
             f->pending = true; /* an older transaction is still running */
             break;
         }

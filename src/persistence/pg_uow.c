@@ -61,8 +61,7 @@
 
 typedef struct DirtyLine {
     AllotId orderid;
-    int64_t req;    /* the id of the event that touched it */
-    bool cancelled; /* that event was OrderLineCancelled: a later request is new */
+    bool cancelled; /* the event was OrderLineCancelled */
 } DirtyLine;
 
 typedef struct Aggregates {
@@ -84,6 +83,14 @@ typedef struct Entry {
     bool dirty;
 } Entry;
 
+/* Ids reserved from a sequence and not handed out yet (what is reserved and not
+ * used is not given back: ids have gaps, never repeats). */
+typedef struct IdPool {
+    int64_t *ids;
+    size_t n, cap, pos;
+    size_t block; /* the next reservation in bulk work */
+} IdPool;
+
 /* A buffer of COPY text. */
 typedef struct Text {
     char *s;
@@ -100,6 +107,8 @@ enum {
     ST_BATCH_INSERT,
     ST_BATCH_UPDATE,
     ST_RESERVE_IDS,
+    ST_RESERVE_COMMANDS,
+    ST_RAISE_COMMANDS,
     ST_LINES_MERGE,
     ST_LINES_DELETE,
     ST_LOCK_HOT,
@@ -116,7 +125,8 @@ static const char *const stmt_sql[ST_COUNT] = {
                           " ON p.id = b.product_id WHERE b.ref = $1",
     [ST_LOAD_BATCHES] = "SELECT id, ref, qty, eta, seq FROM allot.batches WHERE product_id = $1"
                         " ORDER BY seq",
-    [ST_LOAD_LINES] = "SELECT orderid, qty, seq, batch_id FROM allot.lines WHERE product_id = $1",
+    [ST_LOAD_LINES] = "SELECT orderid, qty, seq, batch_id, need, req FROM allot.lines"
+                      " WHERE product_id = $1",
     [ST_PRODUCT_INSERT] = "INSERT INTO allot.products (sku, version, next_seq, nbatches, qty,"
                           " allocated, bo_lines, bo_qty, next_eta)"
                           " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
@@ -128,13 +138,17 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_BATCH_UPDATE] = "UPDATE allot.batches SET qty = $2, eta = $3 WHERE id = $1",
     [ST_RESERVE_IDS] = "SELECT nextval(pg_get_serial_sequence('allot.events', 'id'))"
                        " FROM generate_series(1, $1)",
+    [ST_RESERVE_COMMANDS] = "SELECT nextval('allot.command_ids') FROM generate_series(1, $1)",
+    /* keeps the next command id above $1 (a restored `requested`) */
+    [ST_RAISE_COMMANDS] = "SELECT CASE WHEN nv < $1 THEN setval('allot.command_ids', $1) ELSE nv END"
+                          " FROM (SELECT nextval('allot.command_ids') AS nv) x",
     /* A line requested anew (another seq) takes the new request's moment. */
-    [ST_LINES_MERGE] = "INSERT INTO allot.lines (orderid, product_id, qty, seq, batch_id, req)"
-                       " SELECT orderid, product_id, qty, seq, batch_id, req FROM pg_temp.allot_lines_in"
-                       " WHERE NOT gone ON CONFLICT (orderid, product_id) DO UPDATE"
+    [ST_LINES_MERGE] = "INSERT INTO allot.lines (orderid, product_id, qty, seq, batch_id, req, need)"
+                       " SELECT orderid, product_id, qty, seq, batch_id, req, need"
+                       " FROM pg_temp.allot_lines_in WHERE NOT gone"
+                       " ON CONFLICT (orderid, product_id) DO UPDATE"
                        " SET qty = excluded.qty, batch_id = excluded.batch_id, seq = excluded.seq,"
-                       " req = CASE WHEN allot.lines.seq = excluded.seq THEN allot.lines.req"
-                       " ELSE excluded.req END",
+                       " req = excluded.req, need = excluded.need",
     [ST_LINES_DELETE] = "DELETE FROM allot.lines l USING pg_temp.allot_lines_in i"
                         " WHERE i.gone AND l.orderid = i.orderid AND l.product_id = i.product_id",
     /* the lock exclusive (a hot product), in a statement of its own: the next one
@@ -165,9 +179,11 @@ typedef struct PgUow {
     StrMap pending_refs; /* ref → Entry: batches created but not written yet */
     Entry **dirtyv;
     size_t ndirtyv, capdirtyv, dirty_keys;
-    int64_t *ids; /* reserved event ids not used yet */
-    size_t nids, capids, idpos;
-    size_t id_block; /* the next reservation in bulk work */
+    IdPool event_ids;   /* allot.events' sequence */
+    IdPool command_ids; /* allot.command_ids (SPEC.md §1.6) */
+    int64_t current_cmd;   /* the command id of the current unit of work, or 0 */
+    int64_t cmd_high;      /* the highest command id this process was given */
+    int64_t max_requested; /* the highest `requested` written by this transaction */
     Text events; /* queued COPY rows of allot.events */
     AllotId contended; /* the product being written (the one a conflict was on) */
     HotProduct hot[HOT_MAX];
@@ -356,7 +372,7 @@ static void entry_mark_batch(Entry *e, const char *ref)
     e->bdirty[i] = 1;
 }
 
-static void entry_mark_line(PgUow *s, Entry *e, const char *orderid, int64_t req, bool cancelled)
+static void entry_mark_line(PgUow *s, Entry *e, const char *orderid, bool cancelled)
 {
     if (e->ndirty == e->cap_dirty) {
         e->cap_dirty = e->cap_dirty ? e->cap_dirty * 2 : 8;
@@ -364,7 +380,6 @@ static void entry_mark_line(PgUow *s, Entry *e, const char *orderid, int64_t req
     }
     DirtyLine *d = &e->dirty_lines[e->ndirty++];
     memcpy(d->orderid, orderid, sizeof d->orderid);
-    d->req = req;
     d->cancelled = cancelled;
     s->dirty_keys++;
 }
@@ -501,8 +516,9 @@ static AllotStatus load_product(PgUow *s, const char *sku, int64_t id, int64_t v
             }
             ref = product_batch(e->p, hit->index)->ref;
         }
+        int32_t need = PQgetisnull(r, i, 4) ? ALLOT_NO_DATE : (int32_t)col_int(r, i, 4);
         st = product_load_line(e->p, PQgetvalue(r, i, 0), col_int(r, i, 1),
-                               (uint64_t)col_int(r, i, 2), ref, err);
+                               (uint64_t)col_int(r, i, 2), need, col_int(r, i, 5), ref, err);
     }
     PQclear(r);
     free(ix);
@@ -641,32 +657,42 @@ static const RepositoryOps pg_repo_ops = {repo_get, repo_get_by_batchref, repo_a
 
 /* ---------- writing ---------- */
 
-/* The next reserved event id, reserving `want` more (at least) when none is left. */
-static AllotStatus next_event_id(PgUow *s, size_t want, int64_t *id, ErrBuf *err)
+/* The next id of `pool`, reserving `want` more (at least 1) from the sequence that
+ * statement `which` reads when none is left. */
+static AllotStatus next_id(PgUow *s, IdPool *pool, int which, size_t want, int64_t *id,
+                           ErrBuf *err)
 {
-    if (s->idpos == s->nids) {
+    if (pool->pos == pool->n) {
         Params p = {0};
-        p_int(&p, (int64_t)want);
+        p_int(&p, (int64_t)(want ? want : 1));
         PGresult *r;
-        AllotStatus st = run(s, ST_RESERVE_IDS, &p, PGRES_TUPLES_OK, false,
-                             "numbering events", &r, err);
+        AllotStatus st = run(s, which, &p, PGRES_TUPLES_OK, false, "numbering", &r, err);
         if (st != ALLOT_OK)
             return st;
         size_t n = (size_t)PQntuples(r);
-        if (n > s->capids) {
-            s->capids = n;
-            s->ids = xreallocarray(s->ids, n, sizeof *s->ids);
+        if (n > pool->cap) {
+            pool->cap = n;
+            pool->ids = xreallocarray(pool->ids, n, sizeof *pool->ids);
         }
         for (size_t i = 0; i < n; i++)
-            s->ids[i] = col_int(r, (int)i, 0);
+            pool->ids[i] = col_int(r, (int)i, 0);
         PQclear(r);
-        s->nids = n;
-        s->idpos = 0;
+        pool->n = n;
+        pool->pos = 0;
         if (n == 0)
-            return err_set(err, ALLOT_ESTORAGE, "PostgreSQL %s: no event ids", s->where);
+            return err_set(err, ALLOT_ESTORAGE, "PostgreSQL %s: no ids", s->where);
     }
-    *id = s->ids[s->idpos++];
+    *id = pool->ids[pool->pos++];
     return ALLOT_OK;
+}
+
+/* How many ids bulk work reserves next (at least `need`): 16, doubling to 4096. */
+static size_t bulk_want(IdPool *pool, size_t need)
+{
+    size_t want = need > pool->block ? need : pool->block;
+    if (pool->pos == pool->n && pool->block < BULK_ID_BLOCK_MAX)
+        pool->block *= 2;
+    return want;
 }
 
 static void queue_event(PgUow *s, const Event *ev, int64_t id, int64_t at)
@@ -707,6 +733,21 @@ static void queue_event(PgUow *s, const Event *ev, int64_t id, int64_t at)
     text_eta(t, eta);
     text_eta(t, old_eta);
     text_eta(t, new_eta);
+    if (orderid) { /* line events: the line's need date and moment of first request */
+        text_eta(t, ev->need);
+        text_int(t, ev->requested, false);
+    } else {
+        text_field(t, NULL, false);
+        text_field(t, NULL, false);
+    }
+    text_int(t, (int64_t)ev->seq, false);
+    text_field(t, ev->new_line ? "t" : "f", false);
+    text_int(t, ev->command_id, false);
+    /* actor is NOT NULL: an empty one is written as "" (not \N) */
+    if (ev->actor[0])
+        text_field(t, ev->actor, false);
+    else
+        text_raw(t, "\t", 1);
     text_raw(t, "\n", 1);
 }
 
@@ -719,8 +760,8 @@ static AllotStatus step_commit(PgUow *s, ErrBuf *err)
     size_t total = 0;
     for (size_t i = 0; i < s->repo.nseen; i++)
         total += product_events(s->repo.seen[i])->len;
-    if (!s->in_bulk && total && s->nids - s->idpos < total)
-        s->nids = s->idpos = 0; /* reserve exactly what this commit needs */
+    if (!s->in_bulk && total && s->event_ids.n - s->event_ids.pos < total)
+        s->event_ids.n = s->event_ids.pos = 0; /* reserve exactly what this commit needs */
     for (size_t i = 0; i < s->repo.nseen; i++) {
         Product *p = s->repo.seen[i];
         Entry *e = strmap_get(&s->cache, product_sku(p));
@@ -731,13 +772,8 @@ static AllotStatus step_commit(PgUow *s, ErrBuf *err)
         for (size_t k = 0; k < evs->len; k++) {
             const Event *ev = &evs->items[k];
             int64_t id;
-            size_t want = total;
-            if (s->in_bulk) {
-                want = total > s->id_block ? total : s->id_block;
-                if (s->idpos == s->nids && s->id_block < BULK_ID_BLOCK_MAX)
-                    s->id_block *= 2;
-            }
-            AllotStatus st = next_event_id(s, want, &id, err);
+            size_t want = s->in_bulk ? bulk_want(&s->event_ids, total) : total;
+            AllotStatus st = next_id(s, &s->event_ids, ST_RESERVE_IDS, want, &id, err);
             if (st != ALLOT_OK)
                 return st;
             total--;
@@ -748,7 +784,7 @@ static AllotStatus step_commit(PgUow *s, ErrBuf *err)
             case EV_DEALLOCATED:
             case EV_OUT_OF_STOCK:
             case EV_ORDER_LINE_CANCELLED:
-                entry_mark_line(s, e, ev->orderid, id, ev->type == EV_ORDER_LINE_CANCELLED);
+                entry_mark_line(s, e, ev->orderid, ev->type == EV_ORDER_LINE_CANCELLED);
                 s->lines_est++;
                 break;
             case EV_BATCH_CREATED: strmap_put(&s->pending_refs, ev->batchref, e); break;
@@ -863,17 +899,15 @@ static AllotStatus flush_lines(PgUow *s, ErrBuf *err)
         return ALLOT_OK;
     AllotStatus st;
     Text t = {0};
-    StrMap first; /* orderid → its first touch after its last cancellation */
+    StrMap first; /* orderid → one of its touches: each line is written once */
     strmap_init(&first);
     bool any_gone = false, any_live = false;
     for (size_t i = 0; i < s->ndirtyv; i++) {
         Entry *e = s->dirtyv[i];
         strmap_clear(&first);
-        for (size_t j = 0; j < e->ndirty; j++) {
-            DirtyLine *d = &e->dirty_lines[j], *cur = strmap_get(&first, d->orderid);
-            if (!cur || cur->cancelled)
-                strmap_put(&first, d->orderid, d);
-        }
+        for (size_t j = 0; j < e->ndirty; j++)
+            if (!strmap_get(&first, e->dirty_lines[j].orderid))
+                strmap_put(&first, e->dirty_lines[j].orderid, &e->dirty_lines[j]);
         for (size_t k = 0; k < strmap_capacity(&first); k++) {
             const DirtyLine *d = strmap_at(&first, k);
             if (!d)
@@ -883,7 +917,7 @@ static AllotStatus flush_lines(PgUow *s, ErrBuf *err)
             text_int(&t, e->id, false);
             if (!l) {
                 any_gone = true;
-                text_raw(&t, "\t\\N\t\\N\t\\N\t\\N\tt\n", 15);
+                text_raw(&t, "\t\\N\t\\N\t\\N\t\\N\t\\N\tt\n", 18);
                 continue;
             }
             any_live = true;
@@ -893,8 +927,11 @@ static AllotStatus flush_lines(PgUow *s, ErrBuf *err)
                 text_int(&t, e->batch_ids[l->batch], false);
             else
                 text_field(&t, NULL, false);
-            text_int(&t, d->req, false);
+            text_int(&t, l->requested, false);
+            text_eta(&t, l->need);
             text_raw(&t, "\tf\n", 3);
+            if (l->requested > s->max_requested)
+                s->max_requested = l->requested;
         }
     }
     strmap_fini(&first);
@@ -926,7 +963,8 @@ static AllotStatus flush(PgUow *s, ErrBuf *err)
         st = flush_batches(s, s->dirtyv[i], err);
     if (st == ALLOT_OK && s->events.len) {
         st = copy_in(s, "COPY allot.events (id, at, type, sku, orderid, batchref, to_ref, qty,"
-                        " old_qty, new_qty, eta, old_eta, new_eta) FROM STDIN",
+                        " old_qty, new_qty, eta, old_eta, new_eta, need, requested, seq, new_line,"
+                        " command_id, actor) FROM STDIN",
                      &s->events, "appending to the event log", err);
         if (st == ALLOT_OK)
             st = pg_exec(s->conn, s->where, "NOTIFY " PG_EVENTS_CHANNEL, "notifying followers", err);
@@ -934,6 +972,19 @@ static AllotStatus flush(PgUow *s, ErrBuf *err)
     }
     if (st == ALLOT_OK)
         st = flush_lines(s, err);
+    /* a line restored with a `requested` at or above the command ids handed out so
+     * far: later commands get larger ids (a restored line is never newer) */
+    if (st == ALLOT_OK && s->max_requested > s->cmd_high) {
+        Params p = {0};
+        p_int(&p, s->max_requested);
+        PGresult *r;
+        st = run(s, ST_RAISE_COMMANDS, &p, PGRES_TUPLES_OK, false, "raising the command ids", &r, err);
+        if (st == ALLOT_OK) {
+            s->cmd_high = s->max_requested;
+            PQclear(r);
+        }
+    }
+    s->max_requested = 0;
     if (st != ALLOT_OK)
         return st;
     for (size_t i = 0; i < s->ndirtyv; i++) {
@@ -955,7 +1006,10 @@ static void abort_tx(PgUow *s, bool whole_cache)
         PQclear(PQexec(s->conn, "ROLLBACK"));
     s->in_tx = false;
     s->events.len = 0;
-    s->nids = s->idpos = 0;
+    s->event_ids.n = s->event_ids.pos = 0;
+    s->command_ids.n = s->command_ids.pos = 0;
+    s->current_cmd = 0;
+    s->max_requested = 0;
     if (whole_cache) {
         cache_clear(s);
         return;
@@ -979,7 +1033,7 @@ static AllotStatus prepare_session(PgUow *s, ErrBuf *err)
     return pg_exec(s->conn, s->where,
                    "CREATE TEMPORARY TABLE IF NOT EXISTS allot_lines_in (orderid text COLLATE \"C\","
                    " product_id bigint, qty bigint, seq bigint, batch_id bigint, req bigint,"
-                   " gone boolean) ON COMMIT DELETE ROWS",
+                   " need integer, gone boolean) ON COMMIT DELETE ROWS",
                    "preparing the session", err);
 }
 
@@ -1036,10 +1090,31 @@ static void forget_seen(PgUow *s)
     repository_clear_seen(&s->repo);
 }
 
+/* The id of the current unit of work's command: one from allot.command_ids (in
+ * bulk work reserved in blocks), kept until the next begin. */
+static AllotStatus pu_command_id(UnitOfWork *u, int64_t *id, ErrBuf *err)
+{
+    PgUow *s = from_uow(u);
+    if (!s->in_tx)
+        return err_set(err, ALLOT_ESTORAGE, "PostgreSQL %s: a command id outside a unit of work",
+                       s->where);
+    if (s->current_cmd == 0) {
+        size_t want = s->in_bulk ? bulk_want(&s->command_ids, 1) : 1;
+        AllotStatus st = next_id(s, &s->command_ids, ST_RESERVE_COMMANDS, want, &s->current_cmd, err);
+        if (st != ALLOT_OK)
+            return st;
+        if (s->command_ids.ids[s->command_ids.n - 1] > s->cmd_high)
+            s->cmd_high = s->command_ids.ids[s->command_ids.n - 1];
+    }
+    *id = s->current_cmd;
+    return ALLOT_OK;
+}
+
 static AllotStatus pu_begin(UnitOfWork *u, ErrBuf *err)
 {
     PgUow *s = from_uow(u);
     forget_seen(s);
+    s->current_cmd = 0;
     if (s->in_bulk) {
         if ((++s->begins & 1023) == 0 &&
             (s->dirty_keys > BULK_DIRTY_MAX || s->events.len > BULK_COPY_BYTES)) {
@@ -1106,7 +1181,7 @@ static AllotStatus pu_bulk_begin(UnitOfWork *u, ErrBuf *err)
         return st;
     }
     s->poisoned = false;
-    s->id_block = BULK_ID_BLOCK_MIN;
+    s->event_ids.block = s->command_ids.block = BULK_ID_BLOCK_MIN;
     return ALLOT_OK;
 }
 
@@ -1140,7 +1215,8 @@ static void pu_destroy(UnitOfWork *u)
     strmap_fini(&s->cache);
     strmap_fini(&s->pending_refs);
     free(s->dirtyv);
-    free(s->ids);
+    free(s->event_ids.ids);
+    free(s->command_ids.ids);
     free(s->events.s);
     repository_fini(&s->repo);
     views_free(s->views);
@@ -1150,7 +1226,7 @@ static void pu_destroy(UnitOfWork *u)
 }
 
 static const UnitOfWorkOps pg_uow_ops = {
-    pu_begin, pu_commit, pu_rollback, pu_bulk_begin, pu_bulk_end, pu_destroy,
+    pu_begin, pu_commit, pu_rollback, pu_bulk_begin, pu_bulk_end, pu_destroy, pu_command_id,
 };
 
 AllotStatus pg_uow_open(const char *uri, Clock *clock, UnitOfWork **out, ErrBuf *err)

@@ -195,6 +195,12 @@ void pg_read_event(const PGresult *res, int i, EventRow *r)
     r->ev.eta = col_eta(res, i, 11);
     r->ev.old_eta = col_eta(res, i, 12);
     r->ev.new_eta = col_eta(res, i, 13);
+    r->ev.need = col_eta(res, i, 14);
+    r->ev.requested = col_int(res, i, 15);
+    r->ev.seq = (uint64_t)col_int(res, i, 16);
+    r->ev.new_line = PQgetvalue(res, i, 17)[0] == 't';
+    r->ev.command_id = col_int(res, i, 18);
+    col_id(res, i, 19, r->ev.actor);
 }
 
 static void pv_destroy(Views *vv)

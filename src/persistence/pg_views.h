@@ -13,14 +13,14 @@
  * again (PQreset) before the next query. */
 Views *pg_views_on(PGconn *c, const char *where, bool owns);
 
-/* Reads the EventRow of columns 0..13 (id, tx, at, type, sku, orderid, batchref,
- * to_ref, qty, old_qty, new_qty, eta, old_eta, new_eta) of row `i`.  Shared with
- * pg_follower.c. */
+/* Reads the EventRow of the PG_EVENT_COLS (columns 0..PG_EVENT_NCOLS-1) of row
+ * `i`.  Shared with pg_follower.c. */
 void pg_read_event(const PGresult *r, int i, EventRow *out);
 
 /* The columns pg_read_event reads, for a SELECT list. */
 #define PG_EVENT_COLS                                                                     \
     "id, tx::text, at, type, sku, orderid, batchref, to_ref, qty, old_qty, new_qty, eta," \
-    " old_eta, new_eta"
+    " old_eta, new_eta, need, requested, seq, new_line, command_id, actor"
+#define PG_EVENT_NCOLS 20
 
 #endif

@@ -112,7 +112,7 @@ static const SqlColumn line_sql[LCOL_COUNT] = {
     [LCOL_ORDERID] = {"l.orderid", NULL}, [LCOL_SKU] = {"p.sku", NULL},
     [LCOL_QTY] = {"l.qty", NULL},         [LCOL_BATCHREF] = {"b.ref", "l.batch_id"},
     [LCOL_ETA] = {"b.eta", NULL},         [LCOL_SEQ] = {"l.seq", NULL},
-    [LCOL_KEY] = {"l.req", NULL},
+    [LCOL_KEY] = {"l.req", NULL},         [LCOL_NEED] = {"l.need", NULL},
 };
 
 static const SqlColumn event_sql[ECOL_COUNT] = {
@@ -129,6 +129,11 @@ static const SqlColumn event_sql[ECOL_COUNT] = {
     [ECOL_ETA] = {"eta", NULL},
     [ECOL_OLD_ETA] = {"old_eta", NULL},
     [ECOL_NEW_ETA] = {"new_eta", NULL},
+    [ECOL_NEED] = {"need", NULL},
+    [ECOL_REQUESTED] = {"requested", NULL},
+    [ECOL_SEQ] = {"seq", NULL},
+    [ECOL_COMMAND] = {"command_id", NULL},
+    [ECOL_ACTOR] = {"actor", "NULLIF(actor, '')"},
 };
 
 static const SqlSource sql_sources[] = {

@@ -31,6 +31,10 @@
 /* Opens (creating if missing, with its directory) the database at `path` and
  * brings its schema up to date.  `clock` (not owned; NULL = clock_system()) stamps
  * events.  On success *out is a new unit of work; free with uow_free.
+ * On a full disk an existing database is opened read-only: units of work read,
+ * and a commit that would write (and bulk_begin) fails with ALLOT_ESTORAGE
+ * "database PATH: disk full (...)" (SPEC.md §4: reads still work, a write that
+ * fails for space says so).
  * Errors: ALLOT_ESTORAGE with a message naming the path: the directory cannot be
  * created, the file cannot be opened or written, is not a database (corrupt), has
  * a schema newer than this program, or stays locked past the busy timeout. */
@@ -49,7 +53,8 @@ AllotStatus sqlite_db_path(const char *cli_path, char *out, size_t size, ErrBuf 
 Views *sqlite_uow_views(UnitOfWork *uow);
 
 /* The read model on a connection of its own (for a TUI beside a writer).  The
- * database must exist with the current schema.  Free with views_free.
+ * database must exist with the current schema (on a full disk it is opened
+ * read-only, which is all views need).  Free with views_free.
  * Errors: ALLOT_ESTORAGE naming the path. */
 AllotStatus sqlite_views_open(const char *path, Views **out, ErrBuf *err);
 

@@ -210,7 +210,8 @@ AllotStatus sqlite_views_open(const char *path, Views **out, ErrBuf *err)
 {
     *out = NULL;
     sqlite3 *db;
-    AllotStatus r = sqlite_connect(path, false, ALLOT_BUSY_TIMEOUT_MS, &db, err);
+    bool read_only; /* a full disk: views only read */
+    AllotStatus r = sqlite_connect(path, false, ALLOT_BUSY_TIMEOUT_MS, &db, &read_only, err);
     if (r != ALLOT_OK)
         return r;
     *out = sqlite_views_on(db, path, true);

@@ -338,9 +338,9 @@ static bool submit(TuiApp *a, const Command *cmd, bool always_confirm, const Tui
 static AllotStatus delay_compute(TuiApp *a, const char *ref, int32_t days, DelayPreview *dp,
                                  ErrBuf *err)
 {
-    return delay_preview(a->whatif ? tui_whatif_session(a->whatif) : NULL,
-                         a->cfg.bus ? bus_deps(a->cfg.bus)->uow : NULL, a->cfg.clock, ref, days,
-                         dp, err);
+    WhatIfSession *s = a->whatif ? tui_whatif_session(a->whatif) : NULL;
+    return delay_preview(s ? whatif_uow(s) : bus_deps(a->cfg.bus)->uow,
+                         s ? whatif_clock(s) : a->cfg.clock, ref, days, dp, err);
 }
 
 static void delay_title(TuiApp *a, const DelayPreview *dp)

@@ -271,32 +271,9 @@ AllotStatus tui_whatif_apply(TuiWhatIf *w, MessageBus *live_bus, bool *as_predic
     ErrBuf err = {{0}};
     AllotStatus st = whatif_apply(w->ws, live_bus, &r, &err);
     if (st != ALLOT_OK) {
-        snprintf(msg, size, "NOT applied: %s", err.msg[0] ? err.msg : allot_status_message(st));
-    } else if (r.as_predicted) {
-        size_t in_place = 0;
-        for (size_t i = 0; i < r.real.nlines; i++)
-            in_place += (r.real.lines[i].flags & LINE_ETA_CHANGED) != 0;
-        snprintf(msg, size,
-                 "Applied %zu command%s to the live data, as predicted: %zu line%s moved, "
-                 "%zu slipped in place, %zu new backorder%s, %zu event%s",
-                 r.ncommands, r.ncommands == 1 ? "" : "s", r.real.moved,
-                 r.real.moved == 1 ? "" : "s", in_place, r.real.new_backorders,
-                 r.real.new_backorders == 1 ? "" : "s", r.real.events.len,
-                 r.real.events.len == 1 ? "" : "s");
+        snprintf(msg, size, "NOT applied: %s", err_text(&err, st));
     } else {
-        char first[320] = "";
-        if (r.mismatch.nlines) {
-            const LineDiff *l = &r.mismatch.lines[0];
-            snprintf(first, sizeof first, " (e.g. %s %s: predicted %s, got %s)", l->orderid, l->sku,
-                     l->before_exists ? (l->before_batch[0] ? l->before_batch : "backorder") : "-",
-                     l->after_exists ? (l->after_batch[0] ? l->after_batch : "backorder") : "-");
-        }
-        snprintf(msg, size,
-                 "Applied %zu command%s, but the live data had changed: the outcome DIFFERS from "
-                 "the prediction for %zu line%s, %zu batch%s%s (predicted → real)",
-                 r.ncommands, r.ncommands == 1 ? "" : "s", r.mismatch.nlines,
-                 r.mismatch.nlines == 1 ? "" : "s", r.mismatch.nbatches,
-                 r.mismatch.nbatches == 1 ? "" : "es", first);
+        whatif_apply_summary(&r, msg, size);
     }
     *as_predicted = st == ALLOT_OK && r.as_predicted;
     tui_preview_from_diff(&r.mismatch, mismatch);

@@ -1,7 +1,7 @@
 /* whatif_tui.h — a what-if session as the screens see it (SPEC.md §5 "What-if
  * session", issue 6).  No ncurses: part of tuicore.
  *
- * Starting one makes a session (app/whatif.h) over the live unit of work and read
+ * Starting one makes a session (whatif/whatif.h) over the live unit of work and read
  * model, a TuiSource that shows the sandbox (source_views over whatif_views) with
  * every row that differs from live marked — flag TUI_ROW_WHATIF and a "Δ …" note
  * in its last column: moved lines with their slip, new and filled backorders,
@@ -13,7 +13,7 @@
 
 #include <stddef.h>
 
-#include "app/whatif.h"
+#include "whatif/whatif.h"
 #include "tui/app.h"
 #include "tui/preview.h"
 #include "tui/source.h"

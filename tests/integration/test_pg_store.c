@@ -47,8 +47,8 @@ Test(pg_store, two_units_of_work_allocating_on_one_product_only_one_commits)
     cr_assert_eq(uow_begin(b, &err), ALLOT_OK, "%s", err.msg);
     cr_assert_eq(repository_get(uow_products(a), "LAMP", &pa, &err), ALLOT_OK, "%s", err.msg);
     cr_assert_eq(repository_get(uow_products(b), "LAMP", &pb, &err), ALLOT_OK, "%s", err.msg);
-    cr_assert_eq(product_allocate(pa, "o1", 3, NULL, &err), ALLOT_OK);
-    cr_assert_eq(product_allocate(pb, "o2", 3, NULL, &err), ALLOT_OK);
+    cr_assert_eq(product_allocate(pa, "o1", 3, ALLOT_NO_DATE, 1, NULL, &err), ALLOT_OK);
+    cr_assert_eq(product_allocate(pb, "o2", 3, ALLOT_NO_DATE, 2, NULL, &err), ALLOT_OK);
     cr_assert_eq(uow_commit(a, &err), ALLOT_OK, "%s", err.msg);
     cr_assert_eq(uow_commit(b, &err), ALLOT_ECONFLICT, "%s", err.msg);
     cr_assert(strstr(err.msg, "LAMP") || strstr(err.msg, "another writer"), "%s", err.msg);

@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "app/bootstrap.h"
-#include "app/sandbox_uow.h"
-#include "app/sandbox_views.h"
+#include "whatif/sandbox_uow.h"
+#include "whatif/sandbox_views.h"
 #include "app/view_specs.h"
 #include "app/views.h"
 #include "persistence/memory_uow.h"

@@ -11,6 +11,7 @@
 #include "persistence/sqlite_uow.h"
 #include "tui/app.h"
 #include "tui/source_views.h"
+#include "tui/whatif_tui.h"
 
 static void quiet(Logger *l, const char *line) { (void)l, (void)line; }
 static Logger lg = {quiet};
@@ -153,4 +154,34 @@ Test(tui_whatif, apply_and_discard_without_a_session_only_say_so)
     cr_assert(strstr(tui_app_status(app), "no changes to apply"));
     tui_app_type(app, "w");
     cr_assert(strstr(tui_app_status(app), "is open"));
+}
+
+/* Another process changes a batch the session read, in a way that moves no line:
+ * the outcome differs in one batch only, and the report says which, never
+ * "for 0 lines". */
+Test(tui_whatif, apply_after_a_batch_changed_elsewhere_names_the_batch_not_zero_lines)
+{
+    TuiWhatIf *w;
+    ErrBuf err = {{0}};
+    cr_assert_eq(tui_whatif_start(uow, views, NULL, &w, &err), ALLOT_OK, "%s", err.msg);
+    Command c = command_change_batch_eta("W1", today + 14);
+    cr_assert_eq(whatif_run(tui_whatif_session(w), &c, NULL, &err), ALLOT_OK, "%s", err.msg);
+    UnitOfWork *other;
+    cr_assert_eq(sqlite_uow_open(path, NULL, &other, &err), ALLOT_OK, "%s", err.msg);
+    MessageBus *obus = bootstrap(other, NULL, NULL, &lg);
+    Command more = command_change_batch_qty("S1", 21); /* room to spare: no line moves */
+    cr_assert_eq(bus_handle(obus, &more, NULL, &err), ALLOT_OK, "%s", err.msg);
+    bus_free(obus);
+    uow_free(other);
+    bool as_predicted = true;
+    char msg[512];
+    TuiPreview mismatch;
+    tui_preview_init(&mismatch);
+    cr_assert_eq(tui_whatif_apply(w, bus, &as_predicted, msg, sizeof msg, &mismatch), ALLOT_OK);
+    tui_preview_fini(&mismatch);
+    cr_assert_not(as_predicted);
+    cr_assert_null(strstr(msg, " 0 line"), "%s", msg);
+    cr_assert(strstr(msg, "S1"), "the batch that differs is named: %s", msg);
+    cr_assert_eq(live_eta("W1"), today + 14);
+    tui_whatif_free(w);
 }

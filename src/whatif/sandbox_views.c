@@ -7,13 +7,12 @@
  * filter and anchor, in the spec's keyset order.  The event feed is the live log
  * up to the session's start followed by the sandbox's own events.
  */
-#include "app/sandbox_views.h"
+#include "whatif/sandbox_views.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/keymap.h"
-#include "app/sandbox_uow.h"
+#include "whatif/sandbox_uow.h"
 #include "app/view_rows.h"
 #include "domain/xalloc.h"
 
@@ -22,8 +21,6 @@ typedef struct SandboxViews {
     UnitOfWork *sb;
     Views *live;
     int64_t base_event_id;
-    KeyMap keys;       /* "sku\x1forderid" → live row key of a held line */
-    KeyMap keys_done;  /* sku → 1: its live backorders' keys are in `keys` */
 } SandboxViews;
 
 static SandboxViews *from_views(Views *v) { return (SandboxViews *)v; }
@@ -108,131 +105,14 @@ static AllotStatus merge_page(SandboxViews *v, const ViewQuery *q, bool with_liv
 
 /* ---------- line keys ---------- */
 
-/* Synthetic keys of lines created in the sandbox: after every live key. */
-#define NEW_LINE_KEY_BASE (INT64_C(1) << 62)
-
-/* Loads the live keys of the lines of batch `ref` (live) of product `sku`, once. */
-static AllotStatus load_batch_keys(SandboxViews *v, const char *sku, const char *ref, ErrBuf *err)
-{
-    char done[2 * ALLOT_ID_MAX + 4];
-    keymap_pair("", ref, done, sizeof done);
-    if (keymap_get(&v->keys_done, done, NULL))
-        return ALLOT_OK;
-    ViewPage page = {.limit = 256};
-    LineRow *rows = xmalloc(page.limit * sizeof *rows);
-    LineRow anchor;
-    const LineRow *after = NULL;
-    AllotStatus st;
-    char k[2 * ALLOT_ID_MAX + 4];
-    for (;;) {
-        size_t n = 0;
-        st = views_batch_lines(v->live, ref, &page, after, rows, &n, err);
-        if (st != ALLOT_OK)
-            break;
-        for (size_t i = 0; i < n; i++)
-            keymap_put(&v->keys, keymap_pair(sku, rows[i].orderid, k, sizeof k),
-                       (uint64_t)rows[i].key);
-        if (n < page.limit)
-            break;
-        anchor = rows[n - 1];
-        after = &anchor;
-    }
-    free(rows);
-    if (st == ALLOT_OK)
-        keymap_put(&v->keys_done, done, 1);
-    return st;
-}
-
-static AllotStatus load_backorder_keys(SandboxViews *v, const char *sku, ErrBuf *err);
-
-/* The live row key of held line `l` of `p`: the live one, read with the other
- * lines of its live place (batch or backorders) and kept; a line the live store
- * does not have (or no longer has) gets a key after every live one. */
-static AllotStatus line_key(SandboxViews *v, const Product *p, const OrderLine *l, int64_t *key,
-                            ErrBuf *err)
-{
-    char k[2 * ALLOT_ID_MAX + 4];
-    keymap_pair(product_sku(p), l->orderid, k, sizeof k);
-    uint64_t val;
-    if (keymap_get(&v->keys, k, &val)) {
-        *key = (int64_t)val;
-        return ALLOT_OK;
-    }
-    const Product *base;
-    sandbox_uow_find(v->sb, product_sku(p), &base);
-    const OrderLine *lb = base ? product_find_line(base, l->orderid) : NULL;
-    if (lb && lb->seq == l->seq) {
-        AllotStatus st = lb->batch >= 0
-                             ? load_batch_keys(v, product_sku(p), product_line_batchref(base, lb), err)
-                             : load_backorder_keys(v, product_sku(p), err);
-        if (st != ALLOT_OK)
-            return st;
-        if (keymap_get(&v->keys, k, &val)) {
-            *key = (int64_t)val;
-            return ALLOT_OK;
-        }
-    }
-    *key = NEW_LINE_KEY_BASE + (int64_t)((uint64_t)sandbox_uow_index(v->sb, product_sku(p)) << 32) +
-           (int64_t)(l->seq & 0xffffffffu);
-    keymap_put(&v->keys, k, (uint64_t)*key);
-    return ALLOT_OK;
-}
-
-/* The key if known, else 0: for lists that do not page on it. */
-static int64_t line_key_known(SandboxViews *v, const Product *p, const OrderLine *l)
-{
-    char k[2 * ALLOT_ID_MAX + 4];
-    uint64_t val;
-    return keymap_get(&v->keys, keymap_pair(product_sku(p), l->orderid, k, sizeof k), &val)
-               ? (int64_t)val
-               : 0;
-}
-
-/* Loads the live keys of product `sku`'s live backorders into v->keys, once. */
-static AllotStatus load_backorder_keys(SandboxViews *v, const char *sku, ErrBuf *err)
-{
-    if (keymap_get(&v->keys_done, sku, NULL))
-        return ALLOT_OK;
-    ViewPage page = {.limit = 256};
-    LineRow *rows = xmalloc(page.limit * sizeof *rows);
-    LineRow anchor;
-    const LineRow *after = NULL;
-    AllotStatus st;
-    char k[2 * ALLOT_ID_MAX + 4];
-    for (;;) {
-        size_t n = 0;
-        st = views_backorders(v->live, sku, &page, after, rows, &n, err);
-        if (st != ALLOT_OK)
-            break;
-        for (size_t i = 0; i < n; i++)
-            keymap_put(&v->keys, keymap_pair(sku, rows[i].orderid, k, sizeof k),
-                       (uint64_t)rows[i].key);
-        if (n < page.limit)
-            break;
-        anchor = rows[n - 1];
-        after = &anchor;
-    }
-    free(rows);
-    if (st == ALLOT_OK)
-        keymap_put(&v->keys_done, sku, 1);
-    return st;
-}
-
-
-/* The LineRow.key of a held line for a list that pages on it (the live key,
- * loaded), or the key if already known, else 0, for the others. */
-typedef struct KeyCtx {
-    SandboxViews *v;
-    bool load;
-} KeyCtx;
-
+/* LineRow.key of a held line: its moment of first request, the value the live
+ * store keeps as the row's key; lines created in the sandbox have the sandbox's
+ * command ids, which come after every live one (sandbox_uow.h). */
 static AllotStatus held_line_key(void *ctx, const Product *p, const OrderLine *l, int64_t *key,
                                  ErrBuf *err)
 {
-    KeyCtx *c = ctx;
-    if (c->load)
-        return line_key(c->v, p, l, key, err);
-    *key = line_key_known(c->v, p, l);
+    (void)ctx, (void)p, (void)err;
+    *key = l->requested;
     return ALLOT_OK;
 }
 
@@ -268,16 +148,15 @@ static AllotStatus sbv_list(Views *vv, const ViewQuery *q, const void *after, vo
     }
     ViewRows ov;
     view_rows_init(&ov, s->row_size);
-    KeyCtx kc = {v, view_query_sorts_on(q, LCOL_KEY) && s->kind == VIEW_ROW_LINE};
     AllotStatus st = ALLOT_OK;
     if (pinned) {
         if (only)
-            st = view_rows_of_product(q, only, held_line_key, &kc, &ov, err);
+            st = view_rows_of_product(q, only, held_line_key, NULL, &ov, err);
     } else {
         for (size_t i = 0; st == ALLOT_OK && i < sandbox_uow_product_count(v->sb); i++) {
             const Product *p = sandbox_uow_product(v->sb, i, NULL);
             if (p)
-                st = view_rows_of_product(q, p, held_line_key, &kc, &ov, err);
+                st = view_rows_of_product(q, p, held_line_key, NULL, &ov, err);
         }
     }
     if (st == ALLOT_OK)
@@ -393,8 +272,6 @@ static AllotStatus sbv_complete(Views *vv, CompleteKind kind, const char *prefix
 static void sbv_destroy(Views *vv)
 {
     SandboxViews *v = from_views(vv);
-    keymap_fini(&v->keys);
-    keymap_fini(&v->keys_done);
     free(v);
 }
 
@@ -408,7 +285,5 @@ Views *sandbox_views_new(UnitOfWork *sandbox, Views *live, int64_t base_event_id
     v->sb = sandbox;
     v->live = live;
     v->base_event_id = base_event_id;
-    keymap_init(&v->keys);
-    keymap_init(&v->keys_done);
     return &v->base;
 }
