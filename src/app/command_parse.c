@@ -141,6 +141,29 @@ static bool choice_ok(const char *choices, const char *word)
     return false;
 }
 
+/* HOST:PORT, or [IPv6]:PORT: a host of printable ASCII without blanks, a port
+ * 0..65535. */
+static AllotStatus check_address(const ArgSpec *a, const char *v, ErrBuf *err)
+{
+    char vb[ERR_VALUE_SIZE];
+    const char *colon = strrchr(v, ':');
+    bool ok = colon && colon != v;
+    if (ok && v[0] == '[')
+        ok = colon[-1] == ']' && colon - v > 2;
+    for (const char *p = v; ok && p < colon; p++)
+        ok = *p > ' ' && *p < 0x7f && (*p != ':' || v[0] == '[');
+    int64_t port = 0;
+    ErrBuf e;
+    if (ok)
+        ok = colon[1] >= '0' && colon[1] <= '9' &&
+             validate_int(colon + 1, "port", 0, 65535, &port, &e) == ALLOT_OK;
+    if (!ok)
+        return err_set(err, ALLOT_EUSAGE, "%s \"%s\" is not HOST:PORT (port 0-65535)",
+                       a->option ? a->option : a->name,
+                       err_value_str(v, vb, sizeof vb));
+    return ALLOT_OK;
+}
+
 /* Validates one value per its kind; fills nums/etas.  Error messages are prefixed
  * with the command name by the caller. */
 static AllotStatus check_value(const ArgSpec *a, const char *v, ParsedCommand *out, size_t i,
@@ -165,6 +188,8 @@ static AllotStatus check_value(const ArgSpec *a, const char *v, ParsedCommand *o
         return validate_date(v, "need", &out->etas[i], err);
     case ARG_EVENT_ID:
         return validate_int(v, "id", 0, INT64_MAX, &out->nums[i], err);
+    case ARG_COMMAND_ID:
+        return validate_int(v, "command id", 1, INT64_MAX, &out->nums[i], err);
     case ARG_CHOICE:
         if (!choice_ok(a->choices, v))
             return err_set(err, ALLOT_EUSAGE, "\"%s\" is not one of %s",
@@ -183,6 +208,8 @@ static AllotStatus check_value(const ArgSpec *a, const char *v, ParsedCommand *o
         return ALLOT_OK;
     case ARG_FLAG:
         return ALLOT_OK;
+    case ARG_ADDRESS:
+        return check_address(a, v, err);
     }
     return ALLOT_OK;
 }

@@ -168,6 +168,79 @@ static const CommandSpec command_table[] = {
         .tool = TOOL_DEMO,
     },
     {
+        .name = "why",
+        .args = {POS("ORDERID", ARG_ORDERID), POS("SKU", ARG_SKU)},
+        .nargs = 2,
+        .summary = "the history of an order line, with the command and actor of each event",
+        .help = "Prints every event that touched the order line (ORDERID, SKU), oldest\n"
+                "first: when, the event, the command that raised it and who sent it\n"
+                "(user@host, or the API client). A move caused by a change of a batch\n"
+                "shows that change beside it. A line that never existed is an error.\n",
+        .bus = CMD_NONE_BUS,
+        .tool = TOOL_WHY,
+    },
+    {
+        .name = "undo",
+        .args = {OPT_POS("COMMAND_ID", ARG_COMMAND_ID),
+                 {.name = "dry-run", .kind = ARG_FLAG, .option = "--dry-run"}},
+        .nargs = 2,
+        .summary = "undo a command (default: the latest); undo an undo to redo it",
+        .help = "Puts every product that command COMMAND_ID changed back exactly as it\n"
+                "was before it: batches, quantities, ETAs, and the order lines with\n"
+                "their places and the moments they were first requested. Without\n"
+                "COMMAND_ID, the latest command of the event log. Refused, naming the\n"
+                "later command, when a later command changed those products. The undo is\n"
+                "itself a command with its own events (why, events show it); undoing it\n"
+                "redoes the command. --dry-run prints what would change (as whatif) and\n"
+                "changes nothing. Command ids are in `allot why` and `allot events`.\n",
+        .bus = CMD_NONE_BUS,
+        .tool = TOOL_UNDO,
+    },
+    {
+        .name = "atp",
+        .args = {POS("SKU", ARG_SKU), {.name = "csv", .kind = ARG_FLAG, .option = "--csv"}},
+        .nargs = 2,
+        .summary = "the availability timeline of a SKU: stock and arrivals, allocated, free",
+        .help = "Prints, from today on, one row per date that has batches of SKU: what is\n"
+                "on hand today (in the warehouse, or on a shipment already due), then each\n"
+                "arrival date; the units that arrive, the units allocated on them, the\n"
+                "free units, and the projected free units on that date (cumulative). Then\n"
+                "the backorders: the demand still unmet. --csv prints\n"
+                "date,batches,arriving,allocated,free,projected. Nothing changes.\n",
+        .bus = CMD_NONE_BUS,
+        .tool = TOOL_ATP,
+    },
+    {
+        .name = "promise",
+        .args = {POS("SKU", ARG_SKU), POS("QTY", ARG_LINE_QTY)},
+        .nargs = 2,
+        .summary = "where and when a new line of QTY units of SKU would be served; nothing changes",
+        .help = "Answers, without changing anything, what allocating a new line of QTY\n"
+                "units of SKU would do now: the batch it would get (as allocate would\n"
+                "choose) and the date it would be promised, or that it would wait, with\n"
+                "the earliest batch large enough to hold it.\n",
+        .bus = CMD_NONE_BUS,
+        .tool = TOOL_PROMISE,
+    },
+    {
+        .name = "serve",
+        .args = {{.name = "ADDR:PORT", .kind = ARG_ADDRESS, .option = "--listen"},
+                 {.name = "HOST:PORT", .kind = ARG_ADDRESS, .option = "--redis"},
+                 {.name = "FILE", .kind = ARG_PATH, .option = "--token-file"}},
+        .nargs = 3,
+        .summary = "serve the HTTP API (and, with --redis, the Redis integration)",
+        .help = "Serves the book's HTTP API and allot's /api/v1 on ADDR:PORT (default\n"
+                "127.0.0.1:5005) over the same bus and database as the command line.\n"
+                "--redis HOST:PORT runs ChangeBatchQuantity for each message on the\n"
+                "change_batch_quantity channel and relays the event log to the\n"
+                "line_allocated and allot.events channels, in order, at least once.\n"
+                "Listening beyond loopback needs a bearer token: --token-file FILE or\n"
+                "ALLOT_API_TOKEN. Runs until SIGTERM or SIGINT, finishing the requests\n"
+                "in flight. The routes are in docs/api.md.\n",
+        .bus = CMD_NONE_BUS,
+        .tool = TOOL_SERVE,
+    },
+    {
         .name = "help",
         .args = {OPT_POS("TOPIC", ARG_TOPIC)},
         .nargs = 1,

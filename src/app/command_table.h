@@ -38,12 +38,15 @@ typedef enum ArgKind {
     ARG_ETA,        /* YYYY-MM-DD, or "-" = none: validate_eta */
     ARG_NEED,       /* a need date: YYYY-MM-DD, or "-" = none: validate_date "need" */
     ARG_EVENT_ID,   /* an event id, whole number >= 0 */
+    ARG_COMMAND_ID, /* a command id (SPEC.md §1.6), whole number >= 1 */
     ARG_CHOICE,     /* one of ArgSpec.choices ("batches|orders|allocations") */
     ARG_PATH,       /* a file or folder path (not checked here) */
     ARG_PATH_OR_STDIN, /* a path, or "-" for standard input */
     ARG_COMMAND,    /* the name of a command of this table */
     ARG_TOPIC,      /* a help topic: a command name or a help page (checked by the host) */
     ARG_FLAG,       /* an option without value (`--json`); present or not */
+    ARG_ADDRESS,    /* HOST:PORT (`[::1]:5005` for IPv6), port 0..65535; the host is
+                       resolved by the host program */
 } ArgKind;
 
 /* One argument.  Positional arguments have `option` NULL and come in table order;
@@ -70,6 +73,11 @@ typedef enum ToolId {
     TOOL_CSV,
     TOOL_DEMO,
     TOOL_HELP,
+    TOOL_WHY,
+    TOOL_UNDO,
+    TOOL_ATP,
+    TOOL_PROMISE,
+    TOOL_SERVE,
     TOOL_COUNT
 } ToolId;
 

@@ -19,6 +19,7 @@
 #include <stddef.h>
 
 #include "app/follower.h"
+#include "app/relay_store.h"
 #include "app/ports.h"
 #include "app/unit_of_work.h"
 #include "app/views.h"
@@ -42,6 +43,10 @@ AllotStatus pg_views_open(const char *uri, Views **out, ErrBuf *err);
  * LISTENs on `allot_events`, polling as a fallback.  Errors: as pg_views_open. */
 AllotStatus pg_follow(const char *uri, const FollowStart *start, EventFollower **out,
                       ErrBuf *err);
+
+/* The outbox relay's position and lease (app/relay_store.h) in allot.relays, on a
+ * connection of its own; the schema must be current.  Errors: as pg_views_open. */
+AllotStatus pg_relay_open(const char *uri, RelayStore **out, ErrBuf *err);
 
 /* "database D on host H port P" for `uri` (with libpq's defaults), never the
  * password, into `out`. */

@@ -81,6 +81,11 @@ typedef struct Entry {
     DirtyLine *dirty_lines;
     size_t ndirty, cap_dirty;
     bool dirty;
+    /* an undo removed a batch or put one back in the middle (SPEC.md §1.6): the
+     * batches are written by ref, and `removed` (refs) deleted after the lines */
+    bool reshaped;
+    AllotId *removed;
+    size_t nremoved;
 } Entry;
 
 /* Ids reserved from a sequence and not handed out yet (what is reserved and not
@@ -109,6 +114,12 @@ enum {
     ST_RESERVE_IDS,
     ST_RESERVE_COMMANDS,
     ST_RAISE_COMMANDS,
+    ST_BATCH_ID_OF_REF,
+    ST_BATCH_REWRITE,
+    ST_BATCH_DELETE,
+    ST_COMMAND_EVENTS,
+    ST_LATER_COMMAND,
+    ST_LATEST_COMMAND,
     ST_LINES_MERGE,
     ST_LINES_DELETE,
     ST_LOCK_HOT,
@@ -138,6 +149,19 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_BATCH_UPDATE] = "UPDATE allot.batches SET qty = $2, eta = $3 WHERE id = $1",
     [ST_RESERVE_IDS] = "SELECT nextval(pg_get_serial_sequence('allot.events', 'id'))"
                        " FROM generate_series(1, $1)",
+    [ST_BATCH_ID_OF_REF] = "SELECT id FROM allot.batches WHERE ref = $1",
+    [ST_BATCH_REWRITE] = "UPDATE allot.batches SET qty = $2, eta = $3, seq = $4 WHERE id = $1",
+    [ST_BATCH_DELETE] = "DELETE FROM allot.batches WHERE ref = $1",
+    /* a command's events in the order logged (one transaction: id order), and the
+     * transaction that wrote them */
+    [ST_COMMAND_EVENTS] = "SELECT " PG_EVENT_COLS " FROM allot.events"
+                          " WHERE command_id = $1 AND command_id > 0 ORDER BY tx, id",
+    /* the first command after transaction $1 that changed sku $2: a later
+     * transaction on one product has a higher tx (see "Delivery order" above) */
+    [ST_LATER_COMMAND] = "SELECT command_id FROM allot.events WHERE sku = $2 AND tx > $1::xid8"
+                         " AND command_id > 0 AND command_id <> $3 ORDER BY tx, id LIMIT 1",
+    [ST_LATEST_COMMAND] = "SELECT command_id FROM allot.events WHERE command_id > 0"
+                          " ORDER BY tx DESC, id DESC LIMIT 1",
     [ST_RESERVE_COMMANDS] = "SELECT nextval('allot.command_ids') FROM generate_series(1, $1)",
     /* keeps the next command id above $1 (a restored `requested`) */
     [ST_RAISE_COMMANDS] = "SELECT CASE WHEN nv < $1 THEN setval('allot.command_ids', $1) ELSE nv END"
@@ -343,6 +367,7 @@ static void entry_free(Entry *e)
     free(e->batch_ids);
     free(e->bdirty);
     free(e->dirty_lines);
+    free(e->removed);
     free(e);
 }
 
@@ -711,6 +736,9 @@ static void queue_event(PgUow *s, const Event *ev, int64_t id, int64_t at)
     case EV_OUT_OF_STOCK:
     case EV_ORDER_LINE_CANCELLED: orderid = ev->orderid, qty = true; break;
     case EV_REALLOCATED: orderid = ev->orderid, to = ev->to, qty = true; break;
+    case EV_LINE_REMOVED:
+    case EV_LINE_RESTORED: orderid = ev->orderid, qty = true; break;
+    case EV_BATCH_REMOVED:
     case EV_BATCH_CREATED: qty = true, eta = ev->eta; break;
     case EV_BATCH_QTY_CHANGED: qtys = true; break;
     case EV_BATCH_ETA_CHANGED: old_eta = ev->old_eta, new_eta = ev->new_eta; break;
@@ -748,6 +776,7 @@ static void queue_event(PgUow *s, const Event *ev, int64_t id, int64_t at)
         text_field(t, ev->actor, false);
     else
         text_raw(t, "\t", 1);
+    text_int(t, ev->undoes, false);
     text_raw(t, "\n", 1);
 }
 
@@ -784,10 +813,21 @@ static AllotStatus step_commit(PgUow *s, ErrBuf *err)
             case EV_DEALLOCATED:
             case EV_OUT_OF_STOCK:
             case EV_ORDER_LINE_CANCELLED:
-                entry_mark_line(s, e, ev->orderid, ev->type == EV_ORDER_LINE_CANCELLED);
+            case EV_LINE_REMOVED:
+            case EV_LINE_RESTORED:
+                entry_mark_line(s, e, ev->orderid,
+                                ev->type == EV_ORDER_LINE_CANCELLED || ev->type == EV_LINE_REMOVED);
                 s->lines_est++;
                 break;
-            case EV_BATCH_CREATED: strmap_put(&s->pending_refs, ev->batchref, e); break;
+            case EV_BATCH_CREATED:
+                strmap_put(&s->pending_refs, ev->batchref, e);
+                e->reshaped |= ev->undoes != 0; /* put back at its place by seq */
+                break;
+            case EV_BATCH_REMOVED:
+                e->reshaped = true;
+                e->removed = xreallocarray(e->removed, e->nremoved + 1, sizeof *e->removed);
+                memcpy(e->removed[e->nremoved++], ev->batchref, sizeof(AllotId));
+                break;
             case EV_BATCH_QTY_CHANGED:
             case EV_BATCH_ETA_CHANGED: entry_mark_batch(e, ev->batchref); break;
             default: break;
@@ -853,8 +893,75 @@ static AllotStatus flush_product(PgUow *s, Entry *e, ErrBuf *err)
     return ALLOT_OK;
 }
 
+/* After an undo changed which batches the product has: every batch written by
+ * ref (an existing row updated, a new one inserted) and batch_ids rebuilt in the
+ * product's order.  The removed rows go after the lines (flush_removed). */
+static AllotStatus rewrite_batches(PgUow *s, Entry *e, ErrBuf *err)
+{
+    Product *p = e->p;
+    size_t nb = product_batch_count(p);
+    e->nstored = 0;
+    AllotStatus st = ALLOT_OK;
+    for (size_t i = 0; st == ALLOT_OK && i < nb; i++) {
+        const Batch *b = product_batch(p, i);
+        Params q = {0};
+        p_text(&q, b->ref);
+        PGresult *r;
+        st = run(s, ST_BATCH_ID_OF_REF, &q, PGRES_TUPLES_OK, false, "finding a batch", &r, err);
+        if (st != ALLOT_OK)
+            break;
+        int64_t id = PQntuples(r) ? col_int(r, 0, 0) : 0;
+        PQclear(r);
+        Params w = {0};
+        if (id) {
+            p_int(&w, id);
+            p_int(&w, b->qty);
+            p_int(&w, b->eta);
+            p_int(&w, (int64_t)b->seq);
+            st = run(s, ST_BATCH_REWRITE, &w, PGRES_COMMAND_OK, false, "writing a batch", &r, err);
+        } else {
+            p_int(&w, e->id);
+            p_text(&w, product_sku(p));
+            p_text(&w, b->ref);
+            p_int(&w, b->qty);
+            p_int(&w, b->eta);
+            p_int(&w, (int64_t)b->seq);
+            st = run(s, ST_BATCH_INSERT, &w, PGRES_TUPLES_OK, true, "writing a batch", &r, err);
+            if (st == ALLOT_OK)
+                id = col_int(r, 0, 0);
+        }
+        if (st == ALLOT_OK) {
+            PQclear(r);
+            entry_push_id(e, id);
+        }
+    }
+    if (e->cap_bdirty)
+        memset(e->bdirty, 0, e->cap_bdirty);
+    return st;
+}
+
+/* Deletes the batch rows an undo removed (their lines have moved by now). */
+static AllotStatus flush_removed(PgUow *s, Entry *e, ErrBuf *err)
+{
+    AllotStatus st = ALLOT_OK;
+    for (size_t i = 0; st == ALLOT_OK && i < e->nremoved; i++) {
+        if (product_find_batch(e->p, e->removed[i]))
+            continue; /* removed, then put back within the same flush */
+        Params q = {0};
+        p_text(&q, e->removed[i]);
+        PGresult *r;
+        st = run(s, ST_BATCH_DELETE, &q, PGRES_COMMAND_OK, false, "removing a batch", &r, err);
+        PQclear(r);
+    }
+    e->nremoved = 0;
+    e->reshaped = false;
+    return st;
+}
+
 static AllotStatus flush_batches(PgUow *s, Entry *e, ErrBuf *err)
 {
+    if (e->reshaped)
+        return rewrite_batches(s, e, err);
     Product *p = e->p;
     size_t nb = product_batch_count(p);
     for (size_t i = 0; i < nb; i++) {
@@ -964,7 +1071,7 @@ static AllotStatus flush(PgUow *s, ErrBuf *err)
     if (st == ALLOT_OK && s->events.len) {
         st = copy_in(s, "COPY allot.events (id, at, type, sku, orderid, batchref, to_ref, qty,"
                         " old_qty, new_qty, eta, old_eta, new_eta, need, requested, seq, new_line,"
-                        " command_id, actor) FROM STDIN",
+                        " command_id, actor, undoes) FROM STDIN",
                      &s->events, "appending to the event log", err);
         if (st == ALLOT_OK)
             st = pg_exec(s->conn, s->where, "NOTIFY " PG_EVENTS_CHANNEL, "notifying followers", err);
@@ -972,6 +1079,9 @@ static AllotStatus flush(PgUow *s, ErrBuf *err)
     }
     if (st == ALLOT_OK)
         st = flush_lines(s, err);
+    for (size_t i = 0; st == ALLOT_OK && i < s->ndirtyv; i++)
+        if (s->dirtyv[i]->reshaped)
+            st = flush_removed(s, s->dirtyv[i], err);
     /* a line restored with a `requested` at or above the command ids handed out so
      * far: later commands get larger ids (a restored line is never newer) */
     if (st == ALLOT_OK && s->max_requested > s->cmd_high) {
@@ -1110,6 +1220,65 @@ static AllotStatus pu_command_id(UnitOfWork *u, int64_t *id, ErrBuf *err)
     return ALLOT_OK;
 }
 
+/* SPEC.md §1.6: the events of command `id` as logged, and the first later command
+ * that changed one of their products (by transaction order, as followers see it). */
+static AllotStatus pu_command_log(UnitOfWork *u, int64_t id, EventVec *out, int64_t *later,
+                                  ErrBuf *err)
+{
+    PgUow *s = from_uow(u);
+    Params q = {0};
+    p_int(&q, id);
+    PGresult *r;
+    AllotStatus st = run(s, ST_COMMAND_EVENTS, &q, PGRES_TUPLES_OK, false,
+                         "reading a command's events", &r, err);
+    if (st != ALLOT_OK)
+        return st;
+    size_t first = out->len;
+    char tx[24] = "0";
+    for (int i = 0; i < PQntuples(r); i++) {
+        EventRow row;
+        pg_read_event(r, i, &row);
+        event_vec_push(out, &row.ev);
+        snprintf(tx, sizeof tx, "%llu", (unsigned long long)row.tx);
+    }
+    PQclear(r);
+    for (size_t k = first; st == ALLOT_OK && k < out->len; k++) {
+        bool seen = false;
+        for (size_t j = first; j < k && !seen; j++)
+            seen = strcmp(out->items[j].sku, out->items[k].sku) == 0;
+        if (seen)
+            continue;
+        Params l = {0};
+        p_text(&l, tx);
+        p_text(&l, out->items[k].sku);
+        p_int(&l, id);
+        st = run(s, ST_LATER_COMMAND, &l, PGRES_TUPLES_OK, false, "reading the event log", &r, err);
+        if (st == ALLOT_OK) {
+            if (PQntuples(r)) {
+                int64_t c = col_int(r, 0, 0);
+                if (!*later || c < *later)
+                    *later = c;
+            }
+            PQclear(r);
+        }
+    }
+    return st;
+}
+
+static AllotStatus pu_latest_command(UnitOfWork *u, int64_t *id, ErrBuf *err)
+{
+    PgUow *s = from_uow(u);
+    PGresult *r;
+    AllotStatus st = run(s, ST_LATEST_COMMAND, NULL, PGRES_TUPLES_OK, false,
+                         "reading the event log", &r, err);
+    if (st == ALLOT_OK) {
+        if (PQntuples(r))
+            *id = col_int(r, 0, 0);
+        PQclear(r);
+    }
+    return st;
+}
+
 static AllotStatus pu_begin(UnitOfWork *u, ErrBuf *err)
 {
     PgUow *s = from_uow(u);
@@ -1226,7 +1395,8 @@ static void pu_destroy(UnitOfWork *u)
 }
 
 static const UnitOfWorkOps pg_uow_ops = {
-    pu_begin, pu_commit, pu_rollback, pu_bulk_begin, pu_bulk_end, pu_destroy, pu_command_id,
+    pu_begin,   pu_commit,     pu_rollback,    pu_bulk_begin,     pu_bulk_end,
+    pu_destroy, pu_command_id, pu_command_log, pu_latest_command,
 };
 
 AllotStatus pg_uow_open(const char *uri, Clock *clock, UnitOfWork **out, ErrBuf *err)

@@ -201,6 +201,7 @@ void pg_read_event(const PGresult *res, int i, EventRow *r)
     r->ev.new_line = PQgetvalue(res, i, 17)[0] == 't';
     r->ev.command_id = col_int(res, i, 18);
     col_id(res, i, 19, r->ev.actor);
+    r->ev.undoes = col_int(res, i, 20);
 }
 
 static void pv_destroy(Views *vv)

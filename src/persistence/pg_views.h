@@ -20,7 +20,7 @@ void pg_read_event(const PGresult *r, int i, EventRow *out);
 /* The columns pg_read_event reads, for a SELECT list. */
 #define PG_EVENT_COLS                                                                     \
     "id, tx::text, at, type, sku, orderid, batchref, to_ref, qty, old_qty, new_qty, eta," \
-    " old_eta, new_eta, need, requested, seq, new_line, command_id, actor"
-#define PG_EVENT_NCOLS 20
+    " old_eta, new_eta, need, requested, seq, new_line, command_id, actor, undoes"
+#define PG_EVENT_NCOLS 21
 
 #endif

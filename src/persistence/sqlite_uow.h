@@ -23,6 +23,7 @@
 #include <stddef.h>
 
 #include "app/ports.h"
+#include "app/relay_store.h"
 #include "app/unit_of_work.h"
 #include "app/views.h"
 
@@ -64,6 +65,12 @@ AllotStatus sqlite_views_open(const char *path, Views **out, ErrBuf *err);
  * when the file does not exist; "PATH is a directory"; the system's reason; a
  * schema other than the current one. */
 AllotStatus sqlite_views_open_readonly(const char *path, Views **out, ErrBuf *err);
+
+/* The outbox relay's position and lease (app/relay_store.h) in the database at
+ * `path`, which must exist with the current schema (open a unit of work first), on
+ * a connection of its own.  Free with relay_store_free.  Errors: ALLOT_ESTORAGE
+ * naming the path.  Entry points reach it through persistence/store.h. */
+AllotStatus sqlite_relay_open(const char *path, RelayStore **out, ErrBuf *err);
 
 /* The path the unit of work was opened on. */
 const char *sqlite_uow_path(UnitOfWork *uow);

@@ -65,3 +65,11 @@ AllotStatus store_follow(const StoreTarget *t, const FollowStart *start, EventFo
         *out = follower_on_views(v, true, start, SQLITE_FOLLOW_POLL_MS);
     return st;
 }
+
+AllotStatus store_open_relay(const StoreTarget *t, RelayStore **out, ErrBuf *err)
+{
+    *out = NULL;
+    if (t->kind == STORE_POSTGRES)
+        return pg_relay_open(t->where, out, err);
+    return sqlite_relay_open(t->where, out, err);
+}

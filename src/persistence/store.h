@@ -24,6 +24,7 @@
 
 #include "app/follower.h"
 #include "app/ports.h"
+#include "app/relay_store.h"
 #include "app/unit_of_work.h"
 #include "app/views.h"
 
@@ -75,5 +76,10 @@ AllotStatus store_open_views(const StoreTarget *t, StoreAccess access, Views **o
  * with STORE_READ_ONLY. */
 AllotStatus store_follow(const StoreTarget *t, const FollowStart *start, EventFollower **out,
                          ErrBuf *err);
+
+/* The outbox relay's position and lease (app/relay_store.h) on a connection of its
+ * own; the store must exist (store_open first).  Free with relay_store_free.
+ * Errors: as store_open_views with STORE_READ_WRITE. */
+AllotStatus store_open_relay(const StoreTarget *t, RelayStore **out, ErrBuf *err);
 
 #endif
