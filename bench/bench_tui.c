@@ -203,7 +203,7 @@ int main(int argc, char **argv)
     if (!scr)
         die("newterm", "no xterm terminfo");
     tui_curses_canvas_init(&canvas, true);
-    TuiAppConfig cfg = {.source = src, .bus = bus, .db_label = "bench"};
+    TuiAppConfig cfg = {.source = src, .bus = bus, .uow = uow, .db_label = "bench"};
     app = tui_app_new(&cfg, LINES, COLS);
     frame();
     double first = now_ms() - t0;

@@ -160,10 +160,12 @@ static const CommandSpec command_table[] = {
         .args = {{0}},
         .nargs = 0,
         .summary = "load the bundled real demo dataset (Northwind)",
-        .help = "Loads the Northwind sample company (Microsoft, MIT licence): one\n"
-                "in-warehouse batch per product, one incoming batch where units are on\n"
-                "order, and the open orders allocated oldest first. Some lines end up\n"
-                "backordered: the data holds real shortfalls.\n",
+        .help = "Loads the Northwind sample company (Microsoft, MIT licence) on today's\n"
+                "calendar: every date moves so that the last order date is yesterday\n"
+                "(the shift is printed). One in-warehouse batch per product, one incoming\n"
+                "batch where units are on order, and the open orders allocated oldest\n"
+                "first with their RequiredDate as need date. Some lines end up\n"
+                "backordered or late: the data holds real shortfalls.\n",
         .bus = CMD_NONE_BUS,
         .tool = TOOL_DEMO,
     },

@@ -82,7 +82,8 @@ AllotStatus tool_import(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
     }
     ImportSummary sum;
     hook_notifier_hold(cli->hook);
-    st = csv_import(cli->bus, kind, fp, path, isatty(STDERR_FILENO), total, &sum, err);
+    st = csv_import(cli->bus, cli->views, kind, fp, path, isatty(STDERR_FILENO), total, &sum,
+                    err);
     hook_notifier_release(cli->hook, st == ALLOT_OK);
     fclose(fp);
     import_report(cli, &sum, kind, path, st, err);

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/utf8.h"
+
 static bool is_space(char c) { return c == ' ' || c == '\t'; }
 
 static void trim_span(const char *text, const char **start, size_t *len)
@@ -15,39 +17,6 @@ static void trim_span(const char *text, const char **start, size_t *len)
         e--;
     *start = s;
     *len = (size_t)(e - s);
-}
-
-/* Length of the UTF-8 sequence at s (max n bytes), or 0 if it is not valid UTF-8
- * (overlong forms, surrogates and values past U+10FFFF are invalid).  Sets *cp. */
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    unsigned char c = s[0];
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    size_t len;
-    uint32_t v, min;
-    if ((c & 0xE0) == 0xC0) {
-        len = 2, v = c & 0x1F, min = 0x80;
-    } else if ((c & 0xF0) == 0xE0) {
-        len = 3, v = c & 0x0F, min = 0x800;
-    } else if ((c & 0xF8) == 0xF0) {
-        len = 4, v = c & 0x07, min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        v = (v << 6) | (s[i] & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-        return 0;
-    *cp = v;
-    return len;
 }
 
 AllotStatus validate_id(const char *text, const char *field, AllotId out, ErrBuf *err)
@@ -68,7 +37,7 @@ AllotStatus validate_id(const char *text, const char *field, AllotId out, ErrBuf
     }
     for (size_t i = 0; i < len;) {
         uint32_t cp;
-        size_t n = utf8_decode((const unsigned char *)s + i, len - i, &cp);
+        size_t n = utf8_decode(s + i, len - i, &cp);
         if (n == 0)
             return err_set(err, ALLOT_EINVALID, "%s is not valid UTF-8 (byte %zu)", field, i + 1);
         if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F))

@@ -46,7 +46,7 @@
 #include "persistence/pg_conn.h"
 #include "persistence/pg_store.h"
 #include "persistence/pg_views.h"
-#include "persistence/strmap.h"
+#include "app/strmap.h"
 
 /* Beyond this many cached order lines the cache is emptied between units of work. */
 #define CACHE_LINES_MAX 262144
@@ -439,8 +439,9 @@ static void drop_pending_events(Product *p)
 
 static void cache_clear(PgUow *s)
 {
-    for (size_t i = 0; i < strmap_capacity(&s->cache); i++)
-        entry_free(strmap_at(&s->cache, i));
+    void *e;
+    for (size_t i = 0; strmap_next(&s->cache, &i, NULL, NULL, &e);)
+        entry_free(e);
     strmap_clear(&s->cache);
     strmap_clear(&s->pending_refs);
     s->ndirtyv = 0;
@@ -451,7 +452,7 @@ static void cache_clear(PgUow *s)
 
 static void cache_drop(PgUow *s, const char *sku)
 {
-    Entry *e = strmap_get(&s->cache, sku);
+    Entry *e = strmap_get_ptr(&s->cache, sku);
     if (!e)
         return;
     strmap_del(&s->cache, sku);
@@ -465,7 +466,7 @@ static void cache_drop(PgUow *s, const char *sku)
     size_t nl = product_line_count(e->p);
     s->lines_est -= nl < s->lines_est ? nl : s->lines_est;
     for (size_t k = 0; s->pending_refs.len && k < product_batch_count(e->p); k++)
-        if (strmap_get(&s->pending_refs, product_batch(e->p, k)->ref) == e)
+        if (strmap_get_ptr(&s->pending_refs, product_batch(e->p, k)->ref) == e)
             strmap_del(&s->pending_refs, product_batch(e->p, k)->ref);
     entry_free(e);
 }
@@ -593,7 +594,7 @@ static bool take_hot(PgUow *s, const char *sku)
 static AllotStatus fetch(PgUow *s, const char *sku, Entry **out, ErrBuf *err)
 {
     *out = NULL;
-    Entry *e = strmap_get(&s->cache, sku);
+    Entry *e = strmap_get_ptr(&s->cache, sku);
     if (e && e->verified_tx == s->tx && s->in_tx)
         return *out = e, ALLOT_OK;
     Params p = {0};
@@ -625,7 +626,7 @@ static AllotStatus fetch(PgUow *s, const char *sku, Entry **out, ErrBuf *err)
     st = load_product(s, sku, id, version, next_seq, &e, err);
     if (st != ALLOT_OK)
         return st;
-    strmap_put(&s->cache, product_sku(e->p), e);
+    strmap_put_ptr(&s->cache, product_sku(e->p), e);
     s->lines_est += product_line_count(e->p);
     *out = e;
     return ALLOT_OK;
@@ -644,7 +645,7 @@ static AllotStatus repo_get_by_batchref(Repository *r, const char *ref, Product 
 {
     PgUow *s = from_repo(r);
     *out = NULL;
-    Entry *e = strmap_get(&s->pending_refs, ref);
+    Entry *e = strmap_get_ptr(&s->pending_refs, ref);
     if (e)
         return *out = e->p, ALLOT_OK;
     Params p = {0};
@@ -674,7 +675,7 @@ static AllotStatus repo_add(Repository *r, Product *p, ErrBuf *err)
     Entry *e = xcalloc(1, sizeof *e);
     e->p = p;
     e->verified_tx = s->tx;
-    strmap_put(&s->cache, product_sku(p), e);
+    strmap_put_ptr(&s->cache, product_sku(p), e);
     return ALLOT_OK;
 }
 
@@ -793,7 +794,7 @@ static AllotStatus step_commit(PgUow *s, ErrBuf *err)
         s->event_ids.n = s->event_ids.pos = 0; /* reserve exactly what this commit needs */
     for (size_t i = 0; i < s->repo.nseen; i++) {
         Product *p = s->repo.seen[i];
-        Entry *e = strmap_get(&s->cache, product_sku(p));
+        Entry *e = strmap_get_ptr(&s->cache, product_sku(p));
         if (!e || e->p != p)
             return err_set(err, ALLOT_ESTORAGE, "PostgreSQL %s: product %s is not tracked",
                            s->where, product_sku(p));
@@ -820,7 +821,7 @@ static AllotStatus step_commit(PgUow *s, ErrBuf *err)
                 s->lines_est++;
                 break;
             case EV_BATCH_CREATED:
-                strmap_put(&s->pending_refs, ev->batchref, e);
+                strmap_put_ptr(&s->pending_refs, ev->batchref, e);
                 e->reshaped |= ev->undoes != 0; /* put back at its place by seq */
                 break;
             case EV_BATCH_REMOVED:
@@ -1013,12 +1014,11 @@ static AllotStatus flush_lines(PgUow *s, ErrBuf *err)
         Entry *e = s->dirtyv[i];
         strmap_clear(&first);
         for (size_t j = 0; j < e->ndirty; j++)
-            if (!strmap_get(&first, e->dirty_lines[j].orderid))
-                strmap_put(&first, e->dirty_lines[j].orderid, &e->dirty_lines[j]);
-        for (size_t k = 0; k < strmap_capacity(&first); k++) {
-            const DirtyLine *d = strmap_at(&first, k);
-            if (!d)
-                continue;
+            if (!strmap_get_ptr(&first, e->dirty_lines[j].orderid))
+                strmap_put_ptr(&first, e->dirty_lines[j].orderid, &e->dirty_lines[j]);
+        void *ptr;
+        for (size_t k = 0; strmap_next(&first, &k, NULL, NULL, &ptr);) {
+            const DirtyLine *d = ptr;
             const OrderLine *l = product_find_line(e->p, d->orderid);
             text_field(&t, d->orderid, true);
             text_int(&t, e->id, false);

@@ -339,7 +339,7 @@ static AllotStatus delay_compute(TuiApp *a, const char *ref, int32_t days, Delay
                                  ErrBuf *err)
 {
     WhatIfSession *s = a->whatif ? tui_whatif_session(a->whatif) : NULL;
-    return delay_preview(s ? whatif_uow(s) : bus_deps(a->cfg.bus)->uow,
+    return delay_preview(s ? whatif_uow(s) : a->cfg.uow,
                          s ? whatif_clock(s) : a->cfg.clock, ref, days, dp, err);
 }
 
@@ -484,13 +484,13 @@ static void whatif_start(TuiApp *a)
         set_status(a, false, "a what-if session is open: A applies it, D discards it");
         return;
     }
-    if (!a->cfg.views || !a->cfg.bus) {
+    if (!a->cfg.views || !a->cfg.bus || !a->cfg.uow) {
         set_status(a, true, "what-if sessions need the live database");
         return;
     }
     TuiWhatIf *w;
     ErrBuf err = {{0}};
-    if (tui_whatif_start(bus_deps(a->cfg.bus)->uow, a->cfg.views, a->cfg.clock, &w, &err) !=
+    if (tui_whatif_start(a->cfg.uow, a->cfg.views, a->cfg.clock, &w, &err) !=
         ALLOT_OK) {
         set_status(a, true, "what-if: %s", err.msg);
         return;
@@ -1498,7 +1498,7 @@ static AllotStatus bus_run(void *ctx, const Command *cmd, CommandResult *res, Er
 static AllotStatus bus_preview(void *ctx, const Command *cmd, TuiPreview *out, ErrBuf *err)
 {
     TuiApp *a = ctx;
-    return tui_preview_command(bus_deps(a->cfg.bus)->uow, cmd, a->cfg.clock, out, err);
+    return tui_preview_command(a->cfg.uow, cmd, a->cfg.clock, out, err);
 }
 
 void tui_app_set_runner(TuiApp *a, const TuiRunner *runner)

@@ -44,6 +44,10 @@ typedef struct TuiAppConfig {
      * it makes the sandbox (whatif_tui.h).  NULL = no what-if. */
     struct Views *views;
     MessageBus *bus;      /* commands; not owned; NULL and no runner = read-only */
+    /* The live unit of work `bus` was bootstrapped on (not owned): previews and
+     * what-if sessions read it as their source and never write through it.
+     * Required with `bus`. */
+    UnitOfWork *uow;
     const TuiRunner *runner; /* NULL = through `bus` (see TuiRunner); copied */
     Clock *clock;         /* "today"; NULL = clock_system() */
     const char *db_label; /* shown in the top bar (e.g. the file name); may be NULL */

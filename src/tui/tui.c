@@ -59,6 +59,7 @@ int tui_run(const TuiOptions *opts)
         .source = src,
         .views = views,
         .bus = bus,
+        .uow = uow,
         .db_label = label ? label + 1 : store.label,
         .load_demo = opts->load_demo ? load_demo : NULL,
         .load_demo_ctx = &demo,

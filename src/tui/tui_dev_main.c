@@ -42,7 +42,7 @@ int main(int argc, char **argv)
         bus_handle(bus, &c, NULL, &err);
     }
     TuiSource *src = source_memory_new(uow);
-    TuiAppConfig cfg = {.source = src, .bus = bus, .db_label = "memory"};
+    TuiAppConfig cfg = {.source = src, .bus = bus, .uow = uow, .db_label = "memory"};
     int rc = tui_term_loop(&cfg, NULL);
     tui_source_free(src);
     bus_free(bus);

@@ -512,9 +512,16 @@ class Notify(AllotCase):
 
 class Demo(AllotCase):
     def test_demo_loads_northwind_and_its_shortfalls_are_the_backorders(self):
+        import datetime
+        today = datetime.datetime.now(datetime.timezone.utc).date()
+        yesterday = today - datetime.timedelta(days=1)
+        shift = (yesterday - datetime.date(1998, 5, 6)).days
         r = self.ok("demo")
-        self.assertIn("77 products, 77 batches in the warehouse, 17 incoming", r.out)
-        self.assertIn("21 open orders, 73 lines: 57 allocated, 16 backordered (515 units)", r.out)
+        self.assertIn(f"every Northwind date moved by {shift} days: the last order date, "
+                      f"1998-05-06, is yesterday, {yesterday.isoformat()}", r.out)
+        self.assertIn("77 products, 77 batches in the warehouse, 17 incoming (2 overdue)", r.out)
+        self.assertIn("21 open orders, 73 lines: 57 allocated, 16 backordered (515 units); "
+                      "5 lines late", r.out)
         back = self.export("backorders")
         self.assertEqual(back[0], ["orderid", "sku", "qty"])
         self.assertEqual(len(back) - 1, 16)
@@ -522,6 +529,31 @@ class Demo(AllotCase):
         self.assertEqual(len({row[1] for row in back[1:]}), 14)
         self.assertIn(["11072", "Wimmers gute Semmelknödel", "130"], back)
         self.assertEqual(len(self.export("allocations")) - 1, 57)
+        # RequiredDate became the need date, moved like every other date: order 11008
+        # (required 1998-05-06) is needed yesterday; ETAs are invented around it
+        full = self.export("backorders", full=True)
+        self.assertIn(["11008", "Rössle Sauerkraut", "70", yesterday.isoformat(), "1"], full)
+        etas = sorted(row[3] for row in self.export("batches")[1:] if row[3])
+        self.assertEqual(etas[0], (yesterday - datetime.timedelta(days=7)).isoformat())
+        self.assertEqual(etas[-1], (yesterday + datetime.timedelta(days=21)).isoformat())
+        self.assertLess(etas[0], today.isoformat(), "an overdue shipment")
+
+    def test_on_the_demo_why_tells_a_lines_history_and_undo_puts_a_change_back(self):
+        self.ok("demo")
+        full = lambda: [self.export(w, full=True) for w in ("batches", "allocations", "backorders")]
+        before = full()
+        r = self.ok("change-qty", "WH-46", "0")  # three lines leave Spegesild's stock
+        self.assertNotEqual(full(), before)
+        r = self.ok("undo")
+        self.assertEqual(r.out.count("  Allocated "), 3, r.out)
+        self.assertEqual(full(), before, "every moved line is back, with its moment and need")
+        lines = self.ok("why", "11019", "Spegesild").out.splitlines()
+        self.assertEqual(lines[0], "11019 Spegesild, oldest first:")
+        self.assertEqual(len(lines), 4, lines)
+        self.assertIn("Allocated 11019 Spegesild ×3 WH-46", lines[1])
+        self.assertIn("Deallocated 11019 Spegesild ×3 WH-46", lines[2])
+        self.assertIn("(BatchQuantityChanged WH-46 Spegesild 95 → 0)", lines[2])
+        self.assertIn("undoing command", lines[3])
 
     def test_demo_refuses_a_database_that_holds_data(self):
         self.ok("add-batch", "B1", "LAMP", "1")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# help_viewer_scrolls_searches_and_rewraps_in_a_terminal HARNESS
+# test_help_view HARNESS
 # Drives the ncurses help viewer in a detached tmux session (its own server
 # socket): first page, G to the bottom, / search, resize re-wraps, q closes.
 set -euo pipefail

@@ -101,7 +101,7 @@ static void key(int k)
 
 static void start_app(void)
 {
-    TuiAppConfig cfg = {.source = src, .bus = bus, .clock = &clk, .db_label = "test.db"};
+    TuiAppConfig cfg = {.source = src, .bus = bus, .uow = uow, .clock = &clk, .db_label = "test.db"};
     app = tui_app_new(&cfg, 24, 80);
 }
 
@@ -454,7 +454,7 @@ Test(tui_app, an_empty_database_offers_the_demo)
     tui_app_free(app);
     UnitOfWork *empty = memory_uow_new();
     TuiSource *esrc = source_memory_new(empty);
-    TuiAppConfig cfg = {.source = esrc, .bus = bus, .clock = &clk, .load_demo = fake_demo,
+    TuiAppConfig cfg = {.source = esrc, .bus = bus, .uow = uow, .clock = &clk, .load_demo = fake_demo,
                         .load_demo_ctx = empty};
     app = tui_app_new(&cfg, 24, 80);
     cr_assert(tui_app_confirming(app));
@@ -516,7 +516,7 @@ Test(tui_app, a_runner_replaces_the_bus_for_commands_and_previews)
 Test(tui_app, with_an_external_help_viewer_question_mark_asks_the_shell_for_the_page)
 {
     tui_app_free(app);
-    TuiAppConfig cfg = {.source = src, .bus = bus, .clock = &clk, .external_help = true};
+    TuiAppConfig cfg = {.source = src, .bus = bus, .uow = uow, .clock = &clk, .external_help = true};
     app = tui_app_new(&cfg, 24, 80);
     char topic[32];
     cr_assert_not(tui_app_take_help(app, topic, sizeof topic));
@@ -585,7 +585,7 @@ Test(tui_app, todays_events_panel_follows_the_newest_event)
 Test(tui_app, colon_help_names_the_page_for_the_external_viewer)
 {
     tui_app_free(app);
-    TuiAppConfig cfg = {.source = src, .bus = bus, .clock = &clk, .external_help = true};
+    TuiAppConfig cfg = {.source = src, .bus = bus, .uow = uow, .clock = &clk, .external_help = true};
     app = tui_app_new(&cfg, 24, 80);
     char topic[32];
     tui_app_type(app, ":help allocate\n");

@@ -70,7 +70,7 @@ static void setup(void)
     cr_assert_eq(sqlite_views_open(path, &views, &err), ALLOT_OK, "%s", err.msg);
     src = source_views_new(views);
     cv = tui_mem_canvas_new(24, 80);
-    TuiAppConfig cfg = {.source = src, .bus = bus, .db_label = "test.db"};
+    TuiAppConfig cfg = {.source = src, .bus = bus, .uow = uow, .db_label = "test.db"};
     app = tui_app_new(&cfg, 24, 80);
 }
 

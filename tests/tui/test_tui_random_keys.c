@@ -45,7 +45,7 @@ static size_t walk(unsigned seed, int steps)
     size_t events_before = memory_uow_event_log(uow)->len;
     TuiSource *src = source_memory_new(uow);
     TuiMemCanvas *cv = tui_mem_canvas_new(24, 80);
-    TuiAppConfig cfg = {.source = src, .bus = bus};
+    TuiAppConfig cfg = {.source = src, .bus = bus, .uow = uow};
     TuiApp *app = tui_app_new(&cfg, 24, 80);
     int nkeys = (int)(sizeof keys / sizeof keys[0]);
     for (int i = 0; i < steps && !tui_app_done(app); i++) {
