@@ -68,6 +68,7 @@ AllotStatus tool_undo(Cli *cli, const ParsedCommand *pc, ErrBuf *err);
 AllotStatus tool_atp(Cli *cli, const ParsedCommand *pc, ErrBuf *err);
 AllotStatus tool_promise(Cli *cli, const ParsedCommand *pc, ErrBuf *err);
 AllotStatus tool_serve(Cli *cli, const ParsedCommand *pc, ErrBuf *err);
+AllotStatus tool_copy(Cli *cli, const ParsedCommand *pc, ErrBuf *err);
 
 /* `allot --help`: the global usage and every command of the table. */
 void cli_print_help(FILE *out);

@@ -6,6 +6,7 @@
 
 #include "persistence/pg_store.h"
 #include "persistence/sqlite_uow.h"
+#include "persistence/store_copy.h"
 
 bool store_is_postgres_uri(const char *db)
 {
@@ -72,4 +73,28 @@ AllotStatus store_open_relay(const StoreTarget *t, RelayStore **out, ErrBuf *err
     if (t->kind == STORE_POSTGRES)
         return pg_relay_open(t->where, out, err);
     return sqlite_relay_open(t->where, out, err);
+}
+
+AllotStatus store_copy(const StoreTarget *from, const StoreTarget *to, CopyCounts *counts,
+                       ErrBuf *err)
+{
+    memset(counts, 0, sizeof *counts);
+    if (from->kind == to->kind && strcmp(from->where, to->where) == 0)
+        return err_set(err, ALLOT_EINVALID, "copy: FROM and TO are the same store (%s)",
+                       from->label);
+    StoreSink *sink;
+    AllotStatus st = to->kind == STORE_POSTGRES ? pg_copy_in(to->where, &sink, err)
+                                                : sqlite_copy_in(to->where, &sink, err);
+    if (st != ALLOT_OK)
+        return st;
+    int64_t next_command_id = 1;
+    st = from->kind == STORE_POSTGRES
+             ? pg_copy_out(from->where, sink, counts, &next_command_id, err)
+             : sqlite_copy_out(from->where, sink, counts, &next_command_id, err);
+    ErrBuf e = {{0}};
+    AllotStatus end = sink->ops->finish(sink, next_command_id, st == ALLOT_OK, &e);
+    if (st == ALLOT_OK && end != ALLOT_OK)
+        st = err_set(err, end, "%s", e.msg);
+    sink->ops->destroy(sink);
+    return st;
 }

@@ -11,6 +11,7 @@
 #   PGHOST=<the folder> PGPORT PGUSER=postgres PGDATABASE=postgres
 #   ALLOT_TEST_PG_DIR=<the folder>  ALLOT_TEST_PG_DATA=<its data folder>
 #   ALLOT_TEST_PG_BIN=<the server's bin folder>  ALLOT_TEST_PG_AS=<"runuser -u postgres --" or "">
+#   ALLOT_TEST_PG_OPTS=<the server's options, for a test that stops and starts it again>
 #   ALLOT_TEST_PG_TCP_PORT=<the port> (with --tcp)
 # and the cluster is stopped and removed when it ends (also on a signal).  The exit
 # status is COMMAND's.  Without a PostgreSQL server installed it prints why and exits
@@ -72,6 +73,7 @@ fi
 
 export PGHOST=$dir PGPORT=$port PGUSER=postgres PGDATABASE=postgres
 export ALLOT_TEST_PG_DIR=$dir ALLOT_TEST_PG_DATA=$data ALLOT_TEST_PG_BIN=$bin ALLOT_TEST_PG_AS="$as"
+export ALLOT_TEST_PG_OPTS="$opts"
 [ "$tcp" = yes ] && export ALLOT_TEST_PG_TCP_PORT=$port
 unset PGPASSWORD PGSERVICE PGSSLMODE
 "$@"
