@@ -26,6 +26,18 @@ typedef struct PgViews {
 
 static PgViews *from_views(Views *v) { return (PgViews *)v; }
 
+/* The error of a failed query; a lost connection says that the next query
+ * connects again (the TUI shows it while the server is away). */
+static AllotStatus query_error(PgViews *v, const PGresult *r, const char *doing, ErrBuf *err)
+{
+    AllotStatus st = pg_error(v->c, r, v->where, doing, false, err);
+    if (PQstatus(v->c) != CONNECTION_OK) {
+        ErrBuf why = *err;
+        err_set(err, st, "reconnecting… (%s)", why.msg);
+    }
+    return st;
+}
+
 /* A lost connection is opened again before the next query. */
 static AllotStatus ensure_connected(PgViews *v, ErrBuf *err)
 {
@@ -33,7 +45,7 @@ static AllotStatus ensure_connected(PgViews *v, ErrBuf *err)
         return ALLOT_OK;
     PQreset(v->c);
     if (PQstatus(v->c) != CONNECTION_OK)
-        return pg_error(v->c, NULL, v->where, "reconnecting", false, err);
+        return query_error(v, NULL, "reconnecting", err);
     return pg_exec(v->c, v->where, PG_SEARCH_PATH, "reconnecting", err);
 }
 
@@ -68,7 +80,7 @@ static AllotStatus exec_query(PgViews *v, SqlQuery *q, PGresult **out, ErrBuf *e
     if (st == ALLOT_OK) {
         PGresult *r = PQexecParams(v->c, sql, k, NULL, vals, NULL, NULL, 0);
         if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-            st = pg_error(v->c, r, v->where, "reading the read model", false, err);
+            st = query_error(v, r, "reading the read model", err);
             PQclear(r);
         } else {
             *out = r;

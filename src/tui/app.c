@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "app/command_parse.h"
+#include "app/follower.h"
 #include "domain/xalloc.h"
 #include "tui/preview.h"
 #include "tui/view.h"
@@ -179,6 +180,35 @@ static void feed_add(TuiApp *a, const TuiFeedItem *it)
 
 static bool confirm_refresh(TuiApp *a);
 
+/* The live feed from the follower: the events committed since the last read (none
+ * while paused: they wait in the log, counted).  True if any came. */
+static bool follow_feed(TuiApp *a)
+{
+    ErrBuf err = {{0}};
+    if (a->paused) {
+        int64_t max = 0;
+        if (a->cfg.source->ops->max_event_id(a->cfg.source, &max, &err) == ALLOT_OK)
+            a->paused_new = max > a->last_id ? max - a->last_id : 0;
+        return false;
+    }
+    EventRow rows[FEED_MAX];
+    size_t n = 0, total = 0;
+    do {
+        if (follower_read(a->cfg.follower, rows, FEED_MAX, &n, &err) != ALLOT_OK) {
+            set_status(a, true, "%s", err.msg);
+            break;
+        }
+        for (size_t i = 0; i < n; i++) {
+            TuiFeedItem it = {.id = rows[i].id, .at = rows[i].at, .ev = rows[i].ev};
+            feed_add(a, &it);
+            if (rows[i].id > a->last_id)
+                a->last_id = rows[i].id;
+        }
+        total += n;
+    } while (n == FEED_MAX);
+    return total > 0;
+}
+
 /* Reads new events and refreshes the screens if the data changed (or `force`). */
 static void poll_data(TuiApp *a, bool force)
 {
@@ -192,14 +222,20 @@ static void poll_data(TuiApp *a, bool force)
     bool changed = !a->have_version || v != a->version;
     a->version = v;
     a->have_version = true;
-    if (!changed && !force)
-        return;
-    int64_t max = 0;
-    if (s->ops->max_event_id(s, &max, &err) != ALLOT_OK) {
-        set_status(a, true, "%s", err.msg);
+    if (a->cfg.follower && !a->whatif) {
+        changed |= follow_feed(a);
+        if (!changed && !force)
+            return;
+    } else if (!changed && !force) {
         return;
     }
-    if (a->paused) {
+    int64_t max = 0;
+    if (a->cfg.follower && !a->whatif) {
+        /* the feed came from the follower */
+    } else if (s->ops->max_event_id(s, &max, &err) != ALLOT_OK) {
+        set_status(a, true, "%s", err.msg);
+        return;
+    } else if (a->paused) {
         a->paused_new = max - a->last_id;
     } else if (max > a->last_id) {
         if (max - a->last_id > FEED_MAX)

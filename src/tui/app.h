@@ -57,6 +57,10 @@ typedef struct TuiAppConfig {
     /* If true, `?` does not open the built-in key list: it leaves a request for the
      * terminal shell (tui_app_take_help), which shows the Markdown help page. */
     bool external_help;
+    /* The live feed's follower of the event log (app/follower.h; not owned): every
+     * live event once, also one that commits after an event with a higher id (a
+     * PostgreSQL store).  NULL = the feed reads the source by id. */
+    struct EventFollower *follower;
 } TuiAppConfig;
 
 typedef struct TuiApp TuiApp;

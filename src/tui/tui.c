@@ -9,6 +9,9 @@
 #include "tui/source_views.h"
 #include "tui/term.h"
 
+/* How many of the newest events the live feed starts with. */
+#define TUI_FEED_BACKLOG 16
+
 /* Event handler failures (e.g. the OutOfStock hook) go to the status line, never
  * on the terminal under curses. */
 typedef struct StatusLogger {
@@ -50,6 +53,17 @@ int tui_run(const TuiOptions *opts)
         uow_free(uow);
         return 3;
     }
+    /* the live feed follows the log from the last few events on (app/follower.h) */
+    int64_t latest = 0;
+    views_latest_event_id(views, &latest, &err);
+    FollowStart start = {.from = FOLLOW_AFTER_ID, .id = latest > TUI_FEED_BACKLOG ? latest - TUI_FEED_BACKLOG : 0};
+    EventFollower *follower = NULL;
+    if (store_follow(&store, &start, &follower, &err) != ALLOT_OK) {
+        fprintf(stderr, "allot: %s\n", err.msg);
+        views_free(views);
+        uow_free(uow);
+        return 3;
+    }
     StatusLogger logger = {.base = {status_log}, .line = ""};
     MessageBus *bus = bootstrap(uow, opts->notifier, NULL, &logger.base);
     TuiSource *src = source_views_new(views);
@@ -63,9 +77,11 @@ int tui_run(const TuiOptions *opts)
         .db_label = label ? label + 1 : store.label,
         .load_demo = opts->load_demo ? load_demo : NULL,
         .load_demo_ctx = &demo,
+        .follower = follower,
     };
     int rc = tui_term_loop(&cfg, logger.line);
     tui_source_free(src);
+    follower_free(follower);
     bus_free(bus);
     views_free(views);
     uow_free(uow);
