@@ -171,6 +171,9 @@ static void go_top(TuiApp *a, int i)
 
 static void feed_add(TuiApp *a, const TuiFeedItem *it)
 {
+    for (int i = 0; i < a->nfeed; i++)
+        if (a->feed[i].id == it->id)
+            return; /* read by id and by the follower both (reset_feed) */
     if (a->nfeed == FEED_MAX) {
         memmove(a->feed, a->feed + 1, (FEED_MAX - 1) * sizeof *a->feed);
         a->nfeed--;
@@ -179,6 +182,28 @@ static void feed_add(TuiApp *a, const TuiFeedItem *it)
 }
 
 static bool confirm_refresh(TuiApp *a);
+
+/* The feed from the source by id: the events above last_id up to `max` (at most
+ * FEED_MAX of the newest). */
+static void feed_by_id(TuiApp *a, int64_t max)
+{
+    if (max <= a->last_id)
+        return;
+    if (max - a->last_id > FEED_MAX)
+        a->last_id = max - FEED_MAX;
+    TuiSource *s = a->cfg.source;
+    ErrBuf err = {{0}};
+    TuiFeedVec fv = {0};
+    if (s->ops->events_since(s, a->last_id, FEED_MAX, &fv, &err) == ALLOT_OK) {
+        for (size_t i = 0; i < fv.len; i++) {
+            feed_add(a, &fv.items[i]);
+            a->last_id = fv.items[i].id;
+        }
+    } else {
+        set_status(a, true, "%s", err.msg);
+    }
+    tui_feed_fini(&fv);
+}
 
 /* The live feed from the follower: the events committed since the last read (none
  * while paused: they wait in the log, counted).  True if any came. */
@@ -237,19 +262,8 @@ static void poll_data(TuiApp *a, bool force)
         return;
     } else if (a->paused) {
         a->paused_new = max - a->last_id;
-    } else if (max > a->last_id) {
-        if (max - a->last_id > FEED_MAX)
-            a->last_id = max - FEED_MAX;
-        TuiFeedVec fv = {0};
-        if (s->ops->events_since(s, a->last_id, FEED_MAX, &fv, &err) == ALLOT_OK) {
-            for (size_t i = 0; i < fv.len; i++) {
-                feed_add(a, &fv.items[i]);
-                a->last_id = fv.items[i].id;
-            }
-        } else {
-            set_status(a, true, "%s", err.msg);
-        }
-        tui_feed_fini(&fv);
+    } else {
+        feed_by_id(a, max);
     }
     if (changed && a->confirm.kind == C_COMMAND && confirm_refresh(a) &&
         a->confirm.kind == C_COMMAND)
@@ -511,6 +525,10 @@ static void reset_feed(TuiApp *a)
     ErrBuf err = {{0}};
     if (a->cfg.source->ops->max_event_id(a->cfg.source, &max, &err) == ALLOT_OK)
         a->last_id = max > FEED_MAX ? max - FEED_MAX : 0;
+    /* back on the live data with a follower: the newest live events again (the
+     * follower goes on with those that come later) */
+    if (a->cfg.follower && !a->whatif)
+        feed_by_id(a, max);
     poll_data(a, true);
 }
 
