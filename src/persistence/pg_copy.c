@@ -250,7 +250,7 @@ static AllotStatus ps_product(StoreSink *base, const CopyProduct *p, ErrBuf *err
 static AllotStatus ps_batch(StoreSink *base, const CopyBatch *b, ErrBuf *err)
 {
     PgSink *s = from_sink(base);
-    int64_t pid;
+    int64_t pid = 0;
     AllotStatus st = id_of(&s->products, b->sku, "product", &pid, err);
     if (st != ALLOT_OK)
         return st;
@@ -270,7 +270,7 @@ static AllotStatus ps_batch(StoreSink *base, const CopyBatch *b, ErrBuf *err)
 static AllotStatus ps_line(StoreSink *base, const CopyLine *l, ErrBuf *err)
 {
     PgSink *s = from_sink(base);
-    int64_t pid, bid = 0;
+    int64_t pid = 0, bid = 0;
     AllotStatus st = id_of(&s->products, l->sku, "product", &pid, err);
     if (st == ALLOT_OK && l->batchref[0])
         st = id_of(&s->batches, l->batchref, "batch", &bid, err);

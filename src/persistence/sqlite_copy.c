@@ -183,7 +183,7 @@ static AllotStatus ss_product(StoreSink *base, const CopyProduct *p, ErrBuf *err
 static AllotStatus ss_batch(StoreSink *base, const CopyBatch *b, ErrBuf *err)
 {
     SqliteSink *s = from_sink(base);
-    int64_t pid;
+    int64_t pid = 0;
     AllotStatus r = product_id(s, b->sku, &pid, err);
     if (r != ALLOT_OK)
         return r;
@@ -203,7 +203,7 @@ static AllotStatus ss_batch(StoreSink *base, const CopyBatch *b, ErrBuf *err)
 static AllotStatus ss_line(StoreSink *base, const CopyLine *l, ErrBuf *err)
 {
     SqliteSink *s = from_sink(base);
-    int64_t pid;
+    int64_t pid = 0;
     AllotStatus r = product_id(s, l->sku, &pid, err);
     if (r != ALLOT_OK)
         return r;

@@ -2,7 +2,7 @@
 # pg_cluster.sh — runs a command beside a throwaway PostgreSQL cluster of its own
 # (issue 10: tests start their own server, never a system database).
 #
-#   tests/support/pg_cluster.sh [--tcp] COMMAND [ARGS...]
+#   tests/support/pg_cluster.sh [--tcp] [--durable] COMMAND [ARGS...]
 #
 # initdb makes a cluster in a fresh folder under $TMPDIR (as the `postgres` user when
 # run as root, since initdb refuses root), the server listens on a Unix socket in that
@@ -18,7 +18,14 @@
 # 77, which ctest reports as skipped (SKIP_RETURN_CODE).
 set -u
 tcp=no
-if [ "${1:-}" = "--tcp" ]; then tcp=yes; shift; fi
+durable=no
+while :; do
+    case "${1:-}" in
+    --tcp) tcp=yes; shift ;;
+    --durable) durable=yes; shift ;;
+    *) break ;;
+    esac
+done
 [ $# -ge 1 ] || { echo "usage: pg_cluster.sh [--tcp] COMMAND [ARGS...]" >&2; exit 2; }
 
 bin=
@@ -63,8 +70,11 @@ if [ "$tcp" = yes ]; then
     listen=127.0.0.1
 fi
 # fsync off: a throwaway cluster need not survive a machine crash (a killed server
-# still keeps every commit); the benchmarks start their own with --durable.
-opts="-c listen_addresses=$listen -c port=$port -c unix_socket_directories=$dir -c fsync=off -c max_connections=60"
+# still keeps every commit); the benchmarks ask for --durable (fsync on, as a
+# server that planners share would run).
+sync="-c fsync=off"
+[ "$durable" = yes ] && sync="-c fsync=on -c shared_buffers=256MB -c max_wal_size=4GB"
+opts="-c listen_addresses=$listen -c port=$port -c unix_socket_directories=$dir $sync -c max_connections=60"
 if ! $as "$bin/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 -o "$opts" start >/dev/null; then
     cat "$dir/server.log" >&2
     stop
