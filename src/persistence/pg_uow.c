@@ -14,8 +14,9 @@
  * their own before reading the product: the writers of a hot product then queue
  * on the lock (fairly, in order) instead of conflicting again and again.  Bulk
  * work is one REPEATABLE READ transaction (one snapshot for all it reads; a
- * product committed by someone else after it fails with 40001) and takes the
- * locks shared only.
+ * product committed by someone else after it fails with 40001) and takes no
+ * advisory lock (it may load tens of thousands of products; the version check
+ * alone keeps it right).
  *
  * Delivery order of the events (pg_follower.c): a transaction's first write, which
  * gives it its transaction id, comes after it has read every product it writes, so
@@ -123,6 +124,7 @@ enum {
     ST_LINES_MERGE,
     ST_LINES_DELETE,
     ST_LOCK_HOT,
+    ST_PRODUCT_HEAD_BULK,
     ST_COUNT
 };
 
@@ -177,6 +179,9 @@ static const char *const stmt_sql[ST_COUNT] = {
                         " WHERE i.gone AND l.orderid = i.orderid AND l.product_id = i.product_id",
     /* the lock exclusive (a hot product), in a statement of its own: the next one
      * reads the product as the writer it waited for left it */
+    /* bulk work takes no advisory lock: it may load tens of thousands of products
+     * in its one transaction (the server's lock table is bounded) */
+    [ST_PRODUCT_HEAD_BULK] = "SELECT id, version, next_seq FROM allot.products WHERE sku = $1",
     [ST_LOCK_HOT] = "SELECT pg_advisory_xact_lock(" PG_LOCK_CLASS ", hashtext($1))",
 };
 
@@ -606,7 +611,8 @@ static AllotStatus fetch(PgUow *s, const char *sku, Entry **out, ErrBuf *err)
         PQclear(r);
     }
     if (st == ALLOT_OK)
-        st = run(s, ST_PRODUCT_HEAD, &p, PGRES_TUPLES_OK, false, "reading a product", &r, err);
+        st = run(s, s->in_bulk ? ST_PRODUCT_HEAD_BULK : ST_PRODUCT_HEAD, &p, PGRES_TUPLES_OK, false,
+                 "reading a product", &r, err);
     if (st != ALLOT_OK)
         return st;
     if (PQntuples(r) == 0 || PQgetisnull(r, 0, 0)) {
