@@ -236,3 +236,33 @@ Test(pg_store, no_permission_on_the_schema_is_a_storage_error_and_creates_nothin
     const char *names2[] = {db(), NULL};
     expect_refused(uri, "permission denied", names2);
 }
+
+static AllotStatus many_products(MessageBus *bus, void *ctx, ErrBuf *e)
+{
+    int n = *(int *)ctx;
+    for (int i = 0; i < n; i++) {
+        char ref[32], sku[32];
+        snprintf(ref, sizeof ref, "B%d", i);
+        snprintf(sku, sizeof sku, "SKU%05d", i);
+        Command c = command_create_batch(ref, sku, 10, ALLOT_NO_ETA);
+        AllotStatus st = bus_handle(bus, &c, NULL, e);
+        if (st != ALLOT_OK)
+            return st;
+    }
+    return ALLOT_OK;
+}
+
+/* An import of 10,000 SKUs loads more products in its one transaction than the
+ * server's lock table holds (max_locks_per_transaction x max_connections): bulk
+ * work takes no advisory lock per product. */
+Test(pg_store, bulk_work_on_ten_thousand_products_commits_whole)
+{
+    UnitOfWork *u = open_uow();
+    MessageBus *bus = bootstrap(u, NULL, NULL, NULL);
+    int n = 10000;
+    cr_assert_eq(bus_bulk(bus, many_products, &n, &err), ALLOT_OK, "%s", err.msg);
+    cr_assert_eq(test_pg_scalar(db(), "SELECT count(*) FROM allot.products"), n);
+    cr_assert_eq(test_pg_scalar(db(), "SELECT count(*) FROM allot.events"), n);
+    bus_free(bus);
+    uow_free(u);
+}
