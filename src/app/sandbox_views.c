@@ -811,6 +811,7 @@ static const ViewsOps sandbox_views_ops = {
     sbv_products,   sbv_batches,         sbv_batch_lines,   sbv_order_lines, sbv_backorders,
     sbv_events,     sbv_latest_event_id, sbv_shipments_due, sbv_complete,    sbv_destroy,
     sbv_lines,
+    NULL, /* complete_span: views_complete_span works it out from sbv_complete */
 };
 
 Views *sandbox_views_new(UnitOfWork *sandbox, Views *live, int64_t base_event_id)

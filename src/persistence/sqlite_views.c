@@ -541,42 +541,84 @@ static AllotStatus sv_latest_event_id(Views *vv, int64_t *id, ErrBuf *err)
 
 static void read_id(sqlite3_stmt *st, void *row) { col_id(st, 0, row); }
 
-static AllotStatus sv_complete(Views *vv, CompleteKind kind, const char *prefix, size_t limit,
-                               AllotId *out, size_t *n, ErrBuf *err)
+/* Adds "SELECT k FROM … WHERE k >= prefix AND k < the first string after every
+ * string with this prefix" for `kind`; `upper` (UPPER_SIZE bytes) holds that bound
+ * while the query lives.  Returns false for an unknown kind. */
+#define UPPER_SIZE (ALLOT_ID_MAX * 4 + 1)
+static bool complete_range(Query *q, CompleteKind kind, const char *prefix, char *upper)
 {
-    *n = 0;
-    if (limit == 0)
-        return ALLOT_OK;
     const char *sel;
     switch (kind) {
     case COMPLETE_SKU: sel = "SELECT sku AS k FROM products WHERE sku >= ?"; break;
     case COMPLETE_REF: sel = "SELECT ref AS k FROM batches WHERE ref >= ?"; break;
     case COMPLETE_ORDERID: sel = "SELECT DISTINCT orderid AS k FROM lines WHERE orderid >= ?"; break;
-    default: return err_set(err, ALLOT_EINVALID, "unknown completion kind %d", (int)kind);
+    default: return false;
     }
     const char *col = kind == COMPLETE_SKU ? "sku" : kind == COMPLETE_REF ? "ref" : "orderid";
     /* The first string after every string with this prefix: the prefix with its
      * last byte below 0xff incremented. */
-    char upper[ALLOT_ID_MAX * 4 + 1];
     size_t len = prefix ? strlen(prefix) : 0;
-    if (len >= sizeof upper)
-        len = sizeof upper - 1;
+    if (len >= UPPER_SIZE)
+        len = UPPER_SIZE - 1;
     memcpy(upper, prefix ? prefix : "", len);
     while (len > 0 && (unsigned char)upper[len - 1] == 0xff)
         len--;
     upper[len] = '\0';
     if (len > 0)
         upper[len - 1] = (char)((unsigned char)upper[len - 1] + 1);
-    Query q = {0};
-    q_add(&q, "%s", sel);
-    q_text(&q, prefix ? prefix : "");
+    q_add(q, "%s", sel);
+    q_text(q, prefix ? prefix : "");
     if (len > 0) {
-        q_add(&q, " AND %s < ?", col);
-        q_text(&q, upper);
+        q_add(q, " AND %s < ?", col);
+        q_text(q, upper);
     }
+    return true;
+}
+
+static AllotStatus sv_complete(Views *vv, CompleteKind kind, const char *prefix, size_t limit,
+                               AllotId *out, size_t *n, ErrBuf *err)
+{
+    *n = 0;
+    if (limit == 0)
+        return ALLOT_OK;
+    Query q = {0};
+    char upper[UPPER_SIZE];
+    if (!complete_range(&q, kind, prefix, upper))
+        return err_set(err, ALLOT_EINVALID, "unknown completion kind %d", (int)kind);
     q_add(&q, " ORDER BY k LIMIT ?");
     q_int(&q, (int64_t)limit);
     return run_query(from_views(vv), &q, read_id, out, sizeof *out, limit, false, n, err);
+}
+
+static void read_count(sqlite3_stmt *st, void *row) { *(int64_t *)row = sqlite3_column_int64(st, 0); }
+
+/* The count stops at cap + 1 rows; first and last are one index seek each. */
+static AllotStatus sv_complete_span(Views *vv, CompleteKind kind, const char *prefix, int64_t cap,
+                                    CompleteSpan *out, ErrBuf *err)
+{
+    SqliteViews *v = from_views(vv);
+    size_t n = 0;
+    Query q = {0};
+    char upper[UPPER_SIZE];
+    q_add(&q, "SELECT count(*) FROM (");
+    if (!complete_range(&q, kind, prefix, upper))
+        return err_set(err, ALLOT_EINVALID, "unknown completion kind %d", (int)kind);
+    q_add(&q, " LIMIT ?)");
+    q_int(&q, cap + 1);
+    int64_t count = 0;
+    AllotStatus st = run_query(v, &q, read_count, &count, sizeof count, 1, false, &n, err);
+    if (st != ALLOT_OK || count == 0)
+        return st;
+    out->more = count > cap;
+    out->count = out->more ? cap : count;
+    for (int last = 0; last < 2 && st == ALLOT_OK; last++) {
+        Query e = {0};
+        complete_range(&e, kind, prefix, upper);
+        q_add(&e, " ORDER BY k %s LIMIT 1", last ? "DESC" : "ASC");
+        st = run_query(v, &e, read_id, last ? out->last : out->first, sizeof(AllotId), 1, false,
+                       &n, err);
+    }
+    return st;
 }
 
 static void sv_destroy(Views *vv)
@@ -596,7 +638,7 @@ static void sv_destroy(Views *vv)
 static const ViewsOps sqlite_views_ops = {
     sv_products,   sv_batches,         sv_batch_lines,   sv_order_lines, sv_backorders,
     sv_events,     sv_latest_event_id, sv_shipments_due, sv_complete,    sv_destroy,
-    sv_lines,
+    sv_lines,      sv_complete_span,
 };
 
 Views *sqlite_views_on(sqlite3 *db, const char *path, bool owns_db)

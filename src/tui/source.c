@@ -224,18 +224,29 @@ void tui_row_line(TuiRow *r, TuiListKind kind, const char *orderid, const char *
         cell(r, 3, back ? "BACKORDER" : batchref);
 }
 
+char *tui_key_text(const char *key, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s", key);
+    for (char *p = buf; *p; p++)
+        if (*p == '\x1f')
+            *p = ' ';
+    return buf;
+}
+
 void tui_row_event(TuiRow *r, const TuiFeedItem *it, int32_t today)
 {
     char buf[256];
-    snprintf(r->key, sizeof r->key, "%lld", (long long)it->id);
-    r->event_id = it->id;
+    snprintf(r->key, sizeof r->key, "%s%lld", it->whatif ? "w" : "", (long long)it->id);
+    r->event_id = it->whatif ? 0 : it->id;
     snprintf(r->sku, sizeof r->sku, "%s", it->ev.sku);
     snprintf(r->orderid, sizeof r->orderid, "%s", it->ev.orderid);
     snprintf(r->ref, sizeof r->ref, "%s", it->ev.batchref);
     r->qty = it->ev.qty;
     if (it->ev.type == EV_OUT_OF_STOCK || it->ev.type == EV_DEALLOCATED)
         r->flags |= TUI_ROW_WARN_EVENT;
-    cell_num(r, 0, it->id);
+    if (it->whatif)
+        r->flags |= TUI_ROW_WHATIF;
+    cell(r, 0, r->key);
     if (it->at > 0) {
         int64_t s = it->at % 86400;
         int32_t day = date_from_unix(it->at);
@@ -258,5 +269,7 @@ void tui_row_event(TuiRow *r, const TuiFeedItem *it, int32_t today)
     size_t tl = strlen(event_type_name(it->ev.type));
     if (strncmp(d, event_type_name(it->ev.type), tl) == 0)
         d += tl + (d[tl] == ' ');
-    cell(r, 3, d);
+    char details[300];
+    snprintf(details, sizeof details, "%s%s", it->whatif ? "what-if: " : "", d);
+    cell(r, 3, details);
 }

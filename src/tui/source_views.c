@@ -200,7 +200,7 @@ static AllotStatus event_page(ViewsSource *s, const TuiQuery *q, int64_t anchor,
         const EventRow *e = &rows[n - 1 - k];
         if (q->kind == TL_TODAY && e->at < day_start)
             break;
-        TuiFeedItem it = {.id = e->id, .at = e->at, .ev = e->ev};
+        TuiFeedItem it = {.id = e->id, .at = e->at, .ev = e->ev, .whatif = false};
         TuiRow *r = tui_rows_push(out);
         tui_row_event(r, &it, q->today);
         snprintf(r->cursor, sizeof r->cursor, "%" PRId64, e->id);
@@ -272,8 +272,8 @@ static AllotStatus vs_events_since(TuiSource *s, int64_t after_id, size_t limit,
     return st;
 }
 
-static AllotStatus vs_complete(TuiSource *s, TuiCompleteKind kind, const char *prefix,
-                               size_t limit, char ***out, size_t *nout, ErrBuf *err)
+static AllotStatus vs_complete(TuiSource *s, CompleteKind kind, const char *prefix, size_t limit,
+                               char ***out, size_t *nout, ErrBuf *err)
 {
     *out = NULL;
     *nout = 0;
@@ -281,9 +281,7 @@ static AllotStatus vs_complete(TuiSource *s, TuiCompleteKind kind, const char *p
         return ALLOT_OK;
     AllotId *ids = xcalloc(limit, sizeof *ids);
     size_t n = 0;
-    CompleteKind k = kind == TC_SKU ? COMPLETE_SKU : kind == TC_REF ? COMPLETE_REF
-                                                                    : COMPLETE_ORDERID;
-    AllotStatus st = views_complete(V(s), k, prefix, limit, ids, &n, err);
+    AllotStatus st = views_complete(V(s), kind, prefix, limit, ids, &n, err);
     if (st == ALLOT_OK && n) {
         *out = xcalloc(n, sizeof **out);
         for (size_t i = 0; i < n; i++)
@@ -294,18 +292,102 @@ static AllotStatus vs_complete(TuiSource *s, TuiCompleteKind kind, const char *p
     return st;
 }
 
-static AllotStatus vs_batch_info(TuiSource *s, const char *ref, TuiBatchInfo *out, bool *found,
-                                 ErrBuf *err)
+static AllotStatus vs_complete_span(TuiSource *s, CompleteKind kind, const char *prefix,
+                                    int64_t cap, CompleteSpan *out, ErrBuf *err)
+{
+    return views_complete_span(V(s), kind, prefix, cap, out, err);
+}
+
+/* The batch `ref` as the read model has it; *found = false if there is none. */
+static AllotStatus batch_row(TuiSource *s, const char *ref, BatchRow *out, bool *found,
+                             ErrBuf *err)
 {
     /* the greatest ref below ref+"\x01" is ref itself, if it exists */
-    BatchRow a, row;
+    BatchRow a;
     memset(&a, 0, sizeof a);
     snprintf(a.ref, sizeof a.ref, "%s\x01", ref);
     ViewPage pg = {.limit = 1, .filter = NULL, .backward = true};
     size_t n = 0;
+    AllotStatus st = views_batches(V(s), NULL, BATCH_ORDER_REF, &pg, &a, out, &n, err);
+    *found = st == ALLOT_OK && n == 1 && strcmp(out->ref, ref) == 0;
+    return st;
+}
+
+/* The order line (orderid, sku); *found = false if there is none. */
+static AllotStatus line_row(TuiSource *s, const char *orderid, const char *sku, LineRow *out,
+                            bool *found, ErrBuf *err)
+{
+    LineRow a;
+    memset(&a, 0, sizeof a);
+    snprintf(a.sku, sizeof a.sku, "%s\x01", sku);
+    ViewPage pg = {.limit = 1, .filter = NULL, .backward = true};
+    size_t n = 0;
+    AllotStatus st = views_order_lines(V(s), orderid, &pg, &a, out, &n, err);
+    *found = st == ALLOT_OK && n == 1 && strcmp(out->sku, sku) == 0;
+    return st;
+}
+
+/* The row's cursor in q's order is worked out from its identity, then checked by
+ * reading the list at that cursor (so the filter and the list's argument count). */
+static AllotStatus vs_locate(TuiSource *src, const TuiQuery *q, const char *key, char *cursor,
+                             size_t size, bool *found, ErrBuf *err)
+{
     *found = false;
-    AllotStatus st = views_batches(V(s), NULL, BATCH_ORDER_REF, &pg, &a, &row, &n, err);
-    if (st != ALLOT_OK || n == 0 || strcmp(row.ref, ref) != 0)
+    char cur[TUI_CURSOR_MAX] = "";
+    bool have = false;
+    AllotStatus st = ALLOT_OK;
+    switch (q->kind) {
+    case TL_PRODUCTS:
+    case TL_SHORT: /* the identity (a SKU) is the cursor */
+        snprintf(cur, sizeof cur, "%s", key);
+        have = true;
+        break;
+    case TL_EVENTS:
+    case TL_TODAY: /* the identity (an id of the log) is the cursor */
+        snprintf(cur, sizeof cur, "%s", key);
+        have = key[0] >= '1' && key[0] <= '9' && key[strspn(key, "0123456789")] == 0;
+        break;
+    case TL_BATCHES:
+    case TL_DUE: {
+        BatchRow b;
+        st = batch_row(src, key, &b, &have, err);
+        if (have)
+            batch_cursor(&b, batch_order(q), cur, sizeof cur);
+        break;
+    }
+    case TL_BATCH_LINES:
+    case TL_ORDER:
+    case TL_BACKORDERS: {
+        char buf[TUI_CURSOR_MAX], *f[3] = {0};
+        if (split(key, buf, sizeof buf, f) < 2)
+            break;
+        LineRow l;
+        st = line_row(src, f[0], f[1], &l, &have, err);
+        if (have)
+            line_cursor(q, &l, cur, sizeof cur);
+        break;
+    }
+    default:
+        break;
+    }
+    if (st != ALLOT_OK || !have)
+        return st;
+    TuiRowVec v = {0};
+    st = src->ops->fetch(src, q, TF_FROM, cur, 1, &v, err);
+    if (st == ALLOT_OK && v.len == 1 && strcmp(v.items[0].key, key) == 0) {
+        *found = true;
+        snprintf(cursor, size, "%s", v.items[0].cursor);
+    }
+    tui_rows_fini(&v);
+    return st;
+}
+
+static AllotStatus vs_batch_info(TuiSource *s, const char *ref, TuiBatchInfo *out, bool *found,
+                                 ErrBuf *err)
+{
+    BatchRow row;
+    AllotStatus st = batch_row(s, ref, &row, found, err);
+    if (st != ALLOT_OK || !*found)
         return st;
     memset(out, 0, sizeof *out);
     snprintf(out->ref, sizeof out->ref, "%s", row.ref);
@@ -314,7 +396,6 @@ static AllotStatus vs_batch_info(TuiSource *s, const char *ref, TuiBatchInfo *ou
     out->allocated = row.allocated;
     out->eta = row.eta;
     out->lines = row.nlines;
-    *found = true;
     return ALLOT_OK;
 }
 
@@ -339,6 +420,8 @@ static const TuiSourceOps vs_ops = {
     .batch_info = vs_batch_info,
     .is_empty = vs_is_empty,
     .destroy = vs_destroy,
+    .complete_span = vs_complete_span,
+    .locate = vs_locate,
 };
 
 TuiSource *source_views_new(Views *views)

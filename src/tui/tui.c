@@ -6,7 +6,6 @@
 
 #include "app/bootstrap.h"
 #include "persistence/sqlite_uow.h"
-#include "tui/source_views.h"
 #include "tui/term.h"
 
 /* Event handler failures (e.g. the OutOfStock hook) go to the status line, never
@@ -22,14 +21,30 @@ static void status_log(Logger *self, const char *line)
     snprintf(l->line, sizeof l->line, "%s", line);
 }
 
-typedef struct DemoCtx {
+typedef struct Run {
     const TuiOptions *opts;
-} DemoCtx;
+    UnitOfWork *uow;
+    SqliteBusyWait wait;
+} Run;
 
 static AllotStatus load_demo(void *ctx, ErrBuf *err)
 {
-    const TuiOptions *o = ((DemoCtx *)ctx)->opts;
+    const TuiOptions *o = ((Run *)ctx)->opts;
     return o->load_demo(o->db_path, err);
+}
+
+static void install_wait(void *ctx, bool (*wait)(void *wctx, int64_t waited_ms), void *wctx)
+{
+    Run *r = ctx;
+    r->wait = (SqliteBusyWait){wait, wctx};
+    sqlite_uow_set_busy_wait(r->uow, wait ? &r->wait : NULL);
+}
+
+static void tick(void *ctx)
+{
+    const TuiOptions *o = ((Run *)ctx)->opts;
+    if (o->notify_poll)
+        o->notify_poll(o->notify_ctx);
 }
 
 int tui_run(const TuiOptions *opts)
@@ -49,20 +64,24 @@ int tui_run(const TuiOptions *opts)
         return 3;
     }
     StatusLogger logger = {.base = {status_log}, .line = ""};
+    if (opts->notify_attach)
+        opts->notify_attach(opts->notify_ctx, &logger.base);
     MessageBus *bus = bootstrap(uow, opts->notifier, NULL, &logger.base);
-    TuiSource *src = source_views_new(views);
     const char *label = strrchr(opts->db_path, '/');
-    DemoCtx demo = {opts};
+    Run run = {.opts = opts, .uow = uow};
     TuiAppConfig cfg = {
-        .source = src,
         .views = views,
+        .uow = uow,
         .bus = bus,
         .db_label = label ? label + 1 : opts->db_path,
         .load_demo = opts->load_demo ? load_demo : NULL,
-        .load_demo_ctx = &demo,
+        .load_demo_ctx = &run,
+        .notify_log = opts->notify_log,
     };
-    int rc = tui_term_loop(&cfg, logger.line);
-    tui_source_free(src);
+    TuiTermHooks hooks = {install_wait, tick, &run, logger.line};
+    int rc = tui_term_loop(&cfg, &hooks);
+    if (opts->notify_attach) /* the status line is gone */
+        opts->notify_attach(opts->notify_ctx, NULL);
     bus_free(bus);
     views_free(views);
     uow_free(uow);

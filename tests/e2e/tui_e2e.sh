@@ -3,8 +3,9 @@
 #   open on a database; move to a batch; change its quantity with the confirmation
 #   showing the lines that move; see Reallocated in the feed; a command run by
 #   another process shows its event within 1 s; resize to 60x20, 20x5 and back;
-#   NO_COLOR=1; Ctrl-Z then fg; quit, after which `stty -a` is as before; no
-#   terminal / TERM=dumb gives exit status 2.
+#   NO_COLOR=1; Ctrl-Z then fg; quit, after which `stty -a` is as before; Ctrl-C,
+#   SIGTERM and SIGABRT exit 128+N with the terminal restored; no terminal /
+#   TERM=dumb gives exit status 2.
 #
 # usage: tui_e2e.sh TUI_CMD SEED_CMD [ALLOT]
 #   TUI_CMD   the program that opens the TUI with `--db PATH` (allot)
@@ -107,8 +108,8 @@ check "Enter opens the batch with its lines" "Batch W-0  SKU LAMP"
 T send-keys -t e2e c
 check "c asks for the new quantity" "New quantity of W-0"
 T send-keys -t e2e 5 Enter
-check "the confirmation says how many lines move" "order lines change place"
-check "the confirmation shows where a line moves" "→ S-0"
+check "the confirmation says how many lines move, with their slips" "7 order lines affected, 7 change place"
+check "the confirmation shows where a line moves and its slip" "→ S-0  +3d"
 T send-keys -t e2e y
 check "Reallocated appears in the feed" "Reallocated"
 check "the batch now has quantity 5" "qty 5  allocated"
@@ -158,9 +159,9 @@ check "NO_COLOR: state written in words" "SHORT"
 if T capture-pane -e -p -t e2e | grep -q $'\e\[[0-9;]*3[0-7][;m]'; then bad "colour escapes under NO_COLOR=1"
 else ok "no colours under NO_COLOR=1"; fi
 
-# -- Ctrl-C quits and restores the terminal
+# -- Ctrl-C quits, restores the terminal and exits 128 + SIGINT
 T send-keys -t e2e C-c
-check "Ctrl-C quits cleanly" "NC=0"
+check "Ctrl-C quits cleanly with 130" "NC=130"
 
 # -- monochrome terminal (vt100: no colours): attributes only, state in words
 T send-keys -t e2e "clear; TERM=vt100 $TUI --db $DB; echo MONO=\$?" Enter
@@ -184,7 +185,7 @@ RUN
     if wait_for "Live events" 10; then
         pid=$(pgrep -n -f -- "--db $DB$")
         kill -s "$sig" "$pid"
-        if [ $sig = TERM ]; then check "SIGTERM ends the TUI with status 0" "SIGTERM=0"
+        if [ $sig = TERM ]; then check "SIGTERM ends the TUI with 128+15" "SIGTERM=143"
         else check "SIGABRT (a fatal error) ends it with 128+6" "SIGABRT=134"; fi
         for _ in $(seq 50); do [ -s "$WORK/stty.$sig.after" ] && break; sleep 0.1; done
         if cmp -s "$WORK/stty.$sig.before" "$WORK/stty.$sig.after"; then ok "after SIG$sig stty -a is as before"
