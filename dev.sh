@@ -2,6 +2,7 @@
 # dev.sh — the project's two commands (README "Quick start"):
 #   ./dev.sh run    install what is missing, build, open allot on the bundled demo data
 #   ./dev.sh test   install what is missing, build with ASan+UBSan, run every test
+#   ./dev.sh serve  install, build, and serve the demo data over HTTP (allot serve)
 # Also: ./dev.sh setup | build | bench
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -9,7 +10,8 @@ cd "$(dirname "$0")"
 # Debian packages allot needs to build, test and run.
 PACKAGES=(build-essential cmake pkg-config libsqlite3-dev sqlite3 libncurses-dev
           libcmark-dev cmark libcriterion-dev libcsv-dev tmux python3 dpkg-dev file
-          man-db binutils)
+          man-db binutils libpq-dev postgresql libmicrohttpd-dev libjansson-dev
+          libhiredis-dev redis-server python3-redis wrk clang curl)
 
 setup() {
     local missing=()
@@ -36,13 +38,17 @@ build() { # build DIR [cmake options...]
 case "${1:-run}" in
 setup) setup ;;
 build) setup; build build -DCMAKE_BUILD_TYPE=RelWithDebInfo ;;
-run)
+run|serve)
+    what=${1:-run}
     setup
     build build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DALLOT_TESTS=OFF
     shift || true
     db=build/demo.db
     if [ ! -s "$db" ] && build/allot --help 2>/dev/null | grep -q '^ *demo'; then
         build/allot --db "$db" demo
+    fi
+    if [ "$what" = serve ]; then
+        exec build/allot --db "$db" serve "$@"
     fi
     exec build/allot --db "$db" "$@"
     ;;
@@ -56,5 +62,5 @@ bench)
     build build -DCMAKE_BUILD_TYPE=Release
     cmake --build build --target bench
     ;;
-*) echo "usage: ./dev.sh run|test|setup|build|bench" >&2; exit 2 ;;
+*) echo "usage: ./dev.sh run|test|serve|setup|build|bench" >&2; exit 2 ;;
 esac

@@ -24,7 +24,7 @@
 
 #include "bench_util.h"
 #include "app/bootstrap.h"
-#include "app/whatif.h"
+#include "whatif/whatif.h"
 #include "persistence/sqlite_uow.h"
 
 #define REPEAT 7
@@ -165,7 +165,7 @@ int main(int argc, char **argv)
         t0 = now_ms();
         DelayPreview p;
         delay_preview_init(&p);
-        if (delay_preview(s, uow, NULL, ref, 14, &p, &err) != ALLOT_OK)
+        if (delay_preview(whatif_uow(s), whatif_clock(s), ref, 14, &p, &err) != ALLOT_OK)
             die("delay_preview", err.msg);
         affected = p.diff.nlines;
         if (whatif_run(s, &p.cmd, NULL, &err) != ALLOT_OK)

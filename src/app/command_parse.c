@@ -141,6 +141,29 @@ static bool choice_ok(const char *choices, const char *word)
     return false;
 }
 
+/* HOST:PORT, or [IPv6]:PORT: a host of printable ASCII without blanks, a port
+ * 0..65535. */
+static AllotStatus check_address(const ArgSpec *a, const char *v, ErrBuf *err)
+{
+    char vb[ERR_VALUE_SIZE];
+    const char *colon = strrchr(v, ':');
+    bool ok = colon && colon != v;
+    if (ok && v[0] == '[')
+        ok = colon[-1] == ']' && colon - v > 2;
+    for (const char *p = v; ok && p < colon; p++)
+        ok = *p > ' ' && *p < 0x7f && (*p != ':' || v[0] == '[');
+    int64_t port = 0;
+    ErrBuf e;
+    if (ok)
+        ok = colon[1] >= '0' && colon[1] <= '9' &&
+             validate_int(colon + 1, "port", 0, 65535, &port, &e) == ALLOT_OK;
+    if (!ok)
+        return err_set(err, ALLOT_EUSAGE, "%s \"%s\" is not HOST:PORT (port 0-65535)",
+                       a->option ? a->option : a->name,
+                       err_value_str(v, vb, sizeof vb));
+    return ALLOT_OK;
+}
+
 /* Validates one value per its kind; fills nums/etas.  Error messages are prefixed
  * with the command name by the caller. */
 static AllotStatus check_value(const ArgSpec *a, const char *v, ParsedCommand *out, size_t i,
@@ -161,6 +184,8 @@ static AllotStatus check_value(const ArgSpec *a, const char *v, ParsedCommand *o
         return validate_batch_qty(v, &out->nums[i], err);
     case ARG_ETA:
         return validate_eta(v, &out->etas[i], err);
+    case ARG_NEED:
+        return validate_date(v, "need", &out->etas[i], err);
     case ARG_EVENT_ID:
         return validate_int(v, "id", 0, INT64_MAX, &out->nums[i], err);
     case ARG_CHOICE:
@@ -181,6 +206,8 @@ static AllotStatus check_value(const ArgSpec *a, const char *v, ParsedCommand *o
         return ALLOT_OK;
     case ARG_FLAG:
         return ALLOT_OK;
+    case ARG_ADDRESS:
+        return check_address(a, v, err);
     }
     return ALLOT_OK;
 }
@@ -207,7 +234,8 @@ static void build_bus_command(ParsedCommand *out)
     case CMD_ALLOCATE:
         id_value(out->values[0], a);
         id_value(out->values[1], b);
-        out->cmd = command_allocate(a, b, out->nums[2]);
+        out->cmd = command_with_need(command_allocate(a, b, out->nums[2]),
+                                     out->values[3] ? out->etas[3] : ALLOT_NO_DATE, 0);
         break;
     case CMD_CANCEL_LINE:
         id_value(out->values[0], a);

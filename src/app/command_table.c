@@ -21,13 +21,16 @@ static const CommandSpec command_table[] = {
     },
     {
         .name = "allocate",
-        .args = {POS("ORDERID", ARG_ORDERID), POS("SKU", ARG_SKU), POS("QTY", ARG_LINE_QTY)},
-        .nargs = 3,
+        .args = {POS("ORDERID", ARG_ORDERID), POS("SKU", ARG_SKU), POS("QTY", ARG_LINE_QTY),
+                 OPT_POS("NEED", ARG_NEED)},
+        .nargs = 4,
         .summary = "allocate an order line; prints the batch, or \"backordered\"",
         .help = "Allocates the order line (ORDERID, SKU) of QTY units to the most\n"
                 "preferred batch with room: in-warehouse batches first, then by ETA,\n"
                 "then the batch created first. Prints the batch reference, or\n"
                 "\"backordered\" when no batch has room (the line then waits for stock).\n"
+                "NEED (YYYY-MM-DD) is the date the customer needs the line by: it does\n"
+                "not change where the line goes, it tells when the line is late.\n"
                 "Allocating the same line again with the same QTY changes nothing.\n",
         .bus = CMD_ALLOCATE,
     },
@@ -68,13 +71,16 @@ static const CommandSpec command_table[] = {
         .nargs = 2,
         .summary = "import a CSV file in one transaction",
         .help = "Reads FILE (CSV with a header row: batches ref,sku,qty,eta; orders\n"
-                "orderid,sku,qty; allocations orderid,sku,qty,batchref) and runs each row\n"
-                "as a command, all in one transaction: one bad row refuses the whole file\n"
-                "and the error names file, line and field. A batches row with a new ref\n"
-                "creates the batch; with an existing ref it changes its qty and ETA. An\n"
-                "orders row allocates the line; an allocations row puts the line on the\n"
-                "named batch. Ends with a summary: rows read, created, changed,\n"
-                "unchanged, refused.\n",
+                "orderid,sku,qty; allocations orderid,sku,qty,batchref; LF, CRLF or CR\n"
+                "line ends) and runs each row as a command, all in one transaction: one\n"
+                "bad row refuses the whole file. Every bad row is named with file, line\n"
+                "and field (the first 100, then how many more). A key (a ref; an orderid\n"
+                "and sku) twice in a file is an error, identical or not. A batches row\n"
+                "with a new ref creates the batch; with an existing ref it changes its\n"
+                "qty and ETA. An orders row allocates the line; an allocations row puts\n"
+                "the line on the named batch. Ends with a summary that adds up to the\n"
+                "rows: read, created, changed, unchanged, refused, and the order lines\n"
+                "moved, each counted once for where it ended.\n",
         .bus = CMD_NONE_BUS,
         .tool = TOOL_IMPORT,
     },
@@ -82,13 +88,17 @@ static const CommandSpec command_table[] = {
         .name = "export",
         .args = {{.name = "batches|allocations|backorders", .kind = ARG_CHOICE,
                   .choices = "batches|allocations|backorders"},
-                 OPT_POS("FILE", ARG_PATH)},
-        .nargs = 2,
+                 OPT_POS("FILE", ARG_PATH),
+                 {.name = "force", .kind = ARG_FLAG, .option = "--force"}},
+        .nargs = 3,
         .summary = "write batches, allocations or backorders as CSV",
         .help = "Writes the batches (ref,sku,qty,eta; sorted by ref), the allocations\n"
                 "(orderid,sku,qty,batchref) or the backorders (orderid,sku,qty; both\n"
                 "sorted by orderid then sku) as CSV with LF line ends to FILE, or to\n"
-                "standard output. The file imports back to the same state.\n",
+                "standard output. The file imports back to the same state. FILE is\n"
+                "replaced only once complete; a symbolic link is written through to\n"
+                "its file. FILE may not be the database, its -wal or -shm, or any\n"
+                "other SQLite file, unless --force.\n",
         .bus = CMD_NONE_BUS,
         .tool = TOOL_EXPORT,
     },
@@ -156,6 +166,24 @@ static const CommandSpec command_table[] = {
                 "backordered: the data holds real shortfalls.\n",
         .bus = CMD_NONE_BUS,
         .tool = TOOL_DEMO,
+    },
+    {
+        .name = "serve",
+        .args = {{.name = "ADDR:PORT", .kind = ARG_ADDRESS, .option = "--listen"},
+                 {.name = "HOST:PORT", .kind = ARG_ADDRESS, .option = "--redis"},
+                 {.name = "FILE", .kind = ARG_PATH, .option = "--token-file"}},
+        .nargs = 3,
+        .summary = "serve the HTTP API (and, with --redis, the Redis integration)",
+        .help = "Serves the book's HTTP API and allot's /api/v1 on ADDR:PORT (default\n"
+                "127.0.0.1:5005) over the same bus and database as the command line.\n"
+                "--redis HOST:PORT runs ChangeBatchQuantity for each message on the\n"
+                "change_batch_quantity channel and relays the event log to the\n"
+                "line_allocated and allot.events channels, in order, at least once.\n"
+                "Listening beyond loopback needs a bearer token: --token-file FILE or\n"
+                "ALLOT_API_TOKEN. Runs until SIGTERM or SIGINT, finishing the requests\n"
+                "in flight. The routes are in docs/api.md.\n",
+        .bus = CMD_NONE_BUS,
+        .tool = TOOL_SERVE,
     },
     {
         .name = "help",

@@ -36,6 +36,7 @@ typedef enum ArgKind {
     ARG_LINE_QTY,   /* order line qty 1..1e9: validate_line_qty */
     ARG_BATCH_QTY,  /* batch qty 0..1e9: validate_batch_qty */
     ARG_ETA,        /* YYYY-MM-DD, or "-" = none: validate_eta */
+    ARG_NEED,       /* a need date: YYYY-MM-DD, or "-" = none: validate_date "need" */
     ARG_EVENT_ID,   /* an event id, whole number >= 0 */
     ARG_CHOICE,     /* one of ArgSpec.choices ("batches|orders|allocations") */
     ARG_PATH,       /* a file or folder path (not checked here) */
@@ -43,6 +44,8 @@ typedef enum ArgKind {
     ARG_COMMAND,    /* the name of a command of this table */
     ARG_TOPIC,      /* a help topic: a command name or a help page (checked by the host) */
     ARG_FLAG,       /* an option without value (`--json`); present or not */
+    ARG_ADDRESS,    /* HOST:PORT (`[::1]:5005` for IPv6), port 0..65535; the host is
+                       resolved by the host program */
 } ArgKind;
 
 /* One argument.  Positional arguments have `option` NULL and come in table order;
@@ -69,6 +72,7 @@ typedef enum ToolId {
     TOOL_CSV,
     TOOL_DEMO,
     TOOL_HELP,
+    TOOL_SERVE,
     TOOL_COUNT
 } ToolId;
 

@@ -1,110 +1,117 @@
 #include "app/event_json.h"
 
-#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "domain/validate.h"
+#include "domain/xalloc.h"
 
-static void put(char *buf, size_t size, size_t *off, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void put(char *buf, size_t size, size_t *off, const char *fmt, ...)
+static json_t *must(json_t *v)
 {
-    if (*off >= size)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    int w = vsnprintf(buf + *off, size - *off, fmt, ap);
-    va_end(ap);
-    if (w > 0)
-        *off = *off + (size_t)w < size ? *off + (size_t)w : size - 1;
-}
-
-void json_put_string(char *buf, size_t size, size_t *off, const char *s)
-{
-    put(buf, size, off, "\"");
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            put(buf, size, off, "\\%c", *p);
-        else if (*p < 0x20 || *p == 0x7F)
-            put(buf, size, off, "\\u%04x", *p);
-        else
-            put(buf, size, off, "%c", *p);
+    if (!v) {
+        fprintf(stderr, "allot: out of memory\n");
+        abort();
     }
-    put(buf, size, off, "\"");
+    return v;
 }
 
-static void put_key_string(char *buf, size_t size, size_t *off, const char *key, const char *v)
+json_t *json_text(const char *s)
 {
-    put(buf, size, off, ",\"%s\":", key);
-    if (v && v[0])
-        json_put_string(buf, size, off, v);
-    else
-        put(buf, size, off, "null");
+    json_t *v = json_string(s ? s : "");
+    if (v)
+        return v;
+    /* Not valid UTF-8: every byte outside ASCII becomes '?'. */
+    char *copy = xstrdup(s);
+    for (char *p = copy; *p; p++)
+        if ((unsigned char)*p >= 0x80)
+            *p = '?';
+    v = must(json_string(copy));
+    free(copy);
+    return v;
 }
 
-static void put_key_date(char *buf, size_t size, size_t *off, const char *key, int32_t d)
+char *json_compact(const json_t *v)
+{
+    char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+    if (!s) {
+        fprintf(stderr, "allot: out of memory\n");
+        abort();
+    }
+    return s;
+}
+
+static void put(json_t *o, const char *key, json_t *v) { json_object_set_new_nocheck(o, key, must(v)); }
+
+/* An id: its text, or null when empty (a cancelled backorder's batchref). */
+static void put_id(json_t *o, const char *key, const char *v)
+{
+    put(o, key, v && v[0] ? json_text(v) : json_null());
+}
+
+static void put_date(json_t *o, const char *key, int32_t d)
 {
     char t[ALLOT_DATE_TEXT];
-    put(buf, size, off, ",\"%s\":", key);
-    if (d == ALLOT_NO_ETA)
-        put(buf, size, off, "null");
-    else
-        put(buf, size, off, "\"%s\"", date_format(d, t));
+    put(o, key, d == ALLOT_NO_ETA ? json_null() : json_string(date_format(d, t)));
 }
 
-char *event_json(const Event *ev, int64_t id, int64_t at, char *buf, size_t size)
+json_t *event_json_object(const Event *ev, int64_t id, int64_t at)
 {
-    size_t off = 0;
-    if (size == 0)
-        return buf;
-    buf[0] = '\0';
-    if (id > 0)
-        put(buf, size, &off, "{\"id\":%lld", (long long)id);
-    else
-        put(buf, size, &off, "{\"id\":null");
+    json_t *o = must(json_object());
+    put(o, "id", id > 0 ? json_integer(id) : json_null());
     time_t t = (time_t)at;
     struct tm tm;
     gmtime_r(&t, &tm);
-    put(buf, size, &off, ",\"at\":\"%04d-%02d-%02dT%02d:%02d:%02dZ\"", tm.tm_year + 1900,
-        tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-    put(buf, size, &off, ",\"type\":\"%s\"", event_type_name(ev->type));
+    char when[32];
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    put(o, "at", json_string(when));
+    put(o, "type", json_string(event_type_name(ev->type)));
     switch (ev->type) {
     case EV_ALLOCATED:
     case EV_DEALLOCATED:
     case EV_ORDER_LINE_CANCELLED:
     case EV_OUT_OF_STOCK:
     case EV_REALLOCATED:
-        put_key_string(buf, size, &off, "orderid", ev->orderid);
-        put_key_string(buf, size, &off, "sku", ev->sku);
-        put(buf, size, &off, ",\"qty\":%lld", (long long)ev->qty);
+        put_id(o, "orderid", ev->orderid);
+        put_id(o, "sku", ev->sku);
+        put(o, "qty", json_integer(ev->qty));
         if (ev->type == EV_REALLOCATED) {
-            put_key_string(buf, size, &off, "from", ev->batchref);
-            put_key_string(buf, size, &off, "to", ev->to);
+            put_id(o, "from", ev->batchref);
+            put_id(o, "to", ev->to);
         } else if (ev->type != EV_OUT_OF_STOCK) {
-            put_key_string(buf, size, &off, "batchref", ev->batchref);
+            put_id(o, "batchref", ev->batchref);
         }
+        put_date(o, "need", ev->need);
         break;
     case EV_BATCH_CREATED:
-        put_key_string(buf, size, &off, "ref", ev->batchref);
-        put_key_string(buf, size, &off, "sku", ev->sku);
-        put(buf, size, &off, ",\"qty\":%lld", (long long)ev->qty);
-        put_key_date(buf, size, &off, "eta", ev->eta);
+        put_id(o, "ref", ev->batchref);
+        put_id(o, "sku", ev->sku);
+        put(o, "qty", json_integer(ev->qty));
+        put_date(o, "eta", ev->eta);
         break;
     case EV_BATCH_QTY_CHANGED:
-        put_key_string(buf, size, &off, "ref", ev->batchref);
-        put(buf, size, &off, ",\"old\":%lld,\"new\":%lld", (long long)ev->old_qty,
-            (long long)ev->new_qty);
+        put_id(o, "ref", ev->batchref);
+        put(o, "old", json_integer(ev->old_qty));
+        put(o, "new", json_integer(ev->new_qty));
         break;
     case EV_BATCH_ETA_CHANGED:
-        put_key_string(buf, size, &off, "ref", ev->batchref);
-        put_key_date(buf, size, &off, "old", ev->old_eta);
-        put_key_date(buf, size, &off, "new", ev->new_eta);
+        put_id(o, "ref", ev->batchref);
+        put_date(o, "old", ev->old_eta);
+        put_date(o, "new", ev->new_eta);
         break;
     default:
         break;
     }
-    put(buf, size, &off, "}");
-    return buf;
+    put(o, "command_id", ev->command_id > 0 ? json_integer(ev->command_id) : json_null());
+    put_id(o, "actor", ev->actor);
+    return o;
+}
+
+char *event_json_text(const Event *ev, int64_t id, int64_t at)
+{
+    json_t *o = event_json_object(ev, id, at);
+    char *s = json_compact(o);
+    json_decref(o);
+    return s;
 }

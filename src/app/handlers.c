@@ -2,130 +2,133 @@
 
 #include <string.h>
 
-/* Commits, or on a failed step rolls back; returns the step's status. */
-static AllotStatus finish(UnitOfWork *uow, AllotStatus st, ErrBuf *err)
+/* The moment of first request of the line that cmd creates: the one it restores,
+ * else the command's own id (monotonic across the store). */
+static AllotStatus request_moment(const Command *cmd, UnitOfWork *uow, int64_t *out,
+                                  ErrBuf *err)
 {
-    if (st != ALLOT_OK) {
-        uow_rollback(uow);
-        return st;
+    if (cmd->requested > 0) {
+        *out = cmd->requested;
+        return ALLOT_OK;
     }
-    return uow_commit(uow, err);
+    return uow_command_id(uow, out, err);
 }
 
-AllotStatus handle_allocate(const Command *cmd, HandlerDeps *deps, CommandResult *res,
-                            ErrBuf *err)
+/* Loads product `sku`, or fails with EINVALID_SKU. */
+static AllotStatus get_product(Repository *repo, const char *sku, Product **p, ErrBuf *err)
 {
-    UnitOfWork *uow = deps->uow;
-    AllotStatus st = uow_begin(uow, err);
-    if (st != ALLOT_OK)
-        return st;
-    Product *p;
-    st = repository_get(uow_products(uow), cmd->sku, &p, err);
-    if (st == ALLOT_OK && !p)
-        st = err_set(err, ALLOT_EINVALID_SKU, "invalid sku %s", cmd->sku);
-    if (st == ALLOT_OK)
-        st = product_allocate(p, cmd->orderid, cmd->qty, res->batchref, err);
-    return finish(uow, st, err);
+    AllotStatus st = repository_get(repo, sku, p, err);
+    if (st == ALLOT_OK && !*p)
+        st = err_set(err, ALLOT_EINVALID_SKU, "invalid sku %s", sku);
+    return st;
 }
 
-AllotStatus handle_create_batch(const Command *cmd, HandlerDeps *deps, CommandResult *res,
-                                ErrBuf *err)
-{
-    (void)res;
-    UnitOfWork *uow = deps->uow;
-    AllotStatus st = uow_begin(uow, err);
-    if (st != ALLOT_OK)
-        return st;
-    Product *holder, *p = NULL;
-    st = repository_get_by_batchref(uow_products(uow), cmd->ref, &holder, err);
-    if (st == ALLOT_OK && holder)
-        st = err_set(err, ALLOT_EDUPLICATE_BATCH, "duplicate batch reference %s (sku %s)",
-                     cmd->ref, product_sku(holder));
-    if (st == ALLOT_OK)
-        st = repository_get(uow_products(uow), cmd->sku, &p, err);
-    if (st == ALLOT_OK && !p) {
-        p = product_new(cmd->sku);
-        st = repository_add(uow_products(uow), p, err);
-    }
-    if (st == ALLOT_OK)
-        st = product_add_batch(p, cmd->ref, cmd->qty, cmd->eta, err);
-    return finish(uow, st, err);
-}
-
-/* Loads the product that holds batch cmd->ref, or fails with EUNKNOWN_BATCH. */
-static AllotStatus get_batch_product(UnitOfWork *uow, const char *ref, Product **p,
+/* Loads the product that holds batch `ref`, or fails with EUNKNOWN_BATCH. */
+static AllotStatus get_batch_product(Repository *repo, const char *ref, Product **p,
                                      ErrBuf *err)
 {
-    AllotStatus st = repository_get_by_batchref(uow_products(uow), ref, p, err);
+    AllotStatus st = repository_get_by_batchref(repo, ref, p, err);
     if (st == ALLOT_OK && !*p)
         st = err_set(err, ALLOT_EUNKNOWN_BATCH, "unknown batch reference %s", ref);
     return st;
 }
 
-AllotStatus handle_change_batch_qty(const Command *cmd, HandlerDeps *deps, CommandResult *res,
+AllotStatus handle_allocate(const Command *cmd, UnitOfWork *uow, CommandResult *res,
+                            ErrBuf *err)
+{
+    Product *p;
+    AllotStatus st = get_product(uow_products(uow), cmd->sku, &p, err);
+    int64_t requested = 0;
+    if (st == ALLOT_OK)
+        st = request_moment(cmd, uow, &requested, err);
+    if (st == ALLOT_OK)
+        st = product_allocate(p, cmd->orderid, cmd->qty, cmd->need, requested, res->batchref,
+                              err);
+    return st;
+}
+
+AllotStatus handle_create_batch(const Command *cmd, UnitOfWork *uow, CommandResult *res,
+                                ErrBuf *err)
+{
+    (void)res;
+    Repository *repo = uow_products(uow);
+    Product *holder, *p = NULL;
+    AllotStatus st = repository_get_by_batchref(repo, cmd->ref, &holder, err);
+    if (st == ALLOT_OK && holder)
+        st = err_set(err, ALLOT_EDUPLICATE_BATCH, "duplicate batch reference %s (sku %s)",
+                     cmd->ref, product_sku(holder));
+    if (st == ALLOT_OK)
+        st = repository_get(repo, cmd->sku, &p, err);
+    if (st == ALLOT_OK && !p) {
+        p = product_new(cmd->sku);
+        st = repository_add(repo, p, err);
+    }
+    if (st == ALLOT_OK)
+        st = product_add_batch(p, cmd->ref, cmd->qty, cmd->eta, err);
+    return st;
+}
+
+AllotStatus handle_change_batch_qty(const Command *cmd, UnitOfWork *uow, CommandResult *res,
                                     ErrBuf *err)
 {
     (void)res;
-    UnitOfWork *uow = deps->uow;
-    AllotStatus st = uow_begin(uow, err);
-    if (st != ALLOT_OK)
-        return st;
     Product *p;
-    st = get_batch_product(uow, cmd->ref, &p, err);
+    AllotStatus st = get_batch_product(uow_products(uow), cmd->ref, &p, err);
     if (st == ALLOT_OK)
         st = product_change_batch_qty(p, cmd->ref, cmd->qty, err);
-    return finish(uow, st, err);
+    return st;
 }
 
-AllotStatus handle_change_batch_eta(const Command *cmd, HandlerDeps *deps, CommandResult *res,
+AllotStatus handle_change_batch_eta(const Command *cmd, UnitOfWork *uow, CommandResult *res,
                                     ErrBuf *err)
 {
     (void)res;
-    UnitOfWork *uow = deps->uow;
-    AllotStatus st = uow_begin(uow, err);
-    if (st != ALLOT_OK)
-        return st;
     Product *p;
-    st = get_batch_product(uow, cmd->ref, &p, err);
+    AllotStatus st = get_batch_product(uow_products(uow), cmd->ref, &p, err);
     if (st == ALLOT_OK)
         st = product_change_batch_eta(p, cmd->ref, cmd->eta, err);
-    return finish(uow, st, err);
+    return st;
 }
 
-AllotStatus handle_cancel_line(const Command *cmd, HandlerDeps *deps, CommandResult *res,
+AllotStatus handle_cancel_line(const Command *cmd, UnitOfWork *uow, CommandResult *res,
                                ErrBuf *err)
 {
     (void)res;
-    UnitOfWork *uow = deps->uow;
-    AllotStatus st = uow_begin(uow, err);
-    if (st != ALLOT_OK)
-        return st;
     Product *p;
-    st = repository_get(uow_products(uow), cmd->sku, &p, err);
-    if (st == ALLOT_OK && !p)
-        st = err_set(err, ALLOT_EINVALID_SKU, "invalid sku %s", cmd->sku);
+    AllotStatus st = get_product(uow_products(uow), cmd->sku, &p, err);
     if (st == ALLOT_OK)
         st = product_cancel_line(p, cmd->orderid, err);
-    return finish(uow, st, err);
+    return st;
 }
 
-AllotStatus handle_allocate_to(const Command *cmd, HandlerDeps *deps, CommandResult *res,
+AllotStatus handle_allocate_to(const Command *cmd, UnitOfWork *uow, CommandResult *res,
                                ErrBuf *err)
 {
-    UnitOfWork *uow = deps->uow;
-    AllotStatus st = uow_begin(uow, err);
-    if (st != ALLOT_OK)
-        return st;
     Product *p;
-    st = get_batch_product(uow, cmd->ref, &p, err);
+    AllotStatus st = get_batch_product(uow_products(uow), cmd->ref, &p, err);
     if (st == ALLOT_OK && strcmp(product_sku(p), cmd->sku) != 0)
         st = err_set(err, ALLOT_ESKU_MISMATCH, "batch %s holds sku %s, not %s", cmd->ref,
                      product_sku(p), cmd->sku);
+    int64_t requested = 0;
     if (st == ALLOT_OK)
-        st = product_allocate_to(p, cmd->orderid, cmd->qty, cmd->ref, err);
+        st = request_moment(cmd, uow, &requested, err);
+    if (st == ALLOT_OK)
+        st = product_allocate_to(p, cmd->orderid, cmd->qty, cmd->need, requested, cmd->ref,
+                                 err);
     if (st == ALLOT_OK)
         memcpy(res->batchref, cmd->ref, sizeof res->batchref);
-    return finish(uow, st, err);
+    return st;
+}
+
+AllotStatus handle_retry_backorders(const Command *cmd, UnitOfWork *uow, CommandResult *res,
+                                    ErrBuf *err)
+{
+    (void)res;
+    Product *p;
+    AllotStatus st = repository_get(uow_products(uow), cmd->sku, &p, err);
+    if (st == ALLOT_OK && p)
+        product_retry_backorders(p);
+    return st;
 }
 
 AllotStatus handle_notify_out_of_stock(const Event *ev, HandlerDeps *deps, ErrBuf *err)

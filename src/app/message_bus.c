@@ -23,6 +23,7 @@ struct MessageBus {
     /* reused between commands, so that handling one allocates nothing */
     EventVec queue;
     CommandResult scratch; /* the result when the caller wants none */
+    AllotId actor;         /* deps.actor points here */
 };
 
 void command_result_init(CommandResult *r)
@@ -37,6 +38,7 @@ MessageBus *bus_new(const HandlerDeps *deps)
 {
     MessageBus *bus = xcalloc(1, sizeof *bus);
     bus->deps = *deps;
+    bus_set_actor(bus, deps->actor);
     bus->max_attempts = 8;
     bus->base_delay_us = 2000;
     struct timespec ts;
@@ -81,6 +83,15 @@ void bus_set_retry(MessageBus *bus, int max_attempts, unsigned base_delay_us)
 
 long bus_conflict_retries(const MessageBus *bus) { return bus->conflict_retries; }
 
+void bus_set_actor(MessageBus *bus, const char *actor)
+{
+    if (actor && *actor)
+        snprintf(bus->actor, sizeof bus->actor, "%s", actor);
+    else
+        actor_of_process(bus->actor, sizeof bus->actor);
+    bus->deps.actor = bus->actor;
+}
+
 HandlerDeps *bus_deps(MessageBus *bus) { return &bus->deps; }
 
 static void backoff(MessageBus *bus, int attempt)
@@ -108,12 +119,57 @@ static void drain_events(MessageBus *bus, EventVec *queue, CommandResult *res)
             if (st != ALLOT_OK && bus->deps.logger) {
                 char line[ALLOT_ERR_MAX + 64];
                 snprintf(line, sizeof line, "handler for %s failed: %s", event_type_name(ev.type),
-                         err.msg[0] ? err.msg : allot_status_message(st));
+                         err_text(&err, st));
                 bus->deps.logger->log(bus->deps.logger, line);
             }
             uow_collect_new_events(bus->deps.uow, queue);
         }
     }
+}
+
+/* The actor of cmd: its own (an API client's), else the bus's. */
+static const char *actor_of(const MessageBus *bus, const Command *cmd)
+{
+    return cmd->actor[0] ? cmd->actor : bus->actor;
+}
+
+/* Stamps the events of every product the unit of work saw with the command id
+ * and actor (SPEC.md §1.6), when there are any; r->command_id gets the id. */
+static AllotStatus stamp_events(MessageBus *bus, const Command *cmd, CommandResult *r,
+                                ErrBuf *err)
+{
+    UnitOfWork *uow = bus->deps.uow;
+    Repository *repo = uow_products(uow);
+    bool changed = false;
+    for (size_t i = 0; i < repo->nseen && !changed; i++)
+        changed = product_events(repo->seen[i])->len > 0;
+    if (!changed)
+        return ALLOT_OK;
+    int64_t id;
+    AllotStatus st = uow_command_id(uow, &id, err);
+    if (st != ALLOT_OK)
+        return st;
+    for (size_t i = 0; i < repo->nseen; i++)
+        product_stamp_events(repo->seen[i], id, actor_of(bus, cmd));
+    r->command_id = id;
+    return ALLOT_OK;
+}
+
+/* One attempt: begin, the handler, stamp and commit, or roll back. */
+static AllotStatus run_in_uow(MessageBus *bus, const Command *cmd, CommandResult *r, ErrBuf *err)
+{
+    UnitOfWork *uow = bus->deps.uow;
+    AllotStatus st = uow_begin(uow, err);
+    if (st != ALLOT_OK)
+        return st;
+    st = bus->commands[cmd->type](cmd, uow, r, err);
+    if (st == ALLOT_OK)
+        st = stamp_events(bus, cmd, r, err);
+    if (st != ALLOT_OK) {
+        uow_rollback(uow);
+        return st;
+    }
+    return uow_commit(uow, err);
 }
 
 AllotStatus bus_handle(MessageBus *bus, const Command *cmd, CommandResult *res, ErrBuf *err)
@@ -133,7 +189,8 @@ AllotStatus bus_handle(MessageBus *bus, const Command *cmd, CommandResult *res, 
         }
         r->attempts = attempt + 1;
         r->batchref[0] = '\0';
-        st = bus->commands[cmd->type](cmd, &bus->deps, r, err);
+        r->command_id = 0;
+        st = run_in_uow(bus, cmd, r, err);
         if (st != ALLOT_ECONFLICT)
             break;
     }

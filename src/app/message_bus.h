@@ -1,8 +1,10 @@
 /* message_bus.h — the in-process message bus (SPEC.md §2).
  *
- * bus_handle takes a command, runs its one handler, then drains the events that the
- * unit of work collected from the products it saw, running every handler
- * registered for each event.  A command handler's error returns to the caller; an
+ * bus_handle takes a command, begins a unit of work, runs the command's one
+ * handler in it, stamps the events it raised with the command id and actor
+ * (SPEC.md §1.6) and commits (or rolls back on the handler's error), then drains
+ * the events that the unit of work collected from the products it saw, running
+ * every handler registered for each event.  A command handler's error returns to the caller; an
  * event handler's error is logged and the other handlers still run.  A command
  * whose commit meets a concurrent update (ALLOT_ECONFLICT) is retried a bounded
  * number of times with a random back-off.
@@ -23,6 +25,9 @@ typedef struct HandlerDeps {
     Notifier *notifier;
     Clock *clock;
     Logger *logger;
+    /* who this process is (SPEC.md §1.6): "user@host"; a command's own actor, when
+     * it has one (an API client's), wins.  Not owned. */
+    const char *actor;
 } HandlerDeps;
 
 /* What a command did.  Caller-owned: command_result_init before, _fini after. */
@@ -30,12 +35,17 @@ typedef struct CommandResult {
     AllotId batchref;  /* CMD_ALLOCATE: the batch, or "" when backordered */
     EventVec events;   /* every event the command raised, in order */
     int attempts;      /* how many times the handler ran (1 + conflict retries) */
+    int64_t command_id; /* the id the store gave the command (0: it changed nothing) */
 } CommandResult;
 
 void command_result_init(CommandResult *r);
 void command_result_fini(CommandResult *r);
 
-typedef AllotStatus (*CommandHandlerFn)(const Command *cmd, HandlerDeps *deps,
+/* A command handler works inside the unit of work `uow` that the bus has begun
+ * (deps->uow): it loads through uow_products(uow), may ask uow_command_id, and
+ * applies its rule; it never begins, commits or rolls back.  The bus stamps and
+ * commits when it returns ALLOT_OK and rolls back otherwise. */
+typedef AllotStatus (*CommandHandlerFn)(const Command *cmd, UnitOfWork *uow,
                                         CommandResult *res, ErrBuf *err);
 typedef AllotStatus (*EventHandlerFn)(const Event *ev, HandlerDeps *deps, ErrBuf *err);
 
@@ -60,6 +70,11 @@ void bus_set_retry(MessageBus *bus, int max_attempts, unsigned base_delay_us);
  * ALLOT_ECONFLICT after the last attempt (message names the SKU or batch) or
  * ALLOT_ESTORAGE.  Fails with ALLOT_EUSAGE if no handler is set for the type. */
 AllotStatus bus_handle(MessageBus *bus, const Command *cmd, CommandResult *res, ErrBuf *err);
+
+/* The actor of the commands this bus runs (SPEC.md §1.6; copied, cut to
+ * ALLOT_ID_MAX bytes); NULL or "" = actor_of_process().  bus_new sets it from
+ * deps->actor. */
+void bus_set_actor(MessageBus *bus, const char *actor);
 
 /* Total conflict retries seen by this bus since bus_new (for reports). */
 long bus_conflict_retries(const MessageBus *bus);

@@ -1,7 +1,35 @@
 #include "app/ports.h"
 
+#include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
+
+char *actor_of_process(char *buf, size_t size)
+{
+    const char *user = getenv("USER");
+    if (!user || !*user)
+        user = getlogin();
+    if (!user || !*user) {
+        struct passwd *pw = getpwuid(getuid());
+        user = pw ? pw->pw_name : NULL;
+    }
+    char uid[32], host[256];
+    if (!user || !*user) {
+        snprintf(uid, sizeof uid, "uid%ld", (long)getuid());
+        user = uid;
+    }
+    if (gethostname(host, sizeof host) != 0 || !host[0])
+        snprintf(host, sizeof host, "localhost");
+    host[sizeof host - 1] = '\0';
+    snprintf(buf, size, "%s@%s", user, host);
+    /* the actor is stored like an identifier: no control characters */
+    for (char *c = buf; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f)
+            *c = '?';
+    return buf;
+}
 
 static int64_t system_now(Clock *self)
 {

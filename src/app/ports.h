@@ -7,6 +7,7 @@
 #ifndef ALLOT_APP_PORTS_H
 #define ALLOT_APP_PORTS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "domain/events.h"
@@ -28,6 +29,11 @@ typedef struct Clock {
 typedef struct Logger {
     void (*log)(struct Logger *self, const char *line);
 } Logger;
+
+/* The actor of this process (SPEC.md §1.6): "USER@HOST" from $USER (else the
+ * login name, else "uid<N>") and the host name, cut to fit `size` bytes
+ * (ALLOT_ID_MAX + 1 holds what an event keeps).  Returns buf. */
+char *actor_of_process(char *buf, size_t size);
 
 /* Ready-made implementations with static storage and no state. */
 Clock *clock_system(void);     /* time(NULL) */

@@ -57,6 +57,11 @@ void repository_fini(Repository *repo)
 AllotStatus uow_begin(UnitOfWork *uow, ErrBuf *err) { return uow->ops->begin(uow, err); }
 AllotStatus uow_commit(UnitOfWork *uow, ErrBuf *err) { return uow->ops->commit(uow, err); }
 void uow_rollback(UnitOfWork *uow) { uow->ops->rollback(uow); }
+
+AllotStatus uow_command_id(UnitOfWork *uow, int64_t *id, ErrBuf *err)
+{
+    return uow->ops->command_id(uow, id, err);
+}
 AllotStatus uow_bulk_begin(UnitOfWork *uow, ErrBuf *err) { return uow->ops->bulk_begin(uow, err); }
 
 AllotStatus uow_bulk_end(UnitOfWork *uow, bool commit, ErrBuf *err)

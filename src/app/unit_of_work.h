@@ -81,6 +81,15 @@ typedef struct UnitOfWorkOps {
      * requested rollback).  Errors: ALLOT_ECONFLICT, ALLOT_ESTORAGE. */
     AllotStatus (*bulk_end)(UnitOfWork *uow, bool commit, ErrBuf *err);
     void (*destroy)(UnitOfWork *uow);
+    /* added after the first version: keep new members at the end */
+    /* The id of the command that the current unit of work runs (SPEC.md §1.6):
+     * > 0, unique and monotonic per store.  The first call after begin reserves
+     * the store's next id; later calls in the same unit of work return the same.
+     * A commit uses it up (the next unit of work gets a larger one), and also keeps
+     * the next id above every order line's `requested` that it writes (a restored
+     * line never counts as newer than a later request); a rollback releases it.
+     * Errors: ALLOT_ESTORAGE. */
+    AllotStatus (*command_id)(UnitOfWork *uow, int64_t *id, ErrBuf *err);
 } UnitOfWorkOps;
 
 struct UnitOfWork {
@@ -91,6 +100,7 @@ struct UnitOfWork {
 AllotStatus uow_begin(UnitOfWork *uow, ErrBuf *err);
 AllotStatus uow_commit(UnitOfWork *uow, ErrBuf *err);
 void uow_rollback(UnitOfWork *uow);
+AllotStatus uow_command_id(UnitOfWork *uow, int64_t *id, ErrBuf *err);
 AllotStatus uow_bulk_begin(UnitOfWork *uow, ErrBuf *err);
 AllotStatus uow_bulk_end(UnitOfWork *uow, bool commit, ErrBuf *err);
 /* Frees the unit of work (rolling back anything uncommitted).  NULL is ignored. */

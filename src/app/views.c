@@ -1,46 +1,131 @@
-/* views.c — the read model port's entry points (views.h). */
+/* The read model port's entry points (views.h): each list function is its spec
+ * (view_specs.h) with the conditions its arguments give, run by the one list op. */
 #include "app/views.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/view_specs.h"
 #include "domain/xalloc.h"
+
+static bool has_text(const char *s) { return s && *s; }
+
+static ViewCond eq_text(int col, const char *text)
+{
+    return (ViewCond){.col = (uint8_t)col, .op = VIEW_EQ, .text = text ? text : ""};
+}
+
+static ViewCond op_const(int col, ViewOp op, int64_t num)
+{
+    return (ViewCond){.col = (uint8_t)col, .op = op, .num = num, .constant = true};
+}
+
+AllotStatus views_list(Views *v, const ViewQuery *q, const void *after, void *rows, size_t *n,
+                       ErrBuf *err)
+{
+    *n = 0;
+    AllotStatus r = view_query_check(q, err);
+    if (r != ALLOT_OK || q->page.limit == 0)
+        return r;
+    return v->ops->list(v, q, after, rows, n, err);
+}
+
+/* Runs q, or reports a missing page as the list functions always have. */
+static AllotStatus run(Views *v, const ViewPage *page, ViewQuery *q, const void *after,
+                       void *rows, size_t *n, ErrBuf *err)
+{
+    *n = 0;
+    if (!page)
+        return err_set(err, ALLOT_EINVALID, "read model query without a page");
+    return views_list(v, q, after, rows, n, err);
+}
 
 AllotStatus views_products(Views *v, bool only_backordered, const ViewPage *page,
                            const ProductRow *after, ProductRow *rows, size_t *n, ErrBuf *err)
 {
-    return v->ops->products(v, only_backordered, page, after, rows, n, err);
+    ViewQuery q = view_query(VIEW_PRODUCTS, 0, page);
+    if (only_backordered)
+        view_query_where(&q, op_const(PCOL_BO_LINES, VIEW_GT, 0));
+    return run(v, page, &q, after, rows, n, err);
 }
 
 AllotStatus views_batches(Views *v, const char *sku, BatchOrder order, const ViewPage *page,
                           const BatchRow *after, BatchRow *rows, size_t *n, ErrBuf *err)
 {
-    return v->ops->batches(v, sku, order, page, after, rows, n, err);
+    if ((unsigned)order > BATCH_ORDER_ETA) {
+        *n = 0;
+        return err_set(err, ALLOT_EINVALID, "unknown batch order %d", (int)order);
+    }
+    ViewQuery q = view_query(VIEW_BATCHES, (int)order, page);
+    if (has_text(sku))
+        view_query_where(&q, eq_text(BCOL_SKU, sku));
+    return run(v, page, &q, after, rows, n, err);
 }
 
 AllotStatus views_batch_lines(Views *v, const char *ref, const ViewPage *page,
                               const LineRow *after, LineRow *rows, size_t *n, ErrBuf *err)
 {
-    return v->ops->batch_lines(v, ref, page, after, rows, n, err);
+    ViewQuery q = view_query(VIEW_BATCH_LINES, 0, page);
+    view_query_where(&q, eq_text(LCOL_BATCHREF, ref));
+    if (!has_text(ref)) /* "" is a backorder's batchref, never a batch */
+        view_query_where(&q, (ViewCond){.col = LCOL_BATCHREF, .op = VIEW_NOT_EMPTY});
+    return run(v, page, &q, after, rows, n, err);
 }
 
 AllotStatus views_order_lines(Views *v, const char *orderid, const ViewPage *page,
                               const LineRow *after, LineRow *rows, size_t *n, ErrBuf *err)
 {
-    return v->ops->order_lines(v, orderid, page, after, rows, n, err);
+    ViewQuery q = view_query(VIEW_ORDER_LINES, 0, page);
+    view_query_where(&q, eq_text(LCOL_ORDERID, orderid));
+    return run(v, page, &q, after, rows, n, err);
 }
 
 AllotStatus views_backorders(Views *v, const char *sku, const ViewPage *page,
                              const LineRow *after, LineRow *rows, size_t *n, ErrBuf *err)
 {
-    return v->ops->backorders(v, sku, page, after, rows, n, err);
+    bool one = has_text(sku);
+    ViewQuery q = view_query(VIEW_BACKORDERS, one ? BACKORDER_OLDEST_OF_SKU : BACKORDER_OLDEST,
+                             page);
+    view_query_where(&q, (ViewCond){.col = LCOL_BATCHREF, .op = VIEW_EMPTY, .constant = true});
+    if (one)
+        view_query_where(&q, eq_text(LCOL_SKU, sku));
+    return run(v, page, &q, after, rows, n, err);
+}
+
+AllotStatus views_lines(Views *v, LineState state, const ViewPage *page, const LineRow *after,
+                        LineRow *rows, size_t *n, ErrBuf *err)
+{
+    ViewQuery q = view_query(VIEW_LINES, 0, page);
+    if (state == LINES_ALLOCATED)
+        view_query_where(&q,
+                         (ViewCond){.col = LCOL_BATCHREF, .op = VIEW_NOT_EMPTY, .constant = true});
+    else if (state == LINES_BACKORDERED)
+        view_query_where(&q, (ViewCond){.col = LCOL_BATCHREF, .op = VIEW_EMPTY, .constant = true});
+    return run(v, page, &q, after, rows, n, err);
+}
+
+AllotStatus views_shipments_due(Views *v, int32_t from, int32_t to, const ViewPage *page,
+                                const BatchRow *after, BatchRow *rows, size_t *n, ErrBuf *err)
+{
+    ViewQuery q = view_query(VIEW_SHIPMENTS_DUE, 0, page);
+    /* only batches with an ETA: ALLOT_NO_ETA is the smallest date */
+    view_query_where(&q, op_const(BCOL_ETA, VIEW_GT, ALLOT_NO_ETA));
+    view_query_where(&q, (ViewCond){.col = BCOL_ETA, .op = VIEW_GE, .num = from});
+    view_query_where(&q, (ViewCond){.col = BCOL_ETA, .op = VIEW_LE, .num = to});
+    return run(v, page, &q, after, rows, n, err);
 }
 
 AllotStatus views_events(Views *v, int64_t anchor_id, const ViewPage *page, EventRow *rows,
                          size_t *n, ErrBuf *err)
 {
-    return v->ops->events(v, anchor_id, page, rows, n, err);
+    ViewQuery q = view_query(VIEW_EVENTS, 0, page);
+    EventRow anchor;
+    memset(&anchor, 0, sizeof anchor);
+    anchor.id = anchor_id;
+    /* backward from 0 or INT64_MAX: the newest page */
+    bool anchored = page && page->backward ? anchor_id > 0 && anchor_id < INT64_MAX : true;
+    return run(v, page, &q, anchored ? &anchor : NULL, rows, n, err);
 }
 
 AllotStatus views_latest_event_id(Views *v, int64_t *id, ErrBuf *err)
@@ -48,22 +133,10 @@ AllotStatus views_latest_event_id(Views *v, int64_t *id, ErrBuf *err)
     return v->ops->latest_event_id(v, id, err);
 }
 
-AllotStatus views_shipments_due(Views *v, int32_t from, int32_t to, const ViewPage *page,
-                                const BatchRow *after, BatchRow *rows, size_t *n, ErrBuf *err)
-{
-    return v->ops->shipments_due(v, from, to, page, after, rows, n, err);
-}
-
 AllotStatus views_complete(Views *v, CompleteKind kind, const char *prefix, size_t limit,
                            AllotId *out, size_t *n, ErrBuf *err)
 {
     return v->ops->complete(v, kind, prefix, limit, out, n, err);
-}
-
-AllotStatus views_lines(Views *v, LineState state, const ViewPage *page, const LineRow *after,
-                        LineRow *rows, size_t *n, ErrBuf *err)
-{
-    return v->ops->lines(v, state, page, after, rows, n, err);
 }
 
 /* Without the op: up to cap + 1 ids from `complete`.  When there are more, the
@@ -103,4 +176,34 @@ void views_free(Views *v)
 {
     if (v)
         v->ops->destroy(v);
+}
+
+LineLateness line_row_lateness(const LineRow *r, int32_t today)
+{
+    return lateness_of_line(r->batchref[0] != '\0', r->eta, r->need, today);
+}
+
+AllotStatus views_order_lateness(Views *v, const char *orderid, int32_t today,
+                                 OrderLateness *out, ErrBuf *err)
+{
+    *out = lateness_order_init();
+    LineRow rows[64];
+    ViewPage page = {.limit = sizeof rows / sizeof rows[0]};
+    LineRow anchor;
+    bool anchored = false;
+    for (;;) {
+        size_t n = 0;
+        AllotStatus st = views_order_lines(v, orderid, &page, anchored ? &anchor : NULL, rows, &n,
+                                           err);
+        if (st != ALLOT_OK)
+            return st;
+        for (size_t i = 0; i < n; i++) {
+            LineLateness l = line_row_lateness(&rows[i], today);
+            lateness_order_add(out, &l);
+        }
+        if (n < page.limit)
+            return ALLOT_OK;
+        anchor = rows[n - 1];
+        anchored = true;
+    }
 }

@@ -3,8 +3,10 @@
  * Query functions, not the domain model, serve every screen: products summary,
  * batches (of a SKU or all), lines of a batch, allocations of an order, backorders,
  * the event feed, shipments due, and prefix completion for the `:` prompt.
- * A table of function pointers so that the SQLite store (sqlite_views.h) and a
- * what-if sandbox can both implement it.
+ * A table of function pointers so that the SQLite store (sqlite_views.c), the
+ * in-memory store (memory_uow.h) and a what-if sandbox can all implement it.  Each
+ * list's contract — columns, orders, filter columns, identity — is its spec in
+ * view_specs.h; the functions below only turn their arguments into a ViewQuery.
  *
  * Units: quantities are whole units (int64_t); dates are days since 1970-01-01
  * UTC (int32_t), ALLOT_NO_ETA meaning "none / in the warehouse"; event times are
@@ -19,7 +21,11 @@
  *   - `n`: receives how many rows were written (< limit means the list ended).
  * Rows are always returned in the list's order (ascending), also when paging
  * backward.  Rows are values: they hold no pointers, copy with `=`, and the caller
- * owns them.  Only the ordering fields of an anchor row are read (named per query).
+ * owns them.  Only the ordering fields of an anchor row are read: the keys of the
+ * list's order in its spec, less those its arguments fix.
+ *
+ * Each function below names its spec (view_specs.c): the spec, not this header,
+ * says which columns the filter looks in, the orders and the anchor fields.
  *
  * Errors: every function returns ALLOT_OK or ALLOT_ESTORAGE (the store cannot be
  * read: message names the database path); ALLOT_EINVALID for a bad argument
@@ -33,10 +39,11 @@
 #include <stdint.h>
 
 #include "domain/events.h"
+#include "domain/lateness.h"
 #include "domain/status.h"
 #include "domain/validate.h"
 
-/* One row of the Products screen (SPEC.md §5), ordered by sku. */
+/* One row of the Products screen (SPEC.md §5). */
 typedef struct ProductRow {
     AllotId sku;
     int64_t nbatches;        /* how many batches the SKU has */
@@ -69,8 +76,9 @@ typedef struct LineRow {
     AllotId batchref; /* the batch holding it, or "" for a backorder */
     int32_t eta;      /* that batch's ETA; ALLOT_NO_ETA if in the warehouse or a backorder */
     uint64_t seq;     /* the moment it was first requested, within its SKU */
-    int64_t key;      /* the store's row key: grows with the moment of first request
-                         across all SKUs; used for paging, otherwise opaque */
+    int64_t key;      /* the moment of first request across all SKUs: the line's
+                         `requested` (product.h); ties broken by seq */
+    int32_t need;     /* the need date (SPEC.md §1.4), or ALLOT_NO_DATE */
 } LineRow;
 
 /* One event of the log (SPEC.md §2 "Event log"). */
@@ -78,16 +86,15 @@ typedef struct EventRow {
     int64_t id; /* monotonic, > 0 */
     int64_t at; /* when it was committed: seconds since 1970-01-01 UTC */
     Event ev;   /* the event as raised (events.h says which fields carry meaning) */
+    uint64_t tx; /* the transaction that wrote it on PostgreSQL (its position for a
+                    follower is (tx, id), app/follower.h); 0 on the other stores */
 } EventRow;
 
-/* The order of a batch list. */
+/* The order of a batch list: the orders of spec VIEW_BATCHES, by number. */
 typedef enum BatchOrder {
-    BATCH_ORDER_PREFERENCE, /* by sku, then SPEC.md §1.1 preference: in the warehouse
-                               first, then ETA ascending, then creation order.
-                               Anchor fields: sku, eta, seq */
-    BATCH_ORDER_REF,        /* by ref.  Anchor field: ref */
-    BATCH_ORDER_ETA,        /* by ETA (in the warehouse first), then ref.
-                               Anchor fields: eta, ref */
+    BATCH_ORDER_PREFERENCE, /* by sku, then SPEC.md §1.1 preference */
+    BATCH_ORDER_REF,
+    BATCH_ORDER_ETA,
 } BatchOrder;
 
 /* Which order lines a line list holds. */
@@ -115,36 +122,25 @@ typedef struct CompleteSpan {
 typedef struct ViewPage {
     size_t limit;       /* at most this many rows; `rows` holds at least as many */
     const char *filter; /* keep only rows with this substring (ASCII case-insensitive)
-                           in the fields named per query; NULL or "" = every row */
+                           in the spec's filter columns; NULL or "" = every row */
     bool backward;      /* rows before the anchor instead of after it */
 } ViewPage;
 
 typedef struct Views Views;
+typedef struct ViewQuery ViewQuery; /* view_specs.h */
 
 typedef struct ViewsOps {
-    AllotStatus (*products)(Views *v, bool only_backordered, const ViewPage *page,
-                            const ProductRow *after, ProductRow *rows, size_t *n,
-                            ErrBuf *err);
-    AllotStatus (*batches)(Views *v, const char *sku, BatchOrder order, const ViewPage *page,
-                           const BatchRow *after, BatchRow *rows, size_t *n, ErrBuf *err);
-    AllotStatus (*batch_lines)(Views *v, const char *ref, const ViewPage *page,
-                               const LineRow *after, LineRow *rows, size_t *n, ErrBuf *err);
-    AllotStatus (*order_lines)(Views *v, const char *orderid, const ViewPage *page,
-                               const LineRow *after, LineRow *rows, size_t *n, ErrBuf *err);
-    AllotStatus (*backorders)(Views *v, const char *sku, const ViewPage *page,
-                              const LineRow *after, LineRow *rows, size_t *n, ErrBuf *err);
-    AllotStatus (*events)(Views *v, int64_t anchor_id, const ViewPage *page, EventRow *rows,
-                          size_t *n, ErrBuf *err);
+    /* One page of the list query q (view_specs.h): rows after/before `after` (a row
+     * of q's spec, only its keyset key fields read; NULL = from the start / the
+     * end), in q's order, into `rows` (q->page.limit rows of the spec's row size).
+     * The query has passed view_query_check. */
+    AllotStatus (*list)(Views *v, const ViewQuery *q, const void *after, void *rows, size_t *n,
+                        ErrBuf *err);
     AllotStatus (*latest_event_id)(Views *v, int64_t *id, ErrBuf *err);
-    AllotStatus (*shipments_due)(Views *v, int32_t from, int32_t to, const ViewPage *page,
-                                 const BatchRow *after, BatchRow *rows, size_t *n,
-                                 ErrBuf *err);
     AllotStatus (*complete)(Views *v, CompleteKind kind, const char *prefix, size_t limit,
                             AllotId *out, size_t *n, ErrBuf *err);
     void (*destroy)(Views *v);
     /* added after the first version: keep new members at the end */
-    AllotStatus (*lines)(Views *v, LineState state, const ViewPage *page, const LineRow *after,
-                         LineRow *rows, size_t *n, ErrBuf *err);
     /* may be NULL: views_complete_span then works it out from `complete` */
     AllotStatus (*complete_span)(Views *v, CompleteKind kind, const char *prefix, int64_t cap,
                                  CompleteSpan *out, ErrBuf *err);
@@ -155,46 +151,44 @@ struct Views {
     const ViewsOps *ops;
 };
 
-/* Products summary (Products screen, Triage "out-of-stock SKUs"), ordered by sku.
- * only_backordered keeps SKUs with at least one backorder.  Filter: sku.
- * Anchor field: sku. */
+/* Products summary (Products screen, Triage "out-of-stock SKUs").  Spec
+ * VIEW_PRODUCTS.  only_backordered keeps SKUs with at least one backorder. */
 AllotStatus views_products(Views *v, bool only_backordered, const ViewPage *page,
                            const ProductRow *after, ProductRow *rows, size_t *n, ErrBuf *err);
 
-/* Batches of `sku`, or of every SKU when sku is NULL or "", in `order` (see
- * BatchOrder for the anchor fields).  Filter: ref or sku.  An unknown sku gives no
- * rows (not an error). */
+/* Batches of `sku`, or of every SKU when sku is NULL or "", in `order`.  Spec
+ * VIEW_BATCHES.  An unknown sku gives no rows (not an error); an unknown order is
+ * ALLOT_EINVALID. */
 AllotStatus views_batches(Views *v, const char *sku, BatchOrder order, const ViewPage *page,
                           const BatchRow *after, BatchRow *rows, size_t *n, ErrBuf *err);
 
-/* Lines on batch `ref`, oldest first (SPEC.md §1.2 "oldest").  Filter: orderid.
- * Anchor field: seq.  An unknown ref gives no rows. */
+/* Lines on batch `ref`, oldest first (SPEC.md §1.2 "oldest").  Spec
+ * VIEW_BATCH_LINES.  An unknown ref gives no rows. */
 AllotStatus views_batch_lines(Views *v, const char *ref, const ViewPage *page,
                               const LineRow *after, LineRow *rows, size_t *n, ErrBuf *err);
 
 /* Every line of order `orderid` across SKUs, each with its batch or "" for a
- * backorder (Order screen), ordered by sku.  Filter: sku or batchref.
- * Anchor field: sku. */
+ * backorder (Order screen).  Spec VIEW_ORDER_LINES. */
 AllotStatus views_order_lines(Views *v, const char *orderid, const ViewPage *page,
                               const LineRow *after, LineRow *rows, size_t *n, ErrBuf *err);
 
-/* Backorders, oldest first: of `sku` (anchor field: seq), or of every SKU when sku
- * is NULL or "" (anchor field: key).  Filter: orderid or sku. */
+/* Backorders, oldest first: of `sku` (order oldest_of_sku), or of every SKU when
+ * sku is NULL or "" (order oldest).  Spec VIEW_BACKORDERS. */
 AllotStatus views_backorders(Views *v, const char *sku, const ViewPage *page,
                              const LineRow *after, LineRow *rows, size_t *n, ErrBuf *err);
 
-/* Events by id ascending.  Forward: ids > anchor_id (0 = from the first).
- * Backward: ids < anchor_id (0 or INT64_MAX = the newest page), still returned
- * ascending.  Filter: type name, sku, orderid, batchref or to.  (Live feed: keep
- * the last id seen and ask forward from it; `allot events --since ID`.) */
+/* Events by id ascending (spec VIEW_EVENTS).  Forward: ids > anchor_id (0 = from
+ * the first).  Backward: ids < anchor_id (0 or INT64_MAX = the newest page), still
+ * returned ascending.  (Live feed: keep the last id seen and ask forward from it;
+ * `allot events --since ID`.) */
 AllotStatus views_events(Views *v, int64_t anchor_id, const ViewPage *page, EventRow *rows,
                          size_t *n, ErrBuf *err);
 
 /* The id of the newest event, or 0 if the log is empty. */
 AllotStatus views_latest_event_id(Views *v, int64_t *id, ErrBuf *err);
 
-/* Batches with an ETA in [from, to] (days, inclusive), ordered by ETA then ref
- * (Triage "shipments due soon").  Filter: ref or sku.  Anchor fields: eta, ref. */
+/* Batches with an ETA in [from, to] (days, inclusive) (Triage "shipments due
+ * soon").  Spec VIEW_SHIPMENTS_DUE. */
 AllotStatus views_shipments_due(Views *v, int32_t from, int32_t to, const ViewPage *page,
                                 const BatchRow *after, BatchRow *rows, size_t *n, ErrBuf *err);
 
@@ -211,11 +205,27 @@ AllotStatus views_complete(Views *v, CompleteKind kind, const char *prefix, size
 AllotStatus views_complete_span(Views *v, CompleteKind kind, const char *prefix, int64_t cap,
                                 CompleteSpan *out, ErrBuf *err);
 
-/* Every order line in `state`, ordered by orderid then sku (the order of the
- * allocations and backorders exports, SPEC.md §4).  Filter: orderid or sku.
- * Anchor fields: orderid, sku. */
+/* Every order line in `state`, in the order of the allocations and backorders
+ * exports (SPEC.md §4).  Spec VIEW_LINES. */
 AllotStatus views_lines(Views *v, LineState state, const ViewPage *page, const LineRow *after,
                         LineRow *rows, size_t *n, ErrBuf *err);
+
+/* The lateness (SPEC.md §1.4) of one line row on `today` (days): promised date,
+ * days late, at risk.  Computed, never stored. */
+LineLateness line_row_lateness(const LineRow *r, int32_t today);
+
+/* The lateness of order `orderid` on `today`: every line of the order, through
+ * views_order_lines (an unknown order: no line, complete none).  Errors: those of
+ * views_order_lines. */
+AllotStatus views_order_lateness(Views *v, const char *orderid, int32_t today,
+                                 OrderLateness *out, ErrBuf *err);
+
+/* Any list query (view_specs.h): every views_* list function above is one spec and
+ * its conditions run through this.  `after`, `rows`, `n` as for the others, rows
+ * of q->spec->row_size bytes.  Errors: ALLOT_EINVALID (view_query_check),
+ * ALLOT_ESTORAGE. */
+AllotStatus views_list(Views *v, const ViewQuery *q, const void *after, void *rows, size_t *n,
+                       ErrBuf *err);
 
 /* Frees the views.  NULL is ignored. */
 void views_free(Views *v);

@@ -17,33 +17,37 @@
 #include "app/message_bus.h"
 #include "app/ports.h"
 #include "app/unit_of_work.h"
-
-struct Views;
+#include "persistence/store.h"
 
 typedef struct Cli {
-    const char *db_arg;   /* --db PATH, or NULL */
-    char db_path[4096];   /* resolved by cli_open_store */
+    const char *db_arg;   /* --db PATH or URI, or NULL */
+    StoreTarget store;    /* resolved by cli_open_store / cli_open_reader */
     Notifier *notifier;   /* never NULL after main's setup */
     Notifier *hook;       /* the same when it is the OutOfStock hook, else NULL */
     Clock *clock;
     Logger *logger;
     UnitOfWork *uow;      /* opened on first use, with bus and views */
-    struct Views *views;  /* owned by uow, or own_views */
-    struct Views *own_views; /* the read-only read model of cli_open_reader */
+    Views *views;         /* owned by uow, or own_views */
+    Views *own_views;     /* the read-only read model of cli_open_reader */
     MessageBus *bus;
     bool reported;        /* the tool printed its own error lines */
     FILE *out;            /* stdout */
 } Cli;
 
-/* Opens the database (SPEC.md §3 path rules) and bootstraps the bus, once.
- * Errors: ALLOT_ESTORAGE naming the path. */
+/* Opens the store (SPEC.md §3 path rules, §3.1 URIs: persistence/store.h) and
+ * bootstraps the bus, once.  Errors: ALLOT_ESTORAGE naming the path, or the host and
+ * database. */
 AllotStatus cli_open_store(Cli *cli, ErrBuf *err);
 void cli_close_store(Cli *cli);
 
 /* For the commands that only read (export, events): opens cli->views on a
  * read-only connection, creating nothing; the database must exist.  Errors:
- * ALLOT_ESTORAGE "no database at PATH", or naming the path. */
+ * ALLOT_ESTORAGE "no database at PATH", or naming the path (host and database). */
 AllotStatus cli_open_reader(Cli *cli, ErrBuf *err);
+
+/* Resolves cli->store from --db / ALLOT_DB / the default, once.  Errors: as
+ * store_target. */
+AllotStatus cli_resolve_store(Cli *cli, ErrBuf *err);
 
 /* Runs one bus command of the table for the CLI: prints the batch (or
  * "backordered") for allocate.  Errors: the bus's. */
@@ -59,6 +63,7 @@ AllotStatus tool_whatif(Cli *cli, const ParsedCommand *pc, ErrBuf *err);
 AllotStatus tool_csv(Cli *cli, const ParsedCommand *pc, ErrBuf *err);
 AllotStatus tool_demo(Cli *cli, const ParsedCommand *pc, ErrBuf *err);
 AllotStatus tool_help(Cli *cli, const ParsedCommand *pc, ErrBuf *err);
+AllotStatus tool_serve(Cli *cli, const ParsedCommand *pc, ErrBuf *err);
 
 /* `allot --help`: the global usage and every command of the table. */
 void cli_print_help(FILE *out);

@@ -1,9 +1,13 @@
 #include "cli/csv_import.h"
 
+#include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "app/keymap.h"
 #include "domain/xalloc.h"
 #include "persistence/csv_io.h"
 
@@ -23,6 +27,16 @@ bool import_kind_from_name(const char *name, ImportKind *out)
 
 /* Files at least this big show progress at once. */
 #define PROGRESS_MIN_BYTES (256 * 1024)
+
+/* A progress line is on the terminal (for the signal handler, which erases it). */
+static volatile sig_atomic_t progress_on_screen;
+
+void csv_import_progress_erase(void)
+{
+    static const char erase[] = "\r\033[K";
+    if (progress_on_screen && write(STDERR_FILENO, erase, sizeof erase - 1) < 0)
+        progress_on_screen = 0; /* nothing more can be done from a signal handler */
+}
 
 typedef struct Progress {
     bool on, shown;
@@ -49,6 +63,7 @@ static void progress_tick(Progress *p, unsigned long long bytes, long rows)
         return;
     p->last = now;
     p->shown = true;
+    progress_on_screen = 1;
     if (p->total)
         fprintf(stderr, "\rallot: importing %s: %3d%% (%ld rows)", p->name,
                 (int)(bytes * 100 / p->total), rows);
@@ -61,21 +76,181 @@ static void progress_end(Progress *p)
 {
     if (p->shown)
         fprintf(stderr, "\r\033[K");
+    progress_on_screen = 0;
+}
+
+/* ---- bad rows ---- */
+
+void import_summary_fini(ImportSummary *s)
+{
+    free(s->problems);
+    s->problems = NULL;
+    s->nproblems = 0;
+}
+
+/* Records a bad row whose message `msg` already names file and line, keeping the
+ * first IMPORT_PROBLEMS_KEPT by line. */
+static void problem_keep(ImportSummary *sum, long line, AllotStatus st, const char *msg)
+{
+    sum->bad++;
+    size_t n = sum->nproblems;
+    if (n == IMPORT_PROBLEMS_KEPT && sum->problems[n - 1].line <= line)
+        return;
+    if (!sum->problems)
+        sum->problems = xcalloc(IMPORT_PROBLEMS_KEPT, sizeof *sum->problems);
+    if (n == IMPORT_PROBLEMS_KEPT)
+        n--; /* the last one falls off */
+    size_t at = n;
+    while (at > 0 && sum->problems[at - 1].line > line)
+        at--;
+    memmove(&sum->problems[at + 1], &sum->problems[at], (n - at) * sizeof *sum->problems);
+    ImportProblem *p = &sum->problems[at];
+    p->line = line;
+    p->status = st;
+    snprintf(p->msg, sizeof p->msg, "%s", msg);
+    sum->nproblems = n + 1;
+}
+
+/* Records a bad row: "name:line: detail". */
+static void problem_add(ImportSummary *sum, const char *name, long line, AllotStatus st,
+                        const char *detail)
+{
+    ErrBuf e;
+    err_set(&e, st, "%s:%ld: %s", name, line, detail[0] ? detail : allot_status_message(st));
+    problem_keep(sum, line, st, e.msg);
+}
+
+/* Storage and I/O errors stop an import (exit status 3); other refusals are a
+ * row's problem. */
+static bool is_fatal(AllotStatus st) { return allot_status_exit_code(st) == 3; }
+
+/* The next data row.  A record that the CSV reader refuses (a wrong number of
+ * fields, bad quoting, a NUL byte) is a bad row: recorded, and reading goes on.
+ * *done at the end.  Errors: ALLOT_EIO. */
+static AllotStatus next_row(CsvReader *r, Progress *pg, ImportSummary *sum,
+                            const char *const **f, long *line, bool *done, ErrBuf *err)
+{
+    for (;;) {
+        ErrBuf e = {{0}};
+        AllotStatus st = csv_reader_next(r, f, line, done, &e);
+        if (st == ALLOT_OK && *done)
+            return ALLOT_OK;
+        if (st != ALLOT_OK && st != ALLOT_EINVALID)
+            return err_set(err, st, "%s", e.msg);
+        sum->read++;
+        progress_tick(pg, csv_reader_bytes(r), sum->read);
+        if (st == ALLOT_OK)
+            return ALLOT_OK;
+        problem_keep(sum, *line, st, e.msg); /* it names file and line */
+    }
+}
+
+/* ---- keys seen in the file, and where order lines ended ---- */
+
+/* The rows' keys: key → the line it was first on. */
+typedef struct Seen {
+    KeyMap first;
+} Seen;
+
+/* The line `key` was first on, or 0 if no earlier row had it (it is then
+ * remembered as on `line`). */
+static long seen_before(Seen *seen, const char *key, long line)
+{
+    uint64_t first;
+    if (keymap_get(&seen->first, key, &first))
+        return (long)first;
+    keymap_put(&seen->first, key, (uint64_t)line);
+    return 0;
+}
+
+/* The problem of a row whose key `what` ("ref \"B3\"", "order line o1 LAMP") was
+ * on line `first` already. */
+static void problem_repeat(ImportSummary *sum, const char *name, long line, const char *what,
+                           long first)
+{
+    char detail[ALLOT_ERR_MAX];
+    snprintf(detail, sizeof detail, "%s appears twice in the file (first on line %ld)", what, first);
+    problem_add(sum, name, line, ALLOT_EINVALID, detail);
+}
+
+/* Order lines moved by the rows' commands: (orderid, sku) → the place before its
+ * first move and after its last (batch numbers of `refs`, 0 = a backorder), packed
+ * as before << 32 | after. */
+typedef struct Moves {
+    KeyMap lines;
+    KeyMap refs; /* batch ref → its number, from 1 */
+} Moves;
+
+static uint64_t place_of(Moves *m, const char *ref)
+{
+    if (!ref || !ref[0])
+        return 0;
+    uint64_t n;
+    if (!keymap_get(&m->refs, ref, &n)) {
+        n = m->refs.len + 1;
+        keymap_put(&m->refs, ref, n);
+    }
+    return n;
+}
+
+static void moves_note(Moves *m, const Event *ev)
+{
+    const char *from, *to;
+    switch (ev->type) {
+    case EV_REALLOCATED:
+        from = ev->batchref, to = ev->to;
+        break;
+    case EV_DEALLOCATED:
+        from = ev->batchref, to = NULL;
+        break;
+    case EV_ALLOCATED: /* a backorder that found a batch */
+        from = NULL, to = ev->batchref;
+        break;
+    default:
+        return;
+    }
+    char key[2 * ALLOT_ID_MAX + 4];
+    keymap_pair(ev->orderid, ev->sku, key, sizeof key);
+    uint64_t v, after = place_of(m, to);
+    if (keymap_get(&m->lines, key, &v))
+        keymap_put(&m->lines, key, (v & ~UINT64_C(0xffffffff)) | after);
+    else
+        keymap_put(&m->lines, key, place_of(m, from) << 32 | after);
+}
+
+/* Counts the net outcome of every moved line that no row of the file names. */
+static void moves_tally(const Moves *m, const Seen *rows, ImportSummary *sum)
+{
+    for (size_t i = 0; i < m->lines.nslots; i++) {
+        const KeyMapSlot *sl = &m->lines.slots[i];
+        if (!sl->key || (rows && keymap_get(&rows->first, sl->key, NULL)))
+            continue;
+        uint64_t before = sl->value >> 32, after = sl->value & 0xffffffff;
+        if (before == after)
+            continue;
+        if (!after)
+            sum->deallocated++;
+        else if (!before)
+            sum->filled++;
+        else
+            sum->reallocated++;
+    }
+}
+
+static void moves_fini(Moves *m)
+{
+    keymap_fini(&m->lines);
+    keymap_fini(&m->refs);
 }
 
 /* ---- rows ---- */
 
 static const char *const batch_cols[] = {"ref", "sku", "qty", "eta"};
-static const char *const order_cols[] = {"orderid", "sku", "qty"};
-static const char *const alloc_cols[] = {"orderid", "sku", "qty", "batchref"};
-
-/* Prefixes a row's field error with "name:line: ". */
-static AllotStatus row_error(ErrBuf *err, AllotStatus st, const char *name, long line,
-                             const ErrBuf *detail)
-{
-    return err_set(err, st, "%s:%ld: %s", name, line,
-                   detail->msg[0] ? detail->msg : allot_status_message(st));
-}
+/* need and requested (SPEC.md §4) are optional: the last two of each list */
+static const char *const order_cols[] = {"orderid", "sku", "qty", "need", "requested"};
+static const char *const alloc_cols[] = {"orderid", "sku", "qty", "batchref", "need", "requested"};
+static const bool order_optional[] = {false, false, false, true, true};
+static const bool alloc_optional[] = {false, false, false, false, true, true};
 
 typedef struct ImportBatch {
     AllotId ref, sku;
@@ -88,30 +263,23 @@ typedef struct ImportBatch {
     int32_t old_eta;
 } ImportBatch;
 
-static int by_ref_then_line(const void *a, const void *b)
-{
-    const ImportBatch *x = *(const ImportBatch *const *)a, *y = *(const ImportBatch *const *)b;
-    int c = strcmp(x->ref, y->ref);
-    return c ? c : (x->line > y->line) - (x->line < y->line);
-}
-
-/* Reads and checks every row of a batches file (SPEC.md §1.3), then refs twice. */
+/* Reads and checks every row of a batches file (SPEC.md §1.3, a ref once); keeps
+ * the good rows, records the bad ones. */
 static AllotStatus read_batches(CsvReader *r, Progress *pg, ImportBatch **rows_out,
                                 size_t *n_out, ImportSummary *sum, ErrBuf *err)
 {
     const char *name = csv_reader_name(r);
     ImportBatch *rows = NULL;
     size_t n = 0, cap = 0;
+    Seen seen = {{0}};
     AllotStatus st = ALLOT_OK;
     for (;;) {
         const char *const *f;
         long line;
         bool done;
-        st = csv_reader_next(r, &f, &line, &done, err);
+        st = next_row(r, pg, sum, &f, &line, &done, err);
         if (st != ALLOT_OK || done)
             break;
-        sum->read++;
-        progress_tick(pg, csv_reader_bytes(r), sum->read);
         if (n == cap) {
             cap = cap ? cap * 2 : 64;
             rows = xreallocarray(rows, cap, sizeof *rows);
@@ -120,37 +288,22 @@ static AllotStatus read_batches(CsvReader *r, Progress *pg, ImportBatch **rows_o
         memset(b, 0, sizeof *b);
         b->line = line;
         ErrBuf e = {{0}};
-        if ((st = validate_id(f[0], "ref", b->ref, &e)) != ALLOT_OK ||
-            (st = validate_id(f[1], "sku", b->sku, &e)) != ALLOT_OK ||
-            (st = validate_batch_qty(f[2], &b->qty, &e)) != ALLOT_OK ||
-            (st = validate_eta(f[3], &b->eta, &e)) != ALLOT_OK) {
-            st = row_error(err, st, name, line, &e);
-            break;
+        AllotStatus vs = validate_id(f[0], "ref", b->ref, &e);
+        long first = vs == ALLOT_OK ? seen_before(&seen, b->ref, line) : 0;
+        if (vs == ALLOT_OK && (vs = validate_id(f[1], "sku", b->sku, &e)) == ALLOT_OK &&
+            (vs = validate_batch_qty(f[2], &b->qty, &e)) == ALLOT_OK)
+            vs = validate_eta(f[3], &b->eta, &e);
+        if (vs != ALLOT_OK) {
+            problem_add(sum, name, line, vs, e.msg);
+        } else if (first) {
+            char what[ALLOT_ID_MAX + 8];
+            snprintf(what, sizeof what, "ref \"%s\"", b->ref);
+            problem_repeat(sum, name, line, what, first);
+        } else {
+            n++;
         }
-        n++;
     }
-    if (st == ALLOT_OK && n > 1) {
-        ImportBatch **idx = xreallocarray(NULL, n, sizeof *idx);
-        for (size_t i = 0; i < n; i++)
-            idx[i] = &rows[i];
-        qsort(idx, n, sizeof *idx, by_ref_then_line);
-        const ImportBatch *worst = NULL, *first = NULL;
-        for (size_t i = 1; i < n; i++) {
-            if (strcmp(idx[i]->ref, idx[i - 1]->ref) != 0)
-                continue;
-            size_t j = i;
-            while (j > 0 && strcmp(idx[j - 1]->ref, idx[i]->ref) == 0)
-                j--;
-            if (!worst || idx[i]->line < worst->line) {
-                worst = idx[i];
-                first = idx[j];
-            }
-        }
-        if (worst)
-            st = err_set(err, ALLOT_EINVALID, "%s:%ld: ref \"%s\" appears twice in the file (first on "
-                         "line %ld)", name, worst->line, worst->ref, first->line);
-        free(idx);
-    }
+    keymap_fini(&seen.first);
     if (st != ALLOT_OK) {
         free(rows);
         return st;
@@ -187,151 +340,309 @@ static AllotStatus look_up_batches(UnitOfWork *uow, ImportBatch *rows, size_t n,
     return st;
 }
 
-/* Runs `cmd` through the bus; a refusal becomes "name:line: message". */
-static AllotStatus send(MessageBus *bus, const Command *cmd, CommandResult *res,
-                        const char *name, long line, ErrBuf *err)
+/* One import under way. */
+typedef struct Import {
+    MessageBus *bus;
+    const char *name;
+    ImportSummary *sum;
+    bool bulk_open; /* uow_bulk_begin succeeded */
+    CommandResult res;
+    Moves moves;
+} Import;
+
+/* Runs `cmd` of the row on `line` through the bus; its moves are noted.  A
+ * refusal is the row's problem (*ok false, ALLOT_OK returned); a storage error
+ * is returned (message as the store gave it: it names the database). */
+static AllotStatus send(Import *im, const Command *cmd, long line, bool *ok, ErrBuf *err)
 {
     ErrBuf e = {{0}};
-    event_vec_clear(&res->events);
-    AllotStatus st = bus_handle(bus, cmd, res, &e);
+    event_vec_clear(&im->res.events);
+    AllotStatus st = bus_handle(im->bus, cmd, &im->res, &e);
+    *ok = st == ALLOT_OK;
+    if (is_fatal(st))
+        return err_set(err, st, "%s", err_text(&e, st));
     if (st != ALLOT_OK)
-        return row_error(err, st, name, line, &e);
+        problem_add(im->sum, im->name, line, st, e.msg);
+    for (size_t i = 0; *ok && i < im->res.events.len; i++)
+        moves_note(&im->moves, &im->res.events.items[i]);
     return ALLOT_OK;
 }
 
-/* Counts what a batch row's command did to order lines into the summary. */
-static void tally_line_events(const CommandResult *res, ImportSummary *sum)
+static AllotStatus import_batches(Import *im, CsvReader *r, Progress *pg, ErrBuf *err)
 {
-    for (size_t i = 0; i < res->events.len; i++) {
-        EventType t = res->events.items[i].type;
-        if (t == EV_REALLOCATED)
-            sum->reallocated++;
-        else if (t == EV_DEALLOCATED)
-            sum->deallocated++;
-        else if (t == EV_ALLOCATED)
-            sum->filled++;
-    }
-}
-
-static AllotStatus import_batches(MessageBus *bus, CsvReader *r, Progress *pg,
-                                  ImportSummary *sum, ErrBuf *err)
-{
-    const char *name = csv_reader_name(r);
+    ImportSummary *sum = im->sum;
     ImportBatch *rows;
     size_t n;
     AllotStatus st = read_batches(r, pg, &rows, &n, sum, err);
     if (st != ALLOT_OK)
         return st;
-    UnitOfWork *uow = bus_deps(bus)->uow;
+    UnitOfWork *uow = bus_deps(im->bus)->uow;
     st = look_up_batches(uow, rows, n, err);
     if (st == ALLOT_OK)
-        st = uow_bulk_begin(uow, err);
+        im->bulk_open = (st = uow_bulk_begin(uow, err)) == ALLOT_OK;
     if (st != ALLOT_OK) {
         free(rows);
         return st;
     }
-    CommandResult res;
-    command_result_init(&res);
     for (size_t i = 0; i < n && st == ALLOT_OK; i++) {
         ImportBatch *b = &rows[i];
+        bool ok;
         if (!b->exists) {
             Command c = command_create_batch(b->ref, b->sku, b->qty, b->eta);
-            if ((st = send(bus, &c, &res, name, b->line, err)) == ALLOT_OK) {
+            if ((st = send(im, &c, b->line, &ok, err)) == ALLOT_OK && ok)
                 sum->created++;
-                tally_line_events(&res, sum);
-            }
             continue;
         }
         if (strcmp(b->old_sku, b->sku) != 0) {
-            st = err_set(err, ALLOT_ESKU_MISMATCH, "%s:%ld: sku \"%s\" differs: batch %s holds sku %s",
-                         name, b->line, b->sku, b->ref, b->old_sku);
-            break;
+            ErrBuf e;
+            err_set(&e, ALLOT_ESKU_MISMATCH, "sku \"%s\" differs: batch %s holds sku %s", b->sku,
+                    b->ref, b->old_sku);
+            problem_add(sum, im->name, b->line, ALLOT_ESKU_MISMATCH, e.msg);
+            continue;
         }
         bool changed = false;
+        ok = true;
         if (b->qty != b->old_qty) {
             Command c = command_change_batch_qty(b->ref, b->qty);
-            if ((st = send(bus, &c, &res, name, b->line, err)) == ALLOT_OK)
-                tally_line_events(&res, sum);
+            st = send(im, &c, b->line, &ok, err);
             changed = true;
         }
-        if (st == ALLOT_OK && b->eta != b->old_eta) {
+        if (st == ALLOT_OK && ok && b->eta != b->old_eta) {
             Command c = command_change_batch_eta(b->ref, b->eta);
-            if ((st = send(bus, &c, &res, name, b->line, err)) == ALLOT_OK)
-                tally_line_events(&res, sum);
+            st = send(im, &c, b->line, &ok, err);
             changed = true;
         }
-        if (st == ALLOT_OK)
+        if (st == ALLOT_OK && ok)
             (*(changed ? &sum->changed : &sum->unchanged))++;
     }
-    command_result_fini(&res);
     free(rows);
-    ErrBuf e2 = {{0}};
-    AllotStatus end = uow_bulk_end(uow, st == ALLOT_OK, &e2);
-    if (st == ALLOT_OK && end != ALLOT_OK)
-        st = err_set(err, end, "%s: %s", name, e2.msg);
+    if (st == ALLOT_OK)
+        moves_tally(&im->moves, NULL, sum);
     return st;
 }
 
-static AllotStatus import_lines(MessageBus *bus, CsvReader *r, ImportKind kind, Progress *pg,
-                                ImportSummary *sum, ErrBuf *err)
+/* One row of an orders or allocations file, checked (SPEC.md §1.3). */
+typedef struct ImportLine {
+    AllotId orderid, sku, ref;
+    int64_t qty, requested; /* requested 0: the column is absent or empty */
+    int32_t need;
+    long line;
+} ImportLine;
+
+/* Rows kept to be run in the order of their `requested` value: the text of each
+ * in an arena, to keep big files small in memory. */
+typedef struct HeldLine {
+    int64_t qty, requested;
+    int32_t need;
+    long line;
+    size_t text; /* offset of "orderid\0sku\0ref\0" in the arena */
+} HeldLine;
+
+typedef struct HeldLines {
+    HeldLine *rows;
+    size_t n, cap;
+    char *arena;
+    size_t used, size;
+} HeldLines;
+
+static void held_push(HeldLines *h, const ImportLine *l)
 {
-    const char *name = csv_reader_name(r);
-    UnitOfWork *uow = bus_deps(bus)->uow;
+    if (h->n == h->cap) {
+        h->cap = h->cap ? h->cap * 2 : 256;
+        h->rows = xreallocarray(h->rows, h->cap, sizeof *h->rows);
+    }
+    size_t lo = strlen(l->orderid) + 1, ls = strlen(l->sku) + 1, lr = strlen(l->ref) + 1;
+    while (h->used + lo + ls + lr > h->size) {
+        h->size = h->size ? h->size * 2 : 16384;
+        h->arena = xrealloc(h->arena, h->size);
+    }
+    h->rows[h->n++] = (HeldLine){l->qty, l->requested, l->need, l->line, h->used};
+    memcpy(h->arena + h->used, l->orderid, lo);
+    memcpy(h->arena + h->used + lo, l->sku, ls);
+    memcpy(h->arena + h->used + lo + ls, l->ref, lr);
+    h->used += lo + ls + lr;
+}
+
+static void held_get(const HeldLines *h, size_t i, ImportLine *out)
+{
+    const HeldLine *r = &h->rows[i];
+    const char *t = h->arena + r->text;
+    snprintf(out->orderid, sizeof out->orderid, "%s", t);
+    t += strlen(t) + 1;
+    snprintf(out->sku, sizeof out->sku, "%s", t);
+    t += strlen(t) + 1;
+    snprintf(out->ref, sizeof out->ref, "%s", t);
+    out->qty = r->qty;
+    out->requested = r->requested;
+    out->need = r->need;
+    out->line = r->line;
+}
+
+static int by_requested_then_line(const void *a, const void *b)
+{
+    const HeldLine *x = a, *y = b;
+    if (x->requested != y->requested)
+        return x->requested < y->requested ? -1 : 1;
+    return (x->line > y->line) - (x->line < y->line);
+}
+
+/* Reads the fields of one row (orderid, sku, qty[, batchref], need, requested)
+ * into *out; the first bad one is the row's problem (the message in `e`).
+ * *key_ok: orderid and sku are good (the row's key can be checked). */
+static AllotStatus check_line(const char *const *f, ImportKind kind, long line, ImportLine *out,
+                              bool *key_ok, ErrBuf *e)
+{
+    memset(out, 0, sizeof *out);
+    out->line = line;
+    size_t k = kind == IMPORT_ALLOCATIONS ? 4 : 3; /* where need and requested are */
+    AllotStatus st = validate_id(f[0], "orderid", out->orderid, e);
+    if (st == ALLOT_OK)
+        st = validate_id(f[1], "sku", out->sku, e);
+    *key_ok = st == ALLOT_OK;
+    if (st == ALLOT_OK)
+        st = validate_line_qty(f[2], &out->qty, e);
+    if (st == ALLOT_OK && kind == IMPORT_ALLOCATIONS)
+        st = validate_id(f[3], "batchref", out->ref, e);
+    if (st == ALLOT_OK)
+        st = validate_date(f[k], "need", &out->need, e);
+    if (st == ALLOT_OK && f[k + 1][0])
+        st = validate_int(f[k + 1], "requested", 1, INT64_MAX, &out->requested, e);
+    return st;
+}
+
+/* Runs one row: Allocate (orders) or AllocateTo (allocations), with its need date
+ * and request moment, and counts what it did. */
+static AllotStatus run_line(Import *im, ImportKind kind, const ImportLine *l, ErrBuf *err)
+{
+    ImportSummary *sum = im->sum;
+    Command c = kind == IMPORT_ORDERS ? command_allocate(l->orderid, l->sku, l->qty)
+                                      : command_allocate_to(l->orderid, l->sku, l->qty, l->ref);
+    c = command_with_need(c, l->need, l->requested);
+    bool ok;
+    AllotStatus st = send(im, &c, l->line, &ok, err);
+    if (st != ALLOT_OK || !ok)
+        return st;
+    bool created = false, changed = false;
+    for (size_t i = 0; i < im->res.events.len; i++) {
+        const Event *ev = &im->res.events.items[i];
+        if (strcmp(ev->orderid, l->orderid) != 0 || strcmp(ev->sku, l->sku) != 0)
+            continue;
+        if (ev->type == EV_ALLOCATED || ev->type == EV_OUT_OF_STOCK)
+            created = true;
+        if (ev->type == EV_OUT_OF_STOCK)
+            sum->backordered++;
+        if (ev->type == EV_REALLOCATED)
+            changed = true;
+    }
+    if (created)
+        sum->created++;
+    else if (changed)
+        sum->changed++;
+    else
+        sum->unchanged++;
+    return ALLOT_OK;
+}
+
+/* SPEC.md §1.2 rule 7 after an allocations import: no backorder of the SKUs the
+ * file restored may wait while their batches have room (AllocateTo never retries,
+ * so that each row lands exactly where the file says).  What it moves counts with
+ * the lines no row names. */
+static AllotStatus retry_skus(Import *im, const KeyMap *skus, ErrBuf *err)
+{
+    for (size_t i = 0; i < skus->nslots; i++) {
+        if (!skus->slots[i].key)
+            continue;
+        Command c = command_retry_backorders(skus->slots[i].key);
+        ErrBuf e = {{0}};
+        event_vec_clear(&im->res.events);
+        AllotStatus st = bus_handle(im->bus, &c, &im->res, &e);
+        if (st != ALLOT_OK)
+            return err_set(err, st, "%s: retrying the backorders of sku %s: %s", im->name,
+                           skus->slots[i].key, err_text(&e, st));
+        for (size_t k = 0; k < im->res.events.len; k++)
+            moves_note(&im->moves, &im->res.events.items[k]);
+    }
+    return ALLOT_OK;
+}
+
+/* Orders and allocations files.  A file whose rows carry `requested` (an export)
+ * is read whole and run in the order of that value (ties: file order), so that it
+ * restores the order of service and not the order of the file (SPEC.md §4); then
+ * every row must have one.  Without it, rows run as they are read. */
+static AllotStatus import_lines(Import *im, CsvReader *r, ImportKind kind, Progress *pg,
+                                ErrBuf *err)
+{
+    ImportSummary *sum = im->sum;
+    UnitOfWork *uow = bus_deps(im->bus)->uow;
     AllotStatus st = uow_bulk_begin(uow, err);
     if (st != ALLOT_OK)
         return st;
-    CommandResult res;
-    command_result_init(&res);
-    for (;;) {
+    im->bulk_open = true;
+    Seen seen = {{0}};
+    HeldLines held = {0};
+    KeyMap skus;
+    keymap_init(&skus);
+    bool ordered = false;
+    long first_line = 0;
+    while (st == ALLOT_OK) {
         const char *const *f;
         long line;
         bool done;
-        st = csv_reader_next(r, &f, &line, &done, err);
+        st = next_row(r, pg, sum, &f, &line, &done, err);
         if (st != ALLOT_OK || done)
             break;
-        sum->read++;
-        progress_tick(pg, csv_reader_bytes(r), sum->read);
-        AllotId orderid, sku, ref;
-        int64_t qty;
+        ImportLine l;
+        bool key_ok;
         ErrBuf e = {{0}};
-        if ((st = validate_id(f[0], "orderid", orderid, &e)) != ALLOT_OK ||
-            (st = validate_id(f[1], "sku", sku, &e)) != ALLOT_OK ||
-            (st = validate_line_qty(f[2], &qty, &e)) != ALLOT_OK ||
-            (kind == IMPORT_ALLOCATIONS &&
-             (st = validate_id(f[3], "batchref", ref, &e)) != ALLOT_OK)) {
-            st = row_error(err, st, name, line, &e);
-            break;
+        AllotStatus vs = check_line(f, kind, line, &l, &key_ok, &e);
+        long first = 0;
+        if (key_ok) {
+            char key[2 * ALLOT_ID_MAX + 4];
+            first = seen_before(&seen, keymap_pair(l.orderid, l.sku, key, sizeof key), line);
         }
-        Command c = kind == IMPORT_ORDERS ? command_allocate(orderid, sku, qty)
-                                          : command_allocate_to(orderid, sku, qty, ref);
-        if ((st = send(bus, &c, &res, name, line, err)) != ALLOT_OK)
-            break;
-        bool created = false, changed = false;
-        for (size_t i = 0; i < res.events.len; i++) {
-            EventType t = res.events.items[i].type;
-            bool mine = strcmp(res.events.items[i].orderid, orderid) == 0 &&
-                        strcmp(res.events.items[i].sku, sku) == 0;
-            if (!mine)
-                continue;
-            if (t == EV_ALLOCATED || t == EV_OUT_OF_STOCK)
-                created = true;
-            if (t == EV_OUT_OF_STOCK)
-                sum->backordered++;
-            if (t == EV_REALLOCATED)
-                changed = true;
+        if (vs != ALLOT_OK) {
+            problem_add(sum, im->name, line, vs, e.msg);
+            continue;
         }
-        if (created)
-            sum->created++;
-        else if (changed)
-            sum->changed++;
+        if (!first_line) {
+            ordered = l.requested > 0;
+            first_line = line;
+        } else if (ordered != (l.requested > 0)) {
+            char detail[128];
+            snprintf(detail, sizeof detail, "requested is %s, but %s on line %ld",
+                     ordered ? "empty" : "given", ordered ? "given" : "empty", first_line);
+            problem_add(sum, im->name, line, ALLOT_EINVALID, detail);
+            continue;
+        }
+        if (first) {
+            char what[2 * ALLOT_ID_MAX + 16];
+            snprintf(what, sizeof what, "order line %s %s", l.orderid, l.sku);
+            problem_repeat(sum, im->name, line, what, first);
+            continue;
+        }
+        if (kind == IMPORT_ALLOCATIONS)
+            keymap_put(&skus, l.sku, 1);
+        if (ordered)
+            held_push(&held, &l);
         else
-            sum->unchanged++;
+            st = run_line(im, kind, &l, err);
     }
-    command_result_fini(&res);
-    ErrBuf e2 = {{0}};
-    AllotStatus end = uow_bulk_end(uow, st == ALLOT_OK, &e2);
-    if (st == ALLOT_OK && end != ALLOT_OK)
-        st = err_set(err, end, "%s: %s", name, e2.msg);
+    if (st == ALLOT_OK && held.n) {
+        qsort(held.rows, held.n, sizeof *held.rows, by_requested_then_line);
+        for (size_t i = 0; i < held.n && st == ALLOT_OK; i++) {
+            ImportLine l;
+            held_get(&held, i, &l);
+            st = run_line(im, kind, &l, err);
+        }
+    }
+    if (st == ALLOT_OK && !sum->bad)
+        st = retry_skus(im, &skus, err);
+    if (st == ALLOT_OK)
+        moves_tally(&im->moves, &seen, sum);
+    free(held.rows);
+    free(held.arena);
+    keymap_fini(&skus);
+    keymap_fini(&seen.first);
     return st;
 }
 
@@ -343,20 +654,37 @@ AllotStatus csv_import(MessageBus *bus, ImportKind kind, FILE *fp, const char *n
     const char *const *cols = kind == IMPORT_BATCHES  ? batch_cols
                               : kind == IMPORT_ORDERS ? order_cols
                                                       : alloc_cols;
-    size_t ncols = kind == IMPORT_ORDERS ? 3 : 4;
+    const bool *optional = kind == IMPORT_BATCHES  ? NULL
+                           : kind == IMPORT_ORDERS ? order_optional
+                                                   : alloc_optional;
+    size_t ncols = kind == IMPORT_BATCHES ? 4 : kind == IMPORT_ORDERS ? 5 : 6;
     CsvReader *r;
-    AllotStatus st = csv_reader_open(fp, name, cols, NULL, ncols, &r, err);
+    AllotStatus st = csv_reader_open(fp, name, cols, optional, ncols, &r, err);
     if (st != ALLOT_OK)
         return st;
     /* A file of some size shows its progress from the start; a small one, or a pipe
      * of unknown size, only once it has run half a second. */
     Progress pg = {.on = progress, .name = name, .total = total_bytes};
     pg.start = pg.last = mono_seconds();
+    Import im = {.bus = bus, .name = csv_reader_name(r), .sum = sum};
+    command_result_init(&im.res);
+    UnitOfWork *uow = bus_deps(bus)->uow;
     if (kind == IMPORT_BATCHES)
-        st = import_batches(bus, r, &pg, sum, err);
+        st = import_batches(&im, r, &pg, err);
     else
-        st = import_lines(bus, r, kind, &pg, sum, err);
+        st = import_lines(&im, r, kind, &pg, err);
+    if (st == ALLOT_OK && sum->bad) {
+        st = sum->problems[0].status;
+        err_set(err, st, "%s", sum->problems[0].msg);
+    }
+    /* the rows' work is kept only if the whole file was good */
+    ErrBuf e2 = {{0}};
+    AllotStatus end = im.bulk_open ? uow_bulk_end(uow, st == ALLOT_OK, &e2) : ALLOT_OK;
+    if (st == ALLOT_OK && end != ALLOT_OK)
+        st = err_set(err, end, "%s", e2.msg);
     progress_end(&pg);
+    command_result_fini(&im.res);
+    moves_fini(&im.moves);
     csv_reader_free(r);
     if (st != ALLOT_OK) {
         sum->refused = sum->read;
@@ -368,22 +696,29 @@ AllotStatus csv_import(MessageBus *bus, ImportKind kind, FILE *fp, const char *n
 
 char *import_summary_text(const ImportSummary *s, ImportKind kind, char *buf, size_t size)
 {
-    int w = snprintf(buf, size, "%ld row%s read, %ld created, %ld changed, %ld unchanged, %ld refused",
-                     s->read, s->read == 1 ? "" : "s", s->created, s->changed, s->unchanged,
-                     s->refused);
-    if (kind == IMPORT_ORDERS && s->backordered && w > 0 && (size_t)w < size)
-        snprintf(buf + w, size - (size_t)w, " (%ld of the created lines backordered)",
-                 s->backordered);
-    if (kind != IMPORT_BATCHES)
+    size_t w = 0;
+#define PUT(...)                                                                       \
+    do {                                                                               \
+        int n_ = snprintf(buf + w, w < size ? size - w : 0, __VA_ARGS__);              \
+        w = n_ < 0 || w + (size_t)n_ >= size ? (size ? size - 1 : 0) : w + (size_t)n_; \
+    } while (0)
+    if (size == 0)
         return buf;
+    PUT("%ld row%s read, %ld created, %ld changed, %ld unchanged, %ld refused", s->read,
+        s->read == 1 ? "" : "s", s->created, s->changed, s->unchanged, s->refused);
+    if (s->bad)
+        PUT(" (%ld bad)", s->bad);
+    if (kind == IMPORT_ORDERS && s->backordered)
+        PUT(" (%ld of the created lines backordered)", s->backordered);
     const long n[] = {s->reallocated, s->deallocated, s->filled};
     const char *what[] = {"reallocated", "backordered", "backorders allocated"};
     const char *sep = "; order lines: ";
     for (int i = 0; i < 3; i++) {
-        if (!n[i] || w < 0 || (size_t)w >= size)
+        if (!n[i])
             continue;
-        w += snprintf(buf + w, size - (size_t)w, "%s%ld %s", sep, n[i], what[i]);
+        PUT("%s%ld %s", sep, n[i], what[i]);
         sep = ", ";
     }
+#undef PUT
     return buf;
 }

@@ -11,7 +11,6 @@
 #include "cli/hook_notifier.h"
 #include "domain/xalloc.h"
 #include "persistence/csv_io.h"
-#include "persistence/sqlite_uow.h"
 
 /* Embedded at build time by cmake/embed_files.cmake. */
 extern const unsigned char demo_products_csv[], demo_orders_csv[], demo_order_details_csv[];
@@ -300,7 +299,7 @@ AllotStatus tool_demo(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
     (void)pc;
     AllotStatus st = cli_open_store(cli, err);
     if (st == ALLOT_OK)
-        st = check_empty(cli->views, cli->db_path, err);
+        st = check_empty(cli->views, cli->store.label, err);
     DemoSummary sum;
     hook_notifier_hold(cli->hook);
     if (st == ALLOT_OK)
@@ -317,7 +316,7 @@ AllotStatus demo_load(const char *db_path, ErrBuf *err)
                .logger = logger_stderr(), .notifier = notifier_none()};
     AllotStatus st = cli_open_store(&cli, err);
     if (st == ALLOT_OK)
-        st = check_empty(cli.views, cli.db_path, err);
+        st = check_empty(cli.views, cli.store.label, err);
     DemoSummary sum;
     if (st == ALLOT_OK)
         st = demo_load_into(cli.bus, &sum, err);

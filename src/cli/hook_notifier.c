@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -32,6 +33,7 @@ typedef struct HookNotifier {
     bool holding;
     EventVec held;
     int log_fd; /* the hooks' stdout and stderr, or -1: allot's stderr */
+    pthread_mutex_t lock; /* serve's worker threads share one hook */
 } HookNotifier;
 
 static int64_t now_ms(void)
@@ -99,16 +101,22 @@ static AllotStatus run_hook(HookNotifier *h, const Event *ev, ErrBuf *err)
         nanosleep(&ts, NULL);
         reap(h, false);
     }
-    char json[EVENT_JSON_MAX + 1];
-    event_json(ev, 0, h->clock->now(h->clock), json, EVENT_JSON_MAX);
-    size_t len = strlen(json);
+    char *text = event_json_text(ev, 0, h->clock->now(h->clock));
+    size_t len = strlen(text);
+    char *json = xmalloc(len + 1);
+    memcpy(json, text, len);
     json[len++] = '\n';
+    free(text);
     /* The whole object goes into the pipe before the hook starts: it is far below
      * the pipe's capacity, so neither side can block or get SIGPIPE. */
     int fds[2];
-    if (pipe(fds) != 0)
+    if (pipe(fds) != 0) {
+        free(json);
         return err_set(err, ALLOT_EIO, "notify hook: cannot make a pipe: %s", strerror(errno));
-    if (write(fds[1], json, len) != (ssize_t)len) {
+    }
+    ssize_t wrote = write(fds[1], json, len);
+    free(json);
+    if (wrote != (ssize_t)len) {
         close(fds[0]);
         close(fds[1]);
         return err_set(err, ALLOT_EIO, "notify hook: cannot write the event: %s", strerror(errno));
@@ -143,17 +151,24 @@ static AllotStatus run_hook(HookNotifier *h, const Event *ev, ErrBuf *err)
 static AllotStatus hook_send(Notifier *self, const Event *ev, ErrBuf *err)
 {
     HookNotifier *h = (HookNotifier *)self;
-    if (h->holding) {
+    AllotStatus st = ALLOT_OK;
+    pthread_mutex_lock(&h->lock);
+    if (h->holding)
         event_vec_push(&h->held, ev);
-        return ALLOT_OK;
-    }
-    return run_hook(h, ev, err);
+    else
+        st = run_hook(h, ev, err);
+    pthread_mutex_unlock(&h->lock);
+    return st;
 }
 
 void hook_notifier_hold(Notifier *n)
 {
-    if (n)
-        ((HookNotifier *)n)->holding = true;
+    if (!n)
+        return;
+    HookNotifier *h = (HookNotifier *)n;
+    pthread_mutex_lock(&h->lock);
+    h->holding = true;
+    pthread_mutex_unlock(&h->lock);
 }
 
 void hook_notifier_release(Notifier *n, bool send)
@@ -161,6 +176,7 @@ void hook_notifier_release(Notifier *n, bool send)
     if (!n)
         return;
     HookNotifier *h = (HookNotifier *)n;
+    pthread_mutex_lock(&h->lock);
     h->holding = false;
     for (size_t i = 0; send && i < h->held.len; i++) {
         ErrBuf err = {{0}};
@@ -168,6 +184,7 @@ void hook_notifier_release(Notifier *n, bool send)
             log_line(h, "%s", err.msg);
     }
     event_vec_clear(&h->held);
+    pthread_mutex_unlock(&h->lock);
 }
 
 Notifier *hook_notifier_new(const char *command, int timeout_ms, Clock *clock, Logger *logger)
@@ -180,6 +197,7 @@ Notifier *hook_notifier_new(const char *command, int timeout_ms, Clock *clock, L
     h->logger = logger;
     h->log_fd = -1;
     event_vec_init(&h->held);
+    pthread_mutex_init(&h->lock, NULL);
     return &h->base;
 }
 
@@ -196,9 +214,11 @@ AllotStatus hook_notifier_log_to(Notifier *n, const char *path, ErrBuf *err)
     int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0)
         return err_set(err, ALLOT_EIO, "notify hook log %s: %s", path, strerror(errno));
+    pthread_mutex_lock(&h->lock);
     if (h->log_fd >= 0)
         close(h->log_fd);
     h->log_fd = fd;
+    pthread_mutex_unlock(&h->lock);
     return ALLOT_OK;
 }
 
@@ -211,12 +231,22 @@ bool hook_notifier_log_path(char *out, size_t size)
     return n > 0 && (size_t)n < size;
 }
 
-void hook_notifier_set_logger(Notifier *n, Logger *logger) { ((HookNotifier *)n)->logger = logger; }
+void hook_notifier_set_logger(Notifier *n, Logger *logger)
+{
+    HookNotifier *h = (HookNotifier *)n;
+    pthread_mutex_lock(&h->lock);
+    h->logger = logger;
+    pthread_mutex_unlock(&h->lock);
+}
 
 void hook_notifier_poll(Notifier *n)
 {
-    if (n)
-        reap((HookNotifier *)n, false);
+    if (!n)
+        return;
+    HookNotifier *h = (HookNotifier *)n;
+    pthread_mutex_lock(&h->lock);
+    reap(h, false);
+    pthread_mutex_unlock(&h->lock);
 }
 
 void hook_notifier_free(Notifier *n)
@@ -225,6 +255,7 @@ void hook_notifier_free(Notifier *n)
         return;
     HookNotifier *h = (HookNotifier *)n;
     reap(h, true);
+    pthread_mutex_destroy(&h->lock);
     event_vec_fini(&h->held);
     if (h->log_fd >= 0)
         close(h->log_fd);

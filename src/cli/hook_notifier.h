@@ -1,6 +1,6 @@
 /* hook_notifier.h — the OutOfStock hook (SPEC.md §2 "Notifications"): a Notifier
  * (app/ports.h) that runs the user's command with the event as one JSON object
- * (app/event_json.h, the same as `allot events --json`; "id" is null because the
+ * (app/event_json.h, the same writer as `allot events --json`; "id" is null because the
  * hook runs before the event is read back from the log) and a newline on stdin.
  *
  * The command runs through /bin/sh -c in its own process group, stdout sent to
@@ -19,6 +19,9 @@
  * hook_notifier_hold queues them, and hook_notifier_release sends them (the import
  * committed) or drops them (it was refused), so that the hook only hears of what
  * happened.
+ *
+ * Sending, holding and releasing may be called from several threads at once (the
+ * worker threads of `allot serve` share one hook); hook_notifier_free may not.
  */
 #ifndef ALLOT_CLI_HOOK_NOTIFIER_H
 #define ALLOT_CLI_HOOK_NOTIFIER_H

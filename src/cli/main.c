@@ -1,14 +1,16 @@
 /* main.c — the allot executable (SPEC.md §4): global options, then one command of
  * the command table (app/command_table.h), run by its bus handler or its tool. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "app/command_parse.h"
 #include "cli/cli.h"
+#include "cli/csv_import.h"
 #include "cli/demo.h"
 #include "cli/hook_notifier.h"
-#include "persistence/sqlite_uow.h"
 #include "version.h"
 #ifdef ALLOT_HAVE_TUI
 #include "tui/tui.h"
@@ -18,10 +20,37 @@
 static const ToolFn tool_fns[TOOL_COUNT] = {
     [TOOL_IMPORT] = tool_import, [TOOL_EXPORT] = tool_export, [TOOL_EXEC] = tool_exec,
     [TOOL_EVENTS] = tool_events, [TOOL_WHATIF] = tool_whatif, [TOOL_CSV] = tool_csv,
-    [TOOL_DEMO] = tool_demo,     [TOOL_HELP] = tool_help,
+    [TOOL_DEMO] = tool_demo,     [TOOL_HELP] = tool_help,     [TOOL_SERVE] = tool_serve,
 };
 
 #define HOOK_TIMEOUT_MS 2000
+
+/* A command ended by signal N exits with status 128 + N (SPEC.md §4), erasing an
+ * import's progress line first.  Nothing else needs undoing: an open transaction
+ * dies with the process (SQLite never saw its commit), an export's new file has
+ * no name yet (csv_atomic_open), hooks already started run on in their own
+ * process groups. */
+static void on_signal(int sig)
+{
+    csv_import_progress_erase();
+    _exit(128 + sig);
+}
+
+static void catch_signals(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigfillset(&sa.sa_mask);
+    for (size_t k = 0; k < sizeof sigs / sizeof sigs[0]; k++) {
+        struct sigaction old;
+        /* a signal the caller ignores (nohup, a shell's background job) stays ignored */
+        if (sigaction(sigs[k], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+            continue;
+        sigaction(sigs[k], &sa, NULL);
+    }
+}
 
 #ifdef ALLOT_HAVE_TUI
 /* The notify hook under the terminal UI: failures to the status line, output to
@@ -76,7 +105,7 @@ int main(int argc, char **argv)
         }
     }
     if (cli.db_arg && !cli.db_arg[0])
-        return usage_error("--db needs a path");
+        return usage_error("--db needs a path or a postgresql:// URI");
 
     ParsedCommand pc;
     ErrBuf err = {{0}};
@@ -99,9 +128,9 @@ int main(int argc, char **argv)
     if (i >= argc) {
 #ifdef ALLOT_HAVE_TUI
         /* `allot` alone opens the terminal UI (SPEC.md §4, §5). */
-        st = sqlite_db_path(cli.db_arg, cli.db_path, sizeof cli.db_path, &err);
+        st = cli_resolve_store(&cli, &err);
         if (st == ALLOT_OK) {
-            TuiOptions opts = {.db_path = cli.db_path, .notifier = cli.notifier,
+            TuiOptions opts = {.db_path = cli.store.where, .notifier = cli.notifier,
                                .load_demo = demo_load};
             char log_path[4096];
             if (cli.hook) {
@@ -121,16 +150,19 @@ int main(int argc, char **argv)
         /* Built without the terminal UI: a summary of the database instead. */
         st = cli_print_summary(&cli, &err);
 #endif
-    } else if (command_is_bus(pc.spec))
+    } else if (command_is_bus(pc.spec)) {
+        catch_signals();
         st = cli_run_bus_command(&cli, &pc, &err);
-    else
+    } else {
+        catch_signals();
         st = tool_fns[pc.spec->tool](&cli, &pc, &err);
+    }
 
     cli_close_store(&cli);
     hook_notifier_free(cli.hook);
     free(conf_notify);
     if (st != ALLOT_OK && !cli.reported)
-        fprintf(stderr, "allot: %s\n", err.msg[0] ? err.msg : allot_status_message(st));
+        fprintf(stderr, "allot: %s\n", err_text(&err, st));
     if (fflush(stdout) != 0 && st == ALLOT_OK) {
         fprintf(stderr, "allot: cannot write the output\n");
         return 3;

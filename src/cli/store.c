@@ -1,20 +1,25 @@
-/* store.c — opening the database for the CLI (SPEC.md §3): the SQLite unit of
- * work, its read model, and the bus bootstrapped over them. */
+/* store.c — opening the store for the CLI (SPEC.md §3, §3.1) through
+ * persistence/store.h: the unit of work, its read model, and the bus bootstrapped
+ * over them. */
 #include "app/bootstrap.h"
 #include "cli/cli.h"
-#include "persistence/sqlite_uow.h"
+
+AllotStatus cli_resolve_store(Cli *cli, ErrBuf *err)
+{
+    if (cli->store.where[0])
+        return ALLOT_OK;
+    return store_target(cli->db_arg, &cli->store, err);
+}
 
 AllotStatus cli_open_store(Cli *cli, ErrBuf *err)
 {
     if (cli->uow)
         return ALLOT_OK;
-    AllotStatus st = sqlite_db_path(cli->db_arg, cli->db_path, sizeof cli->db_path, err);
+    AllotStatus st = cli_resolve_store(cli, err);
+    if (st == ALLOT_OK)
+        st = store_open(&cli->store, cli->clock, &cli->uow, &cli->views, err);
     if (st != ALLOT_OK)
         return st;
-    st = sqlite_uow_open(cli->db_path, cli->clock, &cli->uow, err);
-    if (st != ALLOT_OK)
-        return st;
-    cli->views = sqlite_uow_views(cli->uow);
     cli->bus = bootstrap(cli->uow, cli->notifier, cli->clock, cli->logger);
     return ALLOT_OK;
 }
@@ -23,10 +28,9 @@ AllotStatus cli_open_reader(Cli *cli, ErrBuf *err)
 {
     if (cli->views)
         return ALLOT_OK;
-    AllotStatus st = sqlite_db_path(cli->db_arg, cli->db_path, sizeof cli->db_path, err);
-    if (st != ALLOT_OK)
-        return st;
-    st = sqlite_views_open_readonly(cli->db_path, &cli->own_views, err);
+    AllotStatus st = cli_resolve_store(cli, err);
+    if (st == ALLOT_OK)
+        st = store_open_views(&cli->store, STORE_READ_ONLY, &cli->own_views, err);
     if (st == ALLOT_OK)
         cli->views = cli->own_views;
     return st;

@@ -12,9 +12,10 @@
 static AllotStatus allocate_orders(MessageBus *bus, FILE *fp, FILE *out, long *counts,
                                    ErrBuf *err)
 {
-    static const char *const cols[] = {"orderid", "sku", "qty"};
+    static const char *const cols[] = {"orderid", "sku", "qty", "need"};
+    static const bool optional[] = {false, false, false, true};
     CsvReader *r;
-    AllotStatus st = csv_reader_open(fp, "orders.csv", cols, NULL, 3, &r, err);
+    AllotStatus st = csv_reader_open(fp, "orders.csv", cols, optional, 4, &r, err);
     CommandResult res;
     command_result_init(&res);
     while (st == ALLOT_OK) {
@@ -26,14 +27,16 @@ static AllotStatus allocate_orders(MessageBus *bus, FILE *fp, FILE *out, long *c
         counts[0]++;
         AllotId orderid, sku;
         int64_t qty;
+        int32_t need;
         ErrBuf e = {{0}};
         if ((st = validate_id(f[0], "orderid", orderid, &e)) != ALLOT_OK ||
             (st = validate_id(f[1], "sku", sku, &e)) != ALLOT_OK ||
-            (st = validate_line_qty(f[2], &qty, &e)) != ALLOT_OK) {
+            (st = validate_line_qty(f[2], &qty, &e)) != ALLOT_OK ||
+            (st = validate_date(f[3], "need", &need, &e)) != ALLOT_OK) {
             st = err_set(err, st, "orders.csv:%ld: %s", line, e.msg);
             break;
         }
-        Command c = command_allocate(orderid, sku, qty);
+        Command c = command_with_need(command_allocate(orderid, sku, qty), need, 0);
         event_vec_clear(&res.events);
         if ((st = bus_handle(bus, &c, &res, &e)) != ALLOT_OK) {
             st = err_set(err, st, "orders.csv:%ld: %s", line, e.msg);

@@ -51,13 +51,80 @@ static AllotStatus all_batches(Views *v, BatchRow **out, size_t *count, ErrBuf *
     return ALLOT_OK;
 }
 
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The request moments (LineRow.key) of every order line, allocated or waiting,
+ * sorted: a line's `requested` in an export is its rank among them (1 = the
+ * oldest), which is the same in a store and in its restore (SPEC.md §4). */
+static AllotStatus request_moments(Views *v, int64_t **out, size_t *count, ErrBuf *err)
+{
+    int64_t *keys = NULL;
+    size_t len = 0, cap = 0;
+    LineRow *rows = xreallocarray(NULL, PAGE, sizeof *rows);
+    ViewPage page = {.limit = PAGE};
+    LineRow anchor;
+    bool have_anchor = false;
+    AllotStatus st;
+    for (;;) {
+        size_t n = 0;
+        st = views_lines(v, LINES_ALL, &page, have_anchor ? &anchor : NULL, rows, &n, err);
+        if (st != ALLOT_OK)
+            break;
+        if (cap - len < n) {
+            cap = cap ? cap * 2 : PAGE * 4;
+            keys = xreallocarray(keys, cap, sizeof *keys);
+        }
+        for (size_t i = 0; i < n; i++)
+            keys[len++] = rows[i].key;
+        if (n < PAGE)
+            break;
+        anchor = rows[n - 1];
+        have_anchor = true;
+    }
+    free(rows);
+    if (st != ALLOT_OK) {
+        free(keys);
+        return st;
+    }
+    if (len)
+        qsort(keys, len, sizeof *keys, cmp_i64);
+    *out = keys;
+    *count = len;
+    return ALLOT_OK;
+}
+
+/* 1 + how many moments are smaller than `key` (equal moments share a rank). */
+static int64_t request_rank(const int64_t *keys, size_t n, int64_t key)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (keys[mid] < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return (int64_t)lo + 1;
+}
+
 /* Streams the allocated or backordered lines, already in export order (orderid, then
- * sku, byte-wise: views_lines), as CSV rows. */
+ * sku, byte-wise: views_lines), as CSV rows, with their need date and the rank of
+ * their moment of first request (SPEC.md §4). */
 static AllotStatus write_lines(Views *v, bool allocations, FILE *fp, ErrBuf *err)
 {
-    const char *h[] = {"orderid", "sku", "qty", "batchref"};
-    size_t ncols = allocations ? 4 : 3;
-    AllotStatus st = csv_write_row(fp, h, ncols, err);
+    int64_t *keys;
+    size_t nkeys;
+    AllotStatus st = request_moments(v, &keys, &nkeys, err);
+    if (st != ALLOT_OK)
+        return st;
+    const char *ha[] = {"orderid", "sku", "qty", "batchref", "need", "requested"};
+    const char *hb[] = {"orderid", "sku", "qty", "need", "requested"};
+    size_t ncols = allocations ? 6 : 5;
+    st = csv_write_row(fp, allocations ? ha : hb, ncols, err);
     LineRow *rows = xreallocarray(NULL, PAGE, sizeof *rows);
     ViewPage page = {.limit = PAGE};
     LineRow anchor;
@@ -67,10 +134,16 @@ static AllotStatus write_lines(Views *v, bool allocations, FILE *fp, ErrBuf *err
         st = views_lines(v, allocations ? LINES_ALLOCATED : LINES_BACKORDERED, &page,
                          have_anchor ? &anchor : NULL, rows, &n, err);
         for (size_t i = 0; i < n && st == ALLOT_OK; i++) {
-            char qty[24];
+            char qty[24], need[ALLOT_DATE_TEXT], req[24];
             snprintf(qty, sizeof qty, "%lld", (long long)rows[i].qty);
-            const char *f[] = {rows[i].orderid, rows[i].sku, qty, rows[i].batchref};
-            st = csv_write_row(fp, f, ncols, err);
+            if (rows[i].need == ALLOT_NO_DATE)
+                need[0] = '\0';
+            else
+                date_format(rows[i].need, need);
+            snprintf(req, sizeof req, "%lld", (long long)request_rank(keys, nkeys, rows[i].key));
+            const char *fa[] = {rows[i].orderid, rows[i].sku, qty, rows[i].batchref, need, req};
+            const char *fb[] = {rows[i].orderid, rows[i].sku, qty, need, req};
+            st = csv_write_row(fp, allocations ? fa : fb, ncols, err);
         }
         if (st != ALLOT_OK || n < PAGE)
             break;
@@ -78,6 +151,7 @@ static AllotStatus write_lines(Views *v, bool allocations, FILE *fp, ErrBuf *err
         have_anchor = true;
     }
     free(rows);
+    free(keys);
     return st;
 }
 
@@ -113,6 +187,7 @@ AllotStatus tool_export(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
     if (st != ALLOT_OK)
         return st;
     const char *what = pc->values[0], *path = pc->values[1];
+    bool force = pc->values[2] != NULL;
     if (!path || strcmp(path, "-") == 0) {
         st = write_export(cli->views, what, cli->out, err);
         if (st == ALLOT_EIO)
@@ -120,7 +195,8 @@ AllotStatus tool_export(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
         return st;
     }
     CsvAtomicFile f;
-    if ((st = csv_atomic_open(&f, path, err)) != ALLOT_OK)
+    const char *store = cli->store.kind == STORE_SQLITE ? cli->store.where : NULL;
+    if ((st = csv_atomic_open(&f, path, store, force, err)) != ALLOT_OK)
         return st;
     st = write_export(cli->views, what, f.fp, err);
     if (st != ALLOT_OK) {
@@ -136,11 +212,13 @@ AllotStatus tool_export(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
 
 static void print_event(FILE *out, const EventRow *r, bool json)
 {
-    char buf[EVENT_JSON_MAX];
     if (json) {
-        fprintf(out, "%s\n", event_json(&r->ev, r->id, r->at, buf, sizeof buf));
+        char *line = event_json_text(&r->ev, r->id, r->at);
+        fprintf(out, "%s\n", line);
+        free(line);
         return;
     }
+    char buf[256];
     time_t t = (time_t)r->at;
     struct tm tm;
     gmtime_r(&t, &tm);
@@ -149,15 +227,12 @@ static void print_event(FILE *out, const EventRow *r, bool json)
     fprintf(out, "%lld %s %s\n", (long long)r->id, at, event_describe(&r->ev, buf, sizeof buf));
 }
 
-AllotStatus tool_events(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
+/* Prints up to PAGE events after `last` by id (the log as it stands). */
+static AllotStatus list_events(Cli *cli, int64_t last, bool json, ErrBuf *err)
 {
-    AllotStatus st = cli_open_reader(cli, err);
-    if (st != ALLOT_OK)
-        return st;
-    int64_t last = pc->values[0] ? pc->nums[0] : 0;
-    bool follow = pc->values[1] != NULL, json = pc->values[2] != NULL;
     EventRow *rows = xreallocarray(NULL, PAGE, sizeof *rows);
     ViewPage page = {.limit = PAGE};
+    AllotStatus st;
     for (;;) {
         size_t n = 0;
         st = views_events(cli->views, last, &page, rows, &n, err);
@@ -165,21 +240,72 @@ AllotStatus tool_events(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
             break;
         for (size_t i = 0; i < n; i++)
             print_event(cli->out, &rows[i], json);
-        if (n)
-            last = rows[n - 1].id;
-        if (n == PAGE)
-            continue;
-        if (!follow)
+        if (n < PAGE)
             break;
+        last = rows[n - 1].id;
+    }
+    free(rows);
+    return st;
+}
+
+/* How long `events --follow` waits for news at a time, and between attempts to
+ * reach a store that went away (SPEC.md §3.1 "Connection loss"). */
+#define FOLLOW_WAIT_MS 1000
+
+/* `events --follow`: the follower of app/follower.h, which hands out every event
+ * once, also one that commits after an event with a higher id (PostgreSQL).  A
+ * lost connection is said once on stderr and retried every second; the follower
+ * keeps its place, so nothing is printed twice or skipped. */
+static AllotStatus follow_events(Cli *cli, int64_t since, bool json, ErrBuf *err)
+{
+    FollowStart start = {.from = FOLLOW_AFTER_ID, .id = since};
+    EventFollower *f;
+    AllotStatus st = store_follow(&cli->store, &start, &f, err);
+    if (st != ALLOT_OK)
+        return st;
+    EventRow *rows = xreallocarray(NULL, PAGE, sizeof *rows);
+    bool lost = false;
+    for (;;) {
+        size_t n = 0;
+        ErrBuf e = {{0}};
+        st = follower_read(f, rows, PAGE, &n, &e);
+        for (size_t i = 0; i < n; i++)
+            print_event(cli->out, &rows[i], json);
         if (fflush(cli->out) != 0 || ferror(cli->out)) {
             st = err_set(err, ALLOT_EIO, "cannot write to standard output");
             break;
         }
-        struct timespec ts = {0, 200 * 1000 * 1000}; /* well within SPEC's 1 s */
-        nanosleep(&ts, NULL);
+        if (st == ALLOT_OK && n < PAGE)
+            st = follower_wait(f, FOLLOW_WAIT_MS, &e);
+        if (st == ALLOT_ESTORAGE) {
+            if (!lost)
+                fprintf(stderr, "allot: %s; reconnecting…\n", e.msg);
+            lost = true;
+            struct timespec ts = {FOLLOW_WAIT_MS / 1000, (FOLLOW_WAIT_MS % 1000) * 1000000L};
+            nanosleep(&ts, NULL);
+        } else if (st != ALLOT_OK) {
+            err_set(err, st, "%s", e.msg);
+            break;
+        } else if (lost) {
+            fprintf(stderr, "allot: reconnected\n");
+            lost = false;
+        }
     }
     free(rows);
+    follower_free(f);
     return st;
+}
+
+AllotStatus tool_events(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
+{
+    AllotStatus st = cli_open_reader(cli, err);
+    if (st != ALLOT_OK)
+        return st;
+    int64_t since = pc->values[0] ? pc->nums[0] : 0;
+    bool follow = pc->values[1] != NULL, json = pc->values[2] != NULL;
+    if (follow)
+        return follow_events(cli, since, json, err);
+    return list_events(cli, since, json, err);
 }
 
 /* ---- summary ---- */
@@ -223,6 +349,6 @@ AllotStatus cli_print_summary(Cli *cli, ErrBuf *err)
             "backorders: %lld lines, %lld units\n"
             "events: %lld\n"
             "(the terminal UI is not part of this build; see allot --help)\n",
-            cli->db_path, skus, batches, qty, allocated, bl, bq, (long long)last);
+            cli->store.label, skus, batches, qty, allocated, bl, bq, (long long)last);
     return ALLOT_OK;
 }

@@ -1,47 +1,77 @@
 /* tool_whatif.c — `allot whatif FILE [--csv]` (SPEC.md §4): FILE's commands run in
- * a what-if session (app/whatif.h) over the live store, which is only read; then
+ * a what-if session (whatif/whatif.h) over the live store, which is only read; then
  * what would change is printed, as text or as CSV. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/whatif.h"
+#include "whatif/whatif.h"
 #include "cli/cli.h"
+#include "cli/script.h"
 #include "domain/xalloc.h"
 #include "persistence/csv_io.h"
 
-/* "B1 2026-12-01", "B1 in warehouse", "backorder", "(new)", "(cancelled)" */
-static const char *place_text(bool exists, const char *batch, int32_t eta, bool before, char *buf,
-                              size_t size)
-{
-    char date[ALLOT_DATE_TEXT];
-    if (!exists)
-        snprintf(buf, size, "%s", before ? "(new)" : "(cancelled)");
-    else if (!batch[0])
-        snprintf(buf, size, "backorder");
-    else if (eta == ALLOT_NO_ETA)
-        snprintf(buf, size, "%s in warehouse", batch);
-    else
-        snprintf(buf, size, "%s %s", batch, date_format(eta, date));
-    return buf;
-}
-
-static const char *slip_text(const LineDiff *l, char *buf, size_t size)
-{
-    if (!l->has_slip)
-        snprintf(buf, size, "-");
-    else if (l->slip_days == 0)
-        snprintf(buf, size, "0 days");
-    else
-        snprintf(buf, size, "%+d day%s", (int)l->slip_days,
-                 l->slip_days == 1 || l->slip_days == -1 ? "" : "s");
-    return buf;
-}
 
 static int width(const char *s, int w)
 {
     int n = (int)strlen(s);
     return n > w ? n : w;
+}
+
+/* "on time", "late 3 days", "at risk" (SPEC.md §1.4). */
+static const char *late_text(int32_t late, bool at_risk, char *buf, size_t size)
+{
+    if (late > 0)
+        snprintf(buf, size, "late %d day%s", (int)late, late == 1 ? "" : "s");
+    else
+        snprintf(buf, size, "%s", at_risk ? "at risk" : "on time");
+    return buf;
+}
+
+/* The lines and orders whose lateness would change: per line, then per order with
+ * its complete date (SPEC.md §1.4; issue 14 "whatif reports the lateness change"). */
+static AllotStatus print_lateness(FILE *out, WhatIfSession *s, const WhatIfDiff *d, ErrBuf *err)
+{
+    char a[48], b[48], da[ALLOT_DATE_TEXT], db[ALLOT_DATE_TEXT];
+    size_t nlines = 0;
+    for (size_t i = 0; i < d->nlines; i++)
+        nlines += line_diff_lateness_changed(&d->lines[i]);
+    typedef struct { OrderLateness before, after; size_t line; } OrderChange;
+    OrderChange *orders = xreallocarray(NULL, d->nlines ? d->nlines : 1, sizeof *orders);
+    size_t norders = 0;
+    AllotStatus st = ALLOT_OK;
+    for (size_t i = 0; i < d->nlines && st == ALLOT_OK; i++) {
+        if (i > 0 && strcmp(d->lines[i].orderid, d->lines[i - 1].orderid) == 0)
+            continue; /* lines are sorted by orderid */
+        OrderChange c = {.line = i};
+        st = whatif_order_lateness(s, d->lines[i].orderid, &c.before, &c.after, err);
+        if (st == ALLOT_OK && (c.before.late != c.after.late || c.before.at_risk != c.after.at_risk ||
+                               c.before.complete != c.after.complete))
+            orders[norders++] = c;
+    }
+    if (st == ALLOT_OK && (nlines || norders)) {
+        fprintf(out, "\nLateness that would change (%zu line%s, %zu order%s):\n", nlines,
+                nlines == 1 ? "" : "s", norders, norders == 1 ? "" : "s");
+        for (size_t i = 0; i < d->nlines; i++) {
+            const LineDiff *l = &d->lines[i];
+            if (!line_diff_lateness_changed(l))
+                continue;
+            fprintf(out, "  %s %s (need %s): %s → %s\n", l->orderid, l->sku,
+                    date_format(l->need, da),
+                    late_text(l->before_late.late, l->before_late.at_risk, a, sizeof a),
+                    late_text(l->after_late.late, l->after_late.at_risk, b, sizeof b));
+        }
+        for (size_t i = 0; i < norders; i++) {
+            const OrderChange *c = &orders[i];
+            fprintf(out, "  order %s: %s → %s, complete %s → %s\n", d->lines[c->line].orderid,
+                    late_text(c->before.late, c->before.at_risk, a, sizeof a),
+                    late_text(c->after.late, c->after.at_risk, b, sizeof b),
+                    c->before.complete == ALLOT_NO_DATE ? "none" : date_format(c->before.complete, da),
+                    c->after.complete == ALLOT_NO_DATE ? "none" : date_format(c->after.complete, db));
+        }
+    }
+    free(orders);
+    return st;
 }
 
 static void print_text(FILE *out, const WhatIfDiff *d)
@@ -60,10 +90,8 @@ static void print_text(FILE *out, const WhatIfDiff *d)
             wo = width(l->orderid, wo);
             ws = width(l->sku, ws);
             wq = width(q, wq);
-            wb = width(place_text(l->before_exists, l->before_batch, l->before_eta, true, b1,
-                                  sizeof b1), wb);
-            wa = width(place_text(l->after_exists, l->after_batch, l->after_eta, false, b2,
-                                  sizeof b2), wa);
+            wb = width(line_diff_place(l, false, b1, sizeof b1), wb);
+            wa = width(line_diff_place(l, true, b2, sizeof b2), wa);
         }
         fprintf(out, "Order lines that would change (%zu):\n", d->nlines);
         fprintf(out, "  %-*s  %-*s  %*s  %-*s  %-*s  %s\n", wo, "ORDERID", ws, "SKU", wq, "QTY", wb,
@@ -72,12 +100,10 @@ static void print_text(FILE *out, const WhatIfDiff *d)
             const LineDiff *l = &d->lines[i];
             fprintf(out, "  %-*s  %-*s  %*lld  %-*s  %-*s  %s\n", wo, l->orderid, ws, l->sku, wq,
                     (long long)l->qty, wb,
-                    place_text(l->before_exists, l->before_batch, l->before_eta, true, b1,
-                               sizeof b1),
+                    line_diff_place(l, false, b1, sizeof b1),
                     wa,
-                    place_text(l->after_exists, l->after_batch, l->after_eta, false, b2,
-                               sizeof b2),
-                    slip_text(l, b3, sizeof b3));
+                    line_diff_place(l, true, b2, sizeof b2),
+                    line_diff_slip(l, b3, sizeof b3));
         }
     }
     fprintf(out, "\nNew backorders (%zu)%s\n", d->new_backorders, d->new_backorders ? ":" : ".");
@@ -85,9 +111,7 @@ static void print_text(FILE *out, const WhatIfDiff *d)
         const LineDiff *l = &d->lines[i];
         if (l->flags & LINE_NEW_BACKORDER)
             fprintf(out, "  %s %s ×%lld (%s)\n", l->orderid, l->sku, (long long)l->qty,
-                    l->before_exists ? place_text(true, l->before_batch, l->before_eta, true, b1,
-                                                  sizeof b1)
-                                     : "new line");
+                    l->before_exists ? line_diff_place(l, false, b1, sizeof b1) : "new line");
     }
     fprintf(out, "Filled backorders (%zu)%s\n", d->filled_backorders,
             d->filled_backorders ? ":" : ".");
@@ -95,7 +119,7 @@ static void print_text(FILE *out, const WhatIfDiff *d)
         const LineDiff *l = &d->lines[i];
         if (l->flags & LINE_FILLED_BACKORDER)
             fprintf(out, "  %s %s ×%lld → %s\n", l->orderid, l->sku, (long long)l->qty,
-                    place_text(true, l->after_batch, l->after_eta, false, b2, sizeof b2));
+                    line_diff_place(l, true, b2, sizeof b2));
     }
     if (d->nbatches) {
         fprintf(out, "\nBatches that would change (%zu):\n", d->nbatches);
@@ -116,11 +140,11 @@ static void print_text(FILE *out, const WhatIfDiff *d)
                                                      : date_format(b->after_eta, date2),
                         (int)b->slip_days);
             if (b->lines_moved_out)
-                fprintf(out, " %lld line%s leave", (long long)b->lines_moved_out,
-                        b->lines_moved_out == 1 ? "" : "s");
+                fprintf(out, " %lld %s", (long long)b->lines_moved_out,
+                        b->lines_moved_out == 1 ? "line leaves" : "lines leave");
             if (b->lines_moved_in)
-                fprintf(out, " %lld line%s arrive", (long long)b->lines_moved_in,
-                        b->lines_moved_in == 1 ? "" : "s");
+                fprintf(out, " %lld %s", (long long)b->lines_moved_in,
+                        b->lines_moved_in == 1 ? "line arrives" : "lines arrive");
             fputc('\n', out);
         }
     }
@@ -152,6 +176,11 @@ static AllotStatus print_csv(FILE *out, const WhatIfDiff *d, ErrBuf *err)
     return st;
 }
 
+static AllotStatus whatif_step(void *ctx, const Command *cmd, ErrBuf *err)
+{
+    return whatif_run(ctx, cmd, NULL, err);
+}
+
 AllotStatus tool_whatif(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
 {
     const char *path = pc->values[0];
@@ -170,46 +199,14 @@ AllotStatus tool_whatif(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
             fclose(fp);
         return st;
     }
-    char *line = NULL;
-    size_t cap = 0;
-    long lineno = 0, failed = 0, run = 0;
-    AllotStatus fatal = ALLOT_OK;
-    TokenList toks;
-    token_list_init(&toks);
-    while (getline(&line, &cap, fp) >= 0) {
-        lineno++;
-        ParsedCommand cmd;
-        ErrBuf e = {{0}};
-        AllotStatus r = command_parse_line(line, &toks, &cmd, &e);
-        if (r == ALLOT_OK && !cmd.spec)
-            continue;
-        if (r == ALLOT_OK && !command_is_bus(cmd.spec))
-            r = err_set(&e, ALLOT_EUSAGE, "%s cannot run inside whatif (only add-batch, "
-                        "allocate, cancel, change-qty, set-eta)", cmd.spec->name);
-        if (r == ALLOT_OK)
-            r = whatif_run(s, &cmd.cmd, NULL, &e);
-        if (r == ALLOT_OK) {
-            run++;
-            continue;
-        }
-        fprintf(stderr, "%s:%ld: error: %s\n", shown, lineno,
-                e.msg[0] ? e.msg : allot_status_message(r));
-        failed++;
-        if (allot_status_exit_code(r) == 3) { /* the live store cannot be read */
-            fatal = r;
-            break;
-        }
-    }
-    bool read_error = ferror(fp);
-    token_list_fini(&toks);
-    free(line);
+    ScriptReport rep;
+    st = script_run(fp, shown, "whatif", whatif_step, s, stderr, &rep, err);
     if (!is_stdin)
         fclose(fp);
-    if (read_error)
-        st = err_set(err, ALLOT_EIO, "%s: cannot read: %s", shown, strerror(errno));
-    else if (fatal != ALLOT_OK) {
+    long run = rep.run, failed = rep.failed;
+    if (st == ALLOT_OK && rep.fatal != ALLOT_OK) {
         cli->reported = true;
-        st = fatal;
+        st = rep.fatal;
     }
     if (st == ALLOT_OK) {
         WhatIfDiff d;
@@ -221,6 +218,7 @@ AllotStatus tool_whatif(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
             fprintf(cli->out, "whatif %s: %ld command%s run in a sandbox, %ld refused; the live "
                     "data is untouched.\n\n", shown, run, run == 1 ? "" : "s", failed);
             print_text(cli->out, &d);
+            st = print_lateness(cli->out, s, &d, err);
         }
         whatif_diff_fini(&d);
     }

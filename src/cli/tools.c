@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/script.h"
 #include "cli/csv_import.h"
 #include "cli/hook_notifier.h"
 #include "version.h"
@@ -27,6 +28,38 @@ AllotStatus cli_run_bus_command(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
         fprintf(cli->out, "%s\n", res.batchref[0] ? res.batchref : "backordered");
     command_result_fini(&res);
     return st;
+}
+
+/* After an import: the summary on stdout; or, for a refused file, every bad row
+ * kept (the first IMPORT_PROBLEMS_KEPT, then how many more) and what became of
+ * the file, on stderr; or the error of the file or the store that stopped it. */
+static void import_report(Cli *cli, const ImportSummary *sum, ImportKind kind, const char *path,
+                          AllotStatus st, const ErrBuf *err)
+{
+    char text[320];
+    import_summary_text(sum, kind, text, sizeof text);
+    if (st == ALLOT_OK) {
+        fprintf(cli->out, "%s: %s\n", path, text);
+        return;
+    }
+    for (size_t i = 0; i < sum->nproblems; i++)
+        fprintf(stderr, "allot: %s\n", sum->problems[i].msg);
+    if (sum->bad > (long)sum->nproblems)
+        fprintf(stderr, "allot: %s: and %ld more bad row%s\n", path,
+                sum->bad - (long)sum->nproblems, sum->bad - (long)sum->nproblems == 1 ? "" : "s");
+    if (allot_status_exit_code(st) == 3) { /* the file or the store failed, not a row */
+        fprintf(stderr, "allot: %s\n", err->msg);
+        if (sum->read)
+            fprintf(stderr, "allot: %s: not imported, nothing changed (%ld row%s read)\n", path,
+                    sum->read, sum->read == 1 ? "" : "s");
+        else
+            fprintf(stderr, "allot: %s: not imported, nothing changed\n", path);
+    } else {
+        if (!sum->nproblems) /* the file itself: no header, a missing column */
+            fprintf(stderr, "allot: %s\n", err->msg);
+        fprintf(stderr, "allot: %s: %s; the file was refused, nothing changed\n", path, text);
+    }
+    cli->reported = true;
 }
 
 AllotStatus tool_import(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
@@ -52,17 +85,14 @@ AllotStatus tool_import(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
     st = csv_import(cli->bus, kind, fp, path, isatty(STDERR_FILENO), total, &sum, err);
     hook_notifier_release(cli->hook, st == ALLOT_OK);
     fclose(fp);
-    char text[256];
-    import_summary_text(&sum, kind, text, sizeof text);
-    if (st == ALLOT_OK) {
-        fprintf(cli->out, "%s: %s\n", path, text);
-    } else {
-        /* The error first, then what became of the file. */
-        fprintf(stderr, "allot: %s\n", err->msg);
-        fprintf(stderr, "allot: %s: %s; the file was refused, nothing changed\n", path, text);
-        cli->reported = true;
-    }
+    import_report(cli, &sum, kind, path, st, err);
+    import_summary_fini(&sum);
     return st;
+}
+
+static AllotStatus exec_step(void *ctx, const Command *cmd, ErrBuf *err)
+{
+    return bus_handle(((Cli *)ctx)->bus, cmd, NULL, err);
 }
 
 AllotStatus tool_exec(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
@@ -79,55 +109,17 @@ AllotStatus tool_exec(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
             fclose(fp);
         return st;
     }
-    char *line = NULL;
-    size_t cap = 0;
-    long lineno = 0, failed = 0;
-    AllotStatus fatal = ALLOT_OK;
-    TokenList toks;
-    token_list_init(&toks);
-    CommandResult res;
-    command_result_init(&res);
-    while (getline(&line, &cap, fp) >= 0) {
-        lineno++;
-        ParsedCommand cmd;
-        ErrBuf e = {{0}};
-        /* A UTF-8 byte order mark, as some editors write, opens the file: skip it. */
-        const char *text = line;
-        if (lineno == 1 && strncmp(text, "\xef\xbb\xbf", 3) == 0)
-            text += 3;
-        AllotStatus s = command_parse_line(text, &toks, &cmd, &e);
-        if (s == ALLOT_OK && !cmd.spec)
-            continue;
-        if (s == ALLOT_OK && !command_is_bus(cmd.spec))
-            s = err_set(&e, ALLOT_EUSAGE, "%s cannot run inside exec (only add-batch, allocate, "
-                        "cancel, change-qty, set-eta)", cmd.spec->name);
-        if (s == ALLOT_OK) {
-            event_vec_clear(&res.events);
-            s = bus_handle(cli->bus, &cmd.cmd, &res, &e);
-        }
-        if (s == ALLOT_OK)
-            continue;
-        fprintf(stderr, "%s:%ld: error: %s\n", shown, lineno,
-                e.msg[0] ? e.msg : allot_status_message(s));
-        failed++;
-        if (allot_status_exit_code(s) == 3) { /* storage: the rest cannot run */
-            fatal = s;
-            break;
-        }
-    }
-    bool read_error = ferror(fp);
-    command_result_fini(&res);
-    token_list_fini(&toks);
-    free(line);
+    ScriptReport rep;
+    st = script_run(fp, shown, "exec", exec_step, cli, stderr, &rep, err);
     if (!is_stdin)
         fclose(fp);
-    if (read_error)
-        return err_set(err, ALLOT_EIO, "%s: cannot read: %s", shown, strerror(errno));
-    if (fatal != ALLOT_OK) {
+    if (st != ALLOT_OK)
+        return st;
+    if (rep.fatal != ALLOT_OK) {
         cli->reported = true;
-        return fatal;
+        return rep.fatal;
     }
-    if (failed) {
+    if (rep.failed) {
         cli->reported = true;
         return ALLOT_EINVALID;
     }

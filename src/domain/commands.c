@@ -26,6 +26,7 @@ static Command command_blank(CommandType t)
     memset(&c, 0, sizeof c);
     c.type = t;
     c.eta = ALLOT_NO_ETA;
+    c.need = ALLOT_NO_DATE;
     return c;
 }
 
@@ -77,5 +78,19 @@ Command command_allocate_to(const char *orderid, const char *sku, int64_t qty, c
     Command c = command_allocate(orderid, sku, qty);
     c.type = CMD_ALLOCATE_TO;
     copy_id(c.ref, ref);
+    return c;
+}
+
+Command command_retry_backorders(const char *sku)
+{
+    Command c = command_blank(CMD_RETRY_BACKORDERS);
+    copy_id(c.sku, sku);
+    return c;
+}
+
+Command command_with_need(Command c, int32_t need, int64_t requested)
+{
+    c.need = need;
+    c.requested = requested < 0 ? 0 : requested;
     return c;
 }

@@ -1,13 +1,19 @@
 /* commands.h — commands as plain tagged structs (SPEC.md §1.2, §2).
  *
  *   type                   fields used                 rule
- *   CMD_ALLOCATE           orderid sku qty             §1.2 rule 1
+ *   CMD_ALLOCATE           orderid sku qty need requested   §1.2 rule 1, §1.4
  *   CMD_CREATE_BATCH       ref sku qty eta             §1.2 rule 2
  *   CMD_CHANGE_BATCH_QTY   ref qty                     §1.2 rule 3
  *   CMD_CHANGE_BATCH_ETA   ref eta (ALLOT_NO_ETA=none) §1.2 rule 4
  *   CMD_CANCEL_LINE        orderid sku                 §1.2 rule 5
- *   CMD_ALLOCATE_TO        orderid sku qty ref         §4 "allocations" import:
- *                          puts the line on the named batch (restoring an export)
+ *   CMD_ALLOCATE_TO        orderid sku qty ref need requested   §4 "allocations"
+ *                          import: puts the line on the named batch (restoring an export)
+ *   CMD_RETRY_BACKORDERS   sku                         §1.2 rule 7 after an
+ *                          "allocations" import: rule 6 on its own
+ *
+ * `need` is the line's need date (ALLOT_NO_DATE: none); `requested` its moment of
+ * first request when restoring an export (0: now, i.e. the command id).  `actor`
+ * says who sends the command (SPEC.md §1.6; "" = the process's own actor).
  *
  * Fields hold values already checked at the edge (validate.h).  Commands are values.
  */
@@ -24,7 +30,8 @@
     X(CMD_CHANGE_BATCH_QTY, "ChangeBatchQuantity")      \
     X(CMD_CHANGE_BATCH_ETA, "ChangeBatchEta")           \
     X(CMD_CANCEL_LINE, "CancelOrderLine")               \
-    X(CMD_ALLOCATE_TO, "AllocateTo")
+    X(CMD_ALLOCATE_TO, "AllocateTo")                    \
+    X(CMD_RETRY_BACKORDERS, "RetryBackorders")
 
 typedef enum CommandType {
 #define ALLOT_COMMAND_ENUM(name, text) name,
@@ -40,6 +47,9 @@ typedef struct Command {
     AllotId ref;
     int64_t qty;
     int32_t eta;
+    int32_t need;
+    int64_t requested;
+    AllotId actor;
 } Command;
 
 /* The name of a command type ("ChangeBatchQuantity"); never NULL. */
@@ -53,5 +63,8 @@ Command command_change_batch_qty(const char *ref, int64_t qty);
 Command command_change_batch_eta(const char *ref, int32_t eta);
 Command command_cancel_line(const char *orderid, const char *sku);
 Command command_allocate_to(const char *orderid, const char *sku, int64_t qty, const char *ref);
+Command command_retry_backorders(const char *sku);
+/* The same command with need date `need` and request moment `requested` (>= 0). */
+Command command_with_need(Command c, int32_t need, int64_t requested);
 
 #endif

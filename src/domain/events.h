@@ -3,21 +3,31 @@
  * One flat struct serves every event type; `type` says which fields carry meaning:
  *
  *   type                    fields used
- *   EV_ALLOCATED            orderid sku qty batchref
- *   EV_DEALLOCATED          orderid sku qty batchref
- *   EV_REALLOCATED          orderid sku qty from(=batchref) to
- *   EV_OUT_OF_STOCK         orderid sku qty
- *   EV_ORDER_LINE_CANCELLED orderid sku qty batchref ("" = it was a backorder)
+ *   EV_ALLOCATED            orderid sku qty batchref need
+ *   EV_DEALLOCATED          orderid sku qty batchref need
+ *   EV_REALLOCATED          orderid sku qty from(=batchref) to need
+ *   EV_OUT_OF_STOCK         orderid sku qty need
+ *   EV_ORDER_LINE_CANCELLED orderid sku qty batchref ("" = it was a backorder) need
  *   EV_BATCH_CREATED        batchref sku qty eta
  *   EV_BATCH_QTY_CHANGED    batchref sku old_qty new_qty
  *   EV_BATCH_ETA_CHANGED    batchref sku old_eta new_eta
  *
+ * Every event also carries (SPEC.md §1.4, §1.6):
+ *   need        line events: the line's need date (ALLOT_NO_DATE = none; also on
+ *               batch events)
+ *   requested, seq   line events: the line's moment of first request (product.h);
+ *               batch events: seq = the batch's creation order
+ *   new_line    EV_ALLOCATED / EV_OUT_OF_STOCK: the event created the line (rule 1,
+ *               or a restore); false when a waiting backorder was filled
+ *   command_id, actor   the command that raised it (0 and "" until the service
+ *               layer stamps them: product_stamp_events)
  * Dates are days since 1970-01-01 (ALLOT_NO_ETA = none).  Events are values: they
  * own no pointers and copy with `=`.
  */
 #ifndef ALLOT_DOMAIN_EVENTS_H
 #define ALLOT_DOMAIN_EVENTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,6 +59,12 @@ typedef struct Event {
     int64_t qty;
     int64_t old_qty, new_qty;
     int32_t eta, old_eta, new_eta;
+    int32_t need; /* line events: the line's need date; else ALLOT_NO_DATE */
+    int64_t requested;
+    uint64_t seq;
+    bool new_line;
+    int64_t command_id; /* > 0 once stamped */
+    AllotId actor;      /* "user@host", or an API client's name */
 } Event;
 
 /* The SPEC name of an event type ("OutOfStock"); never NULL. */

@@ -136,7 +136,7 @@ static void index_delete_slot(Product *p, size_t i)
 /* ---------- lines ---------- */
 
 static OrderLine *add_line(Product *p, const char *orderid, int64_t qty, uint64_t seq,
-                           int32_t batch)
+                           int32_t need, int64_t requested, int32_t batch)
 {
     if (p->nlines == p->cap_lines) {
         p->cap_lines = p->cap_lines ? p->cap_lines * 2 : 8;
@@ -149,6 +149,8 @@ static OrderLine *add_line(Product *p, const char *orderid, int64_t qty, uint64_
     copy_id(l->orderid, orderid);
     l->qty = qty;
     l->seq = seq;
+    l->need = need;
+    l->requested = requested < 0 ? 0 : requested;
     l->batch = batch;
     l->moved_from = -1;
     p->slots[index_slot(p, l->orderid)] = (int32_t)p->nlines;
@@ -249,12 +251,23 @@ static Event line_event(const Product *p, EventType type, const OrderLine *l, in
     if (batch >= 0)
         copy_id(e.batchref, p->batches[batch].ref);
     e.eta = e.old_eta = e.new_eta = ALLOT_NO_ETA;
+    e.need = l->need;
+    e.requested = l->requested;
+    e.seq = l->seq;
     return e;
 }
 
 static void raise_line_event(Product *p, EventType type, const OrderLine *l, int32_t batch)
 {
     Event e = line_event(p, type, l, batch);
+    event_vec_push(&p->events, &e);
+}
+
+/* The event of a line that this event creates (rule 1, a restore). */
+static void raise_new_line_event(Product *p, EventType type, const OrderLine *l, int32_t batch)
+{
+    Event e = line_event(p, type, l, batch);
+    e.new_line = true;
     event_vec_push(&p->events, &e);
 }
 
@@ -273,6 +286,8 @@ static Event batch_event(const Product *p, EventType type, const Batch *b)
     copy_id(e.batchref, b->ref);
     copy_id(e.sku, p->sku);
     e.eta = e.old_eta = e.new_eta = ALLOT_NO_ETA;
+    e.need = ALLOT_NO_DATE;
+    e.seq = b->seq;
     return e;
 }
 
@@ -280,6 +295,7 @@ static Event batch_event(const Product *p, EventType type, const Batch *b)
 
 
 typedef struct {
+    int64_t requested;
     uint64_t seq;
     AllotId orderid;
 } SeqKey;
@@ -287,7 +303,25 @@ typedef struct {
 static int cmp_seqkey(const void *a, const void *b)
 {
     const SeqKey *x = a, *y = b;
+    if (x->requested != y->requested)
+        return x->requested < y->requested ? -1 : 1;
     return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+bool line_is_older(const OrderLine *a, const OrderLine *b)
+{
+    if (a->requested != b->requested)
+        return a->requested < b->requested;
+    return a->seq < b->seq;
+}
+
+static SeqKey seq_key(const OrderLine *l)
+{
+    SeqKey k;
+    k.requested = l->requested;
+    k.seq = l->seq;
+    memcpy(k.orderid, l->orderid, sizeof k.orderid);
+    return k;
 }
 
 /* Collects the order ids of the lines matching `batch` (-1: backorders), oldest
@@ -303,9 +337,7 @@ static SeqKey *lines_oldest_first(const Product *p, int32_t batch, size_t *n)
     for (size_t i = 0; i < p->nlines; i++) {
         if (p->lines[i].batch != batch)
             continue;
-        keys[k].seq = p->lines[i].seq;
-        memcpy(keys[k].orderid, p->lines[i].orderid, sizeof keys[k].orderid);
-        k++;
+        keys[k++] = seq_key(&p->lines[i]);
     }
     qsort(keys, count, sizeof *keys, cmp_seqkey);
     *n = count;
@@ -342,9 +374,7 @@ static void retry_backorders(Product *p)
     for (size_t i = 0; i < p->nlines; i++) {
         if (p->lines[i].moved_from < 0)
             continue;
-        keys[k].seq = p->lines[i].seq;
-        memcpy(keys[k].orderid, p->lines[i].orderid, sizeof keys[k].orderid);
-        k++;
+        keys[k++] = seq_key(&p->lines[i]);
     }
     qsort(keys, nleft, sizeof *keys, cmp_seqkey);
     for (size_t j = 0; j < nleft; j++) {
@@ -386,7 +416,8 @@ AllotStatus product_load_batch(Product *p, const char *ref, int64_t qty, int32_t
 }
 
 AllotStatus product_load_line(Product *p, const char *orderid, int64_t qty, uint64_t seq,
-                              const char *batchref, ErrBuf *err)
+                              int32_t need, int64_t requested, const char *batchref,
+                              ErrBuf *err)
 {
     int32_t b = -1;
     if (batchref && batchref[0]) {
@@ -397,12 +428,12 @@ AllotStatus product_load_line(Product *p, const char *orderid, int64_t qty, uint
     if (index_find(p, orderid) >= 0)
         return err_set(err, ALLOT_ELINE_QTY_MISMATCH, "order line %s %s is stored twice",
                        orderid, p->sku);
-    add_line(p, orderid, qty, seq, b);
+    add_line(p, orderid, qty, seq, need, requested, b);
     return ALLOT_OK;
 }
 
-AllotStatus product_allocate(Product *p, const char *orderid, int64_t qty,
-                             AllotId batchref_out, ErrBuf *err)
+AllotStatus product_allocate(Product *p, const char *orderid, int64_t qty, int32_t need,
+                             int64_t requested, AllotId batchref_out, ErrBuf *err)
 {
     if (batchref_out)
         batchref_out[0] = '\0';
@@ -420,14 +451,10 @@ AllotStatus product_allocate(Product *p, const char *orderid, int64_t qty,
         return ALLOT_OK;
     }
     int32_t b = best_batch(p, qty, -1, -1);
-    OrderLine *l = add_line(p, orderid, qty, p->next_seq, b);
-    if (b >= 0) {
-        raise_line_event(p, EV_ALLOCATED, l, b);
-        if (batchref_out)
-            copy_id(batchref_out, p->batches[b].ref);
-    } else {
-        raise_line_event(p, EV_OUT_OF_STOCK, l, -1);
-    }
+    OrderLine *l = add_line(p, orderid, qty, p->next_seq, need, requested, b);
+    raise_new_line_event(p, b >= 0 ? EV_ALLOCATED : EV_OUT_OF_STOCK, l, b);
+    if (b >= 0 && batchref_out)
+        copy_id(batchref_out, p->batches[b].ref);
     p->version++;
     return ALLOT_OK;
 }
@@ -524,8 +551,8 @@ AllotStatus product_cancel_line(Product *p, const char *orderid, ErrBuf *err)
     return ALLOT_OK;
 }
 
-AllotStatus product_allocate_to(Product *p, const char *orderid, int64_t qty, const char *ref,
-                                ErrBuf *err)
+AllotStatus product_allocate_to(Product *p, const char *orderid, int64_t qty, int32_t need,
+                                int64_t requested, const char *ref, ErrBuf *err)
 {
     int32_t bi = find_batch(p, ref);
     if (bi < 0)
@@ -559,10 +586,18 @@ AllotStatus product_allocate_to(Product *p, const char *orderid, int64_t qty, co
         return err_set(err, ALLOT_ENO_ROOM,
                        "batch %s has %lld available, order line %s %s needs %lld", ref,
                        (long long)(b->qty - b->allocated), orderid, p->sku, (long long)qty);
-    OrderLine *l = add_line(p, orderid, qty, p->next_seq, bi);
-    raise_line_event(p, EV_ALLOCATED, l, bi);
+    OrderLine *l = add_line(p, orderid, qty, p->next_seq, need, requested, bi);
+    raise_new_line_event(p, EV_ALLOCATED, l, bi);
     p->version++;
     return ALLOT_OK;
+}
+
+void product_retry_backorders(Product *p)
+{
+    size_t before = p->events.len;
+    retry_backorders(p);
+    if (p->events.len != before)
+        p->version++;
 }
 
 /* ---------- queries ---------- */
@@ -594,6 +629,17 @@ const EventVec *product_events(const Product *p) { return &p->events; }
 
 void product_take_events(Product *p, EventVec *dst) { event_vec_append(dst, &p->events); }
 
+void product_stamp_events(Product *p, int64_t command_id, const char *actor)
+{
+    for (size_t i = 0; i < p->events.len; i++) {
+        Event *e = &p->events.items[i];
+        if (e->command_id != 0)
+            continue;
+        e->command_id = command_id;
+        copy_id(e->actor, actor);
+    }
+}
+
 AllotStatus product_check_invariants(const Product *p, ErrBuf *err)
 {
     int64_t *sums = xcalloc(p->nbatches ? p->nbatches : 1, sizeof *sums);
@@ -608,6 +654,9 @@ AllotStatus product_check_invariants(const Product *p, ErrBuf *err)
             st = err_set(err, ALLOT_EINVALID, "line %s is indexed wrongly or twice", l->orderid);
         if (st == ALLOT_OK && l->moved_from != -1)
             st = err_set(err, ALLOT_EINVALID, "line %s is left mid-move", l->orderid);
+        if (st == ALLOT_OK && l->requested < 0)
+            st = err_set(err, ALLOT_EINVALID, "line %s has requested %lld", l->orderid,
+                         (long long)l->requested);
         if (st == ALLOT_OK && l->qty <= 0)
             st = err_set(err, ALLOT_EINVALID, "line %s has qty %lld", l->orderid,
                          (long long)l->qty);

@@ -7,8 +7,11 @@
  *
  * Units: quantities are whole units (int64_t); dates are days since 1970-01-01
  * (int32_t), ALLOT_NO_ETA meaning "in the warehouse".  Every order line carries
- * `seq`, the moment it was first requested (its Allocate): a per-product counter
- * that only grows, shared with batches' creation order.
+ * the moment it was first requested (its Allocate) as the pair (requested, seq):
+ * `requested` is given by the caller (the service layer passes the command id,
+ * which grows across the whole store; a restore passes the exported value; 0 when
+ * none), `seq` is a per-product counter that only grows, shared with batches'
+ * creation order.  "Oldest" is the smallest pair (SPEC.md §1.2, §4 "requested").
  *
  * Ownership: the Product owns its batches, lines and pending events.  Pointers
  * returned by the accessors stay valid until the next call that changes the product.
@@ -35,7 +38,9 @@ typedef struct Batch {
 typedef struct OrderLine {
     AllotId orderid;
     int64_t qty;   /* > 0 */
-    uint64_t seq;  /* the moment it was first requested; "oldest" = smallest */
+    int64_t requested; /* the moment of first request across the store (>= 0) */
+    uint64_t seq;  /* within the product: breaks ties of `requested` */
+    int32_t need;  /* the customer's need date (days), or ALLOT_NO_DATE (§1.4) */
     int32_t batch; /* index of its batch (product_batch), or -1: a backorder */
     int32_t moved_from; /* internal: batch it was deallocated from during the
                            current rule, -1 otherwise; always -1 between calls */
@@ -67,24 +72,27 @@ void product_set_next_seq(Product *p, uint64_t next_seq);
 AllotStatus product_load_batch(Product *p, const char *ref, int64_t qty, int32_t eta,
                                uint64_t seq, ErrBuf *err);
 
-/* Adds a stored order line on batch `batchref`, or as a backorder if batchref is
- * NULL or "".  ALLOT_EUNKNOWN_BATCH if the batch is not loaded yet;
+/* Adds a stored order line (with its need date and request moment) on batch
+ * `batchref`, or as a backorder if batchref is NULL or "".  ALLOT_EUNKNOWN_BATCH if the batch is not loaded yet;
  * ALLOT_ELINE_QTY_MISMATCH if the order id is already present.  Capacity is not
  * checked here (use product_check_invariants).  next_seq is raised past `seq`. */
 AllotStatus product_load_line(Product *p, const char *orderid, int64_t qty, uint64_t seq,
-                              const char *batchref, ErrBuf *err);
+                              int32_t need, int64_t requested, const char *batchref,
+                              ErrBuf *err);
 
 /* ---- the rules of SPEC.md §1.2 ---- */
 
 /* Rule 1.  Allocates line (orderid, this sku, qty) to the most preferred batch
  * (§1.1) whose available >= qty → EV_ALLOCATED; if none has room the line becomes
- * a backorder → EV_OUT_OF_STOCK.  The same line already present with the same qty
- * is a no-op (no event, no version change).  `batchref_out` (may be NULL) receives
+ * a backorder → EV_OUT_OF_STOCK.  The new line carries `need` (days, or
+ * ALLOT_NO_DATE; §1.4: it informs, it does not reorder) and the request moment
+ * `requested` (>= 0, see above).  The same line already present with the same qty
+ * is a no-op (no event, no version change; its need date and moment stay).  `batchref_out` (may be NULL) receives
  * the batch reference, or "" when the line is (or already was) a backorder.
  * Errors: ALLOT_ELINE_QTY_MISMATCH (same line, other qty); ALLOT_EINVALID (qty
  * outside 1..ALLOT_QTY_MAX). */
-AllotStatus product_allocate(Product *p, const char *orderid, int64_t qty,
-                             AllotId batchref_out, ErrBuf *err);
+AllotStatus product_allocate(Product *p, const char *orderid, int64_t qty, int32_t need,
+                             int64_t requested, AllotId batchref_out, ErrBuf *err);
 
 /* Rule 2.  Adds a batch → EV_BATCH_CREATED, then retries backorders (rule 6).
  * Errors: ALLOT_EDUPLICATE_BATCH if `ref` is in this product (uniqueness across
@@ -116,12 +124,19 @@ AllotStatus product_change_batch_eta(Product *p, const char *ref, int32_t eta, E
 AllotStatus product_cancel_line(Product *p, const char *orderid, ErrBuf *err);
 
 /* SPEC.md §4 "allocations" import: puts the line on batch `ref`.  Already there
- * with that qty: no-op.  A new line → EV_ALLOCATED; a backordered line →
+ * with that qty: no-op.  A new line (with `need` and `requested` as for rule 1)
+ * → EV_ALLOCATED; an existing line keeps its own.  A backordered line →
  * EV_ALLOCATED; a line on another batch → EV_REALLOCATED.
  * Errors: ALLOT_EUNKNOWN_BATCH, ALLOT_ELINE_QTY_MISMATCH, ALLOT_ENO_ROOM,
  * ALLOT_EINVALID (qty outside 1..ALLOT_QTY_MAX). */
-AllotStatus product_allocate_to(Product *p, const char *orderid, int64_t qty, const char *ref,
-                                ErrBuf *err);
+AllotStatus product_allocate_to(Product *p, const char *orderid, int64_t qty, int32_t need,
+                                int64_t requested, const char *ref, ErrBuf *err);
+
+/* Rule 6 on its own, for SPEC.md §1.2 rule 7 after an "allocations" import (no
+ * backorder may wait while a batch has room for it): backorders, oldest first,
+ * go to the most preferred batch with room → EV_ALLOCATED each.  Nothing to move:
+ * a no-op (no event, no version change).  Never fails. */
+void product_retry_backorders(Product *p);
 
 /* ---- queries ---- */
 
@@ -136,6 +151,9 @@ const Batch *product_batch(const Product *p, size_t i);
 const Batch *product_find_batch(const Product *p, const char *ref);
 
 size_t product_line_count(const Product *p);
+/* True if line a was requested before line b: (requested, seq) ascending. */
+bool line_is_older(const OrderLine *a, const OrderLine *b);
+
 /* Line i (allocated or backordered), in no particular order; i < line count. */
 const OrderLine *product_line(const Product *p, size_t i);
 /* The line of `orderid`, or NULL. */
@@ -147,6 +165,10 @@ const char *product_line_batchref(const Product *p, const OrderLine *line);
 const EventVec *product_events(const Product *p);
 /* Moves the pending events to the end of `dst` and clears them here. */
 void product_take_events(Product *p, EventVec *dst);
+
+/* Records the command behind the pending events that have none yet (SPEC.md §1.6):
+ * `command_id` (> 0) and `actor` (copied, cut to ALLOT_ID_MAX bytes). */
+void product_stamp_events(Product *p, int64_t command_id, const char *actor);
 
 /* Checks SPEC.md §1.2 rule 7: every batch has allocated == sum of its lines and
  * allocated <= qty; every line is in exactly one place; ids are unique; batch

@@ -134,3 +134,8 @@ int allot_status_exit_code(AllotStatus s)
         return 1;
     }
 }
+
+const char *err_text(const ErrBuf *err, AllotStatus s)
+{
+    return err && err->msg[0] ? err->msg : allot_status_message(s);
+}

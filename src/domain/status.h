@@ -63,6 +63,11 @@ AllotStatus err_set(ErrBuf *err, AllotStatus s, const char *fmt, ...)
  * '\n', DEL, C1 as UTF-8) into '?': a value from a file or an argument never
  * reaches the terminal as an escape sequence, whatever the caller quoted. */
 
+/* The text to show for a failed call: the message in `err` if the call wrote one,
+ * else the status's own message (allot_status_message).  `err` may be NULL.  The
+ * pointer is `err`'s buffer or static storage. */
+const char *err_text(const ErrBuf *err, AllotStatus s);
+
 /* The number of characters of a value that err_value keeps, and a buffer size
  * that always holds its result. */
 #define ERR_VALUE_CHARS 40

@@ -196,7 +196,7 @@ int32_t date_from_unix(int64_t seconds)
     return (int32_t)d;
 }
 
-AllotStatus validate_eta(const char *text, int32_t *out, ErrBuf *err)
+AllotStatus validate_date(const char *text, const char *field, int32_t *out, ErrBuf *err)
 {
     const char *s;
     size_t len;
@@ -211,13 +211,18 @@ AllotStatus validate_eta(const char *text, int32_t *out, ErrBuf *err)
         if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
             shape = false;
     if (!shape)
-        return err_set(err, ALLOT_EINVALID, "eta \"%s\" is not a date (YYYY-MM-DD)",
+        return err_set(err, ALLOT_EINVALID, "%s \"%s\" is not a date (YYYY-MM-DD)", field,
                        err_value(s, len, vb, sizeof vb));
     int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
     int m = (s[5] - '0') * 10 + (s[6] - '0');
     int d = (s[8] - '0') * 10 + (s[9] - '0');
     if (!date_from_ymd(y, m, d, out))
-        return err_set(err, ALLOT_EINVALID, "eta \"%s\" is not a calendar date (YYYY-MM-DD)",
-                       err_value(s, len, vb, sizeof vb));
+        return err_set(err, ALLOT_EINVALID, "%s \"%s\" is not a calendar date (YYYY-MM-DD)",
+                       field, err_value(s, len, vb, sizeof vb));
     return ALLOT_OK;
+}
+
+AllotStatus validate_eta(const char *text, int32_t *out, ErrBuf *err)
+{
+    return validate_date(text, "eta", out, err);
 }

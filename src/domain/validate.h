@@ -22,6 +22,9 @@
 typedef char AllotId[ALLOT_ID_MAX + 1];
 
 #define ALLOT_NO_ETA INT32_MIN
+/* The same value for any date that may be absent (an order line's need date,
+ * a backorder's promised date): "none". */
+#define ALLOT_NO_DATE ALLOT_NO_ETA
 #define ALLOT_QTY_MAX INT64_C(1000000000)
 
 /* Date text "YYYY-MM-DD" plus NUL. */
@@ -50,6 +53,11 @@ AllotStatus validate_batch_qty(const char *text, int64_t *out, ErrBuf *err);
  * ALLOT_EINVALID (`eta "2027-02-30" is not a calendar date (YYYY-MM-DD)`).
  * SPEC.md §1.3. */
 AllotStatus validate_eta(const char *text, int32_t *out, ErrBuf *err);
+
+/* Parses a date like validate_eta, naming the field `field` in the message
+ * (`need "2027-02-30" is not a calendar date (YYYY-MM-DD)`); "-" or "" is none
+ * (ALLOT_NO_DATE).  SPEC.md §1.3, §1.4 (the need date of an order line). */
+AllotStatus validate_date(const char *text, const char *field, int32_t *out, ErrBuf *err);
 
 /* Days since 1970-01-01 of a proleptic Gregorian date; false if it is not a real
  * date or the year is outside 1..9999. */

@@ -1,10 +1,14 @@
+#define _GNU_SOURCE /* O_TMPFILE */
 #include "persistence/csv_io.h"
 
 #include <csv.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "domain/xalloc.h"
@@ -20,6 +24,11 @@ typedef struct Rec {
     bool nul;  /* some field held a NUL byte */
 } Rec;
 
+/* Input is read in blocks and cut into physical lines at "\n", "\r\n" or a lone
+ * "\r" (SPEC.md §4: LF, CRLF or CR line ends), each line kept with its end so
+ * that libcsv sees the row breaks and the line breaks inside quoted fields. */
+#define CSV_BLOCK 65536
+
 struct CsvReader {
     FILE *fp;
     char *name;
@@ -32,12 +41,17 @@ struct CsvReader {
     Rec cur;            /* the record being built */
     Rec *done;          /* completed records waiting to be read */
     size_t ndone, capdone, rd;
-    char *line;         /* getline buffer */
-    size_t linecap;
+    char *block;        /* CSV_BLOCK bytes read from fp */
+    size_t bpos, blen;
+    bool block_eof;
+    bool after_cr;      /* the last line ended in "\r": a "\n" next belongs to it */
+    char *line;         /* the physical line being fed, with its end */
+    size_t linelen, linecap;
     long lineno;        /* physical line being fed */
     bool at_row_start;  /* no record is in progress */
     bool got_row_end;   /* set by the row callback while feeding one line */
     bool eof;
+    long err_line;      /* the line of the last ALLOT_EINVALID */
     uint64_t bytes;
 };
 
@@ -110,18 +124,87 @@ static bool line_is_blank(const char *s, size_t n)
     return true;
 }
 
+static void line_append(CsvReader *r, const char *s, size_t n)
+{
+    if (r->linelen + n > r->linecap) {
+        r->linecap = (r->linelen + n) * 2;
+        r->line = xrealloc(r->line, r->linecap);
+    }
+    memcpy(r->line + r->linelen, s, n);
+    r->linelen += n;
+}
+
+/* The next physical line into r->line (r->linelen bytes, with its end, if any);
+ * false at the end of the input.  Errors: ALLOT_EIO. */
+static AllotStatus read_line(CsvReader *r, bool *got, ErrBuf *err)
+{
+    r->linelen = 0;
+    for (;;) {
+        if (r->bpos == r->blen) {
+            if (!r->block_eof) {
+                errno = 0;
+                r->blen = fread(r->block, 1, CSV_BLOCK, r->fp);
+                r->bpos = 0;
+                if (r->blen == 0) {
+                    if (ferror(r->fp))
+                        return err_set(err, ALLOT_EIO, "%s: cannot read: %s", r->name,
+                                       strerror(errno ? errno : EIO));
+                    r->block_eof = true;
+                }
+            }
+            if (r->blen == 0) {
+                r->after_cr = false;
+                *got = r->linelen > 0;
+                return ALLOT_OK;
+            }
+        }
+        if (r->after_cr) {
+            r->after_cr = false;
+            if (r->block[r->bpos] == '\n')
+                line_append(r, &r->block[r->bpos++], 1);
+            *got = true;
+            return ALLOT_OK;
+        }
+        const char *p = r->block + r->bpos;
+        size_t avail = r->blen - r->bpos, i = 0;
+        while (i < avail && p[i] != '\n' && p[i] != '\r')
+            i++;
+        bool end = i < avail;
+        line_append(r, p, i + end);
+        r->bpos += i + end;
+        if (end && p[i] == '\n') {
+            *got = true;
+            return ALLOT_OK;
+        }
+        if (end)
+            r->after_cr = true; /* a "\n" may follow, in this block or the next */
+    }
+}
+
+/* After malformed quoting: drop the record in progress and start afresh with the
+ * next line. */
+static void reset_parser(CsvReader *r)
+{
+    csv_free(&r->parser);
+    csv_init(&r->parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
+    rec_reset(&r->cur);
+    r->cur.line = 0;
+    r->at_row_start = true;
+}
+
 /* Feeds physical lines until a record is complete or the file ends. */
 static AllotStatus fill(CsvReader *r, ErrBuf *err)
 {
     while (r->rd >= r->ndone && !r->eof) {
         r->rd = r->ndone = 0;
-        errno = 0;
-        ssize_t n = getline(&r->line, &r->linecap, r->fp);
-        if (n < 0) {
-            if (ferror(r->fp))
-                return err_set(err, ALLOT_EIO, "%s: cannot read: %s", r->name, strerror(errno));
+        bool got;
+        AllotStatus st = read_line(r, &got, err);
+        if (st != ALLOT_OK)
+            return st;
+        if (!got) {
             r->eof = true;
             long start = r->cur.line ? r->cur.line : r->lineno;
+            r->err_line = start;
             if (csv_fini(&r->parser, on_field, on_row, r) != 0)
                 return err_set(err, ALLOT_EINVALID,
                                "%s:%ld: a quoted field is not closed (a missing \")", r->name,
@@ -129,9 +212,9 @@ static AllotStatus fill(CsvReader *r, ErrBuf *err)
             break;
         }
         r->lineno++;
-        r->bytes += (uint64_t)n;
+        r->bytes += (uint64_t)r->linelen;
         const char *s = r->line;
-        size_t len = (size_t)n;
+        size_t len = r->linelen;
         if (r->lineno == 1 && len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
             s += 3;
             len -= 3;
@@ -141,11 +224,15 @@ static AllotStatus fill(CsvReader *r, ErrBuf *err)
             r->cur.line = r->lineno;
         r->got_row_end = false;
         size_t used = csv_parse(&r->parser, s, len, on_field, on_row, r);
-        if (used != len)
+        if (used != len) {
+            int code = csv_error(&r->parser);
+            reset_parser(r);
+            r->err_line = r->lineno;
             return err_set(err, ALLOT_EINVALID,
                            "%s:%ld: malformed quoting (a quote inside an unquoted field, or "
                            "text after a closing quote): %s",
-                           r->name, r->lineno, csv_strerror(csv_error(&r->parser)));
+                           r->name, r->lineno, csv_strerror(code));
+        }
         /* Is a record still open after this line?  Not if the line's last step ended a
          * row, or if the line was blank and none was open. */
         bool ended = r->got_row_end && r->cur.nfields == 0;
@@ -161,6 +248,7 @@ static Rec *next_rec(CsvReader *r, ErrBuf *err, AllotStatus *st)
         return NULL;
     Rec *rec = &r->done[r->rd++];
     if (rec->nul) {
+        r->err_line = rec->line;
         *st = err_set(err, ALLOT_EINVALID, "%s:%ld: the row holds a NUL byte", r->name, rec->line);
         return NULL;
     }
@@ -179,6 +267,7 @@ AllotStatus csv_reader_open(FILE *fp, const char *name, const char *const *colum
     r->colmap = xcalloc(ncolumns ? ncolumns : 1, sizeof *r->colmap);
     r->values = xcalloc(ncolumns ? ncolumns : 1, sizeof *r->values);
     r->at_row_start = true;
+    r->block = xmalloc(CSV_BLOCK);
     csv_init(&r->parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
     *out = NULL;
 
@@ -233,10 +322,12 @@ AllotStatus csv_reader_next(CsvReader *r, const char *const **fields, long *line
 {
     AllotStatus st;
     Rec *rec = next_rec(r, err, &st);
+    *line = r->err_line;
     if (!rec) {
         *done = st == ALLOT_OK;
         return st;
     }
+    *line = rec->line;
     if (rec->nfields != r->nheader)
         return err_set(err, ALLOT_EINVALID,
                        "%s:%ld: the row has %zu field%s, the header %zu (an unquoted comma, "
@@ -264,6 +355,7 @@ void csv_reader_free(CsvReader *r)
     for (size_t i = 0; i < r->capdone; i++)
         rec_free(&r->done[i]);
     free(r->done);
+    free(r->block);
     free(r->line);
     free(r->colmap);
     free(r->values);
@@ -297,20 +389,177 @@ AllotStatus csv_write_row(FILE *fp, const char *const *fields, size_t n, ErrBuf 
     return ALLOT_OK;
 }
 
-AllotStatus csv_atomic_open(CsvAtomicFile *f, const char *path, ErrBuf *err)
+/* ---- replacing a file ---- */
+
+/* "dir/name" of `path` into dir (without the slash; "." when none) and *base. */
+static void split_path(const char *path, char *dir, size_t size, const char **base)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash) {
+        snprintf(dir, size, ".");
+        *base = path;
+    } else if (slash == path) {
+        snprintf(dir, size, "/");
+        *base = slash + 1;
+    } else {
+        snprintf(dir, size, "%.*s", (int)(slash - path), path);
+        *base = slash + 1;
+    }
+}
+
+/* The file that writing `path` reaches: `path` itself, or the end of the chain of
+ * symbolic links it starts (which may not exist yet).  Caller frees.  NULL (errno
+ * set) for a loop or a path too long. */
+static char *follow_links(const char *path)
+{
+    char *cur = xstrdup(path);
+    for (int hops = 0; hops < 40; hops++) {
+        struct stat sb;
+        if (lstat(cur, &sb) != 0 || !S_ISLNK(sb.st_mode))
+            return cur;
+        char link[4096];
+        ssize_t n = readlink(cur, link, sizeof link - 1);
+        if (n < 0 || (size_t)n >= sizeof link - 1) {
+            free(cur);
+            errno = n < 0 ? errno : ENAMETOOLONG;
+            return NULL;
+        }
+        link[n] = '\0';
+        char *next;
+        if (link[0] == '/' || !strchr(cur, '/')) {
+            next = xstrdup(link);
+        } else {
+            char dir[4096];
+            const char *base;
+            split_path(cur, dir, sizeof dir, &base);
+            size_t sz = strlen(dir) + strlen(link) + 2;
+            next = xmalloc(sz);
+            snprintf(next, sz, "%s/%s", dir, link);
+        }
+        free(cur);
+        cur = next;
+    }
+    free(cur);
+    errno = ELOOP;
+    return NULL;
+}
+
+/* The canonical name of `path`, which may not exist: its folder resolved
+ * (realpath) and its last part.  False if the folder cannot be resolved. */
+static bool canonical_name(const char *path, char *out, size_t size)
+{
+    char dir[4096], real[PATH_MAX];
+    const char *base;
+    split_path(path, dir, sizeof dir, &base);
+    if (!realpath(dir, real))
+        return false;
+    int n = snprintf(out, size, "%s/%s", strcmp(real, "/") == 0 ? "" : real, base);
+    return n > 0 && (size_t)n < size;
+}
+
+/* True if `target` (lstat'ed into *tsb when it exists) is `other`: the same file, or
+ * the same name. */
+static bool same_file(const char *target, const struct stat *tsb, const char *other)
+{
+    struct stat osb;
+    if (tsb && stat(other, &osb) == 0)
+        return tsb->st_dev == osb.st_dev && tsb->st_ino == osb.st_ino;
+    char a[PATH_MAX + 256], b[PATH_MAX + 256];
+    return canonical_name(target, a, sizeof a) && canonical_name(other, b, sizeof b) &&
+           strcmp(a, b) == 0;
+}
+
+/* True if the file at `path` starts with the SQLite header. */
+static bool is_sqlite_file(const char *path)
+{
+    static const char header[16] = "SQLite format 3";
+    int fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0)
+        return false;
+    char buf[16];
+    ssize_t n = read(fd, buf, sizeof buf);
+    close(fd);
+    return n == (ssize_t)sizeof buf && memcmp(buf, header, sizeof buf) == 0;
+}
+
+/* Refuses to replace the store, its -wal, -shm or -journal, or any SQLite file
+ * (SPEC.md §4: never without --force). */
+static AllotStatus guard(const char *shown, const char *target, const struct stat *tsb,
+                         const char *store, ErrBuf *err)
+{
+    static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
+    static const char *const what[] = {"the database", "the write-ahead log of the database",
+                                       "the shared-memory index of the database",
+                                       "the rollback journal of the database"};
+    const char *tail = "nothing was written (--force writes over it)";
+    const char *via = strcmp(shown, target) != 0 ? " (through a symbolic link)" : "";
+    for (int i = 0; store && *store && i < 4; i++) {
+        char p[PATH_MAX + 16];
+        snprintf(p, sizeof p, "%s%s", store, suffix[i]);
+        if (same_file(target, tsb, p))
+            return err_set(err, ALLOT_EINVALID, "%s is %s %s%s: %s", shown, what[i], store, via,
+                           tail);
+    }
+    if (tsb && S_ISREG(tsb->st_mode) && is_sqlite_file(target))
+        return err_set(err, ALLOT_EINVALID, "%s is an SQLite database%s: %s", shown, via, tail);
+    return ALLOT_OK;
+}
+
+AllotStatus csv_atomic_open(CsvAtomicFile *f, const char *path, const char *store, bool force,
+                            ErrBuf *err)
 {
     memset(f, 0, sizeof *f);
-    size_t n = strlen(path) + 32;
-    f->tmp = xmalloc(n);
-    snprintf(f->tmp, n, "%s.tmp.%ld", path, (long)getpid());
-    f->fp = fopen(f->tmp, "w");
-    if (!f->fp) {
-        AllotStatus st = err_set(err, ALLOT_EIO, "%s: cannot write: %s", f->tmp, strerror(errno));
-        free(f->tmp);
-        f->tmp = NULL;
+    char *target = follow_links(path);
+    if (!target)
+        return err_set(err, ALLOT_EIO, "%s: cannot write: %s", path, strerror(errno));
+    struct stat sb;
+    bool exists = stat(target, &sb) == 0;
+    AllotStatus st = ALLOT_OK;
+    if (exists && S_ISDIR(sb.st_mode))
+        st = err_set(err, ALLOT_EIO, "%s: cannot write: it is a directory", path);
+    else if (!force)
+        st = guard(path, target, exists ? &sb : NULL, store, err);
+    if (st != ALLOT_OK) {
+        free(target);
         return st;
     }
-    f->path = xstrdup(path);
+    /* The new file keeps the permissions of the one it replaces. */
+    mode_t mode = exists ? (sb.st_mode & 07777) : 0666;
+    char dir[4096];
+    const char *base;
+    split_path(target, dir, sizeof dir, &base);
+    /* An unnamed file in the target's folder (nothing is left behind if the
+     * process dies), linked in at commit; a named one where that is not
+     * supported. */
+    int fd = -1;
+    errno = EOPNOTSUPP;
+#ifdef O_TMPFILE
+    fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+#endif
+    if (fd < 0 && errno != ENOENT && errno != EACCES && errno != ENOTDIR && errno != ENOSPC &&
+        errno != EROFS) {
+        size_t n = strlen(target) + 32;
+        f->tmp = xmalloc(n);
+        snprintf(f->tmp, n, "%s.tmp.%ld", target, (long)getpid());
+        fd = open(f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    }
+    if (fd >= 0 && exists)
+        (void)fchmod(fd, mode); /* O_TMPFILE and O_CREAT apply the umask */
+    if (fd >= 0)
+        f->fp = fdopen(fd, "w");
+    if (!f->fp) {
+        st = err_set(err, ALLOT_EIO, "%s: cannot write: %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        if (f->tmp)
+            unlink(f->tmp);
+        free(f->tmp);
+        free(target);
+        memset(f, 0, sizeof *f);
+        return st;
+    }
+    f->shown = xstrdup(path);
+    f->path = target;
     return ALLOT_OK;
 }
 
@@ -318,16 +567,31 @@ AllotStatus csv_atomic_commit(CsvAtomicFile *f, ErrBuf *err)
 {
     AllotStatus st = ALLOT_OK;
     if (fflush(f->fp) != 0 || ferror(f->fp) || fsync(fileno(f->fp)) != 0)
-        st = err_set(err, ALLOT_EIO, "%s: cannot write: %s", f->tmp, strerror(errno));
+        st = err_set(err, ALLOT_EIO, "%s: cannot write: %s", f->shown, strerror(errno));
+    if (st == ALLOT_OK && !f->tmp) {
+        /* link the unnamed file under a temporary name, then rename it over */
+        size_t n = strlen(f->path) + 32;
+        char *tmp = xmalloc(n), proc[64];
+        snprintf(tmp, n, "%s.tmp.%ld", f->path, (long)getpid());
+        snprintf(proc, sizeof proc, "/proc/self/fd/%d", fileno(f->fp));
+        unlink(tmp);
+        if (linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) != 0) {
+            st = err_set(err, ALLOT_EIO, "%s: cannot write: %s", f->shown, strerror(errno));
+            free(tmp);
+        } else {
+            f->tmp = tmp;
+        }
+    }
     if (fclose(f->fp) != 0 && st == ALLOT_OK)
-        st = err_set(err, ALLOT_EIO, "%s: cannot write: %s", f->tmp, strerror(errno));
+        st = err_set(err, ALLOT_EIO, "%s: cannot write: %s", f->shown, strerror(errno));
     f->fp = NULL;
     if (st == ALLOT_OK && rename(f->tmp, f->path) != 0)
-        st = err_set(err, ALLOT_EIO, "%s: cannot replace: %s", f->path, strerror(errno));
-    if (st != ALLOT_OK)
+        st = err_set(err, ALLOT_EIO, "%s: cannot replace: %s", f->shown, strerror(errno));
+    if (st != ALLOT_OK && f->tmp)
         unlink(f->tmp);
     free(f->tmp);
     free(f->path);
+    free(f->shown);
     memset(f, 0, sizeof *f);
     return st;
 }
@@ -340,5 +604,6 @@ void csv_atomic_abort(CsvAtomicFile *f)
         unlink(f->tmp);
     free(f->tmp);
     free(f->path);
+    free(f->shown);
     memset(f, 0, sizeof *f);
 }

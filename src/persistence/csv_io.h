@@ -1,7 +1,7 @@
 /* csv_io.h — reading and writing CSV records through libcsv (SPEC.md §4 "CSV
  * formats").
  *
- * Reading: UTF-8 with or without a BOM; LF, CRLF (or CR) line ends; RFC 4180
+ * Reading: UTF-8 with or without a BOM; LF, CRLF or CR line ends (mixed too); RFC 4180
  * quoting (a quoted field may hold commas, doubled quotes and line breaks); a
  * header row is required and its names are matched to the wanted columns in any
  * order and any case; extra columns are ignored; blank lines (and rows whose fields
@@ -10,7 +10,8 @@
  *     batches.csv:1: missing column "qty" (the header is "ref;sku;qty;eta")
  *     batches.csv:7: the row has 5 fields, the header 4 (an unquoted comma?)
  *     batches.csv:9: malformed quoting: ...
- * Line numbers count physical lines from 1; a record's line is the line it starts on.
+ * Line numbers count physical lines from 1 (each LF, CRLF or lone CR ends one); a
+ * record's line is the line it starts on.
  *
  * Writing: fields quoted only when they hold a comma, a quote, a line break or
  * surrounding blanks (RFC 4180 minimal quoting, quotes doubled), LF line ends.
@@ -42,7 +43,9 @@ AllotStatus csv_reader_open(FILE *fp, const char *name, const char *const *colum
  * next call or csv_reader_free, and *line the line it started on.  At the end of
  * the file *done is true.  Errors: ALLOT_EINVALID (malformed quoting, an
  * unterminated quoted field, a row with more or fewer fields than the header, a
- * NUL byte), ALLOT_EIO. */
+ * NUL byte; *line is the bad record's line), ALLOT_EIO.  After ALLOT_EINVALID the reader may go on: the next call
+ * reads the record after the bad one (after malformed quoting: the record that
+ * starts on the next line; an unterminated quote runs to the end of the file). */
 AllotStatus csv_reader_next(CsvReader *r, const char *const **fields, long *line, bool *done,
                             ErrBuf *err);
 
@@ -57,16 +60,33 @@ void csv_reader_free(CsvReader *r);
 /* Writes one record of `n` fields and "\n" to `fp`.  Errors: ALLOT_EIO. */
 AllotStatus csv_write_row(FILE *fp, const char *const *fields, size_t n, ErrBuf *err);
 
-/* Atomic file replacement (write a temporary file next to `path`, then rename).
- * csv_atomic_open creates "PATH.tmp.PID" and returns it for writing;
- * csv_atomic_commit flushes, fsyncs, closes and renames it over `path`;
- * csv_atomic_abort closes and removes it.  Errors: ALLOT_EIO naming the path. */
+/* Atomic file replacement: the data goes to a new file in the target's folder,
+ * which replaces the target (rename) only once it is complete, so a reader never
+ * sees half a file and a failure leaves the old one.
+ *
+ * csv_atomic_open resolves `path` through symbolic links (the file a link leads to
+ * is replaced, the link stays), refuses a directory, and — unless `force` — refuses
+ * to replace the database `store` (may be NULL), its "-wal", "-shm" or "-journal"
+ * (the same file, or the same name when it does not exist yet), or any file that
+ * starts with the SQLite header (SPEC.md §4: no command writes over a SQLite file
+ * unless told --force).  The new file is unnamed until commit where the system
+ * allows it (O_TMPFILE: nothing is left behind if the process dies), else
+ * "TARGET.tmp.PID"; it keeps the permissions of the file it replaces.
+ * csv_atomic_commit flushes, fsyncs, closes and renames it over the target;
+ * csv_atomic_abort drops it.  Every message names `path` as given:
+ *     ALLOT_EINVALID  "ex.db is the database ex.db: nothing was written (--force
+ *                     writes over it)", "... is an SQLite database ..."
+ *     ALLOT_EIO       "out/x.csv: cannot write: No such file or directory",
+ *                     "x: cannot write: it is a directory", a write, sync or
+ *                     rename failure. */
 typedef struct CsvAtomicFile {
     FILE *fp;
-    char *path;
-    char *tmp;
+    char *path;  /* the file replaced (after symbolic links) */
+    char *shown; /* the path as given, for messages */
+    char *tmp;   /* the temporary name, or NULL while unnamed */
 } CsvAtomicFile;
-AllotStatus csv_atomic_open(CsvAtomicFile *f, const char *path, ErrBuf *err);
+AllotStatus csv_atomic_open(CsvAtomicFile *f, const char *path, const char *store, bool force,
+                            ErrBuf *err);
 AllotStatus csv_atomic_commit(CsvAtomicFile *f, ErrBuf *err);
 void csv_atomic_abort(CsvAtomicFile *f);
 

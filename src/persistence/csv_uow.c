@@ -130,7 +130,7 @@ static AllotStatus write_allocations(CsvUow *c, ErrBuf *err)
 {
     char *path = path_in(c->folder, "allocations.csv");
     CsvAtomicFile f;
-    AllotStatus st = csv_atomic_open(&f, path, err);
+    AllotStatus st = csv_atomic_open(&f, path, NULL, false, err);
     if (st != ALLOT_OK) {
         free(path);
         return st;
@@ -222,8 +222,14 @@ static void cu_destroy(UnitOfWork *u)
     free(c);
 }
 
+/* The folder keeps no event log: command ids count from 1 in each run. */
+static AllotStatus cu_command_id(UnitOfWork *u, int64_t *id, ErrBuf *err)
+{
+    return uow_command_id(from_uow(u)->mem, id, err);
+}
+
 static const UnitOfWorkOps csv_uow_ops = {
-    cu_begin, cu_commit, cu_rollback, cu_bulk_begin, cu_bulk_end, cu_destroy,
+    cu_begin, cu_commit, cu_rollback, cu_bulk_begin, cu_bulk_end, cu_destroy, cu_command_id,
 };
 
 /* ---- loading ---- */
@@ -329,7 +335,7 @@ static AllotStatus load_allocations(FILE *fp, CsvUow *c, Loaded *l, uint64_t *se
                          "batches.csv", line, ref, sku);
             break;
         }
-        if (product_load_line(p, orderid, qty, ++*seq, ref, &e) != ALLOT_OK) {
+        if (product_load_line(p, orderid, qty, ++*seq, ALLOT_NO_DATE, 0, ref, &e) != ALLOT_OK) {
             st = err_set(err, ALLOT_EINVALID, "allocations.csv:%ld: order line %s %s appears twice",
                          line, orderid, sku);
             break;
@@ -384,9 +390,17 @@ AllotStatus csv_uow_open(const char *folder, UnitOfWork **out, ErrBuf *err)
         if (product_check_invariants(l.items[i], &e) != ALLOT_OK)
             st = err_set(err, ALLOT_EINVALID, "allocations.csv: sku %s: %s",
                          product_sku(l.items[i]), e.msg);
-        else
-            memory_uow_put(c->mem, l.items[i]);
     }
+    /* The loaded products become the memory store's committed state: one unit of
+     * work that adds them all (loaded products carry no events). */
+    if (st == ALLOT_OK)
+        st = uow_begin(c->mem, err);
+    for (size_t i = 0; i < l.len && st == ALLOT_OK; i++) {
+        st = repository_add(uow_products(c->mem), l.items[i], err);
+        l.items[i] = NULL; /* the memory store owns it now */
+    }
+    if (st == ALLOT_OK)
+        st = uow_commit(c->mem, err);
     loaded_fini(&l);
     keyset_fini(&refs);
     if (st != ALLOT_OK) {

@@ -16,10 +16,13 @@ typedef struct MemoryUow {
     ProductList committed;
     ProductList working; /* copies handed out in the current unit of work */
     EventVec log;
+    int64_t next_command_id; /* > 0 */
+    int64_t command_id;      /* reserved by the current unit of work, or 0 */
     /* bulk */
     bool in_bulk, poisoned;
     ProductList backup;
     size_t backup_log_len;
+    int64_t backup_next_command_id;
 } MemoryUow;
 
 static MemoryUow *from_uow(UnitOfWork *u) { return (MemoryUow *)u; }
@@ -130,7 +133,26 @@ static AllotStatus mem_begin(UnitOfWork *u, ErrBuf *err)
     MemoryUow *m = from_uow(u);
     list_clear(&m->working);
     repository_clear_seen(&m->repo);
+    m->command_id = 0;
     return ALLOT_OK;
+}
+
+static AllotStatus mem_command_id(UnitOfWork *u, int64_t *id, ErrBuf *err)
+{
+    (void)err;
+    MemoryUow *m = from_uow(u);
+    if (m->command_id == 0)
+        m->command_id = m->next_command_id;
+    *id = m->command_id;
+    return ALLOT_OK;
+}
+
+/* Keeps the next command id above every line's request moment in `p`. */
+static void raise_next_command_id(MemoryUow *m, const Product *p)
+{
+    for (size_t i = 0; i < product_line_count(p); i++)
+        if (product_line(p, i)->requested >= m->next_command_id)
+            m->next_command_id = product_line(p, i)->requested + 1;
 }
 
 static void put_committed(MemoryUow *m, Product *copy)
@@ -154,8 +176,13 @@ static AllotStatus mem_commit(UnitOfWork *u, ErrBuf *err)
         const EventVec *ev = product_events(w);
         for (size_t e = 0; e < ev->len; e++)
             event_vec_push(&m->log, &ev->items[e]);
+        if (ev->len)
+            raise_next_command_id(m, w);
         put_committed(m, clone_clean(w));
     }
+    if (m->command_id >= m->next_command_id)
+        m->next_command_id = m->command_id + 1;
+    m->command_id = 0;
     /* The working copies stay until the next begin so that the bus can collect
      * their events; they are not committed twice because begin clears them. */
     return ALLOT_OK;
@@ -166,6 +193,7 @@ static void mem_rollback(UnitOfWork *u)
     MemoryUow *m = from_uow(u);
     list_clear(&m->working);
     repository_clear_seen(&m->repo);
+    m->command_id = 0;
     if (m->in_bulk)
         m->poisoned = true;
 }
@@ -180,6 +208,7 @@ static AllotStatus mem_bulk_begin(UnitOfWork *u, ErrBuf *err)
     for (size_t i = 0; i < m->committed.len; i++)
         list_push(&m->backup, clone_clean(m->committed.items[i]));
     m->backup_log_len = m->log.len;
+    m->backup_next_command_id = m->next_command_id;
     return ALLOT_OK;
 }
 
@@ -197,6 +226,7 @@ static AllotStatus mem_bulk_end(UnitOfWork *u, bool commit, ErrBuf *err)
         m->backup = t;
         list_clear(&m->backup);
         m->log.len = m->backup_log_len;
+        m->next_command_id = m->backup_next_command_id;
     }
     list_clear(&m->working);
     repository_clear_seen(&m->repo);
@@ -219,6 +249,7 @@ static void mem_destroy(UnitOfWork *u)
 
 static const UnitOfWorkOps memory_uow_ops = {
     mem_begin, mem_commit, mem_rollback, mem_bulk_begin, mem_bulk_end, mem_destroy,
+    mem_command_id,
 };
 
 UnitOfWork *memory_uow_new(void)
@@ -227,6 +258,7 @@ UnitOfWork *memory_uow_new(void)
     m->base.ops = &memory_uow_ops;
     m->base.products = &m->repo;
     m->repo.ops = &memory_repo_ops;
+    m->next_command_id = 1;
     event_vec_init(&m->log);
     return &m->base;
 }
@@ -242,5 +274,6 @@ const EventVec *memory_uow_event_log(UnitOfWork *uow) { return &from_uow(uow)->l
 
 void memory_uow_put(UnitOfWork *uow, const Product *p)
 {
+    raise_next_command_id(from_uow(uow), p);
     put_committed(from_uow(uow), clone_clean(p));
 }

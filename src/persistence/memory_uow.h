@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "app/unit_of_work.h"
+#include "app/views.h"
 
 /* A new, empty store.  Caller frees with uow_free. */
 UnitOfWork *memory_uow_new(void);
@@ -24,6 +25,15 @@ const Product *memory_uow_product(UnitOfWork *uow, size_t i);
 
 /* The committed event log, oldest first (its index + 1 is the event id). */
 const EventVec *memory_uow_event_log(UnitOfWork *uow);
+
+/* The read model of the store `mem` (a memory_uow_new() store; not owned, must
+ * outlive the views): every list of views.h by its spec (view_specs.h), computed
+ * from the committed products on each query (O(rows) per page).  Event ids are
+ * positions in the log from 1, event times 0 (the store keeps none); a line's row
+ * key (LineRow.key) is its product's place in the store, then its seq, so "all
+ * backorders" come by product in the order first committed, oldest first within
+ * each.  Free with views_free. */
+Views *memory_views_new(UnitOfWork *mem);
 
 /* Adds a deep copy of `p` to the committed store without events (for seeding a
  * sandbox from another store).  Replaces a committed product of the same SKU. */

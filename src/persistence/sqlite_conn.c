@@ -8,6 +8,16 @@
 
 #include "persistence/sqlite_schema.h"
 
+bool sqlite_is_disk_full(sqlite3 *db, int rc)
+{
+    int prim = rc & 0xff;
+    if (prim == SQLITE_FULL)
+        return true;
+    /* a write, a truncate or the -shm's growth that the system refused for space */
+    return (prim == SQLITE_IOERR || prim == SQLITE_CANTOPEN) && db &&
+           (sqlite3_system_errno(db) == ENOSPC || sqlite3_system_errno(db) == EDQUOT);
+}
+
 AllotStatus sqlite_error(sqlite3 *db, int rc, const char *path, const char *doing, ErrBuf *err)
 {
     int prim = rc & 0xff;
@@ -19,7 +29,7 @@ AllotStatus sqlite_error(sqlite3 *db, int rc, const char *path, const char *doin
     if (prim == SQLITE_NOTADB || prim == SQLITE_CORRUPT)
         return err_set(err, ALLOT_ESTORAGE, "database %s is damaged or not a database (%s: %s)",
                        path, doing, msg);
-    if (prim == SQLITE_FULL)
+    if (sqlite_is_disk_full(db, rc))
         return err_set(err, ALLOT_ESTORAGE, "database %s: disk full (%s)", path, doing);
     return err_set(err, ALLOT_ESTORAGE, "database %s: %s: %s", path, doing, msg);
 }
@@ -199,14 +209,17 @@ AllotStatus sqlite_connect_readonly(const char *path, int busy_ms, sqlite3 **out
         return s;
     /* Two tries: a plain read-only open, which reads a WAL database when its -shm
      * can be opened or created; then, when it cannot (a read-only file in a
-     * read-only folder, no -wal left beside it), the file as immutable: nobody
-     * can be writing it, since a writer would need that folder. */
+     * read-only folder, or a full disk, and no frames in a -wal beside it), the
+     * file as immutable: nobody can be writing it, since a writer would need
+     * that folder or that space. */
     for (int attempt = 0; attempt < 2; attempt++) {
         char uri[4096 + 64] = "file:";
         if (attempt == 1) {
             char wal[4096 + 8];
+            struct stat wsb;
             snprintf(wal, sizeof wal, "%s-wal", path);
-            if (access(wal, F_OK) == 0 || !uri_path(path, uri + 5, sizeof uri - 32))
+            if ((stat(wal, &wsb) == 0 && wsb.st_size > 0) ||
+                !uri_path(path, uri + 5, sizeof uri - 32))
                 break;
             strcat(uri, "?immutable=1");
         }
@@ -225,17 +238,21 @@ AllotStatus sqlite_connect_readonly(const char *path, int busy_ms, sqlite3 **out
             *out = db;
             return ALLOT_OK;
         }
-        int prim = sqlite3_errcode(db) & 0xff;
+        int code = sqlite3_extended_errcode(db), prim = code & 0xff;
+        bool full = sqlite_is_disk_full(db, code);
         sqlite3_close(db);
-        if (prim != SQLITE_CANTOPEN && prim != SQLITE_READONLY)
+        if (prim != SQLITE_CANTOPEN && prim != SQLITE_READONLY && !full)
             return s;
     }
     return s;
 }
 
-AllotStatus sqlite_connect(const char *path, bool create, int busy_ms, sqlite3 **out, ErrBuf *err)
+/* sqlite_connect without the fallback; *full tells whether it failed for space. */
+static AllotStatus connect_rw(const char *path, bool create, int busy_ms, sqlite3 **out,
+                              bool *full, ErrBuf *err)
 {
     *out = NULL;
+    *full = false;
     if (!path || !*path)
         return err_set(err, ALLOT_ESTORAGE, "no database path given");
     AllotStatus cs = check_not_dir(path, err);
@@ -253,6 +270,7 @@ AllotStatus sqlite_connect(const char *path, bool create, int busy_ms, sqlite3 *
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
     int rc = sqlite3_open_v2(path, &db, flags, sqlite_vfs_name());
     if (rc != SQLITE_OK) {
+        *full = sqlite_is_disk_full(db, rc);
         AllotStatus s = open_error(db, rc, path, err);
         sqlite3_close(db);
         return s;
@@ -290,9 +308,27 @@ AllotStatus sqlite_connect(const char *path, bool create, int busy_ms, sqlite3 *
     if (s == ALLOT_OK && !create)
         s = check_current_schema(db, path, err);
     if (s != ALLOT_OK) {
+        *full = sqlite_is_disk_full(db, sqlite3_extended_errcode(db));
         sqlite3_close(db);
         return s;
     }
     *out = db;
+    return ALLOT_OK;
+}
+
+AllotStatus sqlite_connect(const char *path, bool create, int busy_ms, sqlite3 **out,
+                           bool *read_only, ErrBuf *err)
+{
+    bool full;
+    if (read_only)
+        *read_only = false;
+    AllotStatus s = connect_rw(path, create, busy_ms, out, &full, err);
+    if (s == ALLOT_OK || !full || !read_only)
+        return s;
+    /* A full disk: the database can still be read (reads need no space). */
+    ErrBuf e2;
+    if (sqlite_connect_readonly(path, busy_ms, out, &e2) != ALLOT_OK)
+        return s;
+    *read_only = true;
     return ALLOT_OK;
 }

@@ -31,15 +31,25 @@ AllotStatus sqlite_schema_stored_version(sqlite3 *db, const char *path, int *ver
 /* ---- connection helpers shared by sqlite_uow.c and sqlite_views.c ---- */
 
 /* Formats a storage error naming `path` and what was being done, from the
- * connection's last error (a locked database reads "is locked by another process").
+ * connection's last error (a locked database reads "is locked by another process",
+ * a full disk "database PATH: disk full (DOING)").
  * Returns ALLOT_ESTORAGE. */
 AllotStatus sqlite_error(sqlite3 *db, int rc, const char *path, const char *doing, ErrBuf *err);
+
+/* True if `rc` (a result of `db`, which may be NULL) failed for want of space:
+ * SQLITE_FULL, or an I/O error whose system error is ENOSPC or EDQUOT. */
+bool sqlite_is_disk_full(sqlite3 *db, int rc);
 
 /* Opens `path` (creating the file and its directory when `create`), sets WAL,
  * synchronous=NORMAL, foreign keys and the busy timeout, and (when `create`)
  * migrates the schema to the newest version; without `create` the schema must be
- * current.  Errors: ALLOT_ESTORAGE naming the path. */
-AllotStatus sqlite_connect(const char *path, bool create, int busy_ms, sqlite3 **out, ErrBuf *err);
+ * current.  When the disk is full and `read_only` is not NULL, an existing
+ * database with the current schema is opened read-only instead (as
+ * sqlite_connect_readonly) and *read_only set: it can be read, not written.
+ * Errors: ALLOT_ESTORAGE naming the path ("database PATH: disk full (cannot
+ * open)"). */
+AllotStatus sqlite_connect(const char *path, bool create, int busy_ms, sqlite3 **out,
+                           bool *read_only, ErrBuf *err);
 
 /* Opens the existing database `path` read-only, creating nothing (a WAL database
  * whose -shm cannot be created, in a read-only folder, is read as immutable); the

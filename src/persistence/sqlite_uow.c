@@ -33,11 +33,9 @@
 /* Bulk work writes its pending rows out beyond this many marked lines. */
 #define BULK_DIRTY_MAX 262144
 
-/* A line to write: its orderid, and the id of the event that touched it (the moment
- * of a new request, for lines.req). */
+/* A line to write: its orderid. */
 typedef struct DirtyLine {
     AllotId orderid;
-    int64_t req;
     bool cancelled; /* the event was OrderLineCancelled: a later request is new */
 } DirtyLine;
 
@@ -83,6 +81,8 @@ enum {
     ST_LINE_INSERT,
     ST_LINE_DELETE,
     ST_EVENT_INSERT,
+    ST_COUNTER_GET,
+    ST_COUNTER_SET,
     ST_COUNT
 };
 
@@ -93,9 +93,9 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_PRODUCT_HEAD] = "SELECT id, version, next_seq FROM products WHERE sku = ?1",
     [ST_SKU_OF_REF] = "SELECT sku FROM batches WHERE ref = ?1",
     [ST_LOAD_BATCHES] = "SELECT id, ref, qty, eta, seq FROM batches WHERE sku = ?1 ORDER BY seq",
-    [ST_LOAD_LINES] = "SELECT l.orderid, l.qty, l.seq, l.batch_id FROM batches b"
+    [ST_LOAD_LINES] = "SELECT l.orderid, l.qty, l.seq, l.batch_id, l.need, l.req FROM batches b"
                       " JOIN lines l ON l.batch_id = b.id WHERE b.sku = ?1",
-    [ST_LOAD_BACKORDERS] = "SELECT orderid, qty, seq FROM lines"
+    [ST_LOAD_BACKORDERS] = "SELECT orderid, qty, seq, need, req FROM lines"
                            " WHERE product_id = ?1 AND batch_id IS NULL",
     [ST_PRODUCT_INSERT] = "INSERT INTO products (sku, version, next_seq, nbatches, qty,"
                           " allocated, bo_lines, bo_qty, next_eta)"
@@ -109,18 +109,20 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_BATCH_INSERT] = "INSERT INTO batches (product_id, sku, ref, qty, eta, seq)"
                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [ST_BATCH_UPDATE] = "UPDATE batches SET qty = ?2, eta = ?3 WHERE id = ?1",
-    /* A line requested anew (another seq) takes the new request's moment. */
-    [ST_LINE_UPSERT] = "INSERT INTO lines (product_id, orderid, qty, seq, batch_id, req)"
-                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (orderid, product_id) DO UPDATE"
-                       " SET qty = excluded.qty, batch_id = excluded.batch_id, seq = excluded.seq,"
-                       " req = CASE WHEN lines.seq = excluded.seq THEN lines.req"
-                       " ELSE excluded.req END",
-    [ST_LINE_INSERT] = "INSERT INTO lines (product_id, orderid, qty, seq, batch_id, req)"
-                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [ST_LINE_UPSERT] = "INSERT INTO lines (product_id, orderid, qty, seq, batch_id, req, need)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (orderid, product_id)"
+                       " DO UPDATE SET qty = excluded.qty, batch_id = excluded.batch_id,"
+                       " seq = excluded.seq, req = excluded.req, need = excluded.need",
+    [ST_LINE_INSERT] = "INSERT INTO lines (product_id, orderid, qty, seq, batch_id, req, need)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     [ST_LINE_DELETE] = "DELETE FROM lines WHERE orderid = ?2 AND product_id = ?1",
     [ST_EVENT_INSERT] = "INSERT INTO events (at, type, sku, orderid, batchref, to_ref, qty,"
-                        " old_qty, new_qty, eta, old_eta, new_eta)"
-                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                        " old_qty, new_qty, eta, old_eta, new_eta, need, requested, seq, new_line,"
+                        " command_id, actor)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+                        " ?15, ?16, ?17, ?18)",
+    [ST_COUNTER_GET] = "SELECT value FROM counters WHERE name = 'next_command_id'",
+    [ST_COUNTER_SET] = "UPDATE counters SET value = ?1 WHERE name = 'next_command_id'",
 };
 
 typedef struct SqliteUow {
@@ -144,11 +146,20 @@ typedef struct SqliteUow {
     bool data_version_known;
     uint64_t fresh_since;
     bool in_tx, in_bulk, poisoned;
+    /* opened read-only because the disk was full: reads work, writes are refused */
+    bool disk_full;
     unsigned begins;
     /* cache bounds (sqlite_uow_set_cache_limits) */
     unsigned check_mask; /* check the bounds every check_mask + 1 begins */
     size_t cache_lines_max, bulk_dirty_max;
     size_t lines_est; /* about how many order lines the cache holds (an upper bound) */
+    /* command ids (SPEC.md §1.6): the counters row, read when someone else may
+     * have written, raised by each commit and written with the flush */
+    int64_t next_cmd;   /* the next command id, if next_cmd_known */
+    bool next_cmd_known;
+    uint64_t next_cmd_tx; /* the transaction in which next_cmd was read or written */
+    bool next_cmd_dirty;  /* raised since written */
+    int64_t current_cmd;  /* reserved by the current unit of work, or 0 */
 } SqliteUow;
 
 static SqliteUow *from_uow(UnitOfWork *u) { return (SqliteUow *)u; }
@@ -212,6 +223,12 @@ static void bind_eta(sqlite3_stmt *st, int i, int32_t eta)
         sqlite3_bind_int(st, i, eta);
 }
 
+/* A date column: NULL is none. */
+static int32_t column_date(sqlite3_stmt *st, int i)
+{
+    return sqlite3_column_type(st, i) == SQLITE_NULL ? ALLOT_NO_DATE : sqlite3_column_int(st, i);
+}
+
 static void copy_id(AllotId dst, const unsigned char *src)
 {
     size_t n = src ? strnlen((const char *)src, ALLOT_ID_MAX) : 0;
@@ -262,8 +279,7 @@ static void entry_mark_batch(Entry *e, const char *ref)
     e->bdirty[i] = 1;
 }
 
-static void entry_mark_line(SqliteUow *s, Entry *e, const char *orderid, int64_t req,
-                            bool cancelled)
+static void entry_mark_line(SqliteUow *s, Entry *e, const char *orderid, bool cancelled)
 {
     if (e->ndirty == e->cap_dirty) {
         e->cap_dirty = e->cap_dirty ? e->cap_dirty * 2 : 8;
@@ -271,7 +287,6 @@ static void entry_mark_line(SqliteUow *s, Entry *e, const char *orderid, int64_t
     }
     DirtyLine *d = &e->dirty_lines[e->ndirty++];
     memcpy(d->orderid, orderid, sizeof d->orderid);
-    d->req = req;
     d->cancelled = cancelled;
     s->dirty_keys++;
 }
@@ -414,7 +429,8 @@ static AllotStatus load_product(SqliteUow *s, const char *sku, int64_t id, int64
                 }
                 r = product_load_line(e->p, (const char *)sqlite3_column_text(st, 0),
                                       sqlite3_column_int64(st, 1),
-                                      (uint64_t)sqlite3_column_int64(st, 2),
+                                      (uint64_t)sqlite3_column_int64(st, 2), column_date(st, 4),
+                                      sqlite3_column_int64(st, 5),
                                       product_batch(e->p, hit->index)->ref, err);
             }
             if (r == ALLOT_OK && rc != SQLITE_DONE)
@@ -430,7 +446,8 @@ static AllotStatus load_product(SqliteUow *s, const char *sku, int64_t id, int64
         while (r == ALLOT_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
             r = product_load_line(e->p, (const char *)sqlite3_column_text(st, 0),
                                   sqlite3_column_int64(st, 1),
-                                  (uint64_t)sqlite3_column_int64(st, 2), NULL, err);
+                                  (uint64_t)sqlite3_column_int64(st, 2), column_date(st, 3),
+                                  sqlite3_column_int64(st, 4), NULL, err);
         if (r == ALLOT_OK && rc != SQLITE_DONE)
             r = sqlite_error(s->db, rc, s->path, "loading backorders", err);
         sqlite3_reset(st);
@@ -596,6 +613,22 @@ static AllotStatus insert_event(SqliteUow *s, const Event *ev, int64_t at, ErrBu
     default:
         break;
     }
+    switch (ev->type) {
+    case EV_ALLOCATED:
+    case EV_DEALLOCATED:
+    case EV_OUT_OF_STOCK:
+    case EV_ORDER_LINE_CANCELLED:
+    case EV_REALLOCATED:
+        bind_eta(st, 13, ev->need);
+        sqlite3_bind_int64(st, 14, ev->requested);
+        break;
+    default:
+        break;
+    }
+    sqlite3_bind_int64(st, 15, (int64_t)ev->seq);
+    sqlite3_bind_int(st, 16, ev->new_line);
+    sqlite3_bind_int64(st, 17, ev->command_id);
+    sqlite3_bind_text(st, 18, ev->actor, -1, SQLITE_STATIC);
     return run(s, st, "appending to the event log", err);
 }
 
@@ -624,8 +657,7 @@ static AllotStatus step_commit(SqliteUow *s, ErrBuf *err)
             case EV_ORDER_LINE_CANCELLED:
                 /* a line's batch is not rewritten when the line moves: the read
                  * model sums lines_by_batch */
-                entry_mark_line(s, e, ev->orderid, sqlite3_last_insert_rowid(s->db),
-                                ev->type == EV_ORDER_LINE_CANCELLED);
+                entry_mark_line(s, e, ev->orderid, ev->type == EV_ORDER_LINE_CANCELLED);
                 s->lines_est++;
                 break;
             case EV_BATCH_CREATED:
@@ -752,10 +784,8 @@ static int cmp_line_ref(const void *a, const void *b)
     return x->d < y->d ? -1 : x->d > y->d; /* the same entry's array: touch order */
 }
 
-/* Writes one line's current state (or deletes it).  `req` is the id of the event
- * that requested its current incarnation, kept by the upsert when the stored row
- * has the same seq. */
-static AllotStatus write_line(SqliteUow *s, const Entry *e, const char *orderid, int64_t req,
+/* Writes one line's current state (or deletes it), its request moment in req. */
+static AllotStatus write_line(SqliteUow *s, const Entry *e, const char *orderid,
                               bool maybe_stored, ErrBuf *err)
 {
     sqlite3_stmt *st;
@@ -777,7 +807,12 @@ static AllotStatus write_line(SqliteUow *s, const Entry *e, const char *orderid,
         sqlite3_bind_int64(st, 5, e->batch_ids[l->batch]);
     else
         sqlite3_bind_null(st, 5);
-    sqlite3_bind_int64(st, 6, req);
+    sqlite3_bind_int64(st, 6, l->requested);
+    bind_eta(st, 7, l->need);
+    if (l->requested >= s->next_cmd && s->next_cmd_known) {
+        s->next_cmd = l->requested + 1;
+        s->next_cmd_dirty = true;
+    }
     return run(s, st, "writing an order line", err);
 }
 
@@ -800,20 +835,15 @@ static AllotStatus flush_lines(SqliteUow *s, ErrBuf *err)
         qsort(refs, n, sizeof *refs, cmp_line_ref);
     AllotStatus r = ALLOT_OK;
     for (size_t a = 0; r == ALLOT_OK && a < n;) {
-        /* the group of touches of one line; its current incarnation was requested
-         * by the first touch after its last cancellation */
-        int64_t req = refs[a].d->req;
+        /* the group of touches of one line: written once, with its current state */
         bool cancelled = false;
         size_t b = a + 1;
         while (b < n && refs[b].e == refs[a].e &&
                strcmp(refs[b].d->orderid, refs[a].d->orderid) == 0)
             b++;
-        for (size_t c = a; c < b; c++) {
+        for (size_t c = a; c < b; c++)
             cancelled |= refs[c].d->cancelled;
-            if (refs[c].d->cancelled && c + 1 < b)
-                req = refs[c + 1].d->req;
-        }
-        r = write_line(s, refs[a].e, refs[a].d->orderid, req, cancelled, err);
+        r = write_line(s, refs[a].e, refs[a].d->orderid, cancelled, err);
         a = b;
     }
     if (refs != &one)
@@ -831,6 +861,18 @@ static AllotStatus flush(SqliteUow *s, ErrBuf *err)
             return r;
     }
     AllotStatus r = flush_lines(s, err);
+    if (r == ALLOT_OK && s->next_cmd_dirty) {
+        sqlite3_stmt *st;
+        r = stmt(s, ST_COUNTER_SET, &st, err);
+        if (r == ALLOT_OK) {
+            sqlite3_bind_int64(st, 1, s->next_cmd);
+            r = run(s, st, "writing the command counter", err);
+        }
+        if (r == ALLOT_OK) {
+            s->next_cmd_dirty = false;
+            s->next_cmd_tx = s->tx;
+        }
+    }
     if (r != ALLOT_OK)
         return r;
     for (size_t i = 0; i < s->ndirtyv; i++) {
@@ -858,6 +900,8 @@ static void abort_tx(SqliteUow *s, bool whole_cache)
     }
     s->in_tx = false;
     s->data_version_known = false;
+    s->next_cmd_known = s->next_cmd_dirty = false;
+    s->current_cmd = 0;
     if (whole_cache) {
         cache_clear(s);
         return;
@@ -879,7 +923,13 @@ static bool read_data_version(SqliteUow *s, unsigned *v)
 static AllotStatus begin_tx(SqliteUow *s, ErrBuf *err)
 {
     s->tx++;
-    AllotStatus r = run_simple(s, ST_BEGIN, "starting a transaction", err);
+    AllotStatus r;
+    if (s->disk_full) { /* a read transaction: it cannot write anyway */
+        int rc = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL);
+        r = rc == SQLITE_OK ? ALLOT_OK : sqlite_error(s->db, rc, s->path, "starting a transaction", err);
+    } else {
+        r = run_simple(s, ST_BEGIN, "starting a transaction", err);
+    }
     if (r != ALLOT_OK)
         return r;
     s->in_tx = true;
@@ -909,10 +959,44 @@ static void forget_seen(SqliteUow *s)
     repository_clear_seen(&s->repo);
 }
 
+/* The store's next command id, reserved for the current unit of work. */
+static AllotStatus sq_command_id(UnitOfWork *u, int64_t *id, ErrBuf *err)
+{
+    SqliteUow *s = from_uow(u);
+    if (!s->in_tx)
+        return err_set(err, ALLOT_ESTORAGE, "database %s: a command id outside a unit of work",
+                       s->path);
+    if (s->current_cmd == 0) {
+        /* another writer may have used ids since we last read or wrote them */
+        if (!s->next_cmd_known || (s->next_cmd_tx < s->fresh_since && !s->next_cmd_dirty)) {
+            sqlite3_stmt *st;
+            AllotStatus r = stmt(s, ST_COUNTER_GET, &st, err);
+            if (r != ALLOT_OK)
+                return r;
+            int rc = sqlite3_step(st);
+            if (rc != SQLITE_ROW) {
+                if (rc != SQLITE_DONE)
+                    return fail(s, st, rc, "reading the command counter", err);
+                sqlite3_reset(st);
+                return err_set(err, ALLOT_ESTORAGE, "database %s has no command counter",
+                               s->path);
+            }
+            s->next_cmd = sqlite3_column_int64(st, 0);
+            sqlite3_reset(st);
+            s->next_cmd_known = true;
+            s->next_cmd_tx = s->tx;
+        }
+        s->current_cmd = s->next_cmd;
+    }
+    *id = s->current_cmd;
+    return ALLOT_OK;
+}
+
 static AllotStatus sq_begin(UnitOfWork *u, ErrBuf *err)
 {
     SqliteUow *s = from_uow(u);
     forget_seen(s);
+    s->current_cmd = 0;
     if (s->in_bulk) {
         /* Many touched lines: write them out (inside the transaction); the
          * products stay cached, as they are current.  Many cached lines: write
@@ -937,12 +1021,35 @@ static AllotStatus sq_begin(UnitOfWork *u, ErrBuf *err)
     return begin_tx(s, err);
 }
 
+/* The refusal of a write on a database opened on a full disk. */
+static AllotStatus disk_full_error(SqliteUow *s, ErrBuf *err)
+{
+    return err_set(err, ALLOT_ESTORAGE, "database %s: disk full (nothing was written; free some "
+                   "space and open it again to write)", s->path);
+}
+
 static AllotStatus sq_commit(UnitOfWork *u, ErrBuf *err)
 {
     SqliteUow *s = from_uow(u);
     if (!s->in_tx)
         return err_set(err, ALLOT_ESTORAGE, "database %s: commit without a unit of work", s->path);
+    if (s->disk_full) {
+        bool changed = s->ndirtyv > 0;
+        for (size_t i = 0; i < s->repo.nseen && !changed; i++)
+            changed = product_events(s->repo.seen[i])->len > 0;
+        if (changed) {
+            abort_tx(s, false);
+            return disk_full_error(s, err);
+        }
+    }
     AllotStatus r = step_commit(s, err);
+    if (r == ALLOT_OK && s->current_cmd) {
+        if (s->current_cmd >= s->next_cmd) {
+            s->next_cmd = s->current_cmd + 1;
+            s->next_cmd_dirty = true;
+        }
+        s->current_cmd = 0;
+    }
     if (s->in_bulk) {
         if (r != ALLOT_OK)
             s->poisoned = true;
@@ -983,6 +1090,8 @@ static AllotStatus sq_bulk_begin(UnitOfWork *u, ErrBuf *err)
     SqliteUow *s = from_uow(u);
     if (s->in_bulk)
         return err_set(err, ALLOT_ESTORAGE, "bulk work is already open");
+    if (s->disk_full)
+        return disk_full_error(s, err);
     forget_seen(s);
     if (s->in_tx)
         abort_tx(s, false);
@@ -1039,17 +1148,19 @@ static void sq_destroy(UnitOfWork *u)
 }
 
 static const UnitOfWorkOps sqlite_uow_ops = {
-    sq_begin, sq_commit, sq_rollback, sq_bulk_begin, sq_bulk_end, sq_destroy,
+    sq_begin, sq_commit, sq_rollback, sq_bulk_begin, sq_bulk_end, sq_destroy, sq_command_id,
 };
 
 AllotStatus sqlite_uow_open(const char *path, Clock *clock, UnitOfWork **out, ErrBuf *err)
 {
     *out = NULL;
     sqlite3 *db;
-    AllotStatus r = sqlite_connect(path, true, ALLOT_BUSY_TIMEOUT_MS, &db, err);
+    bool disk_full;
+    AllotStatus r = sqlite_connect(path, true, ALLOT_BUSY_TIMEOUT_MS, &db, &disk_full, err);
     if (r != ALLOT_OK)
         return r;
     SqliteUow *s = xcalloc(1, sizeof *s);
+    s->disk_full = disk_full;
     s->base.ops = &sqlite_uow_ops;
     s->base.products = &s->repo;
     s->repo.ops = &sqlite_repo_ops;

@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "app/ports.h"
+#include "app/relay_store.h"
 #include "app/unit_of_work.h"
 #include "app/views.h"
 
@@ -33,6 +34,10 @@
 /* Opens (creating if missing, with its directory) the database at `path` and
  * brings its schema up to date.  `clock` (not owned; NULL = clock_system()) stamps
  * events.  On success *out is a new unit of work; free with uow_free.
+ * On a full disk an existing database is opened read-only: units of work read,
+ * and a commit that would write (and bulk_begin) fails with ALLOT_ESTORAGE
+ * "database PATH: disk full (...)" (SPEC.md §4: reads still work, a write that
+ * fails for space says so).
  * Errors: ALLOT_ESTORAGE with a message naming the path: the directory cannot be
  * created, the file cannot be opened or written, is not a database (corrupt), has
  * a schema newer than this program, or stays locked past the busy timeout. */
@@ -51,7 +56,8 @@ AllotStatus sqlite_db_path(const char *cli_path, char *out, size_t size, ErrBuf 
 Views *sqlite_uow_views(UnitOfWork *uow);
 
 /* The read model on a connection of its own (for a TUI beside a writer).  The
- * database must exist with the current schema.  Free with views_free.
+ * database must exist with the current schema (on a full disk it is opened
+ * read-only, which is all views need).  Free with views_free.
  * Errors: ALLOT_ESTORAGE naming the path. */
 AllotStatus sqlite_views_open(const char *path, Views **out, ErrBuf *err);
 
@@ -61,6 +67,12 @@ AllotStatus sqlite_views_open(const char *path, Views **out, ErrBuf *err);
  * when the file does not exist; "PATH is a directory"; the system's reason; a
  * schema other than the current one. */
 AllotStatus sqlite_views_open_readonly(const char *path, Views **out, ErrBuf *err);
+
+/* The outbox relay's position and lease (app/relay_store.h) in the database at
+ * `path`, which must exist with the current schema (open a unit of work first), on
+ * a connection of its own.  Free with relay_store_free.  Errors: ALLOT_ESTORAGE
+ * naming the path.  Entry points reach it through persistence/store.h. */
+AllotStatus sqlite_relay_open(const char *path, RelayStore **out, ErrBuf *err);
 
 /* The path the unit of work was opened on. */
 const char *sqlite_uow_path(UnitOfWork *uow);

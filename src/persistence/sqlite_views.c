@@ -1,16 +1,20 @@
 /* The read model over SQLite (views.h, sqlite_uow.h).
  *
- * Each query is built from its parts — columns, source, fixed conditions, an
- * optional LIKE filter, the keyset condition `(k1, k2) > (?, ?)` and ORDER BY the
- * same keys — and the prepared statement is kept, keyed by its text, for the life
- * of the connection.  Every statement is reset after use so that no read
+ * Every list query is built from its spec (view_specs.h) by sv_list: the spec's
+ * columns, each spelt in SQL by its row kind's source table below, the query's
+ * conditions, an optional LIKE filter over the spec's filter columns, the keyset
+ * condition past the anchor and ORDER BY the same keys.  No list has SQL of its
+ * own.  The prepared statement is kept, keyed by its text, for the life of the
+ * connection.  Every statement is reset after use so that no read
  * transaction stays open.
  */
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/view_specs.h"
 #include "domain/xalloc.h"
 #include "persistence/sqlite_schema.h"
 #include "persistence/sqlite_uow.h"
@@ -44,7 +48,7 @@ typedef struct {
 typedef struct {
     char sql[2048];
     size_t len;
-    Bind binds[16];
+    Bind binds[48];
     int nbinds;
     char *pattern; /* owned LIKE pattern */
     bool overflow;
@@ -65,7 +69,7 @@ static void q_add(Query *q, const char *fmt, ...)
 
 static void q_int(Query *q, int64_t v)
 {
-    if (q->nbinds < 16)
+    if (q->nbinds < (int)(sizeof q->binds / sizeof q->binds[0]))
         q->binds[q->nbinds++] = (Bind){B_INT, v, NULL};
     else
         q->overflow = true;
@@ -73,7 +77,7 @@ static void q_int(Query *q, int64_t v)
 
 static void q_text(Query *q, const char *t)
 {
-    if (q->nbinds < 16)
+    if (q->nbinds < (int)(sizeof q->binds / sizeof q->binds[0]))
         q->binds[q->nbinds++] = (Bind){B_TEXT, 0, t};
     else
         q->overflow = true;
@@ -106,30 +110,6 @@ static void q_filter(Query *q, const char *filter, const char *const *cols)
     q_add(q, ")");
 }
 
-/* The keyset condition and ORDER BY for keys `cols` (n of them).  `anchor` binds
- * the anchor's values through `bind` (NULL anchor: no condition). */
-typedef void (*BindAnchorFn)(Query *q, const void *anchor);
-
-static void q_keyset(Query *q, const char *const *cols, int n, const void *anchor,
-                     BindAnchorFn bind, bool backward, size_t limit)
-{
-    if (anchor) {
-        q_add(q, " AND (");
-        for (int i = 0; i < n; i++)
-            q_add(q, "%s%s", i ? ", " : "", cols[i]);
-        q_add(q, ") %s (", backward ? "<" : ">");
-        for (int i = 0; i < n; i++)
-            q_add(q, "%s?", i ? ", " : "");
-        q_add(q, ")");
-        bind(q, anchor);
-    }
-    q_add(q, " ORDER BY ");
-    for (int i = 0; i < n; i++)
-        q_add(q, "%s%s%s", i ? ", " : "", cols[i], backward ? " DESC" : "");
-    q_add(q, " LIMIT ?");
-    q_int(q, (int64_t)limit);
-}
-
 static AllotStatus prepare(SqliteViews *v, Query *q, sqlite3_stmt **out, ErrBuf *err)
 {
     if (q->overflow)
@@ -158,20 +138,38 @@ static AllotStatus prepare(SqliteViews *v, Query *q, sqlite3_stmt **out, ErrBuf 
     return ALLOT_OK;
 }
 
-typedef void (*ReadRowFn)(sqlite3_stmt *st, void *row);
+static void col_id(sqlite3_stmt *st, int i, AllotId out)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    size_t n = t ? strnlen((const char *)t, ALLOT_ID_MAX) : 0;
+    if (n)
+        memcpy(out, t, n);
+    out[n] = '\0';
+}
 
-/* Runs the query, reading up to `limit` rows of `size` bytes into `rows`, in the
- * list's order. */
-static AllotStatus run_query(SqliteViews *v, Query *q, ReadRowFn read, void *rows, size_t size,
+static int32_t col_eta(sqlite3_stmt *st, int i)
+{
+    return sqlite3_column_type(st, i) == SQLITE_NULL ? ALLOT_NO_ETA : sqlite3_column_int(st, i);
+}
+
+static void read_row(sqlite3_stmt *st, const ViewSpec *s, void *row);
+
+/* Runs the query, reading up to `limit` rows of spec `s` into `rows` (spec NULL:
+ * one id per row, AllotId), in the list's order. */
+static AllotStatus run_query(SqliteViews *v, Query *q, const ViewSpec *s, void *rows,
                              size_t limit, bool backward, size_t *n, ErrBuf *err)
 {
+    size_t size = s ? s->row_size : sizeof(AllotId);
     *n = 0;
     sqlite3_stmt *st;
     AllotStatus r = prepare(v, q, &st, err);
     if (r == ALLOT_OK) {
         int rc;
         while (*n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-            read(st, (char *)rows + *n * size);
+            if (s)
+                read_row(st, s, (char *)rows + *n * size);
+            else
+                col_id(st, 0, (char *)rows + *n * size);
             (*n)++;
         }
         if (*n < limit && rc != SQLITE_DONE)
@@ -195,327 +193,220 @@ static AllotStatus run_query(SqliteViews *v, Query *q, ReadRowFn read, void *row
     return r;
 }
 
-static void col_id(sqlite3_stmt *st, int i, AllotId out)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    size_t n = t ? strnlen((const char *)t, ALLOT_ID_MAX) : 0;
-    if (n)
-        memcpy(out, t, n);
-    out[n] = '\0';
-}
+/* ---------- the list specs in SQL ---------- */
 
-static int32_t col_eta(sqlite3_stmt *st, int i)
-{
-    return sqlite3_column_type(st, i) == SQLITE_NULL ? ALLOT_NO_ETA : sqlite3_column_int(st, i);
-}
+/* How one column of a spec (view_specs.h) is spelt in SQL: its expression, and for
+ * a text column that the store keeps as NULL when "", the expression whose
+ * NULL-ness means "" (so that VIEW_EMPTY can use a partial index). */
+typedef struct SqlColumn {
+    const char *expr;
+    const char *null_expr;
+} SqlColumn;
 
-static AllotStatus check_page(const ViewPage *page, ErrBuf *err)
-{
-    if (!page)
-        return err_set(err, ALLOT_EINVALID, "read model query without a page");
-    return ALLOT_OK;
-}
+typedef struct SqlSource {
+    const char *from;
+    const SqlColumn *cols; /* one per column of the row kind's specs */
+    size_t ncols;
+    bool row_values; /* keys of one direction as (k1, k2) > (?, ?): the index of one
+                        table bounds its whole range; a join spells the keyset out */
+} SqlSource;
 
-/* ---------- products ---------- */
-
-static void read_product(sqlite3_stmt *st, void *row)
-{
-    ProductRow *r = row;
-    col_id(st, 0, r->sku);
-    r->nbatches = sqlite3_column_int64(st, 1);
-    r->qty = sqlite3_column_int64(st, 2);
-    r->allocated = sqlite3_column_int64(st, 3);
-    r->available = r->qty - r->allocated;
-    r->backorder_lines = sqlite3_column_int64(st, 4);
-    r->backorder_qty = sqlite3_column_int64(st, 5);
-    r->next_eta = col_eta(st, 6);
-}
-
-static void bind_product_anchor(Query *q, const void *a) { q_text(q, ((const ProductRow *)a)->sku); }
-
-static AllotStatus sv_products(Views *vv, bool only_backordered, const ViewPage *page,
-                               const ProductRow *after, ProductRow *rows, size_t *n, ErrBuf *err)
-{
-    *n = 0;
-    AllotStatus r = check_page(page, err);
-    if (r != ALLOT_OK || page->limit == 0)
-        return r;
-    Query q = {0};
-    q_add(&q, "SELECT sku, nbatches, qty, allocated, bo_lines, bo_qty, next_eta FROM products"
-              " WHERE 1");
-    if (only_backordered)
-        q_add(&q, " AND bo_lines > 0");
-    static const char *const fcols[] = {"sku", NULL};
-    q_filter(&q, page->filter, fcols);
-    static const char *const keys[] = {"sku"};
-    q_keyset(&q, keys, 1, after, bind_product_anchor, page->backward, page->limit);
-    return run_query(from_views(vv), &q, read_product, rows, sizeof *rows, page->limit,
-                     page->backward, n, err);
-}
-
-/* ---------- batches ---------- */
-
-static void read_batch(sqlite3_stmt *st, void *row)
-{
-    BatchRow *r = row;
-    col_id(st, 0, r->ref);
-    col_id(st, 1, r->sku);
-    r->qty = sqlite3_column_int64(st, 2);
-    r->allocated = sqlite3_column_int64(st, 3);
-    r->available = r->qty - r->allocated;
-    r->eta = sqlite3_column_int(st, 4);
-    r->nlines = sqlite3_column_int64(st, 5);
-    r->seq = (uint64_t)sqlite3_column_int64(st, 6);
-}
-
-static void bind_batch_pref_all(Query *q, const void *a)
-{
-    const BatchRow *b = a;
-    q_text(q, b->sku);
-    q_int(q, b->eta);
-    q_int(q, (int64_t)b->seq);
-}
-
-static void bind_batch_pref_sku(Query *q, const void *a)
-{
-    const BatchRow *b = a;
-    q_int(q, b->eta);
-    q_int(q, (int64_t)b->seq);
-}
-
-static void bind_batch_ref(Query *q, const void *a) { q_text(q, ((const BatchRow *)a)->ref); }
-
-static void bind_batch_eta(Query *q, const void *a)
-{
-    const BatchRow *b = a;
-    q_int(q, b->eta);
-    q_text(q, b->ref);
-}
+static const SqlColumn product_sql[PCOL_COUNT] = {
+    [PCOL_SKU] = {"sku", NULL},           [PCOL_NBATCHES] = {"nbatches", NULL},
+    [PCOL_QTY] = {"qty", NULL},           [PCOL_ALLOCATED] = {"allocated", NULL},
+    [PCOL_AVAILABLE] = {"qty - allocated", NULL},
+    [PCOL_BO_LINES] = {"bo_lines", NULL}, [PCOL_BO_QTY] = {"bo_qty", NULL},
+    [PCOL_NEXT_ETA] = {"next_eta", NULL},
+};
 
 /* A batch's allocated qty and line count come from the covering index
  * lines_by_batch (batch_id, seq, qty). */
-#define BATCH_COLS                                                                          \
-    "SELECT b.ref, b.sku, b.qty,"                                                           \
-    " (SELECT COALESCE(SUM(l.qty), 0) FROM lines l WHERE l.batch_id = b.id), b.eta,"        \
-    " (SELECT COUNT(*) FROM lines l WHERE l.batch_id = b.id), b.seq FROM batches b"
+#define BATCH_ALLOCATED "(SELECT COALESCE(SUM(l.qty), 0) FROM lines l WHERE l.batch_id = b.id)"
+static const SqlColumn batch_sql[BCOL_COUNT] = {
+    [BCOL_REF] = {"b.ref", NULL},
+    [BCOL_SKU] = {"b.sku", NULL},
+    [BCOL_QTY] = {"b.qty", NULL},
+    [BCOL_ALLOCATED] = {BATCH_ALLOCATED, NULL},
+    [BCOL_AVAILABLE] = {"b.qty - " BATCH_ALLOCATED, NULL},
+    [BCOL_ETA] = {"b.eta", NULL},
+    [BCOL_NLINES] = {"(SELECT COUNT(*) FROM lines l WHERE l.batch_id = b.id)", NULL},
+    [BCOL_SEQ] = {"b.seq", NULL},
+};
 
-static AllotStatus sv_batches(Views *vv, const char *sku, BatchOrder order, const ViewPage *page,
-                              const BatchRow *after, BatchRow *rows, size_t *n, ErrBuf *err)
+static const SqlColumn line_sql[LCOL_COUNT] = {
+    [LCOL_ORDERID] = {"l.orderid", NULL}, [LCOL_SKU] = {"p.sku", NULL},
+    [LCOL_QTY] = {"l.qty", NULL},         [LCOL_BATCHREF] = {"b.ref", "l.batch_id"},
+    [LCOL_ETA] = {"b.eta", NULL},         [LCOL_SEQ] = {"l.seq", NULL},
+    [LCOL_KEY] = {"l.req", NULL},         [LCOL_NEED] = {"l.need", NULL},
+};
+
+static const SqlColumn event_sql[ECOL_COUNT] = {
+    [ECOL_ID] = {"id", NULL},
+    [ECOL_AT] = {"at", NULL},
+    [ECOL_TYPE] = {"type", NULL},
+    [ECOL_SKU] = {"sku", "sku"},
+    [ECOL_ORDERID] = {"orderid", "orderid"},
+    [ECOL_BATCHREF] = {"batchref", "batchref"},
+    [ECOL_TO] = {"to_ref", "to_ref"},
+    [ECOL_QTY] = {"qty", NULL},
+    [ECOL_OLD_QTY] = {"old_qty", NULL},
+    [ECOL_NEW_QTY] = {"new_qty", NULL},
+    [ECOL_ETA] = {"eta", NULL},
+    [ECOL_OLD_ETA] = {"old_eta", NULL},
+    [ECOL_NEW_ETA] = {"new_eta", NULL},
+    [ECOL_NEED] = {"need", NULL},
+    [ECOL_REQUESTED] = {"requested", NULL},
+    [ECOL_SEQ] = {"seq", NULL},
+    [ECOL_COMMAND] = {"command_id", NULL},
+    [ECOL_ACTOR] = {"actor", "NULLIF(actor, '')"},
+};
+
+static const SqlSource sql_sources[] = {
+    [VIEW_ROW_PRODUCT] = {"products", product_sql, PCOL_COUNT, true},
+    [VIEW_ROW_BATCH] = {"batches b", batch_sql, BCOL_COUNT, true},
+    [VIEW_ROW_LINE] = {"lines l JOIN products p ON p.id = l.product_id"
+                       " LEFT JOIN batches b ON b.id = l.batch_id",
+                       line_sql, LCOL_COUNT, false},
+    [VIEW_ROW_EVENT] = {"events", event_sql, ECOL_COUNT, true},
+};
+
+static bool is_text_col(const ViewSpec *s, int col)
 {
-    *n = 0;
-    AllotStatus r = check_page(page, err);
-    if (r != ALLOT_OK || page->limit == 0)
-        return r;
-    Query q = {0};
-    q_add(&q, BATCH_COLS " WHERE 1");
-    bool one = has_text(sku);
-    if (one) {
-        q_add(&q, " AND sku = ?");
-        q_text(&q, sku);
-    }
-    static const char *const fcols[] = {"ref", "sku", NULL};
-    q_filter(&q, page->filter, fcols);
-    static const char *const pref_all[] = {"sku", "eta", "seq"};
-    static const char *const by_ref[] = {"ref"};
-    static const char *const by_eta[] = {"eta", "ref"};
-    switch (order) {
-    case BATCH_ORDER_PREFERENCE:
-        if (one)
-            q_keyset(&q, pref_all + 1, 2, after, bind_batch_pref_sku, page->backward, page->limit);
+    return s->cols[col].type == VIEW_TEXT || s->cols[col].type == VIEW_EVENT_TYPE;
+}
+
+/* Binds the value of column `col` of `row`. */
+static void q_value(Query *q, const ViewSpec *s, int col, const void *row)
+{
+    if (is_text_col(s, col))
+        q_text(q, view_row_text(s, col, row));
+    else
+        q_int(q, view_row_num(s, col, row));
+}
+
+static const char *const cmp_ops[] = {
+    [VIEW_EQ] = "=", [VIEW_LT] = "<", [VIEW_LE] = "<=", [VIEW_GT] = ">", [VIEW_GE] = ">=",
+};
+
+static void q_cond(Query *q, const SqlSource *src, const ViewSpec *s, const ViewCond *c)
+{
+    const SqlColumn *col = &src->cols[c->col];
+    if (c->op == VIEW_EMPTY || c->op == VIEW_NOT_EMPTY) {
+        const char *not = c->op == VIEW_EMPTY ? "" : " NOT";
+        if (col->null_expr)
+            q_add(q, " AND %s IS%s NULL", col->null_expr, not);
         else
-            q_keyset(&q, pref_all, 3, after, bind_batch_pref_all, page->backward, page->limit);
-        break;
-    case BATCH_ORDER_REF:
-        q_keyset(&q, by_ref, 1, after, bind_batch_ref, page->backward, page->limit);
-        break;
-    case BATCH_ORDER_ETA:
-        q_keyset(&q, by_eta, 2, after, bind_batch_eta, page->backward, page->limit);
-        break;
-    default:
-        free(q.pattern);
-        return err_set(err, ALLOT_EINVALID, "unknown batch order %d", (int)order);
+            q_add(q, " AND%s (%s = '')", not, col->expr);
+        return;
     }
-    return run_query(from_views(vv), &q, read_batch, rows, sizeof *rows, page->limit,
-                     page->backward, n, err);
-}
-
-static AllotStatus sv_shipments_due(Views *vv, int32_t from, int32_t to, const ViewPage *page,
-                                    const BatchRow *after, BatchRow *rows, size_t *n, ErrBuf *err)
-{
-    *n = 0;
-    AllotStatus r = check_page(page, err);
-    if (r != ALLOT_OK || page->limit == 0)
-        return r;
-    Query q = {0};
-    q_add(&q, BATCH_COLS " WHERE eta > -2147483648 AND eta >= ? AND eta <= ?");
-    q_int(&q, from);
-    q_int(&q, to);
-    static const char *const fcols[] = {"ref", "sku", NULL};
-    q_filter(&q, page->filter, fcols);
-    static const char *const by_eta[] = {"eta", "ref"};
-    q_keyset(&q, by_eta, 2, after, bind_batch_eta, page->backward, page->limit);
-    return run_query(from_views(vv), &q, read_batch, rows, sizeof *rows, page->limit,
-                     page->backward, n, err);
-}
-
-/* ---------- lines ---------- */
-
-static void read_line(sqlite3_stmt *st, void *row)
-{
-    LineRow *r = row;
-    col_id(st, 0, r->orderid);
-    col_id(st, 1, r->sku);
-    r->qty = sqlite3_column_int64(st, 2);
-    col_id(st, 3, r->batchref);
-    r->eta = col_eta(st, 4);
-    r->seq = (uint64_t)sqlite3_column_int64(st, 5);
-    r->key = sqlite3_column_int64(st, 6);
-}
-
-static void bind_line_seq(Query *q, const void *a) { q_int(q, (int64_t)((const LineRow *)a)->seq); }
-static void bind_line_key(Query *q, const void *a) { q_int(q, ((const LineRow *)a)->key); }
-static void bind_line_sku(Query *q, const void *a) { q_text(q, ((const LineRow *)a)->sku); }
-
-static AllotStatus sv_batch_lines(Views *vv, const char *ref, const ViewPage *page,
-                                  const LineRow *after, LineRow *rows, size_t *n, ErrBuf *err)
-{
-    *n = 0;
-    AllotStatus r = check_page(page, err);
-    if (r != ALLOT_OK || page->limit == 0)
-        return r;
-    Query q = {0};
-    q_add(&q, "SELECT l.orderid, b.sku, l.qty, b.ref, b.eta, l.seq, l.req FROM batches b"
-              " JOIN lines l ON l.batch_id = b.id WHERE b.ref = ?");
-    q_text(&q, ref ? ref : "");
-    static const char *const fcols[] = {"l.orderid", NULL};
-    q_filter(&q, page->filter, fcols);
-    static const char *const keys[] = {"l.seq"};
-    q_keyset(&q, keys, 1, after, bind_line_seq, page->backward, page->limit);
-    return run_query(from_views(vv), &q, read_line, rows, sizeof *rows, page->limit,
-                     page->backward, n, err);
-}
-
-static AllotStatus sv_order_lines(Views *vv, const char *orderid, const ViewPage *page,
-                                  const LineRow *after, LineRow *rows, size_t *n, ErrBuf *err)
-{
-    *n = 0;
-    AllotStatus r = check_page(page, err);
-    if (r != ALLOT_OK || page->limit == 0)
-        return r;
-    Query q = {0};
-    q_add(&q, "SELECT l.orderid, p.sku, l.qty, b.ref, b.eta, l.seq, l.req FROM lines l"
-              " JOIN products p ON p.id = l.product_id LEFT JOIN batches b ON b.id = l.batch_id"
-              " WHERE l.orderid = ?");
-    q_text(&q, orderid ? orderid : "");
-    static const char *const fcols[] = {"p.sku", "b.ref", NULL};
-    q_filter(&q, page->filter, fcols);
-    static const char *const keys[] = {"p.sku"};
-    q_keyset(&q, keys, 1, after, bind_line_sku, page->backward, page->limit);
-    return run_query(from_views(vv), &q, read_line, rows, sizeof *rows, page->limit,
-                     page->backward, n, err);
-}
-
-static AllotStatus sv_backorders(Views *vv, const char *sku, const ViewPage *page,
-                                 const LineRow *after, LineRow *rows, size_t *n, ErrBuf *err)
-{
-    *n = 0;
-    AllotStatus r = check_page(page, err);
-    if (r != ALLOT_OK || page->limit == 0)
-        return r;
-    Query q = {0};
-    static const char *const fcols[] = {"l.orderid", "p.sku", NULL};
-    if (has_text(sku)) {
-        q_add(&q, "SELECT l.orderid, p.sku, l.qty, NULL, NULL, l.seq, l.req FROM products p"
-                  " JOIN lines l ON l.product_id = p.id WHERE p.sku = ? AND l.batch_id IS NULL");
-        q_text(&q, sku);
-        q_filter(&q, page->filter, fcols);
-        static const char *const keys[] = {"l.seq"};
-        q_keyset(&q, keys, 1, after, bind_line_seq, page->backward, page->limit);
+    if (is_text_col(s, c->col)) {
+        q_add(q, " AND %s %s ?", col->expr, cmp_ops[c->op]);
+        q_text(q, c->text ? c->text : "");
+    } else if (c->constant) {
+        q_add(q, " AND %s %s %" PRId64, col->expr, cmp_ops[c->op], c->num);
     } else {
-        q_add(&q, "SELECT l.orderid, p.sku, l.qty, NULL, NULL, l.seq, l.req FROM lines l"
-                  " JOIN products p ON p.id = l.product_id WHERE l.batch_id IS NULL");
-        q_filter(&q, page->filter, fcols);
-        static const char *const keys[] = {"l.req"};
-        q_keyset(&q, keys, 1, after, bind_line_key, page->backward, page->limit);
+        q_add(q, " AND %s %s ?", col->expr, cmp_ops[c->op]);
+        q_int(q, c->num);
     }
-    return run_query(from_views(vv), &q, read_line, rows, sizeof *rows, page->limit,
-                     page->backward, n, err);
 }
 
-static AllotStatus sv_lines(Views *vv, LineState state, const ViewPage *page,
-                            const LineRow *after, LineRow *rows, size_t *n, ErrBuf *err)
+/* The keyset condition past `anchor` for keys[from..n), lexicographic with each
+ * key's own direction, spelt so that the first key bounds an index range:
+ *   k1 >= ? AND (k1 > ? OR (k2 >= ? AND (k2 > ? OR k3 > ?)))
+ * or, on one table with every key in one direction, (k1, k2, k3) > (?, ?, ?). */
+static void q_keyset(Query *q, const SqlSource *src, const ViewQuery *vq, const ViewKey *keys,
+                     size_t from, size_t n, const void *anchor)
 {
-    *n = 0;
-    AllotStatus r = check_page(page, err);
-    if (r != ALLOT_OK || page->limit == 0)
-        return r;
-    Query q = {0};
-    q_add(&q, "SELECT l.orderid, p.sku, l.qty, b.ref, b.eta, l.seq, l.req FROM lines l"
-              " JOIN products p ON p.id = l.product_id LEFT JOIN batches b ON b.id = l.batch_id"
-              " WHERE 1");
-    if (state == LINES_ALLOCATED)
-        q_add(&q, " AND l.batch_id IS NOT NULL");
-    else if (state == LINES_BACKORDERED)
-        q_add(&q, " AND l.batch_id IS NULL");
-    static const char *const fcols[] = {"l.orderid", "p.sku", NULL};
-    q_filter(&q, page->filter, fcols);
-    /* (orderid, sku) > (?, ?) spelt so that the orderid part can use the index */
-    const char *dir = page->backward ? "<" : ">";
-    if (after) {
-        q_add(&q, " AND l.orderid %s= ? AND (l.orderid %s ? OR p.sku %s ?)", dir, dir, dir);
-        q_text(&q, after->orderid);
-        q_text(&q, after->orderid);
-        q_text(&q, after->sku);
+    bool one_way = true;
+    for (size_t i = from + 1; i < n; i++)
+        one_way = one_way && keys[i].desc == keys[from].desc;
+    if (from == 0 && n > 1 && one_way && src->row_values) {
+        q_add(q, "(");
+        for (size_t i = 0; i < n; i++)
+            q_add(q, "%s%s", i ? ", " : "", src->cols[keys[i].col].expr);
+        q_add(q, ") %s (", keys[0].desc == vq->page.backward ? ">" : "<");
+        for (size_t i = 0; i < n; i++) {
+            q_add(q, "%s?", i ? ", " : "");
+            q_value(q, vq->spec, keys[i].col, anchor);
+        }
+        q_add(q, ")");
+        return;
     }
-    q_add(&q, page->backward ? " ORDER BY l.orderid DESC, p.sku DESC LIMIT ?"
-                             : " ORDER BY l.orderid, p.sku LIMIT ?");
-    q_int(&q, (int64_t)page->limit);
-    return run_query(from_views(vv), &q, read_line, rows, sizeof *rows, page->limit,
-                     page->backward, n, err);
+    const ViewKey *k = &keys[from];
+    bool up = k->desc == vq->page.backward; /* this key grows in the page's direction */
+    const char *e = src->cols[k->col].expr;
+    if (from + 1 == n) {
+        q_add(q, "%s %s ?", e, up ? ">" : "<");
+        q_value(q, vq->spec, k->col, anchor);
+        return;
+    }
+    q_add(q, "%s %s ? AND (%s %s ? OR (", e, up ? ">=" : "<=", e, up ? ">" : "<");
+    q_value(q, vq->spec, k->col, anchor);
+    q_value(q, vq->spec, k->col, anchor);
+    q_keyset(q, src, vq, keys, from + 1, n, anchor);
+    q_add(q, "))");
 }
 
-/* ---------- events ---------- */
-
-static void read_event(sqlite3_stmt *st, void *row)
+static void read_row(sqlite3_stmt *st, const ViewSpec *s, void *row)
 {
-    EventRow *r = row;
-    memset(r, 0, sizeof *r);
-    r->id = sqlite3_column_int64(st, 0);
-    r->at = sqlite3_column_int64(st, 1);
-    int t = event_type_from_name((const char *)sqlite3_column_text(st, 2));
-    r->ev.type = t < 0 ? EV_TYPE_COUNT : (EventType)t;
-    col_id(st, 3, r->ev.sku);
-    col_id(st, 4, r->ev.orderid);
-    col_id(st, 5, r->ev.batchref);
-    col_id(st, 6, r->ev.to);
-    r->ev.qty = sqlite3_column_int64(st, 7);
-    r->ev.old_qty = sqlite3_column_int64(st, 8);
-    r->ev.new_qty = sqlite3_column_int64(st, 9);
-    r->ev.eta = col_eta(st, 10);
-    r->ev.old_eta = col_eta(st, 11);
-    r->ev.new_eta = col_eta(st, 12);
+    memset(row, 0, s->row_size);
+    for (size_t i = 0; i < s->ncols; i++) {
+        char *f = (char *)row + s->cols[i].offset;
+        int c = (int)i;
+        switch (s->cols[i].type) {
+        case VIEW_TEXT: col_id(st, c, f); break;
+        case VIEW_INT: *(int64_t *)f = sqlite3_column_int64(st, c); break;
+        case VIEW_DATE: *(int32_t *)f = col_eta(st, c); break;
+        case VIEW_SEQ: *(uint64_t *)f = (uint64_t)sqlite3_column_int64(st, c); break;
+        case VIEW_EVENT_TYPE: {
+            int t = event_type_from_name((const char *)sqlite3_column_text(st, c));
+            *(EventType *)f = t < 0 ? EV_TYPE_COUNT : (EventType)t;
+            break;
+        }
+        }
+    }
 }
 
-static void bind_event_id(Query *q, const void *a) { q_int(q, *(const int64_t *)a); }
-
-static AllotStatus sv_events(Views *vv, int64_t anchor_id, const ViewPage *page, EventRow *rows,
-                             size_t *n, ErrBuf *err)
+/* The one list query: SELECT every column of the spec FROM the row kind's source
+ * WHERE its conditions, the substring filter over the spec's filter columns and
+ * the keyset past the anchor, ORDER BY the keys, LIMIT. */
+static AllotStatus sv_list(Views *vv, const ViewQuery *vq, const void *after, void *rows,
+                           size_t *n, ErrBuf *err)
 {
+    SqliteViews *v = from_views(vv);
+    const ViewSpec *s = vq->spec;
+    const SqlSource *src = &sql_sources[s->kind];
     *n = 0;
-    AllotStatus r = check_page(page, err);
-    if (r != ALLOT_OK || page->limit == 0)
-        return r;
     Query q = {0};
-    q_add(&q, "SELECT id, at, type, sku, orderid, batchref, to_ref, qty, old_qty, new_qty, eta,"
-              " old_eta, new_eta FROM events WHERE 1");
-    static const char *const fcols[] = {"type", "sku", "orderid", "batchref", "to_ref", NULL};
-    q_filter(&q, page->filter, fcols);
-    static const char *const keys[] = {"id"};
-    bool anchored = page->backward ? anchor_id > 0 && anchor_id < INT64_MAX : true;
-    q_keyset(&q, keys, 1, anchored ? &anchor_id : NULL, bind_event_id, page->backward,
-             page->limit);
-    return run_query(from_views(vv), &q, read_event, rows, sizeof *rows, page->limit,
-                     page->backward, n, err);
+    q_add(&q, "SELECT ");
+    for (size_t i = 0; i < s->ncols; i++)
+        q_add(&q, "%s%s", i ? ", " : "", src->cols[i].expr);
+    q_add(&q, " FROM %s WHERE 1", src->from);
+    for (size_t i = 0; i < vq->nconds; i++)
+        q_cond(&q, src, s, &vq->conds[i]);
+    const char *fcols[33];
+    size_t nf = 0;
+    for (size_t i = 0; i < s->ncols && nf < 32; i++)
+        if (s->filter_mask & (UINT32_C(1) << i))
+            fcols[nf++] = src->cols[i].expr;
+    fcols[nf] = NULL;
+    q_filter(&q, vq->page.filter, fcols);
+    ViewKey keys[VIEW_MAX_KEYS];
+    size_t nk = view_query_keys(vq, keys);
+    if (after && nk) {
+        q_add(&q, " AND (");
+        q_keyset(&q, src, vq, keys, 0, nk, after);
+        q_add(&q, ")");
+    }
+    q_add(&q, " ORDER BY ");
+    for (size_t i = 0; i < nk; i++)
+        q_add(&q, "%s%s%s", i ? ", " : "", src->cols[keys[i].col].expr,
+              keys[i].desc != vq->page.backward ? " DESC" : "");
+    if (!nk)
+        q_add(&q, "1");
+    q_add(&q, " LIMIT ?");
+    q_int(&q, (int64_t)vq->page.limit);
+    return run_query(v, &q, s, rows, vq->page.limit, vq->page.backward, n, err);
 }
 
 static AllotStatus sv_latest_event_id(Views *vv, int64_t *id, ErrBuf *err)
@@ -538,8 +429,6 @@ static AllotStatus sv_latest_event_id(Views *vv, int64_t *id, ErrBuf *err)
 }
 
 /* ---------- completion ---------- */
-
-static void read_id(sqlite3_stmt *st, void *row) { col_id(st, 0, row); }
 
 /* Adds "SELECT k FROM … WHERE k >= prefix AND k < the first string after every
  * string with this prefix" for `kind`; `upper` (UPPER_SIZE bytes) holds that bound
@@ -587,10 +476,8 @@ static AllotStatus sv_complete(Views *vv, CompleteKind kind, const char *prefix,
         return err_set(err, ALLOT_EINVALID, "unknown completion kind %d", (int)kind);
     q_add(&q, " ORDER BY k LIMIT ?");
     q_int(&q, (int64_t)limit);
-    return run_query(from_views(vv), &q, read_id, out, sizeof *out, limit, false, n, err);
+    return run_query(from_views(vv), &q, NULL, out, limit, false, n, err);
 }
-
-static void read_count(sqlite3_stmt *st, void *row) { *(int64_t *)row = sqlite3_column_int64(st, 0); }
 
 /* The count stops at cap + 1 rows; first and last are one index seek each. */
 static AllotStatus sv_complete_span(Views *vv, CompleteKind kind, const char *prefix, int64_t cap,
@@ -605,18 +492,18 @@ static AllotStatus sv_complete_span(Views *vv, CompleteKind kind, const char *pr
         return err_set(err, ALLOT_EINVALID, "unknown completion kind %d", (int)kind);
     q_add(&q, " LIMIT ?)");
     q_int(&q, cap + 1);
-    int64_t count = 0;
-    AllotStatus st = run_query(v, &q, read_count, &count, sizeof count, 1, false, &n, err);
-    if (st != ALLOT_OK || count == 0)
+    AllotId count; /* run_query reads a column as an id: the count's digits */
+    AllotStatus st = run_query(v, &q, NULL, &count, 1, false, &n, err);
+    int64_t c = st == ALLOT_OK && n == 1 ? strtoll(count, NULL, 10) : 0;
+    if (c == 0)
         return st;
-    out->more = count > cap;
-    out->count = out->more ? cap : count;
+    out->more = c > cap;
+    out->count = out->more ? cap : c;
     for (int last = 0; last < 2 && st == ALLOT_OK; last++) {
         Query e = {0};
         complete_range(&e, kind, prefix, upper);
         q_add(&e, " ORDER BY k %s LIMIT 1", last ? "DESC" : "ASC");
-        st = run_query(v, &e, read_id, last ? out->last : out->first, sizeof(AllotId), 1, false,
-                       &n, err);
+        st = run_query(v, &e, NULL, last ? out->last : out->first, 1, false, &n, err);
     }
     return st;
 }
@@ -635,11 +522,8 @@ static void sv_destroy(Views *vv)
     free(v);
 }
 
-static const ViewsOps sqlite_views_ops = {
-    sv_products,   sv_batches,         sv_batch_lines,   sv_order_lines, sv_backorders,
-    sv_events,     sv_latest_event_id, sv_shipments_due, sv_complete,    sv_destroy,
-    sv_lines,      sv_complete_span,
-};
+static const ViewsOps sqlite_views_ops = {sv_list, sv_latest_event_id, sv_complete, sv_destroy,
+                                          sv_complete_span};
 
 Views *sqlite_views_on(sqlite3 *db, const char *path, bool owns_db)
 {
@@ -655,7 +539,8 @@ AllotStatus sqlite_views_open(const char *path, Views **out, ErrBuf *err)
 {
     *out = NULL;
     sqlite3 *db;
-    AllotStatus r = sqlite_connect(path, false, ALLOT_BUSY_TIMEOUT_MS, &db, err);
+    bool read_only; /* a full disk: views only read */
+    AllotStatus r = sqlite_connect(path, false, ALLOT_BUSY_TIMEOUT_MS, &db, &read_only, err);
     if (r != ALLOT_OK)
         return r;
     *out = sqlite_views_on(db, path, true);

@@ -4,19 +4,21 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The one preview engine (whatif.h), on live or on the session's sandbox. */
 static AllotStatus preview(const TuiChangeCtx *ctx, TuiQuestion *q, Command *cmd, int32_t *old_eta,
                            WhatIfDiff *out, ErrBuf *err)
 {
     if (!ctx->live && !ctx->ws)
         return err_set(err, ALLOT_EUSAGE, "read-only: commands are not available here");
+    UnitOfWork *source = ctx->ws ? whatif_uow(ctx->ws) : ctx->live;
+    Clock *clock = ctx->ws ? whatif_clock(ctx->ws) : ctx->clock;
     if (!q->is_delay) {
         *cmd = q->cmd;
-        return whatif_preview(ctx->ws, ctx->live, ctx->clock, cmd, out, err);
+        return whatif_preview(source, clock, cmd, out, err);
     }
     DelayPreview dp;
     delay_preview_init(&dp);
-    AllotStatus st =
-        delay_preview(ctx->ws, ctx->live, ctx->clock, q->delay_ref, q->delay_days, &dp, err);
+    AllotStatus st = delay_preview(source, clock, q->delay_ref, q->delay_days, &dp, err);
     if (st == ALLOT_OK) {
         *cmd = dp.cmd;
         *old_eta = dp.old_eta;
@@ -101,21 +103,6 @@ TuiChangeStep tui_change_prepare(const TuiChangeCtx *ctx, TuiQuestion *q, bool a
     return always || displaces(&q->diff) ? CHANGE_ASK : CHANGE_RUN;
 }
 
-bool tui_diff_same_lines(const WhatIfDiff *a, const WhatIfDiff *b)
-{
-    if (a->nlines != b->nlines)
-        return false;
-    for (size_t i = 0; i < a->nlines; i++) {
-        const LineDiff *x = &a->lines[i], *y = &b->lines[i];
-        if (strcmp(x->orderid, y->orderid) || strcmp(x->sku, y->sku) || x->qty != y->qty ||
-            x->before_exists != y->before_exists || x->after_exists != y->after_exists ||
-            strcmp(x->before_batch, y->before_batch) || strcmp(x->after_batch, y->after_batch) ||
-            x->has_slip != y->has_slip || (x->has_slip && x->slip_days != y->slip_days))
-            return false;
-    }
-    return true;
-}
-
 bool tui_change_recheck(const TuiChangeCtx *ctx, TuiQuestion *q, AllotStatus *st, ErrBuf *err)
 {
     WhatIfDiff now;
@@ -124,7 +111,7 @@ bool tui_change_recheck(const TuiChangeCtx *ctx, TuiQuestion *q, AllotStatus *st
     int32_t old_eta = ALLOT_NO_ETA;
     *st = preview(ctx, q, &cmd, &old_eta, &now, err);
     bool differs = false;
-    if (*st == ALLOT_OK && (!tui_diff_same_lines(&now, &q->diff) ||
+    if (*st == ALLOT_OK && (!whatif_diff_same(&now, &q->diff) ||
                             (cmd.type == CMD_CHANGE_BATCH_ETA && cmd.eta != q->cmd.eta))) {
         WhatIfDiff old = q->diff;
         q->diff = now;

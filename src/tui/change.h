@@ -1,6 +1,6 @@
 /* change.h — a change to the stock, from key to store: worked out first with the
- * one preview engine (whatif.h whatif_preview, delay_preview: the command runs on
- * a copy of what it touches, through the same handlers; nothing changes), asked
+ * one preview engine (whatif/whatif.h whatif_preview, delay_preview: the command
+ * runs on a copy of what it touches, through the same handlers; nothing changes), asked
  * about when a line would leave its batch (SPEC.md §5 "A change that deallocates
  * lines shows what it will do and asks before doing it"), worked out again when
  * the data changes and right before it runs, then run through the bus — or, in a
@@ -12,7 +12,7 @@
 
 #include "app/message_bus.h"
 #include "app/unit_of_work.h"
-#include "app/whatif.h"
+#include "whatif/whatif.h"
 #include "tui/overlay.h"
 
 /* Where changes are worked out and run. */
@@ -50,8 +50,5 @@ AllotStatus tui_change_run(const TuiChangeCtx *ctx, const Command *cmd, CommandR
  * "…: nothing changed", or the error (a lock held past the wait says so). */
 void tui_change_report(const Command *cmd, AllotStatus st, const CommandResult *res,
                        const ErrBuf *err, char *buf, size_t size);
-
-/* True if the two lists name the same lines with the same before, after and slip. */
-bool tui_diff_same_lines(const WhatIfDiff *a, const WhatIfDiff *b);
 
 #endif

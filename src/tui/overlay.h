@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 
-#include "app/whatif.h"
+#include "whatif/whatif.h"
 #include "tui/line_edit.h"
 #include "tui/view.h"
 

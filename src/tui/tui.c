@@ -6,6 +6,7 @@
 
 #include "app/bootstrap.h"
 #include "persistence/sqlite_uow.h"
+#include "persistence/store.h"
 #include "tui/term.h"
 
 /* Event handler failures (e.g. the OutOfStock hook) go to the status line, never
@@ -24,6 +25,7 @@ static void status_log(Logger *self, const char *line)
 typedef struct Run {
     const TuiOptions *opts;
     UnitOfWork *uow;
+    bool sqlite;
     SqliteBusyWait wait;
 } Run;
 
@@ -33,11 +35,14 @@ static AllotStatus load_demo(void *ctx, ErrBuf *err)
     return o->load_demo(o->db_path, err);
 }
 
+/* A write waiting for SQLite's lock keeps the screen alive (term.h).  (PostgreSQL
+ * waits on row locks inside its transaction; nothing is installed there.) */
 static void install_wait(void *ctx, bool (*wait)(void *wctx, int64_t waited_ms), void *wctx)
 {
     Run *r = ctx;
     r->wait = (SqliteBusyWait){wait, wctx};
-    sqlite_uow_set_busy_wait(r->uow, wait ? &r->wait : NULL);
+    if (r->sqlite)
+        sqlite_uow_set_busy_wait(r->uow, wait ? &r->wait : NULL);
 }
 
 static void tick(void *ctx)
@@ -52,13 +57,15 @@ int tui_run(const TuiOptions *opts)
     if (!tui_term_usable())
         return 2;
     ErrBuf err = {{0}};
+    StoreTarget store;
     UnitOfWork *uow = NULL;
-    if (sqlite_uow_open(opts->db_path, NULL, &uow, &err) != ALLOT_OK) {
+    if (store_target(opts->db_path, &store, &err) != ALLOT_OK ||
+        store_open(&store, NULL, &uow, NULL, &err) != ALLOT_OK) {
         fprintf(stderr, "allot: %s\n", err.msg);
         return 3;
     }
     Views *views = NULL;
-    if (sqlite_views_open(opts->db_path, &views, &err) != ALLOT_OK) {
+    if (store_open_views(&store, STORE_READ_WRITE, &views, &err) != ALLOT_OK) {
         fprintf(stderr, "allot: %s\n", err.msg);
         uow_free(uow);
         return 3;
@@ -67,13 +74,13 @@ int tui_run(const TuiOptions *opts)
     if (opts->notify_attach)
         opts->notify_attach(opts->notify_ctx, &logger.base);
     MessageBus *bus = bootstrap(uow, opts->notifier, NULL, &logger.base);
-    const char *label = strrchr(opts->db_path, '/');
-    Run run = {.opts = opts, .uow = uow};
+    const char *label = store.kind == STORE_SQLITE ? strrchr(store.label, '/') : NULL;
+    Run run = {.opts = opts, .uow = uow, .sqlite = store.kind == STORE_SQLITE};
     TuiAppConfig cfg = {
         .views = views,
         .uow = uow,
         .bus = bus,
-        .db_label = label ? label + 1 : opts->db_path,
+        .db_label = label ? label + 1 : store.label,
         .load_demo = opts->load_demo ? load_demo : NULL,
         .load_demo_ctx = &run,
         .notify_log = opts->notify_log,

@@ -14,7 +14,8 @@
 #include "domain/status.h"
 
 typedef struct TuiOptions {
-    const char *db_path; /* resolved database path (--db, ALLOT_DB, XDG default); required */
+    const char *db_path; /* the resolved store (--db, ALLOT_DB, XDG default): a SQLite
+                            path or a PostgreSQL URI (persistence/store.h); required */
     Notifier *notifier;  /* OutOfStock hook (app/ports.h); NULL = none */
     /* Loads the bundled demo dataset into db_path (what `allot demo` does); NULL if
      * not available: the TUI then says to run `allot demo`. */

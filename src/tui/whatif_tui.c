@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "app/sandbox_uow.h"
+#include "whatif/sandbox_uow.h"
 #include "domain/xalloc.h"
 #include "tui/change.h"
 #include "tui/source_views.h"
@@ -22,10 +22,6 @@ typedef struct MarkSource {
 struct TuiWhatIf {
     WhatIfSession *ws;
     MarkSource src;
-    UnitOfWork *live;
-    Views *live_views;
-    Clock *clock;
-    WhatIfSession *fresh; /* the session replayed over live for the open apply question */
 };
 
 static void quiet(Logger *l, const char *line) { (void)l, (void)line; }
@@ -298,9 +294,6 @@ AllotStatus tui_whatif_start(UnitOfWork *live, Views *live_views, TuiSource *liv
         return st;
     TuiWhatIf *w = xcalloc(1, sizeof *w);
     w->ws = ws;
-    w->live = live;
-    w->live_views = live_views;
-    w->clock = clock;
     w->src.base.ops = &mark_ops;
     w->src.inner = source_views_new(whatif_views(ws));
     w->src.live = live_src;
@@ -314,7 +307,6 @@ void tui_whatif_free(TuiWhatIf *w)
     if (!w)
         return;
     tui_source_free(w->src.inner);
-    whatif_discard(w->fresh);
     whatif_discard(w->ws);
     free(w);
 }
@@ -336,39 +328,11 @@ void tui_whatif_ran(TuiWhatIf *w, const CommandResult *res, TuiFeed *feed, int64
         tui_feed_add_whatif(feed, res->events.items, n, (int64_t)(total - n + 1), at);
 }
 
-/* A new session over live as it is now, with the session's commands replayed;
- * `diff` gets what it changed.  The reason in err if live now refuses one. */
-static AllotStatus replay(TuiWhatIf *w, WhatIfSession **out, WhatIfDiff *diff, ErrBuf *err)
-{
-    *out = NULL;
-    WhatIfSession *f = NULL;
-    AllotStatus st = whatif_new(w->live, w->live_views, w->clock, &quiet_logger, &f, err);
-    if (st != ALLOT_OK)
-        return st;
-    for (size_t i = 0; st == ALLOT_OK && i < whatif_command_count(w->ws); i++) {
-        const Command *c = whatif_command(w->ws, i);
-        ErrBuf e = {{0}};
-        st = whatif_run(f, c, NULL, &e);
-        if (st != ALLOT_OK)
-            err_set(err, st, "change %zu (%s) would now be refused on the live data: %s", i + 1,
-                    command_type_name(c->type), e.msg[0] ? e.msg : allot_status_message(st));
-    }
-    if (st != ALLOT_OK) {
-        whatif_discard(f);
-        return st;
-    }
-    whatif_diff(f, diff);
-    *out = f;
-    return ALLOT_OK;
-}
-
 bool tui_whatif_prepare_apply(TuiWhatIf *w, TuiQuestion *q, ErrBuf *err)
 {
-    WhatIfSession *f;
-    if (replay(w, &f, &q->diff, err) != ALLOT_OK)
+    long refused;
+    if (whatif_rework(w->ws, &q->diff, &refused, err) != ALLOT_OK)
         return false;
-    whatif_discard(w->fresh);
-    w->fresh = f;
     size_t n = whatif_command_count(w->ws);
     q->ask = ASK_APPLY;
     q->has_diff = true;
@@ -378,65 +342,28 @@ bool tui_whatif_prepare_apply(TuiWhatIf *w, TuiQuestion *q, ErrBuf *err)
     return true;
 }
 
-bool tui_whatif_recheck(TuiWhatIf *w, TuiQuestion *q, ErrBuf *err)
+/* Works q out again: ALLOT_OK and *differs (q then holds the new outcome). */
+static AllotStatus rework(TuiWhatIf *w, TuiQuestion *q, bool *differs, ErrBuf *err)
 {
     WhatIfDiff now;
     whatif_diff_init(&now);
-    WhatIfSession *f;
-    bool differs = false;
-    if (replay(w, &f, &now, err) == ALLOT_OK) {
-        whatif_discard(w->fresh);
-        w->fresh = f;
-        if (!tui_diff_same_lines(&now, &q->diff)) {
-            WhatIfDiff old = q->diff;
-            q->diff = now;
-            now = old;
-            differs = true;
-        }
+    long refused;
+    AllotStatus st = whatif_rework(w->ws, &now, &refused, err);
+    *differs = st == ALLOT_OK && !whatif_diff_same(&now, &q->diff);
+    if (*differs) {
+        WhatIfDiff old = q->diff;
+        q->diff = now;
+        now = old;
     }
     whatif_diff_fini(&now);
-    return differs;
+    return st;
 }
 
-static void report_applied(const WhatIfApplyReport *r, char *msg, size_t size)
+bool tui_whatif_recheck(TuiWhatIf *w, TuiQuestion *q, ErrBuf *err)
 {
-    if (r->as_predicted) {
-        size_t in_place = 0;
-        for (size_t i = 0; i < r->real.nlines; i++)
-            in_place += (r->real.lines[i].flags & LINE_ETA_CHANGED) != 0;
-        snprintf(msg, size,
-                 "Applied %zu command%s to the live data, as predicted: %zu line%s moved, "
-                 "%zu slipped in place, %zu new backorder%s, %zu event%s",
-                 r->ncommands, r->ncommands == 1 ? "" : "s", r->real.moved,
-                 r->real.moved == 1 ? "" : "s", in_place, r->real.new_backorders,
-                 r->real.new_backorders == 1 ? "" : "s", r->real.events.len,
-                 r->real.events.len == 1 ? "" : "s");
-        return;
-    }
-    const WhatIfDiff *m = &r->mismatch;
-    if (m->nlines) {
-        const LineDiff *l = &m->lines[0];
-        snprintf(msg, size,
-                 "Applied %zu command%s, but another writer changed the live data meanwhile: the "
-                 "outcome DIFFERS from the prediction for %zu line%s (e.g. %s %s: predicted %s, "
-                 "got %s; predicted → real below)",
-                 r->ncommands, r->ncommands == 1 ? "" : "s", m->nlines, m->nlines == 1 ? "" : "s",
-                 l->orderid, l->sku,
-                 l->before_exists ? (l->before_batch[0] ? l->before_batch : "backorder") : "-",
-                 l->after_exists ? (l->after_batch[0] ? l->after_batch : "backorder") : "-");
-    } else if (m->nbatches) {
-        snprintf(msg, size,
-                 "Applied %zu command%s: every line is where predicted, but %zu batch%s differ%s "
-                 "from the prediction (another writer changed %s meanwhile)",
-                 r->ncommands, r->ncommands == 1 ? "" : "s", m->nbatches,
-                 m->nbatches == 1 ? "" : "es", m->nbatches == 1 ? "s" : "",
-                 m->nbatches == 1 ? "it" : "them");
-    } else {
-        snprintf(msg, size,
-                 "Applied %zu command%s: every line and batch is where predicted; the events "
-                 "raised differ from the predicted ones (%zu raised)",
-                 r->ncommands, r->ncommands == 1 ? "" : "s", r->real.events.len);
-    }
+    bool differs = false;
+    rework(w, q, &differs, err);
+    return differs;
 }
 
 TuiWhatIfApply tui_whatif_apply(TuiWhatIf *w, MessageBus *live_bus, TuiQuestion *q, char *msg,
@@ -444,40 +371,39 @@ TuiWhatIfApply tui_whatif_apply(TuiWhatIf *w, MessageBus *live_bus, TuiQuestion 
 {
     *has_notice = false;
     ErrBuf err = {{0}};
-    WhatIfDiff now;
-    whatif_diff_init(&now);
-    WhatIfSession *f;
-    AllotStatus st = replay(w, &f, &now, &err);
+    bool differs = false;
+    AllotStatus st = rework(w, q, &differs, &err); /* right before: what applying does now */
     if (st != ALLOT_OK) {
-        whatif_diff_fini(&now);
-        snprintf(msg, size, "NOT applied: %s", err.msg[0] ? err.msg : allot_status_message(st));
+        snprintf(msg, size, "NOT applied: %s", err_text(&err, st));
         return WHATIF_FAILED;
     }
-    whatif_discard(w->fresh);
-    w->fresh = f;
-    if (!tui_diff_same_lines(&now, &q->diff)) {
-        WhatIfDiff old = q->diff;
-        q->diff = now;
-        whatif_diff_fini(&old);
+    if (differs) {
         snprintf(msg, size, "the live data changed: this is what applying does now; answer again");
         return WHATIF_ASK_AGAIN;
     }
-    whatif_diff_fini(&now);
     WhatIfApplyReport r;
     whatif_apply_report_init(&r);
-    st = whatif_apply(f, live_bus, &r, &err);
+    st = whatif_apply(w->ws, live_bus, &r, &err);
     TuiWhatIfApply out = WHATIF_APPLIED;
     if (st != ALLOT_OK) {
-        snprintf(msg, size, "NOT applied: %s", err.msg[0] ? err.msg : allot_status_message(st));
+        snprintf(msg, size, "NOT applied: %s", err_text(&err, st));
         out = WHATIF_FAILED;
     } else {
-        report_applied(&r, msg, size);
+        /* The prediction the planner answered is the outcome shown (worked out on
+           live just now), not the session's older sandbox: as predicted when the real
+           outcome is that one. */
+        if (r.compared && !r.as_predicted && whatif_diff_same(&q->diff, &r.real)) {
+            r.as_predicted = true;
+            whatif_diff_fini(&r.mismatch);
+            whatif_diff_init(&r.mismatch);
+        }
+        whatif_apply_summary(&r, msg, size);
         if (!r.as_predicted && r.mismatch.nlines) {
             notice->ask = ASK_NOTICE;
             notice->has_diff = true;
             snprintf(notice->title, sizeof notice->title,
-                     "APPLIED, but the live data had changed: the outcome differs from the "
-                     "prediction (predicted → real)");
+                     "APPLIED, but another writer changed the live data meanwhile: the outcome "
+                     "differs from the prediction (predicted → real)");
             WhatIfDiff tmp = notice->diff;
             notice->diff = r.mismatch;
             r.mismatch = tmp;

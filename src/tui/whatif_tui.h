@@ -19,7 +19,7 @@
 
 #include <stddef.h>
 
-#include "app/whatif.h"
+#include "whatif/whatif.h"
 #include "tui/feed.h"
 #include "tui/overlay.h"
 #include "tui/source.h"

@@ -88,6 +88,39 @@ class Commands(AllotCase):
         self.assertIn("w.txt:1: error: invalid sku LAMP", r.err)
         self.assertIn("Nothing would change", r.out)
 
+    def test_whatif_counts_one_line_in_the_singular(self):
+        self.ok("exec", "-", stdin="add-batch B1 LAMP 10\nadd-batch B2 LAMP 10 2027-01-05\n"
+                                   "allocate o1 LAMP 4\nallocate o2 LAMP 4\nallocate o3 LAMP 1\n")
+        self.write("w.txt", "change-qty B1 5\n")  # o2 moves to B2 (o3 comes back to B1)
+        r = self.ok("whatif", "w.txt")
+        self.assertIn("  B1 LAMP: qty 10 → 5 1 line leaves\n", r.out)
+        self.assertIn("  B2 LAMP: 1 line arrives\n", r.out)
+        self.write("w.txt", "change-qty B1 0\n")
+        r = self.ok("whatif", "w.txt")
+        self.assertIn("  B1 LAMP: qty 10 → 0 3 lines leave\n", r.out)
+        self.assertIn("  B2 LAMP: 3 lines arrive\n", r.out)
+
+    def test_whatif_reports_the_lateness_change_per_line_and_per_order(self):
+        import datetime
+        day = lambda n: (datetime.datetime.now(datetime.timezone.utc).date()
+                         + datetime.timedelta(days=n)).isoformat()
+        self.ok("add-batch", "B1", "LAMP", "5")
+        self.ok("add-batch", "B2", "LAMP", "5", day(20))
+        self.ok("add-batch", "D1", "DESK", "5", day(4))
+        self.ok("allocate", "o1", "LAMP", "3", day(10))
+        self.ok("allocate", "o1", "DESK", "1", day(6))
+        self.ok("allocate", "o2", "LAMP", "2")  # no need date: never late
+        self.write("w.txt", "change-qty B1 2\n")
+        r = self.ok("whatif", "w.txt")
+        self.assertIn("Lateness that would change (1 line, 1 order):\n"
+                      f"  o1 LAMP (need {day(10)}): on time → late 10 days\n"
+                      f"  order o1: on time → late 10 days, complete {day(4)} → {day(20)}\n",
+                      r.out)
+        self.write("w.txt", "change-qty B2 0\nchange-qty B1 0\n")
+        r = self.ok("whatif", "w.txt")
+        self.assertIn(f"  o1 LAMP (need {day(10)}): on time → at risk\n", r.out)
+        self.assertIn(f"  order o1: on time → at risk, complete {day(4)} → none\n", r.out)
+
     def test_a_storage_error_exits_3(self):
         os.makedirs(self.path("adir.db"))
         r = self.run_allot("--db", self.path("adir.db"), "add-batch", "B1", "LAMP", "1", db=False)
@@ -166,7 +199,7 @@ class ReadOnlyCommands(AllotCase):
                                                text=True, env=self.env, cwd="/"))
         r = run("export", "allocations")
         self.assertEqual((r.rc, r.err), (0, ""), r.err)
-        self.assertEqual(r.out.splitlines()[1:], ["o1,LAMP,2,B1"])
+        self.assertEqual(r.out.splitlines()[1:], ["o1,LAMP,2,B1,,1"])
         r = run("events")
         self.assertEqual((r.rc, r.err), (0, ""), r.err)
         self.assertEqual(len(r.out.splitlines()), 2)
@@ -219,6 +252,25 @@ class Exec(AllotCase):
         self.assertEqual(r.rc, 1)
         self.assertIn("mid.txt:2: error: unknown command", r.err)
 
+    def test_whatif_reads_its_file_as_exec_does_bom_line_ends_comments(self):
+        # exec and whatif share one script runner: a byte order mark, LF, CRLF or
+        # CR-only line ends (numbered right), comments and blank lines
+        self.run_allot("add-batch", "B1", "LAMP", "5")
+        for name, data in (("bom.txt", b"\xef\xbb\xbfallocate o1 LAMP 1\n"),
+                           ("crlf.txt", b"# a comment\r\n\r\nallocate o1 LAMP 1\r\n"),
+                           ("cr.txt", b"# a comment\rallocate o1 LAMP 1\r")):
+            self.write(name, data, "wb")
+            r = self.run_allot("whatif", name)
+            self.assertEqual((r.rc, r.err), (0, ""), name)
+            self.assertIn("1 command run in a sandbox, 0 refused", r.out, name)
+        self.write("bad.txt", b"\xef\xbb\xbf# first\r\rfoo\rallocate o2 LAMP 1\rbar\r", "wb")
+        for tool in ("whatif", "exec"):
+            r = self.run_allot(tool, "bad.txt")
+            self.assertEqual(r.rc, 1, tool)
+            self.assertIn("bad.txt:3: error: unknown command", r.err, tool)
+            self.assertIn("bad.txt:5: error: unknown command", r.err, tool)
+        self.assertEqual(self.export("allocations")[1:], [["o2", "LAMP", "1", "B1"]])
+
     def test_control_characters_of_files_and_arguments_never_reach_stderr(self):
         self.write("evil.txt", "foo\x1b]0;pwned\x07 x\n")
         r = self.run_allot("exec", "evil.txt")
@@ -263,22 +315,38 @@ class Events(AllotCase):
                                    "set-eta B2 -\n")
         ev = self.events()
         self.assertEqual([e["id"] for e in ev], list(range(1, len(ev) + 1)))
+        actors = set()
         for e in ev:
             self.assertRegex(e.pop("at"), r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
             e.pop("id")
+            actors.add(e.pop("actor"))
+        # one actor, user@host (SPEC §1.6); each line of the file is one command
+        self.assertEqual(len(actors), 1)
+        self.assertRegex(actors.pop(), r"^[^@\s]+@[^@\s]+$")
         self.assertEqual(ev, [
-            {"type": "BatchCreated", "ref": "B1", "sku": "LAMP", "qty": 10, "eta": None},
-            {"type": "BatchCreated", "ref": "B2", "sku": "LAMP", "qty": 10, "eta": "2027-01-05"},
-            {"type": "Allocated", "orderid": "o1", "sku": "LAMP", "qty": 6, "batchref": "B1"},
-            {"type": "Allocated", "orderid": "o2", "sku": "LAMP", "qty": 6, "batchref": "B2"},
-            {"type": "OutOfStock", "orderid": "o3", "sku": "LAMP", "qty": 9},
-            {"type": "BatchQuantityChanged", "ref": "B1", "old": 10, "new": 5},
-            {"type": "Deallocated", "orderid": "o1", "sku": "LAMP", "qty": 6, "batchref": "B1"},
-            {"type": "BatchEtaChanged", "ref": "B2", "old": "2027-01-05", "new": "2027-02-01"},
+            {"type": "BatchCreated", "ref": "B1", "sku": "LAMP", "qty": 10, "eta": None,
+             "command_id": 1},
+            {"type": "BatchCreated", "ref": "B2", "sku": "LAMP", "qty": 10, "eta": "2027-01-05",
+             "command_id": 2},
+            {"type": "Allocated", "orderid": "o1", "sku": "LAMP", "qty": 6, "batchref": "B1",
+             "need": None, "command_id": 3},
+            {"type": "Allocated", "orderid": "o2", "sku": "LAMP", "qty": 6, "batchref": "B2",
+             "need": None, "command_id": 4},
+            {"type": "OutOfStock", "orderid": "o3", "sku": "LAMP", "qty": 9, "need": None,
+             "command_id": 5},
+            {"type": "BatchQuantityChanged", "ref": "B1", "old": 10, "new": 5, "command_id": 6},
+            {"type": "Deallocated", "orderid": "o1", "sku": "LAMP", "qty": 6, "batchref": "B1",
+             "need": None, "command_id": 6},
+            {"type": "BatchEtaChanged", "ref": "B2", "old": "2027-01-05", "new": "2027-02-01",
+             "command_id": 7},
             {"type": "OrderLineCancelled", "orderid": "o3", "sku": "LAMP", "qty": 9,
-             "batchref": None},
-            {"type": "BatchEtaChanged", "ref": "B2", "old": "2027-02-01", "new": None},
+             "batchref": None, "need": None, "command_id": 8},
+            {"type": "BatchEtaChanged", "ref": "B2", "old": "2027-02-01", "new": None,
+             "command_id": 9},
         ])
+        # a need date is carried by the line's events
+        self.ok("allocate", "o4", "LAMP", "1", "2027-03-01")
+        self.assertEqual(self.events()[-1]["need"], "2027-03-01")
 
     def test_events_since_prints_only_newer_events_and_text_by_default(self):
         self.ok("exec", "-", stdin="add-batch B1 LAMP 10\nallocate o1 LAMP 6\n")

@@ -123,6 +123,113 @@ class BadFiles(AllotCase):
         self.refused("orders", "", "orders.csv:1: the file is empty (a header row is required)")
 
 
+class EveryBadRow(AllotCase):
+    """A refused file names every bad row (the first 100 by line, then how many
+    more), and its counts add up to the rows of the file."""
+
+    def setUp(self):
+        super().setUp()
+        self.ok("exec", "-", stdin=SETUP)
+        self.before = self.snapshot()
+
+    def refuse(self, kind, text, mode="w"):
+        self.write(f"{kind}.csv", text, mode)
+        r = self.run_allot("import", kind, f"{kind}.csv")
+        self.assertEqual(r.rc, 1, r)
+        self.assertEqual(r.out, "")
+        self.assertEqual(self.snapshot(), self.before)
+        return r.err.splitlines()
+
+    def test_a_file_with_50_bad_dates_names_all_50(self):
+        rows = []
+        for i in range(80):
+            eta = f"2027-02-{29 + i % 3}" if i % 8 < 5 else "2027-03-01"  # 50 bad
+            rows.append(f"N{i},LAMP,1,{eta}")
+        err = self.refuse("batches", "ref,sku,qty,eta\n" + "\n".join(rows) + "\n")
+        bad = [i for i in range(80) if i % 8 < 5]
+        self.assertEqual(len(bad), 50)
+        self.assertEqual(err[:-1], [f'allot: batches.csv:{i + 2}: eta "2027-02-{29 + i % 3}" is not '
+                                    f'a calendar date (YYYY-MM-DD)' for i in bad])
+        self.assertEqual(err[-1], "allot: batches.csv: 80 rows read, 0 created, 0 changed, "
+                                  "0 unchanged, 80 refused (50 bad); the file was refused, "
+                                  "nothing changed")
+
+    def test_past_100_bad_rows_the_rest_are_counted(self):
+        rows = "".join(f"n{i},LAMP,{'x' if i % 2 else 1}\n" for i in range(300))  # 150 bad
+        err = self.refuse("orders", "orderid,sku,qty\n" + rows)
+        self.assertEqual(len(err), 102)
+        self.assertEqual(err[0], 'allot: orders.csv:3: qty "x" is not a whole number')
+        self.assertEqual(err[99], 'allot: orders.csv:201: qty "x" is not a whole number')
+        self.assertEqual(err[100], "allot: orders.csv: and 50 more bad rows")
+        self.assertIn("300 rows read, 0 created, 0 changed, 0 unchanged, 300 refused (150 bad)",
+                      err[101])
+
+    def test_the_counts_add_up_to_the_rows_when_one_row_is_bad(self):
+        err = self.refuse("orders", "orderid,sku,qty\no3,LAMP,1\no4,LAMP,x\no5,LAMP,1\no6,LAMP,1\n")
+        self.assertEqual(err, ['allot: orders.csv:3: qty "x" is not a whole number',
+                               "allot: orders.csv: 4 rows read, 0 created, 0 changed, 0 unchanged, "
+                               "4 refused (1 bad); the file was refused, nothing changed"])
+
+    def test_problems_of_every_kind_are_named_in_line_order(self):
+        err = self.refuse("orders", "orderid,sku,qty\n"
+                                    "o3,LAMP,1\n"         # 2 fine
+                                    "o4,DESK,1\n"         # 3 unknown sku
+                                    "o5,LAMP,1,000\n"     # 4 a field too many
+                                    "o1,LAMP,9\n"         # 5 o1 exists with 4
+                                    "o6,LAMP,\"1\"x\n"     # 6 bad quoting
+                                    "o3,LAMP,1\n"         # 7 twice
+                                    "o7,,1\n"             # 8 empty sku
+                                    "o8,LAMP,1\n")        # 9 fine
+        self.assertEqual([e.split(": ")[1] for e in err[:-1]],
+                         [f"orders.csv:{n}" for n in (3, 4, 5, 6, 7, 8)])
+        self.assertEqual(err[1], "allot: orders.csv:4: the row has 4 fields, the header 3 (an "
+                                 "unquoted comma, or a missing one?)")
+        self.assertEqual(err[4], "allot: orders.csv:7: order line o3 LAMP appears twice in the "
+                                 "file (first on line 2)")
+        self.assertIn("8 rows read, 0 created, 0 changed, 0 unchanged, 8 refused (6 bad)", err[-1])
+
+    def test_identical_duplicate_rows_are_refused_like_differing_ones(self):
+        for kind, header, row in (("orders", "orderid,sku,qty", "o3,LAMP,1"),
+                                  ("allocations", "orderid,sku,qty,batchref", "o3,LAMP,1,B1"),
+                                  ("batches", "ref,sku,qty,eta", "B3,LAMP,1,")):
+            key = "ref \"B3\"" if kind == "batches" else "order line o3 LAMP"
+            for second in (row, row.replace(",1", ",2", 1)):
+                err = self.refuse(kind, f"{header}\n{row}\n{second}\n")
+                self.assertEqual(err[0], f"allot: {kind}.csv:3: {key} appears twice in the file "
+                                         f"(first on line 2)", (kind, second))
+
+    def test_a_line_already_stored_is_still_unchanged(self):
+        self.write("o.csv", "orderid,sku,qty\no1,LAMP,4\no9,LAMP,1\n")
+        r = self.ok("import", "orders", "o.csv")
+        self.assertEqual(r.out, "o.csv: 2 rows read, 1 created, 0 changed, 1 unchanged, 0 refused\n")
+
+
+class LineEnds(AllotCase):
+    """LF, CRLF and lone CR end lines alike, and line numbers count them all."""
+
+    def setUp(self):
+        super().setUp()
+        self.ok("exec", "-", stdin=SETUP)
+
+    def test_a_cr_only_file_is_read_line_by_line_with_its_line_numbers(self):
+        self.write("o.csv", "orderid,sku,qty\ro3,LAMP,1\r\ro4,DESK,1\ro5,LAMP,x\r")
+        r = self.run_allot("import", "orders", "o.csv")
+        self.assertEqual(r.rc, 1, r)
+        self.assertEqual(r.err.splitlines()[:2], ["allot: o.csv:4: invalid sku DESK",
+                                                  'allot: o.csv:5: qty "x" is not a whole number'])
+        self.write("o.csv", "orderid,sku,qty\ro3,LAMP,1\r\ro4,LAMP,2\r")
+        self.assertEqual(self.ok("import", "orders", "o.csv").out,
+                         "o.csv: 2 rows read, 2 created, 0 changed, 0 unchanged, 0 refused\n")
+
+    def test_mixed_line_ends_and_a_quoted_line_break_count_every_line(self):
+        self.write("b.csv", 'ref,sku,qty,eta\r\nB3,LAMP,1,\rB4,"LA\r\nMP",1,\nB5,LAMP,1,x\r\n')
+        r = self.run_allot("import", "batches", "b.csv")
+        self.assertEqual(r.rc, 1, r)
+        self.assertEqual(r.err.splitlines()[:2],
+                         ["allot: b.csv:3: sku contains a control character (byte 3)",
+                          'allot: b.csv:5: eta "x" is not a date (YYYY-MM-DD)'])
+
+
 class Imports(AllotCase):
     def test_columns_in_any_order_and_case_with_extra_columns_and_blank_lines(self):
         self.write("b.csv", "Note,ETA,QTY,Sku,REF\nx,2027-01-05,10,LAMP,B1\n\n,,,,\ny,,5,LAMP,B2\n")
@@ -159,9 +266,22 @@ class Imports(AllotCase):
         types = [e["type"] for e in self.events(since=n)]
         counts = (types.count("Reallocated"), types.count("Deallocated"), types.count("Allocated"))
         self.assertEqual(counts, (3, 2, 1), types)
+        # Each line counts once, for where it ended: o1 B1 -> B2 (reallocated), o2 and
+        # o3 B1 -> backorder (backordered, though they went through B2), d2 filled.
         self.assertEqual(r.out, "b.csv: 3 rows read, 0 created, 3 changed, 0 unchanged, 0 refused"
-                                "; order lines: %d reallocated, %d backordered, "
-                                "%d backorders allocated\n" % counts)
+                                "; order lines: 1 reallocated, 2 backordered, "
+                                "1 backorders allocated\n")
+
+    def test_a_line_moved_twice_counts_once(self):
+        self.ok("exec", "-", stdin="add-batch B1 LAMP 10\nadd-batch B2 LAMP 10 2027-01-05\n"
+                                   "allocate o1 LAMP 4\nallocate o2 LAMP 4\n")
+        # B1 10 -> 4 moves o2 to B2; B2's later ETA then moves it on to B3: two
+        # Reallocated events, one line reallocated.
+        self.write("b.csv", "ref,sku,qty,eta\nB1,LAMP,4,\nB3,LAMP,10,2027-01-01\nB2,LAMP,10,2027-03-01\n")
+        r = self.ok("import", "batches", "b.csv")
+        self.assertEqual(r.out, "b.csv: 3 rows read, 1 created, 2 changed, 0 unchanged, 0 refused"
+                                "; order lines: 1 reallocated\n")
+        self.assertIn(["o2", "LAMP", "4", "B3"], self.export("allocations"))
 
     def test_orders_import_allocates_and_counts_backorders_and_unchanged_lines(self):
         self.ok("add-batch", "B1", "LAMP", "10")
@@ -196,6 +316,79 @@ class Imports(AllotCase):
         for what in ("batches", "allocations", "backorders"):
             r = self.ok("--db", other, "export", what, db=False)
             self.assertEqual(r.out.encode(), files[what], what)
+
+    def test_restoring_exports_keeps_the_order_of_service_not_the_order_of_the_file(self):
+        # zz-first asked before aa-second; exports sort by orderid, so a restore that
+        # ran the file's order would let aa-second jump the queue (issue 14).
+        self.ok("add-batch", "B1", "LAMP", "2")
+        self.ok("allocate", "zz-first", "LAMP", "3")
+        self.ok("allocate", "aa-second", "LAMP", "3")
+        self.ok("allocate", "mm-third", "LAMP", "2")  # B1
+        for what in ("batches", "allocations", "backorders"):
+            self.ok("export", what, f"{what}.csv")
+        other = self.path("other.db")
+        self.ok("--db", other, "import", "batches", "batches.csv", db=False)
+        self.ok("--db", other, "import", "allocations", "allocations.csv", db=False)
+        self.ok("--db", other, "import", "orders", "backorders.csv", db=False)
+        for db in (self.db, other):
+            r = self.ok("--db", db, "add-batch", "B2", "LAMP", "3", db=False)
+            rows = self.ok("--db", db, "export", "allocations", db=False).out
+            self.assertIn("zz-first,LAMP,3,B2", rows, db)
+            self.assertNotIn("aa-second", rows, db)
+        # and when B1 shrinks, the newest line on it (mm-third, asked last) comes off
+        self.ok("--db", other, "change-qty", "B1", "0", db=False)
+        self.ok("--db", other, "add-batch", "B3", "LAMP", "3", db=False)
+        rows = self.ok("--db", other, "export", "allocations", db=False).out
+        self.assertIn("aa-second,LAMP,3,B3", rows)
+
+    def test_exports_carry_the_need_date_and_the_moment_of_first_request(self):
+        self.ok("add-batch", "B1", "LAMP", "5")
+        self.ok("allocate", "o2", "LAMP", "3", "2027-01-05")
+        self.ok("allocate", "o1", "LAMP", "3")
+        self.assertEqual(self.export("allocations", full=True),
+                         [["orderid", "sku", "qty", "batchref", "need", "requested"],
+                          ["o2", "LAMP", "3", "B1", "2027-01-05", "1"]])
+        self.assertEqual(self.export("backorders", full=True),
+                         [["orderid", "sku", "qty", "need", "requested"],
+                          ["o1", "LAMP", "3", "", "2"]])
+        # an orders file may carry need; a restore keeps it
+        self.write("o.csv", "orderid,sku,qty,need\no9,LAMP,1,2027-02-01\no8,LAMP,9,\n")
+        self.ok("import", "orders", "o.csv")
+        rows = self.export("allocations", full=True) + self.export("backorders", full=True)
+        self.assertIn(["o9", "LAMP", "1", "B1", "2027-02-01", "3"], rows)
+        self.assertIn(["o8", "LAMP", "9", "", "4"], rows)
+        # a cancelled line leaves no gap: requested is the rank of the moment
+        self.ok("cancel", "o2", "LAMP")
+        self.assertIn(["o1", "LAMP", "3", "B1", "", "1"], self.export("allocations", full=True))
+
+    def test_a_bad_need_date_or_requested_is_refused_with_file_and_line(self):
+        self.ok("add-batch", "B1", "LAMP", "5")
+        self.write("o.csv", "orderid,sku,qty,need\no1,LAMP,1,2027-02-30\n")
+        r = self.run_allot("import", "orders", "o.csv")
+        self.assertEqual(r.rc, 1)
+        self.assertIn('o.csv:2: need "2027-02-30" is not a calendar date', r.err)
+        self.write("o.csv", "orderid,sku,qty,requested\no1,LAMP,1,0\n")
+        r = self.run_allot("import", "orders", "o.csv")
+        self.assertIn('o.csv:2: requested "0" must be between 1', r.err)
+        self.write("o.csv", "orderid,sku,qty,requested\no1,LAMP,1,4\no2,LAMP,1,\n")
+        r = self.run_allot("import", "orders", "o.csv")
+        self.assertEqual(r.rc, 1)
+        self.assertIn("o.csv:3: requested is empty, but given on line 2", r.err)
+        self.assertEqual(self.export("allocations"), [["orderid", "sku", "qty", "batchref"]])
+
+    def test_an_allocations_import_retries_the_backorders_it_leaves_room_for(self):
+        # SPEC §1.2 rule 7: no line waits while stock that fits sits free
+        self.ok("add-batch", "B1", "LAMP", "4")
+        self.ok("add-batch", "B2", "LAMP", "2")
+        self.ok("allocate", "o1", "LAMP", "2")  # B1
+        self.ok("allocate", "o2", "LAMP", "3")  # waits: 2 free on each
+        self.write("a.csv", "orderid,sku,qty,batchref\no1,LAMP,2,B2\n")
+        r = self.ok("import", "allocations", "a.csv")
+        self.assertIn("1 changed", r.out)
+        self.assertIn("1 backorders allocated", r.out)
+        self.assertEqual(self.export("allocations")[1:],
+                         [["o1", "LAMP", "2", "B2"], ["o2", "LAMP", "3", "B1"]])
+        self.assertEqual(self.export("backorders")[1:], [])
 
     def test_progress_shows_on_a_terminal_and_not_when_piped(self):
         self.ok("add-batch", "B1", "LAMP", "1000000000")

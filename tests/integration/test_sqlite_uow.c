@@ -129,7 +129,7 @@ Test(sqlite_uow, rolls_back_uncommitted_work_by_default)
     cr_assert_eq(uow_begin(uow, &err), ALLOT_OK);
     Product *p;
     cr_assert_eq(repository_get(uow_products(uow), "LAMP", &p, &err), ALLOT_OK);
-    cr_assert_eq(product_allocate(p, "o1", 3, NULL, &err), ALLOT_OK);
+    cr_assert_eq(product_allocate(p, "o1", 3, ALLOT_NO_DATE, 0, NULL, &err), ALLOT_OK);
     uow_free(uow); /* no commit */
 
     cr_assert_eq(sql_int("SELECT COUNT(*) FROM lines"), 0);
@@ -151,7 +151,7 @@ Test(sqlite_uow, a_new_unit_of_work_forgets_an_unfinished_one)
     cr_assert_eq(uow_begin(uow, &err), ALLOT_OK);
     Product *p;
     cr_assert_eq(repository_get(uow_products(uow), "LAMP", &p, &err), ALLOT_OK);
-    cr_assert_eq(product_allocate(p, "o1", 3, NULL, &err), ALLOT_OK);
+    cr_assert_eq(product_allocate(p, "o1", 3, ALLOT_NO_DATE, 0, NULL, &err), ALLOT_OK);
     /* begin again without commit: the allocation of o1 is gone */
     cr_assert_eq(uow_begin(uow, &err), ALLOT_OK);
     cr_assert_eq(repository_get(uow_products(uow), "LAMP", &p, &err), ALLOT_OK);
@@ -469,7 +469,7 @@ Test(sqlite_uow, a_version_changed_underneath_is_a_conflict_naming_the_sku)
     cr_assert_eq(uow_begin(uow, &err), ALLOT_OK);
     Product *p;
     cr_assert_eq(repository_get(uow_products(uow), "LAMP", &p, &err), ALLOT_OK);
-    cr_assert_eq(product_allocate(p, "o1", 3, NULL, &err), ALLOT_OK);
+    cr_assert_eq(product_allocate(p, "o1", 3, ALLOT_NO_DATE, 0, NULL, &err), ALLOT_OK);
     cr_assert_eq(uow_commit(uow, &err), ALLOT_ECONFLICT);
     cr_assert(strstr(err.msg, "LAMP"), "%s", err.msg);
     /* nothing of it was written; the interfering bump was rolled back with it */

@@ -95,6 +95,72 @@ Test(csv_io, malformed_and_unclosed_quotes_are_refused_with_their_line)
     cr_assert(strncmp(err.msg, "batches.csv:3: a quoted field is not closed", 43) == 0, "%s", err.msg);
 }
 
+Test(csv_io, cr_only_and_mixed_line_ends_count_every_line)
+{
+    char rec[8][128];
+    size_t n;
+    ErrBuf err;
+    cr_assert_eq(read_all("ref,sku,qty,eta\rB1,L,1,\r\rB2,L,2,\r\nB3,\"L\rM\",3,\nB4,L,4,", rec, &n,
+                          &err), ALLOT_OK, "%s", err.msg);
+    cr_assert_eq(n, 4);
+    cr_assert_str_eq(rec[0], "B1|L|1|@2");
+    cr_assert_str_eq(rec[1], "B2|L|2|@4");
+    cr_assert_str_eq(rec[2], "B3|L\rM|3|@5");
+    cr_assert_str_eq(rec[3], "B4|L|4|@7");
+}
+
+/* A CRLF whose CR ends one block of input and whose LF starts the next is one
+ * line end. */
+Test(csv_io, a_crlf_split_across_reads_is_one_line_end)
+{
+    for (size_t pad = 65530; pad < 65540; pad++) {
+        size_t len = 16 + pad + 32;
+        char *text = malloc(len + 1);
+        size_t o = (size_t)sprintf(text, "ref,sku,qty,eta\n");
+        memset(text + o, ' ', pad - o - 2); /* a blank line, skipped */
+        o = pad - 2;
+        o += (size_t)sprintf(text + o, "\r\nB1,L,1,\r\nB2,L,x,\r\n");
+        text[o] = '\0';
+        char rec[8][128];
+        size_t n;
+        ErrBuf err;
+        cr_assert_eq(read_all(text, rec, &n, &err), ALLOT_OK, "%s", err.msg);
+        cr_assert_eq(n, 2);
+        cr_assert_str_eq(rec[0], "B1|L|1|@3", "pad %zu: %s", pad, rec[0]);
+        cr_assert_str_eq(rec[1], "B2|L|x|@4");
+        free(text);
+    }
+}
+
+Test(csv_io, reading_goes_on_after_a_bad_record)
+{
+    const char *text = "ref,sku,qty,eta\nB1,L,1\nB2,L,2,\nB\"3,L,3,\nB4,L,4,\n\"B5,L,5,\nB6,L,6,\n";
+    FILE *fp = fmemopen((void *)text, strlen(text), "r");
+    CsvReader *r;
+    ErrBuf err;
+    cr_assert_eq(csv_reader_open(fp, "b.csv", batch_cols, NULL, 4, &r, &err), ALLOT_OK);
+    const long want_line[] = {2, 3, 4, 5, 6};
+    const AllotStatus want_st[] = {ALLOT_EINVALID, ALLOT_OK, ALLOT_EINVALID, ALLOT_OK,
+                                   ALLOT_EINVALID};
+    for (int i = 0; i < 5; i++) {
+        const char *const *f;
+        long line = 0;
+        bool done = false;
+        AllotStatus st = csv_reader_next(r, &f, &line, &done, &err);
+        cr_assert_eq(st, want_st[i], "record %d: %s", i, err.msg);
+        cr_assert_eq(line, want_line[i], "record %d", i);
+        cr_assert(!done);
+    }
+    cr_assert(strstr(err.msg, "b.csv:6: a quoted field is not closed"), "%s", err.msg);
+    const char *const *f;
+    long line;
+    bool done = false;
+    cr_assert_eq(csv_reader_next(r, &f, &line, &done, &err), ALLOT_OK);
+    cr_assert(done);
+    csv_reader_free(r);
+    fclose(fp);
+}
+
 Test(csv_io, an_empty_file_has_no_header)
 {
     char rec[8][128];

@@ -136,7 +136,7 @@ Test(command_parse, arity_errors_are_usage_errors_with_the_usage_line)
     ParsedCommand pc;
     ErrBuf err;
     cr_assert_eq(command_parse_line("allocate o1 LAMP", &toks, &pc, &err), ALLOT_EUSAGE);
-    cr_assert_str_eq(err.msg, "allocate: missing QTY (usage: allocate ORDERID SKU QTY)");
+    cr_assert_str_eq(err.msg, "allocate: missing QTY (usage: allocate ORDERID SKU QTY [NEED])");
     cr_assert_eq(command_parse_line("cancel o1 LAMP extra", &toks, &pc, &err), ALLOT_EUSAGE);
     cr_assert(strstr(err.msg, "unexpected argument \"extra\""), "%s", err.msg);
     cr_assert_eq(command_parse_line("frobnicate", &toks, &pc, &err), ALLOT_EUSAGE);
@@ -178,6 +178,25 @@ Test(command_parse, completion_lists_commands_by_prefix_in_table_order)
     cr_assert_eq(command_complete("", out, 4), command_table_count());
 }
 
+/* SPEC.md §4 `allocate ORDERID SKU QTY [NEED]`, §1.4. */
+Test(command_parse, allocate_takes_an_optional_need_date_checked_like_a_date)
+{
+    ParsedCommand pc;
+    ErrBuf err;
+    cr_assert_eq(command_parse_line("allocate o1 LAMP 3 2027-03-01", &toks, &pc, &err), ALLOT_OK,
+                 "%s", err.msg);
+    int32_t d;
+    cr_assert(date_from_ymd(2027, 3, 1, &d));
+    cr_assert_eq(pc.cmd.need, d);
+    cr_assert_eq(command_parse_line("allocate o1 LAMP 3", &toks, &pc, &err), ALLOT_OK);
+    cr_assert_eq(pc.cmd.need, ALLOT_NO_DATE);
+    cr_assert_eq(command_parse_line("allocate o1 LAMP 3 -", &toks, &pc, &err), ALLOT_OK);
+    cr_assert_eq(pc.cmd.need, ALLOT_NO_DATE);
+    cr_assert_eq(command_parse_line("allocate o1 LAMP 3 2027-02-30", &toks, &pc, &err),
+                 ALLOT_EINVALID);
+    cr_assert_str_eq(err.msg, "allocate: need \"2027-02-30\" is not a calendar date (YYYY-MM-DD)");
+}
+
 Test(command_parse, the_argument_under_the_cursor_is_known_for_completion)
 {
     ErrBuf err;
@@ -185,7 +204,8 @@ Test(command_parse, the_argument_under_the_cursor_is_known_for_completion)
     cr_assert_eq(command_tokenize("allocate o1 LA", true, &toks, &err), ALLOT_OK);
     cr_assert_eq(command_arg_for_token(alloc, &toks, 2)->kind, ARG_SKU);
     cr_assert_eq(command_arg_for_token(alloc, &toks, 3)->kind, ARG_LINE_QTY);
-    cr_assert_null(command_arg_for_token(alloc, &toks, 4));
+    cr_assert_eq(command_arg_for_token(alloc, &toks, 4)->kind, ARG_NEED);
+    cr_assert_null(command_arg_for_token(alloc, &toks, 5));
     const CommandSpec *events = command_lookup("events");
     cr_assert_eq(command_tokenize("events --since ", true, &toks, &err), ALLOT_OK);
     cr_assert(toks.trailing_blank);

@@ -20,7 +20,7 @@ Test(memory_uow, committed_products_do_not_move_until_the_next_commit)
     cr_assert_eq(memory_uow_product_count(uow), 1);
     cr_assert_eq(uow_begin(uow, &err), ALLOT_OK);
     cr_assert_eq(repository_get(uow_products(uow), "LAMP", &p, &err), ALLOT_OK);
-    cr_assert_eq(product_allocate(p, "o1", 2, NULL, &err), ALLOT_OK);
+    cr_assert_eq(product_allocate(p, "o1", 2, ALLOT_NO_DATE, 0, NULL, &err), ALLOT_OK);
     cr_assert_str_eq(product_text(memory_uow_product(uow, 0), buf, sizeof buf),
                      "LAMP v1 | B1 5/0 - |", "the working copy is not the committed one");
     cr_assert_eq(product_events(memory_uow_product(uow, 0))->len, 0,
@@ -35,7 +35,7 @@ Test(memory_uow, put_seeds_a_copy_without_events)
     ErrBuf err;
     cr_assert_eq(product_add_batch(p, "B1", 5, ALLOT_NO_ETA, &err), ALLOT_OK);
     memory_uow_put(sandbox, p);
-    cr_assert_eq(product_allocate(p, "o1", 2, NULL, &err), ALLOT_OK);
+    cr_assert_eq(product_allocate(p, "o1", 2, ALLOT_NO_DATE, 0, NULL, &err), ALLOT_OK);
     cr_assert_eq(memory_uow_product_count(sandbox), 1);
     cr_assert_str_eq(product_text(memory_uow_product(sandbox, 0), buf, sizeof buf),
                      "LAMP v1 | B1 5/0 - |");

@@ -36,6 +36,7 @@ typedef struct {
 typedef struct {
     int place; /* ABSENT, BACKORDER or a ref index */
     int64_t qty;
+    int32_t need;
 } ShadowLine;
 
 static ShadowBatch batches[NREF + 2];
@@ -86,6 +87,8 @@ static AllotStatus predict(const Command *c)
         if (s < 0 || !product_exists[s])
             return ALLOT_EINVALID_SKU;
         return lines[s][o].place == ABSENT ? ALLOT_EUNKNOWN_LINE : ALLOT_OK;
+    case CMD_RETRY_BACKORDERS:
+        return ALLOT_OK; /* an unknown SKU has nothing to retry */
     case CMD_ALLOCATE_TO:
         if (!batches[r].exists)
             return ALLOT_EUNKNOWN_BATCH;
@@ -114,8 +117,9 @@ static Command random_command(void)
     if (s >= 0 && lines[s][o].place != ABSENT && rnd(4) != 0)
         qty = lines[s][o].qty;
     uint32_t k = rnd(100);
+    int32_t need = rnd(2) ? ALLOT_NO_DATE : 20000 + (int32_t)rnd(30);
     if (k < 35)
-        return command_allocate(orderid, sku, qty);
+        return command_with_need(command_allocate(orderid, sku, qty), need, 0);
     if (k < 45) {
         snprintf(ref, sizeof ref, "R%u", rnd(NREF));
         snprintf(sku, sizeof sku, "S%u", rnd(NSKU));
@@ -125,8 +129,10 @@ static Command random_command(void)
         return command_change_batch_qty(ref, rnd(31));
     if (k < 78)
         return command_change_batch_eta(ref, eta);
-    if (k < 90)
+    if (k < 87)
         return command_cancel_line(orderid, sku);
+    if (k < 91)
+        return command_retry_backorders(sku);
     /* mostly a batch of the line's own sku, so that some restores succeed */
     for (uint32_t i = 0, start = rnd(NREF); s >= 0 && rnd(4) != 0 && i < NREF; i++) {
         int r = (int)((start + i) % NREF);
@@ -135,7 +141,8 @@ static Command random_command(void)
             break;
         }
     }
-    return command_allocate_to(orderid, sku, rnd(2) ? 1 + rnd(3) : qty, ref);
+    return command_with_need(command_allocate_to(orderid, sku, rnd(2) ? 1 + rnd(3) : qty, ref),
+                             need, 0);
 }
 
 static char *store_text(UnitOfWork *uow)
@@ -186,6 +193,13 @@ static void replay(int step, const Command *c, const Event *e)
             FAIL("qty %lld, shadow %lld", (long long)e->qty, (long long)l->qty);
         if (l->place == ABSENT && c->type != CMD_ALLOCATE && c->type != CMD_ALLOCATE_TO)
             FAIL("a new line from a command that makes none");
+        if (e->new_line != (l->place == ABSENT))
+            FAIL("new_line %d for a line that was %s", e->new_line,
+                 l->place == ABSENT ? "absent" : "waiting");
+        if (l->place == ABSENT)
+            l->need = c->need;
+        if (e->need != l->need)
+            FAIL("need %d, the line's %d", e->need, l->need);
         l->place = r;
         l->qty = e->qty;
         break;
@@ -194,8 +208,11 @@ static void replay(int step, const Command *c, const Event *e)
             FAIL("OutOfStock outside Allocate (noise on a retry)");
         if (l->place != ABSENT)
             FAIL("the line existed");
+        if (!e->new_line || e->need != c->need)
+            FAIL("new_line %d need %d for a new line", e->new_line, e->need);
         l->place = BACKORDER;
         l->qty = e->qty;
+        l->need = c->need;
         break;
     case EV_REALLOCATED:
         if (l->place != r || l->qty != e->qty)
@@ -242,6 +259,30 @@ static void replay(int step, const Command *c, const Event *e)
         FAIL("batch %s is not a batch of %s", e->batchref, e->sku);
 }
 
+/* SPEC.md §1.2 rule 7: no backorder fits the free room of a batch of its SKU, except
+ * in a product where a restore (AllocateTo, which never retries) moved lines since
+ * the last command that retried. */
+static bool unretried[NSKU];
+
+static void check_no_backorder_fits(int step, UnitOfWork *uow)
+{
+    for (size_t i = 0; i < memory_uow_product_count(uow); i++) {
+        const Product *p = memory_uow_product(uow, i);
+        if (unretried[sku_index(product_sku(p))])
+            continue;
+        for (size_t k = 0; k < product_line_count(p); k++) {
+            const OrderLine *l = product_line(p, k);
+            for (size_t b = 0; l->batch < 0 && b < product_batch_count(p); b++) {
+                const Batch *bt = product_batch(p, b);
+                if (bt->qty - bt->allocated >= l->qty)
+                    cr_assert_fail("step %d: backorder %s %s (%lld) fits batch %s (%lld free)",
+                                   step, l->orderid, product_sku(p), (long long)l->qty, bt->ref,
+                                   (long long)(bt->qty - bt->allocated));
+            }
+        }
+    }
+}
+
 /* The committed state equals the shadow, and every product keeps its invariants. */
 static void compare(int step, UnitOfWork *uow)
 {
@@ -265,7 +306,7 @@ static void compare(int step, UnitOfWork *uow)
             const ShadowLine *sl = &lines[s][order_index(l->orderid)];
             const char *ref = product_line_batchref(p, l);
             int place = ref[0] ? ref_index(ref) : BACKORDER;
-            if (sl->place != place || sl->qty != l->qty)
+            if (sl->place != place || sl->qty != l->qty || sl->need != l->need)
                 cr_assert_fail("step %d: line %s %s is on %s, events say %d", step, l->orderid,
                          product_sku(p), ref[0] ? ref : "backorder", sl->place);
         }
@@ -289,7 +330,8 @@ Test(property, ten_thousand_random_commands_keep_every_invariant_and_a_consisten
     UnitOfWork *uow = memory_uow_new();
     MessageBus *bus = bootstrap(uow, NULL, NULL, NULL);
     int ok[CMD_TYPE_COUNT] = {0}, refused[CMD_TYPE_COUNT] = {0}, seen[EV_TYPE_COUNT] = {0};
-    int max_lines = 0, bulks_kept = 0, bulks_undone = 0;
+    int max_lines = 0, bulks_kept = 0, bulks_undone = 0, retry_filled = 0;
+    AllotId restored_sku = "";
     /* the bulk unit of work open now, and what it must restore */
     bool in_bulk = false, bulk_refused = false;
     static ShadowBatch saved_batches[NREF + 2];
@@ -310,7 +352,10 @@ Test(property, ten_thousand_random_commands_keep_every_invariant_and_a_consisten
             strcpy(saved_store, store_text(uow));
             saved_log = memory_uow_event_log(uow)->len;
         }
-        Command cmd = random_command();
+        /* a restore that moved a line frees room without a retry: often retry next */
+        Command cmd = restored_sku[0] && rnd(2) ? command_retry_backorders(restored_sku)
+                                               : random_command();
+        restored_sku[0] = '\0';
         /* inside bulk work, mostly commands that succeed, so that some bulks are clean */
         while (in_bulk && predict(&cmd) != ALLOT_OK && rnd(40) != 0)
             cmd = random_command();
@@ -336,6 +381,17 @@ Test(property, ten_thousand_random_commands_keep_every_invariant_and_a_consisten
             cr_assert_str_eq(store_text(uow), before, "step %d: a refusal changed state", step);
         } else {
             ok[c->type]++;
+            int cs = sku_index(c->sku);
+            if (c->type == CMD_ALLOCATE_TO) {
+                snprintf(restored_sku, sizeof restored_sku, "%s", c->sku);
+                unretried[cs] |= res.events.len > 0;
+            } else if (c->type == CMD_RETRY_BACKORDERS) {
+                if (cs >= 0)
+                    unretried[cs] = false; /* with or without events, rule 7 holds again */
+            } else if (c->type != CMD_ALLOCATE && res.events.len) {
+                /* every other command that changed its product retried (rule 6) */
+                unretried[sku_index(res.events.items[0].sku)] = false;
+            }
             cr_assert_eq(log->len, log_before + res.events.len, "step %d", step);
             bool touched[NSKU][NORDER] = {{false}};
             for (size_t i = 0; i < res.events.len; i++) {
@@ -352,6 +408,7 @@ Test(property, ten_thousand_random_commands_keep_every_invariant_and_a_consisten
                     *t = true;
                 }
                 seen[e->type]++;
+                retry_filled += c->type == CMD_RETRY_BACKORDERS && e->type == EV_ALLOCATED;
                 replay(step, c, e);
             }
             int64_t bump = version_sum(uow) - versions;
@@ -386,6 +443,7 @@ Test(property, ten_thousand_random_commands_keep_every_invariant_and_a_consisten
             }
         }
         compare(step, uow);
+        check_no_backorder_fits(step, uow);
         int n = 0;
         for (int s = 0; s < NSKU; s++)
             for (int o = 0; o < NORDER; o++)
@@ -398,11 +456,14 @@ Test(property, ten_thousand_random_commands_keep_every_invariant_and_a_consisten
     cr_expect_geq(ok[CMD_CREATE_BATCH], NREF, "every reference was created (again after an undone bulk)");
     for (int t = 0; t < CMD_TYPE_COUNT; t++) {
         cr_expect_gt(ok[t], t == CMD_CREATE_BATCH ? NREF - 1 : 20, "%s succeeded %d times", command_type_name(t), ok[t]);
-        cr_expect_gt(refused[t], 10, "%s refused %d times", command_type_name(t), refused[t]);
+        if (t != CMD_RETRY_BACKORDERS) /* it has no refusal */
+            cr_expect_gt(refused[t], 10, "%s refused %d times", command_type_name(t),
+                         refused[t]);
     }
     for (int t = 0; t < EV_TYPE_COUNT; t++)
         cr_expect_gt(seen[t], 20, "%s seen %d times", event_type_name(t), seen[t]);
     cr_expect_gt(max_lines, 60);
+    cr_log_info("RetryBackorders filled %d backorders", retry_filled);
     cr_expect_gt(bulks_kept, 0);
     cr_expect_gt(bulks_undone, 5);
     cr_log_info("ok/refused per command type: %d/%d %d/%d %d/%d %d/%d %d/%d %d/%d; bulks kept %d, undone %d; at most %d lines",

@@ -363,20 +363,17 @@ Test(service, a_failing_event_handler_does_not_stop_the_others_and_is_logged)
                      "the command's change stands");
 }
 
-static AllotStatus add_then_fail(const Command *cmd, HandlerDeps *deps, CommandResult *r,
+/* Changes the product, then fails: the bus must roll the change back. */
+static AllotStatus add_then_fail(const Command *cmd, UnitOfWork *u, CommandResult *r,
                                  ErrBuf *e)
 {
     (void)r;
-    AllotStatus st = uow_begin(deps->uow, e);
-    if (st != ALLOT_OK)
-        return st;
     Product *p;
-    st = repository_get(uow_products(deps->uow), cmd->sku, &p, e);
+    AllotStatus st = repository_get(uow_products(u), cmd->sku, &p, e);
     cr_assert_eq(st, ALLOT_OK);
     cr_assert_not_null(p);
     cr_assert_eq(product_add_batch(p, "B2", 50, ALLOT_NO_ETA, e), ALLOT_OK);
-    cr_assert_eq(product_allocate(p, cmd->orderid, cmd->qty, NULL, e), ALLOT_OK);
-    uow_rollback(deps->uow);
+    cr_assert_eq(product_allocate(p, cmd->orderid, cmd->qty, ALLOT_NO_DATE, 0, NULL, e), ALLOT_OK);
     return err_set(e, ALLOT_ESTORAGE, "disk full");
 }
 
@@ -454,14 +451,14 @@ Test(service, bulk_work_ended_without_commit_leaves_nothing)
 /* ---- the bus itself ---- */
 
 static int conflicts_left;
-static AllotStatus conflicting_handler(const Command *cmd, HandlerDeps *deps, CommandResult *r,
+static AllotStatus conflicting_handler(const Command *cmd, UnitOfWork *u, CommandResult *r,
                                        ErrBuf *e)
 {
     if (conflicts_left > 0) {
         conflicts_left--;
         return err_set(e, ALLOT_ECONFLICT, "product LAMP changed underneath");
     }
-    return handle_allocate(cmd, deps, r, e);
+    return handle_allocate(cmd, u, r, e);
 }
 
 Test(service, a_command_that_meets_a_concurrent_update_is_retried)
@@ -484,6 +481,45 @@ Test(service, a_command_that_keeps_conflicting_gives_up_after_the_last_attempt)
     cr_assert_eq(res.attempts, 4);
     cr_assert_str_eq(err.msg, "product LAMP changed underneath (gave up after 4 attempts)");
     cr_assert_str_eq(store_text(SKUS), "LAMP v1 | B1 10/0 - |\nDESK none\nNOPE none\nlog 1");
+}
+
+/* SPEC.md §1.6: the bus, not each handler, gives every event of a command that
+ * changed something the command's id and actor. */
+Test(service, the_bus_stamps_every_event_of_a_command_with_its_id_and_actor)
+{
+    bus_set_actor(bus, "ann@depot");
+    ok(command_create_batch("B1", "LAMP", 5, ALLOT_NO_ETA));
+    int64_t first = res.command_id;
+    cr_assert_gt(first, 0);
+    ok(command_allocate("o1", "LAMP", 5));
+    Command c = command_allocate("o2", "LAMP", 2);
+    snprintf(c.actor, sizeof c.actor, "%s", "api-client");
+    ok(c); /* backordered: OutOfStock */
+    int64_t third = res.command_id;
+    ok(command_cancel_line("o1", "LAMP")); /* cancelled, then o2 allocated */
+    int64_t fourth = res.command_id;
+    cr_assert_eq(res.events.len, 2);
+    cr_assert(first < third && third < fourth, "ids grow: %lld %lld %lld", (long long)first,
+              (long long)third, (long long)fourth);
+    cr_assert_eq(run(command_allocate("o9", "NOPE", 1)), ALLOT_EINVALID_SKU);
+    cr_assert_eq(res.command_id, 0, "a refused command has no id");
+    ok(command_change_batch_qty("B1", 5));
+    cr_assert_eq(res.command_id, 0, "a command that changed nothing has no id");
+
+    EventVec v;
+    event_vec_init(&v);
+    test_uow_events(uow, &v);
+    cr_assert_eq(v.len, 5);
+    const struct { int64_t id; const char *actor; } want[] = {
+        {first, "ann@depot"}, {0, "ann@depot"}, {third, "api-client"},
+        {fourth, "ann@depot"}, {fourth, "ann@depot"}};
+    for (size_t i = 0; i < v.len; i++) {
+        if (want[i].id)
+            cr_assert_eq(v.items[i].command_id, want[i].id, "event %zu", i);
+        cr_assert_str_eq(v.items[i].actor, want[i].actor, "event %zu %s", i, event_type_name(v.items[i].type));
+    }
+    cr_assert(v.items[1].command_id > first && v.items[1].command_id < third);
+    event_vec_fini(&v);
 }
 
 Test(service, a_command_without_a_handler_is_a_usage_error)
@@ -519,7 +555,7 @@ Test(service, a_rolled_back_unit_of_work_forgets_every_change)
     cr_assert_eq(uow_begin(uow, &err), ALLOT_OK, "%s", err.msg);
     Product *p;
     cr_assert_eq(repository_get(uow_products(uow), "LAMP", &p, &err), ALLOT_OK);
-    cr_assert_eq(product_allocate(p, "o1", 3, NULL, &err), ALLOT_OK);
+    cr_assert_eq(product_allocate(p, "o1", 3, ALLOT_NO_DATE, 0, NULL, &err), ALLOT_OK);
     Product *d = product_new("DESK");
     cr_assert_eq(repository_add(uow_products(uow), d, &err), ALLOT_OK);
     cr_assert_eq(product_add_batch(d, "D1", 1, ALLOT_NO_ETA, &err), ALLOT_OK);
@@ -533,7 +569,7 @@ Test(service, a_product_loaded_twice_in_one_unit_of_work_is_the_same_object)
     cr_assert_eq(uow_begin(uow, &err), ALLOT_OK, "%s", err.msg);
     Product *a, *b, *c;
     cr_assert_eq(repository_get(uow_products(uow), "LAMP", &a, &err), ALLOT_OK);
-    cr_assert_eq(product_allocate(a, "o1", 3, NULL, &err), ALLOT_OK);
+    cr_assert_eq(product_allocate(a, "o1", 3, ALLOT_NO_DATE, 0, NULL, &err), ALLOT_OK);
     cr_assert_eq(repository_get_by_batchref(uow_products(uow), "B1", &b, &err), ALLOT_OK);
     cr_assert_eq(repository_get(uow_products(uow), "LAMP", &c, &err), ALLOT_OK);
     cr_assert_eq(a, b);
@@ -555,8 +591,8 @@ Test(service, a_commit_stores_every_product_seen_and_logs_their_events_in_order)
     Product *lamp, *desk;
     cr_assert_eq(repository_get(uow_products(uow), "DESK", &desk, &err), ALLOT_OK);
     cr_assert_eq(repository_get(uow_products(uow), "LAMP", &lamp, &err), ALLOT_OK);
-    cr_assert_eq(product_allocate(lamp, "o1", 3, NULL, &err), ALLOT_OK);
-    cr_assert_eq(product_allocate(desk, "o2", 4, NULL, &err), ALLOT_OK);
+    cr_assert_eq(product_allocate(lamp, "o1", 3, ALLOT_NO_DATE, 0, NULL, &err), ALLOT_OK);
+    cr_assert_eq(product_allocate(desk, "o2", 4, ALLOT_NO_DATE, 0, NULL, &err), ALLOT_OK);
     cr_assert_eq(uow_commit(uow, &err), ALLOT_OK, "%s", err.msg);
     EventVec got;
     event_vec_init(&got);

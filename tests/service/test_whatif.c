@@ -1,12 +1,12 @@
-/* What-if sessions over an in-memory live store (app/whatif.h): the sandbox never
+/* What-if sessions over an in-memory live store (whatif/whatif.h): the sandbox never
  * touches the live store, the differences (moves, slips, backorders), marks,
  * delay previews, and Apply. */
 #include <criterion/criterion.h>
 #include <string.h>
 
 #include "app/bootstrap.h"
-#include "app/sandbox_uow.h"
-#include "app/whatif.h"
+#include "whatif/sandbox_uow.h"
+#include "whatif/whatif.h"
 #include "persistence/memory_uow.h"
 
 typedef struct FixedClock {
@@ -224,7 +224,7 @@ Test(whatif, a_delay_preview_changes_nothing_and_gives_the_new_eta)
     DelayPreview p;
     delay_preview_init(&p);
     ErrBuf err = {{0}};
-    cr_assert_eq(delay_preview(NULL, live, &fclock.base, "B1", 14, &p, &err), ALLOT_OK, "%s",
+    cr_assert_eq(delay_preview(live, &fclock.base, "B1", 14, &p, &err), ALLOT_OK, "%s",
                  err.msg);
     cr_assert_eq(p.old_eta, ALLOT_NO_ETA);
     cr_assert_eq(p.new_eta, day("2026-12-13"), "in the warehouse: today + 14");
@@ -239,7 +239,7 @@ Test(whatif, a_delay_preview_changes_nothing_and_gives_the_new_eta)
 
     /* inside a session: against the sandbox's state, and still nothing changes */
     sandbox_must(command_change_batch_eta("B2", day("2026-12-30")));
-    cr_assert_eq(delay_preview(s, live, NULL, "B2", 7, &p, &err), ALLOT_OK, "%s", err.msg);
+    cr_assert_eq(delay_preview(whatif_uow(s), whatif_clock(s), "B2", 7, &p, &err), ALLOT_OK, "%s", err.msg);
     cr_assert_eq(p.old_eta, day("2026-12-30"));
     cr_assert_eq(p.new_eta, day("2027-01-06"));
     cr_assert_eq(whatif_command_count(s), 1);
@@ -247,9 +247,9 @@ Test(whatif, a_delay_preview_changes_nothing_and_gives_the_new_eta)
     cr_assert(whatif_mark_line(s, "LAMP", "o3", &l), "the session's own change shows");
     cr_assert_str_eq(l.after_batch, "B3");
 
-    cr_assert_eq(delay_preview(NULL, live, NULL, "NOPE", 3, &p, &err), ALLOT_EUNKNOWN_BATCH);
-    cr_assert_eq(delay_preview(NULL, live, NULL, "B1", -3, &p, &err), ALLOT_EINVALID);
-    cr_assert_eq(delay_preview(NULL, live, NULL, "B1", 0, &p, &err), ALLOT_EINVALID);
+    cr_assert_eq(delay_preview(live, NULL, "NOPE", 3, &p, &err), ALLOT_EUNKNOWN_BATCH);
+    cr_assert_eq(delay_preview(live, NULL, "B1", -3, &p, &err), ALLOT_EINVALID);
+    cr_assert_eq(delay_preview(live, NULL, "B1", 0, &p, &err), ALLOT_EINVALID);
     delay_preview_fini(&p);
 }
 
@@ -336,4 +336,60 @@ Test(whatif, a_sandbox_bulk_rollback_restores_the_overlay)
     cr_assert_eq(product_find_batch(sandbox_uow_find(sb, "LAMP", NULL), "B3")->qty, 7);
     cr_assert_eq(product_find_batch(sandbox_uow_find(sb, "SOFA", NULL), "S1")->qty, 2);
     cr_assert_eq(sandbox_uow_event_log(sb)->len, 1);
+}
+
+Test(whatif, working_the_outcome_out_again_before_apply_shows_a_live_change)
+{
+    sandbox_must(command_change_batch_eta("B1", day("2027-01-10")));
+    WhatIfDiff shown, again;
+    whatif_diff_init(&shown);
+    whatif_diff_init(&again);
+    whatif_diff(s, &shown);
+    long refused = 0;
+    ErrBuf err = {{0}};
+    cr_assert_eq(whatif_rework(s, &again, &refused, &err), ALLOT_OK, "%s", err.msg);
+    cr_assert_eq(refused, -1);
+    cr_assert(whatif_diff_same(&shown, &again), "live did not change: the same outcome");
+    /* meanwhile on live: B2 shrinks, so o1/o2 cannot both go where shown */
+    live_must(command_change_batch_qty("B2", 4));
+    cr_assert_eq(whatif_rework(s, &again, &refused, &err), ALLOT_OK, "%s", err.msg);
+    cr_assert_not(whatif_diff_same(&shown, &again), "the outcome changed: ask again");
+    bool o2_elsewhere = false;
+    for (size_t i = 0; i < again.nlines; i++)
+        if (strcmp(again.lines[i].orderid, "o2") == 0)
+            o2_elsewhere = strcmp(again.lines[i].after_batch, "B2") != 0;
+    cr_assert(o2_elsewhere, "B2 has room for one line only now");
+    cr_assert_eq(whatif_command_count(s), 1, "the session is as it was");
+    /* a command live now refuses is named */
+    sandbox_must(command_cancel_line("o3", "LAMP"));
+    live_must(command_cancel_line("o3", "LAMP"));
+    cr_assert_neq(whatif_rework(s, &again, &refused, &err), ALLOT_OK);
+    cr_assert_eq(refused, 1);
+    cr_assert(strstr(err.msg, "command 2 of 2"), "%s", err.msg);
+    whatif_diff_fini(&shown);
+    whatif_diff_fini(&again);
+}
+
+Test(whatif, a_preview_in_a_session_reads_the_sandbox_and_changes_nothing)
+{
+    sandbox_must(command_change_batch_eta("B1", day("2027-01-10")));
+    WhatIfDiff d;
+    whatif_diff_init(&d);
+    ErrBuf err = {{0}};
+    Command c = command_cancel_line("o1", "LAMP");
+    cr_assert_eq(whatif_preview(whatif_uow(s), whatif_clock(s), &c, &d, &err), ALLOT_OK, "%s",
+                 err.msg);
+    cr_assert_eq(d.cancelled, 1);
+    bool o1 = false;
+    for (size_t i = 0; i < d.nlines; i++)
+        if (strcmp(d.lines[i].orderid, "o1") == 0) {
+            o1 = true;
+            cr_assert(d.lines[i].before_exists && !d.lines[i].after_exists);
+            cr_assert_neq(strcmp(d.lines[i].before_batch, "B1"), 0,
+                          "the session already moved o1 off B1");
+        }
+    cr_assert(o1, "the cancelled line is in the preview");
+    cr_assert_eq(whatif_command_count(s), 1, "a preview runs nothing in the session");
+    cr_assert_not_null(product_find_line(sandbox_uow_find(whatif_uow(s), "LAMP", NULL), "o1"));
+    whatif_diff_fini(&d);
 }

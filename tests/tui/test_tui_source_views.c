@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "app/bootstrap.h"
-#include "app/whatif.h"
+#include "whatif/whatif.h"
 #include "persistence/sqlite_uow.h"
 #include "tui/source_views.h"
 

@@ -5,6 +5,8 @@
 #include <time.h>
 
 #include "fixture.h"
+#include "tui/source_views.h"
+#include "tui/whatif_tui.h"
 
 #define app fx.app
 #define screen_has fixture_screen_has
@@ -99,4 +101,35 @@ Test(tui_whatif, apply_and_discard_without_a_session_only_say_so)
     cr_assert(strstr(tui_app_status(app), "no changes to apply"));
     tui_app_type(app, "w");
     cr_assert(strstr(tui_app_status(app), "is open"));
+}
+
+/* Another process changes a batch the session read, in a way that moves no line:
+ * Apply is worked out on live as it is, so the outcome is the one shown — and the
+ * report never says "for 0 lines". */
+Test(tui_whatif, apply_after_a_batch_changed_elsewhere_reports_what_was_shown_not_zero_lines)
+{
+    TuiWhatIf *w;
+    ErrBuf err = {{0}};
+    TuiSource *live = source_views_new(fx.views);
+    cr_assert_eq(tui_whatif_start(fx.uow, fx.views, live, NULL, &w, &err), ALLOT_OK, "%s",
+                 err.msg);
+    Command c = command_change_batch_eta("W1", today + 14);
+    cr_assert_eq(whatif_run(tui_whatif_session(w), &c, NULL, &err), ALLOT_OK, "%s", err.msg);
+    fixture_run_other(command_change_batch_qty("S1", 21)); /* room to spare: no line moves */
+    TuiQuestion q, notice;
+    tui_question_init(&q, ASK_APPLY);
+    tui_question_init(&notice, ASK_NOTICE);
+    cr_assert(tui_whatif_prepare_apply(w, &q, &err), "%s", err.msg);
+    char msg[512];
+    bool has_notice = true;
+    cr_assert_eq(tui_whatif_apply(w, fx.bus, &q, msg, sizeof msg, &notice, &has_notice),
+                 WHATIF_APPLIED, "%s", msg);
+    cr_assert_not(has_notice);
+    cr_assert_null(strstr(msg, " 0 line"), "%s", msg);
+    cr_assert(strstr(msg, "as predicted"), "%s", msg);
+    cr_assert_eq(live_eta("W1"), today + 14);
+    tui_question_fini(&q);
+    tui_question_fini(&notice);
+    tui_whatif_free(w);
+    tui_source_free(live);
 }

@@ -42,7 +42,7 @@ static void batch(const char *ref, int64_t qty, const char *eta)
 static const char *alloc(const char *orderid, int64_t qty)
 {
     static AllotId ref;
-    cr_assert_eq(product_allocate(p, orderid, qty, ref, &err), ALLOT_OK, "%s", err.msg);
+    cr_assert_eq(product_allocate(p, orderid, qty, ALLOT_NO_DATE, 0, ref, &err), ALLOT_OK, "%s", err.msg);
     return ref;
 }
 
@@ -195,7 +195,7 @@ Test(product, the_same_line_with_another_qty_is_refused_and_nothing_changes)
     char before[8192];
     strcpy(before, state());
     AllotId ref;
-    cr_assert_eq(product_allocate(p, "o1", 4, ref, &err), ALLOT_ELINE_QTY_MISMATCH);
+    cr_assert_eq(product_allocate(p, "o1", 4, ALLOT_NO_DATE, 0, ref, &err), ALLOT_ELINE_QTY_MISMATCH);
     cr_assert(strstr(err.msg, "o1") && strstr(err.msg, "LAMP"), "%s", err.msg);
     cr_assert_str_eq(state(), before);
     cr_assert_str_eq(events(), "");
@@ -220,7 +220,7 @@ Test(product, the_version_increments_once_on_every_change)
     cr_assert_eq(product_version(p), 6);
     cr_assert_eq(product_cancel_line(p, "o2", &err), ALLOT_OK);
     cr_assert_eq(product_version(p), 7);
-    cr_assert_eq(product_allocate_to(p, "o3", 1, "B1", &err), ALLOT_OK);
+    cr_assert_eq(product_allocate_to(p, "o3", 1, ALLOT_NO_DATE, 0, "B1", &err), ALLOT_OK);
     cr_assert_eq(product_version(p), 8);
 }
 
@@ -232,7 +232,7 @@ Test(product, no_ops_and_refusals_leave_the_version_and_raise_nothing)
     int64_t v = product_version(p);
     cr_assert_eq(product_change_batch_qty(p, "B1", 10, &err), ALLOT_OK);
     cr_assert_eq(product_change_batch_eta(p, "B1", day("2027-01-01"), &err), ALLOT_OK);
-    cr_assert_eq(product_allocate_to(p, "o1", 3, "B1", &err), ALLOT_OK);
+    cr_assert_eq(product_allocate_to(p, "o1", 3, ALLOT_NO_DATE, 0, "B1", &err), ALLOT_OK);
     alloc("o1", 3);
     cr_assert_neq(product_change_batch_qty(p, "NOPE", 1, &err), ALLOT_OK);
     cr_assert_neq(product_change_batch_eta(p, "NOPE", 1, &err), ALLOT_OK);
@@ -351,8 +351,8 @@ Test(product, an_older_backorder_takes_room_freed_by_a_reduction_before_the_remo
 {
     /* a stored state: "old" (2) waits, B1 has room 1; "b" (3) is newer, on B1 */
     cr_assert_eq(product_load_batch(p, "B1", 4, ALLOT_NO_ETA, 1, &err), ALLOT_OK);
-    cr_assert_eq(product_load_line(p, "old", 2, 2, NULL, &err), ALLOT_OK);
-    cr_assert_eq(product_load_line(p, "b", 3, 3, "B1", &err), ALLOT_OK);
+    cr_assert_eq(product_load_line(p, "old", 2, 2, ALLOT_NO_DATE, 0, NULL, &err), ALLOT_OK);
+    cr_assert_eq(product_load_line(p, "b", 3, 3, ALLOT_NO_DATE, 0, "B1", &err), ALLOT_OK);
     /* B1 4 → 2: b is removed; the retry serves old (older, fits) before b, and
      * b's Deallocated comes after the retry's events */
     cr_assert_eq(product_change_batch_qty(p, "B1", 2, &err), ALLOT_OK);
@@ -558,7 +558,7 @@ Test(product, allocate_to_puts_a_new_line_on_the_named_batch_even_if_another_is_
     batch("WH", 10, "-");
     batch("SHIP", 10, "2027-01-01");
     events();
-    cr_assert_eq(product_allocate_to(p, "o1", 4, "SHIP", &err), ALLOT_OK);
+    cr_assert_eq(product_allocate_to(p, "o1", 4, ALLOT_NO_DATE, 0, "SHIP", &err), ALLOT_OK);
     cr_assert_str_eq(events(), "Allocated o1 4 SHIP");
     cr_assert_str_eq(place("o1"), "SHIP");
 }
@@ -570,7 +570,7 @@ Test(product, allocate_to_moves_a_backorder_onto_the_named_batch)
     cr_assert_eq(product_load_batch(p, "B2", 5, day("2027-01-01"), 100, &err), ALLOT_OK);
     events();
     int64_t v = product_version(p);
-    cr_assert_eq(product_allocate_to(p, "o1", 3, "B2", &err), ALLOT_OK);
+    cr_assert_eq(product_allocate_to(p, "o1", 3, ALLOT_NO_DATE, 0, "B2", &err), ALLOT_OK);
     cr_assert_str_eq(events(), "Allocated o1 3 B2");
     cr_assert_str_eq(place("o1"), "B2");
     cr_assert_eq(product_version(p), v + 1);
@@ -582,7 +582,7 @@ Test(product, allocate_to_moves_a_line_from_another_batch_with_reallocated)
     batch("SHIP", 10, "2027-01-01");
     alloc("o1", 4); /* WH */
     events();
-    cr_assert_eq(product_allocate_to(p, "o1", 4, "SHIP", &err), ALLOT_OK);
+    cr_assert_eq(product_allocate_to(p, "o1", 4, ALLOT_NO_DATE, 0, "SHIP", &err), ALLOT_OK);
     cr_assert_str_eq(events(), "Reallocated o1 4 WH>SHIP");
     cr_assert_eq(product_find_batch(p, "WH")->allocated, 0);
     cr_assert_eq(product_find_batch(p, "SHIP")->allocated, 4);
@@ -594,7 +594,7 @@ Test(product, allocate_to_the_batch_a_line_already_holds_is_a_no_op)
     alloc("o1", 4);
     events();
     int64_t v = product_version(p);
-    cr_assert_eq(product_allocate_to(p, "o1", 4, "B1", &err), ALLOT_OK);
+    cr_assert_eq(product_allocate_to(p, "o1", 4, ALLOT_NO_DATE, 0, "B1", &err), ALLOT_OK);
     cr_assert_str_eq(events(), "");
     cr_assert_eq(product_version(p), v);
 }
@@ -606,11 +606,11 @@ Test(product, allocate_to_is_refused_without_room_unknown_batch_or_another_qty)
     events();
     char before[8192];
     strcpy(before, state());
-    cr_assert_eq(product_allocate_to(p, "o2", 2, "B1", &err), ALLOT_ENO_ROOM);
+    cr_assert_eq(product_allocate_to(p, "o2", 2, ALLOT_NO_DATE, 0, "B1", &err), ALLOT_ENO_ROOM);
     cr_assert(strstr(err.msg, "B1") && strstr(err.msg, "o2"), "%s", err.msg);
-    cr_assert_eq(product_allocate_to(p, "o2", 2, "B9", &err), ALLOT_EUNKNOWN_BATCH);
+    cr_assert_eq(product_allocate_to(p, "o2", 2, ALLOT_NO_DATE, 0, "B9", &err), ALLOT_EUNKNOWN_BATCH);
     cr_assert(strstr(err.msg, "B9"), "%s", err.msg);
-    cr_assert_eq(product_allocate_to(p, "o1", 3, "B1", &err), ALLOT_ELINE_QTY_MISMATCH);
+    cr_assert_eq(product_allocate_to(p, "o1", 3, ALLOT_NO_DATE, 0, "B1", &err), ALLOT_ELINE_QTY_MISMATCH);
     cr_assert_str_eq(state(), before);
     cr_assert_str_eq(events(), "");
 }
@@ -620,9 +620,9 @@ Test(product, allocate_to_refuses_to_move_a_line_onto_a_batch_without_room)
     batch("WH", 10, "-");
     batch("SHIP", 5, "2027-01-01");
     alloc("o1", 4); /* WH */
-    cr_assert_eq(product_allocate_to(p, "o2", 3, "SHIP", &err), ALLOT_OK);
+    cr_assert_eq(product_allocate_to(p, "o2", 3, ALLOT_NO_DATE, 0, "SHIP", &err), ALLOT_OK);
     events();
-    cr_assert_eq(product_allocate_to(p, "o1", 4, "SHIP", &err), ALLOT_ENO_ROOM);
+    cr_assert_eq(product_allocate_to(p, "o1", 4, ALLOT_NO_DATE, 0, "SHIP", &err), ALLOT_ENO_ROOM);
     cr_assert_str_eq(place("o1"), "WH");
     cr_assert_str_eq(events(), "");
 }
@@ -638,9 +638,9 @@ Test(product, quantities_outside_their_range_are_refused_without_harm)
     cr_assert(strstr(err.msg, "-1"), "%s", err.msg);
     cr_assert_eq(product_add_batch(p, "B2", -5, ALLOT_NO_ETA, &err), ALLOT_EINVALID);
     cr_assert_eq(product_add_batch(p, "B2", ALLOT_QTY_MAX + 1, ALLOT_NO_ETA, &err), ALLOT_EINVALID);
-    cr_assert_eq(product_allocate(p, "o2", 0, NULL, &err), ALLOT_EINVALID);
-    cr_assert_eq(product_allocate(p, "o2", -3, NULL, &err), ALLOT_EINVALID);
-    cr_assert_eq(product_allocate_to(p, "o2", 0, "B1", &err), ALLOT_EINVALID);
+    cr_assert_eq(product_allocate(p, "o2", 0, ALLOT_NO_DATE, 0, NULL, &err), ALLOT_EINVALID);
+    cr_assert_eq(product_allocate(p, "o2", -3, ALLOT_NO_DATE, 0, NULL, &err), ALLOT_EINVALID);
+    cr_assert_eq(product_allocate_to(p, "o2", 0, ALLOT_NO_DATE, 0, "B1", &err), ALLOT_EINVALID);
     cr_assert_str_eq(state(), before);
     cr_assert_str_eq(events(), "");
 }
@@ -662,7 +662,7 @@ Test(product, a_clone_is_independent_of_its_original)
     cr_assert_eq(product_cancel_line(p, "o1", &err), ALLOT_OK);
     cr_assert_str_eq(product_text(c, buf, sizeof buf), before);
     /* and the other way round, including the order-id index */
-    cr_assert_eq(product_allocate(c, "o9", 1, NULL, &err), ALLOT_OK);
+    cr_assert_eq(product_allocate(c, "o9", 1, ALLOT_NO_DATE, 0, NULL, &err), ALLOT_OK);
     cr_assert_null(product_find_line(p, "o9"));
     cr_assert_not_null(product_find_line(c, "o1"));
     cr_assert_eq(product_check_invariants(c, &err), ALLOT_OK, "%s", err.msg);
@@ -673,7 +673,7 @@ Test(product, a_clone_of_an_empty_product_works)
 {
     Product *c = product_clone(p);
     cr_assert_str_eq(product_sku(c), "LAMP");
-    cr_assert_eq(product_allocate(c, "o1", 1, NULL, &err), ALLOT_OK);
+    cr_assert_eq(product_allocate(c, "o1", 1, ALLOT_NO_DATE, 0, NULL, &err), ALLOT_OK);
     cr_assert_eq(product_line_count(p), 0);
     product_free(c);
 }
@@ -681,9 +681,9 @@ Test(product, a_clone_of_an_empty_product_works)
 Test(product, loading_restores_state_without_events_or_version_change)
 {
     cr_assert_eq(product_load_batch(p, "B1", 10, ALLOT_NO_ETA, 3, &err), ALLOT_OK);
-    cr_assert_eq(product_load_line(p, "o1", 4, 7, "B1", &err), ALLOT_OK);
-    cr_assert_eq(product_load_line(p, "o2", 40, 5, NULL, &err), ALLOT_OK);
-    cr_assert_eq(product_load_line(p, "o3", 1, 6, "", &err), ALLOT_OK);
+    cr_assert_eq(product_load_line(p, "o1", 4, 7, ALLOT_NO_DATE, 0, "B1", &err), ALLOT_OK);
+    cr_assert_eq(product_load_line(p, "o2", 40, 5, ALLOT_NO_DATE, 0, NULL, &err), ALLOT_OK);
+    cr_assert_eq(product_load_line(p, "o3", 1, 6, ALLOT_NO_DATE, 0, "", &err), ALLOT_OK);
     cr_assert_eq(product_version(p), 0);
     cr_assert_eq(product_events(p)->len, 0);
     cr_assert_eq(product_next_seq(p), 8);
@@ -697,19 +697,19 @@ Test(product, loading_refuses_duplicates_and_unknown_batches)
 {
     cr_assert_eq(product_load_batch(p, "B1", 10, ALLOT_NO_ETA, 1, &err), ALLOT_OK);
     cr_assert_eq(product_load_batch(p, "B1", 5, ALLOT_NO_ETA, 2, &err), ALLOT_EDUPLICATE_BATCH);
-    cr_assert_eq(product_load_line(p, "o1", 4, 3, "B9", &err), ALLOT_EUNKNOWN_BATCH);
+    cr_assert_eq(product_load_line(p, "o1", 4, 3, ALLOT_NO_DATE, 0, "B9", &err), ALLOT_EUNKNOWN_BATCH);
     cr_assert(strstr(err.msg, "B9"), "%s", err.msg);
-    cr_assert_eq(product_load_line(p, "o1", 4, 3, "B1", &err), ALLOT_OK);
-    cr_assert_eq(product_load_line(p, "o1", 4, 4, NULL, &err), ALLOT_ELINE_QTY_MISMATCH);
+    cr_assert_eq(product_load_line(p, "o1", 4, 3, ALLOT_NO_DATE, 0, "B1", &err), ALLOT_OK);
+    cr_assert_eq(product_load_line(p, "o1", 4, 4, ALLOT_NO_DATE, 0, NULL, &err), ALLOT_ELINE_QTY_MISMATCH);
     cr_assert_eq(product_line_count(p), 1);
 }
 
 Test(product, check_invariants_detects_an_over_allocated_batch)
 {
     cr_assert_eq(product_load_batch(p, "B1", 5, ALLOT_NO_ETA, 1, &err), ALLOT_OK);
-    cr_assert_eq(product_load_line(p, "o1", 4, 2, "B1", &err), ALLOT_OK);
+    cr_assert_eq(product_load_line(p, "o1", 4, 2, ALLOT_NO_DATE, 0, "B1", &err), ALLOT_OK);
     cr_assert_eq(product_check_invariants(p, &err), ALLOT_OK, "%s", err.msg);
-    cr_assert_eq(product_load_line(p, "o2", 2, 3, "B1", &err), ALLOT_OK);
+    cr_assert_eq(product_load_line(p, "o2", 2, 3, ALLOT_NO_DATE, 0, "B1", &err), ALLOT_OK);
     cr_assert_eq(product_check_invariants(p, &err), ALLOT_EINVALID);
     cr_assert(strstr(err.msg, "B1") && strstr(err.msg, "over-allocated"), "%s", err.msg);
     product_free(p);
@@ -718,7 +718,7 @@ Test(product, check_invariants_detects_an_over_allocated_batch)
 
 Test(product, check_invariants_detects_a_line_without_a_positive_qty)
 {
-    cr_assert_eq(product_load_line(p, "o1", 0, 2, NULL, &err), ALLOT_OK);
+    cr_assert_eq(product_load_line(p, "o1", 0, 2, ALLOT_NO_DATE, 0, NULL, &err), ALLOT_OK);
     cr_assert_eq(product_check_invariants(p, &err), ALLOT_EINVALID);
     cr_assert(strstr(err.msg, "o1"), "%s", err.msg);
     product_free(p);
@@ -733,7 +733,7 @@ Test(product, check_invariants_detects_a_negative_batch_qty_and_a_seq_counter_se
     product_free(p);
     p = product_new("LAMP");
     cr_assert_eq(product_load_batch(p, "B1", 5, ALLOT_NO_ETA, 1, &err), ALLOT_OK);
-    cr_assert_eq(product_load_line(p, "o1", 2, 7, "B1", &err), ALLOT_OK);
+    cr_assert_eq(product_load_line(p, "o1", 2, 7, ALLOT_NO_DATE, 0, "B1", &err), ALLOT_OK);
     cr_assert_eq(product_check_invariants(p, &err), ALLOT_OK, "%s", err.msg);
     product_set_next_seq(p, 7);
     cr_assert_eq(product_check_invariants(p, &err), ALLOT_EINVALID);
@@ -747,7 +747,7 @@ Test(product, check_invariants_detects_a_negative_batch_qty_and_a_seq_counter_se
 Test(product, check_invariants_detects_a_batch_whose_allocated_disagrees_with_its_lines)
 {
     cr_assert_eq(product_load_batch(p, "B1", 5, ALLOT_NO_ETA, 1, &err), ALLOT_OK);
-    cr_assert_eq(product_load_line(p, "o1", 2, 2, "B1", &err), ALLOT_OK);
+    cr_assert_eq(product_load_line(p, "o1", 2, 2, ALLOT_NO_DATE, 0, "B1", &err), ALLOT_OK);
     Product *c = product_clone(p);
     /* corrupt the copy's bookkeeping through the public struct */
     ((Batch *)product_batch(c, 0))->allocated = 1;
@@ -797,7 +797,7 @@ static void deallocated_order(const char *const *order, AllotId out[3])
     cr_assert_eq(product_load_batch(q, "B1", 9, ALLOT_NO_ETA, 1, &err), ALLOT_OK);
     static const uint64_t seq_of[] = {2, 3, 4}; /* o2 oldest, o4 newest */
     for (int i = 0; i < 3; i++)
-        cr_assert_eq(product_load_line(q, order[i], 3, seq_of[order[i][1] - '2'], "B1", &err),
+        cr_assert_eq(product_load_line(q, order[i], 3, seq_of[order[i][1] - '2'], ALLOT_NO_DATE, 0, "B1", &err),
                      ALLOT_OK);
     cr_assert_eq(product_change_batch_qty(q, "B1", 0, &err), ALLOT_OK);
     const EventVec *ev = product_events(q);
@@ -819,4 +819,88 @@ Test(product, deallocated_events_come_oldest_first_whatever_the_line_order)
         cr_assert_str_eq(x[i], y[i]);
     cr_assert_str_eq(x[0], "o2");
     cr_assert_str_eq(x[2], "o4");
+}
+
+/* ---- §1.4 need dates, §4 "requested", §1.2 rule 7 after a restore ---- */
+
+Test(product, a_need_date_travels_with_the_line_and_does_not_reorder_service)
+{
+    batch("B1", 5, "-");
+    cr_assert_eq(product_allocate(p, "late", 3, day("2027-01-01"), 0, NULL, &err), ALLOT_OK);
+    cr_assert_eq(product_allocate(p, "urgent", 3, day("2026-01-01"), 0, NULL, &err), ALLOT_OK);
+    /* the urgent line asked later: it waits, need dates inform, they do not reorder */
+    cr_assert_str_eq(place("late"), "B1");
+    cr_assert_str_eq(place("urgent"), "");
+    cr_assert_eq(product_find_line(p, "urgent")->need, day("2026-01-01"));
+    EventVec v;
+    event_vec_init(&v);
+    product_take_events(p, &v);
+    cr_assert_eq(v.len, 3);
+    cr_assert_eq(v.items[1].need, day("2027-01-01"));
+    cr_assert(v.items[1].new_line);
+    cr_assert_eq(v.items[2].type, EV_OUT_OF_STOCK);
+    cr_assert_eq(v.items[2].need, day("2026-01-01"));
+    event_vec_fini(&v);
+    /* the same line again with another need date is a no-op: the first stands */
+    cr_assert_eq(product_allocate(p, "late", 3, day("2028-01-01"), 0, NULL, &err), ALLOT_OK);
+    cr_assert_eq(product_find_line(p, "late")->need, day("2027-01-01"));
+    cr_assert_str_eq(events(), "");
+}
+
+Test(product, the_moment_of_first_request_orders_service_before_the_product_counter)
+{
+    /* a restore puts "zz" (requested 5) after "aa" (requested 9) in the product, yet
+     * zz was asked first: it is the older one and keeps its place when stock shrinks */
+    batch("B1", 6, "-");
+    cr_assert_eq(product_allocate(p, "aa", 3, ALLOT_NO_DATE, 9, NULL, &err), ALLOT_OK);
+    cr_assert_eq(product_allocate(p, "zz", 3, ALLOT_NO_DATE, 5, NULL, &err), ALLOT_OK);
+    cr_assert(line_is_older(product_find_line(p, "zz"), product_find_line(p, "aa")));
+    events();
+    cr_assert_eq(product_change_batch_qty(p, "B1", 3, &err), ALLOT_OK);
+    cr_assert_str_eq(place("zz"), "B1");
+    cr_assert_str_eq(place("aa"), "");
+    cr_assert_str_eq(events(), "BatchQuantityChanged B1 6>3; Deallocated aa 3 B1");
+    /* and when stock comes back, the older backorder is served first */
+    cr_assert_eq(product_allocate(p, "mm", 3, ALLOT_NO_DATE, 7, NULL, &err), ALLOT_OK);
+    events();
+    batch("B2", 3, "-");
+    cr_assert_str_eq(place("mm"), "B2");
+    cr_assert_str_eq(place("aa"), "");
+}
+
+Test(product, retrying_backorders_fills_room_that_a_restore_left)
+{
+    batch("B1", 4, "-");
+    batch("B2", 2, "-");
+    alloc("o1", 2);  /* B1, 2 left */
+    alloc("o2", 3);  /* fits neither: waits */
+    events();
+    int64_t v = product_version(p);
+    product_retry_backorders(p); /* nothing fits: a no-op */
+    cr_assert_str_eq(events(), "");
+    cr_assert_eq(product_version(p), v);
+    /* a restore moves o1 to B2 and does not retry (docs/domain.md): B1 has 4 free */
+    cr_assert_eq(product_allocate_to(p, "o1", 2, ALLOT_NO_DATE, 0, "B2", &err), ALLOT_OK);
+    cr_assert_str_eq(events(), "Reallocated o1 2 B1>B2");
+    cr_assert_str_eq(place("o2"), "");
+    product_retry_backorders(p);
+    cr_assert_str_eq(events(), "Allocated o2 3 B1");
+    cr_assert_eq(product_version(p), v + 2);
+}
+
+Test(product, stamping_records_the_command_on_events_that_have_none)
+{
+    batch("B1", 4, "-");
+    product_stamp_events(p, 7, "ann@host");
+    alloc("o1", 1);
+    product_stamp_events(p, 8, "bob@host");
+    EventVec v;
+    event_vec_init(&v);
+    product_take_events(p, &v);
+    cr_assert_eq(v.len, 2);
+    cr_assert_eq(v.items[0].command_id, 7);
+    cr_assert_str_eq(v.items[0].actor, "ann@host");
+    cr_assert_eq(v.items[1].command_id, 8);
+    cr_assert_str_eq(v.items[1].actor, "bob@host");
+    event_vec_fini(&v);
 }

@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "app/bootstrap.h"
-#include "app/sandbox_uow.h"
-#include "app/whatif.h"
+#include "whatif/sandbox_uow.h"
+#include "whatif/whatif.h"
 #include "persistence/sqlite_uow.h"
 #include "../integration/tmpdb.h"
 
@@ -403,7 +403,7 @@ Test(whatif_sqlite, apply_replays_in_one_transaction_and_live_then_equals_the_sa
                  ALLOT_OK);
     DelayPreview p;
     delay_preview_init(&p);
-    cr_assert_eq(delay_preview(s, live.uow, NULL, "B1", 14, &p, &err), ALLOT_OK, "%s", err.msg);
+    cr_assert_eq(delay_preview(whatif_uow(s), whatif_clock(s), "B1", 14, &p, &err), ALLOT_OK, "%s", err.msg);
     cr_assert_eq(whatif_run(s, &p.cmd, NULL, &err), ALLOT_OK, "%s", err.msg);
     delay_preview_fini(&p);
     Command c = command_allocate("o4", "LAMP", 3);

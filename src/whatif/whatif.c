@@ -1,6 +1,6 @@
 /* What-if sessions, their differences, Apply and shipment-delay previews
  * (whatif.h). */
-#include "app/whatif.h"
+#include "whatif/whatif.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,8 +8,8 @@
 
 #include "app/bootstrap.h"
 #include "app/keymap.h"
-#include "app/sandbox_uow.h"
-#include "app/sandbox_views.h"
+#include "whatif/sandbox_uow.h"
+#include "whatif/sandbox_views.h"
 #include "domain/xalloc.h"
 
 struct WhatIfSession {
@@ -60,6 +60,35 @@ bool line_diff_place_changed(const LineDiff *d)
     return d->before_exists && strcmp(d->before_batch, d->after_batch) != 0;
 }
 
+const char *line_diff_place(const LineDiff *d, bool after, char *buf, size_t size)
+{
+    bool exists = after ? d->after_exists : d->before_exists;
+    const char *batch = after ? d->after_batch : d->before_batch;
+    int32_t eta = after ? d->after_eta : d->before_eta;
+    char date[ALLOT_DATE_TEXT];
+    if (!exists)
+        snprintf(buf, size, "%s", after ? "cancelled" : "new");
+    else if (!batch[0])
+        snprintf(buf, size, "backorder");
+    else if (eta == ALLOT_NO_ETA)
+        snprintf(buf, size, "%s in warehouse", batch);
+    else
+        snprintf(buf, size, "%s %s", batch, date_format(eta, date));
+    return buf;
+}
+
+const char *line_diff_slip(const LineDiff *d, char *buf, size_t size)
+{
+    if (!d->has_slip)
+        snprintf(buf, size, "-");
+    else if (d->slip_days == 0)
+        snprintf(buf, size, "0 days");
+    else
+        snprintf(buf, size, "%+d day%s", (int)d->slip_days,
+                 d->slip_days == 1 || d->slip_days == -1 ? "" : "s");
+    return buf;
+}
+
 static int32_t eta_or_today(int32_t eta, int32_t today) { return eta == ALLOT_NO_ETA ? today : eta; }
 
 static void copy_id(AllotId dst, const char *src) { snprintf(dst, sizeof(AllotId), "%s", src); }
@@ -75,17 +104,21 @@ static unsigned line_diff(const Product *before, const OrderLine *lb, const Prod
     copy_id(out->sku, product_sku(la ? after : before));
     out->qty = any->qty;
     out->before_eta = out->after_eta = ALLOT_NO_ETA;
+    out->need = any->need;
+    out->before_late.promised = out->after_late.promised = ALLOT_NO_DATE;
     if (lb) {
         out->before_exists = true;
         copy_id(out->before_batch, product_line_batchref(before, lb));
         if (lb->batch >= 0)
             out->before_eta = product_batch(before, (size_t)lb->batch)->eta;
+        out->before_late = lateness_of_line(lb->batch >= 0, out->before_eta, lb->need, today);
     }
     if (la) {
         out->after_exists = true;
         copy_id(out->after_batch, product_line_batchref(after, la));
         if (la->batch >= 0)
             out->after_eta = product_batch(after, (size_t)la->batch)->eta;
+        out->after_late = lateness_of_line(la->batch >= 0, out->after_eta, la->need, today);
     }
     unsigned f = 0;
     bool bon = lb && lb->batch >= 0, aon = la && la->batch >= 0;
@@ -110,6 +143,23 @@ static unsigned line_diff(const Product *before, const OrderLine *lb, const Prod
         f |= LINE_QTY_CHANGED;
     out->flags = f;
     return f;
+}
+
+bool line_diff_lateness_changed(const LineDiff *d)
+{
+    return d->before_late.late != d->after_late.late ||
+           d->before_late.at_risk != d->after_late.at_risk;
+}
+
+AllotStatus whatif_order_lateness(WhatIfSession *s, const char *orderid, OrderLateness *before,
+                                  OrderLateness *after, ErrBuf *err)
+{
+    int32_t today = whatif_today(s);
+    *before = *after = lateness_order_init();
+    if (!s->live_views || !s->views)
+        return err_set(err, ALLOT_EINVALID, "the what-if session has no read model");
+    AllotStatus st = views_order_lateness(s->live_views, orderid, today, before, err);
+    return st == ALLOT_OK ? views_order_lateness(s->views, orderid, today, after, err) : st;
 }
 
 static void push_line(WhatIfDiff *d, const LineDiff *l)
@@ -213,6 +263,11 @@ void whatif_diff_sort(WhatIfDiff *d)
         qsort(d->batches, d->nbatches, sizeof *d->batches, cmp_batch_diff);
 }
 
+static void drop_line(Logger *l, const char *line) { (void)l, (void)line; }
+
+/* A preview's event handlers report through the diff, not a log. */
+static Logger quiet_logger = {drop_line};
+
 /* ---------- the session ---------- */
 
 static int32_t today_of(Clock *clock) { return date_from_unix(clock->now(clock)); }
@@ -279,6 +334,7 @@ AllotStatus whatif_run(WhatIfSession *s, const Command *cmd, CommandResult *res,
 size_t whatif_command_count(const WhatIfSession *s) { return s->ncmds; }
 const Command *whatif_command(const WhatIfSession *s, size_t i) { return &s->cmds[i]; }
 int32_t whatif_today(const WhatIfSession *s) { return today_of(s->clock); }
+Clock *whatif_clock(WhatIfSession *s) { return s->clock; }
 UnitOfWork *whatif_uow(WhatIfSession *s) { return s->sandbox; }
 MessageBus *whatif_bus(WhatIfSession *s) { return s->bus; }
 Views *whatif_views(WhatIfSession *s) { return s->views; }
@@ -451,6 +507,8 @@ AllotStatus whatif_apply(WhatIfSession *s, MessageBus *live_bus, WhatIfApplyRepo
     diff_clear(&report->mismatch);
     report->ncommands = s->ncmds;
     report->applied = false;
+    report->compared = false;
+    report->predicted_events = 0;
     report->as_predicted = false;
     report->refused_index = -1;
     report->refused_msg[0] = '\0';
@@ -486,7 +544,7 @@ AllotStatus whatif_apply(WhatIfSession *s, MessageBus *live_bus, WhatIfApplyRepo
             if (step != ALLOT_OK) {
                 report->refused_index = (long)i;
                 snprintf(report->refused_msg, sizeof report->refused_msg, "%s",
-                         e.msg[0] ? e.msg : allot_status_message(step));
+                         err_text(&e, step));
                 err_set(err, step, "command %zu of %zu (%s) was refused on the live data: %s; "
                         "nothing was applied", i + 1, s->ncmds, command_type_name(s->cmds[i].type),
                         report->refused_msg);
@@ -518,6 +576,8 @@ AllotStatus whatif_apply(WhatIfSession *s, MessageBus *live_bus, WhatIfApplyRepo
             whatif_diff_sort(&report->real);
             whatif_diff_sort(&report->mismatch);
             const EventVec *log = sandbox_uow_event_log(s->sandbox);
+            report->compared = true;
+            report->predicted_events = log->len;
             bool same = log->len == report->real.events.len && report->mismatch.nlines == 0 &&
                         report->mismatch.nbatches == 0;
             for (size_t i = 0; same && i < log->len; i++)
@@ -538,6 +598,130 @@ AllotStatus whatif_apply(WhatIfSession *s, MessageBus *live_bus, WhatIfApplyRepo
     return st;
 }
 
+static const char *plural(size_t n, const char *many) { return n == 1 ? "" : many; }
+
+static const char *place(bool exists, const char *batch)
+{
+    return !exists ? "-" : batch[0] ? batch : "backorder";
+}
+
+void whatif_apply_summary(const WhatIfApplyReport *r, char *out, size_t size)
+{
+    size_t n = r->ncommands;
+    if (!r->applied) {
+        snprintf(out, size, "NOT applied: %s", r->refused_msg[0] ? r->refused_msg : "see above");
+        return;
+    }
+    if (!r->compared) {
+        snprintf(out, size, "Applied %zu command%s to the live data; the outcome could not be "
+                 "read back to compare with the prediction", n, plural(n, "s"));
+        return;
+    }
+    if (r->as_predicted) {
+        size_t in_place = 0;
+        for (size_t i = 0; i < r->real.nlines; i++)
+            in_place += (r->real.lines[i].flags & LINE_ETA_CHANGED) != 0;
+        snprintf(out, size,
+                 "Applied %zu command%s to the live data, as predicted: %zu line%s moved, "
+                 "%zu slipped in place, %zu new backorder%s, %zu event%s",
+                 n, plural(n, "s"), r->real.moved, plural(r->real.moved, "s"), in_place,
+                 r->real.new_backorders, plural(r->real.new_backorders, "s"),
+                 r->real.events.len, plural(r->real.events.len, "s"));
+        return;
+    }
+    const WhatIfDiff *m = &r->mismatch;
+    char what[1400];
+    if (m->nlines || m->nbatches) {
+        char lines[640] = "", batches[640] = "";
+        if (m->nlines) {
+            const LineDiff *l = &m->lines[0];
+            snprintf(lines, sizeof lines, "%zu line%s (e.g. %s %s: predicted %s, got %s)",
+                     m->nlines, plural(m->nlines, "s"), l->orderid, l->sku,
+                     place(l->before_exists, l->before_batch),
+                     place(l->after_exists, l->after_batch));
+        }
+        if (m->nbatches) {
+            const BatchDiff *b = &m->batches[0];
+            char pe[ALLOT_DATE_TEXT], re[ALLOT_DATE_TEXT];
+            if (b->before_qty != b->after_qty)
+                snprintf(batches, sizeof batches, "%zu batch%s (e.g. %s: qty %lld predicted, %lld "
+                         "real)", m->nbatches, plural(m->nbatches, "es"), b->ref,
+                         (long long)b->before_qty, (long long)b->after_qty);
+            else
+                snprintf(batches, sizeof batches, "%zu batch%s (e.g. %s: ETA %s predicted, %s real)",
+                         m->nbatches, plural(m->nbatches, "es"), b->ref,
+                         date_format(b->before_eta, pe), date_format(b->after_eta, re));
+        }
+        snprintf(what, sizeof what, "%s%s%s", lines, lines[0] && batches[0] ? " and " : "",
+                 batches);
+    } else {
+        snprintf(what, sizeof what, "its events (%zu raised, %zu predicted)", r->real.events.len,
+                 r->predicted_events);
+    }
+    snprintf(out, size, "Applied %zu command%s, but the live data had changed: the outcome "
+             "DIFFERS from the prediction in %s (predicted → real)", n, plural(n, "s"), what);
+}
+
+AllotStatus whatif_rework(WhatIfSession *s, WhatIfDiff *out, long *refused, ErrBuf *err)
+{
+    diff_clear(out);
+    *refused = -1;
+    UnitOfWork *tmp = sandbox_uow_new(s->live, s->clock);
+    MessageBus *bus = bootstrap(tmp, notifier_none(), s->clock, &quiet_logger);
+    AllotStatus st = ALLOT_OK;
+    for (size_t i = 0; st == ALLOT_OK && i < s->ncmds; i++) {
+        ErrBuf e = {{0}};
+        st = bus_handle(bus, &s->cmds[i], NULL, &e);
+        if (st != ALLOT_OK) {
+            *refused = (long)i;
+            err_set(err, st, "command %zu of %zu (%s) is refused on the live data now: %s", i + 1,
+                    s->ncmds, command_type_name(s->cmds[i].type), err_text(&e, st));
+        }
+    }
+    if (st == ALLOT_OK) {
+        diff_sandbox(tmp, whatif_today(s), out);
+        whatif_diff_sort(out);
+        const EventVec *log = sandbox_uow_event_log(tmp);
+        for (size_t i = 0; i < log->len; i++)
+            event_vec_push(&out->events, &log->items[i]);
+    }
+    bus_free(bus);
+    uow_free(tmp);
+    return st;
+}
+
+static bool same_line(const LineDiff *a, const LineDiff *b)
+{
+    return strcmp(a->orderid, b->orderid) == 0 && strcmp(a->sku, b->sku) == 0 &&
+           a->qty == b->qty && a->before_exists == b->before_exists &&
+           a->after_exists == b->after_exists && strcmp(a->before_batch, b->before_batch) == 0 &&
+           strcmp(a->after_batch, b->after_batch) == 0 && a->before_eta == b->before_eta &&
+           a->after_eta == b->after_eta;
+}
+
+static bool same_batch(const BatchDiff *a, const BatchDiff *b)
+{
+    return strcmp(a->ref, b->ref) == 0 && a->created == b->created &&
+           a->before_qty == b->before_qty && a->after_qty == b->after_qty &&
+           a->before_eta == b->before_eta && a->after_eta == b->after_eta;
+}
+
+bool whatif_diff_same(const WhatIfDiff *a, const WhatIfDiff *b)
+{
+    if (a->nlines != b->nlines || a->nbatches != b->nbatches || a->events.len != b->events.len)
+        return false;
+    for (size_t i = 0; i < a->nlines; i++)
+        if (!same_line(&a->lines[i], &b->lines[i]))
+            return false;
+    for (size_t i = 0; i < a->nbatches; i++)
+        if (!same_batch(&a->batches[i], &b->batches[i]))
+            return false;
+    for (size_t i = 0; i < a->events.len; i++)
+        if (!same_event(&a->events.items[i], &b->events.items[i]))
+            return false;
+    return true;
+}
+
 /* ---------- previews ---------- */
 
 void delay_preview_init(DelayPreview *p)
@@ -548,19 +732,18 @@ void delay_preview_init(DelayPreview *p)
 
 void delay_preview_fini(DelayPreview *p) { whatif_diff_fini(&p->diff); }
 
-/* Runs `cmd` in a throwaway sandbox over `source` and writes the differences and
- * events into `out`. */
-static AllotStatus preview_on(UnitOfWork *source, Clock *clock, Logger *logger, const Command *cmd,
-                              WhatIfDiff *out, ErrBuf *err)
+AllotStatus whatif_preview(UnitOfWork *source, Clock *clock, const Command *cmd,
+                           WhatIfDiff *out, ErrBuf *err)
 {
+    Clock *ck = clock ? clock : clock_system();
     diff_clear(out);
-    UnitOfWork *tmp = sandbox_uow_new(source, clock);
-    MessageBus *bus = bootstrap(tmp, notifier_none(), clock, logger);
+    UnitOfWork *tmp = sandbox_uow_new(source, ck);
+    MessageBus *bus = bootstrap(tmp, notifier_none(), ck, &quiet_logger);
     CommandResult res;
     command_result_init(&res);
     AllotStatus st = bus_handle(bus, cmd, &res, err);
     if (st == ALLOT_OK) {
-        diff_sandbox(tmp, today_of(clock), out);
+        diff_sandbox(tmp, today_of(ck), out);
         whatif_diff_sort(out);
         for (size_t i = 0; i < res.events.len; i++)
             event_vec_push(&out->events, &res.events.items[i]);
@@ -571,22 +754,13 @@ static AllotStatus preview_on(UnitOfWork *source, Clock *clock, Logger *logger, 
     return st;
 }
 
-AllotStatus whatif_preview(WhatIfSession *s, UnitOfWork *live, Clock *clock, const Command *cmd,
-                           WhatIfDiff *out, ErrBuf *err)
-{
-    if (s)
-        return preview_on(s->sandbox, s->clock, s->logger, cmd, out, err);
-    return preview_on(live, clock ? clock : clock_system(), logger_stderr(), cmd, out, err);
-}
-
 #define DELAY_DAYS_MAX 3650
 
-AllotStatus delay_preview(WhatIfSession *s, UnitOfWork *live, Clock *clock, const char *ref,
-                          int32_t days, DelayPreview *out, ErrBuf *err)
+AllotStatus delay_preview(UnitOfWork *source, Clock *clock, const char *ref, int32_t days,
+                          DelayPreview *out, ErrBuf *err)
 {
     diff_clear(&out->diff);
-    UnitOfWork *source = s ? s->sandbox : live;
-    Clock *ck = s ? s->clock : clock ? clock : clock_system();
+    Clock *ck = clock ? clock : clock_system();
     if (days == 0 || days > DELAY_DAYS_MAX || days < -DELAY_DAYS_MAX)
         return err_set(err, ALLOT_EINVALID, "delay of %d days: give a whole number of days "
                        "from -%d to %d, not 0", (int)days, DELAY_DAYS_MAX, DELAY_DAYS_MAX);
@@ -619,5 +793,5 @@ AllotStatus delay_preview(WhatIfSession *s, UnitOfWork *live, Clock *clock, cons
         return err_set(err, ALLOT_EINVALID, "delay of %d days: the ETA would leave the calendar",
                        (int)days);
     out->cmd = command_change_batch_eta(ref, out->new_eta);
-    return preview_on(source, ck, s ? s->logger : logger_stderr(), &out->cmd, &out->diff, err);
+    return whatif_preview(source, ck, &out->cmd, &out->diff, err);
 }

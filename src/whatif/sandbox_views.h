@@ -24,8 +24,8 @@
  *     session cancelled;
  *   - a page costs one live query more per page of rows of held SKUs skipped.
  */
-#ifndef ALLOT_APP_SANDBOX_VIEWS_H
-#define ALLOT_APP_SANDBOX_VIEWS_H
+#ifndef ALLOT_WHATIF_SANDBOX_VIEWS_H
+#define ALLOT_WHATIF_SANDBOX_VIEWS_H
 
 #include <stdint.h>
 

@@ -11,9 +11,10 @@
  * sandbox's own event log.  Nothing is copied up front: creating a sandbox is O(1)
  * in the size of the store; each product costs what loading it costs.
  *
- * Why in app/ and not persistence/: the sandbox does no I/O of its own; it is an
- * in-memory decorator of the UnitOfWork port, and the what-if session (app/whatif.h)
- * must construct it, while app may not depend on persistence.
+ * Why in whatif/ and not persistence/: the sandbox does no I/O of its own; it is an
+ * in-memory decorator of the UnitOfWork port, and the what-if session
+ * (whatif/whatif.h) constructs it; whatif sits on app's ports and never links a
+ * store.
  *
  * Consistency: every product is a snapshot of the source taken when first read;
  * two products may be read at different moments (products are independent
@@ -23,8 +24,8 @@
  * Single thread.  Commit never returns ALLOT_ECONFLICT.  Source errors
  * (ALLOT_ESTORAGE: locked, unreadable) are returned by the repository calls.
  */
-#ifndef ALLOT_APP_SANDBOX_UOW_H
-#define ALLOT_APP_SANDBOX_UOW_H
+#ifndef ALLOT_WHATIF_SANDBOX_UOW_H
+#define ALLOT_WHATIF_SANDBOX_UOW_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,7 +1,7 @@
 /* whatif.h — what-if sessions and shipment delays (SPEC.md §4 `allot whatif`, §5
  * "What-if session", issue 6).  No ncurses: the CLI and the TUI both use it.
  *
- * A session is a sandbox (app/sandbox_uow.h) over the live unit of work, a bus
+ * A session is a sandbox (whatif/sandbox_uow.h) over the live unit of work, a bus
  * bootstrapped over the sandbox (no notifier: a sandbox never calls the
  * OutOfStock hook), the list of commands that the sandbox accepted (for Apply),
  * and a read model over the sandbox (whatif_views) for the screens.  Starting one
@@ -17,8 +17,8 @@
  * "Before" is the live state when the sandbox first read the product (its base);
  * "after" is the sandbox's current state.
  */
-#ifndef ALLOT_APP_WHATIF_H
-#define ALLOT_APP_WHATIF_H
+#ifndef ALLOT_WHATIF_WHATIF_H
+#define ALLOT_WHATIF_WHATIF_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -28,6 +28,7 @@
 #include "app/ports.h"
 #include "app/unit_of_work.h"
 #include "app/views.h"
+#include "domain/lateness.h"
 #include "domain/product.h"
 
 /* ---- differences ---- */
@@ -57,11 +58,25 @@ typedef struct LineDiff {
     bool has_slip;         /* on a batch before and after */
     int32_t slip_days;     /* after ETA − before ETA (in the warehouse = today) */
     unsigned flags;        /* LINE_* */
+    int32_t need;          /* the line's need date (SPEC.md §1.4), or ALLOT_NO_DATE */
+    LineLateness before_late, after_late; /* on today; zero when it does not exist */
 } LineDiff;
+
+/* True if the line's lateness (days late, at risk) differs before and after. */
+bool line_diff_lateness_changed(const LineDiff *d);
 
 /* True if the line's place (batch, backorder, or existence) differs: the rows of
  * `allot whatif --csv` (SPEC.md §4). */
 bool line_diff_place_changed(const LineDiff *d);
+
+/* How a planner reads one side of a line's change, for confirmations and reports:
+ * "B1 2026-12-01", "B1 in warehouse", "backorder", or — when the line is not there
+ * on that side — "new" (before) / "cancelled" (after).  Into buf; returns buf. */
+const char *line_diff_place(const LineDiff *d, bool after, char *buf, size_t size);
+
+/* A line's slip: "-" (none: not on a batch on both sides), "0 days", "+3 days",
+ * "-1 day".  Into buf; returns buf. */
+const char *line_diff_slip(const LineDiff *d, char *buf, size_t size);
 
 typedef struct BatchDiff {
     AllotId ref;
@@ -129,6 +144,9 @@ const Command *whatif_command(const WhatIfSession *s, size_t i);
 /* Today (days since 1970-01-01 UTC) by the session's clock. */
 int32_t whatif_today(const WhatIfSession *s);
 
+/* The session's clock (whatif_new's, or the system clock). */
+Clock *whatif_clock(WhatIfSession *s);
+
 /* The sandbox unit of work, the session's bus over it, and the read model over
  * the sandbox (sandbox_views.h semantics; NULL if the session was made without
  * live views).  Owned by the session. */
@@ -140,6 +158,12 @@ Views *whatif_views(WhatIfSession *s);
  * (see the top of this file), with the events the session raised.  `out` must be
  * initialised; it is cleared first.  Sorted (whatif_diff_sort).  No errors. */
 void whatif_diff(WhatIfSession *s, WhatIfDiff *out);
+
+/* The lateness of order `orderid` on the session's today, in the live data
+ * (`before`) and in the sandbox (`after`): SPEC.md §1.4, for the whatif report.
+ * Errors: those of the views. */
+AllotStatus whatif_order_lateness(WhatIfSession *s, const char *orderid, OrderLateness *before,
+                                  OrderLateness *after, ErrBuf *err);
 
 /* ---- marking rows of the screens ---- */
 
@@ -166,6 +190,8 @@ bool whatif_mark_product(WhatIfSession *s, const char *sku, ProductMark *out);
 typedef struct WhatIfApplyReport {
     size_t ncommands;       /* commands replayed */
     bool applied;           /* the live transaction committed */
+    bool compared;          /* the real outcome was read back and compared */
+    size_t predicted_events; /* how many events the sandbox raised */
     long refused_index;     /* -1, or the command refused on live (nothing applied) */
     char refused_msg[ALLOT_ERR_MAX];
     bool as_predicted;      /* live now equals the sandbox (state and events) */
@@ -192,7 +218,41 @@ void whatif_apply_report_fini(WhatIfApplyReport *r);
 AllotStatus whatif_apply(WhatIfSession *s, MessageBus *live_bus, WhatIfApplyReport *report,
                          ErrBuf *err);
 
-/* ---- shipment delay in one motion (SPEC.md §5 `d`) ---- */
+/* One line for the planner about an applied report (report->applied): "Applied N
+ * commands to the live data, as predicted: …", or how the real outcome differs —
+ * naming only what differs (lines, batches, or else the events), with a first
+ * example — or that it could not be compared.  Written into out (cut to size). */
+void whatif_apply_summary(const WhatIfApplyReport *r, char *out, size_t size);
+
+/* Works the session's outcome out again on live as it is now, right before an
+ * Apply: replays the session's commands in a fresh sandbox over the live unit of
+ * work (nothing is written) and fills `out` (initialised; cleared first; sorted)
+ * with the differences from live now and the events.  Compare it with the outcome
+ * shown (whatif_diff_same) and ask again if it changed.  Errors: the status of the
+ * first command live now refuses (*refused = its index; else -1), naming it in
+ * err; ALLOT_ESTORAGE. */
+AllotStatus whatif_rework(WhatIfSession *s, WhatIfDiff *out, long *refused, ErrBuf *err);
+
+/* True if two differences show the same outcome: the same lines (order id, SKU,
+ * qty, places before and after, ETAs), the same batches (qty, ETA before and
+ * after, created) and the same events (types and fields, in order). */
+bool whatif_diff_same(const WhatIfDiff *a, const WhatIfDiff *b);
+
+/* ---- previews: what one command would do (SPEC.md §5 "shows what it will do and
+ *      asks"), the one engine of every confirmation ---- */
+
+/* Runs `cmd` in a throwaway sandbox over `source` — the live unit of work, or a
+ * session's sandbox (whatif_uow) to preview inside the session — and fills `out`
+ * (initialised; cleared first; sorted) with every line that would move, be
+ * backordered, filled, created or cancelled, with its slip, the batches that
+ * would change and the events it would raise.  Nothing changes anywhere.
+ * `clock` (NULL = clock_system()) gives today (for slips) and stamps the events.
+ * Errors: those of the command, with its message (ALLOT_EUNKNOWN_BATCH,
+ * ALLOT_EUNKNOWN_LINE, ...), ALLOT_ESTORAGE. */
+AllotStatus whatif_preview(UnitOfWork *source, Clock *clock, const Command *cmd,
+                           WhatIfDiff *out, ErrBuf *err);
+
+/* ---- shipment delay in one motion (SPEC.md §5 `d`): a case of whatif_preview ---- */
 
 typedef struct DelayPreview {
     AllotId ref;
@@ -201,29 +261,19 @@ typedef struct DelayPreview {
     int32_t old_eta;     /* ALLOT_NO_ETA = in the warehouse */
     int32_t new_eta;     /* old ETA + days; in the warehouse: today + days */
     Command cmd;         /* the ChangeBatchEta to run (bus_handle or whatif_run) */
-    WhatIfDiff diff;     /* the lines it affects (where they move, their slips),
-                            the batch change, and the events it would raise */
+    WhatIfDiff diff;     /* whatif_preview of cmd */
 } DelayPreview;
 
 void delay_preview_init(DelayPreview *p);
 void delay_preview_fini(DelayPreview *p);
 
-/* Previews delaying batch `ref` by `days` (may be negative: earlier; |days| <=
- * 3650) without changing anything: in session `s` if not NULL (against the
- * sandbox's state), else against `live` (the live unit of work; read in a unit of
- * work that is rolled back).  `clock` (NULL = clock_system(); ignored with a
- * session, which has its own) gives today.  A batch in the warehouse delayed by N
- * days is given the ETA today + N.  Errors: ALLOT_EUNKNOWN_BATCH;
- * ALLOT_EINVALID (days 0 or out of range; a batch in the warehouse cannot come
- * earlier); ALLOT_ESTORAGE. */
-AllotStatus delay_preview(WhatIfSession *s, UnitOfWork *live, Clock *clock, const char *ref,
-                          int32_t days, DelayPreview *out, ErrBuf *err);
-
-/* Previews any one command the same way (the product it names is copied, the
- * command runs on the copy): `out` (initialised) receives the differences and
- * events.  For a TUI that "shows what it will do and asks" (SPEC.md §5).
- * Errors: those of the command (nothing changes anywhere), ALLOT_ESTORAGE. */
-AllotStatus whatif_preview(WhatIfSession *s, UnitOfWork *live, Clock *clock, const Command *cmd,
-                           WhatIfDiff *out, ErrBuf *err);
+/* The ChangeBatchEta that delays batch `ref` by `days` (may be negative: earlier;
+ * |days| <= 3650) as `source` has it now, and its whatif_preview.  A batch in the
+ * warehouse delayed by N days is given the ETA today + N.  Errors:
+ * ALLOT_EUNKNOWN_BATCH; ALLOT_EINVALID (days 0 or out of range; a batch in the
+ * warehouse cannot come earlier; the ETA would leave the calendar);
+ * ALLOT_ESTORAGE. */
+AllotStatus delay_preview(UnitOfWork *source, Clock *clock, const char *ref, int32_t days,
+                          DelayPreview *out, ErrBuf *err);
 
 #endif

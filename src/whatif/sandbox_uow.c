@@ -5,7 +5,7 @@
  * holds the source's state (`base`), the committed sandbox state (`current`) and,
  * inside a unit of work, the copy handed to the handler (`working`).
  */
-#include "app/sandbox_uow.h"
+#include "whatif/sandbox_uow.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +36,9 @@ typedef struct SandboxUow {
     size_t capat;
     bool in_bulk, poisoned;
     size_t bulk_entries, bulk_log_len;
+    /* command ids: the source's next id when first asked, then counted here */
+    int64_t next_command_id; /* 0: not asked yet */
+    int64_t command_id;      /* reserved by the current unit of work, or 0 */
 } SandboxUow;
 
 static const UnitOfWorkOps sandbox_ops;
@@ -222,6 +225,29 @@ static AllotStatus sb_begin(UnitOfWork *u, ErrBuf *err)
 {
     (void)err;
     drop_working(from_uow(u));
+    from_uow(u)->command_id = 0;
+    return ALLOT_OK;
+}
+
+/* The source's next command id (asked in a unit of work that is rolled back),
+ * then one more for each sandbox command: a sandbox line is newer than every
+ * line of the source, as it would be live. */
+static AllotStatus sb_command_id(UnitOfWork *u, int64_t *id, ErrBuf *err)
+{
+    SandboxUow *s = from_uow(u);
+    if (s->next_command_id == 0) {
+        int64_t next = 1;
+        AllotStatus st = uow_begin(s->source, err);
+        if (st == ALLOT_OK)
+            st = uow_command_id(s->source, &next, err);
+        uow_rollback(s->source);
+        if (st != ALLOT_OK)
+            return st;
+        s->next_command_id = next;
+    }
+    if (s->command_id == 0)
+        s->command_id = s->next_command_id;
+    *id = s->command_id;
     return ALLOT_OK;
 }
 
@@ -245,7 +271,13 @@ static AllotStatus sb_commit(UnitOfWork *u, ErrBuf *err)
         product_free(e->current);
         e->current = clone_clean(e->working);
         index_refs(s, i, e->current);
+        for (size_t l = 0; l < product_line_count(e->current); l++)
+            if (s->next_command_id && product_line(e->current, l)->requested >= s->next_command_id)
+                s->next_command_id = product_line(e->current, l)->requested + 1;
     }
+    if (s->command_id && s->command_id >= s->next_command_id)
+        s->next_command_id = s->command_id + 1;
+    s->command_id = 0;
     /* The working copies keep their events until the next begin, for the bus. */
     return ALLOT_OK;
 }
@@ -254,6 +286,7 @@ static void sb_rollback(UnitOfWork *u)
 {
     SandboxUow *s = from_uow(u);
     drop_working(s);
+    s->command_id = 0;
     if (s->in_bulk)
         s->poisoned = true;
 }
@@ -331,7 +364,7 @@ static void sb_destroy(UnitOfWork *u)
 }
 
 static const UnitOfWorkOps sandbox_ops = {
-    sb_begin, sb_commit, sb_rollback, sb_bulk_begin, sb_bulk_end, sb_destroy,
+    sb_begin, sb_commit, sb_rollback, sb_bulk_begin, sb_bulk_end, sb_destroy, sb_command_id,
 };
 
 UnitOfWork *sandbox_uow_new(UnitOfWork *source, Clock *clock)
@@ -402,4 +435,5 @@ void sandbox_uow_reset(UnitOfWork *sb)
     keymap_fini(&s->by_ref);
     event_vec_clear(&s->log);
     s->in_bulk = false;
+    s->next_command_id = s->command_id = 0;
 }

@@ -1,0 +1,123 @@
+#include "net/redis_link.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define BACKOFF_FIRST_MS 100
+#define BACKOFF_MAX_MS 5000
+#define CONNECT_TIMEOUT_MS 1000
+/* A command (PUBLISH, SUBSCRIBE) that takes longer fails, and the link drops. */
+#define COMMAND_TIMEOUT_MS 2000
+
+int64_t redis_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void link_log(RedisLink *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void link_log(RedisLink *l, const char *fmt, ...)
+{
+    char what[512], line[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    snprintf(line, sizeof line, "redis: %s: %s", l->who, what);
+    l->logger->log(l->logger, line);
+}
+
+bool address_split(const char *addr, char *host, size_t size, int *port, int min_port)
+{
+    const char *colon = strrchr(addr, ':');
+    if (!colon || colon == addr)
+        return false;
+    const char *h = addr;
+    size_t hl = (size_t)(colon - addr);
+    if (h[0] == '[' && hl >= 2 && h[hl - 1] == ']') {
+        h++;
+        hl -= 2;
+    }
+    char *end;
+    long p = strtol(colon + 1, &end, 10);
+    if (hl == 0 || hl >= size || *end || end == colon + 1 || p < min_port || p > 65535)
+        return false;
+    memcpy(host, h, hl);
+    host[hl] = '\0';
+    *port = (int)p;
+    return true;
+}
+
+void redis_link_init(RedisLink *l, const char *host, int port, const char *who, Logger *logger,
+                     atomic_int *connected)
+{
+    memset(l, 0, sizeof *l);
+    snprintf(l->host, sizeof l->host, "%s", host);
+    l->port = port;
+    l->who = who;
+    l->logger = logger;
+    l->connected = connected;
+}
+
+static struct timeval tv_ms(int ms) { return (struct timeval){ms / 1000, (ms % 1000) * 1000}; }
+
+bool redis_link_up(RedisLink *l)
+{
+    if (l->c)
+        return true;
+    if (redis_now_ms() < l->next_try_ms)
+        return false;
+    redisContext *c = redisConnectWithTimeout(l->host, l->port, tv_ms(CONNECT_TIMEOUT_MS));
+    if (c && !c->err && redisSetTimeout(c, tv_ms(COMMAND_TIMEOUT_MS)) == REDIS_OK &&
+        redisEnableKeepAlive(c) == REDIS_OK) {
+        l->c = c;
+        l->backoff_ms = 0;
+        atomic_store(l->connected, 1);
+        link_log(l, "connected to %s:%d", l->host, l->port);
+        l->outage_logged = false;
+        return true;
+    }
+    char why[512];
+    snprintf(why, sizeof why, "cannot reach %.256s:%d: %.128s", l->host, l->port,
+             c ? c->errstr : "out of memory");
+    if (c)
+        redisFree(c);
+    redis_link_down(l, why);
+    return false;
+}
+
+int redis_link_wait_ms(const RedisLink *l)
+{
+    int64_t d = l->next_try_ms - redis_now_ms();
+    return d > 0 ? (int)d : 0;
+}
+
+void redis_link_down(RedisLink *l, const char *why)
+{
+    if (l->c) {
+        redisFree(l->c);
+        l->c = NULL;
+    }
+    atomic_store(l->connected, 0);
+    l->backoff_ms = l->backoff_ms ? l->backoff_ms * 2 : BACKOFF_FIRST_MS;
+    if (l->backoff_ms > BACKOFF_MAX_MS)
+        l->backoff_ms = BACKOFF_MAX_MS;
+    int jitter = l->backoff_ms / 4;
+    int wait = l->backoff_ms - jitter + (jitter ? rand() % (2 * jitter + 1) : 0);
+    l->next_try_ms = redis_now_ms() + wait;
+    if (!l->outage_logged) {
+        link_log(l, "%s (retrying)", why);
+        l->outage_logged = true;
+    }
+}
+
+void redis_link_fini(RedisLink *l)
+{
+    if (l->c)
+        redisFree(l->c);
+    l->c = NULL;
+}

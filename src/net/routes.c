@@ -1,0 +1,123 @@
+#include "net/routes.h"
+
+#include <microhttpd.h>
+#include <stdio.h>
+#include <string.h>
+
+static const RouteSpec route_table[] = {
+    /* The reference service (the book's ch. 4 Flask API), wire-compatible. */
+    {"GET", "/", api_status, "a small JSON status: service, version, store kind", true, false},
+    {"POST", "/add_batch", api_book_add_batch,
+     "create a batch: {\"ref\",\"sku\",\"qty\",\"eta\"} (eta YYYY-MM-DD or null); 201 OK", true,
+     true},
+    {"POST", "/allocate", api_book_allocate,
+     "allocate an order line: {\"orderid\",\"sku\",\"qty\"}; 202 OK, unknown SKU 400", true,
+     true},
+    {"GET", "/allocations/{orderid}", api_book_allocations,
+     "the allocated lines of an order: [{\"sku\",\"batchref\"}]; none 404", true, false},
+    /* allot's own API. */
+    {"POST", "/api/v1/commands/{name}", api_v1_command,
+     "run a bus command of the command table with its arguments as JSON fields", false, true},
+    {"GET", "/api/v1/products", api_v1_products, "the products summary, by SKU (paged)", false,
+     false},
+    {"GET", "/api/v1/products/{sku}/batches", api_v1_product_batches,
+     "the batches of a SKU in preference order", false, false},
+    {"GET", "/api/v1/batches/{ref}/lines", api_v1_batch_lines,
+     "the lines on a batch, oldest first (paged)", false, false},
+    {"GET", "/api/v1/orders/{orderid}", api_v1_order,
+     "every line of an order with its batch or backorder", false, false},
+    {"GET", "/api/v1/backorders", api_v1_backorders,
+     "the backorders, oldest first, of every SKU or of one (paged)", false, false},
+    {"GET", "/api/v1/events", api_v1_events, "the event log after an id, as a JSON list", false,
+     false},
+    {"GET", "/api/v1/events/stream", api_v1_event_stream,
+     "the event log after an id, then each new event, as text/event-stream", false, false},
+};
+
+size_t route_table_count(void) { return sizeof route_table / sizeof route_table[0]; }
+
+const RouteSpec *route_table_at(size_t i)
+{
+    return i < route_table_count() ? &route_table[i] : NULL;
+}
+
+bool route_unescape(char *s)
+{
+    size_t n = MHD_http_unescape(s);
+    if (strlen(s) != n)
+        return false; /* %00 */
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+            return false;
+    return true;
+}
+
+/* Matches `path` against `pattern`; fills params (decoded into buf).  Returns
+ * 1 match, 0 no match, -1 a segment that decodes to a control character. */
+static int match_pattern(const char *pattern, const char *path,
+                         const char *params[ROUTE_MAX_PARAMS], char *buf, size_t size)
+{
+    size_t np = 0, used = 0;
+    const char *p = pattern, *s = path;
+    while (*p && *s) {
+        if (*p != '/' || *s != '/')
+            return 0;
+        p++, s++;
+        size_t plen = strcspn(p, "/"), slen = strcspn(s, "/");
+        if (p[0] == '{') {
+            if (slen == 0 || np == ROUTE_MAX_PARAMS || used + slen + 1 > size)
+                return 0;
+            char *dst = buf + used;
+            memcpy(dst, s, slen);
+            dst[slen] = '\0';
+            used += slen + 1;
+            if (!route_unescape(dst))
+                return -1;
+            if (dst[0] == '\0')
+                return 0;
+            params[np++] = dst;
+        } else if (plen != slen || strncmp(p, s, plen) != 0) {
+            return 0;
+        }
+        p += plen, s += slen;
+    }
+    return *p == '\0' && *s == '\0';
+}
+
+RouteMatch route_match(const char *method, const char *path, const RouteSpec **route,
+                       const char *params[ROUTE_MAX_PARAMS], char *buf, size_t size,
+                       char *allow, size_t asize, ErrBuf *err)
+{
+    *route = NULL;
+    if (asize)
+        allow[0] = '\0';
+    bool path_known = false, bad = false;
+    for (size_t i = 0; i < route_table_count(); i++) {
+        const RouteSpec *r = &route_table[i];
+        const char *tmp[ROUTE_MAX_PARAMS] = {0};
+        int m = match_pattern(r->pattern, path, tmp, buf, size);
+        if (m < 0) {
+            bad = true;
+            continue;
+        }
+        if (m == 0)
+            continue;
+        if (strcmp(r->method, method) == 0) {
+            *route = r;
+            memcpy(params, tmp, sizeof tmp);
+            return ROUTE_FOUND;
+        }
+        if (!strstr(allow, r->method)) {
+            size_t len = strlen(allow);
+            snprintf(allow + len, asize - len, "%s%s", len ? ", " : "", r->method);
+        }
+        path_known = true;
+    }
+    if (path_known)
+        return ROUTE_NO_METHOD;
+    if (bad) {
+        err_set(err, ALLOT_EINVALID, "the path has an escaped control character");
+        return ROUTE_BAD_PATH;
+    }
+    return ROUTE_NO_PATH;
+}

@@ -1,0 +1,59 @@
+/* routes.h — the one route table of `allot serve` (SPEC.md §7.1; STYLE.md "A
+ * command table").
+ *
+ * Each route is one const descriptor: method, path pattern, handler, summary, and
+ * what the generic layer checks before the handler runs (a JSON body, the error
+ * format).  The HTTP layer (http.c) dispatches through it, and the test
+ * tests/net/test_api_docs.c checks docs/api.md against it both ways, so a route
+ * cannot exist undocumented.  A new read-model query (atp, promise, why) is one
+ * more row and one handler.
+ *
+ * Patterns are literal segments and `{name}` segments, which match one non-empty
+ * path segment; `/api/v1/commands/{name}` serves every bus command of the command
+ * table (app/command_table.h) by name.
+ */
+#ifndef ALLOT_NET_ROUTES_H
+#define ALLOT_NET_ROUTES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "domain/status.h"
+#include "net/api.h"
+
+typedef struct RouteSpec {
+    const char *method;  /* "GET" or "POST" */
+    const char *pattern; /* "/api/v1/batches/{ref}/lines" */
+    RouteHandler handler;
+    const char *summary; /* one line, for docs/api.md */
+    bool book;           /* one of the reference service's routes: errors are
+                            {"message": ...} (api.h) */
+    bool json_body;      /* takes a JSON body: Content-Type must be application/json
+                            (415), at most HTTP_BODY_MAX bytes (413) */
+} RouteSpec;
+
+/* Every route, in the order docs/api.md lists them.  Static storage. */
+size_t route_table_count(void);
+const RouteSpec *route_table_at(size_t i);
+
+typedef enum RouteMatch {
+    ROUTE_FOUND,     /* *route and params are set */
+    ROUTE_NO_PATH,   /* no route has this path: 404 */
+    ROUTE_NO_METHOD, /* routes have this path, not this method: 405, `allow` lists them */
+    ROUTE_BAD_PATH,  /* a segment decodes to text with a NUL or a control character: 400,
+                        message in err */
+} RouteMatch;
+
+/* Matches `method` and `path` (as sent: percent-encoded, without the query).
+ * The {name} segments are percent-decoded into `buf` (`size` bytes; a path that
+ * does not fit does not match) and params[i] points at the i-th.  `allow` (`asize`
+ * bytes) receives "GET, POST" for ROUTE_NO_METHOD. */
+RouteMatch route_match(const char *method, const char *path, const RouteSpec **route,
+                       const char *params[ROUTE_MAX_PARAMS], char *buf, size_t size,
+                       char *allow, size_t asize, ErrBuf *err);
+
+/* Decodes %XX escapes of `s` in place ('+' stays '+').  Returns false if the
+ * result holds a NUL or another control character (C0, DEL). */
+bool route_unescape(char *s);
+
+#endif

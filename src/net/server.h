@@ -1,0 +1,26 @@
+/* server.h — the state of one `allot serve`, shared by its parts (internal to
+ * src/net): the injected stores, the per-thread workers, the token, the counters,
+ * and the HTTP daemon, relay and Redis consumer that serve_run starts. */
+#ifndef ALLOT_NET_SERVER_H
+#define ALLOT_NET_SERVER_H
+
+#include "net/auth.h"
+#include "net/serve.h"
+#include "net/stats.h"
+#include "net/worker.h"
+
+struct Http;
+struct Relay;
+struct Consumer;
+
+typedef struct Server {
+    ServeStores *stores;
+    WorkerPool *workers;
+    ApiAuth *auth;
+    NetStats stats;
+    struct Http *http;
+    struct Relay *relay;       /* NULL without --redis */
+    struct Consumer *consumer; /* NULL without --redis */
+} Server;
+
+#endif

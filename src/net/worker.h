@@ -1,0 +1,37 @@
+/* worker.h — one unit of work, read model and bus per thread (src/net/serve.h).
+ *
+ * Each thread that touches the store asks the pool for its own Worker, opened on
+ * first use through the injected ServeStores; the pool keeps every worker it
+ * opened and closes them all at worker_pool_free, after the threads have stopped.
+ */
+#ifndef ALLOT_NET_WORKER_H
+#define ALLOT_NET_WORKER_H
+
+#include "app/message_bus.h"
+#include "app/unit_of_work.h"
+#include "app/views.h"
+#include "net/serve.h"
+
+typedef struct Worker {
+    UnitOfWork *uow;
+    Views *views;
+    MessageBus *bus; /* bootstrapped over uow with the stores' notifier, clock, logger */
+} Worker;
+
+typedef struct WorkerPool WorkerPool;
+
+/* A pool over `stores` (not owned; must outlive the pool). */
+WorkerPool *worker_pool_new(ServeStores *stores);
+
+/* The calling thread's worker, opened now if it has none.  Owned by the pool.
+ * Errors: those of ServeStoresOps.open (ALLOT_ESTORAGE). */
+AllotStatus worker_pool_get(WorkerPool *pool, Worker **out, ErrBuf *err);
+
+/* Closes the calling thread's worker (after a storage error: the next
+ * worker_pool_get opens a fresh one). */
+void worker_pool_discard(WorkerPool *pool);
+
+/* Closes every worker.  No thread may use one any more.  NULL is ignored. */
+void worker_pool_free(WorkerPool *pool);
+
+#endif

@@ -1,0 +1,289 @@
+/* The read model of a what-if sandbox (sandbox_views.h).
+ *
+ * One list op for every list: the query's spec (view_specs.h) says which rows, in
+ * which order, filtered on which columns.  merge_page() merges live rows of SKUs
+ * the sandbox does not hold, fetched page by page with the caller's anchor, with
+ * the rows computed from the held products (view_rows.h) by the same conditions,
+ * filter and anchor, in the spec's keyset order.  The event feed is the live log
+ * up to the session's start followed by the sandbox's own events.
+ */
+#include "whatif/sandbox_views.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "whatif/sandbox_uow.h"
+#include "app/view_rows.h"
+#include "domain/xalloc.h"
+
+typedef struct SandboxViews {
+    Views base;
+    UnitOfWork *sb;
+    Views *live;
+    int64_t base_event_id;
+} SandboxViews;
+
+static SandboxViews *from_views(Views *v) { return (SandboxViews *)v; }
+
+/* True if the sandbox holds a product `sku` (a slot left by a rolled-back creation
+ * does not count: live rows of that SKU, if any, still show). */
+static bool held(SandboxViews *v, const char *sku)
+{
+    const Product *base;
+    return sandbox_uow_find(v->sb, sku, &base) || base;
+}
+
+/* The merge.  `ov` holds every held row that meets the query's conditions (not yet
+ * the anchor); it is consumed.  `with_live` false: no live rows. */
+static AllotStatus merge_page(SandboxViews *v, const ViewQuery *q, bool with_live,
+                              const void *after, ViewRows *ov, void *out, size_t *n, ErrBuf *err)
+{
+    const ViewSpec *s = q->spec;
+    size_t size = ov->size, limit = q->page.limit;
+    bool backward = q->page.backward;
+    *n = 0;
+    view_rows_sort_past(q, ov, after); /* held rows past the anchor, ascending */
+    /* live rows of other SKUs: up to `limit` of them, ascending */
+    ViewRows lv;
+    view_rows_init(&lv, size);
+    AllotStatus st = ALLOT_OK;
+    if (with_live) {
+        char *chunk = xmalloc(limit * size);
+        char *anchor_buf = xmalloc(size);
+        const void *anchor = NULL;
+        if (after) {
+            memcpy(anchor_buf, after, size);
+            anchor = anchor_buf;
+        }
+        ViewRows rev; /* backward: collected newest first */
+        view_rows_init(&rev, size);
+        size_t got = 0;
+        while (got < limit) {
+            size_t m = 0;
+            st = views_list(v->live, q, anchor, chunk, &m, err);
+            if (st != ALLOT_OK)
+                break;
+            for (size_t k = 0; k < m && got < limit; k++) {
+                void *r = chunk + (backward ? m - 1 - k : k) * size;
+                if (!held(v, view_row_text(s, s->sku_col, r))) {
+                    memcpy(view_rows_push(backward ? &rev : &lv), r, size);
+                    got++;
+                }
+            }
+            if (m)
+                memcpy(anchor_buf, chunk + (backward ? 0 : m - 1) * size, size);
+            anchor = anchor_buf;
+            if (m < limit)
+                break;
+        }
+        for (size_t i = rev.len; i-- > 0;)
+            memcpy(view_rows_push(&lv), view_rows_at(&rev, i), size);
+        view_rows_fini(&rev);
+        free(chunk);
+        free(anchor_buf);
+    }
+    if (st == ALLOT_OK) {
+        /* merge ascending; keep the first `limit` (forward) or the last (backward) */
+        ViewRows all;
+        view_rows_init(&all, size);
+        size_t a = 0, b = 0;
+        while (a < lv.len || b < ov->len) {
+            const void *r;
+            if (b >= ov->len ||
+                (a < lv.len && view_row_cmp(q, view_rows_at(&lv, a), view_rows_at(ov, b)) < 0))
+                r = view_rows_at(&lv, a++);
+            else
+                r = view_rows_at(ov, b++);
+            memcpy(view_rows_push(&all), r, size);
+        }
+        *n = view_rows_page(q, &all, out);
+        view_rows_fini(&all);
+    }
+    view_rows_fini(&lv);
+    return st;
+}
+
+/* ---------- line keys ---------- */
+
+/* LineRow.key of a held line: its moment of first request, the value the live
+ * store keeps as the row's key; lines created in the sandbox have the sandbox's
+ * command ids, which come after every live one (sandbox_uow.h). */
+static AllotStatus held_line_key(void *ctx, const Product *p, const OrderLine *l, int64_t *key,
+                                 ErrBuf *err)
+{
+    (void)ctx, (void)p, (void)err;
+    *key = l->requested;
+    return ALLOT_OK;
+}
+
+/* ---------- every list but events ---------- */
+
+static AllotStatus sb_events(SandboxViews *v, const ViewQuery *q, const void *after,
+                             EventRow *rows, size_t *n, ErrBuf *err);
+
+static AllotStatus sbv_list(Views *vv, const ViewQuery *q, const void *after, void *rows,
+                            size_t *n, ErrBuf *err)
+{
+    SandboxViews *v = from_views(vv);
+    const ViewSpec *s = q->spec;
+    *n = 0;
+    if (s->kind == VIEW_ROW_EVENT)
+        return sb_events(v, q, after, rows, n, err);
+    /* A query pinned to one product (its SKU or one of its batches) is all live
+     * when the sandbox does not hold it, all held when it does. */
+    const ViewCond *c;
+    const Product *only = NULL;
+    bool pinned = false;
+    if (s->sku_col >= 0 && (c = view_query_fixed(q, s->sku_col))) {
+        if (!held(v, c->text))
+            return views_list(v->live, q, after, rows, n, err);
+        only = sandbox_uow_find(v->sb, c->text, NULL);
+        pinned = true;
+    } else if (s->ref_col >= 0 && (c = view_query_fixed(q, s->ref_col)) && c->text &&
+               *c->text) {
+        only = sandbox_uow_find_ref(v->sb, c->text, NULL);
+        if (!only)
+            return views_list(v->live, q, after, rows, n, err);
+        pinned = true;
+    }
+    ViewRows ov;
+    view_rows_init(&ov, s->row_size);
+    AllotStatus st = ALLOT_OK;
+    if (pinned) {
+        if (only)
+            st = view_rows_of_product(q, only, held_line_key, NULL, &ov, err);
+    } else {
+        for (size_t i = 0; st == ALLOT_OK && i < sandbox_uow_product_count(v->sb); i++) {
+            const Product *p = sandbox_uow_product(v->sb, i, NULL);
+            if (p)
+                st = view_rows_of_product(q, p, held_line_key, NULL, &ov, err);
+        }
+    }
+    if (st == ALLOT_OK)
+        st = merge_page(v, q, !pinned, after, &ov, rows, n, err);
+    view_rows_fini(&ov);
+    return st;
+}
+
+/* ---------- events ---------- */
+
+/* Event i of the sandbox's own log, if it meets q. */
+static bool own_event(SandboxViews *v, const ViewQuery *q, size_t i, EventRow *out)
+{
+    const EventVec *log = sandbox_uow_event_log(v->sb);
+    *out = (EventRow){v->base_event_id + 1 + (int64_t)i, sandbox_uow_event_at(v->sb, i),
+                      log->items[i], 0};
+    return view_row_matches(q, out);
+}
+
+/* By id, the only order of the event list: ids > anchor forward; ids < anchor
+ * backward (no anchor: the newest page). */
+static AllotStatus sb_events(SandboxViews *v, const ViewQuery *q, const void *after,
+                             EventRow *rows, size_t *n, ErrBuf *err)
+{
+    const ViewPage *page = &q->page;
+    int64_t anchor_id = after ? ((const EventRow *)after)->id : 0;
+    const EventVec *log = sandbox_uow_event_log(v->sb);
+    int64_t base = v->base_event_id;
+    size_t limit = page->limit;
+    if (!page->backward) {
+        /* live part: ids in (anchor, base] */
+        if (anchor_id < base) {
+            size_t m = 0;
+            AllotStatus st = views_list(v->live, q, after, rows, &m, err);
+            if (st != ALLOT_OK)
+                return st;
+            while (m > 0 && rows[m - 1].id > base)
+                m--;
+            *n = m;
+            if (m == limit)
+                return ALLOT_OK;
+        }
+        for (size_t i = 0; i < log->len && *n < limit; i++)
+            if (base + 1 + (int64_t)i > anchor_id && own_event(v, q, i, &rows[*n]))
+                (*n)++;
+        return ALLOT_OK;
+    }
+    /* backward: ids < anchor (0 / INT64_MAX = newest), returned ascending */
+    int64_t upper = after ? anchor_id : INT64_MAX;
+    size_t got = 0;
+    EventRow *tmp = xmalloc(limit * sizeof *tmp); /* newest first */
+    for (size_t i = log->len; i-- > 0 && got < limit;)
+        if (base + 1 + (int64_t)i < upper && own_event(v, q, i, &tmp[got]))
+            got++;
+    AllotStatus st = ALLOT_OK;
+    if (got < limit) {
+        ViewQuery lq = *q;
+        lq.page.limit = limit - got;
+        EventRow live_anchor = {.id = upper > base ? base + 1 : upper};
+        size_t m = 0;
+        EventRow *lr = xmalloc(lq.page.limit * sizeof *lr);
+        st = views_list(v->live, &lq, &live_anchor, lr, &m, err);
+        for (size_t i = m; st == ALLOT_OK && i-- > 0;)
+            tmp[got++] = lr[i];
+        free(lr);
+    }
+    if (st == ALLOT_OK) {
+        for (size_t i = 0; i < got; i++)
+            rows[i] = tmp[got - 1 - i];
+        *n = got;
+    }
+    free(tmp);
+    return st;
+}
+
+static AllotStatus sbv_latest_event_id(Views *vv, int64_t *id, ErrBuf *err)
+{
+    (void)err;
+    SandboxViews *v = from_views(vv);
+    *id = v->base_event_id + (int64_t)sandbox_uow_event_log(v->sb)->len;
+    return ALLOT_OK;
+}
+
+/* ---------- completion ---------- */
+
+static AllotStatus sbv_complete(Views *vv, CompleteKind kind, const char *prefix, size_t limit,
+                                AllotId *out, size_t *n, ErrBuf *err)
+{
+    SandboxViews *v = from_views(vv);
+    *n = 0;
+    if (limit == 0)
+        return ALLOT_OK;
+    const char *pre = prefix ? prefix : "";
+    ViewRows all;
+    view_rows_init(&all, sizeof(AllotId));
+    AllotId *lv = xmalloc(limit * sizeof *lv);
+    size_t m = 0;
+    AllotStatus st = views_complete(v->live, kind, pre, limit, lv, &m, err);
+    for (size_t i = 0; st == ALLOT_OK && i < m; i++)
+        memcpy(view_rows_push(&all), lv[i], sizeof(AllotId));
+    free(lv);
+    for (size_t i = 0; st == ALLOT_OK && i < sandbox_uow_product_count(v->sb); i++) {
+        const Product *p = sandbox_uow_product(v->sb, i, NULL);
+        if (p)
+            view_rows_complete(kind, p, pre, &all);
+    }
+    if (st == ALLOT_OK)
+        *n = view_rows_complete_page(&all, limit, out);
+    view_rows_fini(&all);
+    return st;
+}
+
+static void sbv_destroy(Views *vv)
+{
+    SandboxViews *v = from_views(vv);
+    free(v);
+}
+
+static const ViewsOps sandbox_views_ops = {sbv_list, sbv_latest_event_id, sbv_complete,
+                                           sbv_destroy, NULL /* complete_span: from complete */};
+
+Views *sandbox_views_new(UnitOfWork *sandbox, Views *live, int64_t base_event_id)
+{
+    SandboxViews *v = xcalloc(1, sizeof *v);
+    v->base.ops = &sandbox_views_ops;
+    v->sb = sandbox;
+    v->live = live;
+    v->base_event_id = base_event_id;
+    return &v->base;
+}

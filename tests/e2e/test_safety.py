@@ -1,0 +1,268 @@
+"""End-to-end tests of what allot must never do to the store (SPEC.md §4, issue 15):
+write over its database (or its -wal, -shm, or any SQLite file) unless --force;
+replace a symbolic link instead of writing through it; blame the wrong file; fail to
+read on a full disk, or say anything but "disk full" naming the database when a
+write fails for space; end on a signal with any status but 128+N.
+
+Usage: test_safety.py ALLOT_BINARY [unittest options]
+"""
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+
+from e2e_util import ALLOT, AllotCase, main
+
+SETUP = "add-batch B1 LAMP 10\nadd-batch B2 LAMP 10 2027-01-05\nallocate o1 LAMP 4\nallocate o2 LAMP 9\n"
+
+
+class ExportNeverOverwritesTheStore(AllotCase):
+    def setUp(self):
+        super().setUp()
+        self.ok("exec", "-", stdin=SETUP)
+        self.before = self.snapshot()
+        with open(self.db, "rb") as f:
+            self.db_bytes = f.read()
+
+    def refused(self, target, reason):
+        r = self.run_allot("export", "batches", target)
+        self.assertEqual(r.rc, 1, r)
+        self.assertEqual(r.out, "")
+        self.assertIn(f"allot: {target} is {reason}", r.err)
+        self.assertIn("nothing was written (--force writes over it)", r.err)
+        self.assertEqual(self.snapshot(), self.before)
+        with open(self.db, "rb") as f:
+            self.assertEqual(f.read(), self.db_bytes)
+
+    def test_the_database_itself_is_refused_in_three_spellings(self):
+        self.refused(self.db, f"the database {self.db}")
+        self.refused("./allot.db", f"the database {self.db}")
+        os.symlink("allot.db", self.path("link.csv"))
+        self.refused("link.csv", f"the database {self.db} (through a symbolic link)")
+        self.assertTrue(os.path.islink(self.path("link.csv")))
+
+    def test_the_database_given_relatively_is_refused_by_its_absolute_name(self):
+        r = self.run_allot("--db", "allot.db", "export", "batches", self.db, db=False)
+        self.assertEqual(r.rc, 1, r)
+        self.assertIn("is the database allot.db", r.err)
+        self.assertEqual(self.snapshot(), self.before)
+
+    def test_its_wal_and_shm_are_refused_whether_they_exist_or_not(self):
+        for suffix, what in (("-wal", "the write-ahead log"), ("-shm", "the shared-memory index")):
+            for present in (False, True):
+                if present:
+                    open(self.db + suffix, "ab").close()
+                elif os.path.exists(self.db + suffix):
+                    os.unlink(self.db + suffix)
+                self.refused(self.db + suffix, f"{what} of the database {self.db}")
+                if os.path.exists(self.db + suffix):
+                    with open(self.db + suffix, "rb") as f:
+                        self.assertFalse(f.read().startswith(b"ref,"))
+
+    def test_another_sqlite_file_is_refused(self):
+        other = self.path("other.db")
+        self.ok("--db", other, "add-batch", "X", "LAMP", "1", db=False)
+        with open(other, "rb") as f:
+            other_bytes = f.read()
+        self.refused(other, "an SQLite database")
+        with open(other, "rb") as f:
+            self.assertEqual(f.read(), other_bytes)
+
+    def test_force_writes_over_it(self):
+        other = self.path("other.db")
+        shutil.copy(self.db, other)
+        self.ok("export", "batches", other, "--force")
+        with open(other) as f:
+            self.assertEqual(f.readline(), "ref,sku,qty,eta\n")
+
+
+class ExportFiles(AllotCase):
+    def setUp(self):
+        super().setUp()
+        self.ok("exec", "-", stdin=SETUP)
+
+    def test_an_export_writes_through_a_symbolic_link_to_its_file(self):
+        os.mkdir(self.path("real"))
+        self.write("real/batches.csv", "old\n")
+        os.chmod(self.path("real/batches.csv"), 0o600)
+        os.symlink("real/batches.csv", self.path("link.csv"))
+        self.ok("export", "batches", "link.csv")
+        self.assertTrue(os.path.islink(self.path("link.csv")))
+        with open(self.path("real/batches.csv")) as f:
+            self.assertEqual(f.read().splitlines()[0], "ref,sku,qty,eta")
+        self.assertEqual(os.stat(self.path("real/batches.csv")).st_mode & 0o777, 0o600)
+        self.assertEqual(sorted(os.listdir(self.path("real"))), ["batches.csv"])
+        # a link to a file that does not exist yet creates that file
+        os.symlink("real/new.csv", self.path("dangling.csv"))
+        self.ok("export", "allocations", "dangling.csv")
+        self.assertTrue(os.path.islink(self.path("dangling.csv")))
+        self.assertTrue(os.path.isfile(self.path("real/new.csv")))
+
+    def test_a_missing_folder_is_named_as_the_user_wrote_it(self):
+        r = self.run_allot("export", "batches", "nowhere/b.csv")
+        self.assertEqual(r.rc, 3, r)
+        self.assertEqual(r.err, "allot: nowhere/b.csv: cannot write: No such file or directory\n")
+
+    def test_a_folder_as_the_file_is_named_as_such(self):
+        os.mkdir(self.path("d"))
+        r = self.run_allot("export", "batches", "d")
+        self.assertEqual(r.rc, 3, r)
+        self.assertEqual(r.err, "allot: d: cannot write: it is a directory\n")
+
+    def test_an_export_leaves_no_temporary_file(self):
+        self.ok("export", "batches", "b.csv")
+        self.assertEqual(sorted(n for n in os.listdir(self.dir) if n.startswith("b.csv")),
+                         ["b.csv"])
+
+
+def _mount_tmpfs(case, size):
+    if os.geteuid() != 0:
+        case.skipTest("mounting a tmpfs needs root")
+    mnt = tempfile.mkdtemp(prefix="allot-full-")
+    p = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", mnt],
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        os.rmdir(mnt)
+        case.skipTest(f"cannot mount a tmpfs: {p.stderr.strip()}")
+    case.addCleanup(os.rmdir, mnt)
+    case.addCleanup(subprocess.run, ["umount", "-l", mnt])
+    return mnt
+
+
+def _fill(folder, keep=0):
+    """Fills the file system of `folder` to the last byte (or leaves about `keep`
+    bytes): big writes, then single bytes until ENOSPC."""
+    with open(os.path.join(folder, "fill"), "wb", buffering=0) as f:
+        for chunk in (1 << 20, 4096, 1):
+            while True:
+                if keep and shutil.disk_usage(folder).free <= keep + chunk:
+                    break
+                try:
+                    f.write(b"\0" * chunk)
+                except OSError:
+                    break
+    if not keep:
+        with open(os.path.join(folder, "fill2"), "wb", buffering=0) as f:
+            try:
+                while True:
+                    f.write(b"\0")
+            except OSError:
+                pass
+        assert shutil.disk_usage(folder).free == 0
+
+
+class FullDisk(AllotCase):
+    def test_reads_work_and_writes_say_disk_full_naming_the_database(self):
+        mnt = _mount_tmpfs(self, "2m")
+        db = os.path.join(mnt, "full.db")
+        self.ok("--db", db, "exec", "-", stdin=SETUP, db=False)
+        want = {k: self.ok("--db", db, "export", k, db=False).out
+                for k in ("batches", "allocations", "backorders")}
+        events = self.ok("--db", db, "events", "--json", db=False).out
+        # a writer closes last (a no-op command): it takes its -wal and -shm away, so
+        # that a reader on the full disk has to make its own
+        self.ok("--db", db, "allocate", "o1", "LAMP", "4", db=False)
+        self.assertEqual(sorted(os.listdir(mnt)), ["full.db"])
+        _fill(mnt)
+        for k in want:
+            self.assertEqual(self.ok("--db", db, "export", k, db=False).out, want[k])
+        self.assertEqual(self.ok("--db", db, "events", "--json", db=False).out, events)
+        orders = self.write("o.csv", "orderid,sku,qty\no5,LAMP,1\n")  # not on the full disk
+        for args in (["add-batch", "B3", "LAMP", "1"], ["allocate", "o9", "LAMP", "1"],
+                     ["import", "orders", orders]):
+            r = self.run_allot("--db", db, *args, db=False)
+            self.assertEqual(r.rc, 3, r)
+            self.assertIn(f"allot: database {db}: disk full", r.err)
+            self.assertNotIn(f"{orders}:", r.err.splitlines()[0])
+        r = self.run_allot("--db", db, "export", "batches", os.path.join(mnt, "b.csv"), db=False)
+        self.assertEqual(r.rc, 3)
+        self.assertIn(os.path.join(mnt, "b.csv") + ": cannot write: No space left on device", r.err)
+        self.assertFalse([n for n in os.listdir(mnt) if n.startswith("b.csv")])
+        os.unlink(os.path.join(mnt, "fill"))
+        for k in want:
+            self.assertEqual(self.ok("--db", db, "export", k, db=False).out, want[k])
+
+    def test_an_import_that_runs_out_of_space_says_so_and_changes_nothing(self):
+        mnt = _mount_tmpfs(self, "4m")
+        db = os.path.join(mnt, "full.db")
+        self.ok("--db", db, "add-batch", "B1", "LAMP", "1000000", db=False)
+        before = self.ok("--db", db, "export", "batches", db=False).out
+        orders = self.write("o.csv", "orderid,sku,qty\n" +
+                            "".join(f"order-{i:06d},LAMP,1\n" for i in range(40000)))
+        _fill(mnt, keep=256 * 1024)
+        r = self.run_allot("--db", db, "import", "orders", orders, db=False)
+        self.assertEqual(r.rc, 3, r)
+        self.assertEqual(r.err.splitlines()[0][:len(f"allot: database {db}: disk full")],
+                         f"allot: database {db}: disk full")
+        self.assertIn(f"allot: {orders}: not imported, nothing changed", r.err)
+        os.unlink(os.path.join(mnt, "fill"))
+        self.assertEqual(self.ok("--db", db, "export", "batches", db=False).out, before)
+        self.assertEqual(self.ok("--db", db, "export", "allocations", db=False).out.splitlines()[1:],
+                         [])
+
+
+    def test_the_terminal_ui_opens_on_a_full_disk(self):
+        if not shutil.which("tmux"):
+            self.skipTest("tmux is not installed")
+        if "opens the terminal UI" not in self.run_allot("--help", db=False).out:
+            self.skipTest("built without the terminal UI")
+        mnt = _mount_tmpfs(self, "2m")
+        db = os.path.join(mnt, "full.db")
+        self.ok("--db", db, "exec", "-", stdin=SETUP + "allocate o3 LAMP 20\n", db=False)
+        _fill(mnt)
+        sock = f"allot-full-{os.getpid()}"
+        tmux = ["tmux", "-L", sock]
+        self.addCleanup(subprocess.run, tmux + ["kill-server"], capture_output=True)
+        env = {"PATH": os.environ["PATH"], "HOME": self.dir, "TERM": "screen",
+               "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "ASAN_OPTIONS": "detect_leaks=0"}
+        cmd = " ".join(f"{k}={v}" for k, v in env.items())
+        subprocess.run(tmux + ["-f", "/dev/null", "new-session", "-d", "-s", "full", "-x", "100",
+                               "-y", "30", f"env -i {cmd} {ALLOT} --db {db}; echo EXIT=$?; sleep 30"],
+                       check=True)
+        screen = ""
+        for _ in range(200):
+            screen = subprocess.run(tmux + ["capture-pane", "-p", "-t", "full"],
+                                    capture_output=True, text=True).stdout
+            if "o3" in screen or "EXIT=" in screen:
+                break
+            time.sleep(0.05)
+        self.assertIn("o3", screen, screen)  # the backorder, on the first screen
+        self.assertNotIn("EXIT=", screen)
+
+
+class Signals(AllotCase):
+    def follow(self, sig):
+        p = subprocess.Popen([ALLOT, "--db", self.db, "events", "--follow"], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, env=self.env, cwd=self.dir)
+        self.assertTrue(p.stdout.readline())  # it runs
+        p.send_signal(sig)
+        out, err = p.communicate(timeout=30)
+        self.assertNotIn(b"Sanitizer", err)
+        return p.returncode
+
+    def test_a_command_ended_by_a_signal_exits_128_plus_its_number(self):
+        self.ok("add-batch", "B1", "LAMP", "1")
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            self.assertEqual(self.follow(sig), 128 + sig, sig)
+
+    def test_an_interrupted_import_changes_nothing(self):
+        self.ok("add-batch", "B1", "LAMP", "100000000")
+        before = self.snapshot()
+        self.write("o.csv", "orderid,sku,qty\n" + "".join(f"o{i},LAMP,1\n" for i in range(300000)))
+        p = subprocess.Popen([ALLOT, "--db", self.db, "import", "orders", "o.csv"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=self.env,
+                             cwd=self.dir)
+        time.sleep(1.0)
+        p.send_signal(signal.SIGINT)
+        p.communicate(timeout=120)
+        if p.returncode == 0:
+            self.skipTest("the import ended before the signal")
+        self.assertEqual(p.returncode, 128 + signal.SIGINT)
+        self.assertEqual(self.snapshot(), before)
+
+
+if __name__ == "__main__":
+    main()

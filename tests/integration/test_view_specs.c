@@ -1,0 +1,311 @@
+/* One spec per read-model list drives every adapter: the same random data through
+ * the SQLite views, the memory store's views and a what-if sandbox over SQLite
+ * give the same rows, pages (forward and backward) and filters, for every list,
+ * every order of its spec and a set of conditions on its columns. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/bootstrap.h"
+#include "whatif/sandbox_uow.h"
+#include "whatif/sandbox_views.h"
+#include "app/view_specs.h"
+#include "app/views.h"
+#include "persistence/memory_uow.h"
+#include "persistence/sqlite_uow.h"
+#include "tmpdb.h"
+
+static TmpDb tmp;
+static FixedClock fclock = {{fixed_clock_now}, 1796000000};
+
+static void setup(void) { tmpdb_init(&tmp); }
+static void teardown(void) { tmpdb_fini(&tmp); }
+TestSuite(view_specs, .init = setup, .fini = teardown);
+
+static unsigned rnd(unsigned *st, unsigned n)
+{
+    *st = *st * 1103515245u + 12345u;
+    return (*st >> 16) % n;
+}
+
+static Command random_command(unsigned *st, int nskus, int nrefs)
+{
+    char sku[16], ref[16], oid[16];
+    snprintf(sku, sizeof sku, "SKU%u", rnd(st, (unsigned)nskus));
+    snprintf(ref, sizeof ref, "R%u", rnd(st, (unsigned)nrefs));
+    snprintf(oid, sizeof oid, "o%u", rnd(st, 12));
+    int32_t eta = rnd(st, 4) == 0 ? ALLOT_NO_ETA : 20800 + (int32_t)rnd(st, 200);
+    switch (rnd(st, 6)) {
+    case 0: return command_change_batch_eta(ref, eta);
+    case 1: return command_change_batch_qty(ref, rnd(st, 25));
+    case 2:
+    case 3: return command_allocate(oid, sku, 1 + rnd(st, 8));
+    case 4: return command_cancel_line(oid, sku);
+    default:
+        snprintf(ref, sizeof ref, "N%u", rnd(st, 6));
+        return command_create_batch(ref, sku, rnd(st, 20), eta);
+    }
+}
+
+/* Every row of q through pages of 3 forward, then backward from the end, which
+ * must give the same rows.  Returns the count; caller frees *out. */
+static size_t collect(Views *v, ViewQuery q, char **out, const char *what)
+{
+    size_t size = q.spec->row_size, len = 0, cap = 16;
+    char *rows = malloc(cap * size);
+    q.page.limit = 3;
+    q.page.backward = false;
+    ErrBuf err = {{0}};
+    for (;;) {
+        if (cap - len < 3)
+            rows = realloc(rows, (cap *= 2) * size);
+        size_t n = 0;
+        cr_assert_eq(views_list(v, &q, len ? rows + (len - 1) * size : NULL, rows + len * size,
+                                &n, &err),
+                     ALLOT_OK, "%s: %s", what, err.msg);
+        len += n;
+        if (n < 3)
+            break;
+    }
+    q.page.backward = true;
+    char *chunk = malloc(3 * size), *anchor = malloc(size);
+    size_t left = len;
+    bool anchored = false;
+    for (;;) {
+        size_t n = 0;
+        cr_assert_eq(views_list(v, &q, anchored ? anchor : NULL, chunk, &n, &err), ALLOT_OK,
+                     "%s: %s", what, err.msg);
+        cr_assert_leq(n, left, "%s: backward paging gives more rows than forward", what);
+        cr_assert_eq(memcmp(chunk, rows + (left - n) * size, n * size) == 0 || n == 0, true,
+                     "%s: a backward page differs from the forward rows", what);
+        left -= n;
+        if (n < 3)
+            break;
+        memcpy(anchor, chunk, size);
+        anchored = true;
+    }
+    cr_assert_eq(left, 0, "%s: backward paging stops %zu rows early", what, left);
+    free(chunk);
+    free(anchor);
+    *out = rows;
+    return len;
+}
+
+/* Compares every column but the store-specific ones (a line's row key, an event's
+ * time). */
+static bool same_row(const ViewSpec *s, const void *a, const void *b)
+{
+    for (size_t i = 0; i < s->ncols; i++) {
+        if ((s->kind == VIEW_ROW_LINE && i == LCOL_KEY) || (s->kind == VIEW_ROW_EVENT && i == ECOL_AT))
+            continue;
+        const char *ta = view_row_text(s, (int)i, a), *tb = view_row_text(s, (int)i, b);
+        if (ta ? strcmp(ta, tb) != 0 : view_row_num(s, (int)i, a) != view_row_num(s, (int)i, b))
+            return false;
+    }
+    return true;
+}
+
+static void row_text(const ViewSpec *s, const void *r, char *out, size_t size)
+{
+    view_identity_text(s, r, out, size);
+}
+
+/* The same list on two adapters: row for row, or as a set where the order is the
+ * store's own row key. */
+static void same_list(Views *a, Views *b, const ViewQuery *q, const char *what)
+{
+    char *ra, *rb;
+    size_t na = collect(a, *q, &ra, what), nb = collect(b, *q, &rb, what);
+    const ViewSpec *s = q->spec;
+    cr_assert_eq(na, nb, "%s: %zu rows against %zu", what, na, nb);
+    bool as_set = view_query_sorts_on(q, LCOL_KEY) && s->kind == VIEW_ROW_LINE;
+    for (size_t i = 0; i < na; i++) {
+        const void *x = ra + i * s->row_size;
+        size_t hits = 0;
+        if (!as_set) {
+            hits = same_row(s, x, rb + i * s->row_size);
+        } else {
+            for (size_t j = 0; j < nb; j++)
+                hits += same_row(s, x, rb + j * s->row_size);
+        }
+        char id[200];
+        row_text(s, x, id, sizeof id);
+        cr_assert_eq(hits, 1, "%s: row %zu (%s) differs", what, i, id);
+    }
+    free(ra);
+    free(rb);
+}
+
+static ViewCond text_cond(int col, ViewOp op, const char *t)
+{
+    return (ViewCond){.col = (uint8_t)col, .op = op, .text = t};
+}
+
+/* Every list, every order, filters and conditions on its columns. */
+static void every_list(Views *a, Views *b, const char *pair)
+{
+    static const char *const filters[] = {NULL, "1", "Ku"};
+    static const char *const skus[] = {"SKU0", "SKU2"};
+    static const char *const refs[] = {"R1", "N2"};
+    for (int l = 0; l < VIEW_LIST_COUNT; l++) {
+        const ViewSpec *s = view_spec((ViewList)l);
+        for (size_t o = 0; o < s->norders; o++) {
+            for (int f = 0; f < 3; f++) {
+                ViewPage page = {.filter = filters[f]};
+                ViewQuery sets[12];
+                size_t nsets = 0;
+                ViewQuery base = view_query((ViewList)l, (int)o, &page);
+                if (l != VIEW_BATCH_LINES) /* a batch's lines: always of one batch */
+                    sets[nsets++] = base;
+                for (int k = 0; k < 2 && s->sku_col >= 0; k++) {
+                    sets[nsets] = base;
+                    view_query_where(&sets[nsets++], text_cond(s->sku_col, VIEW_EQ, skus[k]));
+                }
+                for (int k = 0; k < 2 && s->ref_col >= 0; k++) {
+                    sets[nsets] = base;
+                    view_query_where(&sets[nsets++], text_cond(s->ref_col, VIEW_EQ, refs[k]));
+                }
+                if (s->kind == VIEW_ROW_LINE && l != VIEW_BATCH_LINES) {
+                    sets[nsets] = base;
+                    view_query_where(&sets[nsets++], text_cond(LCOL_BATCHREF, VIEW_EMPTY, NULL));
+                    sets[nsets] = base;
+                    view_query_where(&sets[nsets++],
+                                     text_cond(LCOL_BATCHREF, VIEW_NOT_EMPTY, NULL));
+                    sets[nsets] = base;
+                    view_query_where(&sets[nsets++], text_cond(LCOL_ORDERID, VIEW_EQ, "o3"));
+                }
+                if (s->kind == VIEW_ROW_BATCH) {
+                    sets[nsets] = base;
+                    view_query_where(&sets[nsets++],
+                                     (ViewCond){.col = BCOL_ETA, .op = VIEW_GE, .num = 20900});
+                }
+                if (s->kind == VIEW_ROW_PRODUCT) {
+                    sets[nsets] = base;
+                    view_query_where(&sets[nsets++], (ViewCond){.col = PCOL_BO_LINES,
+                                                                .op = VIEW_GT,
+                                                                .constant = true});
+                }
+                if (s->kind == VIEW_ROW_EVENT) {
+                    sets[nsets] = base;
+                    view_query_where(&sets[nsets++], text_cond(ECOL_TYPE, VIEW_EQ, "Allocated"));
+                }
+                for (size_t k = 0; k < nsets; k++) {
+                    char what[160];
+                    snprintf(what, sizeof what, "%s: %s by %s, filter %s, conditions set %zu",
+                             pair, s->name, s->orders[o].name, filters[f] ? filters[f] : "-",
+                             k);
+                    same_list(a, b, &sets[k], what);
+                }
+            }
+        }
+    }
+}
+
+static void run_all(MessageBus *const *buses, size_t n, const Command *c)
+{
+    for (size_t i = 0; i < n; i++)
+        bus_handle(buses[i], c, NULL, NULL);
+}
+
+Test(view_specs, one_spec_gives_the_same_rows_on_sqlite_memory_and_a_sandbox)
+{
+    for (unsigned seed = 1; seed <= 6; seed++) {
+        unsigned st = seed * 104729u;
+        remove(tmp.path);
+        ErrBuf err = {{0}};
+        UnitOfWork *sq, *mem1 = memory_uow_new(), *mem2 = memory_uow_new();
+        cr_assert_eq(sqlite_uow_open(tmp.path, &fclock.base, &sq, &err), ALLOT_OK, "%s",
+                     err.msg);
+        MessageBus *bsq = bootstrap(sq, NULL, &fclock.base, NULL);
+        MessageBus *b1 = bootstrap(mem1, NULL, &fclock.base, NULL);
+        MessageBus *b2 = bootstrap(mem2, NULL, &fclock.base, NULL);
+        int nskus = 3 + (int)rnd(&st, 2), nrefs = 0;
+        MessageBus *const all[] = {bsq, b1, b2};
+        for (int k = 0; k < nskus; k++) {
+            char sku[16];
+            snprintf(sku, sizeof sku, "SKU%d", k);
+            for (unsigned b = 0, nb = 1 + rnd(&st, 3); b < nb; b++) {
+                char ref[16];
+                snprintf(ref, sizeof ref, "R%d", nrefs++);
+                int32_t eta = rnd(&st, 3) == 0 ? ALLOT_NO_ETA : 20800 + (int32_t)rnd(&st, 200);
+                Command c = command_create_batch(ref, sku, rnd(&st, 20), eta);
+                run_all(all, 3, &c);
+            }
+        }
+        for (int i = 0; i < 40; i++) {
+            Command c = random_command(&st, nskus, nrefs);
+            run_all(all, 3, &c);
+        }
+        Views *vsq = sqlite_uow_views(sq), *vm1 = memory_views_new(mem1);
+        every_list(vsq, vm1, "sqlite/memory");
+
+        /* a sandbox over SQLite, and the same commands on the second memory store */
+        int64_t base_id = 0;
+        cr_assert_eq(views_latest_event_id(vsq, &base_id, &err), ALLOT_OK);
+        UnitOfWork *sb = sandbox_uow_new(sq, &fclock.base);
+        MessageBus *bsb = bootstrap(sb, NULL, &fclock.base, NULL);
+        MessageBus *const two[] = {bsb, b2};
+        for (int i = 0; i < 12; i++) {
+            Command c = random_command(&st, nskus, nrefs);
+            run_all(two, 2, &c);
+        }
+        Views *vsb = sandbox_views_new(sb, vsq, base_id), *vm2 = memory_views_new(mem2);
+        every_list(vsb, vm2, "sandbox/memory");
+
+        views_free(vsb);
+        views_free(vm2);
+        views_free(vm1);
+        bus_free(bsb);
+        uow_free(sb);
+        bus_free(b2);
+        bus_free(b1);
+        bus_free(bsq);
+        uow_free(mem2);
+        uow_free(mem1);
+        uow_free(sq);
+    }
+}
+
+Test(view_specs, a_cursor_reads_back_the_key_fields_of_its_row)
+{
+    for (int l = 0; l < VIEW_LIST_COUNT; l++) {
+        const ViewSpec *s = view_spec((ViewList)l);
+        for (size_t o = 0; o < s->norders; o++) {
+            ViewQuery q = view_query((ViewList)l, (int)o, NULL);
+            char row[sizeof(EventRow) + sizeof(LineRow)], back[sizeof row];
+            memset(row, 0, sizeof row);
+            for (size_t c = 0; c < s->ncols; c++) {
+                char *f = row + s->cols[c].offset;
+                switch (s->cols[c].type) {
+                case VIEW_TEXT: snprintf(f, ALLOT_ID_MAX + 1, "id %zu é", c); break;
+                case VIEW_INT: *(int64_t *)f = -(int64_t)c * 1000003; break;
+                case VIEW_DATE: *(int32_t *)f = c % 2 ? ALLOT_NO_ETA : 20000 + (int32_t)c; break;
+                case VIEW_SEQ: *(uint64_t *)f = 77 + c; break;
+                case VIEW_EVENT_TYPE: *(EventType *)f = EV_REALLOCATED; break;
+                }
+            }
+            char text[VIEW_KEY_TEXT_MAX];
+            view_key_text(&q, row, text, sizeof text);
+            view_key_parse(&q, text, back);
+            cr_assert_eq(view_row_cmp(&q, row, back), 0, "%s by %s: cursor \"%s\"", s->name,
+                         s->orders[o].name, text);
+        }
+    }
+}
+
+Test(view_specs, a_query_that_does_not_fit_its_spec_is_refused)
+{
+    ErrBuf err = {{0}};
+    ViewQuery q = view_query(VIEW_BATCHES, 7, NULL);
+    cr_assert_eq(view_query_check(&q, &err), ALLOT_EINVALID);
+    q = view_query(VIEW_BATCHES, BATCH_BY_REF, NULL);
+    view_query_where(&q, (ViewCond){.col = BCOL_REF, .op = VIEW_GT});
+    cr_assert_eq(view_query_check(&q, &err), ALLOT_EINVALID);
+    cr_assert(strstr(err.msg, "ref"), "%s", err.msg);
+    q = view_query(VIEW_PRODUCTS, 0, NULL);
+    view_query_where(&q, (ViewCond){.col = PCOL_COUNT, .op = VIEW_EQ});
+    cr_assert_eq(view_query_check(&q, &err), ALLOT_EINVALID);
+    cr_assert_eq(view_spec_column(view_spec(VIEW_LINES), "batch"), LCOL_BATCHREF);
+    cr_assert_eq(view_spec_order(view_spec(VIEW_BATCHES), "eta"), BATCH_BY_ETA);
+}
