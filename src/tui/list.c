@@ -313,11 +313,7 @@ void tui_list_cycle_sort(TuiList *l)
     settle(l, 0, 0);
 }
 
-const char *tui_list_sort_name(const TuiList *l)
-{
-    const char *s = tui_kind_info(l->q.kind)->sorts[l->q.sort];
-    return s ? s : "";
-}
+const char *tui_list_sort_name(const TuiList *l) { return tui_query_order_name(&l->q); }
 
 void tui_list_set_filter(TuiList *l, const char *text)
 {

@@ -40,17 +40,16 @@ static const TuiColumn events_cols[] = {
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Sort orders are the ones the read model pages by (app/views.h). */
 static const TuiKindInfo kinds[TL_KIND_COUNT] = {
-    [TL_PRODUCTS] = {"Products", products_cols, N(products_cols), {"sku", NULL}},
-    [TL_SHORT] = {"SKUs short of stock", short_cols, N(short_cols), {"sku", NULL}},
-    [TL_BATCHES] = {"Batches", batches_cols, N(batches_cols), {"preference", "ref", "eta", NULL}},
-    [TL_DUE] = {"Shipments due in 14 days", due_cols, N(due_cols), {"eta", NULL}},
-    [TL_BATCH_LINES] = {"Lines", lines_cols, N(lines_cols), {"oldest", NULL}},
-    [TL_ORDER] = {"Order lines", order_cols, N(order_cols), {"sku", NULL}},
-    [TL_BACKORDERS] = {"Backorders", backorders_cols, N(backorders_cols), {"oldest", NULL}},
-    [TL_EVENTS] = {"Events", events_cols, N(events_cols), {"newest", NULL}},
-    [TL_TODAY] = {"Today's events", events_cols, N(events_cols), {"newest", NULL}},
+    [TL_PRODUCTS] = {"Products", products_cols, N(products_cols), VIEW_PRODUCTS, false},
+    [TL_SHORT] = {"SKUs short of stock", short_cols, N(short_cols), VIEW_PRODUCTS, false},
+    [TL_BATCHES] = {"Batches", batches_cols, N(batches_cols), VIEW_BATCHES, true},
+    [TL_DUE] = {"Shipments due in 14 days", due_cols, N(due_cols), VIEW_SHIPMENTS_DUE, false},
+    [TL_BATCH_LINES] = {"Lines", lines_cols, N(lines_cols), VIEW_BATCH_LINES, false},
+    [TL_ORDER] = {"Order lines", order_cols, N(order_cols), VIEW_ORDER_LINES, false},
+    [TL_BACKORDERS] = {"Backorders", backorders_cols, N(backorders_cols), VIEW_BACKORDERS, false},
+    [TL_EVENTS] = {"Events", events_cols, N(events_cols), VIEW_EVENTS, false},
+    [TL_TODAY] = {"Today's events", events_cols, N(events_cols), VIEW_EVENTS, false},
 };
 
 const TuiKindInfo *tui_kind_info(TuiListKind kind)
@@ -61,10 +60,19 @@ const TuiKindInfo *tui_kind_info(TuiListKind kind)
 int tui_kind_sort_count(TuiListKind kind)
 {
     const TuiKindInfo *k = tui_kind_info(kind);
-    int n = 0;
-    while (n < TUI_MAX_SORTS && k->sorts[n])
-        n++;
-    return n ? n : 1;
+    return k->user_sort ? (int)view_spec(k->list)->norders : 1;
+}
+
+int tui_query_order(const TuiQuery *q)
+{
+    if (q->kind == TL_BACKORDERS) /* views_backorders: of one SKU, or of all */
+        return q->arg[0] ? BACKORDER_OLDEST_OF_SKU : BACKORDER_OLDEST;
+    return q->sort >= 0 && q->sort < tui_kind_sort_count(q->kind) ? q->sort : 0;
+}
+
+const char *tui_query_order_name(const TuiQuery *q)
+{
+    return view_spec(tui_kind_info(q->kind)->list)->orders[tui_query_order(q)].name;
 }
 
 TuiRow *tui_rows_push(TuiRowVec *v)

@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "app/view_specs.h"
 #include "app/views.h"
 #include "domain/events.h"
 #include "domain/status.h"
@@ -43,7 +44,6 @@ typedef enum TuiListKind {
 #define TUI_MAX_COLS 8
 #define TUI_CELL_MAX 80
 #define TUI_CURSOR_MAX 160
-#define TUI_MAX_SORTS 4
 
 /* Row flags: a state the screen marks with a word and a style, never colour alone. */
 enum {
@@ -79,11 +79,13 @@ TuiRow *tui_rows_push(TuiRowVec *v); /* a zeroed row at the end */
 void tui_rows_clear(TuiRowVec *v);
 void tui_rows_fini(TuiRowVec *v);
 
-/* Columns and sorts of each kind: fixed by the TUI, implemented by every source. */
+/* The columns a screen draws for each kind, and the list of the read model it
+ * shows (app/view_specs.h), whose spec gives its sort orders, filter columns and
+ * identity: nothing of the list's contract is restated here. */
 typedef struct TuiColumn {
     const char *title;
     int width;       /* display columns; 0 = takes the rest */
-    bool right;      /* right-aligned (numbers) */
+    bool right;      /* right-aligned: a number, sized to fit and never cut */
     int min;         /* narrowest useful width, when the list is drawn narrow */
 } TuiColumn;
 
@@ -91,18 +93,19 @@ typedef struct TuiKindInfo {
     const char *title;
     const TuiColumn *columns;
     size_t ncolumns;
-    const char *sorts[TUI_MAX_SORTS]; /* names of the sort orders, NULL-terminated */
+    ViewList list;   /* the read model's list (view_specs.h) */
+    bool user_sort;  /* `s` cycles the spec's orders; else the list has one order */
 } TuiKindInfo;
 
 /* The description of a kind; never NULL for kind < TL_KIND_COUNT. */
 const TuiKindInfo *tui_kind_info(TuiListKind kind);
-/* Number of sort orders of a kind (>= 1). */
+/* Number of sort orders `s` offers on a kind (>= 1). */
 int tui_kind_sort_count(TuiListKind kind);
 
 typedef struct TuiQuery {
     TuiListKind kind;
     AllotId arg;          /* SKU, batch reference or order id; "" = none */
-    int sort;             /* index into tui_kind_info(kind)->sorts */
+    int sort;             /* the order chosen with `s`: an index into the spec's orders */
     char filter[ALLOT_ID_MAX + 1]; /* case-insensitive substring of the row's ids; "" = all */
     int32_t today;        /* day number of today (TL_DUE, TL_TODAY) */
 } TuiQuery;
@@ -114,6 +117,12 @@ typedef enum TuiFetch {
     TF_AFTER, /* rows strictly after cursor */
     TF_BEFORE /* the `limit` rows just before cursor */
 } TuiFetch;
+
+/* The order (index into the spec's orders) query q is paged by: the one chosen, or
+ * the one the list's argument implies (the backorders of one SKU). */
+int tui_query_order(const TuiQuery *q);
+/* Its name ("preference", "oldest", …; the spec's). */
+const char *tui_query_order_name(const TuiQuery *q);
 
 /* One event, for the feed and the event lists: of the live log, or raised in a
  * what-if sandbox (never in the live log: its `id` is the session's own count, 1

@@ -23,27 +23,10 @@ command -v tmux >/dev/null || { echo "tmux missing: skipped"; exit 77; }
 SOCK="allot-e2e-$$"
 WORK=$(mktemp -d /tmp/allot-e2e.XXXXXX)
 DB="$WORK/e2e.db"
-T() { tmux -L "$SOCK" "$@"; }
+PANE=e2e
+. "$(dirname "$0")/tmux_lib.sh"
 cleanup() { T kill-server 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
-fails=0
-ok() { echo "ok   - $1"; }
-bad() { echo "FAIL - $1"; fails=$((fails + 1)); }
-
-screen() { T capture-pane -p -t e2e; }
-# wait_for TEXT [TIMEOUT_S]: polls the screen every 50 ms until TEXT appears.
-wait_for() {
-    local text=$1 timeout=${2:-10} start=$(date +%s%N)
-    while :; do
-        if screen | grep -qF -- "$text"; then return 0; fi
-        if (( ($(date +%s%N) - start) / 1000000 > timeout * 1000 )); then
-            echo "---- screen while waiting for '$text':"; screen; echo "----"
-            return 1
-        fi
-        sleep 0.05
-    done
-}
-check() { if wait_for "$2" "${3:-10}"; then ok "$1"; else bad "$1"; fi; }
 
 "$SEED" "$DB" seed || { echo "cannot build the database"; exit 1; }
 
@@ -194,6 +177,27 @@ RUN
         bad "TUI did not start for SIG$sig"
     fi
 done
+
+# -- help: the screen's page in place of the screen, the feed going on under it
+T send-keys -t e2e "clear; $TUI --db $DB; echo HELP=\$?" Enter
+check "help run opens" "Live events"
+T send-keys -t e2e '?'
+check "? opens the Triage page" "The screen allot opens on"
+check "the live feed stays under the page" "Live events"
+T send-keys -t e2e G
+check "G goes to the bottom of the page" "See also"
+T send-keys -t e2e g / d e l a y s Enter
+check "/ searches the page" "delays it"
+"$SEED" "$DB" run "change-qty S-1 44" >/dev/null || bad "the other process failed"
+check "another process's event reaches the feed while help is open" "S-1 TABLE 33 → 44" 2
+T send-keys -t e2e g
+T resize-window -t e2e -x 120 -y 30
+check "the page re-wraps at 120 columns" "gather what needs a planner's attention today:"
+T resize-window -t e2e -x 80 -y 24
+T send-keys -t e2e q
+check "q closes the page" "Backorders, oldest first"
+T send-keys -t e2e Q
+check "help run quits" "HELP=0"
 
 # -- the demo database
 if [ -n "$ALLOT" ]; then

@@ -8,7 +8,6 @@
 #   writer (N s)…" and Esc gives up with a message that says locked.
 #
 # usage: tui_exits_e2e.sh ALLOT
-# Every wait polls `tmux capture-pane` with a timeout; no fixed sleep decides anything.
 set -u
 ALLOT=$1
 command -v tmux >/dev/null || { echo "tmux missing: skipped"; exit 77; }
@@ -17,33 +16,10 @@ command -v python3 >/dev/null || { echo "python3 missing: skipped"; exit 77; }
 SOCK="allot-exits-$$"
 WORK=$(mktemp -d /tmp/allot-exits.XXXXXX)
 DB="$WORK/x.db"
-T() { tmux -L "$SOCK" "$@"; }
+PANE=x
+. "$(dirname "$0")/tmux_lib.sh"
 cleanup() { T kill-server 2>/dev/null; [ -n "${HOLDER:-}" ] && kill "$HOLDER" 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
-fails=0
-ok() { echo "ok   - $1"; }
-bad() { echo "FAIL - $1"; fails=$((fails + 1)); }
-screen() { T capture-pane -p -t x; }
-wait_for() {
-    local text=$1 timeout=${2:-10} start=$(date +%s%N)
-    while :; do
-        if screen | grep -qF -- "$text"; then return 0; fi
-        if (( ($(date +%s%N) - start) / 1000000 > timeout * 1000 )); then
-            echo "---- screen while waiting for '$text':"; screen; echo "----"
-            return 1
-        fi
-        sleep 0.05
-    done
-}
-# never_for TEXT MS: TEXT does not appear during that many milliseconds
-never_for() {
-    local text=$1 timeout=$2 start=$(date +%s%N)
-    while (( ($(date +%s%N) - start) / 1000000 < timeout )); do
-        if screen | grep -qF -- "$text"; then echo "---- screen:"; screen; echo "----"; return 1; fi
-        sleep 0.05
-    done
-}
-check() { if wait_for "$2" "${3:-10}"; then ok "$1"; else bad "$1"; fi; }
 tmuxflag() { T display-message -p -t x "#{$1}"; }
 
 cat > "$WORK/seed.txt" <<SEED
