@@ -18,6 +18,7 @@ MessageBus *bootstrap(UnitOfWork *uow, Notifier *notifier, Clock *clock, Logger 
     bus_set_command_handler(bus, CMD_CANCEL_LINE, handle_cancel_line);
     bus_set_command_handler(bus, CMD_ALLOCATE_TO, handle_allocate_to);
     bus_set_command_handler(bus, CMD_RETRY_BACKORDERS, handle_retry_backorders);
+    bus_set_command_handler(bus, CMD_UNDO, handle_undo);
     bus_add_event_handler(bus, EV_OUT_OF_STOCK, handle_notify_out_of_stock);
     return bus;
 }

@@ -188,6 +188,8 @@ static AllotStatus check_value(const ArgSpec *a, const char *v, ParsedCommand *o
         return validate_date(v, "need", &out->etas[i], err);
     case ARG_EVENT_ID:
         return validate_int(v, "id", 0, INT64_MAX, &out->nums[i], err);
+    case ARG_COMMAND_ID:
+        return validate_int(v, "command id", 1, INT64_MAX, &out->nums[i], err);
     case ARG_CHOICE:
         if (!choice_ok(a->choices, v))
             return err_set(err, ALLOT_EUSAGE, "\"%s\" is not one of %s",

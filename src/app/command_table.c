@@ -168,6 +168,35 @@ static const CommandSpec command_table[] = {
         .tool = TOOL_DEMO,
     },
     {
+        .name = "why",
+        .args = {POS("ORDERID", ARG_ORDERID), POS("SKU", ARG_SKU)},
+        .nargs = 2,
+        .summary = "the history of an order line, with the command and actor of each event",
+        .help = "Prints every event that touched the order line (ORDERID, SKU), oldest\n"
+                "first: when, the event, the command that raised it and who sent it\n"
+                "(user@host, or the API client). A move caused by a change of a batch\n"
+                "shows that change beside it. A line that never existed is an error.\n",
+        .bus = CMD_NONE_BUS,
+        .tool = TOOL_WHY,
+    },
+    {
+        .name = "undo",
+        .args = {OPT_POS("COMMAND_ID", ARG_COMMAND_ID),
+                 {.name = "dry-run", .kind = ARG_FLAG, .option = "--dry-run"}},
+        .nargs = 2,
+        .summary = "undo a command (default: the latest); undo an undo to redo it",
+        .help = "Puts every product that command COMMAND_ID changed back exactly as it\n"
+                "was before it: batches, quantities, ETAs, and the order lines with\n"
+                "their places and the moments they were first requested. Without\n"
+                "COMMAND_ID, the latest command of the event log. Refused, naming the\n"
+                "later command, when a later command changed those products. The undo is\n"
+                "itself a command with its own events (why, events show it); undoing it\n"
+                "redoes the command. --dry-run prints what would change (as whatif) and\n"
+                "changes nothing. Command ids are in `allot why` and `allot events`.\n",
+        .bus = CMD_NONE_BUS,
+        .tool = TOOL_UNDO,
+    },
+    {
         .name = "serve",
         .args = {{.name = "ADDR:PORT", .kind = ARG_ADDRESS, .option = "--listen"},
                  {.name = "HOST:PORT", .kind = ARG_ADDRESS, .option = "--redis"},

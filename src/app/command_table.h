@@ -38,6 +38,7 @@ typedef enum ArgKind {
     ARG_ETA,        /* YYYY-MM-DD, or "-" = none: validate_eta */
     ARG_NEED,       /* a need date: YYYY-MM-DD, or "-" = none: validate_date "need" */
     ARG_EVENT_ID,   /* an event id, whole number >= 0 */
+    ARG_COMMAND_ID, /* a command id (SPEC.md §1.6), whole number >= 1 */
     ARG_CHOICE,     /* one of ArgSpec.choices ("batches|orders|allocations") */
     ARG_PATH,       /* a file or folder path (not checked here) */
     ARG_PATH_OR_STDIN, /* a path, or "-" for standard input */
@@ -72,6 +73,8 @@ typedef enum ToolId {
     TOOL_CSV,
     TOOL_DEMO,
     TOOL_HELP,
+    TOOL_WHY,
+    TOOL_UNDO,
     TOOL_SERVE,
     TOOL_COUNT
 } ToolId;

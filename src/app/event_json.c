@@ -73,6 +73,8 @@ json_t *event_json_object(const Event *ev, int64_t id, int64_t at)
     case EV_ORDER_LINE_CANCELLED:
     case EV_OUT_OF_STOCK:
     case EV_REALLOCATED:
+    case EV_LINE_REMOVED:
+    case EV_LINE_RESTORED:
         put_id(o, "orderid", ev->orderid);
         put_id(o, "sku", ev->sku);
         put(o, "qty", json_integer(ev->qty));
@@ -85,6 +87,7 @@ json_t *event_json_object(const Event *ev, int64_t id, int64_t at)
         put_date(o, "need", ev->need);
         break;
     case EV_BATCH_CREATED:
+    case EV_BATCH_REMOVED:
         put_id(o, "ref", ev->batchref);
         put_id(o, "sku", ev->sku);
         put(o, "qty", json_integer(ev->qty));
@@ -105,6 +108,8 @@ json_t *event_json_object(const Event *ev, int64_t id, int64_t at)
     }
     put(o, "command_id", ev->command_id > 0 ? json_integer(ev->command_id) : json_null());
     put_id(o, "actor", ev->actor);
+    if (ev->undoes > 0)
+        put(o, "undoes", json_integer(ev->undoes));
     return o;
 }
 

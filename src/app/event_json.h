@@ -12,7 +12,9 @@
  * (OutOfStock), orderid sku qty from to (Reallocated), ref sku qty eta
  * (BatchCreated), ref old new (BatchQuantityChanged, BatchEtaChanged).  Line events
  * add "need" (the line's need date, SPEC.md §1.4); every event ends with
- * "command_id" and "actor" (§1.6; null for events logged before provenance).  Dates
+ * "command_id" and "actor" (§1.6; null for events logged before provenance), and
+ * the events of an undo "undoes" (the command undone).  BatchRemoved has the fields
+ * of BatchCreated; LineRemoved and LineRestored those of Allocated.  Dates
  * are "YYYY-MM-DD", none is null; `at` is UTC ISO-8601 with a "Z".  Keys come in that
  * order (jansson keeps insertion order).  A new field of an event type goes into
  * event_json_object, and every writer above has it.

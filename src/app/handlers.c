@@ -18,7 +18,8 @@ static AllotStatus request_moment(const Command *cmd, UnitOfWork *uow, int64_t *
 static AllotStatus get_product(Repository *repo, const char *sku, Product **p, ErrBuf *err)
 {
     AllotStatus st = repository_get(repo, sku, p, err);
-    if (st == ALLOT_OK && !*p)
+    /* a product emptied by undoing its first batch is unknown again (SPEC.md §1.6) */
+    if (st == ALLOT_OK && (!*p || product_is_empty(*p)))
         st = err_set(err, ALLOT_EINVALID_SKU, "invalid sku %s", sku);
     return st;
 }
@@ -128,6 +129,53 @@ AllotStatus handle_retry_backorders(const Command *cmd, UnitOfWork *uow, Command
     AllotStatus st = repository_get(uow_products(uow), cmd->sku, &p, err);
     if (st == ALLOT_OK && p)
         product_retry_backorders(p);
+    return st;
+}
+
+/* The SKUs named by `evs`, each once, in the order first seen. */
+static size_t skus_of(const EventVec *evs, AllotId *out, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < evs->len; i++) {
+        bool seen = false;
+        for (size_t k = 0; k < n && !seen; k++)
+            seen = strcmp(out[k], evs->items[i].sku) == 0;
+        if (!seen && n < max)
+            memcpy(out[n++], evs->items[i].sku, sizeof(AllotId));
+    }
+    return n;
+}
+
+AllotStatus handle_undo(const Command *cmd, UnitOfWork *uow, CommandResult *res, ErrBuf *err)
+{
+    AllotStatus st = ALLOT_OK;
+    int64_t target = cmd->target, later = 0;
+    if (target == 0 && (st = uow_latest_command(uow, &target, err)) == ALLOT_OK && target == 0)
+        st = err_set(err, ALLOT_EUNKNOWN_COMMAND, "nothing to undo: the event log has no command");
+    EventVec evs;
+    event_vec_init(&evs);
+    if (st == ALLOT_OK)
+        st = uow_command_log(uow, target, &evs, &later, err);
+    if (st == ALLOT_OK && evs.len == 0)
+        st = err_set(err, ALLOT_EUNKNOWN_COMMAND, "no command %lld in the event log",
+                     (long long)target);
+    AllotId skus[8];
+    size_t nskus = st == ALLOT_OK ? skus_of(&evs, skus, 8) : 0;
+    if (st == ALLOT_OK && later)
+        st = err_set(err, ALLOT_EUNDO_REFUSED,
+                     "cannot undo command %lld: command %lld changed %s since", (long long)target,
+                     (long long)later, nskus == 1 ? skus[0] : "its products");
+    for (size_t i = 0; st == ALLOT_OK && i < nskus; i++) {
+        Product *p;
+        st = repository_get(uow_products(uow), skus[i], &p, err);
+        if (st == ALLOT_OK && !p)
+            st = err_set(err, ALLOT_ESTORAGE, "cannot undo command %lld: product %s is missing",
+                         (long long)target, skus[i]);
+        if (st == ALLOT_OK)
+            st = product_undo(p, evs.items, evs.len, target, err);
+    }
+    event_vec_fini(&evs);
+    res->undone = target;
     return st;
 }
 

@@ -37,6 +37,13 @@ AllotStatus handle_allocate_to(const Command *cmd, UnitOfWork *uow, CommandResul
 AllotStatus handle_retry_backorders(const Command *cmd, UnitOfWork *uow, CommandResult *res,
                                     ErrBuf *err);
 
+/* §1.6 Undo of command cmd->target (0: the latest of the log): every product it
+ * changed goes back exactly as it was (product_undo); res->undone gets its id.
+ * Errors: ALLOT_EUNKNOWN_COMMAND (no such command, or an empty log),
+ * ALLOT_EUNDO_REFUSED ("cannot undo command 7: command 9 changed LAMP since"),
+ * ALLOT_EINVALID (the product is not as the command left it). */
+AllotStatus handle_undo(const Command *cmd, UnitOfWork *uow, CommandResult *res, ErrBuf *err);
+
 /* §2 Notifications: sends an OutOfStock to deps->notifier. */
 AllotStatus handle_notify_out_of_stock(const Event *ev, HandlerDeps *deps, ErrBuf *err);
 

@@ -190,6 +190,7 @@ AllotStatus bus_handle(MessageBus *bus, const Command *cmd, CommandResult *res, 
         r->attempts = attempt + 1;
         r->batchref[0] = '\0';
         r->command_id = 0;
+        r->undone = 0;
         st = run_in_uow(bus, cmd, r, err);
         if (st != ALLOT_ECONFLICT)
             break;

@@ -36,6 +36,7 @@ typedef struct CommandResult {
     EventVec events;   /* every event the command raised, in order */
     int attempts;      /* how many times the handler ran (1 + conflict retries) */
     int64_t command_id; /* the id the store gave the command (0: it changed nothing) */
+    int64_t undone;     /* CMD_UNDO: the command it undid */
 } CommandResult;
 
 void command_result_init(CommandResult *r);

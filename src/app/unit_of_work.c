@@ -1,6 +1,7 @@
 #include "app/unit_of_work.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "domain/xalloc.h"
 
@@ -61,6 +62,52 @@ void uow_rollback(UnitOfWork *uow) { uow->ops->rollback(uow); }
 AllotStatus uow_command_id(UnitOfWork *uow, int64_t *id, ErrBuf *err)
 {
     return uow->ops->command_id(uow, id, err);
+}
+
+AllotStatus uow_command_log(UnitOfWork *uow, int64_t id, EventVec *out, int64_t *later,
+                            ErrBuf *err)
+{
+    *later = 0;
+    return uow->ops->command_log(uow, id, out, later, err);
+}
+
+AllotStatus uow_latest_command(UnitOfWork *uow, int64_t *id, ErrBuf *err)
+{
+    *id = 0;
+    return uow->ops->latest_command(uow, id, err);
+}
+
+/* ---- over an event log in memory (memory and sandbox stores) ---- */
+
+AllotStatus event_log_command(const EventVec *log, int64_t id, EventVec *out, int64_t *later)
+{
+    size_t first = out->len, last = 0;
+    for (size_t i = 0; i < log->len; i++) {
+        if (log->items[i].command_id != id)
+            continue;
+        event_vec_push(out, &log->items[i]);
+        last = i;
+    }
+    for (size_t i = last + 1; out->len > first && i < log->len; i++) {
+        const Event *e = &log->items[i];
+        if (e->command_id <= id || (*later && e->command_id >= *later))
+            continue;
+        for (size_t k = first; k < out->len; k++) {
+            if (strcmp(out->items[k].sku, e->sku) == 0) {
+                *later = e->command_id;
+                break;
+            }
+        }
+    }
+    return ALLOT_OK;
+}
+
+int64_t event_log_latest_command(const EventVec *log)
+{
+    for (size_t i = log->len; i-- > 0;)
+        if (log->items[i].command_id > 0)
+            return log->items[i].command_id;
+    return 0;
 }
 AllotStatus uow_bulk_begin(UnitOfWork *uow, ErrBuf *err) { return uow->ops->bulk_begin(uow, err); }
 

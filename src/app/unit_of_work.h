@@ -90,6 +90,15 @@ typedef struct UnitOfWorkOps {
      * line never counts as newer than a later request); a rollback releases it.
      * Errors: ALLOT_ESTORAGE. */
     AllotStatus (*command_id)(UnitOfWork *uow, int64_t *id, ErrBuf *err);
+    /* SPEC.md §1.6 Undo, inside a unit of work.  Appends to `out` the events of
+     * command `id` (> 0) from the event log, in the order logged (new_line, need,
+     * requested and seq as raised); *later receives the smallest id > `id` of a
+     * command whose events name one of their SKUs, or 0.  A command unknown to the
+     * log appends nothing.  Errors: ALLOT_ESTORAGE. */
+    AllotStatus (*command_log)(UnitOfWork *uow, int64_t id, EventVec *out, int64_t *later,
+                               ErrBuf *err);
+    /* The id of the latest command in the event log, or 0.  Errors: ALLOT_ESTORAGE. */
+    AllotStatus (*latest_command)(UnitOfWork *uow, int64_t *id, ErrBuf *err);
 } UnitOfWorkOps;
 
 struct UnitOfWork {
@@ -101,11 +110,19 @@ AllotStatus uow_begin(UnitOfWork *uow, ErrBuf *err);
 AllotStatus uow_commit(UnitOfWork *uow, ErrBuf *err);
 void uow_rollback(UnitOfWork *uow);
 AllotStatus uow_command_id(UnitOfWork *uow, int64_t *id, ErrBuf *err);
+AllotStatus uow_command_log(UnitOfWork *uow, int64_t id, EventVec *out, int64_t *later,
+                            ErrBuf *err);
+AllotStatus uow_latest_command(UnitOfWork *uow, int64_t *id, ErrBuf *err);
 AllotStatus uow_bulk_begin(UnitOfWork *uow, ErrBuf *err);
 AllotStatus uow_bulk_end(UnitOfWork *uow, bool commit, ErrBuf *err);
 /* Frees the unit of work (rolling back anything uncommitted).  NULL is ignored. */
 void uow_free(UnitOfWork *uow);
 static inline Repository *uow_products(UnitOfWork *uow) { return uow->products; }
+
+/* The command_log and latest_command of a store whose log is `log` (events in
+ * commit order): for the memory and sandbox stores. */
+AllotStatus event_log_command(const EventVec *log, int64_t id, EventVec *out, int64_t *later);
+int64_t event_log_latest_command(const EventVec *log);
 
 /* Moves the pending events of every seen product to the end of `out`, in the
  * order the products were seen.  The bus calls it after a command's handler. */

@@ -66,6 +66,7 @@ static const ViewColumn event_cols[ECOL_COUNT] = {
     [ECOL_SEQ] = COL(EventRow, ev.seq, "seq", VIEW_SEQ),
     [ECOL_COMMAND] = COL(EventRow, ev.command_id, "command", VIEW_INT),
     [ECOL_ACTOR] = COL(EventRow, ev.actor, "actor", VIEW_TEXT),
+    [ECOL_UNDOES] = COL(EventRow, ev.undoes, "undoes", VIEW_INT),
 };
 
 /* ---------- the orders ---------- */

@@ -128,6 +128,31 @@ AllotStatus views_events(Views *v, int64_t anchor_id, const ViewPage *page, Even
     return run(v, page, &q, anchored ? &anchor : NULL, rows, n, err);
 }
 
+AllotStatus views_line_history(Views *v, const char *orderid, const char *sku, int64_t after_id,
+                               const ViewPage *page, EventRow *rows, size_t *n, ErrBuf *err)
+{
+    ViewQuery q = view_query(VIEW_EVENTS, 0, page);
+    view_query_where(&q, eq_text(ECOL_ORDERID, orderid));
+    view_query_where(&q, eq_text(ECOL_SKU, sku));
+    EventRow anchor;
+    memset(&anchor, 0, sizeof anchor);
+    anchor.id = after_id;
+    return run(v, page, &q, &anchor, rows, n, err);
+}
+
+AllotStatus views_command_events(Views *v, int64_t command_id, int64_t after_id,
+                                 const ViewPage *page, EventRow *rows, size_t *n, ErrBuf *err)
+{
+    ViewQuery q = view_query(VIEW_EVENTS, 0, page);
+    view_query_where(&q, (ViewCond){.col = ECOL_COMMAND, .op = VIEW_EQ, .num = command_id});
+    /* written into the query, so that a store's partial index on ids > 0 serves it */
+    view_query_where(&q, op_const(ECOL_COMMAND, VIEW_GT, 0));
+    EventRow anchor;
+    memset(&anchor, 0, sizeof anchor);
+    anchor.id = after_id;
+    return run(v, page, &q, &anchor, rows, n, err);
+}
+
 AllotStatus views_latest_event_id(Views *v, int64_t *id, ErrBuf *err)
 {
     return v->ops->latest_event_id(v, id, err);

@@ -184,6 +184,17 @@ AllotStatus views_backorders(Views *v, const char *sku, const ViewPage *page,
 AllotStatus views_events(Views *v, int64_t anchor_id, const ViewPage *page, EventRow *rows,
                          size_t *n, ErrBuf *err);
 
+/* The history of order line (orderid, sku) (SPEC.md §1.6 "why"): every event that
+ * names it, by id ascending, with ids > after_id (0 = from the first).  Spec
+ * VIEW_EVENTS with orderid and sku fixed. */
+AllotStatus views_line_history(Views *v, const char *orderid, const char *sku, int64_t after_id,
+                               const ViewPage *page, EventRow *rows, size_t *n, ErrBuf *err);
+
+/* The events of command `command_id` (> 0; SPEC.md §1.6), by id ascending, with
+ * ids > after_id.  Spec VIEW_EVENTS with the command fixed. */
+AllotStatus views_command_events(Views *v, int64_t command_id, int64_t after_id,
+                                 const ViewPage *page, EventRow *rows, size_t *n, ErrBuf *err);
+
 /* The id of the newest event, or 0 if the log is empty. */
 AllotStatus views_latest_event_id(Views *v, int64_t *id, ErrBuf *err);
 

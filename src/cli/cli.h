@@ -63,6 +63,8 @@ AllotStatus tool_whatif(Cli *cli, const ParsedCommand *pc, ErrBuf *err);
 AllotStatus tool_csv(Cli *cli, const ParsedCommand *pc, ErrBuf *err);
 AllotStatus tool_demo(Cli *cli, const ParsedCommand *pc, ErrBuf *err);
 AllotStatus tool_help(Cli *cli, const ParsedCommand *pc, ErrBuf *err);
+AllotStatus tool_why(Cli *cli, const ParsedCommand *pc, ErrBuf *err);
+AllotStatus tool_undo(Cli *cli, const ParsedCommand *pc, ErrBuf *err);
 AllotStatus tool_serve(Cli *cli, const ParsedCommand *pc, ErrBuf *err);
 
 /* `allot --help`: the global usage and every command of the table. */

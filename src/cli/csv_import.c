@@ -245,7 +245,8 @@ static void moves_fini(Moves *m)
 
 /* ---- rows ---- */
 
-static const char *const batch_cols[] = {"ref", "sku", "qty", "eta"};
+static const char *const batch_cols[] = {"ref", "sku", "qty", "eta", "created"};
+static const bool batch_optional[] = {false, false, false, false, true};
 /* need and requested (SPEC.md §4) are optional: the last two of each list */
 static const char *const order_cols[] = {"orderid", "sku", "qty", "need", "requested"};
 static const char *const alloc_cols[] = {"orderid", "sku", "qty", "batchref", "need", "requested"};
@@ -256,6 +257,7 @@ typedef struct ImportBatch {
     AllotId ref, sku;
     int64_t qty;
     int32_t eta;
+    int64_t created; /* its creation order within its SKU (exports); 0: none */
     long line;
     bool exists;
     AllotId old_sku;
@@ -263,8 +265,18 @@ typedef struct ImportBatch {
     int32_t old_eta;
 } ImportBatch;
 
+static int by_created_then_line(const void *a, const void *b)
+{
+    const ImportBatch *x = a, *y = b;
+    if (x->created != y->created)
+        return x->created < y->created ? -1 : 1;
+    return (x->line > y->line) - (x->line < y->line);
+}
+
 /* Reads and checks every row of a batches file (SPEC.md §1.3, a ref once); keeps
- * the good rows, records the bad ones. */
+ * the good rows, records the bad ones.  Rows that carry `created` (an export; all
+ * or none) come back in that order, so that new batches are created in their
+ * creation order and ties of preference (SPEC.md §1.1) fall as they did. */
 static AllotStatus read_batches(CsvReader *r, Progress *pg, ImportBatch **rows_out,
                                 size_t *n_out, ImportSummary *sum, ErrBuf *err)
 {
@@ -273,6 +285,8 @@ static AllotStatus read_batches(CsvReader *r, Progress *pg, ImportBatch **rows_o
     size_t n = 0, cap = 0;
     Seen seen = {{0}};
     AllotStatus st = ALLOT_OK;
+    bool with_created = false;
+    long first_line = 0;
     for (;;) {
         const char *const *f;
         long line;
@@ -293,8 +307,20 @@ static AllotStatus read_batches(CsvReader *r, Progress *pg, ImportBatch **rows_o
         if (vs == ALLOT_OK && (vs = validate_id(f[1], "sku", b->sku, &e)) == ALLOT_OK &&
             (vs = validate_batch_qty(f[2], &b->qty, &e)) == ALLOT_OK)
             vs = validate_eta(f[3], &b->eta, &e);
+        if (vs == ALLOT_OK && f[4][0])
+            vs = validate_int(f[4], "created", 1, INT64_MAX, &b->created, &e);
+        if (!first_line && vs == ALLOT_OK) {
+            with_created = b->created > 0;
+            first_line = line;
+        }
         if (vs != ALLOT_OK) {
             problem_add(sum, name, line, vs, e.msg);
+        } else if (with_created != (b->created > 0)) {
+            char detail[128];
+            snprintf(detail, sizeof detail, "created is %s, but %s on line %ld",
+                     with_created ? "empty" : "given", with_created ? "given" : "empty",
+                     first_line);
+            problem_add(sum, name, line, ALLOT_EINVALID, detail);
         } else if (first) {
             char what[ALLOT_ID_MAX + 8];
             snprintf(what, sizeof what, "ref \"%s\"", b->ref);
@@ -308,6 +334,8 @@ static AllotStatus read_batches(CsvReader *r, Progress *pg, ImportBatch **rows_o
         free(rows);
         return st;
     }
+    if (n > 1 && with_created)
+        qsort(rows, n, sizeof *rows, by_created_then_line);
     *rows_out = rows;
     *n_out = n;
     return ALLOT_OK;
@@ -654,10 +682,10 @@ AllotStatus csv_import(MessageBus *bus, ImportKind kind, FILE *fp, const char *n
     const char *const *cols = kind == IMPORT_BATCHES  ? batch_cols
                               : kind == IMPORT_ORDERS ? order_cols
                                                       : alloc_cols;
-    const bool *optional = kind == IMPORT_BATCHES  ? NULL
+    const bool *optional = kind == IMPORT_BATCHES  ? batch_optional
                            : kind == IMPORT_ORDERS ? order_optional
                                                    : alloc_optional;
-    size_t ncols = kind == IMPORT_BATCHES ? 4 : kind == IMPORT_ORDERS ? 5 : 6;
+    size_t ncols = kind == IMPORT_BATCHES ? 5 : kind == IMPORT_ORDERS ? 5 : 6;
     CsvReader *r;
     AllotStatus st = csv_reader_open(fp, name, cols, optional, ncols, &r, err);
     if (st != ALLOT_OK)

@@ -155,6 +155,35 @@ static AllotStatus write_lines(Views *v, bool allocations, FILE *fp, ErrBuf *err
     return st;
 }
 
+typedef struct RankKey {
+    const char *sku;
+    uint64_t seq;
+    size_t i;
+} RankKey;
+
+static int by_sku_then_seq(const void *a, const void *b)
+{
+    const RankKey *x = a, *y = b;
+    int c = strcmp(x->sku, y->sku);
+    return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* The rank of each batch in its SKU's creation order (1 = created first).  Caller
+ * frees. */
+static int64_t *creation_ranks(const BatchRow *b, size_t n)
+{
+    RankKey *k = xreallocarray(NULL, n ? n : 1, sizeof *k);
+    int64_t *rank = xreallocarray(NULL, n ? n : 1, sizeof *rank);
+    for (size_t i = 0; i < n; i++)
+        k[i] = (RankKey){b[i].sku, b[i].seq, i};
+    if (n > 1)
+        qsort(k, n, sizeof *k, by_sku_then_seq);
+    for (size_t j = 0; j < n; j++)
+        rank[k[j].i] = j > 0 && strcmp(k[j].sku, k[j - 1].sku) == 0 ? rank[k[j - 1].i] + 1 : 1;
+    free(k);
+    return rank;
+}
+
 static AllotStatus write_export(Views *v, const char *what, FILE *fp, ErrBuf *err)
 {
     AllotStatus st = ALLOT_OK;
@@ -163,18 +192,22 @@ static AllotStatus write_export(Views *v, const char *what, FILE *fp, ErrBuf *er
         size_t n;
         if ((st = all_batches(v, &b, &n, err)) != ALLOT_OK)
             return st;
-        const char *h[] = {"ref", "sku", "qty", "eta"};
-        st = csv_write_row(fp, h, 4, err);
+        /* created: the batch's rank in its SKU's creation order (SPEC.md §1.1 ties) */
+        int64_t *created = creation_ranks(b, n);
+        const char *h[] = {"ref", "sku", "qty", "eta", "created"};
+        st = csv_write_row(fp, h, 5, err);
         for (size_t i = 0; i < n && st == ALLOT_OK; i++) {
-            char qty[24], eta[ALLOT_DATE_TEXT];
+            char qty[24], eta[ALLOT_DATE_TEXT], cr[24];
             snprintf(qty, sizeof qty, "%lld", (long long)b[i].qty);
             if (b[i].eta == ALLOT_NO_ETA)
                 eta[0] = '\0';
             else
                 date_format(b[i].eta, eta);
-            const char *f[] = {b[i].ref, b[i].sku, qty, eta};
-            st = csv_write_row(fp, f, 4, err);
+            snprintf(cr, sizeof cr, "%lld", (long long)created[i]);
+            const char *f[] = {b[i].ref, b[i].sku, qty, eta, cr};
+            st = csv_write_row(fp, f, 5, err);
         }
+        free(created);
         free(b);
         return st;
     }
@@ -306,6 +339,88 @@ AllotStatus tool_events(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
     if (follow)
         return follow_events(cli, since, json, err);
     return list_events(cli, since, json, err);
+}
+
+/* ---- why ---- */
+
+static void utc_text(int64_t at, char out[32])
+{
+    time_t t = (time_t)at;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* The batch events of command `id` (what made its line events happen), as
+ * "; BatchQuantityChanged B1 LAMP 10 → 4" into buf. */
+static AllotStatus command_causes(Views *v, int64_t id, char *buf, size_t size, ErrBuf *err)
+{
+    buf[0] = '\0';
+    EventRow rows[16];
+    ViewPage page = {.limit = 16};
+    size_t n = 0, off = 0;
+    AllotStatus st = views_command_events(v, id, 0, &page, rows, &n, err);
+    for (size_t i = 0; st == ALLOT_OK && i < n; i++) {
+        EventType t = rows[i].ev.type;
+        if (t != EV_BATCH_CREATED && t != EV_BATCH_QTY_CHANGED && t != EV_BATCH_ETA_CHANGED)
+            continue;
+        char d[256];
+        int w = snprintf(buf + off, size - off, "%s%s", off ? "; " : "",
+                         event_describe(&rows[i].ev, d, sizeof d));
+        if (w < 0 || (size_t)w >= size - off)
+            break;
+        off += (size_t)w;
+    }
+    return st;
+}
+
+AllotStatus tool_why(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
+{
+    AllotStatus st = cli_open_reader(cli, err);
+    if (st != ALLOT_OK)
+        return st;
+    AllotId orderid, sku;
+    ErrBuf e;
+    validate_id(pc->values[0], "orderid", orderid, &e);
+    validate_id(pc->values[1], "sku", sku, &e);
+    EventRow *rows = xreallocarray(NULL, PAGE, sizeof *rows);
+    ViewPage page = {.limit = PAGE};
+    int64_t last = 0;
+    long count = 0;
+    for (;;) {
+        size_t n = 0;
+        st = views_line_history(cli->views, orderid, sku, last, &page, rows, &n, err);
+        for (size_t i = 0; st == ALLOT_OK && i < n; i++) {
+            const EventRow *r = &rows[i];
+            char at[32], what[256], cause[512] = "", who[ALLOT_ID_MAX + 96];
+            utc_text(r->at, at);
+            if (r->ev.command_id > 0) {
+                int w = snprintf(who, sizeof who, "command %lld by %s", (long long)r->ev.command_id,
+                                 r->ev.actor[0] ? r->ev.actor : "?");
+                if (r->ev.undoes > 0 && w > 0 && (size_t)w < sizeof who)
+                    snprintf(who + w, sizeof who - (size_t)w, ", undoing command %lld",
+                             (long long)r->ev.undoes);
+                st = command_causes(cli->views, r->ev.command_id, cause, sizeof cause, err);
+            } else {
+                snprintf(who, sizeof who, "(before commands were recorded)");
+            }
+            if (st != ALLOT_OK)
+                break;
+            if (count++ == 0)
+                fprintf(cli->out, "%s %s, oldest first:\n", orderid, sku);
+            fprintf(cli->out, "  %s  #%lld  %s  %s%s%s%s\n", at, (long long)r->id,
+                    event_describe(&r->ev, what, sizeof what), who, cause[0] ? "  (" : "",
+                    cause, cause[0] ? ")" : "");
+        }
+        if (st != ALLOT_OK || n < PAGE)
+            break;
+        last = rows[n - 1].id;
+    }
+    free(rows);
+    if (st == ALLOT_OK && count == 0)
+        st = err_set(err, ALLOT_EUNKNOWN_LINE, "order line %s %s has no history: it never "
+                     "existed", orderid, sku);
+    return st;
 }
 
 /* ---- summary ---- */

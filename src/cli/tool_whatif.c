@@ -229,3 +229,45 @@ AllotStatus tool_whatif(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
     }
     return st;
 }
+
+/* ---- undo (SPEC.md §1.6) ---- */
+
+AllotStatus tool_undo(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
+{
+    Command cmd = command_undo(pc->values[0] ? pc->nums[0] : 0);
+    bool dry_run = pc->values[1] != NULL;
+    AllotStatus st = cli_open_store(cli, err);
+    if (st != ALLOT_OK)
+        return st;
+    CommandResult res;
+    command_result_init(&res);
+    if (dry_run) {
+        WhatIfSession *s = NULL;
+        st = whatif_new(cli->uow, cli->views, cli->clock, cli->logger, &s, err);
+        if (st == ALLOT_OK)
+            st = whatif_run(s, &cmd, &res, err);
+        if (st == ALLOT_OK) {
+            WhatIfDiff d;
+            whatif_diff_init(&d);
+            whatif_diff(s, &d);
+            fprintf(cli->out, "undo of command %lld, in a sandbox; the live data is "
+                    "untouched.\n\n", (long long)res.undone);
+            print_text(cli->out, &d);
+            st = print_lateness(cli->out, s, &d, err);
+            whatif_diff_fini(&d);
+        }
+        whatif_discard(s);
+    } else {
+        st = bus_handle(cli->bus, &cmd, &res, err);
+        if (st == ALLOT_OK) {
+            fprintf(cli->out, "command %lld undone by command %lld:\n", (long long)res.undone,
+                    (long long)res.command_id);
+            for (size_t i = 0; i < res.events.len; i++) {
+                char text[512];
+                fprintf(cli->out, "  %s\n", event_describe(&res.events.items[i], text, sizeof text));
+            }
+        }
+    }
+    command_result_fini(&res);
+    return st;
+}

@@ -88,6 +88,13 @@ Command command_retry_backorders(const char *sku)
     return c;
 }
 
+Command command_undo(int64_t target)
+{
+    Command c = command_blank(CMD_UNDO);
+    c.target = target < 0 ? 0 : target;
+    return c;
+}
+
 Command command_with_need(Command c, int32_t need, int64_t requested)
 {
     c.need = need;

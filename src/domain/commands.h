@@ -10,6 +10,7 @@
  *                          import: puts the line on the named batch (restoring an export)
  *   CMD_RETRY_BACKORDERS   sku                         §1.2 rule 7 after an
  *                          "allocations" import: rule 6 on its own
+ *   CMD_UNDO               target (a command id; 0 = the latest)   §1.6
  *
  * `need` is the line's need date (ALLOT_NO_DATE: none); `requested` its moment of
  * first request when restoring an export (0: now, i.e. the command id).  `actor`
@@ -31,7 +32,8 @@
     X(CMD_CHANGE_BATCH_ETA, "ChangeBatchEta")           \
     X(CMD_CANCEL_LINE, "CancelOrderLine")               \
     X(CMD_ALLOCATE_TO, "AllocateTo")                    \
-    X(CMD_RETRY_BACKORDERS, "RetryBackorders")
+    X(CMD_RETRY_BACKORDERS, "RetryBackorders")          \
+    X(CMD_UNDO, "Undo")
 
 typedef enum CommandType {
 #define ALLOT_COMMAND_ENUM(name, text) name,
@@ -49,6 +51,7 @@ typedef struct Command {
     int32_t eta;
     int32_t need;
     int64_t requested;
+    int64_t target; /* CMD_UNDO: the command to undo, 0 = the latest */
     AllotId actor;
 } Command;
 
@@ -64,6 +67,7 @@ Command command_change_batch_eta(const char *ref, int32_t eta);
 Command command_cancel_line(const char *orderid, const char *sku);
 Command command_allocate_to(const char *orderid, const char *sku, int64_t qty, const char *ref);
 Command command_retry_backorders(const char *sku);
+Command command_undo(int64_t target);
 /* The same command with need date `need` and request moment `requested` (>= 0). */
 Command command_with_need(Command c, int32_t need, int64_t requested);
 

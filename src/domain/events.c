@@ -91,6 +91,15 @@ char *event_describe(const Event *e, char *buf, size_t size)
         snprintf(buf, size, "BatchEtaChanged %s %s %s → %s", e->batchref, e->sku,
                  date_format(e->old_eta, a), date_format(e->new_eta, b));
         break;
+    case EV_BATCH_REMOVED:
+        snprintf(buf, size, "BatchRemoved %s %s ×%lld eta %s", e->batchref, e->sku,
+                 (long long)e->qty, date_format(e->eta, a));
+        break;
+    case EV_LINE_REMOVED:
+    case EV_LINE_RESTORED:
+        snprintf(buf, size, "%s %s %s ×%lld %s", event_type_name(e->type), e->orderid, e->sku,
+                 (long long)e->qty, e->batchref[0] ? e->batchref : "(backorder)");
+        break;
     default:
         snprintf(buf, size, "Unknown event");
     }

@@ -11,6 +11,12 @@
  *   EV_BATCH_CREATED        batchref sku qty eta
  *   EV_BATCH_QTY_CHANGED    batchref sku old_qty new_qty
  *   EV_BATCH_ETA_CHANGED    batchref sku old_eta new_eta
+ *   EV_BATCH_REMOVED        batchref sku qty eta seq   (undo of a BatchCreated)
+ *   EV_LINE_REMOVED         orderid sku qty batchref need requested seq
+ *                           (undo of the line's creation: it is gone)
+ *   EV_LINE_RESTORED        orderid sku qty batchref need requested seq
+ *                           (undo of a cancellation or of a LineRemoved: the line is
+ *                           back where it was, "" = a backorder, with its moment)
  *
  * Every event also carries (SPEC.md §1.4, §1.6):
  *   need        line events: the line's need date (ALLOT_NO_DATE = none; also on
@@ -21,6 +27,7 @@
  *               or a restore); false when a waiting backorder was filled
  *   command_id, actor   the command that raised it (0 and "" until the service
  *               layer stamps them: product_stamp_events)
+ *   undoes      the events of an Undo: the id of the command undone (else 0)
  * Dates are days since 1970-01-01 (ALLOT_NO_ETA = none).  Events are values: they
  * own no pointers and copy with `=`.
  */
@@ -41,7 +48,10 @@
     X(EV_ORDER_LINE_CANCELLED, "OrderLineCancelled")           \
     X(EV_BATCH_CREATED, "BatchCreated")                        \
     X(EV_BATCH_QTY_CHANGED, "BatchQuantityChanged")            \
-    X(EV_BATCH_ETA_CHANGED, "BatchEtaChanged")
+    X(EV_BATCH_ETA_CHANGED, "BatchEtaChanged")                 \
+    X(EV_BATCH_REMOVED, "BatchRemoved")                        \
+    X(EV_LINE_REMOVED, "LineRemoved")                          \
+    X(EV_LINE_RESTORED, "LineRestored")
 
 typedef enum EventType {
 #define ALLOT_EVENT_ENUM(name, text) name,
@@ -64,6 +74,7 @@ typedef struct Event {
     uint64_t seq;
     bool new_line;
     int64_t command_id; /* > 0 once stamped */
+    int64_t undoes;     /* an Undo's events: the command undone; else 0 */
     AllotId actor;      /* "user@host", or an API client's name */
 } Event;
 

@@ -685,3 +685,176 @@ AllotStatus product_check_invariants(const Product *p, ErrBuf *err)
     free(sums);
     return st;
 }
+
+/* ---------- SPEC.md §1.6 undo ---------- */
+
+bool product_is_empty(const Product *p) { return p->nbatches == 0 && p->nlines == 0; }
+
+/* Removes batch bi, which holds no line; lines of later batches follow it down. */
+static void remove_batch(Product *p, int32_t bi)
+{
+    memmove(&p->batches[bi], &p->batches[bi + 1],
+            (p->nbatches - (size_t)bi - 1) * sizeof *p->batches);
+    p->nbatches--;
+    for (size_t i = 0; i < p->nlines; i++)
+        if (p->lines[i].batch > bi)
+            p->lines[i].batch--;
+}
+
+/* Puts a batch back at its place in creation order (the array is by seq). */
+static int32_t insert_batch(Product *p, const char *ref, int64_t qty, int32_t eta, uint64_t seq)
+{
+    add_batch(p, ref, qty, eta, seq);
+    Batch b = p->batches[p->nbatches - 1];
+    size_t at = p->nbatches - 1;
+    while (at > 0 && p->batches[at - 1].seq > seq)
+        at--;
+    memmove(&p->batches[at + 1], &p->batches[at], (p->nbatches - 1 - at) * sizeof *p->batches);
+    p->batches[at] = b;
+    for (size_t i = 0; i < p->nlines; i++)
+        if (p->lines[i].batch >= (int32_t)at)
+            p->lines[i].batch++;
+    return (int32_t)at;
+}
+
+static void raise_undo(Product *p, Event e, int64_t undoes)
+{
+    e.undoes = undoes;
+    e.command_id = 0;
+    e.actor[0] = '\0';
+    event_vec_push(&p->events, &e);
+}
+
+/* Puts back what event `ev` did (one step of product_undo), raising the event of
+ * that step.  ALLOT_EINVALID when the product is not in the state the event left. */
+static AllotStatus undo_one(Product *p, const Event *ev, int64_t undoes, ErrBuf *err)
+{
+    char what[256];
+    int32_t li = ev->orderid[0] ? index_find(p, ev->orderid) : -1;
+    int32_t bi = ev->batchref[0] ? find_batch(p, ev->batchref) : -1;
+    OrderLine *l = li >= 0 ? &p->lines[li] : NULL;
+    Event e;
+    switch (ev->type) {
+    case EV_ALLOCATED:
+        if (!l || bi < 0 || l->batch != bi)
+            break;
+        if (ev->new_line) {
+            raise_undo(p, line_event(p, EV_LINE_REMOVED, l, bi), undoes);
+            remove_line(p, (size_t)li);
+        } else {
+            move_line(p, l, -1);
+            raise_undo(p, line_event(p, EV_DEALLOCATED, l, bi), undoes);
+        }
+        return ALLOT_OK;
+    case EV_OUT_OF_STOCK:
+        if (!l || l->batch != -1)
+            break;
+        raise_undo(p, line_event(p, EV_LINE_REMOVED, l, -1), undoes);
+        remove_line(p, (size_t)li);
+        return ALLOT_OK;
+    case EV_REALLOCATED: {
+        int32_t to = find_batch(p, ev->to);
+        if (!l || bi < 0 || to < 0 || l->batch != to)
+            break;
+        move_line(p, l, bi);
+        e = line_event(p, EV_REALLOCATED, l, to);
+        copy_id(e.to, p->batches[bi].ref);
+        raise_undo(p, e, undoes);
+        return ALLOT_OK;
+    }
+    case EV_DEALLOCATED:
+        if (!l || bi < 0 || l->batch != -1)
+            break;
+        move_line(p, l, bi);
+        raise_undo(p, line_event(p, EV_ALLOCATED, l, bi), undoes);
+        return ALLOT_OK;
+    case EV_ORDER_LINE_CANCELLED:
+    case EV_LINE_REMOVED:
+        if (l || (ev->batchref[0] && bi < 0))
+            break;
+        l = add_line(p, ev->orderid, ev->qty, ev->seq, ev->need, ev->requested, bi);
+        raise_undo(p, line_event(p, EV_LINE_RESTORED, l, bi), undoes);
+        return ALLOT_OK;
+    case EV_LINE_RESTORED:
+        if (!l || l->batch != bi)
+            break;
+        raise_undo(p, line_event(p, EV_LINE_REMOVED, l, bi), undoes);
+        remove_line(p, (size_t)li);
+        return ALLOT_OK;
+    case EV_BATCH_CREATED:
+        if (bi < 0 || p->batches[bi].allocated != 0 || p->batches[bi].qty != ev->qty ||
+            p->batches[bi].eta != ev->eta)
+            break;
+        for (size_t i = 0; i < p->nlines; i++)
+            if (p->lines[i].batch == bi)
+                return err_set(err, ALLOT_EINVALID, "cannot undo %s: lines are on the batch",
+                               event_describe(ev, what, sizeof what));
+        e = batch_event(p, EV_BATCH_REMOVED, &p->batches[bi]);
+        e.qty = p->batches[bi].qty;
+        e.eta = p->batches[bi].eta;
+        raise_undo(p, e, undoes);
+        remove_batch(p, bi);
+        return ALLOT_OK;
+    case EV_BATCH_REMOVED:
+        if (bi >= 0)
+            break;
+        bi = insert_batch(p, ev->batchref, ev->qty, ev->eta, ev->seq);
+        e = batch_event(p, EV_BATCH_CREATED, &p->batches[bi]);
+        e.qty = ev->qty;
+        e.eta = ev->eta;
+        raise_undo(p, e, undoes);
+        return ALLOT_OK;
+    case EV_BATCH_QTY_CHANGED:
+        if (bi < 0 || p->batches[bi].qty != ev->new_qty)
+            break;
+        e = batch_event(p, EV_BATCH_QTY_CHANGED, &p->batches[bi]);
+        e.old_qty = ev->new_qty;
+        e.new_qty = ev->old_qty;
+        p->batches[bi].qty = ev->old_qty;
+        raise_undo(p, e, undoes);
+        return ALLOT_OK;
+    case EV_BATCH_ETA_CHANGED:
+        if (bi < 0 || p->batches[bi].eta != ev->new_eta)
+            break;
+        e = batch_event(p, EV_BATCH_ETA_CHANGED, &p->batches[bi]);
+        e.old_eta = ev->new_eta;
+        e.new_eta = ev->old_eta;
+        p->batches[bi].eta = ev->old_eta;
+        raise_undo(p, e, undoes);
+        return ALLOT_OK;
+    default:
+        break;
+    }
+    return err_set(err, ALLOT_EINVALID, "cannot undo %s: product %s is not as it left it",
+                   event_describe(ev, what, sizeof what), p->sku);
+}
+
+AllotStatus product_undo(Product *p, const Event *events, size_t n, int64_t undoes, ErrBuf *err)
+{
+    Product *before = product_clone(p);
+    size_t first = p->events.len;
+    AllotStatus st = ALLOT_OK;
+    for (size_t k = n; k-- > 0 && st == ALLOT_OK;) {
+        if (strcmp(events[k].sku, p->sku) != 0)
+            continue;
+        st = undo_one(p, &events[k], undoes, err);
+    }
+    if (st == ALLOT_OK) {
+        ErrBuf inv;
+        if (product_check_invariants(p, &inv) != ALLOT_OK)
+            st = err_set(err, ALLOT_EINVALID, "cannot undo command %lld on %s: %s",
+                         (long long)undoes, p->sku, inv.msg);
+    }
+    if (st != ALLOT_OK) {
+        /* nothing changes: the product goes back to the copy taken first */
+        Product t = *p;
+        *p = *before;
+        *before = t;
+        product_free(before);
+        return st;
+    }
+    product_free(before);
+    if (p->events.len != first)
+        p->version++;
+    return ALLOT_OK;
+}

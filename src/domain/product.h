@@ -138,6 +138,26 @@ AllotStatus product_allocate_to(Product *p, const char *orderid, int64_t qty, in
  * a no-op (no event, no version change).  Never fails. */
 void product_retry_backorders(Product *p);
 
+/* SPEC.md §1.6 Undo.  Puts the product back exactly as it was before the command
+ * whose events (all of them, in the order raised; events of other SKUs are skipped)
+ * are `events`: each event of this SKU, last first, is undone — a new line
+ * removed (EV_LINE_REMOVED), a moved line moved back (EV_REALLOCATED the other way,
+ * EV_ALLOCATED for a line put back on its batch, EV_DEALLOCATED for a filled
+ * backorder made to wait again), a cancelled or removed line restored with its
+ * qty, need date and moment of first request (EV_LINE_RESTORED), a created batch
+ * removed (EV_BATCH_REMOVED), a removed batch restored at its place in creation
+ * order (EV_BATCH_CREATED), a quantity or ETA set back (EV_BATCH_QTY_CHANGED /
+ * EV_BATCH_ETA_CHANGED from the new value to the old).  Each raised event has
+ * `undoes` = `undoes`.  The version moves forward by one (not at all when nothing
+ * was to undo).  The events of an undo can be undone in turn (redo).
+ * Errors: ALLOT_EINVALID when the product is not in the state the events left
+ * (a later change, a corrupt log): nothing changes. */
+AllotStatus product_undo(Product *p, const Event *events, size_t n, int64_t undoes, ErrBuf *err);
+
+/* True if the product has no batch and no line (what undoing its first batch
+ * leaves): the service layer treats it as an unknown SKU. */
+bool product_is_empty(const Product *p);
+
 /* ---- queries ---- */
 
 /* True if batch a is preferred to batch b (§1.1): in-warehouse first, then by

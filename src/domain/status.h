@@ -22,6 +22,9 @@
     X(EUNKNOWN_LINE, "unknown order line")                               \
     X(ENO_ROOM, "batch has no room for the line")                        \
     X(ESKU_MISMATCH, "batch belongs to another sku")                     \
+    /* undo: SPEC.md §1.6 */                                             \
+    X(EUNKNOWN_COMMAND, "no such command in the event log")              \
+    X(EUNDO_REFUSED, "a later command changed the products")             \
     /* validation at the edge: SPEC.md §1.3 */                          \
     X(EINVALID, "invalid input")                                         \
     /* usage of the command line: SPEC.md §4 */                          \

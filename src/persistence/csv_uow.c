@@ -228,8 +228,21 @@ static AllotStatus cu_command_id(UnitOfWork *u, int64_t *id, ErrBuf *err)
     return uow_command_id(from_uow(u)->mem, id, err);
 }
 
+static AllotStatus cu_command_log(UnitOfWork *u, int64_t id, EventVec *out, int64_t *later,
+                                  ErrBuf *err)
+{
+    return uow_command_log(from_uow(u)->mem, id, out, later, err);
+}
+
+static AllotStatus cu_latest_command(UnitOfWork *u, int64_t *id, ErrBuf *err)
+{
+    return uow_latest_command(from_uow(u)->mem, id, err);
+}
+
 static const UnitOfWorkOps csv_uow_ops = {
-    cu_begin, cu_commit, cu_rollback, cu_bulk_begin, cu_bulk_end, cu_destroy, cu_command_id,
+    cu_begin,   cu_commit,     cu_rollback,    cu_bulk_begin,
+    cu_bulk_end, cu_destroy,   cu_command_id,  cu_command_log,
+    cu_latest_command,
 };
 
 /* ---- loading ---- */

@@ -147,6 +147,20 @@ static AllotStatus mem_command_id(UnitOfWork *u, int64_t *id, ErrBuf *err)
     return ALLOT_OK;
 }
 
+static AllotStatus mem_command_log(UnitOfWork *u, int64_t id, EventVec *out, int64_t *later,
+                                   ErrBuf *err)
+{
+    (void)err;
+    return event_log_command(&from_uow(u)->log, id, out, later);
+}
+
+static AllotStatus mem_latest_command(UnitOfWork *u, int64_t *id, ErrBuf *err)
+{
+    (void)err;
+    *id = event_log_latest_command(&from_uow(u)->log);
+    return ALLOT_OK;
+}
+
 /* Keeps the next command id above every line's request moment in `p`. */
 static void raise_next_command_id(MemoryUow *m, const Product *p)
 {
@@ -249,7 +263,7 @@ static void mem_destroy(UnitOfWork *u)
 
 static const UnitOfWorkOps memory_uow_ops = {
     mem_begin, mem_commit, mem_rollback, mem_bulk_begin, mem_bulk_end, mem_destroy,
-    mem_command_id,
+    mem_command_id, mem_command_log, mem_latest_command,
 };
 
 UnitOfWork *memory_uow_new(void)

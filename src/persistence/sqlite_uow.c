@@ -61,6 +61,11 @@ typedef struct Entry {
     bool dirty; /* listed in SqliteUow.dirtyv */
     Aggregates stored; /* the aggregates stored with db_version (if stored_known) */
     bool stored_known;
+    /* an undo removed a batch or put one back in the middle (SPEC.md §1.6): the
+     * batches are written by ref, and `removed` (refs) deleted after the lines */
+    bool reshaped;
+    AllotId *removed;
+    size_t nremoved;
 } Entry;
 
 enum {
@@ -83,6 +88,12 @@ enum {
     ST_EVENT_INSERT,
     ST_COUNTER_GET,
     ST_COUNTER_SET,
+    ST_BATCH_ID_OF_REF,
+    ST_BATCH_REWRITE,
+    ST_BATCH_DELETE,
+    ST_COMMAND_EVENTS,
+    ST_LATER_COMMAND,
+    ST_LATEST_COMMAND,
     ST_COUNT
 };
 
@@ -118,11 +129,23 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_LINE_DELETE] = "DELETE FROM lines WHERE orderid = ?2 AND product_id = ?1",
     [ST_EVENT_INSERT] = "INSERT INTO events (at, type, sku, orderid, batchref, to_ref, qty,"
                         " old_qty, new_qty, eta, old_eta, new_eta, need, requested, seq, new_line,"
-                        " command_id, actor)"
+                        " command_id, actor, undoes)"
                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-                        " ?15, ?16, ?17, ?18)",
+                        " ?15, ?16, ?17, ?18, ?19)",
     [ST_COUNTER_GET] = "SELECT value FROM counters WHERE name = 'next_command_id'",
     [ST_COUNTER_SET] = "UPDATE counters SET value = ?1 WHERE name = 'next_command_id'",
+    [ST_BATCH_ID_OF_REF] = "SELECT id FROM batches WHERE ref = ?1",
+    [ST_BATCH_REWRITE] = "UPDATE batches SET qty = ?2, eta = ?3, seq = ?4 WHERE id = ?1",
+    [ST_BATCH_DELETE] = "DELETE FROM batches WHERE ref = ?1",
+    /* the literal command_id > 0 lets the partial index events_by_command serve */
+    [ST_COMMAND_EVENTS] = "SELECT type, sku, orderid, batchref, to_ref, qty, old_qty, new_qty, eta,"
+                          " old_eta, new_eta, need, requested, seq, new_line, command_id, actor,"
+                          " undoes, id FROM events WHERE command_id = ?1 AND command_id > 0"
+                          " ORDER BY id",
+    [ST_LATER_COMMAND] = "SELECT command_id FROM events WHERE id > ?1 AND sku = ?2"
+                         " AND command_id > ?3 ORDER BY id LIMIT 1",
+    [ST_LATEST_COMMAND] = "SELECT command_id FROM events WHERE command_id > 0"
+                          " ORDER BY id DESC LIMIT 1",
 };
 
 typedef struct SqliteUow {
@@ -247,6 +270,7 @@ static void entry_free(Entry *e)
     free(e->batch_ids);
     free(e->bdirty);
     free(e->dirty_lines);
+    free(e->removed);
     free(e);
 }
 
@@ -595,6 +619,13 @@ static AllotStatus insert_event(SqliteUow *s, const Event *ev, int64_t at, ErrBu
         bind_text(st, 6, ev->to);
         sqlite3_bind_int64(st, 7, ev->qty);
         break;
+    case EV_LINE_REMOVED:
+    case EV_LINE_RESTORED:
+        bind_text(st, 4, ev->orderid);
+        bind_text(st, 5, ev->batchref);
+        sqlite3_bind_int64(st, 7, ev->qty);
+        break;
+    case EV_BATCH_REMOVED:
     case EV_BATCH_CREATED:
         bind_text(st, 5, ev->batchref);
         sqlite3_bind_int64(st, 7, ev->qty);
@@ -619,12 +650,15 @@ static AllotStatus insert_event(SqliteUow *s, const Event *ev, int64_t at, ErrBu
     case EV_OUT_OF_STOCK:
     case EV_ORDER_LINE_CANCELLED:
     case EV_REALLOCATED:
+    case EV_LINE_REMOVED:
+    case EV_LINE_RESTORED:
         bind_eta(st, 13, ev->need);
         sqlite3_bind_int64(st, 14, ev->requested);
         break;
     default:
         break;
     }
+    sqlite3_bind_int64(st, 19, ev->undoes);
     sqlite3_bind_int64(st, 15, (int64_t)ev->seq);
     sqlite3_bind_int(st, 16, ev->new_line);
     sqlite3_bind_int64(st, 17, ev->command_id);
@@ -655,13 +689,22 @@ static AllotStatus step_commit(SqliteUow *s, ErrBuf *err)
             case EV_DEALLOCATED:
             case EV_OUT_OF_STOCK:
             case EV_ORDER_LINE_CANCELLED:
+            case EV_LINE_REMOVED:
+            case EV_LINE_RESTORED:
                 /* a line's batch is not rewritten when the line moves: the read
                  * model sums lines_by_batch */
-                entry_mark_line(s, e, ev->orderid, ev->type == EV_ORDER_LINE_CANCELLED);
+                entry_mark_line(s, e, ev->orderid,
+                                ev->type == EV_ORDER_LINE_CANCELLED || ev->type == EV_LINE_REMOVED);
                 s->lines_est++;
                 break;
             case EV_BATCH_CREATED:
                 strmap_put(&s->pending_refs, ev->batchref, e);
+                e->reshaped |= ev->undoes != 0; /* put back at its place by seq */
+                break;
+            case EV_BATCH_REMOVED:
+                e->reshaped = true;
+                e->removed = xreallocarray(e->removed, e->nremoved + 1, sizeof *e->removed);
+                memcpy(e->removed[e->nremoved++], ev->batchref, sizeof(AllotId));
                 break;
             case EV_BATCH_QTY_CHANGED:
             case EV_BATCH_ETA_CHANGED:
@@ -675,6 +718,74 @@ static AllotStatus step_commit(SqliteUow *s, ErrBuf *err)
             mark_dirty(s, e);
     }
     return ALLOT_OK;
+}
+
+/* After an undo changed which batches the product has: every batch written by
+ * ref (an existing row updated, a new one inserted) and batch_ids rebuilt in the
+ * product's order.  The removed rows go after the lines (flush_removed). */
+static AllotStatus rewrite_batches(SqliteUow *s, Entry *e, ErrBuf *err)
+{
+    Product *p = e->p;
+    size_t nb = product_batch_count(p);
+    e->nstored = 0;
+    AllotStatus r = ALLOT_OK;
+    for (size_t i = 0; r == ALLOT_OK && i < nb; i++) {
+        const Batch *b = product_batch(p, i);
+        sqlite3_stmt *st;
+        if ((r = stmt(s, ST_BATCH_ID_OF_REF, &st, err)) != ALLOT_OK)
+            break;
+        sqlite3_bind_text(st, 1, b->ref, -1, SQLITE_STATIC);
+        int rc = sqlite3_step(st);
+        int64_t id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+            r = fail(s, st, rc, "finding a batch", err);
+            break;
+        }
+        sqlite3_reset(st);
+        if (id) {
+            if ((r = stmt(s, ST_BATCH_REWRITE, &st, err)) != ALLOT_OK)
+                break;
+            sqlite3_bind_int64(st, 1, id);
+            sqlite3_bind_int64(st, 2, b->qty);
+            sqlite3_bind_int(st, 3, b->eta);
+            sqlite3_bind_int64(st, 4, (int64_t)b->seq);
+            r = run(s, st, "writing a batch", err);
+        } else {
+            if ((r = stmt(s, ST_BATCH_INSERT, &st, err)) != ALLOT_OK)
+                break;
+            sqlite3_bind_int64(st, 1, e->id);
+            sqlite3_bind_text(st, 2, product_sku(p), -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 3, b->ref, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 4, b->qty);
+            sqlite3_bind_int(st, 5, b->eta);
+            sqlite3_bind_int64(st, 6, (int64_t)b->seq);
+            r = run(s, st, "writing a batch", err);
+            id = sqlite3_last_insert_rowid(s->db);
+        }
+        if (r == ALLOT_OK)
+            entry_push_id(e, id);
+    }
+    if (e->cap_bdirty)
+        memset(e->bdirty, 0, e->cap_bdirty);
+    return r;
+}
+
+/* Deletes the batch rows an undo removed (their lines have moved by now). */
+static AllotStatus flush_removed(SqliteUow *s, Entry *e, ErrBuf *err)
+{
+    AllotStatus r = ALLOT_OK;
+    for (size_t i = 0; r == ALLOT_OK && i < e->nremoved; i++) {
+        if (product_find_batch(e->p, e->removed[i]))
+            continue; /* removed, then put back within the same flush */
+        sqlite3_stmt *st;
+        if ((r = stmt(s, ST_BATCH_DELETE, &st, err)) != ALLOT_OK)
+            break;
+        sqlite3_bind_text(st, 1, e->removed[i], -1, SQLITE_STATIC);
+        r = run(s, st, "removing a batch", err);
+    }
+    e->nremoved = 0;
+    e->reshaped = false;
+    return r;
 }
 
 static AllotStatus flush_entry(SqliteUow *s, Entry *e, ErrBuf *err)
@@ -729,6 +840,8 @@ static AllotStatus flush_entry(SqliteUow *s, Entry *e, ErrBuf *err)
             r = fail(s, st, rc, "writing a product", err);
         }
     }
+    if (r == ALLOT_OK && e->reshaped)
+        return rewrite_batches(s, e, err);
     /* batches: new ones inserted, changed ones updated */
     for (size_t i = 0; r == ALLOT_OK && i < nb; i++) {
         const Batch *b = product_batch(p, i);
@@ -861,6 +974,9 @@ static AllotStatus flush(SqliteUow *s, ErrBuf *err)
             return r;
     }
     AllotStatus r = flush_lines(s, err);
+    for (size_t i = 0; r == ALLOT_OK && i < s->ndirtyv; i++)
+        if (s->dirtyv[i]->reshaped)
+            r = flush_removed(s, s->dirtyv[i], err);
     if (r == ALLOT_OK && s->next_cmd_dirty) {
         sqlite3_stmt *st;
         r = stmt(s, ST_COUNTER_SET, &st, err);
@@ -989,6 +1105,92 @@ static AllotStatus sq_command_id(UnitOfWork *u, int64_t *id, ErrBuf *err)
         s->current_cmd = s->next_cmd;
     }
     *id = s->current_cmd;
+    return ALLOT_OK;
+}
+
+/* One row of ST_COMMAND_EVENTS as an Event. */
+static void read_logged_event(sqlite3_stmt *st, Event *e)
+{
+    memset(e, 0, sizeof *e);
+    int t = event_type_from_name((const char *)sqlite3_column_text(st, 0));
+    e->type = t < 0 ? EV_TYPE_COUNT : (EventType)t;
+    copy_id(e->sku, sqlite3_column_text(st, 1));
+    copy_id(e->orderid, sqlite3_column_text(st, 2));
+    copy_id(e->batchref, sqlite3_column_text(st, 3));
+    copy_id(e->to, sqlite3_column_text(st, 4));
+    e->qty = sqlite3_column_int64(st, 5);
+    e->old_qty = sqlite3_column_int64(st, 6);
+    e->new_qty = sqlite3_column_int64(st, 7);
+    e->eta = column_date(st, 8);
+    e->old_eta = column_date(st, 9);
+    e->new_eta = column_date(st, 10);
+    e->need = column_date(st, 11);
+    e->requested = sqlite3_column_int64(st, 12);
+    e->seq = (uint64_t)sqlite3_column_int64(st, 13);
+    e->new_line = sqlite3_column_int(st, 14) != 0;
+    e->command_id = sqlite3_column_int64(st, 15);
+    copy_id(e->actor, sqlite3_column_text(st, 16));
+    e->undoes = sqlite3_column_int64(st, 17);
+}
+
+static AllotStatus sq_command_log(UnitOfWork *u, int64_t id, EventVec *out, int64_t *later,
+                                  ErrBuf *err)
+{
+    SqliteUow *s = from_uow(u);
+    sqlite3_stmt *st;
+    AllotStatus r = stmt(s, ST_COMMAND_EVENTS, &st, err);
+    if (r != ALLOT_OK)
+        return r;
+    size_t first = out->len;
+    int64_t last_id = 0;
+    int rc;
+    sqlite3_bind_int64(st, 1, id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        Event e;
+        read_logged_event(st, &e);
+        event_vec_push(out, &e);
+        last_id = sqlite3_column_int64(st, 18);
+    }
+    if (rc != SQLITE_DONE)
+        return fail(s, st, rc, "reading a command's events", err);
+    sqlite3_reset(st);
+    for (size_t k = first; k < out->len; k++) {
+        bool seen = false;
+        for (size_t j = first; j < k && !seen; j++)
+            seen = strcmp(out->items[j].sku, out->items[k].sku) == 0;
+        if (seen)
+            continue;
+        if ((r = stmt(s, ST_LATER_COMMAND, &st, err)) != ALLOT_OK)
+            return r;
+        sqlite3_bind_int64(st, 1, last_id);
+        sqlite3_bind_text(st, 2, out->items[k].sku, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, id);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            int64_t c = sqlite3_column_int64(st, 0);
+            if (!*later || c < *later)
+                *later = c;
+        } else if (rc != SQLITE_DONE) {
+            return fail(s, st, rc, "reading the event log", err);
+        }
+        sqlite3_reset(st);
+    }
+    return ALLOT_OK;
+}
+
+static AllotStatus sq_latest_command(UnitOfWork *u, int64_t *id, ErrBuf *err)
+{
+    SqliteUow *s = from_uow(u);
+    sqlite3_stmt *st;
+    AllotStatus r = stmt(s, ST_LATEST_COMMAND, &st, err);
+    if (r != ALLOT_OK)
+        return r;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *id = sqlite3_column_int64(st, 0);
+    else if (rc != SQLITE_DONE)
+        return fail(s, st, rc, "reading the event log", err);
+    sqlite3_reset(st);
     return ALLOT_OK;
 }
 
@@ -1148,7 +1350,8 @@ static void sq_destroy(UnitOfWork *u)
 }
 
 static const UnitOfWorkOps sqlite_uow_ops = {
-    sq_begin, sq_commit, sq_rollback, sq_bulk_begin, sq_bulk_end, sq_destroy, sq_command_id,
+    sq_begin,   sq_commit,     sq_rollback,    sq_bulk_begin,     sq_bulk_end,
+    sq_destroy, sq_command_id, sq_command_log, sq_latest_command,
 };
 
 AllotStatus sqlite_uow_open(const char *path, Clock *clock, UnitOfWork **out, ErrBuf *err)

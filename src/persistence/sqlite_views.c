@@ -259,6 +259,7 @@ static const SqlColumn event_sql[ECOL_COUNT] = {
     [ECOL_SEQ] = {"seq", NULL},
     [ECOL_COMMAND] = {"command_id", NULL},
     [ECOL_ACTOR] = {"actor", "NULLIF(actor, '')"},
+    [ECOL_UNDOES] = {"undoes", NULL},
 };
 
 static const SqlSource sql_sources[] = {

@@ -232,6 +232,43 @@ static AllotStatus sb_begin(UnitOfWork *u, ErrBuf *err)
 /* The source's next command id (asked in a unit of work that is rolled back),
  * then one more for each sandbox command: a sandbox line is newer than every
  * line of the source, as it would be live. */
+/* Undo in a sandbox: a command of the sandbox's own log, else of its source (asked
+ * in a unit of work that is rolled back); a later sandbox command always counts as
+ * later than a source's. */
+static AllotStatus sb_command_log(UnitOfWork *u, int64_t id, EventVec *out, int64_t *later,
+                                  ErrBuf *err)
+{
+    SandboxUow *s = from_uow(u);
+    size_t first = out->len;
+    event_log_command(&s->log, id, out, later);
+    if (out->len > first)
+        return ALLOT_OK;
+    AllotStatus st = uow_begin(s->source, err);
+    if (st == ALLOT_OK)
+        st = uow_command_log(s->source, id, out, later, err);
+    uow_rollback(s->source);
+    if (st != ALLOT_OK || *later || out->len == first)
+        return st;
+    for (size_t i = 0; i < s->log.len && !*later; i++)
+        for (size_t k = first; k < out->len && !*later; k++)
+            if (strcmp(out->items[k].sku, s->log.items[i].sku) == 0)
+                *later = s->log.items[i].command_id;
+    return ALLOT_OK;
+}
+
+static AllotStatus sb_latest_command(UnitOfWork *u, int64_t *id, ErrBuf *err)
+{
+    SandboxUow *s = from_uow(u);
+    *id = event_log_latest_command(&s->log);
+    if (*id)
+        return ALLOT_OK;
+    AllotStatus st = uow_begin(s->source, err);
+    if (st == ALLOT_OK)
+        st = uow_latest_command(s->source, id, err);
+    uow_rollback(s->source);
+    return st;
+}
+
 static AllotStatus sb_command_id(UnitOfWork *u, int64_t *id, ErrBuf *err)
 {
     SandboxUow *s = from_uow(u);
@@ -364,7 +401,8 @@ static void sb_destroy(UnitOfWork *u)
 }
 
 static const UnitOfWorkOps sandbox_ops = {
-    sb_begin, sb_commit, sb_rollback, sb_bulk_begin, sb_bulk_end, sb_destroy, sb_command_id,
+    sb_begin,   sb_commit,  sb_rollback,   sb_bulk_begin,     sb_bulk_end,
+    sb_destroy, sb_command_id, sb_command_log, sb_latest_command,
 };
 
 UnitOfWork *sandbox_uow_new(UnitOfWork *source, Clock *clock)

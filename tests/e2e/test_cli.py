@@ -18,7 +18,7 @@ class Commands(AllotCase):
     def test_help_lists_every_command_of_the_table_and_demo_at_line_start(self):
         r = self.ok("--help", db=False)
         for name in ("add-batch", "allocate", "cancel", "change-qty", "set-eta", "import",
-                     "export", "exec", "events", "whatif", "csv", "demo", "help"):
+                     "export", "exec", "events", "whatif", "csv", "demo", "why", "undo", "help"):
             self.assertRegex(r.out, rf"(?m)^ *{name}\b")
         self.assertEqual(self.ok("help", db=False).out, r.out)
 
@@ -171,7 +171,7 @@ class ReadOnlyCommands(AllotCase):
         db = self.path("new/dir/x.db")
         self.ok("--db", db, "add-batch", "B1", "LAMP", "5", db=False)
         self.assertEqual(self.ok("--db", db, "export", "batches", db=False).out.splitlines()[1],
-                         "B1,LAMP,5,")
+                         "B1,LAMP,5,,1")
 
     def test_a_directory_as_database_is_named_as_such(self):
         for args in (["export", "batches"], ["add-batch", "B1", "LAMP", "5"]):
@@ -347,6 +347,55 @@ class Events(AllotCase):
         # a need date is carried by the line's events
         self.ok("allocate", "o4", "LAMP", "1", "2027-03-01")
         self.assertEqual(self.events()[-1]["need"], "2027-03-01")
+
+    def test_why_prints_the_history_of_a_line_with_commands_and_actors(self):
+        self.ok("exec", "-", stdin="add-batch B1 LAMP 10\nadd-batch B2 LAMP 10 2027-01-05\n"
+                                   "allocate o1 LAMP 4\nallocate o2 LAMP 5\nchange-qty B1 4\n"
+                                   "allocate o3 LAMP 1\n")
+        r = self.ok("why", "o2", "LAMP")
+        lines = r.out.splitlines()
+        self.assertEqual(lines[0], "o2 LAMP, oldest first:")
+        self.assertEqual(len(lines), 3, r.out)
+        self.assertRegex(lines[1], r"^  \S+Z  #4  Allocated o2 LAMP ×5 B1  command 4 by \S+@\S+$")
+        self.assertRegex(lines[2], r"^  \S+Z  #6  Reallocated o2 LAMP ×5 B1 → B2  command 5 by "
+                                   r"\S+@\S+  \(BatchQuantityChanged B1 LAMP 10 → 4\)$")
+        r = self.run_allot("why", "o9", "LAMP")
+        self.assertEqual(r.rc, 1)
+        self.assertEqual(r.err, "allot: order line o9 LAMP has no history: it never existed\n")
+
+    def test_undo_puts_every_moved_line_back_and_undo_again_redoes(self):
+        self.ok("exec", "-", stdin="add-batch B1 LAMP 10\nadd-batch B2 LAMP 10 2027-01-05\n"
+                                   "allocate o1 LAMP 4 2027-01-01\nallocate o2 LAMP 5\n"
+                                   "allocate o3 LAMP 9\nallocate o4 LAMP 2\n")
+        before = self.snapshot()[:3]
+        self.ok("change-qty", "B1", "3")
+        after = self.snapshot()[:3]
+        self.assertNotEqual(before, after)
+        # a dry run changes nothing and says what would move back
+        r = self.ok("undo", "--dry-run")
+        self.assertIn("undo of command 7, in a sandbox; the live data is untouched.", r.out)
+        self.assertIn("BatchQuantityChanged B1 LAMP 3 → 10", r.out)
+        self.assertEqual(self.snapshot()[:3], after)
+        r = self.ok("undo")
+        self.assertTrue(r.out.startswith("command 7 undone by command 8:\n"), r.out)
+        self.assertIn("  BatchQuantityChanged B1 LAMP 3 → 10\n", r.out)
+        self.assertEqual(self.snapshot()[:3], before)
+        # the change cannot be undone twice; undoing the undo redoes it
+        r = self.run_allot("undo", "7")
+        self.assertEqual((r.rc, r.err), (1, "allot: cannot undo command 7: command 8 changed LAMP "
+                                            "since\n"))
+        self.ok("undo", "8")
+        self.assertEqual(self.snapshot()[:3], after)
+        r = self.ok("why", "o2", "LAMP")
+        self.assertIn("command 8 by", r.out)
+        self.assertRegex(r.out, r"command 9 by \S+, undoing command 8")
+        ev = self.events()
+        self.assertEqual(ev[-1]["undoes"], 8)
+        r = self.run_allot("undo", "999")
+        self.assertEqual((r.rc, r.err), (1, "allot: no command 999 in the event log\n"))
+        r = self.run_allot("undo", "0")
+        self.assertEqual(r.rc, 1)
+        self.assertIn("command id", r.err)
 
     def test_events_since_prints_only_newer_events_and_text_by_default(self):
         self.ok("exec", "-", stdin="add-batch B1 LAMP 10\nallocate o1 LAMP 6\n")

@@ -79,7 +79,7 @@ class BadFiles(AllotCase):
         self.accepted("batches", 'ref,sku,qty,eta\n"B,3","LAMP, red",3,\n')
         self.assertIn(["B,3", "LAMP, red", "3", ""], self.export("batches"))
         r = self.ok("export", "batches")
-        self.assertIn('"B,3","LAMP, red",3,\n', r.out)
+        self.assertIn('"B,3","LAMP, red",3,,1\n', r.out)
 
     def test_a_newline_inside_an_identifier_is_refused(self):
         self.refused("batches", 'ref,sku,qty,eta\nB3,"LA\nMP",3,\n',
@@ -305,7 +305,8 @@ class Imports(AllotCase):
             self.assertNotIn(b"\r", files[what])
             self.assertEqual(self.ok("export", what).out.encode(), files[what])
         self.assertEqual(files["batches"].decode().splitlines(),
-                         ["ref,sku,qty,eta", "A1,LAMP,5,2027-01-05", "M5,Zoë sofa,3,", "Z9,LAMP,10,"])
+                         ["ref,sku,qty,eta,created", "A1,LAMP,5,2027-01-05,2", "M5,Zoë sofa,3,,1",
+                          "Z9,LAMP,10,,1"])
         self.assertEqual([r[:2] for r in self.export("allocations")[1:]],
                          [["o,1", "LAMP"], ["o1", "Zoë sofa"], ["o10", "LAMP"], ["o2", "LAMP"]])
         # A second database restored from the exports holds the same state.

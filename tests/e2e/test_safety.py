@@ -76,7 +76,7 @@ class ExportNeverOverwritesTheStore(AllotCase):
         shutil.copy(self.db, other)
         self.ok("export", "batches", other, "--force")
         with open(other) as f:
-            self.assertEqual(f.readline(), "ref,sku,qty,eta\n")
+            self.assertEqual(f.readline(), "ref,sku,qty,eta,created\n")
 
 
 class ExportFiles(AllotCase):
@@ -92,7 +92,7 @@ class ExportFiles(AllotCase):
         self.ok("export", "batches", "link.csv")
         self.assertTrue(os.path.islink(self.path("link.csv")))
         with open(self.path("real/batches.csv")) as f:
-            self.assertEqual(f.read().splitlines()[0], "ref,sku,qty,eta")
+            self.assertEqual(f.read().splitlines()[0], "ref,sku,qty,eta,created")
         self.assertEqual(os.stat(self.path("real/batches.csv")).st_mode & 0o777, 0o600)
         self.assertEqual(sorted(os.listdir(self.path("real"))), ["batches.csv"])
         # a link to a file that does not exist yet creates that file

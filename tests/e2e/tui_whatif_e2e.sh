@@ -118,7 +118,7 @@ check "the events appear in the live feed" "o1 LAMP ×4 B1 → B2"
 check "BatchEtaChanged in the live feed" "B1 LAMP $(d 3) → $(d 17)"
 after=$(live_state)
 grep -q "^o1,LAMP,4,B2," <<<"$after" && ok "live: o1 is on B2" || { bad "live: o1 not on B2"; echo "$after"; }
-grep -q "^B1,LAMP,10,$(d 17)$" <<<"$after" && ok "live: B1 arrives $(d 17)" || bad "live: B1's ETA"
+grep -q "^B1,LAMP,10,$(d 17)," <<<"$after" && ok "live: B1 arrives $(d 17)" || bad "live: B1's ETA"
 grep -q '"type":"BatchEtaChanged"' <<<"$after" && ok "live: the event log has BatchEtaChanged" \
     || bad "live: no BatchEtaChanged in the log"
 

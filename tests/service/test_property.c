@@ -10,6 +10,10 @@
  *   - a refused command changed nothing; a changing command bumped one version once.
  * Every 250 commands, 20 of them run as one bulk unit of work that is committed or
  * abandoned at random: it must keep all or nothing (SPEC.md §3).
+ * Undo (SPEC.md §1.6) of a random earlier command (mostly a recent one) is either
+ * refused for the right reason — a later command changed its product, named in the
+ * message; or no such command — or puts the product back exactly as it was before
+ * that command (the product's state text, all but its version, compared).
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -42,6 +46,34 @@ typedef struct {
 static ShadowBatch batches[NREF + 2];
 static ShadowLine lines[NSKU][NORDER];
 static bool product_exists[NSKU];
+
+/* Every command that changed something: its id, its product and that product's
+ * state before it (what an undo must bring back). */
+typedef struct {
+    int64_t id;
+    int sku;
+    char *before;
+    bool undo; /* it was an Undo: undoing it is a redo */
+} Done;
+static Done *history;
+static size_t nhistory, caphistory;
+
+static const Done *done_of(int64_t id)
+{
+    for (size_t i = nhistory; i-- > 0;)
+        if (history[i].id == id)
+            return &history[i];
+    return NULL;
+}
+
+/* The first command after `d` that changed its product, or NULL. */
+static const Done *later_than(const Done *d)
+{
+    for (const Done *x = d + 1; x < history + nhistory; x++)
+        if (x->sku == d->sku)
+            return x;
+    return NULL;
+}
 
 static uint64_t rng = 0x2545F4914F6CDD1DULL; /* fixed seed */
 static uint32_t rnd(uint32_t n)
@@ -89,6 +121,12 @@ static AllotStatus predict(const Command *c)
         return lines[s][o].place == ABSENT ? ALLOT_EUNKNOWN_LINE : ALLOT_OK;
     case CMD_RETRY_BACKORDERS:
         return ALLOT_OK; /* an unknown SKU has nothing to retry */
+    case CMD_UNDO: {
+        const Done *d = c->target ? done_of(c->target) : nhistory ? &history[nhistory - 1] : NULL;
+        if (!d)
+            return ALLOT_EUNKNOWN_COMMAND;
+        return later_than(d) ? ALLOT_EUNDO_REFUSED : ALLOT_OK;
+    }
     case CMD_ALLOCATE_TO:
         if (!batches[r].exists)
             return ALLOT_EUNKNOWN_BATCH;
@@ -131,8 +169,17 @@ static Command random_command(void)
         return command_change_batch_eta(ref, eta);
     if (k < 87)
         return command_cancel_line(orderid, sku);
-    if (k < 91)
+    if (k < 89)
         return command_retry_backorders(sku);
+    if (k < 92) { /* undo: the latest, a recent one, any one, or one that never was */
+        uint32_t u = rnd(8);
+        if (u == 0 || !nhistory)
+            return command_undo(0);
+        if (u == 1)
+            return command_undo(history[nhistory - 1].id + 1000);
+        size_t back = u < 6 ? rnd(nhistory < 4 ? (uint32_t)nhistory : 4) : rnd((uint32_t)nhistory);
+        return command_undo(history[nhistory - 1 - back].id);
+    }
     /* mostly a batch of the line's own sku, so that some restores succeed */
     for (uint32_t i = 0, start = rnd(NREF); s >= 0 && rnd(4) != 0 && i < NREF; i++) {
         int r = (int)((start + i) % NREF);
@@ -222,8 +269,8 @@ static void replay(int step, const Command *c, const Event *e)
         l->place = ref_index(e->to);
         break;
     case EV_DEALLOCATED:
-        if (c->type != CMD_CHANGE_BATCH_QTY)
-            FAIL("Deallocated outside ChangeBatchQuantity");
+        if (c->type != CMD_CHANGE_BATCH_QTY && c->type != CMD_UNDO)
+            FAIL("Deallocated outside ChangeBatchQuantity and Undo");
         if (l->place != r || l->qty != e->qty)
             FAIL("the line was on %d", l->place);
         l->place = BACKORDER;
@@ -238,6 +285,24 @@ static void replay(int step, const Command *c, const Event *e)
             FAIL("the batch existed");
         batches[r] = (ShadowBatch){true, s, e->qty, e->eta};
         product_exists[s] = true;
+        break;
+    case EV_BATCH_REMOVED:
+        if (c->type != CMD_UNDO || !batches[r].exists || batches[r].sku != s ||
+            shadow_allocated(r) != 0)
+            FAIL("BatchRemoved of a batch that is not an empty one of the SKU, or not by Undo");
+        batches[r].exists = false;
+        break;
+    case EV_LINE_REMOVED:
+        if (c->type != CMD_UNDO || l->place != (e->batchref[0] ? r : BACKORDER) || l->qty != e->qty)
+            FAIL("the line was on %d", l->place);
+        l->place = ABSENT;
+        break;
+    case EV_LINE_RESTORED:
+        if (c->type != CMD_UNDO || l->place != ABSENT)
+            FAIL("the line was on %d", l->place);
+        l->place = e->batchref[0] ? r : BACKORDER;
+        l->qty = e->qty;
+        l->need = e->need;
         break;
     case EV_BATCH_QTY_CHANGED:
         if (!batches[r].exists || batches[r].sku != s || batches[r].qty != e->old_qty ||
@@ -254,9 +319,25 @@ static void replay(int step, const Command *c, const Event *e)
     default:
         FAIL("unknown type");
     }
-    if (e->type <= EV_ORDER_LINE_CANCELLED && e->batchref[0] &&
+    if ((e->type <= EV_ORDER_LINE_CANCELLED || e->type == EV_LINE_REMOVED ||
+         e->type == EV_LINE_RESTORED) && e->batchref[0] &&
         (r < 0 || !batches[r].exists || batches[r].sku != s))
         FAIL("batch %s is not a batch of %s", e->batchref, e->sku);
+}
+
+/* The state of product number `s` (not its version), or "none" when the store does
+ * not hold it or holds it empty. */
+static const char *sku_state(UnitOfWork *uow, int s, char *buf, size_t size)
+{
+    char sku[8];
+    snprintf(sku, sizeof sku, "S%d", s);
+    for (size_t i = 0; i < memory_uow_product_count(uow); i++) {
+        const Product *p = memory_uow_product(uow, i);
+        if (strcmp(product_sku(p), sku) == 0 && !product_is_empty(p))
+            return product_state_text(p, buf, size);
+    }
+    snprintf(buf, size, "none");
+    return buf;
 }
 
 /* SPEC.md §1.2 rule 7: no backorder fits the free room of a batch of its SKU, except
@@ -292,6 +373,8 @@ static void compare(int step, UnitOfWork *uow)
         ErrBuf err;
         if (product_check_invariants(p, &err) != ALLOT_OK)
             cr_assert_fail("step %d: %s", step, err.msg);
+        if (product_is_empty(p))
+            continue; /* what undoing its first batch leaves: an unknown SKU */
         int s = sku_index(product_sku(p));
         if (s < 0 || !product_exists[s])
             cr_assert_fail("step %d: unexpected product %s", step, product_sku(p));
@@ -330,7 +413,10 @@ Test(property, ten_thousand_random_commands_keep_every_invariant_and_a_consisten
     UnitOfWork *uow = memory_uow_new();
     MessageBus *bus = bootstrap(uow, NULL, NULL, NULL);
     int ok[CMD_TYPE_COUNT] = {0}, refused[CMD_TYPE_COUNT] = {0}, seen[EV_TYPE_COUNT] = {0};
-    int max_lines = 0, bulks_kept = 0, bulks_undone = 0, retry_filled = 0;
+    int max_lines = 0, bulks_kept = 0, bulks_undone = 0, retry_filled = 0, redone = 0;
+    size_t saved_nhistory = 0;
+    bool undo_next = false;
+    static char states[NSKU][1 << 13];
     AllotId restored_sku = "";
     /* the bulk unit of work open now, and what it must restore */
     bool in_bulk = false, bulk_refused = false;
@@ -351,16 +437,25 @@ Test(property, ten_thousand_random_commands_keep_every_invariant_and_a_consisten
             memcpy(saved_exists, product_exists, sizeof product_exists);
             strcpy(saved_store, store_text(uow));
             saved_log = memory_uow_event_log(uow)->len;
+            saved_nhistory = nhistory;
         }
         /* a restore that moved a line frees room without a retry: often retry next */
         Command cmd = restored_sku[0] && rnd(2) ? command_retry_backorders(restored_sku)
-                                               : random_command();
+                      : undo_next                ? command_undo(0)
+                                                 : random_command();
+        undo_next = false;
         restored_sku[0] = '\0';
         /* inside bulk work, mostly commands that succeed, so that some bulks are clean */
         while (in_bulk && predict(&cmd) != ALLOT_OK && rnd(40) != 0)
             cmd = random_command();
         const Command *c = &cmd;
         AllotStatus want = predict(c);
+        for (int s = 0; s < NSKU; s++)
+            sku_state(uow, s, states[s], sizeof states[s]);
+        const Done *target = c->type != CMD_UNDO ? NULL
+                             : c->target          ? done_of(c->target)
+                             : nhistory           ? &history[nhistory - 1]
+                                                  : NULL;
         char before[1 << 16];
         strcpy(before, store_text(uow));
         int64_t versions = version_sum(uow);
@@ -373,6 +468,12 @@ Test(property, ten_thousand_random_commands_keep_every_invariant_and_a_consisten
                      command_type_name(c->type), c->orderid, c->sku, c->ref, (long long)c->qty,
                      allot_status_name(st), err.msg, allot_status_name(want));
         const EventVec *log = memory_uow_event_log(uow);
+        if (st == ALLOT_EUNDO_REFUSED) {
+            char want_msg[160];
+            snprintf(want_msg, sizeof want_msg, "cannot undo command %lld: command %lld changed S%d since",
+                     (long long)target->id, (long long)later_than(target)->id, target->sku);
+            cr_assert_str_eq(err.msg, want_msg, "step %d", step);
+        }
         if (st != ALLOT_OK) {
             refused[c->type]++;
             bulk_refused = true;
@@ -381,6 +482,8 @@ Test(property, ten_thousand_random_commands_keep_every_invariant_and_a_consisten
             cr_assert_str_eq(store_text(uow), before, "step %d: a refusal changed state", step);
         } else {
             ok[c->type]++;
+            /* often undo what just happened; a new batch (few refs) more often */
+            undo_next = res.events.len && rnd(c->type == CMD_CREATE_BATCH ? 2 : 12) == 0;
             int cs = sku_index(c->sku);
             if (c->type == CMD_ALLOCATE_TO) {
                 snprintf(restored_sku, sizeof restored_sku, "%s", c->sku);
@@ -411,6 +514,31 @@ Test(property, ten_thousand_random_commands_keep_every_invariant_and_a_consisten
                 retry_filled += c->type == CMD_RETRY_BACKORDERS && e->type == EV_ALLOCATED;
                 replay(step, c, e);
             }
+            for (int s = 0; s < NSKU; s++) {
+                bool any = false;
+                for (int r = 0; r < NREF + 2 && !any; r++)
+                    any = batches[r].exists && batches[r].sku == s;
+                for (int o = 0; o < NORDER && !any; o++)
+                    any = lines[s][o].place != ABSENT;
+                product_exists[s] = any;
+            }
+            if (c->type == CMD_UNDO) {
+                char now[sizeof states[0]];
+                cr_assert_eq(res.undone, target->id, "step %d", step);
+                cr_assert_str_eq(sku_state(uow, target->sku, now, sizeof now), target->before,
+                                 "step %d: undo of command %lld is not the state before it", step,
+                                 (long long)target->id);
+                redone += target->undo;
+            }
+            if (res.events.len) {
+                if (nhistory == caphistory) {
+                    caphistory = caphistory ? caphistory * 2 : 1024;
+                    history = realloc(history, caphistory * sizeof *history);
+                }
+                int s = sku_index(res.events.items[0].sku);
+                history[nhistory++] = (Done){res.command_id, s, strdup(states[s]),
+                                             c->type == CMD_UNDO};
+            }
             int64_t bump = version_sum(uow) - versions;
             cr_assert_eq(bump, res.events.len ? 1 : 0, "step %d: version moved by %lld", step,
                          (long long)bump);
@@ -439,6 +567,8 @@ Test(property, ten_thousand_random_commands_keep_every_invariant_and_a_consisten
                 memcpy(batches, saved_batches, sizeof batches);
                 memcpy(lines, saved_lines, sizeof lines);
                 memcpy(product_exists, saved_exists, sizeof product_exists);
+                while (nhistory > saved_nhistory)
+                    free(history[--nhistory].before);
                 bulks_undone++;
             }
         }
@@ -469,6 +599,12 @@ Test(property, ten_thousand_random_commands_keep_every_invariant_and_a_consisten
     cr_log_info("ok/refused per command type: %d/%d %d/%d %d/%d %d/%d %d/%d %d/%d; bulks kept %d, undone %d; at most %d lines",
                 ok[0], refused[0], ok[1], refused[1], ok[2], refused[2], ok[3], refused[3], ok[4],
                 refused[4], ok[5], refused[5], bulks_kept, bulks_undone, max_lines);
+    cr_log_info("undo: %d done (%d of them redos), %d refused", ok[CMD_UNDO], redone,
+                refused[CMD_UNDO]);
+    cr_expect_gt(redone, 5, "undoing an undo (redo) was tried and restored the state");
+    while (nhistory)
+        free(history[--nhistory].before);
+    free(history);
     bus_free(bus);
     uow_free(uow);
 }

@@ -612,3 +612,139 @@ Test(service, bulk_work_cannot_be_nested)
     cr_assert_eq(uow_bulk_end(uow, false, &err), ALLOT_OK, "%s", err.msg);
     cr_assert_neq(uow_bulk_end(uow, true, &err), ALLOT_OK, "no bulk work is open");
 }
+
+/* ---- SPEC.md §1.6: provenance and undo, on every store ---- */
+
+/* The committed state of the SKUs (no versions), through a rolled-back unit of work. */
+static const char *state_of(const char *const *skus, char *out, size_t size)
+{
+    size_t used = 0;
+    ErrBuf e2;
+    out[0] = '\0';
+    cr_assert_eq(uow_begin(uow, &e2), ALLOT_OK, "%s", e2.msg);
+    for (; *skus; skus++) {
+        Product *p;
+        cr_assert_eq(repository_get(uow_products(uow), *skus, &p, &e2), ALLOT_OK, "%s", e2.msg);
+        char one[4096];
+        if (p && !product_is_empty(p))
+            product_state_text(p, one, sizeof one);
+        else
+            snprintf(one, sizeof one, "%s: none", *skus);
+        used += (size_t)snprintf(out + used, size - used, "%s\n", one);
+    }
+    uow_rollback(uow);
+    return out;
+}
+
+Test(service, every_event_records_its_command_id_and_actor)
+{
+    bus_set_actor(bus, "ann@depot");
+    ok(command_create_batch("B1", "LAMP", 10, ALLOT_NO_ETA));
+    ok(command_allocate("o1", "LAMP", 3));
+    Command c = command_allocate("o2", "LAMP", 3);
+    snprintf(c.actor, sizeof c.actor, "api:erp");
+    ok(c);
+    int64_t id2 = res.command_id;
+    ok(command_change_batch_qty("B1", 4)); /* two events, one command */
+    EventVec v;
+    event_vec_init(&v);
+    test_uow_events(uow, &v);
+    cr_assert_eq(v.len, 5);
+    cr_assert_eq(v.items[2].command_id, id2);
+    cr_assert_str_eq(v.items[2].actor, "api:erp");
+    cr_assert_str_eq(v.items[1].actor, "ann@depot");
+    cr_assert_eq(v.items[3].command_id, v.items[4].command_id);
+    for (size_t i = 1; i < v.len; i++)
+        cr_assert_geq(v.items[i].command_id, v.items[i - 1].command_id, "monotonic");
+    cr_assert_gt(v.items[3].command_id, id2);
+    /* the Allocate's id is the line's moment of first request */
+    cr_assert_eq(v.items[2].requested, id2);
+    event_vec_fini(&v);
+}
+
+Test(service, undo_puts_the_products_back_and_redo_puts_the_change_back)
+{
+    static const char *const lamp[] = {"LAMP", NULL};
+    char before[8192], after[8192], now[8192];
+    ok(command_create_batch("B1", "LAMP", 10, ALLOT_NO_ETA));
+    ok(command_create_batch("B2", "LAMP", 10, day("2027-01-05")));
+    ok(command_with_need(command_allocate("o1", "LAMP", 4), day("2027-01-01"), 0));
+    ok(command_allocate("o2", "LAMP", 5));
+    ok(command_allocate("o3", "LAMP", 9));
+    state_of(lamp, before, sizeof before);
+    size_t n = log_len();
+    ok(command_change_batch_qty("B1", 4));
+    int64_t change = res.command_id;
+    state_of(lamp, after, sizeof after);
+    ok(command_undo(0)); /* the latest */
+    cr_assert_eq(res.undone, change);
+    cr_assert_gt(res.command_id, change);
+    int64_t undo = res.command_id;
+    cr_assert_str_eq(state_of(lamp, now, sizeof now), before);
+    cr_assert_str_eq(log_events(n + 2), "Allocated o2 5 B1; BatchQuantityChanged B1 4>10");
+    EventVec v;
+    event_vec_init(&v);
+    test_uow_events(uow, &v);
+    cr_assert_eq(v.items[v.len - 1].undoes, change);
+    event_vec_fini(&v);
+    /* undoing the change again is refused: the undo changed LAMP since */
+    cr_assert_eq(run(command_undo(change)), ALLOT_EUNDO_REFUSED);
+    char want[128];
+    snprintf(want, sizeof want, "cannot undo command %lld: command %lld changed LAMP since",
+             (long long)change, (long long)undo);
+    cr_assert_str_eq(err.msg, want);
+    /* redo = undo of the undo */
+    ok(command_undo(undo));
+    cr_assert_str_eq(state_of(lamp, now, sizeof now), after);
+}
+
+Test(service, undo_is_refused_naming_the_first_later_command_and_changes_nothing)
+{
+    static const char *const skus[] = {"LAMP", "DESK", NULL};
+    ok(command_create_batch("B1", "LAMP", 10, ALLOT_NO_ETA));
+    int64_t create = res.command_id;
+    ok(command_allocate("o1", "LAMP", 3));
+    int64_t alloc = res.command_id;
+    ok(command_create_batch("D1", "DESK", 1, ALLOT_NO_ETA)); /* another product: no matter */
+    ok(command_allocate("o2", "LAMP", 3));
+    char before[8192], now[8192];
+    state_of(skus, before, sizeof before);
+    size_t n = log_len();
+    cr_assert_eq(run(command_undo(create)), ALLOT_EUNDO_REFUSED);
+    char want[128];
+    snprintf(want, sizeof want, "cannot undo command %lld: command %lld changed LAMP since",
+             (long long)create, (long long)alloc);
+    cr_assert_str_eq(err.msg, want);
+    cr_assert_str_eq(state_of(skus, now, sizeof now), before);
+    cr_assert_eq(log_len(), n);
+    /* the DESK batch can be undone: nothing touched DESK after it */
+    ok(command_undo(create + 2));
+    cr_assert_eq(run(command_allocate("o9", "DESK", 1)), ALLOT_EINVALID_SKU,
+                 "undoing its only batch makes the SKU unknown again");
+}
+
+Test(service, undo_of_an_unknown_command_or_an_empty_log_is_refused)
+{
+    cr_assert_eq(run(command_undo(0)), ALLOT_EUNKNOWN_COMMAND);
+    cr_assert_str_eq(err.msg, "nothing to undo: the event log has no command");
+    ok(command_create_batch("B1", "LAMP", 10, ALLOT_NO_ETA));
+    cr_assert_eq(run(command_undo(99)), ALLOT_EUNKNOWN_COMMAND);
+    cr_assert_str_eq(err.msg, "no command 99 in the event log");
+}
+
+Test(service, undo_of_a_cancel_restores_the_line_with_its_first_request_moment)
+{
+    static const char *const lamp[] = {"LAMP", NULL};
+    ok(command_create_batch("B1", "LAMP", 6, ALLOT_NO_ETA));
+    ok(command_allocate("o1", "LAMP", 3));
+    ok(command_allocate("o2", "LAMP", 3));
+    ok(command_allocate("o3", "LAMP", 3)); /* waits */
+    char before[8192], now[8192];
+    state_of(lamp, before, sizeof before);
+    ok(command_cancel_line("o1", "LAMP")); /* o3 takes its place */
+    ok(command_undo(0));
+    cr_assert_str_eq(state_of(lamp, now, sizeof now), before);
+    /* o1 is still the oldest: shrinking B1 takes off o2, not o1 */
+    ok(command_change_batch_qty("B1", 3));
+    cr_assert_str_eq(result_events(), "BatchQuantityChanged B1 6>3; Deallocated o2 3 B1");
+}

@@ -36,6 +36,15 @@ char *event_text(const Event *e, char *buf, size_t size)
         snprintf(buf, size, "%s %s %s>%s", name, e->batchref, date_format(e->old_eta, a),
                  date_format(e->new_eta, b));
         break;
+    case EV_BATCH_REMOVED:
+        snprintf(buf, size, "%s %s %lld %s", name, e->batchref, (long long)e->qty,
+                 date_format(e->eta, a));
+        break;
+    case EV_LINE_REMOVED:
+    case EV_LINE_RESTORED:
+        snprintf(buf, size, "%s %s %lld %s", name, e->orderid, (long long)e->qty,
+                 or_dash(e->batchref));
+        break;
     default:
         snprintf(buf, size, "?%d", (int)e->type);
     }
@@ -82,6 +91,35 @@ char *product_text(const Product *p, char *buf, size_t size)
         used += (size_t)snprintf(buf + used, size - used, "%s %s %lld %s", i ? "," : "",
                                  lines[i]->orderid, (long long)lines[i]->qty,
                                  or_dash(product_line_batchref(p, lines[i])));
+    free(lines);
+    return buf;
+}
+
+char *product_state_text(const Product *p, char *buf, size_t size)
+{
+    size_t used = (size_t)snprintf(buf, size, "%s |", product_sku(p));
+    for (size_t i = 0; i < product_batch_count(p) && used < size; i++) {
+        const Batch *b = product_batch(p, i);
+        char d[ALLOT_DATE_TEXT];
+        used += (size_t)snprintf(buf + used, size - used, "%s %s %lld/%lld %s #%llu", i ? "," : "",
+                                 b->ref, (long long)b->qty, (long long)b->allocated,
+                                 date_format(b->eta, d), (unsigned long long)b->seq);
+    }
+    size_t n = product_line_count(p);
+    const OrderLine **lines = calloc(n ? n : 1, sizeof *lines);
+    for (size_t i = 0; i < n; i++)
+        lines[i] = product_line(p, i);
+    qsort(lines, n, sizeof *lines, cmp_line);
+    if (used < size)
+        used += (size_t)snprintf(buf + used, size - used, " |");
+    for (size_t i = 0; i < n && used < size; i++) {
+        char d[ALLOT_DATE_TEXT];
+        used += (size_t)snprintf(buf + used, size - used, "%s %s %lld %s need %s req %lld #%llu",
+                                 i ? "," : "", lines[i]->orderid, (long long)lines[i]->qty,
+                                 or_dash(product_line_batchref(p, lines[i])),
+                                 date_format(lines[i]->need, d), (long long)lines[i]->requested,
+                                 (unsigned long long)lines[i]->seq);
+    }
     free(lines);
     return buf;
 }

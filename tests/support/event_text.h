@@ -27,4 +27,9 @@ char *events_text(const EventVec *v, size_t from, char *buf, size_t size);
 /* Writes the text of `p` (see above) into buf; returns buf. */
 char *product_text(const Product *p, char *buf, size_t size);
 
+/* Everything a product holds but its version and seq counter, for comparing states
+ * (undo, SPEC.md §1.6): batches with their seq, lines sorted by order id with place,
+ * need date, request moment and seq; "" for an empty product is not special. */
+char *product_state_text(const Product *p, char *buf, size_t size);
+
 #endif

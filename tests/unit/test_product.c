@@ -904,3 +904,143 @@ Test(product, stamping_records_the_command_on_events_that_have_none)
     cr_assert_str_eq(v.items[1].actor, "bob@host");
     event_vec_fini(&v);
 }
+
+/* ---- §1.6 undo ---- */
+
+/* Runs `change` on p (it raises events), then undoes them: p must be exactly as
+ * before (state text), with a newer version; then undoing the undo (redo) must give
+ * the state after the change again.  Returns the undo's events as text. */
+static char undo_text[8192];
+static const char *change_then_undo(AllotStatus (*change)(void))
+{
+    events();
+    char before[8192], after[8192];
+    product_state_text(p, before, sizeof before);
+    int64_t v0 = product_version(p);
+    cr_assert_eq(change(), ALLOT_OK, "%s", err.msg);
+    product_state_text(p, after, sizeof after);
+    EventVec fwd, back;
+    event_vec_init(&fwd);
+    event_vec_init(&back);
+    product_take_events(p, &fwd);
+    cr_assert_gt(fwd.len, 0);
+    cr_assert_eq(product_undo(p, fwd.items, fwd.len, 7, &err), ALLOT_OK, "%s", err.msg);
+    cr_assert_str_eq(product_state_text(p, buf, sizeof buf), before);
+    cr_assert_eq(product_version(p), v0 + 2, "versions move forward");
+    product_take_events(p, &back);
+    for (size_t i = 0; i < back.len; i++)
+        cr_assert_eq(back.items[i].undoes, 7);
+    events_text(&back, 0, undo_text, sizeof undo_text);
+    /* redo */
+    cr_assert_eq(product_undo(p, back.items, back.len, 8, &err), ALLOT_OK, "%s", err.msg);
+    cr_assert_str_eq(product_state_text(p, buf, sizeof buf), after);
+    events();
+    event_vec_fini(&fwd);
+    event_vec_fini(&back);
+    return undo_text;
+}
+
+static AllotStatus shrink_b1(void) { return product_change_batch_qty(p, "B1", 3, &err); }
+static AllotStatus delay_b1(void) { return product_change_batch_eta(p, "B1", day("2027-06-01"), &err); }
+static AllotStatus cancel_o1(void) { return product_cancel_line(p, "o1", &err); }
+static AllotStatus add_b3(void) { return product_add_batch(p, "B3", 5, day("2027-02-01"), &err); }
+static AllotStatus allocate_o9(void)
+{
+    return product_allocate(p, "o9", 1, day("2027-01-09"), 42, NULL, &err);
+}
+static AllotStatus restore_o3(void)
+{
+    return product_allocate_to(p, "o3", 2, ALLOT_NO_DATE, 0, "B9", &err);
+}
+
+/* B1 (warehouse) 6: o1 3, o2 3; B2 (2027-03-01) 4: o3 2; o4 4 and o5 2 wait */
+static void undo_setup(void)
+{
+    batch("B1", 6, "-");
+    batch("B2", 4, "2027-03-01");
+    cr_assert_eq(product_allocate(p, "o1", 3, day("2027-01-01"), 10, NULL, &err), ALLOT_OK);
+    cr_assert_eq(product_allocate(p, "o2", 3, ALLOT_NO_DATE, 11, NULL, &err), ALLOT_OK);
+    cr_assert_eq(product_allocate(p, "o3", 2, ALLOT_NO_DATE, 12, NULL, &err), ALLOT_OK);
+    cr_assert_eq(product_allocate(p, "o4", 4, ALLOT_NO_DATE, 13, NULL, &err), ALLOT_OK);
+    cr_assert_eq(product_allocate(p, "o5", 2, ALLOT_NO_DATE, 14, NULL, &err), ALLOT_OK);
+    cr_assert_str_eq(place("o5"), "B2");
+    cr_assert_str_eq(place("o4"), "");
+}
+
+Test(product, undoing_a_quantity_change_puts_every_moved_line_back)
+{
+    undo_setup();
+    cr_assert_str_eq(change_then_undo(shrink_b1),
+                     "Allocated o2 3 B1; BatchQuantityChanged B1 3>6");
+}
+
+Test(product, undoing_a_delay_moves_lines_back_and_sets_the_eta_back)
+{
+    undo_setup();
+    batch("B0", 5, "2027-04-01"); /* its retry fills o4 */
+    cr_assert_str_eq(place("o4"), "B0");
+    change_then_undo(delay_b1);
+}
+
+Test(product, undoing_a_cancel_restores_the_line_with_its_moment_and_need_date)
+{
+    undo_setup();
+    cr_assert_str_eq(change_then_undo(cancel_o1),
+                     "LineRestored o1 3 B1");
+    /* (the state text compared holds the need date, requested and seq of o1) */
+}
+
+Test(product, undoing_a_new_batch_removes_it_and_undoing_that_puts_it_back_in_order)
+{
+    undo_setup();
+    cr_assert_str_eq(change_then_undo(add_b3), "Deallocated o4 4 B3; BatchRemoved B3 5 2027-02-01");
+}
+
+Test(product, undoing_an_allocate_removes_the_new_line)
+{
+    undo_setup();
+    cr_assert_str_eq(change_then_undo(allocate_o9), "LineRemoved o9 1 -");
+}
+
+Test(product, undoing_a_restore_moves_the_line_back)
+{
+    undo_setup();
+    batch("B9", 10, "2027-05-01"); /* its retry fills o4 */
+    cr_assert_str_eq(place("o4"), "B9");
+    cr_assert_str_eq(change_then_undo(restore_o3), "Reallocated o3 2 B9>B2");
+}
+
+Test(product, an_undo_that_does_not_fit_the_state_changes_nothing)
+{
+    undo_setup();
+    events();
+    cr_assert_eq(shrink_b1(), ALLOT_OK);
+    EventVec fwd;
+    event_vec_init(&fwd);
+    product_take_events(p, &fwd);
+    cr_assert_eq(product_change_batch_qty(p, "B1", 4, &err), ALLOT_OK); /* a later change */
+    events();
+    char before[8192];
+    product_state_text(p, before, sizeof before);
+    int64_t v = product_version(p);
+    cr_assert_eq(product_undo(p, fwd.items, fwd.len, 7, &err), ALLOT_EINVALID);
+    cr_assert(strstr(err.msg, "cannot undo BatchQuantityChanged B1 LAMP 6 → 3"), "%s", err.msg);
+    cr_assert_str_eq(product_state_text(p, buf, sizeof buf), before);
+    cr_assert_eq(product_version(p), v);
+    cr_assert_str_eq(events(), "");
+    event_vec_fini(&fwd);
+}
+
+Test(product, undoing_the_first_batch_leaves_an_empty_product)
+{
+    cr_assert(product_is_empty(p));
+    batch("B1", 6, "-");
+    EventVec fwd;
+    event_vec_init(&fwd);
+    product_take_events(p, &fwd);
+    cr_assert_not(product_is_empty(p));
+    cr_assert_eq(product_undo(p, fwd.items, fwd.len, 1, &err), ALLOT_OK, "%s", err.msg);
+    cr_assert(product_is_empty(p));
+    events();
+    event_vec_fini(&fwd);
+}
