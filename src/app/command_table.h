@@ -75,6 +75,8 @@ typedef enum ToolId {
     TOOL_HELP,
     TOOL_WHY,
     TOOL_UNDO,
+    TOOL_ATP,
+    TOOL_PROMISE,
     TOOL_SERVE,
     TOOL_COUNT
 } ToolId;

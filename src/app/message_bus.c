@@ -92,7 +92,7 @@ void bus_set_actor(MessageBus *bus, const char *actor)
     bus->deps.actor = bus->actor;
 }
 
-HandlerDeps *bus_deps(MessageBus *bus) { return &bus->deps; }
+bool bus_works_on(const MessageBus *bus, const UnitOfWork *uow) { return bus->deps.uow == uow; }
 
 static void backoff(MessageBus *bus, int attempt)
 {
@@ -214,5 +214,19 @@ AllotStatus bus_handle(MessageBus *bus, const Command *cmd, CommandResult *res, 
         else
             event_vec_clear(queue);
     }
+    return st;
+}
+
+AllotStatus bus_bulk(MessageBus *bus, BulkBodyFn body, void *ctx, ErrBuf *err)
+{
+    UnitOfWork *uow = bus->deps.uow;
+    AllotStatus st = uow_bulk_begin(uow, err);
+    if (st != ALLOT_OK)
+        return st;
+    st = body(bus, ctx, err);
+    ErrBuf e = {{0}};
+    AllotStatus end = uow_bulk_end(uow, st == ALLOT_OK, &e);
+    if (st == ALLOT_OK && end != ALLOT_OK)
+        st = err_set(err, end, "%s", e.msg);
     return st;
 }

@@ -80,7 +80,24 @@ void bus_set_actor(MessageBus *bus, const char *actor);
 /* Total conflict retries seen by this bus since bus_new (for reports). */
 long bus_conflict_retries(const MessageBus *bus);
 
-/* The dependencies the bus was made with. */
-HandlerDeps *bus_deps(MessageBus *bus);
+/* The work of bus_bulk: sends its commands through bus_handle(bus, …) (each one a
+ * step of the bulk unit of work) and returns ALLOT_OK to keep them all, or an
+ * error (with its message in err) to keep none. */
+typedef AllotStatus (*BulkBodyFn)(MessageBus *bus, void *ctx, ErrBuf *err);
+
+/* Bulk work (SPEC.md §3: an import, the demo, a what-if Apply): begins one bulk
+ * unit of work on the bus's store, runs body(bus, ctx, err), then ends the bulk
+ * unit of work: commits every step together if the body returned ALLOT_OK, else
+ * rolls all of them back.  Nothing of a bulk that fails is written.  The events of
+ * each step are handled as bus_handle does, when the step runs.
+ * Returns the body's error (the bulk rolled back), else the end's: ALLOT_ESTORAGE
+ * (cannot begin — bulk work already open, locked, I/O; a step inside was refused
+ * although the body returned ALLOT_OK: "bulk work was rolled back: a step
+ * failed"), ALLOT_ECONFLICT. */
+AllotStatus bus_bulk(MessageBus *bus, BulkBodyFn body, void *ctx, ErrBuf *err);
+
+/* True if the bus was made (bus_new, bootstrap) over unit of work `uow`: a check
+ * for callers given both, never a way to the store. */
+bool bus_works_on(const MessageBus *bus, const UnitOfWork *uow);
 
 #endif

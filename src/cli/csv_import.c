@@ -7,7 +7,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "app/keymap.h"
+#include "app/strmap.h"
+#include "app/view_specs.h"
+#include "cli/line_moves.h"
 #include "domain/xalloc.h"
 #include "persistence/csv_io.h"
 
@@ -149,7 +151,7 @@ static AllotStatus next_row(CsvReader *r, Progress *pg, ImportSummary *sum,
 
 /* The rows' keys: key → the line it was first on. */
 typedef struct Seen {
-    KeyMap first;
+    StrMap first;
 } Seen;
 
 /* The line `key` was first on, or 0 if no earlier row had it (it is then
@@ -157,9 +159,9 @@ typedef struct Seen {
 static long seen_before(Seen *seen, const char *key, long line)
 {
     uint64_t first;
-    if (keymap_get(&seen->first, key, &first))
+    if (strmap_get(&seen->first, key, &first))
         return (long)first;
-    keymap_put(&seen->first, key, (uint64_t)line);
+    strmap_put(&seen->first, key, (uint64_t)line);
     return 0;
 }
 
@@ -173,74 +175,20 @@ static void problem_repeat(ImportSummary *sum, const char *name, long line, cons
     problem_add(sum, name, line, ALLOT_EINVALID, detail);
 }
 
-/* Order lines moved by the rows' commands: (orderid, sku) → the place before its
- * first move and after its last (batch numbers of `refs`, 0 = a backorder), packed
- * as before << 32 | after. */
-typedef struct Moves {
-    KeyMap lines;
-    KeyMap refs; /* batch ref → its number, from 1 */
-} Moves;
-
-static uint64_t place_of(Moves *m, const char *ref)
-{
-    if (!ref || !ref[0])
-        return 0;
-    uint64_t n;
-    if (!keymap_get(&m->refs, ref, &n)) {
-        n = m->refs.len + 1;
-        keymap_put(&m->refs, ref, n);
-    }
-    return n;
-}
-
-static void moves_note(Moves *m, const Event *ev)
-{
-    const char *from, *to;
-    switch (ev->type) {
-    case EV_REALLOCATED:
-        from = ev->batchref, to = ev->to;
-        break;
-    case EV_DEALLOCATED:
-        from = ev->batchref, to = NULL;
-        break;
-    case EV_ALLOCATED: /* a backorder that found a batch */
-        from = NULL, to = ev->batchref;
-        break;
-    default:
-        return;
-    }
-    char key[2 * ALLOT_ID_MAX + 4];
-    keymap_pair(ev->orderid, ev->sku, key, sizeof key);
-    uint64_t v, after = place_of(m, to);
-    if (keymap_get(&m->lines, key, &v))
-        keymap_put(&m->lines, key, (v & ~UINT64_C(0xffffffff)) | after);
-    else
-        keymap_put(&m->lines, key, place_of(m, from) << 32 | after);
-}
-
 /* Counts the net outcome of every moved line that no row of the file names. */
-static void moves_tally(const Moves *m, const Seen *rows, ImportSummary *sum)
+static void moves_tally(const LineMoves *m, const Seen *rows, ImportSummary *sum)
 {
-    for (size_t i = 0; i < m->lines.nslots; i++) {
-        const KeyMapSlot *sl = &m->lines.slots[i];
-        if (!sl->key || (rows && keymap_get(&rows->first, sl->key, NULL)))
+    for (size_t i = 0; i < m->n; i++) {
+        LineMove mv;
+        if (!line_moves_at(m, i, &mv) || (rows && strmap_get(&rows->first, m->items[i].key, NULL)))
             continue;
-        uint64_t before = sl->value >> 32, after = sl->value & 0xffffffff;
-        if (before == after)
-            continue;
-        if (!after)
+        if (!mv.to)
             sum->deallocated++;
-        else if (!before)
+        else if (!mv.from)
             sum->filled++;
         else
             sum->reallocated++;
     }
-}
-
-static void moves_fini(Moves *m)
-{
-    keymap_fini(&m->lines);
-    keymap_fini(&m->refs);
 }
 
 /* ---- rows ---- */
@@ -329,7 +277,7 @@ static AllotStatus read_batches(CsvReader *r, Progress *pg, ImportBatch **rows_o
             n++;
         }
     }
-    keymap_fini(&seen.first);
+    strmap_fini(&seen.first);
     if (st != ALLOT_OK) {
         free(rows);
         return st;
@@ -341,41 +289,42 @@ static AllotStatus read_batches(CsvReader *r, Progress *pg, ImportBatch **rows_o
     return ALLOT_OK;
 }
 
-/* Looks up the stored state of every ref, in units of work that change nothing
- * (rolled back every few hundred rows to bound memory). */
-static AllotStatus look_up_batches(UnitOfWork *uow, ImportBatch *rows, size_t n, ErrBuf *err)
+/* Looks up the stored state of every ref in the read model (the batches list,
+ * one row by its ref). */
+static AllotStatus look_up_batches(Views *views, ImportBatch *rows, size_t n, ErrBuf *err)
 {
-    AllotStatus st = ALLOT_OK;
-    for (size_t i = 0; i < n && st == ALLOT_OK; i++) {
-        if (i % 256 == 0) {
-            if (i)
-                uow_rollback(uow);
-            if ((st = uow_begin(uow, err)) != ALLOT_OK)
-                return st;
-        }
-        Product *p;
-        st = repository_get_by_batchref(uow_products(uow), rows[i].ref, &p, err);
-        if (st == ALLOT_OK && p) {
-            const Batch *b = product_find_batch(p, rows[i].ref);
+    ViewPage page = {.limit = 1};
+    for (size_t i = 0; i < n; i++) {
+        ViewQuery q = view_query(VIEW_BATCHES, BATCH_BY_REF, &page);
+        view_query_where(&q, (ViewCond){.col = BCOL_REF, .op = VIEW_EQ, .text = rows[i].ref});
+        BatchRow b;
+        size_t found;
+        AllotStatus st = views_list(views, &q, NULL, &b, &found, err);
+        if (st != ALLOT_OK)
+            return st;
+        if (found) {
             rows[i].exists = true;
-            memcpy(rows[i].old_sku, product_sku(p), sizeof rows[i].old_sku);
-            rows[i].old_qty = b->qty;
-            rows[i].old_eta = b->eta;
+            memcpy(rows[i].old_sku, b.sku, sizeof rows[i].old_sku);
+            rows[i].old_qty = b.qty;
+            rows[i].old_eta = b.eta;
         }
     }
-    if (n)
-        uow_rollback(uow);
-    return st;
+    return ALLOT_OK;
 }
 
 /* One import under way. */
 typedef struct Import {
     MessageBus *bus;
+    Views *views;
+    ImportKind kind;
+    CsvReader *reader;
+    Progress *pg;
     const char *name;
     ImportSummary *sum;
-    bool bulk_open; /* uow_bulk_begin succeeded */
+    ImportBatch *batches; /* a batches file: its good rows, looked up */
+    size_t nbatches;
     CommandResult res;
-    Moves moves;
+    LineMoves moves;
 } Import;
 
 /* Runs `cmd` of the row on `line` through the bus; its moves are noted.  A
@@ -392,27 +341,18 @@ static AllotStatus send(Import *im, const Command *cmd, long line, bool *ok, Err
     if (st != ALLOT_OK)
         problem_add(im->sum, im->name, line, st, e.msg);
     for (size_t i = 0; *ok && i < im->res.events.len; i++)
-        moves_note(&im->moves, &im->res.events.items[i]);
+        line_moves_note(&im->moves, &im->res.events.items[i]);
     return ALLOT_OK;
 }
 
-static AllotStatus import_batches(Import *im, CsvReader *r, Progress *pg, ErrBuf *err)
+/* Runs the batches file's rows: creates the new refs, changes the quantity and
+ * ETA of the others. */
+static AllotStatus import_batches(Import *im, ErrBuf *err)
 {
     ImportSummary *sum = im->sum;
-    ImportBatch *rows;
-    size_t n;
-    AllotStatus st = read_batches(r, pg, &rows, &n, sum, err);
-    if (st != ALLOT_OK)
-        return st;
-    UnitOfWork *uow = bus_deps(im->bus)->uow;
-    st = look_up_batches(uow, rows, n, err);
-    if (st == ALLOT_OK)
-        im->bulk_open = (st = uow_bulk_begin(uow, err)) == ALLOT_OK;
-    if (st != ALLOT_OK) {
-        free(rows);
-        return st;
-    }
-    for (size_t i = 0; i < n && st == ALLOT_OK; i++) {
+    ImportBatch *rows = im->batches;
+    AllotStatus st = ALLOT_OK;
+    for (size_t i = 0; i < im->nbatches && st == ALLOT_OK; i++) {
         ImportBatch *b = &rows[i];
         bool ok;
         if (!b->exists) {
@@ -443,7 +383,6 @@ static AllotStatus import_batches(Import *im, CsvReader *r, Progress *pg, ErrBuf
         if (st == ALLOT_OK && ok)
             (*(changed ? &sum->changed : &sum->unchanged))++;
     }
-    free(rows);
     if (st == ALLOT_OK)
         moves_tally(&im->moves, NULL, sum);
     return st;
@@ -575,20 +514,19 @@ static AllotStatus run_line(Import *im, ImportKind kind, const ImportLine *l, Er
  * file restored may wait while their batches have room (AllocateTo never retries,
  * so that each row lands exactly where the file says).  What it moves counts with
  * the lines no row names. */
-static AllotStatus retry_skus(Import *im, const KeyMap *skus, ErrBuf *err)
+static AllotStatus retry_skus(Import *im, const StrMap *skus, ErrBuf *err)
 {
-    for (size_t i = 0; i < skus->nslots; i++) {
-        if (!skus->slots[i].key)
-            continue;
-        Command c = command_retry_backorders(skus->slots[i].key);
+    const char *sku;
+    for (size_t i = 0; strmap_next(skus, &i, &sku, NULL, NULL);) {
+        Command c = command_retry_backorders(sku);
         ErrBuf e = {{0}};
         event_vec_clear(&im->res.events);
         AllotStatus st = bus_handle(im->bus, &c, &im->res, &e);
         if (st != ALLOT_OK)
-            return err_set(err, st, "%s: retrying the backorders of sku %s: %s", im->name,
-                           skus->slots[i].key, err_text(&e, st));
+            return err_set(err, st, "%s: retrying the backorders of sku %s: %s", im->name, sku,
+                           err_text(&e, st));
         for (size_t k = 0; k < im->res.events.len; k++)
-            moves_note(&im->moves, &im->res.events.items[k]);
+            line_moves_note(&im->moves, &im->res.events.items[k]);
     }
     return ALLOT_OK;
 }
@@ -597,26 +535,22 @@ static AllotStatus retry_skus(Import *im, const KeyMap *skus, ErrBuf *err)
  * is read whole and run in the order of that value (ties: file order), so that it
  * restores the order of service and not the order of the file (SPEC.md §4); then
  * every row must have one.  Without it, rows run as they are read. */
-static AllotStatus import_lines(Import *im, CsvReader *r, ImportKind kind, Progress *pg,
-                                ErrBuf *err)
+static AllotStatus import_lines(Import *im, ErrBuf *err)
 {
     ImportSummary *sum = im->sum;
-    UnitOfWork *uow = bus_deps(im->bus)->uow;
-    AllotStatus st = uow_bulk_begin(uow, err);
-    if (st != ALLOT_OK)
-        return st;
-    im->bulk_open = true;
+    ImportKind kind = im->kind;
+    AllotStatus st = ALLOT_OK;
     Seen seen = {{0}};
     HeldLines held = {0};
-    KeyMap skus;
-    keymap_init(&skus);
+    StrMap skus;
+    strmap_init(&skus);
     bool ordered = false;
     long first_line = 0;
     while (st == ALLOT_OK) {
         const char *const *f;
         long line;
         bool done;
-        st = next_row(r, pg, sum, &f, &line, &done, err);
+        st = next_row(im->reader, im->pg, sum, &f, &line, &done, err);
         if (st != ALLOT_OK || done)
             break;
         ImportLine l;
@@ -626,7 +560,7 @@ static AllotStatus import_lines(Import *im, CsvReader *r, ImportKind kind, Progr
         long first = 0;
         if (key_ok) {
             char key[2 * ALLOT_ID_MAX + 4];
-            first = seen_before(&seen, keymap_pair(l.orderid, l.sku, key, sizeof key), line);
+            first = seen_before(&seen, strmap_pair(l.orderid, l.sku, key, sizeof key), line);
         }
         if (vs != ALLOT_OK) {
             problem_add(sum, im->name, line, vs, e.msg);
@@ -649,7 +583,7 @@ static AllotStatus import_lines(Import *im, CsvReader *r, ImportKind kind, Progr
             continue;
         }
         if (kind == IMPORT_ALLOCATIONS)
-            keymap_put(&skus, l.sku, 1);
+            strmap_put(&skus, l.sku, 1);
         if (ordered)
             held_push(&held, &l);
         else
@@ -669,14 +603,37 @@ static AllotStatus import_lines(Import *im, CsvReader *r, ImportKind kind, Progr
         moves_tally(&im->moves, &seen, sum);
     free(held.rows);
     free(held.arena);
-    keymap_fini(&skus);
-    keymap_fini(&seen.first);
+    strmap_fini(&skus);
+    strmap_fini(&seen.first);
     return st;
 }
 
-AllotStatus csv_import(MessageBus *bus, ImportKind kind, FILE *fp, const char *name,
-                       bool progress, unsigned long long total_bytes, ImportSummary *sum,
-                       ErrBuf *err)
+/* The rows' commands (bus_bulk's body): their work is kept only if the whole
+ * file was good.  A batches file's refs are looked up here, inside the bulk
+ * unit of work, so that no other writer comes between the look-up and the
+ * commands. */
+static AllotStatus import_rows(MessageBus *bus, void *ctx, ErrBuf *err)
+{
+    Import *im = ctx;
+    im->bus = bus;
+    AllotStatus st;
+    if (im->kind == IMPORT_BATCHES) {
+        st = look_up_batches(im->views, im->batches, im->nbatches, err);
+        if (st == ALLOT_OK)
+            st = import_batches(im, err);
+    } else {
+        st = import_lines(im, err);
+    }
+    if (st == ALLOT_OK && im->sum->bad) {
+        st = im->sum->problems[0].status;
+        err_set(err, st, "%s", im->sum->problems[0].msg);
+    }
+    return st;
+}
+
+AllotStatus csv_import(MessageBus *bus, Views *views, ImportKind kind, FILE *fp,
+                       const char *name, bool progress, unsigned long long total_bytes,
+                       ImportSummary *sum, ErrBuf *err)
 {
     memset(sum, 0, sizeof *sum);
     const char *const *cols = kind == IMPORT_BATCHES  ? batch_cols
@@ -694,25 +651,17 @@ AllotStatus csv_import(MessageBus *bus, ImportKind kind, FILE *fp, const char *n
      * of unknown size, only once it has run half a second. */
     Progress pg = {.on = progress, .name = name, .total = total_bytes};
     pg.start = pg.last = mono_seconds();
-    Import im = {.bus = bus, .name = csv_reader_name(r), .sum = sum};
+    Import im = {.views = views, .kind = kind, .reader = r, .pg = &pg,
+                 .name = csv_reader_name(r), .sum = sum};
     command_result_init(&im.res);
-    UnitOfWork *uow = bus_deps(bus)->uow;
-    if (kind == IMPORT_BATCHES)
-        st = import_batches(&im, r, &pg, err);
-    else
-        st = import_lines(&im, r, kind, &pg, err);
-    if (st == ALLOT_OK && sum->bad) {
-        st = sum->problems[0].status;
-        err_set(err, st, "%s", sum->problems[0].msg);
-    }
-    /* the rows' work is kept only if the whole file was good */
-    ErrBuf e2 = {{0}};
-    AllotStatus end = im.bulk_open ? uow_bulk_end(uow, st == ALLOT_OK, &e2) : ALLOT_OK;
-    if (st == ALLOT_OK && end != ALLOT_OK)
-        st = err_set(err, end, "%s", e2.msg);
+    if (kind == IMPORT_BATCHES) /* read whole first: the look-ups need every ref */
+        st = read_batches(r, &pg, &im.batches, &im.nbatches, sum, err);
+    if (st == ALLOT_OK)
+        st = bus_bulk(bus, import_rows, &im, err);
     progress_end(&pg);
+    free(im.batches);
     command_result_fini(&im.res);
-    moves_fini(&im.moves);
+    line_moves_fini(&im.moves);
     csv_reader_free(r);
     if (st != ALLOT_OK) {
         sum->refused = sum->read;

@@ -33,6 +33,7 @@
 #include <stdio.h>
 
 #include "app/message_bus.h"
+#include "app/views.h"
 
 typedef enum ImportKind { IMPORT_BATCHES, IMPORT_ORDERS, IMPORT_ALLOCATIONS } ImportKind;
 
@@ -69,7 +70,11 @@ void import_summary_fini(ImportSummary *s);
 bool import_kind_from_name(const char *name, ImportKind *out);
 
 /* Imports `fp` (not closed) named `name` in messages, through `bus` (the live bus,
- * or a what-if session's: the import then changes only the sandbox).  `progress`:
+ * or a what-if session's: the import then changes only the sandbox) in one bulk
+ * unit of work (bus_bulk: all rows or none).  `views` is the read model of the
+ * store the bus works on, on the same connection (store_open's; or the session's
+ * sandbox views): a batches file looks up its refs there, inside the bulk unit of
+ * work.  `progress`:
  * show a progress line on stderr while it runs (for a terminal).  `total_bytes`
  * (0 if unknown) scales it.  *sum is filled in every case (fini it).  Returns
  * ALLOT_OK; or, for a refused file, the status of its first bad row
@@ -78,9 +83,9 @@ bool import_kind_from_name(const char *name, ImportKind *out);
  * or, when the file cannot be read or the store written (nothing kept either):
  * ALLOT_EIO naming the file, ALLOT_ESTORAGE / ALLOT_ECONFLICT naming the database
  * (e.g. "database x.db: disk full (committing)"). */
-AllotStatus csv_import(MessageBus *bus, ImportKind kind, FILE *fp, const char *name,
-                       bool progress, unsigned long long total_bytes, ImportSummary *sum,
-                       ErrBuf *err);
+AllotStatus csv_import(MessageBus *bus, Views *views, ImportKind kind, FILE *fp,
+                       const char *name, bool progress, unsigned long long total_bytes,
+                       ImportSummary *sum, ErrBuf *err);
 
 /* "12 rows read, 3 created, 4 changed, 5 unchanged, 0 refused" into buf; a refused
  * file adds " (B bad)"; orders add " (B of the created lines backordered)"; then

@@ -9,6 +9,7 @@
 #include "app/views.h"
 #include "cli/cli.h"
 #include "cli/hook_notifier.h"
+#include "domain/lateness.h"
 #include "domain/xalloc.h"
 #include "persistence/csv_io.h"
 
@@ -24,13 +25,13 @@ typedef struct DemoProduct {
 
 typedef struct DemoOrder {
     long id;
-    int32_t date;
+    int32_t date, required;
 } DemoOrder;
 
 typedef struct DemoLine {
     long order, product;
     int64_t qty;
-    int32_t date;
+    int32_t date, required;
 } DemoLine;
 
 /* The last OrderDate of the dataset: 1998-05-06. */
@@ -138,6 +139,9 @@ static AllotStatus on_order(void *ctx, const char *const *f, const char *file, l
     if (validate_eta(f[1], &o->date, &e) != ALLOT_OK || o->date == ALLOT_NO_ETA)
         return err_set(err, ALLOT_EINVALID, "%s:%ld: OrderDate \"%s\" is not a date", file, line,
                        f[1]);
+    if (validate_eta(f[3], &o->required, &e) != ALLOT_OK)
+        return err_set(err, ALLOT_EINVALID, "%s:%ld: RequiredDate \"%s\" is not a date", file,
+                       line, f[3]);
     return ALLOT_OK;
 }
 
@@ -161,7 +165,7 @@ static AllotStatus on_detail(void *ctx, const char *const *f, const char *file, 
         if (orders[i].id != order)
             continue;
         DemoLine *l = vec_push(c->lines);
-        *l = (DemoLine){(long)order, (long)product, qty, orders[i].date};
+        *l = (DemoLine){(long)order, (long)product, qty, orders[i].date, orders[i].required};
         break;
     }
     return ALLOT_OK;
@@ -177,12 +181,34 @@ static int line_cmp(const void *a, const void *b)
     return (x->product > y->product) - (x->product < y->product);
 }
 
-static AllotStatus run_demo(MessageBus *bus, const Vec *products, const Vec *lines,
-                            DemoSummary *sum, ErrBuf *err)
+/* The invented ETA of product p's units on order, before the shift: the last order
+ * date − 7, + 7 or + 21 days by SupplierID mod 3 (one in three is overdue). */
+static int32_t invented_eta(const DemoProduct *p, int32_t last)
 {
+    return last - 7 + (int32_t)(14 * (p->supplier % 3));
+}
+
+/* What run_demo loads and counts. */
+typedef struct DemoRun {
+    const Vec *products, *lines;
+    DemoSummary *sum;
+    int32_t today; /* days: the calendar the demo is put on */
+} DemoRun;
+
+/* Sends the demo's commands (bus_bulk's body: all of them or none). */
+static AllotStatus run_demo(MessageBus *bus, void *ctx, ErrBuf *err)
+{
+    const DemoRun *run = ctx;
+    const Vec *products = run->products, *lines = run->lines;
+    DemoSummary *sum = run->sum;
     int32_t last;
     ErrBuf e = {{0}};
     validate_eta(DEMO_LAST_ORDER_DATE, &last, &e);
+    /* every date moves by the same number of days: the last order date is yesterday */
+    int32_t today = run->today;
+    int32_t shift = today - 1 - last;
+    sum->shift_days = shift;
+    sum->last_order_date = last + shift;
     const DemoProduct *p = products->items;
     AllotStatus st = ALLOT_OK;
     CommandResult res;
@@ -196,11 +222,12 @@ static AllotStatus run_demo(MessageBus *bus, const Vec *products, const Vec *lin
         sum->batches_in_stock++;
         if (p[i].on_order > 0) {
             snprintf(ref, sizeof ref, "PO-%02ld", p[i].id % 1000);
-            int32_t eta = last + (int32_t)(14 * (1 + p[i].supplier % 3));
+            int32_t eta = invented_eta(&p[i], last) + shift;
             c = command_create_batch(ref, p[i].name, p[i].on_order, eta);
             if ((st = bus_handle(bus, &c, &res, err)) != ALLOT_OK)
                 break;
             sum->batches_incoming++;
+            sum->batches_overdue += eta < today;
         }
     }
     sum->products = (long)products->len;
@@ -218,9 +245,17 @@ static AllotStatus run_demo(MessageBus *bus, const Vec *products, const Vec *lin
         }
         char orderid[24];
         snprintf(orderid, sizeof orderid, "%ld", l[i].order);
-        Command c = command_allocate(orderid, prod->name, l[i].qty);
+        int32_t need = l[i].required == ALLOT_NO_DATE ? ALLOT_NO_DATE : l[i].required + shift;
+        Command c = command_with_need(command_allocate(orderid, prod->name, l[i].qty), need, 0);
         if ((st = bus_handle(bus, &c, &res, err)) != ALLOT_OK)
             break;
+        /* lines never move once loaded (the demo only creates and allocates): the
+         * place each got is its place at the end */
+        int32_t eta = ALLOT_NO_ETA;
+        if (res.batchref[0] && strncmp(res.batchref, "PO-", 3) == 0)
+            eta = invented_eta(prod, last) + shift;
+        LineLateness late = lateness_of_line(res.batchref[0] != '\0', eta, need, today);
+        sum->late_lines += late.late > 0;
         if (l[i].order != prev_order)
             sum->orders++;
         prev_order = l[i].order;
@@ -236,12 +271,12 @@ static AllotStatus run_demo(MessageBus *bus, const Vec *products, const Vec *lin
     return st;
 }
 
-AllotStatus demo_load_into(MessageBus *bus, DemoSummary *sum, ErrBuf *err)
+AllotStatus demo_load_into(MessageBus *bus, Clock *clock, DemoSummary *sum, ErrBuf *err)
 {
     memset(sum, 0, sizeof *sum);
     static const char *const pcols[] = {"productid", "productname", "supplierid", "unitsinstock",
                                         "unitsonorder"};
-    static const char *const ocols[] = {"orderid", "orderdate", "shippeddate"};
+    static const char *const ocols[] = {"orderid", "orderdate", "shippeddate", "requireddate"};
     static const char *const dcols[] = {"orderid", "productid", "quantity"};
     Vec products = {.size = sizeof(DemoProduct)}, orders = {.size = sizeof(DemoOrder)},
         lines = {.size = sizeof(DemoLine)};
@@ -249,22 +284,15 @@ AllotStatus demo_load_into(MessageBus *bus, DemoSummary *sum, ErrBuf *err)
     AllotStatus st = read_rows("products.csv", demo_products_csv, demo_products_csv_len, pcols, 5,
                                on_product, &products, err);
     if (st == ALLOT_OK)
-        st = read_rows("orders.csv", demo_orders_csv, demo_orders_csv_len, ocols, 3, on_order,
+        st = read_rows("orders.csv", demo_orders_csv, demo_orders_csv_len, ocols, 4, on_order,
                        &orders, err);
     if (st == ALLOT_OK)
         st = read_rows("order_details.csv", demo_order_details_csv, demo_order_details_csv_len,
                        dcols, 3, on_detail, &dc, err);
     if (st == ALLOT_OK) {
         qsort(lines.items, lines.len, lines.size, line_cmp);
-        UnitOfWork *uow = bus_deps(bus)->uow;
-        st = uow_bulk_begin(uow, err);
-        if (st == ALLOT_OK) {
-            st = run_demo(bus, &products, &lines, sum, err);
-            ErrBuf e = {{0}};
-            AllotStatus end = uow_bulk_end(uow, st == ALLOT_OK, &e);
-            if (st == ALLOT_OK && end != ALLOT_OK)
-                st = err_set(err, end, "%s", e.msg);
-        }
+        DemoRun run = {&products, &lines, sum, date_from_unix(clock->now(clock))};
+        st = bus_bulk(bus, run_demo, &run, err);
     }
     free(products.items);
     free(orders.items);
@@ -287,11 +315,17 @@ static AllotStatus check_empty(Views *v, const char *path, ErrBuf *err)
 
 static void print_summary(FILE *out, const DemoSummary *s)
 {
+    char d[ALLOT_DATE_TEXT];
     fprintf(out,
-            "demo: Northwind loaded: %ld products, %ld batches in the warehouse, %ld incoming\n"
-            "demo: %ld open orders, %ld lines: %ld allocated, %ld backordered (%ld units)\n",
-            s->products, s->batches_in_stock, s->batches_incoming, s->orders, s->lines,
-            s->allocated, s->backordered, s->backordered_units);
+            "demo: every Northwind date moved by %ld days: the last order date, %s, is "
+            "yesterday, %s\n"
+            "demo: Northwind loaded: %ld products, %ld batches in the warehouse, %ld incoming "
+            "(%ld overdue)\n"
+            "demo: %ld open orders, %ld lines: %ld allocated, %ld backordered (%ld units); "
+            "%ld lines late\n",
+            (long)s->shift_days, DEMO_LAST_ORDER_DATE, date_format(s->last_order_date, d),
+            s->products, s->batches_in_stock, s->batches_incoming, s->batches_overdue, s->orders,
+            s->lines, s->allocated, s->backordered, s->backordered_units, s->late_lines);
 }
 
 AllotStatus tool_demo(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
@@ -303,7 +337,7 @@ AllotStatus tool_demo(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
     DemoSummary sum;
     hook_notifier_hold(cli->hook);
     if (st == ALLOT_OK)
-        st = demo_load_into(cli->bus, &sum, err);
+        st = demo_load_into(cli->bus, cli->clock, &sum, err);
     hook_notifier_release(cli->hook, st == ALLOT_OK);
     if (st == ALLOT_OK)
         print_summary(cli->out, &sum);
@@ -319,7 +353,7 @@ AllotStatus demo_load(const char *db_path, ErrBuf *err)
         st = check_empty(cli.views, cli.store.label, err);
     DemoSummary sum;
     if (st == ALLOT_OK)
-        st = demo_load_into(cli.bus, &sum, err);
+        st = demo_load_into(cli.bus, cli.clock, &sum, err);
     cli_close_store(&cli);
     return st;
 }

@@ -9,9 +9,19 @@
 #include "persistence/csv_io.h"
 #include "persistence/csv_uow.h"
 
-static AllotStatus allocate_orders(MessageBus *bus, FILE *fp, FILE *out, long *counts,
-                                   ErrBuf *err)
+/* What allocate_orders reads, where it prints, what it counts: read, allocated,
+ * backordered, unchanged. */
+typedef struct OrdersRun {
+    FILE *fp, *out;
+    long counts[4];
+} OrdersRun;
+
+/* Allocates every row of orders.csv (bus_bulk's body: all rows or none). */
+static AllotStatus allocate_orders(MessageBus *bus, void *ctx, ErrBuf *err)
 {
+    OrdersRun *run = ctx;
+    FILE *fp = run->fp, *out = run->out;
+    long *counts = run->counts;
     static const char *const cols[] = {"orderid", "sku", "qty", "need"};
     static const bool optional[] = {false, false, false, true};
     CsvReader *r;
@@ -72,16 +82,10 @@ AllotStatus tool_csv(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
         return st;
     }
     MessageBus *bus = bootstrap(uow, cli->notifier, cli->clock, cli->logger);
-    long counts[4] = {0}; /* read, allocated, backordered, unchanged */
+    OrdersRun run = {.fp = fp, .out = cli->out};
+    long *counts = run.counts;
     hook_notifier_hold(cli->hook);
-    st = uow_bulk_begin(uow, err);
-    if (st == ALLOT_OK) {
-        st = allocate_orders(bus, fp, cli->out, counts, err);
-        ErrBuf e = {{0}};
-        AllotStatus end = uow_bulk_end(uow, st == ALLOT_OK, &e);
-        if (st == ALLOT_OK && end != ALLOT_OK)
-            st = err_set(err, end, "%s", e.msg);
-    }
+    st = bus_bulk(bus, allocate_orders, &run, err);
     hook_notifier_release(cli->hook, st == ALLOT_OK);
     fclose(fp);
     if (st == ALLOT_OK) {

@@ -35,7 +35,7 @@ Product *product_new(const char *sku)
     return p;
 }
 
-Product *product_clone(const Product *p)
+static Product *clone(const Product *p, bool with_events)
 {
     Product *c = xmalloc(sizeof *c);
     *c = *p;
@@ -51,10 +51,14 @@ Product *product_clone(const Product *p)
         memcpy(c->slots, p->slots, p->nslots * sizeof *c->slots);
     }
     event_vec_init(&c->events);
-    for (size_t i = 0; i < p->events.len; i++)
+    for (size_t i = 0; with_events && i < p->events.len; i++)
         event_vec_push(&c->events, &p->events.items[i]);
     return c;
 }
+
+Product *product_clone(const Product *p) { return clone(p, true); }
+
+Product *product_clone_state(const Product *p) { return clone(p, false); }
 
 void product_free(Product *p)
 {

@@ -55,6 +55,10 @@ Product *product_new(const char *sku);
 /* A deep copy (batches, lines, pending events, version).  Caller owns it. */
 Product *product_clone(const Product *p);
 
+/* A deep copy of the state alone (batches, lines, version), without the pending
+ * events: what a store keeps of a product.  Caller owns it. */
+Product *product_clone_state(const Product *p);
+
 void product_free(Product *p);
 
 const char *product_sku(const Product *p);

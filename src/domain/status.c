@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/utf8.h"
+
 static const char *const status_names[] = {
 #define ALLOT_STATUS_NAME(name, msg) #name,
     ALLOT_STATUS_MAP(ALLOT_STATUS_NAME)
@@ -49,36 +51,6 @@ AllotStatus err_set(ErrBuf *err, AllotStatus s, const char *fmt, ...)
     return s;
 }
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes) with its code point in
- * *cp, or 0 if the bytes there are not one. */
-static size_t utf8_seq(const unsigned char *s, size_t n, unsigned *cp)
-{
-    unsigned char c = s[0];
-    size_t len;
-    unsigned v, min;
-    if (c < 0x80)
-        return *cp = c, 1;
-    if ((c & 0xE0) == 0xC0)
-        len = 2, v = c & 0x1F, min = 0x80;
-    else if ((c & 0xF0) == 0xE0)
-        len = 3, v = c & 0x0F, min = 0x800;
-    else if ((c & 0xF8) == 0xF0)
-        len = 4, v = c & 0x07, min = 0x10000;
-    else
-        return 0;
-    if (len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        v = (v << 6) | (s[i] & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-        return 0;
-    *cp = v;
-    return len;
-}
-
 const char *err_value(const char *s, size_t len, char *buf, size_t size)
 {
     if (size == 0)
@@ -89,8 +61,8 @@ const char *err_value(const char *s, size_t len, char *buf, size_t size)
     size_t o = 0, i = 0;
     int chars = 0;
     while (i < len) {
-        unsigned cp = 0;
-        size_t n = utf8_seq(u + i, len - i, &cp);
+        uint32_t cp = 0;
+        size_t n = utf8_decode((const char *)u + i, len - i, &cp);
         bool bad = n == 0 || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F);
         if (chars == ERR_VALUE_CHARS) {
             if (o + 4 > size)

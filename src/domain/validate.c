@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/utf8.h"
+
 static bool is_space(char c) { return c == ' ' || c == '\t'; }
 
 static void trim_span(const char *text, const char **start, size_t *len)
@@ -17,37 +19,30 @@ static void trim_span(const char *text, const char **start, size_t *len)
     *len = (size_t)(e - s);
 }
 
-/* Length of the UTF-8 sequence at s (max n bytes), or 0 if it is not valid UTF-8
- * (overlong forms, surrogates and values past U+10FFFF are invalid).  Sets *cp. */
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+/* Unicode category Cf (format characters: zero-width space and joiners, bidi
+ * controls, the BOM, tags, ...), Unicode 15.1.  Sorted ranges. */
+static const struct { uint32_t lo, hi; } format_chars[] = {
+    {0x00AD, 0x00AD},   {0x0600, 0x0605},   {0x061C, 0x061C},   {0x06DD, 0x06DD},
+    {0x070F, 0x070F},   {0x0890, 0x0891},   {0x08E2, 0x08E2},   {0x180E, 0x180E},
+    {0x200B, 0x200F},   {0x202A, 0x202E},   {0x2060, 0x2064},   {0x2066, 0x206F},
+    {0xFEFF, 0xFEFF},   {0xFFF9, 0xFFFB},   {0x110BD, 0x110BD}, {0x110CD, 0x110CD},
+    {0x13430, 0x1343F}, {0x1BCA0, 0x1BCA3}, {0x1D173, 0x1D17A}, {0xE0001, 0xE0001},
+    {0xE0020, 0xE007F},
+};
+
+static bool is_format_char(uint32_t cp)
 {
-    unsigned char c = s[0];
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
+    size_t lo = 0, hi = sizeof format_chars / sizeof format_chars[0];
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (cp < format_chars[mid].lo)
+            hi = mid;
+        else if (cp > format_chars[mid].hi)
+            lo = mid + 1;
+        else
+            return true;
     }
-    size_t len;
-    uint32_t v, min;
-    if ((c & 0xE0) == 0xC0) {
-        len = 2, v = c & 0x1F, min = 0x80;
-    } else if ((c & 0xF0) == 0xE0) {
-        len = 3, v = c & 0x0F, min = 0x800;
-    } else if ((c & 0xF8) == 0xF0) {
-        len = 4, v = c & 0x07, min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        v = (v << 6) | (s[i] & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-        return 0;
-    *cp = v;
-    return len;
+    return false;
 }
 
 AllotStatus validate_id(const char *text, const char *field, AllotId out, ErrBuf *err)
@@ -68,12 +63,16 @@ AllotStatus validate_id(const char *text, const char *field, AllotId out, ErrBuf
     }
     for (size_t i = 0; i < len;) {
         uint32_t cp;
-        size_t n = utf8_decode((const unsigned char *)s + i, len - i, &cp);
+        size_t n = utf8_decode(s + i, len - i, &cp);
         if (n == 0)
             return err_set(err, ALLOT_EINVALID, "%s is not valid UTF-8 (byte %zu)", field, i + 1);
         if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F))
             return err_set(err, ALLOT_EINVALID, "%s contains a control character (byte %zu)",
                            field, i + 1);
+        if (is_format_char(cp))
+            return err_set(err, ALLOT_EINVALID,
+                           "%s contains an invisible format character U+%04X (byte %zu)", field,
+                           (unsigned)cp, i + 1);
         i += n;
     }
     memcpy(out, s, len);

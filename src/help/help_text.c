@@ -1,41 +1,15 @@
 /* help_text.c — see help_text.h. */
 #include "help/help_text.h"
 
+#include "domain/utf8.h"
+
 size_t help_utf8_decode(const char *s, size_t len, uint32_t *cp)
 {
-    const unsigned char *u = (const unsigned char *)s;
-    unsigned char c = u[0];
-    size_t n;
-    uint32_t v, min;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-        n = 2; v = c & 0x1F; min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3; v = c & 0x0F; min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4; v = c & 0x07; min = 0x10000;
-    } else {
+    size_t n = utf8_decode(s, len, cp);
+    if (n == 0) {
         *cp = 0xFFFD;
-        return 1;
+        n = 1;
     }
-    if (len < n) {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    for (size_t i = 1; i < n; i++) {
-        if ((u[i] & 0xC0) != 0x80) {
-            *cp = 0xFFFD;
-            return 1;
-        }
-        v = (v << 6) | (u[i] & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    *cp = v;
     return n;
 }
 

@@ -1,4 +1,4 @@
-/* help_text.h — UTF-8 decoding and display width for the help renderer.
+/* help_text.h — UTF-8 decoding for display and display width for the help renderer.
  *
  * The width table is our own (not wcwidth()), so that layout is the same under
  * every locale, in tests and on a terminal alike: East Asian Wide and Fullwidth
@@ -12,9 +12,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Decodes one UTF-8 character from s[0..len).  Stores the code point in *cp and
- * returns the number of bytes it took (1..4).  An invalid or truncated sequence
- * yields *cp = U+FFFD and consumes 1 byte.  len must be ≥ 1. */
+/* Decodes one UTF-8 character from s[0..len) for display (domain/utf8.h
+ * utf8_decode): stores the code point in *cp and returns the number of bytes it
+ * took (1..4).  An invalid or truncated sequence yields *cp = U+FFFD and consumes
+ * 1 byte.  len must be ≥ 1. */
 size_t help_utf8_decode(const char *s, size_t len, uint32_t *cp);
 
 /* Display columns of one code point: 0, 1 or 2 (C0/C1 controls count 0). */

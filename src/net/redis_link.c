@@ -96,8 +96,11 @@ int redis_link_wait_ms(const RedisLink *l)
     return d > 0 ? (int)d : 0;
 }
 
-void redis_link_down(RedisLink *l, const char *why)
+void redis_link_down(RedisLink *l, const char *why_text)
 {
+    /* `why_text` may be the context's own errstr: copy it before freeing that. */
+    char why[256];
+    snprintf(why, sizeof why, "%s", why_text && why_text[0] ? why_text : "connection lost");
     if (l->c) {
         redisFree(l->c);
         l->c = NULL;

@@ -41,7 +41,8 @@ bool redis_link_up(RedisLink *l);
 /* Milliseconds until redis_link_up tries again (0 = now). */
 int redis_link_wait_ms(const RedisLink *l);
 
-/* Drops the connection after an error (`why`, logged), starting the back-off. */
+/* Drops the connection after an error (`why`, logged; may be l->c->errstr),
+ * starting the back-off. */
 void redis_link_down(RedisLink *l, const char *why);
 
 void redis_link_fini(RedisLink *l);

@@ -70,23 +70,13 @@ static Product *list_find_ref(const ProductList *l, const char *ref)
     return NULL;
 }
 
-/* A copy without pending events, as committed state holds none. */
-static Product *clone_clean(const Product *p)
-{
-    Product *c = product_clone(p);
-    EventVec drop;
-    event_vec_init(&drop);
-    product_take_events(c, &drop);
-    event_vec_fini(&drop);
-    return c;
-}
 
 static Product *checkout(MemoryUow *m, Product *committed)
 {
     Product *w = list_find_sku(&m->working, product_sku(committed));
     if (w)
         return w;
-    w = clone_clean(committed);
+    w = product_clone_state(committed);
     list_push(&m->working, w);
     return w;
 }
@@ -192,7 +182,7 @@ static AllotStatus mem_commit(UnitOfWork *u, ErrBuf *err)
             event_vec_push(&m->log, &ev->items[e]);
         if (ev->len)
             raise_next_command_id(m, w);
-        put_committed(m, clone_clean(w));
+        put_committed(m, product_clone_state(w));
     }
     if (m->command_id >= m->next_command_id)
         m->next_command_id = m->command_id + 1;
@@ -220,7 +210,7 @@ static AllotStatus mem_bulk_begin(UnitOfWork *u, ErrBuf *err)
     m->in_bulk = true;
     m->poisoned = false;
     for (size_t i = 0; i < m->committed.len; i++)
-        list_push(&m->backup, clone_clean(m->committed.items[i]));
+        list_push(&m->backup, product_clone_state(m->committed.items[i]));
     m->backup_log_len = m->log.len;
     m->backup_next_command_id = m->next_command_id;
     return ALLOT_OK;
@@ -289,5 +279,5 @@ const EventVec *memory_uow_event_log(UnitOfWork *uow) { return &from_uow(uow)->l
 void memory_uow_put(UnitOfWork *uow, const Product *p)
 {
     raise_next_command_id(from_uow(uow), p);
-    put_committed(from_uow(uow), clone_clean(p));
+    put_committed(from_uow(uow), product_clone_state(p));
 }

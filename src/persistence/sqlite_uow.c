@@ -18,9 +18,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "app/strmap.h"
 #include "domain/xalloc.h"
 #include "persistence/sqlite_schema.h"
-#include "persistence/strmap.h"
 
 /* Beyond this many cached order lines the cache is emptied between units of work. */
 #define CACHE_LINES_MAX 262144
@@ -346,8 +346,9 @@ static void drop_pending_events(Product *p)
 /* Forgets every cached product (all of them are stale or about to be). */
 static void cache_clear(SqliteUow *s)
 {
-    for (size_t i = 0; i < strmap_capacity(&s->cache); i++)
-        entry_free(strmap_at(&s->cache, i));
+    void *e;
+    for (size_t i = 0; strmap_next(&s->cache, &i, NULL, NULL, &e);)
+        entry_free(e);
     strmap_clear(&s->cache);
     strmap_clear(&s->pending_refs);
     s->ndirtyv = 0;
@@ -358,7 +359,7 @@ static void cache_clear(SqliteUow *s)
 
 static void cache_drop(SqliteUow *s, const char *sku)
 {
-    Entry *e = strmap_get(&s->cache, sku);
+    Entry *e = strmap_get_ptr(&s->cache, sku);
     if (!e)
         return;
     strmap_del(&s->cache, sku);
@@ -373,7 +374,7 @@ static void cache_drop(SqliteUow *s, const char *sku)
     s->lines_est -= nl < s->lines_est ? nl : s->lines_est;
     /* batches it created that are not written yet */
     for (size_t k = 0; s->pending_refs.len && k < product_batch_count(e->p); k++)
-        if (strmap_get(&s->pending_refs, product_batch(e->p, k)->ref) == e)
+        if (strmap_get_ptr(&s->pending_refs, product_batch(e->p, k)->ref) == e)
             strmap_del(&s->pending_refs, product_batch(e->p, k)->ref);
     entry_free(e);
 }
@@ -499,7 +500,7 @@ static AllotStatus load_product(SqliteUow *s, const char *sku, int64_t id, int64
 static AllotStatus fetch(SqliteUow *s, const char *sku, Entry **out, ErrBuf *err)
 {
     *out = NULL;
-    Entry *e = strmap_get(&s->cache, sku);
+    Entry *e = strmap_get_ptr(&s->cache, sku);
     if (e && e->verified_tx == s->tx && s->in_tx)
         return *out = e, ALLOT_OK;
     /* stored, unchanged since, and nobody else has written the file since it
@@ -535,7 +536,7 @@ static AllotStatus fetch(SqliteUow *s, const char *sku, Entry **out, ErrBuf *err
     r = load_product(s, sku, id, version, next_seq, &e, err);
     if (r != ALLOT_OK)
         return r;
-    strmap_put(&s->cache, product_sku(e->p), e);
+    strmap_put_ptr(&s->cache, product_sku(e->p), e);
     s->lines_est += product_line_count(e->p);
     *out = e;
     return ALLOT_OK;
@@ -554,7 +555,7 @@ static AllotStatus repo_get_by_batchref(Repository *r, const char *ref, Product 
 {
     SqliteUow *s = from_repo(r);
     *out = NULL;
-    Entry *e = strmap_get(&s->pending_refs, ref);
+    Entry *e = strmap_get_ptr(&s->pending_refs, ref);
     if (e)
         return *out = e->p, ALLOT_OK;
     sqlite3_stmt *st;
@@ -586,7 +587,7 @@ static AllotStatus repo_add(Repository *r, Product *p, ErrBuf *err)
     Entry *e = xcalloc(1, sizeof *e);
     e->p = p;
     e->verified_tx = s->tx;
-    strmap_put(&s->cache, product_sku(p), e);
+    strmap_put_ptr(&s->cache, product_sku(p), e);
     return ALLOT_OK;
 }
 
@@ -673,7 +674,7 @@ static AllotStatus step_commit(SqliteUow *s, ErrBuf *err)
     int64_t at = s->clock->now(s->clock);
     for (size_t i = 0; i < s->repo.nseen; i++) {
         Product *p = s->repo.seen[i];
-        Entry *e = strmap_get(&s->cache, product_sku(p));
+        Entry *e = strmap_get_ptr(&s->cache, product_sku(p));
         if (!e || e->p != p)
             return err_set(err, ALLOT_ESTORAGE, "database %s: product %s is not tracked", s->path,
                            product_sku(p));
@@ -698,7 +699,7 @@ static AllotStatus step_commit(SqliteUow *s, ErrBuf *err)
                 s->lines_est++;
                 break;
             case EV_BATCH_CREATED:
-                strmap_put(&s->pending_refs, ev->batchref, e);
+                strmap_put_ptr(&s->pending_refs, ev->batchref, e);
                 e->reshaped |= ev->undoes != 0; /* put back at its place by seq */
                 break;
             case EV_BATCH_REMOVED:

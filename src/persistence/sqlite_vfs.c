@@ -9,10 +9,13 @@
  *     after commit" field is non-zero), so the commit's write error reaches SQLite
  *     before it publishes the commit in the wal-index;
  *   - before any read, sync, truncate, size query, file control or close of that
- *     file, before a write that does not follow the buffer, and when it is full;
- *   - at every shared-memory barrier (xShmBarrier), which SQLite passes before it
- *     makes new frames visible to readers — belt and braces, the buffer is empty
- *     there already.
+ *     file, before a write that does not follow the buffer, and when it is full.
+ * Only the connection that owns a -wal file handle touches its buffer: another
+ * connection of the process (another thread of `allot serve`) never needs it, since
+ * it only reads frames that were committed, and a commit's frames are written out
+ * before SQLite publishes the commit in the wal-index.  (Flushing every buffer at
+ * each shared-memory barrier, as this shim once did, let a reader's barrier write a
+ * writer's buffer while that writer filled it from its own thread: a torn -wal.)
  * A process that dies with frames still buffered had not committed them: the same
  * as dying before writing them.  Everything else is passed through unchanged.
  */
@@ -38,17 +41,12 @@ struct ShimFile {
     unsigned char *buf;
     int len;
     sqlite3_int64 off; /* file offset of buf[0] */
-    ShimFile *prev, *next; /* every open -wal file, for xShmBarrier */
 };
 
-/* The registered VFS and the open -wal files.  Process-wide because SQLite's VFS
- * registry is; the list is guarded by a mutex of its own (the default VFS uses
- * SQLite's static VFS mutexes inside the calls made here). */
+/* The registered VFS.  Process-wide because SQLite's VFS registry is. */
 static struct {
     sqlite3_vfs vfs;
     sqlite3_vfs *root;
-    sqlite3_mutex *list_mutex;
-    ShimFile *wal_files;
 } shim;
 
 #define SUB(f) (((ShimFile *)(f))->sub)
@@ -68,14 +66,6 @@ static int shim_close(sqlite3_file *file)
     int rc = SQLITE_OK;
     if (f->wal) {
         rc = flush(f);
-        sqlite3_mutex_enter(shim.list_mutex);
-        if (f->prev)
-            f->prev->next = f->next;
-        else
-            shim.wal_files = f->next;
-        if (f->next)
-            f->next->prev = f->prev;
-        sqlite3_mutex_leave(shim.list_mutex);
         sqlite3_free(f->buf);
     }
     int rc2 = f->sub->pMethods->xClose(f->sub);
@@ -171,14 +161,7 @@ static int shim_shm_lock(sqlite3_file *f, int offset, int n, int flags)
     return SUB(f)->pMethods->xShmLock(SUB(f), offset, n, flags);
 }
 
-static void shim_shm_barrier(sqlite3_file *file)
-{
-    sqlite3_mutex_enter(shim.list_mutex);
-    for (ShimFile *w = shim.wal_files; w; w = w->next)
-        flush(w); /* empty already after a commit frame; see the top comment */
-    sqlite3_mutex_leave(shim.list_mutex);
-    SUB(file)->pMethods->xShmBarrier(SUB(file));
-}
+static void shim_shm_barrier(sqlite3_file *f) { SUB(f)->pMethods->xShmBarrier(SUB(f)); }
 
 static int shim_shm_unmap(sqlite3_file *f, int del)
 {
@@ -239,12 +222,6 @@ static int shim_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *file
     if (flags & SQLITE_OPEN_WAL) {
         f->wal = true;
         f->buf = sqlite3_malloc(WAL_BUF_CAP); /* NULL: writes go straight through */
-        sqlite3_mutex_enter(shim.list_mutex);
-        f->next = shim.wal_files;
-        if (f->next)
-            f->next->prev = f;
-        shim.wal_files = f;
-        sqlite3_mutex_leave(shim.list_mutex);
     }
     f->base.pMethods = &shim_methods;
     return SQLITE_OK;
@@ -256,8 +233,6 @@ const char *sqlite_vfs_name(void)
     sqlite3_mutex_enter(m);
     if (!shim.root) {
         sqlite3_vfs *root = sqlite3_vfs_find(NULL);
-        if (root && !shim.list_mutex)
-            shim.list_mutex = sqlite3_mutex_alloc(SQLITE_MUTEX_FAST);
         if (root) {
             shim.vfs = *root;
             shim.vfs.pNext = NULL;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/utf8.h"
 #include "domain/xalloc.h"
 #include "tui/app_impl.h"
 #include "tui/frame.h"
@@ -312,14 +313,17 @@ void tui_app_input(TuiApp *a, const TuiInput *in)
 
 void tui_app_type(TuiApp *a, const char *keys)
 {
-    while (*keys) {
-        unsigned char c = (unsigned char)*keys;
-        int extra = c < 0x80 ? 0 : c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : 1, cp = c & (0x7F >> extra);
-        size_t n = 1;
-        for (; (int)n <= extra && keys[n]; n++)
-            cp = (cp << 6) | (keys[n] & 0x3F);
-        tui_app_input(a, &(TuiInput){.type = TI_KEY, .key = cp});
+    size_t len = strlen(keys);
+    while (len) {
+        uint32_t cp;
+        size_t n = utf8_decode(keys, len, &cp);
+        if (n == 0) { /* not UTF-8: the byte as it is */
+            cp = (unsigned char)*keys;
+            n = 1;
+        }
+        tui_app_input(a, &(TuiInput){.type = TI_KEY, .key = (int)cp});
         keys += n;
+        len -= n;
     }
 }
 

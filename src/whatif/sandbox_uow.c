@@ -1,7 +1,7 @@
 /* The what-if sandbox (sandbox_uow.h).
  *
  * Every product the sandbox holds is an Entry in `entries` (its index never
- * changes), found by SKU and by batch reference through two KeyMaps.  An entry
+ * changes), found by SKU and by batch reference through two StrMaps.  An entry
  * holds the source's state (`base`), the committed sandbox state (`current`) and,
  * inside a unit of work, the copy handed to the handler (`working`).
  */
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/keymap.h"
+#include "app/strmap.h"
 #include "domain/xalloc.h"
 
 typedef struct Entry {
@@ -28,7 +28,7 @@ typedef struct SandboxUow {
     Clock *clock;
     Entry *entries;
     size_t nentries, capentries;
-    KeyMap by_sku, by_ref;
+    StrMap by_sku, by_ref;
     size_t *out; /* indices of entries with a working copy */
     size_t nout, capout;
     EventVec log;
@@ -49,22 +49,13 @@ static SandboxUow *from_repo(Repository *r)
     return (SandboxUow *)((char *)r - offsetof(SandboxUow, repo));
 }
 
-static Product *clone_clean(const Product *p)
-{
-    Product *c = product_clone(p);
-    EventVec drop;
-    event_vec_init(&drop);
-    product_take_events(c, &drop);
-    event_vec_fini(&drop);
-    return c;
-}
 
 /* ---------- entries ---------- */
 
 static long entry_index(SandboxUow *s, const char *sku)
 {
     uint64_t v;
-    return keymap_get(&s->by_sku, sku, &v) ? (long)v : -1;
+    return strmap_get(&s->by_sku, sku, &v) ? (long)v : -1;
 }
 
 static size_t entry_new(SandboxUow *s, const char *sku)
@@ -75,14 +66,14 @@ static size_t entry_new(SandboxUow *s, const char *sku)
     }
     size_t i = s->nentries++;
     memset(&s->entries[i], 0, sizeof s->entries[i]);
-    keymap_put(&s->by_sku, sku, i);
+    strmap_put(&s->by_sku, sku, i);
     return i;
 }
 
 static void index_refs(SandboxUow *s, size_t i, const Product *p)
 {
     for (size_t b = 0; b < product_batch_count(p); b++)
-        keymap_put(&s->by_ref, product_batch(p, b)->ref, i);
+        strmap_put(&s->by_ref, product_batch(p, b)->ref, i);
 }
 
 /* Hands out the working copy of entry i (made from `current`). */
@@ -94,10 +85,10 @@ static Product *checkout(SandboxUow *s, size_t i)
     if (!e->current)
         return NULL;
     if (s->in_bulk && i < s->bulk_entries && !e->backup_set) {
-        e->backup = clone_clean(e->current);
+        e->backup = product_clone_state(e->current);
         e->backup_set = true;
     }
-    e->working = clone_clean(e->current);
+    e->working = product_clone_state(e->current);
     if (s->nout == s->capout) {
         s->capout = s->capout ? s->capout * 2 : 8;
         s->out = xreallocarray(s->out, s->capout, sizeof *s->out);
@@ -132,7 +123,7 @@ static AllotStatus read_source(SandboxUow *s, const char *sku, const char *ref, 
     else
         st = repository_get_by_batchref(uow_products(s->source), ref, &p, err);
     if (st == ALLOT_OK && p)
-        *copy = clone_clean(p);
+        *copy = product_clone_state(p);
     uow_rollback(s->source);
     return st;
 }
@@ -145,7 +136,7 @@ static size_t adopt(SandboxUow *s, Product *copy)
     size_t k = i >= 0 ? (size_t)i : entry_new(s, product_sku(copy));
     Entry *e = &s->entries[k];
     e->base = copy;
-    e->current = clone_clean(copy);
+    e->current = product_clone_state(copy);
     index_refs(s, k, copy);
     return k;
 }
@@ -176,7 +167,7 @@ static AllotStatus repo_get_by_batchref(Repository *r, const char *ref, Product 
     SandboxUow *s = from_repo(r);
     *out = NULL;
     uint64_t v;
-    if (keymap_get(&s->by_ref, ref, &v)) {
+    if (strmap_get(&s->by_ref, ref, &v)) {
         Entry *e = &s->entries[v];
         const Product *p = e->working ? e->working : e->current;
         if (p && product_find_batch(p, ref)) {
@@ -306,7 +297,7 @@ static AllotStatus sb_commit(UnitOfWork *u, ErrBuf *err)
             event_vec_push(&s->log, &ev->items[j]);
         }
         product_free(e->current);
-        e->current = clone_clean(e->working);
+        e->current = product_clone_state(e->working);
         index_refs(s, i, e->current);
         for (size_t l = 0; l < product_line_count(e->current); l++)
             if (s->next_command_id && product_line(e->current, l)->requested >= s->next_command_id)
@@ -358,7 +349,7 @@ static AllotStatus sb_bulk_end(UnitOfWork *u, bool commit, ErrBuf *err)
             } else if (i >= s->bulk_entries) {
                 /* read or created during the bulk work: back to the source's state */
                 product_free(e->current);
-                e->current = e->base ? clone_clean(e->base) : NULL;
+                e->current = e->base ? product_clone_state(e->base) : NULL;
             }
         }
         product_free(e->backup);
@@ -392,8 +383,8 @@ static void sb_destroy(UnitOfWork *u)
     free_entries(s);
     free(s->entries);
     free(s->out);
-    keymap_fini(&s->by_sku);
-    keymap_fini(&s->by_ref);
+    strmap_fini(&s->by_sku);
+    strmap_fini(&s->by_ref);
     event_vec_fini(&s->log);
     free(s->at);
     repository_fini(&s->repo);
@@ -413,8 +404,8 @@ UnitOfWork *sandbox_uow_new(UnitOfWork *source, Clock *clock)
     s->repo.ops = &sandbox_repo_ops;
     s->source = source;
     s->clock = clock ? clock : clock_system();
-    keymap_init(&s->by_sku);
-    keymap_init(&s->by_ref);
+    strmap_init(&s->by_sku);
+    strmap_init(&s->by_ref);
     event_vec_init(&s->log);
     return &s->base;
 }
@@ -449,7 +440,7 @@ const Product *sandbox_uow_find_ref(UnitOfWork *sb, const char *ref, const Produ
     uint64_t v;
     if (base)
         *base = NULL;
-    if (!keymap_get(&s->by_ref, ref, &v))
+    if (!strmap_get(&s->by_ref, ref, &v))
         return NULL;
     const Product *p = sandbox_uow_product(sb, (size_t)v, base);
     if (!p || !product_find_batch(p, ref)) {
@@ -469,8 +460,8 @@ void sandbox_uow_reset(UnitOfWork *sb)
     SandboxUow *s = from_uow(sb);
     repository_clear_seen(&s->repo);
     free_entries(s);
-    keymap_fini(&s->by_sku);
-    keymap_fini(&s->by_ref);
+    strmap_fini(&s->by_sku);
+    strmap_fini(&s->by_ref);
     event_vec_clear(&s->log);
     s->in_bulk = false;
     s->next_command_id = s->command_id = 0;

@@ -5,9 +5,9 @@
  * one in tests, or another sandbox for a preview inside a session).  A product is
  * read from the source the first time a handler asks for it — in a unit of work
  * of the source that is always rolled back (uow_begin, repository_get, product
- * copied with product_clone, uow_rollback) — and kept in the overlay twice: its
- * *base* (the source's state when it was read, never changed) and its *current*
- * sandbox state.  Commit updates the overlay only and appends the events to the
+ * copied with product_clone_state, uow_rollback) — and kept in the overlay
+ * twice: its *base* (the source's state when it was read, never changed) and its
+ * *current* sandbox state.  Commit updates the overlay only and appends the events to the
  * sandbox's own event log.  Nothing is copied up front: creating a sandbox is O(1)
  * in the size of the store; each product costs what loading it costs.
  *

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "app/bootstrap.h"
-#include "app/keymap.h"
+#include "app/strmap.h"
 #include "whatif/sandbox_uow.h"
 #include "whatif/sandbox_views.h"
 #include "domain/xalloc.h"
@@ -24,7 +24,7 @@ struct WhatIfSession {
     size_t ncmds, capcmds;
     /* per-product differences, computed on demand for the marks; cleared by
        every command */
-    KeyMap mark_index; /* sku → index + 1 into marks */
+    StrMap mark_index; /* sku → index + 1 into marks */
     WhatIfDiff *marks;
     size_t nmarks, capmarks;
 };
@@ -289,7 +289,7 @@ AllotStatus whatif_new(UnitOfWork *live, Views *live_views, Clock *clock, Logger
     /* No notifier: a sandbox never calls the OutOfStock hook. */
     s->bus = bootstrap(s->sandbox, notifier_none(), s->clock, s->logger);
     s->views = live_views ? sandbox_views_new(s->sandbox, live_views, base_id) : NULL;
-    keymap_init(&s->mark_index);
+    strmap_init(&s->mark_index);
     *out = s;
     return ALLOT_OK;
 }
@@ -299,8 +299,8 @@ static void marks_clear(WhatIfSession *s)
     for (size_t i = 0; i < s->nmarks; i++)
         whatif_diff_fini(&s->marks[i]);
     s->nmarks = 0;
-    keymap_fini(&s->mark_index);
-    keymap_init(&s->mark_index);
+    strmap_fini(&s->mark_index);
+    strmap_init(&s->mark_index);
 }
 
 void whatif_discard(WhatIfSession *s)
@@ -309,7 +309,7 @@ void whatif_discard(WhatIfSession *s)
         return;
     marks_clear(s);
     free(s->marks);
-    keymap_fini(&s->mark_index);
+    strmap_fini(&s->mark_index);
     views_free(s->views);
     bus_free(s->bus);
     uow_free(s->sandbox);
@@ -379,7 +379,7 @@ bool whatif_mark_line(WhatIfSession *s, const char *sku, const char *orderid, Li
 static const WhatIfDiff *product_marks(WhatIfSession *s, const char *sku)
 {
     uint64_t v;
-    if (keymap_get(&s->mark_index, sku, &v))
+    if (strmap_get(&s->mark_index, sku, &v))
         return &s->marks[v];
     const Product *base;
     const Product *cur = sandbox_uow_find(s->sandbox, sku, &base);
@@ -392,7 +392,7 @@ static const WhatIfDiff *product_marks(WhatIfSession *s, const char *sku)
     WhatIfDiff *d = &s->marks[s->nmarks];
     whatif_diff_init(d);
     whatif_diff_products(base, cur, whatif_today(s), d);
-    keymap_put(&s->mark_index, sku, s->nmarks++);
+    strmap_put(&s->mark_index, sku, s->nmarks++);
     return d;
 }
 
@@ -457,11 +457,7 @@ static AllotStatus read_products(UnitOfWork *uow, const char *const *skus, size_
         Product *p;
         st = repository_get(uow_products(uow), skus[i], &p, err);
         if (st == ALLOT_OK && p) {
-            out[i] = product_clone(p);
-            EventVec drop;
-            event_vec_init(&drop);
-            product_take_events(out[i], &drop);
-            event_vec_fini(&drop);
+            out[i] = product_clone_state(p);
         }
     }
     uow_rollback(uow);
@@ -500,6 +496,40 @@ static bool same_event(const Event *a, const Event *b)
     }
 }
 
+/* Replays the session's commands through the live bus (bus_bulk's body): the
+ * first refused one stops it, named in the report; the events go to report->real. */
+typedef struct ApplyRun {
+    WhatIfSession *s;
+    WhatIfApplyReport *report;
+} ApplyRun;
+
+static AllotStatus apply_commands(MessageBus *bus, void *ctx, ErrBuf *err)
+{
+    ApplyRun *run = ctx;
+    WhatIfSession *s = run->s;
+    WhatIfApplyReport *report = run->report;
+    AllotStatus st = ALLOT_OK;
+    CommandResult res;
+    command_result_init(&res);
+    for (size_t i = 0; i < s->ncmds; i++) {
+        event_vec_clear(&res.events);
+        ErrBuf e = {{0}};
+        st = bus_handle(bus, &s->cmds[i], &res, &e);
+        if (st != ALLOT_OK) {
+            report->refused_index = (long)i;
+            snprintf(report->refused_msg, sizeof report->refused_msg, "%s", err_text(&e, st));
+            err_set(err, st, "command %zu of %zu (%s) was refused on the live data: %s; "
+                    "nothing was applied", i + 1, s->ncmds, command_type_name(s->cmds[i].type),
+                    report->refused_msg);
+            break;
+        }
+        for (size_t j = 0; j < res.events.len; j++)
+            event_vec_push(&report->real.events, &res.events.items[j]);
+    }
+    command_result_fini(&res);
+    return st;
+}
+
 AllotStatus whatif_apply(WhatIfSession *s, MessageBus *live_bus, WhatIfApplyReport *report,
                          ErrBuf *err)
 {
@@ -512,7 +542,7 @@ AllotStatus whatif_apply(WhatIfSession *s, MessageBus *live_bus, WhatIfApplyRepo
     report->as_predicted = false;
     report->refused_index = -1;
     report->refused_msg[0] = '\0';
-    if (bus_deps(live_bus)->uow != s->live)
+    if (!bus_works_on(live_bus, s->live))
         return err_set(err, ALLOT_EUSAGE, "whatif: apply needs the bus of the session's live store");
     /* The SKUs the session holds. */
     size_t n = sandbox_uow_product_count(s->sandbox);
@@ -529,40 +559,13 @@ AllotStatus whatif_apply(WhatIfSession *s, MessageBus *live_bus, WhatIfApplyRepo
     }
     Product **before = xcalloc(k ? k : 1, sizeof *before);
     Product **after = xcalloc(k ? k : 1, sizeof *after);
-    AllotStatus st = read_products(s->live, skus, k, before, err);
     UnitOfWork *live = s->live;
-    if (st == ALLOT_OK)
-        st = uow_bulk_begin(live, err);
+    AllotStatus st = read_products(live, skus, k, before, err);
     if (st == ALLOT_OK) {
-        AllotStatus step = ALLOT_OK;
-        CommandResult res;
-        command_result_init(&res);
-        for (size_t i = 0; i < s->ncmds; i++) {
-            event_vec_clear(&res.events);
-            ErrBuf e = {{0}};
-            step = bus_handle(live_bus, &s->cmds[i], &res, &e);
-            if (step != ALLOT_OK) {
-                report->refused_index = (long)i;
-                snprintf(report->refused_msg, sizeof report->refused_msg, "%s",
-                         err_text(&e, step));
-                err_set(err, step, "command %zu of %zu (%s) was refused on the live data: %s; "
-                        "nothing was applied", i + 1, s->ncmds, command_type_name(s->cmds[i].type),
-                        report->refused_msg);
-                break;
-            }
-            for (size_t j = 0; j < res.events.len; j++)
-                event_vec_push(&report->real.events, &res.events.items[j]);
-        }
-        command_result_fini(&res);
-        ErrBuf e = {{0}};
-        AllotStatus end = uow_bulk_end(live, step == ALLOT_OK, &e);
-        if (step != ALLOT_OK) {
-            st = step;
+        ApplyRun run = {s, report};
+        st = bus_bulk(live_bus, apply_commands, &run, err);
+        if (st != ALLOT_OK)
             event_vec_clear(&report->real.events);
-        } else if (end != ALLOT_OK) {
-            st = err_set(err, end, "%s", e.msg);
-            event_vec_clear(&report->real.events);
-        }
     }
     if (st == ALLOT_OK) {
         report->applied = true;

@@ -18,7 +18,8 @@ class Commands(AllotCase):
     def test_help_lists_every_command_of_the_table_and_demo_at_line_start(self):
         r = self.ok("--help", db=False)
         for name in ("add-batch", "allocate", "cancel", "change-qty", "set-eta", "import",
-                     "export", "exec", "events", "whatif", "csv", "demo", "why", "undo", "help"):
+                     "export", "exec", "events", "whatif", "csv", "demo", "why", "undo", "atp", "promise",
+                     "help"):
             self.assertRegex(r.out, rf"(?m)^ *{name}\b")
         self.assertEqual(self.ok("help", db=False).out, r.out)
 
@@ -53,6 +54,31 @@ class Commands(AllotCase):
         self.assertEqual(self.export("allocations")[1:], [["o2", "LAMP", "5", "B2"]])
         self.assertEqual(self.export("batches")[1:],
                          [["B1", "LAMP", "4", ""], ["B2", "LAMP", "10", "2027-02-01"]])
+
+    def test_stock_commands_print_the_lines_they_moved_unless_quiet(self):
+        self.ok("exec", "-", stdin="add-batch B1 LAMP 10\nadd-batch B2 LAMP 10 2027-01-05\n"
+                                   "allocate o1 LAMP 4\nallocate o2 LAMP 5\nallocate o3 LAMP 8\n")
+        # o2, the newest on B1, comes off; B2 holds o3 and has 2 free: o2 waits
+        self.assertEqual(self.ok("change-qty", "B1", "4").out, "o2 LAMP ×5 B1 → backorder\n")
+        self.assertEqual(self.ok("add-batch", "B3", "LAMP", "10", "2027-02-01").out,
+                         "o2 LAMP ×5 backorder → B3\n")
+        # o3 (B2) may only move to a batch that comes before B2 and has room: none yet
+        self.assertEqual(self.ok("set-eta", "B2", "2027-03-01").out, "")
+        self.assertEqual(self.ok("change-qty", "B3", "13").out, "")
+        self.assertEqual(self.ok("set-eta", "B2", "2027-04-01").out, "o3 LAMP ×8 B2 → B3\n")
+        self.assertEqual(self.ok("cancel", "o2", "LAMP").out, "")
+        # B3 holds o3 (8); o5 (4) and o6 (1) come after it.  To 9: o6 then o5 come
+        # off; o5 goes to B2, o6 fits back on B3: it did not move.
+        self.ok("allocate", "o5", "LAMP", "4")
+        self.ok("allocate", "o6", "LAMP", "1")
+        self.assertEqual(self.ok("change-qty", "B3", "9").out, "o5 LAMP ×4 B3 → B2\n")
+        before = self.snapshot()
+        for args in (["change-qty", "B1", "0", "--quiet"], ["add-batch", "B4", "LAMP", "9", "--quiet"],
+                     ["set-eta", "B4", "2027-01-01", "--quiet"], ["cancel", "o5", "LAMP", "--quiet"],
+                     ["allocate", "o9", "LAMP", "1", "--quiet"]):
+            r = self.ok(*args)
+            self.assertEqual(r.out, "", args)
+        self.assertNotEqual(self.snapshot(), before)
 
     def test_a_domain_refusal_exits_1_with_allot_message_and_changes_nothing(self):
         self.ok("add-batch", "B1", "LAMP", "10")
@@ -120,6 +146,31 @@ class Commands(AllotCase):
         r = self.ok("whatif", "w.txt")
         self.assertIn(f"  o1 LAMP (need {day(10)}): on time → at risk\n", r.out)
         self.assertIn(f"  order o1: on time → at risk, complete {day(4)} → none\n", r.out)
+
+    def test_whatif_aligns_its_table_by_display_width(self):
+        import unicodedata
+
+        def cols(t):
+            return sum(0 if unicodedata.combining(c) else
+                       2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in t)
+
+        self.ok("exec", "-", stdin='add-batch B1 "Zoë sofa" 10\nadd-batch B2 "Zoë sofa" 10 2027-01-05\n'
+                                   'add-batch 倉庫1 椅子 6\nadd-batch B3 椅子 9 2027-01-05\n'
+                                   'allocate o2 "Zoë sofa" 5\nallocate 注文7 椅子 3\n'
+                                   'allocate "e\u0301x" 椅子 3\n')
+        self.write("w.txt", "change-qty B1 0\nchange-qty 倉庫1 0\n")
+        out = self.ok("whatif", "w.txt").out.splitlines()
+        head = out.index("Order lines that would change (3):") + 1
+        header, rows = out[head], out[head + 1:head + 4]
+        at = {name: cols(header[:header.index(name)]) for name in ("SKU", "BEFORE", "AFTER", "SLIP")}
+        want = {"o2": ("Zoë sofa", "B1 in warehouse", "B2 2027-01-05"),
+                "e\u0301x": ("椅子", "倉庫1 in warehouse", "B3 2027-01-05"),
+                "注文7": ("椅子", "倉庫1 in warehouse", "B3 2027-01-05")}
+        self.assertEqual(sorted(r.split()[0] for r in rows), sorted(want), rows)
+        for row in rows:
+            sku, before, after = want[row.split()[0]]
+            for name, value in (("SKU", sku), ("BEFORE", before), ("AFTER", after), ("SLIP", "+35")):
+                self.assertEqual(cols(row[:row.index(value)]), at[name], (name, row, header))
 
     def test_a_storage_error_exits_3(self):
         os.makedirs(self.path("adir.db"))
@@ -287,6 +338,27 @@ class Exec(AllotCase):
         self.assertEqual(r.rc, 2)
         self.assertIn('unknown command "?[2Jnope"', r.err)
 
+    def test_identifiers_with_invisible_format_characters_are_refused(self):
+        import unicodedata
+        cf = [c for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf"]
+        lines = [f'add-batch "B{chr(c)}1" LAMP 1' for c in cf] + ["add-batch B1 LAMP 1"]
+        self.write("cf.txt", "\n".join(lines) + "\n")
+        r = self.run_allot("exec", "cf.txt")
+        self.assertEqual(r.rc, 1)
+        err = r.err.splitlines()
+        self.assertEqual(len(err), len(cf), r.err[:2000])
+        for n, (c, e) in enumerate(zip(cf, err), 1):
+            self.assertEqual(e, f"cf.txt:{n}: error: add-batch: ref contains an invisible format "
+                                f"character U+{c:04X} (byte 2)")
+        self.assertEqual([row[0] for row in self.export("batches")[1:]], ["B1"])
+        for args in (["allocate", "o\u200b1", "LAMP", "1"], ["allocate", "o1", "LA\u202eMP", "1"]):
+            r = self.run_allot(*args)
+            self.assertEqual(r.rc, 1, r)
+            self.assertIn("invisible format character", r.err)
+        self.write("o.csv", "orderid,sku,qty\no\u2060" "1,LAMP,1\n")
+        r = self.run_allot("import", "orders", "o.csv")
+        self.assertIn("allot: o.csv:2: orderid contains an invisible format character U+2060", r.err)
+
     def test_a_name_starting_with_two_dashes_is_usable_after_double_dash_or_quoted(self):
         self.write("b.csv", "ref,sku,qty,eta\n--json,LAMP,5,\n")
         self.ok("import", "batches", "b.csv")
@@ -397,6 +469,30 @@ class Events(AllotCase):
         self.assertEqual(r.rc, 1)
         self.assertIn("command id", r.err)
 
+    def test_atp_and_promise_answer_without_changing_anything(self):
+        import datetime
+        today = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+        self.ok("exec", "-", stdin="add-batch B1 LAMP 10\nadd-batch B2 LAMP 10 2027-01-01\n"
+                                   "add-batch B3 LAMP 20 2027-01-01\nallocate o1 LAMP 9\n"
+                                   "allocate o2 LAMP 9\nallocate o3 LAMP 30\n")
+        before = self.snapshot()
+        r = self.ok("atp", "LAMP", "--csv")
+        self.assertEqual(r.out, "date,batches,arriving,allocated,free,projected\n"
+                                f"{today},1,10,9,1,1\n2027-01-01,2,30,9,21,22\n")
+        r = self.ok("atp", "LAMP")
+        self.assertIn("Backorders: 1 line, 30 units waiting\n", r.out)
+        self.assertIn("B1 (on hand)", r.out)
+        self.assertEqual(self.ok("promise", "LAMP", "1").out, f"B1 {today}\n")
+        self.assertEqual(self.ok("promise", "LAMP", "15").out, "B3 2027-01-01\n")
+        self.assertIn("can hold 50", self.ok("promise", "LAMP", "50").out)
+        self.assertEqual(self.snapshot(), before)
+        self.ok("allocate", "o4", "LAMP", "15")  # B3, 5 left
+        self.assertEqual(self.ok("promise", "LAMP", "15").out,
+                         "backordered: no batch has room for 15 now; the earliest batch large "
+                         "enough is B3 (2027-01-01), with 5 free\n")
+        r = self.run_allot("promise", "NOPE", "1")
+        self.assertEqual((r.rc, r.err), (1, "allot: invalid sku NOPE\n"))
+
     def test_events_since_prints_only_newer_events_and_text_by_default(self):
         self.ok("exec", "-", stdin="add-batch B1 LAMP 10\nallocate o1 LAMP 6\n")
         self.assertEqual([e["id"] for e in self.events(since=1)], [2])
@@ -487,9 +583,16 @@ class Notify(AllotCase):
 
 class Demo(AllotCase):
     def test_demo_loads_northwind_and_its_shortfalls_are_the_backorders(self):
+        import datetime
+        today = datetime.datetime.now(datetime.timezone.utc).date()
+        yesterday = today - datetime.timedelta(days=1)
+        shift = (yesterday - datetime.date(1998, 5, 6)).days
         r = self.ok("demo")
-        self.assertIn("77 products, 77 batches in the warehouse, 17 incoming", r.out)
-        self.assertIn("21 open orders, 73 lines: 57 allocated, 16 backordered (515 units)", r.out)
+        self.assertIn(f"every Northwind date moved by {shift} days: the last order date, "
+                      f"1998-05-06, is yesterday, {yesterday.isoformat()}", r.out)
+        self.assertIn("77 products, 77 batches in the warehouse, 17 incoming (2 overdue)", r.out)
+        self.assertIn("21 open orders, 73 lines: 57 allocated, 16 backordered (515 units); "
+                      "5 lines late", r.out)
         back = self.export("backorders")
         self.assertEqual(back[0], ["orderid", "sku", "qty"])
         self.assertEqual(len(back) - 1, 16)
@@ -497,6 +600,31 @@ class Demo(AllotCase):
         self.assertEqual(len({row[1] for row in back[1:]}), 14)
         self.assertIn(["11072", "Wimmers gute Semmelknödel", "130"], back)
         self.assertEqual(len(self.export("allocations")) - 1, 57)
+        # RequiredDate became the need date, moved like every other date: order 11008
+        # (required 1998-05-06) is needed yesterday; ETAs are invented around it
+        full = self.export("backorders", full=True)
+        self.assertIn(["11008", "Rössle Sauerkraut", "70", yesterday.isoformat(), "1"], full)
+        etas = sorted(row[3] for row in self.export("batches")[1:] if row[3])
+        self.assertEqual(etas[0], (yesterday - datetime.timedelta(days=7)).isoformat())
+        self.assertEqual(etas[-1], (yesterday + datetime.timedelta(days=21)).isoformat())
+        self.assertLess(etas[0], today.isoformat(), "an overdue shipment")
+
+    def test_on_the_demo_why_tells_a_lines_history_and_undo_puts_a_change_back(self):
+        self.ok("demo")
+        full = lambda: [self.export(w, full=True) for w in ("batches", "allocations", "backorders")]
+        before = full()
+        r = self.ok("change-qty", "WH-46", "0")  # three lines leave Spegesild's stock
+        self.assertNotEqual(full(), before)
+        r = self.ok("undo")
+        self.assertEqual(r.out.count("  Allocated "), 3, r.out)
+        self.assertEqual(full(), before, "every moved line is back, with its moment and need")
+        lines = self.ok("why", "11019", "Spegesild").out.splitlines()
+        self.assertEqual(lines[0], "11019 Spegesild, oldest first:")
+        self.assertEqual(len(lines), 4, lines)
+        self.assertIn("Allocated 11019 Spegesild ×3 WH-46", lines[1])
+        self.assertIn("Deallocated 11019 Spegesild ×3 WH-46", lines[2])
+        self.assertIn("(BatchQuantityChanged WH-46 Spegesild 95 → 0)", lines[2])
+        self.assertIn("undoing command", lines[3])
 
     def test_demo_refuses_a_database_that_holds_data(self):
         self.ok("add-batch", "B1", "LAMP", "1")

@@ -165,8 +165,10 @@ echo SIG$sig=\$?
 stty -a > $WORK/stty.$sig.after
 RUN
     T send-keys -t e2e "clear; bash $WORK/sig.sh" Enter
-    if wait_for "Live events" 10; then
-        pid=$(pgrep -n -f -- "--db $DB$")
+    # the screen may still show the last run: first the new process, then its screen
+    pid=""
+    for _ in $(seq 100); do pid=$(pgrep -n -f -- "--db $DB$") && break; sleep 0.1; done
+    if [ -n "$pid" ] && wait_for "Live events" 10; then
         kill -s "$sig" "$pid"
         if [ $sig = TERM ]; then check "SIGTERM ends the TUI with 128+15" "SIGTERM=143"
         else check "SIGABRT (a fatal error) ends it with 128+6" "SIGABRT=134"; fi

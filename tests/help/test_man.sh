@@ -1,5 +1,5 @@
 #!/bin/sh
-# man_page_shows_every_subcommand MANPAGE COMMANDS.md
+# test_man MANPAGE COMMANDS.md
 # `man -l` renders the generated allot(1); every "## allot NAME" of the command
 # reference must show as "allot NAME" in it, under the .TH header's title.
 set -eu

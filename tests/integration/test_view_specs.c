@@ -15,6 +15,7 @@
 #include "persistence/memory_uow.h"
 #include "persistence/sqlite_uow.h"
 #include "tmpdb.h"
+#include "../support/random_command.h"
 
 static TmpDb tmp;
 static FixedClock fclock = {{fixed_clock_now}, 1796000000};
@@ -22,31 +23,6 @@ static FixedClock fclock = {{fixed_clock_now}, 1796000000};
 static void setup(void) { tmpdb_init(&tmp); }
 static void teardown(void) { tmpdb_fini(&tmp); }
 TestSuite(view_specs, .init = setup, .fini = teardown);
-
-static unsigned rnd(unsigned *st, unsigned n)
-{
-    *st = *st * 1103515245u + 12345u;
-    return (*st >> 16) % n;
-}
-
-static Command random_command(unsigned *st, int nskus, int nrefs)
-{
-    char sku[16], ref[16], oid[16];
-    snprintf(sku, sizeof sku, "SKU%u", rnd(st, (unsigned)nskus));
-    snprintf(ref, sizeof ref, "R%u", rnd(st, (unsigned)nrefs));
-    snprintf(oid, sizeof oid, "o%u", rnd(st, 12));
-    int32_t eta = rnd(st, 4) == 0 ? ALLOT_NO_ETA : 20800 + (int32_t)rnd(st, 200);
-    switch (rnd(st, 6)) {
-    case 0: return command_change_batch_eta(ref, eta);
-    case 1: return command_change_batch_qty(ref, rnd(st, 25));
-    case 2:
-    case 3: return command_allocate(oid, sku, 1 + rnd(st, 8));
-    case 4: return command_cancel_line(oid, sku);
-    default:
-        snprintf(ref, sizeof ref, "N%u", rnd(st, 6));
-        return command_create_batch(ref, sku, rnd(st, 20), eta);
-    }
-}
 
 /* Every row of q through pages of 3 forward, then backward from the end, which
  * must give the same rows.  Returns the count; caller frees *out. */
@@ -220,21 +196,13 @@ Test(view_specs, one_spec_gives_the_same_rows_on_sqlite_memory_and_a_sandbox)
         MessageBus *bsq = bootstrap(sq, NULL, &fclock.base, NULL);
         MessageBus *b1 = bootstrap(mem1, NULL, &fclock.base, NULL);
         MessageBus *b2 = bootstrap(mem2, NULL, &fclock.base, NULL);
-        int nskus = 3 + (int)rnd(&st, 2), nrefs = 0;
+        RandomWorld w = {.skus = 3 + test_rnd(&st, 2), .orders = 12, .new_refs = 6};
         MessageBus *const all[] = {bsq, b1, b2};
-        for (int k = 0; k < nskus; k++) {
-            char sku[16];
-            snprintf(sku, sizeof sku, "SKU%d", k);
-            for (unsigned b = 0, nb = 1 + rnd(&st, 3); b < nb; b++) {
-                char ref[16];
-                snprintf(ref, sizeof ref, "R%d", nrefs++);
-                int32_t eta = rnd(&st, 3) == 0 ? ALLOT_NO_ETA : 20800 + (int32_t)rnd(&st, 200);
-                Command c = command_create_batch(ref, sku, rnd(&st, 20), eta);
-                run_all(all, 3, &c);
-            }
-        }
+        Command batches[4 * 3];
+        for (size_t i = 0, n = test_random_batches(&st, &w, 3, 3, batches); i < n; i++)
+            run_all(all, 3, &batches[i]);
         for (int i = 0; i < 40; i++) {
-            Command c = random_command(&st, nskus, nrefs);
+            Command c = test_random_command(&st, &w);
             run_all(all, 3, &c);
         }
         Views *vsq = sqlite_uow_views(sq), *vm1 = memory_views_new(mem1);
@@ -247,7 +215,7 @@ Test(view_specs, one_spec_gives_the_same_rows_on_sqlite_memory_and_a_sandbox)
         MessageBus *bsb = bootstrap(sb, NULL, &fclock.base, NULL);
         MessageBus *const two[] = {bsb, b2};
         for (int i = 0; i < 12; i++) {
-            Command c = random_command(&st, nskus, nrefs);
+            Command c = test_random_command(&st, &w);
             run_all(two, 2, &c);
         }
         Views *vsb = sandbox_views_new(sb, vsq, base_id), *vm2 = memory_views_new(mem2);

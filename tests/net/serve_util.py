@@ -172,16 +172,16 @@ class RedisServer:
             port = self.port or free_port()
             argv = [self.exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
                     "--appendonly", "no", "--dir", self.folder, "--daemonize", "no",
-                    "--client-output-buffer-limit", "pubsub 0 0 0",
-                    "--user", "tester on nopass ~* &* +@all"]
+                    "--client-output-buffer-limit", "pubsub", "0", "0", "0",
+                    "--user", "tester", "on", "nopass", "~*", "&*", "+@all"]
             if closed:
-                argv += ["--user", "default off"]
+                argv += ["--user", "default", "off"]
             self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL,
                                          stderr=subprocess.DEVNULL)
             deadline = time.time() + 10
             while time.time() < deadline and self.proc.poll() is None:
                 try:
-                    c = self.client()
+                    c = self.client(port)
                     c.ping()
                     c.close()
                     self.port = port
@@ -194,9 +194,9 @@ class RedisServer:
                 time.sleep(1)
         raise AssertionError("redis-server did not start")
 
-    def client(self):
+    def client(self, port=None):
         redis = redis_module()
-        return redis.Redis(host="127.0.0.1", port=self.port or 0, username="tester",
+        return redis.Redis(host="127.0.0.1", port=port or self.port, username="tester",
                            password=None, socket_timeout=10)
 
     def open(self):
@@ -286,9 +286,12 @@ class ServeCase(AllotCase):
         for s in self.subs:
             s.close()
         for s in self.serves:
-            if s.proc.poll() is None:
+            rc = s.proc.poll()
+            if rc is None:
                 s.proc.kill()
                 s.proc.wait()
+            elif rc not in (0, -signal.SIGKILL):
+                sys.stderr.write("allot serve ended with %d:\n  %s\n" % (rc, "\n  ".join(s.log())))
         for r in self.redises:
             r.stop()
         super().tearDown()

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# deb_package_installs_and_runs SRC WORK
+# test_deb SRC WORK
 # Builds allot (RelWithDebInfo, stripped by CPack) in WORK/build (kept between runs: incremental), checks
 # `cmake --install`'s layout, builds the .deb with CPack, and checks it: contents
 # (binary, man page, help pages, notices), Depends (every shared library the

@@ -407,17 +407,47 @@ Test(service, a_refused_command_does_not_leak_events_into_the_next_one)
     cr_assert_str_eq(log_events(0), "BatchCreated B1 5 -; Allocated o1 2 B1; Allocated o2 1 B1");
 }
 
-/* ---- bulk work: all or nothing (SPEC.md §3) ---- */
+/* ---- bulk work through the bus: all or nothing (SPEC.md §3) ---- */
+
+/* A bus_bulk body: runs `cmds` in order (a refused one is expected when `refused`
+ * names its index), then returns `then`. */
+typedef struct BulkRun {
+    Command cmds[8];
+    size_t n;
+    long refused;
+    AllotStatus then;
+    bool nested_refused; /* a bus_bulk inside it was refused */
+} BulkRun;
+
+static AllotStatus run_commands(MessageBus *b, void *ctx, ErrBuf *e)
+{
+    BulkRun *r = ctx;
+    for (size_t i = 0; i < r->n; i++) {
+        AllotStatus st = bus_handle(b, &r->cmds[i], NULL, e);
+        if ((long)i == r->refused)
+            cr_assert_neq(st, ALLOT_OK, "command %zu is refused", i);
+        else
+            cr_assert_eq(st, ALLOT_OK, "command %zu: %s", i, e->msg);
+    }
+    return r->then == ALLOT_OK ? ALLOT_OK : err_set(e, r->then, "the body gave up");
+}
+
+static AllotStatus nest_bulk(MessageBus *b, void *ctx, ErrBuf *e)
+{
+    BulkRun *r = ctx;
+    ErrBuf inner = {{0}};
+    r->nested_refused = bus_bulk(b, run_commands, r, &inner) == ALLOT_ESTORAGE;
+    return run_commands(b, ctx, e);
+}
 
 Test(service, bulk_work_commits_every_step_together)
 {
     ok(command_create_batch("B0", "DESK", 1, ALLOT_NO_ETA));
-    cr_assert_eq(uow_bulk_begin(uow, &err), ALLOT_OK, "%s", err.msg);
-    ok(command_create_batch("B1", "LAMP", 10, ALLOT_NO_ETA));
-    ok(command_allocate("o1", "LAMP", 3));
-    ok(command_allocate("o2", "LAMP", 3));
-    ok(command_allocate("o3", "DESK", 1));
-    cr_assert_eq(uow_bulk_end(uow, true, &err), ALLOT_OK, "%s", err.msg);
+    BulkRun r = {{command_create_batch("B1", "LAMP", 10, ALLOT_NO_ETA),
+                  command_allocate("o1", "LAMP", 3), command_allocate("o2", "LAMP", 3),
+                  command_allocate("o3", "DESK", 1)},
+                 4, -1, ALLOT_OK, false};
+    cr_assert_eq(bus_bulk(bus, run_commands, &r, &err), ALLOT_OK, "%s", err.msg);
     cr_assert_str_eq(store_text(SKUS), "LAMP v3 | B1 10/6 - | o1 3 B1, o2 3 B1\n"
                                        "DESK v2 | B0 1/1 - | o3 1 B0\nNOPE none\nlog 5");
 }
@@ -427,25 +457,41 @@ Test(service, bulk_work_with_a_refused_step_commits_nothing)
     ok(command_create_batch("B0", "DESK", 1, ALLOT_NO_ETA));
     char before[16384];
     strcpy(before, store_text(SKUS));
-    cr_assert_eq(uow_bulk_begin(uow, &err), ALLOT_OK, "%s", err.msg);
-    ok(command_create_batch("B1", "LAMP", 10, ALLOT_NO_ETA));
-    ok(command_allocate("o1", "DESK", 1));
-    cr_assert_eq(run(command_create_batch("B1", "DESK", 5, ALLOT_NO_ETA)), ALLOT_EDUPLICATE_BATCH);
-    ok(command_allocate("o2", "LAMP", 3));
-    cr_assert_neq(uow_bulk_end(uow, true, &err), ALLOT_OK);
+    BulkRun r = {{command_create_batch("B1", "LAMP", 10, ALLOT_NO_ETA),
+                  command_allocate("o1", "DESK", 1),
+                  command_create_batch("B1", "DESK", 5, ALLOT_NO_ETA),
+                  command_allocate("o2", "LAMP", 3)},
+                 4, 2, ALLOT_OK, false};
+    cr_assert_eq(bus_bulk(bus, run_commands, &r, &err), ALLOT_ESTORAGE,
+                 "the body kept going, the store refuses the commit");
+    cr_assert_str_eq(err.msg, "bulk work was rolled back: a step failed");
     cr_assert_str_eq(store_text(SKUS), before);
 }
 
-Test(service, bulk_work_ended_without_commit_leaves_nothing)
+Test(service, bulk_work_whose_body_fails_leaves_nothing_and_returns_its_error)
 {
     char before[16384];
     strcpy(before, store_text(SKUS));
-    cr_assert_eq(uow_bulk_begin(uow, &err), ALLOT_OK, "%s", err.msg);
-    ok(command_create_batch("B1", "LAMP", 10, ALLOT_NO_ETA));
-    ok(command_allocate("o1", "LAMP", 3));
-    cr_assert_eq(uow_bulk_end(uow, false, &err), ALLOT_OK, "%s", err.msg);
+    BulkRun r = {{command_create_batch("B1", "LAMP", 10, ALLOT_NO_ETA),
+                  command_allocate("o1", "LAMP", 3)},
+                 2, -1, ALLOT_EINVALID, false};
+    cr_assert_eq(bus_bulk(bus, run_commands, &r, &err), ALLOT_EINVALID);
+    cr_assert_str_eq(err.msg, "the body gave up");
     cr_assert_str_eq(store_text(SKUS), before);
     ok(command_create_batch("B1", "LAMP", 10, ALLOT_NO_ETA)); /* the ref is free again */
+}
+
+Test(service, bulk_work_cannot_be_nested)
+{
+    BulkRun r = {{command_create_batch("B1", "LAMP", 10, ALLOT_NO_ETA)}, 1, -1, ALLOT_OK, false};
+    cr_assert_eq(bus_bulk(bus, nest_bulk, &r, &err), ALLOT_OK, "%s", err.msg);
+    cr_assert(r.nested_refused, "a bulk inside a bulk is refused");
+    cr_assert_str_eq(store_text(SKUS), "LAMP v1 | B1 10/0 - |\nDESK none\nNOPE none\nlog 1",
+                     "the outer bulk's work is kept");
+    cr_assert_eq(uow_bulk_begin(uow, &err), ALLOT_OK, "%s", err.msg);
+    cr_assert_neq(uow_bulk_begin(uow, &err), ALLOT_OK);
+    cr_assert_eq(uow_bulk_end(uow, false, &err), ALLOT_OK, "%s", err.msg);
+    cr_assert_neq(uow_bulk_end(uow, true, &err), ALLOT_OK, "no bulk work is open");
 }
 
 /* ---- the bus itself ---- */
@@ -483,65 +529,43 @@ Test(service, a_command_that_keeps_conflicting_gives_up_after_the_last_attempt)
     cr_assert_str_eq(store_text(SKUS), "LAMP v1 | B1 10/0 - |\nDESK none\nNOPE none\nlog 1");
 }
 
-/* SPEC.md §1.6: the bus, not each handler, gives every event of a command that
- * changed something the command's id and actor. */
-Test(service, the_bus_stamps_every_event_of_a_command_with_its_id_and_actor)
-{
-    bus_set_actor(bus, "ann@depot");
-    ok(command_create_batch("B1", "LAMP", 5, ALLOT_NO_ETA));
-    int64_t first = res.command_id;
-    cr_assert_gt(first, 0);
-    ok(command_allocate("o1", "LAMP", 5));
-    Command c = command_allocate("o2", "LAMP", 2);
-    snprintf(c.actor, sizeof c.actor, "%s", "api-client");
-    ok(c); /* backordered: OutOfStock */
-    int64_t third = res.command_id;
-    ok(command_cancel_line("o1", "LAMP")); /* cancelled, then o2 allocated */
-    int64_t fourth = res.command_id;
-    cr_assert_eq(res.events.len, 2);
-    cr_assert(first < third && third < fourth, "ids grow: %lld %lld %lld", (long long)first,
-              (long long)third, (long long)fourth);
-    cr_assert_eq(run(command_allocate("o9", "NOPE", 1)), ALLOT_EINVALID_SKU);
-    cr_assert_eq(res.command_id, 0, "a refused command has no id");
-    ok(command_change_batch_qty("B1", 5));
-    cr_assert_eq(res.command_id, 0, "a command that changed nothing has no id");
-
-    EventVec v;
-    event_vec_init(&v);
-    test_uow_events(uow, &v);
-    cr_assert_eq(v.len, 5);
-    const struct { int64_t id; const char *actor; } want[] = {
-        {first, "ann@depot"}, {0, "ann@depot"}, {third, "api-client"},
-        {fourth, "ann@depot"}, {fourth, "ann@depot"}};
-    for (size_t i = 0; i < v.len; i++) {
-        if (want[i].id)
-            cr_assert_eq(v.items[i].command_id, want[i].id, "event %zu", i);
-        cr_assert_str_eq(v.items[i].actor, want[i].actor, "event %zu %s", i, event_type_name(v.items[i].type));
-    }
-    cr_assert(v.items[1].command_id > first && v.items[1].command_id < third);
-    event_vec_fini(&v);
-}
-
 Test(service, a_command_without_a_handler_is_a_usage_error)
 {
-    MessageBus *bare = bus_new(bus_deps(bus));
+    HandlerDeps d = {.uow = uow};
+    MessageBus *bare = bus_new(&d);
     Command c = command_allocate("o1", "LAMP", 1);
     cr_assert_eq(bus_handle(bare, &c, NULL, &err), ALLOT_EUSAGE);
     cr_assert_str_eq(err.msg, "no handler for command Allocate");
     bus_free(bare);
 }
 
+static HandlerDeps deps_seen;
+static AllotStatus keep_deps(const Event *ev, HandlerDeps *d, ErrBuf *e)
+{
+    (void)ev, (void)e;
+    deps_seen = *d;
+    return ALLOT_OK;
+}
+
 Test(service, bootstrap_hands_the_same_dependencies_to_every_handler)
 {
-    HandlerDeps *d = bus_deps(bus);
-    cr_assert_eq(d->uow, uow);
-    cr_assert_eq(d->notifier, &notifier.base);
-    cr_assert_eq(d->clock->now(d->clock), 1795910400);
-    cr_assert_eq(d->logger, &logger.base);
+    bus_add_event_handler(bus, EV_BATCH_CREATED, keep_deps);
+    ok(command_create_batch("B1", "LAMP", 10, ALLOT_NO_ETA));
+    cr_assert_eq(deps_seen.uow, uow);
+    cr_assert_eq(deps_seen.notifier, &notifier.base);
+    cr_assert_eq(deps_seen.clock->now(deps_seen.clock), 1795910400);
+    cr_assert_eq(deps_seen.logger, &logger.base);
+    cr_assert(bus_works_on(bus, uow));
     MessageBus *dflt = bootstrap(uow, NULL, NULL, NULL);
-    cr_assert_eq(bus_deps(dflt)->notifier, notifier_none());
-    cr_assert_eq(bus_deps(dflt)->clock, clock_system());
-    cr_assert_eq(bus_deps(dflt)->logger, logger_stderr());
+    bus_add_event_handler(dflt, EV_BATCH_CREATED, keep_deps);
+    Command c = command_create_batch("B2", "LAMP", 10, ALLOT_NO_ETA);
+    cr_assert_eq(bus_handle(dflt, &c, NULL, &err), ALLOT_OK, "%s", err.msg);
+    cr_assert_eq(deps_seen.notifier, notifier_none());
+    cr_assert_eq(deps_seen.clock, clock_system());
+    cr_assert_eq(deps_seen.logger, logger_stderr());
+    UnitOfWork *other = test_uow_new();
+    cr_assert_not(bus_works_on(dflt, other));
+    test_uow_free(other);
     bus_free(dflt);
 }
 
@@ -605,14 +629,6 @@ Test(service, a_commit_stores_every_product_seen_and_logs_their_events_in_order)
               "%s", buf);
 }
 
-Test(service, bulk_work_cannot_be_nested)
-{
-    cr_assert_eq(uow_bulk_begin(uow, &err), ALLOT_OK, "%s", err.msg);
-    cr_assert_neq(uow_bulk_begin(uow, &err), ALLOT_OK);
-    cr_assert_eq(uow_bulk_end(uow, false, &err), ALLOT_OK, "%s", err.msg);
-    cr_assert_neq(uow_bulk_end(uow, true, &err), ALLOT_OK, "no bulk work is open");
-}
-
 /* ---- SPEC.md §1.6: provenance and undo, on every store ---- */
 
 /* The committed state of the SKUs (no versions), through a rolled-back unit of work. */
@@ -646,6 +662,10 @@ Test(service, every_event_records_its_command_id_and_actor)
     ok(c);
     int64_t id2 = res.command_id;
     ok(command_change_batch_qty("B1", 4)); /* two events, one command */
+    cr_assert_eq(run(command_allocate("o9", "NOPE", 1)), ALLOT_EINVALID_SKU);
+    cr_assert_eq(res.command_id, 0, "a refused command has no id");
+    ok(command_change_batch_qty("B1", 4));
+    cr_assert_eq(res.command_id, 0, "a command that changed nothing has no id");
     EventVec v;
     event_vec_init(&v);
     test_uow_events(uow, &v);

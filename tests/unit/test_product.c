@@ -669,6 +669,22 @@ Test(product, a_clone_is_independent_of_its_original)
     product_free(c);
 }
 
+Test(product, a_clone_of_the_state_has_no_pending_events_and_the_same_state)
+{
+    batch("B1", 10, "-");
+    alloc("o1", 3);
+    cr_assert_gt(product_events(p)->len, 0);
+    Product *c = product_clone_state(p);
+    cr_assert_eq(product_events(c)->len, 0, "what a store keeps holds no events");
+    cr_assert_str_eq(product_text(c, buf, sizeof buf), state());
+    cr_assert_eq(product_version(c), product_version(p));
+    cr_assert_gt(product_events(p)->len, 0, "the original keeps its own");
+    cr_assert_eq(product_allocate(c, "o2", 2, ALLOT_NO_DATE, 0, NULL, &err), ALLOT_OK);
+    cr_assert_eq(product_events(c)->len, 1, "new events are its own");
+    cr_assert_null(product_find_line(p, "o2"));
+    product_free(c);
+}
+
 Test(product, a_clone_of_an_empty_product_works)
 {
     Product *c = product_clone(p);

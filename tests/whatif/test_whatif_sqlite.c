@@ -10,6 +10,7 @@
 #include "whatif/whatif.h"
 #include "persistence/sqlite_uow.h"
 #include "../integration/tmpdb.h"
+#include "../support/random_command.h"
 
 static FixedClock fclock = {{fixed_clock_now}, 1795953600}; /* 2026-11-29 12:00 UTC */
 static TmpDb tmp;
@@ -34,17 +35,6 @@ static void store_close(Store *s)
 {
     bus_free(s->bus);
     uow_free(s->uow);
-}
-
-static unsigned rnd(unsigned *st, unsigned n)
-{
-    *st = *st * 1103515245u + 12345u;
-    return (*st >> 8) % n;
-}
-
-static int32_t rnd_eta(unsigned *st)
-{
-    return rnd(st, 4) == 0 ? ALLOT_NO_ETA : 20800 + (int32_t)rnd(st, 200);
 }
 
 static void copy_file(const char *from, const char *to)
@@ -211,24 +201,6 @@ static void same_list(Views *sb, Views *real, ListFn fn, const Q *q, const char 
     free(b);
 }
 
-static Command random_command(unsigned *st, int nskus, int nrefs)
-{
-    char sku[16], ref[16], oid[16];
-    snprintf(sku, sizeof sku, "SKU%u", rnd(st, (unsigned)nskus + 1)); /* one unknown */
-    snprintf(ref, sizeof ref, "R%u", rnd(st, (unsigned)nrefs + 1));
-    snprintf(oid, sizeof oid, "o%u", rnd(st, 14));
-    switch (rnd(st, 6)) {
-    case 0: return command_change_batch_eta(ref, rnd_eta(st));
-    case 1: return command_change_batch_qty(ref, rnd(st, 25));
-    case 2:
-    case 3: return command_allocate(oid, sku, 1 + rnd(st, 8));
-    case 4: return command_cancel_line(oid, sku);
-    default:
-        snprintf(ref, sizeof ref, "N%u", rnd(st, 4));
-        return command_create_batch(ref, sku, rnd(st, 20), rnd_eta(st));
-    }
-}
-
 Test(whatif_sqlite, the_sandbox_views_show_what_a_real_run_would_show)
 {
     char copy[400];
@@ -239,19 +211,13 @@ Test(whatif_sqlite, the_sandbox_views_show_what_a_real_run_would_show)
         remove(copy);
         Store a;
         store_open(&a, tmp.path);
-        int nskus = 2 + (int)rnd(&st, 3), nrefs = 0;
-        for (int k = 0; k < nskus; k++) {
-            char sku[16];
-            snprintf(sku, sizeof sku, "SKU%d", k);
-            for (unsigned b = 0, nb = 1 + rnd(&st, 4); b < nb; b++) {
-                char ref[16];
-                snprintf(ref, sizeof ref, "R%d", nrefs++);
-                Command c = command_create_batch(ref, sku, rnd(&st, 20), rnd_eta(&st));
-                cr_assert_eq(bus_handle(a.bus, &c, NULL, NULL), ALLOT_OK);
-            }
-        }
+        RandomWorld w = {.skus = 2 + test_rnd(&st, 3), .orders = 14, .new_refs = 4,
+                         .unknown = true};
+        Command batches[4 * 4];
+        for (size_t i = 0, n = test_random_batches(&st, &w, 4, 4, batches); i < n; i++)
+            cr_assert_eq(bus_handle(a.bus, &batches[i], NULL, NULL), ALLOT_OK);
         for (int i = 0; i < 30; i++) {
-            Command c = random_command(&st, nskus, nrefs);
+            Command c = test_random_command(&st, &w);
             if (c.type == CMD_ALLOCATE)
                 bus_handle(a.bus, &c, NULL, NULL);
         }
@@ -267,7 +233,7 @@ Test(whatif_sqlite, the_sandbox_views_show_what_a_real_run_would_show)
                      ALLOT_OK, "%s", err.msg);
         int accepted = 0;
         for (int i = 0; i < 12; i++) {
-            Command c = random_command(&st, nskus, nrefs);
+            Command c = test_random_command(&st, &w);
             AllotStatus a1 = whatif_run(s, &c, NULL, &err);
             AllotStatus a2 = bus_handle(real.bus, &c, NULL, &err);
             cr_assert_eq(a1, a2, "seed %u: sandbox and real disagree on %s", seed,
@@ -300,25 +266,25 @@ Test(whatif_sqlite, the_sandbox_views_show_what_a_real_run_would_show)
             same_list(sv, rv, l_backorders, &all, filters[f], sizeof(LineRow), same_line_v,
                       "all backorders", true);
         }
-        for (int k = 0; k <= nskus; k++) {
+        for (unsigned k = 0; k <= w.skus; k++) {
             char sku[16];
-            snprintf(sku, sizeof sku, "SKU%d", k);
+            snprintf(sku, sizeof sku, "SKU%u", k);
             Q q = {.text = sku, .order = BATCH_ORDER_PREFERENCE};
             same_list(sv, rv, l_batches, &q, NULL, sizeof(BatchRow), same_batch_v,
                       "batches of a sku", false);
             same_list(sv, rv, l_backorders, &q, NULL, sizeof(LineRow), same_line_v,
                       "backorders of a sku", false);
         }
-        for (int r = 0; r < nrefs + 4; r++) {
+        for (unsigned r = 0; r < w.refs + w.new_refs; r++) {
             char ref[16];
-            snprintf(ref, sizeof ref, r < nrefs ? "R%d" : "N%d", r < nrefs ? r : r - nrefs);
+            snprintf(ref, sizeof ref, r < w.refs ? "R%u" : "N%u", r < w.refs ? r : r - w.refs);
             Q q = {.text = ref};
             same_list(sv, rv, l_batch_lines, &q, NULL, sizeof(LineRow), same_line_v,
                       "lines of a batch", false);
         }
-        for (int o = 0; o < 14; o++) {
+        for (unsigned o = 0; o < w.orders; o++) {
             char oid[16];
-            snprintf(oid, sizeof oid, "o%d", o);
+            snprintf(oid, sizeof oid, "o%u", o);
             Q q = {.text = oid};
             same_list(sv, rv, l_order_lines, &q, NULL, sizeof(LineRow), same_line_v,
                       "lines of an order", false);

@@ -1,0 +1,17 @@
+/* utf8.h — the project's one UTF-8 decoder (RFC 3629): identifiers are checked
+ * with it (validate.h), values quoted in messages are cleaned with it
+ * (err_value), the help renderer measures text with it (help_text.h).
+ */
+#ifndef ALLOT_DOMAIN_UTF8_H
+#define ALLOT_DOMAIN_UTF8_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The length (1..4 bytes) of the UTF-8 character at s[0..n), its code point in
+ * *cp; or 0 (*cp untouched) when the bytes there are not one: n == 0, a
+ * continuation or invalid lead byte, a truncated sequence, an overlong form, a
+ * surrogate (U+D800..U+DFFF), a value past U+10FFFF. */
+size_t utf8_decode(const char *s, size_t n, uint32_t *cp);
+
+#endif
