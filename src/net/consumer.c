@@ -41,7 +41,7 @@ bool consumer_handle(Server *srv, const char *payload, size_t len)
         if (st == ALLOT_OK) {
             CommandResult res;
             command_result_init(&res);
-            st = bus_handle(w->bus, &jc.pc.cmd, &res, &err);
+            st = worker_handle(srv->workers, w, &jc.pc.cmd, &res, &err);
             command_result_fini(&res);
         }
         if (st == ALLOT_ESTORAGE || st == ALLOT_EIO)
