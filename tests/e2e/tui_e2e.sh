@@ -63,7 +63,8 @@ else bad "no colour escape sequences seen"; fi
 # -- wide characters: the Products columns line up after 茶杯 as after CHAIR
 T send-keys -t e2e Tab
 check "Products lists the wide-character SKU" "茶杯"
-if screen | python3 -c '
+# (checked on a screen that is drawn to its end: a capture may catch a redraw midway)
+aligned() { screen | python3 -c '
 import sys, unicodedata
 def width(s): return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
 ends, seen = set(), 0
@@ -74,7 +75,10 @@ for line in sys.stdin:
         seen += 1
         i = line.index(t[2], line.index(t[0]) + len(t[0]))
         ends.add(width(line[:i + len(t[2])]))
-sys.exit(0 if len(ends) == 1 and seen == 3 else 1)'; then ok "columns aligned by display width (茶杯, SOFA-ÉTÉ, CHAIR)"
+sys.exit(0 if len(ends) == 1 and seen == 3 else 1)'; }
+wait_for "Enter batches" 5 >/dev/null
+for _ in $(seq 20); do aligned && break; sleep 0.05; done
+if aligned; then ok "columns aligned by display width (茶杯, SOFA-ÉTÉ, CHAIR)"
 else bad "columns not aligned after wide characters"; screen; fi
 T send-keys -t e2e BTab
 check "Shift-Tab goes back to Triage" "[Triage]"
