@@ -5,25 +5,28 @@
 
 #define POS(n, k) {.name = (n), .kind = (k)}
 #define OPT_POS(n, k) {.name = (n), .kind = (k), .optional = true}
+/* The stock commands print the order lines they moved (SPEC.md §4) unless --quiet. */
+#define QUIET {.name = "quiet", .kind = ARG_FLAG, .option = "--quiet"}
 
 static const CommandSpec command_table[] = {
     {
         .name = "add-batch",
         .args = {POS("REF", ARG_REF), POS("SKU", ARG_SKU), POS("QTY", ARG_BATCH_QTY),
-                 OPT_POS("ETA", ARG_ETA)},
-        .nargs = 4,
+                 OPT_POS("ETA", ARG_ETA), QUIET},
+        .nargs = 5,
         .summary = "create a batch of QTY units of SKU, in the warehouse or arriving on ETA",
         .help = "Creates batch REF holding QTY units (0 or more) of SKU. Without ETA, or\n"
                 "with ETA \"-\", the batch is in the warehouse; with ETA (YYYY-MM-DD) it\n"
                 "arrives on that date. Backorders of SKU are then retried, oldest first.\n"
-                "Batch references are unique across all SKUs.\n",
+                "Batch references are unique across all SKUs. Prints each order line\n"
+                "it moved (\"o5 LAMP ×2 backorder → B1\"); --quiet prints nothing.\n",
         .bus = CMD_CREATE_BATCH,
     },
     {
         .name = "allocate",
         .args = {POS("ORDERID", ARG_ORDERID), POS("SKU", ARG_SKU), POS("QTY", ARG_LINE_QTY),
-                 OPT_POS("NEED", ARG_NEED)},
-        .nargs = 4,
+                 OPT_POS("NEED", ARG_NEED), QUIET},
+        .nargs = 5,
         .summary = "allocate an order line; prints the batch, or \"backordered\"",
         .help = "Allocates the order line (ORDERID, SKU) of QTY units to the most\n"
                 "preferred batch with room: in-warehouse batches first, then by ETA,\n"
@@ -31,45 +34,52 @@ static const CommandSpec command_table[] = {
                 "\"backordered\" when no batch has room (the line then waits for stock).\n"
                 "NEED (YYYY-MM-DD) is the date the customer needs the line by: it does\n"
                 "not change where the line goes, it tells when the line is late.\n"
-                "Allocating the same line again with the same QTY changes nothing.\n",
+                "Allocating the same line again with the same QTY changes nothing.\n"
+                "--quiet prints nothing.\n",
         .bus = CMD_ALLOCATE,
     },
     {
         .name = "cancel",
-        .args = {POS("ORDERID", ARG_ORDERID), POS("SKU", ARG_SKU)},
-        .nargs = 2,
+        .args = {POS("ORDERID", ARG_ORDERID), POS("SKU", ARG_SKU), QUIET},
+        .nargs = 3,
         .summary = "cancel an order line (allocated or backordered)",
         .help = "Removes the order line (ORDERID, SKU), from its batch or from the\n"
-                "backorders. Backorders of SKU are then retried, oldest first.\n",
+                "backorders. Backorders of SKU are then retried, oldest first. Prints\n"
+                "each order line it moved; --quiet prints nothing.\n",
         .bus = CMD_CANCEL_LINE,
     },
     {
         .name = "change-qty",
-        .args = {POS("REF", ARG_REF), POS("QTY", ARG_BATCH_QTY)},
-        .nargs = 2,
+        .args = {POS("REF", ARG_REF), POS("QTY", ARG_BATCH_QTY), QUIET},
+        .nargs = 3,
         .summary = "change the quantity of a batch (may deallocate its newest lines)",
         .help = "Sets the quantity of batch REF to QTY. While the batch holds more than\n"
                 "QTY, its newest line is taken off and becomes a backorder; then the\n"
-                "backorders of the SKU are retried, oldest first, on every batch.\n",
+                "backorders of the SKU are retried, oldest first, on every batch.\n"
+                "Prints each order line that ends elsewhere (\"o2 LAMP ×3 B1 → B2\",\n"
+                "\"o3 LAMP ×3 B1 → backorder\"); --quiet prints nothing.\n",
         .bus = CMD_CHANGE_BATCH_QTY,
     },
     {
         .name = "set-eta",
-        .args = {POS("REF", ARG_REF), POS("ETA", ARG_ETA)},
-        .nargs = 2,
+        .args = {POS("REF", ARG_REF), POS("ETA", ARG_ETA), QUIET},
+        .nargs = 3,
         .summary = "set the arrival date of a batch (\"-\": in the warehouse)",
         .help = "Sets the ETA of batch REF to ETA (YYYY-MM-DD), or to none with \"-\"\n"
                 "(the batch is in the warehouse). Lines on the batch, oldest first, move\n"
-                "to another batch that now comes earlier and has room.\n",
+                "to another batch that now comes earlier and has room. Prints each\n"
+                "order line it moved; --quiet prints nothing.\n",
         .bus = CMD_CHANGE_BATCH_ETA,
     },
     {
         .name = "import",
         .args = {{.name = "batches|orders|allocations", .kind = ARG_CHOICE,
                   .choices = "batches|orders|allocations"},
-                 POS("FILE", ARG_PATH)},
-        .nargs = 2,
-        .summary = "import a CSV file in one transaction",
+                 POS("FILE", ARG_PATH),
+                 {.name = "dry-run", .kind = ARG_FLAG, .option = "--dry-run"},
+                 {.name = "csv", .kind = ARG_FLAG, .option = "--csv"}},
+        .nargs = 4,
+        .summary = "import a CSV file in one transaction (--dry-run: what it would do)",
         .help = "Reads FILE (CSV with a header row: batches ref,sku,qty,eta; orders\n"
                 "orderid,sku,qty; allocations orderid,sku,qty,batchref; LF, CRLF or CR\n"
                 "line ends) and runs each row as a command, all in one transaction: one\n"
@@ -80,7 +90,9 @@ static const CommandSpec command_table[] = {
                 "qty and ETA. An orders row allocates the line; an allocations row puts\n"
                 "the line on the named batch. Ends with a summary that adds up to the\n"
                 "rows: read, created, changed, unchanged, refused, and the order lines\n"
-                "moved, each counted once for where it ended.\n",
+                "moved, each counted once for where it ended. --dry-run changes nothing:\n"
+                "it prints the summary and what the import would change, as whatif does\n"
+                "(--csv: orderid,sku,qty,before,after).\n",
         .bus = CMD_NONE_BUS,
         .tool = TOOL_IMPORT,
     },
@@ -138,8 +150,10 @@ static const CommandSpec command_table[] = {
                 "batch and ETA before and after and the slip in days, new and filled\n"
                 "backorders, changed batches and the events that would be raised.\n"
                 "The live data is never written. Refused lines are reported as\n"
-                "FILE:LINE: error: MESSAGE and skipped (exit status 1). --csv prints\n"
-                "orderid,sku,qty,before,after for each line whose place would change.\n",
+                "FILE:LINE: error: MESSAGE and skipped (exit status 1). A line\n"
+                "\"import KIND CSVFILE\" imports that file into the sandbox, all or none,\n"
+                "as import would. --csv prints orderid,sku,qty,before,after for each\n"
+                "line whose place would change.\n",
         .bus = CMD_NONE_BUS,
         .tool = TOOL_WHATIF,
     },

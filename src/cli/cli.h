@@ -70,6 +70,15 @@ AllotStatus tool_promise(Cli *cli, const ParsedCommand *pc, ErrBuf *err);
 AllotStatus tool_serve(Cli *cli, const ParsedCommand *pc, ErrBuf *err);
 AllotStatus tool_copy(Cli *cli, const ParsedCommand *pc, ErrBuf *err);
 
+struct WhatIfSession;
+/* What the what-if session `s` would change (SPEC.md §4 `whatif`): with `as_csv`
+ * the rows orderid,sku,qty,before,after; else `headline`, a blank line and the text
+ * report (lines, new and filled backorders, batches, events, lateness).  For
+ * `whatif` and `import --dry-run`.  Errors: ALLOT_EIO writing, ALLOT_ESTORAGE
+ * reading the live store. */
+AllotStatus cli_print_whatif(Cli *cli, struct WhatIfSession *s, const char *headline,
+                             bool as_csv, ErrBuf *err);
+
 /* `allot --help`: the global usage and every command of the table. */
 void cli_print_help(FILE *out);
 

@@ -9,6 +9,7 @@
 
 #include "app/strmap.h"
 #include "app/view_specs.h"
+#include "cli/line_moves.h"
 #include "domain/xalloc.h"
 #include "persistence/csv_io.h"
 
@@ -174,75 +175,20 @@ static void problem_repeat(ImportSummary *sum, const char *name, long line, cons
     problem_add(sum, name, line, ALLOT_EINVALID, detail);
 }
 
-/* Order lines moved by the rows' commands: (orderid, sku) → the place before its
- * first move and after its last (batch numbers of `refs`, 0 = a backorder), packed
- * as before << 32 | after. */
-typedef struct Moves {
-    StrMap lines;
-    StrMap refs; /* batch ref → its number, from 1 */
-} Moves;
-
-static uint64_t place_of(Moves *m, const char *ref)
-{
-    if (!ref || !ref[0])
-        return 0;
-    uint64_t n;
-    if (!strmap_get(&m->refs, ref, &n)) {
-        n = m->refs.len + 1;
-        strmap_put(&m->refs, ref, n);
-    }
-    return n;
-}
-
-static void moves_note(Moves *m, const Event *ev)
-{
-    const char *from, *to;
-    switch (ev->type) {
-    case EV_REALLOCATED:
-        from = ev->batchref, to = ev->to;
-        break;
-    case EV_DEALLOCATED:
-        from = ev->batchref, to = NULL;
-        break;
-    case EV_ALLOCATED: /* a backorder that found a batch */
-        from = NULL, to = ev->batchref;
-        break;
-    default:
-        return;
-    }
-    char key[2 * ALLOT_ID_MAX + 4];
-    strmap_pair(ev->orderid, ev->sku, key, sizeof key);
-    uint64_t v, after = place_of(m, to);
-    if (strmap_get(&m->lines, key, &v))
-        strmap_put(&m->lines, key, (v & ~UINT64_C(0xffffffff)) | after);
-    else
-        strmap_put(&m->lines, key, place_of(m, from) << 32 | after);
-}
-
 /* Counts the net outcome of every moved line that no row of the file names. */
-static void moves_tally(const Moves *m, const Seen *rows, ImportSummary *sum)
+static void moves_tally(const LineMoves *m, const Seen *rows, ImportSummary *sum)
 {
-    const char *key;
-    uint64_t v;
-    for (size_t i = 0; strmap_next(&m->lines, &i, &key, &v, NULL);) {
-        if (rows && strmap_get(&rows->first, key, NULL))
+    for (size_t i = 0; i < m->n; i++) {
+        LineMove mv;
+        if (!line_moves_at(m, i, &mv) || (rows && strmap_get(&rows->first, m->items[i].key, NULL)))
             continue;
-        uint64_t before = v >> 32, after = v & 0xffffffff;
-        if (before == after)
-            continue;
-        if (!after)
+        if (!mv.to)
             sum->deallocated++;
-        else if (!before)
+        else if (!mv.from)
             sum->filled++;
         else
             sum->reallocated++;
     }
-}
-
-static void moves_fini(Moves *m)
-{
-    strmap_fini(&m->lines);
-    strmap_fini(&m->refs);
 }
 
 /* ---- rows ---- */
@@ -378,7 +324,7 @@ typedef struct Import {
     ImportBatch *batches; /* a batches file: its good rows, looked up */
     size_t nbatches;
     CommandResult res;
-    Moves moves;
+    LineMoves moves;
 } Import;
 
 /* Runs `cmd` of the row on `line` through the bus; its moves are noted.  A
@@ -395,7 +341,7 @@ static AllotStatus send(Import *im, const Command *cmd, long line, bool *ok, Err
     if (st != ALLOT_OK)
         problem_add(im->sum, im->name, line, st, e.msg);
     for (size_t i = 0; *ok && i < im->res.events.len; i++)
-        moves_note(&im->moves, &im->res.events.items[i]);
+        line_moves_note(&im->moves, &im->res.events.items[i]);
     return ALLOT_OK;
 }
 
@@ -580,7 +526,7 @@ static AllotStatus retry_skus(Import *im, const StrMap *skus, ErrBuf *err)
             return err_set(err, st, "%s: retrying the backorders of sku %s: %s", im->name, sku,
                            err_text(&e, st));
         for (size_t k = 0; k < im->res.events.len; k++)
-            moves_note(&im->moves, &im->res.events.items[k]);
+            line_moves_note(&im->moves, &im->res.events.items[k]);
     }
     return ALLOT_OK;
 }
@@ -715,7 +661,7 @@ AllotStatus csv_import(MessageBus *bus, Views *views, ImportKind kind, FILE *fp,
     progress_end(&pg);
     free(im.batches);
     command_result_fini(&im.res);
-    moves_fini(&im.moves);
+    line_moves_fini(&im.moves);
     csv_reader_free(r);
     if (st != ALLOT_OK) {
         sum->refused = sum->read;

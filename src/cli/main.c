@@ -54,6 +54,17 @@ static void catch_signals(void)
     }
 }
 
+#ifdef ALLOT_HAVE_TUI
+/* The notify hook under the terminal UI: failures to the status line, output to
+ * its log (tui.h). */
+static void notify_attach(void *hook, Logger *logger)
+{
+    hook_notifier_set_logger(hook, logger ? logger : logger_stderr());
+}
+
+static void notify_poll(void *hook) { hook_notifier_poll(hook); }
+#endif
+
 static int usage_error(const char *msg)
 {
     fprintf(stderr, "allot: %s (try allot --help)\n", msg);
@@ -123,6 +134,18 @@ int main(int argc, char **argv)
         if (st == ALLOT_OK) {
             TuiOptions opts = {.db_path = cli.store.where, .notifier = cli.notifier,
                                .load_demo = demo_load};
+            char log_path[4096];
+            if (cli.hook) {
+                ErrBuf lerr = {{0}};
+                if (hook_notifier_log_path(log_path, sizeof log_path) &&
+                    hook_notifier_log_to(cli.hook, log_path, &lerr) == ALLOT_OK)
+                    opts.notify_log = log_path;
+                else /* never onto the screen */
+                    hook_notifier_log_to(cli.hook, "/dev/null", &lerr);
+                opts.notify_attach = notify_attach;
+                opts.notify_poll = notify_poll;
+                opts.notify_ctx = cli.hook;
+            }
             tui_status = tui_run(&opts);
         }
 #else

@@ -48,7 +48,8 @@ static bool read_line(FILE *fp, LineBuf *b)
 }
 
 AllotStatus script_run(FILE *fp, const char *shown, const char *tool, ScriptStepFn step,
-                       void *ctx, FILE *errout, ScriptReport *report, ErrBuf *err)
+                       ScriptToolFn tool_step, void *ctx, FILE *errout, ScriptReport *report,
+                       ErrBuf *err)
 {
     memset(report, 0, sizeof *report);
     LineBuf line = {0};
@@ -66,9 +67,10 @@ AllotStatus script_run(FILE *fp, const char *shown, const char *tool, ScriptStep
         if (s == ALLOT_OK && !cmd.spec)
             continue;
         if (s == ALLOT_OK && !command_is_bus(cmd.spec))
-            s = err_set(&e, ALLOT_EUSAGE, "%s cannot run inside %s (only add-batch, allocate, "
-                        "cancel, change-qty, set-eta)", cmd.spec->name, tool);
-        if (s == ALLOT_OK)
+            s = tool_step ? tool_step(ctx, &cmd, &e)
+                          : err_set(&e, ALLOT_EUSAGE, "%s cannot run inside %s (only add-batch, "
+                                    "allocate, cancel, change-qty, set-eta)", cmd.spec->name, tool);
+        else if (s == ALLOT_OK)
             s = step(ctx, &cmd.cmd, &e);
         if (s == ALLOT_OK) {
             report->run++;

@@ -1,21 +1,47 @@
-/* tool_whatif.c — `allot whatif FILE [--csv]` (SPEC.md §4): FILE's commands run in
- * a what-if session (whatif/whatif.h) over the live store, which is only read; then
- * what would change is printed, as text or as CSV. */
+/* tool_whatif.c — `allot whatif FILE [--csv]` (SPEC.md §4): FILE's commands (and
+ * `import` lines) run in a what-if session (whatif/whatif.h) over the live store,
+ * which is only read; then what would change is printed, as text or as CSV. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "whatif/whatif.h"
 #include "cli/cli.h"
+#include "cli/csv_import.h"
 #include "cli/script.h"
 #include "domain/xalloc.h"
 #include "persistence/csv_io.h"
+#ifdef ALLOT_HAVE_HELPDOC
+#include "help/help_text.h"
+#endif
 
+
+/* Display columns of `s` on a terminal: wide characters count two, combining
+ * marks none (the help renderer's table, help/help_text.h; without it, one per
+ * character). */
+static int cols(const char *s)
+{
+#ifdef ALLOT_HAVE_HELPDOC
+    return help_text_width(s, strlen(s));
+#else
+    int n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+#endif
+}
 
 static int width(const char *s, int w)
 {
-    int n = (int)strlen(s);
+    int n = cols(s);
     return n > w ? n : w;
+}
+
+/* `s` left-aligned in `w` columns, then `gap` spaces. */
+static void cell(FILE *out, const char *s, int w, int gap)
+{
+    int pad = w - cols(s) + gap;
+    fprintf(out, "%s%*s", s, pad > 0 ? pad : 0, "");
 }
 
 /* "on time", "late 3 days", "at risk" (SPEC.md §1.4). */
@@ -98,12 +124,13 @@ static void print_text(FILE *out, const WhatIfDiff *d)
                 "BEFORE", wa, "AFTER", "SLIP");
         for (size_t i = 0; i < d->nlines; i++) {
             const LineDiff *l = &d->lines[i];
-            fprintf(out, "  %-*s  %-*s  %*lld  %-*s  %-*s  %s\n", wo, l->orderid, ws, l->sku, wq,
-                    (long long)l->qty, wb,
-                    line_diff_place(l, false, b1, sizeof b1),
-                    wa,
-                    line_diff_place(l, true, b2, sizeof b2),
-                    line_diff_slip(l, b3, sizeof b3));
+            fputs("  ", out);
+            cell(out, l->orderid, wo, 2);
+            cell(out, l->sku, ws, 2);
+            fprintf(out, "%*lld  ", wq, (long long)l->qty);
+            cell(out, line_diff_place(l, false, b1, sizeof b1), wb, 2);
+            cell(out, line_diff_place(l, true, b2, sizeof b2), wa, 2);
+            fprintf(out, "%s\n", line_diff_slip(l, b3, sizeof b3));
         }
     }
     fprintf(out, "\nNew backorders (%zu)%s\n", d->new_backorders, d->new_backorders ? ":" : ".");
@@ -176,9 +203,69 @@ static AllotStatus print_csv(FILE *out, const WhatIfDiff *d, ErrBuf *err)
     return st;
 }
 
+AllotStatus cli_print_whatif(Cli *cli, WhatIfSession *s, const char *headline, bool as_csv,
+                             ErrBuf *err)
+{
+    WhatIfDiff d;
+    whatif_diff_init(&d);
+    whatif_diff(s, &d);
+    AllotStatus st;
+    if (as_csv) {
+        st = print_csv(cli->out, &d, err);
+    } else {
+        fprintf(cli->out, "%s\n\n", headline);
+        print_text(cli->out, &d);
+        st = print_lateness(cli->out, s, &d, err);
+    }
+    whatif_diff_fini(&d);
+    return st;
+}
+
+/* What the lines of a whatif file run on. */
+typedef struct WhatIfRun {
+    Cli *cli;
+    WhatIfSession *s;
+} WhatIfRun;
+
 static AllotStatus whatif_step(void *ctx, const Command *cmd, ErrBuf *err)
 {
-    return whatif_run(ctx, cmd, NULL, err);
+    return whatif_run(((WhatIfRun *)ctx)->s, cmd, NULL, err);
+}
+
+/* `import KIND FILE` inside a whatif file: the import runs in the session, all of
+ * it or (a bad row) none of it, as on live data (SPEC.md §4).  FILE is relative to
+ * the current folder, as on the command line.  A refused file is one refused line:
+ * its first bad row and how many there were. */
+static AllotStatus whatif_tool(void *ctx, const ParsedCommand *pc, ErrBuf *err)
+{
+    WhatIfRun *run = ctx;
+    ImportKind kind;
+    if (pc->spec->tool != TOOL_IMPORT)
+        return err_set(err, ALLOT_EUSAGE, "%s cannot run inside whatif (only add-batch, allocate, "
+                       "cancel, change-qty, set-eta, import)", pc->spec->name);
+    if (pc->values[2] || pc->values[3])
+        return err_set(err, ALLOT_EUSAGE, "import: --dry-run and --csv have no place inside whatif "
+                       "(it changes nothing already)");
+    if (!import_kind_from_name(pc->values[0], &kind))
+        return err_set(err, ALLOT_EUSAGE, "import: unknown kind %s", pc->values[0]);
+    const char *path = pc->values[1];
+    FILE *fp = fopen(path, "r");
+    if (!fp)
+        return err_set(err, ALLOT_EIO, "%s: cannot open: %s", path, strerror(errno));
+    ImportSummary sum;
+    AllotStatus st = csv_import(whatif_bus(run->s), whatif_views(run->s), kind, fp, path, false, 0, &sum,
+                                err);
+    fclose(fp);
+    if (st != ALLOT_OK && sum.bad > 1) {
+        ErrBuf first = *err;
+        err_set(err, st, "%s (and %ld more bad row%s: the file is refused, as import would)",
+                first.msg, sum.bad - 1, sum.bad == 2 ? "" : "s");
+    } else if (st != ALLOT_OK && sum.bad == 1) {
+        ErrBuf first = *err;
+        err_set(err, st, "%s (the file is refused, as import would)", first.msg);
+    }
+    import_summary_fini(&sum);
+    return st;
 }
 
 AllotStatus tool_whatif(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
@@ -200,7 +287,8 @@ AllotStatus tool_whatif(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
         return st;
     }
     ScriptReport rep;
-    st = script_run(fp, shown, "whatif", whatif_step, s, stderr, &rep, err);
+    WhatIfRun run_ctx = {cli, s};
+    st = script_run(fp, shown, "whatif", whatif_step, whatif_tool, &run_ctx, stderr, &rep, err);
     if (!is_stdin)
         fclose(fp);
     long run = rep.run, failed = rep.failed;
@@ -209,18 +297,10 @@ AllotStatus tool_whatif(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
         st = rep.fatal;
     }
     if (st == ALLOT_OK) {
-        WhatIfDiff d;
-        whatif_diff_init(&d);
-        whatif_diff(s, &d);
-        if (as_csv) {
-            st = print_csv(cli->out, &d, err);
-        } else {
-            fprintf(cli->out, "whatif %s: %ld command%s run in a sandbox, %ld refused; the live "
-                    "data is untouched.\n\n", shown, run, run == 1 ? "" : "s", failed);
-            print_text(cli->out, &d);
-            st = print_lateness(cli->out, s, &d, err);
-        }
-        whatif_diff_fini(&d);
+        char headline[ALLOT_ERR_MAX];
+        snprintf(headline, sizeof headline, "whatif %s: %ld command%s run in a sandbox, %ld "
+                 "refused; the live data is untouched.", shown, run, run == 1 ? "" : "s", failed);
+        st = cli_print_whatif(cli, s, headline, as_csv, err);
     }
     whatif_discard(s);
     if (st == ALLOT_OK && failed) {

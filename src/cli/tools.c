@@ -10,22 +10,57 @@
 #include "cli/script.h"
 #include "cli/csv_import.h"
 #include "cli/hook_notifier.h"
+#include "cli/line_moves.h"
+#include "whatif/whatif.h"
 #include "version.h"
 #ifdef ALLOT_HAVE_HELPDOC
 #include "help/help_pages.h"
 #include "help/help_print.h"
 #endif
 
+/* The order lines a stock command moved, each once for where it ended, in the
+ * order they first moved (SPEC.md §4): "o2 LAMP ×3 B1 → B2", "o3 LAMP ×3 B1 →
+ * backorder", "o5 LAMP ×2 backorder → B1". */
+static void print_moves(FILE *out, const EventVec *events)
+{
+    LineMoves m;
+    line_moves_init(&m);
+    for (size_t i = 0; i < events->len; i++)
+        line_moves_note(&m, &events->items[i]);
+    for (size_t i = 0; i < m.n; i++) {
+        LineMove mv;
+        if (line_moves_at(&m, i, &mv))
+            fprintf(out, "%s %s ×%lld %s → %s\n", mv.orderid, mv.sku, (long long)mv.qty,
+                    mv.from ? mv.from : "backorder", mv.to ? mv.to : "backorder");
+    }
+    line_moves_fini(&m);
+}
+
+/* The index of the --quiet flag of a bus command's spec, or -1. */
+static int quiet_index(const CommandSpec *spec)
+{
+    for (size_t i = 0; i < spec->nargs; i++)
+        if (spec->args[i].option && strcmp(spec->args[i].option, "--quiet") == 0)
+            return (int)i;
+    return -1;
+}
+
 AllotStatus cli_run_bus_command(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
 {
     AllotStatus st = cli_open_store(cli, err);
     if (st != ALLOT_OK)
         return st;
+    int q = quiet_index(pc->spec);
+    bool quiet = q >= 0 && pc->values[q];
     CommandResult res;
     command_result_init(&res);
     st = bus_handle(cli->bus, &pc->cmd, &res, err);
-    if (st == ALLOT_OK && pc->cmd.type == CMD_ALLOCATE)
-        fprintf(cli->out, "%s\n", res.batchref[0] ? res.batchref : "backordered");
+    if (st == ALLOT_OK && !quiet) {
+        if (pc->cmd.type == CMD_ALLOCATE) /* its own line is new, not moved */
+            fprintf(cli->out, "%s\n", res.batchref[0] ? res.batchref : "backordered");
+        else
+            print_moves(cli->out, &res.events);
+    }
     command_result_fini(&res);
     return st;
 }
@@ -68,6 +103,9 @@ AllotStatus tool_import(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
     if (!import_kind_from_name(pc->values[0], &kind))
         return err_set(err, ALLOT_EUSAGE, "import: unknown kind %s", pc->values[0]);
     const char *path = pc->values[1];
+    bool dry_run = pc->values[2] != NULL, as_csv = pc->values[3] != NULL;
+    if (as_csv && !dry_run)
+        return err_set(err, ALLOT_EUSAGE, "import: --csv goes with --dry-run (the what-if report)");
     FILE *fp = fopen(path, "r");
     if (!fp)
         return err_set(err, ALLOT_EIO, "%s: cannot open: %s", path, strerror(errno));
@@ -76,17 +114,30 @@ AllotStatus tool_import(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
                                    ? (unsigned long long)sb.st_size
                                    : 0;
     AllotStatus st = cli_open_store(cli, err);
+    /* A dry run imports into a what-if session over the store, which is only read. */
+    WhatIfSession *s = NULL;
+    if (st == ALLOT_OK && dry_run)
+        st = whatif_new(cli->uow, cli->views, cli->clock, cli->logger, &s, err);
     if (st != ALLOT_OK) {
         fclose(fp);
         return st;
     }
     ImportSummary sum;
     hook_notifier_hold(cli->hook);
-    st = csv_import(cli->bus, cli->views, kind, fp, path, isatty(STDERR_FILENO), total, &sum,
-                    err);
-    hook_notifier_release(cli->hook, st == ALLOT_OK);
+    st = csv_import(dry_run ? whatif_bus(s) : cli->bus, dry_run ? whatif_views(s) : cli->views,
+                    kind, fp, path, isatty(STDERR_FILENO), total, &sum, err);
+    hook_notifier_release(cli->hook, st == ALLOT_OK && !dry_run);
     fclose(fp);
-    import_report(cli, &sum, kind, path, st, err);
+    if (st == ALLOT_OK && dry_run) {
+        char text[320], headline[ALLOT_ERR_MAX];
+        import_summary_text(&sum, kind, text, sizeof text);
+        snprintf(headline, sizeof headline, "import --dry-run %s: %s; nothing was changed.", path,
+                 text);
+        st = cli_print_whatif(cli, s, headline, as_csv, err);
+    } else {
+        import_report(cli, &sum, kind, path, st, err);
+    }
+    whatif_discard(s);
     import_summary_fini(&sum);
     return st;
 }
@@ -111,7 +162,7 @@ AllotStatus tool_exec(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
         return st;
     }
     ScriptReport rep;
-    st = script_run(fp, shown, "exec", exec_step, cli, stderr, &rep, err);
+    st = script_run(fp, shown, "exec", exec_step, NULL, cli, stderr, &rep, err);
     if (!is_stdin)
         fclose(fp);
     if (st != ALLOT_OK)

@@ -189,6 +189,32 @@ static AllotStatus pv_complete(Views *vv, CompleteKind kind, const char *prefix,
     return run_query(from_views(vv), &q, NULL, out, limit, false, n, err);
 }
 
+/* As sqlite_views.c: the count stops at cap + 1 rows; first and last are one index
+ * seek each. */
+static AllotStatus pv_complete_span(Views *vv, CompleteKind kind, const char *prefix, int64_t cap,
+                                    CompleteSpan *out, ErrBuf *err)
+{
+    PgViews *v = from_views(vv);
+    size_t n = 0;
+    SqlQuery q;
+    AllotStatus st = sql_complete_count_query(SQL_POSTGRES, kind, prefix, cap, &q, err);
+    if (st != ALLOT_OK)
+        return st;
+    AllotId count;
+    st = run_query(v, &q, NULL, &count, 1, false, &n, err);
+    int64_t c = st == ALLOT_OK && n == 1 ? strtoll(count, NULL, 10) : 0;
+    if (c == 0)
+        return st;
+    out->more = c > cap;
+    out->count = out->more ? cap : c;
+    for (int last = 0; last < 2 && st == ALLOT_OK; last++) {
+        st = sql_complete_end_query(SQL_POSTGRES, kind, prefix, last, &q, err);
+        if (st == ALLOT_OK)
+            st = run_query(v, &q, NULL, last ? out->last : out->first, 1, false, &n, err);
+    }
+    return st;
+}
+
 void pg_read_event(const PGresult *res, int i, EventRow *r)
 {
     memset(r, 0, sizeof *r);
@@ -224,7 +250,8 @@ static void pv_destroy(Views *vv)
     free(v);
 }
 
-static const ViewsOps pg_views_ops = {pv_list, pv_latest_event_id, pv_complete, pv_destroy};
+static const ViewsOps pg_views_ops = {pv_list, pv_latest_event_id, pv_complete, pv_destroy,
+                                      pv_complete_span};
 
 Views *pg_views_on(PGconn *c, const char *where, bool owns)
 {

@@ -259,17 +259,16 @@ void sql_list_query(SqlDialect d, const ViewQuery *vq, const void *after, SqlQue
     q_int(q, (int64_t)vq->page.limit);
 }
 
-AllotStatus sql_complete_query(SqlDialect d, CompleteKind kind, const char *prefix, size_t limit,
-                               SqlQuery *q, ErrBuf *err)
+/* Adds "SELECT k FROM … WHERE k >= prefix AND k < the first string after every
+ * string with this prefix" for `kind`.  Returns false for an unknown kind. */
+static bool complete_range(SqlQuery *q, CompleteKind kind, const char *prefix)
 {
-    memset(q, 0, sizeof *q);
-    q->dialect = d;
     const char *sel;
     switch (kind) {
     case COMPLETE_SKU: sel = "SELECT sku AS k FROM products WHERE sku >= ?"; break;
     case COMPLETE_REF: sel = "SELECT ref AS k FROM batches WHERE ref >= ?"; break;
     case COMPLETE_ORDERID: sel = "SELECT DISTINCT orderid AS k FROM lines WHERE orderid >= ?"; break;
-    default: return err_set(err, ALLOT_EINVALID, "unknown completion kind %d", (int)kind);
+    default: return false;
     }
     const char *col = kind == COMPLETE_SKU ? "sku" : kind == COMPLETE_REF ? "ref" : "orderid";
     /* The first string after every string with this prefix: the prefix with its
@@ -283,7 +282,7 @@ AllotStatus sql_complete_query(SqlDialect d, CompleteKind kind, const char *pref
     while (len > 0 && (unsigned char)q->upper[len - 1] == 0xff)
         len--;
     q->upper[len] = '\0';
-    bool bound = len > 0 && (d == SQL_SQLITE || (unsigned char)q->upper[len - 1] < 0x7f);
+    bool bound = len > 0 && (q->dialect == SQL_SQLITE || (unsigned char)q->upper[len - 1] < 0x7f);
     if (bound)
         q->upper[len - 1] = (char)((unsigned char)q->upper[len - 1] + 1);
     q_add(q, "%s", sel);
@@ -295,8 +294,47 @@ AllotStatus sql_complete_query(SqlDialect d, CompleteKind kind, const char *pref
         q_add(q, " AND starts_with(%s, ?)", col);
         q_text(q, prefix);
     }
+    return true;
+}
+
+static AllotStatus unknown_kind(CompleteKind kind, ErrBuf *err)
+{
+    return err_set(err, ALLOT_EINVALID, "unknown completion kind %d", (int)kind);
+}
+
+AllotStatus sql_complete_query(SqlDialect d, CompleteKind kind, const char *prefix, size_t limit,
+                               SqlQuery *q, ErrBuf *err)
+{
+    memset(q, 0, sizeof *q);
+    q->dialect = d;
+    if (!complete_range(q, kind, prefix))
+        return unknown_kind(kind, err);
     q_add(q, " ORDER BY k LIMIT ?");
     q_int(q, (int64_t)limit);
+    return ALLOT_OK;
+}
+
+AllotStatus sql_complete_count_query(SqlDialect d, CompleteKind kind, const char *prefix,
+                                     int64_t cap, SqlQuery *q, ErrBuf *err)
+{
+    memset(q, 0, sizeof *q);
+    q->dialect = d;
+    q_add(q, "SELECT count(*) FROM (");
+    if (!complete_range(q, kind, prefix))
+        return unknown_kind(kind, err);
+    q_add(q, " LIMIT ?) c");
+    q_int(q, cap + 1);
+    return ALLOT_OK;
+}
+
+AllotStatus sql_complete_end_query(SqlDialect d, CompleteKind kind, const char *prefix, bool last,
+                                   SqlQuery *q, ErrBuf *err)
+{
+    memset(q, 0, sizeof *q);
+    q->dialect = d;
+    if (!complete_range(q, kind, prefix))
+        return unknown_kind(kind, err);
+    q_add(q, " ORDER BY k %s LIMIT 1", last ? "DESC" : "ASC");
     return ALLOT_OK;
 }
 

@@ -55,6 +55,14 @@ void sql_list_query(SqlDialect d, const ViewQuery *vq, const void *after, SqlQue
 AllotStatus sql_complete_query(SqlDialect d, CompleteKind kind, const char *prefix, size_t limit,
                                SqlQuery *q, ErrBuf *err);
 
+/* views_complete_span: how many ids of `kind` start with `prefix`, counting at
+ * most cap + 1 (one row, one column); and the first (or `last`) of them (at most
+ * one row).  Errors: ALLOT_EINVALID for an unknown kind. */
+AllotStatus sql_complete_count_query(SqlDialect d, CompleteKind kind, const char *prefix,
+                                     int64_t cap, SqlQuery *q, ErrBuf *err);
+AllotStatus sql_complete_end_query(SqlDialect d, CompleteKind kind, const char *prefix, bool last,
+                                   SqlQuery *q, ErrBuf *err);
+
 /* The newest event id, one row, one column. */
 void sql_latest_event_query(SqlDialect d, SqlQuery *q);
 

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "app/strmap.h"
 #include "domain/xalloc.h"
@@ -131,7 +132,12 @@ static const char *const stmt_sql[ST_COUNT] = {
                         " command_id, actor, undoes)"
                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
                         " ?15, ?16, ?17, ?18, ?19)",
-    [ST_COUNTER_GET] = "SELECT value FROM counters WHERE name = 'next_command_id'",
+    /* the next command id: past the last one logged (the partial index on command_id
+     * answers MAX) and past the counter, which keeps what restored lines' requested
+     * moments raised it to */
+    [ST_COUNTER_GET] = "SELECT MAX((SELECT value FROM counters WHERE name = 'next_command_id'),"
+                       " COALESCE((SELECT MAX(command_id) FROM events WHERE command_id > 0), 0)"
+                       " + 1)",
     [ST_COUNTER_SET] = "UPDATE counters SET value = ?1 WHERE name = 'next_command_id'",
     [ST_BATCH_ID_OF_REF] = "SELECT id FROM batches WHERE ref = ?1",
     [ST_BATCH_REWRITE] = "UPDATE batches SET qty = ?2, eta = ?3, seq = ?4 WHERE id = ?1",
@@ -175,13 +181,15 @@ typedef struct SqliteUow {
     unsigned check_mask; /* check the bounds every check_mask + 1 begins */
     size_t cache_lines_max, bulk_dirty_max;
     size_t lines_est; /* about how many order lines the cache holds (an upper bound) */
-    /* command ids (SPEC.md §1.6): the counters row, read when someone else may
-     * have written, raised by each commit and written with the flush */
+    /* command ids (SPEC.md §1.6): the next one is past the last logged and past the
+     * counters row (read when someone else may have written); each commit moves it
+     * on; the row is written only when a restored line's requested raises it */
     int64_t next_cmd;   /* the next command id, if next_cmd_known */
     bool next_cmd_known;
     uint64_t next_cmd_tx; /* the transaction in which next_cmd was read or written */
     bool next_cmd_dirty;  /* raised since written */
     int64_t current_cmd;  /* reserved by the current unit of work, or 0 */
+    bool logged;          /* the last step_commit appended events */
 } SqliteUow;
 
 static SqliteUow *from_uow(UnitOfWork *u) { return (SqliteUow *)u; }
@@ -671,6 +679,7 @@ static AllotStatus insert_event(SqliteUow *s, const Event *ev, int64_t at, ErrBu
 static AllotStatus step_commit(SqliteUow *s, ErrBuf *err)
 {
     int64_t at = s->clock->now(s->clock);
+    s->logged = false;
     for (size_t i = 0; i < s->repo.nseen; i++) {
         Product *p = s->repo.seen[i];
         Entry *e = strmap_get_ptr(&s->cache, product_sku(p));
@@ -683,6 +692,7 @@ static AllotStatus step_commit(SqliteUow *s, ErrBuf *err)
             AllotStatus r = insert_event(s, ev, at, err);
             if (r != ALLOT_OK)
                 return r;
+            s->logged = true;
             switch (ev->type) {
             case EV_REALLOCATED:
             case EV_ALLOCATED:
@@ -1246,10 +1256,10 @@ static AllotStatus sq_commit(UnitOfWork *u, ErrBuf *err)
     }
     AllotStatus r = step_commit(s, err);
     if (r == ALLOT_OK && s->current_cmd) {
-        if (s->current_cmd >= s->next_cmd) {
+        /* used up when its events hold it (so the counter row needs no write); a
+         * command that logged nothing leaves its id to the next one */
+        if (s->logged && s->current_cmd >= s->next_cmd)
             s->next_cmd = s->current_cmd + 1;
-            s->next_cmd_dirty = true;
-        }
         s->current_cmd = 0;
     }
     if (s->in_bulk) {
@@ -1409,6 +1419,22 @@ const char *sqlite_uow_path(UnitOfWork *uow) { return from_uow(uow)->path; }
 void sqlite_uow_set_busy_timeout(UnitOfWork *uow, int ms)
 {
     sqlite3_busy_timeout(from_uow(uow)->db, ms < 0 ? 0 : ms);
+}
+
+static int busy_wait(void *arg, int count)
+{
+    const SqliteBusyWait *w = arg;
+    struct timespec ts = {0, 100 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+    return w->wait(w->ctx, (int64_t)(count + 1) * 100) ? 1 : 0;
+}
+
+void sqlite_uow_set_busy_wait(UnitOfWork *uow, const SqliteBusyWait *w)
+{
+    if (w)
+        sqlite3_busy_handler(from_uow(uow)->db, busy_wait, (void *)w);
+    else
+        sqlite3_busy_timeout(from_uow(uow)->db, ALLOT_BUSY_TIMEOUT_MS);
 }
 
 sqlite3 *sqlite_uow_connection(UnitOfWork *uow) { return from_uow(uow)->db; }

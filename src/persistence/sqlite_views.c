@@ -180,6 +180,31 @@ static AllotStatus sv_complete(Views *vv, CompleteKind kind, const char *prefix,
     return run_query(from_views(vv), &q, NULL, out, limit, false, n, err);
 }
 
+/* The count stops at cap + 1 rows; first and last are one index seek each. */
+static AllotStatus sv_complete_span(Views *vv, CompleteKind kind, const char *prefix, int64_t cap,
+                                    CompleteSpan *out, ErrBuf *err)
+{
+    SqliteViews *v = from_views(vv);
+    size_t n = 0;
+    SqlQuery q;
+    AllotStatus st = sql_complete_count_query(SQL_SQLITE, kind, prefix, cap, &q, err);
+    if (st != ALLOT_OK)
+        return st;
+    AllotId count; /* run_query reads a column as an id: the count's digits */
+    st = run_query(v, &q, NULL, &count, 1, false, &n, err);
+    int64_t c = st == ALLOT_OK && n == 1 ? strtoll(count, NULL, 10) : 0;
+    if (c == 0)
+        return st;
+    out->more = c > cap;
+    out->count = out->more ? cap : c;
+    for (int last = 0; last < 2 && st == ALLOT_OK; last++) {
+        st = sql_complete_end_query(SQL_SQLITE, kind, prefix, last, &q, err);
+        if (st == ALLOT_OK)
+            st = run_query(v, &q, NULL, last ? out->last : out->first, 1, false, &n, err);
+    }
+    return st;
+}
+
 static void sv_destroy(Views *vv)
 {
     SqliteViews *v = from_views(vv);
@@ -194,7 +219,8 @@ static void sv_destroy(Views *vv)
     free(v);
 }
 
-static const ViewsOps sqlite_views_ops = {sv_list, sv_latest_event_id, sv_complete, sv_destroy};
+static const ViewsOps sqlite_views_ops = {sv_list, sv_latest_event_id, sv_complete, sv_destroy,
+                                          sv_complete_span};
 
 Views *sqlite_views_on(sqlite3 *db, const char *path, bool owns_db)
 {

@@ -55,6 +55,31 @@ class Commands(AllotCase):
         self.assertEqual(self.export("batches")[1:],
                          [["B1", "LAMP", "4", ""], ["B2", "LAMP", "10", "2027-02-01"]])
 
+    def test_stock_commands_print_the_lines_they_moved_unless_quiet(self):
+        self.ok("exec", "-", stdin="add-batch B1 LAMP 10\nadd-batch B2 LAMP 10 2027-01-05\n"
+                                   "allocate o1 LAMP 4\nallocate o2 LAMP 5\nallocate o3 LAMP 8\n")
+        # o2, the newest on B1, comes off; B2 holds o3 and has 2 free: o2 waits
+        self.assertEqual(self.ok("change-qty", "B1", "4").out, "o2 LAMP ×5 B1 → backorder\n")
+        self.assertEqual(self.ok("add-batch", "B3", "LAMP", "10", "2027-02-01").out,
+                         "o2 LAMP ×5 backorder → B3\n")
+        # o3 (B2) may only move to a batch that comes before B2 and has room: none yet
+        self.assertEqual(self.ok("set-eta", "B2", "2027-03-01").out, "")
+        self.assertEqual(self.ok("change-qty", "B3", "13").out, "")
+        self.assertEqual(self.ok("set-eta", "B2", "2027-04-01").out, "o3 LAMP ×8 B2 → B3\n")
+        self.assertEqual(self.ok("cancel", "o2", "LAMP").out, "")
+        # B3 holds o3 (8); o5 (4) and o6 (1) come after it.  To 9: o6 then o5 come
+        # off; o5 goes to B2, o6 fits back on B3: it did not move.
+        self.ok("allocate", "o5", "LAMP", "4")
+        self.ok("allocate", "o6", "LAMP", "1")
+        self.assertEqual(self.ok("change-qty", "B3", "9").out, "o5 LAMP ×4 B3 → B2\n")
+        before = self.snapshot()
+        for args in (["change-qty", "B1", "0", "--quiet"], ["add-batch", "B4", "LAMP", "9", "--quiet"],
+                     ["set-eta", "B4", "2027-01-01", "--quiet"], ["cancel", "o5", "LAMP", "--quiet"],
+                     ["allocate", "o9", "LAMP", "1", "--quiet"]):
+            r = self.ok(*args)
+            self.assertEqual(r.out, "", args)
+        self.assertNotEqual(self.snapshot(), before)
+
     def test_a_domain_refusal_exits_1_with_allot_message_and_changes_nothing(self):
         self.ok("add-batch", "B1", "LAMP", "10")
         before = self.snapshot()
@@ -121,6 +146,31 @@ class Commands(AllotCase):
         r = self.ok("whatif", "w.txt")
         self.assertIn(f"  o1 LAMP (need {day(10)}): on time → at risk\n", r.out)
         self.assertIn(f"  order o1: on time → at risk, complete {day(4)} → none\n", r.out)
+
+    def test_whatif_aligns_its_table_by_display_width(self):
+        import unicodedata
+
+        def cols(t):
+            return sum(0 if unicodedata.combining(c) else
+                       2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in t)
+
+        self.ok("exec", "-", stdin='add-batch B1 "Zoë sofa" 10\nadd-batch B2 "Zoë sofa" 10 2027-01-05\n'
+                                   'add-batch 倉庫1 椅子 6\nadd-batch B3 椅子 9 2027-01-05\n'
+                                   'allocate o2 "Zoë sofa" 5\nallocate 注文7 椅子 3\n'
+                                   'allocate "e\u0301x" 椅子 3\n')
+        self.write("w.txt", "change-qty B1 0\nchange-qty 倉庫1 0\n")
+        out = self.ok("whatif", "w.txt").out.splitlines()
+        head = out.index("Order lines that would change (3):") + 1
+        header, rows = out[head], out[head + 1:head + 4]
+        at = {name: cols(header[:header.index(name)]) for name in ("SKU", "BEFORE", "AFTER", "SLIP")}
+        want = {"o2": ("Zoë sofa", "B1 in warehouse", "B2 2027-01-05"),
+                "e\u0301x": ("椅子", "倉庫1 in warehouse", "B3 2027-01-05"),
+                "注文7": ("椅子", "倉庫1 in warehouse", "B3 2027-01-05")}
+        self.assertEqual(sorted(r.split()[0] for r in rows), sorted(want), rows)
+        for row in rows:
+            sku, before, after = want[row.split()[0]]
+            for name, value in (("SKU", sku), ("BEFORE", before), ("AFTER", after), ("SLIP", "+35")):
+                self.assertEqual(cols(row[:row.index(value)]), at[name], (name, row, header))
 
     def test_a_storage_error_exits_3(self):
         os.makedirs(self.path("adir.db"))
@@ -287,6 +337,27 @@ class Exec(AllotCase):
         r = self.run_allot("\x1b[2Jnope")
         self.assertEqual(r.rc, 2)
         self.assertIn('unknown command "?[2Jnope"', r.err)
+
+    def test_identifiers_with_invisible_format_characters_are_refused(self):
+        import unicodedata
+        cf = [c for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf"]
+        lines = [f'add-batch "B{chr(c)}1" LAMP 1' for c in cf] + ["add-batch B1 LAMP 1"]
+        self.write("cf.txt", "\n".join(lines) + "\n")
+        r = self.run_allot("exec", "cf.txt")
+        self.assertEqual(r.rc, 1)
+        err = r.err.splitlines()
+        self.assertEqual(len(err), len(cf), r.err[:2000])
+        for n, (c, e) in enumerate(zip(cf, err), 1):
+            self.assertEqual(e, f"cf.txt:{n}: error: add-batch: ref contains an invisible format "
+                                f"character U+{c:04X} (byte 2)")
+        self.assertEqual([row[0] for row in self.export("batches")[1:]], ["B1"])
+        for args in (["allocate", "o\u200b1", "LAMP", "1"], ["allocate", "o1", "LA\u202eMP", "1"]):
+            r = self.run_allot(*args)
+            self.assertEqual(r.rc, 1, r)
+            self.assertIn("invisible format character", r.err)
+        self.write("o.csv", "orderid,sku,qty\no\u2060" "1,LAMP,1\n")
+        r = self.run_allot("import", "orders", "o.csv")
+        self.assertIn("allot: o.csv:2: orderid contains an invisible format character U+2060", r.err)
 
     def test_a_name_starting_with_two_dashes_is_usable_after_double_dash_or_quoted(self):
         self.write("b.csv", "ref,sku,qty,eta\n--json,LAMP,5,\n")
@@ -478,7 +549,7 @@ class Notify(AllotCase):
         self.ok("add-batch", "B1", "LAMP", "1")
         r = self.run_allot("--notify", "exit 7", "allocate", "o1", "LAMP", "5")
         self.assertEqual((r.rc, r.out), (0, "backordered\n"))
-        self.assertIn("notify hook `exit 7` failed with exit status 7", r.err)
+        self.assertIn("notify hook failed with exit status 7: `exit 7`", r.err)
         self.assertEqual(self.export("backorders")[1:], [["o1", "LAMP", "5"]])
 
     def test_a_slow_hook_is_stopped_after_the_timeout_and_the_allocation_stands(self):
@@ -487,7 +558,7 @@ class Notify(AllotCase):
         r = self.run_allot("--notify", "sleep 30", "allocate", "o1", "LAMP", "5")
         self.assertLess(time.monotonic() - t0, 10)
         self.assertEqual((r.rc, r.out), (0, "backordered\n"))
-        self.assertIn("took longer than 2000 ms; it was stopped", r.err)
+        self.assertIn("took longer than 2000 ms and was stopped", r.err)
         self.assertEqual(self.export("backorders")[1:], [["o1", "LAMP", "5"]])
 
     def test_an_import_notifies_only_once_it_is_committed(self):

@@ -129,7 +129,7 @@ Test(help_print, a_command_topic_prints_only_its_section_of_the_reference)
     ErrBuf err;
     char *out = print_topic("change-qty", 80, &st, &err);
     cr_assert_eq(st, ALLOT_OK);
-    cr_assert(strncmp(out, "allot change-qty REF QTY\n", 25) == 0, "%s", out);
+    cr_assert(strncmp(out, "allot change-qty REF QTY [--quiet]\n", 35) == 0, "%s", out);
     cr_assert_null(strstr(out, "set-eta"), "%s", out);
     free(out);
 }

@@ -136,7 +136,8 @@ Test(command_parse, arity_errors_are_usage_errors_with_the_usage_line)
     ParsedCommand pc;
     ErrBuf err;
     cr_assert_eq(command_parse_line("allocate o1 LAMP", &toks, &pc, &err), ALLOT_EUSAGE);
-    cr_assert_str_eq(err.msg, "allocate: missing QTY (usage: allocate ORDERID SKU QTY [NEED])");
+    cr_assert_str_eq(err.msg,
+                     "allocate: missing QTY (usage: allocate ORDERID SKU QTY [NEED] [--quiet])");
     cr_assert_eq(command_parse_line("cancel o1 LAMP extra", &toks, &pc, &err), ALLOT_EUSAGE);
     cr_assert(strstr(err.msg, "unexpected argument \"extra\""), "%s", err.msg);
     cr_assert_eq(command_parse_line("frobnicate", &toks, &pc, &err), ALLOT_EUSAGE);
@@ -164,7 +165,7 @@ Test(command_parse, the_usage_line_is_made_from_the_argument_spec)
 {
     char buf[128];
     cr_assert_str_eq(command_usage(command_lookup("add-batch"), buf, sizeof buf),
-                     "add-batch REF SKU QTY [ETA]");
+                     "add-batch REF SKU QTY [ETA] [--quiet]");
     cr_assert_str_eq(command_usage(command_lookup("events"), buf, sizeof buf),
                      "events [--since ID] [--follow] [--json]");
 }

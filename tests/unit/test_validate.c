@@ -77,6 +77,40 @@ Test(validate, an_identifier_with_a_control_character_is_refused)
     cr_assert_eq(check_id("a\xc2\xa0" "b"), ALLOT_OK, "U+00A0 is not a control character");
 }
 
+Test(validate, an_identifier_with_an_invisible_format_character_is_refused)
+{
+    static const struct { const char *text; const char *cp; } bad[] = {
+        {"B\xe2\x80\x8b" "1", "U+200B"},     /* zero-width space */
+        {"B1\xe2\x80\x8d", "U+200D"},        /* zero-width joiner */
+        {"\xe2\x80\x8fLAMP", "U+200F"},      /* right-to-left mark */
+        {"LA\xe2\x80\xaeMP", "U+202E"},      /* right-to-left override */
+        {"LA\xe2\x81\xa6MP", "U+2066"},      /* left-to-right isolate */
+        {"o\xe2\x81\xa0" "1", "U+2060"},     /* word joiner */
+        {"o\xef\xbb\xbf" "1", "U+FEFF"},     /* zero-width no-break space (BOM) */
+        {"o\xc2\xad" "1", "U+00AD"},          /* soft hyphen */
+        {"o\xd8\x9c" "1", "U+061C"},          /* Arabic letter mark */
+        {"o\xf3\xa0\x80\x81", "U+E0001"},    /* language tag */
+        {"o\xf3\xa0\x81\xbf", "U+E007F"},    /* cancel tag */
+        {"o\xf0\x93\x90\xbf", "U+1343F"},    /* Egyptian hieroglyph format (15.0) */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        cr_assert_eq(check_id(bad[i].text), ALLOT_EINVALID, "case %zu", i);
+        cr_assert(strstr(err.msg, "sku contains an invisible format character"), "%s", err.msg);
+        cr_assert(strstr(err.msg, bad[i].cp), "case %zu: %s", i, err.msg);
+    }
+    /* visible neighbours of those ranges stay valid */
+    const char *good[] = {"a\xe2\x80\x8a" "b" /* U+200A hair space */,
+                          "a\xe2\x80\x90" "b" /* U+2010 hyphen */,
+                          "a\xe2\x81\xb0" /* U+2070 superscript zero */, "caf\xc3\xa9",
+                          "\xef\xbb\xbe" /* U+FEFE */};
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+        cr_assert_eq(check_id(good[i]), ALLOT_OK, "case %zu: %s", i, err.msg);
+    ErrBuf e;
+    cr_assert_eq(validate_id("B\xe2\x80\x8b" "1", "ref", (char[ALLOT_ID_MAX + 1]){0}, &e),
+                 ALLOT_EINVALID);
+    cr_assert_str_eq(e.msg, "ref contains an invisible format character U+200B (byte 2)");
+}
+
 Test(validate, an_identifier_that_is_not_valid_utf8_is_refused)
 {
     const char *bad[] = {
