@@ -319,7 +319,8 @@ static AllotStatus ps_finish(StoreSink *base, int64_t next_command_id, bool comm
              " setval(pg_get_serial_sequence('allot.events', 'id'),"
              "  (SELECT coalesce(max(id), 0) + 1 FROM allot.events), false),"
              " setval('allot.command_ids', greatest(%lld,"
-             "  (SELECT coalesce(max(req), 0) + 1 FROM allot.lines)), false)",
+             "  (SELECT coalesce(max(req), 0) + 1 FROM allot.lines),"
+             "  (SELECT coalesce(max(command_id), 0) + 1 FROM allot.events)), false)",
              (long long)next_command_id);
     const char *steps[] = {
         /* the per-product aggregates of the read model (schema/pg/0002), from the rows */

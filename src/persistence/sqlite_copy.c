@@ -105,8 +105,10 @@ AllotStatus sqlite_copy_out(const char *path, StoreSink *sink, CopyCounts *count
     }
     if (st == ALLOT_OK) {
         sqlite3_stmt *q;
-        rc = sqlite3_prepare_v2(db, "SELECT value FROM counters WHERE name = 'next_command_id'",
-                                -1, &q, NULL);
+        /* the next command id is past the counters row and every command logged */
+        rc = sqlite3_prepare_v2(db, "SELECT MAX((SELECT value FROM counters WHERE name ="
+                                " 'next_command_id'), (SELECT COALESCE(MAX(command_id), 0) + 1"
+                                " FROM events))", -1, &q, NULL);
         if (rc == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
             *next_command_id = sqlite3_column_int64(q, 0);
         else
