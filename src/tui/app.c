@@ -285,7 +285,7 @@ static void key_input(TuiApp *a, int key)
 
 void tui_app_input(TuiApp *a, const TuiInput *in)
 {
-    a->dirty = true;
+    a->dirty = a->dirty || in->type != TI_TICK; /* a tick draws only when data changed */
     switch (in->type) {
     case TI_KEY:
         key_input(a, in->key == TK_BACKSPACE_ASCII || in->key == 127 ? TK_BACKSPACE : in->key);
