@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "app/strmap.h"
 #include "domain/xalloc.h"
@@ -1418,6 +1419,22 @@ const char *sqlite_uow_path(UnitOfWork *uow) { return from_uow(uow)->path; }
 void sqlite_uow_set_busy_timeout(UnitOfWork *uow, int ms)
 {
     sqlite3_busy_timeout(from_uow(uow)->db, ms < 0 ? 0 : ms);
+}
+
+static int busy_wait(void *arg, int count)
+{
+    const SqliteBusyWait *w = arg;
+    struct timespec ts = {0, 100 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+    return w->wait(w->ctx, (int64_t)(count + 1) * 100) ? 1 : 0;
+}
+
+void sqlite_uow_set_busy_wait(UnitOfWork *uow, const SqliteBusyWait *w)
+{
+    if (w)
+        sqlite3_busy_handler(from_uow(uow)->db, busy_wait, (void *)w);
+    else
+        sqlite3_busy_timeout(from_uow(uow)->db, ALLOT_BUSY_TIMEOUT_MS);
 }
 
 sqlite3 *sqlite_uow_connection(UnitOfWork *uow) { return from_uow(uow)->db; }
