@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "app/command_table.h"
 #include "net/log.h"
 #include "net/stats.h"
 
@@ -132,4 +133,16 @@ Test(log, levels_are_parsed_by_name_and_filter_lines_above_them)
         cr_assert(log_level_parse(word, &lv), "%s", word);
         p += n + (p[n] == '|');
     }
+}
+
+Test(log, the_serve_command_offers_exactly_the_levels_the_log_knows)
+{
+    const CommandSpec *serve = command_lookup("serve");
+    cr_assert_not_null(serve);
+    const ArgSpec *level = NULL;
+    for (size_t i = 0; i < serve->nargs; i++)
+        if (serve->args[i].option && strcmp(serve->args[i].option, "--log-level") == 0)
+            level = &serve->args[i];
+    cr_assert_not_null(level);
+    cr_assert_str_eq(level->choices, LOG_LEVEL_CHOICES);
 }
