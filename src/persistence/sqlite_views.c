@@ -46,7 +46,7 @@ typedef struct {
 } Bind;
 
 typedef struct {
-    char sql[2048];
+    char sql[4096];
     size_t len;
     Bind binds[48];
     int nbinds;
@@ -233,11 +233,26 @@ static const SqlColumn batch_sql[BCOL_COUNT] = {
     [BCOL_SEQ] = {"b.seq", NULL},
 };
 
+/* The lateness columns (SPEC.md §1.4, lateness.h) are computed for the query's
+ * day, written into the text where TODAY_MARK stands (see expand_today): a batch in
+ * the warehouse has eta ALLOT_NO_ETA, the smallest integer, and a backorder none
+ * (NULL: MAX of it is NULL), so MAX(IFNULL(b.eta, today), today) is the promised
+ * date of an allocated line or today. */
+#define TODAY_MARK "@today"
+/* A date column that the store keeps as NULL for none reads as ALLOT_NO_DATE, the
+ * smallest date, so that it sorts and compares as every adapter does
+ * (view_specs.h). */
+#define NO_DATE_SQL "-2147483648"
 static const SqlColumn line_sql[LCOL_COUNT] = {
     [LCOL_ORDERID] = {"l.orderid", NULL}, [LCOL_SKU] = {"p.sku", NULL},
     [LCOL_QTY] = {"l.qty", NULL},         [LCOL_BATCHREF] = {"b.ref", "l.batch_id"},
-    [LCOL_ETA] = {"b.eta", NULL},         [LCOL_SEQ] = {"l.seq", NULL},
-    [LCOL_KEY] = {"l.req", NULL},         [LCOL_NEED] = {"l.need", NULL},
+    [LCOL_ETA] = {"IFNULL(b.eta, " NO_DATE_SQL ")", NULL},
+    [LCOL_SEQ] = {"l.seq", NULL},
+    [LCOL_KEY] = {"l.req", NULL},
+    [LCOL_NEED] = {"IFNULL(l.need, " NO_DATE_SQL ")", NULL},
+    [LCOL_PROMISED] = {"IFNULL(MAX(b.eta, @today), " NO_DATE_SQL ")", NULL},
+    [LCOL_LATE] = {"IFNULL(MAX(0, MAX(IFNULL(b.eta, @today), @today) - l.need), 0)", NULL},
+    [LCOL_AT_RISK] = {"IFNULL(l.batch_id IS NULL AND l.need >= @today, 0)", NULL},
 };
 
 static const SqlColumn event_sql[ECOL_COUNT] = {
@@ -270,6 +285,50 @@ static const SqlSource sql_sources[] = {
                        line_sql, LCOL_COUNT, false},
     [VIEW_ROW_EVENT] = {"events", event_sql, ECOL_COUNT, true},
 };
+
+/* A copy of `src` whose column expressions have `today` written in place of
+ * TODAY_MARK (a whole number in the text, like the constant conditions: SQLite
+ * keeps one statement per day).  `buf` holds the expanded expressions. */
+typedef struct TodaySource {
+    SqlSource src;
+    SqlColumn cols[32];
+    char buf[4096];
+} TodaySource;
+
+static const SqlSource *expand_today(const SqlSource *src, int32_t today, TodaySource *out)
+{
+    bool any = false;
+    for (size_t i = 0; i < src->ncols; i++)
+        any = any || strstr(src->cols[i].expr, TODAY_MARK);
+    if (!any || src->ncols > sizeof out->cols / sizeof out->cols[0])
+        return src;
+    out->src = *src;
+    out->src.cols = out->cols;
+    char num[16];
+    snprintf(num, sizeof num, "%" PRId32, today);
+    size_t used = 0, ml = strlen(TODAY_MARK), nl = strlen(num);
+    for (size_t i = 0; i < src->ncols; i++) {
+        out->cols[i] = src->cols[i];
+        const char *e = src->cols[i].expr;
+        if (!strstr(e, TODAY_MARK))
+            continue;
+        char *o = out->buf + used;
+        size_t len = 0;
+        for (const char *p = e; *p;) {
+            bool mark = strncmp(p, TODAY_MARK, ml) == 0;
+            size_t n = mark ? nl : 1;
+            if (used + len + n + 1 > sizeof out->buf)
+                return src; /* cannot happen with the expressions above */
+            memcpy(o + len, mark ? num : p, n);
+            len += n;
+            p += mark ? ml : 1;
+        }
+        o[len] = '\0';
+        out->cols[i].expr = o;
+        used += len + 1;
+    }
+    return &out->src;
+}
 
 static bool is_text_col(const ViewSpec *s, int col)
 {
@@ -376,7 +435,8 @@ static AllotStatus sv_list(Views *vv, const ViewQuery *vq, const void *after, vo
 {
     SqliteViews *v = from_views(vv);
     const ViewSpec *s = vq->spec;
-    const SqlSource *src = &sql_sources[s->kind];
+    TodaySource ts;
+    const SqlSource *src = expand_today(&sql_sources[s->kind], vq->page.today, &ts);
     *n = 0;
     Query q = {0};
     q_add(&q, "SELECT ");

@@ -17,6 +17,10 @@
 #include "tmpdb.h"
 #include "../support/random_command.h"
 
+/* The day the lateness columns are computed for: ETAs (20800 … 20999) and need
+ * dates (20750 … 20999) fall on both sides of it. */
+enum { TODAY = 20870 };
+
 static TmpDb tmp;
 static FixedClock fclock = {{fixed_clock_now}, 1796000000};
 
@@ -128,7 +132,7 @@ static void every_list(Views *a, Views *b, const char *pair)
         const ViewSpec *s = view_spec((ViewList)l);
         for (size_t o = 0; o < s->norders; o++) {
             for (int f = 0; f < 3; f++) {
-                ViewPage page = {.filter = filters[f]};
+                ViewPage page = {.filter = filters[f], .today = TODAY};
                 ViewQuery sets[12];
                 size_t nsets = 0;
                 ViewQuery base = view_query((ViewList)l, (int)o, &page);
@@ -150,6 +154,17 @@ static void every_list(Views *a, Views *b, const char *pair)
                                      text_cond(LCOL_BATCHREF, VIEW_NOT_EMPTY, NULL));
                     sets[nsets] = base;
                     view_query_where(&sets[nsets++], text_cond(LCOL_ORDERID, VIEW_EQ, "o3"));
+                }
+                if (s->kind == VIEW_ROW_LINE && l != VIEW_BATCH_LINES) { /* lateness, on TODAY */
+                    sets[nsets] = base;
+                    view_query_where(&sets[nsets++], (ViewCond){.col = LCOL_LATE, .op = VIEW_GT,
+                                                                .constant = true});
+                    sets[nsets] = base;
+                    view_query_where(&sets[nsets++],
+                                     (ViewCond){.col = LCOL_AT_RISK, .op = VIEW_EQ, .num = 1});
+                    sets[nsets] = base;
+                    view_query_where(&sets[nsets++], (ViewCond){.col = LCOL_PROMISED,
+                                                                .op = VIEW_GT, .num = TODAY});
                 }
                 if (s->kind == VIEW_ROW_BATCH) {
                     sets[nsets] = base;
@@ -196,7 +211,8 @@ Test(view_specs, one_spec_gives_the_same_rows_on_sqlite_memory_and_a_sandbox)
         MessageBus *bsq = bootstrap(sq, NULL, &fclock.base, NULL);
         MessageBus *b1 = bootstrap(mem1, NULL, &fclock.base, NULL);
         MessageBus *b2 = bootstrap(mem2, NULL, &fclock.base, NULL);
-        RandomWorld w = {.skus = 3 + test_rnd(&st, 2), .orders = 12, .new_refs = 6};
+        RandomWorld w = {.skus = 3 + test_rnd(&st, 2), .orders = 12, .new_refs = 6,
+                         .needs = true};
         MessageBus *const all[] = {bsq, b1, b2};
         Command batches[4 * 3];
         for (size_t i = 0, n = test_random_batches(&st, &w, 3, 3, batches); i < n; i++)
