@@ -153,10 +153,20 @@ void app_poll(TuiApp *a, bool force)
     bool changed = !a->have_version || v != a->version;
     a->version = v;
     a->have_version = true;
-    if (!changed && !force)
-        return;
-    if (tui_feed_poll(&a->feed, a->live, &err) != ALLOT_OK)
-        app_say(a, true, "%s", err.msg);
+    if (a->feed.follower) {
+        /* the follower says when events came, also one with a lower id than the
+         * newest (PostgreSQL): the data changed then */
+        if (tui_feed_poll(&a->feed, a->live, &err) != ALLOT_OK)
+            app_say(a, true, "%s", err.msg);
+        changed |= a->feed.got;
+        if (!changed && !force)
+            return;
+    } else {
+        if (!changed && !force)
+            return;
+        if (tui_feed_poll(&a->feed, a->live, &err) != ALLOT_OK)
+            app_say(a, true, "%s", err.msg);
+    }
     for (int i = 0; i < a->depth - 1; i++)
         a->stack[i]->stale = true;
     tui_view_event(app_top(a), TV_DATA_CHANGED);
@@ -372,7 +382,7 @@ TuiApp *tui_app_new(const TuiAppConfig *cfg, int rows, int cols)
     a->cols = cols;
     a->live = source_views_new(cfg->views);
     a->env = (TuiEnv){a->live, date_from_unix(a->cfg.clock->now(a->cfg.clock))};
-    tui_feed_init(&a->feed, a->live);
+    tui_feed_init(&a->feed, a->live, cfg->follower);
     go_top(a, 0);
     app_poll(a, false);
     bool empty = false;
