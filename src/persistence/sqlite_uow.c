@@ -29,8 +29,17 @@
 #define BULK_CACHE_KIB 65536
 #define DEFAULT_CACHE_KIB 2000
 
-/* Bulk work writes its pending rows out beyond this many marked lines. */
-#define BULK_DIRTY_MAX 262144
+/* Bulk work writes its pending rows out beyond this many marked lines: when the
+ * cache is emptied anyway (4 x CACHE_LINES_MAX), so that an import of up to a
+ * million lines writes them all at its end, in key order, and can build
+ * lines_by_batch after them. */
+#define BULK_DIRTY_MAX (4 * CACHE_LINES_MAX)
+/* The last write of bulk work builds lines_by_batch after the rows, rather than
+ * row by row, when it writes at least this many lines and at least half as many
+ * as the table holds: one sort instead of an insert at a random place per line. */
+#define REBUILD_MIN_LINES 65536
+#define LINES_BY_BATCH_SQL                                                              \
+    "CREATE INDEX lines_by_batch ON lines (batch_id, seq, qty) WHERE batch_id IS NOT NULL"
 
 /* A line to write: its orderid. */
 typedef struct DirtyLine {
@@ -93,6 +102,7 @@ enum {
     ST_COMMAND_EVENTS,
     ST_LATER_COMMAND,
     ST_LATEST_COMMAND,
+    ST_LAST_COMMAND,
     ST_COUNT
 };
 
@@ -136,15 +146,16 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_BATCH_ID_OF_REF] = "SELECT id FROM batches WHERE ref = ?1",
     [ST_BATCH_REWRITE] = "UPDATE batches SET qty = ?2, eta = ?3, seq = ?4 WHERE id = ?1",
     [ST_BATCH_DELETE] = "DELETE FROM batches WHERE ref = ?1",
-    /* the literal command_id > 0 lets the partial index events_by_command serve */
+    /* the range of ids comes from sqlite_command_event_range */
     [ST_COMMAND_EVENTS] = "SELECT type, sku, orderid, batchref, to_ref, qty, old_qty, new_qty, eta,"
                           " old_eta, new_eta, need, requested, seq, new_line, command_id, actor,"
-                          " undoes, id FROM events WHERE command_id = ?1 AND command_id > 0"
+                          " undoes, id FROM events WHERE id >= ?2 AND id < ?3 AND command_id = ?1"
                           " ORDER BY id",
     [ST_LATER_COMMAND] = "SELECT command_id FROM events WHERE id > ?1 AND sku = ?2"
                          " AND command_id > ?3 ORDER BY id LIMIT 1",
     [ST_LATEST_COMMAND] = "SELECT command_id FROM events WHERE command_id > 0"
                           " ORDER BY id DESC LIMIT 1",
+    [ST_LAST_COMMAND] = "SELECT command_id FROM events ORDER BY id DESC LIMIT 1",
 };
 
 typedef struct SqliteUow {
@@ -174,14 +185,17 @@ typedef struct SqliteUow {
     /* cache bounds (sqlite_uow_set_cache_limits) */
     unsigned check_mask; /* check the bounds every check_mask + 1 begins */
     size_t cache_lines_max, bulk_dirty_max;
+    size_t rebuild_min; /* REBUILD_MIN_LINES */
     size_t lines_est; /* about how many order lines the cache holds (an upper bound) */
     /* command ids (SPEC.md §1.6): the counters row, read when someone else may
      * have written, raised by each commit and written with the flush */
     int64_t next_cmd;   /* the next command id, if next_cmd_known */
     bool next_cmd_known;
     uint64_t next_cmd_tx; /* the transaction in which next_cmd was read or written */
-    bool next_cmd_dirty;  /* raised since written */
+    bool next_cmd_dirty;  /* the counter row (a floor: imported request moments) is to
+                             be raised to next_cmd */
     int64_t current_cmd;  /* reserved by the current unit of work, or 0 */
+    uint64_t events_logged; /* events appended to the log so far */
 } SqliteUow;
 
 static SqliteUow *from_uow(UnitOfWork *u) { return (SqliteUow *)u; }
@@ -663,6 +677,7 @@ static AllotStatus insert_event(SqliteUow *s, const Event *ev, int64_t at, ErrBu
     sqlite3_bind_int(st, 16, ev->new_line);
     sqlite3_bind_int64(st, 17, ev->command_id);
     sqlite3_bind_text(st, 18, ev->actor, -1, SQLITE_STATIC);
+    s->events_logged++;
     return run(s, st, "appending to the event log", err);
 }
 
@@ -880,29 +895,47 @@ static AllotStatus flush_entry(SqliteUow *s, Entry *e, ErrBuf *err)
 }
 
 /* A touched line to write: in the order of the lines b-tree, (orderid,
- * product_id), and within one line in the order it was touched. */
+ * product_id), and within one line in the order it was touched.  The first 16
+ * bytes of the orderid, big-endian, settle most comparisons without reading the
+ * string; the line's current state is found before the sort, entry by entry. */
 typedef struct LineRef {
+    uint64_t k0, k1;
     const Entry *e;
     const DirtyLine *d;
+    const OrderLine *l; /* NULL: the line is gone */
 } LineRef;
+
+static uint64_t key_bytes(const char *s, size_t from, size_t len)
+{
+    uint64_t k = 0;
+    for (size_t i = from; i < from + 8; i++)
+        k = k << 8 | (i < len ? (unsigned char)s[i] : 0);
+    return k;
+}
 
 static int cmp_line_ref(const void *a, const void *b)
 {
     const LineRef *x = a, *y = b;
-    int c = strcmp(x->d->orderid, y->d->orderid);
-    if (c)
-        return c;
+    if (x->k0 != y->k0)
+        return x->k0 < y->k0 ? -1 : 1;
+    if (x->k1 != y->k1)
+        return x->k1 < y->k1 ? -1 : 1;
+    /* the same 16 first bytes: the rest, if any (a NUL among them ends both) */
+    if ((x->k1 & 0xff) && (y->k1 & 0xff)) {
+        int c = strcmp(x->d->orderid + 16, y->d->orderid + 16);
+        if (c)
+            return c;
+    }
     if (x->e->id != y->e->id)
         return x->e->id < y->e->id ? -1 : 1;
     return x->d < y->d ? -1 : x->d > y->d; /* the same entry's array: touch order */
 }
 
-/* Writes one line's current state (or deletes it), its request moment in req. */
+/* Writes one line's current state `l` (NULL: delete it), its request moment in req. */
 static AllotStatus write_line(SqliteUow *s, const Entry *e, const char *orderid,
-                              bool maybe_stored, ErrBuf *err)
+                              const OrderLine *l, bool maybe_stored, ErrBuf *err)
 {
     sqlite3_stmt *st;
-    const OrderLine *l = product_find_line(e->p, orderid);
     /* a line created since the product was last loaded or written, and not
      * cancelled meanwhile (an older incarnation may be stored), is new */
     int which = !l ? ST_LINE_DELETE
@@ -941,9 +974,15 @@ static AllotStatus flush_lines(SqliteUow *s, ErrBuf *err)
         return ALLOT_OK;
     LineRef one, *refs = n == 1 ? &one : xreallocarray(NULL, n, sizeof *refs);
     size_t k = 0;
-    for (size_t i = 0; i < s->ndirtyv; i++)
-        for (size_t j = 0; j < s->dirtyv[i]->ndirty; j++)
-            refs[k++] = (LineRef){s->dirtyv[i], &s->dirtyv[i]->dirty_lines[j]};
+    for (size_t i = 0; i < s->ndirtyv; i++) {
+        const Entry *e = s->dirtyv[i];
+        for (size_t j = 0; j < e->ndirty; j++) {
+            const DirtyLine *d = &e->dirty_lines[j];
+            size_t len = strlen(d->orderid);
+            refs[k++] = (LineRef){key_bytes(d->orderid, 0, len), key_bytes(d->orderid, 8, len), e,
+                                  d, product_find_line(e->p, d->orderid)};
+        }
+    }
     if (n > 1)
         qsort(refs, n, sizeof *refs, cmp_line_ref);
     AllotStatus r = ALLOT_OK;
@@ -951,12 +990,12 @@ static AllotStatus flush_lines(SqliteUow *s, ErrBuf *err)
         /* the group of touches of one line: written once, with its current state */
         bool cancelled = false;
         size_t b = a + 1;
-        while (b < n && refs[b].e == refs[a].e &&
-               strcmp(refs[b].d->orderid, refs[a].d->orderid) == 0)
+        while (b < n && refs[b].e == refs[a].e && refs[b].k0 == refs[a].k0 &&
+               refs[b].k1 == refs[a].k1 && strcmp(refs[b].d->orderid, refs[a].d->orderid) == 0)
             b++;
         for (size_t c = a; c < b; c++)
             cancelled |= refs[c].d->cancelled;
-        r = write_line(s, refs[a].e, refs[a].d->orderid, cancelled, err);
+        r = write_line(s, refs[a].e, refs[a].d->orderid, refs[a].l, cancelled, err);
         a = b;
     }
     if (refs != &one)
@@ -1075,7 +1114,9 @@ static void forget_seen(SqliteUow *s)
     repository_clear_seen(&s->repo);
 }
 
-/* The store's next command id, reserved for the current unit of work. */
+/* The store's next command id, reserved for the current unit of work: one past the
+ * newest command in the log, and at least the counter row (SPEC.md §1.6: unique,
+ * monotonic).  A commit leaves the counter row alone: the id is in its events. */
 static AllotStatus sq_command_id(UnitOfWork *u, int64_t *id, ErrBuf *err)
 {
     SqliteUow *s = from_uow(u);
@@ -1098,6 +1139,16 @@ static AllotStatus sq_command_id(UnitOfWork *u, int64_t *id, ErrBuf *err)
                                s->path);
             }
             s->next_cmd = sqlite3_column_int64(st, 0);
+            sqlite3_reset(st);
+            /* The counter row is a floor (raised by imported request moments);
+             * the ids the commands took are in the log: one past the newest. */
+            if ((r = stmt(s, ST_LAST_COMMAND, &st, err)) != ALLOT_OK)
+                return r;
+            rc = sqlite3_step(st);
+            if (rc == SQLITE_ROW && sqlite3_column_int64(st, 0) >= s->next_cmd)
+                s->next_cmd = sqlite3_column_int64(st, 0) + 1;
+            else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+                return fail(s, st, rc, "reading the command counter", err);
             sqlite3_reset(st);
             s->next_cmd_known = true;
             s->next_cmd_tx = s->tx;
@@ -1138,13 +1189,18 @@ static AllotStatus sq_command_log(UnitOfWork *u, int64_t id, EventVec *out, int6
 {
     SqliteUow *s = from_uow(u);
     sqlite3_stmt *st;
-    AllotStatus r = stmt(s, ST_COMMAND_EVENTS, &st, err);
+    int64_t lo, hi;
+    AllotStatus r = sqlite_command_event_range(s->db, s->path, id, &lo, &hi, err);
+    if (r == ALLOT_OK)
+        r = stmt(s, ST_COMMAND_EVENTS, &st, err);
     if (r != ALLOT_OK)
         return r;
     size_t first = out->len;
     int64_t last_id = 0;
     int rc;
     sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, lo);
+    sqlite3_bind_int64(st, 3, hi);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         Event e;
         read_logged_event(st, &e);
@@ -1244,11 +1300,14 @@ static AllotStatus sq_commit(UnitOfWork *u, ErrBuf *err)
             return disk_full_error(s, err);
         }
     }
+    uint64_t logged = s->events_logged;
     AllotStatus r = step_commit(s, err);
     if (r == ALLOT_OK && s->current_cmd) {
+        /* the id is taken: the events just logged carry it (see sq_command_id);
+         * a command that logged none leaves it in the counter row */
         if (s->current_cmd >= s->next_cmd) {
             s->next_cmd = s->current_cmd + 1;
-            s->next_cmd_dirty = true;
+            s->next_cmd_dirty |= s->events_logged == logged;
         }
         s->current_cmd = 0;
     }
@@ -1306,6 +1365,29 @@ static AllotStatus sq_bulk_begin(UnitOfWork *u, ErrBuf *err)
     return ALLOT_OK;
 }
 
+static AllotStatus exec_sql(SqliteUow *s, const char *sql, const char *doing, ErrBuf *err)
+{
+    int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+    return rc == SQLITE_OK ? ALLOT_OK : sqlite_error(s->db, rc, s->path, doing, err);
+}
+
+/* Whether the last write of bulk work should build lines_by_batch after the rows
+ * (REBUILD_MIN_LINES).  The lines stored are counted only for a large write. */
+static AllotStatus rebuild_lines_by_batch(SqliteUow *s, bool *rebuild, ErrBuf *err)
+{
+    *rebuild = false;
+    if (s->dirty_keys < s->rebuild_min)
+        return ALLOT_OK;
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, "SELECT COUNT(*) FROM lines", -1, &st, NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        *rebuild = (uint64_t)sqlite3_column_int64(st, 0) <= 2 * (uint64_t)s->dirty_keys;
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_OK ? ALLOT_OK : sqlite_error(s->db, rc, s->path, "counting order lines", err);
+}
+
 static AllotStatus sq_bulk_end(UnitOfWork *u, bool commit, ErrBuf *err)
 {
     SqliteUow *s = from_uow(u);
@@ -1313,16 +1395,24 @@ static AllotStatus sq_bulk_end(UnitOfWork *u, bool commit, ErrBuf *err)
         return err_set(err, ALLOT_ESTORAGE, "no bulk work is open");
     s->in_bulk = false;
     forget_seen(s);
-    set_cache_kib(s, DEFAULT_CACHE_KIB);
     if (!commit || s->poisoned) {
+        set_cache_kib(s, DEFAULT_CACHE_KIB);
         abort_tx(s, true);
         if (commit)
             return err_set(err, ALLOT_ESTORAGE, "bulk work was rolled back: a step failed");
         return ALLOT_OK;
     }
-    AllotStatus r = flush(s, err);
+    bool rebuild;
+    AllotStatus r = rebuild_lines_by_batch(s, &rebuild, err);
+    if (r == ALLOT_OK && rebuild)
+        r = exec_sql(s, "DROP INDEX lines_by_batch", "writing the order lines", err);
+    if (r == ALLOT_OK)
+        r = flush(s, err);
+    if (r == ALLOT_OK && rebuild)
+        r = exec_sql(s, LINES_BY_BATCH_SQL, "indexing the order lines by batch", err);
     if (r == ALLOT_OK)
         r = run_simple(s, ST_COMMIT, "committing", err);
+    set_cache_kib(s, DEFAULT_CACHE_KIB);
     if (r != ALLOT_OK) {
         abort_tx(s, true);
         return r;
@@ -1376,6 +1466,7 @@ AllotStatus sqlite_uow_open(const char *path, Clock *clock, UnitOfWork **out, Er
     s->check_mask = 255;
     s->cache_lines_max = CACHE_LINES_MAX;
     s->bulk_dirty_max = BULK_DIRTY_MAX;
+    s->rebuild_min = REBUILD_MIN_LINES;
     *out = &s->base;
     return ALLOT_OK;
 }
@@ -1423,4 +1514,9 @@ void sqlite_uow_set_cache_limits(UnitOfWork *uow, unsigned check_every, size_t c
     s->check_mask = mask - 1;
     s->cache_lines_max = cache_lines_max;
     s->bulk_dirty_max = bulk_dirty_max;
+}
+
+void sqlite_uow_set_bulk_rebuild(UnitOfWork *uow, size_t min_lines)
+{
+    from_uow(uow)->rebuild_min = min_lines;
 }

@@ -383,8 +383,21 @@ static AllotStatus sv_list(Views *vv, const ViewQuery *vq, const void *after, vo
     for (size_t i = 0; i < s->ncols; i++)
         q_add(&q, "%s%s", i ? ", " : "", src->cols[i].expr);
     q_add(&q, " FROM %s WHERE 1", src->from);
-    for (size_t i = 0; i < vq->nconds; i++)
-        q_cond(&q, src, s, &vq->conds[i]);
+    for (size_t i = 0; i < vq->nconds; i++) {
+        const ViewCond *c = &vq->conds[i];
+        if (s->kind == VIEW_ROW_EVENT && c->col == ECOL_COMMAND && c->op == VIEW_EQ &&
+            !c->constant && c->num > 0) {
+            /* a command's events: their range of ids, found without an index */
+            int64_t lo, hi;
+            AllotStatus r = sqlite_command_event_range(v->db, v->path, c->num, &lo, &hi, err);
+            if (r != ALLOT_OK)
+                return r;
+            q_add(&q, " AND id >= ? AND id < ?");
+            q_int(&q, lo);
+            q_int(&q, hi);
+        }
+        q_cond(&q, src, s, c);
+    }
     const char *fcols[33];
     size_t nf = 0;
     for (size_t i = 0; i < s->ncols && nf < 32; i++)

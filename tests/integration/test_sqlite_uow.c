@@ -558,6 +558,57 @@ Test(sqlite_uow, a_large_bulk_unit_of_work_commits_whole)
     uow_free(uow);
 }
 
+static void sql_text(const char *sql, char *out, size_t size);
+
+/* A large last write of bulk work builds lines_by_batch after the rows: the index
+ * is there afterwards, whole and right (issue 15); a small one into a big table
+ * keeps it row by row; both read back the same. */
+Test(sqlite_uow, bulk_work_builds_lines_by_batch_after_a_large_write)
+{
+    UnitOfWork *uow = open_uow();
+    sqlite_uow_set_bulk_rebuild(uow, 1000);
+    MessageBus *bus = bootstrap(uow, NULL, &fclock.base, NULL);
+    ErrBuf err = {{0}};
+    cr_assert_eq(uow_bulk_begin(uow, &err), ALLOT_OK);
+    for (int s = 0; s < 20; s++) {
+        char ref[16], sku[16];
+        snprintf(ref, sizeof ref, "B%02d", s);
+        snprintf(sku, sizeof sku, "S%02d", s);
+        must(bus, command_create_batch(ref, sku, 150, ALLOT_NO_ETA));
+    }
+    for (int i = 0; i < 4000; i++) { /* 200 per SKU, 2 each: 75 fit, the rest wait */
+        char oid[16], sku[16];
+        snprintf(oid, sizeof oid, "o%05d", i);
+        snprintf(sku, sizeof sku, "S%02d", i % 20);
+        must(bus, command_allocate(oid, sku, 2));
+    }
+    cr_assert_eq(uow_bulk_end(uow, true, &err), ALLOT_OK, "%s", err.msg);
+    cr_assert_eq(sql_int("SELECT COUNT(*) FROM sqlite_master WHERE name = 'lines_by_batch'"), 1);
+    cr_assert_eq(sql_int("SELECT COUNT(*) FROM lines INDEXED BY lines_by_batch"
+                         " WHERE batch_id IS NOT NULL"), 20 * 75);
+    cr_assert_eq(sql_int("SELECT COUNT(*) FROM lines WHERE batch_id IS NULL"), 4000 - 20 * 75);
+    /* a small write into the big table: the index row by row */
+    cr_assert_eq(uow_bulk_begin(uow, &err), ALLOT_OK);
+    must(bus, command_create_batch("X1", "S00", 10, ALLOT_NO_ETA));
+    cr_assert_eq(uow_bulk_end(uow, true, &err), ALLOT_OK, "%s", err.msg);
+    cr_assert_eq(sql_int("SELECT COUNT(*) FROM lines INDEXED BY lines_by_batch"
+                         " WHERE batch_id IS NOT NULL"), 20 * 75 + 5);
+    bus_free(bus);
+    uow_free(uow);
+    /* what another process loads through the index is what was written */
+    uow = open_uow();
+    bus = bootstrap(uow, NULL, &fclock.base, NULL);
+    must(bus, command_change_batch_qty("B03", 0)); /* its 75 lines wait now */
+    cr_assert_eq(sql_int("SELECT COUNT(*) FROM lines WHERE batch_id IS NULL"),
+                 4000 - 20 * 75 - 5 + 75);
+    cr_assert_eq(sql_int("SELECT allocated FROM products WHERE sku = 'S03'"), 0);
+    char ok[16];
+    sql_text("PRAGMA integrity_check", ok, sizeof ok);
+    cr_assert_str_eq(ok, "ok");
+    bus_free(bus);
+    uow_free(uow);
+}
+
 /* The first row's first column, as text, copied into out. */
 static void sql_text(const char *sql, char *out, size_t size)
 {
