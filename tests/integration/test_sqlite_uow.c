@@ -560,6 +560,47 @@ Test(sqlite_uow, a_large_bulk_unit_of_work_commits_whole)
 
 static void sql_text(const char *sql, char *out, size_t size);
 
+/* A command's events are found by their range of ids without an index: for
+ * every command, the range holds exactly its events (issue 15, schema v6). */
+Test(sqlite_uow, the_events_of_a_command_are_the_range_its_binary_search_finds)
+{
+    UnitOfWork *uow = open_uow();
+    MessageBus *bus = bootstrap(uow, NULL, &fclock.base, NULL);
+    must(bus, command_create_batch("B1", "LAMP", 10, ALLOT_NO_ETA));
+    for (int i = 0; i < 40; i++) {
+        char oid[16];
+        snprintf(oid, sizeof oid, "o%02d", i);
+        must(bus, command_allocate(oid, "LAMP", 1 + i % 2)); /* some wait */
+        if (i % 7 == 3)
+            must(bus, command_change_batch_qty("B1", 10 + i)); /* several events */
+    }
+    sqlite3 *c = sqlite_uow_connection(uow);
+    /* gaps in the ids, and events from before provenance (command 0) first */
+    cr_assert_eq(sqlite3_exec(c, "DELETE FROM events WHERE id % 5 = 0;"
+                                 " UPDATE events SET command_id = 0 WHERE id < 4", NULL, NULL,
+                              NULL), SQLITE_OK);
+    int64_t last = sql_int("SELECT MAX(command_id) FROM events");
+    cr_assert_gt(last, 40);
+    for (int64_t cmd = 1; cmd <= last + 1; cmd++) {
+        int64_t lo, hi;
+        ErrBuf err = {{0}};
+        cr_assert_eq(sqlite_command_event_range(c, db.path, cmd, &lo, &hi, &err), ALLOT_OK, "%s",
+                     err.msg);
+        char q[160];
+        snprintf(q, sizeof q, "SELECT COUNT(*) FROM events WHERE command_id = %lld", (long long)cmd);
+        int64_t n = sql_int(q);
+        snprintf(q, sizeof q, "SELECT COUNT(*) FROM events WHERE id >= %lld AND id < %lld",
+                 (long long)lo, (long long)hi);
+        cr_assert_eq(sql_int(q), n, "command %lld: [%lld, %lld)", (long long)cmd, (long long)lo,
+                     (long long)hi);
+        snprintf(q, sizeof q, "SELECT COUNT(*) FROM events WHERE id >= %lld AND id < %lld"
+                 " AND command_id <> %lld", (long long)lo, (long long)hi, (long long)cmd);
+        cr_assert_eq(sql_int(q), 0, "command %lld", (long long)cmd);
+    }
+    bus_free(bus);
+    uow_free(uow);
+}
+
 /* A large last write of bulk work builds lines_by_batch after the rows: the index
  * is there afterwards, whole and right (issue 15); a small one into a big table
  * keeps it row by row; both read back the same. */
