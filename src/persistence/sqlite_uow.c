@@ -41,6 +41,16 @@
 #define LINES_BY_BATCH_SQL                                                              \
     "CREATE INDEX lines_by_batch ON lines (batch_id, seq, qty) WHERE batch_id IS NOT NULL"
 
+/* Bulk work appends its events this many at a time, with one statement of this
+ * many parameters per event (ST_EVENT_INSERT). */
+#define EVENT_BATCH 32
+#define EVENT_PARAMS 19
+
+typedef struct PendingEvent {
+    Event ev;
+    int64_t at;
+} PendingEvent;
+
 /* A line to write: its orderid. */
 typedef struct DirtyLine {
     AllotId orderid;
@@ -103,6 +113,7 @@ enum {
     ST_LATER_COMMAND,
     ST_LATEST_COMMAND,
     ST_LAST_COMMAND,
+    ST_EVENT_INSERT_MANY,
     ST_COUNT
 };
 
@@ -156,6 +167,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_LATEST_COMMAND] = "SELECT command_id FROM events WHERE command_id > 0"
                           " ORDER BY id DESC LIMIT 1",
     [ST_LAST_COMMAND] = "SELECT command_id FROM events ORDER BY id DESC LIMIT 1",
+    [ST_EVENT_INSERT_MANY] = NULL, /* made by event_insert_many_sql */
 };
 
 typedef struct SqliteUow {
@@ -196,6 +208,8 @@ typedef struct SqliteUow {
                              be raised to next_cmd */
     int64_t current_cmd;  /* reserved by the current unit of work, or 0 */
     uint64_t events_logged; /* events appended to the log so far */
+    PendingEvent pending[EVENT_BATCH]; /* bulk work: events not yet in the log */
+    size_t npending;
 } SqliteUow;
 
 static SqliteUow *from_uow(UnitOfWork *u) { return (SqliteUow *)u; }
@@ -206,11 +220,31 @@ static SqliteUow *from_repo(Repository *r)
 
 /* ---------- statements ---------- */
 
+/* ST_EVENT_INSERT for EVENT_BATCH rows: its columns, then EVENT_BATCH groups of
+ * EVENT_PARAMS parameters.  Into buf. */
+static const char *event_insert_many_sql(char *buf, size_t size)
+{
+    const char *one = stmt_sql[ST_EVENT_INSERT];
+    size_t n = (size_t)(strstr(one, " VALUES") - one);
+    size_t o = (size_t)snprintf(buf, size, "%.*s VALUES ", (int)n, one);
+    for (int i = 0; i < EVENT_BATCH && o < size; i++) {
+        o += (size_t)snprintf(buf + o, size - o, "%s(", i ? ", " : "");
+        for (int k = 0; k < EVENT_PARAMS && o < size; k++)
+            o += (size_t)snprintf(buf + o, size - o, "%s?", k ? ", " : "");
+        if (o < size)
+            o += (size_t)snprintf(buf + o, size - o, ")");
+    }
+    return buf;
+}
+
 static AllotStatus stmt(SqliteUow *s, int which, sqlite3_stmt **out, ErrBuf *err)
 {
     *out = NULL;
     if (!s->stmts[which]) {
-        int rc = sqlite3_prepare_v3(s->db, stmt_sql[which], -1, SQLITE_PREPARE_PERSISTENT,
+        char many[EVENT_BATCH * (EVENT_PARAMS * 3 + 4) + 512];
+        const char *sql = which == ST_EVENT_INSERT_MANY ? event_insert_many_sql(many, sizeof many)
+                                                         : stmt_sql[which];
+        int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
                                     &s->stmts[which], NULL);
         if (rc != SQLITE_OK)
             return sqlite_error(s->db, rc, s->path, "preparing a statement", err);
@@ -608,6 +642,74 @@ static const RepositoryOps sqlite_repo_ops = {repo_get, repo_get_by_batchref, re
 
 /* ---------- writing ---------- */
 
+/* Binds event `ev` logged at `at` to parameters o+1 .. o+EVENT_PARAMS of `st`
+ * (ST_EVENT_INSERT's order), whose bindings are clear. */
+static void bind_event(sqlite3_stmt *st, int o, const Event *ev, int64_t at)
+{
+    sqlite3_bind_int64(st, o + 1, at);
+    sqlite3_bind_text(st, o + 2, event_type_name(ev->type), -1, SQLITE_STATIC);
+    bind_text(st, o + 3, ev->sku);
+    switch (ev->type) {
+    case EV_ALLOCATED:
+    case EV_DEALLOCATED:
+    case EV_OUT_OF_STOCK:
+    case EV_ORDER_LINE_CANCELLED:
+        bind_text(st, o + 4, ev->orderid);
+        bind_text(st, o + 5, ev->batchref);
+        sqlite3_bind_int64(st, o + 7, ev->qty);
+        break;
+    case EV_REALLOCATED:
+        bind_text(st, o + 4, ev->orderid);
+        bind_text(st, o + 5, ev->batchref);
+        bind_text(st, o + 6, ev->to);
+        sqlite3_bind_int64(st, o + 7, ev->qty);
+        break;
+    case EV_LINE_REMOVED:
+    case EV_LINE_RESTORED:
+        bind_text(st, o + 4, ev->orderid);
+        bind_text(st, o + 5, ev->batchref);
+        sqlite3_bind_int64(st, o + 7, ev->qty);
+        break;
+    case EV_BATCH_REMOVED:
+    case EV_BATCH_CREATED:
+        bind_text(st, o + 5, ev->batchref);
+        sqlite3_bind_int64(st, o + 7, ev->qty);
+        bind_eta(st, o + 10, ev->eta);
+        break;
+    case EV_BATCH_QTY_CHANGED:
+        bind_text(st, o + 5, ev->batchref);
+        sqlite3_bind_int64(st, o + 8, ev->old_qty);
+        sqlite3_bind_int64(st, o + 9, ev->new_qty);
+        break;
+    case EV_BATCH_ETA_CHANGED:
+        bind_text(st, o + 5, ev->batchref);
+        bind_eta(st, o + 11, ev->old_eta);
+        bind_eta(st, o + 12, ev->new_eta);
+        break;
+    default:
+        break;
+    }
+    switch (ev->type) {
+    case EV_ALLOCATED:
+    case EV_DEALLOCATED:
+    case EV_OUT_OF_STOCK:
+    case EV_ORDER_LINE_CANCELLED:
+    case EV_REALLOCATED:
+    case EV_LINE_REMOVED:
+    case EV_LINE_RESTORED:
+        bind_eta(st, o + 13, ev->need);
+        sqlite3_bind_int64(st, o + 14, ev->requested);
+        break;
+    default:
+        break;
+    }
+    sqlite3_bind_int64(st, o + 19, ev->undoes);
+    sqlite3_bind_int64(st, o + 15, (int64_t)ev->seq);
+    sqlite3_bind_int(st, o + 16, ev->new_line);
+    sqlite3_bind_int64(st, o + 17, ev->command_id);
+    sqlite3_bind_text(st, o + 18, ev->actor, -1, SQLITE_STATIC);
+}
+
 static AllotStatus insert_event(SqliteUow *s, const Event *ev, int64_t at, ErrBuf *err)
 {
     sqlite3_stmt *st;
@@ -615,70 +717,40 @@ static AllotStatus insert_event(SqliteUow *s, const Event *ev, int64_t at, ErrBu
     if (r != ALLOT_OK)
         return r;
     sqlite3_clear_bindings(st);
-    sqlite3_bind_int64(st, 1, at);
-    sqlite3_bind_text(st, 2, event_type_name(ev->type), -1, SQLITE_STATIC);
-    bind_text(st, 3, ev->sku);
-    switch (ev->type) {
-    case EV_ALLOCATED:
-    case EV_DEALLOCATED:
-    case EV_OUT_OF_STOCK:
-    case EV_ORDER_LINE_CANCELLED:
-        bind_text(st, 4, ev->orderid);
-        bind_text(st, 5, ev->batchref);
-        sqlite3_bind_int64(st, 7, ev->qty);
-        break;
-    case EV_REALLOCATED:
-        bind_text(st, 4, ev->orderid);
-        bind_text(st, 5, ev->batchref);
-        bind_text(st, 6, ev->to);
-        sqlite3_bind_int64(st, 7, ev->qty);
-        break;
-    case EV_LINE_REMOVED:
-    case EV_LINE_RESTORED:
-        bind_text(st, 4, ev->orderid);
-        bind_text(st, 5, ev->batchref);
-        sqlite3_bind_int64(st, 7, ev->qty);
-        break;
-    case EV_BATCH_REMOVED:
-    case EV_BATCH_CREATED:
-        bind_text(st, 5, ev->batchref);
-        sqlite3_bind_int64(st, 7, ev->qty);
-        bind_eta(st, 10, ev->eta);
-        break;
-    case EV_BATCH_QTY_CHANGED:
-        bind_text(st, 5, ev->batchref);
-        sqlite3_bind_int64(st, 8, ev->old_qty);
-        sqlite3_bind_int64(st, 9, ev->new_qty);
-        break;
-    case EV_BATCH_ETA_CHANGED:
-        bind_text(st, 5, ev->batchref);
-        bind_eta(st, 11, ev->old_eta);
-        bind_eta(st, 12, ev->new_eta);
-        break;
-    default:
-        break;
-    }
-    switch (ev->type) {
-    case EV_ALLOCATED:
-    case EV_DEALLOCATED:
-    case EV_OUT_OF_STOCK:
-    case EV_ORDER_LINE_CANCELLED:
-    case EV_REALLOCATED:
-    case EV_LINE_REMOVED:
-    case EV_LINE_RESTORED:
-        bind_eta(st, 13, ev->need);
-        sqlite3_bind_int64(st, 14, ev->requested);
-        break;
-    default:
-        break;
-    }
-    sqlite3_bind_int64(st, 19, ev->undoes);
-    sqlite3_bind_int64(st, 15, (int64_t)ev->seq);
-    sqlite3_bind_int(st, 16, ev->new_line);
-    sqlite3_bind_int64(st, 17, ev->command_id);
-    sqlite3_bind_text(st, 18, ev->actor, -1, SQLITE_STATIC);
-    s->events_logged++;
+    bind_event(st, 0, ev, at);
     return run(s, st, "appending to the event log", err);
+}
+
+/* Bulk work appends its events EVENT_BATCH at a time, with one statement: the log
+ * is not read inside bulk work but through log_pending first. */
+static AllotStatus log_pending(SqliteUow *s, ErrBuf *err)
+{
+    AllotStatus r = ALLOT_OK;
+    size_t i = 0;
+    if (s->npending == EVENT_BATCH) {
+        sqlite3_stmt *st;
+        if ((r = stmt(s, ST_EVENT_INSERT_MANY, &st, err)) == ALLOT_OK) {
+            sqlite3_clear_bindings(st);
+            for (; i < EVENT_BATCH; i++)
+                bind_event(st, (int)i * EVENT_PARAMS, &s->pending[i].ev, s->pending[i].at);
+            r = run(s, st, "appending to the event log", err);
+        }
+    }
+    for (; r == ALLOT_OK && i < s->npending; i++)
+        r = insert_event(s, &s->pending[i].ev, s->pending[i].at, err);
+    s->npending = 0;
+    return r;
+}
+
+/* Appends `ev` to the log: at once, or with the next EVENT_BATCH in bulk work. */
+static AllotStatus log_event(SqliteUow *s, const Event *ev, int64_t at, ErrBuf *err)
+{
+    s->events_logged++;
+    if (!s->in_bulk)
+        return insert_event(s, ev, at, err);
+    s->pending[s->npending].ev = *ev;
+    s->pending[s->npending].at = at;
+    return ++s->npending == EVENT_BATCH ? log_pending(s, err) : ALLOT_OK;
 }
 
 /* Appends the seen products' pending events to the log and marks what they
@@ -695,7 +767,7 @@ static AllotStatus step_commit(SqliteUow *s, ErrBuf *err)
         const EventVec *evs = product_events(p);
         for (size_t k = 0; k < evs->len; k++) {
             const Event *ev = &evs->items[k];
-            AllotStatus r = insert_event(s, ev, at, err);
+            AllotStatus r = log_event(s, ev, at, err);
             if (r != ALLOT_OK)
                 return r;
             switch (ev->type) {
@@ -1007,6 +1079,9 @@ static AllotStatus flush_lines(SqliteUow *s, ErrBuf *err)
  * first (new ones get their ids), then the touched lines in key order. */
 static AllotStatus flush(SqliteUow *s, ErrBuf *err)
 {
+    AllotStatus pr = log_pending(s, err);
+    if (pr != ALLOT_OK)
+        return pr;
     for (size_t i = 0; i < s->ndirtyv; i++) {
         AllotStatus r = flush_entry(s, s->dirtyv[i], err);
         if (r != ALLOT_OK)
@@ -1055,6 +1130,7 @@ static void abort_tx(SqliteUow *s, bool whole_cache)
     }
     s->in_tx = false;
     s->data_version_known = false;
+    s->npending = 0;
     s->next_cmd_known = s->next_cmd_dirty = false;
     s->current_cmd = 0;
     if (whole_cache) {
@@ -1142,7 +1218,8 @@ static AllotStatus sq_command_id(UnitOfWork *u, int64_t *id, ErrBuf *err)
             sqlite3_reset(st);
             /* The counter row is a floor (raised by imported request moments);
              * the ids the commands took are in the log: one past the newest. */
-            if ((r = stmt(s, ST_LAST_COMMAND, &st, err)) != ALLOT_OK)
+            if ((r = log_pending(s, err)) != ALLOT_OK ||
+                (r = stmt(s, ST_LAST_COMMAND, &st, err)) != ALLOT_OK)
                 return r;
             rc = sqlite3_step(st);
             if (rc == SQLITE_ROW && sqlite3_column_int64(st, 0) >= s->next_cmd)
@@ -1190,7 +1267,9 @@ static AllotStatus sq_command_log(UnitOfWork *u, int64_t id, EventVec *out, int6
     SqliteUow *s = from_uow(u);
     sqlite3_stmt *st;
     int64_t lo, hi;
-    AllotStatus r = sqlite_command_event_range(s->db, s->path, id, &lo, &hi, err);
+    AllotStatus r = log_pending(s, err);
+    if (r == ALLOT_OK)
+        r = sqlite_command_event_range(s->db, s->path, id, &lo, &hi, err);
     if (r == ALLOT_OK)
         r = stmt(s, ST_COMMAND_EVENTS, &st, err);
     if (r != ALLOT_OK)
@@ -1238,7 +1317,9 @@ static AllotStatus sq_latest_command(UnitOfWork *u, int64_t *id, ErrBuf *err)
 {
     SqliteUow *s = from_uow(u);
     sqlite3_stmt *st;
-    AllotStatus r = stmt(s, ST_LATEST_COMMAND, &st, err);
+    AllotStatus r = log_pending(s, err);
+    if (r == ALLOT_OK)
+        r = stmt(s, ST_LATEST_COMMAND, &st, err);
     if (r != ALLOT_OK)
         return r;
     int rc = sqlite3_step(st);

@@ -560,6 +560,63 @@ Test(sqlite_uow, a_large_bulk_unit_of_work_commits_whole)
 
 static void sql_text(const char *sql, char *out, size_t size);
 
+/* Bulk work appends its events several at a time: the log it leaves is the one
+ * the same commands leave one unit of work each (ids, order, every field). */
+Test(sqlite_uow, bulk_work_logs_the_same_events_as_one_command_at_a_time)
+{
+    char paths[2][sizeof db.path + 8];
+    for (int bulk = 0; bulk < 2; bulk++) {
+        snprintf(paths[bulk], sizeof paths[bulk], "%s%s", db.path, bulk ? ".b" : "");
+        UnitOfWork *uow;
+        ErrBuf err = {{0}};
+        cr_assert_eq(sqlite_uow_open(paths[bulk], &fclock.base, &uow, &err), ALLOT_OK, "%s",
+                     err.msg);
+        MessageBus *bus = bootstrap(uow, NULL, &fclock.base, NULL);
+        if (bulk)
+            cr_assert_eq(uow_bulk_begin(uow, &err), ALLOT_OK);
+        must(bus, command_create_batch("B1", "LAMP", 20, ALLOT_NO_ETA));
+        must(bus, command_create_batch("B2", "LAMP", 20, day("2027-01-05")));
+        for (int i = 0; i < 45; i++) { /* 45 + the batches + the change: not a multiple */
+            char oid[16];
+            snprintf(oid, sizeof oid, "o%02d", i);
+            must(bus, command_allocate(oid, "LAMP", 1));
+        }
+        must(bus, command_change_batch_qty("B1", 3));
+        if (bulk) {
+            cr_assert_eq(uow_bulk_end(uow, true, &err), ALLOT_OK, "%s", err.msg);
+        }
+        bus_free(bus);
+        uow_free(uow);
+    }
+    sqlite3 *c;
+    cr_assert_eq(sqlite3_open(paths[0], &c), SQLITE_OK);
+    char attach[sizeof paths[1] + 32];
+    snprintf(attach, sizeof attach, "ATTACH '%s' AS b", paths[1]);
+    cr_assert_eq(sqlite3_exec(c, attach, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(c));
+    static const char *const q[] = {
+        "SELECT COUNT(*) FROM events",
+        "SELECT COUNT(*) FROM b.events",
+        "SELECT COUNT(*) FROM (SELECT id, type, sku, orderid, batchref, to_ref, qty, old_qty,"
+        " new_qty, eta, old_eta, new_eta, need, requested, seq, new_line, command_id, actor,"
+        " undoes FROM events EXCEPT SELECT id, type, sku, orderid, batchref, to_ref, qty,"
+        " old_qty, new_qty, eta, old_eta, new_eta, need, requested, seq, new_line, command_id,"
+        " actor, undoes FROM b.events)",
+    };
+    int64_t v[3];
+    for (int i = 0; i < 3; i++) {
+        sqlite3_stmt *st;
+        cr_assert_eq(sqlite3_prepare_v2(c, q[i], -1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg(c));
+        cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+        v[i] = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(c);
+    cr_assert_gt(v[0], 64);
+    cr_assert_eq(v[0], v[1]);
+    cr_assert_eq(v[2], 0, "%lld events differ", (long long)v[2]);
+    remove(paths[1]);
+}
+
 /* A command's events are found by their range of ids without an index: for
  * every command, the range holds exactly its events (issue 15, schema v6). */
 Test(sqlite_uow, the_events_of_a_command_are_the_range_its_binary_search_finds)
