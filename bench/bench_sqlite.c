@@ -1,16 +1,20 @@
 /* bench_sqlite — the SQLite unit of work against bare SQLite, measured in the same
- * run on the same disk (SPEC.md §6; issue 3).
+ * run on the same disk (SPEC.md §6; issues 3 and 15).
  *
- *   bench_sqlite [DIR] [--lines N] [--skus N] [--only tx|bulk|qty]
+ *   bench_sqlite [DIR] [--lines N] [--skus N] [--rounds N] [--only tx|bulk|qty]
  *   BENCH_CLOCK=cpu bench_sqlite ...   measures CPU time instead of wall time
  *
- * Prints:
+ * Prints (each pair measured in interleaved rounds, the best round of each counting):
  *   1. bare SQLite: one INSERT per transaction (WAL, synchronous=NORMAL), rows/s
- *   2. Allocate through the bus, one unit of work per command, commands/s, ratio to 1
- *   3. bare SQLite: the bulk rows in one transaction, rows/s
- *   4. CreateBatch + Allocate through the bus in one bulk unit of work, commands/s,
- *      and the time ratio to 3 (SPEC §6: within 3x)
- *   5. median time of one ChangeBatchQuantity on a batch holding 10,000 lines,
+ *   2. Allocate through the bus, one unit of work per command, commands/s, and
+ *      RATIO per command = 2 / 1 (issue 15 target >= 0.75; SPEC §6 >= 2/3)
+ *   3. bare SQLite: the bulk rows in one transaction, unindexed, rows/s (for the record)
+ *   4. raw SQLite: the final rows of the bulk work (products, batches, order lines on
+ *      the batch each ends on) in one transaction into tables with the read model's
+ *      keys and indexes, 256 MiB page cache
+ *   5. CreateBatch + Allocate through the bus in one bulk unit of work, and RATIO
+ *      bulk = 5 / 4 in time (issue 15 target <= 1.5)
+ *   6. median time of one ChangeBatchQuantity on a batch holding 10,000 lines,
  *      commit included (without and with a deallocation)
  */
 #include <stdio.h>
@@ -265,6 +269,7 @@ int main(int argc, char **argv)
 {
     const char *dir = "/tmp";
     long bulk_lines = 200000, skus = 2000, per_tx = 10000;
+    int rounds = 3;
     const char *only = "";
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
@@ -273,6 +278,8 @@ int main(int argc, char **argv)
             bulk_lines = atol(argv[++i]);
         else if (strcmp(argv[i], "--skus") == 0 && i + 1 < argc)
             skus = atol(argv[++i]);
+        else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc)
+            rounds = atoi(argv[++i]) > 0 ? atoi(argv[i]) : 1;
         else
             dir = argv[i];
     }
@@ -307,36 +314,45 @@ int main(int argc, char **argv)
 
     /* 3 + 4: bulk */
     if (!*only || strcmp(only, "bulk") == 0) {
-    fresh(dir, "bench-bare2.db", path, sizeof path);
-    double bare2_t = bare_insert(path, bulk_lines, true, skus);
-    printf("  bare insert, %ld rows in one transaction:       %9.0f rows/s  (%.2f s)\n", bulk_lines,
-           (double)bulk_lines / bare2_t, bare2_t);
-    fresh(dir, "bench-raw.db", path, sizeof path);
-    double raw_t = raw_final_rows(path, bulk_lines, skus, bulk_lines / skus);
-    printf("  raw insert of the final rows (%ld products, %ld batches, %ld lines) into the\n"
-           "  indexed tables, one transaction, 256 MiB cache: %9.0f lines/s  (%.2f s)\n",
-           skus, 3 * skus, bulk_lines, (double)bulk_lines / raw_t, raw_t);
-    fresh(dir, "bench-uow2.db", path, sizeof path);
-    uow = open_uow(path, &bus);
-    ErrBuf err = {{0}};
-    double t0 = now_s();
-    if (uow_bulk_begin(uow, &err) != ALLOT_OK)
-        die("bulk", err.msg);
-    create_batches(bus, skus, bulk_lines / skus);
-    allocate_all(bus, bulk_lines, skus);
-    double t_end = now_s();
-    if (uow_bulk_end(uow, true, &err) != ALLOT_OK)
-        die("bulk", err.msg);
-    double bulk_t = now_s() - t0;
-    printf("    (commands %.2f s, writing the rows at bulk_end %.2f s)\n", t_end - t0,
-           now_s() - t_end);
-    printf("  CreateBatch x %ld + Allocate x %ld via bus, one bulk unit of work:\n"
-           "                                                     %9.0f cmds/s  (%.2f s, %.2f x the bare time; target <= 3)\n",
-           3 * skus, bulk_lines, (double)(bulk_lines + 3 * skus) / bulk_t, bulk_t, bulk_t / bare2_t);
-    printf("  RATIO bulk: allot %.2f s / raw final rows %.2f s = %.2f x  (issue 15 target <= 1.5)\n",
-           bulk_t, raw_t, bulk_t / raw_t);
-    bus_free(bus);
-    uow_free(uow);
+        fresh(dir, "bench-bare2.db", path, sizeof path);
+        double bare2_t = bare_insert(path, bulk_lines, true, skus);
+        printf("  bare insert, %ld rows in one transaction:       %9.0f rows/s  (%.2f s)\n",
+               bulk_lines, (double)bulk_lines / bare2_t, bare2_t);
+        /* the raw baseline and allot, `rounds` times interleaved so that both see the
+         * same machine; the best round of each counts */
+        double raw_t = 0, bulk_t = 0, cmds_t = 0, end_t = 0;
+        for (int round = 0; round < rounds; round++) {
+            fresh(dir, "bench-raw.db", path, sizeof path);
+            double r = raw_final_rows(path, bulk_lines, skus, bulk_lines / skus);
+            raw_t = round == 0 || r < raw_t ? r : raw_t;
+            fresh(dir, "bench-uow2.db", path, sizeof path);
+            uow = open_uow(path, &bus);
+            ErrBuf err = {{0}};
+            double t0 = now_s();
+            if (uow_bulk_begin(uow, &err) != ALLOT_OK)
+                die("bulk", err.msg);
+            create_batches(bus, skus, bulk_lines / skus);
+            allocate_all(bus, bulk_lines, skus);
+            double t_end = now_s();
+            if (uow_bulk_end(uow, true, &err) != ALLOT_OK)
+                die("bulk", err.msg);
+            double t = now_s() - t0;
+            if (round == 0 || t < bulk_t)
+                bulk_t = t, cmds_t = t_end - t0, end_t = now_s() - t_end;
+            printf("    round %d: raw %.2f s, allot %.2f s\n", round + 1, r, t);
+            bus_free(bus);
+            uow_free(uow);
+        }
+        printf("  raw insert of the final rows (%ld products, %ld batches, %ld lines) into the\n"
+               "  indexed tables, one transaction, 256 MiB cache: %9.0f lines/s  (%.2f s)\n",
+               skus, 3 * skus, bulk_lines, (double)bulk_lines / raw_t, raw_t);
+        printf("  CreateBatch x %ld + Allocate x %ld via bus, one bulk unit of work:\n"
+               "                                                     %9.0f cmds/s  (%.2f s: commands "
+               "%.2f s, rows written at bulk_end %.2f s; %.2f x the bare time)\n",
+               3 * skus, bulk_lines, (double)(bulk_lines + 3 * skus) / bulk_t, bulk_t, cmds_t,
+               end_t, bulk_t / bare2_t);
+        printf("  RATIO bulk: allot %.2f s / raw final rows %.2f s = %.2f x  (issue 15 target <= 1.5)\n",
+               bulk_t, raw_t, bulk_t / raw_t);
     }
     if (*only && strcmp(only, "qty") != 0)
         return 0;

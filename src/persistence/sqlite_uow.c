@@ -39,7 +39,8 @@
  * as the table holds: one sort instead of an insert at a random place per line. */
 #define REBUILD_MIN_LINES 65536
 #define LINES_BY_BATCH_SQL                                                              \
-    "CREATE INDEX lines_by_batch ON lines (batch_id, seq, qty) WHERE batch_id IS NOT NULL"
+    "CREATE INDEX lines_by_batch ON lines (batch_id, seq, qty, req, need)"                  \
+    " WHERE batch_id IS NOT NULL" /* as schema/0006 */
 
 /* Bulk work appends its events this many at a time, with one statement of this
  * many parameters per event (ST_EVENT_INSERT). */

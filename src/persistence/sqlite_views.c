@@ -220,7 +220,7 @@ static const SqlColumn product_sql[PCOL_COUNT] = {
 };
 
 /* A batch's allocated qty and line count come from the covering index
- * lines_by_batch (batch_id, seq, qty). */
+ * lines_by_batch (batch_id, seq, qty, req, need). */
 #define BATCH_ALLOCATED "(SELECT COALESCE(SUM(l.qty), 0) FROM lines l WHERE l.batch_id = b.id)"
 static const SqlColumn batch_sql[BCOL_COUNT] = {
     [BCOL_REF] = {"b.ref", NULL},
