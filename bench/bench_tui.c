@@ -22,7 +22,6 @@
 #include "persistence/sqlite_uow.h"
 #include "tui/app.h"
 #include "tui/curses_canvas.h"
-#include "tui/source_views.h"
 
 static double now_ms(void) { return bench_now_ms(); }
 
@@ -197,13 +196,12 @@ int main(int argc, char **argv)
         die("views", err.msg);
     Logger lg = {quiet};
     MessageBus *bus = bootstrap(uow, NULL, NULL, &lg);
-    TuiSource *src = source_views_new(views);
     FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
     SCREEN *scr = newterm("xterm", out, in);
     if (!scr)
         die("newterm", "no xterm terminfo");
     tui_curses_canvas_init(&canvas, true);
-    TuiAppConfig cfg = {.source = src, .bus = bus, .uow = uow, .db_label = "bench"};
+    TuiAppConfig cfg = {.views = views, .uow = uow, .bus = bus, .db_label = "bench"};
     app = tui_app_new(&cfg, LINES, COLS);
     frame();
     double first = now_ms() - t0;
@@ -284,7 +282,6 @@ int main(int argc, char **argv)
     delscreen(scr);
     fclose(out);
     fclose(in);
-    tui_source_free(src);
     bus_free(bus);
     views_free(views);
     uow_free(uow);

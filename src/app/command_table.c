@@ -257,6 +257,21 @@ static const CommandSpec command_table[] = {
         .tool = TOOL_SERVE,
     },
     {
+        .name = "copy",
+        .args = {POS("FROM", ARG_PATH), POS("TO", ARG_PATH)},
+        .nargs = 2,
+        .summary = "copy a whole store (SQLite path or PostgreSQL URI) into an empty one",
+        .help = "Copies every product, batch, order line and event of the store FROM\n"
+                "into the store TO, each a SQLite path or a postgresql:// URI: versions,\n"
+                "the moments lines were first requested, need dates, the event log with\n"
+                "its ids and the next command id come along, so export prints the same\n"
+                "on both and any later command does the same on both. TO must hold no\n"
+                "data (it is created when missing); all or nothing. The global --db is\n"
+                "not used.\n",
+        .bus = CMD_NONE_BUS,
+        .tool = TOOL_COPY,
+    },
+    {
         .name = "help",
         .args = {OPT_POS("TOPIC", ARG_TOPIC)},
         .nargs = 1,

@@ -4,10 +4,14 @@
  * handler in it, stamps the events it raised with the command id and actor
  * (SPEC.md §1.6) and commits (or rolls back on the handler's error), then drains
  * the events that the unit of work collected from the products it saw, running
- * every handler registered for each event.  A command handler's error returns to the caller; an
- * event handler's error is logged and the other handlers still run.  A command
- * whose commit meets a concurrent update (ALLOT_ECONFLICT) is retried a bounded
- * number of times with a random back-off.
+ * every handler registered for each event.  A command handler's error returns to
+ * the caller; an event handler's error is logged and the other handlers still
+ * run.  A command whose commit meets a concurrent update (ALLOT_ECONFLICT) is
+ * retried a bounded number of times with a random back-off.
+ *
+ * bus_bulk runs many commands as one bulk unit of work (all or none).  The bus
+ * keeps its unit of work to itself: callers that read the store are given it (or
+ * its read model) on their own.
  */
 #ifndef ALLOT_APP_MESSAGE_BUS_H
 #define ALLOT_APP_MESSAGE_BUS_H

@@ -2,9 +2,12 @@
  * (view_specs.h) with the conditions its arguments give, run by the one list op. */
 #include "app/views.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app/view_specs.h"
+#include "domain/xalloc.h"
 
 static bool has_text(const char *s) { return s && *s; }
 
@@ -159,6 +162,39 @@ AllotStatus views_complete(Views *v, CompleteKind kind, const char *prefix, size
                            AllotId *out, size_t *n, ErrBuf *err)
 {
     return v->ops->complete(v, kind, prefix, limit, out, n, err);
+}
+
+/* Without the op: up to cap + 1 ids from `complete`.  When there are more, the
+ * last one is not known: it is given as the first, so that the common prefix
+ * stays the prefix typed (never longer than the real one). */
+static AllotStatus span_from_complete(Views *v, CompleteKind kind, const char *prefix,
+                                      int64_t cap, CompleteSpan *out, ErrBuf *err)
+{
+    size_t limit = (size_t)cap + 1, n = 0;
+    AllotId *ids = xcalloc(limit, sizeof *ids);
+    AllotStatus st = views_complete(v, kind, prefix, limit, ids, &n, err);
+    if (st == ALLOT_OK && n > 0) {
+        out->more = n > (size_t)cap;
+        out->count = out->more ? cap : (int64_t)n;
+        memcpy(out->first, ids[0], sizeof out->first);
+        if (!out->more)
+            memcpy(out->last, ids[n - 1], sizeof out->last);
+        else
+            snprintf(out->last, sizeof out->last, "%s", prefix ? prefix : "");
+    }
+    free(ids);
+    return st;
+}
+
+AllotStatus views_complete_span(Views *v, CompleteKind kind, const char *prefix, int64_t cap,
+                                CompleteSpan *out, ErrBuf *err)
+{
+    memset(out, 0, sizeof *out);
+    if (cap < 1)
+        cap = 1;
+    if (v->ops->complete_span)
+        return v->ops->complete_span(v, kind, prefix, cap, out, err);
+    return span_from_complete(v, kind, prefix, cap, out, err);
 }
 
 void views_free(Views *v)

@@ -111,6 +111,14 @@ typedef enum CompleteKind {
     COMPLETE_ORDERID,
 } CompleteKind;
 
+/* How many ids start with a prefix, and the first and last of them in byte order
+ * (views_complete_span). */
+typedef struct CompleteSpan {
+    int64_t count; /* how many distinct ids start with the prefix, at most `cap` */
+    bool more;     /* there are more than `cap` (count == cap) */
+    AllotId first, last; /* the smallest and the greatest of all of them ("" if none) */
+} CompleteSpan;
+
 typedef struct ViewPage {
     size_t limit;       /* at most this many rows; `rows` holds at least as many */
     const char *filter; /* keep only rows with this substring (ASCII case-insensitive)
@@ -133,6 +141,9 @@ typedef struct ViewsOps {
                             AllotId *out, size_t *n, ErrBuf *err);
     void (*destroy)(Views *v);
     /* added after the first version: keep new members at the end */
+    /* may be NULL: views_complete_span then works it out from `complete` */
+    AllotStatus (*complete_span)(Views *v, CompleteKind kind, const char *prefix, int64_t cap,
+                                 CompleteSpan *out, ErrBuf *err);
 } ViewsOps;
 
 /* Implementations embed this as their first member. */
@@ -196,6 +207,14 @@ AllotStatus views_shipments_due(Views *v, int32_t from, int32_t to, const ViewPa
  * (byte-wise, case-sensitive; "" = any), ascending, into the caller's `out`. */
 AllotStatus views_complete(Views *v, CompleteKind kind, const char *prefix, size_t limit,
                            AllotId *out, size_t *n, ErrBuf *err);
+
+/* Of the distinct SKUs / batch refs / order ids that start with `prefix` (as
+ * views_complete): how many there are, counted up to `cap` (> 0; then `more` says
+ * there are others), and the first and the last of ALL of them, whose common prefix
+ * is the prefix common to every one (Tab completion, SPEC.md §5).  Cheap on a
+ * million rows: the count stops at `cap`, first and last are index seeks. */
+AllotStatus views_complete_span(Views *v, CompleteKind kind, const char *prefix, int64_t cap,
+                                CompleteSpan *out, ErrBuf *err);
 
 /* Every order line in `state`, in the order of the allocations and backorders
  * exports (SPEC.md §4).  Spec VIEW_LINES. */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,6 +32,7 @@ typedef struct HookNotifier {
     size_t nrunning, caprunning;
     bool holding;
     EventVec held;
+    int log_fd; /* the hooks' stdout and stderr, or -1: allot's stderr */
     pthread_mutex_t lock; /* serve's worker threads share one hook */
 } HookNotifier;
 
@@ -66,8 +68,8 @@ static void reap(HookNotifier *h, bool wait_all)
             if (got == 0 && now_ms() >= r.deadline_ms) {
                 kill(-r.pid, SIGKILL);
                 waitpid(r.pid, &status, 0);
-                log_line(h, "notify hook `%s` took longer than %d ms; it was stopped",
-                         h->command, h->timeout_ms);
+                log_line(h, "notify hook took longer than %d ms and was stopped: `%s`",
+                         h->timeout_ms, h->command);
                 continue;
             }
             if (got == 0) {
@@ -77,11 +79,11 @@ static void reap(HookNotifier *h, bool wait_all)
             if (got < 0)
                 continue;
             if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
-                log_line(h, "notify hook `%s` failed with exit status %d", h->command,
-                         WEXITSTATUS(status));
+                log_line(h, "notify hook failed with exit status %d: `%s`", WEXITSTATUS(status),
+                         h->command);
             else if (WIFSIGNALED(status))
-                log_line(h, "notify hook `%s` was killed by signal %d", h->command,
-                         WTERMSIG(status));
+                log_line(h, "notify hook was killed by signal %d: `%s`", WTERMSIG(status),
+                         h->command);
         }
         h->nrunning = keep;
         if (!wait_all || h->nrunning == 0)
@@ -130,6 +132,8 @@ static AllotStatus run_hook(HookNotifier *h, const Event *ev, ErrBuf *err)
         setpgid(0, 0);
         dup2(fds[0], STDIN_FILENO);
         close(fds[0]);
+        if (h->log_fd >= 0)
+            dup2(h->log_fd, STDERR_FILENO);
         dup2(STDERR_FILENO, STDOUT_FILENO);
         execl("/bin/sh", "sh", "-c", h->command, (char *)NULL);
         _exit(127);
@@ -191,9 +195,58 @@ Notifier *hook_notifier_new(const char *command, int timeout_ms, Clock *clock, L
     h->timeout_ms = timeout_ms;
     h->clock = clock;
     h->logger = logger;
+    h->log_fd = -1;
     event_vec_init(&h->held);
     pthread_mutex_init(&h->lock, NULL);
     return &h->base;
+}
+
+AllotStatus hook_notifier_log_to(Notifier *n, const char *path, ErrBuf *err)
+{
+    HookNotifier *h = (HookNotifier *)n;
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    for (char *p = strchr(dir + 1, '/'); p; p = strchr(p + 1, '/')) { /* mkdir -p */
+        *p = '\0';
+        mkdir(dir, 0700);
+        *p = '/';
+    }
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return err_set(err, ALLOT_EIO, "notify hook log %s: %s", path, strerror(errno));
+    pthread_mutex_lock(&h->lock);
+    if (h->log_fd >= 0)
+        close(h->log_fd);
+    h->log_fd = fd;
+    pthread_mutex_unlock(&h->lock);
+    return ALLOT_OK;
+}
+
+bool hook_notifier_log_path(char *out, size_t size)
+{
+    const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+    int n = state && state[0] ? snprintf(out, size, "%s/allot/notify.log", state)
+            : home && home[0] ? snprintf(out, size, "%s/.local/state/allot/notify.log", home)
+                              : -1;
+    return n > 0 && (size_t)n < size;
+}
+
+void hook_notifier_set_logger(Notifier *n, Logger *logger)
+{
+    HookNotifier *h = (HookNotifier *)n;
+    pthread_mutex_lock(&h->lock);
+    h->logger = logger;
+    pthread_mutex_unlock(&h->lock);
+}
+
+void hook_notifier_poll(Notifier *n)
+{
+    if (!n)
+        return;
+    HookNotifier *h = (HookNotifier *)n;
+    pthread_mutex_lock(&h->lock);
+    reap(h, false);
+    pthread_mutex_unlock(&h->lock);
 }
 
 void hook_notifier_free(Notifier *n)
@@ -204,6 +257,8 @@ void hook_notifier_free(Notifier *n)
     reap(h, true);
     pthread_mutex_destroy(&h->lock);
     event_vec_fini(&h->held);
+    if (h->log_fd >= 0)
+        close(h->log_fd);
     free(h->running);
     free(h->command);
     free(h);

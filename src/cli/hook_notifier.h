@@ -4,10 +4,13 @@
  * hook runs before the event is read back from the log) and a newline on stdin.
  *
  * The command runs through /bin/sh -c in its own process group, stdout sent to
- * allot's stderr, without waiting: allot goes on at once.  A hook that fails
+ * allot's stderr (or both to a log file, hook_notifier_log_to: the terminal UI's
+ * screen is never written over), without waiting: allot goes on at once.  A hook that fails
  * (exit status not 0, killed, cannot start) or that runs longer than the timeout
  * (it is then killed) is logged through the Logger as
- * "notify hook `CMD` ...", and never undoes or blocks the allocation.  Finished
+ * "notify hook failed with exit status 7: `CMD`" (what happened first, so that a
+ * status line cut to its width still says it), and never undoes or blocks the
+ * allocation.  Finished
  * hooks are reaped at each send and at hook_notifier_free, which waits for the
  * running ones at most until their timeout.  At most HOOK_MAX_RUNNING hooks run at
  * once; a send beyond that first waits for one to end (at most its timeout).
@@ -24,6 +27,7 @@
 #define ALLOT_CLI_HOOK_NOTIFIER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "app/ports.h"
 
@@ -41,6 +45,22 @@ void hook_notifier_hold(Notifier *n);
 /* Ends holding: runs the hook for every queued event if `send`, else forgets them.
  * NULL is ignored. */
 void hook_notifier_release(Notifier *n, bool send);
+
+/* From now on the hooks' stdout and stderr are appended to the file `path`
+ * (created, with its folder, if missing) instead of going to allot's stderr.
+ * Errors: ALLOT_EIO naming the path (the output then still goes to stderr). */
+AllotStatus hook_notifier_log_to(Notifier *n, const char *path, ErrBuf *err);
+
+/* Where the terminal UI sends the hooks' output: $XDG_STATE_HOME/allot/notify.log,
+ * else ~/.local/state/allot/notify.log, into `out`; false if neither can be named. */
+bool hook_notifier_log_path(char *out, size_t size);
+
+/* Failures are logged through `logger` from now on (not owned). */
+void hook_notifier_set_logger(Notifier *n, Logger *logger);
+
+/* Reaps the hooks that have ended (and kills those past their timeout) now, so that
+ * a failure is logged at once rather than at the next send.  NULL is ignored. */
+void hook_notifier_poll(Notifier *n);
 
 /* Waits for running hooks (each at most until its timeout; then it is killed) and
  * frees the notifier.  NULL is ignored. */

@@ -21,7 +21,7 @@ static const ToolFn tool_fns[TOOL_COUNT] = {
     [TOOL_IMPORT] = tool_import, [TOOL_EXPORT] = tool_export, [TOOL_EXEC] = tool_exec,
     [TOOL_EVENTS] = tool_events, [TOOL_WHATIF] = tool_whatif, [TOOL_CSV] = tool_csv,
     [TOOL_DEMO] = tool_demo,     [TOOL_HELP] = tool_help,     [TOOL_WHY] = tool_why,
-    [TOOL_UNDO] = tool_undo,     [TOOL_SERVE] = tool_serve,
+    [TOOL_UNDO] = tool_undo,     [TOOL_SERVE] = tool_serve,   [TOOL_COPY] = tool_copy,
     [TOOL_ATP] = tool_atp,       [TOOL_PROMISE] = tool_promise,
 };
 
@@ -53,6 +53,17 @@ static void catch_signals(void)
         sigaction(sigs[k], &sa, NULL);
     }
 }
+
+#ifdef ALLOT_HAVE_TUI
+/* The notify hook under the terminal UI: failures to the status line, output to
+ * its log (tui.h). */
+static void notify_attach(void *hook, Logger *logger)
+{
+    hook_notifier_set_logger(hook, logger ? logger : logger_stderr());
+}
+
+static void notify_poll(void *hook) { hook_notifier_poll(hook); }
+#endif
 
 static int usage_error(const char *msg)
 {
@@ -123,6 +134,18 @@ int main(int argc, char **argv)
         if (st == ALLOT_OK) {
             TuiOptions opts = {.db_path = cli.store.where, .notifier = cli.notifier,
                                .load_demo = demo_load};
+            char log_path[4096];
+            if (cli.hook) {
+                ErrBuf lerr = {{0}};
+                if (hook_notifier_log_path(log_path, sizeof log_path) &&
+                    hook_notifier_log_to(cli.hook, log_path, &lerr) == ALLOT_OK)
+                    opts.notify_log = log_path;
+                else /* never onto the screen */
+                    hook_notifier_log_to(cli.hook, "/dev/null", &lerr);
+                opts.notify_attach = notify_attach;
+                opts.notify_poll = notify_poll;
+                opts.notify_ctx = cli.hook;
+            }
             tui_status = tui_run(&opts);
         }
 #else

@@ -52,6 +52,7 @@ AllotStatus tool_serve(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
         .base = {.ops = &cli_serve_ops,
                  .kind = cli->store.kind == STORE_POSTGRES ? "postgresql" : "sqlite",
                  .where = cli->store.label,
+                 .one_writer = cli->store.kind == STORE_SQLITE,
                  .notifier = cli->notifier,
                  .clock = cli->clock,
                  .logger = cli->logger},

@@ -1,6 +1,6 @@
 /* help_pager.h — the state of the help viewer without a terminal: a page laid out
  * at the viewport's width, the first visible line, the search.  The ncurses viewer
- * (src/tui/help_view.h) maps keys to these calls and only draws; tests drive it
+ * (src/tui/screens/help.c) maps keys to these calls and only draws; tests drive it
  * directly (SPEC.md §5 "Help"; issue 7: scrolls, `/` searches, re-wraps on resize).
  */
 #ifndef ALLOT_HELP_PAGER_H

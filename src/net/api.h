@@ -6,10 +6,12 @@
  * MESSAGE} with the CLI's message; on the book's routes {"message": MESSAGE}, so that
  * a client of the reference service reads them unchanged.  Status per AllotStatus:
  *   400 EINVALID, EUSAGE (invalid input: JSON, types, fields, values)
- *   404 EINVALID_SKU, EUNKNOWN_BATCH, EUNKNOWN_LINE (an unknown thing); but 400 for
- *       an unknown SKU on the book's POST /allocate (the reference's answer)
- *   409 EDUPLICATE_BATCH, ELINE_QTY_MISMATCH, ENO_ROOM, ESKU_MISMATCH (refused by a
- *       rule), ECONFLICT (a conflict that lasted through the bus's retries)
+ *   404 EINVALID_SKU, EUNKNOWN_BATCH, EUNKNOWN_LINE, EUNKNOWN_COMMAND (an unknown
+ *       thing); but 400 for an unknown SKU on the book's POST /allocate (the
+ *       reference's answer)
+ *   409 EDUPLICATE_BATCH, ELINE_QTY_MISMATCH, ENO_ROOM, ESKU_MISMATCH,
+ *       EUNDO_REFUSED (refused by a rule), ECONFLICT (a conflict that lasted through
+ *       the bus's retries)
  *   503 ESTORAGE, EIO (the store cannot be read or written)
  * and, from http.c: 401 no or wrong token, 404 no route, 405 wrong method, 408 the
  * request did not arrive in time, 413 body over 64 KiB, 415 not JSON, 503 too many
@@ -50,7 +52,7 @@ typedef struct ApiReply {
     const char *content_type; /* static text */
     char *body;               /* heap, freed by the sender */
     size_t len;
-    const char *allow;        /* 405: the Allow header */
+    char allow[32];           /* 405: the Allow header ("GET, POST"); "" = none */
     bool stream;              /* answer with the event stream from stream_since */
     int64_t stream_since;
 } ApiReply;
@@ -105,8 +107,12 @@ void api_status(const ApiRequest *rq, ApiReply *rep);
 
 /* /api/v1 (api_v1.c). */
 void api_v1_command(const ApiRequest *rq, ApiReply *rep);
+void api_v1_undo(const ApiRequest *rq, ApiReply *rep);
+void api_v1_line_history(const ApiRequest *rq, ApiReply *rep);
 void api_v1_products(const ApiRequest *rq, ApiReply *rep);
 void api_v1_product_batches(const ApiRequest *rq, ApiReply *rep);
+void api_v1_atp(const ApiRequest *rq, ApiReply *rep);
+void api_v1_promise(const ApiRequest *rq, ApiReply *rep);
 void api_v1_batch_lines(const ApiRequest *rq, ApiReply *rep);
 void api_v1_order(const ApiRequest *rq, ApiReply *rep);
 void api_v1_backorders(const ApiRequest *rq, ApiReply *rep);

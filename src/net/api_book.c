@@ -31,7 +31,7 @@ static void run_book_command(const ApiRequest *rq, ApiReply *rep, const char *na
     }
     CommandResult res;
     command_result_init(&res);
-    st = bus_handle(w->bus, &jc.pc.cmd, &res, &err);
+    st = worker_handle(rq->server->workers, w, &jc.pc.cmd, &res, &err);
     if (st == ALLOT_OK) {
         reply_text(rep, ok, "OK");
     } else if (st == ALLOT_EINVALID_SKU) {

@@ -37,11 +37,13 @@ unsigned api_status_http(AllotStatus s)
     case ALLOT_EINVALID_SKU:
     case ALLOT_EUNKNOWN_BATCH:
     case ALLOT_EUNKNOWN_LINE:
+    case ALLOT_EUNKNOWN_COMMAND:
         return 404;
     case ALLOT_EDUPLICATE_BATCH:
     case ALLOT_ELINE_QTY_MISMATCH:
     case ALLOT_ENO_ROOM:
     case ALLOT_ESKU_MISMATCH:
+    case ALLOT_EUNDO_REFUSED:
     case ALLOT_ECONFLICT:
         return 409;
     case ALLOT_ESTORAGE:

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/atp_query.h"
 #include "app/command_table.h"
 #include "app/event_json.h"
 #include "domain/xalloc.h"
@@ -18,6 +19,8 @@
 #define EVENTS_MAX 10000
 
 /* ---- commands ---- */
+
+static void run_command(const ApiRequest *rq, ApiReply *rep, const CommandSpec *spec);
 
 /* "add-batch, allocate, ..." : the bus commands of the table. */
 static void bus_command_names(char *buf, size_t size)
@@ -34,7 +37,6 @@ static void bus_command_names(char *buf, size_t size)
 void api_v1_command(const ApiRequest *rq, ApiReply *rep)
 {
     const CommandSpec *spec = command_lookup(rq->params[0]);
-    ErrBuf err = {{0}};
     if (!spec || !command_is_bus(spec)) {
         char names[256], vb[ERR_VALUE_SIZE], msg[ALLOT_ERR_MAX];
         bus_command_names(names, sizeof names);
@@ -43,13 +45,23 @@ void api_v1_command(const ApiRequest *rq, ApiReply *rep)
         reply_error_named(rq, rep, 404, "unknown_command", msg);
         return;
     }
+    run_command(rq, rep, spec);
+}
+
+/* The JSON body as the arguments of `spec`, run through the bus; answers what the
+ * command did: {"command", "batchref" (allocate), "undone" (undo), "events"}. */
+static void run_command(const ApiRequest *rq, ApiReply *rep, const CommandSpec *spec)
+{
     JsonCommand jc;
+    ErrBuf err = {{0}};
     AllotStatus st = json_command_decode(spec, rq->body, rq->body_len, NULL, &jc, &err);
     if (st != ALLOT_OK) {
         reply_error(rq, rep, 400, st, err.msg);
         json_command_fini(&jc);
         return;
     }
+    if (spec->tool == TOOL_UNDO)
+        jc.pc.cmd = command_undo(jc.pc.values[0] ? jc.pc.nums[0] : 0);
     Worker *w = api_actor(rq, rep, &jc.pc.cmd) ? api_worker(rq, rep) : NULL;
     if (!w) {
         json_command_fini(&jc);
@@ -57,13 +69,15 @@ void api_v1_command(const ApiRequest *rq, ApiReply *rep)
     }
     CommandResult res;
     command_result_init(&res);
-    st = bus_handle(w->bus, &jc.pc.cmd, &res, &err);
+    st = worker_handle(rq->server->workers, w, &jc.pc.cmd, &res, &err);
     if (st == ALLOT_OK) {
         json_t *o = json_object();
         json_object_set_new(o, "command", json_string(spec->name));
-        if (spec->bus == CMD_ALLOCATE)
+        if (jc.pc.cmd.type == CMD_ALLOCATE)
             json_object_set_new(o, "batchref",
                                 res.batchref[0] ? json_text(res.batchref) : json_null());
+        if (jc.pc.cmd.type == CMD_UNDO)
+            json_object_set_new(o, "undone", json_integer(res.undone));
         json_t *events = json_array();
         Clock *clock = rq->server->stores->clock;
         int64_t now = clock->now(clock);
@@ -76,6 +90,11 @@ void api_v1_command(const ApiRequest *rq, ApiReply *rep)
     }
     command_result_fini(&res);
     json_command_fini(&jc);
+}
+
+void api_v1_undo(const ApiRequest *rq, ApiReply *rep)
+{
+    run_command(rq, rep, command_lookup("undo"));
 }
 
 /* ---- read model ---- */
@@ -195,6 +214,110 @@ void api_v1_product_batches(const ApiRequest *rq, ApiReply *rep)
     }
 }
 
+/* ---- available to promise (SPEC.md §1.5) ---- */
+
+typedef struct AtpCtx {
+    const char *sku;
+    int64_t qty;   /* promise */
+    int32_t today;
+    AtpTimeline timeline;
+    Promise promise;
+} AtpCtx;
+
+static AllotStatus run_atp(Worker *writer, void *ctx, ErrBuf *err)
+{
+    AtpCtx *a = ctx;
+    return query_atp(writer->uow, a->sku, a->today, &a->timeline, err);
+}
+
+static AllotStatus run_promise(Worker *writer, void *ctx, ErrBuf *err)
+{
+    AtpCtx *a = ctx;
+    return query_promise(writer->uow, a->sku, a->qty, a->today, &a->promise, err);
+}
+
+static json_t *date_or_null(int32_t d)
+{
+    char t[ALLOT_DATE_TEXT];
+    return d == ALLOT_NO_DATE ? json_null() : json_string(date_format(d, t));
+}
+
+static json_t *id_or_null(const char *s) { return s[0] ? json_text(s) : json_null(); }
+
+static int32_t today_of(const ApiRequest *rq)
+{
+    Clock *c = rq->server->stores->clock;
+    return date_from_unix(c->now(c));
+}
+
+void api_v1_atp(const ApiRequest *rq, ApiReply *rep)
+{
+    AllotId sku;
+    if (!id_arg(rq, rep, rq->params[0], "sku", sku))
+        return;
+    Worker *w = api_worker(rq, rep);
+    if (!w)
+        return;
+    AtpCtx a = {.sku = sku, .today = today_of(rq)};
+    ErrBuf err = {{0}};
+    AllotStatus st = worker_run(rq->server->workers, w, run_atp, &a, &err);
+    if (st != ALLOT_OK) {
+        reply_storage_error(rq, rep, st, err.msg);
+        return;
+    }
+    json_t *rows = json_array();
+    for (size_t i = 0; i < a.timeline.nrows; i++) {
+        const AtpRow *r = &a.timeline.rows[i];
+        json_array_append_new(
+            rows, json_pack("{s:o, s:I, s:o, s:I, s:I, s:I, s:I}", "date", date_or_null(r->date),
+                            "batches", (json_int_t)r->nbatches, "first_ref", id_or_null(r->first_ref),
+                            "arriving", (json_int_t)r->arriving, "allocated",
+                            (json_int_t)r->allocated, "free", (json_int_t)r->free, "projected",
+                            (json_int_t)r->projected));
+    }
+    json_t *o = json_pack("{s:o, s:o, s:o, s:I, s:I}", "sku", json_text(sku), "today",
+                          date_or_null(a.today), "timeline", rows, "backorder_lines",
+                          (json_int_t)a.timeline.backorder_lines, "backorder_qty",
+                          (json_int_t)a.timeline.backorder_qty);
+    atp_fini(&a.timeline);
+    reply_json(rep, 200, o);
+}
+
+void api_v1_promise(const ApiRequest *rq, ApiReply *rep)
+{
+    AllotId sku;
+    if (!id_arg(rq, rep, rq->params[0], "sku", sku))
+        return;
+    const char *qty = rq->query(rq, "qty");
+    AtpCtx a = {.sku = sku, .today = today_of(rq)};
+    ErrBuf err = {{0}};
+    if (!qty) {
+        reply_error(rq, rep, 400, ALLOT_EINVALID, "promise: missing qty (?qty=N)");
+        return;
+    }
+    if (validate_line_qty(qty, &a.qty, &err) != ALLOT_OK) {
+        char msg[ALLOT_ERR_MAX];
+        snprintf(msg, sizeof msg, "promise: %.480s", err.msg);
+        reply_error(rq, rep, 400, ALLOT_EINVALID, msg);
+        return;
+    }
+    Worker *w = api_worker(rq, rep);
+    if (!w)
+        return;
+    AllotStatus st = worker_run(rq->server->workers, w, run_promise, &a, &err);
+    if (st != ALLOT_OK) {
+        reply_storage_error(rq, rep, st, err.msg);
+        return;
+    }
+    const Promise *p = &a.promise;
+    reply_json(rep, 200,
+               json_pack("{s:o, s:I, s:o, s:o, s:o, s:o, s:I}", "sku", json_text(sku), "qty",
+                         (json_int_t)a.qty, "batchref", id_or_null(p->batchref), "promised",
+                         date_or_null(p->promised), "could_ref", id_or_null(p->could_ref),
+                         "could_date", date_or_null(p->could_date), "could_free",
+                         (json_int_t)p->could_free));
+}
+
 /* A cursor of a line list (the row's seq or key, a whole number); false after 400. */
 static bool cursor_arg(const ApiRequest *rq, ApiReply *rep, int64_t *out, bool *given)
 {
@@ -286,6 +409,52 @@ void api_v1_order(const ApiRequest *rq, ApiReply *rep)
     json_object_set_new(o, "orderid", json_text(orderid));
     json_object_set_new(o, "lines", lines);
     reply_json(rep, 200, o);
+}
+
+#define HISTORY_PAGE 256
+
+void api_v1_line_history(const ApiRequest *rq, ApiReply *rep)
+{
+    AllotId orderid, sku;
+    if (!id_arg(rq, rep, rq->params[0], "orderid", orderid) ||
+        !id_arg(rq, rep, rq->params[1], "sku", sku))
+        return;
+    Worker *w = api_worker(rq, rep);
+    if (!w)
+        return;
+    EventRow *rows = xreallocarray(NULL, HISTORY_PAGE, sizeof *rows);
+    ViewPage page = {.limit = HISTORY_PAGE};
+    json_t *list = json_array();
+    int64_t after = 0;
+    ErrBuf err = {{0}};
+    AllotStatus st;
+    for (;;) {
+        size_t n = 0;
+        st = views_line_history(w->views, orderid, sku, after, &page, rows, &n, &err);
+        if (st != ALLOT_OK)
+            break;
+        for (size_t i = 0; i < n; i++)
+            json_array_append_new(list, event_json_object(&rows[i].ev, rows[i].id, rows[i].at));
+        if (n < HISTORY_PAGE)
+            break;
+        after = rows[n - 1].id;
+    }
+    free(rows);
+    if (st != ALLOT_OK) {
+        json_decref(list);
+        reply_storage_error(rq, rep, st, err.msg);
+    } else if (json_array_size(list) == 0) {
+        json_decref(list);
+        char msg[ALLOT_ERR_MAX];
+        snprintf(msg, sizeof msg, "unknown order line %s %s", orderid, sku);
+        reply_error(rq, rep, 404, ALLOT_EUNKNOWN_LINE, msg);
+    } else {
+        json_t *o = json_object();
+        json_object_set_new(o, "orderid", json_text(orderid));
+        json_object_set_new(o, "sku", json_text(sku));
+        json_object_set_new(o, "events", list);
+        reply_json(rep, 200, o);
+    }
 }
 
 void api_v1_backorders(const ApiRequest *rq, ApiReply *rep)

@@ -41,7 +41,7 @@ bool consumer_handle(Server *srv, const char *payload, size_t len)
         if (st == ALLOT_OK) {
             CommandResult res;
             command_result_init(&res);
-            st = bus_handle(w->bus, &jc.pc.cmd, &res, &err);
+            st = worker_handle(srv->workers, w, &jc.pc.cmd, &res, &err);
             command_result_fini(&res);
         }
         if (st == ALLOT_ESTORAGE || st == ALLOT_EIO)
@@ -55,7 +55,7 @@ bool consumer_handle(Server *srv, const char *payload, size_t len)
     atomic_fetch_add(&srv->stats.redis_bad_messages, 1);
     char vb[ERR_VALUE_SIZE], line[ALLOT_ERR_MAX + ERR_VALUE_SIZE + 64];
     snprintf(line, sizeof line, "redis: %s: refused message %s: %s", CONSUMER_CHANNEL,
-             err_value(payload, len, vb, sizeof vb), err.msg[0] ? err.msg : allot_status_message(st));
+             err_value(payload, len, vb, sizeof vb), err_text(&err, st));
     consumer_log(srv, line);
     return false;
 }

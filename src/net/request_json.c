@@ -45,7 +45,10 @@ static const char *json_key(const ArgSpec *a, const FieldAlias *aliases, char *b
     return buf;
 }
 
-static bool is_quantity(ArgKind k) { return k == ARG_LINE_QTY || k == ARG_BATCH_QTY || k == ARG_EVENT_ID; }
+static bool is_quantity(ArgKind k)
+{
+    return k == ARG_LINE_QTY || k == ARG_BATCH_QTY || k == ARG_EVENT_ID || k == ARG_COMMAND_ID;
+}
 
 /* The text of field `v` for argument `a` into *text (borrowed from v or jc). */
 static AllotStatus field_text(const CommandSpec *spec, const ArgSpec *a, const char *key,

@@ -8,7 +8,7 @@
  * rename fields (the Redis message says "batchref" for "ref").  Each value has
  * the JSON type of its kind:
  *   identifiers (ref, sku, orderid)  a string
- *   quantities (qty)                 an integer (a JSON number without fraction or
+ *   quantities (qty), command ids    an integer (a JSON number without fraction or
  *                                    exponent); 3.5, 1e99 and "3" are refused
  *   dates (eta, need)                a string "YYYY-MM-DD", or null (or absent) for none
  * then the text goes through command_parse_argv: identifiers are trimmed and
@@ -41,9 +41,10 @@ typedef struct JsonCommand {
     char numbers[COMMAND_MAX_ARGS][32];
 } JsonCommand;
 
-/* Decodes `body` (`len` bytes, any bytes) as the arguments of bus command `spec`
- * (command_is_bus), with `aliases` (NULL or ending with {NULL, NULL}).  On success
- * out->pc.cmd is ready for bus_handle.  Errors: ALLOT_EINVALID, the message naming
+/* Decodes `body` (`len` bytes, any bytes) as the positional arguments of command
+ * `spec` (its options are not fields), with `aliases` (NULL or ending with {NULL,
+ * NULL}).  On success out->pc holds the checked values, and for a bus command
+ * (command_is_bus) out->pc.cmd is ready for bus_handle.  Errors: ALLOT_EINVALID, the message naming
  * the command and the field or the JSON error's place ("allocate: invalid JSON at
  * line 1, column 9: ..."; "allocate: qty must be a whole number, not a string";
  * "allocate: missing field \"sku\""; "allocate: unknown field \"colour\""; and the

@@ -13,6 +13,7 @@
 #ifndef ALLOT_NET_SERVE_H
 #define ALLOT_NET_SERVE_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "app/follower.h"
@@ -49,6 +50,9 @@ struct ServeStores {
     const char *kind;  /* "sqlite", "postgresql": shown by GET / */
     const char *where; /* the database path, or the PostgreSQL database's label (never
                           a password), for the start-up line */
+    bool one_writer;   /* the store takes one writer at a time (SQLite): the workers
+                          take turns to run commands instead of queueing in the
+                          store's busy wait */
     Notifier *notifier;
     Clock *clock;
     Logger *logger;

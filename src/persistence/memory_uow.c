@@ -175,6 +175,7 @@ static AllotStatus mem_commit(UnitOfWork *u, ErrBuf *err)
 {
     (void)err;
     MemoryUow *m = from_uow(u);
+    bool logged = false;
     for (size_t i = 0; i < m->working.len; i++) {
         const Product *w = m->working.items[i];
         const EventVec *ev = product_events(w);
@@ -182,9 +183,11 @@ static AllotStatus mem_commit(UnitOfWork *u, ErrBuf *err)
             event_vec_push(&m->log, &ev->items[e]);
         if (ev->len)
             raise_next_command_id(m, w);
+        logged |= ev->len > 0;
         put_committed(m, product_clone_state(w));
     }
-    if (m->command_id >= m->next_command_id)
+    /* a command that logged nothing leaves its id to the next one */
+    if (logged && m->command_id >= m->next_command_id)
         m->next_command_id = m->command_id + 1;
     m->command_id = 0;
     /* The working copies stay until the next begin so that the bus can collect

@@ -75,7 +75,8 @@ static AllotStatus mv_complete(Views *vv, CompleteKind kind, const char *prefix,
 
 static void mv_destroy(Views *vv) { free(vv); }
 
-static const ViewsOps memory_views_ops = {mv_list, mv_latest_event_id, mv_complete, mv_destroy};
+static const ViewsOps memory_views_ops = {mv_list, mv_latest_event_id, mv_complete, mv_destroy,
+                                          NULL /* complete_span: from complete */};
 
 Views *memory_views_new(UnitOfWork *mem)
 {

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "app/strmap.h"
 #include "domain/xalloc.h"
@@ -113,7 +114,6 @@ enum {
     ST_COMMAND_EVENTS,
     ST_LATER_COMMAND,
     ST_LATEST_COMMAND,
-    ST_LAST_COMMAND,
     ST_EVENT_INSERT_MANY,
     ST_COUNT
 };
@@ -153,7 +153,13 @@ static const char *const stmt_sql[ST_COUNT] = {
                         " command_id, actor, undoes)"
                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
                         " ?15, ?16, ?17, ?18, ?19)",
-    [ST_COUNTER_GET] = "SELECT value FROM counters WHERE name = 'next_command_id'",
+    /* the next command id: past the last one logged and past the counter, which
+     * keeps what restored lines' requested moments raised it to.  Command ids never
+     * go down along event ids (sqlite_command_event_range), so the last event holds
+     * the newest: one row look-up, no index */
+    [ST_COUNTER_GET] = "SELECT MAX((SELECT value FROM counters WHERE name = 'next_command_id'),"
+                       " COALESCE((SELECT command_id FROM events ORDER BY id DESC LIMIT 1), 0)"
+                       " + 1)",
     [ST_COUNTER_SET] = "UPDATE counters SET value = ?1 WHERE name = 'next_command_id'",
     [ST_BATCH_ID_OF_REF] = "SELECT id FROM batches WHERE ref = ?1",
     [ST_BATCH_REWRITE] = "UPDATE batches SET qty = ?2, eta = ?3, seq = ?4 WHERE id = ?1",
@@ -167,7 +173,6 @@ static const char *const stmt_sql[ST_COUNT] = {
                          " AND command_id > ?3 ORDER BY id LIMIT 1",
     [ST_LATEST_COMMAND] = "SELECT command_id FROM events WHERE command_id > 0"
                           " ORDER BY id DESC LIMIT 1",
-    [ST_LAST_COMMAND] = "SELECT command_id FROM events ORDER BY id DESC LIMIT 1",
     [ST_EVENT_INSERT_MANY] = NULL, /* made by event_insert_many_sql */
 };
 
@@ -200,15 +205,16 @@ typedef struct SqliteUow {
     size_t cache_lines_max, bulk_dirty_max;
     size_t rebuild_min; /* REBUILD_MIN_LINES */
     size_t lines_est; /* about how many order lines the cache holds (an upper bound) */
-    /* command ids (SPEC.md §1.6): the counters row, read when someone else may
-     * have written, raised by each commit and written with the flush */
+    /* command ids (SPEC.md §1.6): the next one is past the last logged and past the
+     * counters row (read when someone else may have written); each commit moves it
+     * on; the row is written only when a restored line's requested raises it */
     int64_t next_cmd;   /* the next command id, if next_cmd_known */
     bool next_cmd_known;
     uint64_t next_cmd_tx; /* the transaction in which next_cmd was read or written */
     bool next_cmd_dirty;  /* the counter row (a floor: imported request moments) is to
                              be raised to next_cmd */
     int64_t current_cmd;  /* reserved by the current unit of work, or 0 */
-    uint64_t events_logged; /* events appended to the log so far */
+    bool logged;          /* the last step_commit appended events */
     PendingEvent pending[EVENT_BATCH]; /* bulk work: events not yet in the log */
     size_t npending;
 } SqliteUow;
@@ -746,7 +752,6 @@ static AllotStatus log_pending(SqliteUow *s, ErrBuf *err)
 /* Appends `ev` to the log: at once, or with the next EVENT_BATCH in bulk work. */
 static AllotStatus log_event(SqliteUow *s, const Event *ev, int64_t at, ErrBuf *err)
 {
-    s->events_logged++;
     if (!s->in_bulk)
         return insert_event(s, ev, at, err);
     s->pending[s->npending].ev = *ev;
@@ -759,6 +764,7 @@ static AllotStatus log_event(SqliteUow *s, const Event *ev, int64_t at, ErrBuf *
 static AllotStatus step_commit(SqliteUow *s, ErrBuf *err)
 {
     int64_t at = s->clock->now(s->clock);
+    s->logged = false;
     for (size_t i = 0; i < s->repo.nseen; i++) {
         Product *p = s->repo.seen[i];
         Entry *e = strmap_get_ptr(&s->cache, product_sku(p));
@@ -771,6 +777,7 @@ static AllotStatus step_commit(SqliteUow *s, ErrBuf *err)
             AllotStatus r = log_event(s, ev, at, err);
             if (r != ALLOT_OK)
                 return r;
+            s->logged = true;
             switch (ev->type) {
             case EV_REALLOCATED:
             case EV_ALLOCATED:
@@ -1204,7 +1211,9 @@ static AllotStatus sq_command_id(UnitOfWork *u, int64_t *id, ErrBuf *err)
         /* another writer may have used ids since we last read or wrote them */
         if (!s->next_cmd_known || (s->next_cmd_tx < s->fresh_since && !s->next_cmd_dirty)) {
             sqlite3_stmt *st;
-            AllotStatus r = stmt(s, ST_COUNTER_GET, &st, err);
+            AllotStatus r = log_pending(s, err);
+            if (r == ALLOT_OK)
+                r = stmt(s, ST_COUNTER_GET, &st, err);
             if (r != ALLOT_OK)
                 return r;
             int rc = sqlite3_step(st);
@@ -1216,17 +1225,6 @@ static AllotStatus sq_command_id(UnitOfWork *u, int64_t *id, ErrBuf *err)
                                s->path);
             }
             s->next_cmd = sqlite3_column_int64(st, 0);
-            sqlite3_reset(st);
-            /* The counter row is a floor (raised by imported request moments);
-             * the ids the commands took are in the log: one past the newest. */
-            if ((r = log_pending(s, err)) != ALLOT_OK ||
-                (r = stmt(s, ST_LAST_COMMAND, &st, err)) != ALLOT_OK)
-                return r;
-            rc = sqlite3_step(st);
-            if (rc == SQLITE_ROW && sqlite3_column_int64(st, 0) >= s->next_cmd)
-                s->next_cmd = sqlite3_column_int64(st, 0) + 1;
-            else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-                return fail(s, st, rc, "reading the command counter", err);
             sqlite3_reset(st);
             s->next_cmd_known = true;
             s->next_cmd_tx = s->tx;
@@ -1382,15 +1380,12 @@ static AllotStatus sq_commit(UnitOfWork *u, ErrBuf *err)
             return disk_full_error(s, err);
         }
     }
-    uint64_t logged = s->events_logged;
     AllotStatus r = step_commit(s, err);
     if (r == ALLOT_OK && s->current_cmd) {
-        /* the id is taken: the events just logged carry it (see sq_command_id);
-         * a command that logged none leaves it in the counter row */
-        if (s->current_cmd >= s->next_cmd) {
+        /* used up when its events hold it (so the counter row needs no write); a
+         * command that logged nothing leaves its id to the next one */
+        if (s->logged && s->current_cmd >= s->next_cmd)
             s->next_cmd = s->current_cmd + 1;
-            s->next_cmd_dirty |= s->events_logged == logged;
-        }
         s->current_cmd = 0;
     }
     if (s->in_bulk) {
@@ -1582,6 +1577,22 @@ const char *sqlite_uow_path(UnitOfWork *uow) { return from_uow(uow)->path; }
 void sqlite_uow_set_busy_timeout(UnitOfWork *uow, int ms)
 {
     sqlite3_busy_timeout(from_uow(uow)->db, ms < 0 ? 0 : ms);
+}
+
+static int busy_wait(void *arg, int count)
+{
+    const SqliteBusyWait *w = arg;
+    struct timespec ts = {0, 100 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+    return w->wait(w->ctx, (int64_t)(count + 1) * 100) ? 1 : 0;
+}
+
+void sqlite_uow_set_busy_wait(UnitOfWork *uow, const SqliteBusyWait *w)
+{
+    if (w)
+        sqlite3_busy_handler(from_uow(uow)->db, busy_wait, (void *)w);
+    else
+        sqlite3_busy_timeout(from_uow(uow)->db, ALLOT_BUSY_TIMEOUT_MS);
 }
 
 sqlite3 *sqlite_uow_connection(UnitOfWork *uow) { return from_uow(uow)->db; }

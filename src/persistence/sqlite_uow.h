@@ -20,7 +20,9 @@
 #ifndef ALLOT_PERSISTENCE_SQLITE_UOW_H
 #define ALLOT_PERSISTENCE_SQLITE_UOW_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "app/ports.h"
 #include "app/relay_store.h"
@@ -77,5 +79,21 @@ const char *sqlite_uow_path(UnitOfWork *uow);
 
 /* Sets the busy timeout of the connection (milliseconds, >= 0). */
 void sqlite_uow_set_busy_timeout(UnitOfWork *uow, int ms);
+
+/* How to wait while another process holds the database's lock, instead of the
+ * busy timeout (SPEC.md §5: "A write that must wait for another process's lock
+ * never freezes the screen"): SQLite calls back about every 100 ms, after sleeping
+ * 100 ms, with the time waited so far; `wait` returns true to go on waiting, false
+ * to give up — the step then fails with ALLOT_ESTORAGE "database PATH is locked by
+ * another process (…: gave up waiting)" and nothing is written.  The TUI draws
+ * "waiting for another writer (N s)…" there and gives up on Esc. */
+typedef struct SqliteBusyWait {
+    bool (*wait)(void *ctx, int64_t waited_ms);
+    void *ctx;
+} SqliteBusyWait;
+
+/* Installs `w` (not copied: the caller keeps it alive until it installs NULL, which
+ * puts the busy timeout ALLOT_BUSY_TIMEOUT_MS back). */
+void sqlite_uow_set_busy_wait(UnitOfWork *uow, const SqliteBusyWait *w);
 
 #endif

@@ -1,21 +1,20 @@
 /* The read model over SQLite (views.h, sqlite_uow.h).
  *
- * Every list query is built from its spec (view_specs.h) by sv_list: the spec's
- * columns, each spelt in SQL by its row kind's source table below, the query's
- * conditions, an optional LIKE filter over the spec's filter columns, the keyset
- * condition past the anchor and ORDER BY the same keys.  No list has SQL of its
- * own.  The prepared statement is kept, keyed by its text, for the life of the
- * connection.  Every statement is reset after use so that no read
- * transaction stays open.
+ * Every list query is built from its spec (view_specs.h) by sql_views.c, which
+ * the PostgreSQL read model shares: the spec's columns, each spelt in SQL by its
+ * row kind's source table, the query's conditions, an optional LIKE filter over the
+ * spec's filter columns, the keyset condition past the anchor and ORDER BY the same
+ * keys.  No list has SQL of its own.  The prepared statement is kept, keyed by its
+ * text, for the life of the connection.  Every statement is reset after use so
+ * that no read transaction stays open.
  */
-#include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app/view_specs.h"
 #include "domain/xalloc.h"
+#include "persistence/sql_views.h"
 #include "persistence/sqlite_schema.h"
 #include "persistence/sqlite_uow.h"
 
@@ -35,82 +34,7 @@ typedef struct SqliteViews {
 
 static SqliteViews *from_views(Views *v) { return (SqliteViews *)v; }
 
-/* ---------- the query builder ---------- */
-
-enum { B_INT, B_TEXT };
-
-typedef struct {
-    int kind;
-    int64_t i;
-    const char *t;
-} Bind;
-
-typedef struct {
-    char sql[2048];
-    size_t len;
-    Bind binds[48];
-    int nbinds;
-    char *pattern; /* owned LIKE pattern */
-    bool overflow;
-} Query;
-
-static void q_add(Query *q, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void q_add(Query *q, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(q->sql + q->len, sizeof q->sql - q->len, fmt, ap);
-    va_end(ap);
-    if (n < 0 || (size_t)n >= sizeof q->sql - q->len)
-        q->overflow = true;
-    else
-        q->len += (size_t)n;
-}
-
-static void q_int(Query *q, int64_t v)
-{
-    if (q->nbinds < (int)(sizeof q->binds / sizeof q->binds[0]))
-        q->binds[q->nbinds++] = (Bind){B_INT, v, NULL};
-    else
-        q->overflow = true;
-}
-
-static void q_text(Query *q, const char *t)
-{
-    if (q->nbinds < (int)(sizeof q->binds / sizeof q->binds[0]))
-        q->binds[q->nbinds++] = (Bind){B_TEXT, 0, t};
-    else
-        q->overflow = true;
-}
-
-static bool has_text(const char *s) { return s && *s; }
-
-/* AND (c1 LIKE ?p OR c2 LIKE ?p ...) for a substring filter.  `cols` is a
- * NULL-terminated list. */
-static void q_filter(Query *q, const char *filter, const char *const *cols)
-{
-    if (!has_text(filter))
-        return;
-    size_t n = strlen(filter);
-    q->pattern = xmalloc(2 * n + 3);
-    char *o = q->pattern;
-    *o++ = '%';
-    for (const char *c = filter; *c; c++) {
-        if (*c == '%' || *c == '_' || *c == '\\')
-            *o++ = '\\';
-        *o++ = *c;
-    }
-    *o++ = '%';
-    *o = '\0';
-    q_add(q, " AND (");
-    for (int i = 0; cols[i]; i++) {
-        q_add(q, "%s%s LIKE ? ESCAPE '\\'", i ? " OR " : "", cols[i]);
-        q_text(q, q->pattern);
-    }
-    q_add(q, ")");
-}
-
-static AllotStatus prepare(SqliteViews *v, Query *q, sqlite3_stmt **out, ErrBuf *err)
+static AllotStatus prepare(SqliteViews *v, SqlQuery *q, sqlite3_stmt **out, ErrBuf *err)
 {
     if (q->overflow)
         return err_set(err, ALLOT_EINVALID, "read model query too long");
@@ -129,7 +53,7 @@ static AllotStatus prepare(SqliteViews *v, Query *q, sqlite3_stmt **out, ErrBuf 
         v->stmts[v->nstmts++] = (CachedStmt){xstrdup(q->sql), st};
     }
     for (int i = 0; i < q->nbinds; i++) {
-        if (q->binds[i].kind == B_INT)
+        if (q->binds[i].kind == SQL_BIND_INT)
             sqlite3_bind_int64(st, i + 1, q->binds[i].i);
         else
             sqlite3_bind_text(st, i + 1, q->binds[i].t, -1, SQLITE_STATIC);
@@ -156,7 +80,7 @@ static void read_row(sqlite3_stmt *st, const ViewSpec *s, void *row);
 
 /* Runs the query, reading up to `limit` rows of spec `s` into `rows` (spec NULL:
  * one id per row, AllotId), in the list's order. */
-static AllotStatus run_query(SqliteViews *v, Query *q, const ViewSpec *s, void *rows,
+static AllotStatus run_query(SqliteViews *v, SqlQuery *q, const ViewSpec *s, void *rows,
                              size_t limit, bool backward, size_t *n, ErrBuf *err)
 {
     size_t size = s ? s->row_size : sizeof(AllotId);
@@ -177,8 +101,7 @@ static AllotStatus run_query(SqliteViews *v, Query *q, const ViewSpec *s, void *
         sqlite3_reset(st);
         sqlite3_clear_bindings(st);
     }
-    free(q->pattern);
-    q->pattern = NULL;
+    sql_query_fini(q);
     if (r == ALLOT_OK && backward && *n > 1) {
         char *tmp = xmalloc(size);
         for (size_t i = 0, j = *n - 1; i < j; i++, j--) {
@@ -191,161 +114,6 @@ static AllotStatus run_query(SqliteViews *v, Query *q, const ViewSpec *s, void *
     if (r != ALLOT_OK)
         *n = 0;
     return r;
-}
-
-/* ---------- the list specs in SQL ---------- */
-
-/* How one column of a spec (view_specs.h) is spelt in SQL: its expression, and for
- * a text column that the store keeps as NULL when "", the expression whose
- * NULL-ness means "" (so that VIEW_EMPTY can use a partial index). */
-typedef struct SqlColumn {
-    const char *expr;
-    const char *null_expr;
-} SqlColumn;
-
-typedef struct SqlSource {
-    const char *from;
-    const SqlColumn *cols; /* one per column of the row kind's specs */
-    size_t ncols;
-    bool row_values; /* keys of one direction as (k1, k2) > (?, ?): the index of one
-                        table bounds its whole range; a join spells the keyset out */
-} SqlSource;
-
-static const SqlColumn product_sql[PCOL_COUNT] = {
-    [PCOL_SKU] = {"sku", NULL},           [PCOL_NBATCHES] = {"nbatches", NULL},
-    [PCOL_QTY] = {"qty", NULL},           [PCOL_ALLOCATED] = {"allocated", NULL},
-    [PCOL_AVAILABLE] = {"qty - allocated", NULL},
-    [PCOL_BO_LINES] = {"bo_lines", NULL}, [PCOL_BO_QTY] = {"bo_qty", NULL},
-    [PCOL_NEXT_ETA] = {"next_eta", NULL},
-};
-
-/* A batch's allocated qty and line count come from the covering index
- * lines_by_batch (batch_id, seq, qty, req, need). */
-#define BATCH_ALLOCATED "(SELECT COALESCE(SUM(l.qty), 0) FROM lines l WHERE l.batch_id = b.id)"
-static const SqlColumn batch_sql[BCOL_COUNT] = {
-    [BCOL_REF] = {"b.ref", NULL},
-    [BCOL_SKU] = {"b.sku", NULL},
-    [BCOL_QTY] = {"b.qty", NULL},
-    [BCOL_ALLOCATED] = {BATCH_ALLOCATED, NULL},
-    [BCOL_AVAILABLE] = {"b.qty - " BATCH_ALLOCATED, NULL},
-    [BCOL_ETA] = {"b.eta", NULL},
-    [BCOL_NLINES] = {"(SELECT COUNT(*) FROM lines l WHERE l.batch_id = b.id)", NULL},
-    [BCOL_SEQ] = {"b.seq", NULL},
-};
-
-static const SqlColumn line_sql[LCOL_COUNT] = {
-    [LCOL_ORDERID] = {"l.orderid", NULL}, [LCOL_SKU] = {"p.sku", NULL},
-    [LCOL_QTY] = {"l.qty", NULL},         [LCOL_BATCHREF] = {"b.ref", "l.batch_id"},
-    [LCOL_ETA] = {"b.eta", NULL},         [LCOL_SEQ] = {"l.seq", NULL},
-    [LCOL_KEY] = {"l.req", NULL},         [LCOL_NEED] = {"l.need", NULL},
-};
-
-static const SqlColumn event_sql[ECOL_COUNT] = {
-    [ECOL_ID] = {"id", NULL},
-    [ECOL_AT] = {"at", NULL},
-    [ECOL_TYPE] = {"type", NULL},
-    [ECOL_SKU] = {"sku", "sku"},
-    [ECOL_ORDERID] = {"orderid", "orderid"},
-    [ECOL_BATCHREF] = {"batchref", "batchref"},
-    [ECOL_TO] = {"to_ref", "to_ref"},
-    [ECOL_QTY] = {"qty", NULL},
-    [ECOL_OLD_QTY] = {"old_qty", NULL},
-    [ECOL_NEW_QTY] = {"new_qty", NULL},
-    [ECOL_ETA] = {"eta", NULL},
-    [ECOL_OLD_ETA] = {"old_eta", NULL},
-    [ECOL_NEW_ETA] = {"new_eta", NULL},
-    [ECOL_NEED] = {"need", NULL},
-    [ECOL_REQUESTED] = {"requested", NULL},
-    [ECOL_SEQ] = {"seq", NULL},
-    [ECOL_COMMAND] = {"command_id", NULL},
-    [ECOL_ACTOR] = {"actor", "NULLIF(actor, '')"},
-    [ECOL_UNDOES] = {"undoes", NULL},
-};
-
-static const SqlSource sql_sources[] = {
-    [VIEW_ROW_PRODUCT] = {"products", product_sql, PCOL_COUNT, true},
-    [VIEW_ROW_BATCH] = {"batches b", batch_sql, BCOL_COUNT, true},
-    [VIEW_ROW_LINE] = {"lines l JOIN products p ON p.id = l.product_id"
-                       " LEFT JOIN batches b ON b.id = l.batch_id",
-                       line_sql, LCOL_COUNT, false},
-    [VIEW_ROW_EVENT] = {"events", event_sql, ECOL_COUNT, true},
-};
-
-static bool is_text_col(const ViewSpec *s, int col)
-{
-    return s->cols[col].type == VIEW_TEXT || s->cols[col].type == VIEW_EVENT_TYPE;
-}
-
-/* Binds the value of column `col` of `row`. */
-static void q_value(Query *q, const ViewSpec *s, int col, const void *row)
-{
-    if (is_text_col(s, col))
-        q_text(q, view_row_text(s, col, row));
-    else
-        q_int(q, view_row_num(s, col, row));
-}
-
-static const char *const cmp_ops[] = {
-    [VIEW_EQ] = "=", [VIEW_LT] = "<", [VIEW_LE] = "<=", [VIEW_GT] = ">", [VIEW_GE] = ">=",
-};
-
-static void q_cond(Query *q, const SqlSource *src, const ViewSpec *s, const ViewCond *c)
-{
-    const SqlColumn *col = &src->cols[c->col];
-    if (c->op == VIEW_EMPTY || c->op == VIEW_NOT_EMPTY) {
-        const char *not = c->op == VIEW_EMPTY ? "" : " NOT";
-        if (col->null_expr)
-            q_add(q, " AND %s IS%s NULL", col->null_expr, not);
-        else
-            q_add(q, " AND%s (%s = '')", not, col->expr);
-        return;
-    }
-    if (is_text_col(s, c->col)) {
-        q_add(q, " AND %s %s ?", col->expr, cmp_ops[c->op]);
-        q_text(q, c->text ? c->text : "");
-    } else if (c->constant) {
-        q_add(q, " AND %s %s %" PRId64, col->expr, cmp_ops[c->op], c->num);
-    } else {
-        q_add(q, " AND %s %s ?", col->expr, cmp_ops[c->op]);
-        q_int(q, c->num);
-    }
-}
-
-/* The keyset condition past `anchor` for keys[from..n), lexicographic with each
- * key's own direction, spelt so that the first key bounds an index range:
- *   k1 >= ? AND (k1 > ? OR (k2 >= ? AND (k2 > ? OR k3 > ?)))
- * or, on one table with every key in one direction, (k1, k2, k3) > (?, ?, ?). */
-static void q_keyset(Query *q, const SqlSource *src, const ViewQuery *vq, const ViewKey *keys,
-                     size_t from, size_t n, const void *anchor)
-{
-    bool one_way = true;
-    for (size_t i = from + 1; i < n; i++)
-        one_way = one_way && keys[i].desc == keys[from].desc;
-    if (from == 0 && n > 1 && one_way && src->row_values) {
-        q_add(q, "(");
-        for (size_t i = 0; i < n; i++)
-            q_add(q, "%s%s", i ? ", " : "", src->cols[keys[i].col].expr);
-        q_add(q, ") %s (", keys[0].desc == vq->page.backward ? ">" : "<");
-        for (size_t i = 0; i < n; i++) {
-            q_add(q, "%s?", i ? ", " : "");
-            q_value(q, vq->spec, keys[i].col, anchor);
-        }
-        q_add(q, ")");
-        return;
-    }
-    const ViewKey *k = &keys[from];
-    bool up = k->desc == vq->page.backward; /* this key grows in the page's direction */
-    const char *e = src->cols[k->col].expr;
-    if (from + 1 == n) {
-        q_add(q, "%s %s ?", e, up ? ">" : "<");
-        q_value(q, vq->spec, k->col, anchor);
-        return;
-    }
-    q_add(q, "%s %s ? AND (%s %s ? OR (", e, up ? ">=" : "<=", e, up ? ">" : "<");
-    q_value(q, vq->spec, k->col, anchor);
-    q_value(q, vq->spec, k->col, anchor);
-    q_keyset(q, src, vq, keys, from + 1, n, anchor);
-    q_add(q, "))");
 }
 
 static void read_row(sqlite3_stmt *st, const ViewSpec *s, void *row)
@@ -368,67 +136,40 @@ static void read_row(sqlite3_stmt *st, const ViewSpec *s, void *row)
     }
 }
 
-/* The one list query: SELECT every column of the spec FROM the row kind's source
- * WHERE its conditions, the substring filter over the spec's filter columns and
- * the keyset past the anchor, ORDER BY the keys, LIMIT. */
+/* The one list query, built from its spec (sql_views.c). */
 static AllotStatus sv_list(Views *vv, const ViewQuery *vq, const void *after, void *rows,
                            size_t *n, ErrBuf *err)
 {
-    SqliteViews *v = from_views(vv);
-    const ViewSpec *s = vq->spec;
-    const SqlSource *src = &sql_sources[s->kind];
-    *n = 0;
-    Query q = {0};
-    q_add(&q, "SELECT ");
-    for (size_t i = 0; i < s->ncols; i++)
-        q_add(&q, "%s%s", i ? ", " : "", src->cols[i].expr);
-    q_add(&q, " FROM %s WHERE 1", src->from);
+    /* a command's events: their range of ids, found without an index (schema v6) */
+    ViewQuery ranged;
     for (size_t i = 0; i < vq->nconds; i++) {
         const ViewCond *c = &vq->conds[i];
-        if (s->kind == VIEW_ROW_EVENT && c->col == ECOL_COMMAND && c->op == VIEW_EQ &&
+        if (vq->spec->kind == VIEW_ROW_EVENT && c->col == ECOL_COMMAND && c->op == VIEW_EQ &&
             !c->constant && c->num > 0) {
-            /* a command's events: their range of ids, found without an index */
+            SqliteViews *v = from_views(vv);
             int64_t lo, hi;
             AllotStatus r = sqlite_command_event_range(v->db, v->path, c->num, &lo, &hi, err);
             if (r != ALLOT_OK)
                 return r;
-            q_add(&q, " AND id >= ? AND id < ?");
-            q_int(&q, lo);
-            q_int(&q, hi);
+            ranged = *vq;
+            view_query_where(&ranged, (ViewCond){.col = ECOL_ID, .op = VIEW_GE, .num = lo});
+            view_query_where(&ranged, (ViewCond){.col = ECOL_ID, .op = VIEW_LT, .num = hi});
+            vq = &ranged;
+            break;
         }
-        q_cond(&q, src, s, c);
     }
-    const char *fcols[33];
-    size_t nf = 0;
-    for (size_t i = 0; i < s->ncols && nf < 32; i++)
-        if (s->filter_mask & (UINT32_C(1) << i))
-            fcols[nf++] = src->cols[i].expr;
-    fcols[nf] = NULL;
-    q_filter(&q, vq->page.filter, fcols);
-    ViewKey keys[VIEW_MAX_KEYS];
-    size_t nk = view_query_keys(vq, keys);
-    if (after && nk) {
-        q_add(&q, " AND (");
-        q_keyset(&q, src, vq, keys, 0, nk, after);
-        q_add(&q, ")");
-    }
-    q_add(&q, " ORDER BY ");
-    for (size_t i = 0; i < nk; i++)
-        q_add(&q, "%s%s%s", i ? ", " : "", src->cols[keys[i].col].expr,
-              keys[i].desc != vq->page.backward ? " DESC" : "");
-    if (!nk)
-        q_add(&q, "1");
-    q_add(&q, " LIMIT ?");
-    q_int(&q, (int64_t)vq->page.limit);
-    return run_query(v, &q, s, rows, vq->page.limit, vq->page.backward, n, err);
+    SqlQuery q;
+    sql_list_query(SQL_SQLITE, vq, after, &q);
+    return run_query(from_views(vv), &q, vq->spec, rows, vq->page.limit, vq->page.backward, n,
+                     err);
 }
 
 static AllotStatus sv_latest_event_id(Views *vv, int64_t *id, ErrBuf *err)
 {
     SqliteViews *v = from_views(vv);
     *id = 0;
-    Query q = {0};
-    q_add(&q, "SELECT COALESCE(MAX(id), 0) FROM events");
+    SqlQuery q;
+    sql_latest_event_query(SQL_SQLITE, &q);
     sqlite3_stmt *st;
     AllotStatus r = prepare(v, &q, &st, err);
     if (r != ALLOT_OK)
@@ -450,36 +191,36 @@ static AllotStatus sv_complete(Views *vv, CompleteKind kind, const char *prefix,
     *n = 0;
     if (limit == 0)
         return ALLOT_OK;
-    const char *sel;
-    switch (kind) {
-    case COMPLETE_SKU: sel = "SELECT sku AS k FROM products WHERE sku >= ?"; break;
-    case COMPLETE_REF: sel = "SELECT ref AS k FROM batches WHERE ref >= ?"; break;
-    case COMPLETE_ORDERID: sel = "SELECT DISTINCT orderid AS k FROM lines WHERE orderid >= ?"; break;
-    default: return err_set(err, ALLOT_EINVALID, "unknown completion kind %d", (int)kind);
-    }
-    const char *col = kind == COMPLETE_SKU ? "sku" : kind == COMPLETE_REF ? "ref" : "orderid";
-    /* The first string after every string with this prefix: the prefix with its
-     * last byte below 0xff incremented. */
-    char upper[ALLOT_ID_MAX * 4 + 1];
-    size_t len = prefix ? strlen(prefix) : 0;
-    if (len >= sizeof upper)
-        len = sizeof upper - 1;
-    memcpy(upper, prefix ? prefix : "", len);
-    while (len > 0 && (unsigned char)upper[len - 1] == 0xff)
-        len--;
-    upper[len] = '\0';
-    if (len > 0)
-        upper[len - 1] = (char)((unsigned char)upper[len - 1] + 1);
-    Query q = {0};
-    q_add(&q, "%s", sel);
-    q_text(&q, prefix ? prefix : "");
-    if (len > 0) {
-        q_add(&q, " AND %s < ?", col);
-        q_text(&q, upper);
-    }
-    q_add(&q, " ORDER BY k LIMIT ?");
-    q_int(&q, (int64_t)limit);
+    SqlQuery q;
+    AllotStatus st = sql_complete_query(SQL_SQLITE, kind, prefix, limit, &q, err);
+    if (st != ALLOT_OK)
+        return st;
     return run_query(from_views(vv), &q, NULL, out, limit, false, n, err);
+}
+
+/* The count stops at cap + 1 rows; first and last are one index seek each. */
+static AllotStatus sv_complete_span(Views *vv, CompleteKind kind, const char *prefix, int64_t cap,
+                                    CompleteSpan *out, ErrBuf *err)
+{
+    SqliteViews *v = from_views(vv);
+    size_t n = 0;
+    SqlQuery q;
+    AllotStatus st = sql_complete_count_query(SQL_SQLITE, kind, prefix, cap, &q, err);
+    if (st != ALLOT_OK)
+        return st;
+    AllotId count; /* run_query reads a column as an id: the count's digits */
+    st = run_query(v, &q, NULL, &count, 1, false, &n, err);
+    int64_t c = st == ALLOT_OK && n == 1 ? strtoll(count, NULL, 10) : 0;
+    if (c == 0)
+        return st;
+    out->more = c > cap;
+    out->count = out->more ? cap : c;
+    for (int last = 0; last < 2 && st == ALLOT_OK; last++) {
+        st = sql_complete_end_query(SQL_SQLITE, kind, prefix, last, &q, err);
+        if (st == ALLOT_OK)
+            st = run_query(v, &q, NULL, last ? out->last : out->first, 1, false, &n, err);
+    }
+    return st;
 }
 
 static void sv_destroy(Views *vv)
@@ -496,7 +237,8 @@ static void sv_destroy(Views *vv)
     free(v);
 }
 
-static const ViewsOps sqlite_views_ops = {sv_list, sv_latest_event_id, sv_complete, sv_destroy};
+static const ViewsOps sqlite_views_ops = {sv_list, sv_latest_event_id, sv_complete, sv_destroy,
+                                          sv_complete_span};
 
 Views *sqlite_views_on(sqlite3 *db, const char *path, bool owns_db)
 {

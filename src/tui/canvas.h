@@ -30,6 +30,11 @@ typedef enum TuiStyle {
     TS_ERROR,    /* an error message */
     TS_KEY,      /* a key name in the footer */
     TS_INPUT,    /* the prompt line being edited */
+    TS_HEADING,  /* help: a heading */
+    TS_EMPH,     /* help: emphasis, a link's text */
+    TS_STRONG,   /* help: strong emphasis, code */
+    TS_MARKUP,   /* help: bullets, rules, underlines, addresses */
+    TS_MATCH,    /* help: the text a search found */
     TS_STYLE_COUNT
 } TuiStyle;
 

@@ -23,6 +23,11 @@ static const StyleMap styles[TS_STYLE_COUNT] = {
     [TS_ERROR] = {COLOR_WHITE, COLOR_RED, A_BOLD, A_REVERSE | A_BOLD},
     [TS_KEY] = {COLOR_CYAN, -1, A_NORMAL, A_NORMAL},
     [TS_INPUT] = {COLOR_WHITE, -1, A_BOLD, A_BOLD},
+    [TS_HEADING] = {COLOR_CYAN, -1, A_BOLD | A_UNDERLINE, A_BOLD | A_UNDERLINE},
+    [TS_EMPH] = {-1, -1, A_UNDERLINE, A_UNDERLINE},
+    [TS_STRONG] = {-1, -1, A_BOLD, A_BOLD},
+    [TS_MARKUP] = {COLOR_WHITE, -1, A_DIM, A_DIM},
+    [TS_MATCH] = {COLOR_BLACK, COLOR_YELLOW, A_NORMAL, A_REVERSE},
 };
 
 static attr_t style_attr(const TuiCursesCanvas *c, TuiStyle s)

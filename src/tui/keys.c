@@ -1,4 +1,5 @@
-/* keys.c — key tables, lookup, names, footer hints and the count prefix (keys.h). */
+/* keys.c — actions, lookup, key names, footer hints and the count prefix (keys.h); the
+ * tables themselves are in bindings.c. */
 #include "tui/keys.h"
 
 #include <stdio.h>
@@ -14,56 +15,6 @@ const char *tui_action_name(TuiAction a)
 {
     return (unsigned)a < TA_COUNT ? action_names[a] : "none";
 }
-
-#define N(a) (sizeof(a) / sizeof((a)[0]))
-
-/* SPEC.md §5 "Keys": the keys every screen understands. */
-static const TuiBinding global_bindings[] = {
-    {'?', TA_HELP, "help", true},
-    {':', TA_PROMPT, "command", true},
-    {TK_TAB, TA_NEXT_SCREEN, "screens", true},
-    {TK_BTAB, TA_PREV_SCREEN, "previous screen", false},
-    {'q', TA_BACK, "back", true},
-    {TK_ESC, TA_BACK, "back", true},
-    {'w', TA_WHATIF, "what-if session", false},
-    {'A', TA_WHATIF_APPLY, "apply the what-if session", false},
-    {'D', TA_WHATIF_DISCARD, "discard the what-if session", false},
-    {'Q', TA_QUIT, "quit", true},
-    {'p', TA_PAUSE_FEED, "pause/resume the live feed", false},
-    {TK_CTRL_L, TA_REDRAW, "redraw the screen", false},
-    {'T', TA_SCREEN_TRIAGE, "go to Triage", false},
-    {'P', TA_SCREEN_PRODUCTS, "go to Products", false},
-    {'B', TA_SCREEN_BATCHES, "go to Batches", false},
-    {'O', TA_SCREEN_BACKORDERS, "go to Backorders", false},
-    {'E', TA_SCREEN_EVENTS, "go to Events", false},
-};
-
-/* SPEC.md §5 "Keys": moving in a list. */
-static const TuiBinding list_bindings[] = {
-    {'k', TA_UP, "up", false},
-    {TK_UP, TA_UP, "up", false},
-    {'j', TA_DOWN, "down", false},
-    {TK_DOWN, TA_DOWN, "down", false},
-    {'h', TA_LEFT, "back (left)", false},
-    {TK_LEFT, TA_LEFT, "back (left)", false},
-    {'l', TA_RIGHT, "open (right)", false},
-    {TK_RIGHT, TA_RIGHT, "open (right)", false},
-    {TK_PGUP, TA_PAGE_UP, "page up", false},
-    {TK_PGDN, TA_PAGE_DOWN, "page down", false},
-    {'g', TA_TOP, "first row", false},
-    {TK_HOME, TA_TOP, "first row", false},
-    {'G', TA_BOTTOM, "last row", false},
-    {TK_END, TA_BOTTOM, "last row", false},
-    {TK_ENTER, TA_OPEN, "open", false},
-    {'/', TA_FILTER, "filter", true},
-    {'s', TA_SORT, "sort", true},
-};
-
-static const TuiKeymap global_map = {"global", global_bindings, N(global_bindings)};
-static const TuiKeymap list_map = {"list", list_bindings, N(list_bindings)};
-
-const TuiKeymap *tui_keymap_global(void) { return &global_map; }
-const TuiKeymap *tui_keymap_list(void) { return &list_map; }
 
 TuiAction tui_keymap_lookup(const TuiKeymap *map, int key)
 {
@@ -103,21 +54,8 @@ char *tui_key_name(int key, char *buf, size_t size)
     } else if (key > 0 && key < 0x80) {
         snprintf(buf, size, "%c", key);
     } else if (key >= 0x80 && key < 0x110000) {
-        /* UTF-8 of a code point */
-        char u[5] = {0};
-        if (key < 0x800) {
-            u[0] = (char)(0xC0 | (key >> 6));
-            u[1] = (char)(0x80 | (key & 0x3F));
-        } else if (key < 0x10000) {
-            u[0] = (char)(0xE0 | (key >> 12));
-            u[1] = (char)(0x80 | ((key >> 6) & 0x3F));
-            u[2] = (char)(0x80 | (key & 0x3F));
-        } else {
-            u[0] = (char)(0xF0 | (key >> 18));
-            u[1] = (char)(0x80 | ((key >> 12) & 0x3F));
-            u[2] = (char)(0x80 | ((key >> 6) & 0x3F));
-            u[3] = (char)(0x80 | (key & 0x3F));
-        }
+        char u[5];
+        tui_utf8_put(key, u);
         snprintf(buf, size, "%s", u);
     } else {
         snprintf(buf, size, "?");
@@ -163,24 +101,6 @@ char *tui_keymap_footer(const TuiKeymap *const *maps, size_t nmaps, char *buf, s
     return buf;
 }
 
-static void visit_map(const TuiKeymap *m, TuiKeyVisitor fn, void *ctx)
-{
-    char kn[16];
-    for (size_t i = 0; i < m->count; i++)
-        fn(m->name, tui_key_name(m->bindings[i].key, kn, sizeof kn),
-           tui_action_name(m->bindings[i].action), m->bindings[i].note, ctx);
-}
-
-void tui_keys_foreach(TuiKeyVisitor fn, void *ctx)
-{
-    visit_map(&global_map, fn, ctx);
-    visit_map(&list_map, fn, ctx);
-    const TuiKeymap *const *maps;
-    size_t n = tui_screen_keymaps(&maps);
-    for (size_t i = 0; i < n; i++)
-        visit_map(maps[i], fn, ctx);
-}
-
 bool tui_count_feed(TuiCount *c, int key)
 {
     if (key < '0' || key > '9' || (key == '0' && c->value == 0))
@@ -197,4 +117,31 @@ int64_t tui_count_take(TuiCount *c, int64_t dflt)
     int64_t v = c->value ? c->value : dflt;
     c->value = 0;
     return v;
+}
+
+size_t tui_utf8_put(int cp, char out[5])
+{
+    memset(out, 0, 5);
+    if (cp < 0 || cp > 0x10FFFF)
+        cp = '?';
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
 }

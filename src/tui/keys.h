@@ -1,12 +1,14 @@
-/* keys.h — the one input type, key codes, actions, and the key bindings as data
+/* keys.h — the one input type, key codes, actions, and the key tables as data
  * (SPEC.md §5 "Keys"; STYLE.md "Key bindings are data", "One input type").
  *
- * The terminal shell (tui.c) turns every ncurses key, resize and timeout into a
- * TuiInput before dispatch; nothing below knows ncurses.  Each screen has a table of
- * {key, action, note}; lookup tries the screen's table, then the list table (for
- * screens showing a list), then the global table.  The footer hints and the help
- * pages are generated from the same tables, so they cannot drift from the real
- * bindings.
+ * The terminal shell (term.c) turns every ncurses key, resize, poll timeout and
+ * interrupt into a TuiInput before dispatch; nothing below knows ncurses.
+ *
+ * Every key table lives in one file, bindings.c (tmux key-bindings.c): a named
+ * table of {key, action, note, footer}.  tui_keymap(name) returns one; a view says
+ * which tables apply to it (its own, then e.g. "list"), and the app adds "whatif"
+ * during a session and "global" for screens.  The footer and the help drift test
+ * read the same tables, so neither can drift from the real bindings.
  */
 #ifndef ALLOT_TUI_KEYS_H
 #define ALLOT_TUI_KEYS_H
@@ -42,7 +44,8 @@ enum {
 typedef enum TuiInputType {
     TI_KEY,    /* `key` was pressed */
     TI_RESIZE, /* the terminal is now rows × cols */
-    TI_TICK    /* the poll timeout expired: time to look for new data */
+    TI_TICK,   /* the poll timeout expired: time to look for new data */
+    TI_SIGNAL, /* an interrupt the user gave from the keyboard (`key` = SIGINT) */
 } TuiInputType;
 
 typedef struct TuiInput {
@@ -82,11 +85,27 @@ typedef struct TuiInput {
     X(TA_CANCEL_LINE, "cancel-line")                             \
     X(TA_PAUSE_FEED, "pause-feed")                               \
     X(TA_REDRAW, "redraw")                                       \
+    X(TA_SHOW_LOG, "show-notify-log")                            \
     X(TA_SCREEN_TRIAGE, "triage")                                \
     X(TA_SCREEN_PRODUCTS, "products")                            \
     X(TA_SCREEN_BATCHES, "batches")                              \
     X(TA_SCREEN_BACKORDERS, "backorders")                        \
-    X(TA_SCREEN_EVENTS, "events")
+    X(TA_SCREEN_EVENTS, "events")                                \
+    X(TA_YES, "confirm")                                         \
+    X(TA_NO, "decline")                                          \
+    X(TA_CLOSE, "close")                                         \
+    X(TA_SUBMIT, "submit")                                       \
+    X(TA_COMPLETE, "complete")                                   \
+    X(TA_CANCEL, "cancel")                                       \
+    X(TA_CURSOR_LEFT, "cursor-left")                             \
+    X(TA_CURSOR_RIGHT, "cursor-right")                           \
+    X(TA_CURSOR_HOME, "cursor-home")                             \
+    X(TA_CURSOR_END, "cursor-end")                               \
+    X(TA_DELETE_BACK, "delete-backward")                         \
+    X(TA_DELETE_FORWARD, "delete-forward")                       \
+    X(TA_CLEAR_LINE, "clear-line")                               \
+    X(TA_SEARCH, "search")                                       \
+    X(TA_SEARCH_NEXT, "search-next")
 
 typedef enum TuiAction {
 #define TUI_ACTION_ENUM(name, text) name,
@@ -106,14 +125,13 @@ typedef struct TuiBinding {
 } TuiBinding;
 
 typedef struct TuiKeymap {
-    const char *name; /* "global", "list", "triage", "products", ... */
+    const char *name; /* "global", "list", "triage", ..., "confirm", "prompt" */
     const TuiBinding *bindings;
     size_t count;
 } TuiKeymap;
 
-/* The shared tables. */
-const TuiKeymap *tui_keymap_global(void);
-const TuiKeymap *tui_keymap_list(void);
+/* The table called `name` (bindings.c), or NULL if there is none.  Static. */
+const TuiKeymap *tui_keymap(const char *name);
 
 /* The action bound to `key` in `map`, or TA_NONE.  `map` may be NULL. */
 TuiAction tui_keymap_lookup(const TuiKeymap *map, int key);
@@ -128,15 +146,12 @@ char *tui_key_name(int key, char *buf, size_t size);
  * caller fits the result to the width.  Writes into buf; returns buf. */
 char *tui_keymap_footer(const TuiKeymap *const *maps, size_t nmaps, char *buf, size_t size);
 
-/* Every binding of every screen, read-only, for the help pages (issue 7) and the
- * docs: calls fn(screen, key name, action name, note, ctx) for each binding of
- * the tables "global", "list" and each screen, in table order. */
-typedef void (*TuiKeyVisitor)(const char *screen, const char *key, const char *action,
+/* Every binding of every table, read-only, for the help pages and the docs:
+ * calls fn(table, key name, action name, note, ctx) for each binding, table by
+ * table in the order of bindings.c. */
+typedef void (*TuiKeyVisitor)(const char *table, const char *key, const char *action,
                               const char *note, void *ctx);
 void tui_keys_foreach(TuiKeyVisitor fn, void *ctx);
-
-/* Registers a screen's table for tui_keys_foreach (screens.c does it). */
-size_t tui_screen_keymaps(const TuiKeymap *const **out);
 
 /* A count prefix ("10" in "10+"): accumulates digits; returns true if `key` was a
  * digit and was taken.  A leading 0 is not a count.  The count stops at
@@ -149,5 +164,8 @@ typedef struct TuiCount {
 bool tui_count_feed(TuiCount *c, int key);
 /* The count typed (or `dflt` if none) and resets it. */
 int64_t tui_count_take(TuiCount *c, int64_t dflt);
+
+/* Writes code point `cp` as UTF-8 into out (NUL-terminated); returns its length. */
+size_t tui_utf8_put(int cp, char out[5]);
 
 #endif

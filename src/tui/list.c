@@ -8,14 +8,13 @@
 static size_t page_size(const TuiList *l) { return (size_t)(l->height > 16 ? l->height : 16) * 2; }
 static size_t window_max(const TuiList *l) { return page_size(l) * 4; }
 
-void tui_list_init(TuiList *l, TuiSource *src, TuiListKind kind, const char *arg,
-                   int32_t today)
+void tui_list_init(TuiList *l, const TuiEnv *env, TuiListKind kind, const char *arg)
 {
     memset(l, 0, sizeof *l);
-    l->src = src;
+    l->env = env;
     l->q.kind = kind;
     snprintf(l->q.arg, sizeof l->q.arg, "%s", arg ? arg : "");
-    l->q.today = today;
+    l->q.today = env->today;
     l->height = 10;
     l->at_start = l->at_end = true;
 }
@@ -31,7 +30,9 @@ static void remember_sel(TuiList *l)
 static bool fetch(TuiList *l, TuiFetch how, const char *cursor, size_t limit, TuiRowVec *out)
 {
     ErrBuf err = {{0}};
-    AllotStatus st = l->src->ops->fetch(l->src, &l->q, how, cursor, limit, out, &err);
+    TuiSource *src = l->env->src;
+    l->q.today = l->env->today;
+    AllotStatus st = src->ops->fetch(src, &l->q, how, cursor, limit, out, &err);
     if (st != ALLOT_OK) {
         l->has_error = true;
         l->err = err;
@@ -85,6 +86,46 @@ void tui_list_reload(TuiList *l)
     settle(l, 0, 0);
 }
 
+/* The selected row (sel_key) moved out of the window: asks the source where it is
+ * now and loads the window around it, `above` rows before it.  Returns false if
+ * it is gone (or the source cannot say). */
+static bool follow_selection(TuiList *l, size_t above)
+{
+    TuiSource *src = l->env->src;
+    if (!src->ops->locate)
+        return false;
+    char cur[TUI_CURSOR_MAX];
+    bool found = false;
+    ErrBuf err = {{0}};
+    l->q.today = l->env->today;
+    if (src->ops->locate(src, &l->q, l->sel_key, cur, sizeof cur, &found, &err) != ALLOT_OK ||
+        !found)
+        return false;
+    /* one row more than `above` before it: whether it is the list's start */
+    TuiRowVec rows = {0};
+    size_t lim = page_size(l);
+    if (!fetch(l, TF_BEFORE, cur, above + 1, &rows)) {
+        tui_rows_fini(&rows);
+        return false;
+    }
+    l->at_start = rows.len <= above;
+    if (!l->at_start) {
+        memmove(rows.items, rows.items + 1, (rows.len - 1) * sizeof *rows.items);
+        rows.len--;
+    }
+    size_t before = rows.len;
+    if (!fetch(l, TF_FROM, cur, lim, &rows)) {
+        tui_rows_fini(&rows);
+        return false;
+    }
+    tui_rows_fini(&l->rows);
+    l->rows = rows;
+    l->at_end = rows.len - before < lim;
+    l->sel = before;
+    l->top = 0;
+    return true;
+}
+
 void tui_list_refresh(TuiList *l)
 {
     /* an event list whose newest row is selected follows the newest */
@@ -119,7 +160,28 @@ void tui_list_refresh(TuiList *l)
             old_sel = old_top = 0;
         }
     }
+    bool in_window = !l->sel_key[0];
+    for (size_t i = 0; !in_window && i < l->rows.len; i++)
+        in_window = strcmp(l->rows.items[i].key, l->sel_key) == 0;
+    if (!in_window) {
+        size_t above = old_sel >= old_top ? old_sel - old_top : 0;
+        if (follow_selection(l, above)) {
+            old_top = 0;
+        } else {
+            snprintf(l->lost, sizeof l->lost, "%s", l->sel_key);
+            l->sel_key[0] = 0;
+        }
+    }
     settle(l, old_sel, old_top);
+}
+
+bool tui_list_take_lost(TuiList *l, char *buf, size_t size)
+{
+    if (!l->lost[0])
+        return false;
+    tui_key_text(l->lost, buf, size);
+    l->lost[0] = 0;
+    return true;
 }
 
 void tui_list_set_height(TuiList *l, int height)
@@ -251,11 +313,7 @@ void tui_list_cycle_sort(TuiList *l)
     settle(l, 0, 0);
 }
 
-const char *tui_list_sort_name(const TuiList *l)
-{
-    const char *s = tui_kind_info(l->q.kind)->sorts[l->q.sort];
-    return s ? s : "";
-}
+const char *tui_list_sort_name(const TuiList *l) { return tui_query_order_name(&l->q); }
 
 void tui_list_set_filter(TuiList *l, const char *text)
 {
@@ -282,20 +340,29 @@ static TuiStyle row_style(const TuiRow *r)
     return TS_NORMAL;
 }
 
-/* Column widths for `width` display columns: the fixed widths; when they do not fit
- * (the last column keeps its `min`), every column gives up room toward its `min` in
- * proportion to what it can give; only if the mins do not fit either is every
- * column scaled down.  The last column takes the rest. */
-static void column_widths(const TuiKindInfo *k, int width, int *w)
+/* Column widths for `width` display columns.  A number column is at least as wide
+ * as its widest value on screen (`need`) and is never narrowed below that; the
+ * other columns start at their width and, when the row does not fit, give up room
+ * toward their `min` in proportion to what they can give, then below it if they
+ * must.  The last column takes the rest. */
+static void column_widths(const TuiKindInfo *k, int width, const int *need, int *w)
 {
     int n = (int)k->ncolumns, fixed = 0, slack = 0;
+    int floor[TUI_MAX_COLS];
     for (int i = 0; i < n - 1; i++) {
+        bool num = k->columns[i].right;
         w[i] = k->columns[i].width;
+        if (num && need[i] > w[i])
+            w[i] = need[i];
+        floor[i] = num ? need[i] : k->columns[i].min;
+        if (floor[i] > w[i])
+            floor[i] = w[i];
         fixed += w[i] + 1;
-        slack += w[i] - k->columns[i].min;
+        slack += w[i] - floor[i];
     }
     w[n - 1] = 0;
-    int room = width - 2 - k->columns[n - 1].min; /* marker, last column */
+    int last_min = k->columns[n - 1].right ? need[n - 1] : k->columns[n - 1].min;
+    int room = width - 2 - last_min; /* marker, last column */
     if (room < 0)
         room = 0;
     int over = fixed - room;
@@ -303,32 +370,40 @@ static void column_widths(const TuiKindInfo *k, int width, int *w)
         return;
     int take = over < slack ? over : slack, taken = 0;
     for (int i = 0; i < n - 1 && slack > 0; i++) {
-        int t = (int)((long)take * (w[i] - k->columns[i].min) / slack);
+        int t = (int)((long)take * (w[i] - floor[i]) / slack);
         w[i] -= t;
         taken += t;
     }
     for (int i = 0; i < n - 1 && taken < take; i++) /* rounding */
-        if (w[i] > k->columns[i].min)
+        if (w[i] > floor[i])
             w[i]--, taken++;
-    if (over - taken <= 0)
-        return;
-    fixed = 0;
-    for (int i = 0; i < n - 1; i++)
-        fixed += w[i] + 1;
-    for (int i = 0; i < n - 1; i++) {
-        w[i] = (int)((long)w[i] * room / fixed);
-        if (w[i] < 1)
-            w[i] = 1;
+    /* still too wide: text columns go below their min, down to one column */
+    for (int i = n - 2; i >= 0 && taken < over; i--)
+        while (!k->columns[i].right && w[i] > 1 && taken < over)
+            w[i]--, taken++;
+}
+
+/* The widest value (or heading) of each number column over the visible rows. */
+static void number_widths(const TuiList *l, const TuiKindInfo *k, int *need)
+{
+    for (size_t i = 0; i < k->ncolumns; i++) {
+        need[i] = 0;
+        if (!k->columns[i].right)
+            continue;
+        need[i] = tui_text_width(k->columns[i].title);
+        for (int r = 0; r < l->height && l->top + (size_t)r < l->rows.len; r++) {
+            int cw = tui_text_width(l->rows.items[l->top + (size_t)r].cells[i]);
+            if (cw > need[i])
+                need[i] = cw;
+        }
     }
 }
 
 /* Draws the cells of one row (or the header when r is NULL). */
-static void draw_cells(const TuiList *l, const TuiRow *r, TuiCanvas *c, int y, int x, int width,
-                       TuiStyle style)
+static void draw_cells(const TuiList *l, const TuiRow *r, const int *widths, TuiCanvas *c, int y,
+                       int x, int width, TuiStyle style)
 {
     const TuiKindInfo *k = tui_kind_info(l->q.kind);
-    int widths[TUI_MAX_COLS];
-    column_widths(k, width, widths);
     int col = x + 2, end = x + width;
     for (size_t i = 0; i < k->ncolumns && col < end; i++) {
         int w = widths[i];
@@ -349,8 +424,12 @@ void tui_list_draw(const TuiList *l, TuiCanvas *c, int y, int x, int width, bool
 {
     if (width < 4)
         return;
+    const TuiKindInfo *k = tui_kind_info(l->q.kind);
+    int need[TUI_MAX_COLS], widths[TUI_MAX_COLS];
+    number_widths(l, k, need);
+    column_widths(k, width, need, widths);
     tui_canvas_text(c, y, x, 2, "  ", TS_HEADER, true);
-    draw_cells(l, NULL, c, y, x, width, TS_HEADER);
+    draw_cells(l, NULL, widths, c, y, x, width, TS_HEADER);
     if (l->has_error) {
         tui_canvas_text(c, y + 1, x + 2, width - 2, l->err.msg, TS_ERROR, false);
         return;
@@ -369,6 +448,6 @@ void tui_list_draw(const TuiList *l, TuiCanvas *c, int y, int x, int width, bool
         TuiStyle st = sel ? TS_SELECTED : row_style(r);
         tui_canvas_text(c, y + 1 + i, x, 2, idx == l->sel ? (focused ? "▶ " : "› ") : "  ",
                         st, true);
-        draw_cells(l, r, c, y + 1 + i, x, width, st);
+        draw_cells(l, r, widths, c, y + 1 + i, x, width, st);
     }
 }

@@ -40,17 +40,16 @@ static const TuiColumn events_cols[] = {
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Sort orders are the ones the read model pages by (app/views.h). */
 static const TuiKindInfo kinds[TL_KIND_COUNT] = {
-    [TL_PRODUCTS] = {"Products", products_cols, N(products_cols), {"sku", NULL}},
-    [TL_SHORT] = {"SKUs short of stock", short_cols, N(short_cols), {"sku", NULL}},
-    [TL_BATCHES] = {"Batches", batches_cols, N(batches_cols), {"preference", "ref", "eta", NULL}},
-    [TL_DUE] = {"Shipments due in 14 days", due_cols, N(due_cols), {"eta", NULL}},
-    [TL_BATCH_LINES] = {"Lines", lines_cols, N(lines_cols), {"oldest", NULL}},
-    [TL_ORDER] = {"Order lines", order_cols, N(order_cols), {"sku", NULL}},
-    [TL_BACKORDERS] = {"Backorders", backorders_cols, N(backorders_cols), {"oldest", NULL}},
-    [TL_EVENTS] = {"Events", events_cols, N(events_cols), {"newest", NULL}},
-    [TL_TODAY] = {"Today's events", events_cols, N(events_cols), {"newest", NULL}},
+    [TL_PRODUCTS] = {"Products", products_cols, N(products_cols), VIEW_PRODUCTS, false},
+    [TL_SHORT] = {"SKUs short of stock", short_cols, N(short_cols), VIEW_PRODUCTS, false},
+    [TL_BATCHES] = {"Batches", batches_cols, N(batches_cols), VIEW_BATCHES, true},
+    [TL_DUE] = {"Shipments due in 14 days", due_cols, N(due_cols), VIEW_SHIPMENTS_DUE, false},
+    [TL_BATCH_LINES] = {"Lines", lines_cols, N(lines_cols), VIEW_BATCH_LINES, false},
+    [TL_ORDER] = {"Order lines", order_cols, N(order_cols), VIEW_ORDER_LINES, false},
+    [TL_BACKORDERS] = {"Backorders", backorders_cols, N(backorders_cols), VIEW_BACKORDERS, false},
+    [TL_EVENTS] = {"Events", events_cols, N(events_cols), VIEW_EVENTS, false},
+    [TL_TODAY] = {"Today's events", events_cols, N(events_cols), VIEW_EVENTS, false},
 };
 
 const TuiKindInfo *tui_kind_info(TuiListKind kind)
@@ -61,10 +60,19 @@ const TuiKindInfo *tui_kind_info(TuiListKind kind)
 int tui_kind_sort_count(TuiListKind kind)
 {
     const TuiKindInfo *k = tui_kind_info(kind);
-    int n = 0;
-    while (n < TUI_MAX_SORTS && k->sorts[n])
-        n++;
-    return n ? n : 1;
+    return k->user_sort ? (int)view_spec(k->list)->norders : 1;
+}
+
+int tui_query_order(const TuiQuery *q)
+{
+    if (q->kind == TL_BACKORDERS) /* views_backorders: of one SKU, or of all */
+        return q->arg[0] ? BACKORDER_OLDEST_OF_SKU : BACKORDER_OLDEST;
+    return q->sort >= 0 && q->sort < tui_kind_sort_count(q->kind) ? q->sort : 0;
+}
+
+const char *tui_query_order_name(const TuiQuery *q)
+{
+    return view_spec(tui_kind_info(q->kind)->list)->orders[tui_query_order(q)].name;
 }
 
 TuiRow *tui_rows_push(TuiRowVec *v)
@@ -224,18 +232,29 @@ void tui_row_line(TuiRow *r, TuiListKind kind, const char *orderid, const char *
         cell(r, 3, back ? "BACKORDER" : batchref);
 }
 
+char *tui_key_text(const char *key, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s", key);
+    for (char *p = buf; *p; p++)
+        if (*p == '\x1f')
+            *p = ' ';
+    return buf;
+}
+
 void tui_row_event(TuiRow *r, const TuiFeedItem *it, int32_t today)
 {
     char buf[256];
-    snprintf(r->key, sizeof r->key, "%lld", (long long)it->id);
-    r->event_id = it->id;
+    snprintf(r->key, sizeof r->key, "%s%lld", it->whatif ? "w" : "", (long long)it->id);
+    r->event_id = it->whatif ? 0 : it->id;
     snprintf(r->sku, sizeof r->sku, "%s", it->ev.sku);
     snprintf(r->orderid, sizeof r->orderid, "%s", it->ev.orderid);
     snprintf(r->ref, sizeof r->ref, "%s", it->ev.batchref);
     r->qty = it->ev.qty;
     if (it->ev.type == EV_OUT_OF_STOCK || it->ev.type == EV_DEALLOCATED)
         r->flags |= TUI_ROW_WARN_EVENT;
-    cell_num(r, 0, it->id);
+    if (it->whatif)
+        r->flags |= TUI_ROW_WHATIF;
+    cell(r, 0, r->key);
     if (it->at > 0) {
         int64_t s = it->at % 86400;
         int32_t day = date_from_unix(it->at);
@@ -258,5 +277,7 @@ void tui_row_event(TuiRow *r, const TuiFeedItem *it, int32_t today)
     size_t tl = strlen(event_type_name(it->ev.type));
     if (strncmp(d, event_type_name(it->ev.type), tl) == 0)
         d += tl + (d[tl] == ' ');
-    cell(r, 3, d);
+    char details[300];
+    snprintf(details, sizeof details, "%s%s", it->whatif ? "what-if: " : "", d);
+    cell(r, 3, details);
 }

@@ -2,10 +2,10 @@
  * "Read model / views", §5).
  *
  * A TuiSource is an interface (a table of function pointers).  Screens never see
- * SQLite or the domain model; they ask for pages of ready-made rows.  Two
- * implementations: source_views.c over the application's read model (app/views.h,
- * the SQLite store), and source_memory.c over an in-memory unit of work (tests,
- * what-if sandboxes).
+ * SQLite or the domain model; they ask for pages of ready-made rows.  The one
+ * implementation over data is source_views.c, over the application's read model
+ * (app/views.h: the SQLite store, or a what-if sandbox's views); whatif_tui.c wraps
+ * it to mark what a session changed.
  *
  * Paging is keyset paging: every row carries `cursor`, an opaque text position in
  * the current sort order, and the next page is asked for "after" or "before" a
@@ -21,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "app/view_specs.h"
+#include "app/views.h"
 #include "domain/events.h"
 #include "domain/status.h"
 #include "domain/validate.h"
@@ -42,7 +44,6 @@ typedef enum TuiListKind {
 #define TUI_MAX_COLS 8
 #define TUI_CELL_MAX 80
 #define TUI_CURSOR_MAX 160
-#define TUI_MAX_SORTS 4
 
 /* Row flags: a state the screen marks with a word and a style, never colour alone. */
 enum {
@@ -78,11 +79,13 @@ TuiRow *tui_rows_push(TuiRowVec *v); /* a zeroed row at the end */
 void tui_rows_clear(TuiRowVec *v);
 void tui_rows_fini(TuiRowVec *v);
 
-/* Columns and sorts of each kind: fixed by the TUI, implemented by every source. */
+/* The columns a screen draws for each kind, and the list of the read model it
+ * shows (app/view_specs.h), whose spec gives its sort orders, filter columns and
+ * identity: nothing of the list's contract is restated here. */
 typedef struct TuiColumn {
     const char *title;
     int width;       /* display columns; 0 = takes the rest */
-    bool right;      /* right-aligned (numbers) */
+    bool right;      /* right-aligned: a number, sized to fit and never cut */
     int min;         /* narrowest useful width, when the list is drawn narrow */
 } TuiColumn;
 
@@ -90,18 +93,19 @@ typedef struct TuiKindInfo {
     const char *title;
     const TuiColumn *columns;
     size_t ncolumns;
-    const char *sorts[TUI_MAX_SORTS]; /* names of the sort orders, NULL-terminated */
+    ViewList list;   /* the read model's list (view_specs.h) */
+    bool user_sort;  /* `s` cycles the spec's orders; else the list has one order */
 } TuiKindInfo;
 
 /* The description of a kind; never NULL for kind < TL_KIND_COUNT. */
 const TuiKindInfo *tui_kind_info(TuiListKind kind);
-/* Number of sort orders of a kind (>= 1). */
+/* Number of sort orders `s` offers on a kind (>= 1). */
 int tui_kind_sort_count(TuiListKind kind);
 
 typedef struct TuiQuery {
     TuiListKind kind;
     AllotId arg;          /* SKU, batch reference or order id; "" = none */
-    int sort;             /* index into tui_kind_info(kind)->sorts */
+    int sort;             /* the order chosen with `s`: an index into the spec's orders */
     char filter[ALLOT_ID_MAX + 1]; /* case-insensitive substring of the row's ids; "" = all */
     int32_t today;        /* day number of today (TL_DUE, TL_TODAY) */
 } TuiQuery;
@@ -114,11 +118,20 @@ typedef enum TuiFetch {
     TF_BEFORE /* the `limit` rows just before cursor */
 } TuiFetch;
 
-/* One event of the log, for the feed. */
+/* The order (index into the spec's orders) query q is paged by: the one chosen, or
+ * the one the list's argument implies (the backorders of one SKU). */
+int tui_query_order(const TuiQuery *q);
+/* Its name ("preference", "oldest", …; the spec's). */
+const char *tui_query_order_name(const TuiQuery *q);
+
+/* One event, for the feed and the event lists: of the live log, or raised in a
+ * what-if sandbox (never in the live log: its `id` is the session's own count, 1
+ * for its first event, shown as "w1" and marked "what-if", so no id is shared). */
 typedef struct TuiFeedItem {
-    int64_t id;  /* monotonic id in the event log */
+    int64_t id;  /* monotonic id in the event log (whatif: in the session) */
     int64_t at;  /* UTC seconds since the epoch; 0 if unknown */
     Event ev;
+    bool whatif; /* raised in the what-if sandbox */
 } TuiFeedItem;
 
 typedef struct TuiFeedVec {
@@ -127,9 +140,6 @@ typedef struct TuiFeedVec {
 } TuiFeedVec;
 void tui_feed_push(TuiFeedVec *v, const TuiFeedItem *it);
 void tui_feed_fini(TuiFeedVec *v);
-
-/* What a completion candidate names. */
-typedef enum TuiCompleteKind { TC_SKU, TC_REF, TC_ORDERID } TuiCompleteKind;
 
 /* Summary of one batch, for the batch screen's header and the change forms. */
 typedef struct TuiBatchInfo {
@@ -158,7 +168,7 @@ typedef struct TuiSourceOps {
                                 ErrBuf *err);
     /* Appends to `out` (each a malloc'ed string the caller frees) at most `limit`
      * ids of `kind` starting with `prefix`, sorted.  Errors: ALLOT_ESTORAGE. */
-    AllotStatus (*complete)(TuiSource *s, TuiCompleteKind kind, const char *prefix,
+    AllotStatus (*complete)(TuiSource *s, CompleteKind kind, const char *prefix,
                             size_t limit, char ***out, size_t *nout, ErrBuf *err);
     /* The batch `ref`; *found = false if there is none.  Errors: ALLOT_ESTORAGE. */
     AllotStatus (*batch_info)(TuiSource *s, const char *ref, TuiBatchInfo *out, bool *found,
@@ -166,6 +176,16 @@ typedef struct TuiSourceOps {
     /* True if there are no batches and no order lines.  Errors: ALLOT_ESTORAGE. */
     AllotStatus (*is_empty)(TuiSource *s, bool *empty, ErrBuf *err);
     void (*destroy)(TuiSource *s);
+    /* ---- optional (NULL: not available) ---- */
+    /* How many ids of `kind` start with `prefix` (counted up to `cap`) and the
+     * first and last of them (views_complete_span).  Errors: ALLOT_ESTORAGE. */
+    AllotStatus (*complete_span)(TuiSource *s, CompleteKind kind, const char *prefix, int64_t cap,
+                                 CompleteSpan *out, ErrBuf *err);
+    /* Where the row whose identity is `key` is now in query `q` (its sort and
+     * filter): *found and its cursor in `cursor` (`size` bytes), or *found = false
+     * if no row of the list has that identity any more.  Errors: ALLOT_ESTORAGE. */
+    AllotStatus (*locate)(TuiSource *s, const TuiQuery *q, const char *key, char *cursor,
+                          size_t size, bool *found, ErrBuf *err);
 } TuiSourceOps;
 
 struct TuiSource {
@@ -173,6 +193,17 @@ struct TuiSource {
 };
 
 void tui_source_free(TuiSource *s); /* NULL is ignored */
+
+/* What the screens read and know: the source (the live read model, or a what-if
+ * session's) and today.  Owned by the app, which swaps `src` when a session starts
+ * or ends; lists and screens keep a pointer to it and read it at each fetch. */
+typedef struct TuiEnv {
+    TuiSource *src; /* not owned */
+    int32_t today;  /* day number (UTC) */
+} TuiEnv;
+
+/* The identity `key` of a row as a planner reads it ("o3 TABLE"), into buf. */
+char *tui_key_text(const char *key, char *buf, size_t size);
 
 /* ---- row builders shared by the sources: fill `key`, the typed fields, the cells
  * and the flags of a row (the caller sets `cursor`). ---- */
@@ -187,7 +218,9 @@ void tui_row_batch(TuiRow *r, TuiListKind kind, const char *ref, const char *sku
 void tui_row_line(TuiRow *r, TuiListKind kind, const char *orderid, const char *sku,
                   int64_t qty, const char *batchref);
 /* An event (TL_EVENTS, TL_TODAY).  Its time reads "HH:MM:SS" (UTC) on day `today`,
- * "MM-DD HH:MM" on another day, "--:--:--" when unknown. */
+ * "MM-DD HH:MM" on another day, "--:--:--" when unknown.  A what-if event's id
+ * reads "w1", its key is "w1", its details start with "what-if: " and it is
+ * flagged TUI_ROW_WHATIF. */
 void tui_row_event(TuiRow *r, const TuiFeedItem *it, int32_t today);
 
 /* Frees what `complete` returned. */

@@ -1,8 +1,11 @@
 /* source_views.c — TuiSource over app/views.h (see source_views.h).
  *
- * Cursors are the anchor fields of each view query, written as text separated by
- * \x1f ("LAMP\x1f20420\x1f3" for a batch in preference order).  Events are shown
- * newest first, so paging "after" in display order asks the view backward. */
+ * Each list of the screens is a list of the read model with its spec
+ * (app/view_specs.h): its orders, filter and identity are the spec's.  A cursor is
+ * the row's keys in the list's order as the spec writes them (view_key_text: "LAMP
+ * \x1f20420\x1f3" for a batch in preference order), read back into an anchor row
+ * with view_key_parse.  Events are shown newest first, so paging "after" in display
+ * order asks the view backward. */
 #include "tui/source_views.h"
 
 #include <inttypes.h>
@@ -10,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/view_specs.h"
 #include "domain/xalloc.h"
 
 typedef struct ViewsSource {
@@ -19,167 +23,89 @@ typedef struct ViewsSource {
 
 static Views *V(TuiSource *s) { return ((ViewsSource *)s)->views; }
 
-/* Splits a cursor into at most 3 fields (in place in `buf`). */
-static int split(const char *cursor, char *buf, size_t size, char **f)
-{
-    snprintf(buf, size, "%s", cursor ? cursor : "");
-    int n = 0;
-    char *p = buf;
-    f[n++] = p;
-    while (n < 3 && (p = strchr(p, '\x1f'))) {
-        *p++ = 0;
-        f[n++] = p;
-    }
-    return n;
-}
-
-/* Copies an id field of a cursor into an anchor, cut to ALLOT_ID_MAX bytes. */
-static void copy_id(AllotId dst, const char *src)
-{
-    size_t n = src ? strnlen(src, ALLOT_ID_MAX) : 0;
-    memcpy(dst, src ? src : "", n);
-    dst[n] = 0;
-}
-
 static int64_t num(const char *s) { return s ? strtoll(s, NULL, 10) : 0; }
 
-/* ---- batch queries (TL_BATCHES, TL_DUE) ---- */
-
-static BatchOrder batch_order(const TuiQuery *q)
+/* The spec and order of q (view_specs.h) as a query without conditions: what
+ * writes and reads a row's cursor (view_key_text / view_key_parse: every key of the
+ * order; the store reads those it pages by). */
+static ViewQuery key_query(const TuiQuery *q, const ViewPage *pg)
 {
-    if (q->kind == TL_DUE)
-        return BATCH_ORDER_ETA;
-    const char *s = tui_kind_info(q->kind)->sorts[q->sort];
-    if (s && strcmp(s, "ref") == 0)
-        return BATCH_ORDER_REF;
-    if (s && strcmp(s, "eta") == 0)
-        return BATCH_ORDER_ETA;
-    return BATCH_ORDER_PREFERENCE;
+    return view_query(tui_kind_info(q->kind)->list, tui_query_order(q), pg);
 }
 
-static void batch_cursor(const BatchRow *b, BatchOrder o, char *out, size_t size)
+/* One row of the spec's row type as the screen shows it. */
+static void build_row(const TuiQuery *q, const void *row, TuiRow *r)
 {
-    if (o == BATCH_ORDER_REF)
-        snprintf(out, size, "%s", b->ref);
-    else if (o == BATCH_ORDER_ETA)
-        snprintf(out, size, "%" PRId32 "\x1f%s", b->eta, b->ref);
-    else
-        snprintf(out, size, "%s\x1f%" PRId32 "\x1f%" PRIu64, b->sku, b->eta, b->seq);
-}
-
-static void batch_anchor(const char *cursor, BatchOrder o, BatchRow *a)
-{
-    char buf[TUI_CURSOR_MAX], *f[3] = {0};
-    int n = split(cursor, buf, sizeof buf, f);
-    memset(a, 0, sizeof *a);
-    if (o == BATCH_ORDER_REF) {
-        copy_id(a->ref, f[0]);
-    } else if (o == BATCH_ORDER_ETA) {
-        a->eta = (int32_t)num(f[0]);
-        copy_id(a->ref, n > 1 ? f[1] : "");
-    } else {
-        copy_id(a->sku, f[0]);
-        a->eta = (int32_t)num(n > 1 ? f[1] : NULL);
-        a->seq = (uint64_t)num(n > 2 ? f[2] : NULL);
-    }
-}
-
-/* ---- line queries ---- */
-
-static void line_cursor(const TuiQuery *q, const LineRow *l, char *out, size_t size)
-{
-    if (q->kind == TL_ORDER)
-        snprintf(out, size, "%s", l->sku);
-    else if (q->kind == TL_BACKORDERS && !q->arg[0])
-        snprintf(out, size, "%" PRId64, l->key);
-    else
-        snprintf(out, size, "%" PRIu64, l->seq);
-}
-
-static void line_anchor(const TuiQuery *q, const char *cursor, LineRow *a)
-{
-    memset(a, 0, sizeof *a);
-    if (q->kind == TL_ORDER)
-        copy_id(a->sku, cursor);
-    else if (q->kind == TL_BACKORDERS && !q->arg[0])
-        a->key = num(cursor);
-    else
-        a->seq = (uint64_t)num(cursor);
-}
-
-/* One keyset page of a non-event query, in list order.  `anchor` NULL = from the
- * start (forward) or the end (backward). */
-static AllotStatus page(ViewsSource *s, const TuiQuery *q, const char *anchor, bool backward,
-                        size_t limit, TuiRowVec *out, ErrBuf *err)
-{
-    ViewPage pg = {.limit = limit, .filter = q->filter, .backward = backward};
-    size_t n = 0;
-    AllotStatus st = ALLOT_OK;
-    if (limit == 0)
-        return ALLOT_OK;
     switch (q->kind) {
     case TL_PRODUCTS:
     case TL_SHORT: {
-        ProductRow *rows = xcalloc(limit, sizeof *rows), a;
-        memset(&a, 0, sizeof a);
-        if (anchor)
-            copy_id(a.sku, anchor);
-        st = views_products(s->views, q->kind == TL_SHORT, &pg, anchor ? &a : NULL, rows, &n,
-                            err);
-        for (size_t i = 0; st == ALLOT_OK && i < n; i++) {
-            TuiRow *r = tui_rows_push(out);
-            tui_row_product(r, q->kind, rows[i].sku, rows[i].nbatches, rows[i].qty,
-                            rows[i].allocated, rows[i].backorder_lines, rows[i].backorder_qty);
-            snprintf(r->cursor, sizeof r->cursor, "%s", rows[i].sku);
-        }
-        free(rows);
+        const ProductRow *p = row;
+        tui_row_product(r, q->kind, p->sku, p->nbatches, p->qty, p->allocated,
+                        p->backorder_lines, p->backorder_qty);
         break;
     }
     case TL_BATCHES:
     case TL_DUE: {
-        BatchOrder o = batch_order(q);
-        BatchRow *rows = xcalloc(limit, sizeof *rows), a;
-        if (anchor)
-            batch_anchor(anchor, o, &a);
-        if (q->kind == TL_DUE)
-            st = views_shipments_due(s->views, q->today, q->today + 14, &pg, anchor ? &a : NULL,
-                                     rows, &n, err);
-        else
-            st = views_batches(s->views, q->arg, o, &pg, anchor ? &a : NULL, rows, &n, err);
-        for (size_t i = 0; st == ALLOT_OK && i < n; i++) {
-            TuiRow *r = tui_rows_push(out);
-            tui_row_batch(r, q->kind, rows[i].ref, rows[i].sku, rows[i].qty, rows[i].allocated,
-                          rows[i].eta, q->today);
-            batch_cursor(&rows[i], o, r->cursor, sizeof r->cursor);
-        }
-        free(rows);
+        const BatchRow *b = row;
+        tui_row_batch(r, q->kind, b->ref, b->sku, b->qty, b->allocated, b->eta, q->today);
         break;
     }
+    default: {
+        const LineRow *l = row;
+        tui_row_line(r, q->kind, l->orderid, l->sku, l->qty, l->batchref);
+        break;
+    }
+    }
+}
+
+/* One keyset page of a non-event query, in list order, through the views.h
+ * function of its list (which holds the list's conditions).  `anchor` (a cursor)
+ * NULL = from the start (forward) or the end (backward). */
+static AllotStatus page(ViewsSource *s, const TuiQuery *q, const char *anchor, bool backward,
+                        size_t limit, TuiRowVec *out, ErrBuf *err)
+{
+    if (limit == 0)
+        return ALLOT_OK;
+    ViewPage pg = {.limit = limit, .filter = q->filter, .backward = backward};
+    ViewQuery kq = key_query(q, &pg);
+    size_t size = kq.spec->row_size, n = 0;
+    char *rows = xcalloc(limit, size), *a = NULL;
+    if (anchor) {
+        a = xcalloc(1, size);
+        view_key_parse(&kq, anchor, a);
+    }
+    AllotStatus st;
+    Views *v = s->views;
+    switch (q->kind) {
+    case TL_PRODUCTS:
+    case TL_SHORT:
+        st = views_products(v, q->kind == TL_SHORT, &pg, (void *)a, (void *)rows, &n, err);
+        break;
+    case TL_BATCHES:
+        st = views_batches(v, q->arg, (BatchOrder)tui_query_order(q), &pg, (void *)a,
+                           (void *)rows, &n, err);
+        break;
+    case TL_DUE:
+        st = views_shipments_due(v, q->today, q->today + 14, &pg, (void *)a, (void *)rows, &n,
+                                 err);
+        break;
     case TL_BATCH_LINES:
+        st = views_batch_lines(v, q->arg, &pg, (void *)a, (void *)rows, &n, err);
+        break;
     case TL_ORDER:
-    case TL_BACKORDERS: {
-        LineRow *rows = xcalloc(limit, sizeof *rows), a;
-        if (anchor)
-            line_anchor(q, anchor, &a);
-        const LineRow *ap = anchor ? &a : NULL;
-        if (q->kind == TL_BATCH_LINES)
-            st = views_batch_lines(s->views, q->arg, &pg, ap, rows, &n, err);
-        else if (q->kind == TL_ORDER)
-            st = views_order_lines(s->views, q->arg, &pg, ap, rows, &n, err);
-        else
-            st = views_backorders(s->views, q->arg, &pg, ap, rows, &n, err);
-        for (size_t i = 0; st == ALLOT_OK && i < n; i++) {
-            TuiRow *r = tui_rows_push(out);
-            tui_row_line(r, q->kind, rows[i].orderid, rows[i].sku, rows[i].qty,
-                         rows[i].batchref);
-            line_cursor(q, &rows[i], r->cursor, sizeof r->cursor);
-        }
-        free(rows);
+        st = views_order_lines(v, q->arg, &pg, (void *)a, (void *)rows, &n, err);
         break;
-    }
     default:
+        st = views_backorders(v, q->arg, &pg, (void *)a, (void *)rows, &n, err);
         break;
     }
+    for (size_t i = 0; st == ALLOT_OK && i < n; i++) {
+        TuiRow *r = tui_rows_push(out);
+        build_row(q, rows + i * size, r);
+        view_key_text(&kq, rows + i * size, r->cursor, sizeof r->cursor);
+    }
+    free(rows);
+    free(a);
     return st;
 }
 
@@ -200,7 +126,7 @@ static AllotStatus event_page(ViewsSource *s, const TuiQuery *q, int64_t anchor,
         const EventRow *e = &rows[n - 1 - k];
         if (q->kind == TL_TODAY && e->at < day_start)
             break;
-        TuiFeedItem it = {.id = e->id, .at = e->at, .ev = e->ev};
+        TuiFeedItem it = {.id = e->id, .at = e->at, .ev = e->ev, .whatif = false};
         TuiRow *r = tui_rows_push(out);
         tui_row_event(r, &it, q->today);
         snprintf(r->cursor, sizeof r->cursor, "%" PRId64, e->id);
@@ -272,8 +198,8 @@ static AllotStatus vs_events_since(TuiSource *s, int64_t after_id, size_t limit,
     return st;
 }
 
-static AllotStatus vs_complete(TuiSource *s, TuiCompleteKind kind, const char *prefix,
-                               size_t limit, char ***out, size_t *nout, ErrBuf *err)
+static AllotStatus vs_complete(TuiSource *s, CompleteKind kind, const char *prefix, size_t limit,
+                               char ***out, size_t *nout, ErrBuf *err)
 {
     *out = NULL;
     *nout = 0;
@@ -281,9 +207,7 @@ static AllotStatus vs_complete(TuiSource *s, TuiCompleteKind kind, const char *p
         return ALLOT_OK;
     AllotId *ids = xcalloc(limit, sizeof *ids);
     size_t n = 0;
-    CompleteKind k = kind == TC_SKU ? COMPLETE_SKU : kind == TC_REF ? COMPLETE_REF
-                                                                    : COMPLETE_ORDERID;
-    AllotStatus st = views_complete(V(s), k, prefix, limit, ids, &n, err);
+    AllotStatus st = views_complete(V(s), kind, prefix, limit, ids, &n, err);
     if (st == ALLOT_OK && n) {
         *out = xcalloc(n, sizeof **out);
         for (size_t i = 0; i < n; i++)
@@ -294,18 +218,107 @@ static AllotStatus vs_complete(TuiSource *s, TuiCompleteKind kind, const char *p
     return st;
 }
 
-static AllotStatus vs_batch_info(TuiSource *s, const char *ref, TuiBatchInfo *out, bool *found,
-                                 ErrBuf *err)
+static AllotStatus vs_complete_span(TuiSource *s, CompleteKind kind, const char *prefix,
+                                    int64_t cap, CompleteSpan *out, ErrBuf *err)
+{
+    return views_complete_span(V(s), kind, prefix, cap, out, err);
+}
+
+/* The batch `ref` as the read model has it; *found = false if there is none. */
+static AllotStatus batch_row(TuiSource *s, const char *ref, BatchRow *out, bool *found,
+                             ErrBuf *err)
 {
     /* the greatest ref below ref+"\x01" is ref itself, if it exists */
-    BatchRow a, row;
+    BatchRow a;
     memset(&a, 0, sizeof a);
     snprintf(a.ref, sizeof a.ref, "%s\x01", ref);
     ViewPage pg = {.limit = 1, .filter = NULL, .backward = true};
     size_t n = 0;
+    AllotStatus st = views_batches(V(s), NULL, BATCH_ORDER_REF, &pg, &a, out, &n, err);
+    *found = st == ALLOT_OK && n == 1 && strcmp(out->ref, ref) == 0;
+    return st;
+}
+
+/* The order line (orderid, sku); *found = false if there is none. */
+static AllotStatus line_row(TuiSource *s, const char *orderid, const char *sku, LineRow *out,
+                            bool *found, ErrBuf *err)
+{
+    LineRow a;
+    memset(&a, 0, sizeof a);
+    snprintf(a.sku, sizeof a.sku, "%s\x01", sku);
+    ViewPage pg = {.limit = 1, .filter = NULL, .backward = true};
+    size_t n = 0;
+    AllotStatus st = views_order_lines(V(s), orderid, &pg, &a, out, &n, err);
+    *found = st == ALLOT_OK && n == 1 && strcmp(out->sku, sku) == 0;
+    return st;
+}
+
+/* The row's cursor in q's order is worked out from its identity, then checked by
+ * reading the list at that cursor (so the filter and the list's argument count). */
+static AllotStatus vs_locate(TuiSource *src, const TuiQuery *q, const char *key, char *cursor,
+                             size_t size, bool *found, ErrBuf *err)
+{
     *found = false;
-    AllotStatus st = views_batches(V(s), NULL, BATCH_ORDER_REF, &pg, &a, &row, &n, err);
-    if (st != ALLOT_OK || n == 0 || strcmp(row.ref, ref) != 0)
+    char cur[TUI_CURSOR_MAX] = "";
+    bool have = false;
+    AllotStatus st = ALLOT_OK;
+    ViewPage pg = {.limit = 1};
+    ViewQuery kq = key_query(q, &pg);
+    switch (q->kind) {
+    case TL_PRODUCTS:
+    case TL_SHORT: /* the identity (a SKU) is the cursor */
+        snprintf(cur, sizeof cur, "%s", key);
+        have = true;
+        break;
+    case TL_EVENTS:
+    case TL_TODAY: /* the identity (an id of the log) is the cursor */
+        snprintf(cur, sizeof cur, "%s", key);
+        have = key[0] >= '1' && key[0] <= '9' && key[strspn(key, "0123456789")] == 0;
+        break;
+    case TL_BATCHES:
+    case TL_DUE: {
+        BatchRow b;
+        st = batch_row(src, key, &b, &have, err);
+        if (have)
+            view_key_text(&kq, &b, cur, sizeof cur);
+        break;
+    }
+    case TL_BATCH_LINES:
+    case TL_ORDER:
+    case TL_BACKORDERS: {
+        char orderid[TUI_CURSOR_MAX];
+        snprintf(orderid, sizeof orderid, "%s", key);
+        char *sku = strchr(orderid, '\x1f');
+        if (!sku)
+            break;
+        *sku++ = 0;
+        LineRow l;
+        st = line_row(src, orderid, sku, &l, &have, err);
+        if (have)
+            view_key_text(&kq, &l, cur, sizeof cur);
+        break;
+    }
+    default:
+        break;
+    }
+    if (st != ALLOT_OK || !have)
+        return st;
+    TuiRowVec v = {0};
+    st = src->ops->fetch(src, q, TF_FROM, cur, 1, &v, err);
+    if (st == ALLOT_OK && v.len == 1 && strcmp(v.items[0].key, key) == 0) {
+        *found = true;
+        snprintf(cursor, size, "%s", v.items[0].cursor);
+    }
+    tui_rows_fini(&v);
+    return st;
+}
+
+static AllotStatus vs_batch_info(TuiSource *s, const char *ref, TuiBatchInfo *out, bool *found,
+                                 ErrBuf *err)
+{
+    BatchRow row;
+    AllotStatus st = batch_row(s, ref, &row, found, err);
+    if (st != ALLOT_OK || !*found)
         return st;
     memset(out, 0, sizeof *out);
     snprintf(out->ref, sizeof out->ref, "%s", row.ref);
@@ -314,7 +327,6 @@ static AllotStatus vs_batch_info(TuiSource *s, const char *ref, TuiBatchInfo *ou
     out->allocated = row.allocated;
     out->eta = row.eta;
     out->lines = row.nlines;
-    *found = true;
     return ALLOT_OK;
 }
 
@@ -339,6 +351,8 @@ static const TuiSourceOps vs_ops = {
     .batch_info = vs_batch_info,
     .is_empty = vs_is_empty,
     .destroy = vs_destroy,
+    .complete_span = vs_complete_span,
+    .locate = vs_locate,
 };
 
 TuiSource *source_views_new(Views *views)

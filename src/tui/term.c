@@ -16,17 +16,16 @@
 #include <unistd.h>
 
 #include "tui/curses_canvas.h"
-#ifdef ALLOT_HAVE_HELP_VIEW
-#include "tui/help_view.h"
-#endif
 
 /* How long the loop waits for a key before looking for new data (SPEC.md §2:
  * other processes' events appear within 1 s). */
 #define POLL_MS 250
 
 /* Signal handlers can only reach static storage: the one place the TUI keeps
- * process-wide state, set while the terminal is in curses mode. */
-static volatile sig_atomic_t g_stop;
+ * process-wide state, set while the terminal is in curses mode.  g_stop is the
+ * signal that ends the loop at once (SIGTERM, SIGHUP, SIGQUIT); g_interrupt a
+ * Ctrl-C for the app, which asks first while a what-if session is open. */
+static volatile sig_atomic_t g_stop, g_interrupt;
 static struct termios g_saved_termios;
 static volatile sig_atomic_t g_have_termios;
 static char g_restore_seq[128]; /* rmcup + cnorm + sgr0 of the terminal */
@@ -52,10 +51,12 @@ bool tui_term_usable(void)
     return true;
 }
 
-static void on_stop(int sig)
+static void on_stop(int sig) { g_stop = sig; }
+
+static void on_interrupt(int sig)
 {
     (void)sig;
-    g_stop = 1;
+    g_interrupt = 1;
 }
 
 /* Fatal signals: put the terminal back as it was, then die of the same signal. */
@@ -75,10 +76,12 @@ static void catch_signals(void)
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sigemptyset(&sa.sa_mask);
-    sa.sa_handler = on_stop; /* no SA_RESTART: the wait for a key returns at once */
+    sa.sa_handler = on_interrupt; /* no SA_RESTART: the wait for a key returns at once */
     sigaction(SIGINT, &sa, NULL);
+    sa.sa_handler = on_stop;
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGQUIT, &sa, NULL);
     sa.sa_handler = on_fatal;
     sa.sa_flags = SA_RESETHAND;
     sigaction(SIGSEGV, &sa, NULL);
@@ -90,7 +93,7 @@ static void catch_signals(void)
 
 static void release_signals(void)
 {
-    int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+    int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
         signal(sigs[i], SIG_DFL);
 }
@@ -135,11 +138,43 @@ static int map_key(int r, wint_t ch)
     return (int)ch;
 }
 
-int tui_term_loop(const TuiAppConfig *cfg, char *logger_line)
+static void draw(TuiApp *app, TuiCursesCanvas *canvas)
 {
+    tui_app_draw(app, &canvas->base);
+    wnoutrefresh(stdscr);
+    doupdate();
+}
+
+typedef struct Waiting {
+    TuiApp *app;
+    TuiCursesCanvas *canvas;
+} Waiting;
+
+/* A write waits for another process's lock: say so, keep the screen drawn, and
+ * give up on Esc (or on a signal).  Other keys are dropped: the app is busy. */
+static bool wait_for_lock(void *ctx, int64_t waited_ms)
+{
+    Waiting *w = ctx;
+    tui_app_waiting(w->app, waited_ms);
+    draw(w->app, w->canvas);
+    bool go_on = !g_stop && !g_interrupt;
+    wtimeout(stdscr, 0);
+    wint_t ch;
+    int r;
+    while (go_on && (r = wget_wch(stdscr, &ch)) != ERR)
+        go_on = !(r == OK && ch == 27);
+    wtimeout(stdscr, POLL_MS);
+    return go_on;
+}
+
+int tui_term_loop(const TuiAppConfig *cfg, const TuiTermHooks *hooks)
+{
+    TuiTermHooks none = {0};
+    if (!hooks)
+        hooks = &none;
     setlocale(LC_ALL, "");
     tcgetattr(STDIN_FILENO, &g_saved_termios);
-    g_stop = 0;
+    g_stop = g_interrupt = 0;
     SCREEN *scr = newterm(NULL, stdout, stdin);
     if (!scr) {
         fprintf(stderr, "allot: cannot use terminal type \"%s\" (no terminfo entry?)\n",
@@ -163,42 +198,27 @@ int tui_term_loop(const TuiAppConfig *cfg, char *logger_line)
     const char *nc = getenv("NO_COLOR");
     TuiCursesCanvas canvas;
     tui_curses_canvas_init(&canvas, !(nc && nc[0]));
-    TuiAppConfig c = *cfg;
-#ifdef ALLOT_HAVE_HELP_VIEW
-    c.external_help = true; /* `?` opens the Markdown help page (help_view.h) */
-#endif
-    TuiApp *app = tui_app_new(&c, LINES, COLS);
+    TuiApp *app = tui_app_new(cfg, LINES, COLS);
+    Waiting waiting = {app, &canvas};
+    if (hooks->install_wait)
+        hooks->install_wait(hooks->ctx, wait_for_lock, &waiting);
     int64_t last_poll = now_ms();
     while (!g_stop && !tui_app_done(app)) {
-        if (logger_line && logger_line[0]) {
-            tui_app_set_status(app, true, logger_line);
-            logger_line[0] = 0;
+        if (hooks->logger_line && hooks->logger_line[0]) {
+            tui_app_set_status(app, true, hooks->logger_line);
+            hooks->logger_line[0] = 0;
         }
-#ifdef ALLOT_HAVE_HELP_VIEW
-        char topic[32];
-        if (tui_app_take_help(app, topic, sizeof topic)) {
-            wtimeout(stdscr, -1);
-            /* a command without its own page: the commands page */
-            if (help_view_run(topic) != 0 && help_view_run("commands") != 0)
-                help_view_run(NULL);
-            wtimeout(stdscr, POLL_MS);
-            clearok(curscr, TRUE);
-            TuiInput rs = {.type = TI_RESIZE, .rows = LINES, .cols = COLS};
-            tui_curses_canvas_resize(&canvas);
-            tui_app_input(app, &rs);
-        }
-#endif
-        if (tui_app_dirty(app)) {
-            tui_app_draw(app, &canvas.base);
-            wnoutrefresh(stdscr);
-            doupdate();
-        }
+        if (tui_app_dirty(app))
+            draw(app, &canvas);
         wint_t ch = 0;
         int r = wget_wch(stdscr, &ch);
         if (g_stop)
             break;
         TuiInput in = {.type = TI_TICK};
-        if (r == KEY_CODE_YES && ch == KEY_RESIZE) {
+        if (g_interrupt) {
+            g_interrupt = 0;
+            in = (TuiInput){.type = TI_SIGNAL, .key = SIGINT};
+        } else if (r == KEY_CODE_YES && ch == KEY_RESIZE) {
             tui_curses_canvas_resize(&canvas);
             in = (TuiInput){.type = TI_RESIZE, .rows = LINES, .cols = COLS};
             clearok(curscr, TRUE);
@@ -210,18 +230,23 @@ int tui_term_loop(const TuiAppConfig *cfg, char *logger_line)
         if (in.type != TI_KEY || in.key != TK_NONE)
             tui_app_input(app, &in);
         /* keep polling while keys keep coming */
-        if (in.type != TI_TICK && now_ms() - last_poll >= POLL_MS) {
-            TuiInput tick = {.type = TI_TICK};
-            tui_app_input(app, &tick);
-        }
-        if (in.type == TI_TICK || now_ms() - last_poll >= POLL_MS)
+        bool tick = in.type == TI_TICK || now_ms() - last_poll >= POLL_MS;
+        if (in.type != TI_TICK && tick)
+            tui_app_input(app, &(TuiInput){.type = TI_TICK});
+        if (tick) {
+            if (hooks->tick)
+                hooks->tick(hooks->ctx);
             last_poll = now_ms();
+        }
     }
+    int rc = g_stop ? 128 + g_stop : tui_app_exit_status(app);
+    if (hooks->install_wait)
+        hooks->install_wait(hooks->ctx, NULL, NULL);
     tui_app_free(app);
     endwin();
     delscreen(scr);
     g_have_termios = 0;
     release_signals();
     tcsetattr(STDIN_FILENO, TCSAFLUSH, &g_saved_termios);
-    return 0;
+    return rc;
 }

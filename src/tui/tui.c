@@ -5,9 +5,12 @@
 #include <string.h>
 
 #include "app/bootstrap.h"
+#include "persistence/sqlite_uow.h"
 #include "persistence/store.h"
-#include "tui/source_views.h"
 #include "tui/term.h"
+
+/* How many of the newest events the live feed starts with. */
+#define TUI_FEED_BACKLOG 16
 
 /* Event handler failures (e.g. the OutOfStock hook) go to the status line, never
  * on the terminal under curses. */
@@ -22,14 +25,34 @@ static void status_log(Logger *self, const char *line)
     snprintf(l->line, sizeof l->line, "%s", line);
 }
 
-typedef struct DemoCtx {
+typedef struct Run {
     const TuiOptions *opts;
-} DemoCtx;
+    UnitOfWork *uow;
+    bool sqlite;
+    SqliteBusyWait wait;
+} Run;
 
 static AllotStatus load_demo(void *ctx, ErrBuf *err)
 {
-    const TuiOptions *o = ((DemoCtx *)ctx)->opts;
+    const TuiOptions *o = ((Run *)ctx)->opts;
     return o->load_demo(o->db_path, err);
+}
+
+/* A write waiting for SQLite's lock keeps the screen alive (term.h).  (PostgreSQL
+ * waits on row locks inside its transaction; nothing is installed there.) */
+static void install_wait(void *ctx, bool (*wait)(void *wctx, int64_t waited_ms), void *wctx)
+{
+    Run *r = ctx;
+    r->wait = (SqliteBusyWait){wait, wctx};
+    if (r->sqlite)
+        sqlite_uow_set_busy_wait(r->uow, wait ? &r->wait : NULL);
+}
+
+static void tick(void *ctx)
+{
+    const TuiOptions *o = ((Run *)ctx)->opts;
+    if (o->notify_poll)
+        o->notify_poll(o->notify_ctx);
 }
 
 int tui_run(const TuiOptions *opts)
@@ -50,22 +73,38 @@ int tui_run(const TuiOptions *opts)
         uow_free(uow);
         return 3;
     }
+    /* the live feed follows the log from the last few events on (app/follower.h) */
+    int64_t latest = 0;
+    views_latest_event_id(views, &latest, &err);
+    FollowStart start = {.from = FOLLOW_AFTER_ID, .id = latest > TUI_FEED_BACKLOG ? latest - TUI_FEED_BACKLOG : 0};
+    EventFollower *follower = NULL;
+    if (store_follow(&store, &start, &follower, &err) != ALLOT_OK) {
+        fprintf(stderr, "allot: %s\n", err.msg);
+        views_free(views);
+        uow_free(uow);
+        return 3;
+    }
     StatusLogger logger = {.base = {status_log}, .line = ""};
+    if (opts->notify_attach)
+        opts->notify_attach(opts->notify_ctx, &logger.base);
     MessageBus *bus = bootstrap(uow, opts->notifier, NULL, &logger.base);
-    TuiSource *src = source_views_new(views);
     const char *label = store.kind == STORE_SQLITE ? strrchr(store.label, '/') : NULL;
-    DemoCtx demo = {opts};
+    Run run = {.opts = opts, .uow = uow, .sqlite = store.kind == STORE_SQLITE};
     TuiAppConfig cfg = {
-        .source = src,
         .views = views,
-        .bus = bus,
         .uow = uow,
+        .bus = bus,
         .db_label = label ? label + 1 : store.label,
         .load_demo = opts->load_demo ? load_demo : NULL,
-        .load_demo_ctx = &demo,
+        .load_demo_ctx = &run,
+        .notify_log = opts->notify_log,
+        .follower = follower,
     };
-    int rc = tui_term_loop(&cfg, logger.line);
-    tui_source_free(src);
+    TuiTermHooks hooks = {install_wait, tick, &run, logger.line};
+    int rc = tui_term_loop(&cfg, &hooks);
+    if (opts->notify_attach) /* the status line is gone */
+        opts->notify_attach(opts->notify_ctx, NULL);
+    follower_free(follower);
     bus_free(bus);
     views_free(views);
     uow_free(uow);

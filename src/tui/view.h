@@ -1,10 +1,16 @@
-/* view.h — the small view interface every screen implements (STYLE.md: tmux
- * window_mode, htop Panel): draw / on_key / on_event / resize / destroy.
+/* view.h — the small view interface every screen and overlay implements (STYLE.md:
+ * tmux window_mode, htop Panel): draw and on_key, and optional slots.
  *
  * Key handlers return data (a TuiReaction: a screen to open, a form to ask, a
  * command to run, a message), never draw and never exit; the app (app.c) applies
- * the reaction, marks what is dirty and draws once per loop.  Screens read the read
- * model through a TuiSource only.
+ * the reaction, marks what is dirty and draws once per loop.  Views read the read
+ * model through the TuiEnv's source only.
+ *
+ * A view names its key tables (bindings.c): `keys`, then `more` (e.g. "list").
+ * The app looks a key up in them — for a screen, then in "whatif" during a session
+ * and in "global" — and calls on_key with the action; a key bound nowhere goes to
+ * on_unbound if the view has it (the prompt types it), else the status line says
+ * there is no such key.  The footer is made from the same tables.
  */
 #ifndef ALLOT_TUI_VIEW_H
 #define ALLOT_TUI_VIEW_H
@@ -20,27 +26,29 @@
 
 typedef struct TuiView TuiView;
 
-/* What a screen reads and knows. */
-typedef struct TuiEnv {
-    TuiSource *src; /* not owned */
-    int32_t today;  /* day number (UTC) */
-} TuiEnv;
-
 typedef enum TuiRequest {
     REQ_NONE,
-    REQ_PUSH,    /* open `push` on top (the app owns it from then on) */
-    REQ_BACK,    /* close this screen */
-    REQ_FORM,    /* ask for input: `form` */
-    REQ_COMMAND, /* run `cmd` through the bus, after a preview when lines move */
-    REQ_DELAY,   /* delay `batch` by `days`: show the affected lines and slips, ask */
+    REQ_PUSH,     /* open `push` on top (the app owns it from then on) */
+    REQ_BACK,     /* close this screen */
+    REQ_FORM,     /* ask for input: `form` */
+    REQ_COMMAND,  /* run `cmd`, after a preview when lines move */
+    REQ_DELAY,    /* delay `batch` by `days`: show the affected lines and slips, ask */
+    REQ_HELP,     /* open the help page `topic` */
+    REQ_DEMO,     /* offer to load the demo dataset */
+    REQ_ANSWER,   /* overlays: the question was answered (`yes`) */
+    REQ_CLOSE,    /* overlays: close this overlay */
+    REQ_SUBMIT,   /* the prompt: its text is ready */
+    REQ_COMPLETE, /* the prompt: complete the token at the cursor */
 } TuiRequest;
 
 typedef enum TuiFormKind {
+    FORM_COMMAND,    /* the `:` prompt: a line of the CLI grammar */
     FORM_FILTER,     /* filter text for `list` */
     FORM_CHANGE_QTY, /* new quantity of `batch` */
     FORM_SET_ETA,    /* new ETA of `batch` */
     FORM_DELAY,      /* days to delay `batch` */
     FORM_ALLOCATE,   /* [ORDERID] [SKU] QTY: those not given by `orderid` / `sku` */
+    FORM_SEARCH,     /* text to find in the help page `target` */
 } TuiFormKind;
 
 typedef struct TuiReaction {
@@ -49,58 +57,63 @@ typedef struct TuiReaction {
     TuiView *push;
     TuiFormKind form;
     TuiList *list;       /* FORM_FILTER */
-    TuiBatchInfo batch;  /* batch forms */
+    TuiView *target;     /* FORM_SEARCH: the help view searched */
+    TuiBatchInfo batch;  /* batch forms, REQ_DELAY */
     AllotId sku, orderid; /* FORM_ALLOCATE: known from the screen, or "" */
     Command cmd;         /* REQ_COMMAND */
     bool always_confirm; /* REQ_COMMAND: ask even if no line moves (cancel) */
     int32_t days;        /* REQ_DELAY */
+    char topic[40];      /* REQ_HELP: a page or command name ("" = the index) */
+    bool yes;            /* REQ_ANSWER */
     char status[ALLOT_ERR_MAX]; /* a message for the status line ("" = none) */
     bool status_error;
 } TuiReaction;
 
 typedef enum TuiViewEvent {
-    TV_DATA_CHANGED, /* the stored data changed: refresh, keep the selection */
+    TV_DATA_CHANGED, /* the stored data (or the source) changed: refresh, keep the selection */
     TV_SHOWN,        /* the screen is on top again (refresh if stale) */
 } TuiViewEvent;
 
+/* Where a view draws: screens and questions in the main area, the prompt on the
+ * two bottom rows (its line and its hints). */
+typedef enum TuiArea { AREA_MAIN, AREA_BOTTOM } TuiArea;
+
 typedef struct TuiViewOps {
-    const char *name; /* "triage", "products", ...: the key table's name */
-    /* Draws into the rectangle (y, x, h, w) of the canvas. */
+    const char *name; /* "triage", "products", ..., "confirm", "prompt" */
+    /* Required.  Draws into the rectangle (y, x, h, w) of the canvas. */
     void (*draw)(TuiView *v, TuiCanvas *c, int y, int x, int h, int w);
-    /* Handles a bound action; `count` is the count prefix (0 = none). */
+    /* Required.  Handles a bound action; `count` is the count prefix (0 = none). */
     TuiReaction (*on_key)(TuiView *v, TuiAction action, int64_t count);
+    /* ---- optional (NULL = nothing to do / the default) ---- */
+    TuiReaction (*on_unbound)(TuiView *v, int key); /* a key no table binds */
     void (*on_event)(TuiView *v, TuiViewEvent ev);
-    /* The screen's area is now h × w. */
-    void (*resize)(TuiView *v, int h, int w);
-    void (*destroy)(TuiView *v);
-    /* Its title for the breadcrumb ("Batches of LAMP"). */
-    void (*title)(TuiView *v, char *buf, size_t size);
-    /* The list whose sort/filter the app reports, or NULL. */
-    TuiList *(*list)(TuiView *v);
+    void (*resize)(TuiView *v, int h, int w);         /* the area is now h × w */
+    void (*destroy)(TuiView *v);                      /* NULL = free(v) */
+    void (*title)(TuiView *v, char *buf, size_t size); /* NULL = the name */
+    TuiList *(*list)(TuiView *v); /* the list whose sort/filter the breadcrumb shows */
+    /* Text after the breadcrumb's sort and filter ("PAUSED: 3 new"), into buf. */
+    void (*crumb)(TuiView *v, char *buf, size_t size);
+    /* The help page of this screen ("batches" for the Batch screen); NULL = name. */
+    const char *help_topic;
 } TuiViewOps;
 
 struct TuiView {
     const TuiViewOps *ops;
-    const TuiKeymap *keys; /* the screen's own table */
-    bool uses_list;        /* the list table applies too */
+    const TuiKeymap *keys; /* the view's own table */
+    const TuiKeymap *more; /* a shared table that applies too ("list", "line"), or NULL */
+    TuiArea area;
     bool stale;            /* data changed while not on top */
 };
 
-/* The screens (screens.c).  Each returns a new view the caller owns (destroy
- * through ops->destroy). */
-TuiView *tui_view_triage(const TuiEnv *env);
-TuiView *tui_view_products(const TuiEnv *env);
-TuiView *tui_view_batches(const TuiEnv *env, const char *sku); /* "" = all */
-TuiView *tui_view_batch(const TuiEnv *env, const char *ref);
-TuiView *tui_view_order(const TuiEnv *env, const char *orderid);
-TuiView *tui_view_backorders(const TuiEnv *env, const char *sku);
-TuiView *tui_view_events(const TuiEnv *env);
-/* The help screen for `screen` (until the Markdown help viewer lands: the key
- * bindings of that screen, generated from the tables). */
-TuiView *tui_view_help(const TuiEnv *env, const char *screen);
+/* Helpers for views: a handled reaction, and one that only sets the status. */
+TuiReaction tui_handled(void);
+TuiReaction tui_say(bool error, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* True if the Events screen is paused (not following the newest) and how many
- * events arrived since. */
-bool tui_view_events_paused(TuiView *v, int64_t *new_count);
+/* Calls the optional slots, or does what their absence means. */
+void tui_view_event(TuiView *v, TuiViewEvent ev);
+void tui_view_resize(TuiView *v, int h, int w);
+void tui_view_free(TuiView *v); /* NULL is ignored */
+void tui_view_title(TuiView *v, char *buf, size_t size);
+TuiList *tui_view_list(TuiView *v);
 
 #endif

@@ -284,6 +284,7 @@ static AllotStatus sb_commit(UnitOfWork *u, ErrBuf *err)
     (void)err;
     SandboxUow *s = from_uow(u);
     int64_t now = s->clock->now(s->clock);
+    size_t log_before = s->log.len;
     for (size_t k = 0; k < s->nout; k++) {
         size_t i = s->out[k];
         Entry *e = &s->entries[i];
@@ -303,7 +304,8 @@ static AllotStatus sb_commit(UnitOfWork *u, ErrBuf *err)
             if (s->next_command_id && product_line(e->current, l)->requested >= s->next_command_id)
                 s->next_command_id = product_line(e->current, l)->requested + 1;
     }
-    if (s->command_id && s->command_id >= s->next_command_id)
+    /* a command that logged nothing leaves its id to the next one */
+    if (s->command_id && s->log.len > log_before && s->command_id >= s->next_command_id)
         s->next_command_id = s->command_id + 1;
     s->command_id = 0;
     /* The working copies keep their events until the next begin, for the bus. */

@@ -276,7 +276,7 @@ static void sbv_destroy(Views *vv)
 }
 
 static const ViewsOps sandbox_views_ops = {sbv_list, sbv_latest_event_id, sbv_complete,
-                                           sbv_destroy};
+                                           sbv_destroy, NULL /* complete_span: from complete */};
 
 Views *sandbox_views_new(UnitOfWork *sandbox, Views *live, int64_t base_event_id)
 {

@@ -93,6 +93,19 @@ static int32_t eta_or_today(int32_t eta, int32_t today) { return eta == ALLOT_NO
 
 static void copy_id(AllotId dst, const char *src) { snprintf(dst, sizeof(AllotId), "%s", src); }
 
+/* One side (before or after) of a line's difference: line `l` of `p` exists, on
+ * `batch` ("" = a backorder) of ETA *eta (left as it is for a backorder), late
+ * or not on `today`. */
+static void line_side(const Product *p, const OrderLine *l, int32_t today, bool *exists,
+                      AllotId batch, int32_t *eta, LineLateness *late)
+{
+    *exists = true;
+    copy_id(batch, product_line_batchref(p, l));
+    if (l->batch >= 0)
+        *eta = product_batch(p, (size_t)l->batch)->eta;
+    *late = lateness_of_line(l->batch >= 0, *eta, l->need, today);
+}
+
 /* Fills `out` for one line: `lb` in `before` (may be NULL), `la` in `after`.
  * Returns the flags. */
 static unsigned line_diff(const Product *before, const OrderLine *lb, const Product *after,
@@ -106,20 +119,12 @@ static unsigned line_diff(const Product *before, const OrderLine *lb, const Prod
     out->before_eta = out->after_eta = ALLOT_NO_ETA;
     out->need = any->need;
     out->before_late.promised = out->after_late.promised = ALLOT_NO_DATE;
-    if (lb) {
-        out->before_exists = true;
-        copy_id(out->before_batch, product_line_batchref(before, lb));
-        if (lb->batch >= 0)
-            out->before_eta = product_batch(before, (size_t)lb->batch)->eta;
-        out->before_late = lateness_of_line(lb->batch >= 0, out->before_eta, lb->need, today);
-    }
-    if (la) {
-        out->after_exists = true;
-        copy_id(out->after_batch, product_line_batchref(after, la));
-        if (la->batch >= 0)
-            out->after_eta = product_batch(after, (size_t)la->batch)->eta;
-        out->after_late = lateness_of_line(la->batch >= 0, out->after_eta, la->need, today);
-    }
+    if (lb)
+        line_side(before, lb, today, &out->before_exists, out->before_batch, &out->before_eta,
+                  &out->before_late);
+    if (la)
+        line_side(after, la, today, &out->after_exists, out->after_batch, &out->after_eta,
+                  &out->after_late);
     unsigned f = 0;
     bool bon = lb && lb->batch >= 0, aon = la && la->batch >= 0;
     if (!lb)

@@ -2,9 +2,10 @@
 # tui_whatif_e2e.sh — the what-if session in the real TUI, in tmux (issue 6 acceptance):
 #   w starts a session (banner); on batch B1, d 14 Enter shows the affected lines and
 #   their slips; y runs it in the sandbox; the screens mark the moved line and the
-#   slipped one; D discards → the live data is unchanged (exports, event log, file);
-#   again w, d 14, y, then A, y → applied as predicted, live changed, the events are
-#   in the feed; Q with a session open asks.
+#   slipped one; D asks, y discards → the live data is unchanged (exports, event log,
+#   file); again w, d 14, y, then A, y → applied as predicted, live changed, the
+#   events are in the feed; A's question follows another process's change and y
+#   never applies an outcome not shown; Q with a session open asks.
 #
 # usage: tui_whatif_e2e.sh TUI_CMD ALLOT
 #   TUI_CMD  the program that opens the TUI with `--db PATH` (allot-tui, or allot)
@@ -17,36 +18,10 @@ command -v tmux >/dev/null || { echo "tmux missing: skipped"; exit 77; }
 SOCK="allot-whatif-$$"
 WORK=$(mktemp -d /tmp/allot-whatif.XXXXXX)
 DB="$WORK/w.db"
-T() { tmux -L "$SOCK" "$@"; }
+PANE=w
+. "$(dirname "$0")/tmux_lib.sh"
 cleanup() { T kill-server 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
-fails=0
-ok() { echo "ok   - $1"; }
-bad() { echo "FAIL - $1"; fails=$((fails + 1)); }
-screen() { T capture-pane -p -t w; }
-wait_for() {
-    local text=$1 timeout=${2:-10} start=$(date +%s%N)
-    while :; do
-        if screen | grep -qF -- "$text"; then return 0; fi
-        if (( ($(date +%s%N) - start) / 1000000 > timeout * 1000 )); then
-            echo "---- screen while waiting for '$text':"; screen; echo "----"
-            return 1
-        fi
-        sleep 0.05
-    done
-}
-wait_gone() {
-    local text=$1 timeout=${2:-10} start=$(date +%s%N)
-    while screen | grep -qF -- "$text"; do
-        if (( ($(date +%s%N) - start) / 1000000 > timeout * 1000 )); then
-            echo "---- screen while waiting for '$text' to go:"; screen; echo "----"
-            return 1
-        fi
-        sleep 0.05
-    done
-}
-check() { if wait_for "$2" "${3:-10}"; then ok "$1"; else bad "$1"; fi; }
-check_gone() { if wait_gone "$2" "${3:-10}"; then ok "$1"; else bad "$1"; fi; }
 live_state() {
     { "$ALLOT" --db "$DB" export batches; "$ALLOT" --db "$DB" export allocations
       "$ALLOT" --db "$DB" export backorders; "$ALLOT" --db "$DB" events --json; } 2>&1
@@ -108,9 +83,12 @@ T send-keys -t w n
 check_gone "n keeps the session" "Quit and discard it?"
 check "the session is still open" "WHAT-IF SESSION"
 
-# -- discard: live unchanged
+# -- discard (it asks first): live unchanged, the screen and its filter kept
 T send-keys -t w D
-check "D discards" "what-if session discarded"
+check "D asks before discarding" "Discard it?"
+T send-keys -t w y
+check "y discards" "what-if session discarded"
+check "the screen and its filter stay" 'filter: "B2"' 
 check_gone "the banner is gone" "WHAT-IF SESSION"
 after=$(live_state)
 [ "$before" = "$after" ] && ok "after discard the live data is unchanged (exports and event log)" \
@@ -144,7 +122,8 @@ grep -q "^B1,LAMP,10,$(d 17)," <<<"$after" && ok "live: B1 arrives $(d 17)" || b
 grep -q '"type":"BatchEtaChanged"' <<<"$after" && ok "live: the event log has BatchEtaChanged" \
     || bad "live: no BatchEtaChanged in the log"
 
-# -- apply after another process changed the live data: the outcome differs, and says so
+# -- another process changes live while A's question is open: y shows the new
+#    outcome and asks again; the second y applies it, as predicted
 T send-keys -t w w
 check "a third session" "WHAT-IF SESSION"
 T send-keys -t w B
@@ -157,18 +136,23 @@ T send-keys -t w d 5 Enter
 check "delaying B2 by 5 days: its lines slip" "Delay B2 by 5 days"
 T send-keys -t w y
 check "run in the sandbox again" "1 change"
-# meanwhile another planner brings B1 forward: B1 now sorts before B2's new ETA
-"$ALLOT" --db "$DB" set-eta B1 "$(d 4)" >/dev/null || bad "the other process failed"
 T send-keys -t w A
 check "A asks again" "to the LIVE data"
+if screen | grep -E "o1 +LAMP +×4 +B2 +→ B2 +\+5d" >/dev/null; then ok "A shows o1 slipping 5 days on B2"
+else bad "A does not show o1's slip"; screen; fi
+# meanwhile another planner brings B1 forward: B1 now sorts before B2's new ETA
+"$ALLOT" --db "$DB" set-eta B1 "$(d 4)" >/dev/null || bad "the other process failed"
 T send-keys -t w y
-check "the real outcome differs from the prediction, and the TUI says so" "DIFFERS from the prediction"
-check "the difference is listed: predicted → real" "APPLIED, but the live data had changed"
-if screen | grep -E "o1 +LAMP +×4 +B2 +→ B1" >/dev/null; then ok "o1: predicted B2, really B1"
-else bad "o1's difference is not listed"; screen; fi
-T send-keys -t w q
-check_gone "any key closes the list" "APPLIED, but the live data had changed"
+check "y works the outcome out again and shows it" "UPDATED (data changed)"
+if screen | grep -E "o1 +LAMP +×4 +B2 +→ B1" >/dev/null; then ok "o1 now goes to B1, and that is shown"
+else bad "o1's new outcome is not shown"; screen; fi
+grep -q "^B2,LAMP,10,$(d 10)," <<<"$(live_state)" && ok "nothing was applied on the first y" \
+    || bad "applied an outcome that was not shown"
+T send-keys -t w y
+check "the second y applies what was shown, as predicted" "as predicted"
 check_gone "the session has ended after the apply" "WHAT-IF SESSION"
+after=$(live_state)
+grep -q "^o1,LAMP,4,B1," <<<"$after" && ok "live: o1 is on B1" || { bad "live: o1 not on B1"; echo "$after"; }
 
 T send-keys -t w Q
 check "Q without a session quits" "EXIT=0"

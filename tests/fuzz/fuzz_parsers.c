@@ -1,11 +1,8 @@
 /* fuzz_parsers — fuzz harnesses for allot's two parsers: the command grammar
  * (command_parse_line) and the CSV reader (csv_reader_*).
  *
- * LLVMFuzzerTestOneInput is the libFuzzer entry point (build with clang
- * -fsanitize=fuzzer,address and -DALLOT_LIBFUZZER to fuzz).  Without libFuzzer the
- * main() below replays every file named on the command line, and a few thousand
- * mutations of each, so ctest runs the harness under ASan+UBSan on the seed corpus
- * (tests/fuzz/corpus/).
+ * LLVMFuzzerTestOneInput is the libFuzzer entry point; fuzz_replay.c replays the
+ * seed corpus (tests/fuzz/corpus/) with mutations for ctest.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -75,48 +72,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
     read_csv(data, len);
     return 0;
 }
-
-#ifndef ALLOT_LIBFUZZER
-int main(int argc, char **argv)
-{
-    unsigned seed = 99;
-    for (int a = 1; a < argc; a++) {
-        FILE *fp = fopen(argv[a], "rb");
-        if (!fp) {
-            perror(argv[a]);
-            return 1;
-        }
-        uint8_t buf[4096];
-        size_t n = fread(buf, 1, sizeof buf, fp);
-        fclose(fp);
-        LLVMFuzzerTestOneInput(buf, n);
-        /* Mutations: flip, insert and cut bytes (a poor man's fuzzer, but steady). */
-        for (int round = 0; round < 20000; round++) {
-            uint8_t m[4096 + 8];
-            size_t len = n;
-            memcpy(m, buf, n);
-            int edits = 1 + rand_r(&seed) % 4;
-            for (int e = 0; e < edits && len; e++) {
-                size_t at = (size_t)rand_r(&seed) % len;
-                switch (rand_r(&seed) % 3) {
-                case 0:
-                    m[at] = (uint8_t)rand_r(&seed);
-                    break;
-                case 1:
-                    if (len < sizeof m - 1) {
-                        memmove(m + at + 1, m + at, len - at);
-                        m[at] = (uint8_t)"\",\n\r \\#"[rand_r(&seed) % 7];
-                        len++;
-                    }
-                    break;
-                default:
-                    memmove(m + at, m + at + 1, len - at - 1);
-                    len--;
-                }
-            }
-            LLVMFuzzerTestOneInput(m, len);
-        }
-    }
-    return 0;
-}
-#endif

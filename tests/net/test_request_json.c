@@ -115,6 +115,9 @@ Test(request_json, identifiers_and_dates_are_checked_as_on_the_command_line)
     char *c[] = {"cancel", "o\x01", "LAMP"};
     cr_assert_eq(decode("cancel", "{\"orderid\":\"o\\u0001\",\"sku\":\"LAMP\"}"), ALLOT_EINVALID);
     cr_assert_str_eq(err.msg, cli_message(3, c));
+    char *zw[] = {"cancel", "o\xe2\x80\x8b" "1", "LAMP"};
+    cr_assert_eq(decode("cancel", "{\"orderid\":\"o\\u200b1\",\"sku\":\"LAMP\"}"), ALLOT_EINVALID);
+    cr_assert_str_eq(err.msg, cli_message(3, zw));
     char *e[] = {"cancel", "  ", "LAMP"};
     cr_assert_eq(decode("cancel", "{\"orderid\":\"  \",\"sku\":\"LAMP\"}"), ALLOT_EINVALID);
     cr_assert_str_eq(err.msg, cli_message(3, e));

@@ -109,7 +109,7 @@ class ApiV1(ServeCase):
         super().tearDown()
 
     def cmd(self, name, obj, status=200):
-        r = self.api.post("/api/v1/commands/" + name, obj)
+        r = self.api.post("/api/v1/undo" if name == "undo" else "/api/v1/commands/" + name, obj)
         self.assertEqual(r.status, status, r)
         return r.json()
 
@@ -136,6 +136,59 @@ class ApiV1(ServeCase):
         self.assertIsNone(out["batchref"])
         self.assertEqual(out["events"][0]["need"], "2027-06-01")
         self.assertEqual(out["events"][0]["type"], "OutOfStock")
+
+    def test_atp_and_promise_answer_as_the_cli_and_change_nothing(self):
+        self.cmd("add-batch", {"ref": "B1", "sku": "LAMP", "qty": 10})
+        self.cmd("add-batch", {"ref": "B2", "sku": "LAMP", "qty": 5, "eta": "2030-01-01"})
+        self.cmd("allocate", {"orderid": "o1", "sku": "LAMP", "qty": 8})
+        before = self.snapshot()
+        atp = self.api.get("/api/v1/products/LAMP/atp").json()
+        self.assertEqual([(r["date"], r["first_ref"], r["arriving"], r["allocated"], r["free"],
+                           r["projected"]) for r in atp["timeline"]],
+                         [(atp["today"], "B1", 10, 8, 2, 2), ("2030-01-01", "B2", 5, 0, 5, 7)])
+        self.assertIn(atp["today"], self.run_allot("atp", "LAMP").out)
+        p = self.api.get("/api/v1/products/LAMP/promise?qty=3").json()
+        self.assertEqual((p["batchref"], p["promised"]), ("B2", "2030-01-01"))
+        self.assertEqual(self.run_allot("promise", "LAMP", "3").out.split(), ["B2", "2030-01-01"])
+        p = self.api.get("/api/v1/products/LAMP/promise?qty=30").json()
+        self.assertEqual((p["batchref"], p["could_ref"]), (None, None))
+        for path, status in (("/api/v1/products/LAMP/promise", 400),
+                             ("/api/v1/products/LAMP/promise?qty=x", 400),
+                             ("/api/v1/products/LAMP/promise?qty=0", 400),
+                             ("/api/v1/products/DESK/promise?qty=1", 404),
+                             ("/api/v1/products/DESK/atp", 404)):
+            r = self.api.get(path)
+            self.assertEqual(r.status, status, (path, r))
+        r = self.api.get("/api/v1/products/LAMP/promise?qty=x")
+        self.assertEqual(r.json()["message"], self.run_allot("promise", "LAMP", "x").err[len("allot: "):].strip())
+        self.assertEqual(self.snapshot(), before)
+
+    def test_undo_and_why_over_http_are_the_cli_s(self):
+        self.cmd("add-batch", {"ref": "B1", "sku": "LAMP", "qty": 10})
+        self.cmd("allocate", {"orderid": "o1", "sku": "LAMP", "qty": 4})
+        r = self.api.get("/api/v1/orders/o1/lines/LAMP/history")
+        self.assertEqual(r.status, 200, r)
+        hist = r.json()
+        self.assertEqual([e["type"] for e in hist["events"]], ["Allocated"])
+        cid = hist["events"][0]["command_id"]
+        self.assertIsInstance(cid, int)
+        out = self.cmd("undo", {"command_id": cid})
+        self.assertEqual(out["undone"], cid)
+        self.assertEqual(self.export("allocations")[1:], [])
+        self.assertEqual(self.api.get("/api/v1/orders/o1").status, 404)
+        out = self.cmd("undo", {})        # the latest: the undo itself, i.e. redo
+        self.assertEqual(self.export("allocations")[1:][0][:4], ["o1", "LAMP", "4", "B1"])
+        r = self.api.post("/api/v1/undo", {"command_id": 999})
+        self.assertEqual((r.status, r.json()["error"]), (404, "unknown_command"))
+        r = self.api.post("/api/v1/undo", {"command_id": "7"})
+        self.assertEqual(r.status, 400)
+        r = self.api.post("/api/v1/undo", {"command_id": 0})
+        self.assertEqual(r.status, 400)
+        cli = self.run_allot("why", "o1", "LAMP")
+        self.assertEqual(cli.rc, 0)
+        self.assertEqual(len(self.api.get("/api/v1/orders/o1/lines/LAMP/history").json()["events"]), 3)
+        r = self.api.get("/api/v1/orders/o1/lines/DESK/history")
+        self.assertEqual((r.status, r.json()["error"]), (404, "unknown_line"))
 
     def test_the_actor_is_the_clients_header_else_the_servers_own(self):
         self.cmd("add-batch", {"ref": "B1", "sku": "LAMP", "qty": 10})
@@ -481,7 +534,7 @@ class HostileInput(ServeCase):
         self.assertGreater(closed, 400)
         self.unchanged()
 
-    def test_a_request_without_headers_end_is_cut_and_counted_as_nothing(self):
+    def test_a_body_shorter_than_its_length_is_cut_after_the_request_time(self):
         got = self.raw(b"POST /allocate HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 5\r\n\r\n{\"or")
         self.assertNotIn(b"HTTP/1.1 2", got)
         self.unchanged()

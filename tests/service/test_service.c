@@ -768,3 +768,20 @@ Test(service, undo_of_a_cancel_restores_the_line_with_its_first_request_moment)
     ok(command_change_batch_qty("B1", 3));
     cr_assert_str_eq(result_events(), "BatchQuantityChanged B1 6>3; Deallocated o2 3 B1");
 }
+
+Test(service, a_restored_moment_of_first_request_keeps_later_requests_newer)
+{
+    ok(command_create_batch("B1", "LAMP", 10, ALLOT_NO_ETA));
+    ok(command_with_need(command_allocate_to("o1", "LAMP", 2, "B1"), ALLOT_NO_DATE, 1000));
+    ok(command_allocate("o2", "LAMP", 2));
+    EventVec v;
+    event_vec_init(&v);
+    test_uow_events(uow, &v);
+    cr_assert_eq(v.items[1].requested, 1000);
+    cr_assert_gt(v.items[2].requested, 1000, "the next command id is past the restored moment");
+    cr_assert_gt(v.items[2].command_id, 1000);
+    event_vec_fini(&v);
+    /* o2 is the newer: shrinking B1 takes it off first */
+    ok(command_change_batch_qty("B1", 2));
+    cr_assert_str_eq(result_events(), "BatchQuantityChanged B1 10>2; Deallocated o2 2 B1");
+}

@@ -393,3 +393,73 @@ Test(whatif, a_preview_in_a_session_reads_the_sandbox_and_changes_nothing)
     cr_assert_not_null(product_find_line(sandbox_uow_find(whatif_uow(s), "LAMP", NULL), "o1"));
     whatif_diff_fini(&d);
 }
+
+/* ---- SPEC.md §1.4 lateness and §1.6 undo in a session, today pinned ---- */
+
+Test(whatif, a_delay_reports_the_lateness_change_of_the_line_and_of_its_order)
+{
+    whatif_discard(s);
+    Views *lv = memory_views_new(live);
+    ErrBuf err = {{0}};
+    cr_assert_eq(whatif_new(live, lv, &fclock.base, NULL, &s, &err), ALLOT_OK, "%s", err.msg);
+    /* o9 needs 7 LAMP by 2026-12-12: B4 (2026-12-10) serves it on time (B2 has 6 free) */
+    live_must(command_create_batch("B4", "LAMP", 10, day("2026-12-10")));
+    live_must(command_with_need(command_allocate("o9", "LAMP", 7), day("2026-12-12"), 0));
+    live_must(command_with_need(command_allocate("o9", "SOFA", 1), day("2026-12-12"), 0));
+    whatif_discard(s);
+    cr_assert_eq(whatif_new(live, lv, &fclock.base, NULL, &s, &err), ALLOT_OK, "%s", err.msg);
+    sandbox_must(command_change_batch_eta("B4", day("2026-12-19")));
+    WhatIfDiff d;
+    whatif_diff_init(&d);
+    whatif_diff(s, &d);
+    const LineDiff *l = NULL;
+    for (size_t i = 0; i < d.nlines; i++)
+        if (strcmp(d.lines[i].orderid, "o9") == 0 && strcmp(d.lines[i].sku, "LAMP") == 0)
+            l = &d.lines[i];
+    cr_assert_not_null(l);
+    cr_assert(line_diff_lateness_changed(l));
+    cr_assert_eq(l->need, day("2026-12-12"));
+    cr_assert_eq(l->before_late.late, 0);
+    cr_assert_eq(l->after_late.late, 7);
+    OrderLateness before, after;
+    cr_assert_eq(whatif_order_lateness(s, "o9", &before, &after, &err), ALLOT_OK, "%s", err.msg);
+    cr_assert_eq(before.late, 0);
+    cr_assert_eq(before.complete, day("2026-12-10"));
+    cr_assert_eq(after.late, 7);
+    cr_assert_eq(after.complete, day("2026-12-19"));
+    cr_assert_eq(after.lines, 2);
+    whatif_diff_fini(&d);
+    whatif_discard(s);
+    s = NULL;
+    views_free(lv);
+    cr_assert_eq(whatif_new(live, NULL, &fclock.base, NULL, &s, &err), ALLOT_OK);
+}
+
+Test(whatif, an_undo_in_a_session_shows_what_would_move_back_and_changes_nothing_live)
+{
+    live_must(command_change_batch_qty("B1", 4)); /* o2 moves to B2 */
+    const EventVec *log = memory_uow_event_log(live);
+    size_t n = log->len;
+    whatif_discard(s);
+    ErrBuf err = {{0}};
+    cr_assert_eq(whatif_new(live, NULL, &fclock.base, NULL, &s, &err), ALLOT_OK, "%s", err.msg);
+    CommandResult res;
+    command_result_init(&res);
+    Command undo = command_undo(0);
+    cr_assert_eq(whatif_run(s, &undo, &res, &err), ALLOT_OK, "%s", err.msg);
+    cr_assert_eq(res.undone, log->items[n - 1].command_id);
+    WhatIfDiff d;
+    whatif_diff_init(&d);
+    whatif_diff(s, &d);
+    cr_assert_eq(d.nlines, 1);
+    cr_assert_str_eq(d.lines[0].orderid, "o2");
+    cr_assert_str_eq(d.lines[0].after_batch, "B1");
+    cr_assert_eq(memory_uow_event_log(live)->len, n, "the live log is untouched");
+    /* in the session, the undone change cannot be undone again */
+    cr_assert_eq(whatif_run(s, &undo, &res, &err), ALLOT_OK, "undo of the undo (redo): %s",
+                 err.msg);
+    Command again = command_undo(log->items[n - 1].command_id);
+    cr_assert_eq(whatif_run(s, &again, &res, &err), ALLOT_EUNDO_REFUSED);
+    whatif_diff_fini(&d);
+    command_result_fini(&res);
+}

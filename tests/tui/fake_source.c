@@ -67,7 +67,7 @@ static AllotStatus f_since(TuiSource *s, int64_t a, size_t l, TuiFeedVec *o, Err
     (void)s, (void)a, (void)l, (void)o, (void)e;
     return ALLOT_OK;
 }
-static AllotStatus f_complete(TuiSource *s, TuiCompleteKind k, const char *p, size_t l,
+static AllotStatus f_complete(TuiSource *s, CompleteKind k, const char *p, size_t l,
                               char ***o, size_t *n, ErrBuf *e)
 {
     (void)s, (void)k, (void)p, (void)l, (void)e;
@@ -89,8 +89,24 @@ static AllotStatus f_empty(TuiSource *s, bool *empty, ErrBuf *e)
 }
 static void f_destroy(TuiSource *s) { (void)s; }
 
-static const TuiSourceOps ops = {f_fetch, f_version, f_max, f_since,
-                                 f_complete, f_info, f_empty, f_destroy};
+/* The identity is the cursor: found if that row is there. */
+static AllotStatus f_locate(TuiSource *s, const TuiQuery *q, const char *key, char *cursor,
+                            size_t size, bool *found, ErrBuf *e)
+{
+    (void)q, (void)e;
+    FakeSource *f = (FakeSource *)s;
+    int i = atoi(key + 1);
+    *found = key[0] == 'r' && i >= 0 && i < f->n && f->present[i];
+    if (*found)
+        snprintf(cursor, size, "%s", key);
+    return ALLOT_OK;
+}
+
+static const TuiSourceOps ops = {
+    .fetch = f_fetch,      .version = f_version,    .max_event_id = f_max,
+    .events_since = f_since, .complete = f_complete, .batch_info = f_info,
+    .is_empty = f_empty,   .destroy = f_destroy,    .locate = f_locate,
+};
 
 FakeSource *fake_source_new(int n, bool all_present)
 {

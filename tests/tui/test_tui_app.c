@@ -1,15 +1,13 @@
-/* The TUI driven without a terminal: keys in, a memory canvas out, commands on an
- * in-memory unit of work through the real bus (SPEC.md §5, issue 5). */
+/* The TUI driven without a terminal: keys in, a memory canvas out, commands through
+ * the real bus on the SQLite store, the screens on the production read model
+ * (fixture.h; SPEC.md §5, issue 5). */
 #include <criterion/criterion.h>
-#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/bootstrap.h"
-#include "persistence/memory_uow.h"
-#include "tui/app.h"
-#include "tui/source_memory.h"
+#include "fixture.h"
+#include "tui/source.h"
 
 #define TODAY_UNIX INT64_C(1796000000) /* 2026-11-30 */
 
@@ -18,99 +16,45 @@ static int64_t fixed_now(Clock *c)
     (void)c;
     return TODAY_UNIX;
 }
-static void quiet(Logger *l, const char *line)
-{
-    (void)l;
-    (void)line;
-}
 
 static Clock clk = {fixed_now};
-static Logger lg = {quiet};
-static UnitOfWork *uow;
-static MessageBus *bus;
-static TuiSource *src;
-static TuiApp *app;
-static TuiMemCanvas *cv;
 static int32_t today;
 
-static void run(Command c)
+#define app fx.app
+#define cv fx.cv
+#define run fixture_run
+#define key fixture_key
+#define tick fixture_tick
+#define draw fixture_draw
+#define dump fixture_dump
+#define screen_has fixture_screen_has
+#define main_has fixture_main_has
+
+static int64_t qty_of(const char *ref)
 {
-    ErrBuf err;
-    cr_assert_eq(bus_handle(bus, &c, NULL, &err), ALLOT_OK, "%s", err.msg);
+    BatchRow b;
+    cr_assert(fixture_batch(ref, &b), "batch %s", ref);
+    return b.qty;
 }
 
-static void draw(void) { tui_app_draw(app, tui_mem_canvas(cv)); }
-
-static bool screen_has(const char *s)
+static int32_t eta_of(const char *ref)
 {
-    draw();
-    return tui_mem_canvas_find(cv, s) >= 0;
+    BatchRow b;
+    cr_assert(fixture_batch(ref, &b), "batch %s", ref);
+    return b.eta;
 }
 
-/* Only the main area (rows 2..15 at 24 lines): not the feed nor the footer. */
-static bool main_has(const char *needle)
+/* The batch holding line (orderid, sku), "" for a backorder, NULL if none. */
+static char place_buf[64];
+static const char *place(const char *orderid, const char *sku)
 {
-    draw();
-    char line[1024];
-    for (int y = 2; y < 16; y++)
-        if (strstr(tui_mem_canvas_line(cv, y, line, sizeof line), needle))
-            return true;
-    return false;
-}
-
-static void dump(void)
-{
-    char *d = tui_mem_canvas_dump(cv);
-    fprintf(stderr, "%s\n", d);
-    free(d);
-}
-
-static const Batch *batch(const char *sku, const char *ref)
-{
-    for (size_t i = 0; i < memory_uow_product_count(uow); i++) {
-        const Product *p = memory_uow_product(uow, i);
-        if (strcmp(product_sku(p), sku) == 0)
-            return product_find_batch(p, ref);
-    }
-    return NULL;
-}
-
-static const char *line_place(const char *sku, const char *orderid)
-{
-    for (size_t i = 0; i < memory_uow_product_count(uow); i++) {
-        const Product *p = memory_uow_product(uow, i);
-        if (strcmp(product_sku(p), sku) == 0) {
-            const OrderLine *l = product_find_line(p, orderid);
-            return l ? product_line_batchref(p, l) : NULL;
-        }
-    }
-    return NULL;
-}
-
-static void tick(void)
-{
-    TuiInput in = {.type = TI_TICK};
-    tui_app_input(app, &in);
-}
-
-static void key(int k)
-{
-    TuiInput in = {.type = TI_KEY, .key = k};
-    tui_app_input(app, &in);
-}
-
-static void start_app(void)
-{
-    TuiAppConfig cfg = {.source = src, .bus = bus, .uow = uow, .clock = &clk, .db_label = "test.db"};
-    app = tui_app_new(&cfg, 24, 80);
+    return fixture_line_place(orderid, sku, place_buf, sizeof place_buf);
 }
 
 static void setup(void)
 {
-    setlocale(LC_ALL, "C.UTF-8");
+    fixture_open(&clk);
     today = date_from_unix(TODAY_UNIX);
-    uow = memory_uow_new();
-    bus = bootstrap(uow, NULL, &clk, &lg);
     run(command_create_batch("W1", "LAMP", 10, ALLOT_NO_ETA));
     run(command_create_batch("S1", "LAMP", 20, today + 5));
     run(command_create_batch("T1", "TABLE", 2, today + 2));
@@ -119,21 +63,10 @@ static void setup(void)
     run(command_allocate("o3", "LAMP", 3));
     run(command_allocate("o4", "LAMP", 3));
     run(command_allocate("o5", "TABLE", 5));
-    src = source_memory_new(uow);
-    cv = tui_mem_canvas_new(24, 80);
-    start_app();
+    fixture_start();
 }
 
-static void teardown(void)
-{
-    tui_app_free(app);
-    tui_mem_canvas_free(cv);
-    tui_source_free(src);
-    bus_free(bus);
-    uow_free(uow);
-}
-
-TestSuite(tui_app, .init = setup, .fini = teardown);
+TestSuite(tui_app, .init = setup, .fini = fixture_close);
 
 /* Tab Tab: the Batches screen, selection on LAMP's W1 (preference order). */
 static void go_to_batch_w1(void)
@@ -189,18 +122,18 @@ Test(tui_app, changing_a_quantity_shows_exactly_the_lines_that_move_and_asks)
     tui_app_type(app, "4\n");
     cr_assert(tui_app_confirming(app));
     cr_assert(screen_has("Change quantity of W1: 10 → 4"));
-    cr_assert(screen_has("2 order lines change place"));
+    cr_assert(screen_has("2 order lines affected, 2 change place"));
     int y2 = tui_mem_canvas_find(cv, "o2"), y3 = tui_mem_canvas_find(cv, "o3");
     cr_assert(y2 > 0 && y3 > 0);
     char line[512];
     cr_assert(strstr(tui_mem_canvas_line(cv, y2, line, sizeof line), "W1") &&
               strstr(line, "→ S1"), "%s", line);
-    cr_assert_str_eq(line_place("LAMP", "o2"), "W1", "nothing changed before the answer");
+    cr_assert_str_eq(place("o2", "LAMP"), "W1", "nothing changed before the answer");
     key('y');
     cr_assert_not(tui_app_confirming(app));
-    cr_assert_eq(batch("LAMP", "W1")->qty, 4);
-    cr_assert_str_eq(line_place("LAMP", "o2"), "S1");
-    cr_assert_str_eq(line_place("LAMP", "o3"), "S1");
+    cr_assert_eq(qty_of("W1"), 4);
+    cr_assert_str_eq(place("o2", "LAMP"), "S1");
+    cr_assert_str_eq(place("o3", "LAMP"), "S1");
     cr_assert(screen_has("Reallocated"), "the feed shows the reallocations");
     if (!screen_has("W1"))
         dump();
@@ -211,10 +144,10 @@ Test(tui_app, answering_no_changes_nothing)
     go_to_batch_w1();
     tui_app_type(app, "c0\n");
     cr_assert(tui_app_confirming(app));
-    cr_assert(screen_has("3 order lines change place"));
+    cr_assert(screen_has("3 order lines affected, 3 change place"));
     key('n');
-    cr_assert_eq(batch("LAMP", "W1")->qty, 10);
-    cr_assert_str_eq(line_place("LAMP", "o1"), "W1");
+    cr_assert_eq(qty_of("W1"), 10);
+    cr_assert_str_eq(place("o1", "LAMP"), "W1");
 }
 
 Test(tui_app, a_change_that_moves_no_line_runs_without_asking)
@@ -222,21 +155,21 @@ Test(tui_app, a_change_that_moves_no_line_runs_without_asking)
     go_to_batch_w1();
     key('+');
     cr_assert_not(tui_app_confirming(app));
-    cr_assert_eq(batch("LAMP", "W1")->qty, 11);
+    cr_assert_eq(qty_of("W1"), 11);
 }
 
 Test(tui_app, a_count_prefix_nudges_by_that_many)
 {
     go_to_batch_w1();
     tui_app_type(app, "10+");
-    cr_assert_eq(batch("LAMP", "W1")->qty, 20);
+    cr_assert_eq(qty_of("W1"), 20);
     tui_app_type(app, "10-");
-    cr_assert_eq(batch("LAMP", "W1")->qty, 10);
+    cr_assert_eq(qty_of("W1"), 10);
     tui_app_type(app, "2-");
     cr_assert(tui_app_confirming(app), "8 < 9 allocated: a line would move");
-    cr_assert(screen_has("1 order line changes place"), "singular");
+    cr_assert(screen_has("1 order line affected, 1 changes place"), "singular");
     key('y');
-    cr_assert_eq(batch("LAMP", "W1")->qty, 8);
+    cr_assert_eq(qty_of("W1"), 8);
 }
 
 Test(tui_app, d_with_a_count_delays_the_eta_by_that_many_days_and_e_sets_it)
@@ -249,17 +182,17 @@ Test(tui_app, d_with_a_count_delays_the_eta_by_that_many_days_and_e_sets_it)
     cr_assert(screen_has("o4"));
     cr_assert(screen_has("+3d"));
     key('y');
-    cr_assert_eq(batch("LAMP", "S1")->eta, today + 8);
+    cr_assert_eq(eta_of("S1"), today + 8);
     key('d');
     tui_app_type(app, "2\n");
     key('y');
-    cr_assert_eq(batch("LAMP", "S1")->eta, today + 10);
+    cr_assert_eq(eta_of("S1"), today + 10);
     key('e');
     tui_app_type(app, "2027-01-15\n");
     int32_t want;
     ErrBuf err;
     validate_eta("2027-01-15", &want, &err);
-    cr_assert_eq(batch("LAMP", "S1")->eta, want);
+    cr_assert_eq(eta_of("S1"), want);
 }
 
 Test(tui_app, delaying_a_batch_in_the_warehouse_gives_it_today_plus_n_and_shows_the_slips)
@@ -272,7 +205,7 @@ Test(tui_app, delaying_a_batch_in_the_warehouse_gives_it_today_plus_n_and_shows_
     cr_assert(screen_has("3 order lines affected, 3 change place"));
     cr_assert(screen_has("+5d"), "lines moving to S1 slip by 5 days");
     key('y');
-    cr_assert_eq(batch("LAMP", "W1")->eta, today + 14);
+    cr_assert_eq(eta_of("W1"), today + 14);
 }
 
 Test(tui_app, forms_say_what_is_wrong_in_place_and_stay_open)
@@ -291,14 +224,14 @@ Test(tui_app, forms_say_what_is_wrong_in_place_and_stay_open)
     cr_assert(tui_app_prompting(app));
     key(TK_ESC);
     cr_assert_not(tui_app_prompting(app));
-    cr_assert_eq(batch("LAMP", "W1")->qty, 10);
+    cr_assert_eq(qty_of("W1"), 10);
 }
 
 Test(tui_app, the_command_prompt_runs_the_cli_grammar)
 {
     tui_app_type(app, ":allocate o9 LAMP 2\n");
     cr_assert_not(tui_app_prompting(app));
-    cr_assert_str_eq(line_place("LAMP", "o9"), "S1");
+    cr_assert_str_eq(place("o9", "LAMP"), "S1");
     tui_app_type(app, ":change-qty W1 nope\n");
     cr_assert(tui_app_prompting(app));
     cr_assert(screen_has("nope"), "the error names the bad value");
@@ -309,12 +242,14 @@ Test(tui_app, tab_in_the_prompt_completes_commands_skus_and_references)
     tui_app_type(app, ":alloc\t");
     cr_assert(screen_has(":allocate"));
     tui_app_type(app, "o9 LA\t2");
+    if (!screen_has(":allocate o9 LAMP 2"))
+        dump();
     cr_assert(screen_has(":allocate o9 LAMP 2"), "completed with the space after it");
     key(TK_ESC);
     tui_app_type(app, ":change-qty \t");
     cr_assert(screen_has("3 candidates: S1, T1, W1"), "candidates listed");
     tui_app_type(app, "T\t3\n");
-    cr_assert_eq(batch("TABLE", "T1")->qty, 3);
+    cr_assert_eq(qty_of("T1"), 3);
 }
 
 Test(tui_app, allocate_and_cancel_from_the_screens)
@@ -323,24 +258,19 @@ Test(tui_app, allocate_and_cancel_from_the_screens)
     tui_app_type(app, "a");
     cr_assert(screen_has("Allocate LAMP — ORDERID QTY"));
     tui_app_type(app, "o20 1\n");
-    cr_assert_str_eq(line_place("LAMP", "o20"), "W1");
+    cr_assert_str_eq(place("o20", "LAMP"), "W1");
     key(TK_ENTER); /* the batch's lines */
     cr_assert(screen_has("o1"));
     key('x');
     cr_assert(tui_app_confirming(app), "cancelling asks first");
     cr_assert(screen_has("Cancel order line o1 LAMP"));
     key('y');
-    cr_assert_null(line_place("LAMP", "o1"));
+    cr_assert_null(place("o1", "LAMP"));
 }
 
 Test(tui_app, events_written_elsewhere_appear_on_the_next_tick)
 {
-    UnitOfWork *other_uow = uow; /* the same store, another bus: another "process" */
-    MessageBus *other = bootstrap(other_uow, NULL, &clk, &lg);
-    Command c = command_change_batch_qty("T1", 9);
-    ErrBuf err;
-    cr_assert_eq(bus_handle(other, &c, NULL, &err), ALLOT_OK);
-    bus_free(other);
+    fixture_run_other(command_change_batch_qty("T1", 9)); /* another process */
     cr_assert_not(screen_has("BatchQuantityChanged"));
     tick();
     cr_assert(screen_has("BatchQuantityChanged"));
@@ -420,14 +350,35 @@ Test(tui_app, filter_narrows_the_list_and_says_so)
     cr_assert_not(main_has("W1"));
 }
 
-Test(tui_app, question_mark_opens_help_for_the_current_screen)
+Test(tui_app, question_mark_opens_the_help_page_of_the_current_screen)
 {
-    tui_app_type(app, "\t\t?");
+    tui_app_type(app, "\t\t\n?"); /* the Batch screen's page is the Batches page */
     cr_assert_str_eq(tui_app_screen(app), "help");
-    cr_assert(screen_has("Keys of the batches screen"));
-    cr_assert(screen_has("nudge"));
+    cr_assert(main_has("Batches"));
+    cr_assert(main_has("The batches of one SKU"));
+    cr_assert(screen_has("Live events"), "the feed stays on screen under the help");
     key('q');
-    cr_assert_str_eq(tui_app_screen(app), "batches");
+    cr_assert_str_eq(tui_app_screen(app), "batch");
+}
+
+Test(tui_app, the_help_page_scrolls_and_searches_and_the_feed_goes_on)
+{
+    tui_app_type(app, "?");
+    cr_assert(main_has("The screen allot opens on"));
+    key('G');
+    cr_assert_not(main_has("The screen allot opens on"), "G scrolled to the bottom");
+    key('g');
+    cr_assert(main_has("The screen allot opens on"));
+    tui_app_type(app, "/");
+    cr_assert(tui_app_prompting(app), "/ asks what to search");
+    tui_app_type(app, "zzqq\n");
+    cr_assert(tui_app_prompting(app), "not found: the search stays open");
+    cr_assert(screen_has("not found: zzqq"));
+    key(TK_ESC);
+    fixture_run_other(command_change_batch_qty("T1", 7));
+    tick();
+    cr_assert(screen_has("T1 TABLE 2 → 7"), "polling goes on while help is open");
+    cr_assert_str_eq(tui_app_screen(app), "help");
 }
 
 Test(tui_app, Q_quits)
@@ -439,23 +390,24 @@ Test(tui_app, Q_quits)
 static int demo_calls;
 static AllotStatus fake_demo(void *ctx, ErrBuf *err)
 {
-    (void)err;
+    (void)ctx;
     demo_calls++;
-    UnitOfWork *u = ctx;
-    MessageBus *b = bootstrap(u, NULL, &clk, &lg);
     Command c = command_create_batch("D1", "DEMO", 5, ALLOT_NO_ETA);
-    AllotStatus st = bus_handle(b, &c, NULL, err);
-    bus_free(b);
-    return st;
+    return bus_handle(fx.other, &c, NULL, err);
 }
 
-Test(tui_app, an_empty_database_offers_the_demo)
+static void start_empty(void)
 {
-    tui_app_free(app);
-    UnitOfWork *empty = memory_uow_new();
-    TuiSource *esrc = source_memory_new(empty);
-    TuiAppConfig cfg = {.source = esrc, .bus = bus, .uow = uow, .clock = &clk, .load_demo = fake_demo,
-                        .load_demo_ctx = empty};
+    fixture_open(&clk);
+    today = date_from_unix(TODAY_UNIX);
+}
+
+TestSuite(tui_app_empty, .init = start_empty, .fini = fixture_close);
+
+Test(tui_app_empty, an_empty_database_offers_the_demo)
+{
+    TuiAppConfig cfg = {.views = fx.views, .uow = fx.uow, .bus = fx.bus, .clock = &clk,
+                        .load_demo = fake_demo};
     app = tui_app_new(&cfg, 24, 80);
     cr_assert(tui_app_confirming(app));
     cr_assert(screen_has("The database is empty. Load the demo dataset?"));
@@ -466,84 +418,18 @@ Test(tui_app, an_empty_database_offers_the_demo)
     key('y');
     cr_assert_eq(demo_calls, 1);
     cr_assert(screen_has("demo dataset loaded"));
+    cr_assert(main_has("DEMO"), "and the screens show it");
     tui_app_free(app);
     cfg.load_demo = NULL;
     app = tui_app_new(&cfg, 24, 80);
+    cr_assert_not(tui_app_confirming(app), "not empty any more");
+}
+
+Test(tui_app_empty, an_empty_database_without_a_loader_says_how_to_load_the_demo)
+{
+    fixture_start();
     cr_assert_not(tui_app_confirming(app));
-    tui_source_free(esrc);
-    uow_free(empty);
-    UnitOfWork *e2 = memory_uow_new();
-    esrc = source_memory_new(e2);
-    cfg.source = esrc;
-    tui_app_free(app);
-    app = tui_app_new(&cfg, 24, 80);
     cr_assert(screen_has("run `allot demo`"));
-    tui_app_free(app);
-    tui_source_free(esrc);
-    uow_free(e2);
-    app = NULL;
-    start_app();
-}
-
-static int runs, previews;
-static AllotStatus count_run(void *ctx, const Command *cmd, CommandResult *res, ErrBuf *err)
-{
-    (void)ctx, (void)cmd, (void)res, (void)err;
-    runs++;
-    return ALLOT_OK;
-}
-static AllotStatus count_preview(void *ctx, const Command *cmd, TuiPreview *out, ErrBuf *err)
-{
-    (void)ctx, (void)cmd, (void)out, (void)err;
-    previews++;
-    return ALLOT_OK;
-}
-
-Test(tui_app, a_runner_replaces_the_bus_for_commands_and_previews)
-{
-    TuiRunner r = {count_run, count_preview, NULL};
-    tui_app_set_runner(app, &r);
-    go_to_batch_w1();
-    key('+');
-    cr_assert_eq(previews, 1);
-    cr_assert_eq(runs, 1);
-    cr_assert_eq(batch("LAMP", "W1")->qty, 10, "the live store was not used");
-    tui_app_set_runner(app, NULL);
-    key('+');
-    cr_assert_eq(batch("LAMP", "W1")->qty, 11);
-}
-
-Test(tui_app, with_an_external_help_viewer_question_mark_asks_the_shell_for_the_page)
-{
-    tui_app_free(app);
-    TuiAppConfig cfg = {.source = src, .bus = bus, .uow = uow, .clock = &clk, .external_help = true};
-    app = tui_app_new(&cfg, 24, 80);
-    char topic[32];
-    cr_assert_not(tui_app_take_help(app, topic, sizeof topic));
-    tui_app_type(app, "\t\t\n?");
-    cr_assert(tui_app_take_help(app, topic, sizeof topic));
-    cr_assert_str_eq(topic, "batches", "the batch screen's page is the batches page");
-    cr_assert_not(tui_app_take_help(app, topic, sizeof topic), "taken once");
-}
-
-Test(tui_app, swapping_the_source_rebuilds_the_screens_on_it)
-{
-    UnitOfWork *other = memory_uow_new();
-    MessageBus *ob = bootstrap(other, NULL, &clk, &lg);
-    Command c = command_create_batch("ZZ9", "ZEBRA", 4, ALLOT_NO_ETA);
-    ErrBuf err;
-    cr_assert_eq(bus_handle(ob, &c, NULL, &err), ALLOT_OK);
-    TuiSource *os = source_memory_new(other);
-    key(TK_TAB);
-    tui_app_set_source(app, os);
-    cr_assert_str_eq(tui_app_screen(app), "products");
-    cr_assert(main_has("ZEBRA"));
-    cr_assert_not(main_has("LAMP"));
-    tui_app_set_source(app, src);
-    cr_assert(main_has("LAMP"));
-    tui_source_free(os);
-    bus_free(ob);
-    uow_free(other);
 }
 
 Test(tui_app, a_long_list_of_moves_scrolls_in_the_confirmation)
@@ -582,18 +468,15 @@ Test(tui_app, todays_events_panel_follows_the_newest_event)
               "the newest event is selected: %s", line);
 }
 
-Test(tui_app, colon_help_names_the_page_for_the_external_viewer)
+Test(tui_app, colon_help_opens_a_commands_section_or_the_screens_page)
 {
-    tui_app_free(app);
-    TuiAppConfig cfg = {.source = src, .bus = bus, .uow = uow, .clock = &clk, .external_help = true};
-    app = tui_app_new(&cfg, 24, 80);
-    char topic[32];
     tui_app_type(app, ":help allocate\n");
-    cr_assert(tui_app_take_help(app, topic, sizeof topic));
-    cr_assert_str_eq(topic, "allocate");
+    cr_assert_str_eq(tui_app_screen(app), "help");
+    cr_assert(main_has("allot allocate ORDERID SKU QTY"), "the command's section");
+    key('q');
     tui_app_type(app, ":help\n");
-    cr_assert(tui_app_take_help(app, topic, sizeof topic));
-    cr_assert_str_eq(topic, "triage");
+    cr_assert_str_eq(tui_app_screen(app), "help");
+    cr_assert(main_has("The screen allot opens on"), "the current screen's page");
 }
 
 Test(tui_app, file_commands_in_the_prompt_point_to_the_command_line)
@@ -617,7 +500,7 @@ Test(tui_app, allocating_from_an_order_asks_only_for_sku_and_qty)
     key(TK_BACKSPACE);
     tui_app_type(app, "1\n");
     cr_assert_not(tui_app_prompting(app));
-    cr_assert_str_eq(line_place("TABLE", "o1"), "T1", "T1 has 2 free (o5 waits for 5)");
+    cr_assert_str_eq(place("o1", "TABLE"), "T1", "T1 has 2 free (o5 waits for 5)");
 }
 
 Test(tui_app, opening_an_order_from_a_line_selects_that_line)
@@ -662,7 +545,7 @@ Test(tui_app, an_open_confirmation_follows_changes_made_elsewhere)
     cr_assert(main_has("o1"));
     run(command_cancel_line("o1", "LAMP"));
     run(command_allocate("o6", "LAMP", 4)); /* fits W1's room: lands there */
-    cr_assert_str_eq(line_place("LAMP", "o6"), "W1");
+    cr_assert_str_eq(place("o6", "LAMP"), "W1");
     tick();
     cr_assert(tui_app_confirming(app), "still asking");
     cr_assert(main_has("UPDATED (data changed)"));
@@ -670,8 +553,8 @@ Test(tui_app, an_open_confirmation_follows_changes_made_elsewhere)
     cr_assert_not(main_has("o1 "), "the cancelled line is gone from it");
     key('y');
     cr_assert_not(tui_app_confirming(app));
-    cr_assert_eq(batch("LAMP", "W1")->qty, 0);
-    cr_assert_str_eq(line_place("LAMP", "o6"), "S1");
+    cr_assert_eq(qty_of("W1"), 0);
+    cr_assert_str_eq(place("o6", "LAMP"), "S1");
 }
 
 Test(tui_app, y_on_an_outdated_confirmation_shows_the_new_outcome_and_asks_again)
@@ -682,12 +565,12 @@ Test(tui_app, y_on_an_outdated_confirmation_shows_the_new_outcome_and_asks_again
     run(command_allocate("o6", "LAMP", 1)); /* no tick: the screen has not seen it */
     key('y');
     cr_assert(tui_app_confirming(app), "asks again instead of applying");
-    cr_assert_eq(batch("LAMP", "W1")->qty, 10, "nothing applied");
+    cr_assert_eq(qty_of("W1"), 10, "nothing applied");
     cr_assert(main_has("o6"));
     cr_assert(main_has("4 order lines"));
     key('y');
     cr_assert_not(tui_app_confirming(app));
-    cr_assert_eq(batch("LAMP", "W1")->qty, 0);
+    cr_assert_eq(qty_of("W1"), 0);
 }
 
 Test(tui_app, an_open_delay_confirmation_follows_changes_made_elsewhere)
@@ -698,13 +581,13 @@ Test(tui_app, an_open_delay_confirmation_follows_changes_made_elsewhere)
     cr_assert(tui_app_confirming(app));
     cr_assert_not(main_has("o7"));
     run(command_allocate("o7", "LAMP", 12)); /* room only on S1 */
-    cr_assert_str_eq(line_place("LAMP", "o7"), "S1");
+    cr_assert_str_eq(place("o7", "LAMP"), "S1");
     tick();
     cr_assert(tui_app_confirming(app));
     cr_assert(main_has("UPDATED (data changed)"));
     cr_assert(main_has("o7"));
     key('y');
-    cr_assert_eq(batch("LAMP", "S1")->eta, today + 8);
+    cr_assert_eq(eta_of("S1"), today + 8);
 }
 
 static bool status_has(const char *s)
@@ -720,14 +603,14 @@ Test(tui_app, a_count_beyond_the_limit_is_refused_with_the_clis_message_not_clam
     tui_app_type(app, "99999999999c");
     cr_assert_not(tui_app_confirming(app));
     cr_assert(status_has("qty \"99999999999\" must be between 0 and 1000000000"));
-    cr_assert_eq(batch("LAMP", "W1")->qty, 10);
+    cr_assert_eq(qty_of("W1"), 10);
     tui_app_type(app, "999999999999+");
     cr_assert(status_has("must be between 0 and 1000000000"));
     cr_assert(status_has("refused"));
-    cr_assert_eq(batch("LAMP", "W1")->qty, 10);
+    cr_assert_eq(qty_of("W1"), 10);
     tui_app_type(app, "1000000000c");
     cr_assert_not(tui_app_confirming(app), "no line moves: runs at once");
-    cr_assert_eq(batch("LAMP", "W1")->qty, 1000000000, "the limit itself is valid");
+    cr_assert_eq(qty_of("W1"), 1000000000, "the limit itself is valid");
 }
 
 Test(tui_app, a_nudge_below_zero_is_refused_and_says_why)
@@ -736,11 +619,11 @@ Test(tui_app, a_nudge_below_zero_is_refused_and_says_why)
     tui_app_type(app, "100-");
     cr_assert_not(tui_app_confirming(app));
     cr_assert(status_has("would go below 0"), "not clamped to 0");
-    cr_assert_eq(batch("LAMP", "W1")->qty, 10);
+    cr_assert_eq(qty_of("W1"), 10);
     tui_app_type(app, "10-");
     cr_assert(tui_app_confirming(app), "to 0, moving o1..o3: asks");
     key('n');
-    cr_assert_eq(batch("LAMP", "W1")->qty, 10);
+    cr_assert_eq(qty_of("W1"), 10);
 }
 
 Test(tui_app, tab_quotes_a_completion_with_spaces_and_completes_inside_an_open_quote)
@@ -751,7 +634,7 @@ Test(tui_app, tab_quotes_a_completion_with_spaces_and_completes_inside_an_open_q
     cr_assert(screen_has(":allocate o2 \"Alice Mutton\""), "quoted");
     tui_app_type(app, "5\n");
     cr_assert_not(tui_app_prompting(app), "the completed line runs");
-    cr_assert_str_eq(line_place("Alice Mutton", "o2"), "AM1");
+    cr_assert_str_eq(place("o2", "Alice Mutton"), "AM1");
     run(command_create_batch("AS1", "Alice Smith", 10, ALLOT_NO_ETA));
     tick();
     tui_app_type(app, ":allocate o3 Ali\t");
@@ -761,7 +644,7 @@ Test(tui_app, tab_quotes_a_completion_with_spaces_and_completes_inside_an_open_q
     tui_app_type(app, "S\t");
     cr_assert(screen_has(":allocate o3 \"Alice Smith\""), "completed inside the open quote");
     tui_app_type(app, "4\n");
-    cr_assert_str_eq(line_place("Alice Smith", "o3"), "AS1");
+    cr_assert_str_eq(place("o3", "Alice Smith"), "AS1");
     tui_app_type(app, ":allocate o4 \"Alice M\t");
     cr_assert(screen_has(":allocate o4 \"Alice Mutton\""), "an opened quote is closed");
 }

@@ -1,104 +1,43 @@
 /* The TUI app over the real store, without a terminal: the SQLite unit of work for
  * commands, the read model on its own connection, and a second unit of work on the
- * same file playing "another process" (SPEC.md §2 "Other processes' events appear
- * in a running TUI within 1 s"; §5). */
+ * same file playing "another process" (fixture.h; SPEC.md §2 "Other processes'
+ * events appear in a running TUI within 1 s"; §5). */
 #include <criterion/criterion.h>
-#include <locale.h>
-#include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "app/bootstrap.h"
-#include "persistence/sqlite_uow.h"
-#include "tui/app.h"
-#include "tui/source_views.h"
+#include "fixture.h"
 
-static void quiet(Logger *l, const char *line) { (void)l, (void)line; }
-static Logger lg = {quiet};
-static char path[64];
-static UnitOfWork *uow, *other;
-static MessageBus *bus, *obus;
-static Views *views;
-static TuiSource *src;
-static TuiApp *app;
-static TuiMemCanvas *cv;
-
-static void run(MessageBus *b, Command c)
-{
-    ErrBuf err;
-    cr_assert_eq(bus_handle(b, &c, NULL, &err), ALLOT_OK, "%s", err.msg);
-}
-
-static bool main_has(const char *needle)
-{
-    tui_app_draw(app, tui_mem_canvas(cv));
-    char line[1024];
-    for (int y = 2; y < 16; y++)
-        if (strstr(tui_mem_canvas_line(cv, y, line, sizeof line), needle))
-            return true;
-    return false;
-}
-
-static bool screen_has(const char *needle)
-{
-    tui_app_draw(app, tui_mem_canvas(cv));
-    return tui_mem_canvas_find(cv, needle) >= 0;
-}
-
-static void tick(void)
-{
-    TuiInput in = {.type = TI_TICK};
-    tui_app_input(app, &in);
-}
+#define app fx.app
+#define main_has fixture_main_has
+#define screen_has fixture_screen_has
+#define tick fixture_tick
 
 static void setup(void)
 {
-    setlocale(LC_ALL, "C.UTF-8");
-    snprintf(path, sizeof path, "/tmp/allot-tui-app-%d.db", (int)getpid());
-    unlink(path);
-    ErrBuf err;
-    cr_assert_eq(sqlite_uow_open(path, NULL, &uow, &err), ALLOT_OK, "%s", err.msg);
-    cr_assert_eq(sqlite_uow_open(path, NULL, &other, &err), ALLOT_OK, "%s", err.msg);
-    bus = bootstrap(uow, NULL, NULL, &lg);
-    obus = bootstrap(other, NULL, NULL, &lg);
-    run(bus, command_create_batch("W1", "LAMP", 10, ALLOT_NO_ETA));
-    run(bus, command_create_batch("S1", "LAMP", 20, 20500));
-    run(bus, command_create_batch("T1", "TABLE", 2, ALLOT_NO_ETA));
-    run(bus, command_allocate("o1", "LAMP", 4));
-    run(bus, command_allocate("o2", "LAMP", 4));
-    run(bus, command_allocate("o3", "TABLE", 5));
-    cr_assert_eq(sqlite_views_open(path, &views, &err), ALLOT_OK, "%s", err.msg);
-    src = source_views_new(views);
-    cv = tui_mem_canvas_new(24, 80);
-    TuiAppConfig cfg = {.source = src, .bus = bus, .uow = uow, .db_label = "test.db"};
-    app = tui_app_new(&cfg, 24, 80);
+    fixture_open(NULL);
+    fixture_run(command_create_batch("W1", "LAMP", 10, ALLOT_NO_ETA));
+    fixture_run(command_create_batch("S1", "LAMP", 20, 20500));
+    fixture_run(command_create_batch("T1", "TABLE", 2, ALLOT_NO_ETA));
+    fixture_run(command_allocate("o1", "LAMP", 4));
+    fixture_run(command_allocate("o2", "LAMP", 4));
+    fixture_run(command_allocate("o3", "TABLE", 5));
+    fixture_start();
 }
 
-static void teardown(void)
+TestSuite(tui_app_sqlite, .init = setup, .fini = fixture_close);
+
+static int64_t qty_of(const char *ref)
 {
-    tui_app_free(app);
-    tui_mem_canvas_free(cv);
-    tui_source_free(src);
-    views_free(views);
-    bus_free(bus);
-    bus_free(obus);
-    uow_free(uow);
-    uow_free(other);
-    char p[80];
-    unlink(path);
-    snprintf(p, sizeof p, "%s-wal", path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", path);
-    unlink(p);
+    BatchRow b;
+    cr_assert(fixture_batch(ref, &b));
+    return b.qty;
 }
-
-TestSuite(tui_app_sqlite, .init = setup, .fini = teardown);
 
 Test(tui_app_sqlite, another_connections_commit_shows_on_the_next_tick_with_the_selection_kept)
 {
     tui_app_type(app, "\t\tj"); /* Batches, on S1 (after W1) */
     cr_assert(main_has("▶ S1"));
-    run(obus, command_create_batch("A0", "AAA", 3, ALLOT_NO_ETA)); /* sorts first */
+    fixture_run_other(command_create_batch("A0", "AAA", 3, ALLOT_NO_ETA)); /* sorts first */
     cr_assert_not(main_has("A0"), "not before the tick");
     tick();
     cr_assert(main_has("A0"));
@@ -115,13 +54,10 @@ Test(tui_app_sqlite, a_quantity_change_through_the_tui_is_stored_with_its_events
     tui_app_type(app, "y");
     cr_assert(screen_has("Reallocated"));
     /* what another reader sees */
-    TuiBatchInfo info;
-    bool found;
-    ErrBuf err;
-    cr_assert_eq(src->ops->batch_info(src, "W1", &info, &found, &err), ALLOT_OK);
-    cr_assert(found);
-    cr_assert_eq(info.qty, 2);
-    cr_assert_eq(info.allocated, 0);
+    BatchRow b;
+    cr_assert(fixture_batch("W1", &b));
+    cr_assert_eq(b.qty, 2);
+    cr_assert_eq(b.allocated, 0);
 }
 
 Test(tui_app_sqlite, a_cancel_from_the_backorders_screen_frees_the_line)
@@ -142,8 +78,8 @@ Test(tui_app_sqlite, an_open_confirmation_follows_another_processs_commit)
     cr_assert(tui_app_confirming(app));
     cr_assert(main_has("o1"));
     cr_assert_not(main_has("o4"));
-    run(obus, command_cancel_line("o1", "LAMP"));
-    run(obus, command_allocate("o4", "LAMP", 5)); /* W1's room: lands there */
+    fixture_run_other(command_cancel_line("o1", "LAMP"));
+    fixture_run_other(command_allocate("o4", "LAMP", 5)); /* W1's room: lands there */
     tick();
     cr_assert(tui_app_confirming(app), "still asking");
     cr_assert(main_has("UPDATED (data changed)"));
@@ -151,10 +87,5 @@ Test(tui_app_sqlite, an_open_confirmation_follows_another_processs_commit)
     cr_assert_not(main_has("o1 "), "the cancelled line is not");
     tui_app_type(app, "y");
     cr_assert_not(tui_app_confirming(app));
-    TuiBatchInfo info;
-    bool found;
-    ErrBuf err;
-    cr_assert_eq(src->ops->batch_info(src, "W1", &info, &found, &err), ALLOT_OK);
-    cr_assert(found);
-    cr_assert_eq(info.qty, 0);
+    cr_assert_eq(qty_of("W1"), 0);
 }

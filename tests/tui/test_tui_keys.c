@@ -48,16 +48,16 @@ Test(tui_keys, the_bindings_are_listed_with_screen_action_and_note)
 
 Test(tui_keys, lookup_tries_only_the_given_table)
 {
-    cr_assert_eq(tui_keymap_lookup(tui_keymap_list(), 'j'), TA_DOWN);
-    cr_assert_eq(tui_keymap_lookup(tui_keymap_list(), TK_DOWN), TA_DOWN);
-    cr_assert_eq(tui_keymap_lookup(tui_keymap_global(), 'Q'), TA_QUIT);
-    cr_assert_eq(tui_keymap_lookup(tui_keymap_global(), 'j'), TA_NONE);
+    cr_assert_eq(tui_keymap_lookup(tui_keymap("list"), 'j'), TA_DOWN);
+    cr_assert_eq(tui_keymap_lookup(tui_keymap("list"), TK_DOWN), TA_DOWN);
+    cr_assert_eq(tui_keymap_lookup(tui_keymap("global"), 'Q'), TA_QUIT);
+    cr_assert_eq(tui_keymap_lookup(tui_keymap("global"), 'j'), TA_NONE);
     cr_assert_eq(tui_keymap_lookup(NULL, 'j'), TA_NONE);
 }
 
 Test(tui_keys, the_footer_joins_keys_with_the_same_note)
 {
-    const TuiKeymap *maps[] = {tui_keymap_list(), NULL, tui_keymap_global()};
+    const TuiKeymap *maps[] = {tui_keymap("list"), NULL, tui_keymap("global")};
     char buf[512];
     tui_keymap_footer(maps, 3, buf, sizeof buf);
     cr_assert_str_eq(buf, "/ filter  s sort  ? help  : command  Tab screens  q/Esc back  Q quit");

@@ -10,11 +10,19 @@
 
 static FakeSource *src;
 static TuiList list;
+static TuiEnv env;
+
+/* A list of `kind` over the fake source. */
+static void init_list(TuiListKind kind)
+{
+    env = (TuiEnv){&src->base, 0};
+    tui_list_init(&list, &env, kind, "");
+}
 
 static void setup_big(void)
 {
     src = fake_source_new(100000, true);
-    tui_list_init(&list, &src->base, TL_PRODUCTS, "", 0);
+    init_list(TL_PRODUCTS);
     tui_list_set_height(&list, 10);
     tui_list_reload(&list);
 }
@@ -83,7 +91,7 @@ Test(list_widget, the_selection_follows_its_row_by_identity_when_rows_appear_abo
     src = fake_source_new(50, false);
     for (int i = 10; i < 50; i += 2)
         src->present[i] = true;
-    tui_list_init(&list, &src->base, TL_PRODUCTS, "", 0);
+    init_list(TL_PRODUCTS);
     tui_list_set_height(&list, 10);
     tui_list_reload(&list);
     tui_list_move(&list, 3);
@@ -101,6 +109,34 @@ Test(list_widget, the_selection_keeps_its_place_when_its_row_disappears)
     tui_list_refresh(&list);
     cr_assert_str_eq(tui_list_selected(&list)->key, "r000005");
     cr_assert_eq(list.sel, 4);
+    char gone[64];
+    cr_assert(tui_list_take_lost(&list, gone, sizeof gone), "the list says which row went");
+    cr_assert_str_eq(gone, "r000004");
+    cr_assert_not(tui_list_take_lost(&list, gone, sizeof gone), "once");
+}
+
+Test(list_widget, the_selection_follows_its_row_when_many_rows_push_it_out_of_the_window)
+{
+    teardown();
+    src = fake_source_new(2000, false);
+    for (int i = 1000; i < 2000; i += 10)
+        src->present[i] = true;
+    init_list(TL_PRODUCTS);
+    tui_list_set_height(&list, 10);
+    tui_list_reload(&list);
+    tui_list_move(&list, 3);
+    cr_assert_str_eq(tui_list_selected(&list)->key, "r001030");
+    for (int i = 0; i < 1030; i++) /* a bulk change elsewhere: 1030 rows above it */
+        src->present[i] = true;
+    tui_list_refresh(&list);
+    cr_assert_str_eq(tui_list_selected(&list)->key, "r001030", "followed by identity");
+    cr_assert_eq(list.sel - list.top, 3, "at the same place on screen");
+    cr_assert_str_eq(list.rows.items[list.sel - 1].key, "r001029", "with its neighbours");
+    cr_assert_not(list.at_start);
+    char gone[64];
+    cr_assert_not(tui_list_take_lost(&list, gone, sizeof gone));
+    tui_list_home(&list);
+    cr_assert_str_eq(tui_list_selected(&list)->key, "r000000");
 }
 
 Test(list_widget, a_refresh_deep_in_the_list_starts_from_the_same_cursor)
@@ -130,7 +166,7 @@ Test(list_widget, sort_cycles_through_the_orders_of_the_kind)
 {
     teardown();
     src = fake_source_new(5, true);
-    tui_list_init(&list, &src->base, TL_BATCHES, "", 0);
+    init_list(TL_BATCHES);
     tui_list_reload(&list);
     cr_assert_str_eq(tui_list_sort_name(&list), "preference");
     tui_list_cycle_sort(&list);
@@ -145,7 +181,7 @@ Test(list_widget, an_empty_list_has_no_selection_and_moves_do_nothing)
 {
     teardown();
     src = fake_source_new(0, true);
-    tui_list_init(&list, &src->base, TL_PRODUCTS, "", 0);
+    init_list(TL_PRODUCTS);
     tui_list_reload(&list);
     tui_list_move(&list, 5);
     tui_list_end(&list);

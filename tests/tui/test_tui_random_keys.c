@@ -2,17 +2,11 @@
  * store consistent (SPEC.md §1.2 rule 7) — random walks with fixed seeds, run under
  * ASan/UBSan by `./dev.sh test`. */
 #include <criterion/criterion.h>
-#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/bootstrap.h"
-#include "persistence/memory_uow.h"
-#include "tui/app.h"
-#include "tui/source_memory.h"
-
-static void quiet(Logger *l, const char *line) { (void)l, (void)line; }
+#include "fixture.h"
 
 static const int keys[] = {
     'j', 'k', 'h', 'l', 'g', 'G', 'q', 'c', '+', '-', 'e', 'd', 'a', 'x', 'y', 'n', 's', '/',
@@ -21,32 +15,50 @@ static const int keys[] = {
     TK_RIGHT, TK_PGUP, TK_PGDN, TK_HOME, TK_END, TK_BACKSPACE, TK_DELETE, TK_CTRL_U, TK_CTRL_L,
     0x8336 /* 茶 */, 0x00E9 /* é */};
 
+static int64_t latest_event(void)
+{
+    int64_t id = 0;
+    ErrBuf err;
+    cr_assert_eq(views_latest_event_id(fx.views, &id, &err), ALLOT_OK, "%s", err.msg);
+    return id;
+}
+
+/* Every product as stored satisfies SPEC.md §1.2 rule 7. */
+static void check_store(unsigned seed)
+{
+    ErrBuf err;
+    ProductRow rows[16];
+    size_t n = 0;
+    ViewPage page = {.limit = 16};
+    cr_assert_eq(views_products(fx.views, false, &page, NULL, rows, &n, &err), ALLOT_OK);
+    cr_assert_eq(uow_begin(fx.other_uow, &err), ALLOT_OK, "%s", err.msg);
+    for (size_t i = 0; i < n; i++) {
+        Product *p = NULL;
+        cr_assert_eq(repository_get(uow_products(fx.other_uow), rows[i].sku, &p, &err), ALLOT_OK);
+        cr_assert_eq(product_check_invariants(p, &err), ALLOT_OK, "seed %u: %s", seed, err.msg);
+    }
+    uow_rollback(fx.other_uow);
+}
+
 /* Returns how many events the walk added to the log (commands it ran). */
 static size_t walk(unsigned seed, int steps)
 {
-    setlocale(LC_ALL, "C.UTF-8");
     srand(seed);
-    UnitOfWork *uow = memory_uow_new();
-    Logger lg = {quiet};
-    MessageBus *bus = bootstrap(uow, NULL, NULL, &lg);
+    fixture_open(NULL);
     const char *skus[] = {"LAMP", "茶杯", "SOFA"};
     char ref[32], o[32];
-    ErrBuf err;
     for (int b = 0; b < 6; b++) {
         snprintf(ref, sizeof ref, "B%d", b);
-        Command c = command_create_batch(ref, skus[b % 3], 3 + b, b % 2 ? 20500 + b : ALLOT_NO_ETA);
-        cr_assert_eq(bus_handle(bus, &c, NULL, &err), ALLOT_OK);
+        fixture_run(command_create_batch(ref, skus[b % 3], 3 + b, b % 2 ? 20500 + b : ALLOT_NO_ETA));
     }
     for (int i = 0; i < 30; i++) {
         snprintf(o, sizeof o, "o%d", i);
-        Command c = command_allocate(o, skus[i % 3], 1 + i % 3);
-        cr_assert_eq(bus_handle(bus, &c, NULL, &err), ALLOT_OK);
+        fixture_run(command_allocate(o, skus[i % 3], 1 + i % 3));
     }
-    size_t events_before = memory_uow_event_log(uow)->len;
-    TuiSource *src = source_memory_new(uow);
-    TuiMemCanvas *cv = tui_mem_canvas_new(24, 80);
-    TuiAppConfig cfg = {.source = src, .bus = bus, .uow = uow};
-    TuiApp *app = tui_app_new(&cfg, 24, 80);
+    int64_t events_before = latest_event();
+    fixture_start();
+    TuiApp *app = fx.app;
+    TuiMemCanvas *cv = fx.cv;
     int nkeys = (int)(sizeof keys / sizeof keys[0]);
     for (int i = 0; i < steps && !tui_app_done(app); i++) {
         int r = rand() % 100;
@@ -57,6 +69,8 @@ static size_t walk(unsigned seed, int steps)
             int cols = small ? 10 + rand() % 70 : 80 + rand() % 80;
             in = (TuiInput){.type = TI_RESIZE, .rows = rows, .cols = cols};
             tui_mem_canvas_resize(cv, rows, cols);
+        } else if (r < 2) {
+            in = (TuiInput){.type = TI_SIGNAL, .key = 2};
         } else if (r < 6) {
             in = (TuiInput){.type = TI_TICK};
         } else if (r < 25) { /* often a change and its answer */
@@ -66,15 +80,9 @@ static size_t walk(unsigned seed, int steps)
         if (tui_app_dirty(app))
             tui_app_draw(app, tui_mem_canvas(cv));
     }
-    for (size_t i = 0; i < memory_uow_product_count(uow); i++)
-        cr_assert_eq(product_check_invariants(memory_uow_product(uow, i), &err), ALLOT_OK,
-                     "seed %u: %s", seed, err.msg);
-    size_t added = memory_uow_event_log(uow)->len - events_before;
-    tui_app_free(app);
-    tui_mem_canvas_free(cv);
-    tui_source_free(src);
-    bus_free(bus);
-    uow_free(uow);
+    check_store(seed);
+    size_t added = (size_t)(latest_event() - events_before);
+    fixture_close();
     return added;
 }
 

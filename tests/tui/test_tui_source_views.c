@@ -1,6 +1,7 @@
-/* The TUI's source over the SQLite read model: keyset paging through app/views.h
- * gives the same rows as one big page, forward and backward, and the same rows as
- * the in-memory source over the same data. */
+/* The TUI's source over the read model (source_views.c, the one adapter the
+ * screens use): keyset paging through app/views.h gives the same rows as one big
+ * page, forward and backward — on the SQLite store and on a what-if sandbox over
+ * it; a row is found again by its identity; completion counts every candidate. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,24 +9,22 @@
 #include <unistd.h>
 
 #include "app/bootstrap.h"
-#include "persistence/memory_uow.h"
+#include "whatif/whatif.h"
 #include "persistence/sqlite_uow.h"
-#include "tui/source_memory.h"
 #include "tui/source_views.h"
 
 static void quiet(Logger *l, const char *line) { (void)l, (void)line; }
 static Logger lg = {quiet};
 static char path[64];
-static UnitOfWork *sq, *mem;
-static MessageBus *sqbus, *membus;
+static UnitOfWork *sq;
+static MessageBus *sqbus;
 static Views *views;
-static TuiSource *vs, *ms;
+static TuiSource *vs;
 
 static void both(Command c)
 {
     ErrBuf err;
     cr_assert_eq(bus_handle(sqbus, &c, NULL, &err), ALLOT_OK, "%s", err.msg);
-    cr_assert_eq(bus_handle(membus, &c, NULL, &err), ALLOT_OK, "%s", err.msg);
 }
 
 static void setup(void)
@@ -34,9 +33,7 @@ static void setup(void)
     unlink(path);
     ErrBuf err;
     cr_assert_eq(sqlite_uow_open(path, NULL, &sq, &err), ALLOT_OK, "%s", err.msg);
-    mem = memory_uow_new();
     sqbus = bootstrap(sq, NULL, NULL, &lg);
-    membus = bootstrap(mem, NULL, NULL, &lg);
     const char *skus[] = {"LAMP", "TABLE", "CHAIR", "SOFA", "茶杯"};
     char ref[32], o[32];
     for (int b = 0; b < 30; b++) {
@@ -50,18 +47,14 @@ static void setup(void)
     }
     cr_assert_eq(sqlite_views_open(path, &views, &err), ALLOT_OK, "%s", err.msg);
     vs = source_views_new(views);
-    ms = source_memory_new(mem);
 }
 
 static void teardown(void)
 {
     tui_source_free(vs);
-    tui_source_free(ms);
     views_free(views);
     bus_free(sqbus);
-    bus_free(membus);
     uow_free(sq);
-    uow_free(mem);
     char p[80];
     unlink(path);
     snprintf(p, sizeof p, "%s-wal", path);
@@ -79,18 +72,18 @@ static void fetch_all(TuiSource *s, const TuiQuery *q, TuiRowVec *out)
 }
 
 /* Pages of 3 forward, then of 4 backward from the end: same rows as one page. */
-static void check_paging(TuiQuery q)
+static void check_paging(TuiSource *src, TuiQuery q)
 {
     TuiRowVec all = {0}, fw = {0}, bw = {0};
     ErrBuf err;
-    fetch_all(vs, &q, &all);
+    fetch_all(src, &q, &all);
     cr_assert_gt(all.len, 0, "kind %d has rows", q.kind);
-    cr_assert_eq(vs->ops->fetch(vs, &q, TF_FIRST, NULL, 3, &fw, &err), ALLOT_OK);
+    cr_assert_eq(src->ops->fetch(src, &q, TF_FIRST, NULL, 3, &fw, &err), ALLOT_OK);
     while (fw.len < all.len + 1) {
         size_t before = fw.len;
         char cur[TUI_CURSOR_MAX];
         snprintf(cur, sizeof cur, "%s", fw.items[fw.len - 1].cursor);
-        cr_assert_eq(vs->ops->fetch(vs, &q, TF_AFTER, cur, 3, &fw, &err), ALLOT_OK, "%s",
+        cr_assert_eq(src->ops->fetch(src, &q, TF_AFTER, cur, 3, &fw, &err), ALLOT_OK, "%s",
                      err.msg);
         if (fw.len == before)
             break;
@@ -100,14 +93,14 @@ static void check_paging(TuiQuery q)
         cr_assert_str_eq(fw.items[i].key, all.items[i].key);
     /* backward */
     TuiRowVec page = {0};
-    cr_assert_eq(vs->ops->fetch(vs, &q, TF_LAST, NULL, 4, &page, &err), ALLOT_OK);
+    cr_assert_eq(src->ops->fetch(src, &q, TF_LAST, NULL, 4, &page, &err), ALLOT_OK);
     while (page.len) {
         for (size_t i = page.len; i-- > 0;)
             *tui_rows_push(&bw) = page.items[i];
         char cur[TUI_CURSOR_MAX];
         snprintf(cur, sizeof cur, "%s", page.items[0].cursor);
         tui_rows_clear(&page);
-        cr_assert_eq(vs->ops->fetch(vs, &q, TF_BEFORE, cur, 4, &page, &err), ALLOT_OK);
+        cr_assert_eq(src->ops->fetch(src, &q, TF_BEFORE, cur, 4, &page, &err), ALLOT_OK);
     }
     cr_assert_eq(bw.len, all.len, "kind %d sort %d: backward pages", q.kind, q.sort);
     for (size_t i = 0; i < all.len; i++)
@@ -115,7 +108,7 @@ static void check_paging(TuiQuery q)
     /* at-or-after a row's cursor starts with that row */
     size_t mid = all.len / 2;
     tui_rows_clear(&page);
-    cr_assert_eq(vs->ops->fetch(vs, &q, TF_FROM, all.items[mid].cursor, 2, &page, &err),
+    cr_assert_eq(src->ops->fetch(src, &q, TF_FROM, all.items[mid].cursor, 2, &page, &err),
                  ALLOT_OK);
     cr_assert_str_eq(page.items[0].key, all.items[mid].key);
     tui_rows_fini(&page);
@@ -135,32 +128,99 @@ Test(tui_source_views, keyset_pages_forward_and_backward_give_every_row_once)
                 strcpy(q.arg, "B07");
             if (kinds[k] == TL_ORDER)
                 strcpy(q.arg, "o037");
-            check_paging(q);
+            check_paging(vs, q);
         }
     }
 }
 
-Test(tui_source_views, rows_match_the_in_memory_source_on_the_same_data)
+Test(tui_source_views, a_what_if_sandboxs_views_page_the_same_way)
 {
-    TuiListKind kinds[] = {TL_PRODUCTS, TL_SHORT, TL_BATCHES, TL_BATCH_LINES, TL_ORDER, TL_DUE};
-    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
-        TuiQuery q = {.kind = kinds[k], .sort = kinds[k] == TL_BATCHES ? 1 : 0, .today = 20400};
-        if (kinds[k] == TL_BATCH_LINES)
-            strcpy(q.arg, "B07");
-        if (kinds[k] == TL_ORDER)
-            strcpy(q.arg, "o037");
-        TuiRowVec a = {0}, b = {0};
-        fetch_all(vs, &q, &a);
-        fetch_all(ms, &q, &b);
-        cr_assert_eq(a.len, b.len, "kind %d: %zu vs %zu rows", kinds[k], a.len, b.len);
-        for (size_t i = 0; i < a.len; i++) {
-            cr_assert_str_eq(a.items[i].key, b.items[i].key, "kind %d row %zu", kinds[k], i);
-            for (int c = 0; c < TUI_MAX_COLS; c++)
-                cr_assert_str_eq(a.items[i].cells[c], b.items[i].cells[c]);
+    WhatIfSession *ws;
+    ErrBuf err;
+    cr_assert_eq(whatif_new(sq, views, NULL, &lg, &ws, &err), ALLOT_OK, "%s", err.msg);
+    Command c = command_change_batch_qty("B07", 0); /* its lines move or wait */
+    cr_assert_eq(whatif_run(ws, &c, NULL, &err), ALLOT_OK, "%s", err.msg);
+    c = command_allocate("o999", "LAMP", 2);
+    cr_assert_eq(whatif_run(ws, &c, NULL, &err), ALLOT_OK, "%s", err.msg);
+    TuiSource *sb = source_views_new(whatif_views(ws));
+    TuiListKind kinds[] = {TL_PRODUCTS, TL_SHORT, TL_BATCHES, TL_ORDER, TL_BACKORDERS};
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+        for (int s = 0; s < tui_kind_sort_count(kinds[k]); s++) {
+            TuiQuery q = {.kind = kinds[k], .sort = s, .today = 20400};
+            if (kinds[k] == TL_ORDER)
+                strcpy(q.arg, "o999");
+            check_paging(sb, q);
         }
-        tui_rows_fini(&a);
-        tui_rows_fini(&b);
+    tui_source_free(sb);
+    whatif_discard(ws);
+}
+
+/* locate gives the cursor at which the row with that identity is read first. */
+static void check_locate(TuiQuery q)
+{
+    TuiRowVec all = {0};
+    ErrBuf err;
+    fetch_all(vs, &q, &all);
+    for (size_t i = 0; i < all.len; i += 1 + all.len / 7) {
+        char cur[TUI_CURSOR_MAX];
+        bool found = false;
+        cr_assert_eq(vs->ops->locate(vs, &q, all.items[i].key, cur, sizeof cur, &found, &err),
+                     ALLOT_OK, "%s", err.msg);
+        cr_assert(found, "kind %d: row %s", q.kind, all.items[i].key);
+        cr_assert_str_eq(cur, all.items[i].cursor, "kind %d: row %s", q.kind, all.items[i].key);
     }
+    tui_rows_fini(&all);
+}
+
+Test(tui_source_views, a_row_is_located_by_its_identity_in_every_list_and_order)
+{
+    TuiListKind kinds[] = {TL_PRODUCTS, TL_SHORT, TL_BATCHES, TL_BATCH_LINES, TL_ORDER,
+                           TL_BACKORDERS, TL_EVENTS};
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+        for (int s = 0; s < tui_kind_sort_count(kinds[k]); s++) {
+            TuiQuery q = {.kind = kinds[k], .sort = s, .today = 20400};
+            if (kinds[k] == TL_BATCH_LINES)
+                strcpy(q.arg, "B07");
+            if (kinds[k] == TL_ORDER)
+                strcpy(q.arg, "o037");
+            check_locate(q);
+        }
+}
+
+Test(tui_source_views, a_row_outside_the_list_or_its_filter_is_not_located)
+{
+    TuiQuery q = {.kind = TL_BATCHES, .sort = 1};
+    char cur[TUI_CURSOR_MAX];
+    bool found = true;
+    ErrBuf err;
+    cr_assert_eq(vs->ops->locate(vs, &q, "NOPE", cur, sizeof cur, &found, &err), ALLOT_OK);
+    cr_assert_not(found, "no such batch");
+    strcpy(q.filter, "lamp");
+    cr_assert_eq(vs->ops->locate(vs, &q, "B01", cur, sizeof cur, &found, &err), ALLOT_OK);
+    cr_assert_not(found, "B01 is a TABLE batch: filtered out");
+    q = (TuiQuery){.kind = TL_BATCH_LINES};
+    strcpy(q.arg, "B07");
+    cr_assert_eq(vs->ops->locate(vs, &q, "o999\x1fLAMP", cur, sizeof cur, &found, &err),
+                 ALLOT_OK);
+    cr_assert_not(found, "no such line");
+}
+
+Test(tui_source_views, the_completion_span_counts_every_id_and_gives_the_first_and_last)
+{
+    CompleteSpan sp;
+    ErrBuf err;
+    cr_assert_eq(vs->ops->complete_span(vs, COMPLETE_REF, "B", 1000, &sp, &err), ALLOT_OK);
+    cr_assert_eq(sp.count, 30);
+    cr_assert_not(sp.more);
+    cr_assert_str_eq(sp.first, "B00");
+    cr_assert_str_eq(sp.last, "B29");
+    cr_assert_eq(vs->ops->complete_span(vs, COMPLETE_ORDERID, "o", 50, &sp, &err), ALLOT_OK);
+    cr_assert_eq(sp.count, 50, "counted up to the cap");
+    cr_assert(sp.more);
+    cr_assert_str_eq(sp.first, "o000");
+    cr_assert_str_eq(sp.last, "o119", "the last of all, not of the first 50");
+    cr_assert_eq(vs->ops->complete_span(vs, COMPLETE_SKU, "ZZ", 50, &sp, &err), ALLOT_OK);
+    cr_assert_eq(sp.count, 0);
 }
 
 Test(tui_source_views, the_filter_keeps_matching_rows)
@@ -194,7 +254,7 @@ Test(tui_source_views, events_since_and_the_newest_id_follow_the_log)
     int64_t max;
     ErrBuf err;
     cr_assert_eq(vs->ops->max_event_id(vs, &max, &err), ALLOT_OK);
-    cr_assert_eq(max, (int64_t)memory_uow_event_log(mem)->len);
+    cr_assert_eq(max, 30 + 120, "one event per batch created and per line allocated");
     TuiFeedVec f = {0};
     cr_assert_eq(vs->ops->events_since(vs, max - 3, 10, &f, &err), ALLOT_OK);
     cr_assert_eq(f.len, 3);
@@ -211,11 +271,11 @@ Test(tui_source_views, completion_lists_ids_by_prefix)
     char **c;
     size_t n;
     ErrBuf err;
-    cr_assert_eq(vs->ops->complete(vs, TC_SKU, "S", 10, &c, &n, &err), ALLOT_OK);
+    cr_assert_eq(vs->ops->complete(vs, COMPLETE_SKU, "S", 10, &c, &n, &err), ALLOT_OK);
     cr_assert_eq(n, 1);
     cr_assert_str_eq(c[0], "SOFA");
     tui_strings_free(c, n);
-    cr_assert_eq(vs->ops->complete(vs, TC_REF, "B1", 100, &c, &n, &err), ALLOT_OK);
+    cr_assert_eq(vs->ops->complete(vs, COMPLETE_REF, "B1", 100, &c, &n, &err), ALLOT_OK);
     cr_assert_eq(n, 10);
     tui_strings_free(c, n);
 }

@@ -1,0 +1,72 @@
+/* sql_views.h — the SQL of the read model, built once from the list specs
+ * (app/view_specs.h) for every SQL store: sqlite_views.c and pg_views.c run what it
+ * builds, each with its own driver.  Internal to persistence/.
+ *
+ * The text uses `?` for each parameter, in order (PostgreSQL's driver renumbers
+ * them $1, $2, …) and unqualified table names (products, batches, lines, events:
+ * the PostgreSQL connections set search_path to the schema allot).  The two stores
+ * differ in one thing the SQL says: the substring filter is ASCII
+ * case-insensitive, SQLite's LIKE and PostgreSQL's ILIKE (under the C collation of
+ * every text column); and PostgreSQL refuses a text parameter that is not UTF-8.
+ */
+#ifndef ALLOT_PERSISTENCE_SQL_VIEWS_H
+#define ALLOT_PERSISTENCE_SQL_VIEWS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app/view_specs.h"
+#include "app/views.h"
+
+typedef enum SqlDialect {
+    SQL_SQLITE,
+    SQL_POSTGRES,
+} SqlDialect;
+
+typedef enum { SQL_BIND_INT, SQL_BIND_TEXT } SqlBindKind;
+
+typedef struct SqlBind {
+    SqlBindKind kind;
+    int64_t i;
+    const char *t; /* not owned (the query's arguments, or SqlQuery.pattern) */
+} SqlBind;
+
+typedef struct SqlQuery {
+    SqlDialect dialect;
+    char sql[2048];
+    size_t len;
+    SqlBind binds[48];
+    int nbinds;
+    char *pattern;  /* owned LIKE pattern */
+    char upper[ALLOT_ID_MAX * 4 + 1]; /* completion's upper bound */
+    bool overflow;  /* the text or the binds did not fit */
+} SqlQuery;
+
+/* The list query of `vq` (checked by view_query_check) past `after` (a row of its
+ * spec; NULL = from the start or the end): SELECT every column of the spec, in the
+ * spec's order, FROM the row kind's tables WHERE its conditions, the substring
+ * filter, the keyset ORDER BY the keys LIMIT the page.  The rows come in the
+ * page's direction (reverse them for a backward page). */
+void sql_list_query(SqlDialect d, const ViewQuery *vq, const void *after, SqlQuery *q);
+
+/* Completion (views_complete): the ids of `kind` starting with `prefix`, ascending,
+ * at most `limit`, one column.  Errors: ALLOT_EINVALID for an unknown kind. */
+AllotStatus sql_complete_query(SqlDialect d, CompleteKind kind, const char *prefix, size_t limit,
+                               SqlQuery *q, ErrBuf *err);
+
+/* views_complete_span: how many ids of `kind` start with `prefix`, counting at
+ * most cap + 1 (one row, one column); and the first (or `last`) of them (at most
+ * one row).  Errors: ALLOT_EINVALID for an unknown kind. */
+AllotStatus sql_complete_count_query(SqlDialect d, CompleteKind kind, const char *prefix,
+                                     int64_t cap, SqlQuery *q, ErrBuf *err);
+AllotStatus sql_complete_end_query(SqlDialect d, CompleteKind kind, const char *prefix, bool last,
+                                   SqlQuery *q, ErrBuf *err);
+
+/* The newest event id, one row, one column. */
+void sql_latest_event_query(SqlDialect d, SqlQuery *q);
+
+/* Frees what the query owns (its pattern). */
+void sql_query_fini(SqlQuery *q);
+
+#endif

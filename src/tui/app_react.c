@@ -1,0 +1,153 @@
+/* app_react.c — what the app does with a change, an answer, the prompt's text,
+ * help and the notify log (app_impl.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/xalloc.h"
+#include "tui/app_impl.h"
+#include "tui/forms.h"
+#include "tui/screens/screens.h"
+
+/* ---- changes ---- */
+
+void app_run(TuiApp *a, const Command *cmd)
+{
+    TuiChangeCtx ctx = app_change_ctx(a);
+    CommandResult res;
+    command_result_init(&res);
+    ErrBuf err = {{0}};
+    AllotStatus st = tui_change_run(&ctx, cmd, &res, &err);
+    tui_change_report(cmd, st, &res, &err, a->status, sizeof a->status);
+    a->status_error = st != ALLOT_OK;
+    if (st == ALLOT_OK && a->whatif)
+        tui_whatif_ran(a->whatif, &res, &a->feed, a->cfg.clock->now(a->cfg.clock));
+    command_result_fini(&res);
+    app_poll(a, true);
+}
+
+void app_submit_change(TuiApp *a, const TuiReaction *r)
+{
+    TuiQuestion q;
+    tui_question_init(&q, ASK_CHANGE);
+    q.cmd = r->cmd;
+    q.is_delay = r->request == REQ_DELAY;
+    snprintf(q.delay_ref, sizeof q.delay_ref, "%s", r->batch.ref);
+    q.delay_days = r->days;
+    TuiChangeCtx ctx = app_change_ctx(a);
+    ErrBuf err = {{0}};
+    switch (tui_change_prepare(&ctx, &q, r->always_confirm, &r->batch, &err)) {
+    case CHANGE_REFUSED: app_say(a, true, "%s", err.msg); break;
+    case CHANGE_RUN: app_run(a, &q.cmd); break;
+    case CHANGE_ASK: app_open(a, tui_confirm_new(&q), OV_QUESTION); break;
+    }
+    tui_question_fini(&q);
+}
+
+/* ---- overlays' answers ---- */
+
+void app_answer(TuiApp *a, bool yes)
+{
+    TuiQuestion *q = app_question(a);
+    if (!yes) {
+        app_close(a);
+        a->exit_status = 0;
+        app_say(a, false, "cancelled: nothing changed");
+        return;
+    }
+    if (q->ask == ASK_APPLY) {
+        app_whatif_apply(a);
+        return;
+    }
+    ErrBuf err = {{0}};
+    AllotStatus st = ALLOT_OK;
+    TuiChangeCtx ctx = app_change_ctx(a);
+    if (q->ask == ASK_CHANGE && tui_change_recheck(&ctx, q, &st, &err)) {
+        tui_confirm_updated(app_overlay(a)); /* not what was shown: show it and ask again */
+        app_say(a, true, "the data changed: this is the outcome now; answer again");
+        return;
+    }
+    TuiAsk kind = q->ask;
+    Command cmd = q->cmd;
+    app_close(a);
+    if (st != ALLOT_OK)
+        app_say(a, true, "%s", err.msg);
+    else if (kind == ASK_CHANGE)
+        app_run(a, &cmd);
+    else if (kind == ASK_QUIT || kind == ASK_DISCARD) {
+        app_whatif_toggle(a, false);
+        a->done = kind == ASK_QUIT;
+        app_say(a, false, "what-if session discarded: the live data is unchanged");
+    } else if (kind == ASK_DEMO && a->cfg.load_demo) {
+        if (a->cfg.load_demo(a->cfg.load_demo_ctx, &err) != ALLOT_OK)
+            app_say(a, true, "demo: %s", err.msg);
+        else
+            app_say(a, false, "demo dataset loaded");
+        app_poll(a, true);
+    }
+}
+
+void app_open_help(TuiApp *a, const char *topic)
+{
+    const TuiViewOps *o = app_top(a)->ops;
+    if (!topic[0] && strcmp(o->name, "help") == 0)
+        return; /* already the help of this screen */
+    app_push(a, tui_view_help(&a->env, topic[0] ? topic : o->help_topic ? o->help_topic : o->name));
+}
+
+void app_show_log(TuiApp *a)
+{
+    if (!a->cfg.notify_log) {
+        app_say(a, false, "no notify hook is configured (allot --notify CMD, or notify = CMD in "
+                      "allot.conf)");
+        return;
+    }
+    FILE *f = fopen(a->cfg.notify_log, "r");
+    char *text = xcalloc(1, 65537);
+    if (f) { /* the last 64 KiB */
+        fseek(f, 0, SEEK_END);
+        long size = ftell(f);
+        fseek(f, size > 65536 ? size - 65536 : 0, SEEK_SET);
+        size_t n = fread(text, 1, 65536, f);
+        text[n] = 0;
+        fclose(f);
+    }
+    char title[300];
+    snprintf(title, sizeof title, "Notify hook log: %s", a->cfg.notify_log);
+    app_push(a, tui_view_text(title, text[0] ? text : "(the hook has written nothing yet)"));
+    free(text);
+}
+
+void app_prompt_done(TuiApp *a, TuiRequest req)
+{
+    TuiView *p = app_overlay(a);
+    if (req == REQ_COMPLETE) {
+        char hint[ALLOT_ERR_MAX];
+        tui_form_complete(tui_prompt_line(p), a->env.src, hint, sizeof hint);
+        tui_prompt_say(p, false, hint);
+        return;
+    }
+    TuiReaction r;
+    char why[ALLOT_ERR_MAX] = "";
+    if (!tui_form_submit(tui_prompt_form(p), tui_prompt_line(p)->text, &r, why, sizeof why)) {
+        tui_prompt_say(p, true, why);
+        return;
+    }
+    app_close(a);
+    if (r.status[0])
+        app_say(a, r.status_error, "%s", r.status);
+    if (r.request == REQ_COMMAND || r.request == REQ_DELAY)
+        app_submit_change(a, &r);
+    else if (r.request == REQ_HELP)
+        app_open_help(a, r.topic);
+    else if (r.request == REQ_DEMO && a->cfg.load_demo)
+        app_ask(a, ASK_DEMO, "Load the demo dataset?", NULL);
+}
+
+void app_open_form(TuiApp *a, const TuiReaction *r)
+{
+    TuiForm form;
+    char label[256], text[TUI_LINE_MAX];
+    tui_form_open(r, &form, label, sizeof label, text, sizeof text);
+    app_open(a, tui_prompt_new(&form, label, text), OV_PROMPT);
+}

@@ -1,0 +1,254 @@
+/* forms.c — the prompt's text, parsed and checked (forms.h). */
+#include "tui/forms.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/command_parse.h"
+#include "tui/complete.h"
+#include "tui/screens/screens.h"
+
+void tui_form_open(const TuiReaction *r, TuiForm *f, char *label, size_t lsize, char *text,
+                   size_t tsize)
+{
+    char d[ALLOT_DATE_TEXT];
+    memset(f, 0, sizeof *f);
+    f->kind = r->form;
+    f->list = r->list;
+    f->target = r->target;
+    f->batch = r->batch;
+    snprintf(f->sku, sizeof f->sku, "%s", r->sku);
+    snprintf(f->orderid, sizeof f->orderid, "%s", r->orderid);
+    text[0] = 0;
+    const TuiBatchInfo *b = &r->batch;
+    switch (r->form) {
+    case FORM_COMMAND:
+        snprintf(label, lsize, ":");
+        break;
+    case FORM_FILTER:
+        snprintf(label, lsize, "Filter (part of an id, empty = all): ");
+        if (r->list)
+            snprintf(text, tsize, "%s", r->list->q.filter);
+        break;
+    case FORM_CHANGE_QTY:
+        snprintf(label, lsize, "New quantity of %s (now %lld, %lld allocated): ", b->ref,
+                 (long long)b->qty, (long long)b->allocated);
+        break;
+    case FORM_SET_ETA:
+        snprintf(label, lsize, "ETA of %s (now %s; YYYY-MM-DD, - = in warehouse): ", b->ref,
+                 date_format(b->eta, d));
+        break;
+    case FORM_DELAY:
+        snprintf(label, lsize, "Delay %s (ETA %s) by how many days: ", b->ref,
+                 date_format(b->eta, d));
+        break;
+    case FORM_ALLOCATE:
+        snprintf(label, lsize, "Allocate%s%s%s%s — %s%sQTY: ", r->orderid[0] ? " order " : "",
+                 r->orderid, r->sku[0] ? " " : "", r->sku, r->orderid[0] ? "" : "ORDERID ",
+                 r->sku[0] ? "" : "SKU ");
+        break;
+    case FORM_SEARCH:
+        snprintf(label, lsize, "/");
+        break;
+    }
+}
+
+/* The `:` line. */
+static bool command_line(const char *line, TuiReaction *out, char *why, size_t size)
+{
+    TokenList toks;
+    token_list_init(&toks);
+    ParsedCommand pc;
+    ErrBuf err = {{0}};
+    bool ok = true;
+    if (command_parse_line(line, &toks, &pc, &err) != ALLOT_OK) {
+        snprintf(why, size, "%s", err.msg);
+        ok = false;
+    } else if (!pc.spec) {
+        /* an empty line: nothing to do */
+    } else if (command_is_bus(pc.spec)) {
+        out->request = REQ_COMMAND;
+        out->cmd = pc.cmd;
+    } else if (pc.spec->tool == TOOL_DEMO) {
+        out->request = REQ_DEMO;
+    } else if (pc.spec->tool == TOOL_HELP) {
+        out->request = REQ_HELP;
+        snprintf(out->topic, sizeof out->topic, "%s", pc.values[0] ? pc.values[0] : "");
+    } else {
+        snprintf(why, size, "%s runs from the command line: allot %s", pc.spec->name, line);
+        ok = false;
+    }
+    token_list_fini(&toks);
+    return ok;
+}
+
+/* The allocate form: the values the screen did not give, in the CLI's order. */
+static bool allocate_form(const TuiForm *f, const char *text, TuiReaction *out, char *why,
+                          size_t size)
+{
+    TokenList t;
+    token_list_init(&t);
+    ErrBuf err = {{0}};
+    bool ok = false, need_order = !f->orderid[0], need_sku = !f->sku[0];
+    size_t want = 1 + need_order + need_sku;
+    if (command_tokenize(text, false, &t, &err) != ALLOT_OK) {
+        snprintf(why, size, "%s", err.msg);
+    } else if (t.len != want) {
+        snprintf(why, size, "expected %s%sQTY, got %zu value%s", need_order ? "ORDERID " : "",
+                 need_sku ? "SKU " : "", t.len, t.len == 1 ? "" : "s");
+    } else {
+        AllotId orderid, sku;
+        int64_t q;
+        size_t i = 0;
+        const char *o_text = need_order ? t.items[i++] : f->orderid;
+        const char *s_text = need_sku ? t.items[i++] : f->sku;
+        if (validate_id(o_text, "orderid", orderid, &err) != ALLOT_OK ||
+            validate_id(s_text, "sku", sku, &err) != ALLOT_OK ||
+            validate_line_qty(t.items[i], &q, &err) != ALLOT_OK) {
+            snprintf(why, size, "%s", err.msg);
+        } else {
+            out->request = REQ_COMMAND;
+            out->cmd = command_allocate(orderid, sku, q);
+            ok = true;
+        }
+    }
+    token_list_fini(&t);
+    return ok;
+}
+
+bool tui_form_submit(const TuiForm *f, const char *text, TuiReaction *out, char *why, size_t size)
+{
+    *out = tui_handled();
+    out->batch = f->batch;
+    ErrBuf err = {{0}};
+    const char *ref = f->batch.ref;
+    switch (f->kind) {
+    case FORM_COMMAND:
+        return command_line(text, out, why, size);
+    case FORM_FILTER: {
+        AllotId id = "";
+        if (text[0] && validate_id(text, "filter", id, &err) != ALLOT_OK) {
+            snprintf(why, size, "%s", err.msg);
+            return false;
+        }
+        if (f->list)
+            tui_list_set_filter(f->list, id);
+        snprintf(out->status, sizeof out->status, id[0] ? "filtered: %s" : "filter cleared%s", id);
+        return true;
+    }
+    case FORM_CHANGE_QTY: {
+        int64_t q;
+        if (validate_batch_qty(text, &q, &err) != ALLOT_OK) {
+            snprintf(why, size, "%s", err.msg);
+            return false;
+        }
+        out->request = REQ_COMMAND;
+        out->cmd = command_change_batch_qty(ref, q);
+        return true;
+    }
+    case FORM_SET_ETA: {
+        int32_t eta;
+        if (validate_eta(text, &eta, &err) != ALLOT_OK) {
+            snprintf(why, size, "%s", err.msg);
+            return false;
+        }
+        out->request = REQ_COMMAND;
+        out->cmd = command_change_batch_eta(ref, eta);
+        return true;
+    }
+    case FORM_DELAY: {
+        int64_t days;
+        if (validate_int(text, "days", 1, 3650, &days, &err) != ALLOT_OK) {
+            snprintf(why, size, "%s", err.msg);
+            return false;
+        }
+        out->request = REQ_DELAY;
+        out->days = (int32_t)days;
+        return true;
+    }
+    case FORM_ALLOCATE:
+        return allocate_form(f, text, out, why, size);
+    case FORM_SEARCH:
+        return f->target && tui_help_search(f->target, text, why, size);
+    }
+    return true;
+}
+
+/* The SKUs of order `orderid` that start with the prefix, from its lines. */
+static AllotStatus order_skus(TuiSource *src, const TuiCompleteAsk *ask, TuiCandidates *c,
+                              ErrBuf *err)
+{
+    TuiQuery q = {.kind = TL_ORDER};
+    snprintf(q.arg, sizeof q.arg, "%s", ask->orderid);
+    TuiRowVec rows = {0};
+    AllotStatus st = src->ops->fetch(src, &q, TF_FIRST, NULL, 256, &rows, err);
+    for (;;) {
+        if (st != ALLOT_OK)
+            break;
+        for (size_t i = 0; i < rows.len; i++)
+            if (strncmp(rows.items[i].sku, ask->prefix, strlen(ask->prefix)) == 0)
+                tui_candidates_add(c, rows.items[i].sku);
+        if (rows.len < 256)
+            break;
+        char cur[TUI_CURSOR_MAX];
+        snprintf(cur, sizeof cur, "%s", rows.items[rows.len - 1].cursor);
+        tui_rows_clear(&rows);
+        st = src->ops->fetch(src, &q, TF_AFTER, cur, 256, &rows, err);
+    }
+    tui_rows_fini(&rows);
+    return st;
+}
+
+/* How many ids start with the prefix (counted up to this many), and which. */
+#define COUNT_CAP 10000
+
+static AllotStatus store_ids(TuiSource *src, const TuiCompleteAsk *ask, TuiCandidates *c,
+                             ErrBuf *err)
+{
+    CompleteKind kind = ask->kind == TC_SKU ? COMPLETE_SKU
+                        : ask->kind == TC_REF ? COMPLETE_REF
+                                              : COMPLETE_ORDERID;
+    char **names = NULL;
+    size_t n = 0;
+    AllotStatus st = src->ops->complete(src, kind, ask->prefix, TUI_COMPLETE_SHOWN, &names, &n, err);
+    for (size_t i = 0; st == ALLOT_OK && i < n; i++)
+        tui_candidates_add(c, names[i]);
+    tui_strings_free(names, n);
+    if (st != ALLOT_OK || n < TUI_COMPLETE_SHOWN || !src->ops->complete_span)
+        return st;
+    /* more than shown: the real count, and the prefix common to the first and the
+       last of them all (then common to every one) */
+    CompleteSpan span;
+    st = src->ops->complete_span(src, kind, ask->prefix, COUNT_CAP, &span, err);
+    if (st == ALLOT_OK && span.count > 0) {
+        c->count = span.count;
+        c->more = span.more;
+        size_t k = 0;
+        while (c->common[k] && span.first[k] == c->common[k] && span.last[k] == c->common[k])
+            k++;
+        c->common[k] = 0;
+    }
+    return st;
+}
+
+void tui_form_complete(TuiLineEdit *e, TuiSource *src, char *hint, size_t size)
+{
+    TuiCompleteAsk ask;
+    tui_complete_ask(e->text, e->cur, &ask);
+    TuiCandidates c = {0};
+    ErrBuf err = {{0}};
+    AllotStatus st = ALLOT_OK;
+    switch (ask.kind) {
+    case TC_SKU:
+    case TC_REF:
+    case TC_ORDERID: st = store_ids(src, &ask, &c, &err); break;
+    case TC_ORDER_SKU: st = order_skus(src, &ask, &c, &err); break;
+    default: tui_complete_local(&ask, &c); break;
+    }
+    if (st != ALLOT_OK)
+        snprintf(hint, size, "%s", err.msg);
+    else
+        tui_complete_apply(e, &ask, &c, hint, size);
+    tui_candidates_fini(&c);
+}

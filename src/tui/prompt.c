@@ -1,0 +1,100 @@
+/* prompt.c — the `:` prompt and the forms on the two bottom rows (overlay.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/xalloc.h"
+#include "tui/overlay.h"
+
+typedef struct PromptView {
+    TuiView base;
+    TuiForm form;
+    char label[256];
+    TuiLineEdit line;
+    char note[ALLOT_ERR_MAX];
+    bool note_error;
+} PromptView;
+
+static PromptView *pv(TuiView *v) { return (PromptView *)v; }
+
+static void prompt_draw(TuiView *v, TuiCanvas *c, int y, int x, int h, int w)
+{
+    PromptView *p = pv(v);
+    int cx = tui_line_edit_draw(&p->line, p->label, c, y, x, w, TS_INPUT);
+    if (h > 1) {
+        if (p->note[0]) {
+            tui_canvas_text(c, y + 1, x, w, p->note, p->note_error ? TS_ERROR : TS_DIM, true);
+        } else {
+            const TuiKeymap *maps[2] = {v->keys, v->more};
+            char foot[512];
+            tui_keymap_footer(maps, 2, foot, sizeof foot);
+            tui_canvas_text(c, y + 1, x, w, foot, TS_KEY, true);
+        }
+    }
+    c->ops->cursor(c, y, cx < x + w ? cx : x + w - 1);
+}
+
+static TuiReaction prompt_key(TuiView *v, TuiAction a, int64_t count)
+{
+    (void)count;
+    PromptView *p = pv(v);
+    TuiReaction r = tui_handled();
+    switch (a) {
+    case TA_SUBMIT: r.request = REQ_SUBMIT; return r;
+    case TA_COMPLETE: r.request = REQ_COMPLETE; return r;
+    case TA_CANCEL: r.request = REQ_CLOSE; return r;
+    case TA_DELETE_BACK:
+        if (!p->line.text[0]) { /* Backspace on an empty line: cancel */
+            r.request = REQ_CLOSE;
+            return r;
+        }
+        break;
+    default:
+        break;
+    }
+    if (!tui_line_edit_apply(&p->line, a))
+        return (TuiReaction){0};
+    if (p->note_error)
+        p->note[0] = 0;
+    return r;
+}
+
+static TuiReaction prompt_unbound(TuiView *v, int key)
+{
+    PromptView *p = pv(v);
+    if (tui_line_edit_insert(&p->line, key)) {
+        if (p->note_error)
+            p->note[0] = 0;
+        return tui_handled();
+    }
+    return tui_handled(); /* a key that types nothing: ignored */
+}
+
+static const TuiViewOps prompt_ops = {
+    .name = "prompt",
+    .draw = prompt_draw,
+    .on_key = prompt_key,
+    .on_unbound = prompt_unbound,
+};
+
+TuiView *tui_prompt_new(const TuiForm *form, const char *label, const char *text)
+{
+    PromptView *p = xcalloc(1, sizeof *p);
+    p->base.ops = &prompt_ops;
+    p->base.keys = tui_keymap(form->kind == FORM_COMMAND ? "prompt" : "form");
+    p->base.more = tui_keymap("line");
+    p->base.area = AREA_BOTTOM;
+    p->form = *form;
+    snprintf(p->label, sizeof p->label, "%s", label);
+    tui_line_edit_set(&p->line, text ? text : "");
+    return &p->base;
+}
+
+const TuiForm *tui_prompt_form(TuiView *v) { return &pv(v)->form; }
+TuiLineEdit *tui_prompt_line(TuiView *v) { return &pv(v)->line; }
+
+void tui_prompt_say(TuiView *v, bool error, const char *text)
+{
+    snprintf(pv(v)->note, sizeof pv(v)->note, "%s", text ? text : "");
+    pv(v)->note_error = error;
+}

@@ -1,0 +1,128 @@
+/* triage.c — Triage, the landing screen: four panels — backorders oldest first,
+ * SKUs short of stock, shipments due in 14 days, today's events (in a what-if
+ * session the sandbox's marked "what-if").  h/l move between panels; the keys of
+ * the focused panel are those of the screen showing the same list (products.c,
+ * batches.c, backorders.c, events.c).  Key table "triage". */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "domain/xalloc.h"
+#include "tui/screens/actions.h"
+#include "tui/screens/screens.h"
+
+enum { PANES = 4 };
+
+typedef struct TriageScreen {
+    TuiView base;
+    const TuiEnv *env;
+    TuiList lists[PANES];
+    int focus;
+    int h, w;
+} TriageScreen;
+
+static const TuiListKind kinds[PANES] = {TL_BACKORDERS, TL_SHORT, TL_DUE, TL_TODAY};
+static const char *const titles[PANES] = {"Backorders, oldest first", "SKUs short of stock",
+                                          "Shipments due in 14 days", "Today's events"};
+
+static TriageScreen *ts(TuiView *v) { return (TriageScreen *)v; }
+
+static void geometry(const TriageScreen *t, int i, int *py, int *px, int *ph, int *pw)
+{
+    int half_h = t->h / 2, left_w = (t->w - 1) / 2;
+    *py = i < 2 ? 0 : half_h;
+    *ph = i < 2 ? half_h : t->h - half_h;
+    *px = i % 2 ? left_w + 1 : 0;
+    *pw = i % 2 ? t->w - left_w - 1 : left_w;
+}
+
+static void triage_draw(TuiView *v, TuiCanvas *c, int y, int x, int h, int w)
+{
+    TriageScreen *t = ts(v);
+    (void)h, (void)w;
+    for (int i = 0; i < PANES; i++) {
+        int py, px, ph, pw;
+        geometry(t, i, &py, &px, &ph, &pw);
+        char title[200];
+        snprintf(title, sizeof title, "%s %s%s", i == t->focus ? "▶" : " ", titles[i],
+                 t->lists[i].at_end ? "" : " (more…)");
+        tui_canvas_text(c, y + py, x + px, pw, title, i == t->focus ? TS_TAB : TS_HEADER, true);
+        tui_list_draw(&t->lists[i], c, y + py + 1, x + px, pw, i == t->focus);
+    }
+}
+
+static TuiReaction triage_key(TuiView *v, TuiAction a, int64_t count)
+{
+    TriageScreen *t = ts(v);
+    if (a == TA_LEFT || a == TA_RIGHT) {
+        t->focus = (t->focus + (a == TA_RIGHT ? 1 : PANES - 1)) % PANES;
+        return tui_handled();
+    }
+    TuiList *l = &t->lists[t->focus];
+    switch (l->q.kind) {
+    case TL_BACKORDERS: return tui_backorders_row_key(t->env, l, a, count);
+    case TL_SHORT: return tui_products_row_key(t->env, l, a, count);
+    case TL_DUE: return tui_batches_row_key(t->env, l, a, count);
+    default: return tui_events_row_key(t->env, l, a, count);
+    }
+}
+
+static void triage_event(TuiView *v, TuiViewEvent ev)
+{
+    if (ev == TV_SHOWN && !v->stale)
+        return;
+    v->stale = false;
+    for (int i = 0; i < PANES; i++)
+        tui_list_refresh(&ts(v)->lists[i]);
+}
+
+static void triage_resize(TuiView *v, int h, int w)
+{
+    TriageScreen *t = ts(v);
+    t->h = h;
+    t->w = w;
+    for (int i = 0; i < PANES; i++) {
+        int py, px, ph, pw;
+        geometry(t, i, &py, &px, &ph, &pw);
+        tui_list_set_height(&t->lists[i], ph - 2);
+    }
+}
+
+static void triage_destroy(TuiView *v)
+{
+    for (int i = 0; i < PANES; i++)
+        tui_list_fini(&ts(v)->lists[i]);
+    free(v);
+}
+
+static TuiList *triage_list(TuiView *v) { return &ts(v)->lists[ts(v)->focus]; }
+
+static void triage_title(TuiView *v, char *buf, size_t size)
+{
+    (void)v;
+    snprintf(buf, size, "Triage");
+}
+
+static const TuiViewOps triage_ops = {
+    .name = "triage",
+    .draw = triage_draw,
+    .on_key = triage_key,
+    .on_event = triage_event,
+    .resize = triage_resize,
+    .destroy = triage_destroy,
+    .title = triage_title,
+    .list = triage_list,
+};
+
+TuiView *tui_view_triage(const TuiEnv *env)
+{
+    TriageScreen *t = xcalloc(1, sizeof *t);
+    t->base.ops = &triage_ops;
+    t->base.keys = tui_keymap("triage");
+    t->base.more = tui_keymap("list");
+    t->env = env;
+    for (int i = 0; i < PANES; i++) {
+        tui_list_init(&t->lists[i], env, kinds[i], "");
+        tui_list_reload(&t->lists[i]);
+    }
+    return &t->base;
+}
