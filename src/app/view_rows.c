@@ -73,7 +73,7 @@ static void batch_row(const Product *p, size_t i, BatchRow *r)
         r->nlines += product_line(p, k)->batch == (int32_t)i;
 }
 
-static void line_row(const Product *p, const OrderLine *l, LineRow *r)
+static void line_row(const Product *p, const OrderLine *l, int32_t today, LineRow *r)
 {
     copy_id(r->orderid, l->orderid);
     copy_id(r->sku, product_sku(p));
@@ -82,6 +82,10 @@ static void line_row(const Product *p, const OrderLine *l, LineRow *r)
     r->eta = l->batch >= 0 ? product_batch(p, (size_t)l->batch)->eta : ALLOT_NO_ETA;
     r->seq = l->seq;
     r->need = l->need;
+    LineLateness late = lateness_of_line(l->batch >= 0, r->eta, l->need, today);
+    r->promised = late.promised;
+    r->late = late.late;
+    r->at_risk = late.at_risk;
 }
 
 /* Keeps the last pushed row of `out` only if it meets q. */
@@ -109,7 +113,7 @@ AllotStatus view_rows_of_product(const ViewQuery *q, const Product *p, LineKeyFn
         for (size_t i = 0; i < product_line_count(p); i++) {
             const OrderLine *l = product_line(p, i);
             LineRow *r = view_rows_push(out);
-            line_row(p, l, r);
+            line_row(p, l, q->page.today, r);
             if (!view_row_matches(q, r)) {
                 out->len--;
                 continue;

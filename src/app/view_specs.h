@@ -10,7 +10,10 @@
  *     sorts and pages them with view_row_matches / view_row_cmp — the what-if
  *     sandbox overlay and the memory store's views use it;
  *   - a screen names its columns, sort orders and cursor (view_key_text) by it.
- * A query (ViewQuery) is a spec, one of its orders, conditions on columns and a page.
+ * A query (ViewQuery) is a spec, one of its orders, conditions on columns and a page;
+ * the page carries the day (ViewPage.today, from the caller's clock) that the
+ * computed lateness columns of a line (promised, late, at_risk: SPEC.md §1.4) are
+ * worked out for, so that they are never stored and never stale.
  *
  * Ordering rules every adapter keeps (so that pages agree row for row):
  *   - text compares byte-wise (memcmp order of UTF-8, SQLite's BINARY collation);
@@ -78,6 +81,7 @@ typedef enum ViewList {
     VIEW_BACKORDERS,     /* views_backorders */
     VIEW_LINES,          /* views_lines */
     VIEW_EVENTS,         /* views_events */
+    VIEW_LATE_LINES,     /* views_late_lines */
     VIEW_LIST_COUNT
 } ViewList;
 
@@ -86,8 +90,10 @@ enum { PCOL_SKU, PCOL_NBATCHES, PCOL_QTY, PCOL_ALLOCATED, PCOL_AVAILABLE, PCOL_B
        PCOL_BO_QTY, PCOL_NEXT_ETA, PCOL_COUNT };
 enum { BCOL_REF, BCOL_SKU, BCOL_QTY, BCOL_ALLOCATED, BCOL_AVAILABLE, BCOL_ETA, BCOL_NLINES,
        BCOL_SEQ, BCOL_COUNT };
+/* LCOL_PROMISED, LCOL_LATE and LCOL_AT_RISK are computed for the query's day
+ * (ViewPage.today, SPEC.md §1.4), never stored. */
 enum { LCOL_ORDERID, LCOL_SKU, LCOL_QTY, LCOL_BATCHREF, LCOL_ETA, LCOL_SEQ, LCOL_KEY,
-       LCOL_NEED, LCOL_COUNT };
+       LCOL_NEED, LCOL_PROMISED, LCOL_LATE, LCOL_AT_RISK, LCOL_COUNT };
 enum { ECOL_ID, ECOL_AT, ECOL_TYPE, ECOL_SKU, ECOL_ORDERID, ECOL_BATCHREF, ECOL_TO, ECOL_QTY,
        ECOL_OLD_QTY, ECOL_NEW_QTY, ECOL_ETA, ECOL_OLD_ETA, ECOL_NEW_ETA, ECOL_NEED,
        ECOL_REQUESTED, ECOL_SEQ, ECOL_COMMAND, ECOL_ACTOR, ECOL_UNDOES, ECOL_COUNT };
@@ -95,6 +101,7 @@ enum { ECOL_ID, ECOL_AT, ECOL_TYPE, ECOL_SKU, ECOL_ORDERID, ECOL_BATCHREF, ECOL_
 /* Orders of the lists that offer more than one (index into spec->orders). */
 enum { BATCH_BY_PREFERENCE, BATCH_BY_REF, BATCH_BY_ETA };  /* = BatchOrder */
 enum { BACKORDER_OLDEST, BACKORDER_OLDEST_OF_SKU };
+enum { LATE_WORST };
 
 typedef struct ViewSpec {
     ViewList list;

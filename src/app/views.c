@@ -105,6 +105,19 @@ AllotStatus views_lines(Views *v, LineState state, const ViewPage *page, const L
     return run(v, page, &q, after, rows, n, err);
 }
 
+AllotStatus views_late_lines(Views *v, int32_t today, const ViewPage *page, const LineRow *after,
+                             LineRow *rows, size_t *n, ErrBuf *err)
+{
+    ViewPage pg;
+    if (page) {
+        pg = *page;
+        pg.today = today;
+    }
+    ViewQuery q = view_query(VIEW_LATE_LINES, LATE_WORST, page ? &pg : NULL);
+    view_query_where(&q, op_const(LCOL_LATE, VIEW_GT, 0));
+    return run(v, page, &q, after, rows, n, err);
+}
+
 AllotStatus views_shipments_due(Views *v, int32_t from, int32_t to, const ViewPage *page,
                                 const BatchRow *after, BatchRow *rows, size_t *n, ErrBuf *err)
 {

@@ -108,11 +108,35 @@ static const SqlColumn batch_sql[BCOL_COUNT] = {
     [BCOL_SEQ] = {"b.seq", NULL},
 };
 
+/* A date the store keeps as NULL for none reads as ALLOT_NO_DATE, the smallest
+ * date, so that it sorts and compares as in every adapter (view_specs.h). */
+#define NO_DATE_SQL "-2147483648"
+/* The lateness columns (SPEC.md §1.4, domain/lateness.h) are worked out for the
+ * query's day, which sql_list_query writes into the text where TODAY stands
+ * (expand_today).  PROMISED_OR_TODAY is a line's promised date, or today for a
+ * backorder: the batch's ETA when it is after today, else today (a batch in the
+ * warehouse has ETA ALLOT_NO_ETA, the smallest integer; a backorder has no batch,
+ * and a comparison with NULL is not true).  Written with CASE, which both SQL
+ * dialects read alike. */
+#define TODAY "@today"
+#define PROMISED_OR_TODAY "(CASE WHEN b.eta > " TODAY " THEN b.eta ELSE " TODAY " END)"
 static const SqlColumn line_sql[LCOL_COUNT] = {
-    [LCOL_ORDERID] = {"l.orderid", NULL}, [LCOL_SKU] = {"p.sku", NULL},
-    [LCOL_QTY] = {"l.qty", NULL},         [LCOL_BATCHREF] = {"b.ref", "l.batch_id"},
-    [LCOL_ETA] = {"b.eta", NULL},         [LCOL_SEQ] = {"l.seq", NULL},
-    [LCOL_KEY] = {"l.req", NULL},         [LCOL_NEED] = {"l.need", NULL},
+    [LCOL_ORDERID] = {"l.orderid", NULL},
+    [LCOL_SKU] = {"p.sku", NULL},
+    [LCOL_QTY] = {"l.qty", NULL},
+    [LCOL_BATCHREF] = {"b.ref", "l.batch_id"},
+    [LCOL_ETA] = {"COALESCE(b.eta, " NO_DATE_SQL ")", NULL},
+    [LCOL_SEQ] = {"l.seq", NULL},
+    [LCOL_KEY] = {"l.req", NULL},
+    [LCOL_NEED] = {"COALESCE(l.need, " NO_DATE_SQL ")", NULL},
+    [LCOL_PROMISED] = {"(CASE WHEN l.batch_id IS NULL THEN " NO_DATE_SQL
+                       " ELSE " PROMISED_OR_TODAY " END)",
+                       NULL},
+    [LCOL_LATE] = {"(CASE WHEN " PROMISED_OR_TODAY " > l.need THEN " PROMISED_OR_TODAY
+                   " - l.need ELSE 0 END)",
+                   NULL},
+    [LCOL_AT_RISK] = {"(CASE WHEN l.batch_id IS NULL AND l.need >= " TODAY " THEN 1 ELSE 0 END)",
+                      NULL},
 };
 
 static const SqlColumn event_sql[ECOL_COUNT] = {
@@ -145,6 +169,50 @@ static const SqlSource sql_sources[] = {
                        line_sql, LCOL_COUNT, false},
     [VIEW_ROW_EVENT] = {"events", event_sql, ECOL_COUNT, true},
 };
+
+/* A copy of `src` whose column expressions have `today` written where TODAY
+ * stands: a whole number in the text, like the constant conditions (a store keeps
+ * one prepared statement per day).  `out` holds the expanded expressions. */
+typedef struct TodaySource {
+    SqlSource src;
+    SqlColumn cols[32];
+    char buf[4096];
+} TodaySource;
+
+static const SqlSource *expand_today(const SqlSource *src, int32_t today, TodaySource *out)
+{
+    bool any = false;
+    for (size_t i = 0; i < src->ncols; i++)
+        any = any || strstr(src->cols[i].expr, TODAY);
+    if (!any || src->ncols > sizeof out->cols / sizeof out->cols[0])
+        return src;
+    out->src = *src;
+    out->src.cols = out->cols;
+    char num[16];
+    snprintf(num, sizeof num, "%" PRId32, today);
+    size_t used = 0, ml = strlen(TODAY), nl = strlen(num);
+    for (size_t i = 0; i < src->ncols; i++) {
+        out->cols[i] = src->cols[i];
+        const char *e = src->cols[i].expr;
+        if (!strstr(e, TODAY))
+            continue;
+        char *o = out->buf + used;
+        size_t len = 0;
+        for (const char *p = e; *p;) {
+            bool mark = strncmp(p, TODAY, ml) == 0;
+            size_t n = mark ? nl : 1;
+            if (used + len + n + 1 > sizeof out->buf)
+                abort(); /* the expressions above always fit */
+            memcpy(o + len, mark ? num : p, n);
+            len += n;
+            p += mark ? ml : 1;
+        }
+        o[len] = '\0';
+        out->cols[i].expr = o;
+        used += len + 1;
+    }
+    return &out->src;
+}
 
 static bool is_text_col(const ViewSpec *s, int col)
 {
@@ -226,7 +294,8 @@ static void q_keyset(SqlQuery *q, const SqlSource *src, const ViewQuery *vq, con
 void sql_list_query(SqlDialect d, const ViewQuery *vq, const void *after, SqlQuery *q)
 {
     const ViewSpec *s = vq->spec;
-    const SqlSource *src = &sql_sources[s->kind];
+    TodaySource ts;
+    const SqlSource *src = expand_today(&sql_sources[s->kind], vq->page.today, &ts);
     memset(q, 0, sizeof *q);
     q->dialect = d;
     q_add(q, "SELECT ");

@@ -34,7 +34,7 @@ typedef struct SqlBind {
 
 typedef struct SqlQuery {
     SqlDialect dialect;
-    char sql[2048];
+    char sql[8192];
     size_t len;
     SqlBind binds[48];
     int nbinds;
