@@ -354,7 +354,7 @@ Test(sqlite_uow, bulk_work_with_a_dangling_reference_is_refused_whole_either_way
                       "%s", err.msg);
             cr_assert(strstr(err.msg, db.path), "%s", err.msg);
         } else {
-            cr_assert_eq(rc, SQLITE_CONSTRAINT);
+            cr_assert_eq(rc, SQLITE_CONSTRAINT_FOREIGNKEY);
             cr_assert_eq(uow_bulk_end(uow, true, &err), ALLOT_OK, "%s", err.msg);
         }
         cr_assert_eq(sql_int("SELECT COUNT(*) FROM lines WHERE orderid = 'ghost'"), 0);
@@ -364,7 +364,7 @@ Test(sqlite_uow, bulk_work_with_a_dangling_reference_is_refused_whole_either_way
         cr_assert_eq(foreign_keys_of(uow), 1);
         must(bus, command_create_batch("B2", "DESK", 5, ALLOT_NO_ETA));
         cr_assert_eq(sql_int("SELECT COUNT(*) FROM products WHERE sku = 'DESK'"), 1);
-        cr_assert_eq(insert_orphan_line(uow), SQLITE_CONSTRAINT);
+        cr_assert_eq(insert_orphan_line(uow), SQLITE_CONSTRAINT_FOREIGNKEY);
         bus_free(bus);
         uow_free(uow);
     }
