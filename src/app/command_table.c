@@ -242,8 +242,10 @@ static const CommandSpec command_table[] = {
         .name = "serve",
         .args = {{.name = "ADDR:PORT", .kind = ARG_ADDRESS, .option = "--listen"},
                  {.name = "HOST:PORT", .kind = ARG_ADDRESS, .option = "--redis"},
-                 {.name = "FILE", .kind = ARG_PATH, .option = "--token-file"}},
-        .nargs = 3,
+                 {.name = "FILE", .kind = ARG_PATH, .option = "--token-file"},
+                 {.name = "LEVEL", .kind = ARG_CHOICE, .option = "--log-level",
+                  .choices = "error|warn|info|debug"}},
+        .nargs = 4,
         .summary = "serve the HTTP API (and, with --redis, the Redis integration)",
         .help = "Serves the book's HTTP API and allot's /api/v1 on ADDR:PORT (default\n"
                 "127.0.0.1:5005) over the same bus and database as the command line.\n"
@@ -251,8 +253,14 @@ static const CommandSpec command_table[] = {
                 "change_batch_quantity channel and relays the event log to the\n"
                 "line_allocated and allot.events channels, in order, at least once.\n"
                 "Listening beyond loopback needs a bearer token: --token-file FILE or\n"
-                "ALLOT_API_TOKEN. Runs until SIGTERM or SIGINT, finishing the requests\n"
-                "in flight. The routes are in docs/api.md.\n",
+                "ALLOT_API_TOKEN. Logs one line per request and relay batch on stderr;\n"
+                "--log-level error, warn, info (default) or debug. GET /healthz and\n"
+                "GET /metrics (Prometheus) are for operators. Each option may come\n"
+                "from the environment instead: ALLOT_LISTEN, ALLOT_REDIS,\n"
+                "ALLOT_TOKEN_FILE, ALLOT_LOG_LEVEL. Runs until SIGTERM or SIGINT,\n"
+                "finishing the requests in flight; SIGHUP reads the token file again.\n"
+                "The routes are in docs/api.md, running it as a service in\n"
+                "docs/operate.md.\n",
         .bus = CMD_NONE_BUS,
         .tool = TOOL_SERVE,
     },

@@ -353,7 +353,7 @@ void sql_list_query(SqlDialect d, const ViewQuery *vq, const void *after, SqlQue
  * lines of one batch are late by its promised date P (its ETA when after today, else
  * today) minus their need date, and the backorders by today minus theirs: within
  * one such group, the need date orders them.  So a page is found with index seeks
- * (lines_need_by_batch (batch_id, need) and backorders_by_need (need), schema 6),
+ * (lines_need_by_batch (batch_id, need) and backorders_by_need (need), schema 7),
  * not a scan of every line:
  *   1. the heads: for each batch, its line that is latest within the range still to
  *      read (one seek); for the backorders, the first k by need;

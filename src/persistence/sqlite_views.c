@@ -141,6 +141,24 @@ static AllotStatus sv_run_rows(void *ctx, SqlQuery *q, const ViewSpec *s, void *
 static AllotStatus sv_list(Views *vv, const ViewQuery *vq, const void *after, void *rows,
                            size_t *n, ErrBuf *err)
 {
+    /* a command's events: their range of ids, found without an index (schema v6) */
+    ViewQuery ranged;
+    for (size_t i = 0; i < vq->nconds; i++) {
+        const ViewCond *c = &vq->conds[i];
+        if (vq->spec->kind == VIEW_ROW_EVENT && c->col == ECOL_COMMAND && c->op == VIEW_EQ &&
+            !c->constant && c->num > 0) {
+            SqliteViews *v = from_views(vv);
+            int64_t lo, hi;
+            AllotStatus r = sqlite_command_event_range(v->db, v->path, c->num, &lo, &hi, err);
+            if (r != ALLOT_OK)
+                return r;
+            ranged = *vq;
+            view_query_where(&ranged, (ViewCond){.col = ECOL_ID, .op = VIEW_GE, .num = lo});
+            view_query_where(&ranged, (ViewCond){.col = ECOL_ID, .op = VIEW_LT, .num = hi});
+            vq = &ranged;
+            break;
+        }
+    }
     SqlRunner run = {from_views(vv), sv_run_rows};
     return sql_list(SQL_SQLITE, vq, after, rows, n, &run, err);
 }

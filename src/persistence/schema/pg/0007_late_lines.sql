@@ -1,4 +1,4 @@
--- PostgreSQL schema version 6 (mirrors ../0006_late_lines.sql): the indexes the
+-- PostgreSQL schema version 7 (mirrors ../0007_late_lines.sql): the indexes the
 -- late lines are read from (SPEC.md §1.4, §5; docs/storage.md "late lines").
 CREATE INDEX lines_need_by_batch ON allot.lines (batch_id, need)
     WHERE batch_id IS NOT NULL AND need IS NOT NULL;

@@ -1,4 +1,4 @@
--- Schema version 6: the indexes the late lines are read from (SPEC.md §1.4, §5
+-- Schema version 7: the indexes the late lines are read from (SPEC.md §1.4, §5
 -- Triage "late lines", worst first; docs/storage.md "late lines").  Days late are
 -- worked out for the day asked, never stored; within one batch (or among the
 -- backorders) the need date orders its lines by days late, so a page is a seek per
