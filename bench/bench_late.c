@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "bench_util.h"
+#include "bench_world.h"
 #include "app/bootstrap.h"
 #include "app/view_specs.h"
 #include "persistence/sql_views.h"
@@ -31,8 +32,6 @@ enum { PAGE = 20 };
 
 static void die(const char *what, const char *msg) { bench_die("bench_late", what, msg); }
 
-static void quiet(Logger *l, const char *line) { (void)l, (void)line; }
-
 static double cpu_ms(void)
 {
     struct timespec ts;
@@ -40,48 +39,9 @@ static double cpu_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-static void handle(MessageBus *bus, Command c)
-{
-    ErrBuf err;
-    if (bus_handle(bus, &c, NULL, &err) != ALLOT_OK)
-        die("command", err.msg);
-}
-
 static void build(const char *path, long lines, int32_t today)
 {
-    UnitOfWork *uow;
-    ErrBuf err;
-    if (sqlite_uow_open(path, NULL, &uow, &err) != ALLOT_OK)
-        die("open", err.msg);
-    Logger lg = {quiet};
-    MessageBus *bus = bootstrap(uow, NULL, NULL, &lg);
-    long skus = 10000, per_sku = lines / skus;
-    double t0 = bench_now_ms();
-    if (uow_bulk_begin(uow, &err) != ALLOT_OK)
-        die("bulk", err.msg);
-    char sku[32], ref[32], oid[32];
-    for (long s = 0; s < skus; s++) {
-        snprintf(sku, sizeof sku, "SKU-%05ld", s);
-        long need = per_sku * 2; /* lines are 1..3, mean 2 */
-        snprintf(ref, sizeof ref, "W-%05ld", s);
-        handle(bus, command_create_batch(ref, sku, need / 2, ALLOT_NO_ETA));
-        snprintf(ref, sizeof ref, "S-%05ld-a", s);
-        handle(bus, command_create_batch(ref, sku, need / 4, today + (int32_t)(s % 20)));
-        snprintf(ref, sizeof ref, "S-%05ld-b", s);
-        handle(bus, command_create_batch(ref, sku, need / 4 - need / 50, today + 30));
-    }
-    for (long i = 0; i < lines; i++) {
-        snprintf(sku, sizeof sku, "SKU-%05ld", i % skus);
-        snprintf(oid, sizeof oid, "o%07ld", i / 3);
-        int32_t need = today - 40 + (int32_t)((i * 7919) % 120);
-        handle(bus, command_with_need(command_allocate(oid, sku, 1 + (i / skus) % 3), need, 0));
-    }
-    if (uow_bulk_end(uow, true, &err) != ALLOT_OK)
-        die("bulk", err.msg);
-    printf("  built %s: %ld SKUs, %ld batches, %ld lines in %.1f s\n", path, skus, skus * 3,
-           lines, (bench_now_ms() - t0) / 1e3);
-    bus_free(bus);
-    uow_free(uow);
+    bench_world_build("bench_late", path, lines, today, true);
 }
 
 static int cmp_double(const void *a, const void *b)
