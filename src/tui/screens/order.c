@@ -36,7 +36,7 @@ static void header_text(const OrderScreen *o, char *l1, char *l2, size_t size)
     const char *id = o->s.list.q.arg;
     l2[0] = 0;
     if (!o->have_late) {
-        snprintf(l1, size, "Order %s · lateness not known: %s", id, o->err.msg);
+        snprintf(l1, size, "Order %s · lateness not known: %.200s", id, o->err.msg);
         return;
     }
     if (l->lines == 0) {
