@@ -36,10 +36,13 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def wrk(url, script, seconds):
+def wrk(url, script, seconds, run="w"):
+    """wrk's figures; `run` prefixes the order ids bench_serve_allocate.lua makes."""
     argv = ["wrk", "-t%d" % THREADS, "-c%d" % CONNECTIONS, "-d%ds" % seconds, "--latency",
             "-s", os.path.join(HERE, script), url]
-    out = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 60).stdout
+    env = dict(os.environ, ALLOT_BENCH_RUN=run)
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 60,
+                         env=env).stdout
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
     p99 = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
     total = re.search(r"(\d+) requests in", out)
@@ -53,9 +56,9 @@ def wrk(url, script, seconds):
             "errors": errors.group(1) if errors else ""}
 
 
-def measure(pid, url, script, seconds):
+def measure(pid, url, script, seconds, run="w"):
     c0 = cpu_seconds(pid)
-    r = wrk(url, script, seconds)
+    r = wrk(url, script, seconds, run)
     r["cpu_us"] = (cpu_seconds(pid) - c0) / max(r["requests"], 1) * 1e6
     return r
 
@@ -114,14 +117,14 @@ def main():
 
     results = {}
     logged = {}
-    for server, extra in (("allot", []), ("allot warn", ["--log-level", "warn"])):
+    for server, extra, run in (("allot", [], "w"), ("allot warn", ["--log-level", "warn"], "q")):
         srv, port, lines = start([allot, "--db", db, "serve", "--listen", "127.0.0.1:0"] + extra,
                                  r"listening on http://[^:]+:(\d+)", env)
         try:
             base = "http://127.0.0.1:%d" % port
             wrk(base + "/allocations/r1", "bench_serve_read.lua", 2)  # warm up
             results[(server, "POST /allocate")] = measure(srv.pid, base + "/allocate",
-                                                          "bench_serve_allocate.lua", seconds)
+                                                          "bench_serve_allocate.lua", seconds, run)
             results[(server, "GET /allocations/ID")] = measure(srv.pid, base, "bench_serve_read.lua",
                                                                seconds)
         finally:

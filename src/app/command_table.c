@@ -80,9 +80,10 @@ static const CommandSpec command_table[] = {
                  {.name = "csv", .kind = ARG_FLAG, .option = "--csv"}},
         .nargs = 4,
         .summary = "import a CSV file in one transaction (--dry-run: what it would do)",
-        .help = "Reads FILE (CSV with a header row: batches ref,sku,qty,eta; orders\n"
-                "orderid,sku,qty; allocations orderid,sku,qty,batchref; LF, CRLF or CR\n"
-                "line ends) and runs each row as a command, all in one transaction: one\n"
+        .help = "Reads FILE (CSV with a header row: batches ref,sku,qty,eta[,created];\n"
+                "orders orderid,sku,qty[,need][,requested]; allocations\n"
+                "orderid,sku,qty,batchref[,need][,requested]; LF, CRLF or CR line ends)\n"
+                "and runs each row as a command, all in one transaction: one\n"
                 "bad row refuses the whole file. Every bad row is named with file, line\n"
                 "and field (the first 100, then how many more). A key (a ref; an orderid\n"
                 "and sku) twice in a file is an error, identical or not. A batches row\n"
