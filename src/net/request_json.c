@@ -56,16 +56,12 @@ static AllotStatus field_text(const CommandSpec *spec, const ArgSpec *a, const c
                               ErrBuf *err)
 {
     if (is_quantity(a->kind)) {
-        if (json_is_integer(v)) {
-            snprintf(jc->numbers[i], sizeof jc->numbers[i], "%lld",
-                     (long long)json_integer_value(v));
-        } else if (json_is_real(v)) {
-            /* validate_* names it as the CLI does: qty "3.5" is not a whole number */
-            snprintf(jc->numbers[i], sizeof jc->numbers[i], "%g", json_real_value(v));
-        } else {
+        /* jansson reads a number written with a fraction or an exponent as a real,
+         * whole or not (3.0, 1E3): only one written as an integer is taken. */
+        if (!json_is_integer(v))
             return err_set(err, ALLOT_EINVALID, "%s: %s must be a whole number, not %s",
                            spec->name, key, json_type_words(v));
-        }
+        snprintf(jc->numbers[i], sizeof jc->numbers[i], "%lld", (long long)json_integer_value(v));
         *text = jc->numbers[i];
         return ALLOT_OK;
     }

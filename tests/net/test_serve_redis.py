@@ -191,6 +191,7 @@ class Consumer(RedisCase):
         before = self.snapshot()
         bad = [b"not json", b'{"batchref": "B1"}', b'{"batchref": "B1", "qty": "3"}',
                b'{"batchref": "B1", "qty": 3.5}', b'{"batchref": "B1", "qty": 1e99}',
+               b'{"batchref": "B1", "qty": 5.0}', b'{"batchref": "B1", "qty": 8E0}',
                b'{"batchref": "B1", "qty": -1}', b'{"batchref": "NOPE", "qty": 3}',
                b'{"batchref": "B1", "qty": 3, "extra": true}', b'{"ref": "B1", "qty": 3}',
                b'{"batchref": "B\xff", "qty": 3}', b'{"batchref": "B\\u0001", "qty": 3}',
@@ -211,6 +212,8 @@ class Consumer(RedisCase):
             self.assertTrue(all(0x20 <= ord(ch) for ch in l), repr(l))
         self.assertTrue(any("unknown batch reference NOPE" in l for l in refused), refused)
         self.assertTrue(any('qty must be a whole number, not a string' in l for l in refused))
+        self.assertEqual(sum('qty must be a whole number, not a number with a fraction or an exponent'
+                             in l for l in refused), 4, refused)
         # Only the good one changed something.
         self.assertEqual(self.export("batches")[1:], [["B1", "LAMP", "6", ""]])
         self.assertEqual(self.snapshot()[1:3], before[1:3])
