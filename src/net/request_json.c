@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/validate.h"
+
 const char *json_field_name(const ArgSpec *a, char *buf, size_t size)
 {
     size_t i = 0;
@@ -73,6 +75,17 @@ static AllotStatus field_text(const CommandSpec *spec, const ArgSpec *a, const c
         if (!json_is_string(v))
             return err_set(err, ALLOT_EINVALID, "%s: %s must be a date (YYYY-MM-DD) or null, not %s",
                            spec->name, key, json_type_words(v));
+        /* The command line's words for "none" ("-", "", blanks) are not dates on
+         * the wire: none is null there. */
+        int32_t day;
+        ErrBuf ignored;
+        if (validate_date(json_string_value(v), key, &day, &ignored) == ALLOT_OK &&
+            day == ALLOT_NO_ETA) {
+            char vb[ERR_VALUE_SIZE];
+            return err_set(err, ALLOT_EINVALID,
+                           "%s: %s \"%s\" is not a date (YYYY-MM-DD); null means none",
+                           spec->name, key, err_value_str(json_string_value(v), vb, sizeof vb));
+        }
         *text = json_string_value(v);
         return ALLOT_OK;
     }

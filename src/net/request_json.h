@@ -12,6 +12,7 @@
  *                                    exponent); 3.5, 1e99, "3", and also 3.0 and
  *                                    1E3 (whole, but written as reals) are refused
  *   dates (eta, need)                a string "YYYY-MM-DD", or null (or absent) for none
+ *                                    (the CLI's "-" and "" are refused)
  * then the text goes through command_parse_argv: identifiers are trimmed and
  * checked, quantities range-checked, dates calendar-checked, as on the command line.
  * Missing fields, fields the command does not take, and a body that is not one JSON

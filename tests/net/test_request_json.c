@@ -113,6 +113,30 @@ Test(request_json, numbers_with_a_fraction_or_an_exponent_are_refused_whole_or_n
     cr_assert_eq(decode("change-qty", "{\"ref\":\"B1\",\"qty\":40}"), ALLOT_OK, "%s", err.msg);
 }
 
+Test(request_json, the_command_line_words_for_no_date_are_not_dates_on_the_wire)
+{
+    static const struct {
+        const char *command, *body, *msg;
+    } cases[] = {
+        {"add-batch", "{\"ref\":\"B2\",\"sku\":\"L\",\"qty\":5,\"eta\":\"\"}",
+         "add-batch: eta \"\" is not a date (YYYY-MM-DD); null means none"},
+        {"add-batch", "{\"ref\":\"B2\",\"sku\":\"L\",\"qty\":5,\"eta\":\"-\"}",
+         "add-batch: eta \"-\" is not a date (YYYY-MM-DD); null means none"},
+        {"set-eta", "{\"ref\":\"B1\",\"eta\":\" - \"}",
+         "set-eta: eta \" - \" is not a date (YYYY-MM-DD); null means none"},
+        {"allocate", "{\"orderid\":\"o1\",\"sku\":\"L\",\"qty\":1,\"need\":\"\"}",
+         "allocate: need \"\" is not a date (YYYY-MM-DD); null means none"},
+        {"allocate", "{\"orderid\":\"o1\",\"sku\":\"L\",\"qty\":1,\"need\":\"-\"}",
+         "allocate: need \"-\" is not a date (YYYY-MM-DD); null means none"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cr_assert_eq(decode(cases[i].command, cases[i].body), ALLOT_EINVALID, "%s", cases[i].body);
+        cr_assert_str_eq(err.msg, cases[i].msg);
+    }
+    cr_assert_eq(decode("set-eta", "{\"ref\":\"B1\",\"eta\":null}"), ALLOT_OK, "%s", err.msg);
+    cr_assert_eq(jc.pc.cmd.eta, ALLOT_NO_ETA);
+}
+
 Test(request_json, out_of_range_numbers_get_the_cli_messages)
 {
     char *z[] = {"allocate", "o1", "LAMP", "0"};

@@ -440,6 +440,21 @@ class HostileInput(ServeCase):
                       r.json()["message"])
         self.unchanged()
 
+    def test_a_date_is_yyyy_mm_dd_or_null_never_the_command_lines_dash_or_empty(self):
+        cases = [
+            ("/add_batch", {"ref": "B2", "sku": "LAMP", "qty": 5, "eta": ""}, 'eta ""'),
+            ("/add_batch", {"ref": "B2", "sku": "LAMP", "qty": 5, "eta": "-"}, 'eta "-"'),
+            ("/api/v1/commands/add-batch", {"ref": "B2", "sku": "LAMP", "qty": 5, "eta": " "}, 'eta " "'),
+            ("/api/v1/commands/set-eta", {"ref": "B1", "eta": "-"}, 'eta "-"'),
+            ("/api/v1/commands/allocate", {"orderid": "o2", "sku": "LAMP", "qty": 1, "need": ""}, 'need ""'),
+            ("/api/v1/commands/allocate", {"orderid": "o2", "sku": "LAMP", "qty": 1, "need": "-"}, 'need "-"'),
+        ]
+        for path, body, words in cases:
+            r = self.api.post(path, body)
+            self.assertEqual(r.status, 400, (path, body, r))
+            self.assertIn(words + " is not a date (YYYY-MM-DD); null means none", r.json()["message"])
+        self.unchanged()
+
     def test_a_body_over_64_kib_is_413_with_a_length_or_chunked(self):
         big = b'{"orderid": "o2", "sku": "LAMP", "qty": 3, "x": "' + b"a" * 70000 + b'"}'
         r = self.api.request("POST", "/allocate", body=big, headers={"Content-Type": "application/json"})
