@@ -504,6 +504,44 @@ class HostileInput(ServeCase):
         self.assertEqual(r.headers.get("allow"), "POST")
         self.unchanged()
 
+    def test_query_parameters_are_checked_as_path_parts_and_only_those_a_route_takes(self):
+        cases = [
+            ("/api/v1/products?limit=2&after=%00", 'query parameter "after" ("%00") has an escaped control character'),
+            ("/api/v1/products?after=A%0aB", 'query parameter "after" ("A%0aB") has an escaped control character'),
+            ("/api/v1/products?after=%zz", 'query parameter "after" ("%zz") has a malformed percent escape'),
+            ("/api/v1/events?since=1%2", 'query parameter "since" ("1%2") has a malformed percent escape'),
+            ("/api/v1/products?bogus=1", 'unknown query parameter "bogus" (this route takes: limit after backordered)'),
+            ("/api/v1/products?limit=1&Limit=2", 'unknown query parameter "Limit"'),
+            ("/api/v1/orders/o1?limit=1", 'unknown query parameter "limit" (this route takes none)'),
+            ("/api/v1/events?since=1&since=2", 'query parameter "since" is given twice'),
+            ("/api/v1/backorders?sku", 'query parameter "sku" has no value'),
+            ("/api/v1/products/LAMP/promise?qty=1&colour=red", 'unknown query parameter "colour"'),
+            ("/healthz?verbose=1", 'unknown query parameter "verbose"'),
+            ("/api/v1/orders/%zz", "the path has a malformed percent escape"),
+            ("/api/v1/orders/o1%2", "the path has a malformed percent escape"),
+            ("/api/v1/orders/o%001", "the path has an escaped control character"),
+        ]
+        for path, words in cases:
+            r = self.api.get(path)
+            self.assertEqual((r.status, r.json()["error"]), (400, "invalid"), (path, r))
+            self.assertIn(words, r.json()["message"], path)
+        # The book's routes answer in their own format.
+        for path, words in (("/allocations/o1?x=1", 'unknown query parameter "x"'),
+                            ("/allocations/%zz", "malformed percent escape"),
+                            ("/?a=%00", 'unknown query parameter "a"')):
+            r = self.api.get(path)
+            self.assertEqual(r.status, 400, (path, r))
+            self.assertEqual(list(r.json()), ["message"], path)
+            self.assertIn(words, r.json()["message"], path)
+        r = self.api.request("POST", "/allocate?dry=1", body=b'{"orderid": "q", "sku": "LAMP", "qty": 1}',
+                             headers={"Content-Type": "application/json"})
+        self.assertEqual(r.status, 400, r)
+        self.assertIn('unknown query parameter "dry"', r.json()["message"])
+        # What a route takes still works, escaped or not.
+        self.assertEqual(self.api.get("/api/v1/products?limit=1&after=%41").status, 200)
+        self.assertEqual(self.api.get("/api/v1/orders/o%31").json()["orderid"], "o1")
+        self.unchanged()
+
     def test_headers_too_large_and_garbage_requests_are_refused(self):
         got = self.raw(b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 100000 + b"\r\n\r\n")
         self.assertRegex(got[:20], rb"HTTP/1.1 4\d\d")
