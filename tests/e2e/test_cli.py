@@ -519,6 +519,22 @@ class Events(AllotCase):
             p.stderr.close()
 
 
+class Copy(AllotCase):
+    def test_a_copy_from_a_missing_store_leaves_no_new_file_behind(self):
+        r = self.run_allot("copy", "nonexist.db", "x.db", db=False)
+        self.assertEqual(r.rc, 3, r)
+        self.assertIn("nonexist.db", r.err)
+        self.assertEqual(sorted(n for n in os.listdir(self.dir) if n.startswith("x.db")), [])
+
+    def test_a_copy_into_an_existing_file_that_fails_keeps_that_file(self):
+        self.ok("add-batch", "B1", "LAMP", "5")
+        self.ok("--db", "to.db", "add-batch", "B9", "DESK", "1", db=False)
+        r = self.run_allot("copy", self.db, "to.db", db=False)
+        self.assertEqual(r.rc, 1, r)
+        self.assertTrue(os.path.exists(self.path("to.db")))
+        self.assertIn("B9", self.ok("--db", "to.db", "export", "batches", db=False).out)
+
+
 class Notify(AllotCase):
     def hook_script(self, body):
         return self.write("hook.sh", "#!/bin/sh\n" + body)
