@@ -66,6 +66,12 @@ void pg_describe(const char *uri, char *out, size_t size)
     PQconninfoFree(opts);
 }
 
+static void quiet_notice(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
 AllotStatus pg_connect(const char *uri, PGconn **out, char where[PG_WHERE_MAX], ErrBuf *err)
 {
     *out = NULL;
@@ -81,6 +87,9 @@ AllotStatus pg_connect(const char *uri, PGconn **out, char where[PG_WHERE_MAX], 
     PGconn *c = PQconnectdbParams(keys + skip, vals + skip, 1);
     if (!c)
         return err_set(err, ALLOT_ESTORAGE, "PostgreSQL: out of memory connecting to %s", uri);
+    /* The server's notices (a WARNING or FATAL as it shuts down) are not printed:
+     * what they mean reaches the caller as the error of the query they end. */
+    PQsetNoticeProcessor(c, quiet_notice, NULL);
     where_of(PQdb(c), PQhost(c), PQport(c), where, PG_WHERE_MAX);
     if (PQstatus(c) != CONNECTION_OK) {
         char why[ALLOT_ERR_MAX];

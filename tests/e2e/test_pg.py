@@ -188,6 +188,8 @@ class Faults(AllotCase):
         self.assertEqual(p.returncode, 3, err)
         self.assertIn("PostgreSQL", err)
         self.assertNotIn("Sanitizer", err)
+        # allot's own messages only: no server notice printed raw
+        self.assertNotRegex(err, r"(?m)^(WARNING|FATAL|ERROR|NOTICE):", err)
         # nothing of it was written
         for w in before:
             self.assertEqual(self.ok("--db", pg, "export", w, db=False).out, before[w])
@@ -224,6 +226,7 @@ class Faults(AllotCase):
             f.stderr.close()
         self.assertEqual([l.rstrip("\n") for l in got], want)
         self.assertIn("reconnecting", err)
+        self.assertNotRegex(err, r"(?m)^(WARNING|FATAL|ERROR|NOTICE):", err)
 
 
 if __name__ == "__main__":
