@@ -526,6 +526,11 @@ class Copy(AllotCase):
         self.assertIn("nonexist.db", r.err)
         self.assertEqual(sorted(n for n in os.listdir(self.dir) if n.startswith("x.db")), [])
 
+    def test_a_copy_counts_what_it_copied_in_words(self):
+        self.ok("add-batch", "B1", "LAMP", "5")
+        r = self.ok("copy", self.db, "to.db", db=False)
+        self.assertEqual(r.out, f"copy: 1 product, 1 batch, 0 order lines, 1 event from {self.db} to to.db\n")
+
     def test_a_copy_into_an_existing_file_that_fails_keeps_that_file(self):
         self.ok("add-batch", "B1", "LAMP", "5")
         self.ok("--db", "to.db", "add-batch", "B9", "DESK", "1", db=False)
