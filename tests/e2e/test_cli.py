@@ -23,6 +23,22 @@ class Commands(AllotCase):
             self.assertRegex(r.out, rf"(?m)^ *{name}\b")
         self.assertEqual(self.ok("help", db=False).out, r.out)
 
+    def test_help_summaries_line_up_and_a_long_usage_does_not_push_them_out(self):
+        lines = self.ok("help", db=False).out.splitlines()
+        rows = lines[lines.index("commands:") + 1:]
+        rows = rows[:rows.index("")]
+        # every summary starts at the same column, however long the longest usage
+        starts = set()
+        for r in rows:
+            m = re.match(r"^  (?:\S.*?\S)?\s{2,}(\S)", r)
+            if m:
+                starts.add(m.start(1))
+        self.assertEqual(len(starts), 1, rows)
+        self.assertLessEqual(starts.pop(), 50)
+        serve = next(i for i, r in enumerate(rows) if r.startswith("  serve "))
+        self.assertNotIn("serve the HTTP API", rows[serve])
+        self.assertIn("serve the HTTP API", rows[serve + 1])
+
     def test_help_command_explains_one_command_with_its_usage(self):
         r = self.ok("help", "allocate")
         self.assertIn("usage: allot allocate ORDERID SKU QTY", r.out)
