@@ -135,11 +135,11 @@ class Commands(AllotCase):
                                    "allocate o1 LAMP 4\nallocate o2 LAMP 4\nallocate o3 LAMP 1\n")
         self.write("w.txt", "change-qty B1 5\n")  # o2 moves to B2 (o3 comes back to B1)
         r = self.ok("whatif", "w.txt")
-        self.assertIn("  B1 LAMP: qty 10 → 5 1 line leaves\n", r.out)
+        self.assertIn("  B1 LAMP: qty 10 → 5; 1 line leaves\n", r.out)
         self.assertIn("  B2 LAMP: 1 line arrives\n", r.out)
         self.write("w.txt", "change-qty B1 0\n")
         r = self.ok("whatif", "w.txt")
-        self.assertIn("  B1 LAMP: qty 10 → 0 3 lines leave\n", r.out)
+        self.assertIn("  B1 LAMP: qty 10 → 0; 3 lines leave\n", r.out)
         self.assertIn("  B2 LAMP: 3 lines arrive\n", r.out)
 
     def test_whatif_reports_the_lateness_change_per_line_and_per_order(self):
