@@ -228,10 +228,13 @@ static AllotStatus fill(CsvReader *r, ErrBuf *err)
             int code = csv_error(&r->parser);
             reset_parser(r);
             r->err_line = r->lineno;
+            if (code != CSV_EPARSE) /* out of memory, a field over SIZE_MAX */
+                return err_set(err, ALLOT_EINVALID, "%s:%ld: %s", r->name, r->lineno,
+                               csv_strerror(code));
             return err_set(err, ALLOT_EINVALID,
                            "%s:%ld: malformed quoting (a quote inside an unquoted field, or "
-                           "text after a closing quote): %s",
-                           r->name, r->lineno, csv_strerror(code));
+                           "text after a closing quote)",
+                           r->name, r->lineno);
         }
         /* Is a record still open after this line?  Not if the line's last step ended a
          * row, or if the line was blank and none was open. */
