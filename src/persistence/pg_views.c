@@ -126,10 +126,12 @@ static void read_row(const PGresult *r, int i, const ViewSpec *s, void *row)
     }
 }
 
-/* Runs q, reading up to `limit` rows (spec NULL: one id per row) in the list's
- * order (a backward page comes newest first and is turned around). */
+/* Runs q, reading up to `limit` rows in the statement's order: of spec `s` into
+ * `rows` (and, when `extra` is given, the integer column after the spec's of the
+ * last row into *extra); with `s` NULL, one id per row into `rows`, or when `extra`
+ * is given the one integer column into *extra. */
 static AllotStatus run_query(PgViews *v, SqlQuery *q, const ViewSpec *s, void *rows,
-                             size_t limit, bool backward, size_t *n, ErrBuf *err)
+                             size_t limit, size_t *n, int64_t *extra, ErrBuf *err)
 {
     *n = 0;
     PGresult *r;
@@ -141,25 +143,30 @@ static AllotStatus run_query(PgViews *v, SqlQuery *q, const ViewSpec *s, void *r
     if (got > limit)
         got = limit;
     for (size_t i = 0; i < got; i++) {
-        int at = (int)(backward ? got - 1 - i : i);
         void *row = (char *)rows + i * size;
         if (s)
-            read_row(r, at, s, row);
-        else
-            col_id(r, at, 0, row);
+            read_row(r, (int)i, s, row);
+        else if (!extra)
+            col_id(r, (int)i, 0, row);
+        if (extra)
+            *extra = col_int(r, (int)i, s ? (int)s->ncols : 0);
     }
     PQclear(r);
     *n = got;
     return ALLOT_OK;
 }
 
+static AllotStatus pv_run_rows(void *ctx, SqlQuery *q, const ViewSpec *s, void *rows,
+                               size_t limit, size_t *n, int64_t *extra, ErrBuf *err)
+{
+    return run_query(ctx, q, s, rows, limit, n, extra, err);
+}
+
 static AllotStatus pv_list(Views *vv, const ViewQuery *vq, const void *after, void *rows,
                            size_t *n, ErrBuf *err)
 {
-    SqlQuery q;
-    sql_list_query(SQL_POSTGRES, vq, after, &q);
-    return run_query(from_views(vv), &q, vq->spec, rows, vq->page.limit, vq->page.backward, n,
-                     err);
+    SqlRunner run = {from_views(vv), pv_run_rows};
+    return sql_list(SQL_POSTGRES, vq, after, rows, n, &run, err);
 }
 
 static AllotStatus pv_latest_event_id(Views *vv, int64_t *id, ErrBuf *err)
@@ -186,7 +193,7 @@ static AllotStatus pv_complete(Views *vv, CompleteKind kind, const char *prefix,
     AllotStatus st = sql_complete_query(SQL_POSTGRES, kind, prefix, limit, &q, err);
     if (st != ALLOT_OK)
         return st;
-    return run_query(from_views(vv), &q, NULL, out, limit, false, n, err);
+    return run_query(from_views(vv), &q, NULL, out, limit, n, NULL, err);
 }
 
 /* As sqlite_views.c: the count stops at cap + 1 rows; first and last are one index
@@ -201,7 +208,7 @@ static AllotStatus pv_complete_span(Views *vv, CompleteKind kind, const char *pr
     if (st != ALLOT_OK)
         return st;
     AllotId count;
-    st = run_query(v, &q, NULL, &count, 1, false, &n, err);
+    st = run_query(v, &q, NULL, &count, 1, &n, NULL, err);
     int64_t c = st == ALLOT_OK && n == 1 ? strtoll(count, NULL, 10) : 0;
     if (c == 0)
         return st;
@@ -210,7 +217,7 @@ static AllotStatus pv_complete_span(Views *vv, CompleteKind kind, const char *pr
     for (int last = 0; last < 2 && st == ALLOT_OK; last++) {
         st = sql_complete_end_query(SQL_POSTGRES, kind, prefix, last, &q, err);
         if (st == ALLOT_OK)
-            st = run_query(v, &q, NULL, last ? out->last : out->first, 1, false, &n, err);
+            st = run_query(v, &q, NULL, last ? out->last : out->first, 1, &n, NULL, err);
     }
     return st;
 }

@@ -47,17 +47,19 @@ static void q_filter(SqlQuery *q, const char *filter, const char *const *cols)
 {
     if (!has_text(filter))
         return;
-    size_t n = strlen(filter);
-    q->pattern = xmalloc(2 * n + 3);
-    char *o = q->pattern;
-    *o++ = '%';
-    for (const char *c = filter; *c; c++) {
-        if (*c == '%' || *c == '_' || *c == '\\')
-            *o++ = '\\';
-        *o++ = *c;
+    if (!q->pattern) { /* one pattern for every part of the query that filters */
+        size_t n = strlen(filter);
+        q->pattern = xmalloc(2 * n + 3);
+        char *o = q->pattern;
+        *o++ = '%';
+        for (const char *c = filter; *c; c++) {
+            if (*c == '%' || *c == '_' || *c == '\\')
+                *o++ = '\\';
+            *o++ = *c;
+        }
+        *o++ = '%';
+        *o = '\0';
     }
-    *o++ = '%';
-    *o = '\0';
     q_add(q, " AND (");
     for (int i = 0; cols[i]; i++) {
         q_add(q, "%s%s %s ? ESCAPE '\\'", i ? " OR " : "", cols[i],
@@ -291,17 +293,12 @@ static void q_keyset(SqlQuery *q, const SqlSource *src, const ViewQuery *vq, con
     q_add(q, "))");
 }
 
-void sql_list_query(SqlDialect d, const ViewQuery *vq, const void *after, SqlQuery *q)
+/* The conditions of vq, its substring filter and the keyset past `after`, each as
+ * " AND …". */
+static void q_where_rest(SqlQuery *q, const SqlSource *src, const ViewQuery *vq,
+                         const void *after)
 {
     const ViewSpec *s = vq->spec;
-    TodaySource ts;
-    const SqlSource *src = expand_today(&sql_sources[s->kind], vq->page.today, &ts);
-    memset(q, 0, sizeof *q);
-    q->dialect = d;
-    q_add(q, "SELECT ");
-    for (size_t i = 0; i < s->ncols; i++)
-        q_add(q, "%s%s", i ? ", " : "", src->cols[i].expr);
-    q_add(q, " FROM %s WHERE 1 = 1", src->from);
     for (size_t i = 0; i < vq->nconds; i++)
         q_cond(q, src, s, &vq->conds[i]);
     const char *fcols[33];
@@ -318,6 +315,27 @@ void sql_list_query(SqlDialect d, const ViewQuery *vq, const void *after, SqlQue
         q_keyset(q, src, vq, keys, 0, nk, after);
         q_add(q, ")");
     }
+}
+
+static void q_select_cols(SqlQuery *q, const SqlSource *src, const ViewSpec *s)
+{
+    q_add(q, "SELECT ");
+    for (size_t i = 0; i < s->ncols; i++)
+        q_add(q, "%s%s", i ? ", " : "", src->cols[i].expr);
+}
+
+void sql_list_query(SqlDialect d, const ViewQuery *vq, const void *after, SqlQuery *q)
+{
+    const ViewSpec *s = vq->spec;
+    TodaySource ts;
+    const SqlSource *src = expand_today(&sql_sources[s->kind], vq->page.today, &ts);
+    memset(q, 0, sizeof *q);
+    q->dialect = d;
+    q_select_cols(q, src, s);
+    q_add(q, " FROM %s WHERE 1 = 1", src->from);
+    q_where_rest(q, src, vq, after);
+    ViewKey keys[VIEW_MAX_KEYS];
+    size_t nk = view_query_keys(vq, keys);
     q_add(q, " ORDER BY ");
     for (size_t i = 0; i < nk; i++)
         q_add(q, "%s%s%s", i ? ", " : "", src->cols[keys[i].col].expr,
@@ -326,6 +344,220 @@ void sql_list_query(SqlDialect d, const ViewQuery *vq, const void *after, SqlQue
         q_add(q, "1");
     q_add(q, " LIMIT ?");
     q_int(q, (int64_t)vq->page.limit);
+}
+
+/* ---------- the late-first plan ----------
+ *
+ * A line list whose first key is its days late (the late lines, worst first) cannot
+ * be read in order from an index: `late` is worked out for the query's day.  But the
+ * lines of one batch are late by its promised date P (its ETA when after today, else
+ * today) minus their need date, and the backorders by today minus theirs: within
+ * one such group, the need date orders them.  So a page is found with index seeks
+ * (lines_need_by_batch (batch_id, need) and backorders_by_need (need), schema 7),
+ * not a scan of every line:
+ *   1. the heads: for each batch, its line that is latest within the range still to
+ *      read (one seek); for the backorders, the first k by need;
+ *   2. the bound: the k-th latest head (the k-th earliest going the other way): at
+ *      least k lines lie between the range's start and the bound;
+ *   3. the rows: the lines of the batches whose head is within the bound, and the
+ *      backorders, with a need date in the window [P - hi, P - lo] (an index range
+ *      per batch), under every condition, filter and keyset of the query, in the
+ *      query's order, LIMIT k.
+ * One statement does the three (WITH … AS MATERIALIZED).  The conditions and the
+ * filter are not in the heads, so a window can hold fewer than k rows: the plan then
+ * reads the next window, past the bound; after two windows it reads the rest of the
+ * range with the plain query.  Each window is a range of days late, disjoint from
+ * the others and read in the page's direction, so that the rows come in order. */
+
+enum { LATE_PLAN_WINDOWS = 2 };
+#define LATE_INF (INT64_C(1) << 30) /* more days late than any line (dates are years
+                                       1..9999), and an int4 for PostgreSQL */
+
+typedef struct LatePlan {
+    bool down;        /* reading towards fewer days late */
+    int64_t lo, hi;   /* the range of days late still to read (inclusive) */
+} LatePlan;
+
+/* Whether vq can be read by the late-first plan, and its range of days late:
+ * a line list whose first keyset key is `late`, with a condition that keeps only
+ * late lines (late > N, N >= 0), and not narrowed to one product, order or batch
+ * (those are read from their own indexes, in a few rows). */
+static bool late_plan(const ViewQuery *vq, const void *after, LatePlan *p)
+{
+    const ViewSpec *s = vq->spec;
+    ViewKey keys[VIEW_MAX_KEYS];
+    if (s->kind != VIEW_ROW_LINE || view_query_keys(vq, keys) == 0 || keys[0].col != LCOL_LATE)
+        return false;
+    if (view_query_fixed(vq, LCOL_SKU) || view_query_fixed(vq, LCOL_ORDERID) ||
+        view_query_fixed(vq, LCOL_BATCHREF) || vq->nconds + 2 > VIEW_MAX_CONDS)
+        return false;
+    p->lo = 0;
+    p->hi = LATE_INF;
+    for (size_t i = 0; i < vq->nconds; i++) {
+        const ViewCond *c = &vq->conds[i];
+        if (c->col != LCOL_LATE)
+            continue;
+        if (c->op == VIEW_GT && c->num + 1 > p->lo)
+            p->lo = c->num + 1;
+        else if (c->op == VIEW_GE && c->num > p->lo)
+            p->lo = c->num;
+        else if (c->op == VIEW_LT && c->num - 1 < p->hi)
+            p->hi = c->num - 1;
+        else if (c->op == VIEW_LE && c->num < p->hi)
+            p->hi = c->num;
+    }
+    if (p->lo < 1)
+        return false; /* lines on time (late 0) are every other line: no window */
+    p->down = keys[0].desc != vq->page.backward;
+    if (after) {
+        int64_t la = view_row_num(s, LCOL_LATE, after);
+        if (p->down && la < p->hi)
+            p->hi = la;
+        if (!p->down && la > p->lo)
+            p->lo = la;
+    }
+    return true;
+}
+
+/* The statement of one window of plan p, of at most k rows: the spec's columns and
+ * the bound as one more column.  `bound_only`: SELECT the bound alone (one row). */
+static void late_window_query(SqlDialect d, const ViewQuery *vq, const void *after,
+                              const LatePlan *p, size_t k, bool bound_only, SqlQuery *q)
+{
+    const ViewSpec *s = vq->spec;
+    TodaySource ts;
+    const SqlSource *src = expand_today(&sql_sources[s->kind], vq->page.today, &ts);
+    memset(q, 0, sizeof *q);
+    q->dialect = d;
+    char pr[96];
+    snprintf(pr, sizeof pr, "(CASE WHEN b.eta > %" PRId32 " THEN b.eta ELSE %" PRId32 " END)",
+             vq->page.today, vq->page.today);
+    int64_t t = vq->page.today;
+    /* SQLite joins a CROSS JOIN in the order written: the heads drive the lines */
+    const char *join = d == SQL_SQLITE ? "CROSS JOIN" : "JOIN";
+    /* heads: each batch's latest line with late <= hi (down), or its least late with
+       late >= lo (up); the bound: the k-th head in the page's direction, not past the
+       range's start (lo down, hi up) */
+    int64_t start = p->down ? p->lo : p->hi, end = p->down ? p->hi : p->lo;
+    const char *on = p->down ? ">=" : "<=", *past = p->down ? "<" : ">";
+    q_add(q, "WITH heads AS MATERIALIZED (SELECT b.id AS id, %s AS pr, %s - (SELECT %s(l.need)"
+             " FROM lines l WHERE l.batch_id = b.id AND l.need %s %s - ?) AS h FROM batches b),",
+          pr, pr, p->down ? "MIN" : "MAX", on, pr);
+    q_int(q, end);
+    q_add(q, " bo AS MATERIALIZED (SELECT %" PRId64 " - l.need AS h FROM lines l"
+             " WHERE l.batch_id IS NULL AND l.need >= ? AND l.need <= ? ORDER BY l.need%s LIMIT ?),",
+          t, p->down ? "" : " DESC");
+    q_int(q, t - p->hi);
+    q_int(q, t - p->lo);
+    q_int(q, (int64_t)k);
+    q_add(q, " bound AS MATERIALIZED (SELECT CASE WHEN x IS NULL OR x %s ? THEN ? ELSE x END AS v"
+             " FROM (SELECT (SELECT h FROM (SELECT h FROM heads WHERE h %s ? UNION ALL"
+             " SELECT h FROM bo) hb ORDER BY h %s LIMIT 1 OFFSET ?) AS x) bx)",
+          past, on, p->down ? "DESC" : "ASC");
+    q_int(q, start);
+    q_int(q, start);
+    q_int(q, start);
+    q_int(q, (int64_t)k - 1);
+    if (bound_only) {
+        q_add(q, " SELECT v FROM bound");
+        return;
+    }
+    /* the lines of the batches that have some in the window */
+    q_select_cols(q, src, s);
+    q_add(q, ", bound.v FROM bound CROSS JOIN heads hd %s lines l ON l.batch_id = hd.id", join);
+    if (p->down) {
+        q_add(q, " AND l.need >= hd.pr - ? AND l.need <= hd.pr - bound.v");
+        q_int(q, p->hi);
+    } else {
+        q_add(q, " AND l.need >= hd.pr - bound.v AND l.need <= hd.pr - ?");
+        q_int(q, p->lo);
+    }
+    q_add(q, " JOIN batches b ON b.id = hd.id JOIN products p ON p.id = l.product_id WHERE hd.h %s"
+             " bound.v",
+          p->down ? ">=" : "<=");
+    q_where_rest(q, src, vq, after);
+    /* the backorders in the window */
+    q_add(q, " UNION ALL ");
+    q_select_cols(q, src, s);
+    q_add(q, ", bound.v FROM bound CROSS JOIN lines l JOIN products p ON p.id = l.product_id"
+             " LEFT JOIN batches b ON b.id = l.batch_id WHERE l.batch_id IS NULL");
+    if (p->down) {
+        q_add(q, " AND l.need >= ? AND l.need <= %" PRId64 " - bound.v", t);
+        q_int(q, t - p->hi);
+    } else {
+        q_add(q, " AND l.need >= %" PRId64 " - bound.v AND l.need <= ?", t);
+        q_int(q, t - p->lo);
+    }
+    q_where_rest(q, src, vq, after);
+    ViewKey keys[VIEW_MAX_KEYS];
+    size_t nk = view_query_keys(vq, keys);
+    q_add(q, " ORDER BY ");
+    for (size_t i = 0; i < nk; i++)
+        q_add(q, "%s%u%s", i ? ", " : "", (unsigned)keys[i].col + 1,
+              keys[i].desc != vq->page.backward ? " DESC" : "");
+    q_add(q, " LIMIT ?");
+    q_int(q, (int64_t)k);
+}
+
+static void reverse_rows(void *rows, size_t n, size_t size)
+{
+    if (n < 2)
+        return;
+    char *tmp = xmalloc(size);
+    for (size_t i = 0, j = n - 1; i < j; i++, j--) {
+        memcpy(tmp, (char *)rows + i * size, size);
+        memcpy((char *)rows + i * size, (char *)rows + j * size, size);
+        memcpy((char *)rows + j * size, tmp, size);
+    }
+    free(tmp);
+}
+
+AllotStatus sql_list(SqlDialect d, const ViewQuery *vq, const void *after, void *rows, size_t *n,
+                     const SqlRunner *run, ErrBuf *err)
+{
+    const ViewSpec *s = vq->spec;
+    size_t limit = vq->page.limit, size = s->row_size;
+    *n = 0;
+    LatePlan p;
+    SqlQuery q;
+    AllotStatus st = ALLOT_OK;
+    if (!late_plan(vq, after, &p)) {
+        sql_list_query(d, vq, after, &q);
+        st = run->rows(run->ctx, &q, s, rows, limit, n, NULL, err);
+    } else {
+        for (int w = 0; st == ALLOT_OK && *n < limit && p.lo <= p.hi; w++) {
+            char *out = (char *)rows + *n * size;
+            size_t k = limit - *n, m = 0;
+            if (w == LATE_PLAN_WINDOWS) { /* the rest of the range, plainly */
+                ViewQuery rest = *vq;
+                rest.page.limit = k;
+                view_query_where(&rest, (ViewCond){.col = LCOL_LATE, .op = VIEW_GE, .num = p.lo});
+                view_query_where(&rest, (ViewCond){.col = LCOL_LATE, .op = VIEW_LE, .num = p.hi});
+                sql_list_query(d, &rest, after, &q);
+                st = run->rows(run->ctx, &q, s, out, k, &m, NULL, err);
+                *n += m;
+                break;
+            }
+            int64_t bound = p.down ? p.lo : p.hi;
+            late_window_query(d, vq, after, &p, k, false, &q);
+            st = run->rows(run->ctx, &q, s, out, k, &m, &bound, err);
+            if (st == ALLOT_OK && m == 0) {
+                late_window_query(d, vq, after, &p, k, true, &q);
+                st = run->rows(run->ctx, &q, NULL, NULL, 1, &m, &bound, err);
+                m = 0;
+            }
+            *n += m;
+            if (p.down)
+                p.hi = bound - 1;
+            else
+                p.lo = bound + 1;
+        }
+    }
+    if (st != ALLOT_OK)
+        *n = 0;
+    else if (vq->page.backward)
+        reverse_rows(rows, *n, size);
+    return st;
 }
 
 /* Adds "SELECT k FROM … WHERE k >= prefix AND k < the first string after every

@@ -50,6 +50,25 @@ typedef struct SqlQuery {
  * page's direction (reverse them for a backward page). */
 void sql_list_query(SqlDialect d, const ViewQuery *vq, const void *after, SqlQuery *q);
 
+/* How a store runs one statement of a list: up to `limit` rows of spec `s` into
+ * `rows`, in the statement's order (sql_list turns a backward page around), *n
+ * how many.  When `extra` is not NULL, the integer in the column after the spec's
+ * columns of the last row read goes there (untouched when no row); with `s` NULL
+ * the statement has that one column and `rows` is not used.  Errors: the store's
+ * (ALLOT_ESTORAGE, ALLOT_EINVALID for a query too long). */
+typedef struct SqlRunner {
+    void *ctx;
+    AllotStatus (*rows)(void *ctx, SqlQuery *q, const ViewSpec *s, void *rows, size_t limit,
+                        size_t *n, int64_t *extra, ErrBuf *err);
+} SqlRunner;
+
+/* The views' list op for every SQL store: one page of vq (checked) past `after`
+ * into `rows`, in list order, through `run`.  A line list read worst first is read
+ * window by window with index seeks (the late-first plan, sql_views.c); every other
+ * is the one statement of sql_list_query.  Errors: those of run->rows. */
+AllotStatus sql_list(SqlDialect d, const ViewQuery *vq, const void *after, void *rows, size_t *n,
+                     const SqlRunner *run, ErrBuf *err);
+
 /* Completion (views_complete): the ids of `kind` starting with `prefix`, ascending,
  * at most `limit`, one column.  Errors: ALLOT_EINVALID for an unknown kind. */
 AllotStatus sql_complete_query(SqlDialect d, CompleteKind kind, const char *prefix, size_t limit,

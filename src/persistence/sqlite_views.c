@@ -78,22 +78,26 @@ static int32_t col_eta(sqlite3_stmt *st, int i)
 
 static void read_row(sqlite3_stmt *st, const ViewSpec *s, void *row);
 
-/* Runs the query, reading up to `limit` rows of spec `s` into `rows` (spec NULL:
- * one id per row, AllotId), in the list's order. */
+/* Runs the query, reading up to `limit` rows in the statement's order: of spec `s`
+ * into `rows` (and, when `extra` is given, the integer column after the spec's of
+ * the last row into *extra); with `s` NULL, one id per row (AllotId) into `rows`,
+ * or when `extra` is given the one integer column into *extra. */
 static AllotStatus run_query(SqliteViews *v, SqlQuery *q, const ViewSpec *s, void *rows,
-                             size_t limit, bool backward, size_t *n, ErrBuf *err)
+                             size_t limit, size_t *n, int64_t *extra, ErrBuf *err)
 {
     size_t size = s ? s->row_size : sizeof(AllotId);
     *n = 0;
     sqlite3_stmt *st;
     AllotStatus r = prepare(v, q, &st, err);
     if (r == ALLOT_OK) {
-        int rc;
+        int rc = SQLITE_DONE;
         while (*n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
             if (s)
                 read_row(st, s, (char *)rows + *n * size);
-            else
+            else if (!extra)
                 col_id(st, 0, (char *)rows + *n * size);
+            if (extra)
+                *extra = sqlite3_column_int64(st, s ? (int)s->ncols : 0);
             (*n)++;
         }
         if (*n < limit && rc != SQLITE_DONE)
@@ -102,15 +106,6 @@ static AllotStatus run_query(SqliteViews *v, SqlQuery *q, const ViewSpec *s, voi
         sqlite3_clear_bindings(st);
     }
     sql_query_fini(q);
-    if (r == ALLOT_OK && backward && *n > 1) {
-        char *tmp = xmalloc(size);
-        for (size_t i = 0, j = *n - 1; i < j; i++, j--) {
-            memcpy(tmp, (char *)rows + i * size, size);
-            memcpy((char *)rows + i * size, (char *)rows + j * size, size);
-            memcpy((char *)rows + j * size, tmp, size);
-        }
-        free(tmp);
-    }
     if (r != ALLOT_OK)
         *n = 0;
     return r;
@@ -136,7 +131,13 @@ static void read_row(sqlite3_stmt *st, const ViewSpec *s, void *row)
     }
 }
 
-/* The one list query, built from its spec (sql_views.c). */
+static AllotStatus sv_run_rows(void *ctx, SqlQuery *q, const ViewSpec *s, void *rows,
+                               size_t limit, size_t *n, int64_t *extra, ErrBuf *err)
+{
+    return run_query(ctx, q, s, rows, limit, n, extra, err);
+}
+
+/* The list query, built from its spec (sql_views.c). */
 static AllotStatus sv_list(Views *vv, const ViewQuery *vq, const void *after, void *rows,
                            size_t *n, ErrBuf *err)
 {
@@ -158,10 +159,8 @@ static AllotStatus sv_list(Views *vv, const ViewQuery *vq, const void *after, vo
             break;
         }
     }
-    SqlQuery q;
-    sql_list_query(SQL_SQLITE, vq, after, &q);
-    return run_query(from_views(vv), &q, vq->spec, rows, vq->page.limit, vq->page.backward, n,
-                     err);
+    SqlRunner run = {from_views(vv), sv_run_rows};
+    return sql_list(SQL_SQLITE, vq, after, rows, n, &run, err);
 }
 
 static AllotStatus sv_latest_event_id(Views *vv, int64_t *id, ErrBuf *err)
@@ -195,7 +194,7 @@ static AllotStatus sv_complete(Views *vv, CompleteKind kind, const char *prefix,
     AllotStatus st = sql_complete_query(SQL_SQLITE, kind, prefix, limit, &q, err);
     if (st != ALLOT_OK)
         return st;
-    return run_query(from_views(vv), &q, NULL, out, limit, false, n, err);
+    return run_query(from_views(vv), &q, NULL, out, limit, n, NULL, err);
 }
 
 /* The count stops at cap + 1 rows; first and last are one index seek each. */
@@ -209,7 +208,7 @@ static AllotStatus sv_complete_span(Views *vv, CompleteKind kind, const char *pr
     if (st != ALLOT_OK)
         return st;
     AllotId count; /* run_query reads a column as an id: the count's digits */
-    st = run_query(v, &q, NULL, &count, 1, false, &n, err);
+    st = run_query(v, &q, NULL, &count, 1, &n, NULL, err);
     int64_t c = st == ALLOT_OK && n == 1 ? strtoll(count, NULL, 10) : 0;
     if (c == 0)
         return st;
@@ -218,7 +217,7 @@ static AllotStatus sv_complete_span(Views *vv, CompleteKind kind, const char *pr
     for (int last = 0; last < 2 && st == ALLOT_OK; last++) {
         st = sql_complete_end_query(SQL_SQLITE, kind, prefix, last, &q, err);
         if (st == ALLOT_OK)
-            st = run_query(v, &q, NULL, last ? out->last : out->first, 1, false, &n, err);
+            st = run_query(v, &q, NULL, last ? out->last : out->first, 1, &n, NULL, err);
     }
     return st;
 }

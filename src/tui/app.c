@@ -225,6 +225,8 @@ static void global_action(TuiApp *a, TuiAction act, int key)
     case TA_PROMPT: app_open_form(a, &(TuiReaction){.form = FORM_COMMAND}); break;
     case TA_WHATIF: app_whatif_toggle(a, true); break;
     case TA_SHOW_LOG: app_show_log(a); break;
+    case TA_UNDO:
+    case TA_REDO: app_undo(a, act == TA_REDO); break;
     case TA_PAUSE_FEED:
         tui_feed_pause(&a->feed, !a->feed.paused);
         app_say(a, false, a->feed.paused ? "live feed paused (p resumes)" : "live feed resumed");
@@ -381,6 +383,7 @@ TuiApp *tui_app_new(const TuiAppConfig *cfg, int rows, int cols)
     a->rows = rows;
     a->cols = cols;
     a->live = source_views_new(cfg->views);
+    source_views_set_uow(a->live, cfg->uow);
     a->env = (TuiEnv){a->live, date_from_unix(a->cfg.clock->now(a->cfg.clock))};
     tui_feed_init(&a->feed, a->live, cfg->follower);
     go_top(a, 0);

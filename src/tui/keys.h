@@ -105,7 +105,12 @@ typedef struct TuiInput {
     X(TA_DELETE_FORWARD, "delete-forward")                       \
     X(TA_CLEAR_LINE, "clear-line")                               \
     X(TA_SEARCH, "search")                                       \
-    X(TA_SEARCH_NEXT, "search-next")
+    X(TA_SEARCH_NEXT, "search-next")                             \
+    X(TA_UNDO, "undo")                                           \
+    X(TA_REDO, "redo")                                           \
+    X(TA_HISTORY, "line-history")                                \
+    X(TA_ATP, "availability")                                    \
+    X(TA_PROMISE, "promise")
 
 typedef enum TuiAction {
 #define TUI_ACTION_ENUM(name, text) name,

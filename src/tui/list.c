@@ -331,7 +331,7 @@ bool tui_list_on_first(const TuiList *l) { return l->at_start && l->sel == 0; }
 
 static TuiStyle row_style(const TuiRow *r)
 {
-    if (r->flags & (TUI_ROW_SHORT | TUI_ROW_OVER | TUI_ROW_WARN_EVENT))
+    if (r->flags & (TUI_ROW_SHORT | TUI_ROW_OVER | TUI_ROW_WARN_EVENT | TUI_ROW_LATE))
         return TS_WARN;
     if (r->flags & TUI_ROW_WHATIF)
         return TS_GOOD;

@@ -2,6 +2,7 @@
  * the columns and sort orders of each list, and the row and feed vectors. */
 #include "tui/source.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,14 +26,35 @@ static const TuiColumn due_cols[] = {
     {"REF", 16, false, 8}, {"SKU", 18, false, 8}, {"QTY", 9, true, 4}, {"ETA", 5, false, 5},
     {"IN", 0, false, 6},
 };
+/* Lines carry their need date and lateness (SPEC.md §1.4): LATE reads "12d", "at
+ * risk" or nothing; an order's lines also their promised date. */
 static const TuiColumn lines_cols[] = {
-    {"ORDER", 24, false, 8}, {"SKU", 18, false, 8}, {"QTY", 10, true, 5}, {"BATCH", 0, false, 8},
+    {"ORDER", 20, false, 8}, {"SKU", 16, false, 8},   {"QTY", 8, true, 5},
+    {"LATE", 7, true, 4},    {"NEED", 10, false, 10}, {"BATCH", 0, false, 8},
 };
 static const TuiColumn order_cols[] = {
-    {"SKU", 24, false, 8}, {"QTY", 10, true, 5}, {"BATCH", 16, false, 8}, {"STATE", 0, false, 8},
+    {"SKU", 18, false, 8},       {"QTY", 8, true, 5},    {"BATCH", 12, false, 8},
+    {"PROMISED", 10, false, 10}, {"NEED", 10, false, 10}, {"LATE", 7, true, 4},
+    {"STATE", 0, false, 9},
 };
 static const TuiColumn backorders_cols[] = {
-    {"ORDER", 24, false, 8}, {"SKU", 20, false, 8}, {"QTY", 10, true, 4}, {"STATE", 0, false, 9},
+    {"ORDER", 20, false, 8}, {"SKU", 18, false, 8},   {"QTY", 8, true, 4},
+    {"LATE", 7, true, 4},    {"NEED", 10, false, 10}, {"STATE", 0, false, 9},
+};
+/* the late lines, worst first (Triage's half-width panel): dates without their year */
+static const TuiColumn late_cols[] = {
+    {"ORDER", 14, false, 6}, {"SKU", 12, false, 6},   {"LATE", 5, true, 4},
+    {"NEED", 5, false, 5},   {"PROMISED", 0, false, 8},
+};
+/* the availability timeline of a SKU (SPEC.md §1.5) */
+static const TuiColumn atp_cols[] = {
+    {"DATE", 10, false, 10}, {"ARRIVING", 9, true, 5}, {"ALLOC", 9, true, 5},
+    {"FREE", 9, true, 5},    {"PROJECTED", 9, true, 5}, {"BATCHES", 0, false, 8},
+};
+/* the history of an order line (SPEC.md §1.6 "why") */
+static const TuiColumn history_cols[] = {
+    {"ID", 6, true, 4},     {"TIME", 11, false, 8}, {"CMD", 5, true, 3},
+    {"ACTOR", 16, false, 8}, {"TYPE", 16, false, 10}, {"DETAILS", 0, false, 12},
 };
 static const TuiColumn events_cols[] = {
     {"ID", 7, true, 5}, {"TIME", 11, false, 8}, {"TYPE", 20, false, 12}, {"DETAILS", 0, false, 8},
@@ -50,6 +72,9 @@ static const TuiKindInfo kinds[TL_KIND_COUNT] = {
     [TL_BACKORDERS] = {"Backorders", backorders_cols, N(backorders_cols), VIEW_BACKORDERS, false},
     [TL_EVENTS] = {"Events", events_cols, N(events_cols), VIEW_EVENTS, false},
     [TL_TODAY] = {"Today's events", events_cols, N(events_cols), VIEW_EVENTS, false},
+    [TL_LATE] = {"Late lines", late_cols, N(late_cols), VIEW_LATE_LINES, false},
+    [TL_ATP] = {"Availability", atp_cols, N(atp_cols), VIEW_LIST_COUNT, false},
+    [TL_HISTORY] = {"History", history_cols, N(history_cols), VIEW_EVENTS, false},
 };
 
 const TuiKindInfo *tui_kind_info(TuiListKind kind)
@@ -72,7 +97,8 @@ int tui_query_order(const TuiQuery *q)
 
 const char *tui_query_order_name(const TuiQuery *q)
 {
-    return view_spec(tui_kind_info(q->kind)->list)->orders[tui_query_order(q)].name;
+    const ViewSpec *s = view_spec(tui_kind_info(q->kind)->list);
+    return s ? s->orders[tui_query_order(q)].name : "date"; /* TL_ATP */
 }
 
 TuiRow *tui_rows_push(TuiRowVec *v)
@@ -205,31 +231,67 @@ void tui_row_batch(TuiRow *r, TuiListKind kind, const char *ref, const char *sku
     cell(r, 6, allocated > qty ? "OVER" : allocated == qty ? "FULL" : "");
 }
 
-void tui_row_line(TuiRow *r, TuiListKind kind, const char *orderid, const char *sku,
-                  int64_t qty, const char *batchref)
+const char *tui_late_text(int64_t late, bool at_risk, char *buf, size_t size)
 {
-    snprintf(r->key, sizeof r->key, "%s\x1f%s", orderid, sku);
-    snprintf(r->orderid, sizeof r->orderid, "%s", orderid);
-    snprintf(r->sku, sizeof r->sku, "%s", sku);
-    snprintf(r->ref, sizeof r->ref, "%s", batchref ? batchref : "");
-    r->qty = qty;
-    bool back = !batchref || !batchref[0];
+    if (late > 0)
+        snprintf(buf, size, "%lldd", (long long)late);
+    else
+        snprintf(buf, size, "%s", at_risk ? "at risk" : "");
+    return buf;
+}
+
+static const char *date_or(int32_t d, const char *none, char *buf)
+{
+    return d == ALLOT_NO_DATE ? none : date_format(d, buf);
+}
+
+void tui_row_line(TuiRow *r, TuiListKind kind, const LineRow *l)
+{
+    char late[24], d1[ALLOT_DATE_TEXT], d2[ALLOT_DATE_TEXT];
+    snprintf(r->key, sizeof r->key, "%s\x1f%s", l->orderid, l->sku);
+    snprintf(r->orderid, sizeof r->orderid, "%s", l->orderid);
+    snprintf(r->sku, sizeof r->sku, "%s", l->sku);
+    snprintf(r->ref, sizeof r->ref, "%s", l->batchref);
+    r->qty = l->qty;
+    bool back = !l->batchref[0];
     if (back)
         r->flags |= TUI_ROW_SHORT;
-    if (kind == TL_ORDER) {
-        cell(r, 0, sku);
-        cell_num(r, 1, qty);
-        cell(r, 2, back ? "-" : batchref);
-        cell(r, 3, back ? "BACKORDER" : "allocated");
+    if (l->late > 0 || l->at_risk)
+        r->flags |= TUI_ROW_LATE;
+    tui_late_text(l->late, l->at_risk, late, sizeof late);
+    const char *need = date_or(l->need, "-", d1);
+    switch (kind) {
+    case TL_ORDER:
+        cell(r, 0, l->sku);
+        cell_num(r, 1, l->qty);
+        cell(r, 2, back ? "-" : l->batchref);
+        cell(r, 3, date_or(l->promised, "-", d2));
+        cell(r, 4, need);
+        cell(r, 5, late);
+        cell(r, 6, back ? "BACKORDER" : "allocated");
         return;
+    case TL_LATE:
+        cell(r, 0, l->orderid);
+        cell(r, 1, l->sku);
+        cell(r, 2, late);
+        cell(r, 3, l->need == ALLOT_NO_DATE ? "-" : need + 5); /* MM-DD */
+        if (back)
+            cell(r, 4, "waits");
+        else
+            cell(r, 4, date_format(l->promised, d2) + 5);
+        return;
+    default:
+        break;
     }
-    cell(r, 0, orderid);
-    cell(r, 1, sku);
-    cell_num(r, 2, qty);
+    cell(r, 0, l->orderid);
+    cell(r, 1, l->sku);
+    cell_num(r, 2, l->qty);
+    cell(r, 3, late);
+    cell(r, 4, need);
     if (kind == TL_BACKORDERS)
-        cell(r, 3, "BACKORDER");
+        cell(r, 5, "BACKORDER");
     else
-        cell(r, 3, back ? "BACKORDER" : batchref);
+        cell(r, 5, back ? "BACKORDER" : l->batchref);
 }
 
 char *tui_key_text(const char *key, char *buf, size_t size)
@@ -280,4 +342,41 @@ void tui_row_event(TuiRow *r, const TuiFeedItem *it, int32_t today)
     char details[300];
     snprintf(details, sizeof details, "%s%s", it->whatif ? "what-if: " : "", d);
     cell(r, 3, details);
+}
+
+void tui_row_atp(TuiRow *r, const AtpRow *a, int32_t today)
+{
+    char d[ALLOT_DATE_TEXT], batches[ALLOT_ID_MAX + 48];
+    snprintf(r->key, sizeof r->key, "%" PRId32, a->date);
+    r->date = a->date;
+    cell(r, 0, a->date == today ? "today" : date_format(a->date, d));
+    cell_num(r, 1, a->arriving);
+    cell_num(r, 2, a->allocated);
+    cell_num(r, 3, a->free);
+    cell_num(r, 4, a->projected);
+    if (a->nbatches == 1)
+        snprintf(batches, sizeof batches, "%s", a->first_ref);
+    else
+        snprintf(batches, sizeof batches, "%s and %zu more", a->first_ref, a->nbatches - 1);
+    cell(r, 5, batches);
+    if (a->projected <= 0)
+        r->flags |= TUI_ROW_FULL;
+}
+
+void tui_row_history(TuiRow *r, const TuiFeedItem *it, int32_t today)
+{
+    tui_row_event(r, it, today); /* ID TIME TYPE DETAILS: moved behind CMD ACTOR */
+    memcpy(r->cells[4], r->cells[2], sizeof r->cells[4]);
+    memcpy(r->cells[5], r->cells[3], sizeof r->cells[5]);
+    if (it->ev.command_id > 0)
+        cell_num(r, 2, it->ev.command_id);
+    else
+        cell(r, 2, "-");
+    char who[ALLOT_ID_MAX + 40];
+    if (it->ev.undoes > 0)
+        snprintf(who, sizeof who, "%s, undoing %lld", it->ev.actor[0] ? it->ev.actor : "-",
+                 (long long)it->ev.undoes);
+    else
+        snprintf(who, sizeof who, "%s", it->ev.actor[0] ? it->ev.actor : "-");
+    cell(r, 3, who);
 }

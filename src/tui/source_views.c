@@ -13,12 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/atp_query.h"
 #include "app/view_specs.h"
 #include "domain/xalloc.h"
 
 typedef struct ViewsSource {
     TuiSource base;
     Views *views;
+    UnitOfWork *uow; /* the products, for the timeline and promise; or NULL */
 } ViewsSource;
 
 static Views *V(TuiSource *s) { return ((ViewsSource *)s)->views; }
@@ -50,11 +52,9 @@ static void build_row(const TuiQuery *q, const void *row, TuiRow *r)
         tui_row_batch(r, q->kind, b->ref, b->sku, b->qty, b->allocated, b->eta, q->today);
         break;
     }
-    default: {
-        const LineRow *l = row;
-        tui_row_line(r, q->kind, l->orderid, l->sku, l->qty, l->batchref);
+    default:
+        tui_row_line(r, q->kind, row);
         break;
-    }
     }
 }
 
@@ -66,7 +66,7 @@ static AllotStatus page(ViewsSource *s, const TuiQuery *q, const char *anchor, b
 {
     if (limit == 0)
         return ALLOT_OK;
-    ViewPage pg = {.limit = limit, .filter = q->filter, .backward = backward};
+    ViewPage pg = {.limit = limit, .filter = q->filter, .backward = backward, .today = q->today};
     ViewQuery kq = key_query(q, &pg);
     size_t size = kq.spec->row_size, n = 0;
     char *rows = xcalloc(limit, size), *a = NULL;
@@ -94,6 +94,9 @@ static AllotStatus page(ViewsSource *s, const TuiQuery *q, const char *anchor, b
         break;
     case TL_ORDER:
         st = views_order_lines(v, q->arg, &pg, (void *)a, (void *)rows, &n, err);
+        break;
+    case TL_LATE:
+        st = views_late_lines(v, q->today, &pg, (void *)a, (void *)rows, &n, err);
         break;
     default:
         st = views_backorders(v, q->arg, &pg, (void *)a, (void *)rows, &n, err);
@@ -135,10 +138,97 @@ static AllotStatus event_page(ViewsSource *s, const TuiQuery *q, int64_t anchor,
     return st;
 }
 
+/* The history of line q->arg ("ORDERID\x1fSKU"), oldest first: ids after `anchor`
+ * (0 = from the first), or before it when `backward` (0 = from the newest), in
+ * display order. */
+static AllotStatus history_page(ViewsSource *s, const TuiQuery *q, int64_t anchor, bool backward,
+                                size_t limit, TuiRowVec *out, ErrBuf *err)
+{
+    if (limit == 0)
+        return ALLOT_OK;
+    char orderid[TUI_CURSOR_MAX];
+    snprintf(orderid, sizeof orderid, "%s", q->arg);
+    char *sku = strchr(orderid, '\x1f');
+    if (!sku)
+        return err_set(err, ALLOT_EINVALID, "no order line given for its history");
+    *sku++ = 0;
+    ViewPage pg = {.limit = limit, .filter = q->filter, .backward = backward};
+    ViewQuery vq = view_query(VIEW_EVENTS, 0, &pg);
+    view_query_where(&vq, (ViewCond){.col = ECOL_ORDERID, .op = VIEW_EQ, .text = orderid});
+    view_query_where(&vq, (ViewCond){.col = ECOL_SKU, .op = VIEW_EQ, .text = sku});
+    EventRow a;
+    memset(&a, 0, sizeof a);
+    a.id = anchor;
+    EventRow *rows = xcalloc(limit, sizeof *rows);
+    size_t n = 0;
+    AllotStatus st = views_list(s->views, &vq, anchor || !backward ? &a : NULL, rows, &n, err);
+    for (size_t i = 0; st == ALLOT_OK && i < n; i++) {
+        TuiFeedItem it = {.id = rows[i].id, .at = rows[i].at, .ev = rows[i].ev};
+        TuiRow *r = tui_rows_push(out);
+        tui_row_history(r, &it, q->today);
+        snprintf(r->cursor, sizeof r->cursor, "%" PRId64, rows[i].id);
+    }
+    free(rows);
+    return st;
+}
+
+/* The availability timeline of SKU q->arg (app/atp_query.h: its product, read in a
+ * unit of work that is rolled back), by date: the dates after (or from, or just
+ * before) the date `cursor`, in display order. */
+static AllotStatus vs_timeline(TuiSource *src, const char *sku, int32_t today, AtpTimeline *out,
+                               ErrBuf *err)
+{
+    ViewsSource *s = (ViewsSource *)src;
+    if (!s->uow)
+        return err_set(err, ALLOT_EUSAGE, "the availability timeline is not available here");
+    return query_atp(s->uow, sku, today, out, err);
+}
+
+static AllotStatus atp_page(ViewsSource *s, const TuiQuery *q, TuiFetch how, const char *cursor,
+                            size_t limit, TuiRowVec *out, ErrBuf *err)
+{
+    AtpTimeline t;
+    AllotStatus st = vs_timeline(&s->base, q->arg, q->today, &t, err);
+    if (st != ALLOT_OK)
+        return st;
+    int32_t at = (int32_t)num(cursor);
+    size_t from = 0, to = t.nrows; /* the rows [from, to) that qualify, then `limit` of them */
+    for (size_t i = 0; how != TF_FIRST && how != TF_LAST && i < t.nrows; i++) {
+        if (how == TF_BEFORE ? t.rows[i].date < at : how == TF_AFTER ? t.rows[i].date <= at
+                                                                     : t.rows[i].date < at)
+            from = i + 1;
+    }
+    if (how == TF_BEFORE || how == TF_LAST) {
+        to = how == TF_LAST ? t.nrows : from;
+        from = to > limit ? to - limit : 0;
+    } else if (to - from > limit) {
+        to = from + limit;
+    }
+    for (size_t i = from; i < to; i++) {
+        TuiRow *r = tui_rows_push(out);
+        tui_row_atp(r, &t.rows[i], q->today);
+        snprintf(r->cursor, sizeof r->cursor, "%" PRId32, t.rows[i].date);
+    }
+    atp_fini(&t);
+    return ALLOT_OK;
+}
+
 static AllotStatus vs_fetch(TuiSource *src, const TuiQuery *q, TuiFetch how, const char *cursor,
                             size_t limit, TuiRowVec *out, ErrBuf *err)
 {
     ViewsSource *s = (ViewsSource *)src;
+    if (q->kind == TL_ATP)
+        return atp_page(s, q, how, cursor, limit, out, err);
+    if (q->kind == TL_HISTORY) {
+        switch (how) {
+        case TF_FIRST: return history_page(s, q, 0, false, limit, out, err);
+        case TF_LAST: return history_page(s, q, 0, true, limit, out, err);
+        case TF_AFTER: return history_page(s, q, num(cursor), false, limit, out, err);
+        case TF_FROM: return history_page(s, q, num(cursor) - 1, false, limit, out, err);
+        case TF_BEFORE: return history_page(s, q, num(cursor), true, limit, out, err);
+        }
+        return ALLOT_OK;
+    }
     if (q->kind == TL_EVENTS || q->kind == TL_TODAY) {
         switch (how) {
         case TF_FIRST: return event_page(s, q, 0, true, limit, out, err);
@@ -239,14 +329,15 @@ static AllotStatus batch_row(TuiSource *s, const char *ref, BatchRow *out, bool 
     return st;
 }
 
-/* The order line (orderid, sku); *found = false if there is none. */
-static AllotStatus line_row(TuiSource *s, const char *orderid, const char *sku, LineRow *out,
-                            bool *found, ErrBuf *err)
+/* The order line (orderid, sku), its lateness on `today`; *found = false if there is
+ * none. */
+static AllotStatus line_row(TuiSource *s, const char *orderid, const char *sku, int32_t today,
+                            LineRow *out, bool *found, ErrBuf *err)
 {
     LineRow a;
     memset(&a, 0, sizeof a);
     snprintf(a.sku, sizeof a.sku, "%s\x01", sku);
-    ViewPage pg = {.limit = 1, .filter = NULL, .backward = true};
+    ViewPage pg = {.limit = 1, .filter = NULL, .backward = true, .today = today};
     size_t n = 0;
     AllotStatus st = views_order_lines(V(s), orderid, &pg, &a, out, &n, err);
     *found = st == ALLOT_OK && n == 1 && strcmp(out->sku, sku) == 0;
@@ -270,8 +361,13 @@ static AllotStatus vs_locate(TuiSource *src, const TuiQuery *q, const char *key,
         snprintf(cur, sizeof cur, "%s", key);
         have = true;
         break;
+    case TL_ATP: /* the identity (a date) is the cursor */
+        snprintf(cur, sizeof cur, "%s", key);
+        have = true;
+        break;
     case TL_EVENTS:
-    case TL_TODAY: /* the identity (an id of the log) is the cursor */
+    case TL_TODAY:
+    case TL_HISTORY: /* the identity (an id of the log) is the cursor */
         snprintf(cur, sizeof cur, "%s", key);
         have = key[0] >= '1' && key[0] <= '9' && key[strspn(key, "0123456789")] == 0;
         break;
@@ -285,7 +381,8 @@ static AllotStatus vs_locate(TuiSource *src, const TuiQuery *q, const char *key,
     }
     case TL_BATCH_LINES:
     case TL_ORDER:
-    case TL_BACKORDERS: {
+    case TL_BACKORDERS:
+    case TL_LATE: {
         char orderid[TUI_CURSOR_MAX];
         snprintf(orderid, sizeof orderid, "%s", key);
         char *sku = strchr(orderid, '\x1f');
@@ -293,7 +390,7 @@ static AllotStatus vs_locate(TuiSource *src, const TuiQuery *q, const char *key,
             break;
         *sku++ = 0;
         LineRow l;
-        st = line_row(src, orderid, sku, &l, &have, err);
+        st = line_row(src, orderid, sku, q->today, &l, &have, err);
         if (have)
             view_key_text(&kq, &l, cur, sizeof cur);
         break;
@@ -340,6 +437,21 @@ static AllotStatus vs_is_empty(TuiSource *s, bool *empty, ErrBuf *err)
     return st;
 }
 
+static AllotStatus vs_promise(TuiSource *src, const char *sku, int64_t qty, int32_t today,
+                              Promise *out, ErrBuf *err)
+{
+    ViewsSource *s = (ViewsSource *)src;
+    if (!s->uow)
+        return err_set(err, ALLOT_EUSAGE, "promise is not available here");
+    return query_promise(s->uow, sku, qty, today, out, err);
+}
+
+static AllotStatus vs_order_lateness(TuiSource *s, const char *orderid, int32_t today,
+                                     OrderLateness *out, ErrBuf *err)
+{
+    return views_order_lateness(V(s), orderid, today, out, err);
+}
+
 static void vs_destroy(TuiSource *s) { free(s); }
 
 static const TuiSourceOps vs_ops = {
@@ -353,6 +465,9 @@ static const TuiSourceOps vs_ops = {
     .destroy = vs_destroy,
     .complete_span = vs_complete_span,
     .locate = vs_locate,
+    .timeline = vs_timeline,
+    .promise = vs_promise,
+    .order_lateness = vs_order_lateness,
 };
 
 TuiSource *source_views_new(Views *views)
@@ -362,3 +477,5 @@ TuiSource *source_views_new(Views *views)
     s->views = views;
     return &s->base;
 }
+
+void source_views_set_uow(TuiSource *src, UnitOfWork *uow) { ((ViewsSource *)src)->uow = uow; }

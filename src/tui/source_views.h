@@ -4,11 +4,17 @@
 #ifndef ALLOT_TUI_SOURCE_VIEWS_H
 #define ALLOT_TUI_SOURCE_VIEWS_H
 
+#include "app/unit_of_work.h"
 #include "app/views.h"
 #include "tui/source.h"
 
 /* A source reading `views` (not owned; must outlive the source).  Free with
  * tui_source_free. */
 TuiSource *source_views_new(Views *views);
+
+/* Gives the source the unit of work whose products the availability timeline
+ * (TL_ATP) and promise read (app/atp_query.h, rolled back: nothing changes); not
+ * owned.  Without one, they say they are not available. */
+void source_views_set_uow(TuiSource *src, UnitOfWork *uow);
 
 #endif

@@ -1,8 +1,12 @@
-/* triage.c — Triage, the landing screen: four panels — backorders oldest first,
+/* triage.c — Triage, the landing screen: five panels — backorders oldest first,
  * SKUs short of stock, shipments due in 14 days, today's events (in a what-if
- * session the sandbox's marked "what-if").  h/l move between panels; the keys of
- * the focused panel are those of the screen showing the same list (products.c,
- * batches.c, backorders.c, events.c).  Key table "triage". */
+ * session the sandbox's marked "what-if") and the late lines (SPEC.md §1.4), worst
+ * first.  h/l move between panels; the keys of the focused panel are those of the
+ * screen showing the same list (products.c, batches.c, backorders.c, events.c; a
+ * late line's are a backorder's).  Key table "triage".
+ *
+ * Layout, three rows of panels: [backorders | SKUs short] / [due soon] /
+ * [today's events | late lines]. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -10,7 +14,7 @@
 #include "tui/screens/actions.h"
 #include "tui/screens/screens.h"
 
-enum { PANES = 4 };
+enum { PANES = 5 };
 
 typedef struct TriageScreen {
     TuiView base;
@@ -20,19 +24,28 @@ typedef struct TriageScreen {
     int h, w;
 } TriageScreen;
 
-static const TuiListKind kinds[PANES] = {TL_BACKORDERS, TL_SHORT, TL_DUE, TL_TODAY};
+static const TuiListKind kinds[PANES] = {TL_BACKORDERS, TL_SHORT, TL_DUE, TL_TODAY, TL_LATE};
 static const char *const titles[PANES] = {"Backorders, oldest first", "SKUs short of stock",
-                                          "Shipments due in 14 days", "Today's events"};
+                                          "Shipments due in 14 days", "Today's events",
+                                          "Late lines, worst first"};
+/* row of the grid, column (0 left, 1 right), width in halves */
+static const int grid[PANES][3] = {{0, 0, 1}, {0, 1, 1}, {1, 0, 2}, {2, 0, 1}, {2, 1, 1}};
 
 static TriageScreen *ts(TuiView *v) { return (TriageScreen *)v; }
 
 static void geometry(const TriageScreen *t, int i, int *py, int *px, int *ph, int *pw)
 {
-    int half_h = t->h / 2, left_w = (t->w - 1) / 2;
-    *py = i < 2 ? 0 : half_h;
-    *ph = i < 2 ? half_h : t->h - half_h;
-    *px = i % 2 ? left_w + 1 : 0;
-    *pw = i % 2 ? t->w - left_w - 1 : left_w;
+    int r0 = t->h / 3, r1 = t->h / 3, left_w = (t->w - 1) / 2;
+    int row = grid[i][0];
+    *py = row == 0 ? 0 : row == 1 ? r0 : r0 + r1;
+    *ph = row == 0 ? r0 : row == 1 ? r1 : t->h - r0 - r1;
+    if (grid[i][2] == 2) {
+        *px = 0;
+        *pw = t->w;
+        return;
+    }
+    *px = grid[i][1] ? left_w + 1 : 0;
+    *pw = grid[i][1] ? t->w - left_w - 1 : left_w;
 }
 
 static void triage_draw(TuiView *v, TuiCanvas *c, int y, int x, int h, int w)
@@ -59,7 +72,8 @@ static TuiReaction triage_key(TuiView *v, TuiAction a, int64_t count)
     }
     TuiList *l = &t->lists[t->focus];
     switch (l->q.kind) {
-    case TL_BACKORDERS: return tui_backorders_row_key(t->env, l, a, count);
+    case TL_BACKORDERS:
+    case TL_LATE: return tui_backorders_row_key(t->env, l, a, count);
     case TL_SHORT: return tui_products_row_key(t->env, l, a, count);
     case TL_DUE: return tui_batches_row_key(t->env, l, a, count);
     default: return tui_events_row_key(t->env, l, a, count);
