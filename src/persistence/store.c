@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "persistence/pg_store.h"
 #include "persistence/sqlite_uow.h"
@@ -27,18 +28,31 @@ AllotStatus store_target(const char *db_arg, StoreTarget *out, ErrBuf *err)
     return ALLOT_OK;
 }
 
-AllotStatus store_open(const StoreTarget *t, Clock *clock, UnitOfWork **uow, Views **views,
-                       ErrBuf *err)
+static AllotStatus open_uow(const StoreTarget *t, bool create, Clock *clock, UnitOfWork **uow,
+                            Views **views, ErrBuf *err)
 {
     *uow = NULL;
     if (views)
         *views = NULL;
     bool pg = t->kind == STORE_POSTGRES;
-    AllotStatus st = pg ? pg_uow_open(t->where, clock, uow, err)
-                        : sqlite_uow_open(t->where, clock, uow, err);
+    AllotStatus st = pg       ? pg_uow_open(t->where, clock, uow, err)
+                     : create ? sqlite_uow_open(t->where, clock, uow, err)
+                              : sqlite_uow_open_existing(t->where, clock, uow, err);
     if (st == ALLOT_OK && views)
         *views = pg ? pg_uow_views(*uow) : sqlite_uow_views(*uow);
     return st;
+}
+
+AllotStatus store_open(const StoreTarget *t, Clock *clock, UnitOfWork **uow, Views **views,
+                       ErrBuf *err)
+{
+    return open_uow(t, true, clock, uow, views, err);
+}
+
+AllotStatus store_reopen(const StoreTarget *t, Clock *clock, UnitOfWork **uow, Views **views,
+                         ErrBuf *err)
+{
+    return open_uow(t, false, clock, uow, views, err);
 }
 
 AllotStatus store_open_views(const StoreTarget *t, StoreAccess access, Views **out,
@@ -82,6 +96,8 @@ AllotStatus store_copy(const StoreTarget *from, const StoreTarget *to, CopyCount
     if (from->kind == to->kind && strcmp(from->where, to->where) == 0)
         return err_set(err, ALLOT_EINVALID, "copy: FROM and TO are the same store (%s)",
                        from->label);
+    /* a SQLite file this copy creates goes again if the copy fails */
+    bool created = to->kind == STORE_SQLITE && access(to->where, F_OK) != 0;
     StoreSink *sink;
     AllotStatus st = to->kind == STORE_POSTGRES ? pg_copy_in(to->where, &sink, err)
                                                 : sqlite_copy_in(to->where, &sink, err);
@@ -96,5 +112,13 @@ AllotStatus store_copy(const StoreTarget *from, const StoreTarget *to, CopyCount
     if (st == ALLOT_OK && end != ALLOT_OK)
         st = err_set(err, end, "%s", e.msg);
     sink->ops->destroy(sink);
+    if (st != ALLOT_OK && created) {
+        static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
+        for (size_t i = 0; i < sizeof suffix / sizeof *suffix; i++) {
+            char p[sizeof to->where + 16];
+            snprintf(p, sizeof p, "%s%s", to->where, suffix[i]);
+            unlink(p);
+        }
+    }
     return st;
 }
