@@ -46,11 +46,13 @@ typedef struct {
 } Bind;
 
 typedef struct {
-    char sql[2048];
+    char sql[4096];
     size_t len;
-    Bind binds[48];
+    Bind binds[64];
     int nbinds;
-    char *pattern; /* owned LIKE pattern */
+    char *patterns[VIEW_MAX_CONDS + 1]; /* owned LIKE patterns */
+    int npatterns;
+    int32_t today; /* bound for every `?` of a computed column's expression */
     bool overflow;
 } Query;
 
@@ -85,27 +87,60 @@ static void q_text(Query *q, const char *t)
 
 static bool has_text(const char *s) { return s && *s; }
 
-/* AND (c1 LIKE ?p OR c2 LIKE ?p ...) for a substring filter.  `cols` is a
- * NULL-terminated list. */
-static void q_filter(Query *q, const char *filter, const char *const *cols)
+/* Adds a column's SQL expression; each `?` in it (a computed column's today) is
+ * bound to q->today. */
+static void q_expr(Query *q, const char *expr)
 {
-    if (!has_text(filter))
-        return;
-    size_t n = strlen(filter);
-    q->pattern = xmalloc(2 * n + 3);
-    char *o = q->pattern;
-    *o++ = '%';
-    for (const char *c = filter; *c; c++) {
+    q_add(q, "%s", expr);
+    for (const char *c = expr; (c = strchr(c, '?')) != NULL; c++)
+        q_int(q, q->today);
+}
+
+/* A LIKE pattern (owned by q) for `text` with the wildcards escaped: '%' before it
+ * when `anywhere`, '%' after it. */
+static const char *q_pattern(Query *q, const char *text, bool anywhere)
+{
+    size_t n = strlen(text);
+    char *p = xmalloc(2 * n + 3), *o = p;
+    if (anywhere)
+        *o++ = '%';
+    for (const char *c = text; *c; c++) {
         if (*c == '%' || *c == '_' || *c == '\\')
             *o++ = '\\';
         *o++ = *c;
     }
     *o++ = '%';
     *o = '\0';
+    if (q->npatterns < (int)(sizeof q->patterns / sizeof q->patterns[0]))
+        q->patterns[q->npatterns++] = p;
+    else {
+        free(p);
+        q->overflow = true;
+        return "";
+    }
+    return p;
+}
+
+static void q_free_patterns(Query *q)
+{
+    for (int i = 0; i < q->npatterns; i++)
+        free(q->patterns[i]);
+    q->npatterns = 0;
+}
+
+/* AND (c1 LIKE ?p OR c2 LIKE ?p ...) for a substring filter.  `cols` is a
+ * NULL-terminated list. */
+static void q_filter(Query *q, const char *filter, const char *const *cols)
+{
+    if (!has_text(filter))
+        return;
+    const char *pattern = q_pattern(q, filter, true);
     q_add(q, " AND (");
     for (int i = 0; cols[i]; i++) {
-        q_add(q, "%s%s LIKE ? ESCAPE '\\'", i ? " OR " : "", cols[i]);
-        q_text(q, q->pattern);
+        q_add(q, "%s", i ? " OR " : "");
+        q_expr(q, cols[i]);
+        q_add(q, " LIKE ? ESCAPE '\\'");
+        q_text(q, pattern);
     }
     q_add(q, ")");
 }
@@ -177,8 +212,7 @@ static AllotStatus run_query(SqliteViews *v, Query *q, const ViewSpec *s, void *
         sqlite3_reset(st);
         sqlite3_clear_bindings(st);
     }
-    free(q->pattern);
-    q->pattern = NULL;
+    q_free_patterns(q);
     if (r == ALLOT_OK && backward && *n > 1) {
         char *tmp = xmalloc(size);
         for (size_t i = 0, j = *n - 1; i < j; i++, j--) {
@@ -195,13 +229,20 @@ static AllotStatus run_query(SqliteViews *v, Query *q, const ViewSpec *s, void *
 
 /* ---------- the list specs in SQL ---------- */
 
-/* How one column of a spec (view_specs.h) is spelt in SQL: its expression, and for
- * a text column that the store keeps as NULL when "", the expression whose
- * NULL-ness means "" (so that VIEW_EMPTY can use a partial index). */
+/* How one column of a spec (view_specs.h) is spelt in SQL: its expression; for a
+ * text column that the store keeps as NULL when "", the expression whose
+ * NULL-ness means "" (so that VIEW_EMPTY can use a partial index); and for a
+ * column the store keeps as NULL for none, the expression that orders and compares
+ * it as the spec does (none = "" or ALLOT_NO_ETA, the smallest), which the keyset,
+ * ORDER BY and number conditions use (an index on that expression serves them).
+ * A `?` in an expression is the query's today. */
 typedef struct SqlColumn {
     const char *expr;
     const char *null_expr;
+    const char *sort_expr;
 } SqlColumn;
+
+static const char *sort_expr(const SqlColumn *c) { return c->sort_expr ? c->sort_expr : c->expr; }
 
 typedef struct SqlSource {
     const char *from;
@@ -211,12 +252,14 @@ typedef struct SqlSource {
                         table bounds its whole range; a join spells the keyset out */
 } SqlSource;
 
+#define NO_DATE_SQL "-2147483648" /* ALLOT_NO_ETA, ALLOT_NO_DATE */
+
 static const SqlColumn product_sql[PCOL_COUNT] = {
-    [PCOL_SKU] = {"sku", NULL},           [PCOL_NBATCHES] = {"nbatches", NULL},
-    [PCOL_QTY] = {"qty", NULL},           [PCOL_ALLOCATED] = {"allocated", NULL},
-    [PCOL_AVAILABLE] = {"qty - allocated", NULL},
-    [PCOL_BO_LINES] = {"bo_lines", NULL}, [PCOL_BO_QTY] = {"bo_qty", NULL},
-    [PCOL_NEXT_ETA] = {"next_eta", NULL},
+    [PCOL_SKU] = {"sku", NULL, NULL},           [PCOL_NBATCHES] = {"nbatches", NULL, NULL},
+    [PCOL_QTY] = {"qty", NULL, NULL},           [PCOL_ALLOCATED] = {"allocated", NULL, NULL},
+    [PCOL_AVAILABLE] = {"qty - allocated", NULL, NULL},
+    [PCOL_BO_LINES] = {"bo_lines", NULL, NULL}, [PCOL_BO_QTY] = {"bo_qty", NULL, NULL},
+    [PCOL_NEXT_ETA] = {"next_eta", NULL, "COALESCE(next_eta, " NO_DATE_SQL ")"},
 };
 
 /* A batch's allocated qty and line count come from the covering index
@@ -233,11 +276,22 @@ static const SqlColumn batch_sql[BCOL_COUNT] = {
     [BCOL_SEQ] = {"b.seq", NULL},
 };
 
+/* SPEC.md §1.4 as lateness_of_line: a backorder is late by today − need, a line on
+ * a batch by its promise (the ETA, or today for a batch in the warehouse or past
+ * its ETA: MAX with today, ALLOT_NO_ETA being the smallest) − need. */
+#define LINE_LATE                                                                              \
+    "(CASE WHEN l.need IS NULL THEN 0 WHEN l.batch_id IS NULL THEN MAX(? - l.need, 0)"          \
+    " ELSE MAX(MAX(b.eta, ?) - l.need, 0) END)"
 static const SqlColumn line_sql[LCOL_COUNT] = {
-    [LCOL_ORDERID] = {"l.orderid", NULL}, [LCOL_SKU] = {"p.sku", NULL},
-    [LCOL_QTY] = {"l.qty", NULL},         [LCOL_BATCHREF] = {"b.ref", "l.batch_id"},
-    [LCOL_ETA] = {"b.eta", NULL},         [LCOL_SEQ] = {"l.seq", NULL},
-    [LCOL_KEY] = {"l.req", NULL},         [LCOL_NEED] = {"l.need", NULL},
+    [LCOL_ORDERID] = {"l.orderid", NULL, NULL},
+    [LCOL_SKU] = {"p.sku", NULL, NULL},
+    [LCOL_QTY] = {"l.qty", NULL, NULL},
+    [LCOL_BATCHREF] = {"b.ref", "l.batch_id", "COALESCE(b.ref, '')"},
+    [LCOL_ETA] = {"b.eta", NULL, "COALESCE(b.eta, " NO_DATE_SQL ")"},
+    [LCOL_SEQ] = {"l.seq", NULL, NULL},
+    [LCOL_KEY] = {"l.req", NULL, NULL},
+    [LCOL_NEED] = {"l.need", NULL, "COALESCE(l.need, " NO_DATE_SQL ")"},
+    [LCOL_LATE] = {LINE_LATE, NULL, NULL},
 };
 
 static const SqlColumn event_sql[ECOL_COUNT] = {
@@ -300,13 +354,26 @@ static void q_cond(Query *q, const SqlSource *src, const ViewSpec *s, const View
             q_add(q, " AND%s (%s = '')", not, col->expr);
         return;
     }
+    if (c->op == VIEW_PREFIX) {
+        if (!has_text(c->text))
+            return; /* every row, also one whose text the store keeps as NULL */
+        q_add(q, " AND ");
+        q_expr(q, col->expr);
+        q_add(q, " LIKE ? ESCAPE '\\'");
+        q_text(q, q_pattern(q, c->text, false));
+        return;
+    }
+    q_add(q, " AND ");
     if (is_text_col(s, c->col)) {
-        q_add(q, " AND %s %s ?", col->expr, cmp_ops[c->op]);
+        q_expr(q, col->expr);
+        q_add(q, " %s ?", cmp_ops[c->op]);
         q_text(q, c->text ? c->text : "");
     } else if (c->constant) {
-        q_add(q, " AND %s %s %" PRId64, col->expr, cmp_ops[c->op], c->num);
+        q_expr(q, sort_expr(col));
+        q_add(q, " %s %" PRId64, cmp_ops[c->op], c->num);
     } else {
-        q_add(q, " AND %s %s ?", col->expr, cmp_ops[c->op]);
+        q_expr(q, sort_expr(col));
+        q_add(q, " %s ?", cmp_ops[c->op]);
         q_int(q, c->num);
     }
 }
@@ -323,8 +390,10 @@ static void q_keyset(Query *q, const SqlSource *src, const ViewQuery *vq, const 
         one_way = one_way && keys[i].desc == keys[from].desc;
     if (from == 0 && n > 1 && one_way && src->row_values) {
         q_add(q, "(");
-        for (size_t i = 0; i < n; i++)
-            q_add(q, "%s%s", i ? ", " : "", src->cols[keys[i].col].expr);
+        for (size_t i = 0; i < n; i++) {
+            q_add(q, "%s", i ? ", " : "");
+            q_expr(q, sort_expr(&src->cols[keys[i].col]));
+        }
         q_add(q, ") %s (", keys[0].desc == vq->page.backward ? ">" : "<");
         for (size_t i = 0; i < n; i++) {
             q_add(q, "%s?", i ? ", " : "");
@@ -335,14 +404,18 @@ static void q_keyset(Query *q, const SqlSource *src, const ViewQuery *vq, const 
     }
     const ViewKey *k = &keys[from];
     bool up = k->desc == vq->page.backward; /* this key grows in the page's direction */
-    const char *e = src->cols[k->col].expr;
+    const char *e = sort_expr(&src->cols[k->col]);
     if (from + 1 == n) {
-        q_add(q, "%s %s ?", e, up ? ">" : "<");
+        q_expr(q, e);
+        q_add(q, " %s ?", up ? ">" : "<");
         q_value(q, vq->spec, k->col, anchor);
         return;
     }
-    q_add(q, "%s %s ? AND (%s %s ? OR (", e, up ? ">=" : "<=", e, up ? ">" : "<");
+    q_expr(q, e);
+    q_add(q, " %s ? AND (", up ? ">=" : "<=");
     q_value(q, vq->spec, k->col, anchor);
+    q_expr(q, e);
+    q_add(q, " %s ? OR (", up ? ">" : "<");
     q_value(q, vq->spec, k->col, anchor);
     q_keyset(q, src, vq, keys, from + 1, n, anchor);
     q_add(q, "))");
@@ -368,6 +441,30 @@ static void read_row(sqlite3_stmt *st, const ViewSpec *s, void *row)
     }
 }
 
+/* WHERE of query vq: its conditions, the substring filter over the spec's filter
+ * columns and the keyset past the anchor. */
+static void q_where(Query *q, const SqlSource *src, const ViewQuery *vq, const void *after)
+{
+    const ViewSpec *s = vq->spec;
+    q_add(q, " FROM %s WHERE 1", src->from);
+    for (size_t i = 0; i < vq->nconds; i++)
+        q_cond(q, src, s, &vq->conds[i]);
+    const char *fcols[33];
+    size_t nf = 0;
+    for (size_t i = 0; i < s->ncols && nf < 32; i++)
+        if (s->filter_mask & (UINT32_C(1) << i))
+            fcols[nf++] = src->cols[i].expr;
+    fcols[nf] = NULL;
+    q_filter(q, vq->page.filter, fcols);
+    ViewKey keys[VIEW_MAX_KEYS];
+    size_t nk = view_query_keys(vq, keys);
+    if (after && nk) {
+        q_add(q, " AND (");
+        q_keyset(q, src, vq, keys, 0, nk, after);
+        q_add(q, ")");
+    }
+}
+
 /* The one list query: SELECT every column of the spec FROM the row kind's source
  * WHERE its conditions, the substring filter over the spec's filter columns and
  * the keyset past the anchor, ORDER BY the keys, LIMIT. */
@@ -378,36 +475,103 @@ static AllotStatus sv_list(Views *vv, const ViewQuery *vq, const void *after, vo
     const ViewSpec *s = vq->spec;
     const SqlSource *src = &sql_sources[s->kind];
     *n = 0;
-    Query q = {0};
+    Query q = {.today = vq->today};
     q_add(&q, "SELECT ");
-    for (size_t i = 0; i < s->ncols; i++)
-        q_add(&q, "%s%s", i ? ", " : "", src->cols[i].expr);
-    q_add(&q, " FROM %s WHERE 1", src->from);
-    for (size_t i = 0; i < vq->nconds; i++)
-        q_cond(&q, src, s, &vq->conds[i]);
-    const char *fcols[33];
-    size_t nf = 0;
-    for (size_t i = 0; i < s->ncols && nf < 32; i++)
-        if (s->filter_mask & (UINT32_C(1) << i))
-            fcols[nf++] = src->cols[i].expr;
-    fcols[nf] = NULL;
-    q_filter(&q, vq->page.filter, fcols);
+    for (size_t i = 0; i < s->ncols; i++) {
+        q_add(&q, "%s", i ? ", " : "");
+        q_expr(&q, src->cols[i].expr);
+    }
+    q_where(&q, src, vq, after);
     ViewKey keys[VIEW_MAX_KEYS];
     size_t nk = view_query_keys(vq, keys);
-    if (after && nk) {
-        q_add(&q, " AND (");
-        q_keyset(&q, src, vq, keys, 0, nk, after);
-        q_add(&q, ")");
-    }
     q_add(&q, " ORDER BY ");
-    for (size_t i = 0; i < nk; i++)
-        q_add(&q, "%s%s%s", i ? ", " : "", src->cols[keys[i].col].expr,
-              keys[i].desc != vq->page.backward ? " DESC" : "");
+    for (size_t i = 0; i < nk; i++) {
+        q_add(&q, "%s", i ? ", " : "");
+        q_expr(&q, sort_expr(&src->cols[keys[i].col]));
+        q_add(&q, "%s", keys[i].desc != vq->page.backward ? " DESC" : "");
+    }
     if (!nk)
         q_add(&q, "1");
     q_add(&q, " LIMIT ?");
     q_int(&q, (int64_t)vq->page.limit);
     return run_query(v, &q, s, rows, vq->page.limit, vq->page.backward, n, err);
+}
+
+/* Runs a query of one integer row (a count), into *out. */
+static AllotStatus run_int(SqliteViews *v, Query *q, int64_t *out, const char *doing, ErrBuf *err)
+{
+    *out = 0;
+    sqlite3_stmt *st;
+    AllotStatus r = prepare(v, q, &st, err);
+    if (r == ALLOT_OK) {
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW)
+            *out = sqlite3_column_int64(st, 0);
+        else
+            r = sqlite_error(v->db, rc, v->path, doing, err);
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+    }
+    q_free_patterns(q);
+    return r;
+}
+
+static AllotStatus sv_count(Views *vv, const ViewQuery *vq, const void *after, int64_t *n,
+                            ErrBuf *err)
+{
+    Query q = {.today = vq->today};
+    q_add(&q, "SELECT count(*)");
+    q_where(&q, &sql_sources[vq->spec->kind], vq, after);
+    return run_int(from_views(vv), &q, n, "counting the rows of a list", err);
+}
+
+/* The header counts, each an index range (schema 0006): the products with
+ * backorders (products_backordered), the batches with an ETA before today
+ * (batches_by_eta), and the late lines (SPEC.md §1.4) in two parts — every line
+ * whose need date has passed is late whatever its place (its promise is today or
+ * later), and a line needed from today on is late only on a batch arriving after
+ * its need date (lines_by_need: the lines with need dates from today on). */
+static AllotStatus sv_counts(Views *vv, int32_t today, ReadCounts *out, ErrBuf *err)
+{
+    SqliteViews *v = from_views(vv);
+    Query q = {0};
+    q_add(&q, "SELECT COALESCE(SUM(bo_lines), 0), COALESCE(SUM(bo_qty), 0), count(*)"
+              " FROM products WHERE bo_lines > 0");
+    sqlite3_stmt *st;
+    AllotStatus r = prepare(v, &q, &st, err);
+    if (r != ALLOT_OK)
+        return r;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        out->backorder_lines = sqlite3_column_int64(st, 0);
+        out->backorder_units = sqlite3_column_int64(st, 1);
+        out->skus_short = sqlite3_column_int64(st, 2);
+    } else {
+        r = sqlite_error(v->db, rc, v->path, "counting the backorders", err);
+    }
+    sqlite3_reset(st);
+    if (r != ALLOT_OK)
+        return r;
+    Query o = {0};
+    q_add(&o, "SELECT count(*) FROM batches WHERE eta > " NO_DATE_SQL " AND eta < ?");
+    q_int(&o, today);
+    r = run_int(v, &o, &out->overdue_batches, "counting the overdue shipments", err);
+    int64_t passed = 0, ahead = 0;
+    if (r == ALLOT_OK) {
+        Query l = {0};
+        q_add(&l, "SELECT count(*) FROM lines WHERE need IS NOT NULL AND need < ?");
+        q_int(&l, today);
+        r = run_int(v, &l, &passed, "counting the late lines", err);
+    }
+    if (r == ALLOT_OK) {
+        Query l = {0};
+        q_add(&l, "SELECT count(*) FROM lines l JOIN batches b ON b.id = l.batch_id"
+                  " WHERE l.need IS NOT NULL AND l.need >= ? AND b.eta > l.need");
+        q_int(&l, today);
+        r = run_int(v, &l, &ahead, "counting the late lines", err);
+    }
+    out->late_lines = passed + ahead;
+    return r;
 }
 
 static AllotStatus sv_latest_event_id(Views *vv, int64_t *id, ErrBuf *err)
@@ -523,8 +687,15 @@ static void sv_destroy(Views *vv)
     free(v);
 }
 
-static const ViewsOps sqlite_views_ops = {sv_list, sv_latest_event_id, sv_complete, sv_destroy,
-                                          sv_complete_span};
+static const ViewsOps sqlite_views_ops = {
+    .list = sv_list,
+    .latest_event_id = sv_latest_event_id,
+    .complete = sv_complete,
+    .destroy = sv_destroy,
+    .complete_span = sv_complete_span,
+    .count = sv_count,
+    .counts = sv_counts,
+};
 
 Views *sqlite_views_on(sqlite3 *db, const char *path, bool owns_db)
 {

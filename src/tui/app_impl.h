@@ -11,7 +11,9 @@
 #include "tui/overlay.h"
 #include "tui/whatif_tui.h"
 
-enum { APP_STACK_MAX = 32, APP_OVER_MAX = 4, APP_FEED_H = 5 };
+/* Rows: the top bar, the header's counts, the breadcrumb; the screen; the feed; the
+ * status line and the footer. */
+enum { APP_STACK_MAX = 32, APP_OVER_MAX = 4, APP_FEED_H = 5, APP_TOP_ROWS = 3 };
 
 typedef enum OverKind { OV_QUESTION, OV_PROMPT } OverKind;
 
@@ -34,6 +36,8 @@ struct TuiApp {
     TuiWhatIf *whatif;
     uint64_t version;
     bool have_version;
+    ReadCounts counts; /* the header's (views.h views_counts), of the data shown */
+    bool have_counts;
 };
 
 /* app.c */

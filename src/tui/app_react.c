@@ -121,6 +121,12 @@ void app_show_log(TuiApp *a)
 void app_prompt_done(TuiApp *a, TuiRequest req)
 {
     TuiView *p = app_overlay(a);
+    if (req == REQ_EDITED) { /* the filter as you type */
+        char why[ALLOT_ERR_MAX] = "";
+        bool ok = tui_form_live(tui_prompt_form(p), tui_prompt_line(p)->text, why, sizeof why);
+        tui_prompt_say(p, !ok, ok ? "" : why);
+        return;
+    }
     if (req == REQ_COMPLETE) {
         char hint[ALLOT_ERR_MAX];
         tui_form_complete(tui_prompt_line(p), a->env.src, hint, sizeof hint);

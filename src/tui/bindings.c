@@ -13,6 +13,7 @@
 /* Every screen (not the overlays). */
 static const TuiBinding global_keys[] = {
     {'?', TA_HELP, "help", true},
+    {TK_F1, TA_HELP, "help", true},
     {':', TA_PROMPT, "command", true},
     {TK_TAB, TA_NEXT_SCREEN, "screens", true},
     {TK_BTAB, TA_PREV_SCREEN, "previous screen", false},
@@ -20,6 +21,8 @@ static const TuiBinding global_keys[] = {
     {TK_ESC, TA_BACK, "back", true},
     {'w', TA_WHATIF, "what-if session", false},
     {'Q', TA_QUIT, "quit", true},
+    {TK_F10, TA_QUIT, "quit", true},
+    {TK_F5, TA_REFRESH, "refresh", true},
     {'p', TA_PAUSE_FEED, "pause/resume the live feed", false},
     {TK_CTRL_L, TA_REDRAW, "redraw the screen", false},
     {'L', TA_SHOW_LOG, "the notify hook's log", false},
@@ -54,7 +57,15 @@ static const TuiBinding list_keys[] = {
     {TK_END, TA_BOTTOM, "last row", false},
     {TK_ENTER, TA_OPEN, "open", false},
     {'/', TA_FILTER, "filter", true},
+    {TK_F4, TA_FILTER, "filter", true},
+    {TK_F3, TA_SEARCH, "search", true},
     {'s', TA_SORT, "sort", true},
+    {TK_F6, TA_SORT, "sort", true},
+    {'S', TA_SORT_REVERSE, "sort the other way", false},
+    {'[', TA_SORT_ASC, "sort by the column, ascending", false},
+    {']', TA_SORT_DESC, "sort by the column, descending", false},
+    {'<', TA_COLUMN_LEFT, "column left", false},
+    {'>', TA_COLUMN_RIGHT, "column right", false},
 };
 
 static const TuiBinding triage_keys[] = {
@@ -129,6 +140,7 @@ static const TuiBinding help_keys[] = {
     {'G', TA_BOTTOM, "bottom", false},
     {TK_END, TA_BOTTOM, "bottom", false},
     {'/', TA_SEARCH, "search", true},
+    {TK_F3, TA_SEARCH, "search", false},
     {'n', TA_SEARCH_NEXT, "next match", true},
     {TK_ESC, TA_BACK, "close the help", true},
     {'q', TA_BACK, "close the help", true},

@@ -27,9 +27,14 @@ void tui_form_open(const TuiReaction *r, TuiForm *f, char *label, size_t lsize, 
         snprintf(label, lsize, ":");
         break;
     case FORM_FILTER:
-        snprintf(label, lsize, "Filter (part of an id, empty = all): ");
-        if (r->list)
+        snprintf(label, lsize, "Filter (words, sku:LAMP, state:SHORT, qty>=10, eta<+7d): ");
+        if (r->list) {
             snprintf(text, tsize, "%s", r->list->q.filter);
+            snprintf(f->old_filter, sizeof f->old_filter, "%s", r->list->q.filter);
+        }
+        break;
+    case FORM_LIST_SEARCH:
+        snprintf(label, lsize, "Find (part of an id, from the next row on): ");
         break;
     case FORM_CHANGE_QTY:
         snprintf(label, lsize, "New quantity of %s (now %lld, %lld allocated): ", b->ref,
@@ -52,6 +57,20 @@ void tui_form_open(const TuiReaction *r, TuiForm *f, char *label, size_t lsize, 
         snprintf(label, lsize, "/");
         break;
     }
+}
+
+bool tui_form_live(const TuiForm *f, const char *text, char *why, size_t size)
+{
+    if (f->kind != FORM_FILTER || !f->list)
+        return true;
+    return tui_list_set_filter(f->list, text, why, size);
+}
+
+void tui_form_cancel(const TuiForm *f)
+{
+    char why[ALLOT_ERR_MAX];
+    if (f->kind == FORM_FILTER && f->list && strcmp(f->list->q.filter, f->old_filter) != 0)
+        tui_list_set_filter(f->list, f->old_filter, why, sizeof why);
 }
 
 /* The `:` line. */
@@ -126,17 +145,17 @@ bool tui_form_submit(const TuiForm *f, const char *text, TuiReaction *out, char 
     switch (f->kind) {
     case FORM_COMMAND:
         return command_line(text, out, why, size);
-    case FORM_FILTER: {
-        AllotId id = "";
-        if (text[0] && validate_id(text, "filter", id, &err) != ALLOT_OK) {
-            snprintf(why, size, "%s", err.msg);
+    case FORM_FILTER:
+        if (f->list && !tui_list_set_filter(f->list, text, why, size))
             return false;
-        }
-        if (f->list)
-            tui_list_set_filter(f->list, id);
-        snprintf(out->status, sizeof out->status, id[0] ? "filtered: %s" : "filter cleared%s", id);
+        snprintf(out->status, sizeof out->status, text[0] ? "filtered: %s" : "filter cleared%s",
+                 text);
         return true;
-    }
+    case FORM_LIST_SEARCH:
+        if (!f->list || !tui_list_find(f->list, text, why, size))
+            return false;
+        snprintf(out->status, sizeof out->status, "found \"%s\" (F3 Enter finds the next)", text);
+        return true;
     case FORM_CHANGE_QTY: {
         int64_t q;
         if (validate_batch_qty(text, &q, &err) != ALLOT_OK) {

@@ -39,6 +39,7 @@ typedef enum TuiRequest {
     REQ_CLOSE,    /* overlays: close this overlay */
     REQ_SUBMIT,   /* the prompt: its text is ready */
     REQ_COMPLETE, /* the prompt: complete the token at the cursor */
+    REQ_EDITED,   /* the prompt: its text changed (a form that acts as you type) */
 } TuiRequest;
 
 typedef enum TuiFormKind {
@@ -49,6 +50,7 @@ typedef enum TuiFormKind {
     FORM_DELAY,      /* days to delay `batch` */
     FORM_ALLOCATE,   /* [ORDERID] [SKU] QTY: those not given by `orderid` / `sku` */
     FORM_SEARCH,     /* text to find in the help page `target` */
+    FORM_LIST_SEARCH, /* text to find in `list`, from the row after the selection */
 } TuiFormKind;
 
 typedef struct TuiReaction {
@@ -95,6 +97,10 @@ typedef struct TuiViewOps {
     void (*crumb)(TuiView *v, char *buf, size_t size);
     /* The help page of this screen ("batches" for the Batch screen); NULL = name. */
     const char *help_topic;
+    /* Background work of the view's lists (list.h tui_list_work): whether there is
+     * some, and one slice of it (true if it changed what the view shows). */
+    bool (*busy)(TuiView *v);
+    bool (*work)(TuiView *v);
 } TuiViewOps;
 
 struct TuiView {

@@ -19,14 +19,32 @@ TuiReaction screen_list_key(TuiList *l, TuiAction a, int64_t count)
     case TA_TOP: tui_list_home(l); return tui_handled();
     case TA_BOTTOM: tui_list_end(l); return tui_handled();
     case TA_SORT:
-        if (tui_kind_sort_count(l->q.kind) < 2)
-            return tui_say(false, "this list has one order: %s", tui_list_sort_name(l));
-        tui_list_cycle_sort(l);
-        return tui_say(false, "sorted by %s", tui_list_sort_name(l));
-    case TA_FILTER: {
+    case TA_SORT_REVERSE:
+    case TA_SORT_ASC:
+    case TA_SORT_DESC: {
+        char name[64], why[ALLOT_ERR_MAX];
+        if (a == TA_SORT && !tui_list_sort_next(l, 1))
+            return tui_say(false, "this list has one order: %s",
+                           tui_list_sort_name(l, name, sizeof name));
+        if (a == TA_SORT_REVERSE)
+            tui_list_sort_reverse(l);
+        if ((a == TA_SORT_ASC || a == TA_SORT_DESC) &&
+            !tui_list_sort_column(l, a == TA_SORT_DESC, why, sizeof why))
+            return tui_say(false, "%s", why);
+        return tui_say(false, "sorted by %s", tui_list_sort_name(l, name, sizeof name));
+    }
+    case TA_COLUMN_LEFT:
+    case TA_COLUMN_RIGHT: {
+        tui_list_column_move(l, a == TA_COLUMN_LEFT ? -1 : 1);
+        const TuiColumn *c = &tui_kind_info(l->q.kind)->columns[l->col];
+        return tui_say(false, "column %s%s", c->title,
+                       c->order ? ": [ sorts it ascending, ] descending" : " (does not sort)");
+    }
+    case TA_FILTER:
+    case TA_SEARCH: {
         TuiReaction r = tui_handled();
         r.request = REQ_FORM;
-        r.form = FORM_FILTER;
+        r.form = a == TA_FILTER ? FORM_FILTER : FORM_LIST_SEARCH;
         r.list = l;
         return r;
     }
@@ -196,6 +214,8 @@ void list_screen_destroy(TuiView *v)
 void list_screen_title(TuiView *v, char *buf, size_t size) { snprintf(buf, size, "%s", ls(v)->title); }
 
 TuiList *list_screen_list(TuiView *v) { return &ls(v)->list; }
+bool list_screen_busy(TuiView *v) { return tui_list_busy(&ls(v)->list); }
+bool list_screen_work(TuiView *v) { return tui_list_work(&ls(v)->list); }
 
 TuiView *list_screen_select(TuiView *v, const char *key)
 {

@@ -39,6 +39,8 @@ void list_screen_resize(TuiView *v, int h, int w);
 void list_screen_destroy(TuiView *v);
 void list_screen_title(TuiView *v, char *buf, size_t size);
 TuiList *list_screen_list(TuiView *v);
+bool list_screen_busy(TuiView *v);
+bool list_screen_work(TuiView *v);
 /* Puts the selection on the row whose identity is `key` if it is on the first
  * page (the order line one came from); returns v. */
 TuiView *list_screen_select(TuiView *v, const char *key);
@@ -48,6 +50,7 @@ TuiView *list_screen_select(TuiView *v, const char *key);
         .name = nm, .draw = list_screen_draw, .on_key = on_key_fn,                             \
         .on_event = list_screen_event, .resize = list_screen_resize,                           \
         .destroy = list_screen_destroy, .title = list_screen_title, .list = list_screen_list,  \
+        .busy = list_screen_busy, .work = list_screen_work,                                     \
     }
 
 #endif
