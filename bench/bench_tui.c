@@ -18,6 +18,7 @@
 #include <curses.h>
 
 #include "bench_util.h"
+#include "bench_world.h"
 #include "app/bootstrap.h"
 #include "persistence/sqlite_uow.h"
 #include "tui/app.h"
@@ -27,51 +28,10 @@ static double now_ms(void) { return bench_now_ms(); }
 
 static void die(const char *what, const char *msg) { bench_die("bench_tui", what, msg); }
 
-static void quiet(Logger *l, const char *line) { (void)l, (void)line; }
-
-static void handle(MessageBus *bus, Command c)
-{
-    ErrBuf err;
-    if (bus_handle(bus, &c, NULL, &err) != ALLOT_OK)
-        die("command", err.msg);
-}
-
 /* 10,000 SKUs × 3 batches; `lines` lines spread over the SKUs, ~2% backordered. */
 static void build(const char *path, long lines)
 {
-    UnitOfWork *uow;
-    ErrBuf err;
-    if (sqlite_uow_open(path, NULL, &uow, &err) != ALLOT_OK)
-        die("open", err.msg);
-    Logger lg = {quiet};
-    MessageBus *bus = bootstrap(uow, NULL, NULL, &lg);
-    int32_t today = date_from_unix(time(NULL));
-    long skus = 10000, per_sku = lines / skus;
-    double t0 = now_ms();
-    if (uow_bulk_begin(uow, &err) != ALLOT_OK)
-        die("bulk", err.msg);
-    char sku[32], ref[32], oid[32];
-    for (long s = 0; s < skus; s++) {
-        snprintf(sku, sizeof sku, "SKU-%05ld", s);
-        long need = per_sku * 2; /* lines are 1..3, mean 2 */
-        snprintf(ref, sizeof ref, "W-%05ld", s);
-        handle(bus, command_create_batch(ref, sku, need / 2, ALLOT_NO_ETA));
-        snprintf(ref, sizeof ref, "S-%05ld-a", s);
-        handle(bus, command_create_batch(ref, sku, need / 4, today + (int32_t)(s % 20)));
-        snprintf(ref, sizeof ref, "S-%05ld-b", s);
-        handle(bus, command_create_batch(ref, sku, need / 4 - need / 50, today + 30));
-    }
-    for (long i = 0; i < lines; i++) {
-        snprintf(sku, sizeof sku, "SKU-%05ld", i % skus);
-        snprintf(oid, sizeof oid, "o%07ld", i / 3);
-        handle(bus, command_allocate(oid, sku, 1 + (i / skus) % 3));
-    }
-    if (uow_bulk_end(uow, true, &err) != ALLOT_OK)
-        die("bulk", err.msg);
-    printf("  built %s: %ld SKUs, %ld batches, %ld lines in %.1f s\n", path, skus, skus * 3,
-           lines, (now_ms() - t0) / 1e3);
-    bus_free(bus);
-    uow_free(uow);
+    bench_world_build("bench_tui", path, lines, date_from_unix(time(NULL)), false);
 }
 
 static long vm_kib(const char *field)
@@ -194,7 +154,7 @@ int main(int argc, char **argv)
         die("open", err.msg);
     if (sqlite_views_open(path, &views, &err) != ALLOT_OK)
         die("views", err.msg);
-    Logger lg = {quiet};
+    Logger lg = {bench_world_quiet};
     MessageBus *bus = bootstrap(uow, NULL, NULL, &lg);
     FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
     SCREEN *scr = newterm("xterm", out, in);

@@ -80,9 +80,10 @@ static const CommandSpec command_table[] = {
                  {.name = "csv", .kind = ARG_FLAG, .option = "--csv"}},
         .nargs = 4,
         .summary = "import a CSV file in one transaction (--dry-run: what it would do)",
-        .help = "Reads FILE (CSV with a header row: batches ref,sku,qty,eta; orders\n"
-                "orderid,sku,qty; allocations orderid,sku,qty,batchref; LF, CRLF or CR\n"
-                "line ends) and runs each row as a command, all in one transaction: one\n"
+        .help = "Reads FILE (CSV with a header row: batches ref,sku,qty,eta[,created];\n"
+                "orders orderid,sku,qty[,need][,requested]; allocations\n"
+                "orderid,sku,qty,batchref[,need][,requested]; LF, CRLF or CR line ends)\n"
+                "and runs each row as a command, all in one transaction: one\n"
                 "bad row refuses the whole file. Every bad row is named with file, line\n"
                 "and field (the first 100, then how many more). A key (a ref; an orderid\n"
                 "and sku) twice in a file is an error, identical or not. A batches row\n"
@@ -242,8 +243,10 @@ static const CommandSpec command_table[] = {
         .name = "serve",
         .args = {{.name = "ADDR:PORT", .kind = ARG_ADDRESS, .option = "--listen"},
                  {.name = "HOST:PORT", .kind = ARG_ADDRESS, .option = "--redis"},
-                 {.name = "FILE", .kind = ARG_PATH, .option = "--token-file"}},
-        .nargs = 3,
+                 {.name = "FILE", .kind = ARG_PATH, .option = "--token-file"},
+                 {.name = "LEVEL", .kind = ARG_CHOICE, .option = "--log-level",
+                  .choices = "error|warn|info|debug"}},
+        .nargs = 4,
         .summary = "serve the HTTP API (and, with --redis, the Redis integration)",
         .help = "Serves the book's HTTP API and allot's /api/v1 on ADDR:PORT (default\n"
                 "127.0.0.1:5005) over the same bus and database as the command line.\n"
@@ -251,10 +254,31 @@ static const CommandSpec command_table[] = {
                 "change_batch_quantity channel and relays the event log to the\n"
                 "line_allocated and allot.events channels, in order, at least once.\n"
                 "Listening beyond loopback needs a bearer token: --token-file FILE or\n"
-                "ALLOT_API_TOKEN. Runs until SIGTERM or SIGINT, finishing the requests\n"
-                "in flight. The routes are in docs/api.md.\n",
+                "ALLOT_API_TOKEN. Logs one line per request and relay batch on stderr;\n"
+                "--log-level error, warn, info (default) or debug. GET /healthz and\n"
+                "GET /metrics (Prometheus) are for operators. Each option may come\n"
+                "from the environment instead: ALLOT_LISTEN, ALLOT_REDIS,\n"
+                "ALLOT_TOKEN_FILE, ALLOT_LOG_LEVEL. Runs until SIGTERM or SIGINT,\n"
+                "finishing the requests in flight; SIGHUP reads the token file again.\n"
+                "The routes are in docs/api.md, running it as a service in\n"
+                "docs/operate.md.\n",
         .bus = CMD_NONE_BUS,
         .tool = TOOL_SERVE,
+    },
+    {
+        .name = "copy",
+        .args = {POS("FROM", ARG_PATH), POS("TO", ARG_PATH)},
+        .nargs = 2,
+        .summary = "copy a whole store (SQLite path or PostgreSQL URI) into an empty one",
+        .help = "Copies every product, batch, order line and event of the store FROM\n"
+                "into the store TO, each a SQLite path or a postgresql:// URI: versions,\n"
+                "the moments lines were first requested, need dates, the event log with\n"
+                "its ids and the next command id come along, so export prints the same\n"
+                "on both and any later command does the same on both. TO must hold no\n"
+                "data (it is created when missing); all or nothing. The global --db is\n"
+                "not used.\n",
+        .bus = CMD_NONE_BUS,
+        .tool = TOOL_COPY,
     },
     {
         .name = "help",

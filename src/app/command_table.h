@@ -78,6 +78,7 @@ typedef enum ToolId {
     TOOL_ATP,
     TOOL_PROMISE,
     TOOL_SERVE,
+    TOOL_COPY,
     TOOL_COUNT
 } ToolId;
 

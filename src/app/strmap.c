@@ -22,6 +22,12 @@ static uint64_t hash(const char *s)
     uint64_t h = 1469598103934665603ULL; /* FNV-1a */
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    /* FNV's low bits, which pick the slot, hardly depend on the first bytes: keys
+     * like "order-00012345" would crowd together.  A final mix (MurmurHash3's
+     * fmix64) spreads them. */
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
     return h;
 }
 

@@ -83,7 +83,10 @@ static void line_row(const Product *p, const OrderLine *l, int32_t today, LineRo
     r->eta = l->batch >= 0 ? product_batch(p, (size_t)l->batch)->eta : ALLOT_NO_ETA;
     r->seq = l->seq;
     r->need = l->need;
-    r->late = view_line_late(r, today);
+    LineLateness late = lateness_of_line(l->batch >= 0, r->eta, l->need, today);
+    r->promised = late.promised;
+    r->late = late.late;
+    r->at_risk = late.at_risk;
 }
 
 /* Keeps the last pushed row of `out` only if it meets q. */
@@ -111,7 +114,7 @@ AllotStatus view_rows_of_product(const ViewQuery *q, const Product *p, LineKeyFn
         for (size_t i = 0; i < product_line_count(p); i++) {
             const OrderLine *l = product_line(p, i);
             LineRow *r = view_rows_push(out);
-            line_row(p, l, q->today, r);
+            line_row(p, l, q->page.today, r);
             if (!view_row_matches(q, r)) {
                 out->len--;
                 continue;

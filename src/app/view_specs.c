@@ -46,7 +46,9 @@ static const ViewColumn line_cols[LCOL_COUNT] = {
     [LCOL_SEQ] = COL(LineRow, seq, "seq", VIEW_SEQ),
     [LCOL_KEY] = COL(LineRow, key, "key", VIEW_INT),
     [LCOL_NEED] = COL(LineRow, need, "need", VIEW_DATE),
+    [LCOL_PROMISED] = COL(LineRow, promised, "promised", VIEW_DATE),
     [LCOL_LATE] = COL(LineRow, late, "late", VIEW_INT),
+    [LCOL_AT_RISK] = COL(LineRow, at_risk, "at_risk", VIEW_INT),
 };
 
 static const ViewColumn event_cols[ECOL_COUNT] = {
@@ -74,6 +76,7 @@ static const ViewColumn event_cols[ECOL_COUNT] = {
 /* ---------- the orders ---------- */
 
 #define K(c) {(uint8_t)(c), false}
+#define KDESC(c) {(uint8_t)(c), true}
 #define NKEYS(...) {__VA_ARGS__}, sizeof((ViewKey[]){__VA_ARGS__}) / sizeof(ViewKey)
 
 /* Each ascending; the tie-breaks (the identity, or the list's natural order) make it
@@ -126,6 +129,11 @@ static const ViewOrder backorder_orders[] = {
 /* The order of the allocations and backorders exports (SPEC.md §4). */
 static const ViewOrder line_orders[] = {{"orderid", NKEYS(K(LCOL_ORDERID), K(LCOL_SKU))}};
 static const ViewOrder event_orders[] = {{"id", NKEYS(K(ECOL_ID))}};
+/* Worst first (SPEC.md §5 "late lines by days late"): the most days late, then the
+ * earliest need date, then the line's identity. */
+static const ViewOrder late_orders[] = {
+    [LATE_WORST] = {"worst", NKEYS(KDESC(LCOL_LATE), K(LCOL_NEED), K(LCOL_ORDERID), K(LCOL_SKU))},
+};
 
 #define BIT(c) (UINT32_C(1) << (c))
 #define ORDERS(a) a, sizeof a / sizeof a[0]
@@ -160,6 +168,10 @@ static const ViewSpec specs[VIEW_LIST_COUNT] = {
                      BIT(ECOL_TYPE) | BIT(ECOL_SKU) | BIT(ECOL_ORDERID) | BIT(ECOL_BATCHREF) |
                          BIT(ECOL_TO),
                      ORDERS(event_orders), {ECOL_ID}, 1, -1, -1},
+    [VIEW_LATE_LINES] = {VIEW_LATE_LINES, "late_lines", VIEW_ROW_LINE, sizeof(LineRow),
+                         line_cols, LCOL_COUNT, BIT(LCOL_ORDERID) | BIT(LCOL_SKU),
+                         ORDERS(late_orders), {LCOL_ORDERID, LCOL_SKU}, 2, LCOL_SKU,
+                         LCOL_BATCHREF},
 };
 
 const ViewSpec *view_spec(ViewList list)
@@ -295,11 +307,6 @@ int64_t view_row_num(const ViewSpec *spec, int col, const void *row)
     case VIEW_SEQ: return (int64_t) * (const uint64_t *)f;
     default: return 0;
     }
-}
-
-int64_t view_line_late(const LineRow *r, int32_t today)
-{
-    return lateness_of_line(r->batchref[0] != '\0', r->eta, r->need, today).late;
 }
 
 static int cmp_col(const ViewSpec *spec, int col, const void *a, const void *b)

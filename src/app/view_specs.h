@@ -10,7 +10,10 @@
  *     sorts and pages them with view_row_matches / view_row_cmp — the what-if
  *     sandbox overlay and the memory store's views use it;
  *   - a screen names its columns, sort orders and cursor (view_key_text) by it.
- * A query (ViewQuery) is a spec, one of its orders, conditions on columns and a page.
+ * A query (ViewQuery) is a spec, one of its orders, conditions on columns and a page;
+ * the page carries the day (ViewPage.today, from the caller's clock) that the
+ * computed lateness columns of a line (promised, late, at_risk: SPEC.md §1.4) are
+ * worked out for, so that they are never stored and never stale.
  *
  * Ordering rules every adapter keeps (so that pages agree row for row):
  *   - text compares byte-wise (memcmp order of UTF-8, SQLite's BINARY collation);
@@ -29,10 +32,6 @@
  * every key flipped (view_order_reverse).  A store serves each offered order in
  * both directions by keyset (SQLite: an index whose walk gives the order, or a
  * list bounded by one parent, docs/tui.md "Sorting").
- *
- * Computed columns: a line's `late` (SPEC.md §1.4, days late on the query's
- * `today`) is worked out by every adapter from the line and its batch, never
- * stored; a query that does not set `today` reads it on day 0.
  */
 #ifndef ALLOT_APP_VIEW_SPECS_H
 #define ALLOT_APP_VIEW_SPECS_H
@@ -88,6 +87,7 @@ typedef enum ViewList {
     VIEW_BACKORDERS,     /* views_backorders */
     VIEW_LINES,          /* views_lines */
     VIEW_EVENTS,         /* views_events */
+    VIEW_LATE_LINES,     /* views_late_lines */
     VIEW_LIST_COUNT
 } ViewList;
 
@@ -96,8 +96,10 @@ enum { PCOL_SKU, PCOL_NBATCHES, PCOL_QTY, PCOL_ALLOCATED, PCOL_AVAILABLE, PCOL_B
        PCOL_BO_QTY, PCOL_NEXT_ETA, PCOL_COUNT };
 enum { BCOL_REF, BCOL_SKU, BCOL_QTY, BCOL_ALLOCATED, BCOL_AVAILABLE, BCOL_ETA, BCOL_NLINES,
        BCOL_SEQ, BCOL_COUNT };
+/* LCOL_PROMISED, LCOL_LATE and LCOL_AT_RISK are computed for the query's day
+ * (ViewPage.today, SPEC.md §1.4), never stored. */
 enum { LCOL_ORDERID, LCOL_SKU, LCOL_QTY, LCOL_BATCHREF, LCOL_ETA, LCOL_SEQ, LCOL_KEY,
-       LCOL_NEED, LCOL_LATE, LCOL_COUNT };
+       LCOL_NEED, LCOL_PROMISED, LCOL_LATE, LCOL_AT_RISK, LCOL_COUNT };
 enum { ECOL_ID, ECOL_AT, ECOL_TYPE, ECOL_SKU, ECOL_ORDERID, ECOL_BATCHREF, ECOL_TO, ECOL_QTY,
        ECOL_OLD_QTY, ECOL_NEW_QTY, ECOL_ETA, ECOL_OLD_ETA, ECOL_NEW_ETA, ECOL_NEED,
        ECOL_REQUESTED, ECOL_SEQ, ECOL_COMMAND, ECOL_ACTOR, ECOL_UNDOES, ECOL_COUNT };
@@ -112,6 +114,7 @@ enum { DUE_BY_ETA, DUE_BY_REF, DUE_BY_SKU, DUE_BY_QTY };
 enum { BATCH_LINES_OLDEST, BATCH_LINES_BY_ORDERID, BATCH_LINES_BY_QTY };
 enum { ORDER_LINES_BY_SKU, ORDER_LINES_BY_QTY, ORDER_LINES_BY_BATCH };
 enum { BACKORDER_OLDEST, BACKORDER_OLDEST_OF_SKU, BACKORDER_BY_ORDERID, BACKORDER_BY_QTY };
+enum { LATE_WORST };
 
 typedef struct ViewSpec {
     ViewList list;
@@ -170,8 +173,6 @@ typedef struct ViewQuery {
     ViewCond conds[VIEW_MAX_CONDS];
     size_t nconds;
     ViewPage page;
-    int32_t today; /* days since 1970-01-01 UTC: the day computed columns (a line's
-                      `late`) are worked out on */
 } ViewQuery;
 
 /* A query on `list` in its order number `order` with `page` (copied; its filter
@@ -203,10 +204,6 @@ const char *view_row_text(const ViewSpec *spec, int col, const void *row);
 
 /* Number of column `col` (a date widened; a seq as int64); 0 for a text column. */
 int64_t view_row_num(const ViewSpec *spec, int col, const void *row);
-
-/* The days late of a line row on `today` (SPEC.md §1.4 lateness_of_line): what
- * every adapter stores in LineRow.late. */
-int64_t view_line_late(const LineRow *r, int32_t today);
 
 /* The order of a and b under q's keyset keys and directions (page->backward not
  * applied): < 0, 0, > 0. */

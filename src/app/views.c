@@ -151,6 +151,22 @@ AllotStatus views_lines(Views *v, LineState state, const ViewPage *page, const L
     return run(v, page, &q, after, rows, n, err);
 }
 
+ViewQuery views_late_lines_query(int32_t today, const ViewPage *page)
+{
+    ViewPage pg = page ? *page : (ViewPage){0};
+    pg.today = today;
+    ViewQuery q = view_query(VIEW_LATE_LINES, LATE_WORST, &pg);
+    view_query_where(&q, op_const(LCOL_LATE, VIEW_GT, 0));
+    return q;
+}
+
+AllotStatus views_late_lines(Views *v, int32_t today, const ViewPage *page, const LineRow *after,
+                             LineRow *rows, size_t *n, ErrBuf *err)
+{
+    ViewQuery q = views_late_lines_query(today, page);
+    return run(v, page, &q, after, rows, n, err);
+}
+
 AllotStatus views_shipments_due(Views *v, int32_t from, int32_t to, const ViewPage *page,
                                 const BatchRow *after, BatchRow *rows, size_t *n, ErrBuf *err)
 {

@@ -79,8 +79,11 @@ typedef struct LineRow {
     int64_t key;      /* the moment of first request across all SKUs: the line's
                          `requested` (product.h); ties broken by seq */
     int32_t need;     /* the need date (SPEC.md §1.4), or ALLOT_NO_DATE */
-    int64_t late;     /* days late on the query's today (SPEC.md §1.4; 0 = on time or
-                         no need date): computed when read, never stored */
+    /* Computed for the query's day (ViewPage.today), never stored (§1.4): */
+    int32_t promised; /* the batch's ETA, or today for a batch in the warehouse or
+                         overdue; ALLOT_NO_DATE for a backorder (lateness_promised) */
+    int64_t late;     /* days late (> 0), or 0 (lateness_of_line) */
+    int64_t at_risk;  /* 1: a backorder whose need date is today or ahead, else 0 */
 } LineRow;
 
 /* One event of the log (SPEC.md §2 "Event log"). */
@@ -126,6 +129,10 @@ typedef struct ViewPage {
     const char *filter; /* keep only rows with this substring (ASCII case-insensitive)
                            in the spec's filter columns; NULL or "" = every row */
     bool backward;      /* rows before the anchor instead of after it */
+    int32_t today;      /* the day (days since 1970-01-01 UTC, from the caller's
+                           clock) a line's promised date, days late and at-risk
+                           state are computed for (LineRow); a query that neither
+                           shows, sorts nor filters by them may leave it 0 */
 } ViewPage;
 
 /* The counts a planner's header shows (SPEC.md §5 "A header shows the counts that
@@ -239,6 +246,15 @@ AllotStatus views_complete_span(Views *v, CompleteKind kind, const char *prefix,
 AllotStatus views_lines(Views *v, LineState state, const ViewPage *page, const LineRow *after,
                         LineRow *rows, size_t *n, ErrBuf *err);
 
+/* The late lines on `today` (days; SPEC.md §1.4, §5 Triage "late lines"): every
+ * order line whose promised date is past its need date (LineRow.late > 0), worst
+ * first: the most days late, then the earliest need date, then orderid and sku.
+ * Spec VIEW_LATE_LINES.  `today` is the caller's (the injected clock's) and
+ * overrides page->today.  The SQLite store answers a page with index seeks, not a
+ * scan of every line (docs/storage.md). */
+AllotStatus views_late_lines(Views *v, int32_t today, const ViewPage *page, const LineRow *after,
+                             LineRow *rows, size_t *n, ErrBuf *err);
+
 /* The lateness (SPEC.md §1.4) of one line row on `today` (days): promised date,
  * days late, at risk.  Computed, never stored. */
 LineLateness line_row_lateness(const LineRow *r, int32_t today);
@@ -268,6 +284,7 @@ ViewQuery views_batch_lines_query(const char *ref, const ViewPage *page);
 ViewQuery views_order_lines_query(const char *orderid, const ViewPage *page);
 ViewQuery views_backorders_query(const char *sku, const ViewPage *page);
 ViewQuery views_events_query(const ViewPage *page);
+ViewQuery views_late_lines_query(int32_t today, const ViewPage *page);
 
 /* How many rows of query q (its conditions and filter; q->page.limit is not used)
  * lie past `after` in q's direction (a row of q's spec, only its keyset key fields

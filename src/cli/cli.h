@@ -68,6 +68,7 @@ AllotStatus tool_undo(Cli *cli, const ParsedCommand *pc, ErrBuf *err);
 AllotStatus tool_atp(Cli *cli, const ParsedCommand *pc, ErrBuf *err);
 AllotStatus tool_promise(Cli *cli, const ParsedCommand *pc, ErrBuf *err);
 AllotStatus tool_serve(Cli *cli, const ParsedCommand *pc, ErrBuf *err);
+AllotStatus tool_copy(Cli *cli, const ParsedCommand *pc, ErrBuf *err);
 
 struct WhatIfSession;
 /* What the what-if session `s` would change (SPEC.md §4 `whatif`): with `as_csv`

@@ -149,20 +149,87 @@ static AllotStatus next_row(CsvReader *r, Progress *pg, ImportSummary *sum,
 
 /* ---- keys seen in the file, and where order lines ended ---- */
 
-/* The rows' keys: key → the line it was first on. */
+/* The rows' keys, each with the line it was first on.  A file may have a million
+ * rows: a key is kept as two 64-bit hashes of it (a false "appears twice" would
+ * need two keys equal in both, about one chance in 10^27 for a million rows), in
+ * one open-addressing table, without a copy of the string. */
+typedef struct SeenSlot {
+    uint64_t h1, h2; /* h1 == 0: empty */
+    long line;
+} SeenSlot;
+
 typedef struct Seen {
-    StrMap first;
+    SeenSlot *slots;
+    size_t nslots, len;
 } Seen;
+
+static uint64_t mix64(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
+}
+
+static void key_hashes(const char *key, uint64_t *h1, uint64_t *h2)
+{
+    uint64_t a = 1469598103934665603ULL, b = 0x9e3779b97f4a7c15ULL;
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++) {
+        a = (a ^ *p) * 1099511628211ULL;  /* FNV-1a */
+        b = (b + *p) * 0x100000001b3ULL ^ (b >> 29);
+    }
+    *h1 = mix64(a) | 1; /* never 0: 0 marks an empty slot */
+    *h2 = mix64(b ^ 0x5bd1e9955bd1e995ULL);
+}
+
+static SeenSlot *seen_slot(const Seen *seen, uint64_t h1, uint64_t h2)
+{
+    size_t mask = seen->nslots - 1;
+    for (size_t i = (size_t)h1 & mask;; i = (i + 1) & mask) {
+        SeenSlot *sl = &seen->slots[i];
+        if (!sl->h1 || (sl->h1 == h1 && sl->h2 == h2))
+            return sl;
+    }
+}
 
 /* The line `key` was first on, or 0 if no earlier row had it (it is then
  * remembered as on `line`). */
 static long seen_before(Seen *seen, const char *key, long line)
 {
-    uint64_t first;
-    if (strmap_get(&seen->first, key, &first))
-        return (long)first;
-    strmap_put(&seen->first, key, (uint64_t)line);
+    if ((seen->len + 1) * 2 > seen->nslots) { /* at most half full */
+        Seen bigger = {xcalloc(seen->nslots ? seen->nslots * 2 : 1024, sizeof(SeenSlot)),
+                       seen->nslots ? seen->nslots * 2 : 1024, seen->len};
+        for (size_t i = 0; i < seen->nslots; i++)
+            if (seen->slots[i].h1)
+                *seen_slot(&bigger, seen->slots[i].h1, seen->slots[i].h2) = seen->slots[i];
+        free(seen->slots);
+        *seen = bigger;
+    }
+    uint64_t h1, h2;
+    key_hashes(key, &h1, &h2);
+    SeenSlot *sl = seen_slot(seen, h1, h2);
+    if (sl->h1)
+        return sl->line;
+    *sl = (SeenSlot){h1, h2, line};
+    seen->len++;
     return 0;
+}
+
+static bool seen_has(const Seen *seen, const char *key)
+{
+    if (!seen->nslots)
+        return false;
+    uint64_t h1, h2;
+    key_hashes(key, &h1, &h2);
+    return seen_slot(seen, h1, h2)->h1 != 0;
+}
+
+static void seen_fini(Seen *seen)
+{
+    free(seen->slots);
+    memset(seen, 0, sizeof *seen);
 }
 
 /* The problem of a row whose key `what` ("ref \"B3\"", "order line o1 LAMP") was
@@ -180,7 +247,7 @@ static void moves_tally(const LineMoves *m, const Seen *rows, ImportSummary *sum
 {
     for (size_t i = 0; i < m->n; i++) {
         LineMove mv;
-        if (!line_moves_at(m, i, &mv) || (rows && strmap_get(&rows->first, m->items[i].key, NULL)))
+        if (!line_moves_at(m, i, &mv) || (rows && seen_has(rows, m->items[i].key)))
             continue;
         if (!mv.to)
             sum->deallocated++;
@@ -231,7 +298,7 @@ static AllotStatus read_batches(CsvReader *r, Progress *pg, ImportBatch **rows_o
     const char *name = csv_reader_name(r);
     ImportBatch *rows = NULL;
     size_t n = 0, cap = 0;
-    Seen seen = {{0}};
+    Seen seen = {0};
     AllotStatus st = ALLOT_OK;
     bool with_created = false;
     long first_line = 0;
@@ -277,7 +344,7 @@ static AllotStatus read_batches(CsvReader *r, Progress *pg, ImportBatch **rows_o
             n++;
         }
     }
-    strmap_fini(&seen.first);
+    seen_fini(&seen);
     if (st != ALLOT_OK) {
         free(rows);
         return st;
@@ -340,8 +407,15 @@ static AllotStatus send(Import *im, const Command *cmd, long line, bool *ok, Err
         return err_set(err, st, "%s", err_text(&e, st));
     if (st != ALLOT_OK)
         problem_add(im->sum, im->name, line, st, e.msg);
-    for (size_t i = 0; *ok && i < im->res.events.len; i++)
-        line_moves_note(&im->moves, &im->res.events.items[i]);
+    for (size_t i = 0; *ok && i < im->res.events.len; i++) {
+        const Event *ev = &im->res.events.items[i];
+        /* the row's own line is counted by the row (and never among the moves) */
+        if (cmd->type == CMD_ALLOCATE || cmd->type == CMD_ALLOCATE_TO) {
+            if (strcmp(ev->orderid, cmd->orderid) == 0 && strcmp(ev->sku, cmd->sku) == 0)
+                continue;
+        }
+        line_moves_note(&im->moves, ev);
+    }
     return ALLOT_OK;
 }
 
@@ -540,7 +614,7 @@ static AllotStatus import_lines(Import *im, ErrBuf *err)
     ImportSummary *sum = im->sum;
     ImportKind kind = im->kind;
     AllotStatus st = ALLOT_OK;
-    Seen seen = {{0}};
+    Seen seen = {0};
     HeldLines held = {0};
     StrMap skus;
     strmap_init(&skus);
@@ -604,7 +678,7 @@ static AllotStatus import_lines(Import *im, ErrBuf *err)
     free(held.rows);
     free(held.arena);
     strmap_fini(&skus);
-    strmap_fini(&seen.first);
+    seen_fini(&seen);
     return st;
 }
 

@@ -21,7 +21,7 @@ static const ToolFn tool_fns[TOOL_COUNT] = {
     [TOOL_IMPORT] = tool_import, [TOOL_EXPORT] = tool_export, [TOOL_EXEC] = tool_exec,
     [TOOL_EVENTS] = tool_events, [TOOL_WHATIF] = tool_whatif, [TOOL_CSV] = tool_csv,
     [TOOL_DEMO] = tool_demo,     [TOOL_HELP] = tool_help,     [TOOL_WHY] = tool_why,
-    [TOOL_UNDO] = tool_undo,     [TOOL_SERVE] = tool_serve,
+    [TOOL_UNDO] = tool_undo,     [TOOL_SERVE] = tool_serve,   [TOOL_COPY] = tool_copy,
     [TOOL_ATP] = tool_atp,       [TOOL_PROMISE] = tool_promise,
 };
 

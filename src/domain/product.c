@@ -86,6 +86,11 @@ static uint64_t hash_id(const char *s)
         h ^= (unsigned char)*s;
         h *= 1099511628211ULL;
     }
+    /* FNV's low bits, which pick the slot, hardly depend on the first bytes; a
+     * final mix (MurmurHash3's fmix64) spreads order ids that differ there */
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
     return h;
 }
 

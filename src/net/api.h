@@ -55,6 +55,7 @@ typedef struct ApiReply {
     char allow[32];           /* 405: the Allow header ("GET, POST"); "" = none */
     bool stream;              /* answer with the event stream from stream_since */
     int64_t stream_since;
+    int64_t command_id;       /* the command the request ran (its log line), or 0 */
 } ApiReply;
 
 typedef void (*RouteHandler)(const ApiRequest *rq, ApiReply *rep);
@@ -104,6 +105,10 @@ void api_book_add_batch(const ApiRequest *rq, ApiReply *rep);
 void api_book_allocate(const ApiRequest *rq, ApiReply *rep);
 void api_book_allocations(const ApiRequest *rq, ApiReply *rep);
 void api_status(const ApiRequest *rq, ApiReply *rep);
+
+/* Operations (api_ops.c; docs/operate.md). */
+void api_healthz(const ApiRequest *rq, ApiReply *rep);
+void api_metrics(const ApiRequest *rq, ApiReply *rep);
 
 /* /api/v1 (api_v1.c). */
 void api_v1_command(const ApiRequest *rq, ApiReply *rep);

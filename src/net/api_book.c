@@ -34,6 +34,7 @@ static void run_book_command(const ApiRequest *rq, ApiReply *rep, const char *na
     st = worker_handle(rq->server->workers, w, &jc.pc.cmd, &res, &err);
     if (st == ALLOT_OK) {
         reply_text(rep, ok, "OK");
+        rep->command_id = res.command_id;
     } else if (st == ALLOT_EINVALID_SKU) {
         /* The reference's words and status: {"message": "Invalid sku SKU"}, 400. */
         char msg[ALLOT_ERR_MAX];

@@ -85,6 +85,7 @@ static void run_command(const ApiRequest *rq, ApiReply *rep, const CommandSpec *
             json_array_append_new(events, event_json_object(&res.events.items[i], 0, now));
         json_object_set_new(o, "events", events);
         reply_json(rep, 200, o);
+        rep->command_id = res.command_id;
     } else {
         reply_storage_error(rq, rep, st, err.msg);
     }

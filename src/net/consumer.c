@@ -20,19 +20,15 @@ struct Consumer {
     bool subscribed;
 };
 
-static void consumer_log(Server *srv, const char *msg)
-{
-    Logger *lg = srv->stores->logger;
-    lg->log(lg, msg);
-}
-
 static const FieldAlias message_fields[] = {{"ref", "batchref"}, {NULL, NULL}};
 
 bool consumer_handle(Server *srv, const char *payload, size_t len)
 {
+    int64_t started = log_clock_us();
     const CommandSpec *spec = command_lookup("change-qty");
     JsonCommand jc;
     ErrBuf err = {{0}};
+    int64_t command_id = 0;
     AllotStatus st = json_command_decode(spec, payload, len, message_fields, &jc, &err);
     if (st == ALLOT_OK) {
         Worker *w;
@@ -42,21 +38,29 @@ bool consumer_handle(Server *srv, const char *payload, size_t len)
             CommandResult res;
             command_result_init(&res);
             st = worker_handle(srv->workers, w, &jc.pc.cmd, &res, &err);
+            command_id = res.command_id;
             command_result_fini(&res);
         }
         if (st == ALLOT_ESTORAGE || st == ALLOT_EIO)
             worker_pool_discard(srv->workers);
     }
-    json_command_fini(&jc);
     if (st == ALLOT_OK) {
         atomic_fetch_add(&srv->stats.redis_messages, 1);
+        char ref[LOG_PATH_MAX];
+        netlog(&srv->log, LOG_LEVEL_INFO,
+               "redis: consumer: channel=%s ref=%s qty=%lld duration_ms=%.3f command=%lld",
+               CONSUMER_CHANNEL, log_escape(jc.pc.cmd.ref, ref, sizeof ref),
+               (long long)jc.pc.cmd.qty, (double)(log_clock_us() - started) / 1000.0,
+               (long long)command_id);
+        json_command_fini(&jc);
         return true;
     }
+    json_command_fini(&jc);
     atomic_fetch_add(&srv->stats.redis_bad_messages, 1);
-    char vb[ERR_VALUE_SIZE], line[ALLOT_ERR_MAX + ERR_VALUE_SIZE + 64];
-    snprintf(line, sizeof line, "redis: %s: refused message %s: %s", CONSUMER_CHANNEL,
-             err_value(payload, len, vb, sizeof vb), err_text(&err, st));
-    consumer_log(srv, line);
+    char vb[ERR_VALUE_SIZE];
+    netlog(&srv->log, st == ALLOT_ESTORAGE || st == ALLOT_EIO ? LOG_LEVEL_ERROR : LOG_LEVEL_WARN,
+           "redis: %s: refused message %s: %s", CONSUMER_CHANNEL,
+           err_value(payload, len, vb, sizeof vb), err_text(&err, st));
     return false;
 }
 
@@ -129,8 +133,7 @@ Consumer *consumer_start(Server *srv, const char *host, int port)
     Consumer *c = xcalloc(1, sizeof *c);
     c->srv = srv;
     atomic_init(&c->stop, false);
-    redis_link_init(&c->link, host, port, "consumer", srv->stores->logger,
-                    &srv->stats.consumer_connected);
+    redis_link_init(&c->link, host, port, "consumer", &srv->log, &srv->stats.consumer_connected);
     if (pthread_create(&c->thread, NULL, consumer_main, c) != 0)
         abort();
     return c;

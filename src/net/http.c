@@ -42,8 +42,13 @@ typedef struct Req {
     size_t len, cap;
     bool too_large;
     bool answered; /* a response is queued */
+    bool stream;   /* ... and it is an event stream */
     unsigned status;
     int64_t started_us;
+    int64_t answered_us;
+    int64_t command_id;
+    char method[16];            /* for the log line */
+    char path[LOG_PATH_MAX];    /* ... escaped (log_escape) */
     Scrap *scraps;
 } Req;
 
@@ -79,26 +84,7 @@ struct Http {
     char last_log[256];
 };
 
-static int64_t mono_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static int64_t mono_ms(void) { return mono_us() / 1000; }
-
-static void http_log(Http *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void http_log(Http *h, const char *fmt, ...)
-{
-    char line[ALLOT_ERR_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    Logger *lg = h->srv->stores->logger;
-    lg->log(lg, line);
-}
+static int64_t mono_ms(void) { return log_clock_us() / 1000; }
 
 /* libmicrohttpd's own messages: kept (the last one explains a failed start) and
  * logged once serving. */
@@ -112,7 +98,7 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
         line[--n] = '\0';
     snprintf(h->last_log, sizeof h->last_log, "%s", line);
     if (h->d)
-        http_log(h, "http: %s", line);
+        netlog(&h->srv->log, LOG_LEVEL_WARN, "http: %s", line);
 }
 
 /* Paths reach the route table as sent: each {name} segment is decoded on its own
@@ -230,7 +216,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
         ErrBuf err = {{0}};
         size_t n = 0;
         if (follower_read(s->follower, s->rows, STREAM_BATCH, &n, &err) != ALLOT_OK) {
-            http_log(h, "http: event stream: %s", err.msg);
+            netlog(&h->srv->log, LOG_LEVEL_WARN, "http: event stream: %s", err.msg);
             return MHD_CONTENT_READER_END_WITH_ERROR;
         }
         api_event_frames(s->rows, n, &s->buf, &s->len, &s->cap);
@@ -279,21 +265,21 @@ static void stream_free(void *cls)
 
 /* ---- answers ---- */
 
-static void count_answer(Http *h, unsigned status)
-{
-    atomic_fetch_add(&h->srv->stats.requests, 1);
-    if (status / 100 < 6)
-        atomic_fetch_add(&h->srv->stats.by_class[status / 100], 1);
-}
-
+/* Queues the answer and counts it (stats.h): a client that has its answer finds it
+ * counted by GET /metrics.  Once the server is stopping, the answer closes its
+ * connection, so that keep-alive clients go elsewhere and the drain ends. */
 static enum MHD_Result queue(Req *r, struct MHD_Response *resp, unsigned status)
 {
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    if (atomic_load(&r->http->srv->stopping))
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
     enum MHD_Result ret = MHD_queue_response(r->mc, status, resp);
     MHD_destroy_response(resp);
     r->answered = true;
     r->status = status;
-    count_answer(r->http, status);
+    r->answered_us = log_clock_us();
+    stats_answer(&r->http->srv->stats, route_index(r->api.route), status,
+                 r->answered_us - r->started_us);
     return ret;
 }
 
@@ -341,10 +327,13 @@ static struct MHD_Response *stream_open(Req *r, ApiReply *rep)
 
 static enum MHD_Result send_reply(Req *r, ApiReply *rep)
 {
+    r->command_id = rep->command_id;
     if (rep->stream) {
         struct MHD_Response *resp = stream_open(r, rep);
-        if (resp)
+        if (resp) {
+            r->stream = true;
             return queue(r, resp, 200);
+        }
     }
     struct MHD_Response *resp =
         MHD_create_response_from_buffer(rep->len, rep->body, MHD_RESPMEM_MUST_FREE);
@@ -432,11 +421,13 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *mc, const cha
         r = xcalloc(1, sizeof *r);
         r->http = h;
         r->mc = mc;
-        r->started_us = mono_us();
+        r->started_us = log_clock_us();
         r->api.query = req_query;
         r->api.header = req_header;
         r->api.transport = r;
         r->api.server = h->srv;
+        snprintf(r->method, sizeof r->method, "%s", method);
+        log_escape(url, r->path, sizeof r->path);
         *con_cls = r;
         pthread_mutex_lock(&h->lock);
         h->in_flight++;
@@ -488,18 +479,76 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *mc, const cha
     return send_reply(r, &rep);
 }
 
-/* The end of a request.  Here a request's route (r->api.route), status (r->status)
- * and duration (now - r->started_us) are all known: the place for per-route
- * metrics and a request log line (issue 16). */
+/* How a request ended, for its log line ("" = its answer was sent whole). */
+static const char *ending(enum MHD_RequestTerminationCode toe)
+{
+    switch (toe) {
+    case MHD_REQUEST_TERMINATED_COMPLETED_OK:
+        return "";
+    case MHD_REQUEST_TERMINATED_TIMEOUT_REACHED:
+        return "timeout";
+    case MHD_REQUEST_TERMINATED_DAEMON_SHUTDOWN:
+        return "shutdown";
+    case MHD_REQUEST_TERMINATED_CLIENT_ABORT:
+        return "client_gone";
+    default:
+        return "error";
+    }
+}
+
+/* The peer's address, "" if unknown. */
+static void peer_text(struct MHD_Connection *mc, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (!ci || !ci->client_addr)
+        return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, buf, (socklen_t)size);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf, (socklen_t)size);
+}
+
+/* The request's log line (net/log.h): info, warn for a 5xx or a request cut
+ * before its answer. */
+static void log_request(Http *h, Req *r, enum MHD_RequestTerminationCode toe)
+{
+    LogLevel lv = (!r->answered || r->status >= 500) ? LOG_LEVEL_WARN : LOG_LEVEL_INFO;
+    if (!netlog_on(&h->srv->log, lv))
+        return;
+    char peer[INET6_ADDRSTRLEN], status[16], command[32] = "", stream[48] = "", end[32] = "";
+    peer_text(r->mc, peer, sizeof peer);
+    int64_t now = log_clock_us();
+    int64_t until = r->answered ? r->answered_us : now;
+    if (r->answered)
+        snprintf(status, sizeof status, "%u", r->status);
+    else
+        snprintf(status, sizeof status, "none");
+    if (r->command_id)
+        snprintf(command, sizeof command, " command=%lld", (long long)r->command_id);
+    if (r->stream)
+        snprintf(stream, sizeof stream, " stream_s=%.3f", (double)(now - r->answered_us) / 1e6);
+    const char *e = ending(toe);
+    if (e[0] && !(r->stream && toe == MHD_REQUEST_TERMINATED_CLIENT_ABORT))
+        snprintf(end, sizeof end, " ended=%s", e);
+    netlog(&h->srv->log, lv, "http: method=%s path=%s status=%s duration_ms=%.3f%s%s%s peer=%s",
+           r->method, r->path, status, (double)(until - r->started_us) / 1000.0, command, stream,
+           end, peer[0] ? peer : "-");
+}
+
+/* The end of a request (libmicrohttpd's completion callback): its log line, then
+ * the next request on the connection gets its own time to arrive. */
 static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)toe;
     Http *h = cls;
     Req *r = *con_cls;
     if (!r)
         return;
     *con_cls = NULL;
+    log_request(h, r, toe);
     /* The next request on this connection has its own time to arrive. */
     set_deadline(h, mc, mono_ms() + HTTP_REQUEST_TIMEOUT_S * 1000);
     req_free(r);
@@ -553,10 +602,9 @@ static void *ticker_main(void *arg)
 
 /* ---- life ---- */
 
-AllotStatus http_start(Server *srv, const struct sockaddr *addr, socklen_t len,
-                       const char *shown, Http **out, ErrBuf *err)
+AllotStatus http_start(Server *srv, int listen_fd, int family, const char *shown, Http **out,
+                       ErrBuf *err)
 {
-    (void)len;
     *out = NULL;
     Http *h = xcalloc(1, sizeof *h);
     h->srv = srv;
@@ -566,10 +614,10 @@ AllotStatus http_start(Server *srv, const struct sockaddr *addr, socklen_t len,
     pthread_cond_init(&h->tick, NULL);
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
                      MHD_USE_ERROR_LOG;
-    if (addr->sa_family == AF_INET6)
+    if (family == AF_INET6)
         flags |= MHD_USE_IPv6;
     h->d = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_access, h, MHD_OPTION_SOCK_ADDR, addr,
+        flags, 0, NULL, NULL, on_access, h, MHD_OPTION_LISTEN_SOCKET, listen_fd,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)HTTP_THREADS, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)HTTP_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_REQUEST_TIMEOUT_S,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_HEADER_MEMORY,
@@ -585,10 +633,9 @@ AllotStatus http_start(Server *srv, const struct sockaddr *addr, socklen_t len,
         free(h);
         return s;
     }
-    const union MHD_DaemonInfo *di = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_LISTEN_FD);
     struct sockaddr_storage ss;
     socklen_t sl = sizeof ss;
-    if (di && getsockname(di->listen_fd, (struct sockaddr *)&ss, &sl) == 0)
+    if (getsockname(listen_fd, (struct sockaddr *)&ss, &sl) == 0)
         h->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
                                                  : ((struct sockaddr_in *)&ss)->sin_port);
     if (pthread_create(&h->ticker, NULL, ticker_main, h) != 0)
@@ -599,6 +646,14 @@ AllotStatus http_start(Server *srv, const struct sockaddr *addr, socklen_t len,
 }
 
 int http_port(const Http *h) { return h->port; }
+
+void http_load(Http *h, int *in_flight, int *streams)
+{
+    pthread_mutex_lock(&h->lock);
+    *in_flight = h->in_flight;
+    *streams = h->nstreams;
+    pthread_mutex_unlock(&h->lock);
+}
 
 void http_stop(Http *h, int drain_ms)
 {
@@ -625,8 +680,9 @@ void http_stop(Http *h, int drain_ms)
         }
     }
     if (h->in_flight > 0)
-        http_log(h, "http: %d request(s) still in flight after %d ms; stopping anyway",
-                 h->in_flight, drain_ms);
+        netlog(&h->srv->log, LOG_LEVEL_WARN,
+               "http: %d request(s) still in flight after %d ms; stopping anyway", h->in_flight,
+               drain_ms);
     h->ticker_stop = true;
     pthread_cond_broadcast(&h->tick);
     pthread_mutex_unlock(&h->lock);

@@ -38,13 +38,20 @@
 
 typedef struct Http Http;
 
-/* Starts serving on `addr` (`len` bytes; IPv4 or IPv6) with `srv` (not owned).
- * Errors: ALLOT_EIO "cannot listen on ADDR: REASON" (`shown` names the address). */
-AllotStatus http_start(Server *srv, const struct sockaddr *addr, socklen_t len,
-                       const char *shown, Http **out, ErrBuf *err);
+/* Starts serving on `listen_fd`, a socket of `family` (AF_INET or AF_INET6) bound
+ * and listening (serve.c makes it), with `srv` (not owned).  The daemon owns the
+ * socket once this succeeds (on failure libmicrohttpd may have closed it already:
+ * the caller leaves it to the end of the process).  Errors: ALLOT_EIO "cannot
+ * listen on ADDR: REASON" (`shown` names the address). */
+AllotStatus http_start(Server *srv, int listen_fd, int family, const char *shown, Http **out,
+                       ErrBuf *err);
 
 /* The port it listens on (the one taken for port 0). */
 int http_port(const Http *h);
+
+/* The requests being answered now (event streams included) and the event streams
+ * open, for GET /metrics. */
+void http_load(Http *h, int *in_flight, int *streams);
 
 /* Stops taking connections, ends the event streams, waits for the requests in
  * flight to be answered (at most `drain_ms`), then stops and frees everything.

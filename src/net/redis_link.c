@@ -19,16 +19,16 @@ int64_t redis_now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void link_log(RedisLink *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void link_log(RedisLink *l, const char *fmt, ...)
+static void link_log(RedisLink *l, LogLevel lv, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void link_log(RedisLink *l, LogLevel lv, const char *fmt, ...)
 {
-    char what[512], line[600];
+    char what[512];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    snprintf(line, sizeof line, "redis: %s: %s", l->who, what);
-    l->logger->log(l->logger, line);
+    netlog(l->log, lv, "redis: %s: %s", l->who, what);
 }
 
 bool address_split(const char *addr, char *host, size_t size, int *port, int min_port)
@@ -52,14 +52,14 @@ bool address_split(const char *addr, char *host, size_t size, int *port, int min
     return true;
 }
 
-void redis_link_init(RedisLink *l, const char *host, int port, const char *who, Logger *logger,
+void redis_link_init(RedisLink *l, const char *host, int port, const char *who, const NetLog *log,
                      atomic_int *connected)
 {
     memset(l, 0, sizeof *l);
     snprintf(l->host, sizeof l->host, "%s", host);
     l->port = port;
     l->who = who;
-    l->logger = logger;
+    l->log = log;
     l->connected = connected;
 }
 
@@ -77,7 +77,7 @@ bool redis_link_up(RedisLink *l)
         l->c = c;
         l->backoff_ms = 0;
         atomic_store(l->connected, 1);
-        link_log(l, "connected to %s:%d", l->host, l->port);
+        link_log(l, LOG_LEVEL_INFO, "connected to %s:%d", l->host, l->port);
         l->outage_logged = false;
         return true;
     }
@@ -113,7 +113,7 @@ void redis_link_down(RedisLink *l, const char *why_text)
     int wait = l->backoff_ms - jitter + (jitter ? rand() % (2 * jitter + 1) : 0);
     l->next_try_ms = redis_now_ms() + wait;
     if (!l->outage_logged) {
-        link_log(l, "%s (retrying)", why);
+        link_log(l, LOG_LEVEL_WARN, "%s (retrying)", why);
         l->outage_logged = true;
     }
 }

@@ -16,13 +16,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "app/ports.h"
+#include "net/log.h"
 
 typedef struct RedisLink {
     char host[256];
     int port;
     const char *who;       /* "relay", "consumer": in the log lines */
-    Logger *logger;
+    const NetLog *log;
     atomic_int *connected; /* set to 1 while connected (a NetStats flag) */
     redisContext *c;       /* NULL while down */
     int backoff_ms;
@@ -30,8 +30,9 @@ typedef struct RedisLink {
     bool outage_logged;
 } RedisLink;
 
-/* `host` (copied; brackets of an IPv6 address removed) and `port`.  Connects lazily. */
-void redis_link_init(RedisLink *l, const char *host, int port, const char *who, Logger *logger,
+/* `host` (copied; brackets of an IPv6 address removed) and `port`.  Connects lazily.
+ * The outage is a warning in `log`, its end an info line. */
+void redis_link_init(RedisLink *l, const char *host, int port, const char *who, const NetLog *log,
                      atomic_int *connected);
 
 /* True with l->c usable if connected (now or before); false while down (then

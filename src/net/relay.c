@@ -53,16 +53,16 @@ char *relay_line_allocated_json(const Event *ev)
     return s;
 }
 
-static void relay_log(Relay *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void relay_log(Relay *r, const char *fmt, ...)
+static void relay_log(Relay *r, LogLevel lv, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void relay_log(Relay *r, LogLevel lv, const char *fmt, ...)
 {
     char line[ALLOT_ERR_MAX];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
-    Logger *lg = r->srv->stores->logger;
-    lg->log(lg, line);
+    netlog(&r->srv->log, lv, "%s", line);
 }
 
 /* Sleeps `ms` or until relay_stop; returns true if stopping. */
@@ -122,22 +122,29 @@ static void keep_lease(Relay *r)
     ErrBuf err = {{0}};
     AllotStatus s = relay_store_lease(r->store, RELAY_NAME, r->owner, RELAY_LEASE_MS, NULL, &l, &err);
     if (s == ALLOT_OK && !l.held && holder_is_dead(r, l.holder)) {
-        relay_log(r, "redis: relay: the lease holder %s is not running any more; taking over",
+        relay_log(r, LOG_LEVEL_INFO,
+                  "redis: relay: the lease holder %s is not running any more; taking over",
                   l.holder);
         s = relay_store_lease(r->store, RELAY_NAME, r->owner, RELAY_LEASE_MS, l.holder, &l, &err);
     }
     if (s != ALLOT_OK) {
-        relay_log(r, "redis: relay: %s", err.msg);
+        relay_log(r, LOG_LEVEL_ERROR, "redis: relay: %s", err.msg);
         lose_lead(r);
         return;
     }
+    relay_log(r, LOG_LEVEL_DEBUG, "redis: relay: lease held=%d holder=%s expires_in_ms=%lld position=%lld",
+              l.held, l.holder, (long long)l.expires_in_ms, (long long)l.position.id);
+    if (!l.held) /* the stored position of the one that publishes: for the relay's lag */
+        atomic_store(&r->srv->stats.relay_position, l.position.id);
     if (l.held && !r->leader) {
         r->position = l.position;
-        relay_log(r, "redis: relay: publishing the events after %lld", (long long)l.position.id);
+        atomic_store(&r->srv->stats.relay_position, r->position.id);
+        relay_log(r, LOG_LEVEL_INFO, "redis: relay: publishing the events after %lld",
+                  (long long)l.position.id);
         r->said_waiting = false;
     } else if (!l.held && (r->leader || !r->said_waiting)) {
-        relay_log(r, "redis: relay: waiting: %s publishes (its lease ends in %lld ms)", l.holder,
-                  (long long)l.expires_in_ms);
+        relay_log(r, LOG_LEVEL_INFO, "redis: relay: waiting: %s publishes (its lease ends in %lld ms)",
+                  l.holder, (long long)l.expires_in_ms);
         r->said_waiting = true;
     }
     if (!l.held)
@@ -146,8 +153,9 @@ static void keep_lease(Relay *r)
     atomic_store(&r->srv->stats.relay_leader, l.held);
 }
 
-/* Publishes `n` events in one pipeline.  False (link dropped) on any error. */
-static bool publish(Relay *r, const EventRow *rows, size_t n)
+/* Publishes `n` events in one pipeline; *lines = how many line_allocated messages
+ * went with them.  False (link dropped) on any error. */
+static bool publish(Relay *r, const EventRow *rows, size_t n, size_t *lines)
 {
     redisContext *c = r->link.c;
     size_t sent = 0;
@@ -163,6 +171,7 @@ static bool publish(Relay *r, const EventRow *rows, size_t n)
             sent++;
         }
     }
+    *lines = sent - n;
     for (size_t i = 0; i < sent; i++) {
         redisReply *reply = NULL;
         if (redisGetReply(c, (void **)&reply) != REDIS_OK || !reply) {
@@ -191,14 +200,14 @@ static bool read_batch(Relay *r)
         FollowStart start = {.from = FOLLOW_AFTER_CURSOR, .cursor = r->position};
         ServeStores *st = r->srv->stores;
         if (st->ops->follow(st, &start, &r->follower, &err) != ALLOT_OK) {
-            relay_log(r, "redis: relay: %s", err.msg);
+            relay_log(r, LOG_LEVEL_ERROR, "redis: relay: %s", err.msg);
             r->follower = NULL;
             return false;
         }
     }
     size_t n = 0;
     if (follower_read(r->follower, r->pending, RELAY_BATCH, &n, &err) != ALLOT_OK) {
-        relay_log(r, "redis: relay: %s", err.msg); /* the follower reconnects on its next call */
+        relay_log(r, LOG_LEVEL_ERROR, "redis: relay: %s", err.msg); /* the follower reconnects */
         return false;
     }
     r->npending = n;
@@ -225,7 +234,7 @@ static void *relay_main(void *arg)
         if (!r->store && srv->stores->ops->open_relay(srv->stores, &r->store, &err) != ALLOT_OK) {
             r->store = NULL;
             if (!said_store)
-                relay_log(r, "redis: relay: %s (retrying)", err.msg);
+                relay_log(r, LOG_LEVEL_ERROR, "redis: relay: %s (retrying)", err.msg);
             said_store = true;
             if (drain_until || nap(r, 1000))
                 break;
@@ -253,28 +262,42 @@ static void *relay_main(void *arg)
                 break;
             continue;
         }
-        if (!publish(r, r->pending, r->npending))
+        int64_t started = log_clock_us();
+        size_t lines = 0;
+        if (!publish(r, r->pending, r->npending, &lines))
             continue; /* the same batch again once the link is back */
         atomic_fetch_add(&srv->stats.relay_published, (long long)r->npending);
+        atomic_fetch_add(&srv->stats.relay_batches, 1);
+        size_t n = r->npending;
         r->npending = 0;
         r->position = r->pending_end;
         atomic_store(&srv->stats.relay_position, r->position.id);
         AllotStatus s = relay_store_advance(r->store, RELAY_NAME, r->owner, r->position, &err);
+        relay_log(r, LOG_LEVEL_INFO,
+                  "redis: relay: batch events=%zu first=%lld last=%lld line_allocated=%zu "
+                  "duration_ms=%.3f position=%lld stored=%s",
+                  n, (long long)r->pending[0].id, (long long)r->pending[n - 1].id, lines,
+                  (double)(log_clock_us() - started) / 1000.0, (long long)r->position.id,
+                  s == ALLOT_OK ? "yes" : "no");
         if (s == ALLOT_ECONFLICT) {
-            relay_log(r, "redis: %s; stopping to publish", err.msg);
+            relay_log(r, LOG_LEVEL_WARN, "redis: %s; stopping to publish", err.msg);
             lose_lead(r);
             r->renew_at = 0;
         } else if (s != ALLOT_OK) {
             /* Published but not stored: kept in memory, stored with the next batch;
              * a crash meanwhile publishes them again (at least once). */
-            relay_log(r, "redis: relay: %s", err.msg);
+            relay_log(r, LOG_LEVEL_ERROR, "redis: relay: %s", err.msg);
         }
     }
     if (r->store) {
         ErrBuf err = {{0}};
-        if (r->leader &&
-            relay_store_advance(r->store, RELAY_NAME, r->owner, r->position, &err) != ALLOT_OK)
-            relay_log(r, "redis: relay: %s", err.msg);
+        if (r->leader) {
+            if (relay_store_advance(r->store, RELAY_NAME, r->owner, r->position, &err) != ALLOT_OK)
+                relay_log(r, LOG_LEVEL_ERROR, "redis: relay: %s", err.msg);
+            else
+                relay_log(r, LOG_LEVEL_INFO, "redis: relay: stopped at position %lld (stored)",
+                          (long long)r->position.id);
+        }
         relay_store_release(r->store, RELAY_NAME, r->owner, &err);
         relay_store_free(r->store);
         r->store = NULL;
@@ -291,7 +314,7 @@ Relay *relay_start(Server *srv, const char *host, int port)
     r->srv = srv;
     pthread_mutex_init(&r->lock, NULL);
     pthread_cond_init(&r->wake, NULL);
-    redis_link_init(&r->link, host, port, "relay", srv->stores->logger, &srv->stats.relay_connected);
+    redis_link_init(&r->link, host, port, "relay", &srv->log, &srv->stats.relay_connected);
     if (gethostname(r->hostname, sizeof r->hostname) != 0)
         snprintf(r->hostname, sizeof r->hostname, "localhost");
     r->hostname[sizeof r->hostname - 1] = '\0';

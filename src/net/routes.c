@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "net/stats.h"
+
 static const RouteSpec route_table[] = {
     /* The reference service (the book's ch. 4 Flask API), wire-compatible. */
     {"GET", "/", api_status, "a small JSON status: service, version, store kind", true, false},
@@ -40,13 +42,26 @@ static const RouteSpec route_table[] = {
      false},
     {"GET", "/api/v1/events/stream", api_v1_event_stream,
      "the event log after an id, then each new event, as text/event-stream", false, false},
+    /* Operations (docs/operate.md). */
+    {"GET", "/healthz", api_healthz,
+     "readiness: 200 when the store answers, 503 with the reason when it does not", false, false},
+    {"GET", "/metrics", api_metrics, "the counters in the Prometheus text format", false, false},
 };
+
+/* stats.h counts per row, and one more for requests that match none. */
+_Static_assert(sizeof route_table / sizeof route_table[0] < STATS_ROUTES,
+               "STATS_ROUTES must exceed the rows of the route table");
 
 size_t route_table_count(void) { return sizeof route_table / sizeof route_table[0]; }
 
 const RouteSpec *route_table_at(size_t i)
 {
     return i < route_table_count() ? &route_table[i] : NULL;
+}
+
+size_t route_index(const RouteSpec *r)
+{
+    return r ? (size_t)(r - route_table) : route_table_count();
 }
 
 bool route_unescape(char *s)

@@ -36,6 +36,10 @@ typedef struct RouteSpec {
 size_t route_table_count(void);
 const RouteSpec *route_table_at(size_t i);
 
+/* The row of `r` in the table (0..route_table_count()-1), or route_table_count() for
+ * NULL (a request that matched no route): the index of its counters (stats.h). */
+size_t route_index(const RouteSpec *r);
+
 typedef enum RouteMatch {
     ROUTE_FOUND,     /* *route and params are set */
     ROUTE_NO_PATH,   /* no route has this path: 404 */

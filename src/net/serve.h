@@ -40,6 +40,12 @@ typedef struct ServeStoresOps {
      * ALLOT_ESTORAGE. */
     AllotStatus (*follow)(ServeStores *s, const FollowStart *start, EventFollower **out,
                           ErrBuf *err);
+    /* Whether the store answers now, asked afresh (a connection of its own, not one
+     * the workers hold: a SQLite file removed or moved while its connections stay
+     * open, or a PostgreSQL server gone, is seen), for GET /healthz.  Errors:
+     * ALLOT_ESTORAGE with the reason ("no database at PATH", the server cannot be
+     * reached, ...). */
+    AllotStatus (*check)(ServeStores *s, ErrBuf *err);
 } ServeStoresOps;
 
 /* Implemented by the host; not owned by serve_run.  `notifier` (shared by every
@@ -64,6 +70,7 @@ typedef struct ServeOptions {
     const char *redis;      /* "HOST:PORT", or NULL: no Redis */
     const char *token_file; /* --token-file, or NULL */
     const char *token_env;  /* the value of ALLOT_API_TOKEN, or NULL */
+    const char *log_level;  /* "error", "warn", "info", "debug" (net/log.h); NULL = info */
     FILE *announce;         /* gets "allot serve: listening on http://ADDR:PORT" and a
                                flush once the socket listens; NULL = stderr */
 } ServeOptions;
@@ -71,15 +78,20 @@ typedef struct ServeOptions {
 #define SERVE_DEFAULT_LISTEN "127.0.0.1:5005"
 
 /* Runs the service until SIGTERM or SIGINT, then stops taking connections, lets
- * the requests in flight finish (at most SERVE_DRAIN_MS), stops the relay after its
- * current batch (its position is stored) and returns ALLOT_OK.  SIGHUP is reserved
- * (ignored today).  SIGPIPE is ignored from the call on; SIGINT, SIGTERM and SIGHUP
- * stay blocked after it returns (the caller is about to exit).  Must be called before any
- * other thread exists (it blocks the three signals for every thread it starts).
+ * the requests in flight finish (at most SERVE_DRAIN_MS; answers given meanwhile
+ * close their connection), stops the relay once it has published what was committed
+ * (at most RELAY_DRAIN_MS more; its position is stored) and returns ALLOT_OK.
+ * SIGHUP reads the token file again (auth_reload; a file that cannot be read keeps
+ * the old token, and says so in the log).  SIGPIPE is ignored from the call on;
+ * SIGINT, SIGTERM and SIGHUP stay blocked after it returns (the caller is about to
+ * exit).  Must be called before any other thread exists (it blocks the three
+ * signals for every thread it starts).
  * Errors, before serving: ALLOT_EUSAGE (a listen address beyond loopback without a
- * token; an address that does not resolve; an unreadable or empty token file),
- * ALLOT_ESTORAGE (the store cannot be opened), ALLOT_EIO (the port cannot be
- * bound: message names the address and the reason). */
+ * token; an address that does not resolve; an unreadable or empty token file; a
+ * log level that is none of net/log.h's), ALLOT_ESTORAGE (the store cannot be
+ * opened), ALLOT_EIO (the port cannot be bound: "cannot listen on ADDR: REASON",
+ * the reason being "another allot serve is already listening there" when one
+ * answers on it). */
 AllotStatus serve_run(const ServeOptions *opts, ServeStores *stores, ErrBuf *err);
 
 #define SERVE_DRAIN_MS 10000

@@ -13,6 +13,7 @@ typedef struct Slot {
 
 struct WorkerPool {
     ServeStores *stores;
+    NetStats *stats;
     pthread_key_t key; /* this thread's Slot */
     pthread_mutex_t lock;
     Slot *all;         /* every slot opened, for worker_pool_free */
@@ -20,10 +21,11 @@ struct WorkerPool {
     Slot *shared;           /* a one-writer store's one unit of work for commands */
 };
 
-WorkerPool *worker_pool_new(ServeStores *stores)
+WorkerPool *worker_pool_new(ServeStores *stores, NetStats *stats)
 {
     WorkerPool *p = xcalloc(1, sizeof *p);
     p->stores = stores;
+    p->stats = stats;
     if (pthread_key_create(&p->key, NULL) != 0)
         abort();
     pthread_mutex_init(&p->lock, NULL);
@@ -89,7 +91,9 @@ AllotStatus worker_handle(WorkerPool *pool, Worker *w, const Command *cmd, Comma
                           ErrBuf *err)
 {
     HandleCtx h = {cmd, res};
-    return worker_run(pool, w, run_on_bus, &h, err);
+    AllotStatus st = worker_run(pool, w, run_on_bus, &h, err);
+    stats_command(pool->stats, cmd->type, st, res->attempts);
+    return st;
 }
 
 AllotStatus worker_pool_get(WorkerPool *pool, Worker **out, ErrBuf *err)

@@ -12,6 +12,7 @@
 #include "app/unit_of_work.h"
 #include "app/views.h"
 #include "net/serve.h"
+#include "net/stats.h"
 
 typedef struct Worker {
     UnitOfWork *uow;
@@ -21,8 +22,9 @@ typedef struct Worker {
 
 typedef struct WorkerPool WorkerPool;
 
-/* A pool over `stores` (not owned; must outlive the pool). */
-WorkerPool *worker_pool_new(ServeStores *stores);
+/* A pool over `stores` that counts the commands it runs in `stats` (neither owned;
+ * both must outlive the pool). */
+WorkerPool *worker_pool_new(ServeStores *stores, NetStats *stats);
 
 /* The calling thread's worker, opened now if it has none.  Owned by the pool.
  * Errors: those of ServeStoresOps.open (ALLOT_ESTORAGE). */

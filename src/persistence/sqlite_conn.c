@@ -332,3 +332,57 @@ AllotStatus sqlite_connect(const char *path, bool create, int busy_ms, sqlite3 *
     *read_only = true;
     return ALLOT_OK;
 }
+
+/* The smallest event id >= every id below it whose command_id is >= `cmd`, or
+ * `none`: a binary search over ids, each probe the first event at or after the
+ * middle (ids may have gaps). */
+static int first_event_of(sqlite3_stmt *probe, int64_t cmd, int64_t maxid, int64_t *out)
+{
+    int64_t lo = 1, hi = maxid + 1, best = maxid + 1;
+    while (lo < hi) {
+        int64_t mid = lo + (hi - lo) / 2;
+        sqlite3_bind_int64(probe, 1, mid);
+        int rc = sqlite3_step(probe);
+        int64_t f = rc == SQLITE_ROW ? sqlite3_column_int64(probe, 0) : 0;
+        int64_t c = rc == SQLITE_ROW ? sqlite3_column_int64(probe, 1) : 0;
+        sqlite3_reset(probe);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            return rc;
+        if (rc == SQLITE_DONE || f >= hi) {
+            hi = mid; /* nothing in [mid, hi) */
+        } else if (c >= cmd) {
+            best = f;
+            hi = mid;
+        } else {
+            lo = f + 1;
+        }
+    }
+    *out = best;
+    return SQLITE_OK;
+}
+
+AllotStatus sqlite_command_event_range(sqlite3 *db, const char *path, int64_t cmd, int64_t *lo,
+                                       int64_t *hi, ErrBuf *err)
+{
+    *lo = *hi = 0;
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, "SELECT COALESCE(MAX(id), 0) FROM events", -1, &st, NULL);
+    int64_t maxid = 0;
+    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        maxid = sqlite3_column_int64(st, 0);
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(db, "SELECT id, command_id FROM events WHERE id >= ?1 ORDER BY id"
+                                " LIMIT 1", -1, &st, NULL);
+    if (rc == SQLITE_OK)
+        rc = first_event_of(st, cmd, maxid, lo);
+    if (rc == SQLITE_OK)
+        rc = first_event_of(st, cmd + 1, maxid, hi);
+    AllotStatus r = rc == SQLITE_OK ? ALLOT_OK
+                                    : sqlite_error(db, rc, path, "reading the event log", err);
+    sqlite3_finalize(st);
+    return r;
+}

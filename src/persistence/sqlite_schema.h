@@ -58,6 +58,15 @@ AllotStatus sqlite_connect(const char *path, bool create, int busy_ms, sqlite3 *
  * it cannot be opened, or as sqlite_error. */
 AllotStatus sqlite_connect_readonly(const char *path, int busy_ms, sqlite3 **out, ErrBuf *err);
 
+/* The ids [*lo, *hi) of the events of command `cmd` (> 0; SPEC.md §1.6), or an empty
+ * range.  Without an index: command ids never go down along event ids in a SQLite
+ * store (its commands take their ids and append their events one at a time under
+ * the write lock; events from before provenance carry 0, at the start), so two
+ * binary searches over the ids find the range, about 2·log2(events) row look-ups.
+ * Errors: ALLOT_ESTORAGE naming `path`. */
+AllotStatus sqlite_command_event_range(sqlite3 *db, const char *path, int64_t cmd, int64_t *lo,
+                                       int64_t *hi, ErrBuf *err);
+
 /* The name of allot's VFS (registered on first call): the default VFS, except that
  * a transaction's WAL frames are written with one system call (sqlite_vfs.c).
  * NULL (use the default) if it cannot be registered. */
@@ -76,4 +85,8 @@ sqlite3 *sqlite_uow_connection(UnitOfWork *uow);
  * of two.  For tests that want the eviction paths exercised. */
 void sqlite_uow_set_cache_limits(UnitOfWork *uow, unsigned check_every, size_t cache_lines_max,
                                  size_t bulk_dirty_max);
+/* The least number of lines the last write of bulk work must write (and at least
+ * half the table's) to build lines_by_batch after the rows (default 65,536).  For
+ * tests that want that path exercised on small data. */
+void sqlite_uow_set_bulk_rebuild(UnitOfWork *uow, size_t min_lines);
 #endif

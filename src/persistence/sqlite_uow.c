@@ -30,8 +30,28 @@
 #define BULK_CACHE_KIB 65536
 #define DEFAULT_CACHE_KIB 2000
 
-/* Bulk work writes its pending rows out beyond this many marked lines. */
-#define BULK_DIRTY_MAX 262144
+/* Bulk work writes its pending rows out beyond this many marked lines: when the
+ * cache is emptied anyway (4 x CACHE_LINES_MAX), so that an import of up to a
+ * million lines writes them all at its end, in key order, and can build
+ * lines_by_batch after them. */
+#define BULK_DIRTY_MAX (4 * CACHE_LINES_MAX)
+/* The last write of bulk work builds lines_by_batch after the rows, rather than
+ * row by row, when it writes at least this many lines and at least half as many
+ * as the table holds: one sort instead of an insert at a random place per line. */
+#define REBUILD_MIN_LINES 65536
+#define LINES_BY_BATCH_SQL                                                              \
+    "CREATE INDEX lines_by_batch ON lines (batch_id, seq, qty, req, need)"                  \
+    " WHERE batch_id IS NOT NULL" /* as schema/0006 */
+
+/* Bulk work appends its events this many at a time, with one statement of this
+ * many parameters per event (ST_EVENT_INSERT). */
+#define EVENT_BATCH 32
+#define EVENT_PARAMS 19
+
+typedef struct PendingEvent {
+    Event ev;
+    int64_t at;
+} PendingEvent;
 
 /* A line to write: its orderid. */
 typedef struct DirtyLine {
@@ -94,6 +114,7 @@ enum {
     ST_COMMAND_EVENTS,
     ST_LATER_COMMAND,
     ST_LATEST_COMMAND,
+    ST_EVENT_INSERT_MANY,
     ST_COUNT
 };
 
@@ -132,25 +153,27 @@ static const char *const stmt_sql[ST_COUNT] = {
                         " command_id, actor, undoes)"
                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
                         " ?15, ?16, ?17, ?18, ?19)",
-    /* the next command id: past the last one logged (the partial index on command_id
-     * answers MAX) and past the counter, which keeps what restored lines' requested
-     * moments raised it to */
+    /* the next command id: past the last one logged and past the counter, which
+     * keeps what restored lines' requested moments raised it to.  Command ids never
+     * go down along event ids (sqlite_command_event_range), so the last event holds
+     * the newest: one row look-up, no index */
     [ST_COUNTER_GET] = "SELECT MAX((SELECT value FROM counters WHERE name = 'next_command_id'),"
-                       " COALESCE((SELECT MAX(command_id) FROM events WHERE command_id > 0), 0)"
+                       " COALESCE((SELECT command_id FROM events ORDER BY id DESC LIMIT 1), 0)"
                        " + 1)",
     [ST_COUNTER_SET] = "UPDATE counters SET value = ?1 WHERE name = 'next_command_id'",
     [ST_BATCH_ID_OF_REF] = "SELECT id FROM batches WHERE ref = ?1",
     [ST_BATCH_REWRITE] = "UPDATE batches SET qty = ?2, eta = ?3, seq = ?4 WHERE id = ?1",
     [ST_BATCH_DELETE] = "DELETE FROM batches WHERE ref = ?1",
-    /* the literal command_id > 0 lets the partial index events_by_command serve */
+    /* the range of ids comes from sqlite_command_event_range */
     [ST_COMMAND_EVENTS] = "SELECT type, sku, orderid, batchref, to_ref, qty, old_qty, new_qty, eta,"
                           " old_eta, new_eta, need, requested, seq, new_line, command_id, actor,"
-                          " undoes, id FROM events WHERE command_id = ?1 AND command_id > 0"
+                          " undoes, id FROM events WHERE id >= ?2 AND id < ?3 AND command_id = ?1"
                           " ORDER BY id",
     [ST_LATER_COMMAND] = "SELECT command_id FROM events WHERE id > ?1 AND sku = ?2"
                          " AND command_id > ?3 ORDER BY id LIMIT 1",
     [ST_LATEST_COMMAND] = "SELECT command_id FROM events WHERE command_id > 0"
                           " ORDER BY id DESC LIMIT 1",
+    [ST_EVENT_INSERT_MANY] = NULL, /* made by event_insert_many_sql */
 };
 
 typedef struct SqliteUow {
@@ -180,6 +203,7 @@ typedef struct SqliteUow {
     /* cache bounds (sqlite_uow_set_cache_limits) */
     unsigned check_mask; /* check the bounds every check_mask + 1 begins */
     size_t cache_lines_max, bulk_dirty_max;
+    size_t rebuild_min; /* REBUILD_MIN_LINES */
     size_t lines_est; /* about how many order lines the cache holds (an upper bound) */
     /* command ids (SPEC.md §1.6): the next one is past the last logged and past the
      * counters row (read when someone else may have written); each commit moves it
@@ -187,9 +211,12 @@ typedef struct SqliteUow {
     int64_t next_cmd;   /* the next command id, if next_cmd_known */
     bool next_cmd_known;
     uint64_t next_cmd_tx; /* the transaction in which next_cmd was read or written */
-    bool next_cmd_dirty;  /* raised since written */
+    bool next_cmd_dirty;  /* the counter row (a floor: imported request moments) is to
+                             be raised to next_cmd */
     int64_t current_cmd;  /* reserved by the current unit of work, or 0 */
     bool logged;          /* the last step_commit appended events */
+    PendingEvent pending[EVENT_BATCH]; /* bulk work: events not yet in the log */
+    size_t npending;
 } SqliteUow;
 
 static SqliteUow *from_uow(UnitOfWork *u) { return (SqliteUow *)u; }
@@ -200,11 +227,31 @@ static SqliteUow *from_repo(Repository *r)
 
 /* ---------- statements ---------- */
 
+/* ST_EVENT_INSERT for EVENT_BATCH rows: its columns, then EVENT_BATCH groups of
+ * EVENT_PARAMS parameters.  Into buf. */
+static const char *event_insert_many_sql(char *buf, size_t size)
+{
+    const char *one = stmt_sql[ST_EVENT_INSERT];
+    size_t n = (size_t)(strstr(one, " VALUES") - one);
+    size_t o = (size_t)snprintf(buf, size, "%.*s VALUES ", (int)n, one);
+    for (int i = 0; i < EVENT_BATCH && o < size; i++) {
+        o += (size_t)snprintf(buf + o, size - o, "%s(", i ? ", " : "");
+        for (int k = 0; k < EVENT_PARAMS && o < size; k++)
+            o += (size_t)snprintf(buf + o, size - o, "%s?", k ? ", " : "");
+        if (o < size)
+            o += (size_t)snprintf(buf + o, size - o, ")");
+    }
+    return buf;
+}
+
 static AllotStatus stmt(SqliteUow *s, int which, sqlite3_stmt **out, ErrBuf *err)
 {
     *out = NULL;
     if (!s->stmts[which]) {
-        int rc = sqlite3_prepare_v3(s->db, stmt_sql[which], -1, SQLITE_PREPARE_PERSISTENT,
+        char many[EVENT_BATCH * (EVENT_PARAMS * 3 + 4) + 512];
+        const char *sql = which == ST_EVENT_INSERT_MANY ? event_insert_many_sql(many, sizeof many)
+                                                         : stmt_sql[which];
+        int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
                                     &s->stmts[which], NULL);
         if (rc != SQLITE_OK)
             return sqlite_error(s->db, rc, s->path, "preparing a statement", err);
@@ -602,6 +649,74 @@ static const RepositoryOps sqlite_repo_ops = {repo_get, repo_get_by_batchref, re
 
 /* ---------- writing ---------- */
 
+/* Binds event `ev` logged at `at` to parameters o+1 .. o+EVENT_PARAMS of `st`
+ * (ST_EVENT_INSERT's order), whose bindings are clear. */
+static void bind_event(sqlite3_stmt *st, int o, const Event *ev, int64_t at)
+{
+    sqlite3_bind_int64(st, o + 1, at);
+    sqlite3_bind_text(st, o + 2, event_type_name(ev->type), -1, SQLITE_STATIC);
+    bind_text(st, o + 3, ev->sku);
+    switch (ev->type) {
+    case EV_ALLOCATED:
+    case EV_DEALLOCATED:
+    case EV_OUT_OF_STOCK:
+    case EV_ORDER_LINE_CANCELLED:
+        bind_text(st, o + 4, ev->orderid);
+        bind_text(st, o + 5, ev->batchref);
+        sqlite3_bind_int64(st, o + 7, ev->qty);
+        break;
+    case EV_REALLOCATED:
+        bind_text(st, o + 4, ev->orderid);
+        bind_text(st, o + 5, ev->batchref);
+        bind_text(st, o + 6, ev->to);
+        sqlite3_bind_int64(st, o + 7, ev->qty);
+        break;
+    case EV_LINE_REMOVED:
+    case EV_LINE_RESTORED:
+        bind_text(st, o + 4, ev->orderid);
+        bind_text(st, o + 5, ev->batchref);
+        sqlite3_bind_int64(st, o + 7, ev->qty);
+        break;
+    case EV_BATCH_REMOVED:
+    case EV_BATCH_CREATED:
+        bind_text(st, o + 5, ev->batchref);
+        sqlite3_bind_int64(st, o + 7, ev->qty);
+        bind_eta(st, o + 10, ev->eta);
+        break;
+    case EV_BATCH_QTY_CHANGED:
+        bind_text(st, o + 5, ev->batchref);
+        sqlite3_bind_int64(st, o + 8, ev->old_qty);
+        sqlite3_bind_int64(st, o + 9, ev->new_qty);
+        break;
+    case EV_BATCH_ETA_CHANGED:
+        bind_text(st, o + 5, ev->batchref);
+        bind_eta(st, o + 11, ev->old_eta);
+        bind_eta(st, o + 12, ev->new_eta);
+        break;
+    default:
+        break;
+    }
+    switch (ev->type) {
+    case EV_ALLOCATED:
+    case EV_DEALLOCATED:
+    case EV_OUT_OF_STOCK:
+    case EV_ORDER_LINE_CANCELLED:
+    case EV_REALLOCATED:
+    case EV_LINE_REMOVED:
+    case EV_LINE_RESTORED:
+        bind_eta(st, o + 13, ev->need);
+        sqlite3_bind_int64(st, o + 14, ev->requested);
+        break;
+    default:
+        break;
+    }
+    sqlite3_bind_int64(st, o + 19, ev->undoes);
+    sqlite3_bind_int64(st, o + 15, (int64_t)ev->seq);
+    sqlite3_bind_int(st, o + 16, ev->new_line);
+    sqlite3_bind_int64(st, o + 17, ev->command_id);
+    sqlite3_bind_text(st, o + 18, ev->actor, -1, SQLITE_STATIC);
+}
+
 static AllotStatus insert_event(SqliteUow *s, const Event *ev, int64_t at, ErrBuf *err)
 {
     sqlite3_stmt *st;
@@ -609,69 +724,39 @@ static AllotStatus insert_event(SqliteUow *s, const Event *ev, int64_t at, ErrBu
     if (r != ALLOT_OK)
         return r;
     sqlite3_clear_bindings(st);
-    sqlite3_bind_int64(st, 1, at);
-    sqlite3_bind_text(st, 2, event_type_name(ev->type), -1, SQLITE_STATIC);
-    bind_text(st, 3, ev->sku);
-    switch (ev->type) {
-    case EV_ALLOCATED:
-    case EV_DEALLOCATED:
-    case EV_OUT_OF_STOCK:
-    case EV_ORDER_LINE_CANCELLED:
-        bind_text(st, 4, ev->orderid);
-        bind_text(st, 5, ev->batchref);
-        sqlite3_bind_int64(st, 7, ev->qty);
-        break;
-    case EV_REALLOCATED:
-        bind_text(st, 4, ev->orderid);
-        bind_text(st, 5, ev->batchref);
-        bind_text(st, 6, ev->to);
-        sqlite3_bind_int64(st, 7, ev->qty);
-        break;
-    case EV_LINE_REMOVED:
-    case EV_LINE_RESTORED:
-        bind_text(st, 4, ev->orderid);
-        bind_text(st, 5, ev->batchref);
-        sqlite3_bind_int64(st, 7, ev->qty);
-        break;
-    case EV_BATCH_REMOVED:
-    case EV_BATCH_CREATED:
-        bind_text(st, 5, ev->batchref);
-        sqlite3_bind_int64(st, 7, ev->qty);
-        bind_eta(st, 10, ev->eta);
-        break;
-    case EV_BATCH_QTY_CHANGED:
-        bind_text(st, 5, ev->batchref);
-        sqlite3_bind_int64(st, 8, ev->old_qty);
-        sqlite3_bind_int64(st, 9, ev->new_qty);
-        break;
-    case EV_BATCH_ETA_CHANGED:
-        bind_text(st, 5, ev->batchref);
-        bind_eta(st, 11, ev->old_eta);
-        bind_eta(st, 12, ev->new_eta);
-        break;
-    default:
-        break;
-    }
-    switch (ev->type) {
-    case EV_ALLOCATED:
-    case EV_DEALLOCATED:
-    case EV_OUT_OF_STOCK:
-    case EV_ORDER_LINE_CANCELLED:
-    case EV_REALLOCATED:
-    case EV_LINE_REMOVED:
-    case EV_LINE_RESTORED:
-        bind_eta(st, 13, ev->need);
-        sqlite3_bind_int64(st, 14, ev->requested);
-        break;
-    default:
-        break;
-    }
-    sqlite3_bind_int64(st, 19, ev->undoes);
-    sqlite3_bind_int64(st, 15, (int64_t)ev->seq);
-    sqlite3_bind_int(st, 16, ev->new_line);
-    sqlite3_bind_int64(st, 17, ev->command_id);
-    sqlite3_bind_text(st, 18, ev->actor, -1, SQLITE_STATIC);
+    bind_event(st, 0, ev, at);
     return run(s, st, "appending to the event log", err);
+}
+
+/* Bulk work appends its events EVENT_BATCH at a time, with one statement: the log
+ * is not read inside bulk work but through log_pending first. */
+static AllotStatus log_pending(SqliteUow *s, ErrBuf *err)
+{
+    AllotStatus r = ALLOT_OK;
+    size_t i = 0;
+    if (s->npending == EVENT_BATCH) {
+        sqlite3_stmt *st;
+        if ((r = stmt(s, ST_EVENT_INSERT_MANY, &st, err)) == ALLOT_OK) {
+            sqlite3_clear_bindings(st);
+            for (; i < EVENT_BATCH; i++)
+                bind_event(st, (int)i * EVENT_PARAMS, &s->pending[i].ev, s->pending[i].at);
+            r = run(s, st, "appending to the event log", err);
+        }
+    }
+    for (; r == ALLOT_OK && i < s->npending; i++)
+        r = insert_event(s, &s->pending[i].ev, s->pending[i].at, err);
+    s->npending = 0;
+    return r;
+}
+
+/* Appends `ev` to the log: at once, or with the next EVENT_BATCH in bulk work. */
+static AllotStatus log_event(SqliteUow *s, const Event *ev, int64_t at, ErrBuf *err)
+{
+    if (!s->in_bulk)
+        return insert_event(s, ev, at, err);
+    s->pending[s->npending].ev = *ev;
+    s->pending[s->npending].at = at;
+    return ++s->npending == EVENT_BATCH ? log_pending(s, err) : ALLOT_OK;
 }
 
 /* Appends the seen products' pending events to the log and marks what they
@@ -689,7 +774,7 @@ static AllotStatus step_commit(SqliteUow *s, ErrBuf *err)
         const EventVec *evs = product_events(p);
         for (size_t k = 0; k < evs->len; k++) {
             const Event *ev = &evs->items[k];
-            AllotStatus r = insert_event(s, ev, at, err);
+            AllotStatus r = log_event(s, ev, at, err);
             if (r != ALLOT_OK)
                 return r;
             s->logged = true;
@@ -890,29 +975,47 @@ static AllotStatus flush_entry(SqliteUow *s, Entry *e, ErrBuf *err)
 }
 
 /* A touched line to write: in the order of the lines b-tree, (orderid,
- * product_id), and within one line in the order it was touched. */
+ * product_id), and within one line in the order it was touched.  The first 16
+ * bytes of the orderid, big-endian, settle most comparisons without reading the
+ * string; the line's current state is found before the sort, entry by entry. */
 typedef struct LineRef {
+    uint64_t k0, k1;
     const Entry *e;
     const DirtyLine *d;
+    const OrderLine *l; /* NULL: the line is gone */
 } LineRef;
+
+static uint64_t key_bytes(const char *s, size_t from, size_t len)
+{
+    uint64_t k = 0;
+    for (size_t i = from; i < from + 8; i++)
+        k = k << 8 | (i < len ? (unsigned char)s[i] : 0);
+    return k;
+}
 
 static int cmp_line_ref(const void *a, const void *b)
 {
     const LineRef *x = a, *y = b;
-    int c = strcmp(x->d->orderid, y->d->orderid);
-    if (c)
-        return c;
+    if (x->k0 != y->k0)
+        return x->k0 < y->k0 ? -1 : 1;
+    if (x->k1 != y->k1)
+        return x->k1 < y->k1 ? -1 : 1;
+    /* the same 16 first bytes: the rest, if any (a NUL among them ends both) */
+    if ((x->k1 & 0xff) && (y->k1 & 0xff)) {
+        int c = strcmp(x->d->orderid + 16, y->d->orderid + 16);
+        if (c)
+            return c;
+    }
     if (x->e->id != y->e->id)
         return x->e->id < y->e->id ? -1 : 1;
     return x->d < y->d ? -1 : x->d > y->d; /* the same entry's array: touch order */
 }
 
-/* Writes one line's current state (or deletes it), its request moment in req. */
+/* Writes one line's current state `l` (NULL: delete it), its request moment in req. */
 static AllotStatus write_line(SqliteUow *s, const Entry *e, const char *orderid,
-                              bool maybe_stored, ErrBuf *err)
+                              const OrderLine *l, bool maybe_stored, ErrBuf *err)
 {
     sqlite3_stmt *st;
-    const OrderLine *l = product_find_line(e->p, orderid);
     /* a line created since the product was last loaded or written, and not
      * cancelled meanwhile (an older incarnation may be stored), is new */
     int which = !l ? ST_LINE_DELETE
@@ -951,9 +1054,15 @@ static AllotStatus flush_lines(SqliteUow *s, ErrBuf *err)
         return ALLOT_OK;
     LineRef one, *refs = n == 1 ? &one : xreallocarray(NULL, n, sizeof *refs);
     size_t k = 0;
-    for (size_t i = 0; i < s->ndirtyv; i++)
-        for (size_t j = 0; j < s->dirtyv[i]->ndirty; j++)
-            refs[k++] = (LineRef){s->dirtyv[i], &s->dirtyv[i]->dirty_lines[j]};
+    for (size_t i = 0; i < s->ndirtyv; i++) {
+        const Entry *e = s->dirtyv[i];
+        for (size_t j = 0; j < e->ndirty; j++) {
+            const DirtyLine *d = &e->dirty_lines[j];
+            size_t len = strlen(d->orderid);
+            refs[k++] = (LineRef){key_bytes(d->orderid, 0, len), key_bytes(d->orderid, 8, len), e,
+                                  d, product_find_line(e->p, d->orderid)};
+        }
+    }
     if (n > 1)
         qsort(refs, n, sizeof *refs, cmp_line_ref);
     AllotStatus r = ALLOT_OK;
@@ -961,12 +1070,12 @@ static AllotStatus flush_lines(SqliteUow *s, ErrBuf *err)
         /* the group of touches of one line: written once, with its current state */
         bool cancelled = false;
         size_t b = a + 1;
-        while (b < n && refs[b].e == refs[a].e &&
-               strcmp(refs[b].d->orderid, refs[a].d->orderid) == 0)
+        while (b < n && refs[b].e == refs[a].e && refs[b].k0 == refs[a].k0 &&
+               refs[b].k1 == refs[a].k1 && strcmp(refs[b].d->orderid, refs[a].d->orderid) == 0)
             b++;
         for (size_t c = a; c < b; c++)
             cancelled |= refs[c].d->cancelled;
-        r = write_line(s, refs[a].e, refs[a].d->orderid, cancelled, err);
+        r = write_line(s, refs[a].e, refs[a].d->orderid, refs[a].l, cancelled, err);
         a = b;
     }
     if (refs != &one)
@@ -978,6 +1087,9 @@ static AllotStatus flush_lines(SqliteUow *s, ErrBuf *err)
  * first (new ones get their ids), then the touched lines in key order. */
 static AllotStatus flush(SqliteUow *s, ErrBuf *err)
 {
+    AllotStatus pr = log_pending(s, err);
+    if (pr != ALLOT_OK)
+        return pr;
     for (size_t i = 0; i < s->ndirtyv; i++) {
         AllotStatus r = flush_entry(s, s->dirtyv[i], err);
         if (r != ALLOT_OK)
@@ -1026,6 +1138,7 @@ static void abort_tx(SqliteUow *s, bool whole_cache)
     }
     s->in_tx = false;
     s->data_version_known = false;
+    s->npending = 0;
     s->next_cmd_known = s->next_cmd_dirty = false;
     s->current_cmd = 0;
     if (whole_cache) {
@@ -1085,7 +1198,9 @@ static void forget_seen(SqliteUow *s)
     repository_clear_seen(&s->repo);
 }
 
-/* The store's next command id, reserved for the current unit of work. */
+/* The store's next command id, reserved for the current unit of work: one past the
+ * newest command in the log, and at least the counter row (SPEC.md §1.6: unique,
+ * monotonic).  A commit leaves the counter row alone: the id is in its events. */
 static AllotStatus sq_command_id(UnitOfWork *u, int64_t *id, ErrBuf *err)
 {
     SqliteUow *s = from_uow(u);
@@ -1096,7 +1211,9 @@ static AllotStatus sq_command_id(UnitOfWork *u, int64_t *id, ErrBuf *err)
         /* another writer may have used ids since we last read or wrote them */
         if (!s->next_cmd_known || (s->next_cmd_tx < s->fresh_since && !s->next_cmd_dirty)) {
             sqlite3_stmt *st;
-            AllotStatus r = stmt(s, ST_COUNTER_GET, &st, err);
+            AllotStatus r = log_pending(s, err);
+            if (r == ALLOT_OK)
+                r = stmt(s, ST_COUNTER_GET, &st, err);
             if (r != ALLOT_OK)
                 return r;
             int rc = sqlite3_step(st);
@@ -1148,13 +1265,20 @@ static AllotStatus sq_command_log(UnitOfWork *u, int64_t id, EventVec *out, int6
 {
     SqliteUow *s = from_uow(u);
     sqlite3_stmt *st;
-    AllotStatus r = stmt(s, ST_COMMAND_EVENTS, &st, err);
+    int64_t lo, hi;
+    AllotStatus r = log_pending(s, err);
+    if (r == ALLOT_OK)
+        r = sqlite_command_event_range(s->db, s->path, id, &lo, &hi, err);
+    if (r == ALLOT_OK)
+        r = stmt(s, ST_COMMAND_EVENTS, &st, err);
     if (r != ALLOT_OK)
         return r;
     size_t first = out->len;
     int64_t last_id = 0;
     int rc;
     sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, lo);
+    sqlite3_bind_int64(st, 3, hi);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         Event e;
         read_logged_event(st, &e);
@@ -1192,7 +1316,9 @@ static AllotStatus sq_latest_command(UnitOfWork *u, int64_t *id, ErrBuf *err)
 {
     SqliteUow *s = from_uow(u);
     sqlite3_stmt *st;
-    AllotStatus r = stmt(s, ST_LATEST_COMMAND, &st, err);
+    AllotStatus r = log_pending(s, err);
+    if (r == ALLOT_OK)
+        r = stmt(s, ST_LATEST_COMMAND, &st, err);
     if (r != ALLOT_OK)
         return r;
     int rc = sqlite3_step(st);
@@ -1316,6 +1442,29 @@ static AllotStatus sq_bulk_begin(UnitOfWork *u, ErrBuf *err)
     return ALLOT_OK;
 }
 
+static AllotStatus exec_sql(SqliteUow *s, const char *sql, const char *doing, ErrBuf *err)
+{
+    int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+    return rc == SQLITE_OK ? ALLOT_OK : sqlite_error(s->db, rc, s->path, doing, err);
+}
+
+/* Whether the last write of bulk work should build lines_by_batch after the rows
+ * (REBUILD_MIN_LINES).  The lines stored are counted only for a large write. */
+static AllotStatus rebuild_lines_by_batch(SqliteUow *s, bool *rebuild, ErrBuf *err)
+{
+    *rebuild = false;
+    if (s->dirty_keys < s->rebuild_min)
+        return ALLOT_OK;
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, "SELECT COUNT(*) FROM lines", -1, &st, NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        *rebuild = (uint64_t)sqlite3_column_int64(st, 0) <= 2 * (uint64_t)s->dirty_keys;
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_OK ? ALLOT_OK : sqlite_error(s->db, rc, s->path, "counting order lines", err);
+}
+
 static AllotStatus sq_bulk_end(UnitOfWork *u, bool commit, ErrBuf *err)
 {
     SqliteUow *s = from_uow(u);
@@ -1323,16 +1472,24 @@ static AllotStatus sq_bulk_end(UnitOfWork *u, bool commit, ErrBuf *err)
         return err_set(err, ALLOT_ESTORAGE, "no bulk work is open");
     s->in_bulk = false;
     forget_seen(s);
-    set_cache_kib(s, DEFAULT_CACHE_KIB);
     if (!commit || s->poisoned) {
+        set_cache_kib(s, DEFAULT_CACHE_KIB);
         abort_tx(s, true);
         if (commit)
             return err_set(err, ALLOT_ESTORAGE, "bulk work was rolled back: a step failed");
         return ALLOT_OK;
     }
-    AllotStatus r = flush(s, err);
+    bool rebuild;
+    AllotStatus r = rebuild_lines_by_batch(s, &rebuild, err);
+    if (r == ALLOT_OK && rebuild)
+        r = exec_sql(s, "DROP INDEX lines_by_batch", "writing the order lines", err);
+    if (r == ALLOT_OK)
+        r = flush(s, err);
+    if (r == ALLOT_OK && rebuild)
+        r = exec_sql(s, LINES_BY_BATCH_SQL, "indexing the order lines by batch", err);
     if (r == ALLOT_OK)
         r = run_simple(s, ST_COMMIT, "committing", err);
+    set_cache_kib(s, DEFAULT_CACHE_KIB);
     if (r != ALLOT_OK) {
         abort_tx(s, true);
         return r;
@@ -1386,6 +1543,7 @@ AllotStatus sqlite_uow_open(const char *path, Clock *clock, UnitOfWork **out, Er
     s->check_mask = 255;
     s->cache_lines_max = CACHE_LINES_MAX;
     s->bulk_dirty_max = BULK_DIRTY_MAX;
+    s->rebuild_min = REBUILD_MIN_LINES;
     *out = &s->base;
     return ALLOT_OK;
 }
@@ -1449,4 +1607,9 @@ void sqlite_uow_set_cache_limits(UnitOfWork *uow, unsigned check_every, size_t c
     s->check_mask = mask - 1;
     s->cache_lines_max = cache_lines_max;
     s->bulk_dirty_max = bulk_dirty_max;
+}
+
+void sqlite_uow_set_bulk_rebuild(UnitOfWork *uow, size_t min_lines)
+{
+    from_uow(uow)->rebuild_min = min_lines;
 }

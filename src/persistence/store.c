@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "persistence/pg_store.h"
 #include "persistence/sqlite_uow.h"
+#include "persistence/store_copy.h"
 
 bool store_is_postgres_uri(const char *db)
 {
@@ -21,15 +23,8 @@ AllotStatus store_target(const char *db_arg, StoreTarget *out, ErrBuf *err)
     if (out->kind == STORE_SQLITE)
         snprintf(out->label, sizeof out->label, "%s", out->where);
     else
-        snprintf(out->label, sizeof out->label, "PostgreSQL");
+        pg_describe(out->where, out->label, sizeof out->label);
     return ALLOT_OK;
-}
-
-static AllotStatus no_postgres(ErrBuf *err)
-{
-    return err_set(err, ALLOT_ESTORAGE,
-                   "PostgreSQL connection URIs are recognised, but this build has no "
-                   "PostgreSQL store yet");
 }
 
 AllotStatus store_open(const StoreTarget *t, Clock *clock, UnitOfWork **uow, Views **views,
@@ -38,11 +33,11 @@ AllotStatus store_open(const StoreTarget *t, Clock *clock, UnitOfWork **uow, Vie
     *uow = NULL;
     if (views)
         *views = NULL;
-    if (t->kind == STORE_POSTGRES)
-        return no_postgres(err);
-    AllotStatus st = sqlite_uow_open(t->where, clock, uow, err);
+    bool pg = t->kind == STORE_POSTGRES;
+    AllotStatus st = pg ? pg_uow_open(t->where, clock, uow, err)
+                        : sqlite_uow_open(t->where, clock, uow, err);
     if (st == ALLOT_OK && views)
-        *views = sqlite_uow_views(*uow);
+        *views = pg ? pg_uow_views(*uow) : sqlite_uow_views(*uow);
     return st;
 }
 
@@ -51,7 +46,7 @@ AllotStatus store_open_views(const StoreTarget *t, StoreAccess access, Views **o
 {
     *out = NULL;
     if (t->kind == STORE_POSTGRES)
-        return no_postgres(err);
+        return pg_views_open(t->where, out, err);
     return access == STORE_READ_ONLY ? sqlite_views_open_readonly(t->where, out, err)
                                      : sqlite_views_open(t->where, out, err);
 }
@@ -63,6 +58,8 @@ AllotStatus store_follow(const StoreTarget *t, const FollowStart *start, EventFo
                          ErrBuf *err)
 {
     *out = NULL;
+    if (t->kind == STORE_POSTGRES)
+        return pg_follow(t->where, start, out, err);
     Views *v;
     AllotStatus st = store_open_views(t, STORE_READ_ONLY, &v, err);
     if (st == ALLOT_OK)
@@ -74,6 +71,30 @@ AllotStatus store_open_relay(const StoreTarget *t, RelayStore **out, ErrBuf *err
 {
     *out = NULL;
     if (t->kind == STORE_POSTGRES)
-        return no_postgres(err);
+        return pg_relay_open(t->where, out, err);
     return sqlite_relay_open(t->where, out, err);
+}
+
+AllotStatus store_copy(const StoreTarget *from, const StoreTarget *to, CopyCounts *counts,
+                       ErrBuf *err)
+{
+    memset(counts, 0, sizeof *counts);
+    if (from->kind == to->kind && strcmp(from->where, to->where) == 0)
+        return err_set(err, ALLOT_EINVALID, "copy: FROM and TO are the same store (%s)",
+                       from->label);
+    StoreSink *sink;
+    AllotStatus st = to->kind == STORE_POSTGRES ? pg_copy_in(to->where, &sink, err)
+                                                : sqlite_copy_in(to->where, &sink, err);
+    if (st != ALLOT_OK)
+        return st;
+    int64_t next_command_id = 1;
+    st = from->kind == STORE_POSTGRES
+             ? pg_copy_out(from->where, sink, counts, &next_command_id, err)
+             : sqlite_copy_out(from->where, sink, counts, &next_command_id, err);
+    ErrBuf e = {{0}};
+    AllotStatus end = sink->ops->finish(sink, next_command_id, st == ALLOT_OK, &e);
+    if (st == ALLOT_OK && end != ALLOT_OK)
+        st = err_set(err, end, "%s", e.msg);
+    sink->ops->destroy(sink);
+    return st;
 }

@@ -82,4 +82,20 @@ AllotStatus store_follow(const StoreTarget *t, const FollowStart *start, EventFo
  * Errors: as store_open_views with STORE_READ_WRITE. */
 AllotStatus store_open_relay(const StoreTarget *t, RelayStore **out, ErrBuf *err);
 
+/* What `allot copy` copied. */
+typedef struct CopyCounts {
+    long long products, batches, lines, events;
+} CopyCounts;
+
+/* `allot copy FROM TO` (SPEC.md §3.1): every product, batch, order line and event
+ * of `from` (which must exist) into `to` (created when missing; it must hold no
+ * product and no event), as stored — versions, seq counters, need dates and
+ * moments of first request, the event log with ids, times and provenance, the next
+ * command id — in one transaction on each side: all or nothing.  The outbox
+ * relays' positions are not copied (they name places in `from`'s log).  Errors:
+ * ALLOT_EINVALID (the same store on both sides; `to` holds data), ALLOT_ESTORAGE
+ * (either store, named). */
+AllotStatus store_copy(const StoreTarget *from, const StoreTarget *to, CopyCounts *counts,
+                       ErrBuf *err);
+
 #endif

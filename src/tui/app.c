@@ -163,10 +163,20 @@ void app_poll(TuiApp *a, bool force)
     bool changed = !a->have_version || v != a->version;
     a->version = v;
     a->have_version = true;
-    if (!changed && !force)
-        return;
-    if (tui_feed_poll(&a->feed, a->live, &err) != ALLOT_OK)
-        app_say(a, true, "%s", err.msg);
+    if (a->feed.follower) {
+        /* the follower says when events came, also one with a lower id than the
+         * newest (PostgreSQL): the data changed then */
+        if (tui_feed_poll(&a->feed, a->live, &err) != ALLOT_OK)
+            app_say(a, true, "%s", err.msg);
+        changed |= a->feed.got;
+        if (!changed && !force)
+            return;
+    } else {
+        if (!changed && !force)
+            return;
+        if (tui_feed_poll(&a->feed, a->live, &err) != ALLOT_OK)
+            app_say(a, true, "%s", err.msg);
+    }
     count_header(a);
     for (int i = 0; i < a->depth - 1; i++)
         a->stack[i]->stale = true;
@@ -232,6 +242,8 @@ static void global_action(TuiApp *a, TuiAction act, int key)
     case TA_PROMPT: app_open_form(a, &(TuiReaction){.form = FORM_COMMAND}); break;
     case TA_WHATIF: app_whatif_toggle(a, true); break;
     case TA_SHOW_LOG: app_show_log(a); break;
+    case TA_UNDO:
+    case TA_REDO: app_undo(a, act == TA_REDO); break;
     case TA_PAUSE_FEED:
         tui_feed_pause(&a->feed, !a->feed.paused);
         app_say(a, false, a->feed.paused ? "live feed paused (p resumes)" : "live feed resumed");
@@ -296,7 +308,7 @@ static void key_input(TuiApp *a, int key)
 
 void tui_app_input(TuiApp *a, const TuiInput *in)
 {
-    a->dirty = true;
+    a->dirty = a->dirty || in->type != TI_TICK; /* a tick draws only when data changed */
     switch (in->type) {
     case TI_KEY:
         key_input(a, in->key == TK_BACKSPACE_ASCII || in->key == 127 ? TK_BACKSPACE : in->key);
@@ -400,8 +412,9 @@ TuiApp *tui_app_new(const TuiAppConfig *cfg, int rows, int cols)
     a->rows = rows;
     a->cols = cols;
     a->live = source_views_new(cfg->views);
+    source_views_set_uow(a->live, cfg->uow);
     a->env = (TuiEnv){a->live, date_from_unix(a->cfg.clock->now(a->cfg.clock))};
-    tui_feed_init(&a->feed, a->live);
+    tui_feed_init(&a->feed, a->live, cfg->follower);
     go_top(a, 0);
     app_poll(a, false);
     bool empty = false;

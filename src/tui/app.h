@@ -38,6 +38,10 @@ typedef struct TuiAppConfig {
     void *load_demo_ctx;
     /* The file the notify hook's output goes to (`L` shows it); NULL = no hook. */
     const char *notify_log;
+    /* The live feed's follower of the event log (app/follower.h; not owned): every
+     * live event once, also one that commits after an event with a higher id (a
+     * PostgreSQL store).  NULL = the feed reads the source by id. */
+    struct EventFollower *follower;
 } TuiAppConfig;
 
 typedef struct TuiApp TuiApp;

@@ -60,6 +60,7 @@ void app_answer(TuiApp *a, bool yes);
 void app_prompt_done(TuiApp *a, TuiRequest req);
 void app_open_form(TuiApp *a, const TuiReaction *r);
 void app_open_help(TuiApp *a, const char *topic);
+void app_undo(TuiApp *a, bool redo); /* u, U: preview the undo (or redo) and ask */
 void app_show_log(TuiApp *a);
 
 /* app_whatif.c */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/undo_steps.h"
 #include "domain/xalloc.h"
 #include "tui/app_impl.h"
 #include "tui/forms.h"
@@ -40,6 +41,67 @@ void app_submit_change(TuiApp *a, const TuiReaction *r)
     case CHANGE_REFUSED: app_say(a, true, "%s", err.msg); break;
     case CHANGE_RUN: app_run(a, &q.cmd); break;
     case CHANGE_ASK: app_open(a, tui_confirm_new(&q), OV_QUESTION); break;
+    }
+    tui_question_fini(&q);
+}
+
+/* u / U: the command to undo (app/undo_steps.h) in the log the screens show —
+ * live, or the what-if session's (its own commands come last: docs/tui.md "Undo
+ * and redo") — previewed like any change (whatif_preview of Undo, the lines that
+ * move back with their slips) and asked about; y runs the Undo through the bus, or
+ * in the session's sandbox. */
+void app_undo(TuiApp *a, bool redo)
+{
+    Views *v = a->whatif ? whatif_views(tui_whatif_session(a->whatif)) : a->cfg.views;
+    UndoStep step;
+    ErrBuf err = {{0}};
+    if (!a->cfg.uow || !a->cfg.bus) {
+        app_say(a, true, "read-only: undo is not available here");
+        return;
+    }
+    if (undo_step_find(v, redo, &step, &err) != ALLOT_OK) {
+        app_say(a, true, "%s", err.msg);
+        return;
+    }
+    if (!step.target) {
+        app_say(a, false, "%s", step.why);
+        return;
+    }
+    TuiQuestion q;
+    tui_question_init(&q, ASK_CHANGE);
+    q.cmd = command_undo(step.target);
+    TuiChangeCtx ctx = app_change_ctx(a);
+    switch (tui_change_prepare(&ctx, &q, true, NULL, &err)) {
+    case CHANGE_REFUSED:
+        app_say(a, true, "%s", err.msg);
+        break;
+    case CHANGE_RUN: /* never: an undo always asks */
+    case CHANGE_ASK: {
+        char what[140], when[32] = "", who[ALLOT_ID_MAX + 8] = "";
+        const EventRow *f = &step.first;
+        event_describe(&f->ev, what, sizeof what);
+        if (f->at > 0) {
+            int64_t s = f->at % 86400;
+            int y, m, d;
+            date_to_ymd(date_from_unix(f->at), &y, &m, &d);
+            snprintf(when, sizeof when, " %02d-%02d %02d:%02d", m, d, (int)(s / 3600),
+                     (int)(s / 60 % 60));
+        }
+        if (f->ev.actor[0])
+            snprintf(who, sizeof who, " by %s", f->ev.actor);
+        if (step.redo)
+            snprintf(q.title, sizeof q.title, "%sRedo: undo command %lld, which undid command %lld",
+                     a->whatif ? "[what-if] " : "", (long long)step.target,
+                     (long long)step.undoes);
+        else
+            snprintf(q.title, sizeof q.title, "%sUndo command %lld (%lld event%s)",
+                     a->whatif ? "[what-if] " : "", (long long)step.target,
+                     (long long)step.nevents, step.nevents == 1 ? "" : "s");
+        snprintf(q.note, sizeof q.note, "It %s: %s%s%s", step.redo ? "undid" : "did", what, who,
+                 when);
+        app_open(a, tui_confirm_new(&q), OV_QUESTION);
+        break;
+    }
     }
     tui_question_fini(&q);
 }

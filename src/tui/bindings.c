@@ -31,6 +31,8 @@ static const TuiBinding global_keys[] = {
     {'B', TA_SCREEN_BATCHES, "go to Batches", false},
     {'O', TA_SCREEN_BACKORDERS, "go to Backorders", false},
     {'E', TA_SCREEN_EVENTS, "go to Events", false},
+    {'u', TA_UNDO, "undo the latest change (shows what moves back, asks)", false},
+    {'U', TA_REDO, "redo the latest undone change (shows it, asks)", false},
 };
 
 /* During a what-if session, on every screen. */
@@ -79,11 +81,14 @@ static const TuiBinding triage_keys[] = {
     {'c', TA_CHANGE_QTY, "change qty", false},
     {'e', TA_SET_ETA, "set ETA", false},
     {'d', TA_DELAY, "delay", false},
+    {'H', TA_HISTORY, "history of the line", false},
+    {'t', TA_ATP, "availability of the SKU", false},
 };
 
 static const TuiBinding products_keys[] = {
     {TK_ENTER, TA_OPEN, "batches", true},
     {'a', TA_ALLOCATE, "allocate", true},
+    {'t', TA_ATP, "availability", true},
 };
 
 static const TuiBinding batches_keys[] = {
@@ -94,6 +99,7 @@ static const TuiBinding batches_keys[] = {
     {'e', TA_SET_ETA, "ETA", true},
     {'d', TA_DELAY, "delay", true},
     {'a', TA_ALLOCATE, "allocate", false},
+    {'t', TA_ATP, "availability of the SKU", false},
 };
 
 static const TuiBinding batch_keys[] = {
@@ -105,23 +111,40 @@ static const TuiBinding batch_keys[] = {
     {'a', TA_ALLOCATE, "allocate", true},
     {'x', TA_CANCEL_LINE, "cancel line", true},
     {TK_ENTER, TA_OPEN, "order", false},
+    {'H', TA_HISTORY, "history of the line", false},
+    {'t', TA_ATP, "availability of the SKU", false},
 };
 
 static const TuiBinding order_keys[] = {
     {TK_ENTER, TA_OPEN, "batch", true},
     {'x', TA_CANCEL_LINE, "cancel line", true},
     {'a', TA_ALLOCATE, "allocate", true},
+    {'H', TA_HISTORY, "history", true},
+    {'t', TA_ATP, "availability of the SKU", false},
 };
 
 static const TuiBinding backorders_keys[] = {
     {TK_ENTER, TA_OPEN, "order", true},
     {'x', TA_CANCEL_LINE, "cancel line", true},
     {'a', TA_ALLOCATE, "allocate", true},
+    {'H', TA_HISTORY, "history", true},
+    {'t', TA_ATP, "availability of the SKU", false},
 };
 
 static const TuiBinding events_keys[] = {
     {TK_ENTER, TA_OPEN, "open", true},
     {'g', TA_TOP, "newest (follow)", true},
+};
+
+/* The availability timeline of a SKU (SPEC.md §1.5). */
+static const TuiBinding atp_keys[] = {
+    {'n', TA_PROMISE, "promise a new line", true},
+    {TK_ENTER, TA_OPEN, "the date's batches", true},
+};
+
+/* The history of an order line (SPEC.md §1.6 "why"), oldest first. */
+static const TuiBinding history_keys[] = {
+    {TK_ENTER, TA_OPEN, "the event's batch", true},
 };
 
 /* The help viewer (and the notify hook's log, shown the same way). */
@@ -203,8 +226,8 @@ static const TuiBinding line_keys[] = {
 
 static const TuiKeymap maps[] = {
     MAP(global), MAP(whatif),  MAP(list),  MAP(triage), MAP(products), MAP(batches),
-    MAP(batch),  MAP(order),   MAP(backorders), MAP(events), MAP(help), MAP(confirm),
-    MAP(notice), MAP(prompt),  MAP(form),  MAP(line),
+    MAP(batch),  MAP(order),   MAP(backorders), MAP(events), MAP(atp), MAP(history),
+    MAP(help),   MAP(confirm), MAP(notice), MAP(prompt),  MAP(form),  MAP(line),
 };
 
 const TuiKeymap *tui_keymap(const char *name)

@@ -13,25 +13,49 @@ static void add(TuiFeed *f, const TuiFeedItem *it)
     f->items[f->n++] = *it;
 }
 
-void tui_feed_init(TuiFeed *f, TuiSource *live)
+void tui_feed_init(TuiFeed *f, TuiSource *live, EventFollower *follower)
 {
     memset(f, 0, sizeof *f);
+    f->follower = follower;
     int64_t max = 0;
     ErrBuf err = {{0}};
     if (live->ops->max_event_id(live, &max, &err) == ALLOT_OK)
         f->last_id = max > TUI_FEED_MAX ? max - TUI_FEED_MAX : 0;
 }
 
+/* The live events the follower hands out, all of them (the feed keeps the newest). */
+static AllotStatus follow(TuiFeed *f, ErrBuf *err)
+{
+    EventRow rows[TUI_FEED_MAX];
+    size_t n;
+    do {
+        AllotStatus st = follower_read(f->follower, rows, TUI_FEED_MAX, &n, err);
+        if (st != ALLOT_OK)
+            return st;
+        for (size_t i = 0; i < n; i++) {
+            TuiFeedItem it = {.id = rows[i].id, .at = rows[i].at, .ev = rows[i].ev};
+            add(f, &it);
+            if (rows[i].id > f->last_id)
+                f->last_id = rows[i].id;
+        }
+        f->got |= n > 0;
+    } while (n == TUI_FEED_MAX);
+    return ALLOT_OK;
+}
+
 AllotStatus tui_feed_poll(TuiFeed *f, TuiSource *live, ErrBuf *err)
 {
+    f->got = false;
     int64_t max = 0;
     AllotStatus st = live->ops->max_event_id(live, &max, err);
     if (st != ALLOT_OK)
         return st;
     if (f->paused) {
-        f->paused_new = max - f->last_id;
+        f->paused_new = max > f->last_id ? max - f->last_id : 0;
         return ALLOT_OK;
     }
+    if (f->follower)
+        return follow(f, err);
     if (max <= f->last_id)
         return ALLOT_OK;
     if (max - f->last_id > TUI_FEED_MAX)

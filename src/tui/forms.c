@@ -56,6 +56,9 @@ void tui_form_open(const TuiReaction *r, TuiForm *f, char *label, size_t lsize, 
     case FORM_SEARCH:
         snprintf(label, lsize, "/");
         break;
+    case FORM_PROMISE:
+        snprintf(label, lsize, "Promise a new line of %s — QTY (nothing changes): ", r->sku);
+        break;
     }
 }
 
@@ -190,6 +193,18 @@ bool tui_form_submit(const TuiForm *f, const char *text, TuiReaction *out, char 
         return allocate_form(f, text, out, why, size);
     case FORM_SEARCH:
         return f->target && tui_help_search(f->target, text, why, size);
+    case FORM_PROMISE: {
+        int64_t q;
+        if (validate_line_qty(text, &q, &err) != ALLOT_OK) {
+            snprintf(why, size, "%s", err.msg);
+            return false;
+        }
+        if (!f->target || !tui_atp_promise(f->target, q, out->status, sizeof out->status)) {
+            snprintf(why, size, "%s", out->status[0] ? out->status : "nothing to promise on");
+            return false;
+        }
+        return true;
+    }
     }
     return true;
 }

@@ -1,5 +1,6 @@
 /* forms.h — what the prompt's text means: the `:` line (the CLI grammar,
- * app/command_parse.h) and each form (`c`, `e`, `d`, `a`, `/`, the help search),
+ * app/command_parse.h) and each form (`c`, `e`, `d`, `a`, `/`, the help search,
+ * the availability screen's promise `n`),
  * validated as the CLI does (domain/validate.h), and Tab completion over the read
  * model (complete.h).  No drawing; the app applies what comes back. */
 #ifndef ALLOT_TUI_FORMS_H

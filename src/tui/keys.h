@@ -127,7 +127,12 @@ typedef struct TuiInput {
     X(TA_REFRESH, "refresh")                                     \
     X(TA_FEED, "feed")                                           \
     X(TA_WHATIF_SUMMARY, "what-if-summary")                      \
-    X(TA_DROP_STEP, "drop-step")
+    X(TA_DROP_STEP, "drop-step")                                 \
+    X(TA_UNDO, "undo")                                           \
+    X(TA_REDO, "redo")                                           \
+    X(TA_HISTORY, "line-history")                                \
+    X(TA_ATP, "availability")                                    \
+    X(TA_PROMISE, "promise")
 
 typedef enum TuiAction {
 #define TUI_ACTION_ENUM(name, text) name,

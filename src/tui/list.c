@@ -677,7 +677,7 @@ static TuiStyle row_style(const TuiRow *r)
 {
     if (r->flags & TUI_ROW_PENDING)
         return TS_DIM;
-    if (r->flags & (TUI_ROW_SHORT | TUI_ROW_OVER | TUI_ROW_WARN_EVENT))
+    if (r->flags & (TUI_ROW_SHORT | TUI_ROW_OVER | TUI_ROW_WARN_EVENT | TUI_ROW_LATE))
         return TS_WARN;
     if (r->flags & TUI_ROW_WHATIF)
         return TS_GOOD;

@@ -2,6 +2,7 @@
  * the columns and sort orders of each list, and the row and feed vectors. */
 #include "tui/source.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,21 +45,41 @@ static const TuiColumn overdue_cols[] = {
     {"QTY", 6, true, 3, "qty", true},    {"ETA", 5, false, 5, "eta", false},
     {"LATE BY", 8, false, 7, "eta", false},
 };
+/* Lines carry their need date and lateness (SPEC.md §1.4): LATE reads "12d", "at
+ * risk" or nothing; an order's lines also their promised date. */
 static const TuiColumn lines_cols[] = {
-    {"ORDER", 24, false, 8, "orderid", false}, {"SKU", 18, false, 8, NULL, false},
-    {"QTY", 8, true, 5, "qty", true},          {"BATCH", 12, false, 8, NULL, false},
+    {"ORDER", 20, false, 8, "orderid", false}, {"SKU", 16, false, 8, NULL, false},
+    {"QTY", 8, true, 5, "qty", true},          {"LATE", 7, true, 4, NULL, false},
+    {"NEED", 10, false, 10, NULL, false},      {"BATCH", 0, false, 8, NULL, false},
 };
 static const TuiColumn order_cols[] = {
-    {"SKU", 24, false, 8, "sku", false},
-    {"QTY", 8, true, 5, "qty", true},
-    {"BATCH", 16, false, 8, "batch", false},
-    {"STATE", 9, false, 8, "batch", false},
+    {"SKU", 18, false, 8, "sku", false},         {"QTY", 8, true, 5, "qty", true},
+    {"BATCH", 12, false, 8, "batch", false},     {"PROMISED", 10, false, 10, NULL, false},
+    {"NEED", 10, false, 10, NULL, false},        {"LATE", 7, true, 4, NULL, false},
+    {"STATE", 0, false, 9, "batch", false},
 };
 static const TuiColumn backorders_cols[] = {
-    {"ORDER", 24, false, 8, "orderid", false},
-    {"SKU", 20, false, 8, "oldest_of_sku", false},
-    {"QTY", 8, true, 4, "qty", true},
-    {"STATE", 9, false, 9, NULL, false},
+    {"ORDER", 20, false, 8, "orderid", false}, {"SKU", 18, false, 8, "oldest_of_sku", false},
+    {"QTY", 8, true, 4, "qty", true},          {"LATE", 7, true, 4, NULL, false},
+    {"NEED", 10, false, 10, NULL, false},      {"STATE", 0, false, 9, NULL, false},
+};
+/* the late lines, worst first (Triage's half-width panel): dates without their year */
+static const TuiColumn late_cols[] = {
+    {"ORDER", 14, false, 6, NULL, false}, {"SKU", 12, false, 6, NULL, false},
+    {"LATE", 5, true, 4, "worst", false}, {"NEED", 5, false, 5, NULL, false},
+    {"PROMISED", 0, false, 8, NULL, false},
+};
+/* the availability timeline of a SKU (SPEC.md §1.5) */
+static const TuiColumn atp_cols[] = {
+    {"DATE", 10, false, 10, NULL, false}, {"ARRIVING", 9, true, 5, NULL, false},
+    {"ALLOC", 9, true, 5, NULL, false},   {"FREE", 9, true, 5, NULL, false},
+    {"PROJECTED", 9, true, 5, NULL, false}, {"BATCHES", 0, false, 8, NULL, false},
+};
+/* the history of an order line (SPEC.md §1.6 "why") */
+static const TuiColumn history_cols[] = {
+    {"ID", 6, true, 4, NULL, false},      {"TIME", 11, false, 8, NULL, false},
+    {"CMD", 5, true, 3, NULL, false},     {"ACTOR", 16, false, 8, NULL, false},
+    {"TYPE", 16, false, 10, NULL, false}, {"DETAILS", 0, false, 12, NULL, false},
 };
 static const TuiColumn events_cols[] = {
     {"ID", 7, true, 5, "id", true},
@@ -85,6 +106,9 @@ static const TuiKindInfo kinds[TL_KIND_COUNT] = {
                        "oldest", false},
     [TL_EVENTS] = {"Events", events_cols, N(events_cols), VIEW_EVENTS, "id", true},
     [TL_TODAY] = {"Today's events", events_cols, N(events_cols), VIEW_EVENTS, "id", true},
+    [TL_LATE] = {"Late lines", late_cols, N(late_cols), VIEW_LATE_LINES, "worst", false},
+    [TL_ATP] = {"Availability", atp_cols, N(atp_cols), VIEW_LIST_COUNT, NULL, false},
+    [TL_HISTORY] = {"History", history_cols, N(history_cols), VIEW_EVENTS, "id", true},
 };
 
 const TuiKindInfo *tui_kind_info(TuiListKind kind)
@@ -94,7 +118,8 @@ const TuiKindInfo *tui_kind_info(TuiListKind kind)
 
 int tui_kind_sort_count(TuiListKind kind)
 {
-    return (int)view_spec(tui_kind_info(kind)->list)->norders;
+    const ViewSpec *s = view_spec(tui_kind_info(kind)->list);
+    return s ? (int)s->norders : 1; /* TL_ATP: by date */
 }
 
 /* The kind's default order: the backorders of one SKU are oldest first within it. */
@@ -103,6 +128,8 @@ static int default_order(const TuiQuery *q)
     const TuiKindInfo *k = tui_kind_info(q->kind);
     if (q->kind == TL_BACKORDERS && q->arg[0])
         return BACKORDER_OLDEST_OF_SKU;
+    if (!view_spec(k->list) || !k->order)
+        return 0;
     int o = view_spec_order(view_spec(k->list), k->order);
     return o < 0 ? 0 : o;
 }
@@ -121,6 +148,8 @@ bool tui_query_desc(const TuiQuery *q)
 int tui_query_sort_column(const TuiQuery *q)
 {
     const TuiKindInfo *k = tui_kind_info(q->kind);
+    if (!view_spec(k->list))
+        return -1;
     const char *name = view_spec(k->list)->orders[tui_query_order(q)].name;
     for (size_t i = 0; i < k->ncolumns; i++)
         if (k->columns[i].order && strcmp(k->columns[i].order, name) == 0)
@@ -132,8 +161,9 @@ const char *tui_query_order_name(const TuiQuery *q, char *buf, size_t size)
 {
     const TuiKindInfo *k = tui_kind_info(q->kind);
     int col = tui_query_sort_column(q);
-    const char *name = col >= 0 ? k->columns[col].title
-                                : view_spec(k->list)->orders[tui_query_order(q)].name;
+    const char *name = col >= 0              ? k->columns[col].title
+                       : view_spec(k->list) ? view_spec(k->list)->orders[tui_query_order(q)].name
+                                            : "date"; /* TL_ATP */
     snprintf(buf, size, "%s%s", name, tui_query_desc(q) ? "▼" : "▲");
     return buf;
 }
@@ -273,31 +303,67 @@ void tui_row_batch(TuiRow *r, TuiListKind kind, const char *ref, const char *sku
     cell(r, 6, allocated > qty ? "OVER" : allocated == qty ? "FULL" : "");
 }
 
-void tui_row_line(TuiRow *r, TuiListKind kind, const char *orderid, const char *sku,
-                  int64_t qty, const char *batchref)
+const char *tui_late_text(int64_t late, bool at_risk, char *buf, size_t size)
 {
-    snprintf(r->key, sizeof r->key, "%s\x1f%s", orderid, sku);
-    snprintf(r->orderid, sizeof r->orderid, "%s", orderid);
-    snprintf(r->sku, sizeof r->sku, "%s", sku);
-    snprintf(r->ref, sizeof r->ref, "%s", batchref ? batchref : "");
-    r->qty = qty;
-    bool back = !batchref || !batchref[0];
+    if (late > 0)
+        snprintf(buf, size, "%lldd", (long long)late);
+    else
+        snprintf(buf, size, "%s", at_risk ? "at risk" : "");
+    return buf;
+}
+
+static const char *date_or(int32_t d, const char *none, char *buf)
+{
+    return d == ALLOT_NO_DATE ? none : date_format(d, buf);
+}
+
+void tui_row_line(TuiRow *r, TuiListKind kind, const LineRow *l)
+{
+    char late[24], d1[ALLOT_DATE_TEXT], d2[ALLOT_DATE_TEXT];
+    snprintf(r->key, sizeof r->key, "%s\x1f%s", l->orderid, l->sku);
+    snprintf(r->orderid, sizeof r->orderid, "%s", l->orderid);
+    snprintf(r->sku, sizeof r->sku, "%s", l->sku);
+    snprintf(r->ref, sizeof r->ref, "%s", l->batchref);
+    r->qty = l->qty;
+    bool back = !l->batchref[0];
     if (back)
         r->flags |= TUI_ROW_SHORT;
-    if (kind == TL_ORDER) {
-        cell(r, 0, sku);
-        cell_num(r, 1, qty);
-        cell(r, 2, back ? "-" : batchref);
-        cell(r, 3, back ? "BACKORDER" : "allocated");
+    if (l->late > 0 || l->at_risk)
+        r->flags |= TUI_ROW_LATE;
+    tui_late_text(l->late, l->at_risk, late, sizeof late);
+    const char *need = date_or(l->need, "-", d1);
+    switch (kind) {
+    case TL_ORDER:
+        cell(r, 0, l->sku);
+        cell_num(r, 1, l->qty);
+        cell(r, 2, back ? "-" : l->batchref);
+        cell(r, 3, date_or(l->promised, "-", d2));
+        cell(r, 4, need);
+        cell(r, 5, late);
+        cell(r, 6, back ? "BACKORDER" : "allocated");
         return;
+    case TL_LATE:
+        cell(r, 0, l->orderid);
+        cell(r, 1, l->sku);
+        cell(r, 2, late);
+        cell(r, 3, l->need == ALLOT_NO_DATE ? "-" : need + 5); /* MM-DD */
+        if (back)
+            cell(r, 4, "waits");
+        else
+            cell(r, 4, date_format(l->promised, d2) + 5);
+        return;
+    default:
+        break;
     }
-    cell(r, 0, orderid);
-    cell(r, 1, sku);
-    cell_num(r, 2, qty);
+    cell(r, 0, l->orderid);
+    cell(r, 1, l->sku);
+    cell_num(r, 2, l->qty);
+    cell(r, 3, late);
+    cell(r, 4, need);
     if (kind == TL_BACKORDERS)
-        cell(r, 3, "BACKORDER");
+        cell(r, 5, "BACKORDER");
     else
-        cell(r, 3, back ? "BACKORDER" : batchref);
+        cell(r, 5, back ? "BACKORDER" : l->batchref);
 }
 
 void tui_row_pending(TuiRow *r, TuiListKind kind, const char *cursor, const char *note)
@@ -374,4 +440,41 @@ void tui_row_event(TuiRow *r, const TuiFeedItem *it, int32_t today)
     char details[300];
     snprintf(details, sizeof details, "%s%s", it->whatif ? "what-if: " : "", d);
     cell(r, 3, details);
+}
+
+void tui_row_atp(TuiRow *r, const AtpRow *a, int32_t today)
+{
+    char d[ALLOT_DATE_TEXT], batches[ALLOT_ID_MAX + 48];
+    snprintf(r->key, sizeof r->key, "%" PRId32, a->date);
+    r->date = a->date;
+    cell(r, 0, a->date == today ? "today" : date_format(a->date, d));
+    cell_num(r, 1, a->arriving);
+    cell_num(r, 2, a->allocated);
+    cell_num(r, 3, a->free);
+    cell_num(r, 4, a->projected);
+    if (a->nbatches == 1)
+        snprintf(batches, sizeof batches, "%s", a->first_ref);
+    else
+        snprintf(batches, sizeof batches, "%s and %zu more", a->first_ref, a->nbatches - 1);
+    cell(r, 5, batches);
+    if (a->projected <= 0)
+        r->flags |= TUI_ROW_FULL;
+}
+
+void tui_row_history(TuiRow *r, const TuiFeedItem *it, int32_t today)
+{
+    tui_row_event(r, it, today); /* ID TIME TYPE DETAILS: moved behind CMD ACTOR */
+    memcpy(r->cells[4], r->cells[2], sizeof r->cells[4]);
+    memcpy(r->cells[5], r->cells[3], sizeof r->cells[5]);
+    if (it->ev.command_id > 0)
+        cell_num(r, 2, it->ev.command_id);
+    else
+        cell(r, 2, "-");
+    char who[ALLOT_ID_MAX + 40];
+    if (it->ev.undoes > 0)
+        snprintf(who, sizeof who, "%s, undoing %lld", it->ev.actor[0] ? it->ev.actor : "-",
+                 (long long)it->ev.undoes);
+    else
+        snprintf(who, sizeof who, "%s", it->ev.actor[0] ? it->ev.actor : "-");
+    cell(r, 3, who);
 }

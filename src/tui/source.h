@@ -23,6 +23,7 @@
 
 #include "app/view_specs.h"
 #include "app/views.h"
+#include "domain/atp.h"
 #include "domain/events.h"
 #include "domain/status.h"
 #include "domain/validate.h"
@@ -39,6 +40,10 @@ typedef enum TuiListKind {
     TL_BACKORDERS,  /* backorders (of SKU arg, or all when ""), oldest first */
     TL_EVENTS,      /* the event log, newest first */
     TL_TODAY,       /* events logged today (UTC), newest first */
+    TL_LATE,        /* late lines (SPEC.md §1.4) on today, worst first */
+    TL_ATP,         /* the availability timeline of SKU arg (SPEC.md §1.5), by date */
+    TL_HISTORY,     /* the events of order line arg ("ORDERID\x1fSKU"), oldest first,
+                       with their commands and actors (SPEC.md §1.6 "why") */
     TL_KIND_COUNT
 } TuiListKind;
 
@@ -54,9 +59,10 @@ enum {
     TUI_ROW_OVER = 1u << 2,      /* allocated > qty: never seen between commands */
     TUI_ROW_WARN_EVENT = 1u << 3, /* OutOfStock, Deallocated */
     TUI_ROW_WHATIF = 1u << 4,     /* differs from live in a what-if session ("Δ" note) */
-    TUI_ROW_PENDING = 1u << 5     /* not a row: the search for more rows goes on from
+    TUI_ROW_PENDING = 1u << 5,    /* not a row: the search for more rows goes on from
                                      its cursor (a filter over a long list, source.h
                                      `fetch`); its last cell says how far it got */
+    TUI_ROW_LATE = 1u << 6        /* a line late or at risk (its LATE cell says which) */
 };
 
 /* One displayed row.  `key` is the row's identity (a SKU, a batch reference,
@@ -72,6 +78,7 @@ typedef struct TuiRow {
     int64_t available;         /* batches: qty - allocated */
     int32_t eta;               /* batches: ETA or ALLOT_NO_ETA */
     int64_t event_id;          /* events: id in the log */
+    int32_t date;              /* TL_ATP: the row's date */
 } TuiRow;
 
 /* A growable array of rows; owns its storage.  Zero-initialise. */
@@ -101,7 +108,8 @@ typedef struct TuiKindInfo {
     const char *title;
     const TuiColumn *columns;
     size_t ncolumns;
-    ViewList list;   /* the read model's list (view_specs.h) */
+    ViewList list;   /* the read model's list (view_specs.h); VIEW_LIST_COUNT for one
+                        worked out from a product (TL_ATP, by date) */
     const char *order; /* the default order (the worst first where that makes sense) */
     bool desc;         /* ... in that direction */
 } TuiKindInfo;
@@ -113,7 +121,8 @@ int tui_kind_sort_count(TuiListKind kind);
 
 typedef struct TuiQuery {
     TuiListKind kind;
-    AllotId arg;          /* SKU, batch reference or order id; "" = none */
+    char arg[2 * ALLOT_ID_MAX + 2]; /* SKU, batch reference or order id, or (TL_HISTORY)
+                                       "ORDERID\x1fSKU"; "" = none */
     int sort;             /* an index into the spec's orders; -1 = the kind's default */
     bool desc;            /* with `sort`: that order the other way */
     char filter[TUI_FILTER_MAX]; /* the planner's filter as typed (filter.h); "" = all */
@@ -196,6 +205,19 @@ typedef struct TuiSourceOps {
      * first and last of them (views_complete_span).  Errors: ALLOT_ESTORAGE. */
     AllotStatus (*complete_span)(TuiSource *s, CompleteKind kind, const char *prefix, int64_t cap,
                                  CompleteSpan *out, ErrBuf *err);
+    /* The availability timeline of `sku` on `today` (SPEC.md §1.5; app/atp_query.h;
+     * the caller frees *out with atp_fini on ALLOT_OK).  Errors: as `promise`. */
+    AllotStatus (*timeline)(TuiSource *s, const char *sku, int32_t today, AtpTimeline *out,
+                            ErrBuf *err);
+    /* Where and when a new line of `qty` units of `sku` would be served now, on
+     * `today` (SPEC.md §1.5 Promise; app/atp_query.h); nothing changes.  Errors:
+     * ALLOT_EINVALID_SKU, ALLOT_ESTORAGE, ALLOT_EUSAGE (no products to read here). */
+    AllotStatus (*promise)(TuiSource *s, const char *sku, int64_t qty, int32_t today,
+                           Promise *out, ErrBuf *err);
+    /* The lateness of order `orderid` on `today` (SPEC.md §1.4: its complete date,
+     * days late, at risk; views_order_lateness).  Errors: ALLOT_ESTORAGE. */
+    AllotStatus (*order_lateness)(TuiSource *s, const char *orderid, int32_t today,
+                                  OrderLateness *out, ErrBuf *err);
     /* Where the row whose identity is `key` is now in query `q` (its sort and
      * filter): *found and its cursor in `cursor` (`size` bytes), or *found = false
      * if no row of the list has that identity any more.  Errors: ALLOT_ESTORAGE. */
@@ -242,9 +264,13 @@ void tui_row_product(TuiRow *r, TuiListKind kind, const ProductRow *p);
 /* A batch (TL_BATCHES, TL_DUE, TL_OVERDUE); `today` is a day number. */
 void tui_row_batch(TuiRow *r, TuiListKind kind, const char *ref, const char *sku, int64_t qty,
                    int64_t allocated, int32_t eta, int32_t today);
-/* An order line (TL_BATCH_LINES, TL_ORDER, TL_BACKORDERS); batchref "" = backorder. */
-void tui_row_line(TuiRow *r, TuiListKind kind, const char *orderid, const char *sku,
-                  int64_t qty, const char *batchref);
+/* An order line (TL_BATCH_LINES, TL_ORDER, TL_BACKORDERS, TL_LATE) as the read model
+ * gives it, its lateness computed for the query's day (batchref "" = backorder).
+ * Its LATE cell reads "12d" (days late), "at risk" or "" (on time, or no need
+ * date); a late or at-risk line is flagged TUI_ROW_LATE. */
+void tui_row_line(TuiRow *r, TuiListKind kind, const LineRow *l);
+/* The LATE cell of a line (above) into buf; returns buf. */
+const char *tui_late_text(int64_t late, bool at_risk, char *buf, size_t size);
 /* An event (TL_EVENTS, TL_TODAY).  Its time reads "HH:MM:SS" (UTC) on day `today`,
  * "MM-DD HH:MM" on another day, "--:--:--" when unknown.  A what-if event's id
  * reads "w1", its key is "w1", its details start with "what-if: " and it is
@@ -257,6 +283,11 @@ void tui_row_pending(TuiRow *r, TuiListKind kind, const char *cursor, const char
 
 /* Writes n with thousands separators ("1,000,000") into buf; returns buf. */
 char *tui_thousands(int64_t n, char *buf, size_t size);
+/* A date of the availability timeline (TL_ATP) of a SKU on `today`. */
+void tui_row_atp(TuiRow *r, const AtpRow *a, int32_t today);
+/* An event of a line's history (TL_HISTORY): tui_row_event's cells, then the
+ * command that raised it and who sent it ("undoing command 7" when it undid one). */
+void tui_row_history(TuiRow *r, const TuiFeedItem *it, int32_t today);
 
 /* Frees what `complete` returned. */
 void tui_strings_free(char **v, size_t n);

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/atp_query.h"
 #include "app/view_specs.h"
 #include "domain/xalloc.h"
 #include "tui/filter.h"
@@ -39,6 +40,7 @@ typedef struct ViewsSource {
     int64_t slice, budget, count_slice, count_slice_all;
     int32_t first_day; /* the day first_id is of; 0 = not known */
     int64_t first_id;  /* the first event id logged on first_day (or past the log's end) */
+    UnitOfWork *uow; /* the products, for the timeline and promise; or NULL */
 } ViewsSource;
 
 static Views *V(TuiSource *s) { return ((ViewsSource *)s)->views; }
@@ -56,7 +58,6 @@ static ViewQuery key_query(const TuiQuery *q, const ViewPage *pg, ViewOrder *ord
     ViewQuery kq = view_query(tui_kind_info(q->kind)->list, tui_query_order(q), pg);
     *order = tui_query_desc(q) ? view_order_reverse(kq.order) : *kq.order;
     kq.order = order;
-    kq.today = q->today;
     return kq;
 }
 
@@ -109,11 +110,11 @@ static AllotStatus list_query(ViewsSource *s, const TuiQuery *q, const ViewPage 
     case TL_BATCH_LINES: v = views_batch_lines_query(q->arg, pg); break;
     case TL_ORDER: v = views_order_lines_query(q->arg, pg); break;
     case TL_BACKORDERS: v = views_backorders_query(q->arg, pg); break;
+    case TL_LATE: v = views_late_lines_query(q->today, pg); break;
     default: v = views_events_query(pg); break;
     }
     ViewQuery kq = key_query(q, pg, order);
     v.order = kq.order;
-    v.today = q->today;
     if (q->kind == TL_TODAY) {
         int64_t first;
         AllotStatus st = first_of_day(s, q->today, &first, err);
@@ -147,11 +148,7 @@ static void build_row(const TuiQuery *q, const void *row, TuiRow *r)
         tui_row_event(r, &it, q->today);
         break;
     }
-    default: {
-        const LineRow *l = row;
-        tui_row_line(r, q->kind, l->orderid, l->sku, l->qty, l->batchref);
-        break;
-    }
+    default: tui_row_line(r, q->kind, row); break;
     }
 }
 
@@ -227,7 +224,7 @@ static AllotStatus page(ViewsSource *s, const TuiQuery *q, const char *anchor, b
 {
     if (limit == 0)
         return ALLOT_OK;
-    ViewPage pg = {.limit = limit, .backward = backward};
+    ViewPage pg = {.limit = limit, .backward = backward, .today = q->today};
     ViewOrder order, korder;
     TuiFilter f;
     ViewQuery v, kq = key_query(q, &pg, &korder);
@@ -247,10 +244,97 @@ static AllotStatus page(ViewsSource *s, const TuiQuery *q, const char *anchor, b
     return st;
 }
 
+/* The history of line q->arg ("ORDERID\x1fSKU"), oldest first: ids after `anchor`
+ * (0 = from the first), or before it when `backward` (0 = from the newest), in
+ * display order. */
+static AllotStatus history_page(ViewsSource *s, const TuiQuery *q, int64_t anchor, bool backward,
+                                size_t limit, TuiRowVec *out, ErrBuf *err)
+{
+    if (limit == 0)
+        return ALLOT_OK;
+    char orderid[TUI_CURSOR_MAX];
+    snprintf(orderid, sizeof orderid, "%s", q->arg);
+    char *sku = strchr(orderid, '\x1f');
+    if (!sku)
+        return err_set(err, ALLOT_EINVALID, "no order line given for its history");
+    *sku++ = 0;
+    ViewPage pg = {.limit = limit, .filter = q->filter, .backward = backward};
+    ViewQuery vq = view_query(VIEW_EVENTS, 0, &pg);
+    view_query_where(&vq, (ViewCond){.col = ECOL_ORDERID, .op = VIEW_EQ, .text = orderid});
+    view_query_where(&vq, (ViewCond){.col = ECOL_SKU, .op = VIEW_EQ, .text = sku});
+    EventRow a;
+    memset(&a, 0, sizeof a);
+    a.id = anchor;
+    EventRow *rows = xcalloc(limit, sizeof *rows);
+    size_t n = 0;
+    AllotStatus st = views_list(s->views, &vq, anchor || !backward ? &a : NULL, rows, &n, err);
+    for (size_t i = 0; st == ALLOT_OK && i < n; i++) {
+        TuiFeedItem it = {.id = rows[i].id, .at = rows[i].at, .ev = rows[i].ev};
+        TuiRow *r = tui_rows_push(out);
+        tui_row_history(r, &it, q->today);
+        snprintf(r->cursor, sizeof r->cursor, "%" PRId64, rows[i].id);
+    }
+    free(rows);
+    return st;
+}
+
+/* The availability timeline of SKU q->arg (app/atp_query.h: its product, read in a
+ * unit of work that is rolled back), by date: the dates after (or from, or just
+ * before) the date `cursor`, in display order. */
+static AllotStatus vs_timeline(TuiSource *src, const char *sku, int32_t today, AtpTimeline *out,
+                               ErrBuf *err)
+{
+    ViewsSource *s = (ViewsSource *)src;
+    if (!s->uow)
+        return err_set(err, ALLOT_EUSAGE, "the availability timeline is not available here");
+    return query_atp(s->uow, sku, today, out, err);
+}
+
+static AllotStatus atp_page(ViewsSource *s, const TuiQuery *q, TuiFetch how, const char *cursor,
+                            size_t limit, TuiRowVec *out, ErrBuf *err)
+{
+    AtpTimeline t;
+    AllotStatus st = vs_timeline(&s->base, q->arg, q->today, &t, err);
+    if (st != ALLOT_OK)
+        return st;
+    int32_t at = (int32_t)num(cursor);
+    size_t from = 0, to = t.nrows; /* the rows [from, to) that qualify, then `limit` of them */
+    for (size_t i = 0; how != TF_FIRST && how != TF_LAST && i < t.nrows; i++) {
+        if (how == TF_BEFORE ? t.rows[i].date < at : how == TF_AFTER ? t.rows[i].date <= at
+                                                                     : t.rows[i].date < at)
+            from = i + 1;
+    }
+    if (how == TF_BEFORE || how == TF_LAST) {
+        to = how == TF_LAST ? t.nrows : from;
+        from = to > limit ? to - limit : 0;
+    } else if (to - from > limit) {
+        to = from + limit;
+    }
+    for (size_t i = from; i < to; i++) {
+        TuiRow *r = tui_rows_push(out);
+        tui_row_atp(r, &t.rows[i], q->today);
+        snprintf(r->cursor, sizeof r->cursor, "%" PRId32, t.rows[i].date);
+    }
+    atp_fini(&t);
+    return ALLOT_OK;
+}
+
 static AllotStatus vs_fetch(TuiSource *src, const TuiQuery *q, TuiFetch how, const char *cursor,
                             size_t limit, TuiRowVec *out, ErrBuf *err)
 {
     ViewsSource *s = (ViewsSource *)src;
+    if (q->kind == TL_ATP)
+        return atp_page(s, q, how, cursor, limit, out, err);
+    if (q->kind == TL_HISTORY) {
+        switch (how) {
+        case TF_FIRST: return history_page(s, q, 0, false, limit, out, err);
+        case TF_LAST: return history_page(s, q, 0, true, limit, out, err);
+        case TF_AFTER: return history_page(s, q, num(cursor), false, limit, out, err);
+        case TF_FROM: return history_page(s, q, num(cursor) - 1, false, limit, out, err);
+        case TF_BEFORE: return history_page(s, q, num(cursor), true, limit, out, err);
+        }
+        return ALLOT_OK;
+    }
     switch (how) {
     case TF_FIRST: return page(s, q, NULL, false, limit, out, err);
     case TF_LAST: return page(s, q, NULL, true, limit, out, err);
@@ -280,7 +364,7 @@ static AllotStatus vs_count(TuiSource *src, const TuiQuery *q, const char *from,
 {
     ViewsSource *s = (ViewsSource *)src;
     next[0] = 0;
-    ViewPage pg = {0};
+    ViewPage pg = {.today = q->today};
     ViewOrder order;
     TuiFilter f;
     ViewQuery v;
@@ -314,7 +398,7 @@ static AllotStatus vs_position(TuiSource *src, const TuiQuery *q, const char *cu
 {
     ViewsSource *s = (ViewsSource *)src;
     *n = 0;
-    ViewPage pg = {.backward = true};
+    ViewPage pg = {.backward = true, .today = q->today};
     ViewOrder order, korder;
     TuiFilter f;
     ViewQuery v, kq = key_query(q, &pg, &korder);
@@ -404,14 +488,15 @@ static AllotStatus batch_row(TuiSource *s, const char *ref, BatchRow *out, bool 
     return st;
 }
 
-/* The order line (orderid, sku); *found = false if there is none. */
-static AllotStatus line_row(TuiSource *s, const char *orderid, const char *sku, LineRow *out,
-                            bool *found, ErrBuf *err)
+/* The order line (orderid, sku), its lateness on `today`; *found = false if there is
+ * none. */
+static AllotStatus line_row(TuiSource *s, const char *orderid, const char *sku, int32_t today,
+                            LineRow *out, bool *found, ErrBuf *err)
 {
     LineRow a;
     memset(&a, 0, sizeof a);
     snprintf(a.sku, sizeof a.sku, "%s\x01", sku);
-    ViewPage pg = {.limit = 1, .filter = NULL, .backward = true};
+    ViewPage pg = {.limit = 1, .filter = NULL, .backward = true, .today = today};
     size_t n = 0;
     AllotStatus st = views_order_lines(V(s), orderid, &pg, &a, out, &n, err);
     *found = st == ALLOT_OK && n == 1 && strcmp(out->sku, sku) == 0;
@@ -427,7 +512,7 @@ static AllotStatus vs_locate(TuiSource *src, const TuiQuery *q, const char *key,
     char cur[TUI_CURSOR_MAX] = "";
     bool have = false;
     AllotStatus st = ALLOT_OK;
-    ViewPage pg = {.limit = 1};
+    ViewPage pg = {.limit = 1, .today = q->today};
     ViewOrder korder;
     ViewQuery kq = key_query(q, &pg, &korder);
     switch (q->kind) {
@@ -446,8 +531,13 @@ static AllotStatus vs_locate(TuiSource *src, const TuiQuery *q, const char *key,
             view_key_text(&kq, &p, cur, sizeof cur);
         break;
     }
+    case TL_ATP: /* the identity (a date) is the cursor */
+        snprintf(cur, sizeof cur, "%s", key);
+        have = true;
+        break;
     case TL_EVENTS:
-    case TL_TODAY: /* the identity (an id of the log) is the cursor */
+    case TL_TODAY:
+    case TL_HISTORY: /* the identity (an id of the log) is the cursor */
         snprintf(cur, sizeof cur, "%s", key);
         have = key[0] >= '1' && key[0] <= '9' && key[strspn(key, "0123456789")] == 0;
         break;
@@ -462,7 +552,8 @@ static AllotStatus vs_locate(TuiSource *src, const TuiQuery *q, const char *key,
     }
     case TL_BATCH_LINES:
     case TL_ORDER:
-    case TL_BACKORDERS: {
+    case TL_BACKORDERS:
+    case TL_LATE: {
         char orderid[TUI_CURSOR_MAX];
         snprintf(orderid, sizeof orderid, "%s", key);
         char *sku = strchr(orderid, '\x1f');
@@ -470,9 +561,8 @@ static AllotStatus vs_locate(TuiSource *src, const TuiQuery *q, const char *key,
             break;
         *sku++ = 0;
         LineRow l;
-        st = line_row(src, orderid, sku, &l, &have, err);
+        st = line_row(src, orderid, sku, q->today, &l, &have, err);
         if (have) {
-            l.late = view_line_late(&l, q->today);
             view_key_text(&kq, &l, cur, sizeof cur);
         }
         break;
@@ -519,6 +609,21 @@ static AllotStatus vs_is_empty(TuiSource *s, bool *empty, ErrBuf *err)
     return st;
 }
 
+static AllotStatus vs_promise(TuiSource *src, const char *sku, int64_t qty, int32_t today,
+                              Promise *out, ErrBuf *err)
+{
+    ViewsSource *s = (ViewsSource *)src;
+    if (!s->uow)
+        return err_set(err, ALLOT_EUSAGE, "promise is not available here");
+    return query_promise(s->uow, sku, qty, today, out, err);
+}
+
+static AllotStatus vs_order_lateness(TuiSource *s, const char *orderid, int32_t today,
+                                     OrderLateness *out, ErrBuf *err)
+{
+    return views_order_lateness(V(s), orderid, today, out, err);
+}
+
 static void vs_destroy(TuiSource *s) { free(s); }
 
 static const TuiSourceOps vs_ops = {
@@ -535,6 +640,9 @@ static const TuiSourceOps vs_ops = {
     .count = vs_count,
     .position = vs_position,
     .counts = vs_counts,
+    .timeline = vs_timeline,
+    .promise = vs_promise,
+    .order_lateness = vs_order_lateness,
 };
 
 TuiSource *source_views_new(Views *views)
@@ -554,3 +662,5 @@ void source_views_set_scan(TuiSource *src, int64_t slice, int64_t budget, int64_
     s->count_slice = count_slice > 0 ? count_slice : 1;
     s->count_slice_all = s->count_slice * (COUNT_SLICE_ALL / COUNT_SLICE);
 }
+
+void source_views_set_uow(TuiSource *src, UnitOfWork *uow) { ((ViewsSource *)src)->uow = uow; }

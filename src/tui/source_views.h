@@ -4,6 +4,7 @@
 #ifndef ALLOT_TUI_SOURCE_VIEWS_H
 #define ALLOT_TUI_SOURCE_VIEWS_H
 
+#include "app/unit_of_work.h"
 #include "app/views.h"
 #include "tui/source.h"
 
@@ -16,5 +17,9 @@ TuiSource *source_views_new(Views *views);
  * count under a filter.  The defaults suit a million events (bench_tui); tests
  * make them small. */
 void source_views_set_scan(TuiSource *s, int64_t slice, int64_t budget, int64_t count_slice);
+/* Gives the source the unit of work whose products the availability timeline
+ * (TL_ATP) and promise read (app/atp_query.h, rolled back: nothing changes); not
+ * owned.  Without one, they say they are not available. */
+void source_views_set_uow(TuiSource *src, UnitOfWork *uow);
 
 #endif

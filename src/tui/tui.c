@@ -9,6 +9,9 @@
 #include "persistence/store.h"
 #include "tui/term.h"
 
+/* How many of the newest events the live feed starts with. */
+#define TUI_FEED_BACKLOG 16
+
 /* Event handler failures (e.g. the OutOfStock hook) go to the status line, never
  * on the terminal under curses. */
 typedef struct StatusLogger {
@@ -70,6 +73,17 @@ int tui_run(const TuiOptions *opts)
         uow_free(uow);
         return 3;
     }
+    /* the live feed follows the log from the last few events on (app/follower.h) */
+    int64_t latest = 0;
+    views_latest_event_id(views, &latest, &err);
+    FollowStart start = {.from = FOLLOW_AFTER_ID, .id = latest > TUI_FEED_BACKLOG ? latest - TUI_FEED_BACKLOG : 0};
+    EventFollower *follower = NULL;
+    if (store_follow(&store, &start, &follower, &err) != ALLOT_OK) {
+        fprintf(stderr, "allot: %s\n", err.msg);
+        views_free(views);
+        uow_free(uow);
+        return 3;
+    }
     StatusLogger logger = {.base = {status_log}, .line = ""};
     if (opts->notify_attach)
         opts->notify_attach(opts->notify_ctx, &logger.base);
@@ -84,11 +98,13 @@ int tui_run(const TuiOptions *opts)
         .load_demo = opts->load_demo ? load_demo : NULL,
         .load_demo_ctx = &run,
         .notify_log = opts->notify_log,
+        .follower = follower,
     };
     TuiTermHooks hooks = {install_wait, tick, &run, logger.line};
     int rc = tui_term_loop(&cfg, &hooks);
     if (opts->notify_attach) /* the status line is gone */
         opts->notify_attach(opts->notify_ctx, NULL);
+    follower_free(follower);
     bus_free(bus);
     views_free(views);
     uow_free(uow);

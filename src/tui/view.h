@@ -51,6 +51,7 @@ typedef enum TuiFormKind {
     FORM_ALLOCATE,   /* [ORDERID] [SKU] QTY: those not given by `orderid` / `sku` */
     FORM_SEARCH,     /* text to find in the help page `target` */
     FORM_LIST_SEARCH, /* text to find in `list`, from the row after the selection */
+    FORM_PROMISE,    /* a qty to promise on the availability view `target` (`sku`) */
 } TuiFormKind;
 
 typedef struct TuiReaction {
@@ -59,7 +60,8 @@ typedef struct TuiReaction {
     TuiView *push;
     TuiFormKind form;
     TuiList *list;       /* FORM_FILTER */
-    TuiView *target;     /* FORM_SEARCH: the help view searched */
+    TuiView *target;     /* FORM_SEARCH: the help view searched; FORM_PROMISE: the
+                            availability view answered on */
     TuiBatchInfo batch;  /* batch forms, REQ_DELAY */
     AllotId sku, orderid; /* FORM_ALLOCATE: known from the screen, or "" */
     Command cmd;         /* REQ_COMMAND */

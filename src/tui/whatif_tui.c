@@ -272,7 +272,8 @@ static AllotStatus ms_fetch(TuiSource *s, const TuiQuery *q, TuiFetch how, const
         switch (q->kind) {
         case TL_BATCH_LINES:
         case TL_ORDER:
-        case TL_BACKORDERS: mark_line(m->ws, q->kind, r); break;
+        case TL_BACKORDERS:
+        case TL_LATE: mark_line(m->ws, q->kind, r); break;
         case TL_BATCHES:
         case TL_DUE:
         case TL_OVERDUE: mark_batch(m->ws, q->kind, r); break;
@@ -399,6 +400,24 @@ static AllotStatus ms_is_empty(TuiSource *s, bool *empty, ErrBuf *err)
     return M(s)->inner->ops->is_empty(M(s)->inner, empty, err);
 }
 
+static AllotStatus ms_timeline(TuiSource *s, const char *sku, int32_t today, AtpTimeline *out,
+                               ErrBuf *err)
+{
+    return M(s)->inner->ops->timeline(M(s)->inner, sku, today, out, err);
+}
+
+static AllotStatus ms_promise(TuiSource *s, const char *sku, int64_t qty, int32_t today,
+                              Promise *out, ErrBuf *err)
+{
+    return M(s)->inner->ops->promise(M(s)->inner, sku, qty, today, out, err);
+}
+
+static AllotStatus ms_order_lateness(TuiSource *s, const char *orderid, int32_t today,
+                                     OrderLateness *out, ErrBuf *err)
+{
+    return M(s)->inner->ops->order_lateness(M(s)->inner, orderid, today, out, err);
+}
+
 static void ms_destroy(TuiSource *s) { tui_source_free(M(s)->inner); }
 
 static const TuiSourceOps mark_ops = {
@@ -415,6 +434,9 @@ static const TuiSourceOps mark_ops = {
     .count = ms_count,
     .position = ms_position,
     .counts = ms_counts,
+    .timeline = ms_timeline,
+    .promise = ms_promise,
+    .order_lateness = ms_order_lateness,
 };
 
 /* ---------- life ---------- */
@@ -431,6 +453,7 @@ AllotStatus tui_whatif_start(UnitOfWork *live, Views *live_views, TuiSource *liv
     w->ws = ws;
     w->src.base.ops = &mark_ops;
     w->src.inner = source_views_new(whatif_views(ws));
+    source_views_set_uow(w->src.inner, whatif_uow(ws)); /* the timeline of the sandbox */
     w->src.live = live_src;
     w->src.ws = ws;
     *out = w;

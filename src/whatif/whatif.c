@@ -21,6 +21,7 @@ struct WhatIfSession {
     MessageBus *bus;
     Views *views;
     Command *cmds;
+    int64_t *ids; /* the command id each got in the sandbox (0: it logged nothing) */
     size_t ncmds, capcmds;
     /* per-product differences, computed on demand for the marks; cleared by
        every command */
@@ -319,21 +320,48 @@ void whatif_discard(WhatIfSession *s)
     bus_free(s->bus);
     uow_free(s->sandbox);
     free(s->cmds);
+    free(s->ids);
     free(s);
 }
 
 AllotStatus whatif_run(WhatIfSession *s, const Command *cmd, CommandResult *res, ErrBuf *err)
 {
-    AllotStatus st = bus_handle(s->bus, cmd, res, err);
+    CommandResult own;
+    command_result_init(&own);
+    CommandResult *r = res ? res : &own;
+    AllotStatus st = bus_handle(s->bus, cmd, r, err);
     marks_clear(s);
     if (st == ALLOT_OK) {
         if (s->ncmds == s->capcmds) {
             s->capcmds = s->capcmds ? s->capcmds * 2 : 16;
             s->cmds = xreallocarray(s->cmds, s->capcmds, sizeof *s->cmds);
+            s->ids = xreallocarray(s->ids, s->capcmds, sizeof *s->ids);
         }
-        s->cmds[s->ncmds++] = *cmd;
+        Command c = *cmd;
+        if (c.type == CMD_UNDO)
+            c.target = r->undone; /* "the latest" made explicit, for the replays */
+        s->cmds[s->ncmds] = c;
+        s->ids[s->ncmds++] = r->command_id;
     }
+    command_result_fini(&own);
     return st;
+}
+
+/* Command i of the session as a replay runs it: an Undo of one of the session's
+ * own earlier commands names that command's id in the replay (`replayed`: the ids
+ * the replay gave commands 0 … i-1), not the sandbox's; an Undo of a live command
+ * keeps its id (SPEC.md §1.6; docs/whatif.md "Undo in a session"). */
+static Command replay_command(const WhatIfSession *s, size_t i, const int64_t *replayed)
+{
+    Command c = s->cmds[i];
+    if (c.type != CMD_UNDO || c.target <= 0)
+        return c;
+    for (size_t j = 0; j < i; j++)
+        if (s->ids[j] == c.target) {
+            c.target = replayed[j];
+            break;
+        }
+    return c;
 }
 
 size_t whatif_command_count(const WhatIfSession *s) { return s->ncmds; }
@@ -516,10 +544,13 @@ static AllotStatus apply_commands(MessageBus *bus, void *ctx, ErrBuf *err)
     AllotStatus st = ALLOT_OK;
     CommandResult res;
     command_result_init(&res);
+    int64_t *replayed = xcalloc(s->ncmds ? s->ncmds : 1, sizeof *replayed);
     for (size_t i = 0; i < s->ncmds; i++) {
         event_vec_clear(&res.events);
         ErrBuf e = {{0}};
-        st = bus_handle(bus, &s->cmds[i], &res, &e);
+        Command c = replay_command(s, i, replayed);
+        st = bus_handle(bus, &c, &res, &e);
+        replayed[i] = res.command_id;
         if (st != ALLOT_OK) {
             report->refused_index = (long)i;
             snprintf(report->refused_msg, sizeof report->refused_msg, "%s", err_text(&e, st));
@@ -531,6 +562,7 @@ static AllotStatus apply_commands(MessageBus *bus, void *ctx, ErrBuf *err)
         for (size_t j = 0; j < res.events.len; j++)
             event_vec_push(&report->real.events, &res.events.items[j]);
     }
+    free(replayed);
     command_result_fini(&res);
     return st;
 }
@@ -677,9 +709,15 @@ AllotStatus whatif_rework(WhatIfSession *s, WhatIfDiff *out, long *refused, ErrB
     UnitOfWork *tmp = sandbox_uow_new(s->live, s->clock);
     MessageBus *bus = bootstrap(tmp, notifier_none(), s->clock, &quiet_logger);
     AllotStatus st = ALLOT_OK;
+    int64_t *replayed = xcalloc(s->ncmds ? s->ncmds : 1, sizeof *replayed);
+    CommandResult res;
+    command_result_init(&res);
     for (size_t i = 0; st == ALLOT_OK && i < s->ncmds; i++) {
         ErrBuf e = {{0}};
-        st = bus_handle(bus, &s->cmds[i], NULL, &e);
+        Command c = replay_command(s, i, replayed);
+        event_vec_clear(&res.events);
+        st = bus_handle(bus, &c, &res, &e);
+        replayed[i] = res.command_id;
         if (st != ALLOT_OK) {
             *refused = (long)i;
             err_set(err, st, "command %zu of %zu (%s) is refused on the live data now: %s", i + 1,
@@ -693,6 +731,8 @@ AllotStatus whatif_rework(WhatIfSession *s, WhatIfDiff *out, long *refused, ErrB
         for (size_t i = 0; i < log->len; i++)
             event_vec_push(&out->events, &log->items[i]);
     }
+    command_result_fini(&res);
+    free(replayed);
     bus_free(bus);
     uow_free(tmp);
     return st;

@@ -2,7 +2,11 @@
 `allot exec`, compared with the independent reference model of SPEC.md §1
 (refmodel.py): the final state (exports), which lines were refused, and the events.
 
-Usage: test_differential.py ALLOT_BINARY [--scripts N] [--commands N] [--seed S]
+Usage: test_differential.py ALLOT_BINARY [--scripts N] [--commands N] [--seed S] [--postgres]
+
+--postgres runs each script on a new database of the PostgreSQL server that libpq's
+PG* variables name (tests/support/pg_cluster.sh starts a throwaway one) instead of a
+SQLite file.
 """
 
 import argparse
@@ -97,7 +101,7 @@ def export(allot, db, what):
 LINE_EVENTS = {"Allocated", "Deallocated", "Reallocated", "OutOfStock"}
 
 
-def check_seed(allot, seed, ncommands):
+def check_seed(allot, seed, ncommands, postgres=False):
     """Returns a list of differences (empty when allot agrees with the model)."""
     rng = random.Random(seed)
     lines = gen_script(rng, ncommands)
@@ -109,6 +113,10 @@ def check_seed(allot, seed, ncommands):
         with open(script, "w", encoding="utf-8") as f:
             f.write("\n".join(lines) + "\n")
         db = os.path.join(d, "allot.db")
+        if postgres:
+            name = f"allot_diff_{os.getpid()}_{seed}"
+            subprocess.run(["createdb", name], check=True)
+            db = f"postgresql:///{name}"
         p = run(allot, db, "exec", script)
         diffs = []
         if "Sanitizer" in p.stderr or "runtime error" in p.stderr:
@@ -157,6 +165,8 @@ def check_seed(allot, seed, ncommands):
         return [f"seed {seed}: {x}" for x in diffs]
     finally:
         shutil.rmtree(d, ignore_errors=True)
+        if postgres:
+            subprocess.run(["dropdb", "--if-exists", name], check=False)
 
 
 def main():
@@ -166,16 +176,18 @@ def main():
     ap.add_argument("--commands", type=int, default=250)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--postgres", action="store_true")
     a = ap.parse_args()
     allot = os.path.abspath(a.allot)
     seeds = range(a.seed, a.seed + a.scripts)
     failures = []
     with concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs) as ex:
-        for diffs in ex.map(lambda s: check_seed(allot, s, a.commands), seeds):
+        for diffs in ex.map(lambda s: check_seed(allot, s, a.commands, a.postgres), seeds):
             failures.extend(diffs)
     for f in failures[:20]:
         print(f)
-    print(f"{a.scripts} scripts of {a.commands} commands: "
+    print(f"{a.scripts} scripts of {a.commands} commands"
+          f"{' on PostgreSQL' if a.postgres else ''}: "
           f"{a.scripts - len({f.split(':')[0] for f in failures})} agree with the model")
     sys.exit(1 if failures else 0)
 

@@ -198,7 +198,8 @@ check "/ searches the page" "delays it"
 check "another process's event reaches the feed while help is open" "S-1 TABLE 33 → 44" 2
 T send-keys -t e2e g
 T resize-window -t e2e -x 120 -y 30
-check "the page re-wraps at 120 columns" "gather what needs a planner's attention today:"
+# the search's match stays in view; a line that only fits at 120 columns says it re-wrapped
+check "the page re-wraps at 120 columns" "Enter opens what is under the cursor: a backorder's Order, a SKU's Batches, a shipment's batch"
 T resize-window -t e2e -x 80 -y 24
 T send-keys -t e2e q
 check "q closes the page" "Backorders, oldest first"

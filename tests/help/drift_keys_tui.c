@@ -16,7 +16,8 @@ static const struct {
     {"global", "Every screen"},  {"whatif", "What-if"},        {"list", "Every list"},
     {"triage", "Triage"},        {"products", "Products"},     {"batches", "Batches"},
     {"batch", "Lines of a batch"}, {"order", "Order"},         {"backorders", "Backorders"},
-    {"events", "Events"},        {"help", "Help"},             {"confirm", "A question"},
+    {"events", "Events"},        {"atp", "Availability"},      {"history", "History of a line"},
+    {"help", "Help"},            {"confirm", "A question"},
     {"notice", "A list to read"}, {"prompt", "The command prompt"}, {"form", "A form"},
     {"line", "Editing a line"},
 };

@@ -38,7 +38,9 @@ Test(help_pages, every_screen_of_the_spec_has_a_page_with_a_title)
     /* SPEC.md §5: the screens, the what-if session; issue 7: getting started,
      * the command reference, the key bindings. */
     const char *needed[] = {"getting-started", "triage", "products", "batches", "order",
-                            "backorders", "events", "help", "whatif", "commands", "keys"};
+                            "backorders", "events", "help", "whatif", "commands", "keys",
+                            /* issue 14: the availability timeline, a line's history */
+                            "atp", "history"};
     for (size_t i = 0; i < sizeof needed / sizeof needed[0]; i++) {
         const HelpPage *p = help_page_find(needed[i]);
         cr_assert_not_null(p, "no help page %s", needed[i]);

@@ -558,6 +558,155 @@ Test(sqlite_uow, a_large_bulk_unit_of_work_commits_whole)
     uow_free(uow);
 }
 
+static void sql_text(const char *sql, char *out, size_t size);
+
+/* Bulk work appends its events several at a time: the log it leaves is the one
+ * the same commands leave one unit of work each (ids, order, every field). */
+Test(sqlite_uow, bulk_work_logs_the_same_events_as_one_command_at_a_time)
+{
+    char paths[2][sizeof db.path + 8];
+    for (int bulk = 0; bulk < 2; bulk++) {
+        snprintf(paths[bulk], sizeof paths[bulk], "%s%s", db.path, bulk ? ".b" : "");
+        UnitOfWork *uow;
+        ErrBuf err = {{0}};
+        cr_assert_eq(sqlite_uow_open(paths[bulk], &fclock.base, &uow, &err), ALLOT_OK, "%s",
+                     err.msg);
+        MessageBus *bus = bootstrap(uow, NULL, &fclock.base, NULL);
+        if (bulk)
+            cr_assert_eq(uow_bulk_begin(uow, &err), ALLOT_OK);
+        must(bus, command_create_batch("B1", "LAMP", 20, ALLOT_NO_ETA));
+        must(bus, command_create_batch("B2", "LAMP", 20, day("2027-01-05")));
+        for (int i = 0; i < 45; i++) { /* 45 + the batches + the change: not a multiple */
+            char oid[16];
+            snprintf(oid, sizeof oid, "o%02d", i);
+            must(bus, command_allocate(oid, "LAMP", 1));
+        }
+        must(bus, command_change_batch_qty("B1", 3));
+        if (bulk) {
+            cr_assert_eq(uow_bulk_end(uow, true, &err), ALLOT_OK, "%s", err.msg);
+        }
+        bus_free(bus);
+        uow_free(uow);
+    }
+    sqlite3 *c;
+    cr_assert_eq(sqlite3_open(paths[0], &c), SQLITE_OK);
+    char attach[sizeof paths[1] + 32];
+    snprintf(attach, sizeof attach, "ATTACH '%s' AS b", paths[1]);
+    cr_assert_eq(sqlite3_exec(c, attach, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(c));
+    static const char *const q[] = {
+        "SELECT COUNT(*) FROM events",
+        "SELECT COUNT(*) FROM b.events",
+        "SELECT COUNT(*) FROM (SELECT id, type, sku, orderid, batchref, to_ref, qty, old_qty,"
+        " new_qty, eta, old_eta, new_eta, need, requested, seq, new_line, command_id, actor,"
+        " undoes FROM events EXCEPT SELECT id, type, sku, orderid, batchref, to_ref, qty,"
+        " old_qty, new_qty, eta, old_eta, new_eta, need, requested, seq, new_line, command_id,"
+        " actor, undoes FROM b.events)",
+    };
+    int64_t v[3];
+    for (int i = 0; i < 3; i++) {
+        sqlite3_stmt *st;
+        cr_assert_eq(sqlite3_prepare_v2(c, q[i], -1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg(c));
+        cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+        v[i] = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(c);
+    cr_assert_gt(v[0], 64);
+    cr_assert_eq(v[0], v[1]);
+    cr_assert_eq(v[2], 0, "%lld events differ", (long long)v[2]);
+    remove(paths[1]);
+}
+
+/* A command's events are found by their range of ids without an index: for
+ * every command, the range holds exactly its events (issue 15, schema v6). */
+Test(sqlite_uow, the_events_of_a_command_are_the_range_its_binary_search_finds)
+{
+    UnitOfWork *uow = open_uow();
+    MessageBus *bus = bootstrap(uow, NULL, &fclock.base, NULL);
+    must(bus, command_create_batch("B1", "LAMP", 10, ALLOT_NO_ETA));
+    for (int i = 0; i < 40; i++) {
+        char oid[16];
+        snprintf(oid, sizeof oid, "o%02d", i);
+        must(bus, command_allocate(oid, "LAMP", 1 + i % 2)); /* some wait */
+        if (i % 7 == 3)
+            must(bus, command_change_batch_qty("B1", 10 + i)); /* several events */
+    }
+    sqlite3 *c = sqlite_uow_connection(uow);
+    /* gaps in the ids, and events from before provenance (command 0) first */
+    cr_assert_eq(sqlite3_exec(c, "DELETE FROM events WHERE id % 5 = 0;"
+                                 " UPDATE events SET command_id = 0 WHERE id < 4", NULL, NULL,
+                              NULL), SQLITE_OK);
+    int64_t last = sql_int("SELECT MAX(command_id) FROM events");
+    cr_assert_gt(last, 40);
+    for (int64_t cmd = 1; cmd <= last + 1; cmd++) {
+        int64_t lo, hi;
+        ErrBuf err = {{0}};
+        cr_assert_eq(sqlite_command_event_range(c, db.path, cmd, &lo, &hi, &err), ALLOT_OK, "%s",
+                     err.msg);
+        char q[160];
+        snprintf(q, sizeof q, "SELECT COUNT(*) FROM events WHERE command_id = %lld", (long long)cmd);
+        int64_t n = sql_int(q);
+        snprintf(q, sizeof q, "SELECT COUNT(*) FROM events WHERE id >= %lld AND id < %lld",
+                 (long long)lo, (long long)hi);
+        cr_assert_eq(sql_int(q), n, "command %lld: [%lld, %lld)", (long long)cmd, (long long)lo,
+                     (long long)hi);
+        snprintf(q, sizeof q, "SELECT COUNT(*) FROM events WHERE id >= %lld AND id < %lld"
+                 " AND command_id <> %lld", (long long)lo, (long long)hi, (long long)cmd);
+        cr_assert_eq(sql_int(q), 0, "command %lld", (long long)cmd);
+    }
+    bus_free(bus);
+    uow_free(uow);
+}
+
+/* A large last write of bulk work builds lines_by_batch after the rows: the index
+ * is there afterwards, whole and right (issue 15); a small one into a big table
+ * keeps it row by row; both read back the same. */
+Test(sqlite_uow, bulk_work_builds_lines_by_batch_after_a_large_write)
+{
+    UnitOfWork *uow = open_uow();
+    sqlite_uow_set_bulk_rebuild(uow, 1000);
+    MessageBus *bus = bootstrap(uow, NULL, &fclock.base, NULL);
+    ErrBuf err = {{0}};
+    cr_assert_eq(uow_bulk_begin(uow, &err), ALLOT_OK);
+    for (int s = 0; s < 20; s++) {
+        char ref[16], sku[16];
+        snprintf(ref, sizeof ref, "B%02d", s);
+        snprintf(sku, sizeof sku, "S%02d", s);
+        must(bus, command_create_batch(ref, sku, 150, ALLOT_NO_ETA));
+    }
+    for (int i = 0; i < 4000; i++) { /* 200 per SKU, 2 each: 75 fit, the rest wait */
+        char oid[16], sku[16];
+        snprintf(oid, sizeof oid, "o%05d", i);
+        snprintf(sku, sizeof sku, "S%02d", i % 20);
+        must(bus, command_allocate(oid, sku, 2));
+    }
+    cr_assert_eq(uow_bulk_end(uow, true, &err), ALLOT_OK, "%s", err.msg);
+    cr_assert_eq(sql_int("SELECT COUNT(*) FROM sqlite_master WHERE name = 'lines_by_batch'"), 1);
+    cr_assert_eq(sql_int("SELECT COUNT(*) FROM lines INDEXED BY lines_by_batch"
+                         " WHERE batch_id IS NOT NULL"), 20 * 75);
+    cr_assert_eq(sql_int("SELECT COUNT(*) FROM lines WHERE batch_id IS NULL"), 4000 - 20 * 75);
+    /* a small write into the big table: the index row by row */
+    cr_assert_eq(uow_bulk_begin(uow, &err), ALLOT_OK);
+    must(bus, command_create_batch("X1", "S00", 10, ALLOT_NO_ETA));
+    cr_assert_eq(uow_bulk_end(uow, true, &err), ALLOT_OK, "%s", err.msg);
+    cr_assert_eq(sql_int("SELECT COUNT(*) FROM lines INDEXED BY lines_by_batch"
+                         " WHERE batch_id IS NOT NULL"), 20 * 75 + 5);
+    bus_free(bus);
+    uow_free(uow);
+    /* what another process loads through the index is what was written */
+    uow = open_uow();
+    bus = bootstrap(uow, NULL, &fclock.base, NULL);
+    must(bus, command_change_batch_qty("B03", 0)); /* its 75 lines wait now */
+    cr_assert_eq(sql_int("SELECT COUNT(*) FROM lines WHERE batch_id IS NULL"),
+                 4000 - 20 * 75 - 5 + 75);
+    cr_assert_eq(sql_int("SELECT allocated FROM products WHERE sku = 'S03'"), 0);
+    char ok[16];
+    sql_text("PRAGMA integrity_check", ok, sizeof ok);
+    cr_assert_str_eq(ok, "ok");
+    bus_free(bus);
+    uow_free(uow);
+}
+
 /* The first row's first column, as text, copied into out. */
 static void sql_text(const char *sql, char *out, size_t size)
 {

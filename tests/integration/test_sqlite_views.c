@@ -629,3 +629,103 @@ Test(sqlite_views, all_lines_come_by_orderid_then_sku_in_pages)
     cr_assert_eq(views_lines(v, LINES_ALLOCATED, &big, NULL, all, &n, &err), ALLOT_OK);
     cr_assert_eq(n, 4);
 }
+
+static void must_need(const char *orderid, const char *sku, int64_t qty, const char *need)
+{
+    must(command_with_need(command_allocate(orderid, sku, qty), need ? day(need) : ALLOT_NO_DATE,
+                           0));
+}
+
+/* LAMP: B1 (warehouse, 2), B3 (2027-01-10, 5), B2 (2027-02-01, 5); DESK: D1
+ * (2027-01-20, 2).  Lines with need dates: o1 LAMP → B1, o2 LAMP → B3, o3 LAMP → B2,
+ * o4, o5, o6 LAMP wait, o1 DESK → D1. */
+static void late_scenario(void)
+{
+    must(command_create_batch("B1", "LAMP", 2, ALLOT_NO_ETA));
+    must(command_create_batch("B3", "LAMP", 5, day("2027-01-10")));
+    must(command_create_batch("B2", "LAMP", 5, day("2027-02-01")));
+    must(command_create_batch("D1", "DESK", 2, day("2027-01-20")));
+    must_need("o1", "LAMP", 2, "2027-01-05");
+    must_need("o2", "LAMP", 5, "2027-01-12");
+    must_need("o3", "LAMP", 5, "2027-01-20");
+    must_need("o4", "LAMP", 1, "2027-01-01");
+    must_need("o5", "LAMP", 1, "2027-01-30");
+    must_need("o6", "LAMP", 1, NULL);
+    must_need("o1", "DESK", 2, "2027-01-20");
+}
+
+Test(sqlite_views, late_lines_come_worst_first_with_their_promised_dates_on_the_day_asked)
+{
+    late_scenario();
+    ErrBuf err = {{0}};
+    LineRow r[8];
+    size_t n = 0;
+    ViewPage pg = {.limit = 8};
+    int32_t today = day("2027-01-15");
+    cr_assert_eq(views_late_lines(v, today, &pg, NULL, r, &n, &err), ALLOT_OK, "%s", err.msg);
+    /* o4 waits since 01-01: 14 days; o3 on B2 (02-01) needed 01-20: 12; o1 in the
+     * warehouse, promised today, needed 01-05: 10; o2 on the overdue B3, promised
+     * today, needed 01-12: 3.  o5 is at risk, o6 has no need date, o1 DESK is on
+     * time: none of them is late. */
+    const char *const order[] = {"o4", "o3", "o1", "o2"};
+    const int64_t late[] = {14, 12, 10, 3};
+    const int32_t promised[] = {ALLOT_NO_DATE, day("2027-02-01"), today, today};
+    cr_assert_eq(n, 4);
+    for (size_t i = 0; i < 4; i++) {
+        cr_assert_str_eq(r[i].orderid, order[i], "row %zu", i);
+        cr_assert_eq(r[i].late, late[i], "%s", order[i]);
+        cr_assert_eq(r[i].promised, promised[i], "%s", order[i]);
+        cr_assert_eq(r[i].at_risk, 0, "%s", order[i]);
+        LineLateness l = line_row_lateness(&r[i], today);
+        cr_assert_eq(l.late, r[i].late, "%s: the row agrees with lateness.h", order[i]);
+    }
+    /* keyset pages of one */
+    pg.limit = 1;
+    LineRow one;
+    for (size_t i = 0; i < 4; i++) {
+        cr_assert_eq(views_late_lines(v, today, &pg, i ? &r[i - 1] : NULL, &one, &n, &err),
+                     ALLOT_OK);
+        cr_assert_eq(n, 1);
+        cr_assert_str_eq(one.orderid, order[i]);
+    }
+    cr_assert_eq(views_late_lines(v, today, &pg, &r[3], &one, &n, &err), ALLOT_OK);
+    cr_assert_eq(n, 0);
+    /* another day, other answers: on 2027-01-10 B3 is due today, so o2 is on time */
+    pg.limit = 8;
+    cr_assert_eq(views_late_lines(v, day("2027-01-10"), &pg, NULL, r, &n, &err), ALLOT_OK);
+    cr_assert_eq(n, 3);
+    cr_assert_str_eq(r[0].orderid, "o3");
+    cr_assert_eq(r[0].late, 12);
+    cr_assert_str_eq(r[1].orderid, "o4");
+    cr_assert_eq(r[1].late, 9);
+    cr_assert_str_eq(r[2].orderid, "o1");
+    cr_assert_eq(r[2].late, 5);
+}
+
+Test(sqlite_views, every_line_list_carries_lateness_for_the_page_s_day)
+{
+    late_scenario();
+    ErrBuf err = {{0}};
+    LineRow r[8];
+    size_t n = 0;
+    ViewPage pg = {.limit = 8, .today = day("2027-01-15")};
+    cr_assert_eq(views_backorders(v, "LAMP", &pg, NULL, r, &n, &err), ALLOT_OK);
+    cr_assert_eq(n, 3);
+    cr_assert_str_eq(r[0].orderid, "o4");
+    cr_assert_eq(r[0].late, 14);
+    cr_assert_str_eq(r[1].orderid, "o5");
+    cr_assert_eq(r[1].late, 0);
+    cr_assert_eq(r[1].at_risk, 1, "a backorder needed after today is at risk");
+    cr_assert_eq(r[1].promised, ALLOT_NO_DATE);
+    cr_assert_str_eq(r[2].orderid, "o6");
+    cr_assert_eq(r[2].at_risk, 0, "no need date: never at risk");
+    cr_assert_eq(r[2].need, ALLOT_NO_DATE);
+    cr_assert_eq(views_order_lines(v, "o1", &pg, NULL, r, &n, &err), ALLOT_OK);
+    cr_assert_eq(n, 2);
+    cr_assert_str_eq(r[0].sku, "DESK");
+    cr_assert_eq(r[0].promised, day("2027-01-20"));
+    cr_assert_eq(r[0].late, 0);
+    cr_assert_str_eq(r[1].sku, "LAMP");
+    cr_assert_eq(r[1].promised, day("2027-01-15"));
+    cr_assert_eq(r[1].late, 10);
+}

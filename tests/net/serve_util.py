@@ -10,6 +10,7 @@ import re
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -28,6 +29,17 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def sqlite_relay_position(path):
+    """The Redis relay's stored position in the SQLite store at `path` (its relays
+    table), 0 before its first lease."""
+    con = sqlite3.connect(path, timeout=10)
+    try:
+        row = con.execute("SELECT position FROM relays WHERE name = 'redis'").fetchone()
+    finally:
+        con.close()
+    return row[0] if row else 0
 
 
 def redis_module():

@@ -10,11 +10,10 @@ import concurrent.futures
 import json
 import os
 import signal
-import sqlite3
 import threading
 import time
 
-from serve_util import Http, ServeCase, run
+from serve_util import Http, ServeCase, run, sqlite_relay_position
 
 CHANNELS = ("line_allocated", "allot.events")
 
@@ -33,12 +32,7 @@ class RedisCase(ServeCase):
 
     def relay_position(self):
         """The relay's stored position (the relays table of the SQLite store)."""
-        con = sqlite3.connect(self.db, timeout=10)
-        try:
-            row = con.execute("SELECT position FROM relays WHERE name = 'redis'").fetchone()
-        finally:
-            con.close()
-        return row[0] if row else 0
+        return sqlite_relay_position(self.db)
 
     def wait_relay_position(self, want, timeout=10):
         """The stored position once it is `want` (the relay stores it after it

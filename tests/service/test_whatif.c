@@ -2,12 +2,14 @@
  * touches the live store, the differences (moves, slips, backorders), marks,
  * delay previews, and Apply. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "app/bootstrap.h"
 #include "whatif/sandbox_uow.h"
 #include "whatif/whatif.h"
 #include "persistence/memory_uow.h"
+#include "event_text.h"
 
 typedef struct FixedClock {
     Clock base;
@@ -460,6 +462,67 @@ Test(whatif, an_undo_in_a_session_shows_what_would_move_back_and_changes_nothing
                  err.msg);
     Command again = command_undo(log->items[n - 1].command_id);
     cr_assert_eq(whatif_run(s, &again, &res, &err), ALLOT_EUNDO_REFUSED);
+    whatif_diff_fini(&d);
+    command_result_fini(&res);
+}
+
+/* The live products as text (event_text.h), for comparing states. */
+static void live_state(char *buf, size_t size)
+{
+    size_t o = 0;
+    buf[0] = 0;
+    for (size_t i = 0; i < memory_uow_product_count(live) && o < size; i++) {
+        char p[4096];
+        product_state_text(memory_uow_product(live, i), p, sizeof p);
+        o += (size_t)snprintf(buf + o, size - o, "%s\n", p);
+    }
+}
+
+Test(whatif, applying_a_session_that_undid_one_of_its_own_changes_undoes_that_change_live)
+{
+    char before[16384], after[16384];
+    live_state(before, sizeof before);
+    size_t n = memory_uow_event_log(live)->len;
+    CommandResult res;
+    command_result_init(&res);
+    ErrBuf err = {{0}};
+    /* step 1: B1 to 4 moves o2 to B2; step 2: allocate o5 on SOFA; step 3: undo step 1
+     * by its id in the sandbox (as the TUI's `u` names it) */
+    Command change = command_change_batch_qty("B1", 4);
+    cr_assert_eq(whatif_run(s, &change, &res, &err), ALLOT_OK, "%s", err.msg);
+    int64_t sandbox_id = res.command_id;
+    cr_assert_gt(sandbox_id, 0);
+    sandbox_must(command_allocate("o5", "SOFA", 1));
+    Command undo = command_undo(sandbox_id);
+    cr_assert_eq(whatif_run(s, &undo, &res, &err), ALLOT_OK, "%s", err.msg);
+    cr_assert_eq(res.undone, sandbox_id);
+    /* another planner commits meanwhile: live's ids move on, so the replay gives the
+     * session's commands other ids than the sandbox did */
+    live_must(command_allocate("o9", "SOFA", 1));
+    /* worked out again on live, then applied: the same outcome, as predicted */
+    WhatIfDiff d;
+    whatif_diff_init(&d);
+    long refused = 0;
+    cr_assert_eq(whatif_rework(s, &d, &refused, &err), ALLOT_OK, "%s", err.msg);
+    cr_assert_eq(d.nlines, 1, "only o5 is new once the change is undone");
+    cr_assert_str_eq(d.lines[0].orderid, "o5");
+    WhatIfApplyReport r;
+    whatif_apply_report_init(&r);
+    cr_assert_eq(whatif_apply(s, live_bus, &r, &err), ALLOT_OK, "%s", err.msg);
+    cr_assert(whatif_diff_same(&d, &r.real), "the live outcome is the one worked out");
+    /* live: B1 back to 10 with o2 on it, o5 allocated; the log has the three commands */
+    live_must(command_cancel_line("o5", "SOFA"));
+    live_must(command_cancel_line("o9", "SOFA"));
+    live_state(after, sizeof after);
+    cr_assert_str_eq(after, before, "every line back where it was");
+    const EventVec *log = memory_uow_event_log(live);
+    bool undid_the_change = false;
+    for (size_t i = n; i < log->len; i++)
+        undid_the_change |= log->items[i].undoes > 0 &&
+                            log->items[i].type == EV_BATCH_QTY_CHANGED &&
+                            log->items[i].new_qty == 10;
+    cr_assert(undid_the_change, "the live undo is the undo of the replayed change");
+    whatif_apply_report_fini(&r);
     whatif_diff_fini(&d);
     command_result_fini(&res);
 }

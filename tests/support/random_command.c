@@ -13,6 +13,11 @@ int32_t test_rnd_eta(unsigned *st, unsigned none_in)
     return test_rnd(st, none_in) == 0 ? ALLOT_NO_ETA : 20800 + (int32_t)test_rnd(st, 200);
 }
 
+int32_t test_rnd_need(unsigned *st)
+{
+    return test_rnd(st, 4) == 0 ? ALLOT_NO_DATE : 20750 + (int32_t)test_rnd(st, 250);
+}
+
 size_t test_random_batches(unsigned *st, RandomWorld *w, unsigned max_per_sku, unsigned none_in,
                            Command *out)
 {
@@ -40,7 +45,10 @@ Command test_random_command(unsigned *st, const RandomWorld *w)
     case 0: return command_change_batch_eta(ref, test_rnd_eta(st, 4));
     case 1: return command_change_batch_qty(ref, test_rnd(st, 25));
     case 2:
-    case 3: return command_allocate(oid, sku, 1 + test_rnd(st, 8));
+    case 3: {
+        Command c = command_allocate(oid, sku, 1 + test_rnd(st, 8));
+        return w->needs ? command_with_need(c, test_rnd_need(st), 0) : c;
+    }
     case 4: return command_cancel_line(oid, sku);
     default:
         snprintf(ref, sizeof ref, "N%u", test_rnd(st, w->new_refs));

@@ -1,9 +1,16 @@
-# embed.cmake — turns the versioned schema files into a C array (sqlite_schema.c).
-# cmake -DSCHEMA_DIR=... -DOUT=... -P embed.cmake
+# embed.cmake — turns the versioned schema files of one store into a C array.
+# cmake -DSCHEMA_DIR=... -DOUT=... [-DNAME=sqlite_schema -DHEADER=persistence/sqlite_schema.h] -P embed.cmake
+# defines  const char *const NAME_steps[];  const int NAME_version;
+if(NOT NAME)
+  set(NAME sqlite_schema)
+endif()
+if(NOT HEADER)
+  set(HEADER persistence/sqlite_schema.h)
+endif()
 file(GLOB files "${SCHEMA_DIR}/[0-9][0-9][0-9][0-9]_*.sql")
 list(SORT files)
-set(body "/* Generated from src/persistence/schema/NNNN_name.sql by embed.cmake: do not edit. */\n")
-string(APPEND body "#include \"persistence/sqlite_schema.h\"\n\nconst char *const sqlite_schema_steps[] = {\n")
+set(body "/* Generated from ${SCHEMA_DIR}/NNNN_name.sql by embed.cmake: do not edit. */\n")
+string(APPEND body "#include \"${HEADER}\"\n\nconst char *const ${NAME}_steps[] = {\n")
 set(n 0)
 foreach(f IN LISTS files)
   file(READ "${f}" sql)
@@ -14,6 +21,6 @@ foreach(f IN LISTS files)
   string(APPEND body "    /* ${name} */\n    \"${sql}\",\n")
   math(EXPR n "${n} + 1")
 endforeach()
-string(APPEND body "};\n\nconst int sqlite_schema_version = ${n};\n")
+string(APPEND body "};\n\nconst int ${NAME}_version = ${n};\n")
 file(WRITE "${OUT}.tmp" "${body}")
 file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "domain/xalloc.h"
+#include "tui/screens/screens.h"
 
 TuiReaction screen_list_key(TuiList *l, TuiAction a, int64_t count)
 {
@@ -144,6 +145,20 @@ TuiReaction screen_cancel(const TuiRow *row)
     r.cmd = command_cancel_line(row->orderid, row->sku);
     r.always_confirm = true;
     return r;
+}
+
+TuiReaction screen_history(const TuiEnv *env, const TuiRow *row)
+{
+    if (!row || !row->orderid[0])
+        return tui_say(true, "select an order line first");
+    return screen_push(tui_view_history(env, row->orderid, row->sku), "");
+}
+
+TuiReaction screen_atp(const TuiEnv *env, const char *sku)
+{
+    if (!sku || !sku[0])
+        return tui_say(true, "select a SKU first");
+    return screen_push(tui_view_atp(env, sku), "");
 }
 
 TuiReaction screen_push(TuiView *v, const char *why)

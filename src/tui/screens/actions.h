@@ -15,6 +15,10 @@ TuiReaction screen_batch_action(const TuiEnv *env, const char *ref, TuiAction a,
 TuiReaction screen_allocate(const char *sku, const char *orderid);
 /* `x` on `row` (an order line): cancel it, always asking. */
 TuiReaction screen_cancel(const TuiRow *row);
+/* `H` on `row` (an order line): its history (SPEC.md §1.6 "why"). */
+TuiReaction screen_history(const TuiEnv *env, const TuiRow *row);
+/* `t`: the availability timeline of `sku` (SPEC.md §1.5; "" = none selected). */
+TuiReaction screen_atp(const TuiEnv *env, const char *sku);
 /* Opens `v` (or says `why` if NULL). */
 TuiReaction screen_push(TuiView *v, const char *why);
 TuiReaction screen_back(void);

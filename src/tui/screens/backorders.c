@@ -1,6 +1,7 @@
 /* backorders.c — the Backorders screen: order lines waiting for stock, oldest
- * first (TL_BACKORDERS), of one SKU or all; Enter opens the order, `x` cancels
- * the line, `a` allocates.  Key table "backorders". */
+ * first (TL_BACKORDERS), of one SKU or all, with their need dates and lateness;
+ * Enter opens the order, `x` cancels the line, `a` allocates, `H` shows the line's
+ * history, `t` its SKU's availability.  Key table "backorders". */
 #include <stdio.h>
 
 #include "tui/screens/actions.h"
@@ -19,6 +20,10 @@ TuiReaction tui_backorders_row_key(const TuiEnv *env, TuiList *l, TuiAction a, i
         return screen_allocate(l->q.arg[0] ? l->q.arg : row ? row->sku : "", "");
     case TA_CANCEL_LINE:
         return screen_cancel(row);
+    case TA_HISTORY:
+        return screen_history(env, row);
+    case TA_ATP:
+        return screen_atp(env, row ? row->sku : l->q.arg);
     default:
         return screen_list_key(l, a, count);
     }

@@ -1,7 +1,8 @@
 /* batch.c — the Batch screen: a header with the batch's quantities and ETA, then
- * its lines, oldest first (TL_BATCH_LINES); c + - e d change this batch, `x`
- * cancels the selected line, `a` allocates one of its SKU, Enter opens the line's
- * order.  Key table "batch"; help page "batches". */
+ * its lines, oldest first (TL_BATCH_LINES), with their need dates and lateness;
+ * c + - e d change this batch, `x` cancels the selected line, `a` allocates one of
+ * its SKU, Enter opens the line's order, `H` its history, `t` the SKU's
+ * availability.  Key table "batch"; help page "batches". */
 #include <stdio.h>
 
 #include "tui/screens/actions.h"
@@ -64,6 +65,10 @@ static TuiReaction batch_key(TuiView *v, TuiAction a, int64_t count)
         return screen_allocate(b->sku, "");
     case TA_CANCEL_LINE:
         return screen_cancel(row);
+    case TA_HISTORY:
+        return screen_history(b->s.env, row);
+    case TA_ATP:
+        return screen_atp(b->s.env, b->sku);
     default:
         return screen_list_key(&b->s.list, a, count);
     }

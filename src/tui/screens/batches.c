@@ -1,6 +1,7 @@
 /* batches.c — the Batches screen: the batches of one SKU or of all (TL_BATCHES),
  * in preference, ref or ETA order; Enter opens a batch's lines; c + - e d change
- * the selected batch; `a` allocates.  Key table "batches". */
+ * the selected batch; `a` allocates; `t` shows its SKU's availability timeline.
+ * Key table "batches". */
 #include <stdio.h>
 
 #include "tui/screens/actions.h"
@@ -17,6 +18,8 @@ TuiReaction tui_batches_row_key(const TuiEnv *env, TuiList *l, TuiAction a, int6
         return screen_push(row ? tui_view_batch(env, row->ref) : NULL, "nothing to open");
     case TA_ALLOCATE:
         return screen_allocate(l->q.arg[0] ? l->q.arg : row ? row->sku : "", "");
+    case TA_ATP:
+        return screen_atp(env, row ? row->sku : l->q.arg);
     default:
         return screen_list_key(l, a, count);
     }

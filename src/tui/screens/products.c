@@ -1,5 +1,6 @@
 /* products.c — the Products screen: every SKU with its totals (TL_PRODUCTS); Enter
- * opens its batches, `a` allocates a line of it.  Key table "products". */
+ * opens its batches, `a` allocates a line of it, `t` its availability timeline.
+ * Key table "products". */
 #include "tui/screens/actions.h"
 #include "tui/screens/screens.h"
 
@@ -12,6 +13,8 @@ TuiReaction tui_products_row_key(const TuiEnv *env, TuiList *l, TuiAction a, int
         return screen_push(row ? tui_view_batches(env, row->sku) : NULL, "nothing to open");
     case TA_ALLOCATE:
         return screen_allocate(row ? row->sku : "", "");
+    case TA_ATP:
+        return screen_atp(env, row ? row->sku : "");
     default:
         return screen_list_key(l, a, count);
     }

@@ -1,5 +1,6 @@
 /* screens.h — the screens of SPEC.md §5, one file each in this folder (Triage,
- * Products, Batches, Batch, Order, Backorders, Events, Help).  Each file holds the
+ * Products, Batches, Batch, Order, Backorders, Events, Help; the availability
+ * timeline of a SKU and the history of a line, issue 14).  Each file holds the
  * screen's list (source.h kind), the name of its key table (bindings.c) and its
  * actions.  Every constructor returns a new view the caller owns (tui_view_free);
  * `env` is not owned and must outlive the view.
@@ -20,6 +21,14 @@ TuiView *tui_view_batch(const TuiEnv *env, const char *ref);
 TuiView *tui_view_order(const TuiEnv *env, const char *orderid);
 TuiView *tui_view_backorders(const TuiEnv *env, const char *sku); /* "" = every SKU */
 TuiView *tui_view_events(const TuiEnv *env);
+/* The availability timeline of `sku` (SPEC.md §1.5), and promise on it. */
+TuiView *tui_view_atp(const TuiEnv *env, const char *sku);
+/* The history of order line (orderid, sku), oldest first (SPEC.md §1.6 "why"). */
+TuiView *tui_view_history(const TuiEnv *env, const char *orderid, const char *sku);
+/* FORM_PROMISE on an availability view `v`: where and when a new line of `qty`
+ * would be served now (nothing changes), shown on it and into `msg`; false with the
+ * reason in `msg` when it cannot be answered. */
+bool tui_atp_promise(TuiView *v, int64_t qty, char *msg, size_t size);
 
 /* The help page `topic` (a page or command name, help_topic_doc; a command without
  * a page gets the commands page, then the index).  Scrolls, searches (FORM_SEARCH

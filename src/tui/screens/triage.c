@@ -1,12 +1,13 @@
-/* triage.c — Triage, the landing screen: five panels — backorders oldest first,
+/* triage.c — Triage, the landing screen: six panels — backorders oldest first,
  * SKUs short of stock (most units short first), overdue shipments (most days
  * overdue first), shipments due in 14 days, today's events (in a what-if session
- * the sandbox's marked "what-if").  h/l move between panels; the keys of the
- * focused panel are those of the screen showing the same list (products.c,
- * batches.c, backorders.c, events.c).  Key table "triage".
+ * the sandbox's marked "what-if") and the late lines (SPEC.md §1.4), worst first.
+ * h/l move between panels; the keys of the focused panel are those of the screen
+ * showing the same list (products.c, batches.c, backorders.c, events.c; a late
+ * line's are a backorder's).  Key table "triage".
  *
- * Layout: [backorders | SKUs short] / [overdue | due soon] / [today's events], the
- * last row's right half free for the late lines of issue 14. */
+ * Layout, three rows of panels: [backorders | SKUs short] / [overdue | due soon] /
+ * [today's events | late lines]. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -15,7 +16,7 @@
 #include "tui/screens/actions.h"
 #include "tui/screens/screens.h"
 
-enum { PANES = 5 };
+enum { PANES = 6 };
 
 typedef struct TriageScreen {
     TuiView base;
@@ -25,18 +26,20 @@ typedef struct TriageScreen {
     int h, w;
 } TriageScreen;
 
-static const TuiListKind kinds[PANES] = {TL_BACKORDERS, TL_SHORT, TL_OVERDUE, TL_DUE, TL_TODAY};
-static const char *const titles[PANES] = {"Backorders", "SKUs short of stock",
-                                          "Overdue shipments", "Shipments due in 14 days",
-                                          "Today's events"};
+static const TuiListKind kinds[PANES] = {TL_BACKORDERS, TL_SHORT, TL_OVERDUE,
+                                         TL_DUE,        TL_TODAY, TL_LATE};
+static const char *const titles[PANES] = {"Backorders, oldest first", "SKUs short of stock",
+                                          "Overdue shipments",        "Shipments due in 14 days",
+                                          "Today's events",           "Late lines, worst first"};
 /* row of the grid, column (0 left, 1 right), width in halves */
-static const int grid[PANES][3] = {{0, 0, 1}, {0, 1, 1}, {1, 0, 1}, {1, 1, 1}, {2, 0, 2}};
+static const int grid[PANES][3] = {{0, 0, 1}, {0, 1, 1}, {1, 0, 1},
+                                   {1, 1, 1}, {2, 0, 1}, {2, 1, 1}};
 
 static TriageScreen *ts(TuiView *v) { return (TriageScreen *)v; }
 
 static void geometry(const TriageScreen *t, int i, int *py, int *px, int *ph, int *pw)
 {
-    int r0 = t->h * 2 / 5, r1 = t->h * 2 / 5, left_w = (t->w - 1) / 2;
+    int r0 = t->h / 3, r1 = t->h / 3, left_w = (t->w - 1) / 2;
     int row = grid[i][0];
     *py = row == 0 ? 0 : row == 1 ? r0 : r0 + r1;
     *ph = row == 0 ? r0 : row == 1 ? r1 : t->h - r0 - r1;
@@ -74,7 +77,8 @@ static TuiReaction triage_key(TuiView *v, TuiAction a, int64_t count)
     }
     TuiList *l = &t->lists[t->focus];
     switch (l->q.kind) {
-    case TL_BACKORDERS: return tui_backorders_row_key(t->env, l, a, count);
+    case TL_BACKORDERS:
+    case TL_LATE: return tui_backorders_row_key(t->env, l, a, count);
     case TL_SHORT: return tui_products_row_key(t->env, l, a, count);
     case TL_DUE:
     case TL_OVERDUE: return tui_batches_row_key(t->env, l, a, count);

@@ -1,4 +1,4 @@
--- Schema version 6: the orders and counts of the planner's screens (issue 13,
+-- Schema version 8: the orders and counts of the planner's screens (issue 13,
 -- docs/tui.md "Sorting" and "Counts").  Each index serves one order of a list
 -- spec (app/view_specs.c) in both directions by keyset, or a header count, and is
 -- written only when the columns it holds change: none of them holds a product's
