@@ -402,12 +402,14 @@ bool view_row_past(const ViewQuery *q, const void *row, const void *anchor)
 
 /* ---------- cursors ---------- */
 
-static void put_field(const ViewSpec *spec, int col, const void *row, char *out, size_t size,
-                      size_t *len)
+/* Field `col` of `row`, after a separator unless it is the first (`first`: an
+ * empty first field, a backorder's batch, still takes its place). */
+static void put_field(const ViewSpec *spec, int col, const void *row, bool first, char *out,
+                      size_t size, size_t *len)
 {
     const char *t = view_row_text(spec, col, row);
-    int n = t ? snprintf(out + *len, size - *len, "%s%s", *len ? "\x1f" : "", t)
-              : snprintf(out + *len, size - *len, "%s%" PRId64, *len ? "\x1f" : "",
+    int n = t ? snprintf(out + *len, size - *len, "%s%s", first ? "" : "\x1f", t)
+              : snprintf(out + *len, size - *len, "%s%" PRId64, first ? "" : "\x1f",
                          view_row_num(spec, col, row));
     if (n > 0)
         *len = *len + (size_t)n < size ? *len + (size_t)n : size - 1;
@@ -420,7 +422,7 @@ void view_key_text(const ViewQuery *q, const void *row, char *out, size_t size)
     if (size)
         out[0] = '\0';
     for (size_t i = 0; i < n && size; i++)
-        put_field(q->spec, keys[i].col, row, out, size, &len);
+        put_field(q->spec, keys[i].col, row, i == 0, out, size, &len);
 }
 
 void view_identity_text(const ViewSpec *spec, const void *row, char *out, size_t size)
@@ -429,7 +431,7 @@ void view_identity_text(const ViewSpec *spec, const void *row, char *out, size_t
     if (size)
         out[0] = '\0';
     for (size_t i = 0; i < spec->nidentity && size; i++)
-        put_field(spec, spec->identity[i], row, out, size, &len);
+        put_field(spec, spec->identity[i], row, i == 0, out, size, &len);
 }
 
 void view_key_parse(const ViewQuery *q, const char *text, void *row)

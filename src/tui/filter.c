@@ -20,6 +20,7 @@ static const Alias aliases[] = {
     {VIEW_ROW_PRODUCT, "short", "backorder_qty"}, {VIEW_ROW_PRODUCT, "avail", "available"},
     {VIEW_ROW_PRODUCT, "alloc", "allocated"},     {VIEW_ROW_PRODUCT, "next", "next_eta"},
     {VIEW_ROW_PRODUCT, "lines", "backorders"},    {VIEW_ROW_BATCH, "batch", "ref"},
+    {VIEW_ROW_BATCH, "avail", "available"},       {VIEW_ROW_BATCH, "alloc", "allocated"},
     {VIEW_ROW_LINE, "order", "orderid"},          {VIEW_ROW_LINE, "ref", "batch"},
     {VIEW_ROW_EVENT, "order", "orderid"},         {VIEW_ROW_EVENT, "ref", "batch"},
 };

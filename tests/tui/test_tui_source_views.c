@@ -42,6 +42,7 @@ static void setup(void)
         both(command_create_batch(ref, skus[b % 5], 5 + b % 4,
                                   b % 3 ? 20400 + (b * 13) % 20 : ALLOT_NO_ETA));
     }
+    both(command_create_batch("D01", "DESK", 10, ALLOT_NO_ETA)); /* a SKU not short */
     for (int i = 0; i < 120; i++) {
         snprintf(o, sizeof o, "o%03d", (i * 37) % 120);
         both(command_allocate(o, skus[i % 5], 1 + i % 4));
@@ -102,6 +103,8 @@ static void check_paging(TuiSource *src, TuiQuery q)
         snprintf(cur, sizeof cur, "%s", page.items[0].cursor);
         tui_rows_clear(&page);
         cr_assert_eq(src->ops->fetch(src, &q, TF_BEFORE, cur, 4, &page, &err), ALLOT_OK);
+        cr_assert_leq(bw.len, all.len, "kind %d sort %d desc %d: backward pages from %s repeat",
+                      q.kind, q.sort, q.desc, cur);
     }
     cr_assert_eq(bw.len, all.len, "kind %d sort %d: backward pages", q.kind, q.sort);
     for (size_t i = 0; i < all.len; i++)
@@ -187,8 +190,11 @@ Test(tui_source_views, a_filter_over_the_event_log_goes_on_from_a_pending_row)
                 cr_assert(strstr(got.items[got.len - 1].cells[3], "searching"), "%s",
                           got.items[got.len - 1].cells[3]);
                 got.len--;
+                size_t was = got.len;
                 cr_assert_eq(sliced->ops->fetch(sliced, &q, TF_AFTER, cur, 4, &got, &err),
                              ALLOT_OK);
+                if (got.len == was)
+                    break; /* the rest of the log held no match */
                 continue;
             }
             size_t before = got.len;
@@ -199,7 +205,8 @@ Test(tui_source_views, a_filter_over_the_event_log_goes_on_from_a_pending_row)
                 break;
         }
         cr_assert_gt(pendings, 0, "the budget ran out at least once");
-        cr_assert_eq(got.len, all.len);
+        cr_assert_eq(got.len, all.len, "desc %d: %zu rows by slices, %zu in one read", desc,
+                     got.len, all.len);
         for (size_t i = 0; i < all.len; i++)
             cr_assert_str_eq(got.items[i].key, all.items[i].key);
         int64_t n = 0;
@@ -387,7 +394,7 @@ Test(tui_source_views, events_since_and_the_newest_id_follow_the_log)
     int64_t max;
     ErrBuf err;
     cr_assert_eq(vs->ops->max_event_id(vs, &max, &err), ALLOT_OK);
-    cr_assert_eq(max, 30 + 120, "one event per batch created and per line allocated");
+    cr_assert_eq(max, 31 + 120, "one event per batch created and per line allocated");
     TuiFeedVec f = {0};
     cr_assert_eq(vs->ops->events_since(vs, max - 3, 10, &f, &err), ALLOT_OK);
     cr_assert_eq(f.len, 3);
