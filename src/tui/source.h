@@ -227,7 +227,7 @@ typedef struct TuiSourceOps {
      * position `from` ("" = the start) on, as far as one slice goes (a bounded
      * amount of work); adds them to *n and writes into `next` (`nsize` bytes) where
      * the next slice starts, "" when the count is done.  Errors: ALLOT_ESTORAGE,
-     * ALLOT_EINVALID (a filter the list does not take). */
+     * ALLOT_EINVALID (a filter the list does not take).  `next` may be `from`. */
     AllotStatus (*count)(TuiSource *s, const TuiQuery *q, const char *from, int64_t *n,
                          char *next, size_t nsize, ErrBuf *err);
     /* How many rows of q come before the row at `cursor` in display order (its

@@ -363,6 +363,7 @@ static AllotStatus vs_count(TuiSource *src, const TuiQuery *q, const char *from,
                             char *next, size_t nsize, ErrBuf *err)
 {
     ViewsSource *s = (ViewsSource *)src;
+    int64_t resume = from && from[0] ? num(from) : 0; /* read before next, which may be from */
     next[0] = 0;
     ViewPage pg = {.today = q->today};
     ViewOrder order;
@@ -380,7 +381,7 @@ static AllotStatus vs_count(TuiSource *src, const TuiQuery *q, const char *from,
     int64_t max = 0;
     st = views_latest_event_id(s->views, &max, err);
     int64_t slice = tui_filter_active(&f) ? s->count_slice : s->count_slice_all;
-    int64_t hi = from && from[0] ? num(from) : max;
+    int64_t hi = resume ? resume : max;
     int64_t lo = hi - slice + 1 < 1 ? 1 : hi - slice + 1;
     view_query_where(&v, (ViewCond){.col = ECOL_ID, .op = VIEW_GE, .num = lo});
     view_query_where(&v, (ViewCond){.col = ECOL_ID, .op = VIEW_LE, .num = hi});
