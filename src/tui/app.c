@@ -213,6 +213,7 @@ static void apply(TuiApp *a, const TuiReaction *r)
     case REQ_FORM: app_open_form(a, r); break;
     case REQ_COMMAND:
     case REQ_DELAY: app_submit_change(a, r); break;
+    case REQ_BULK: app_submit_bulk(a, r); break;
     case REQ_HELP: app_open_help(a, r->topic); break;
     case REQ_ANSWER: app_answer(a, r->yes); break;
     case REQ_CLOSE:

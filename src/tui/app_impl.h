@@ -56,6 +56,8 @@ void app_switch_source(TuiApp *a, TuiSource *src);
 /* app_react.c */
 void app_run(TuiApp *a, const Command *cmd);
 void app_submit_change(TuiApp *a, const TuiReaction *r);
+void app_submit_bulk(TuiApp *a, const TuiReaction *r);
+void app_run_bulk(TuiApp *a, const Command *cmds, size_t n);
 void app_answer(TuiApp *a, bool yes);
 void app_prompt_done(TuiApp *a, TuiRequest req);
 void app_open_form(TuiApp *a, const TuiReaction *r);

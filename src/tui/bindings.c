@@ -68,6 +68,9 @@ static const TuiBinding list_keys[] = {
     {']', TA_SORT_DESC, "sort by the column, descending", false},
     {'<', TA_COLUMN_LEFT, "column left", false},
     {'>', TA_COLUMN_RIGHT, "column right", false},
+    {' ', TA_MARK, "mark", true},
+    {'*', TA_MARK_ALL, "mark every row of the filter", false},
+    {'\\', TA_MARKS_CLEAR, "clear the marks", false},
 };
 
 static const TuiBinding triage_keys[] = {
@@ -81,6 +84,7 @@ static const TuiBinding triage_keys[] = {
     {'c', TA_CHANGE_QTY, "change qty", false},
     {'e', TA_SET_ETA, "set ETA", false},
     {'d', TA_DELAY, "delay", false},
+    {'r', TA_RECEIVE, "receive", false},
     {'H', TA_HISTORY, "history of the line", false},
     {'t', TA_ATP, "availability of the SKU", false},
 };
@@ -98,6 +102,7 @@ static const TuiBinding batches_keys[] = {
     {'-', TA_NUDGE_DOWN, "nudge", true},
     {'e', TA_SET_ETA, "ETA", true},
     {'d', TA_DELAY, "delay", true},
+    {'r', TA_RECEIVE, "receive", true},
     {'a', TA_ALLOCATE, "allocate", false},
     {'t', TA_ATP, "availability of the SKU", false},
 };

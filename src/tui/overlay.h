@@ -37,6 +37,9 @@ typedef struct TuiQuestion {
     bool is_delay;
     AllotId delay_ref;
     int32_t delay_days;
+    /* or, for marked rows, these commands in one transaction (owned; nbulk > 0) */
+    Command *bulk;
+    size_t nbulk;
 } TuiQuestion;
 
 void tui_question_init(TuiQuestion *q, TuiAsk ask);
@@ -67,6 +70,9 @@ typedef struct TuiForm {
     TuiView *target;      /* FORM_SEARCH */
     TuiBatchInfo batch;   /* batch forms */
     AllotId sku, orderid; /* FORM_ALLOCATE: what the screen knows, or "" */
+    int32_t today;        /* the day relative dates count from (dates.h) */
+    size_t marked;        /* batch forms: the marked batches of `list` it applies to
+                             (0 = `batch` alone) */
 } TuiForm;
 
 /* A prompt on the two bottom rows: `label` then the line being edited (starting

@@ -92,7 +92,7 @@ TuiView *tui_prompt_new(const TuiForm *form, const char *label, const char *text
     p->base.area = AREA_BOTTOM;
     p->form = *form;
     snprintf(p->label, sizeof p->label, "%s", label);
-    if (form->kind == FORM_FILTER)
+    if (form->kind == FORM_FILTER || form->kind == FORM_SET_ETA)
         tui_line_edit_set_selected(&p->line, text ? text : "");
     else
         tui_line_edit_set(&p->line, text ? text : "");

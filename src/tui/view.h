@@ -33,6 +33,8 @@ typedef enum TuiRequest {
     REQ_FORM,     /* ask for input: `form` */
     REQ_COMMAND,  /* run `cmd`, after a preview when lines move */
     REQ_DELAY,    /* delay `batch` by `days`: show the affected lines and slips, ask */
+    REQ_BULK,     /* `bulk` on the marked rows of `list` (days, eta or qty): one
+                     combined preview, one transaction */
     REQ_HELP,     /* open the help page `topic` */
     REQ_DEMO,     /* offer to load the demo dataset */
     REQ_ANSWER,   /* overlays: the question was answered (`yes`) */
@@ -66,7 +68,11 @@ typedef struct TuiReaction {
     AllotId sku, orderid; /* FORM_ALLOCATE: known from the screen, or "" */
     Command cmd;         /* REQ_COMMAND */
     bool always_confirm; /* REQ_COMMAND: ask even if no line moves (cancel) */
-    int32_t days;        /* REQ_DELAY */
+    int32_t days;        /* REQ_DELAY; REQ_BULK of TA_DELAY (0: to `eta`) */
+    TuiAction bulk;      /* REQ_BULK: TA_DELAY, TA_SET_ETA, TA_CHANGE_QTY, TA_RECEIVE,
+                            TA_CANCEL_LINE */
+    int32_t eta;         /* REQ_BULK of TA_SET_ETA (and TA_DELAY with days 0) */
+    int64_t qty;         /* REQ_BULK of TA_CHANGE_QTY */
     char topic[40];      /* REQ_HELP: a page or command name ("" = the index) */
     bool yes;            /* REQ_ANSWER */
     char status[ALLOT_ERR_MAX]; /* a message for the status line ("" = none) */

@@ -49,6 +49,24 @@ TuiReaction screen_list_key(TuiList *l, TuiAction a, int64_t count)
         r.list = l;
         return r;
     }
+    case TA_MARK: {
+        if (!tui_list_mark_toggle(l))
+            return tui_say(true, "no row to mark");
+        tui_list_move(l, 1);
+        return tui_say(false, "%zu marked (Space marks, * marks all, \\ clears)",
+                       tui_list_marked(l));
+    }
+    case TA_MARK_ALL: {
+        size_t marked = 0;
+        bool more = false;
+        ErrBuf err = {{0}};
+        if (tui_list_mark_all(l, &marked, &more, &err) != ALLOT_OK)
+            return tui_say(true, "%s", err.msg);
+        return tui_say(false, "%zu marked%s", marked, more ? " (the most at once: narrow the filter)" : "");
+    }
+    case TA_MARKS_CLEAR:
+        tui_list_marks_clear(l);
+        return tui_say(false, "marks cleared");
     case TA_LEFT:
         return screen_back();
     default:
@@ -59,10 +77,38 @@ TuiReaction screen_list_key(TuiList *l, TuiAction a, int64_t count)
 bool screen_is_batch_action(TuiAction a)
 {
     return a == TA_CHANGE_QTY || a == TA_NUDGE_UP || a == TA_NUDGE_DOWN || a == TA_SET_ETA ||
-           a == TA_DELAY;
+           a == TA_DELAY || a == TA_RECEIVE;
 }
 
-TuiReaction screen_batch_action(const TuiEnv *env, const char *ref, TuiAction a, int64_t count)
+/* A batch key on the marked batches of `l`: the form (one value for them all), or
+ * the bulk request at once. */
+static TuiReaction marked_batch_action(TuiList *l, const TuiBatchInfo *first, TuiAction a,
+                                       int64_t count)
+{
+    TuiReaction r = tui_handled();
+    r.list = l;
+    r.batch = *first;
+    r.bulk = a;
+    switch (a) {
+    case TA_RECEIVE: r.request = REQ_BULK; return r;
+    case TA_DELAY:
+        if (count > 0 && count <= 3650) {
+            r.request = REQ_BULK;
+            r.days = (int32_t)count;
+            return r;
+        }
+        r.request = REQ_FORM;
+        r.form = FORM_DELAY;
+        return r;
+    case TA_SET_ETA: r.request = REQ_FORM; r.form = FORM_SET_ETA; return r;
+    case TA_CHANGE_QTY: r.request = REQ_FORM; r.form = FORM_CHANGE_QTY; return r;
+    default:
+        return tui_say(true, "+ and - change one batch: clear the marks first (\\)");
+    }
+}
+
+TuiReaction screen_batch_action(const TuiEnv *env, TuiList *l, const char *ref, TuiAction a,
+                                int64_t count)
 {
     if (!ref || !ref[0])
         return tui_say(true, "no batch selected");
@@ -73,9 +119,18 @@ TuiReaction screen_batch_action(const TuiEnv *env, const char *ref, TuiAction a,
         return tui_say(true, "%s", err.msg);
     if (!found)
         return tui_say(true, "unknown batch reference %s", ref);
+    if (l && tui_list_marked(l) > 0)
+        return marked_batch_action(l, &info, a, count);
     TuiReaction r = tui_handled();
     r.batch = info;
+    r.list = l;
     switch (a) {
+    case TA_RECEIVE:
+        if (info.eta == ALLOT_NO_ETA)
+            return tui_say(false, "%s is in the warehouse already", ref);
+        r.request = REQ_COMMAND;
+        r.cmd = command_change_batch_eta(ref, ALLOT_NO_ETA);
+        return r;
     case TA_CHANGE_QTY:
         if (count > 0) {
             /* the CLI's check and message (validate.h validate_batch_qty) */
@@ -136,8 +191,15 @@ TuiReaction screen_allocate(const char *sku, const char *orderid)
     return r;
 }
 
-TuiReaction screen_cancel(const TuiRow *row)
+TuiReaction screen_cancel(TuiList *l, const TuiRow *row)
 {
+    if (l && tui_list_marked(l) > 0) {
+        TuiReaction r = tui_handled();
+        r.request = REQ_BULK;
+        r.bulk = TA_CANCEL_LINE;
+        r.list = l;
+        return r;
+    }
     if (!row || !row->orderid[0])
         return tui_say(true, "select an order line first");
     TuiReaction r = tui_handled();
@@ -145,6 +207,95 @@ TuiReaction screen_cancel(const TuiRow *row)
     r.cmd = command_cancel_line(row->orderid, row->sku);
     r.always_confirm = true;
     return r;
+}
+
+bool screen_bulk_question(const TuiEnv *env, const TuiReaction *r, TuiQuestion *q, char *why,
+                          size_t size)
+{
+    size_t n = 0;
+    char **keys = r->list ? tui_list_marked_keys(r->list, &n) : NULL;
+    if (!n) {
+        free(keys);
+        snprintf(why, size, "nothing marked");
+        return false;
+    }
+    q->bulk = xcalloc(n, sizeof *q->bulk);
+    bool ok = true;
+    for (size_t i = 0; ok && i < n; i++) {
+        Command *c = &q->bulk[q->nbulk];
+        if (r->bulk == TA_CANCEL_LINE) {
+            char orderid[TUI_CURSOR_MAX];
+            snprintf(orderid, sizeof orderid, "%s", keys[i]);
+            char *sku = strchr(orderid, '\x1f');
+            if (!sku)
+                continue; /* not a line */
+            *sku++ = 0;
+            *c = command_cancel_line(orderid, sku);
+            q->nbulk++;
+            continue;
+        }
+        TuiBatchInfo b;
+        bool found = false;
+        ErrBuf err = {{0}};
+        if (env->src->ops->batch_info(env->src, keys[i], &b, &found, &err) != ALLOT_OK) {
+            snprintf(why, size, "%s", err.msg);
+            ok = false;
+        } else if (!found) {
+            snprintf(why, size, "unknown batch reference %s", keys[i]);
+            ok = false;
+        } else if (r->bulk == TA_DELAY && r->days) {
+            int64_t eta = (int64_t)(b.eta == ALLOT_NO_ETA ? env->today : b.eta) + r->days;
+            if (b.eta == ALLOT_NO_ETA && r->days < 0) {
+                snprintf(why, size, "%s is in the warehouse: it cannot come earlier", b.ref);
+                ok = false;
+            } else {
+                *c = command_change_batch_eta(b.ref, (int32_t)eta);
+                q->nbulk++;
+            }
+        } else if (r->bulk == TA_DELAY || r->bulk == TA_SET_ETA || r->bulk == TA_RECEIVE) {
+            *c = command_change_batch_eta(b.ref, r->bulk == TA_RECEIVE ? ALLOT_NO_ETA : r->eta);
+            q->nbulk++;
+        } else if (r->bulk == TA_CHANGE_QTY) {
+            *c = command_change_batch_qty(b.ref, r->qty);
+            q->nbulk++;
+        }
+    }
+    tui_strings_free(keys, n);
+    if (ok && !q->nbulk) {
+        snprintf(why, size, "no marked row takes this");
+        ok = false;
+    }
+    if (!ok)
+        return false;
+    char d[ALLOT_DATE_TEXT];
+    const char *s = q->nbulk == 1 ? "" : "s";
+    switch (r->bulk) {
+    case TA_DELAY:
+        if (r->days)
+            snprintf(q->title, sizeof q->title, "Delay %zu marked shipment%s by %d day%s", q->nbulk,
+                     s, (int)r->days, r->days == 1 || r->days == -1 ? "" : "s");
+        else
+            snprintf(q->title, sizeof q->title, "Delay %zu marked shipment%s to %s", q->nbulk, s,
+                     date_format(r->eta, d));
+        break;
+    case TA_SET_ETA:
+        snprintf(q->title, sizeof q->title, "Set the ETA of %zu marked batch%s to %s", q->nbulk,
+                 q->nbulk == 1 ? "" : "es", date_format(r->eta, d));
+        break;
+    case TA_RECEIVE:
+        snprintf(q->title, sizeof q->title, "Receive %zu marked shipment%s (now in the warehouse)",
+                 q->nbulk, s);
+        break;
+    case TA_CHANGE_QTY:
+        snprintf(q->title, sizeof q->title, "Set the quantity of %zu marked batch%s to %lld",
+                 q->nbulk, q->nbulk == 1 ? "" : "es", (long long)r->qty);
+        break;
+    default:
+        snprintf(q->title, sizeof q->title, "Cancel %zu marked order line%s", q->nbulk, s);
+    }
+    snprintf(q->note, sizeof q->note, "One transaction: all of them or none.");
+    q->cmd = q->bulk[0];
+    return true;
 }
 
 TuiReaction screen_history(const TuiEnv *env, const TuiRow *row)
