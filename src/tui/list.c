@@ -691,7 +691,7 @@ static void heading(const TuiList *l, int i, char *buf, size_t size)
 {
     bool sorted = i == tui_query_sort_column(&l->q);
     snprintf(buf, size, "%s%s", column(l, i)->title,
-             sorted ? (tui_query_desc(&l->q) ? "▼" : "▲") : "");
+             sorted ? (tui_query_down(&l->q) ? "▼" : "▲") : "");
 }
 
 /* What each column needs to show everything on screen: its heading and its widest

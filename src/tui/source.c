@@ -145,6 +145,14 @@ bool tui_query_desc(const TuiQuery *q)
                                                                     : tui_kind_info(q->kind)->desc;
 }
 
+bool tui_query_down(const TuiQuery *q)
+{
+    const ViewSpec *s = view_spec(tui_kind_info(q->kind)->list);
+    bool first_desc = s && s->orders[tui_query_order(q)].nkeys &&
+                      s->orders[tui_query_order(q)].keys[0].desc;
+    return tui_query_desc(q) != first_desc;
+}
+
 int tui_query_sort_column(const TuiQuery *q)
 {
     const TuiKindInfo *k = tui_kind_info(q->kind);
@@ -164,7 +172,7 @@ const char *tui_query_order_name(const TuiQuery *q, char *buf, size_t size)
     const char *name = col >= 0              ? k->columns[col].title
                        : view_spec(k->list) ? view_spec(k->list)->orders[tui_query_order(q)].name
                                             : "date"; /* TL_ATP */
-    snprintf(buf, size, "%s%s", name, tui_query_desc(q) ? "▼" : "▲");
+    snprintf(buf, size, "%s%s", name, tui_query_down(q) ? "▼" : "▲");
     return buf;
 }
 

@@ -146,6 +146,9 @@ bool tui_query_desc(const TuiQuery *q);
  * the spec's order name when no column sorts by it ("oldest▲"). */
 const char *tui_query_order_name(const TuiQuery *q, char *buf, size_t size);
 /* The column of kind's table that sorts by q's order, or -1. */
+/* Whether q's first key runs from high to low (▼) as shown: the order's own
+ * direction, turned around by `desc`. */
+bool tui_query_down(const TuiQuery *q);
 int tui_query_sort_column(const TuiQuery *q);
 
 /* One event, for the feed and the event lists: of the live log, or raised in a

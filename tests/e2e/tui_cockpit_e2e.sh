@@ -4,7 +4,7 @@
 #   overdue shipments with their days overdue on landing (0 keys);
 #   products worst first (<= 3 keys: P);
 #   backorders filtered by a SKU as you type, the breadcrumb giving the filter and
-#   the count (<= 8 keys: O / s k u : C o);
+#   the count (<= 8 keys: O / s k u : C a);
 #   three marked shipments delayed by 7 days with ONE preview and one transaction
 #   (<= 10 keys: l l l Space Space Space 7 d y).
 # Each asserts what the screen shows (and the last, the stored ETAs).
@@ -32,7 +32,7 @@ d() { date -u -d "$1 days" +%F; }
 overdue=$("$ALLOT" --db "$DB" export batches | awk -F, -v t="$(d 0)" 'NR > 1 && $4 != "" && $4 < t {print $1}')
 first_overdue=$("$ALLOT" --db "$DB" export batches | awk -F, -v t="$(d 0)" 'NR > 1 && $4 != "" && $4 < t {print $4, $1}' | sort | head -1)
 worst_sku=$("$ALLOT" --db "$DB" export backorders | awk -F, 'NR > 1 {u[$2] += $3} END {for (s in u) print u[s] "\t" s}' | sort -k1,1nr -k2 | head -1 | cut -f2)
-co_lines=$("$ALLOT" --db "$DB" export backorders | awk -F, 'NR > 1 && tolower(substr($2, 1, 2)) == "co"' | wc -l)
+ca_lines=$("$ALLOT" --db "$DB" export backorders | awk -F, 'NR > 1 && tolower(substr($2, 1, 2)) == "ca"' | wc -l)
 due3=$("$ALLOT" --db "$DB" export batches | awk -F, -v t="$(d 0)" -v e="$(d 14)" 'NR > 1 && $4 >= t && $4 <= e {print $4 "," $1}' | sort | head -3)
 
 T -f /dev/null new-session -d -s c -x 160 -y 45 "env -i PATH=$PATH HOME=$HOME TERM=screen LANG=C.UTF-8 LC_ALL=C.UTF-8 PS1='c\$ ' bash --norc --noprofile -i"
@@ -45,8 +45,8 @@ check "opens on Triage" "Live events"
 check "Triage has the overdue shipments panel" "Overdue shipments"
 for ref in $overdue; do check "overdue shipment $ref is on the landing screen" "$ref"; done
 days=$(( ( $(date -u -d "$(d 0)" +%s) - $(date -u -d "${first_overdue%% *}" +%s) ) / 86400 ))
-check "it says how many days overdue (${days}d)" "${days}d"
-check "the header counts the overdue shipments" "overdue"
+check "it says how many days overdue ($days days)" "${days} days"
+check "the header counts the overdue shipments" "Overdue shipments $(wc -w <<<"$overdue")"
 within "overdue shipments seen" 0
 
 # -- products worst first
@@ -63,12 +63,12 @@ within "products worst first" 3
 keys=0
 key O
 check "Backorders" "[Backorders]"
-key / s k u : C o
-check "the breadcrumb gives the filter" "sku:Co"
-check "and the count of matching rows" "$co_lines rows"
+key / s k u : C a
+check "the breadcrumb gives the filter" 'filter: "sku:Ca"'
+check "and the count of matching rows (position/total)" "1/$ca_lines "
 shown=$(screen | grep -cE '^ *[▶ ] *[0-9]{5} ')
-rest=$(screen | grep -E '^ *[▶ ] *[0-9]{5} ' | grep -viE ' Co' | wc -l)
-[ "$shown" -eq "$co_lines" ] && [ "$rest" -eq 0 ] && ok "only the $co_lines lines of SKUs starting Co" \
+rest=$(screen | grep -E '^ *[▶ ] *[0-9]{5} ' | grep -viE ' Ca' | wc -l)
+[ "$shown" -eq "$ca_lines" ] && [ "$rest" -eq 0 ] && ok "only the $ca_lines lines of SKUs starting Ca" \
     || { bad "filtered rows: $shown shown, $rest of other SKUs"; screen; }
 within "backorders of a SKU" 8
 T send-keys -t c Enter q
