@@ -68,7 +68,7 @@ static const TuiBinding list_keys[] = {
     {']', TA_SORT_DESC, "sort by the column, descending", false},
     {'<', TA_COLUMN_LEFT, "column left", false},
     {'>', TA_COLUMN_RIGHT, "column right", false},
-    {' ', TA_MARK, "mark", true},
+    {' ', TA_MARK, "mark", false},
     {'*', TA_MARK_ALL, "mark every row of the filter", false},
     {'\\', TA_MARKS_CLEAR, "clear the marks", false},
 };
