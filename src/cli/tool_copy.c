@@ -14,7 +14,9 @@ AllotStatus tool_copy(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
     if (st == ALLOT_OK)
         st = store_copy(&from, &to, &n, err);
     if (st == ALLOT_OK)
-        fprintf(cli->out, "copy: %lld products, %lld batches, %lld order lines, %lld events from %s to %s\n",
-                n.products, n.batches, n.lines, n.events, from.label, to.label);
+        fprintf(cli->out, "copy: %lld product%s, %lld batch%s, %lld order line%s, %lld event%s from %s to %s\n",
+                n.products, n.products == 1 ? "" : "s", n.batches, n.batches == 1 ? "" : "es",
+                n.lines, n.lines == 1 ? "" : "s", n.events, n.events == 1 ? "" : "s", from.label,
+                to.label);
     return st;
 }

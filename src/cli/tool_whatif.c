@@ -153,24 +153,34 @@ static void print_text(FILE *out, const WhatIfDiff *d)
         for (size_t i = 0; i < d->nbatches; i++) {
             const BatchDiff *b = &d->batches[i];
             fprintf(out, "  %s %s:", b->ref, b->sku);
-            if (b->created)
-                fprintf(out, " new, qty %lld, ETA %s", (long long)b->after_qty,
+            const char *sep = " "; /* the parts of a batch's change, "; " between them */
+            if (b->created) {
+                fprintf(out, "%snew, qty %lld, ETA %s", sep, (long long)b->after_qty,
                         b->after_eta == ALLOT_NO_ETA ? "in warehouse"
                                                      : date_format(b->after_eta, date2));
-            if (!b->created && b->before_qty != b->after_qty)
-                fprintf(out, " qty %lld → %lld", (long long)b->before_qty, (long long)b->after_qty);
-            if (!b->created && b->before_eta != b->after_eta)
-                fprintf(out, " ETA %s → %s (%+d days)",
+                sep = "; ";
+            }
+            if (!b->created && b->before_qty != b->after_qty) {
+                fprintf(out, "%sqty %lld → %lld", sep, (long long)b->before_qty,
+                        (long long)b->after_qty);
+                sep = "; ";
+            }
+            if (!b->created && b->before_eta != b->after_eta) {
+                fprintf(out, "%sETA %s → %s (%+d days)", sep,
                         b->before_eta == ALLOT_NO_ETA ? "in warehouse"
                                                       : date_format(b->before_eta, date1),
                         b->after_eta == ALLOT_NO_ETA ? "in warehouse"
                                                      : date_format(b->after_eta, date2),
                         (int)b->slip_days);
-            if (b->lines_moved_out)
-                fprintf(out, " %lld %s", (long long)b->lines_moved_out,
+                sep = "; ";
+            }
+            if (b->lines_moved_out) {
+                fprintf(out, "%s%lld %s", sep, (long long)b->lines_moved_out,
                         b->lines_moved_out == 1 ? "line leaves" : "lines leave");
+                sep = "; ";
+            }
             if (b->lines_moved_in)
-                fprintf(out, " %lld %s", (long long)b->lines_moved_in,
+                fprintf(out, "%s%lld %s", sep, (long long)b->lines_moved_in,
                         b->lines_moved_in == 1 ? "line arrives" : "lines arrive");
             fputc('\n', out);
         }

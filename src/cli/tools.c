@@ -190,16 +190,22 @@ void cli_print_help(FILE *out)
             "\n"
             "commands:\n",
             ALLOT_VERSION);
+    /* Summaries line up after the usages that fit in HELP_USAGE_MAX columns; a
+     * longer usage has its summary on the next line, at the same column. */
+    enum { HELP_USAGE_MAX = 44 };
     size_t width = 0;
     char usage[160];
     for (size_t i = 0; i < command_table_count(); i++) {
         size_t w = strlen(command_usage(command_table_at(i), usage, sizeof usage));
-        width = w > width ? w : width;
+        width = w > width && w <= HELP_USAGE_MAX ? w : width;
     }
     for (size_t i = 0; i < command_table_count(); i++) {
         const CommandSpec *s = command_table_at(i);
-        fprintf(out, "  %-*s  %s\n", (int)width, command_usage(s, usage, sizeof usage),
-                s->summary);
+        command_usage(s, usage, sizeof usage);
+        if (strlen(usage) > width)
+            fprintf(out, "  %s\n  %-*s  %s\n", usage, (int)width, "", s->summary);
+        else
+            fprintf(out, "  %-*s  %s\n", (int)width, usage, s->summary);
     }
     fprintf(out,
             "\n"

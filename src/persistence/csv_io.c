@@ -228,10 +228,13 @@ static AllotStatus fill(CsvReader *r, ErrBuf *err)
             int code = csv_error(&r->parser);
             reset_parser(r);
             r->err_line = r->lineno;
+            if (code != CSV_EPARSE) /* out of memory, a field over SIZE_MAX */
+                return err_set(err, ALLOT_EINVALID, "%s:%ld: %s", r->name, r->lineno,
+                               csv_strerror(code));
             return err_set(err, ALLOT_EINVALID,
                            "%s:%ld: malformed quoting (a quote inside an unquoted field, or "
-                           "text after a closing quote): %s",
-                           r->name, r->lineno, csv_strerror(code));
+                           "text after a closing quote)",
+                           r->name, r->lineno);
         }
         /* Is a record still open after this line?  Not if the line's last step ended a
          * row, or if the line was blank and none was open. */
@@ -509,6 +512,21 @@ AllotStatus csv_atomic_open(CsvAtomicFile *f, const char *path, const char *stor
                             ErrBuf *err)
 {
     memset(f, 0, sizeof *f);
+    struct stat end;
+    if (stat(path, &end) == 0 && !S_ISREG(end.st_mode) && !S_ISDIR(end.st_mode)) {
+        /* a device, a pipe or a FIFO (through its links): written to as it is */
+        int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+        f->fp = fd >= 0 ? fdopen(fd, "w") : NULL;
+        if (!f->fp) {
+            AllotStatus st = err_set(err, ALLOT_EIO, "%s: cannot write: %s", path, strerror(errno));
+            if (fd >= 0)
+                close(fd);
+            return st;
+        }
+        f->stream = true;
+        f->shown = xstrdup(path);
+        return ALLOT_OK;
+    }
     char *target = follow_links(path);
     if (!target)
         return err_set(err, ALLOT_EIO, "%s: cannot write: %s", path, strerror(errno));
@@ -566,8 +584,15 @@ AllotStatus csv_atomic_open(CsvAtomicFile *f, const char *path, const char *stor
 AllotStatus csv_atomic_commit(CsvAtomicFile *f, ErrBuf *err)
 {
     AllotStatus st = ALLOT_OK;
-    if (fflush(f->fp) != 0 || ferror(f->fp) || fsync(fileno(f->fp)) != 0)
+    if (fflush(f->fp) != 0 || ferror(f->fp) || (!f->stream && fsync(fileno(f->fp)) != 0))
         st = err_set(err, ALLOT_EIO, "%s: cannot write: %s", f->shown, strerror(errno));
+    if (f->stream) {
+        if (fclose(f->fp) != 0 && st == ALLOT_OK)
+            st = err_set(err, ALLOT_EIO, "%s: cannot write: %s", f->shown, strerror(errno));
+        free(f->shown);
+        memset(f, 0, sizeof *f);
+        return st;
+    }
     if (st == ALLOT_OK && !f->tmp) {
         /* link the unnamed file under a temporary name, then rename it over */
         size_t n = strlen(f->path) + 32;

@@ -73,7 +73,9 @@ AllotStatus csv_write_row(FILE *fp, const char *const *fields, size_t n, ErrBuf 
  * allows it (O_TMPFILE: nothing is left behind if the process dies), else
  * "TARGET.tmp.PID"; it keeps the permissions of the file it replaces.
  * csv_atomic_commit flushes, fsyncs, closes and renames it over the target;
- * csv_atomic_abort drops it.  Every message names `path` as given:
+ * csv_atomic_abort drops it.  A `path` that is (or leads to) something other than a
+ * regular file or a folder — a terminal, a pipe, a FIFO, /dev/null, /dev/stdout — is
+ * written straight to, never replaced (there is nothing to keep whole there).  Every message names `path` as given:
  *     ALLOT_EINVALID  "ex.db is the database ex.db: nothing was written (--force
  *                     writes over it)", "... is an SQLite database ..."
  *     ALLOT_EIO       "out/x.csv: cannot write: No such file or directory",
@@ -84,6 +86,7 @@ typedef struct CsvAtomicFile {
     char *path;  /* the file replaced (after symbolic links) */
     char *shown; /* the path as given, for messages */
     char *tmp;   /* the temporary name, or NULL while unnamed */
+    bool stream; /* written straight to: not a regular file (a device, a pipe) */
 } CsvAtomicFile;
 AllotStatus csv_atomic_open(CsvAtomicFile *f, const char *path, const char *store, bool force,
                             ErrBuf *err);

@@ -278,9 +278,3 @@ const Product *memory_uow_product(UnitOfWork *uow, size_t i)
 }
 
 const EventVec *memory_uow_event_log(UnitOfWork *uow) { return &from_uow(uow)->log; }
-
-void memory_uow_put(UnitOfWork *uow, const Product *p)
-{
-    raise_next_command_id(from_uow(uow), p);
-    put_committed(from_uow(uow), product_clone_state(p));
-}

@@ -35,8 +35,4 @@ const EventVec *memory_uow_event_log(UnitOfWork *uow);
  * each.  Free with views_free. */
 Views *memory_views_new(UnitOfWork *mem);
 
-/* Adds a deep copy of `p` to the committed store without events (for seeding a
- * sandbox from another store).  Replaces a committed product of the same SKU. */
-void memory_uow_put(UnitOfWork *uow, const Product *p);
-
 #endif

@@ -66,15 +66,30 @@ void pg_describe(const char *uri, char *out, size_t size)
     PQconninfoFree(opts);
 }
 
+static void quiet_notice(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
 AllotStatus pg_connect(const char *uri, PGconn **out, char where[PG_WHERE_MAX], ErrBuf *err)
 {
     *out = NULL;
-    /* expand_dbname: the URI's parameters, then ours (the encoding always UTF-8) */
-    const char *keys[] = {"dbname", "client_encoding", "fallback_application_name", NULL};
-    const char *vals[] = {uri, "UTF8", "allot", NULL};
-    PGconn *c = PQconnectdbParams(keys, vals, 1);
+    /* Keywords are processed in order, the last value kept: a connect timeout of
+     * ours first (so that a server that does not answer fails in 10 s rather than
+     * with the kernel's TCP timeout, minutes later), then the URI's parameters, which
+     * may override it, then the encoding (always UTF-8).  PGCONNECT_TIMEOUT, read by
+     * libpq only for a keyword left unset, leaves ours out. */
+    const char *keys[] = {"connect_timeout", "dbname", "client_encoding",
+                          "fallback_application_name", NULL};
+    const char *vals[] = {PG_CONNECT_TIMEOUT_S, uri, "UTF8", "allot", NULL};
+    int skip = getenv("PGCONNECT_TIMEOUT") != NULL;
+    PGconn *c = PQconnectdbParams(keys + skip, vals + skip, 1);
     if (!c)
         return err_set(err, ALLOT_ESTORAGE, "PostgreSQL: out of memory connecting to %s", uri);
+    /* The server's notices (a WARNING or FATAL as it shuts down) are not printed:
+     * what they mean reaches the caller as the error of the query they end. */
+    PQsetNoticeProcessor(c, quiet_notice, NULL);
     where_of(PQdb(c), PQhost(c), PQport(c), where, PG_WHERE_MAX);
     if (PQstatus(c) != CONNECTION_OK) {
         char why[ALLOT_ERR_MAX];

@@ -15,7 +15,12 @@ extern const int pg_schema_version;
 
 #define PG_WHERE_MAX 512
 
-/* Connects to `uri` (client_encoding UTF8, application_name allot) and puts
+/* Seconds a connection attempt waits for the server unless the URI's
+ * connect_timeout or PGCONNECT_TIMEOUT says otherwise (docs/postgresql.md). */
+#define PG_CONNECT_TIMEOUT_S "10"
+
+/* Connects to `uri` (client_encoding UTF8, application_name allot, a connect
+ * timeout of PG_CONNECT_TIMEOUT_S) and puts
  * "database D on host H port P" into `where`.  Errors: ALLOT_ESTORAGE naming them
  * with the server's reason (no server, wrong password, no such database). */
 AllotStatus pg_connect(const char *uri, PGconn **out, char where[PG_WHERE_MAX], ErrBuf *err);

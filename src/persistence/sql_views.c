@@ -461,44 +461,28 @@ static void late_window_query(SqlDialect d, const ViewQuery *vq, const void *aft
     int64_t t = vq->page.today;
     /* SQLite joins a CROSS JOIN in the order written: the heads drive the lines */
     const char *join = d == SQL_SQLITE ? "CROSS JOIN" : "JOIN";
-    if (p->down) {
-        /* heads: each batch's latest line with late <= hi */
-        q_add(q, "WITH heads AS MATERIALIZED (SELECT b.id AS id, %s AS pr, %s - (SELECT MIN(l.need)"
-                 " FROM lines l WHERE l.batch_id = b.id AND l.need >= %s - ?) AS h FROM batches b),",
-              pr, pr, pr);
-        q_int(q, p->hi);
-        q_add(q, " bo AS MATERIALIZED (SELECT %" PRId64 " - l.need AS h FROM lines l"
-                 " WHERE l.batch_id IS NULL AND l.need >= ? AND l.need <= ? ORDER BY l.need LIMIT ?),",
-              t);
-        q_int(q, t - p->hi);
-        q_int(q, t - p->lo);
-        q_int(q, (int64_t)k);
-        /* the bound: the k-th latest head, not below lo */
-        q_add(q, " bound AS MATERIALIZED (SELECT CASE WHEN x IS NULL OR x < ? THEN ? ELSE x END AS v"
-                 " FROM (SELECT (SELECT h FROM (SELECT h FROM heads WHERE h >= ? UNION ALL"
-                 " SELECT h FROM bo) hb ORDER BY h DESC LIMIT 1 OFFSET ?) AS x) bx)");
-        q_int(q, p->lo);
-        q_int(q, p->lo);
-        q_int(q, p->lo);
-    } else {
-        /* heads: each batch's least late line with late >= lo */
-        q_add(q, "WITH heads AS MATERIALIZED (SELECT b.id AS id, %s AS pr, %s - (SELECT MAX(l.need)"
-                 " FROM lines l WHERE l.batch_id = b.id AND l.need <= %s - ?) AS h FROM batches b),",
-              pr, pr, pr);
-        q_int(q, p->lo);
-        q_add(q, " bo AS MATERIALIZED (SELECT %" PRId64 " - l.need AS h FROM lines l"
-                 " WHERE l.batch_id IS NULL AND l.need >= ? AND l.need <= ? ORDER BY l.need DESC LIMIT ?),",
-              t);
-        q_int(q, t - p->hi);
-        q_int(q, t - p->lo);
-        q_int(q, (int64_t)k);
-        q_add(q, " bound AS MATERIALIZED (SELECT CASE WHEN x IS NULL OR x > ? THEN ? ELSE x END AS v"
-                 " FROM (SELECT (SELECT h FROM (SELECT h FROM heads WHERE h <= ? UNION ALL"
-                 " SELECT h FROM bo) hb ORDER BY h ASC LIMIT 1 OFFSET ?) AS x) bx)");
-        q_int(q, p->hi);
-        q_int(q, p->hi);
-        q_int(q, p->hi);
-    }
+    /* heads: each batch's latest line with late <= hi (down), or its least late with
+       late >= lo (up); the bound: the k-th head in the page's direction, not past the
+       range's start (lo down, hi up) */
+    int64_t start = p->down ? p->lo : p->hi, end = p->down ? p->hi : p->lo;
+    const char *on = p->down ? ">=" : "<=", *past = p->down ? "<" : ">";
+    q_add(q, "WITH heads AS MATERIALIZED (SELECT b.id AS id, %s AS pr, %s - (SELECT %s(l.need)"
+             " FROM lines l WHERE l.batch_id = b.id AND l.need %s %s - ?) AS h FROM batches b),",
+          pr, pr, p->down ? "MIN" : "MAX", on, pr);
+    q_int(q, end);
+    q_add(q, " bo AS MATERIALIZED (SELECT %" PRId64 " - l.need AS h FROM lines l"
+             " WHERE l.batch_id IS NULL AND l.need >= ? AND l.need <= ? ORDER BY l.need%s LIMIT ?),",
+          t, p->down ? "" : " DESC");
+    q_int(q, t - p->hi);
+    q_int(q, t - p->lo);
+    q_int(q, (int64_t)k);
+    q_add(q, " bound AS MATERIALIZED (SELECT CASE WHEN x IS NULL OR x %s ? THEN ? ELSE x END AS v"
+             " FROM (SELECT (SELECT h FROM (SELECT h FROM heads WHERE h %s ? UNION ALL"
+             " SELECT h FROM bo) hb ORDER BY h %s LIMIT 1 OFFSET ?) AS x) bx)",
+          past, on, p->down ? "DESC" : "ASC");
+    q_int(q, start);
+    q_int(q, start);
+    q_int(q, start);
     q_int(q, (int64_t)k - 1);
     if (bound_only) {
         q_add(q, " SELECT v FROM bound");

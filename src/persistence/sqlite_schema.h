@@ -89,4 +89,8 @@ void sqlite_uow_set_cache_limits(UnitOfWork *uow, unsigned check_every, size_t c
  * half the table's) to build lines_by_batch after the rows (default 65,536).  For
  * tests that want that path exercised on small data. */
 void sqlite_uow_set_bulk_rebuild(UnitOfWork *uow, size_t min_lines);
+/* The most pages a store may hold for bulk work on it to run with foreign keys off
+ * and check them all before its commit (default 4096; below 0: never).  For tests
+ * that want either path on small data. */
+void sqlite_uow_set_bulk_fk_check(UnitOfWork *uow, int64_t max_pages);
 #endif

@@ -15,7 +15,10 @@
  *
  * Bulk work (uow_bulk_begin/_end) is one outer transaction; products stay in an
  * identity map across the nested units of work and their rows are written at
- * bulk_end (or when the map grows large), all inside the one transaction.
+ * bulk_end (or when the map grows large), all inside the one transaction.  On a
+ * small store bulk work runs with foreign keys off and checks every reference with
+ * PRAGMA foreign_key_check before its commit, refusing the whole work (ALLOT_ESTORAGE)
+ * if one dangles (docs/storage.md "Unit of work").
  */
 #ifndef ALLOT_PERSISTENCE_SQLITE_UOW_H
 #define ALLOT_PERSISTENCE_SQLITE_UOW_H

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "persistence/pg_store.h"
 #include "persistence/sqlite_uow.h"
@@ -82,6 +83,8 @@ AllotStatus store_copy(const StoreTarget *from, const StoreTarget *to, CopyCount
     if (from->kind == to->kind && strcmp(from->where, to->where) == 0)
         return err_set(err, ALLOT_EINVALID, "copy: FROM and TO are the same store (%s)",
                        from->label);
+    /* a SQLite file this copy creates goes again if the copy fails */
+    bool created = to->kind == STORE_SQLITE && access(to->where, F_OK) != 0;
     StoreSink *sink;
     AllotStatus st = to->kind == STORE_POSTGRES ? pg_copy_in(to->where, &sink, err)
                                                 : sqlite_copy_in(to->where, &sink, err);
@@ -96,5 +99,13 @@ AllotStatus store_copy(const StoreTarget *from, const StoreTarget *to, CopyCount
     if (st == ALLOT_OK && end != ALLOT_OK)
         st = err_set(err, end, "%s", e.msg);
     sink->ops->destroy(sink);
+    if (st != ALLOT_OK && created) {
+        static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
+        for (size_t i = 0; i < sizeof suffix / sizeof *suffix; i++) {
+            char p[sizeof to->where + 16];
+            snprintf(p, sizeof p, "%s%s", to->where, suffix[i]);
+            unlink(p);
+        }
+    }
     return st;
 }

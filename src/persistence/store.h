@@ -92,7 +92,8 @@ typedef struct CopyCounts {
  * product and no event), as stored — versions, seq counters, need dates and
  * moments of first request, the event log with ids, times and provenance, the next
  * command id — in one transaction on each side: all or nothing.  The outbox
- * relays' positions are not copied (they name places in `from`'s log).  Errors:
+ * relays' positions are not copied (they name places in `from`'s log); a SQLite
+ * `to` this call created is removed again when the copy fails.  Errors:
  * ALLOT_EINVALID (the same store on both sides; `to` holds data), ALLOT_ESTORAGE
  * (either store, named). */
 AllotStatus store_copy(const StoreTarget *from, const StoreTarget *to, CopyCounts *counts,

@@ -23,6 +23,22 @@ class Commands(AllotCase):
             self.assertRegex(r.out, rf"(?m)^ *{name}\b")
         self.assertEqual(self.ok("help", db=False).out, r.out)
 
+    def test_help_summaries_line_up_and_a_long_usage_does_not_push_them_out(self):
+        lines = self.ok("help", db=False).out.splitlines()
+        rows = lines[lines.index("commands:") + 1:]
+        rows = rows[:rows.index("")]
+        # every summary starts at the same column, however long the longest usage
+        starts = set()
+        for r in rows:
+            m = re.match(r"^  (?:\S.*?\S)?\s{2,}(\S)", r)
+            if m:
+                starts.add(m.start(1))
+        self.assertEqual(len(starts), 1, rows)
+        self.assertLessEqual(starts.pop(), 50)
+        serve = next(i for i, r in enumerate(rows) if r.startswith("  serve "))
+        self.assertNotIn("serve the HTTP API", rows[serve])
+        self.assertIn("serve the HTTP API", rows[serve + 1])
+
     def test_help_command_explains_one_command_with_its_usage(self):
         r = self.ok("help", "allocate")
         self.assertIn("usage: allot allocate ORDERID SKU QTY", r.out)
@@ -119,11 +135,11 @@ class Commands(AllotCase):
                                    "allocate o1 LAMP 4\nallocate o2 LAMP 4\nallocate o3 LAMP 1\n")
         self.write("w.txt", "change-qty B1 5\n")  # o2 moves to B2 (o3 comes back to B1)
         r = self.ok("whatif", "w.txt")
-        self.assertIn("  B1 LAMP: qty 10 → 5 1 line leaves\n", r.out)
+        self.assertIn("  B1 LAMP: qty 10 → 5; 1 line leaves\n", r.out)
         self.assertIn("  B2 LAMP: 1 line arrives\n", r.out)
         self.write("w.txt", "change-qty B1 0\n")
         r = self.ok("whatif", "w.txt")
-        self.assertIn("  B1 LAMP: qty 10 → 0 3 lines leave\n", r.out)
+        self.assertIn("  B1 LAMP: qty 10 → 0; 3 lines leave\n", r.out)
         self.assertIn("  B2 LAMP: 3 lines arrive\n", r.out)
 
     def test_whatif_reports_the_lateness_change_per_line_and_per_order(self):
@@ -520,6 +536,27 @@ class Events(AllotCase):
             p.wait(timeout=10)
             p.stdout.close()
             p.stderr.close()
+
+
+class Copy(AllotCase):
+    def test_a_copy_from_a_missing_store_leaves_no_new_file_behind(self):
+        r = self.run_allot("copy", "nonexist.db", "x.db", db=False)
+        self.assertEqual(r.rc, 3, r)
+        self.assertIn("nonexist.db", r.err)
+        self.assertEqual(sorted(n for n in os.listdir(self.dir) if n.startswith("x.db")), [])
+
+    def test_a_copy_counts_what_it_copied_in_words(self):
+        self.ok("add-batch", "B1", "LAMP", "5")
+        r = self.ok("copy", self.db, "to.db", db=False)
+        self.assertEqual(r.out, f"copy: 1 product, 1 batch, 0 order lines, 1 event from {self.db} to to.db\n")
+
+    def test_a_copy_into_an_existing_file_that_fails_keeps_that_file(self):
+        self.ok("add-batch", "B1", "LAMP", "5")
+        self.ok("--db", "to.db", "add-batch", "B9", "DESK", "1", db=False)
+        r = self.run_allot("copy", self.db, "to.db", db=False)
+        self.assertEqual(r.rc, 1, r)
+        self.assertTrue(os.path.exists(self.path("to.db")))
+        self.assertIn("B9", self.ok("--db", "to.db", "export", "batches", db=False).out)
 
 
 class Notify(AllotCase):

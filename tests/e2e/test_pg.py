@@ -148,6 +148,28 @@ class Faults(AllotCase):
         self.assertIn("database x on host ", r.err)
         self.assertIn("port 5999", r.err)
 
+    def test_a_server_that_never_answers_fails_the_command_after_the_connect_timeout(self):
+        # A listener whose connections the kernel accepts and nobody reads: libpq's
+        # own default would wait for the startup reply for ever.
+        import socket
+        with socket.socket() as silent:
+            silent.bind(("127.0.0.1", 0))
+            silent.listen(8)
+            port = silent.getsockname()[1]
+            env = {k: v for k, v in self.env.items() if k != "PGCONNECT_TIMEOUT"}
+            t0 = time.monotonic()
+            r = self.run_allot("--db", f"postgresql://127.0.0.1:{port}/x", "events",
+                               db=False, env=env, timeout=60)
+            waited = time.monotonic() - t0
+            self.assertEqual(r.rc, 3, r)
+            self.assertIn(f"port {port}", r.err)
+            self.assertIn("timeout", r.err)
+            self.assertGreaterEqual(waited, 9, "the default is 10 s")
+            r = self.run_allot("--db", f"postgresql://127.0.0.1:{port}/x?connect_timeout=2", "events",
+                               db=False, env=env, timeout=60)
+            self.assertEqual(r.rc, 3, r)
+            self.assertIn("timeout", r.err)
+
     def test_a_server_killed_during_an_import_fails_it_cleanly(self):
         pg = new_database()
         random_store_files(self.dir, 60000, seed=3)
@@ -166,6 +188,8 @@ class Faults(AllotCase):
         self.assertEqual(p.returncode, 3, err)
         self.assertIn("PostgreSQL", err)
         self.assertNotIn("Sanitizer", err)
+        # allot's own messages only: no server notice printed raw
+        self.assertNotRegex(err, r"(?m)^(WARNING|FATAL|ERROR|NOTICE):", err)
         # nothing of it was written
         for w in before:
             self.assertEqual(self.ok("--db", pg, "export", w, db=False).out, before[w])
@@ -202,6 +226,7 @@ class Faults(AllotCase):
             f.stderr.close()
         self.assertEqual([l.rstrip("\n") for l in got], want)
         self.assertIn("reconnecting", err)
+        self.assertNotRegex(err, r"(?m)^(WARNING|FATAL|ERROR|NOTICE):", err)
 
 
 if __name__ == "__main__":

@@ -101,6 +101,36 @@ class ExportFiles(AllotCase):
         self.assertTrue(os.path.islink(self.path("dangling.csv")))
         self.assertTrue(os.path.isfile(self.path("real/new.csv")))
 
+    def test_a_fifo_a_device_and_dev_stdout_are_written_to_never_replaced(self):
+        import stat
+        import threading
+        expected = self.ok("export", "batches").out
+        fifo = self.path("fifo")
+        os.mkfifo(fifo)
+        got = []
+        reader = threading.Thread(target=lambda: got.append(open(fifo).read()), daemon=True)
+        reader.start()
+        self.ok("export", "batches", "fifo")
+        reader.join(30)
+        self.assertEqual(got, [expected])
+        self.assertTrue(stat.S_ISFIFO(os.stat(fifo).st_mode))
+        # /dev/stdout leads to the pipe the output goes to
+        r = self.ok("export", "batches", "/dev/stdout")
+        self.assertEqual(r.out, expected)
+        if os.geteuid() != 0:
+            return  # device nodes of our own (never the system's) need root
+        # a null device through a link stays a device
+        os.mknod(self.path("null"), 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+        os.symlink("null", self.path("to-null"))
+        self.ok("export", "batches", "to-null")
+        self.assertTrue(stat.S_ISCHR(os.stat(self.path("null")).st_mode))
+        # a device that refuses the data: the command fails, the device stays
+        os.mknod(self.path("full"), 0o666 | stat.S_IFCHR, os.makedev(1, 7))
+        r = self.run_allot("export", "batches", "full")
+        self.assertEqual(r.rc, 3, r)
+        self.assertIn("full: cannot write: No space left on device", r.err)
+        self.assertTrue(stat.S_ISCHR(os.stat(self.path("full")).st_mode))
+
     def test_a_missing_folder_is_named_as_the_user_wrote_it(self):
         r = self.run_allot("export", "batches", "nowhere/b.csv")
         self.assertEqual(r.rc, 3, r)

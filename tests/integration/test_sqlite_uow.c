@@ -309,6 +309,67 @@ Test(sqlite_uow, bulk_work_is_all_or_nothing)
     uow_free(uow);
 }
 
+/* PRAGMA foreign_keys on the unit of work's connection. */
+static int64_t foreign_keys_of(UnitOfWork *uow)
+{
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_prepare_v2(sqlite_uow_connection(uow), "PRAGMA foreign_keys", -1, &st,
+                                    NULL), SQLITE_OK);
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+    int64_t v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* A line of a product that does not exist, written on the unit of work's
+ * connection inside its transaction; the SQLite result code. */
+static int insert_orphan_line(UnitOfWork *uow)
+{
+    return sqlite3_exec(sqlite_uow_connection(uow),
+                        "INSERT INTO lines (orderid, product_id, qty, seq, batch_id, req)"
+                        " VALUES ('ghost', 999, 1, 0, NULL, 1)", NULL, NULL, NULL);
+}
+
+/* SPEC.md §3: foreign keys hold for bulk work too, whether they are checked per row
+ * (a large store) or all at once before the commit (a small one, issue 15). */
+Test(sqlite_uow, bulk_work_with_a_dangling_reference_is_refused_whole_either_way)
+{
+    for (int at_end = 1; at_end >= 0; at_end--) {
+        tmpdb_fini(&db);
+        tmpdb_init(&db);
+        UnitOfWork *uow = open_uow();
+        if (!at_end)
+            sqlite_uow_set_bulk_fk_check(uow, -1);
+        MessageBus *bus = bootstrap(uow, NULL, &fclock.base, NULL);
+        ErrBuf err = {{0}};
+        cr_assert_eq(uow_bulk_begin(uow, &err), ALLOT_OK);
+        cr_assert_eq(foreign_keys_of(uow), at_end ? 0 : 1);
+        must(bus, command_create_batch("B1", "LAMP", 10, ALLOT_NO_ETA));
+        must(bus, command_allocate("o1", "LAMP", 2));
+        int rc = insert_orphan_line(uow);
+        if (at_end) {
+            cr_assert_eq(rc, SQLITE_OK);
+            cr_assert_eq(uow_bulk_end(uow, true, &err), ALLOT_ESTORAGE);
+            cr_assert(strstr(err.msg, "a row of lines would refer to a missing row of products"),
+                      "%s", err.msg);
+            cr_assert(strstr(err.msg, db.path), "%s", err.msg);
+        } else {
+            cr_assert_eq(rc, SQLITE_CONSTRAINT_FOREIGNKEY);
+            cr_assert_eq(uow_bulk_end(uow, true, &err), ALLOT_OK, "%s", err.msg);
+        }
+        cr_assert_eq(sql_int("SELECT COUNT(*) FROM lines WHERE orderid = 'ghost'"), 0);
+        cr_assert_eq(sql_int("SELECT COUNT(*) FROM products"), at_end ? 0 : 1);
+        cr_assert_eq(sql_int("SELECT COUNT(*) FROM events"), at_end ? 0 : 2);
+        /* keys are checked per row again after the bulk work */
+        cr_assert_eq(foreign_keys_of(uow), 1);
+        must(bus, command_create_batch("B2", "DESK", 5, ALLOT_NO_ETA));
+        cr_assert_eq(sql_int("SELECT COUNT(*) FROM products WHERE sku = 'DESK'"), 1);
+        cr_assert_eq(insert_orphan_line(uow), SQLITE_CONSTRAINT_FOREIGNKEY);
+        bus_free(bus);
+        uow_free(uow);
+    }
+}
+
 Test(sqlite_uow, migrates_an_older_schema_by_its_stored_version)
 {
     /* A version-1 database with data, as an older allot left it. */
