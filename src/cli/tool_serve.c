@@ -2,6 +2,7 @@
  * over the one store module (persistence/store.h), and the options of the command
  * table, each of which the environment may give instead (docs/operate.md: the
  * systemd unit reads them from /etc/default/allot). */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -12,13 +13,24 @@
 typedef struct CliServeStores {
     ServeStores base;
     const StoreTarget *target;
+    atomic_bool opened; /* the first open is done: later ones create nothing */
 } CliServeStores;
 
 static const StoreTarget *target_of(ServeStores *s) { return ((CliServeStores *)s)->target; }
 
+/* As the command line: only the first open (serve_run's, at start) creates the
+ * store; a worker's open later, on its thread's first request or after a storage
+ * error, needs it there, so a database file moved away is a storage error (503)
+ * and never a new empty database. */
 static AllotStatus cli_serve_open(ServeStores *s, UnitOfWork **uow, Views **views, ErrBuf *err)
 {
-    return store_open(target_of(s), s->clock, uow, views, err);
+    CliServeStores *c = (CliServeStores *)s;
+    if (atomic_load(&c->opened))
+        return store_reopen(c->target, s->clock, uow, views, err);
+    AllotStatus st = store_open(c->target, s->clock, uow, views, err);
+    if (st == ALLOT_OK)
+        atomic_store(&c->opened, true);
+    return st;
 }
 
 static void cli_serve_close(ServeStores *s, UnitOfWork *uow, Views *views)

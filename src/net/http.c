@@ -176,10 +176,8 @@ static const char *req_query(const ApiRequest *rq, const char *name)
     memcpy(s->text, raw, n + 1);
     s->next = r->scraps;
     r->scraps = s;
-    /* A value that decodes to a NUL or a control character is handed on as sent:
-     * every check refuses it, naming it, rather than reading "1%00x" as "1". */
-    if (!route_unescape(s->text))
-        memcpy(s->text, raw, n + 1);
+    /* check_query has refused a value that does not decode to text. */
+    route_unescape(s->text, NULL);
     return s->text;
 }
 
@@ -348,6 +346,60 @@ static enum MHD_Result send_reply(Req *r, ApiReply *rep)
     return queue(r, resp, rep->status);
 }
 
+/* The first problem of the query parameters, for check_query. */
+typedef struct QueryCheck {
+    const RouteSpec *route;
+    struct MHD_Connection *mc;
+    char msg[ALLOT_ERR_MAX];
+} QueryCheck;
+
+static enum MHD_Result check_one_param(void *cls, enum MHD_ValueKind kind, const char *key,
+                                       const char *value)
+{
+    (void)kind;
+    QueryCheck *q = cls;
+    char kb[ERR_VALUE_SIZE], vb[ERR_VALUE_SIZE];
+    err_value_str(key, kb, sizeof kb);
+    if (!route_takes_query(q->route, key)) {
+        const char *takes = q->route->query;
+        snprintf(q->msg, sizeof q->msg, "unknown query parameter \"%s\" (%s%s)", kb,
+                 takes ? "this route takes: " : "this route takes none", takes ? takes : "");
+        return MHD_NO;
+    }
+    if (!value) {
+        snprintf(q->msg, sizeof q->msg, "query parameter \"%s\" has no value (%s=...)", kb, kb);
+        return MHD_NO;
+    }
+    /* The first of a name is the one a handler reads: a second is refused, as a
+     * duplicated key of a body is. */
+    if (MHD_lookup_connection_value(q->mc, MHD_GET_ARGUMENT_KIND, key) != value) {
+        snprintf(q->msg, sizeof q->msg, "query parameter \"%s\" is given twice", kb);
+        return MHD_NO;
+    }
+    size_t n = strlen(value);
+    char *copy = xmalloc(n + 1);
+    memcpy(copy, value, n + 1);
+    const char *why;
+    bool ok = route_unescape(copy, &why);
+    free(copy);
+    if (!ok) {
+        snprintf(q->msg, sizeof q->msg, "query parameter \"%s\" (\"%s\") has %s", kb,
+                 err_value_str(value, vb, sizeof vb), why);
+        return MHD_NO;
+    }
+    return MHD_YES;
+}
+
+/* docs/api.md: "Query parameters the same" as path parts, and only those the route
+ * takes.  False with `msg` set for a 400. */
+static bool check_query(Req *r, char *msg, size_t size)
+{
+    QueryCheck q = {.route = r->api.route, .mc = r->mc};
+    MHD_get_connection_values(r->mc, MHD_GET_ARGUMENT_KIND, check_one_param, &q);
+    snprintf(msg, size, "%s", q.msg);
+    return q.msg[0] == '\0';
+}
+
 /* "application/json", with or without parameters (charset=utf-8). */
 static bool is_json_type(const char *ct)
 {
@@ -394,6 +446,11 @@ static bool check_headers(Req *r, const char *url, const char *method, ApiReply 
         reply_error_named(&r->api, rep, 404, "not_found", msg);
         return true;
     }
+    }
+    char qmsg[ALLOT_ERR_MAX];
+    if (!check_query(r, qmsg, sizeof qmsg)) {
+        reply_error_named(&r->api, rep, 400, "invalid", qmsg);
+        return true;
     }
     const char *cl = MHD_lookup_connection_value(r->mc, MHD_HEADER_KIND, "Content-Length");
     if (cl && strtoull(cl, NULL, 10) > HTTP_BODY_MAX) {

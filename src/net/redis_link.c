@@ -1,9 +1,12 @@
 #include "net/redis_link.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #define BACKOFF_FIRST_MS 100
@@ -65,6 +68,19 @@ void redis_link_init(RedisLink *l, const char *host, int port, const char *who, 
 
 static struct timeval tv_ms(int ms) { return (struct timeval){ms / 1000, (ms % 1000) * 1000}; }
 
+/* A connection counts once Redis answers on it: one that takes the connection
+ * but refuses commands (no access for this user) is not up.  False with `why`
+ * set to Redis's refusal, or "" for a broken connection (c->errstr says). */
+static bool ping(redisContext *c, char *why, size_t size)
+{
+    redisReply *r = redisCommand(c, "PING");
+    bool ok = r && r->type != REDIS_REPLY_ERROR;
+    if (r && !ok)
+        snprintf(why, size, "PING refused: %s", r->str);
+    freeReplyObject(r);
+    return ok;
+}
+
 bool redis_link_up(RedisLink *l)
 {
     if (l->c)
@@ -72,8 +88,9 @@ bool redis_link_up(RedisLink *l)
     if (redis_now_ms() < l->next_try_ms)
         return false;
     redisContext *c = redisConnectWithTimeout(l->host, l->port, tv_ms(CONNECT_TIMEOUT_MS));
+    char refused[256] = "";
     if (c && !c->err && redisSetTimeout(c, tv_ms(COMMAND_TIMEOUT_MS)) == REDIS_OK &&
-        redisEnableKeepAlive(c) == REDIS_OK) {
+        redisEnableKeepAlive(c) == REDIS_OK && ping(c, refused, sizeof refused)) {
         l->c = c;
         l->backoff_ms = 0;
         atomic_store(l->connected, 1);
@@ -83,7 +100,7 @@ bool redis_link_up(RedisLink *l)
     }
     char why[512];
     snprintf(why, sizeof why, "cannot reach %.256s:%d: %.128s", l->host, l->port,
-             c ? c->errstr : "out of memory");
+             refused[0] ? refused : c ? c->errstr : "out of memory");
     if (c)
         redisFree(c);
     redis_link_down(l, why);
@@ -116,6 +133,21 @@ void redis_link_down(RedisLink *l, const char *why_text)
         link_log(l, LOG_LEVEL_WARN, "%s (retrying)", why);
         l->outage_logged = true;
     }
+}
+
+bool redis_link_check(RedisLink *l)
+{
+    if (!l->c)
+        return false;
+    struct pollfd pfd = {.fd = l->c->fd, .events = POLLIN};
+    if (poll(&pfd, 1, 0) <= 0)
+        return true; /* nothing came: still up */
+    char byte;
+    ssize_t n = recv(l->c->fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n > 0 || (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)))
+        return true; /* bytes waiting: left for the next reply */
+    redis_link_down(l, n == 0 ? "connection closed by Redis" : strerror(errno));
+    return false;
 }
 
 void redis_link_fini(RedisLink *l)

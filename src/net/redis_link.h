@@ -35,9 +35,18 @@ typedef struct RedisLink {
 void redis_link_init(RedisLink *l, const char *host, int port, const char *who, const NetLog *log,
                      atomic_int *connected);
 
-/* True with l->c usable if connected (now or before); false while down (then
- * redis_link_wait_ms says how long until the next try). */
+/* True with l->c usable if connected (now or before: connected, and Redis answered
+ * a PING); false while down (then redis_link_wait_ms says how long until the next
+ * try). */
 bool redis_link_up(RedisLink *l);
+
+/* Whether the connection is still there, seen without sending anything: false (the
+ * link dropped, as redis_link_down, and logged) once Redis has closed it (it shut
+ * down, or killed the client) or the socket failed.  For a link that sits idle
+ * between commands (the relay with nothing to publish), so that its `connected`
+ * flag follows Redis.  A Redis host that vanishes without closing is seen by the
+ * next command's timeout (2 s) or TCP keep-alive instead. */
+bool redis_link_check(RedisLink *l);
 
 /* Milliseconds until redis_link_up tries again (0 = now). */
 int redis_link_wait_ms(const RedisLink *l);

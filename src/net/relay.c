@@ -250,6 +250,10 @@ static void *relay_main(void *arg)
         if (r->npending == 0 && !read_batch(r)) {
             if (drain_until)
                 break;
+            /* Idle: the link's state still follows Redis (GET /, /metrics): it comes
+             * back once Redis does, and drops once Redis closes it, within a wait. */
+            if (redis_link_up(&r->link))
+                redis_link_check(&r->link);
             if (r->follower)
                 follower_wait(r->follower, 100, &err);
             else if (nap(r, 1000))

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/validate.h"
+
 const char *json_field_name(const ArgSpec *a, char *buf, size_t size)
 {
     size_t i = 0;
@@ -56,16 +58,12 @@ static AllotStatus field_text(const CommandSpec *spec, const ArgSpec *a, const c
                               ErrBuf *err)
 {
     if (is_quantity(a->kind)) {
-        if (json_is_integer(v)) {
-            snprintf(jc->numbers[i], sizeof jc->numbers[i], "%lld",
-                     (long long)json_integer_value(v));
-        } else if (json_is_real(v)) {
-            /* validate_* names it as the CLI does: qty "3.5" is not a whole number */
-            snprintf(jc->numbers[i], sizeof jc->numbers[i], "%g", json_real_value(v));
-        } else {
+        /* jansson reads a number written with a fraction or an exponent as a real,
+         * whole or not (3.0, 1E3): only one written as an integer is taken. */
+        if (!json_is_integer(v))
             return err_set(err, ALLOT_EINVALID, "%s: %s must be a whole number, not %s",
                            spec->name, key, json_type_words(v));
-        }
+        snprintf(jc->numbers[i], sizeof jc->numbers[i], "%lld", (long long)json_integer_value(v));
         *text = jc->numbers[i];
         return ALLOT_OK;
     }
@@ -77,6 +75,17 @@ static AllotStatus field_text(const CommandSpec *spec, const ArgSpec *a, const c
         if (!json_is_string(v))
             return err_set(err, ALLOT_EINVALID, "%s: %s must be a date (YYYY-MM-DD) or null, not %s",
                            spec->name, key, json_type_words(v));
+        /* The command line's words for "none" ("-", "", blanks) are not dates on
+         * the wire: none is null there. */
+        int32_t day;
+        ErrBuf ignored;
+        if (validate_date(json_string_value(v), key, &day, &ignored) == ALLOT_OK &&
+            day == ALLOT_NO_ETA) {
+            char vb[ERR_VALUE_SIZE];
+            return err_set(err, ALLOT_EINVALID,
+                           "%s: %s \"%s\" is not a date (YYYY-MM-DD); null means none",
+                           spec->name, key, err_value_str(json_string_value(v), vb, sizeof vb));
+        }
         *text = json_string_value(v);
         return ALLOT_OK;
     }

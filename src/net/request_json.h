@@ -9,8 +9,10 @@
  * the JSON type of its kind:
  *   identifiers (ref, sku, orderid)  a string
  *   quantities (qty), command ids    an integer (a JSON number without fraction or
- *                                    exponent); 3.5, 1e99 and "3" are refused
+ *                                    exponent); 3.5, 1e99, "3", and also 3.0 and
+ *                                    1E3 (whole, but written as reals) are refused
  *   dates (eta, need)                a string "YYYY-MM-DD", or null (or absent) for none
+ *                                    (the CLI's "-" and "" are refused)
  * then the text goes through command_parse_argv: identifiers are trimmed and
  * checked, quantities range-checked, dates calendar-checked, as on the command line.
  * Missing fields, fields the command does not take, and a body that is not one JSON
@@ -46,7 +48,8 @@ typedef struct JsonCommand {
  * NULL}).  On success out->pc holds the checked values, and for a bus command
  * (command_is_bus) out->pc.cmd is ready for bus_handle.  Errors: ALLOT_EINVALID, the message naming
  * the command and the field or the JSON error's place ("allocate: invalid JSON at
- * line 1, column 9: ..."; "allocate: qty must be a whole number, not a string";
+ * line 1, column 9: ..."; "allocate: qty must be a whole number, not a string" or "..., not a number with a
+ * fraction or an exponent";
  * "allocate: missing field \"sku\""; "allocate: unknown field \"colour\""; and the
  * CLI's messages for values).  out is always fini-able. */
 AllotStatus json_command_decode(const CommandSpec *spec, const char *body, size_t len,

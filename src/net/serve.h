@@ -27,8 +27,11 @@ typedef struct ServeStores ServeStores;
 
 typedef struct ServeStoresOps {
     /* A unit of work and a read model on connections of their own (the read model
-     * may be the unit of work's: it then sees what the unit committed).  Errors:
-     * ALLOT_ESTORAGE naming the store. */
+     * may be the unit of work's: it then sees what the unit committed).  Only the
+     * first call (serve_run's, at start) may create the store; later ones (each
+     * worker's, again after a storage error) create nothing: a store gone is
+     * ALLOT_ESTORAGE ("no database at PATH").  Errors: ALLOT_ESTORAGE naming the
+     * store. */
     AllotStatus (*open)(ServeStores *s, UnitOfWork **uow, Views **views, ErrBuf *err);
     /* Closes what one `open` gave. */
     void (*close)(ServeStores *s, UnitOfWork *uow, Views *views);

@@ -258,6 +258,9 @@ static AllotStatus connect_rw(const char *path, bool create, int busy_ms, sqlite
     AllotStatus cs = check_not_dir(path, err);
     if (cs != ALLOT_OK)
         return cs;
+    struct stat sb;
+    if (!create && stat(path, &sb) != 0 && errno == ENOENT)
+        return err_set(err, ALLOT_ESTORAGE, "no database at %s", path);
     if (create) {
         AllotStatus s = make_parent_dirs(path, err);
         if (s != ALLOT_OK)

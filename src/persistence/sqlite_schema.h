@@ -46,8 +46,9 @@ bool sqlite_is_disk_full(sqlite3 *db, int rc);
  * current.  When the disk is full and `read_only` is not NULL, an existing
  * database with the current schema is opened read-only instead (as
  * sqlite_connect_readonly) and *read_only set: it can be read, not written.
- * Errors: ALLOT_ESTORAGE naming the path ("database PATH: disk full (cannot
- * open)"). */
+ * Without `create` nothing is created: a missing file is ALLOT_ESTORAGE "no
+ * database at PATH".  Errors: ALLOT_ESTORAGE naming the path ("database PATH: disk
+ * full (cannot open)"). */
 AllotStatus sqlite_connect(const char *path, bool create, int busy_ms, sqlite3 **out,
                            bool *read_only, ErrBuf *err);
 

@@ -1581,12 +1581,13 @@ static const UnitOfWorkOps sqlite_uow_ops = {
     sq_destroy, sq_command_id, sq_command_log, sq_latest_command,
 };
 
-AllotStatus sqlite_uow_open(const char *path, Clock *clock, UnitOfWork **out, ErrBuf *err)
+static AllotStatus uow_open(const char *path, bool create, Clock *clock, UnitOfWork **out,
+                            ErrBuf *err)
 {
     *out = NULL;
     sqlite3 *db;
     bool disk_full;
-    AllotStatus r = sqlite_connect(path, true, ALLOT_BUSY_TIMEOUT_MS, &db, &disk_full, err);
+    AllotStatus r = sqlite_connect(path, create, ALLOT_BUSY_TIMEOUT_MS, &db, &disk_full, err);
     if (r != ALLOT_OK)
         return r;
     SqliteUow *s = xcalloc(1, sizeof *s);
@@ -1607,6 +1608,17 @@ AllotStatus sqlite_uow_open(const char *path, Clock *clock, UnitOfWork **out, Er
     s->fk_at_end_max_pages = FK_AT_END_MAX_PAGES;
     *out = &s->base;
     return ALLOT_OK;
+}
+
+AllotStatus sqlite_uow_open(const char *path, Clock *clock, UnitOfWork **out, ErrBuf *err)
+{
+    return uow_open(path, true, clock, out, err);
+}
+
+AllotStatus sqlite_uow_open_existing(const char *path, Clock *clock, UnitOfWork **out,
+                                     ErrBuf *err)
+{
+    return uow_open(path, false, clock, out, err);
 }
 
 AllotStatus sqlite_db_path(const char *cli_path, char *out, size_t size, ErrBuf *err)

@@ -46,6 +46,15 @@
  * a schema newer than this program, or stays locked past the busy timeout. */
 AllotStatus sqlite_uow_open(const char *path, Clock *clock, UnitOfWork **out, ErrBuf *err);
 
+/* As sqlite_uow_open, for a database that must already be there with the current
+ * schema: it creates no file (no -wal or -shm either) and migrates nothing, so that
+ * a long-running process opening the store again (allot serve's workers) finds a
+ * file removed or moved away gone instead of starting a new empty database.
+ * Errors: ALLOT_ESTORAGE "no database at PATH", a schema other than the current
+ * one, and those of sqlite_uow_open. */
+AllotStatus sqlite_uow_open_existing(const char *path, Clock *clock, UnitOfWork **out,
+                                     ErrBuf *err);
+
 /* Resolves the database path of SPEC.md §3 into `out` (`size` bytes): `cli_path`
  * (--db; may be NULL) if given, else $ALLOT_DB, else $XDG_DATA_HOME/allot/allot.db,
  * else $HOME/.local/share/allot/allot.db.  The directory is created by

@@ -28,18 +28,31 @@ AllotStatus store_target(const char *db_arg, StoreTarget *out, ErrBuf *err)
     return ALLOT_OK;
 }
 
-AllotStatus store_open(const StoreTarget *t, Clock *clock, UnitOfWork **uow, Views **views,
-                       ErrBuf *err)
+static AllotStatus open_uow(const StoreTarget *t, bool create, Clock *clock, UnitOfWork **uow,
+                            Views **views, ErrBuf *err)
 {
     *uow = NULL;
     if (views)
         *views = NULL;
     bool pg = t->kind == STORE_POSTGRES;
-    AllotStatus st = pg ? pg_uow_open(t->where, clock, uow, err)
-                        : sqlite_uow_open(t->where, clock, uow, err);
+    AllotStatus st = pg       ? pg_uow_open(t->where, clock, uow, err)
+                     : create ? sqlite_uow_open(t->where, clock, uow, err)
+                              : sqlite_uow_open_existing(t->where, clock, uow, err);
     if (st == ALLOT_OK && views)
         *views = pg ? pg_uow_views(*uow) : sqlite_uow_views(*uow);
     return st;
+}
+
+AllotStatus store_open(const StoreTarget *t, Clock *clock, UnitOfWork **uow, Views **views,
+                       ErrBuf *err)
+{
+    return open_uow(t, true, clock, uow, views, err);
+}
+
+AllotStatus store_reopen(const StoreTarget *t, Clock *clock, UnitOfWork **uow, Views **views,
+                         ErrBuf *err)
+{
+    return open_uow(t, false, clock, uow, views, err);
 }
 
 AllotStatus store_open_views(const StoreTarget *t, StoreAccess access, Views **out,

@@ -60,6 +60,15 @@ bool store_is_postgres_uri(const char *db);
 AllotStatus store_open(const StoreTarget *t, Clock *clock, UnitOfWork **uow, Views **views,
                        ErrBuf *err);
 
+/* As store_open, for a store opened before by this process (a server's worker
+ * opening it again): the store must be there, nothing is created.  SQLite: the file
+ * must exist with the current schema, else ALLOT_ESTORAGE "no database at PATH" and
+ * no file is made (a database moved or removed under a running server is an error,
+ * not a new empty database); PostgreSQL: as store_open (the database itself is
+ * never created). */
+AllotStatus store_reopen(const StoreTarget *t, Clock *clock, UnitOfWork **uow, Views **views,
+                         ErrBuf *err);
+
 typedef enum StoreAccess {
     STORE_READ_ONLY,  /* creates nothing (export, events, summary); the store must exist */
     STORE_READ_WRITE, /* a second connection beside a writer (the TUI's screens) */

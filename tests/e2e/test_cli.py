@@ -183,9 +183,9 @@ class Commands(AllotCase):
                 "e\u0301x": ("椅子", "倉庫1 in warehouse", "B3 2027-01-05"),
                 "注文7": ("椅子", "倉庫1 in warehouse", "B3 2027-01-05")}
         self.assertEqual(sorted(r.split()[0] for r in rows), sorted(want), rows)
+        # From a batch in the warehouse (promised today, UTC) to one due 2027-01-05.
         import datetime
-        today = datetime.datetime.now(datetime.timezone.utc).date()
-        slip = "+%d" % (datetime.date(2027, 1, 5) - today).days  # from today, in the warehouse
+        slip = "+%d" % (datetime.date(2027, 1, 5) - datetime.datetime.now(datetime.timezone.utc).date()).days
         for row in rows:
             sku, before, after = want[row.split()[0]]
             for name, value in (("SKU", sku), ("BEFORE", before), ("AFTER", after), ("SLIP", slip)):

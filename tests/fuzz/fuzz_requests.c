@@ -124,7 +124,7 @@ static void match_path(const uint8_t *data, size_t len)
     char *copy = malloc(len + 1);
     memcpy(copy, data, len);
     copy[len] = '\0';
-    if (route_unescape(copy))
+    if (route_unescape(copy, NULL))
         for (const unsigned char *c = (const unsigned char *)copy; *c; c++)
             if (*c < 0x20 || *c == 0x7f)
                 abort();

@@ -88,13 +88,57 @@ Test(request_json, a_quantity_of_another_json_type_is_refused_naming_the_field)
     cr_assert_str_eq(err.msg, "add-batch: eta must be a date (YYYY-MM-DD) or null, not an integer");
 }
 
-Test(request_json, fractions_exponents_and_out_of_range_numbers_get_the_cli_messages)
+Test(request_json, numbers_with_a_fraction_or_an_exponent_are_refused_whole_or_not)
 {
-    char *a[] = {"allocate", "o1", "LAMP", "3.5"};
-    cr_assert_eq(decode("allocate", "{\"orderid\":\"o1\",\"sku\":\"LAMP\",\"qty\":3.5}"), ALLOT_EINVALID);
-    cr_assert_str_eq(err.msg, cli_message(4, a));
-    cr_assert_eq(decode("allocate", "{\"orderid\":\"o1\",\"sku\":\"LAMP\",\"qty\":1e99}"), ALLOT_EINVALID);
-    cr_assert_str_eq(err.msg, "allocate: qty \"1e+99\" is not a whole number");
+    /* jansson reads each of these as a real; 3.0, 2.0, 1E3, 4e1 are whole. */
+    static const struct {
+        const char *command, *body;
+    } reals[] = {
+        {"allocate", "{\"orderid\":\"o1\",\"sku\":\"LAMP\",\"qty\":3.5}"},
+        {"allocate", "{\"orderid\":\"o1\",\"sku\":\"LAMP\",\"qty\":1e99}"},
+        {"allocate", "{\"orderid\":\"o1\",\"sku\":\"LAMP\",\"qty\":3.0}"},
+        {"allocate", "{\"orderid\":\"o1\",\"sku\":\"LAMP\",\"qty\":2.0}"},
+        {"change-qty", "{\"ref\":\"B1\",\"qty\":1E3}"},
+        {"change-qty", "{\"ref\":\"B1\",\"qty\":4e1}"},
+        {"change-qty", "{\"ref\":\"B1\",\"qty\":-0.0}"},
+        {"undo", "{\"command_id\":7.0}"},
+    };
+    for (size_t i = 0; i < sizeof reals / sizeof reals[0]; i++) {
+        cr_assert_eq(decode(reals[i].command, reals[i].body), ALLOT_EINVALID, "%s", reals[i].body);
+        char want[128];
+        snprintf(want, sizeof want, "%s: %s must be a whole number, not a number with a fraction or an exponent",
+                 reals[i].command, strcmp(reals[i].command, "undo") == 0 ? "command_id" : "qty");
+        cr_assert_str_eq(err.msg, want, "%s", reals[i].body);
+    }
+    cr_assert_eq(decode("change-qty", "{\"ref\":\"B1\",\"qty\":40}"), ALLOT_OK, "%s", err.msg);
+}
+
+Test(request_json, the_command_line_words_for_no_date_are_not_dates_on_the_wire)
+{
+    static const struct {
+        const char *command, *body, *msg;
+    } cases[] = {
+        {"add-batch", "{\"ref\":\"B2\",\"sku\":\"L\",\"qty\":5,\"eta\":\"\"}",
+         "add-batch: eta \"\" is not a date (YYYY-MM-DD); null means none"},
+        {"add-batch", "{\"ref\":\"B2\",\"sku\":\"L\",\"qty\":5,\"eta\":\"-\"}",
+         "add-batch: eta \"-\" is not a date (YYYY-MM-DD); null means none"},
+        {"set-eta", "{\"ref\":\"B1\",\"eta\":\" - \"}",
+         "set-eta: eta \" - \" is not a date (YYYY-MM-DD); null means none"},
+        {"allocate", "{\"orderid\":\"o1\",\"sku\":\"L\",\"qty\":1,\"need\":\"\"}",
+         "allocate: need \"\" is not a date (YYYY-MM-DD); null means none"},
+        {"allocate", "{\"orderid\":\"o1\",\"sku\":\"L\",\"qty\":1,\"need\":\"-\"}",
+         "allocate: need \"-\" is not a date (YYYY-MM-DD); null means none"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cr_assert_eq(decode(cases[i].command, cases[i].body), ALLOT_EINVALID, "%s", cases[i].body);
+        cr_assert_str_eq(err.msg, cases[i].msg);
+    }
+    cr_assert_eq(decode("set-eta", "{\"ref\":\"B1\",\"eta\":null}"), ALLOT_OK, "%s", err.msg);
+    cr_assert_eq(jc.pc.cmd.eta, ALLOT_NO_ETA);
+}
+
+Test(request_json, out_of_range_numbers_get_the_cli_messages)
+{
     char *z[] = {"allocate", "o1", "LAMP", "0"};
     cr_assert_eq(decode("allocate", "{\"orderid\":\"o1\",\"sku\":\"LAMP\",\"qty\":0}"), ALLOT_EINVALID);
     cr_assert_str_eq(err.msg, cli_message(4, z));

@@ -47,6 +47,28 @@ Test(routes, an_escaped_control_character_is_a_bad_path)
     cr_assert_neq(err.msg[0], '\0');
 }
 
+Test(routes, a_malformed_escape_is_a_bad_path_saying_so)
+{
+    cr_assert_eq(match("GET", "/api/v1/orders/%zz"), ROUTE_BAD_PATH);
+    cr_assert_str_eq(err.msg, "the path has a malformed percent escape (% and two hex digits)");
+    cr_assert_eq(match("GET", "/allocations/o%4"), ROUTE_BAD_PATH);
+    cr_assert_eq(match("GET", "/allocations/o%001"), ROUTE_BAD_PATH);
+    cr_assert_str_eq(err.msg, "the path has an escaped control character");
+    cr_assert_eq(match("GET", "/allocations/o%41"), ROUTE_FOUND);
+    cr_assert_str_eq(params[0], "oA");
+}
+
+Test(routes, each_route_names_the_query_parameters_it_takes)
+{
+    cr_assert_eq(match("GET", "/api/v1/products"), ROUTE_FOUND);
+    cr_assert(route_takes_query(route, "limit") && route_takes_query(route, "after") &&
+              route_takes_query(route, "backordered"));
+    cr_assert(!route_takes_query(route, "lim") && !route_takes_query(route, "bogus") &&
+              !route_takes_query(route, ""));
+    cr_assert_eq(match("GET", "/api/v1/orders/o1"), ROUTE_FOUND);
+    cr_assert(!route_takes_query(route, "limit"));
+}
+
 Test(routes, unknown_paths_and_methods_are_told_apart)
 {
     cr_assert_eq(match("GET", "/nope"), ROUTE_NO_PATH);

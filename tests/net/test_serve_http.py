@@ -385,8 +385,8 @@ class HostileInput(ServeCase):
         cases = [
             (b'{"orderid": "o2", "sku": "LAMP", "qty": 3', "invalid JSON"),
             (b'{"orderid": "o2", "sku": "LAMP", "qty": "3"}', "qty must be a whole number, not a string"),
-            (b'{"orderid": "o2", "sku": "LAMP", "qty": 3.5}', 'qty "3.5" is not a whole number'),
-            (b'{"orderid": "o2", "sku": "LAMP", "qty": 1e99}', 'qty "1e+99" is not a whole number'),
+            (b'{"orderid": "o2", "sku": "LAMP", "qty": 3.5}', "qty must be a whole number, not a number with a fraction"),
+            (b'{"orderid": "o2", "sku": "LAMP", "qty": 1e99}', "qty must be a whole number, not a number with a fraction"),
             (b'{"orderid": "o2", "sku": "LAMP", "qty": 99999999999999999999999}', "invalid JSON"),
             (b'{"orderid": "o2", "sku": "LAMP", "qty": -3}', 'qty "-3"'),
             (b'{"orderid": "o2", "qty": 3}', 'missing field "sku"'),
@@ -415,6 +415,44 @@ class HostileInput(ServeCase):
                     self.assertEqual(list(r.json()), ["message"])
                 msg = r.json()["message"]
                 self.assertTrue(all(0x20 <= ord(c) != 0x7f for c in msg), msg)
+        self.unchanged()
+
+    def test_whole_numbers_written_with_a_fraction_or_an_exponent_are_400(self):
+        """3.0, 2.0, 1E3, 4e1 are whole, but JSON numbers with a fraction or an
+        exponent: docs/api.md refuses them on every route that takes a quantity."""
+        words = "qty must be a whole number, not a number with a fraction or an exponent"
+        cases = [
+            ("/allocate", b'{"orderid": "o2", "sku": "LAMP", "qty": 3.0}'),
+            ("/add_batch", b'{"ref": "B2", "sku": "LAMP", "qty": 5.0, "eta": null}'),
+            ("/api/v1/commands/allocate", b'{"orderid": "o2", "sku": "LAMP", "qty": 2.0}'),
+            ("/api/v1/commands/add-batch", b'{"ref": "B2", "sku": "LAMP", "qty": 5E0}'),
+            ("/api/v1/commands/change-qty", b'{"ref": "B1", "qty": 1E3}'),
+            ("/api/v1/commands/change-qty", b'{"ref": "B1", "qty": 4e1}'),
+            ("/api/v1/commands/change-qty", b'{"ref": "B1", "qty": 20.00}'),
+        ]
+        for path, body in cases:
+            r = self.api.request("POST", path, body=body, headers={"Content-Type": "application/json"})
+            self.assertEqual(r.status, 400, (path, body, r))
+            self.assertIn(words, r.json()["message"], (path, body))
+        r = self.api.post("/api/v1/undo", {"command_id": 1.0})
+        self.assertEqual(r.status, 400, r)
+        self.assertIn("command_id must be a whole number, not a number with a fraction",
+                      r.json()["message"])
+        self.unchanged()
+
+    def test_a_date_is_yyyy_mm_dd_or_null_never_the_command_lines_dash_or_empty(self):
+        cases = [
+            ("/add_batch", {"ref": "B2", "sku": "LAMP", "qty": 5, "eta": ""}, 'eta ""'),
+            ("/add_batch", {"ref": "B2", "sku": "LAMP", "qty": 5, "eta": "-"}, 'eta "-"'),
+            ("/api/v1/commands/add-batch", {"ref": "B2", "sku": "LAMP", "qty": 5, "eta": " "}, 'eta " "'),
+            ("/api/v1/commands/set-eta", {"ref": "B1", "eta": "-"}, 'eta "-"'),
+            ("/api/v1/commands/allocate", {"orderid": "o2", "sku": "LAMP", "qty": 1, "need": ""}, 'need ""'),
+            ("/api/v1/commands/allocate", {"orderid": "o2", "sku": "LAMP", "qty": 1, "need": "-"}, 'need "-"'),
+        ]
+        for path, body, words in cases:
+            r = self.api.post(path, body)
+            self.assertEqual(r.status, 400, (path, body, r))
+            self.assertIn(words + " is not a date (YYYY-MM-DD); null means none", r.json()["message"])
         self.unchanged()
 
     def test_a_body_over_64_kib_is_413_with_a_length_or_chunked(self):
@@ -464,6 +502,44 @@ class HostileInput(ServeCase):
             self.assertIn("message", r.json())
         r = self.api.request("DELETE", "/allocate")
         self.assertEqual(r.headers.get("allow"), "POST")
+        self.unchanged()
+
+    def test_query_parameters_are_checked_as_path_parts_and_only_those_a_route_takes(self):
+        cases = [
+            ("/api/v1/products?limit=2&after=%00", 'query parameter "after" ("%00") has an escaped control character'),
+            ("/api/v1/products?after=A%0aB", 'query parameter "after" ("A%0aB") has an escaped control character'),
+            ("/api/v1/products?after=%zz", 'query parameter "after" ("%zz") has a malformed percent escape'),
+            ("/api/v1/events?since=1%2", 'query parameter "since" ("1%2") has a malformed percent escape'),
+            ("/api/v1/products?bogus=1", 'unknown query parameter "bogus" (this route takes: limit after backordered)'),
+            ("/api/v1/products?limit=1&Limit=2", 'unknown query parameter "Limit"'),
+            ("/api/v1/orders/o1?limit=1", 'unknown query parameter "limit" (this route takes none)'),
+            ("/api/v1/events?since=1&since=2", 'query parameter "since" is given twice'),
+            ("/api/v1/backorders?sku", 'query parameter "sku" has no value'),
+            ("/api/v1/products/LAMP/promise?qty=1&colour=red", 'unknown query parameter "colour"'),
+            ("/healthz?verbose=1", 'unknown query parameter "verbose"'),
+            ("/api/v1/orders/%zz", "the path has a malformed percent escape"),
+            ("/api/v1/orders/o1%2", "the path has a malformed percent escape"),
+            ("/api/v1/orders/o%001", "the path has an escaped control character"),
+        ]
+        for path, words in cases:
+            r = self.api.get(path)
+            self.assertEqual((r.status, r.json()["error"]), (400, "invalid"), (path, r))
+            self.assertIn(words, r.json()["message"], path)
+        # The book's routes answer in their own format.
+        for path, words in (("/allocations/o1?x=1", 'unknown query parameter "x"'),
+                            ("/allocations/%zz", "malformed percent escape"),
+                            ("/?a=%00", 'unknown query parameter "a"')):
+            r = self.api.get(path)
+            self.assertEqual(r.status, 400, (path, r))
+            self.assertEqual(list(r.json()), ["message"], path)
+            self.assertIn(words, r.json()["message"], path)
+        r = self.api.request("POST", "/allocate?dry=1", body=b'{"orderid": "q", "sku": "LAMP", "qty": 1}',
+                             headers={"Content-Type": "application/json"})
+        self.assertEqual(r.status, 400, r)
+        self.assertIn('unknown query parameter "dry"', r.json()["message"])
+        # What a route takes still works, escaped or not.
+        self.assertEqual(self.api.get("/api/v1/products?limit=1&after=%41").status, 200)
+        self.assertEqual(self.api.get("/api/v1/orders/o%31").json()["orderid"], "o1")
         self.unchanged()
 
     def test_headers_too_large_and_garbage_requests_are_refused(self):

@@ -401,6 +401,41 @@ class Health(OpsCase):
         self.assertTrue(any("path=/healthz status=503" in l for l in self.request_lines(s)))
         self.assertEqual(self.stop_serve(s), 0)
 
+    def test_a_command_while_the_store_is_gone_is_503_and_creates_nothing(self):
+        """The store taken away before any command ran (so the workers open it
+        then): the commands answer 503 storage, and no new empty database (nor its
+        -wal, -shm) appears where the old one was."""
+        self.ok("add-batch", "B1", "Chai", "10")
+        s = self.serve()
+        api = Http(s.port)
+        folder = os.path.dirname(self.store.path) if self.store.kind == "sqlite" else None
+        self.store.take_away()
+        before = sorted(os.listdir(folder)) if folder else None
+        try:
+            self.assertEqual(api.get("/healthz").status, 503)
+            r = api.post("/allocate", {"orderid": "o1", "sku": "Chai", "qty": 1})
+            self.assertEqual(r.status, 503, r)
+            self.assertIn(self.store.gone_words(), r.json()["message"])
+            r = api.post("/api/v1/commands/add-batch", {"ref": "B2", "sku": "Chai", "qty": 5})
+            self.assertEqual((r.status, r.json()["error"]), (503, "storage"), r)
+            r = api.get("/api/v1/products")
+            self.assertEqual((r.status, r.json()["error"]), (503, "storage"), r)
+            if folder:
+                self.assertFalse(os.path.exists(self.store.path))
+                self.assertEqual(sorted(os.listdir(folder)), before)
+        finally:
+            self.store.bring_back()
+        # Back: the commands work on the old database, whose batch is there.
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            r = api.post("/allocate", {"orderid": "o1", "sku": "Chai", "qty": 1})
+            if r.status != 503:
+                break
+            time.sleep(0.2)
+        self.assertEqual(r.status, 202, r)
+        self.assertEqual(api.get("/allocations/o1").json(), [{"sku": "Chai", "batchref": "B1"}])
+        self.assertEqual(self.stop_serve(s), 0)
+
     def test_healthz_answers_503_once_stopping(self):
         self.ok("add-batch", "B1", "LAMP", "10")
         s = self.serve()
