@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/lateness.h"
 #include "domain/xalloc.h"
 
 void view_rows_init(ViewRows *r, size_t size) { *r = (ViewRows){.size = size}; }
@@ -176,6 +177,35 @@ size_t view_rows_page(const ViewQuery *q, const ViewRows *sorted, void *out)
     if (take)
         memcpy(out, view_rows_at(sorted, from), take * sorted->size);
     return take;
+}
+
+size_t view_rows_count_past(const ViewQuery *q, const ViewRows *rows, const void *after)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < rows->len; i++)
+        n += view_row_past(q, view_rows_at(rows, i), after);
+    return n;
+}
+
+void view_rows_add_counts(const Product *p, int32_t today, int sign, ReadCounts *c)
+{
+    int64_t bo_lines = 0, bo_units = 0;
+    for (size_t i = 0; i < product_line_count(p); i++) {
+        const OrderLine *l = product_line(p, i);
+        int32_t eta = l->batch >= 0 ? product_batch(p, (size_t)l->batch)->eta : ALLOT_NO_ETA;
+        if (l->batch < 0) {
+            bo_lines++;
+            bo_units += l->qty;
+        }
+        c->late_lines += sign * (lateness_of_line(l->batch >= 0, eta, l->need, today).late > 0);
+    }
+    c->backorder_lines += sign * bo_lines;
+    c->backorder_units += sign * bo_units;
+    c->skus_short += sign * (bo_lines > 0);
+    for (size_t i = 0; i < product_batch_count(p); i++) {
+        int32_t eta = product_batch(p, i)->eta;
+        c->overdue_batches += sign * (eta != ALLOT_NO_ETA && eta < today);
+    }
 }
 
 /* ---------- completion ---------- */

@@ -49,6 +49,14 @@ void view_rows_sort_past(const ViewQuery *q, ViewRows *rows, const void *after);
  * first rows forward, the last ones backward, in list order.  Returns how many. */
 size_t view_rows_page(const ViewQuery *q, const ViewRows *sorted, void *out);
 
+/* How many rows of `rows` lie past `after` (view_row_past; NULL = all). */
+size_t view_rows_count_past(const ViewQuery *q, const ViewRows *rows, const void *after);
+
+/* Adds product p's part of the header counts on `today` (views.h ReadCounts) to *c,
+ * or takes it off with sign -1: its backorders, whether it is short, its batches
+ * whose ETA is before today, its late lines (SPEC.md §1.4). */
+void view_rows_add_counts(const Product *p, int32_t today, int sign, ReadCounts *c);
+
 /* Appends to `ids` (rows of AllotId) the identifiers of `kind` of product `p` that
  * start with `prefix` (byte-wise). */
 void view_rows_complete(CompleteKind kind, const Product *p, const char *prefix, ViewRows *ids);

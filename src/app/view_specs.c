@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "domain/events.h"
+#include "domain/lateness.h"
 
 /* ---------- the columns of each row kind ---------- */
 
@@ -78,7 +79,18 @@ static const ViewColumn event_cols[ECOL_COUNT] = {
 #define KDESC(c) {(uint8_t)(c), true}
 #define NKEYS(...) {__VA_ARGS__}, sizeof((ViewKey[]){__VA_ARGS__}) / sizeof(ViewKey)
 
-static const ViewOrder product_orders[] = {{"sku", NKEYS(K(PCOL_SKU))}};
+/* Each ascending; the tie-breaks (the identity, or the list's natural order) make it
+ * total.  docs/tui.md "Sorting" says which index serves which. */
+static const ViewOrder product_orders[] = {
+    [PRODUCT_BY_SKU] = {"sku", NKEYS(K(PCOL_SKU))},
+    [PRODUCT_BY_BATCHES] = {"batches", NKEYS(K(PCOL_NBATCHES), K(PCOL_SKU))},
+    [PRODUCT_BY_QTY] = {"qty", NKEYS(K(PCOL_QTY), K(PCOL_SKU))},
+    [PRODUCT_BY_ALLOCATED] = {"allocated", NKEYS(K(PCOL_ALLOCATED), K(PCOL_SKU))},
+    [PRODUCT_BY_AVAILABLE] = {"available", NKEYS(K(PCOL_AVAILABLE), K(PCOL_SKU))},
+    [PRODUCT_BY_BACKORDERS] = {"backorders", NKEYS(K(PCOL_BO_LINES), K(PCOL_SKU))},
+    [PRODUCT_BY_BACKORDER_QTY] = {"backorder_qty", NKEYS(K(PCOL_BO_QTY), K(PCOL_SKU))},
+    [PRODUCT_BY_NEXT_ETA] = {"next_eta", NKEYS(K(PCOL_NEXT_ETA), K(PCOL_SKU))},
+};
 
 /* SPEC.md §1.1 preference within each SKU: in the warehouse first, then ETA, then
  * creation order. */
@@ -86,17 +98,33 @@ static const ViewOrder batch_orders[] = {
     [BATCH_BY_PREFERENCE] = {"preference", NKEYS(K(BCOL_SKU), K(BCOL_ETA), K(BCOL_SEQ))},
     [BATCH_BY_REF] = {"ref", NKEYS(K(BCOL_REF))},
     [BATCH_BY_ETA] = {"eta", NKEYS(K(BCOL_ETA), K(BCOL_REF))},
+    [BATCH_BY_QTY] = {"qty", NKEYS(K(BCOL_QTY), K(BCOL_REF))},
 };
 
-static const ViewOrder due_orders[] = {{"eta", NKEYS(K(BCOL_ETA), K(BCOL_REF))}};
+static const ViewOrder due_orders[] = {
+    [DUE_BY_ETA] = {"eta", NKEYS(K(BCOL_ETA), K(BCOL_REF))},
+    [DUE_BY_REF] = {"ref", NKEYS(K(BCOL_REF))},
+    [DUE_BY_SKU] = {"preference", NKEYS(K(BCOL_SKU), K(BCOL_ETA), K(BCOL_SEQ))},
+    [DUE_BY_QTY] = {"qty", NKEYS(K(BCOL_QTY), K(BCOL_REF))},
+};
 
 /* Oldest first (SPEC.md §1.2 "oldest"): the moment of first request.  The list is
  * always of one batch, so of one SKU, where seq names a line. */
-static const ViewOrder batch_line_orders[] = {{"oldest", NKEYS(K(LCOL_SEQ))}};
-static const ViewOrder order_line_orders[] = {{"sku", NKEYS(K(LCOL_ORDERID), K(LCOL_SKU))}};
+static const ViewOrder batch_line_orders[] = {
+    [BATCH_LINES_OLDEST] = {"oldest", NKEYS(K(LCOL_SEQ))},
+    [BATCH_LINES_BY_ORDERID] = {"orderid", NKEYS(K(LCOL_ORDERID), K(LCOL_SKU))},
+    [BATCH_LINES_BY_QTY] = {"qty", NKEYS(K(LCOL_QTY), K(LCOL_ORDERID), K(LCOL_SKU))},
+};
+static const ViewOrder order_line_orders[] = {
+    [ORDER_LINES_BY_SKU] = {"sku", NKEYS(K(LCOL_ORDERID), K(LCOL_SKU))},
+    [ORDER_LINES_BY_QTY] = {"qty", NKEYS(K(LCOL_QTY), K(LCOL_ORDERID), K(LCOL_SKU))},
+    [ORDER_LINES_BY_BATCH] = {"batch", NKEYS(K(LCOL_BATCHREF), K(LCOL_ORDERID), K(LCOL_SKU))},
+};
 static const ViewOrder backorder_orders[] = {
     [BACKORDER_OLDEST] = {"oldest", NKEYS(K(LCOL_KEY))},
     [BACKORDER_OLDEST_OF_SKU] = {"oldest_of_sku", NKEYS(K(LCOL_SKU), K(LCOL_SEQ))},
+    [BACKORDER_BY_ORDERID] = {"orderid", NKEYS(K(LCOL_ORDERID), K(LCOL_SKU))},
+    [BACKORDER_BY_QTY] = {"qty", NKEYS(K(LCOL_QTY), K(LCOL_ORDERID), K(LCOL_SKU))},
 };
 /* The order of the allocations and backorders exports (SPEC.md §4). */
 static const ViewOrder line_orders[] = {{"orderid", NKEYS(K(LCOL_ORDERID), K(LCOL_SKU))}};
@@ -165,6 +193,14 @@ int view_spec_order(const ViewSpec *spec, const char *name)
         if (strcmp(spec->orders[i].name, name) == 0)
             return (int)i;
     return -1;
+}
+
+ViewOrder view_order_reverse(const ViewOrder *order)
+{
+    ViewOrder r = *order;
+    for (size_t i = 0; i < r.nkeys && i < VIEW_MAX_KEYS; i++)
+        r.keys[i].desc = !r.keys[i].desc;
+    return r;
 }
 
 /* ---------- queries ---------- */
@@ -236,7 +272,8 @@ AllotStatus view_query_check(const ViewQuery *q, ErrBuf *err)
             return err_set(err, ALLOT_EINVALID, "%s: condition on column %u, which it has not",
                            s->name, (unsigned)c->col);
         bool text = is_text(s->cols[c->col].type);
-        bool ok = c->op == VIEW_EQ || (text ? c->op == VIEW_EMPTY || c->op == VIEW_NOT_EMPTY
+        bool ok = c->op == VIEW_EQ || (text ? c->op == VIEW_EMPTY || c->op == VIEW_NOT_EMPTY ||
+                                                  c->op == VIEW_PREFIX
                                             : c->op >= VIEW_LT && c->op <= VIEW_GE);
         if (!ok)
             return err_set(err, ALLOT_EINVALID, "%s: operator %d does not fit column %s",
@@ -309,6 +346,14 @@ bool view_text_contains(const char *hay, const char *needle)
     return false;
 }
 
+bool view_text_starts(const char *hay, const char *prefix)
+{
+    for (size_t i = 0; prefix && prefix[i]; i++)
+        if (tolower((unsigned char)hay[i]) != tolower((unsigned char)prefix[i]))
+            return false; /* hay ending first: its NUL differs from prefix[i] */
+    return true;
+}
+
 static bool cond_holds(const ViewSpec *spec, const ViewCond *c, const void *row)
 {
     if (is_text(spec->cols[c->col].type)) {
@@ -317,6 +362,7 @@ static bool cond_holds(const ViewSpec *spec, const ViewCond *c, const void *row)
         case VIEW_EQ: return strcmp(t, c->text ? c->text : "") == 0;
         case VIEW_EMPTY: return !*t;
         case VIEW_NOT_EMPTY: return *t;
+        case VIEW_PREFIX: return view_text_starts(t, c->text);
         default: return false;
         }
     }
@@ -356,12 +402,14 @@ bool view_row_past(const ViewQuery *q, const void *row, const void *anchor)
 
 /* ---------- cursors ---------- */
 
-static void put_field(const ViewSpec *spec, int col, const void *row, char *out, size_t size,
-                      size_t *len)
+/* Field `col` of `row`, after a separator unless it is the first (`first`: an
+ * empty first field, a backorder's batch, still takes its place). */
+static void put_field(const ViewSpec *spec, int col, const void *row, bool first, char *out,
+                      size_t size, size_t *len)
 {
     const char *t = view_row_text(spec, col, row);
-    int n = t ? snprintf(out + *len, size - *len, "%s%s", *len ? "\x1f" : "", t)
-              : snprintf(out + *len, size - *len, "%s%" PRId64, *len ? "\x1f" : "",
+    int n = t ? snprintf(out + *len, size - *len, "%s%s", first ? "" : "\x1f", t)
+              : snprintf(out + *len, size - *len, "%s%" PRId64, first ? "" : "\x1f",
                          view_row_num(spec, col, row));
     if (n > 0)
         *len = *len + (size_t)n < size ? *len + (size_t)n : size - 1;
@@ -374,7 +422,7 @@ void view_key_text(const ViewQuery *q, const void *row, char *out, size_t size)
     if (size)
         out[0] = '\0';
     for (size_t i = 0; i < n && size; i++)
-        put_field(q->spec, keys[i].col, row, out, size, &len);
+        put_field(q->spec, keys[i].col, row, i == 0, out, size, &len);
 }
 
 void view_identity_text(const ViewSpec *spec, const void *row, char *out, size_t size)
@@ -383,7 +431,7 @@ void view_identity_text(const ViewSpec *spec, const void *row, char *out, size_t
     if (size)
         out[0] = '\0';
     for (size_t i = 0; i < spec->nidentity && size; i++)
-        put_field(spec, spec->identity[i], row, out, size, &len);
+        put_field(spec, spec->identity[i], row, i == 0, out, size, &len);
 }
 
 void view_key_parse(const ViewQuery *q, const char *text, void *row)

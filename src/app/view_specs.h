@@ -26,6 +26,12 @@
  *     the same on every row; the anchor need not carry it).
  * The substring filter is ASCII case-insensitive (SQLite LIKE '%f%' with the
  * wildcards escaped) over the columns in the spec's filter_mask.
+ *
+ * Orders: a spec lists every order it offers, each ascending on its first key with
+ * the tie-breaks that make it total; the other direction is the same order with
+ * every key flipped (view_order_reverse).  A store serves each offered order in
+ * both directions by keyset (SQLite: an index whose walk gives the order, or a
+ * list bounded by one parent, docs/tui.md "Sorting").
  */
 #ifndef ALLOT_APP_VIEW_SPECS_H
 #define ALLOT_APP_VIEW_SPECS_H
@@ -55,7 +61,7 @@ typedef struct ViewKey {
     bool desc;   /* descending (paging backward flips every key) */
 } ViewKey;
 
-enum { VIEW_MAX_KEYS = 4, VIEW_MAX_CONDS = 6, VIEW_MAX_IDENTITY = 2 };
+enum { VIEW_MAX_KEYS = 4, VIEW_MAX_CONDS = 12, VIEW_MAX_IDENTITY = 2 };
 
 typedef struct ViewOrder {
     const char *name; /* "preference", "ref", "eta", "oldest", ... */
@@ -98,9 +104,16 @@ enum { ECOL_ID, ECOL_AT, ECOL_TYPE, ECOL_SKU, ECOL_ORDERID, ECOL_BATCHREF, ECOL_
        ECOL_OLD_QTY, ECOL_NEW_QTY, ECOL_ETA, ECOL_OLD_ETA, ECOL_NEW_ETA, ECOL_NEED,
        ECOL_REQUESTED, ECOL_SEQ, ECOL_COMMAND, ECOL_ACTOR, ECOL_UNDOES, ECOL_COUNT };
 
-/* Orders of the lists that offer more than one (index into spec->orders). */
-enum { BATCH_BY_PREFERENCE, BATCH_BY_REF, BATCH_BY_ETA };  /* = BatchOrder */
-enum { BACKORDER_OLDEST, BACKORDER_OLDEST_OF_SKU };
+/* Orders of the lists (index into spec->orders; view_spec_order finds one by name).
+ * The first ones of batches and backorders are those views.h names. */
+enum { PRODUCT_BY_SKU, PRODUCT_BY_BATCHES, PRODUCT_BY_QTY, PRODUCT_BY_ALLOCATED,
+       PRODUCT_BY_AVAILABLE, PRODUCT_BY_BACKORDERS, PRODUCT_BY_BACKORDER_QTY,
+       PRODUCT_BY_NEXT_ETA };
+enum { BATCH_BY_PREFERENCE, BATCH_BY_REF, BATCH_BY_ETA, BATCH_BY_QTY };  /* = BatchOrder */
+enum { DUE_BY_ETA, DUE_BY_REF, DUE_BY_SKU, DUE_BY_QTY };
+enum { BATCH_LINES_OLDEST, BATCH_LINES_BY_ORDERID, BATCH_LINES_BY_QTY };
+enum { ORDER_LINES_BY_SKU, ORDER_LINES_BY_QTY, ORDER_LINES_BY_BATCH };
+enum { BACKORDER_OLDEST, BACKORDER_OLDEST_OF_SKU, BACKORDER_BY_ORDERID, BACKORDER_BY_QTY };
 enum { LATE_WORST };
 
 typedef struct ViewSpec {
@@ -128,6 +141,9 @@ int view_spec_column(const ViewSpec *spec, const char *name);
 /* The index of the order called `name` in `spec`, or -1. */
 int view_spec_order(const ViewSpec *spec, const char *name);
 
+/* `order` with every key's direction flipped (the same order the other way). */
+ViewOrder view_order_reverse(const ViewOrder *order);
+
 typedef enum ViewOp {
     VIEW_EQ,        /* text or number equal */
     VIEW_LT,        /* numbers and dates */
@@ -136,6 +152,8 @@ typedef enum ViewOp {
     VIEW_GE,
     VIEW_EMPTY,     /* text "" (a store's NULL) */
     VIEW_NOT_EMPTY,
+    VIEW_PREFIX,    /* text starts with the operand, ASCII case-insensitive (SQLite
+                       LIKE 'text%' with the wildcards escaped); "" = every row */
 } ViewOp;
 
 typedef struct ViewCond {
@@ -150,7 +168,8 @@ typedef struct ViewCond {
 /* One list query: what views_list() runs. */
 typedef struct ViewQuery {
     const ViewSpec *spec;
-    const ViewOrder *order; /* one of spec->orders (or a caller's own order) */
+    const ViewOrder *order; /* one of spec->orders (or a caller's own order, e.g. one
+                               reversed with view_order_reverse: it must outlive q) */
     ViewCond conds[VIEW_MAX_CONDS];
     size_t nconds;
     ViewPage page;
@@ -199,6 +218,9 @@ bool view_row_past(const ViewQuery *q, const void *row, const void *anchor);
 
 /* ASCII case-insensitive substring test ("" or NULL needle: true). */
 bool view_text_contains(const char *hay, const char *needle);
+
+/* ASCII case-insensitive prefix test ("" or NULL prefix: true). */
+bool view_text_starts(const char *hay, const char *prefix);
 
 /* ---- cursors: the key fields of a row as text, for a screen's anchor ---- */
 

@@ -41,12 +41,69 @@ static AllotStatus run(Views *v, const ViewPage *page, ViewQuery *q, const void 
     return views_list(v, q, after, rows, n, err);
 }
 
+/* ---- the query of each list ---- */
+
+ViewQuery views_products_query(bool only_backordered, const ViewPage *page)
+{
+    ViewQuery q = view_query(VIEW_PRODUCTS, PRODUCT_BY_SKU, page);
+    if (only_backordered)
+        view_query_where(&q, op_const(PCOL_BO_LINES, VIEW_GT, 0));
+    return q;
+}
+
+ViewQuery views_batches_query(const char *sku, BatchOrder order, const ViewPage *page)
+{
+    ViewQuery q = view_query(VIEW_BATCHES, (int)order, page);
+    if (has_text(sku))
+        view_query_where(&q, eq_text(BCOL_SKU, sku));
+    return q;
+}
+
+ViewQuery views_shipments_due_query(int32_t from, int32_t to, const ViewPage *page)
+{
+    ViewQuery q = view_query(VIEW_SHIPMENTS_DUE, DUE_BY_ETA, page);
+    /* only batches with an ETA: ALLOT_NO_ETA is the smallest date */
+    view_query_where(&q, op_const(BCOL_ETA, VIEW_GT, ALLOT_NO_ETA));
+    view_query_where(&q, (ViewCond){.col = BCOL_ETA, .op = VIEW_GE, .num = from});
+    view_query_where(&q, (ViewCond){.col = BCOL_ETA, .op = VIEW_LE, .num = to});
+    return q;
+}
+
+ViewQuery views_batch_lines_query(const char *ref, const ViewPage *page)
+{
+    ViewQuery q = view_query(VIEW_BATCH_LINES, BATCH_LINES_OLDEST, page);
+    view_query_where(&q, eq_text(LCOL_BATCHREF, ref));
+    if (!has_text(ref)) /* "" is a backorder's batchref, never a batch */
+        view_query_where(&q, (ViewCond){.col = LCOL_BATCHREF, .op = VIEW_NOT_EMPTY});
+    return q;
+}
+
+ViewQuery views_order_lines_query(const char *orderid, const ViewPage *page)
+{
+    ViewQuery q = view_query(VIEW_ORDER_LINES, ORDER_LINES_BY_SKU, page);
+    view_query_where(&q, eq_text(LCOL_ORDERID, orderid));
+    return q;
+}
+
+ViewQuery views_backorders_query(const char *sku, const ViewPage *page)
+{
+    bool one = has_text(sku);
+    ViewQuery q = view_query(VIEW_BACKORDERS, one ? BACKORDER_OLDEST_OF_SKU : BACKORDER_OLDEST,
+                             page);
+    view_query_where(&q, (ViewCond){.col = LCOL_BATCHREF, .op = VIEW_EMPTY, .constant = true});
+    if (one)
+        view_query_where(&q, eq_text(LCOL_SKU, sku));
+    return q;
+}
+
+ViewQuery views_events_query(const ViewPage *page) { return view_query(VIEW_EVENTS, 0, page); }
+
+/* ---- the list functions ---- */
+
 AllotStatus views_products(Views *v, bool only_backordered, const ViewPage *page,
                            const ProductRow *after, ProductRow *rows, size_t *n, ErrBuf *err)
 {
-    ViewQuery q = view_query(VIEW_PRODUCTS, 0, page);
-    if (only_backordered)
-        view_query_where(&q, op_const(PCOL_BO_LINES, VIEW_GT, 0));
+    ViewQuery q = views_products_query(only_backordered, page);
     return run(v, page, &q, after, rows, n, err);
 }
 
@@ -57,39 +114,28 @@ AllotStatus views_batches(Views *v, const char *sku, BatchOrder order, const Vie
         *n = 0;
         return err_set(err, ALLOT_EINVALID, "unknown batch order %d", (int)order);
     }
-    ViewQuery q = view_query(VIEW_BATCHES, (int)order, page);
-    if (has_text(sku))
-        view_query_where(&q, eq_text(BCOL_SKU, sku));
+    ViewQuery q = views_batches_query(sku, order, page);
     return run(v, page, &q, after, rows, n, err);
 }
 
 AllotStatus views_batch_lines(Views *v, const char *ref, const ViewPage *page,
                               const LineRow *after, LineRow *rows, size_t *n, ErrBuf *err)
 {
-    ViewQuery q = view_query(VIEW_BATCH_LINES, 0, page);
-    view_query_where(&q, eq_text(LCOL_BATCHREF, ref));
-    if (!has_text(ref)) /* "" is a backorder's batchref, never a batch */
-        view_query_where(&q, (ViewCond){.col = LCOL_BATCHREF, .op = VIEW_NOT_EMPTY});
+    ViewQuery q = views_batch_lines_query(ref, page);
     return run(v, page, &q, after, rows, n, err);
 }
 
 AllotStatus views_order_lines(Views *v, const char *orderid, const ViewPage *page,
                               const LineRow *after, LineRow *rows, size_t *n, ErrBuf *err)
 {
-    ViewQuery q = view_query(VIEW_ORDER_LINES, 0, page);
-    view_query_where(&q, eq_text(LCOL_ORDERID, orderid));
+    ViewQuery q = views_order_lines_query(orderid, page);
     return run(v, page, &q, after, rows, n, err);
 }
 
 AllotStatus views_backorders(Views *v, const char *sku, const ViewPage *page,
                              const LineRow *after, LineRow *rows, size_t *n, ErrBuf *err)
 {
-    bool one = has_text(sku);
-    ViewQuery q = view_query(VIEW_BACKORDERS, one ? BACKORDER_OLDEST_OF_SKU : BACKORDER_OLDEST,
-                             page);
-    view_query_where(&q, (ViewCond){.col = LCOL_BATCHREF, .op = VIEW_EMPTY, .constant = true});
-    if (one)
-        view_query_where(&q, eq_text(LCOL_SKU, sku));
+    ViewQuery q = views_backorders_query(sku, page);
     return run(v, page, &q, after, rows, n, err);
 }
 
@@ -105,34 +151,33 @@ AllotStatus views_lines(Views *v, LineState state, const ViewPage *page, const L
     return run(v, page, &q, after, rows, n, err);
 }
 
+ViewQuery views_late_lines_query(int32_t today, const ViewPage *page)
+{
+    ViewPage pg = page ? *page : (ViewPage){0};
+    pg.today = today;
+    ViewQuery q = view_query(VIEW_LATE_LINES, LATE_WORST, &pg);
+    view_query_where(&q, op_const(LCOL_LATE, VIEW_GT, 0));
+    return q;
+}
+
 AllotStatus views_late_lines(Views *v, int32_t today, const ViewPage *page, const LineRow *after,
                              LineRow *rows, size_t *n, ErrBuf *err)
 {
-    ViewPage pg;
-    if (page) {
-        pg = *page;
-        pg.today = today;
-    }
-    ViewQuery q = view_query(VIEW_LATE_LINES, LATE_WORST, page ? &pg : NULL);
-    view_query_where(&q, op_const(LCOL_LATE, VIEW_GT, 0));
+    ViewQuery q = views_late_lines_query(today, page);
     return run(v, page, &q, after, rows, n, err);
 }
 
 AllotStatus views_shipments_due(Views *v, int32_t from, int32_t to, const ViewPage *page,
                                 const BatchRow *after, BatchRow *rows, size_t *n, ErrBuf *err)
 {
-    ViewQuery q = view_query(VIEW_SHIPMENTS_DUE, 0, page);
-    /* only batches with an ETA: ALLOT_NO_ETA is the smallest date */
-    view_query_where(&q, op_const(BCOL_ETA, VIEW_GT, ALLOT_NO_ETA));
-    view_query_where(&q, (ViewCond){.col = BCOL_ETA, .op = VIEW_GE, .num = from});
-    view_query_where(&q, (ViewCond){.col = BCOL_ETA, .op = VIEW_LE, .num = to});
+    ViewQuery q = views_shipments_due_query(from, to, page);
     return run(v, page, &q, after, rows, n, err);
 }
 
 AllotStatus views_events(Views *v, int64_t anchor_id, const ViewPage *page, EventRow *rows,
                          size_t *n, ErrBuf *err)
 {
-    ViewQuery q = view_query(VIEW_EVENTS, 0, page);
+    ViewQuery q = views_events_query(page);
     EventRow anchor;
     memset(&anchor, 0, sizeof anchor);
     anchor.id = anchor_id;
@@ -208,6 +253,46 @@ AllotStatus views_complete_span(Views *v, CompleteKind kind, const char *prefix,
     if (v->ops->complete_span)
         return v->ops->complete_span(v, kind, prefix, cap, out, err);
     return span_from_complete(v, kind, prefix, cap, out, err);
+}
+
+/* Without the op: the rows, page by page. */
+static AllotStatus count_by_pages(Views *v, const ViewQuery *q0, const void *after, int64_t *n,
+                                  ErrBuf *err)
+{
+    ViewQuery q = *q0;
+    q.page.limit = 256;
+    size_t size = q.spec->row_size, got = 0;
+    char *rows = xmalloc(q.page.limit * size), *anchor = xmalloc(size);
+    const void *a = after;
+    AllotStatus st;
+    do {
+        st = v->ops->list(v, &q, a, rows, &got, err);
+        *n += (int64_t)got;
+        if (got) { /* the next page starts past the last row read in q's direction */
+            memcpy(anchor, rows + (q.page.backward ? 0 : got - 1) * size, size);
+            a = anchor;
+        }
+    } while (st == ALLOT_OK && got == q.page.limit);
+    free(rows);
+    free(anchor);
+    return st;
+}
+
+AllotStatus views_count(Views *v, const ViewQuery *q, const void *after, int64_t *n, ErrBuf *err)
+{
+    *n = 0;
+    AllotStatus r = view_query_check(q, err);
+    if (r != ALLOT_OK)
+        return r;
+    return v->ops->count ? v->ops->count(v, q, after, n, err) : count_by_pages(v, q, after, n, err);
+}
+
+AllotStatus views_counts(Views *v, int32_t today, ReadCounts *out, ErrBuf *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!v->ops->counts)
+        return err_set(err, ALLOT_EINVALID, "this store does not count for the header");
+    return v->ops->counts(v, today, out, err);
 }
 
 void views_free(Views *v)

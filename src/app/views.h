@@ -135,6 +135,16 @@ typedef struct ViewPage {
                            shows, sorts nor filters by them may leave it 0 */
 } ViewPage;
 
+/* The counts a planner's header shows (SPEC.md §5 "A header shows the counts that
+ * matter"), on a given day (views_counts). */
+typedef struct ReadCounts {
+    int64_t backorder_lines; /* order lines waiting for stock */
+    int64_t backorder_units; /* their quantity, whole units */
+    int64_t skus_short;      /* SKUs with at least one backorder */
+    int64_t overdue_batches; /* batches whose ETA is before the day (not received) */
+    int64_t late_lines;      /* lines late on the day (SPEC.md §1.4) */
+} ReadCounts;
+
 typedef struct Views Views;
 typedef struct ViewQuery ViewQuery; /* view_specs.h */
 
@@ -153,6 +163,12 @@ typedef struct ViewsOps {
     /* may be NULL: views_complete_span then works it out from `complete` */
     AllotStatus (*complete_span)(Views *v, CompleteKind kind, const char *prefix, int64_t cap,
                                  CompleteSpan *out, ErrBuf *err);
+    /* may be NULL: views_count then pages through `list`.  How many rows of q (its
+     * conditions and filter) lie past `after` in q's direction (NULL = every row). */
+    AllotStatus (*count)(Views *v, const ViewQuery *q, const void *after, int64_t *n,
+                         ErrBuf *err);
+    /* may be NULL: views_counts then says the store does not give them */
+    AllotStatus (*counts)(Views *v, int32_t today, ReadCounts *out, ErrBuf *err);
 } ViewsOps;
 
 /* Implementations embed this as their first member. */
@@ -255,6 +271,36 @@ AllotStatus views_order_lateness(Views *v, const char *orderid, int32_t today,
  * ALLOT_ESTORAGE. */
 AllotStatus views_list(Views *v, const ViewQuery *q, const void *after, void *rows, size_t *n,
                        ErrBuf *err);
+
+/* The query each list function above runs — its spec, its order and the conditions
+ * its arguments give — for a caller that adds conditions (a planner's filter),
+ * picks another order of the spec or sets `today` before views_list or
+ * views_count.  `page` (copied; may be NULL for a zero page) as for the list
+ * functions; the rows views_list then gives are those of the list function. */
+ViewQuery views_products_query(bool only_backordered, const ViewPage *page);
+ViewQuery views_batches_query(const char *sku, BatchOrder order, const ViewPage *page);
+ViewQuery views_shipments_due_query(int32_t from, int32_t to, const ViewPage *page);
+ViewQuery views_batch_lines_query(const char *ref, const ViewPage *page);
+ViewQuery views_order_lines_query(const char *orderid, const ViewPage *page);
+ViewQuery views_backorders_query(const char *sku, const ViewPage *page);
+ViewQuery views_events_query(const ViewPage *page);
+ViewQuery views_late_lines_query(int32_t today, const ViewPage *page);
+
+/* How many rows of query q (its conditions and filter; q->page.limit is not used)
+ * lie past `after` in q's direction (a row of q's spec, only its keyset key fields
+ * read; NULL = every row of the list): with q->page.backward, the rows before it
+ * — the position of `after` in the list.  Costs what reading those rows costs
+ * (SQLite: an index range; docs/tui.md "Counts").  Errors: ALLOT_EINVALID
+ * (view_query_check), ALLOT_ESTORAGE. */
+AllotStatus views_count(Views *v, const ViewQuery *q, const void *after, int64_t *n,
+                        ErrBuf *err);
+
+/* The header counts of the read model on `today` (days since 1970-01-01 UTC):
+ * backorders (lines and units), SKUs short, overdue shipments (batches with an
+ * ETA before today), late lines (SPEC.md §1.4).  Cheap on a million lines
+ * (SQLite: index ranges, docs/tui.md "Counts").  Errors: ALLOT_ESTORAGE;
+ * ALLOT_EINVALID when the store does not give them. */
+AllotStatus views_counts(Views *v, int32_t today, ReadCounts *out, ErrBuf *err);
 
 /* Frees the views.  NULL is ignored. */
 void views_free(Views *v);

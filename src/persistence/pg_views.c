@@ -257,8 +257,28 @@ static void pv_destroy(Views *vv)
     free(v);
 }
 
-static const ViewsOps pg_views_ops = {pv_list, pv_latest_event_id, pv_complete, pv_destroy,
-                                      pv_complete_span};
+static AllotStatus pv_count(Views *vv, const ViewQuery *vq, const void *after, int64_t *n,
+                            ErrBuf *err)
+{
+    SqlRunner run = {from_views(vv), pv_run_rows};
+    return sql_count(SQL_POSTGRES, vq, after, n, &run, err);
+}
+
+static AllotStatus pv_counts(Views *vv, int32_t today, ReadCounts *out, ErrBuf *err)
+{
+    SqlRunner run = {from_views(vv), pv_run_rows};
+    return sql_counts(SQL_POSTGRES, today, out, &run, err);
+}
+
+static const ViewsOps pg_views_ops = {
+    .list = pv_list,
+    .latest_event_id = pv_latest_event_id,
+    .complete = pv_complete,
+    .destroy = pv_destroy,
+    .complete_span = pv_complete_span,
+    .count = pv_count,
+    .counts = pv_counts,
+};
 
 Views *pg_views_on(PGconn *c, const char *where, bool owns)
 {

@@ -41,25 +41,37 @@ static void q_text(SqlQuery *q, const char *t)
 
 static bool has_text(const char *s) { return s && *s; }
 
+/* A LIKE pattern for `text` with the wildcards escaped: '%' before it when
+ * `anywhere`, '%' after it; owned by q (sql_query_fini), "" when q holds too many. */
+static const char *q_pattern(SqlQuery *q, const char *text, bool anywhere)
+{
+    if (q->npatterns == (int)(sizeof q->patterns / sizeof q->patterns[0])) {
+        q->overflow = true;
+        return "";
+    }
+    size_t n = strlen(text);
+    char *p = xmalloc(2 * n + 3), *o = p;
+    if (anywhere)
+        *o++ = '%';
+    for (const char *c = text; *c; c++) {
+        if (*c == '%' || *c == '_' || *c == '\\')
+            *o++ = '\\';
+        *o++ = *c;
+    }
+    *o++ = '%';
+    *o = '\0';
+    q->patterns[q->npatterns++] = p;
+    return p;
+}
+
 /* AND (c1 LIKE ?p OR c2 LIKE ?p ...) for a substring filter.  `cols` is a
  * NULL-terminated list. */
 static void q_filter(SqlQuery *q, const char *filter, const char *const *cols)
 {
     if (!has_text(filter))
         return;
-    if (!q->pattern) { /* one pattern for every part of the query that filters */
-        size_t n = strlen(filter);
-        q->pattern = xmalloc(2 * n + 3);
-        char *o = q->pattern;
-        *o++ = '%';
-        for (const char *c = filter; *c; c++) {
-            if (*c == '%' || *c == '_' || *c == '\\')
-                *o++ = '\\';
-            *o++ = *c;
-        }
-        *o++ = '%';
-        *o = '\0';
-    }
+    if (!q->pattern) /* one pattern for every part of the query that filters */
+        q->pattern = q_pattern(q, filter, true);
     q_add(q, " AND (");
     for (int i = 0; cols[i]; i++) {
         q_add(q, "%s%s %s ? ESCAPE '\\'", i ? " OR " : "", cols[i],
@@ -72,13 +84,19 @@ static void q_filter(SqlQuery *q, const char *filter, const char *const *cols)
 /* ---------- the list specs in SQL ---------- */
 
 
-/* How one column of a spec (view_specs.h) is spelt in SQL: its expression, and for
- * a text column that the store keeps as NULL when "", the expression whose
- * NULL-ness means "" (so that VIEW_EMPTY can use a partial index). */
+/* How one column of a spec (view_specs.h) is spelt in SQL: its expression; for a
+ * text column that the store keeps as NULL when "", the expression whose
+ * NULL-ness means "" (so that VIEW_EMPTY can use a partial index); and for a
+ * column the store keeps as NULL for none, the expression that orders and compares
+ * it as the spec does (none = "" or ALLOT_NO_ETA, the smallest), which the keyset
+ * and ORDER BY use (an index on that expression serves them). */
 typedef struct SqlColumn {
     const char *expr;
     const char *null_expr;
+    const char *sort_expr;
 } SqlColumn;
+
+static const char *sort_expr(const SqlColumn *c) { return c->sort_expr ? c->sort_expr : c->expr; }
 
 typedef struct SqlSource {
     const char *from;
@@ -93,7 +111,7 @@ static const SqlColumn product_sql[PCOL_COUNT] = {
     [PCOL_QTY] = {"qty", NULL},           [PCOL_ALLOCATED] = {"allocated", NULL},
     [PCOL_AVAILABLE] = {"qty - allocated", NULL},
     [PCOL_BO_LINES] = {"bo_lines", NULL}, [PCOL_BO_QTY] = {"bo_qty", NULL},
-    [PCOL_NEXT_ETA] = {"next_eta", NULL},
+    [PCOL_NEXT_ETA] = {"next_eta", NULL, "COALESCE(next_eta, -2147483648)"},
 };
 
 /* A batch's allocated qty and line count come from the covering index
@@ -126,7 +144,7 @@ static const SqlColumn line_sql[LCOL_COUNT] = {
     [LCOL_ORDERID] = {"l.orderid", NULL},
     [LCOL_SKU] = {"p.sku", NULL},
     [LCOL_QTY] = {"l.qty", NULL},
-    [LCOL_BATCHREF] = {"b.ref", "l.batch_id"},
+    [LCOL_BATCHREF] = {"b.ref", "l.batch_id", "COALESCE(b.ref, '')"},
     [LCOL_ETA] = {"COALESCE(b.eta, " NO_DATE_SQL ")", NULL},
     [LCOL_SEQ] = {"l.seq", NULL},
     [LCOL_KEY] = {"l.req", NULL},
@@ -245,13 +263,21 @@ static void q_cond(SqlQuery *q, const SqlSource *src, const ViewSpec *s, const V
             q_add(q, " AND%s (%s = '')", not, col->expr);
         return;
     }
+    if (c->op == VIEW_PREFIX) {
+        if (!has_text(c->text))
+            return; /* every row, also one whose text the store keeps as NULL */
+        q_add(q, " AND %s %s ? ESCAPE '\\'", col->expr,
+              q->dialect == SQL_POSTGRES ? "ILIKE" : "LIKE");
+        q_text(q, q_pattern(q, c->text, false));
+        return;
+    }
     if (is_text_col(s, c->col)) {
         q_add(q, " AND %s %s ?", col->expr, cmp_ops[c->op]);
         q_text(q, c->text ? c->text : "");
     } else if (c->constant) {
-        q_add(q, " AND %s %s %" PRId64, col->expr, cmp_ops[c->op], c->num);
+        q_add(q, " AND %s %s %" PRId64, sort_expr(col), cmp_ops[c->op], c->num);
     } else {
-        q_add(q, " AND %s %s ?", col->expr, cmp_ops[c->op]);
+        q_add(q, " AND %s %s ?", sort_expr(col), cmp_ops[c->op]);
         q_int(q, c->num);
     }
 }
@@ -269,7 +295,7 @@ static void q_keyset(SqlQuery *q, const SqlSource *src, const ViewQuery *vq, con
     if (from == 0 && n > 1 && one_way && src->row_values) {
         q_add(q, "(");
         for (size_t i = 0; i < n; i++)
-            q_add(q, "%s%s", i ? ", " : "", src->cols[keys[i].col].expr);
+            q_add(q, "%s%s", i ? ", " : "", sort_expr(&src->cols[keys[i].col]));
         q_add(q, ") %s (", keys[0].desc == vq->page.backward ? ">" : "<");
         for (size_t i = 0; i < n; i++) {
             q_add(q, "%s?", i ? ", " : "");
@@ -280,7 +306,7 @@ static void q_keyset(SqlQuery *q, const SqlSource *src, const ViewQuery *vq, con
     }
     const ViewKey *k = &keys[from];
     bool up = k->desc == vq->page.backward; /* this key grows in the page's direction */
-    const char *e = src->cols[k->col].expr;
+    const char *e = sort_expr(&src->cols[k->col]);
     if (from + 1 == n) {
         q_add(q, "%s %s ?", e, up ? ">" : "<");
         q_value(q, vq->spec, k->col, anchor);
@@ -338,7 +364,7 @@ void sql_list_query(SqlDialect d, const ViewQuery *vq, const void *after, SqlQue
     size_t nk = view_query_keys(vq, keys);
     q_add(q, " ORDER BY ");
     for (size_t i = 0; i < nk; i++)
-        q_add(q, "%s%s%s", i ? ", " : "", src->cols[keys[i].col].expr,
+        q_add(q, "%s%s%s", i ? ", " : "", sort_expr(&src->cols[keys[i].col]),
               keys[i].desc != vq->page.backward ? " DESC" : "");
     if (!nk)
         q_add(q, "1");
@@ -646,8 +672,86 @@ void sql_latest_event_query(SqlDialect d, SqlQuery *q)
     q_add(q, "SELECT COALESCE(MAX(id), 0) FROM events");
 }
 
+void sql_count_query(SqlDialect d, const ViewQuery *vq, const void *after, SqlQuery *q)
+{
+    const ViewSpec *s = vq->spec;
+    TodaySource ts;
+    const SqlSource *src = expand_today(&sql_sources[s->kind], vq->page.today, &ts);
+    memset(q, 0, sizeof *q);
+    q->dialect = d;
+    q_add(q, "SELECT count(*) FROM %s WHERE 1 = 1", src->from);
+    q_where_rest(q, src, vq, after);
+}
+
+/* Each header count is one index range (schema 8, docs/tui.md "Counts"): the
+ * products with backorders (products_backordered), the batches with an ETA before
+ * today (batches_by_eta), and the late lines (SPEC.md §1.4) in two parts — a line
+ * whose need date has passed is late wherever it is (its promise is today or
+ * later), and a line needed from today on is late only on a batch arriving after
+ * its need date (lines_by_need). */
+void sql_count_of_query(SqlDialect d, SqlCount which, int32_t today, SqlQuery *q)
+{
+    memset(q, 0, sizeof *q);
+    q->dialect = d;
+    switch (which) {
+    case SQL_COUNT_BACKORDER_LINES:
+        q_add(q, "SELECT COALESCE(SUM(bo_lines), 0) FROM products WHERE bo_lines > 0");
+        break;
+    case SQL_COUNT_BACKORDER_UNITS:
+        q_add(q, "SELECT COALESCE(SUM(bo_qty), 0) FROM products WHERE bo_lines > 0");
+        break;
+    case SQL_COUNT_SKUS_SHORT: q_add(q, "SELECT count(*) FROM products WHERE bo_lines > 0"); break;
+    case SQL_COUNT_OVERDUE_BATCHES:
+        q_add(q, "SELECT count(*) FROM batches WHERE eta > %s AND eta < ?", NO_DATE_SQL);
+        q_int(q, today);
+        break;
+    case SQL_COUNT_LATE_PASSED:
+        q_add(q, "SELECT count(*) FROM lines WHERE need IS NOT NULL AND need < ?");
+        q_int(q, today);
+        break;
+    case SQL_COUNT_LATE_AHEAD:
+        q_add(q, "SELECT count(*) FROM lines l JOIN batches b ON b.id = l.batch_id"
+                 " WHERE l.need IS NOT NULL AND l.need >= ? AND b.eta > l.need");
+        q_int(q, today);
+        break;
+    }
+}
+
+AllotStatus sql_count(SqlDialect d, const ViewQuery *vq, const void *after, int64_t *n,
+                      const SqlRunner *run, ErrBuf *err)
+{
+    SqlQuery q;
+    size_t got = 0;
+    *n = 0;
+    sql_count_query(d, vq, after, &q);
+    return run->rows(run->ctx, &q, NULL, NULL, 1, &got, n, err);
+}
+
+AllotStatus sql_counts(SqlDialect d, int32_t today, ReadCounts *out, const SqlRunner *run,
+                       ErrBuf *err)
+{
+    int64_t v[SQL_COUNT_LATE_AHEAD + 1] = {0};
+    AllotStatus st = ALLOT_OK;
+    for (int c = 0; st == ALLOT_OK && c <= SQL_COUNT_LATE_AHEAD; c++) {
+        SqlQuery q;
+        size_t got = 0;
+        sql_count_of_query(d, (SqlCount)c, today, &q);
+        st = run->rows(run->ctx, &q, NULL, NULL, 1, &got, &v[c], err);
+    }
+    *out = (ReadCounts){
+        .backorder_lines = v[SQL_COUNT_BACKORDER_LINES],
+        .backorder_units = v[SQL_COUNT_BACKORDER_UNITS],
+        .skus_short = v[SQL_COUNT_SKUS_SHORT],
+        .overdue_batches = v[SQL_COUNT_OVERDUE_BATCHES],
+        .late_lines = v[SQL_COUNT_LATE_PASSED] + v[SQL_COUNT_LATE_AHEAD],
+    };
+    return st;
+}
+
 void sql_query_fini(SqlQuery *q)
 {
-    free(q->pattern);
+    for (int i = 0; i < q->npatterns; i++)
+        free(q->patterns[i]);
+    q->npatterns = 0;
     q->pattern = NULL;
 }

@@ -36,9 +36,11 @@ typedef struct SqlQuery {
     SqlDialect dialect;
     char sql[8192];
     size_t len;
-    SqlBind binds[48];
+    SqlBind binds[96];
     int nbinds;
-    char *pattern;  /* owned LIKE pattern */
+    const char *pattern; /* the substring filter's LIKE pattern, one of patterns */
+    char *patterns[VIEW_MAX_CONDS + 1]; /* owned LIKE patterns */
+    int npatterns;
     char upper[ALLOT_ID_MAX * 4 + 1]; /* completion's upper bound */
     bool overflow;  /* the text or the binds did not fit */
 } SqlQuery;
@@ -85,7 +87,31 @@ AllotStatus sql_complete_end_query(SqlDialect d, CompleteKind kind, const char *
 /* The newest event id, one row, one column. */
 void sql_latest_event_query(SqlDialect d, SqlQuery *q);
 
-/* Frees what the query owns (its pattern). */
+/* How many rows of vq (checked; its conditions and filter, not its limit) lie past
+ * `after` in its direction (NULL = all): one row, one column (views_count). */
+void sql_count_query(SqlDialect d, const ViewQuery *vq, const void *after, SqlQuery *q);
+
+/* views_count for every SQL store, through `run`.  Errors: those of run->rows. */
+AllotStatus sql_count(SqlDialect d, const ViewQuery *vq, const void *after, int64_t *n,
+                      const SqlRunner *run, ErrBuf *err);
+
+/* The parts of the header counts (views_counts), each one row of one integer. */
+typedef enum SqlCount {
+    SQL_COUNT_BACKORDER_LINES,
+    SQL_COUNT_BACKORDER_UNITS,
+    SQL_COUNT_SKUS_SHORT,
+    SQL_COUNT_OVERDUE_BATCHES,
+    SQL_COUNT_LATE_PASSED, /* lines whose need date is before today */
+    SQL_COUNT_LATE_AHEAD,  /* lines needed from today on, on a batch due after it */
+} SqlCount;
+void sql_count_of_query(SqlDialect d, SqlCount which, int32_t today, SqlQuery *q);
+
+/* views_counts for every SQL store on `today` (days), through `run`.  Errors:
+ * those of run->rows. */
+AllotStatus sql_counts(SqlDialect d, int32_t today, ReadCounts *out, const SqlRunner *run,
+                       ErrBuf *err);
+
+/* Frees what the query owns (its patterns). */
 void sql_query_fini(SqlQuery *q);
 
 #endif

@@ -236,8 +236,28 @@ static void sv_destroy(Views *vv)
     free(v);
 }
 
-static const ViewsOps sqlite_views_ops = {sv_list, sv_latest_event_id, sv_complete, sv_destroy,
-                                          sv_complete_span};
+static AllotStatus sv_count(Views *vv, const ViewQuery *vq, const void *after, int64_t *n,
+                            ErrBuf *err)
+{
+    SqlRunner run = {from_views(vv), sv_run_rows};
+    return sql_count(SQL_SQLITE, vq, after, n, &run, err);
+}
+
+static AllotStatus sv_counts(Views *vv, int32_t today, ReadCounts *out, ErrBuf *err)
+{
+    SqlRunner run = {from_views(vv), sv_run_rows};
+    return sql_counts(SQL_SQLITE, today, out, &run, err);
+}
+
+static const ViewsOps sqlite_views_ops = {
+    .list = sv_list,
+    .latest_event_id = sv_latest_event_id,
+    .complete = sv_complete,
+    .destroy = sv_destroy,
+    .complete_span = sv_complete_span,
+    .count = sv_count,
+    .counts = sv_counts,
+};
 
 Views *sqlite_views_on(sqlite3 *db, const char *path, bool owns_db)
 {

@@ -10,6 +10,7 @@
 #include "domain/utf8.h"
 #include "domain/xalloc.h"
 #include "tui/app_impl.h"
+#include "tui/forms.h"
 #include "tui/frame.h"
 #include "tui/screens/screens.h"
 #include "tui/source_views.h"
@@ -21,7 +22,7 @@ static const char *const top_names[] = {"Triage", "Products", "Batches", "Backor
 #define NTOP 5
 
 static bool too_small(const TuiApp *a) { return a->rows < TUI_MIN_ROWS || a->cols < TUI_MIN_COLS; }
-static int main_h(const TuiApp *a) { return a->rows - 2 - APP_FEED_H - 2; }
+static int main_h(const TuiApp *a) { return a->rows - APP_TOP_ROWS - APP_FEED_H - 2; }
 TuiView *app_top(const TuiApp *a) { return a->stack[a->depth - 1]; }
 TuiView *app_overlay(const TuiApp *a) { return a->nover ? a->over[a->nover - 1] : NULL; }
 
@@ -141,6 +142,15 @@ static void recheck(TuiApp *a)
     }
 }
 
+/* The header's counts of the data shown now (live, or the session's sandbox). */
+static void count_header(TuiApp *a)
+{
+    ErrBuf err = {{0}};
+    TuiSource *src = a->env.src;
+    a->have_counts = src->ops->counts &&
+                     src->ops->counts(src, a->env.today, &a->counts, &err) == ALLOT_OK;
+}
+
 /* Reads new events and refreshes the screens if the data changed (or `force`). */
 void app_poll(TuiApp *a, bool force)
 {
@@ -167,6 +177,7 @@ void app_poll(TuiApp *a, bool force)
         if (tui_feed_poll(&a->feed, a->live, &err) != ALLOT_OK)
             app_say(a, true, "%s", err.msg);
     }
+    count_header(a);
     for (int i = 0; i < a->depth - 1; i++)
         a->stack[i]->stale = true;
     tui_view_event(app_top(a), TV_DATA_CHANGED);
@@ -187,6 +198,7 @@ void app_switch_source(TuiApp *a, TuiSource *src)
     for (int i = 0; i < a->depth - 1; i++)
         a->stack[i]->stale = true;
     tui_view_event(app_top(a), TV_DATA_CHANGED);
+    count_header(a);
     a->dirty = true;
 }
 /* ---- dispatch ---- */
@@ -201,11 +213,17 @@ static void apply(TuiApp *a, const TuiReaction *r)
     case REQ_FORM: app_open_form(a, r); break;
     case REQ_COMMAND:
     case REQ_DELAY: app_submit_change(a, r); break;
+    case REQ_BULK: app_submit_bulk(a, r); break;
     case REQ_HELP: app_open_help(a, r->topic); break;
     case REQ_ANSWER: app_answer(a, r->yes); break;
-    case REQ_CLOSE: app_close(a); break;
+    case REQ_CLOSE:
+        if (a->nover && a->over_kind[a->nover - 1] == OV_PROMPT)
+            tui_form_cancel(tui_prompt_form(app_overlay(a)));
+        app_close(a);
+        break;
     case REQ_SUBMIT:
-    case REQ_COMPLETE: app_prompt_done(a, r->request); break;
+    case REQ_COMPLETE:
+    case REQ_EDITED: app_prompt_done(a, r->request); break;
     case REQ_DEMO:
     case REQ_NONE: break;
     }
@@ -233,6 +251,10 @@ static void global_action(TuiApp *a, TuiAction act, int key)
         app_poll(a, true);
         break;
     case TA_REDRAW: break;
+    case TA_REFRESH:
+        app_poll(a, true);
+        app_say(a, false, "refreshed");
+        break;
     default: {
         int i = 0;
         while (i < NTOP && top_screens[i] != act)
@@ -295,6 +317,8 @@ void tui_app_input(TuiApp *a, const TuiInput *in)
     case TI_SIGNAL: { /* Ctrl-C: cancels what is open and shown, else quits (asking) */
         TuiQuestion *q = app_question(a);
         if ((app_overlay(a) && !too_small(a)) || (q && q->ask == ASK_QUIT)) {
+            if (a->over_kind[a->nover - 1] == OV_PROMPT)
+                tui_form_cancel(tui_prompt_form(app_overlay(a)));
             app_close(a);
             a->exit_status = 0;
             app_say(a, false, "cancelled: nothing changed");
@@ -312,6 +336,11 @@ void tui_app_input(TuiApp *a, const TuiInput *in)
         for (int i = 0; i < a->nover; i++)
             size_view(a, a->over[i]);
         break;
+    case TI_IDLE: {
+        TuiView *v = app_top(a);
+        a->dirty = v->ops->work && v->ops->work(v);
+        break;
+    }
     case TI_TICK: {
         /* past midnight (UTC): "today" and "due in 14 days" move on */
         int32_t today = date_from_unix(a->cfg.clock->now(a->cfg.clock));
@@ -354,9 +383,10 @@ void tui_app_draw(TuiApp *a, TuiCanvas *c)
     if (a->whatif)
         tui_whatif_banner(a->whatif, banner, sizeof banner);
     tui_frame_topbar(c, top_names, NTOP, a->top_level, a->cfg.db_label);
-    tui_frame_crumb(c, banner, a->stack, a->depth);
+    tui_frame_counts(c, 1, a->have_counts ? &a->counts : NULL);
+    tui_frame_crumb(c, 2, banner, a->stack, a->depth);
     TuiView *o = app_overlay(a), *v = o && o->area == AREA_MAIN ? o : app_top(a);
-    v->ops->draw(v, c, 2, 0, main_h(a), c->cols);
+    v->ops->draw(v, c, APP_TOP_ROWS, 0, main_h(a), c->cols);
     tui_feed_draw(&a->feed, c, c->rows - 2 - APP_FEED_H, APP_FEED_H, a->env.today);
     c->ops->cursor(c, -1, -1);
     if (o && o->area == AREA_BOTTOM) {
@@ -419,6 +449,12 @@ void tui_app_waiting(TuiApp *a, int64_t waited_ms)
 }
 
 bool tui_app_dirty(const TuiApp *a) { return a->dirty; }
+
+bool tui_app_busy(const TuiApp *a)
+{
+    TuiView *v = app_top(a);
+    return v->ops->busy && v->ops->busy(v);
+}
 bool tui_app_done(const TuiApp *a) { return a->done; }
 int tui_app_exit_status(const TuiApp *a) { return a->done ? a->exit_status : 0; }
 void tui_app_set_status(TuiApp *a, bool error, const char *text) { app_say(a, error, "%s", text); }

@@ -53,8 +53,9 @@ TuiApp *tui_app_new(const TuiAppConfig *cfg, int rows, int cols);
 void tui_app_free(TuiApp *app);
 
 /* Handles one input: a key, a resize, a tick (looks for data written by any
- * process; refreshes the screens and the feed when it changed), or Ctrl-C (as Q:
- * asks first while a what-if session is open; ends with exit status 130). */
+ * process; refreshes the screens and the feed when it changed), an idle moment
+ * (a slice of background work), or Ctrl-C (as Q: asks first while a what-if
+ * session is open; ends with exit status 130). */
 void tui_app_input(TuiApp *app, const TuiInput *in);
 
 /* Convenience for tests and scripts: feeds each character of UTF-8 `keys` as a
@@ -63,6 +64,9 @@ void tui_app_type(TuiApp *app, const char *keys);
 
 /* True if something changed since the last draw. */
 bool tui_app_dirty(const TuiApp *app);
+/* True if the screen has background work (a count, a search going on: list.h);
+ * the shell then feeds TI_IDLE whenever no key is waiting. */
+bool tui_app_busy(const TuiApp *app);
 /* Draws the whole screen into `c` (of the size last given) and clears dirty.
  * Draws only: it changes nothing the next input sees. */
 void tui_app_draw(TuiApp *app, TuiCanvas *c);

@@ -11,7 +11,9 @@
 #include "tui/overlay.h"
 #include "tui/whatif_tui.h"
 
-enum { APP_STACK_MAX = 32, APP_OVER_MAX = 4, APP_FEED_H = 5 };
+/* Rows: the top bar, the header's counts, the breadcrumb; the screen; the feed; the
+ * status line and the footer. */
+enum { APP_STACK_MAX = 32, APP_OVER_MAX = 4, APP_FEED_H = 5, APP_TOP_ROWS = 3 };
 
 typedef enum OverKind { OV_QUESTION, OV_PROMPT } OverKind;
 
@@ -34,6 +36,8 @@ struct TuiApp {
     TuiWhatIf *whatif;
     uint64_t version;
     bool have_version;
+    ReadCounts counts; /* the header's (views.h views_counts), of the data shown */
+    bool have_counts;
 };
 
 /* app.c */
@@ -52,6 +56,8 @@ void app_switch_source(TuiApp *a, TuiSource *src);
 /* app_react.c */
 void app_run(TuiApp *a, const Command *cmd);
 void app_submit_change(TuiApp *a, const TuiReaction *r);
+void app_submit_bulk(TuiApp *a, const TuiReaction *r);
+void app_run_bulk(TuiApp *a, const Command *cmds, size_t n);
 void app_answer(TuiApp *a, bool yes);
 void app_prompt_done(TuiApp *a, TuiRequest req);
 void app_open_form(TuiApp *a, const TuiReaction *r);

@@ -8,6 +8,7 @@
 #include "domain/xalloc.h"
 #include "tui/app_impl.h"
 #include "tui/forms.h"
+#include "tui/screens/actions.h"
 #include "tui/screens/screens.h"
 
 /* ---- changes ---- */
@@ -43,6 +44,53 @@ void app_submit_change(TuiApp *a, const TuiReaction *r)
     case CHANGE_ASK: app_open(a, tui_confirm_new(&q), OV_QUESTION); break;
     }
     tui_question_fini(&q);
+}
+
+/* REQ_BULK: the commands on the marked rows, one combined preview (whatif.h
+ * whatif_preview_many), always asked; y runs them in one transaction. */
+void app_submit_bulk(TuiApp *a, const TuiReaction *r)
+{
+    TuiQuestion q;
+    tui_question_init(&q, ASK_CHANGE);
+    char why[ALLOT_ERR_MAX];
+    ErrBuf err = {{0}};
+    TuiChangeCtx ctx = app_change_ctx(a);
+    if (!screen_bulk_question(&a->env, r, &q, why, sizeof why))
+        app_say(a, true, "%s", why);
+    else if (tui_change_prepare(&ctx, &q, true, NULL, &err) == CHANGE_REFUSED)
+        app_say(a, true, "%s", err.msg);
+    else {
+        if (a->whatif) {
+            char t[sizeof q.title];
+            snprintf(t, sizeof t, "%s", q.title);
+            snprintf(q.title, sizeof q.title, "[what-if] %.300s", t);
+        }
+        app_open(a, tui_confirm_new(&q), OV_QUESTION);
+    }
+    tui_question_fini(&q);
+}
+
+void app_run_bulk(TuiApp *a, const Command *cmds, size_t n)
+{
+    TuiChangeCtx ctx = app_change_ctx(a);
+    CommandResult res;
+    command_result_init(&res);
+    ErrBuf err = {{0}};
+    AllotStatus st = tui_change_run_bulk(&ctx, cmds, n, &res, &err);
+    if (st != ALLOT_OK)
+        app_say(a, true, "%s; nothing changed", err.msg);
+    else
+        app_say(a, false, "%zu command%s done in one transaction: %zu event%s", n,
+                n == 1 ? "" : "s", res.events.len, res.events.len == 1 ? "" : "s");
+    if (st == ALLOT_OK && a->whatif)
+        tui_whatif_ran(a->whatif, &res, &a->feed, a->cfg.clock->now(a->cfg.clock));
+    command_result_fini(&res);
+    if (st == ALLOT_OK) {
+        TuiList *l = app_top(a) && app_top(a)->ops->list ? app_top(a)->ops->list(app_top(a)) : NULL;
+        if (l)
+            tui_list_marks_clear(l);
+    }
+    app_poll(a, true);
 }
 
 /* u / U: the command to undo (app/undo_steps.h) in the log the screens show —
@@ -131,9 +179,15 @@ void app_answer(TuiApp *a, bool yes)
     }
     TuiAsk kind = q->ask;
     Command cmd = q->cmd;
+    Command *bulk = q->bulk; /* taken before the question goes */
+    size_t nbulk = q->nbulk;
+    q->bulk = NULL;
+    q->nbulk = 0;
     app_close(a);
     if (st != ALLOT_OK)
         app_say(a, true, "%s", err.msg);
+    else if (kind == ASK_CHANGE && nbulk)
+        app_run_bulk(a, bulk, nbulk);
     else if (kind == ASK_CHANGE)
         app_run(a, &cmd);
     else if (kind == ASK_QUIT || kind == ASK_DISCARD) {
@@ -147,6 +201,7 @@ void app_answer(TuiApp *a, bool yes)
             app_say(a, false, "demo dataset loaded");
         app_poll(a, true);
     }
+    free(bulk);
 }
 
 void app_open_help(TuiApp *a, const char *topic)
@@ -183,6 +238,12 @@ void app_show_log(TuiApp *a)
 void app_prompt_done(TuiApp *a, TuiRequest req)
 {
     TuiView *p = app_overlay(a);
+    if (req == REQ_EDITED) { /* the filter as you type */
+        char why[ALLOT_ERR_MAX] = "";
+        bool ok = tui_form_live(tui_prompt_form(p), tui_prompt_line(p)->text, why, sizeof why);
+        tui_prompt_say(p, !ok, ok ? "" : why);
+        return;
+    }
     if (req == REQ_COMPLETE) {
         char hint[ALLOT_ERR_MAX];
         tui_form_complete(tui_prompt_line(p), a->env.src, hint, sizeof hint);
@@ -200,6 +261,8 @@ void app_prompt_done(TuiApp *a, TuiRequest req)
         app_say(a, r.status_error, "%s", r.status);
     if (r.request == REQ_COMMAND || r.request == REQ_DELAY)
         app_submit_change(a, &r);
+    else if (r.request == REQ_BULK)
+        app_submit_bulk(a, &r);
     else if (r.request == REQ_HELP)
         app_open_help(a, r.topic);
     else if (r.request == REQ_DEMO && a->cfg.load_demo)
@@ -211,5 +274,6 @@ void app_open_form(TuiApp *a, const TuiReaction *r)
     TuiForm form;
     char label[256], text[TUI_LINE_MAX];
     tui_form_open(r, &form, label, sizeof label, text, sizeof text);
+    form.today = a->env.today;
     app_open(a, tui_prompt_new(&form, label, text), OV_PROMPT);
 }

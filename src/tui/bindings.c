@@ -13,6 +13,7 @@
 /* Every screen (not the overlays). */
 static const TuiBinding global_keys[] = {
     {'?', TA_HELP, "help", true},
+    {TK_F1, TA_HELP, "help", true},
     {':', TA_PROMPT, "command", true},
     {TK_TAB, TA_NEXT_SCREEN, "screens", true},
     {TK_BTAB, TA_PREV_SCREEN, "previous screen", false},
@@ -20,6 +21,8 @@ static const TuiBinding global_keys[] = {
     {TK_ESC, TA_BACK, "back", true},
     {'w', TA_WHATIF, "what-if session", false},
     {'Q', TA_QUIT, "quit", true},
+    {TK_F10, TA_QUIT, "quit", true},
+    {TK_F5, TA_REFRESH, "refresh", true},
     {'p', TA_PAUSE_FEED, "pause/resume the live feed", false},
     {TK_CTRL_L, TA_REDRAW, "redraw the screen", false},
     {'L', TA_SHOW_LOG, "the notify hook's log", false},
@@ -56,7 +59,18 @@ static const TuiBinding list_keys[] = {
     {TK_END, TA_BOTTOM, "last row", false},
     {TK_ENTER, TA_OPEN, "open", false},
     {'/', TA_FILTER, "filter", true},
+    {TK_F4, TA_FILTER, "filter", true},
+    {TK_F3, TA_SEARCH, "search", true},
     {'s', TA_SORT, "sort", true},
+    {TK_F6, TA_SORT, "sort", true},
+    {'S', TA_SORT_REVERSE, "sort the other way", false},
+    {'[', TA_SORT_ASC, "sort by the column, ascending", false},
+    {']', TA_SORT_DESC, "sort by the column, descending", false},
+    {'<', TA_COLUMN_LEFT, "column left", false},
+    {'>', TA_COLUMN_RIGHT, "column right", false},
+    {' ', TA_MARK, "mark", false},
+    {'*', TA_MARK_ALL, "mark every row of the filter", false},
+    {'\\', TA_MARKS_CLEAR, "clear the marks", false},
 };
 
 static const TuiBinding triage_keys[] = {
@@ -70,6 +84,7 @@ static const TuiBinding triage_keys[] = {
     {'c', TA_CHANGE_QTY, "change qty", false},
     {'e', TA_SET_ETA, "set ETA", false},
     {'d', TA_DELAY, "delay", false},
+    {'r', TA_RECEIVE, "receive", false},
     {'H', TA_HISTORY, "history of the line", false},
     {'t', TA_ATP, "availability of the SKU", false},
 };
@@ -87,6 +102,7 @@ static const TuiBinding batches_keys[] = {
     {'-', TA_NUDGE_DOWN, "nudge", true},
     {'e', TA_SET_ETA, "ETA", true},
     {'d', TA_DELAY, "delay", true},
+    {'r', TA_RECEIVE, "receive", true},
     {'a', TA_ALLOCATE, "allocate", false},
     {'t', TA_ATP, "availability of the SKU", false},
 };
@@ -152,6 +168,7 @@ static const TuiBinding help_keys[] = {
     {'G', TA_BOTTOM, "bottom", false},
     {TK_END, TA_BOTTOM, "bottom", false},
     {'/', TA_SEARCH, "search", true},
+    {TK_F3, TA_SEARCH, "search", false},
     {'n', TA_SEARCH_NEXT, "next match", true},
     {TK_ESC, TA_BACK, "close the help", true},
     {'q', TA_BACK, "close the help", true},

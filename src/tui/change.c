@@ -12,6 +12,17 @@ static AllotStatus preview(const TuiChangeCtx *ctx, TuiQuestion *q, Command *cmd
         return err_set(err, ALLOT_EUSAGE, "read-only: commands are not available here");
     UnitOfWork *source = ctx->ws ? whatif_uow(ctx->ws) : ctx->live;
     Clock *clock = ctx->ws ? whatif_clock(ctx->ws) : ctx->clock;
+    if (q->nbulk) { /* marked rows: every command in one sandbox, one difference */
+        size_t bad = q->nbulk;
+        *cmd = q->cmd;
+        AllotStatus st = whatif_preview_many(source, clock, q->bulk, q->nbulk, out, &bad, err);
+        if (st != ALLOT_OK && bad < q->nbulk) {
+            char m[ALLOT_ERR_MAX];
+            snprintf(m, sizeof m, "%s", err->msg);
+            err_set(err, st, "marked row %zu of %zu: %s (nothing changed)", bad + 1, q->nbulk, m);
+        }
+        return st;
+    }
     if (!q->is_delay) {
         *cmd = q->cmd;
         return whatif_preview(source, clock, cmd, out, err);
@@ -95,6 +106,8 @@ TuiChangeStep tui_change_prepare(const TuiChangeCtx *ctx, TuiQuestion *q, bool a
     if (preview(ctx, q, &q->cmd, &old_eta, &q->diff, err) != ALLOT_OK)
         return CHANGE_REFUSED;
     q->has_diff = true;
+    if (q->nbulk)
+        return CHANGE_ASK; /* the caller wrote the title; one preview for them all */
     if (q->is_delay) {
         delay_title(q, ctx, old_eta);
         return q->diff.nlines ? CHANGE_ASK : CHANGE_RUN;
@@ -123,6 +136,40 @@ bool tui_change_recheck(const TuiChangeCtx *ctx, TuiQuestion *q, AllotStatus *st
     }
     whatif_diff_fini(&now);
     return differs;
+}
+
+typedef struct BulkRun {
+    const Command *cmds;
+    size_t n;
+    CommandResult *res;
+} BulkRun;
+
+static AllotStatus bulk_body(MessageBus *bus, void *ctx, ErrBuf *err)
+{
+    BulkRun *b = ctx;
+    for (size_t i = 0; i < b->n; i++) {
+        AllotStatus st = bus_handle(bus, &b->cmds[i], b->res, err);
+        if (st != ALLOT_OK)
+            return st;
+    }
+    return ALLOT_OK;
+}
+
+AllotStatus tui_change_run_bulk(const TuiChangeCtx *ctx, const Command *cmds, size_t n,
+                                CommandResult *res, ErrBuf *err)
+{
+    if (ctx->ws) {
+        for (size_t i = 0; i < n; i++) {
+            AllotStatus st = whatif_run(ctx->ws, &cmds[i], res, err);
+            if (st != ALLOT_OK)
+                return st;
+        }
+        return ALLOT_OK;
+    }
+    if (!ctx->bus)
+        return err_set(err, ALLOT_EUSAGE, "read-only: commands are not available here");
+    BulkRun b = {cmds, n, res};
+    return bus_bulk(ctx->bus, bulk_body, &b, err);
 }
 
 AllotStatus tui_change_run(const TuiChangeCtx *ctx, const Command *cmd, CommandResult *res,

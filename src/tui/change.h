@@ -43,6 +43,13 @@ TuiChangeStep tui_change_prepare(const TuiChangeCtx *ctx, TuiQuestion *q, bool a
 bool tui_change_recheck(const TuiChangeCtx *ctx, TuiQuestion *q, AllotStatus *st, ErrBuf *err);
 
 /* Runs `cmd` (bus_handle contract; in the session's sandbox when ctx->ws). */
+/* Runs the `n` commands of marked rows (TuiQuestion.bulk) as ONE transaction:
+ * bus_bulk on live (all or none), or one after the other in the what-if session.
+ * Errors: the first refused command's (nothing of it kept on live), ALLOT_ESTORAGE,
+ * ALLOT_EUSAGE (read-only). */
+AllotStatus tui_change_run_bulk(const TuiChangeCtx *ctx, const Command *cmds, size_t n,
+                                CommandResult *res, ErrBuf *err);
+
 AllotStatus tui_change_run(const TuiChangeCtx *ctx, const Command *cmd, CommandResult *res,
                            ErrBuf *err);
 

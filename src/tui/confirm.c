@@ -22,7 +22,13 @@ void tui_question_init(TuiQuestion *q, TuiAsk ask)
     whatif_diff_init(&q->diff);
 }
 
-void tui_question_fini(TuiQuestion *q) { whatif_diff_fini(&q->diff); }
+void tui_question_fini(TuiQuestion *q)
+{
+    whatif_diff_fini(&q->diff);
+    free(q->bulk);
+    q->bulk = NULL;
+    q->nbulk = 0;
+}
 
 static bool has_slip(const WhatIfDiff *d)
 {

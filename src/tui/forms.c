@@ -7,6 +7,7 @@
 
 #include "app/command_parse.h"
 #include "tui/complete.h"
+#include "tui/dates.h"
 #include "tui/screens/screens.h"
 
 void tui_form_open(const TuiReaction *r, TuiForm *f, char *label, size_t lsize, char *text,
@@ -18,6 +19,10 @@ void tui_form_open(const TuiReaction *r, TuiForm *f, char *label, size_t lsize, 
     f->list = r->list;
     f->target = r->target;
     f->batch = r->batch;
+    bool batch_form = r->form == FORM_CHANGE_QTY || r->form == FORM_SET_ETA || r->form == FORM_DELAY;
+    f->marked = batch_form && r->list ? tui_list_marked(r->list) : 0;
+    size_t m = f->marked;
+    const char *es = m == 1 ? "" : "es";
     snprintf(f->sku, sizeof f->sku, "%s", r->sku);
     snprintf(f->orderid, sizeof f->orderid, "%s", r->orderid);
     text[0] = 0;
@@ -27,21 +32,39 @@ void tui_form_open(const TuiReaction *r, TuiForm *f, char *label, size_t lsize, 
         snprintf(label, lsize, ":");
         break;
     case FORM_FILTER:
-        snprintf(label, lsize, "Filter (part of an id, empty = all): ");
-        if (r->list)
+        snprintf(label, lsize, "Filter (words, sku:LAMP, state:SHORT, qty>=10, eta<+7d): ");
+        if (r->list) {
             snprintf(text, tsize, "%s", r->list->q.filter);
+            snprintf(f->old_filter, sizeof f->old_filter, "%s", r->list->q.filter);
+        }
+        break;
+    case FORM_LIST_SEARCH:
+        snprintf(label, lsize, "Find (part of an id, from the next row on): ");
         break;
     case FORM_CHANGE_QTY:
-        snprintf(label, lsize, "New quantity of %s (now %lld, %lld allocated): ", b->ref,
-                 (long long)b->qty, (long long)b->allocated);
+        if (m)
+            snprintf(label, lsize, "New quantity of the %zu marked batch%s: ", m, es);
+        else
+            snprintf(label, lsize, "New quantity of %s (now %lld, %lld allocated): ", b->ref,
+                     (long long)b->qty, (long long)b->allocated);
         break;
     case FORM_SET_ETA:
-        snprintf(label, lsize, "ETA of %s (now %s; YYYY-MM-DD, - = in warehouse): ", b->ref,
-                 date_format(b->eta, d));
+        if (m)
+            snprintf(label, lsize, "ETA of the %zu marked batch%s (YYYY-MM-DD, today, +7d; - = in "
+                     "warehouse): ", m, es);
+        else {
+            snprintf(label, lsize, "ETA of %s (YYYY-MM-DD, today, tomorrow, +7d; - = in "
+                     "warehouse): ", b->ref);
+            snprintf(text, tsize, "%s", b->eta == ALLOT_NO_ETA ? "-" : date_format(b->eta, d));
+        }
         break;
     case FORM_DELAY:
-        snprintf(label, lsize, "Delay %s (ETA %s) by how many days: ", b->ref,
-                 date_format(b->eta, d));
+        if (m)
+            snprintf(label, lsize, "Delay the %zu marked batch%s by how many days (+7d, -3d, or to a date): ", m,
+                     es);
+        else
+            snprintf(label, lsize, "Delay %s (ETA %s) by how many days (+7d, -3d, or to a date): ", b->ref,
+                     date_format(b->eta, d));
         break;
     case FORM_ALLOCATE:
         snprintf(label, lsize, "Allocate%s%s%s%s — %s%sQTY: ", r->orderid[0] ? " order " : "",
@@ -55,6 +78,20 @@ void tui_form_open(const TuiReaction *r, TuiForm *f, char *label, size_t lsize, 
         snprintf(label, lsize, "Promise a new line of %s — QTY (nothing changes): ", r->sku);
         break;
     }
+}
+
+bool tui_form_live(const TuiForm *f, const char *text, char *why, size_t size)
+{
+    if (f->kind != FORM_FILTER || !f->list)
+        return true;
+    return tui_list_set_filter(f->list, text, why, size);
+}
+
+void tui_form_cancel(const TuiForm *f)
+{
+    char why[ALLOT_ERR_MAX];
+    if (f->kind == FORM_FILTER && f->list && strcmp(f->list->q.filter, f->old_filter) != 0)
+        tui_list_set_filter(f->list, f->old_filter, why, sizeof why);
 }
 
 /* The `:` line. */
@@ -129,45 +166,75 @@ bool tui_form_submit(const TuiForm *f, const char *text, TuiReaction *out, char 
     switch (f->kind) {
     case FORM_COMMAND:
         return command_line(text, out, why, size);
-    case FORM_FILTER: {
-        AllotId id = "";
-        if (text[0] && validate_id(text, "filter", id, &err) != ALLOT_OK) {
-            snprintf(why, size, "%s", err.msg);
+    case FORM_FILTER:
+        if (f->list && !tui_list_set_filter(f->list, text, why, size))
             return false;
-        }
-        if (f->list)
-            tui_list_set_filter(f->list, id);
-        snprintf(out->status, sizeof out->status, id[0] ? "filtered: %s" : "filter cleared%s", id);
+        snprintf(out->status, sizeof out->status, text[0] ? "filtered: %s" : "filter cleared%s",
+                 text);
         return true;
-    }
+    case FORM_LIST_SEARCH:
+        if (!f->list || !tui_list_find(f->list, text, why, size))
+            return false;
+        snprintf(out->status, sizeof out->status, "found \"%s\" (F3 Enter finds the next)", text);
+        return true;
     case FORM_CHANGE_QTY: {
         int64_t q;
         if (validate_batch_qty(text, &q, &err) != ALLOT_OK) {
             snprintf(why, size, "%s", err.msg);
             return false;
         }
+        if (f->marked) {
+            out->request = REQ_BULK;
+            out->bulk = TA_CHANGE_QTY;
+            out->list = f->list;
+            out->qty = q;
+            return true;
+        }
         out->request = REQ_COMMAND;
         out->cmd = command_change_batch_qty(ref, q);
         return true;
     }
     case FORM_SET_ETA: {
+        /* relative dates count from today: +7d is a week from now */
         int32_t eta;
-        if (validate_eta(text, &eta, &err) != ALLOT_OK) {
-            snprintf(why, size, "%s", err.msg);
+        if (!tui_date_resolve(text, f->today, ALLOT_NO_ETA, true, &eta, why, size))
             return false;
+        if (f->marked) {
+            out->request = REQ_BULK;
+            out->bulk = TA_SET_ETA;
+            out->list = f->list;
+            out->eta = eta;
+            return true;
         }
         out->request = REQ_COMMAND;
         out->cmd = command_change_batch_eta(ref, eta);
         return true;
     }
     case FORM_DELAY: {
-        int64_t days;
-        if (validate_int(text, "days", 1, 3650, &days, &err) != ALLOT_OK) {
-            snprintf(why, size, "%s", err.msg);
+        /* +7d / 7 later, -3d earlier, or a date (today, tomorrow, YYYY-MM-DD): to it */
+        TuiDateKind kind;
+        int32_t v;
+        if (!tui_date_read(text, f->today, false, &kind, &v, why, size))
+            return false;
+        if (kind == TUI_DATE_RELATIVE && v == 0) {
+            snprintf(why, size, "a delay of 0 days changes nothing: +7d, -3d or a date");
             return false;
         }
+        if (f->marked) {
+            out->request = REQ_BULK;
+            out->bulk = TA_DELAY;
+            out->list = f->list;
+            out->days = kind == TUI_DATE_RELATIVE ? v : 0;
+            out->eta = kind == TUI_DATE_RELATIVE ? ALLOT_NO_ETA : v;
+            return true;
+        }
+        if (kind != TUI_DATE_RELATIVE) {
+            out->request = REQ_COMMAND;
+            out->cmd = command_change_batch_eta(ref, v);
+            return true;
+        }
         out->request = REQ_DELAY;
-        out->days = (int32_t)days;
+        out->days = v;
         return true;
     }
     case FORM_ALLOCATE:

@@ -25,6 +25,12 @@ void tui_form_open(const TuiReaction *r, TuiForm *form, char *label, size_t lsiz
 bool tui_form_submit(const TuiForm *form, const char *text, TuiReaction *out, char *why,
                      size_t size);
 
+/* A form that acts as you type (the filter): applies `text` now.  False with the
+ * reason in `why` when it is not (yet) a filter: the list keeps the last one. */
+bool tui_form_live(const TuiForm *form, const char *text, char *why, size_t size);
+/* Esc on a form: a filter goes back to what it was when the form opened. */
+void tui_form_cancel(const TuiForm *form);
+
 /* Tab at the cursor of `e`: completes (complete.h) with candidates from the
  * command table and from `src`; the hint (or an error of the read model) goes into
  * `hint`. */

@@ -25,7 +25,48 @@ void tui_frame_topbar(TuiCanvas *c, const char *const *names, int n, int current
     }
 }
 
-void tui_frame_crumb(TuiCanvas *c, const char *banner, TuiView *const *stack, int depth)
+void tui_frame_where(const TuiList *l, char *buf, size_t size)
+{
+    int64_t pos, total, so_far;
+    tui_list_where(l, &pos, &total, &so_far);
+    char p[32] = "?", t[40], s[32];
+    if (pos >= 0)
+        tui_thousands(pos + 1, p, sizeof p);
+    if (total >= 0)
+        tui_thousands(total, t, sizeof t);
+    else if (so_far > 0)
+        snprintf(t, sizeof t, "≥%s…", tui_thousands(so_far, s, sizeof s));
+    else
+        snprintf(t, sizeof t, "…");
+    if (total == 0)
+        snprintf(buf, size, "0/0");
+    else
+        snprintf(buf, size, "%s/%s", p, t);
+}
+
+void tui_frame_counts(TuiCanvas *c, int y, const ReadCounts *k)
+{
+    char line[400], a[32], b[32], s[32], o[32], l[32];
+    if (!k) {
+        tui_canvas_text(c, y, 0, c->cols, " (this store gives no counts)", TS_DIM, true);
+        return;
+    }
+    tui_thousands(k->backorder_lines, a, sizeof a);
+    tui_thousands(k->backorder_units, b, sizeof b);
+    tui_thousands(k->skus_short, s, sizeof s);
+    tui_thousands(k->overdue_batches, o, sizeof o);
+    tui_thousands(k->late_lines, l, sizeof l);
+    snprintf(line, sizeof line,
+             " Backorders %s lines, %s units │ SKUs short %s │ Overdue shipments %s │ Late lines %s",
+             a, b, s, o, l);
+    if (tui_text_width(line) > c->cols)
+        snprintf(line, sizeof line, " Backorders %s (%s units) │ Short SKUs %s │ Overdue %s │ Late %s",
+                 a, b, s, o, l);
+    bool bad = k->backorder_lines || k->overdue_batches || k->late_lines;
+    tui_canvas_text(c, y, 0, c->cols, line, bad ? TS_WARN : TS_GOOD, true);
+}
+
+void tui_frame_crumb(TuiCanvas *c, int y, const char *banner, TuiView *const *stack, int depth)
 {
     char crumb[1024] = "", t[160];
     size_t o = 0;
@@ -35,10 +76,16 @@ void tui_frame_crumb(TuiCanvas *c, const char *banner, TuiView *const *stack, in
     }
     TuiView *top = depth ? stack[depth - 1] : NULL;
     TuiList *l = top ? tui_view_list(top) : NULL;
-    if (l && o < sizeof crumb)
-        o += (size_t)snprintf(crumb + o, sizeof crumb - o, "   sort: %s", tui_list_sort_name(l));
+    if (l && o < sizeof crumb) {
+        char name[64], where[96];
+        tui_frame_where(l, where, sizeof where);
+        o += (size_t)snprintf(crumb + o, sizeof crumb - o, "   %s   sort: %s", where,
+                              tui_list_sort_name(l, name, sizeof name));
+    }
     if (l && l->q.filter[0] && o < sizeof crumb)
         o += (size_t)snprintf(crumb + o, sizeof crumb - o, "   filter: \"%s\"", l->q.filter);
+    if (l && tui_list_marked(l) && o < sizeof crumb)
+        o += (size_t)snprintf(crumb + o, sizeof crumb - o, "   %zu marked", tui_list_marked(l));
     if (top && top->ops->crumb && o < sizeof crumb) {
         top->ops->crumb(top, t, sizeof t);
         if (t[0])
@@ -48,9 +95,9 @@ void tui_frame_crumb(TuiCanvas *c, const char *banner, TuiView *const *stack, in
     if (banner[0]) {
         char b[320];
         snprintf(b, sizeof b, " %s │", banner);
-        x = tui_canvas_text(c, 1, 0, c->cols, b, TS_BANNER, false);
+        x = tui_canvas_text(c, y, 0, c->cols, b, TS_BANNER, false);
     }
-    tui_canvas_text(c, 1, x, c->cols - x, crumb, TS_DIM, true);
+    tui_canvas_text(c, y, x, c->cols - x, crumb, TS_DIM, true);
 }
 
 void tui_frame_footer(TuiCanvas *c, int y, const TuiKeymap *const *maps, size_t n)

@@ -11,9 +11,18 @@
 void tui_frame_topbar(TuiCanvas *c, const char *const *names, int n, int current,
                       const char *db_label);
 
-/* Row 1: `banner` (a what-if session's, or "") then the breadcrumb of the open
- * screens with the top one's sort, filter and crumb text. */
-void tui_frame_crumb(TuiCanvas *c, const char *banner, TuiView *const *stack, int depth);
+/* Row y: the header's counts (SPEC.md §5 "A header shows the counts that matter"):
+ * "Backorders 16 lines, 515 units │ SKUs short 14 │ Overdue shipments 2 │ Late lines
+ * 5", shorter words when narrow; NULL: the store does not give them. */
+void tui_frame_counts(TuiCanvas *c, int y, const ReadCounts *counts);
+
+/* Row y: `banner` (a what-if session's, or "") then the breadcrumb of the open
+ * screens with the top one's position, sort, filter, marks and crumb text. */
+void tui_frame_crumb(TuiCanvas *c, int y, const char *banner, TuiView *const *stack, int depth);
+
+/* The position of the selection and the length of list l: "41/1,000,000", "?/…"
+ * while not known yet, "12/≥400,000…" while counting; into buf. */
+void tui_frame_where(const TuiList *l, char *buf, size_t size);
 
 /* Row y: the footer hints of `maps` (keys.h tui_keymap_footer). */
 void tui_frame_footer(TuiCanvas *c, int y, const TuiKeymap *const *maps, size_t n);

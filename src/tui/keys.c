@@ -49,6 +49,8 @@ char *tui_key_name(int key, char *buf, size_t size)
     }
     if (name) {
         snprintf(buf, size, "%s", name);
+    } else if (key >= TK_F1 && key <= TK_F12) {
+        snprintf(buf, size, "F%d", key - TK_F1 + 1);
     } else if (key > 0 && key < 32) {
         snprintf(buf, size, "Ctrl-%c", 'A' + key - 1);
     } else if (key > 0 && key < 0x80) {
@@ -87,8 +89,9 @@ char *tui_keymap_footer(const TuiKeymap *const *maps, size_t nmaps, char *buf, s
                 if (!o2->footer || strcmp(o2->note, b->note) != 0)
                     continue;
                 size_t kl = strlen(keys);
-                snprintf(keys + kl, sizeof keys - kl, "%s%s", kl ? "/" : "",
-                         tui_key_name(o2->key, kn, sizeof kn));
+                tui_key_name(o2->key, kn, sizeof kn);
+                bool slash = kl && keys[kl - 1] != '/' && strcmp(kn, "/") != 0;
+                snprintf(keys + kl, sizeof keys - kl, "%s%s", kl ? (slash ? "/" : " ") : "", kn);
             }
             int n = snprintf(buf + o, size - o, "%s%s %s", o ? "  " : "", keys, b->note);
             if (n < 0 || (size_t)n >= size - o) {

@@ -39,6 +39,13 @@ enum {
     TK_BTAB,
     TK_BACKSPACE,
     TK_DELETE,
+    TK_F1, /* TK_F1 + n - 1 is Fn, up to F12 */
+    TK_F3 = TK_F1 + 2,
+    TK_F4,
+    TK_F5,
+    TK_F6,
+    TK_F10 = TK_F1 + 9,
+    TK_F12 = TK_F1 + 11,
 };
 
 typedef enum TuiInputType {
@@ -46,6 +53,8 @@ typedef enum TuiInputType {
     TI_RESIZE, /* the terminal is now rows × cols */
     TI_TICK,   /* the poll timeout expired: time to look for new data */
     TI_SIGNAL, /* an interrupt the user gave from the keyboard (`key` = SIGINT) */
+    TI_IDLE,   /* no key is waiting and the app is busy (tui_app_busy): time for a
+                  slice of its background work */
 } TuiInputType;
 
 typedef struct TuiInput {
@@ -106,6 +115,19 @@ typedef struct TuiInput {
     X(TA_CLEAR_LINE, "clear-line")                               \
     X(TA_SEARCH, "search")                                       \
     X(TA_SEARCH_NEXT, "search-next")                             \
+    X(TA_SORT_REVERSE, "sort-reverse")                           \
+    X(TA_SORT_ASC, "sort-ascending")                             \
+    X(TA_SORT_DESC, "sort-descending")                           \
+    X(TA_COLUMN_LEFT, "column-left")                             \
+    X(TA_COLUMN_RIGHT, "column-right")                           \
+    X(TA_MARK, "mark")                                           \
+    X(TA_MARK_ALL, "mark-all")                                   \
+    X(TA_MARKS_CLEAR, "clear-marks")                             \
+    X(TA_RECEIVE, "receive")                                     \
+    X(TA_REFRESH, "refresh")                                     \
+    X(TA_FEED, "feed")                                           \
+    X(TA_WHATIF_SUMMARY, "what-if-summary")                      \
+    X(TA_DROP_STEP, "drop-step")                                 \
     X(TA_UNDO, "undo")                                           \
     X(TA_REDO, "redo")                                           \
     X(TA_HISTORY, "line-history")                                \
@@ -141,14 +163,15 @@ const TuiKeymap *tui_keymap(const char *name);
 /* The action bound to `key` in `map`, or TA_NONE.  `map` may be NULL. */
 TuiAction tui_keymap_lookup(const TuiKeymap *map, int key);
 
-/* Writes the name of a key ("j", "Enter", "PgDn", "Tab", "Ctrl-L", "Up") into buf
- * (at least 16 bytes); returns buf. */
+/* Writes the name of a key ("j", "Enter", "PgDn", "Tab", "Ctrl-L", "Up", "F1") into
+ * buf (at least 16 bytes); returns buf. */
 char *tui_key_name(int key, char *buf, size_t size);
 
 /* Footer hints of the given maps (NULL entries skipped): for each distinct note of
  * a footer binding, "KEYS note" with every footer key of that table carrying the
- * note joined by "/" ("+/- nudge"), separated by two spaces, in table order; the
- * caller fits the result to the width.  Writes into buf; returns buf. */
+ * note joined by "/" ("+/- nudge", "s/F6 sort"; by a blank next to the "/" key:
+ * "/ F4 filter"), separated by two spaces, in table order; the caller fits the
+ * result to the width.  Writes into buf; returns buf. */
 char *tui_keymap_footer(const TuiKeymap *const *maps, size_t nmaps, char *buf, size_t size);
 
 /* Every binding of every table, read-only, for the help pages and the docs:

@@ -17,11 +17,22 @@ void tui_line_edit_set(TuiLineEdit *e, const char *text)
     memcpy(e->text, text, n);
     e->text[n] = 0;
     e->cur = n;
+    e->selected = false;
+}
+
+void tui_line_edit_set_selected(TuiLineEdit *e, const char *text)
+{
+    tui_line_edit_set(e, text);
+    e->selected = e->text[0] != 0;
 }
 
 bool tui_line_edit_apply(TuiLineEdit *e, TuiAction a)
 {
     size_t len = strlen(e->text);
+    bool was_selected = e->selected;
+    e->selected = false;
+    if (was_selected && (a == TA_DELETE_BACK || a == TA_DELETE_FORWARD))
+        a = TA_CLEAR_LINE;
     switch (a) {
     case TA_CURSOR_LEFT:
         while (e->cur > 0 && is_cont(e->text[--e->cur]))
@@ -76,6 +87,11 @@ bool tui_line_edit_insert(TuiLineEdit *e, int cp)
 {
     if (cp < 32 || cp == 127 || (cp >= 0x80 && cp < 0xA0) || cp >= TK_SPECIAL)
         return false;
+    if (e->selected) { /* typing replaces a selected text */
+        e->text[0] = 0;
+        e->cur = 0;
+        e->selected = false;
+    }
     char u[5];
     tui_utf8_put(cp, u);
     return tui_line_edit_replace(e, e->cur, u);
@@ -91,6 +107,12 @@ int tui_line_edit_draw(const TuiLineEdit *e, const char *label, TuiCanvas *c, in
     if (w < 2) {
         tui_canvas_text(c, y, x, w, line, style, true);
         return x;
+    }
+    if (cx < w && e->selected) { /* the label, then the selected text */
+        tui_canvas_text(c, y, x, w, label, style, true);
+        tui_canvas_text(c, y, x + tui_text_width(label), w - tui_text_width(label), e->text,
+                        TS_SELECTED, false);
+        return x + cx;
     }
     if (cx < w) {
         tui_canvas_text(c, y, x, w, line, style, true);

@@ -16,10 +16,15 @@
 typedef struct TuiLineEdit {
     char text[TUI_LINE_MAX]; /* UTF-8, NUL-terminated */
     size_t cur;              /* byte offset of the cursor in text, on a character boundary */
+    bool selected;           /* the whole text is selected: typing replaces it, Backspace
+                                deletes it, a cursor key keeps it and edits it */
 } TuiLineEdit;
 
-/* Replaces the text (cut at a character boundary to fit); the cursor goes to its end. */
+/* Replaces the text (cut at a character boundary to fit); the cursor goes to its end;
+ * nothing is selected. */
 void tui_line_edit_set(TuiLineEdit *e, const char *text);
+/* The same, with the whole text selected (the old filter shown when `/` opens). */
+void tui_line_edit_set_selected(TuiLineEdit *e, const char *text);
 
 /* Applies an editing action (TA_CURSOR_*, TA_DELETE_*, TA_CLEAR_LINE): true if `a`
  * is one (even when it changed nothing, e.g. Left at the start). */
@@ -33,7 +38,8 @@ bool tui_line_edit_insert(TuiLineEdit *e, int cp);
  * (nothing changes) if the result would not fit or from > cursor. */
 bool tui_line_edit_replace(TuiLineEdit *e, size_t from, const char *s);
 
-/* Draws `label` and the text on row y from column x over w columns in `style`.
+/* Draws `label` and the text on row y from column x over w columns in `style` (a
+ * selected text in TS_SELECTED).
  * When they are wider than w, the start is cut and marked "…" so that the cursor
  * stays visible.  Returns the cursor's column (x .. x + w - 1). */
 int tui_line_edit_draw(const TuiLineEdit *e, const char *label, TuiCanvas *c, int y, int x, int w,

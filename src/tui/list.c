@@ -2,28 +2,56 @@
 #include "tui/list.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "domain/xalloc.h"
+#include "tui/filter.h"
 
 /* Rows fetched per page, and the most rows the window keeps. */
 static size_t page_size(const TuiList *l) { return (size_t)(l->height > 16 ? l->height : 16) * 2; }
 static size_t window_max(const TuiList *l) { return page_size(l) * 4; }
+
+static bool is_pending(const TuiRow *r) { return (r->flags & TUI_ROW_PENDING) != 0; }
+static bool has_pending(const TuiList *l)
+{
+    return l->rows.len && is_pending(&l->rows.items[l->rows.len - 1]);
+}
+/* The rows of the window that are rows (not the pending search at its end). */
+static size_t real_len(const TuiList *l) { return l->rows.len - has_pending(l); }
+
+static void start_count(TuiList *l)
+{
+    l->total = -1;
+    l->counted = 0;
+    l->count_next[0] = 0;
+    l->counting = l->env->src->ops->count != NULL;
+}
 
 void tui_list_init(TuiList *l, const TuiEnv *env, TuiListKind kind, const char *arg)
 {
     memset(l, 0, sizeof *l);
     l->env = env;
     l->q.kind = kind;
+    l->q.sort = -1;
     snprintf(l->q.arg, sizeof l->q.arg, "%s", arg ? arg : "");
     l->q.today = env->today;
     l->height = 10;
     l->at_start = l->at_end = true;
+    l->base = 0;
+    l->total = -1;
+    strmap_init(&l->marks);
 }
 
-void tui_list_fini(TuiList *l) { tui_rows_fini(&l->rows); }
+void tui_list_fini(TuiList *l)
+{
+    tui_rows_fini(&l->rows);
+    strmap_fini(&l->marks);
+}
 
 static void remember_sel(TuiList *l)
 {
-    if (l->sel < l->rows.len)
+    if (l->sel < real_len(l))
         snprintf(l->sel_key, sizeof l->sel_key, "%s", l->rows.items[l->sel].key);
 }
 
@@ -48,7 +76,7 @@ static bool fetch(TuiList *l, TuiFetch how, const char *cursor, size_t limit, Tu
  * then scrolls so that it is visible. */
 static void settle(TuiList *l, size_t fallback, size_t old_top)
 {
-    size_t n = l->rows.len;
+    size_t n = real_len(l);
     size_t sel = n ? (fallback < n ? fallback : n - 1) : 0;
     if (l->sel_key[0])
         for (size_t i = 0; i < n; i++)
@@ -58,14 +86,14 @@ static void settle(TuiList *l, size_t fallback, size_t old_top)
             }
     l->sel = sel;
     l->top = old_top;
-    size_t h = (size_t)l->height;
+    size_t h = (size_t)l->height, all = l->rows.len;
     if (l->top > l->sel)
         l->top = l->sel;
     if (l->sel >= l->top + h)
         l->top = l->sel + 1 - h;
-    if (n > h && l->top > n - h && !l->at_end)
-        l->top = n - h;
-    if (n <= h)
+    if (all > h && l->top > all - h && !l->at_end)
+        l->top = all - h;
+    if (all <= h)
         l->top = 0;
     remember_sel(l);
 }
@@ -77,13 +105,15 @@ static void load_first(TuiList *l)
     if (!fetch(l, TF_FIRST, NULL, lim, &l->rows))
         tui_rows_clear(&l->rows);
     l->at_start = true;
-    l->at_end = l->rows.len < lim;
+    l->at_end = l->rows.len < lim && !has_pending(l);
+    l->base = 0;
 }
 
 void tui_list_reload(TuiList *l)
 {
     load_first(l);
     settle(l, 0, 0);
+    start_count(l);
 }
 
 /* The selected row (sel_key) moved out of the window: asks the source where it is
@@ -120,9 +150,10 @@ static bool follow_selection(TuiList *l, size_t above)
     }
     tui_rows_fini(&l->rows);
     l->rows = rows;
-    l->at_end = rows.len - before < lim;
+    l->at_end = rows.len - before < lim && !has_pending(l);
     l->sel = before;
     l->top = 0;
+    l->base = l->at_start ? 0 : -1;
     return true;
 }
 
@@ -132,7 +163,7 @@ void tui_list_refresh(TuiList *l)
     if ((l->q.kind == TL_EVENTS || l->q.kind == TL_TODAY) && tui_list_on_first(l))
         l->sel_key[0] = 0;
     size_t old_sel = l->sel, old_top = l->top;
-    if (l->at_start || l->rows.len == 0) {
+    if (l->at_start || real_len(l) == 0) {
         size_t want = l->rows.len > page_size(l) ? l->rows.len : page_size(l);
         TuiRowVec fresh = {0};
         if (!fetch(l, TF_FIRST, NULL, want, &fresh)) {
@@ -142,11 +173,12 @@ void tui_list_refresh(TuiList *l)
         tui_rows_fini(&l->rows);
         l->rows = fresh;
         l->at_start = true;
-        l->at_end = fresh.len < want;
+        l->at_end = fresh.len < want && !has_pending(l);
+        l->base = 0;
     } else {
         char start[TUI_CURSOR_MAX];
         snprintf(start, sizeof start, "%s", l->rows.items[0].cursor);
-        size_t want = l->rows.len;
+        size_t want = real_len(l);
         TuiRowVec fresh = {0};
         if (!fetch(l, TF_FROM, start, want, &fresh)) {
             tui_rows_fini(&fresh);
@@ -154,14 +186,15 @@ void tui_list_refresh(TuiList *l)
         }
         tui_rows_fini(&l->rows);
         l->rows = fresh;
-        l->at_end = fresh.len < want;
-        if (l->rows.len == 0) { /* everything from there on vanished */
+        l->at_end = fresh.len < want && !has_pending(l);
+        l->base = -1; /* rows before it may have come or gone: counted again */
+        if (real_len(l) == 0) { /* everything from there on vanished */
             load_first(l);
             old_sel = old_top = 0;
         }
     }
     bool in_window = !l->sel_key[0];
-    for (size_t i = 0; !in_window && i < l->rows.len; i++)
+    for (size_t i = 0; !in_window && i < real_len(l); i++)
         in_window = strcmp(l->rows.items[i].key, l->sel_key) == 0;
     if (!in_window) {
         size_t above = old_sel >= old_top ? old_sel - old_top : 0;
@@ -173,6 +206,7 @@ void tui_list_refresh(TuiList *l)
         }
     }
     settle(l, old_sel, old_top);
+    start_count(l);
 }
 
 bool tui_list_take_lost(TuiList *l, char *buf, size_t size)
@@ -190,19 +224,25 @@ void tui_list_set_height(TuiList *l, int height)
     settle(l, l->sel, l->top);
 }
 
-/* Appends the next page; trims the front if the window is too big.  Returns the
- * number of rows added. */
+/* Appends the next page (going on from a pending search); trims the front if the
+ * window is too big.  Returns the number of rows added. */
 static size_t grow_down(TuiList *l)
 {
     if (l->at_end || l->rows.len == 0)
         return 0;
-    size_t before = l->rows.len, lim = page_size(l);
     char cur[TUI_CURSOR_MAX];
-    snprintf(cur, sizeof cur, "%s", l->rows.items[before - 1].cursor);
-    if (!fetch(l, TF_AFTER, cur, lim, &l->rows))
+    snprintf(cur, sizeof cur, "%s", l->rows.items[l->rows.len - 1].cursor);
+    bool went_on = has_pending(l);
+    size_t kept = l->rows.len, lim = page_size(l);
+    if (went_on)
+        l->rows.len--; /* the search goes on from its cursor */
+    size_t before = l->rows.len;
+    if (!fetch(l, TF_AFTER, cur, lim, &l->rows)) {
+        l->rows.len = kept;
         return 0;
-    size_t added = l->rows.len - before;
-    l->at_end = added < lim;
+    }
+    size_t got = l->rows.len - before, added = got - has_pending(l);
+    l->at_end = got < lim && !has_pending(l);
     if (l->rows.len > window_max(l)) {
         size_t drop = l->rows.len - window_max(l);
         if (drop > l->top)
@@ -214,6 +254,8 @@ static size_t grow_down(TuiList *l)
             l->sel -= drop;
             l->top -= drop;
             l->at_start = false;
+            if (l->base >= 0)
+                l->base += (int64_t)drop;
         }
     }
     return added;
@@ -222,7 +264,7 @@ static size_t grow_down(TuiList *l)
 /* Prepends the previous page; trims the back.  Returns rows added. */
 static size_t grow_up(TuiList *l)
 {
-    if (l->at_start || l->rows.len == 0)
+    if (l->at_start || real_len(l) == 0)
         return 0;
     size_t lim = page_size(l);
     TuiRowVec prev = {0};
@@ -240,6 +282,8 @@ static size_t grow_up(TuiList *l)
         l->rows = prev;
         l->sel += added;
         l->top += added;
+        if (l->base >= 0)
+            l->base = l->base >= (int64_t)added ? l->base - (int64_t)added : -1;
         if (l->rows.len > window_max(l)) {
             size_t keep = window_max(l);
             if (keep < l->top + (size_t)l->height)
@@ -252,18 +296,20 @@ static size_t grow_up(TuiList *l)
     } else {
         tui_rows_fini(&prev);
     }
+    if (l->at_start)
+        l->base = 0;
     return added;
 }
 
 void tui_list_move(TuiList *l, long delta)
 {
-    if (l->rows.len == 0)
+    if (real_len(l) == 0)
         return;
     if (delta > 0) {
-        while (l->sel + (size_t)delta >= l->rows.len && grow_down(l) > 0)
+        while (l->sel + (size_t)delta >= real_len(l) && grow_down(l) > 0)
             ;
-        size_t target = l->sel + (size_t)delta;
-        l->sel = target < l->rows.len ? target : l->rows.len - 1;
+        size_t target = l->sel + (size_t)delta, n = real_len(l);
+        l->sel = target < n ? target : n - 1;
     } else if (delta < 0) {
         size_t up = (size_t)(-delta);
         while (up > l->sel && grow_up(l) > 0)
@@ -298,6 +344,7 @@ void tui_list_end(TuiList *l)
         tui_rows_clear(&l->rows);
     l->at_end = true;
     l->at_start = l->rows.len < lim;
+    l->base = l->at_start ? 0 : l->total >= 0 ? l->total - (int64_t)l->rows.len : -1;
     l->sel_key[0] = 0;
     size_t n = l->rows.len;
     size_t h = (size_t)l->height;
@@ -306,31 +353,330 @@ void tui_list_end(TuiList *l)
     remember_sel(l);
 }
 
-void tui_list_cycle_sort(TuiList *l)
+/* ---- sorting ---- */
+
+static const TuiColumn *column(const TuiList *l, int i) { return &tui_kind_info(l->q.kind)->columns[i]; }
+static int ncolumns(const TuiList *l) { return (int)tui_kind_info(l->q.kind)->ncolumns; }
+
+/* Sorts by spec order `name`, `desc`, from the first row. */
+static bool sort_by(TuiList *l, const char *name, bool desc)
 {
-    l->q.sort = (l->q.sort + 1) % tui_kind_sort_count(l->q.kind);
+    int o = view_spec_order(view_spec(tui_kind_info(l->q.kind)->list), name);
+    if (o < 0)
+        return false;
+    l->q.sort = o;
+    l->q.desc = desc;
+    int64_t total = l->total;
+    bool counting = l->counting;
     load_first(l);
+    l->sel_key[0] = 0;
     settle(l, 0, 0);
+    l->total = total; /* the same rows in another order */
+    l->counting = counting;
+    return true;
 }
 
-const char *tui_list_sort_name(const TuiList *l) { return tui_query_order_name(&l->q); }
-
-void tui_list_set_filter(TuiList *l, const char *text)
+bool tui_list_sort_next(TuiList *l, int step)
 {
-    snprintf(l->q.filter, sizeof l->q.filter, "%s", text ? text : "");
+    int n = ncolumns(l), cur = tui_query_sort_column(&l->q);
+    int from = cur >= 0 ? cur : l->col;
+    const char *now = view_spec(tui_kind_info(l->q.kind)->list)->orders[tui_query_order(&l->q)].name;
+    for (int k = 1; k <= n; k++) {
+        int c = ((from + step * k) % n + n) % n;
+        const TuiColumn *col = column(l, c);
+        if (!col->order || (strcmp(col->order, now) == 0 && col->desc == tui_query_desc(&l->q)))
+            continue;
+        l->col = c;
+        return sort_by(l, col->order, col->desc);
+    }
+    return false;
+}
+
+void tui_list_sort_reverse(TuiList *l)
+{
+    const char *now = view_spec(tui_kind_info(l->q.kind)->list)->orders[tui_query_order(&l->q)].name;
+    sort_by(l, now, !tui_query_desc(&l->q));
+}
+
+bool tui_list_sort_column(TuiList *l, bool desc, char *why, size_t size)
+{
+    const TuiColumn *c = column(l, l->col);
+    if (!c->order) {
+        snprintf(why, size, "%s does not sort (docs: help sorting)", c->title);
+        return false;
+    }
+    return sort_by(l, c->order, desc);
+}
+
+const char *tui_list_sort_name(const TuiList *l, char *buf, size_t size)
+{
+    return tui_query_order_name(&l->q, buf, size);
+}
+
+void tui_list_column_move(TuiList *l, int delta)
+{
+    int c = l->col + delta, n = ncolumns(l);
+    l->col = c < 0 ? 0 : c >= n ? n - 1 : c;
+}
+
+/* ---- filtering ---- */
+
+bool tui_list_set_filter(TuiList *l, const char *text, char *why, size_t size)
+{
+    const char *t = text ? text : "";
+    TuiFilter f;
+    if (strlen(t) >= sizeof l->q.filter) {
+        snprintf(why, size, "a filter is at most %zu bytes", sizeof l->q.filter - 1);
+        return false;
+    }
+    if (!tui_filter_parse(l->q.kind, t, l->env->today, &f, why, size))
+        return false;
+    snprintf(l->q.filter, sizeof l->q.filter, "%s", t);
     load_first(l);
     settle(l, 0, 0);
+    start_count(l);
+    return true;
+}
+
+/* The first row of `q` after `cursor` (NULL = from the start), going on through
+ * pending searches; false if there is none. */
+static bool first_after(TuiList *l, const TuiQuery *q, const char *cursor, TuiRow *out)
+{
+    TuiSource *src = l->env->src;
+    ErrBuf err = {{0}};
+    char cur[TUI_CURSOR_MAX];
+    snprintf(cur, sizeof cur, "%s", cursor ? cursor : "");
+    bool from_start = !cursor;
+    for (;;) {
+        TuiRowVec v = {0};
+        AllotStatus st = src->ops->fetch(src, q, from_start ? TF_FIRST : TF_AFTER,
+                                         from_start ? NULL : cur, 1, &v, &err);
+        bool found = st == ALLOT_OK && v.len && !is_pending(&v.items[0]);
+        bool go_on = st == ALLOT_OK && v.len && is_pending(&v.items[v.len - 1]) && !found;
+        if (found)
+            *out = v.items[0];
+        if (go_on)
+            snprintf(cur, sizeof cur, "%s", v.items[v.len - 1].cursor);
+        tui_rows_fini(&v);
+        if (!go_on)
+            return found;
+        from_start = false;
+    }
+}
+
+bool tui_list_find(TuiList *l, const char *text, char *why, size_t size)
+{
+    TuiFilter f;
+    if (!tui_filter_parse(l->q.kind, l->q.filter, l->env->today, &f, why, size))
+        return false;
+    TuiQuery q = l->q;
+    q.today = l->env->today;
+    /* the filter's terms as typed, then the text as the words */
+    q.filter[0] = 0;
+    char tok[TUI_FILTER_MAX];
+    size_t o = 0;
+    const char *p = l->q.filter;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        size_t n = 0;
+        bool quote = false;
+        while (p[n] && (quote || p[n] != ' ')) {
+            quote ^= p[n] == '"';
+            n++;
+        }
+        if (n && n < sizeof tok) {
+            memcpy(tok, p, n);
+            tok[n] = 0;
+            if (strpbrk(tok, ":=<>") && o + n + 2 < sizeof q.filter)
+                o += (size_t)snprintf(q.filter + o, sizeof q.filter - o, "%s ", tok);
+        }
+        p += n;
+    }
+    if (o + strlen(text) + 1 >= sizeof q.filter) {
+        snprintf(why, size, "the text to find is too long");
+        return false;
+    }
+    snprintf(q.filter + o, sizeof q.filter - o, "%s", text);
+    const TuiRow *sel = tui_list_selected(l);
+    TuiRow hit;
+    if (!first_after(l, &q, sel ? sel->cursor : NULL, &hit) &&
+        !first_after(l, &q, NULL, &hit)) {
+        snprintf(why, size, "no row has \"%s\" in its ids", text);
+        return false;
+    }
+    snprintf(l->sel_key, sizeof l->sel_key, "%s", hit.key);
+    bool in_window = false;
+    for (size_t i = 0; i < real_len(l) && !in_window; i++)
+        if (strcmp(l->rows.items[i].key, hit.key) == 0) {
+            l->sel = i;
+            in_window = true;
+        }
+    if (!in_window && !follow_selection(l, (size_t)l->height / 2)) {
+        snprintf(why, size, "found %s, but it is gone again", hit.key);
+        return false;
+    }
+    settle(l, l->sel, l->top);
+    return true;
+}
+
+/* ---- position, length, background work ---- */
+
+void tui_list_where(const TuiList *l, int64_t *pos, int64_t *total, int64_t *so_far)
+{
+    *pos = l->base >= 0 && real_len(l) ? l->base + (int64_t)l->sel : -1;
+    *total = l->total;
+    *so_far = l->counted;
+}
+
+static bool pending_shown(const TuiList *l)
+{
+    return has_pending(l) && l->rows.len - 1 < l->top + (size_t)l->height;
+}
+
+bool tui_list_busy(const TuiList *l)
+{
+    TuiSource *src = l->env->src;
+    return pending_shown(l) || l->counting ||
+           (l->base < 0 && real_len(l) > 0 && src->ops->position);
+}
+
+bool tui_list_work(TuiList *l)
+{
+    TuiSource *src = l->env->src;
+    ErrBuf err = {{0}};
+    l->q.today = l->env->today;
+    if (pending_shown(l)) {
+        size_t sel = l->sel, top = l->top;
+        grow_down(l);
+        settle(l, sel, top);
+        return true;
+    }
+    if (l->counting) {
+        char next[TUI_CURSOR_MAX];
+        AllotStatus st = src->ops->count(src, &l->q, l->count_next, &l->counted, next,
+                                         sizeof next, &err);
+        if (st != ALLOT_OK) {
+            l->counting = false; /* not known: shown as such */
+            return true;
+        }
+        snprintf(l->count_next, sizeof l->count_next, "%s", next);
+        if (!next[0]) {
+            l->counting = false;
+            l->total = l->counted;
+        }
+        return true;
+    }
+    if (l->base < 0 && real_len(l) > 0 && src->ops->position) {
+        int64_t n = 0;
+        if (src->ops->position(src, &l->q, l->rows.items[0].cursor, &n, &err) == ALLOT_OK)
+            l->base = n;
+        else
+            l->base = 0; /* not known: counted from the window */
+        return true;
+    }
+    return false;
+}
+
+/* ---- marks ---- */
+
+bool tui_list_mark_toggle(TuiList *l)
+{
+    const TuiRow *r = tui_list_selected(l);
+    if (!r)
+        return false;
+    if (strmap_get(&l->marks, r->key, NULL))
+        strmap_del(&l->marks, r->key);
+    else
+        strmap_put(&l->marks, r->key, ++l->mark_seq);
+    return true;
+}
+
+AllotStatus tui_list_mark_all(TuiList *l, size_t *marked, bool *more, ErrBuf *err)
+{
+    TuiSource *src = l->env->src;
+    *more = false;
+    TuiRowVec rows = {0};
+    char cur[TUI_CURSOR_MAX] = "";
+    AllotStatus st = ALLOT_OK;
+    l->q.today = l->env->today;
+    for (bool first = true;; first = false) {
+        tui_rows_clear(&rows);
+        st = src->ops->fetch(src, &l->q, first ? TF_FIRST : TF_AFTER, first ? NULL : cur, 256,
+                             &rows, err);
+        if (st != ALLOT_OK)
+            break;
+        size_t real = 0;
+        for (size_t i = 0; i < rows.len; i++) {
+            const TuiRow *r = &rows.items[i];
+            if (is_pending(r))
+                continue;
+            real++;
+            if (strmap_get(&l->marks, r->key, NULL))
+                continue;
+            if (l->marks.len >= TUI_MARK_MAX) {
+                *more = true;
+                break;
+            }
+            strmap_put(&l->marks, r->key, ++l->mark_seq);
+        }
+        if (*more || rows.len == 0 || (rows.len < 256 && !is_pending(&rows.items[rows.len - 1])))
+            break;
+        (void)real;
+        snprintf(cur, sizeof cur, "%s", rows.items[rows.len - 1].cursor);
+    }
+    tui_rows_fini(&rows);
+    *marked = l->marks.len;
+    return st;
+}
+
+void tui_list_marks_clear(TuiList *l) { strmap_clear(&l->marks); }
+size_t tui_list_marked(const TuiList *l) { return l->marks.len; }
+bool tui_list_is_marked(const TuiList *l, const char *key) { return strmap_get(&l->marks, key, NULL); }
+
+typedef struct Marked {
+    const char *key;
+    uint64_t seq;
+} Marked;
+
+static int by_seq(const void *a, const void *b)
+{
+    uint64_t x = ((const Marked *)a)->seq, y = ((const Marked *)b)->seq;
+    return (x > y) - (x < y);
+}
+
+char **tui_list_marked_keys(const TuiList *l, size_t *n)
+{
+    *n = 0;
+    size_t len = l->marks.len;
+    Marked *m = xcalloc(len ? len : 1, sizeof *m);
+    const char *key;
+    uint64_t seq;
+    for (size_t i = 0; strmap_next(&l->marks, &i, &key, &seq, NULL);)
+        m[(*n)++] = (Marked){key, seq};
+    qsort(m, *n, sizeof *m, by_seq);
+    char **out = xcalloc(*n ? *n : 1, sizeof *out);
+    for (size_t i = 0; i < *n; i++)
+        out[i] = xstrdup(m[i].key);
+    free(m);
+    return out;
 }
 
 const TuiRow *tui_list_selected(const TuiList *l)
 {
-    return l->sel < l->rows.len ? &l->rows.items[l->sel] : NULL;
+    return l->sel < real_len(l) ? &l->rows.items[l->sel] : NULL;
 }
 
 bool tui_list_on_first(const TuiList *l) { return l->at_start && l->sel == 0; }
 
+/* ---- drawing ---- */
+
+enum { PREFIX = 2 }; /* the selection's ▶, and * on a marked row */
+
 static TuiStyle row_style(const TuiRow *r)
 {
+    if (r->flags & TUI_ROW_PENDING)
+        return TS_DIM;
     if (r->flags & (TUI_ROW_SHORT | TUI_ROW_OVER | TUI_ROW_WARN_EVENT | TUI_ROW_LATE))
         return TS_WARN;
     if (r->flags & TUI_ROW_WHATIF)
@@ -340,102 +686,130 @@ static TuiStyle row_style(const TuiRow *r)
     return TS_NORMAL;
 }
 
-/* Column widths for `width` display columns.  A number column is at least as wide
- * as its widest value on screen (`need`) and is never narrowed below that; the
- * other columns start at their width and, when the row does not fit, give up room
- * toward their `min` in proportion to what they can give, then below it if they
- * must.  The last column takes the rest. */
-static void column_widths(const TuiKindInfo *k, int width, const int *need, int *w)
+/* A column's heading: its title, and ▲ / ▼ when the list is sorted by it. */
+static void heading(const TuiList *l, int i, char *buf, size_t size)
 {
-    int n = (int)k->ncolumns, fixed = 0, slack = 0;
-    int floor[TUI_MAX_COLS];
-    for (int i = 0; i < n - 1; i++) {
-        bool num = k->columns[i].right;
-        w[i] = k->columns[i].width;
-        if (num && need[i] > w[i])
-            w[i] = need[i];
-        floor[i] = num ? need[i] : k->columns[i].min;
-        if (floor[i] > w[i])
-            floor[i] = w[i];
-        fixed += w[i] + 1;
-        slack += w[i] - floor[i];
-    }
-    w[n - 1] = 0;
-    int last_min = k->columns[n - 1].right ? need[n - 1] : k->columns[n - 1].min;
-    int room = width - 2 - last_min; /* marker, last column */
-    if (room < 0)
-        room = 0;
-    int over = fixed - room;
-    if (over <= 0)
-        return;
-    int take = over < slack ? over : slack, taken = 0;
-    for (int i = 0; i < n - 1 && slack > 0; i++) {
-        int t = (int)((long)take * (w[i] - floor[i]) / slack);
-        w[i] -= t;
-        taken += t;
-    }
-    for (int i = 0; i < n - 1 && taken < take; i++) /* rounding */
-        if (w[i] > floor[i])
-            w[i]--, taken++;
-    /* still too wide: text columns go below their min, down to one column */
-    for (int i = n - 2; i >= 0 && taken < over; i--)
-        while (!k->columns[i].right && w[i] > 1 && taken < over)
-            w[i]--, taken++;
+    bool sorted = i == tui_query_sort_column(&l->q);
+    snprintf(buf, size, "%s%s", column(l, i)->title,
+             sorted ? (tui_query_down(&l->q) ? "▼" : "▲") : "");
 }
 
-/* The widest value (or heading) of each number column over the visible rows. */
-static void number_widths(const TuiList *l, const TuiKindInfo *k, int *need)
+/* What each column needs to show everything on screen: its heading and its widest
+ * cell (cells are at most TUI_CELL_MAX bytes). */
+static void needs(const TuiList *l, int *need)
 {
-    for (size_t i = 0; i < k->ncolumns; i++) {
-        need[i] = 0;
-        if (!k->columns[i].right)
-            continue;
-        need[i] = tui_text_width(k->columns[i].title);
+    char h[64];
+    for (int i = 0; i < ncolumns(l); i++) {
+        heading(l, i, h, sizeof h);
+        need[i] = tui_text_width(h);
         for (int r = 0; r < l->height && l->top + (size_t)r < l->rows.len; r++) {
-            int cw = tui_text_width(l->rows.items[l->top + (size_t)r].cells[i]);
+            const TuiRow *row = &l->rows.items[l->top + (size_t)r];
+            if (is_pending(row))
+                continue;
+            int cw = tui_text_width(row->cells[i]);
             if (cw > need[i])
                 need[i] = cw;
         }
+        if (!column(l, i)->right && need[i] < column(l, i)->min)
+            need[i] = column(l, i)->min;
     }
 }
 
-/* Draws the cells of one row (or the header when r is NULL). */
-static void draw_cells(const TuiList *l, const TuiRow *r, const int *widths, TuiCanvas *c, int y,
-                       int x, int width, TuiStyle style)
+/* Column widths for `width` display columns, and which are shown: every column as
+ * wide as it needs when that fits (the last one takes the rest); else the text
+ * columns give up room toward their `min`, in proportion to what they can give
+ * (numbers never); and when even that is too wide, the columns after the first
+ * scroll sideways so that the column cursor stays in sight (shown[i] false for
+ * those scrolled off). */
+static void layout(const TuiList *l, int width, int *w, bool *shown)
 {
-    const TuiKindInfo *k = tui_kind_info(l->q.kind);
-    int col = x + 2, end = x + width;
-    for (size_t i = 0; i < k->ncolumns && col < end; i++) {
+    int n = ncolumns(l), need[TUI_MAX_COLS];
+    needs(l, need);
+    int room = width - PREFIX, sum = 0, slack = 0;
+    for (int i = 0; i < n; i++) {
+        w[i] = need[i];
+        shown[i] = true;
+        sum += w[i] + (i ? 1 : 0);
+        if (!column(l, i)->right && w[i] > column(l, i)->min)
+            slack += w[i] - column(l, i)->min;
+    }
+    int over = sum - room;
+    if (over > 0 && slack > 0) {
+        int take = over < slack ? over : slack, taken = 0;
+        for (int i = 0; i < n; i++) {
+            const TuiColumn *c = column(l, i);
+            if (c->right || w[i] <= c->min)
+                continue;
+            int t = (int)((long)take * (w[i] - c->min) / slack);
+            w[i] -= t;
+            taken += t;
+        }
+        for (int i = n - 1; i >= 0 && taken < take; i--) /* rounding */
+            if (!column(l, i)->right && w[i] > column(l, i)->min)
+                w[i]--, taken++;
+        sum -= taken;
+        over = sum - room;
+    }
+    /* still too wide: columns 1.. scroll off, up to the column cursor */
+    for (int i = 1; over > 0 && i < l->col && i < n; i++) {
+        shown[i] = false;
+        sum -= w[i] + 1;
+        over = sum - room;
+    }
+    /* the last shown column takes what is left */
+    int last = n - 1;
+    while (last > 0 && !shown[last])
+        last--;
+    if (over < 0)
+        w[last] += -over;
+}
+
+/* Draws the cells of one row (or the headings when r is NULL). */
+static void draw_cells(const TuiList *l, const TuiRow *r, const int *widths, const bool *shown,
+                       TuiCanvas *c, int y, int x, int width, TuiStyle style, bool focused)
+{
+    int col = x + PREFIX, end = x + width, n = ncolumns(l);
+    for (int i = 0; i < n && col < end; i++) {
+        if (!shown[i])
+            continue;
         int w = widths[i];
-        bool last = i + 1 == k->ncolumns;
-        if (last || col + w > end)
+        if (col + w > end)
             w = end - col;
-        const char *text = r ? r->cells[i] : k->columns[i].title;
-        char buf[512];
-        tui_text_fit(text, w, true, k->columns[i].right, buf, sizeof buf);
-        c->ops->put(c, y, col, buf, style);
+        char text[128], buf[512];
+        if (r)
+            snprintf(text, sizeof text, "%s", r->cells[i]);
+        else
+            heading(l, i, text, sizeof text);
+        bool pending_note = r && is_pending(r) && i == n - 1;
+        tui_text_fit(text, pending_note ? end - (x + PREFIX) : w, true,
+                     column(l, i)->right && !pending_note, buf, sizeof buf);
+        TuiStyle st = !r && focused && i == l->col ? TS_TAB : style;
+        c->ops->put(c, y, pending_note ? x + PREFIX : col, buf, st);
         col += w + 1;
-        if (col - 1 < end && !last)
+        if (col - 1 < end && i + 1 < n)
             c->ops->put(c, y, col - 1, " ", style);
     }
 }
 
 void tui_list_draw(const TuiList *l, TuiCanvas *c, int y, int x, int width, bool focused)
 {
-    if (width < 4)
+    if (width < PREFIX + 1)
         return;
-    const TuiKindInfo *k = tui_kind_info(l->q.kind);
-    int need[TUI_MAX_COLS], widths[TUI_MAX_COLS];
-    number_widths(l, k, need);
-    column_widths(k, width, need, widths);
-    tui_canvas_text(c, y, x, 2, "  ", TS_HEADER, true);
-    draw_cells(l, NULL, widths, c, y, x, width, TS_HEADER);
+    int widths[TUI_MAX_COLS];
+    bool shown[TUI_MAX_COLS];
+    layout(l, width, widths, shown);
+    bool scrolled = false;
+    for (int i = 1; i < ncolumns(l); i++)
+        scrolled = scrolled || !shown[i];
+    tui_canvas_text(c, y, x, width, "", TS_HEADER, true);
+    tui_canvas_text(c, y, x, PREFIX, scrolled ? "«" : "", TS_HEADER, true);
+    draw_cells(l, NULL, widths, shown, c, y, x, width, TS_HEADER, focused);
     if (l->has_error) {
-        tui_canvas_text(c, y + 1, x + 2, width - 2, l->err.msg, TS_ERROR, false);
+        tui_canvas_text(c, y + 1, x + PREFIX, width - PREFIX, l->err.msg, TS_ERROR, false);
         return;
     }
     if (l->rows.len == 0) {
-        tui_canvas_text(c, y + 1, x + 2, width - 2,
+        tui_canvas_text(c, y + 1, x + PREFIX, width - PREFIX,
                         l->q.filter[0] ? "(no rows match the filter)" : "(none)", TS_DIM, false);
         return;
     }
@@ -444,10 +818,15 @@ void tui_list_draw(const TuiList *l, TuiCanvas *c, int y, int x, int width, bool
         if (idx >= l->rows.len)
             break;
         const TuiRow *r = &l->rows.items[idx];
-        bool sel = idx == l->sel && focused;
+        bool sel = idx == l->sel && focused && !is_pending(r);
         TuiStyle st = sel ? TS_SELECTED : row_style(r);
-        tui_canvas_text(c, y + 1 + i, x, 2, idx == l->sel ? (focused ? "▶ " : "› ") : "  ",
-                        st, true);
-        draw_cells(l, r, widths, c, y + 1 + i, x, width, st);
+        char mark[8];
+        snprintf(mark, sizeof mark, "%s%s",
+                 idx == l->sel && !is_pending(r) ? (focused ? "▶" : "›") : " ",
+                 !is_pending(r) && tui_list_is_marked(l, r->key) ? "*" : " ");
+        tui_canvas_text(c, y + 1 + i, x, PREFIX, mark, st, true);
+        if (!is_pending(r))
+            tui_canvas_text(c, y + 1 + i, x + PREFIX, width - PREFIX, "", st, true);
+        draw_cells(l, r, widths, shown, c, y + 1 + i, x, width, st, focused);
     }
 }

@@ -37,6 +37,9 @@ typedef struct TuiQuestion {
     bool is_delay;
     AllotId delay_ref;
     int32_t delay_days;
+    /* or, for marked rows, these commands in one transaction (owned; nbulk > 0) */
+    Command *bulk;
+    size_t nbulk;
 } TuiQuestion;
 
 void tui_question_init(TuiQuestion *q, TuiAsk ask);
@@ -61,16 +64,22 @@ void tui_diff_line(const LineDiff *l, char *buf, size_t size);
 
 typedef struct TuiForm {
     TuiFormKind kind;
-    TuiList *list;        /* FORM_FILTER */
+    TuiList *list;        /* FORM_FILTER, FORM_LIST_SEARCH */
+    char old_filter[TUI_FILTER_MAX]; /* FORM_FILTER: the filter when it opened (Esc
+                                        puts it back) */
     TuiView *target;      /* FORM_SEARCH */
     TuiBatchInfo batch;   /* batch forms */
     AllotId sku, orderid; /* FORM_ALLOCATE: what the screen knows, or "" */
+    int32_t today;        /* the day relative dates count from (dates.h) */
+    size_t marked;        /* batch forms: the marked batches of `list` it applies to
+                             (0 = `batch` alone) */
 } TuiForm;
 
 /* A prompt on the two bottom rows: `label` then the line being edited (starting
- * with `text`), and under it an error, a hint, or its keys.  Enter gives
- * REQ_SUBMIT, Tab REQ_COMPLETE (the `:` prompt), Esc or Backspace on an empty line
- * REQ_CLOSE; other keys edit the line. */
+ * with `text`; for a filter, `text` is shown selected: typing replaces it), and
+ * under it an error, a hint, or its keys.  Enter gives REQ_SUBMIT, Tab
+ * REQ_COMPLETE (the `:` prompt), Esc or Backspace on an empty line REQ_CLOSE; other
+ * keys edit the line, and a filter's prompt gives REQ_EDITED after each edit. */
 TuiView *tui_prompt_new(const TuiForm *form, const char *label, const char *text);
 const TuiForm *tui_prompt_form(TuiView *v);
 TuiLineEdit *tui_prompt_line(TuiView *v);

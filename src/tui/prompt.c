@@ -52,22 +52,28 @@ static TuiReaction prompt_key(TuiView *v, TuiAction a, int64_t count)
     default:
         break;
     }
+    char before[TUI_LINE_MAX];
+    snprintf(before, sizeof before, "%s", p->line.text);
     if (!tui_line_edit_apply(&p->line, a))
         return (TuiReaction){0};
     if (p->note_error)
         p->note[0] = 0;
+    if (p->form.kind == FORM_FILTER && strcmp(before, p->line.text) != 0)
+        r.request = REQ_EDITED;
     return r;
 }
 
 static TuiReaction prompt_unbound(TuiView *v, int key)
 {
     PromptView *p = pv(v);
+    TuiReaction r = tui_handled();
     if (tui_line_edit_insert(&p->line, key)) {
         if (p->note_error)
             p->note[0] = 0;
-        return tui_handled();
+        if (p->form.kind == FORM_FILTER)
+            r.request = REQ_EDITED;
     }
-    return tui_handled(); /* a key that types nothing: ignored */
+    return r; /* a key that types nothing: ignored */
 }
 
 static const TuiViewOps prompt_ops = {
@@ -86,7 +92,10 @@ TuiView *tui_prompt_new(const TuiForm *form, const char *label, const char *text
     p->base.area = AREA_BOTTOM;
     p->form = *form;
     snprintf(p->label, sizeof p->label, "%s", label);
-    tui_line_edit_set(&p->line, text ? text : "");
+    if (form->kind == FORM_FILTER || form->kind == FORM_SET_ETA)
+        tui_line_edit_set_selected(&p->line, text ? text : "");
+    else
+        tui_line_edit_set(&p->line, text ? text : "");
     return &p->base;
 }
 

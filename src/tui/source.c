@@ -9,72 +9,106 @@
 
 #include "domain/xalloc.h"
 
+/* {title, width, right, min, order, desc}: a number column is sized to its values;
+ * `order` names the spec order the column sorts by (NULL: not offered, docs/tui.md
+ * "Sorting"), `desc` its first direction (the worst first). */
 static const TuiColumn products_cols[] = {
-    {"SKU", 24, false, 8},  {"BATCHES", 7, true, 4}, {"QTY", 10, true, 5}, {"ALLOC", 10, true, 5},
-    {"AVAIL", 10, true, 5}, {"BACKORD", 8, true, 4}, {"STATE", 0, false, 5},
+    {"SKU", 24, false, 10, "sku", false},
+    {"QTY", 7, true, 4, "qty", true},
+    {"ALLOC", 7, true, 4, "allocated", true},
+    {"AVAIL", 7, true, 4, "available", false},
+    {"SHORT", 6, true, 4, "backorder_qty", true},
+    {"BACKORD", 7, true, 4, "backorders", true},
+    {"BATCHES", 7, true, 4, "batches", true},
+    {"NEXT ETA", 10, false, 10, "next_eta", false},
+    {"STATE", 5, false, 5, "backorders", true},
 };
 static const TuiColumn short_cols[] = {
-    {"SKU", 24, false, 8}, {"LINES", 6, true, 5}, {"SHORT", 9, true, 5}, {"AVAIL", 9, true, 5},
-    {"STATE", 0, false, 5},
+    {"SKU", 24, false, 8, "sku", false},          {"LINES", 5, true, 4, "backorders", true},
+    {"SHORT", 6, true, 4, "backorder_qty", true}, {"AVAIL", 6, true, 4, "available", false},
+    {"STATE", 5, false, 5, NULL, false},
 };
 static const TuiColumn batches_cols[] = {
-    {"REF", 14, false, 8},  {"SKU", 14, false, 8},  {"QTY", 8, true, 5},   {"ALLOC", 8, true, 5},
-    {"AVAIL", 8, true, 5},  {"ETA", 10, false, 10}, {"STATE", 0, false, 4},
+    {"REF", 14, false, 8, "ref", false},  {"SKU", 20, false, 8, "preference", false},
+    {"QTY", 8, true, 5, "qty", true},     {"ALLOC", 8, true, 5, NULL, false},
+    {"AVAIL", 8, true, 5, NULL, false},   {"ETA", 10, false, 10, "eta", false},
+    {"STATE", 5, false, 4, NULL, false},
 };
-/* shipments due within 14 days: the ETA without its year ("12-24") */
+/* shipments due within 14 days / overdue: the ETA without its year ("12-24") */
 static const TuiColumn due_cols[] = {
-    {"REF", 16, false, 8}, {"SKU", 18, false, 8}, {"QTY", 9, true, 4}, {"ETA", 5, false, 5},
-    {"IN", 0, false, 6},
+    {"REF", 14, false, 6, "ref", false}, {"SKU", 18, false, 6, "preference", false},
+    {"QTY", 6, true, 3, "qty", true},    {"ETA", 5, false, 5, "eta", false},
+    {"IN", 7, false, 6, "eta", false},
+};
+static const TuiColumn overdue_cols[] = {
+    {"REF", 14, false, 6, "ref", false}, {"SKU", 18, false, 6, "preference", false},
+    {"QTY", 6, true, 3, "qty", true},    {"ETA", 5, false, 5, "eta", false},
+    {"LATE BY", 8, false, 7, "eta", false},
 };
 /* Lines carry their need date and lateness (SPEC.md §1.4): LATE reads "12d", "at
  * risk" or nothing; an order's lines also their promised date. */
 static const TuiColumn lines_cols[] = {
-    {"ORDER", 20, false, 8}, {"SKU", 16, false, 8},   {"QTY", 8, true, 5},
-    {"LATE", 7, true, 4},    {"NEED", 10, false, 10}, {"BATCH", 0, false, 8},
+    {"ORDER", 20, false, 8, "orderid", false}, {"SKU", 16, false, 8, NULL, false},
+    {"QTY", 8, true, 5, "qty", true},          {"LATE", 7, true, 4, NULL, false},
+    {"NEED", 10, false, 10, NULL, false},      {"BATCH", 0, false, 8, NULL, false},
 };
 static const TuiColumn order_cols[] = {
-    {"SKU", 18, false, 8},       {"QTY", 8, true, 5},    {"BATCH", 12, false, 8},
-    {"PROMISED", 10, false, 10}, {"NEED", 10, false, 10}, {"LATE", 7, true, 4},
-    {"STATE", 0, false, 9},
+    {"SKU", 18, false, 8, "sku", false},         {"QTY", 8, true, 5, "qty", true},
+    {"BATCH", 12, false, 8, "batch", false},     {"PROMISED", 10, false, 10, NULL, false},
+    {"NEED", 10, false, 10, NULL, false},        {"LATE", 7, true, 4, NULL, false},
+    {"STATE", 0, false, 9, "batch", false},
 };
 static const TuiColumn backorders_cols[] = {
-    {"ORDER", 20, false, 8}, {"SKU", 18, false, 8},   {"QTY", 8, true, 4},
-    {"LATE", 7, true, 4},    {"NEED", 10, false, 10}, {"STATE", 0, false, 9},
+    {"ORDER", 20, false, 8, "orderid", false}, {"SKU", 18, false, 8, "oldest_of_sku", false},
+    {"QTY", 8, true, 4, "qty", true},          {"LATE", 7, true, 4, NULL, false},
+    {"NEED", 10, false, 10, NULL, false},      {"STATE", 0, false, 9, NULL, false},
 };
 /* the late lines, worst first (Triage's half-width panel): dates without their year */
 static const TuiColumn late_cols[] = {
-    {"ORDER", 14, false, 6}, {"SKU", 12, false, 6},   {"LATE", 5, true, 4},
-    {"NEED", 5, false, 5},   {"PROMISED", 0, false, 8},
+    {"ORDER", 14, false, 6, NULL, false}, {"SKU", 12, false, 6, NULL, false},
+    {"LATE", 5, true, 4, "worst", false}, {"NEED", 5, false, 5, NULL, false},
+    {"PROMISED", 0, false, 8, NULL, false},
 };
 /* the availability timeline of a SKU (SPEC.md §1.5) */
 static const TuiColumn atp_cols[] = {
-    {"DATE", 10, false, 10}, {"ARRIVING", 9, true, 5}, {"ALLOC", 9, true, 5},
-    {"FREE", 9, true, 5},    {"PROJECTED", 9, true, 5}, {"BATCHES", 0, false, 8},
+    {"DATE", 10, false, 10, NULL, false}, {"ARRIVING", 9, true, 5, NULL, false},
+    {"ALLOC", 9, true, 5, NULL, false},   {"FREE", 9, true, 5, NULL, false},
+    {"PROJECTED", 9, true, 5, NULL, false}, {"BATCHES", 0, false, 8, NULL, false},
 };
 /* the history of an order line (SPEC.md §1.6 "why") */
 static const TuiColumn history_cols[] = {
-    {"ID", 6, true, 4},     {"TIME", 11, false, 8}, {"CMD", 5, true, 3},
-    {"ACTOR", 16, false, 8}, {"TYPE", 16, false, 10}, {"DETAILS", 0, false, 12},
+    {"ID", 6, true, 4, NULL, false},      {"TIME", 11, false, 8, NULL, false},
+    {"CMD", 5, true, 3, NULL, false},     {"ACTOR", 16, false, 8, NULL, false},
+    {"TYPE", 16, false, 10, NULL, false}, {"DETAILS", 0, false, 12, NULL, false},
 };
 static const TuiColumn events_cols[] = {
-    {"ID", 7, true, 5}, {"TIME", 11, false, 8}, {"TYPE", 20, false, 12}, {"DETAILS", 0, false, 8},
+    {"ID", 7, true, 5, "id", true},
+    {"TIME", 11, false, 8, "id", true},
+    {"TYPE", 20, false, 12, NULL, false},
+    {"DETAILS", 40, false, 8, NULL, false},
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const TuiKindInfo kinds[TL_KIND_COUNT] = {
-    [TL_PRODUCTS] = {"Products", products_cols, N(products_cols), VIEW_PRODUCTS, false},
-    [TL_SHORT] = {"SKUs short of stock", short_cols, N(short_cols), VIEW_PRODUCTS, false},
-    [TL_BATCHES] = {"Batches", batches_cols, N(batches_cols), VIEW_BATCHES, true},
-    [TL_DUE] = {"Shipments due in 14 days", due_cols, N(due_cols), VIEW_SHIPMENTS_DUE, false},
-    [TL_BATCH_LINES] = {"Lines", lines_cols, N(lines_cols), VIEW_BATCH_LINES, false},
-    [TL_ORDER] = {"Order lines", order_cols, N(order_cols), VIEW_ORDER_LINES, false},
-    [TL_BACKORDERS] = {"Backorders", backorders_cols, N(backorders_cols), VIEW_BACKORDERS, false},
-    [TL_EVENTS] = {"Events", events_cols, N(events_cols), VIEW_EVENTS, false},
-    [TL_TODAY] = {"Today's events", events_cols, N(events_cols), VIEW_EVENTS, false},
-    [TL_LATE] = {"Late lines", late_cols, N(late_cols), VIEW_LATE_LINES, false},
-    [TL_ATP] = {"Availability", atp_cols, N(atp_cols), VIEW_LIST_COUNT, false},
-    [TL_HISTORY] = {"History", history_cols, N(history_cols), VIEW_EVENTS, false},
+    [TL_PRODUCTS] = {"Products", products_cols, N(products_cols), VIEW_PRODUCTS, "backorder_qty",
+                     true},
+    [TL_SHORT] = {"SKUs short of stock", short_cols, N(short_cols), VIEW_PRODUCTS,
+                  "backorder_qty", true},
+    [TL_BATCHES] = {"Batches", batches_cols, N(batches_cols), VIEW_BATCHES, "preference", false},
+    [TL_DUE] = {"Shipments due in 14 days", due_cols, N(due_cols), VIEW_SHIPMENTS_DUE, "eta",
+                false},
+    [TL_OVERDUE] = {"Overdue shipments", overdue_cols, N(overdue_cols), VIEW_SHIPMENTS_DUE, "eta",
+                    false},
+    [TL_BATCH_LINES] = {"Lines", lines_cols, N(lines_cols), VIEW_BATCH_LINES, "oldest", false},
+    [TL_ORDER] = {"Order lines", order_cols, N(order_cols), VIEW_ORDER_LINES, "sku", false},
+    [TL_BACKORDERS] = {"Backorders", backorders_cols, N(backorders_cols), VIEW_BACKORDERS,
+                       "oldest", false},
+    [TL_EVENTS] = {"Events", events_cols, N(events_cols), VIEW_EVENTS, "id", true},
+    [TL_TODAY] = {"Today's events", events_cols, N(events_cols), VIEW_EVENTS, "id", true},
+    [TL_LATE] = {"Late lines", late_cols, N(late_cols), VIEW_LATE_LINES, "worst", false},
+    [TL_ATP] = {"Availability", atp_cols, N(atp_cols), VIEW_LIST_COUNT, NULL, false},
+    [TL_HISTORY] = {"History", history_cols, N(history_cols), VIEW_EVENTS, "id", true},
 };
 
 const TuiKindInfo *tui_kind_info(TuiListKind kind)
@@ -84,21 +118,62 @@ const TuiKindInfo *tui_kind_info(TuiListKind kind)
 
 int tui_kind_sort_count(TuiListKind kind)
 {
-    const TuiKindInfo *k = tui_kind_info(kind);
-    return k->user_sort ? (int)view_spec(k->list)->norders : 1;
+    const ViewSpec *s = view_spec(tui_kind_info(kind)->list);
+    return s ? (int)s->norders : 1; /* TL_ATP: by date */
+}
+
+/* The kind's default order: the backorders of one SKU are oldest first within it. */
+static int default_order(const TuiQuery *q)
+{
+    const TuiKindInfo *k = tui_kind_info(q->kind);
+    if (q->kind == TL_BACKORDERS && q->arg[0])
+        return BACKORDER_OLDEST_OF_SKU;
+    if (!view_spec(k->list) || !k->order)
+        return 0;
+    int o = view_spec_order(view_spec(k->list), k->order);
+    return o < 0 ? 0 : o;
 }
 
 int tui_query_order(const TuiQuery *q)
 {
-    if (q->kind == TL_BACKORDERS) /* views_backorders: of one SKU, or of all */
-        return q->arg[0] ? BACKORDER_OLDEST_OF_SKU : BACKORDER_OLDEST;
-    return q->sort >= 0 && q->sort < tui_kind_sort_count(q->kind) ? q->sort : 0;
+    return q->sort >= 0 && q->sort < tui_kind_sort_count(q->kind) ? q->sort : default_order(q);
 }
 
-const char *tui_query_order_name(const TuiQuery *q)
+bool tui_query_desc(const TuiQuery *q)
+{
+    return q->sort >= 0 && q->sort < tui_kind_sort_count(q->kind) ? q->desc
+                                                                    : tui_kind_info(q->kind)->desc;
+}
+
+bool tui_query_down(const TuiQuery *q)
 {
     const ViewSpec *s = view_spec(tui_kind_info(q->kind)->list);
-    return s ? s->orders[tui_query_order(q)].name : "date"; /* TL_ATP */
+    bool first_desc = s && s->orders[tui_query_order(q)].nkeys &&
+                      s->orders[tui_query_order(q)].keys[0].desc;
+    return tui_query_desc(q) != first_desc;
+}
+
+int tui_query_sort_column(const TuiQuery *q)
+{
+    const TuiKindInfo *k = tui_kind_info(q->kind);
+    if (!view_spec(k->list))
+        return -1;
+    const char *name = view_spec(k->list)->orders[tui_query_order(q)].name;
+    for (size_t i = 0; i < k->ncolumns; i++)
+        if (k->columns[i].order && strcmp(k->columns[i].order, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+const char *tui_query_order_name(const TuiQuery *q, char *buf, size_t size)
+{
+    const TuiKindInfo *k = tui_kind_info(q->kind);
+    int col = tui_query_sort_column(q);
+    const char *name = col >= 0              ? k->columns[col].title
+                       : view_spec(k->list) ? view_spec(k->list)->orders[tui_query_order(q)].name
+                                            : "date"; /* TL_ATP */
+    snprintf(buf, size, "%s%s", name, tui_query_down(q) ? "▼" : "▲");
+    return buf;
 }
 
 TuiRow *tui_rows_push(TuiRowVec *v)
@@ -172,29 +247,31 @@ static void cell_num(TuiRow *r, int i, int64_t v)
     snprintf(r->cells[i], sizeof r->cells[i], "%lld", (long long)v);
 }
 
-void tui_row_product(TuiRow *r, TuiListKind kind, const char *sku, int64_t batches, int64_t qty,
-                     int64_t allocated, int64_t backorder_lines, int64_t backorder_qty)
+void tui_row_product(TuiRow *r, TuiListKind kind, const ProductRow *p)
 {
-    snprintf(r->key, sizeof r->key, "%s", sku);
-    snprintf(r->sku, sizeof r->sku, "%s", sku);
-    r->qty = qty;
-    r->available = qty - allocated;
-    if (backorder_lines > 0)
+    char d[ALLOT_DATE_TEXT];
+    snprintf(r->key, sizeof r->key, "%s", p->sku);
+    snprintf(r->sku, sizeof r->sku, "%s", p->sku);
+    r->qty = p->qty;
+    r->available = p->available;
+    if (p->backorder_lines > 0)
         r->flags |= TUI_ROW_SHORT;
-    cell(r, 0, sku);
+    cell(r, 0, p->sku);
     if (kind == TL_SHORT) {
-        cell_num(r, 1, backorder_lines);
-        cell_num(r, 2, backorder_qty);
-        cell_num(r, 3, qty - allocated);
+        cell_num(r, 1, p->backorder_lines);
+        cell_num(r, 2, p->backorder_qty);
+        cell_num(r, 3, p->available);
         cell(r, 4, "SHORT");
         return;
     }
-    cell_num(r, 1, batches);
-    cell_num(r, 2, qty);
-    cell_num(r, 3, allocated);
-    cell_num(r, 4, qty - allocated);
-    cell_num(r, 5, backorder_lines);
-    cell(r, 6, backorder_lines > 0 ? "SHORT" : "ok");
+    cell_num(r, 1, p->qty);
+    cell_num(r, 2, p->allocated);
+    cell_num(r, 3, p->available);
+    cell_num(r, 4, p->backorder_qty);
+    cell_num(r, 5, p->backorder_lines);
+    cell_num(r, 6, p->nbatches);
+    cell(r, 7, p->next_eta == ALLOT_NO_ETA ? "-" : date_format(p->next_eta, d));
+    cell(r, 8, p->backorder_lines > 0 ? "SHORT" : "ok");
 }
 
 void tui_row_batch(TuiRow *r, TuiListKind kind, const char *ref, const char *sku, int64_t qty,
@@ -214,9 +291,12 @@ void tui_row_batch(TuiRow *r, TuiListKind kind, const char *ref, const char *sku
     cell(r, 0, ref);
     cell(r, 1, sku);
     cell_num(r, 2, qty);
-    if (kind == TL_DUE) {
+    if (kind == TL_DUE || kind == TL_OVERDUE) {
         cell(r, 3, eta == ALLOT_NO_ETA ? "-" : date_format(eta, d) + 5); /* MM-DD */
-        if (eta == ALLOT_NO_ETA)
+        if (eta != ALLOT_NO_ETA && eta < today)
+            snprintf(r->cells[4], sizeof r->cells[4], "%d day%s", (int)(today - eta),
+                     today - eta == 1 ? "" : "s");
+        else if (eta == ALLOT_NO_ETA)
             cell(r, 4, "in warehouse");
         else if (eta == today)
             cell(r, 4, "today");
@@ -292,6 +372,32 @@ void tui_row_line(TuiRow *r, TuiListKind kind, const LineRow *l)
         cell(r, 5, "BACKORDER");
     else
         cell(r, 5, back ? "BACKORDER" : l->batchref);
+}
+
+void tui_row_pending(TuiRow *r, TuiListKind kind, const char *cursor, const char *note)
+{
+    snprintf(r->key, sizeof r->key, "\x1epending");
+    snprintf(r->cursor, sizeof r->cursor, "%s", cursor);
+    r->flags |= TUI_ROW_PENDING;
+    cell(r, (int)tui_kind_info(kind)->ncolumns - 1, note);
+}
+
+char *tui_thousands(int64_t n, char *buf, size_t size)
+{
+    char digits[32];
+    snprintf(digits, sizeof digits, "%lld", (long long)(n < 0 ? -n : n));
+    size_t len = strlen(digits), o = 0;
+    char out[48];
+    if (n < 0)
+        out[o++] = '-';
+    for (size_t i = 0; i < len; i++) {
+        if (i && (len - i) % 3 == 0)
+            out[o++] = ',';
+        out[o++] = digits[i];
+    }
+    out[o] = 0;
+    snprintf(buf, size, "%s", out);
+    return buf;
 }
 
 char *tui_key_text(const char *key, char *buf, size_t size)

@@ -34,6 +34,7 @@ typedef enum TuiListKind {
     TL_SHORT,       /* SKUs short of stock: with at least one backorder */
     TL_BATCHES,     /* batches of SKU arg, or of every SKU when arg is "" */
     TL_DUE,         /* batches whose ETA is in [today, today + 14] */
+    TL_OVERDUE,     /* batches whose ETA is before today: shipments not received */
     TL_BATCH_LINES, /* order lines on batch arg */
     TL_ORDER,       /* lines of order arg (allocated and backordered) */
     TL_BACKORDERS,  /* backorders (of SKU arg, or all when ""), oldest first */
@@ -46,9 +47,10 @@ typedef enum TuiListKind {
     TL_KIND_COUNT
 } TuiListKind;
 
-#define TUI_MAX_COLS 8
+#define TUI_MAX_COLS 10
 #define TUI_CELL_MAX 80
 #define TUI_CURSOR_MAX 160
+#define TUI_FILTER_MAX 200
 
 /* Row flags: a state the screen marks with a word and a style, never colour alone. */
 enum {
@@ -57,6 +59,9 @@ enum {
     TUI_ROW_OVER = 1u << 2,      /* allocated > qty: never seen between commands */
     TUI_ROW_WARN_EVENT = 1u << 3, /* OutOfStock, Deallocated */
     TUI_ROW_WHATIF = 1u << 4,     /* differs from live in a what-if session ("Δ" note) */
+    TUI_ROW_PENDING = 1u << 5,    /* not a row: the search for more rows goes on from
+                                     its cursor (a filter over a long list, source.h
+                                     `fetch`); its last cell says how far it got */
     TUI_ROW_LATE = 1u << 6        /* a line late or at risk (its LATE cell says which) */
 };
 
@@ -91,9 +96,12 @@ void tui_rows_fini(TuiRowVec *v);
  * identity: nothing of the list's contract is restated here. */
 typedef struct TuiColumn {
     const char *title;
-    int width;       /* display columns; 0 = takes the rest */
+    int width;       /* display columns wanted (a text column may grow past it) */
     bool right;      /* right-aligned: a number, sized to fit and never cut */
     int min;         /* narrowest useful width, when the list is drawn narrow */
+    const char *order; /* the spec order this column sorts by (view_spec_order), NULL =
+                          not offered (docs/tui.md "Sorting" says why) */
+    bool desc;       /* sorted by it first the other way: the worst first */
 } TuiColumn;
 
 typedef struct TuiKindInfo {
@@ -102,21 +110,23 @@ typedef struct TuiKindInfo {
     size_t ncolumns;
     ViewList list;   /* the read model's list (view_specs.h); VIEW_LIST_COUNT for one
                         worked out from a product (TL_ATP, by date) */
-    bool user_sort;  /* `s` cycles the spec's orders; else the list has one order */
+    const char *order; /* the default order (the worst first where that makes sense) */
+    bool desc;         /* ... in that direction */
 } TuiKindInfo;
 
 /* The description of a kind; never NULL for kind < TL_KIND_COUNT. */
 const TuiKindInfo *tui_kind_info(TuiListKind kind);
-/* Number of sort orders `s` offers on a kind (>= 1). */
+/* Number of orders of a kind's spec (the values of TuiQuery.sort, >= 1). */
 int tui_kind_sort_count(TuiListKind kind);
 
 typedef struct TuiQuery {
     TuiListKind kind;
     char arg[2 * ALLOT_ID_MAX + 2]; /* SKU, batch reference or order id, or (TL_HISTORY)
                                        "ORDERID\x1fSKU"; "" = none */
-    int sort;             /* the order chosen with `s`: an index into the spec's orders */
-    char filter[ALLOT_ID_MAX + 1]; /* case-insensitive substring of the row's ids; "" = all */
-    int32_t today;        /* day number of today (TL_DUE, TL_TODAY, a line's lateness) */
+    int sort;             /* an index into the spec's orders; -1 = the kind's default */
+    bool desc;            /* with `sort`: that order the other way */
+    char filter[TUI_FILTER_MAX]; /* the planner's filter as typed (filter.h); "" = all */
+    int32_t today;        /* day number of today (TL_DUE, TL_OVERDUE, TL_TODAY, `late`) */
 } TuiQuery;
 
 typedef enum TuiFetch {
@@ -128,10 +138,18 @@ typedef enum TuiFetch {
 } TuiFetch;
 
 /* The order (index into the spec's orders) query q is paged by: the one chosen, or
- * the one the list's argument implies (the backorders of one SKU). */
+ * the kind's default (the one the list's argument implies for the backorders of
+ * one SKU), and whether it runs the other way. */
 int tui_query_order(const TuiQuery *q);
-/* Its name ("preference", "oldest", …; the spec's). */
-const char *tui_query_order_name(const TuiQuery *q);
+bool tui_query_desc(const TuiQuery *q);
+/* Its name as the breadcrumb shows it: the column's title and ▲ / ▼ ("SHORT▼"), or
+ * the spec's order name when no column sorts by it ("oldest▲"). */
+const char *tui_query_order_name(const TuiQuery *q, char *buf, size_t size);
+/* The column of kind's table that sorts by q's order, or -1. */
+/* Whether q's first key runs from high to low (▼) as shown: the order's own
+ * direction, turned around by `desc`. */
+bool tui_query_down(const TuiQuery *q);
+int tui_query_sort_column(const TuiQuery *q);
 
 /* One event, for the feed and the event lists: of the live log, or raised in a
  * what-if sandbox (never in the live log: its `id` is the session's own count, 1
@@ -208,6 +226,20 @@ typedef struct TuiSourceOps {
      * if no row of the list has that identity any more.  Errors: ALLOT_ESTORAGE. */
     AllotStatus (*locate)(TuiSource *s, const TuiQuery *q, const char *key, char *cursor,
                           size_t size, bool *found, ErrBuf *err);
+    /* Counts the rows of q (its filter), a slice at a time: those from display
+     * position `from` ("" = the start) on, as far as one slice goes (a bounded
+     * amount of work); adds them to *n and writes into `next` (`nsize` bytes) where
+     * the next slice starts, "" when the count is done.  Errors: ALLOT_ESTORAGE,
+     * ALLOT_EINVALID (a filter the list does not take).  `next` may be `from`. */
+    AllotStatus (*count)(TuiSource *s, const TuiQuery *q, const char *from, int64_t *n,
+                         char *next, size_t nsize, ErrBuf *err);
+    /* How many rows of q come before the row at `cursor` in display order (its
+     * position, 0-based).  Errors: ALLOT_ESTORAGE. */
+    AllotStatus (*position)(TuiSource *s, const TuiQuery *q, const char *cursor, int64_t *n,
+                            ErrBuf *err);
+    /* The header counts (views.h views_counts) on `today`.
+     * Errors: ALLOT_ESTORAGE, ALLOT_EINVALID (not given by this store). */
+    AllotStatus (*counts)(TuiSource *s, int32_t today, ReadCounts *out, ErrBuf *err);
 } TuiSourceOps;
 
 struct TuiSource {
@@ -231,9 +263,8 @@ char *tui_key_text(const char *key, char *buf, size_t size);
  * and the flags of a row (the caller sets `cursor`). ---- */
 
 /* A product summary (TL_PRODUCTS, TL_SHORT). */
-void tui_row_product(TuiRow *r, TuiListKind kind, const char *sku, int64_t batches, int64_t qty,
-                     int64_t allocated, int64_t backorder_lines, int64_t backorder_qty);
-/* A batch (TL_BATCHES, TL_DUE); `today` is a day number. */
+void tui_row_product(TuiRow *r, TuiListKind kind, const ProductRow *p);
+/* A batch (TL_BATCHES, TL_DUE, TL_OVERDUE); `today` is a day number. */
 void tui_row_batch(TuiRow *r, TuiListKind kind, const char *ref, const char *sku, int64_t qty,
                    int64_t allocated, int32_t eta, int32_t today);
 /* An order line (TL_BATCH_LINES, TL_ORDER, TL_BACKORDERS, TL_LATE) as the read model
@@ -249,6 +280,12 @@ const char *tui_late_text(int64_t late, bool at_risk, char *buf, size_t size);
  * flagged TUI_ROW_WHATIF. */
 void tui_row_event(TuiRow *r, const TuiFeedItem *it, int32_t today);
 
+/* Fills row r as a pending-search marker (TUI_ROW_PENDING) going on from `cursor`,
+ * its last cell saying `note` ("searching… 120,000 of 1,030,000 events read"). */
+void tui_row_pending(TuiRow *r, TuiListKind kind, const char *cursor, const char *note);
+
+/* Writes n with thousands separators ("1,000,000") into buf; returns buf. */
+char *tui_thousands(int64_t n, char *buf, size_t size);
 /* A date of the availability timeline (TL_ATP) of a SKU on `today`. */
 void tui_row_atp(TuiRow *r, const AtpRow *a, int32_t today);
 /* An event of a line's history (TL_HISTORY): tui_row_event's cells, then the

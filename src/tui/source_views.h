@@ -12,6 +12,11 @@
  * tui_source_free. */
 TuiSource *source_views_new(Views *views);
 
+/* How a filter reads the event log (source_views.c): `slice` ids per query, at most
+ * `budget` ids per fetch before a page ends in a pending row, `count_slice` ids per
+ * count under a filter.  The defaults suit a million events (bench_tui); tests
+ * make them small. */
+void source_views_set_scan(TuiSource *s, int64_t slice, int64_t budget, int64_t count_slice);
 /* Gives the source the unit of work whose products the availability timeline
  * (TL_ATP) and promise read (app/atp_query.h, rolled back: nothing changes); not
  * owned.  Without one, they say they are not available. */

@@ -128,7 +128,10 @@ static int map_key(int r, wint_t ch)
         case KEY_BACKSPACE: return TK_BACKSPACE;
         case KEY_DC: return TK_DELETE;
         case KEY_ENTER: return TK_ENTER;
-        default: return TK_NONE;
+        default:
+            if (ch >= KEY_F(1) && ch <= KEY_F(12))
+                return TK_F1 + (int)(ch - KEY_F(1));
+            return TK_NONE;
         }
     }
     if (ch == '\r' || ch == '\n')
@@ -210,11 +213,13 @@ int tui_term_loop(const TuiAppConfig *cfg, const TuiTermHooks *hooks)
         }
         if (tui_app_dirty(app))
             draw(app, &canvas);
+        bool busy = tui_app_busy(app); /* background work: do it while no key waits */
+        wtimeout(stdscr, busy ? 0 : POLL_MS);
         wint_t ch = 0;
         int r = wget_wch(stdscr, &ch);
         if (g_stop)
             break;
-        TuiInput in = {.type = TI_TICK};
+        TuiInput in = {.type = busy && r == ERR ? TI_IDLE : TI_TICK};
         if (g_interrupt) {
             g_interrupt = 0;
             in = (TuiInput){.type = TI_SIGNAL, .key = SIGINT};

@@ -33,12 +33,15 @@ typedef enum TuiRequest {
     REQ_FORM,     /* ask for input: `form` */
     REQ_COMMAND,  /* run `cmd`, after a preview when lines move */
     REQ_DELAY,    /* delay `batch` by `days`: show the affected lines and slips, ask */
+    REQ_BULK,     /* `bulk` on the marked rows of `list` (days, eta or qty): one
+                     combined preview, one transaction */
     REQ_HELP,     /* open the help page `topic` */
     REQ_DEMO,     /* offer to load the demo dataset */
     REQ_ANSWER,   /* overlays: the question was answered (`yes`) */
     REQ_CLOSE,    /* overlays: close this overlay */
     REQ_SUBMIT,   /* the prompt: its text is ready */
     REQ_COMPLETE, /* the prompt: complete the token at the cursor */
+    REQ_EDITED,   /* the prompt: its text changed (a form that acts as you type) */
 } TuiRequest;
 
 typedef enum TuiFormKind {
@@ -49,6 +52,7 @@ typedef enum TuiFormKind {
     FORM_DELAY,      /* days to delay `batch` */
     FORM_ALLOCATE,   /* [ORDERID] [SKU] QTY: those not given by `orderid` / `sku` */
     FORM_SEARCH,     /* text to find in the help page `target` */
+    FORM_LIST_SEARCH, /* text to find in `list`, from the row after the selection */
     FORM_PROMISE,    /* a qty to promise on the availability view `target` (`sku`) */
 } TuiFormKind;
 
@@ -64,7 +68,11 @@ typedef struct TuiReaction {
     AllotId sku, orderid; /* FORM_ALLOCATE: known from the screen, or "" */
     Command cmd;         /* REQ_COMMAND */
     bool always_confirm; /* REQ_COMMAND: ask even if no line moves (cancel) */
-    int32_t days;        /* REQ_DELAY */
+    int32_t days;        /* REQ_DELAY; REQ_BULK of TA_DELAY (0: to `eta`) */
+    TuiAction bulk;      /* REQ_BULK: TA_DELAY, TA_SET_ETA, TA_CHANGE_QTY, TA_RECEIVE,
+                            TA_CANCEL_LINE */
+    int32_t eta;         /* REQ_BULK of TA_SET_ETA (and TA_DELAY with days 0) */
+    int64_t qty;         /* REQ_BULK of TA_CHANGE_QTY */
     char topic[40];      /* REQ_HELP: a page or command name ("" = the index) */
     bool yes;            /* REQ_ANSWER */
     char status[ALLOT_ERR_MAX]; /* a message for the status line ("" = none) */
@@ -97,6 +105,10 @@ typedef struct TuiViewOps {
     void (*crumb)(TuiView *v, char *buf, size_t size);
     /* The help page of this screen ("batches" for the Batch screen); NULL = name. */
     const char *help_topic;
+    /* Background work of the view's lists (list.h tui_list_work): whether there is
+     * some, and one slice of it (true if it changed what the view shows). */
+    bool (*busy)(TuiView *v);
+    bool (*work)(TuiView *v);
 } TuiViewOps;
 
 struct TuiView {

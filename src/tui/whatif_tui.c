@@ -5,11 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "whatif/sandbox_uow.h"
 #include "domain/xalloc.h"
 #include "tui/change.h"
+#include "tui/filter.h"
 #include "tui/source_views.h"
 
 typedef struct MarkSource {
@@ -97,89 +97,164 @@ static void mark_product(WhatIfSession *ws, TuiListKind kind, TuiRow *r)
     append_note(r, last_col(kind), note);
 }
 
-/* ---------- the sandbox's events, then the live log ---------- */
+/* ---------- the sandbox's events and the live log ---------- */
 
 static MarkSource *M(TuiSource *s) { return (MarkSource *)s; }
 
-static bool icontains(const char *hay, const char *needle)
-{
-    size_t n = strlen(needle);
-    for (; n && *hay; hay++)
-        if (strncasecmp(hay, needle, n) == 0)
-            return true;
-    return n == 0;
-}
+/* The display order of an event list in a session is two segments: newest first,
+ * the sandbox's events (wN … w1) then the live log; oldest first, the live log then
+ * the sandbox's (w1 … wN).  A cursor is "wK" for sandbox event K, or a live id. */
+typedef struct EventSeq {
+    MarkSource *m;
+    const TuiQuery *q;
+    ViewQuery vq;   /* the filter, as conditions on an event row */
+    TuiFilter f;
+    bool sandbox_first; /* newest first */
+    int64_t count;      /* sandbox events */
+    int step;           /* display step through the sandbox's events: -1 or +1 */
+} EventSeq;
 
-/* The same fields as views_events' filter. */
-static bool event_matches(const Event *e, const char *f)
+static bool seq_init(EventSeq *e, MarkSource *m, const TuiQuery *q, ErrBuf *err)
 {
-    return !f[0] || icontains(event_type_name(e->type), f) || icontains(e->sku, f) ||
-           icontains(e->orderid, f) || icontains(e->batchref, f) || icontains(e->to, f);
-}
-
-/* Sandbox event k (1-based) as a row, if it is in the list. */
-static bool sandbox_row(MarkSource *m, const TuiQuery *q, int64_t k, TuiRowVec *out)
-{
-    UnitOfWork *sb = whatif_uow(m->ws);
-    const Event *e = &sandbox_uow_event_log(sb)->items[k - 1];
-    int64_t at = sandbox_uow_event_at(sb, (size_t)(k - 1));
-    if (!event_matches(e, q->filter) || (q->kind == TL_TODAY && at < (int64_t)q->today * 86400))
+    memset(e, 0, sizeof *e);
+    e->m = m;
+    e->q = q;
+    char why[ALLOT_ERR_MAX];
+    if (!tui_filter_parse(q->kind, q->filter, q->today, &e->f, why, sizeof why)) {
+        err_set(err, ALLOT_EINVALID, "filter: %s", why);
         return false;
-    TuiFeedItem it = {.id = k, .at = at, .ev = *e, .whatif = true};
-    TuiRow *r = tui_rows_push(out);
-    tui_row_event(r, &it, q->today);
-    snprintf(r->cursor, sizeof r->cursor, "w%" PRId64, k);
+    }
+    e->vq = view_query(VIEW_EVENTS, 0, NULL);
+    tui_filter_apply(&e->f, &e->vq);
+    e->sandbox_first = tui_query_desc(q);
+    e->count = (int64_t)sandbox_uow_event_log(whatif_uow(m->ws))->len;
+    e->step = e->sandbox_first ? -1 : 1;
     return true;
 }
 
-/* Display order: sandbox events newest first (wN … w1), then live ones, newest
- * first.  A cursor is "wK" for sandbox event K, or a live id. */
+/* Sandbox event k (1-based) as a row, if it is in the list. */
+static bool sandbox_row(const EventSeq *e, int64_t k, TuiRowVec *out)
+{
+    UnitOfWork *sb = whatif_uow(e->m->ws);
+    const Event *ev = &sandbox_uow_event_log(sb)->items[k - 1];
+    int64_t at = sandbox_uow_event_at(sb, (size_t)(k - 1));
+    EventRow row = {.id = k, .at = at, .ev = *ev};
+    ViewQuery vq = e->vq; /* the planner's terms and words; an id names a live event */
+    size_t kept = 0;
+    for (size_t i = 0; i < vq.nconds; i++)
+        if (vq.conds[i].col != ECOL_ID)
+            vq.conds[kept++] = vq.conds[i];
+    vq.nconds = kept;
+    if (!view_row_matches(&vq, &row) ||
+        (e->q->kind == TL_TODAY && at < (int64_t)e->q->today * 86400))
+        return false;
+    if (out) {
+        TuiFeedItem it = {.id = k, .at = at, .ev = *ev, .whatif = true};
+        TuiRow *r = tui_rows_push(out);
+        tui_row_event(r, &it, e->q->today);
+        snprintf(r->cursor, sizeof r->cursor, "w%" PRId64, k);
+    }
+    return true;
+}
+
+static bool in_range(const EventSeq *e, int64_t k) { return k >= 1 && k <= e->count; }
+
+/* Sandbox rows in display order from k on, until `limit` rows in all are in `out`
+ * (counted from `first`).  True if the sandbox's segment was read to its end. */
+static bool sb_forward(const EventSeq *e, int64_t k, size_t first, size_t limit, TuiRowVec *out)
+{
+    for (; in_range(e, k); k += e->step) {
+        if (out->len - first >= limit)
+            return false;
+        sandbox_row(e, k, out);
+    }
+    return true;
+}
+
+/* The sandbox rows displayed before k (k past the segment's end: all of them), at
+ * most `limit`, appended in display order. */
+static void sb_backward(const EventSeq *e, int64_t k, size_t limit, TuiRowVec *out)
+{
+    TuiRowVec rev = {0};
+    for (int64_t i = k - e->step; in_range(e, i) && rev.len < limit; i -= e->step)
+        sandbox_row(e, i, &rev);
+    for (size_t i = rev.len; i > 0; i--)
+        *tui_rows_push(out) = rev.items[i - 1];
+    tui_rows_fini(&rev);
+}
+
+static int64_t sb_first(const EventSeq *e) { return e->sandbox_first ? e->count : 1; }
+static int64_t sb_past_end(const EventSeq *e) { return e->sandbox_first ? 0 : e->count + 1; }
+
+/* True if a live fetch that gave `got` rows of `asked` read the live log to its end
+ * in that direction (not stopped by a pending row). */
+static bool live_ended(const TuiRowVec *out, size_t first, size_t asked)
+{
+    size_t got = out->len - first;
+    return got < asked && !(got && (out->items[out->len - 1].flags & TUI_ROW_PENDING));
+}
+
 static AllotStatus event_fetch(MarkSource *m, const TuiQuery *q, TuiFetch how, const char *cursor,
                                size_t limit, TuiRowVec *out, ErrBuf *err)
 {
+    EventSeq e;
+    if (!seq_init(&e, m, q, err))
+        return ALLOT_EINVALID;
     TuiSource *live = m->live;
-    int64_t count = (int64_t)sandbox_uow_event_log(whatif_uow(m->ws))->len;
     bool sb_cur = cursor && cursor[0] == 'w';
     int64_t k = sb_cur ? strtoll(cursor + 1, NULL, 10) : 0;
     size_t first = out->len;
-    switch (how) {
-    case TF_FIRST:
-        k = count + 1;
-        /* fall through */
-    case TF_AFTER:
-    case TF_FROM:
-        if (how != TF_FIRST && !sb_cur)
+    AllotStatus st = ALLOT_OK;
+    if (how == TF_FIRST || how == TF_AFTER || how == TF_FROM) {
+        /* forward: the first segment, then the second */
+        bool in_first = how == TF_FIRST || (sb_cur == e.sandbox_first);
+        if (e.sandbox_first) {
+            if (in_first) {
+                int64_t from = how == TF_FIRST ? sb_first(&e) : how == TF_FROM ? k : k + e.step;
+                if (!sb_forward(&e, from, first, limit, out))
+                    return ALLOT_OK;
+                size_t left = limit - (out->len - first);
+                return left ? live->ops->fetch(live, q, TF_FIRST, NULL, left, out, err) : st;
+            }
             return live->ops->fetch(live, q, how, cursor, limit, out, err);
-        for (int64_t i = how == TF_FROM ? k : k - 1; i >= 1 && out->len - first < limit; i--)
-            sandbox_row(m, q, i, out);
-        return out->len - first < limit
-                   ? live->ops->fetch(live, q, TF_FIRST, NULL, limit - (out->len - first), out, err)
-                   : ALLOT_OK;
-    case TF_BEFORE:
-    case TF_LAST: {
-        /* the `limit` rows just before the cursor (TF_LAST: before the end) */
-        TuiRowVec tmp = {0};
-        AllotStatus st = ALLOT_OK;
-        int64_t from = count; /* sandbox events after the cursor's place: K+1 .. count */
-        if (!sb_cur) {
-            st = how == TF_LAST ? live->ops->fetch(live, q, TF_LAST, NULL, limit, &tmp, err)
-                                : live->ops->fetch(live, q, TF_BEFORE, cursor, limit, &tmp, err);
-            k = 0;
         }
-        /* tmp holds live rows; before them come sandbox rows k+1 .. count */
-        TuiRowVec sb = {0};
-        for (int64_t i = k + 1; st == ALLOT_OK && i <= from && sb.len + tmp.len < limit; i++)
-            sandbox_row(m, q, i, &sb); /* oldest first here */
-        for (size_t i = sb.len; i > 0; i--) /* newest first in display order */
-            *tui_rows_push(out) = sb.items[i - 1];
-        for (size_t i = 0; i < tmp.len; i++)
-            *tui_rows_push(out) = tmp.items[i];
-        tui_rows_fini(&sb);
-        tui_rows_fini(&tmp);
-        return st;
+        if (in_first) { /* live first */
+            st = live->ops->fetch(live, q, how, how == TF_FIRST ? NULL : cursor, limit, out, err);
+            if (st != ALLOT_OK || !live_ended(out, first, limit))
+                return st;
+            sb_forward(&e, sb_first(&e), first, limit, out);
+            return ALLOT_OK;
+        }
+        sb_forward(&e, how == TF_FROM ? k : k + e.step, first, limit, out);
+        return ALLOT_OK;
     }
+    /* backward: the `limit` rows just before the cursor (TF_LAST: before the end) */
+    bool in_second = how == TF_LAST || (sb_cur != e.sandbox_first);
+    TuiRowVec tail = {0};
+    if (in_second) {
+        if (e.sandbox_first) /* the live log is second */
+            st = how == TF_LAST ? live->ops->fetch(live, q, TF_LAST, NULL, limit, &tail, err)
+                                : live->ops->fetch(live, q, TF_BEFORE, cursor, limit, &tail, err);
+        else
+            sb_backward(&e, how == TF_LAST ? sb_past_end(&e) : k, limit, &tail);
+        bool second_whole = e.sandbox_first ? st == ALLOT_OK && tail.len < limit
+                                            : tail.len < limit;
+        if (st == ALLOT_OK && second_whole) { /* the first segment's end comes before */
+            size_t left = limit - tail.len;
+            if (e.sandbox_first)
+                sb_backward(&e, sb_past_end(&e), left, out);
+            else
+                st = live->ops->fetch(live, q, TF_LAST, NULL, left, out, err);
+        }
+    } else if (e.sandbox_first) {
+        sb_backward(&e, k, limit, &tail);
+    } else {
+        st = live->ops->fetch(live, q, TF_BEFORE, cursor, limit, &tail, err);
     }
-    return ALLOT_OK;
+    for (size_t i = 0; i < tail.len; i++)
+        *tui_rows_push(out) = tail.items[i];
+    tui_rows_fini(&tail);
+    return st;
 }
 
 /* ---------- the marking source ---------- */
@@ -200,7 +275,8 @@ static AllotStatus ms_fetch(TuiSource *s, const TuiQuery *q, TuiFetch how, const
         case TL_BACKORDERS:
         case TL_LATE: mark_line(m->ws, q->kind, r); break;
         case TL_BATCHES:
-        case TL_DUE: mark_batch(m->ws, q->kind, r); break;
+        case TL_DUE:
+        case TL_OVERDUE: mark_batch(m->ws, q->kind, r); break;
         case TL_PRODUCTS:
         case TL_SHORT: mark_product(m->ws, q->kind, r); break;
         default: break;
@@ -247,14 +323,70 @@ static AllotStatus ms_locate(TuiSource *s, const TuiQuery *q, const char *key, c
         return m->inner->ops->locate(m->inner, q, key, cursor, size, found, err);
     if (key[0] != 'w')
         return m->live->ops->locate(m->live, q, key, cursor, size, found, err);
+    EventSeq e;
+    if (!seq_init(&e, m, q, err))
+        return ALLOT_EINVALID;
     int64_t k = strtoll(key + 1, NULL, 10);
-    TuiRowVec v = {0};
-    *found = k >= 1 && k <= (int64_t)sandbox_uow_event_log(whatif_uow(m->ws))->len &&
-             sandbox_row(m, q, k, &v);
+    *found = in_range(&e, k) && sandbox_row(&e, k, NULL);
     if (*found)
         snprintf(cursor, size, "%s", key);
-    tui_rows_fini(&v);
     return ALLOT_OK;
+}
+
+/* Counts: the inner source's for the marked lists; for the event lists the live
+ * log's (a slice at a time) and, in the first slice, the sandbox's own. */
+static AllotStatus ms_count(TuiSource *s, const TuiQuery *q, const char *from, int64_t *n,
+                            char *next, size_t nsize, ErrBuf *err)
+{
+    MarkSource *m = M(s);
+    if (q->kind != TL_EVENTS && q->kind != TL_TODAY)
+        return m->inner->ops->count(m->inner, q, from, n, next, nsize, err);
+    if (!from || !from[0]) {
+        EventSeq e;
+        if (!seq_init(&e, m, q, err))
+            return ALLOT_EINVALID;
+        for (int64_t k = 1; k <= e.count; k++)
+            *n += sandbox_row(&e, k, NULL);
+    }
+    return m->live->ops->count(m->live, q, from, n, next, nsize, err);
+}
+
+/* The rows before a cursor: of the segments before its own, and of its own. */
+static AllotStatus ms_position(TuiSource *s, const TuiQuery *q, const char *cursor, int64_t *n,
+                               ErrBuf *err)
+{
+    MarkSource *m = M(s);
+    if (q->kind != TL_EVENTS && q->kind != TL_TODAY)
+        return m->inner->ops->position(m->inner, q, cursor, n, err);
+    EventSeq e;
+    if (!seq_init(&e, m, q, err))
+        return ALLOT_EINVALID;
+    *n = 0;
+    bool sb_cur = cursor[0] == 'w';
+    int64_t k = sb_cur ? strtoll(cursor + 1, NULL, 10) : sb_past_end(&e);
+    int64_t sb_before = 0;
+    for (int64_t i = k - e.step; in_range(&e, i); i -= e.step)
+        sb_before += sandbox_row(&e, i, NULL);
+    if (sb_cur && e.sandbox_first) {
+        *n = sb_before;
+        return ALLOT_OK;
+    }
+    AllotStatus st = ALLOT_OK;
+    if (sb_cur) { /* oldest first: every live row comes before */
+        char next[32] = "";
+        do {
+            st = m->live->ops->count(m->live, q, next, n, next, sizeof next, err);
+        } while (st == ALLOT_OK && next[0]);
+    } else {
+        st = m->live->ops->position(m->live, q, cursor, n, err);
+    }
+    *n += e.sandbox_first ? sb_before : 0;
+    return st;
+}
+
+static AllotStatus ms_counts(TuiSource *s, int32_t today, ReadCounts *out, ErrBuf *err)
+{
+    return M(s)->inner->ops->counts(M(s)->inner, today, out, err);
 }
 
 static AllotStatus ms_batch_info(TuiSource *s, const char *ref, TuiBatchInfo *out, bool *found,
@@ -299,6 +431,9 @@ static const TuiSourceOps mark_ops = {
     .destroy = ms_destroy,
     .complete_span = ms_complete_span,
     .locate = ms_locate,
+    .count = ms_count,
+    .position = ms_position,
+    .counts = ms_counts,
     .timeline = ms_timeline,
     .promise = ms_promise,
     .order_lateness = ms_order_lateness,

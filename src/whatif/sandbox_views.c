@@ -176,59 +176,56 @@ static bool own_event(SandboxViews *v, const ViewQuery *q, size_t i, EventRow *o
     return view_row_matches(q, out);
 }
 
-/* By id, the only order of the event list: ids > anchor forward; ids < anchor
- * backward (no anchor: the newest page). */
+/* By id, the one key of the event list, either way: the rows past the anchor in
+ * the page's walk (up: ids above it, the live part first; down: ids below it, the
+ * sandbox's own first), returned in the list's order. */
 static AllotStatus sb_events(SandboxViews *v, const ViewQuery *q, const void *after,
                              EventRow *rows, size_t *n, ErrBuf *err)
 {
     const ViewPage *page = &q->page;
-    int64_t anchor_id = after ? ((const EventRow *)after)->id : 0;
+    size_t limit = page->limit, got = 0;
+    bool up = !q->order->keys[0].desc != page->backward;
+    int64_t anchor = after ? ((const EventRow *)after)->id : up ? 0 : INT64_MAX;
     const EventVec *log = sandbox_uow_event_log(v->sb);
     int64_t base = v->base_event_id;
-    size_t limit = page->limit;
-    if (!page->backward) {
-        /* live part: ids in (anchor, base] */
-        if (anchor_id < base) {
-            size_t m = 0;
-            AllotStatus st = views_list(v->live, q, after, rows, &m, err);
-            if (st != ALLOT_OK)
-                return st;
-            while (m > 0 && rows[m - 1].id > base)
-                m--;
-            *n = m;
-            if (m == limit)
-                return ALLOT_OK;
-        }
-        for (size_t i = 0; i < log->len && *n < limit; i++)
-            if (base + 1 + (int64_t)i > anchor_id && own_event(v, q, i, &rows[*n]))
-                (*n)++;
-        return ALLOT_OK;
-    }
-    /* backward: ids < anchor (0 / INT64_MAX = newest), returned ascending */
-    int64_t upper = after ? anchor_id : INT64_MAX;
-    size_t got = 0;
-    EventRow *tmp = xmalloc(limit * sizeof *tmp); /* newest first */
-    for (size_t i = log->len; i-- > 0 && got < limit;)
-        if (base + 1 + (int64_t)i < upper && own_event(v, q, i, &tmp[got]))
-            got++;
+    ViewQuery lq = *q; /* the live part: the log up to the session's start */
+    if (!view_query_where(&lq, (ViewCond){.col = ECOL_ID, .op = VIEW_LE, .num = base}))
+        return err_set(err, ALLOT_EINVALID, "events: too many conditions");
+    EventRow *walk = xmalloc((limit ? limit : 1) * sizeof *walk), *lr = NULL;
     AllotStatus st = ALLOT_OK;
-    if (got < limit) {
-        ViewQuery lq = *q;
-        lq.page.limit = limit - got;
-        EventRow live_anchor = {.id = upper > base ? base + 1 : upper};
-        size_t m = 0;
-        EventRow *lr = xmalloc(lq.page.limit * sizeof *lr);
-        st = views_list(v->live, &lq, &live_anchor, lr, &m, err);
-        for (size_t i = m; st == ALLOT_OK && i-- > 0;)
-            tmp[got++] = lr[i];
-        free(lr);
+    /* live rows past `from` into walk, in the walk's order */
+    size_t m = 0;
+    if (up && anchor < base) {
+        lq.page.limit = limit;
+        lr = xmalloc((limit ? limit : 1) * sizeof *lr);
+        st = views_list(v->live, &lq, after, lr, &m, err);
+        for (size_t i = 0; st == ALLOT_OK && i < m; i++)
+            walk[got++] = lr[page->backward ? m - 1 - i : i];
+    }
+    if (up) {
+        for (size_t i = 0; st == ALLOT_OK && i < log->len && got < limit; i++)
+            if (base + 1 + (int64_t)i > anchor && own_event(v, q, i, &walk[got]))
+                got++;
+    } else {
+        for (size_t i = log->len; i-- > 0 && got < limit;)
+            if (base + 1 + (int64_t)i < anchor && own_event(v, q, i, &walk[got]))
+                got++;
+        if (got < limit) {
+            lq.page.limit = limit - got;
+            EventRow live_anchor = {.id = anchor > base ? base + 1 : anchor};
+            lr = xmalloc(lq.page.limit * sizeof *lr);
+            st = views_list(v->live, &lq, &live_anchor, lr, &m, err);
+            for (size_t i = 0; st == ALLOT_OK && i < m; i++)
+                walk[got++] = lr[page->backward ? m - 1 - i : i];
+        }
     }
     if (st == ALLOT_OK) {
         for (size_t i = 0; i < got; i++)
-            rows[i] = tmp[got - 1 - i];
+            rows[i] = walk[page->backward ? got - 1 - i : i];
         *n = got;
     }
-    free(tmp);
+    free(lr);
+    free(walk);
     return st;
 }
 
@@ -238,6 +235,136 @@ static AllotStatus sbv_latest_event_id(Views *vv, int64_t *id, ErrBuf *err)
     SandboxViews *v = from_views(vv);
     *id = v->base_event_id + (int64_t)sandbox_uow_event_log(v->sb)->len;
     return ALLOT_OK;
+}
+
+/* ---------- counts ---------- */
+
+/* The sandbox's own events past `after` that meet q. */
+static int64_t own_events_past(SandboxViews *v, const ViewQuery *q, const void *after)
+{
+    const EventVec *log = sandbox_uow_event_log(v->sb);
+    int64_t n = 0;
+    EventRow r;
+    for (size_t i = 0; i < log->len; i++)
+        n += own_event(v, q, i, &r) && view_row_past(q, &r, after);
+    return n;
+}
+
+/* Rows of held products that meet q and lie past `after` (`only`: that product
+ * alone). */
+static AllotStatus held_past(SandboxViews *v, const ViewQuery *q, const Product *only,
+                             bool pinned, const void *after, int64_t *n, ErrBuf *err)
+{
+    ViewRows ov;
+    view_rows_init(&ov, q->spec->row_size);
+    AllotStatus st = ALLOT_OK;
+    if (pinned) {
+        if (only)
+            st = view_rows_of_product(q, only, held_line_key, NULL, &ov, err);
+    } else {
+        for (size_t i = 0; st == ALLOT_OK && i < sandbox_uow_product_count(v->sb); i++) {
+            const Product *p = sandbox_uow_product(v->sb, i, NULL);
+            if (p)
+                st = view_rows_of_product(q, p, held_line_key, NULL, &ov, err);
+        }
+    }
+    *n = st == ALLOT_OK ? (int64_t)view_rows_count_past(q, &ov, after) : 0;
+    view_rows_fini(&ov);
+    return st;
+}
+
+/* The live rows of product `sku` that meet q and lie past `after`: read (the rows
+ * of one product), then placed by q's order — fixing the SKU by a condition would
+ * take it out of q's keyset. */
+static AllotStatus live_rows_past(SandboxViews *v, const ViewQuery *q, const char *sku,
+                                  const void *after, int64_t *n, ErrBuf *err)
+{
+    *n = 0;
+    ViewQuery one = *q;
+    one.page.backward = false;
+    one.page.limit = 256;
+    if (!view_query_where(&one, (ViewCond){.col = (uint8_t)q->spec->sku_col, .op = VIEW_EQ,
+                                           .text = sku}))
+        return err_set(err, ALLOT_EINVALID, "%s: too many conditions", q->spec->name);
+    size_t size = q->spec->row_size, got = 0;
+    char *rows = xmalloc(one.page.limit * size), *anchor = xmalloc(size);
+    AllotStatus st;
+    bool anchored = false;
+    do {
+        st = views_list(v->live, &one, anchored ? anchor : NULL, rows, &got, err);
+        for (size_t i = 0; st == ALLOT_OK && i < got; i++)
+            *n += view_row_past(q, rows + i * size, after);
+        if (got) {
+            memcpy(anchor, rows + (got - 1) * size, size);
+            anchored = true;
+        }
+    } while (st == ALLOT_OK && got == one.page.limit);
+    free(rows);
+    free(anchor);
+    return st;
+}
+
+/* The merge of sbv_list, counted: live rows of the SKUs the sandbox does not hold
+ * (live's count less the held SKUs' live rows) and the held rows. */
+static AllotStatus sbv_count(Views *vv, const ViewQuery *q, const void *after, int64_t *n,
+                             ErrBuf *err)
+{
+    SandboxViews *v = from_views(vv);
+    const ViewSpec *s = q->spec;
+    *n = 0;
+    if (s->kind == VIEW_ROW_EVENT) {
+        ViewQuery lq = *q;
+        if (!view_query_where(&lq, (ViewCond){.col = ECOL_ID, .op = VIEW_LE,
+                                              .num = v->base_event_id}))
+            return err_set(err, ALLOT_EINVALID, "%s: too many conditions", s->name);
+        AllotStatus st = views_count(v->live, &lq, after, n, err);
+        *n += st == ALLOT_OK ? own_events_past(v, q, after) : 0;
+        return st;
+    }
+    const ViewCond *c;
+    if (s->sku_col >= 0 && (c = view_query_fixed(q, s->sku_col))) {
+        if (!held(v, c->text))
+            return views_count(v->live, q, after, n, err);
+        return held_past(v, q, sandbox_uow_find(v->sb, c->text, NULL), true, after, n, err);
+    }
+    if (s->ref_col >= 0 && (c = view_query_fixed(q, s->ref_col)) && c->text && *c->text) {
+        const Product *only = sandbox_uow_find_ref(v->sb, c->text, NULL);
+        if (!only)
+            return views_count(v->live, q, after, n, err);
+        return held_past(v, q, only, true, after, n, err);
+    }
+    AllotStatus st = views_count(v->live, q, after, n, err);
+    for (size_t i = 0; st == ALLOT_OK && i < sandbox_uow_product_count(v->sb); i++) {
+        const Product *base;
+        const Product *cur = sandbox_uow_product(v->sb, i, &base);
+        if (!cur && !base)
+            continue;
+        int64_t live_held = 0;
+        st = live_rows_past(v, q, product_sku(cur ? cur : base), after, &live_held, err);
+        *n -= live_held;
+    }
+    int64_t own = 0;
+    if (st == ALLOT_OK)
+        st = held_past(v, q, NULL, false, after, &own, err);
+    *n += own;
+    return st;
+}
+
+/* Live's counts, with each held product's live part (as the sandbox read it)
+ * replaced by its part in the sandbox. */
+static AllotStatus sbv_counts(Views *vv, int32_t today, ReadCounts *out, ErrBuf *err)
+{
+    SandboxViews *v = from_views(vv);
+    AllotStatus st = views_counts(v->live, today, out, err);
+    for (size_t i = 0; st == ALLOT_OK && i < sandbox_uow_product_count(v->sb); i++) {
+        const Product *base;
+        const Product *cur = sandbox_uow_product(v->sb, i, &base);
+        if (base)
+            view_rows_add_counts(base, today, -1, out);
+        if (cur)
+            view_rows_add_counts(cur, today, 1, out);
+    }
+    return st;
 }
 
 /* ---------- completion ---------- */
@@ -275,8 +402,15 @@ static void sbv_destroy(Views *vv)
     free(v);
 }
 
-static const ViewsOps sandbox_views_ops = {sbv_list, sbv_latest_event_id, sbv_complete,
-                                           sbv_destroy, NULL /* complete_span: from complete */};
+static const ViewsOps sandbox_views_ops = {
+    .list = sbv_list,
+    .latest_event_id = sbv_latest_event_id,
+    .complete = sbv_complete,
+    .destroy = sbv_destroy,
+    .complete_span = NULL, /* from complete */
+    .count = sbv_count,
+    .counts = sbv_counts,
+};
 
 Views *sandbox_views_new(UnitOfWork *sandbox, Views *live, int64_t base_event_id)
 {

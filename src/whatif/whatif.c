@@ -780,16 +780,23 @@ void delay_preview_init(DelayPreview *p)
 
 void delay_preview_fini(DelayPreview *p) { whatif_diff_fini(&p->diff); }
 
-AllotStatus whatif_preview(UnitOfWork *source, Clock *clock, const Command *cmd,
-                           WhatIfDiff *out, ErrBuf *err)
+AllotStatus whatif_preview_many(UnitOfWork *source, Clock *clock, const Command *cmds, size_t n,
+                                WhatIfDiff *out, size_t *refused, ErrBuf *err)
 {
     Clock *ck = clock ? clock : clock_system();
     diff_clear(out);
+    if (refused)
+        *refused = n;
     UnitOfWork *tmp = sandbox_uow_new(source, ck);
     MessageBus *bus = bootstrap(tmp, notifier_none(), ck, &quiet_logger);
     CommandResult res;
     command_result_init(&res);
-    AllotStatus st = bus_handle(bus, cmd, &res, err);
+    AllotStatus st = ALLOT_OK;
+    for (size_t i = 0; st == ALLOT_OK && i < n; i++) {
+        st = bus_handle(bus, &cmds[i], &res, err);
+        if (st != ALLOT_OK && refused)
+            *refused = i;
+    }
     if (st == ALLOT_OK) {
         diff_sandbox(tmp, today_of(ck), out);
         whatif_diff_sort(out);
@@ -800,6 +807,12 @@ AllotStatus whatif_preview(UnitOfWork *source, Clock *clock, const Command *cmd,
     bus_free(bus);
     uow_free(tmp);
     return st;
+}
+
+AllotStatus whatif_preview(UnitOfWork *source, Clock *clock, const Command *cmd,
+                           WhatIfDiff *out, ErrBuf *err)
+{
+    return whatif_preview_many(source, clock, cmd, 1, out, NULL, err);
 }
 
 #define DELAY_DAYS_MAX 3650

@@ -252,6 +252,14 @@ bool whatif_diff_same(const WhatIfDiff *a, const WhatIfDiff *b);
 AllotStatus whatif_preview(UnitOfWork *source, Clock *clock, const Command *cmd,
                            WhatIfDiff *out, ErrBuf *err);
 
+/* whatif_preview of `n` commands run one after the other in ONE throwaway sandbox
+ * (a bulk action on marked rows, SPEC.md §5 "a marked set takes one action"): one
+ * combined difference, every line that moves once, with its slip.  Errors: the
+ * first refused command's (*refused = its index, else n; `refused` may be NULL),
+ * ALLOT_ESTORAGE. */
+AllotStatus whatif_preview_many(UnitOfWork *source, Clock *clock, const Command *cmds, size_t n,
+                                WhatIfDiff *out, size_t *refused, ErrBuf *err);
+
 /* ---- shipment delay in one motion (SPEC.md §5 `d`): a case of whatif_preview ---- */
 
 typedef struct DelayPreview {

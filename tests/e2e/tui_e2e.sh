@@ -212,7 +212,7 @@ if [ -n "$ALLOT" ]; then
     "$ALLOT" --db "$DEMO" demo >/dev/null || bad "allot demo failed"
     T send-keys -t e2e "clear; $TUI --db $DEMO; echo DEMO=\$?" Enter
     check "the demo database opens on Triage" "Backorders, oldest first"
-    check "its backorders are listed" "BACKORDER"
+    check "its backorders are listed (the oldest first)" "11008"
     T send-keys -t e2e Tab Tab Enter
     check "a demo batch opens" "allocated"
     T send-keys -t e2e Q
@@ -222,7 +222,7 @@ if [ -n "$ALLOT" ]; then
     check "an empty database offers the demo" "Load the demo dataset?"
     T send-keys -t e2e y
     check "y loads it" "demo dataset loaded"
-    check "and the screens show it" "BACKORDER"
+    check "and the screens show it (its oldest backorder)" "11008"
     T send-keys -t e2e Q
     check "empty-database run quits" "EMPTY=0"
 else

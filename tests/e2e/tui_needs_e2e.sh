@@ -52,7 +52,7 @@ T send-keys -t n "clear; $ALLOT --db $DB; echo EXIT=\$?" Enter
 # -- landing: the late lines panel, with no key pressed
 check "opens on Triage" "[Triage]"
 check "the late lines panel is on Triage" "Late lines, worst first"
-check "its columns: days late, need date, promised date" "LATE NEED  PROMISED"
+check "its columns: days late, need date, promised date" "LATE▼ NEED  PROMISED"
 # the panel is the right half under its title: every row ends "Nd MM-DD MM-DD|waits"
 late_rows() {
     screen | awk '/Late lines, worst first/ {on=1; next} /── Live events/ {on=0}

@@ -102,7 +102,7 @@ bool fixture_main_has(const char *needle)
 {
     fixture_draw();
     int rows = tui_mem_canvas(fx.cv)->rows;
-    for (int y = 2; y < rows - 7; y++)
+    for (int y = 3; y < rows - 7; y++)
         if (fixture_row_has(y, needle))
             return true;
     return false;

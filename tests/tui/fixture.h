@@ -40,7 +40,7 @@ void fixture_tick(void);
 void fixture_resize(int rows, int cols);
 void fixture_draw(void);
 
-/* Anywhere on the screen / in the main area (rows 2 .. rows-8) / on row y. */
+/* Anywhere on the screen / in the main area (rows 3 .. rows-8) / on row y. */
 bool fixture_screen_has(const char *needle);
 bool fixture_main_has(const char *needle);
 bool fixture_row_has(int y, const char *needle);

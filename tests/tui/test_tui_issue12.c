@@ -78,7 +78,7 @@ Test(issue12, todays_events_on_triage_mark_which_are_the_sandboxs)
     char line[1024];
     int live = -1, mine = -1;
     fixture_draw();
-    for (int y = 2; y < 20; y++) {
+    for (int y = 3; y < 23; y++) {
         tui_mem_canvas_line(fx.cv, y, line, sizeof line);
         if (strstr(line, "S1 LAMP 20 → 33"))
             live = y;
@@ -205,22 +205,22 @@ Test(issue12, apply_never_reports_a_difference_of_zero_lines)
 
 Test(issue12, the_banner_keeps_breadcrumb_sort_and_filter_and_discard_keeps_them)
 {
-    fixture_type("Bs/S1\n");
-    cr_assert(fixture_row_has(1, "sort: ref") || (fixture_draw(), fixture_row_has(1, "sort: ref")));
+    fixture_type("B[/S1\n"); /* [: by REF, the column under the column cursor */
+    cr_assert(fixture_row_has(2, "sort: REF▲") || (fixture_draw(), fixture_row_has(2, "sort: REF▲")));
     fixture_key('w');
     fixture_draw();
-    cr_assert(fixture_row_has(1, "WHAT-IF"), "the banner");
-    cr_assert(fixture_row_has(1, "Batches"), "the breadcrumb");
-    cr_assert(fixture_row_has(1, "sort: ref"), "the sort");
-    cr_assert(fixture_row_has(1, "filter: \"S1\""), "the filter");
+    cr_assert(fixture_row_has(2, "WHAT-IF"), "the banner");
+    cr_assert(fixture_row_has(2, "Batches"), "the breadcrumb");
+    cr_assert(fixture_row_has(2, "sort: REF▲"), "the sort");
+    cr_assert(fixture_row_has(2, "filter: \"S1\""), "the filter");
     fixture_key('D');
     if (tui_app_confirming(fx.app))
         fixture_key('y');
     cr_assert_not(in_whatif());
     cr_assert_str_eq(tui_app_screen(fx.app), "batches");
     fixture_draw();
-    cr_assert(fixture_row_has(1, "sort: ref"), "discard kept the sort");
-    cr_assert(fixture_row_has(1, "filter: \"S1\""), "discard kept the filter");
+    cr_assert(fixture_row_has(2, "sort: REF▲"), "discard kept the sort");
+    cr_assert(fixture_row_has(2, "filter: \"S1\""), "discard kept the filter");
 }
 
 Test(issue12, apply_keeps_the_screen_and_its_selection)
@@ -240,7 +240,7 @@ Test(issue12, apply_keeps_the_screen_and_its_selection)
 
 Test(issue12, the_selection_follows_its_row_after_another_processs_bulk_change)
 {
-    fixture_type("P");
+    fixture_type("P[");
     cr_assert_str_eq(tui_app_screen(fx.app), "products");
     fixture_key('j');
     cr_assert(fixture_main_has("▶ TABLE"));

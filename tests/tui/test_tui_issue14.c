@@ -113,7 +113,7 @@ Test(tui_issue14, triage_lands_with_the_late_lines_worst_first_and_their_promise
     cr_assert_str_eq(tui_app_screen(app), "triage");
     cr_assert(screen_has("Late lines, worst first"));
     fixture_resize(40, 120); /* room for every late line in the panel */
-    type("llll"); /* the late lines panel */
+    type("lllll"); /* the late lines panel (after the overdue shipments) */
     char d[ALLOT_DATE_TEXT];
     /* worst first: o2 (8), o1 LAMP (5), o3 (3, a backorder: it waits), o1 TABLE (1) */
     const char *o2 = line_with("▶ o2 ");
@@ -157,7 +157,7 @@ Test(tui_issue14, the_line_lists_show_need_dates_and_lateness)
 
 Test(tui_issue14, the_order_screen_gives_each_line_its_promise_and_the_order_its_complete_date)
 {
-    type("llll"); /* Triage: to the late lines */
+    type("lllll"); /* Triage: to the late lines */
     fixture_key(TK_ENTER); /* o2, the worst */
     cr_assert_str_eq(tui_app_screen(app), "order");
     char d[ALLOT_DATE_TEXT], want[96];
@@ -179,7 +179,7 @@ Test(tui_issue14, the_order_screen_gives_each_line_its_promise_and_the_order_its
     /* an order across SKUs */
     type("q");
     type("T");
-    type("llll");
+    type("lllll");
     type("j"); /* o1 LAMP */
     fixture_key(TK_ENTER);
     cr_assert(screen_has("Order o1 · 2 lines"));

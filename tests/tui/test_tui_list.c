@@ -153,28 +153,53 @@ Test(list_widget, a_refresh_deep_in_the_list_starts_from_the_same_cursor)
 
 Test(list_widget, a_filter_reloads_with_the_matching_rows_only)
 {
-    tui_list_set_filter(&list, "odd");
+    char why[200];
+    cr_assert(tui_list_set_filter(&list, "odd", why, sizeof why), "%s", why);
     cr_assert_str_eq(tui_list_selected(&list)->key, "r000001");
     tui_list_move(&list, 1);
     cr_assert_str_eq(tui_list_selected(&list)->key, "r000003");
-    tui_list_set_filter(&list, "");
+    cr_assert(tui_list_set_filter(&list, "", why, sizeof why), "%s", why);
     cr_assert_str_eq(tui_list_selected(&list)->key, "r000003", "the selection keeps its row");
     cr_assert_eq(list.sel, 3);
 }
 
-Test(list_widget, sort_cycles_through_the_orders_of_the_kind)
+Test(list_widget, s_cycles_through_the_columns_that_sort_each_first_the_worst_way)
 {
     teardown();
     src = fake_source_new(5, true);
     init_list(TL_BATCHES);
     tui_list_reload(&list);
-    cr_assert_str_eq(tui_list_sort_name(&list), "preference");
-    tui_list_cycle_sort(&list);
-    cr_assert_str_eq(tui_list_sort_name(&list), "ref");
-    tui_list_cycle_sort(&list);
-    cr_assert_str_eq(tui_list_sort_name(&list), "eta");
-    tui_list_cycle_sort(&list);
-    cr_assert_str_eq(tui_list_sort_name(&list), "preference");
+    char name[64];
+    cr_assert_str_eq(tui_list_sort_name(&list, name, sizeof name), "SKU▲", "preference");
+    const char *cycle[] = {"QTY▼", "ETA▲", "REF▲", "SKU▲"}; /* ALLOC, AVAIL, STATE do not sort */
+    for (int i = 0; i < 4; i++) {
+        cr_assert(tui_list_sort_next(&list, 1));
+        cr_assert_str_eq(tui_list_sort_name(&list, name, sizeof name), cycle[i]);
+    }
+    tui_list_sort_reverse(&list);
+    cr_assert_str_eq(tui_list_sort_name(&list, name, sizeof name), "SKU▼", "S: the other way");
+    cr_assert_eq(list.q.sort, BATCH_BY_PREFERENCE);
+    cr_assert(list.q.desc);
+}
+
+Test(list_widget, brackets_sort_by_the_column_under_the_column_cursor)
+{
+    teardown();
+    src = fake_source_new(5, true);
+    init_list(TL_PRODUCTS);
+    tui_list_reload(&list);
+    char name[64], why[200];
+    cr_assert_str_eq(tui_list_sort_name(&list, name, sizeof name), "SHORT▼",
+                     "SKUs short by units short, the worst first");
+    tui_list_column_move(&list, 1); /* QTY */
+    cr_assert(tui_list_sort_column(&list, false, why, sizeof why), "%s", why);
+    cr_assert_str_eq(tui_list_sort_name(&list, name, sizeof name), "QTY▲");
+    cr_assert(tui_list_sort_column(&list, true, why, sizeof why), "%s", why);
+    cr_assert_str_eq(tui_list_sort_name(&list, name, sizeof name), "QTY▼");
+    tui_list_column_move(&list, 100); /* STATE, the last: sorts by backorder lines */
+    cr_assert_eq(list.col, 8);
+    cr_assert(tui_list_sort_column(&list, true, why, sizeof why), "%s", why);
+    cr_assert_eq(list.q.sort, PRODUCT_BY_BACKORDERS);
 }
 
 Test(list_widget, an_empty_list_has_no_selection_and_moves_do_nothing)

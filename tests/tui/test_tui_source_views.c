@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "app/bootstrap.h"
@@ -41,6 +42,7 @@ static void setup(void)
         both(command_create_batch(ref, skus[b % 5], 5 + b % 4,
                                   b % 3 ? 20400 + (b * 13) % 20 : ALLOT_NO_ETA));
     }
+    both(command_create_batch("D01", "DESK", 10, ALLOT_NO_ETA)); /* a SKU not short */
     for (int i = 0; i < 120; i++) {
         snprintf(o, sizeof o, "o%03d", (i * 37) % 120);
         both(command_allocate(o, skus[i % 5], 1 + i % 4));
@@ -101,6 +103,8 @@ static void check_paging(TuiSource *src, TuiQuery q)
         snprintf(cur, sizeof cur, "%s", page.items[0].cursor);
         tui_rows_clear(&page);
         cr_assert_eq(src->ops->fetch(src, &q, TF_BEFORE, cur, 4, &page, &err), ALLOT_OK);
+        cr_assert_leq(bw.len, all.len, "kind %d sort %d desc %d: backward pages from %s repeat",
+                      q.kind, q.sort, q.desc, cur);
     }
     cr_assert_eq(bw.len, all.len, "kind %d sort %d: backward pages", q.kind, q.sort);
     for (size_t i = 0; i < all.len; i++)
@@ -111,26 +115,162 @@ static void check_paging(TuiSource *src, TuiQuery q)
     cr_assert_eq(src->ops->fetch(src, &q, TF_FROM, all.items[mid].cursor, 2, &page, &err),
                  ALLOT_OK);
     cr_assert_str_eq(page.items[0].key, all.items[mid].key);
+    /* the count (slice by slice) and the position of every row */
+    int64_t n = 0;
+    char next[TUI_CURSOR_MAX] = "";
+    int slices = 0;
+    do {
+        cr_assert_eq(src->ops->count(src, &q, next, &n, next, sizeof next, &err), ALLOT_OK, "%s",
+                     err.msg);
+        cr_assert_lt(++slices, 1000);
+    } while (next[0]);
+    cr_assert_eq(n, (int64_t)all.len, "kind %d sort %d: counted %lld of %zu", q.kind, q.sort,
+                 (long long)n, all.len);
+    for (size_t i = 0; i < all.len; i += 1 + all.len / 5) {
+        int64_t pos = -1;
+        cr_assert_eq(src->ops->position(src, &q, all.items[i].cursor, &pos, &err), ALLOT_OK);
+        cr_assert_eq(pos, (int64_t)i, "kind %d sort %d: row %zu at %lld", q.kind, q.sort, i,
+                     (long long)pos);
+    }
     tui_rows_fini(&page);
     tui_rows_fini(&all);
     tui_rows_fini(&fw);
     tui_rows_fini(&bw);
 }
 
+/* Every order of every list, both ways, with and without a filter's terms. */
 Test(tui_source_views, keyset_pages_forward_and_backward_give_every_row_once)
 {
-    TuiListKind kinds[] = {TL_PRODUCTS, TL_SHORT, TL_BATCHES, TL_BATCH_LINES, TL_ORDER,
-                           TL_BACKORDERS, TL_EVENTS};
+    TuiListKind kinds[] = {TL_PRODUCTS, TL_SHORT,      TL_BATCHES, TL_DUE,   TL_OVERDUE,
+                           TL_BATCH_LINES, TL_ORDER, TL_BACKORDERS, TL_EVENTS, TL_TODAY};
+    const char *filters[] = {"", "sku:LA", "qty>=2"};
     for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
-        for (int s = 0; s < tui_kind_sort_count(kinds[k]); s++) {
-            TuiQuery q = {.kind = kinds[k], .sort = s, .today = 20400};
-            if (kinds[k] == TL_BATCH_LINES)
-                strcpy(q.arg, "B07");
-            if (kinds[k] == TL_ORDER)
-                strcpy(q.arg, "o037");
-            check_paging(vs, q);
+        for (int s = 0; s < 2 * tui_kind_sort_count(kinds[k]); s++) {
+            for (int f = 0; f < 3; f++) {
+                TuiQuery q = {.kind = kinds[k], .sort = s / 2, .desc = s % 2, .today = 20410};
+                if (kinds[k] == TL_TODAY)
+                    q.today = date_from_unix(time(NULL));
+                snprintf(q.filter, sizeof q.filter, "%s", filters[f]);
+                if (kinds[k] == TL_BATCH_LINES)
+                    strcpy(q.arg, "B07");
+                if (kinds[k] == TL_ORDER)
+                    strcpy(q.arg, "o037");
+                TuiRowVec all = {0};
+                fetch_all(vs, &q, &all);
+                size_t n = all.len;
+                tui_rows_fini(&all);
+                if (n)
+                    check_paging(vs, q);
+            }
         }
     }
+}
+
+/* A filter over the event log reads it a slice at a time: a page it cannot fill
+ * within its budget ends in a pending row, from which the rest follows — the same
+ * rows as one unbounded read, and counted the same. */
+Test(tui_source_views, a_filter_over_the_event_log_goes_on_from_a_pending_row)
+{
+    TuiSource *sliced = source_views_new(views);
+    source_views_set_scan(sliced, 7, 21, 10);
+    for (int desc = 0; desc < 2; desc++) {
+        TuiQuery q = {.kind = TL_EVENTS, .sort = 0, .desc = desc, .today = 20410};
+        strcpy(q.filter, "type:allocated sku:LAMP");
+        TuiRowVec all = {0}, got = {0};
+        fetch_all(vs, &q, &all);
+        cr_assert_gt(all.len, 10);
+        ErrBuf err;
+        int pendings = 0;
+        cr_assert_eq(sliced->ops->fetch(sliced, &q, TF_FIRST, NULL, 4, &got, &err), ALLOT_OK);
+        for (int guard = 0; guard < 1000; guard++) {
+            if (got.len && (got.items[got.len - 1].flags & TUI_ROW_PENDING)) {
+                pendings++;
+                char cur[TUI_CURSOR_MAX];
+                snprintf(cur, sizeof cur, "%s", got.items[got.len - 1].cursor);
+                cr_assert(strstr(got.items[got.len - 1].cells[3], "searching"), "%s",
+                          got.items[got.len - 1].cells[3]);
+                got.len--;
+                size_t was = got.len;
+                cr_assert_eq(sliced->ops->fetch(sliced, &q, TF_AFTER, cur, 4, &got, &err),
+                             ALLOT_OK);
+                if (got.len == was)
+                    break; /* the rest of the log held no match */
+                continue;
+            }
+            size_t before = got.len;
+            char cur[TUI_CURSOR_MAX];
+            snprintf(cur, sizeof cur, "%s", got.items[got.len - 1].cursor);
+            cr_assert_eq(sliced->ops->fetch(sliced, &q, TF_AFTER, cur, 4, &got, &err), ALLOT_OK);
+            if (got.len == before)
+                break;
+        }
+        cr_assert_gt(pendings, 0, "the budget ran out at least once");
+        cr_assert_eq(got.len, all.len, "desc %d: %zu rows by slices, %zu in one read", desc,
+                     got.len, all.len);
+        for (size_t i = 0; i < all.len; i++)
+            cr_assert_str_eq(got.items[i].key, all.items[i].key);
+        int64_t n = 0;
+        char next[TUI_CURSOR_MAX] = "";
+        int slices = 0;
+        do {
+            cr_assert_eq(sliced->ops->count(sliced, &q, next, &n, next, sizeof next, &err),
+                         ALLOT_OK);
+            slices++;
+        } while (next[0]);
+        cr_assert_gt(slices, 3);
+        cr_assert_eq(n, (int64_t)all.len);
+        tui_rows_fini(&all);
+        tui_rows_fini(&got);
+    }
+    tui_source_free(sliced);
+}
+
+/* The filter's terms and words select what the planner asked for. */
+Test(tui_source_views, filter_terms_select_by_column_state_and_date)
+{
+    struct {
+        TuiListKind kind;
+        const char *filter;
+        bool (*keep)(const TuiRow *r);
+    } cases[] = {
+        {TL_BACKORDERS, "sku:TA", NULL},
+        {TL_BATCHES, "state:warehouse", NULL},
+        {TL_BATCHES, "eta>2025-11-10", NULL},
+        {TL_PRODUCTS, "state:short", NULL},
+    };
+    ErrBuf err;
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        TuiQuery all_q = {.kind = cases[c].kind, .sort = -1, .today = 20410};
+        TuiQuery q = all_q;
+        strcpy(q.filter, cases[c].filter);
+        TuiRowVec all = {0}, some = {0};
+        fetch_all(vs, &all_q, &all);
+        fetch_all(vs, &q, &some);
+        size_t want = 0;
+        for (size_t i = 0; i < all.len; i++) {
+            const TuiRow *r = &all.items[i];
+            bool keep = c == 0   ? strncmp(r->sku, "TA", 2) == 0
+                        : c == 1 ? r->eta == ALLOT_NO_ETA
+                        : c == 2 ? r->eta != ALLOT_NO_ETA && r->eta > 20402
+                                 : (r->flags & TUI_ROW_SHORT) != 0;
+            if (!keep)
+                continue;
+            cr_assert_lt(want, some.len, "%s: too few rows", cases[c].filter);
+            cr_assert_str_eq(some.items[want].key, r->key, "%s: row %zu", cases[c].filter, want);
+            want++;
+        }
+        cr_assert_eq(some.len, want, "%s: %zu rows, %zu wanted", cases[c].filter, some.len, want);
+        cr_assert_gt(want, 0, "%s selects some rows", cases[c].filter);
+        cr_assert_lt(want, all.len, "%s leaves some out", cases[c].filter);
+        tui_rows_fini(&all);
+        tui_rows_fini(&some);
+    }
+    TuiQuery bad = {.kind = TL_BATCHES, .sort = -1};
+    strcpy(bad.filter, "avail>3");
+    TuiRowVec v = {0};
+    cr_assert_eq(vs->ops->fetch(vs, &bad, TF_FIRST, NULL, 5, &v, &err), ALLOT_EINVALID);
+    cr_assert(strstr(err.msg, "summed from its lines"), "%s", err.msg);
+    tui_rows_fini(&v);
 }
 
 Test(tui_source_views, a_what_if_sandboxs_views_page_the_same_way)
@@ -254,7 +394,7 @@ Test(tui_source_views, events_since_and_the_newest_id_follow_the_log)
     int64_t max;
     ErrBuf err;
     cr_assert_eq(vs->ops->max_event_id(vs, &max, &err), ALLOT_OK);
-    cr_assert_eq(max, 30 + 120, "one event per batch created and per line allocated");
+    cr_assert_eq(max, 31 + 120, "one event per batch created and per line allocated");
     TuiFeedVec f = {0};
     cr_assert_eq(vs->ops->events_since(vs, max - 3, 10, &f, &err), ALLOT_OK);
     cr_assert_eq(f.len, 3);

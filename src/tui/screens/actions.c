@@ -20,17 +20,53 @@ TuiReaction screen_list_key(TuiList *l, TuiAction a, int64_t count)
     case TA_TOP: tui_list_home(l); return tui_handled();
     case TA_BOTTOM: tui_list_end(l); return tui_handled();
     case TA_SORT:
-        if (tui_kind_sort_count(l->q.kind) < 2)
-            return tui_say(false, "this list has one order: %s", tui_list_sort_name(l));
-        tui_list_cycle_sort(l);
-        return tui_say(false, "sorted by %s", tui_list_sort_name(l));
-    case TA_FILTER: {
+    case TA_SORT_REVERSE:
+    case TA_SORT_ASC:
+    case TA_SORT_DESC: {
+        char name[64], why[ALLOT_ERR_MAX];
+        if (a == TA_SORT && !tui_list_sort_next(l, 1))
+            return tui_say(false, "this list has one order: %s",
+                           tui_list_sort_name(l, name, sizeof name));
+        if (a == TA_SORT_REVERSE)
+            tui_list_sort_reverse(l);
+        if ((a == TA_SORT_ASC || a == TA_SORT_DESC) &&
+            !tui_list_sort_column(l, a == TA_SORT_DESC, why, sizeof why))
+            return tui_say(false, "%s", why);
+        return tui_say(false, "sorted by %s", tui_list_sort_name(l, name, sizeof name));
+    }
+    case TA_COLUMN_LEFT:
+    case TA_COLUMN_RIGHT: {
+        tui_list_column_move(l, a == TA_COLUMN_LEFT ? -1 : 1);
+        const TuiColumn *c = &tui_kind_info(l->q.kind)->columns[l->col];
+        return tui_say(false, "column %s%s", c->title,
+                       c->order ? ": [ sorts it ascending, ] descending" : " (does not sort)");
+    }
+    case TA_FILTER:
+    case TA_SEARCH: {
         TuiReaction r = tui_handled();
         r.request = REQ_FORM;
-        r.form = FORM_FILTER;
+        r.form = a == TA_FILTER ? FORM_FILTER : FORM_LIST_SEARCH;
         r.list = l;
         return r;
     }
+    case TA_MARK: {
+        if (!tui_list_mark_toggle(l))
+            return tui_say(true, "no row to mark");
+        tui_list_move(l, 1);
+        return tui_say(false, "%zu marked (Space marks, * marks all, \\ clears)",
+                       tui_list_marked(l));
+    }
+    case TA_MARK_ALL: {
+        size_t marked = 0;
+        bool more = false;
+        ErrBuf err = {{0}};
+        if (tui_list_mark_all(l, &marked, &more, &err) != ALLOT_OK)
+            return tui_say(true, "%s", err.msg);
+        return tui_say(false, "%zu marked%s", marked, more ? " (the most at once: narrow the filter)" : "");
+    }
+    case TA_MARKS_CLEAR:
+        tui_list_marks_clear(l);
+        return tui_say(false, "marks cleared");
     case TA_LEFT:
         return screen_back();
     default:
@@ -41,10 +77,38 @@ TuiReaction screen_list_key(TuiList *l, TuiAction a, int64_t count)
 bool screen_is_batch_action(TuiAction a)
 {
     return a == TA_CHANGE_QTY || a == TA_NUDGE_UP || a == TA_NUDGE_DOWN || a == TA_SET_ETA ||
-           a == TA_DELAY;
+           a == TA_DELAY || a == TA_RECEIVE;
 }
 
-TuiReaction screen_batch_action(const TuiEnv *env, const char *ref, TuiAction a, int64_t count)
+/* A batch key on the marked batches of `l`: the form (one value for them all), or
+ * the bulk request at once. */
+static TuiReaction marked_batch_action(TuiList *l, const TuiBatchInfo *first, TuiAction a,
+                                       int64_t count)
+{
+    TuiReaction r = tui_handled();
+    r.list = l;
+    r.batch = *first;
+    r.bulk = a;
+    switch (a) {
+    case TA_RECEIVE: r.request = REQ_BULK; return r;
+    case TA_DELAY:
+        if (count > 0 && count <= 3650) {
+            r.request = REQ_BULK;
+            r.days = (int32_t)count;
+            return r;
+        }
+        r.request = REQ_FORM;
+        r.form = FORM_DELAY;
+        return r;
+    case TA_SET_ETA: r.request = REQ_FORM; r.form = FORM_SET_ETA; return r;
+    case TA_CHANGE_QTY: r.request = REQ_FORM; r.form = FORM_CHANGE_QTY; return r;
+    default:
+        return tui_say(true, "+ and - change one batch: clear the marks first (\\)");
+    }
+}
+
+TuiReaction screen_batch_action(const TuiEnv *env, TuiList *l, const char *ref, TuiAction a,
+                                int64_t count)
 {
     if (!ref || !ref[0])
         return tui_say(true, "no batch selected");
@@ -55,9 +119,18 @@ TuiReaction screen_batch_action(const TuiEnv *env, const char *ref, TuiAction a,
         return tui_say(true, "%s", err.msg);
     if (!found)
         return tui_say(true, "unknown batch reference %s", ref);
+    if (l && tui_list_marked(l) > 0)
+        return marked_batch_action(l, &info, a, count);
     TuiReaction r = tui_handled();
     r.batch = info;
+    r.list = l;
     switch (a) {
+    case TA_RECEIVE:
+        if (info.eta == ALLOT_NO_ETA)
+            return tui_say(false, "%s is in the warehouse already", ref);
+        r.request = REQ_COMMAND;
+        r.cmd = command_change_batch_eta(ref, ALLOT_NO_ETA);
+        return r;
     case TA_CHANGE_QTY:
         if (count > 0) {
             /* the CLI's check and message (validate.h validate_batch_qty) */
@@ -118,8 +191,15 @@ TuiReaction screen_allocate(const char *sku, const char *orderid)
     return r;
 }
 
-TuiReaction screen_cancel(const TuiRow *row)
+TuiReaction screen_cancel(TuiList *l, const TuiRow *row)
 {
+    if (l && tui_list_marked(l) > 0) {
+        TuiReaction r = tui_handled();
+        r.request = REQ_BULK;
+        r.bulk = TA_CANCEL_LINE;
+        r.list = l;
+        return r;
+    }
     if (!row || !row->orderid[0])
         return tui_say(true, "select an order line first");
     TuiReaction r = tui_handled();
@@ -127,6 +207,95 @@ TuiReaction screen_cancel(const TuiRow *row)
     r.cmd = command_cancel_line(row->orderid, row->sku);
     r.always_confirm = true;
     return r;
+}
+
+bool screen_bulk_question(const TuiEnv *env, const TuiReaction *r, TuiQuestion *q, char *why,
+                          size_t size)
+{
+    size_t n = 0;
+    char **keys = r->list ? tui_list_marked_keys(r->list, &n) : NULL;
+    if (!n) {
+        free(keys);
+        snprintf(why, size, "nothing marked");
+        return false;
+    }
+    q->bulk = xcalloc(n, sizeof *q->bulk);
+    bool ok = true;
+    for (size_t i = 0; ok && i < n; i++) {
+        Command *c = &q->bulk[q->nbulk];
+        if (r->bulk == TA_CANCEL_LINE) {
+            char orderid[TUI_CURSOR_MAX];
+            snprintf(orderid, sizeof orderid, "%s", keys[i]);
+            char *sku = strchr(orderid, '\x1f');
+            if (!sku)
+                continue; /* not a line */
+            *sku++ = 0;
+            *c = command_cancel_line(orderid, sku);
+            q->nbulk++;
+            continue;
+        }
+        TuiBatchInfo b;
+        bool found = false;
+        ErrBuf err = {{0}};
+        if (env->src->ops->batch_info(env->src, keys[i], &b, &found, &err) != ALLOT_OK) {
+            snprintf(why, size, "%s", err.msg);
+            ok = false;
+        } else if (!found) {
+            snprintf(why, size, "unknown batch reference %s", keys[i]);
+            ok = false;
+        } else if (r->bulk == TA_DELAY && r->days) {
+            int64_t eta = (int64_t)(b.eta == ALLOT_NO_ETA ? env->today : b.eta) + r->days;
+            if (b.eta == ALLOT_NO_ETA && r->days < 0) {
+                snprintf(why, size, "%s is in the warehouse: it cannot come earlier", b.ref);
+                ok = false;
+            } else {
+                *c = command_change_batch_eta(b.ref, (int32_t)eta);
+                q->nbulk++;
+            }
+        } else if (r->bulk == TA_DELAY || r->bulk == TA_SET_ETA || r->bulk == TA_RECEIVE) {
+            *c = command_change_batch_eta(b.ref, r->bulk == TA_RECEIVE ? ALLOT_NO_ETA : r->eta);
+            q->nbulk++;
+        } else if (r->bulk == TA_CHANGE_QTY) {
+            *c = command_change_batch_qty(b.ref, r->qty);
+            q->nbulk++;
+        }
+    }
+    tui_strings_free(keys, n);
+    if (ok && !q->nbulk) {
+        snprintf(why, size, "no marked row takes this");
+        ok = false;
+    }
+    if (!ok)
+        return false;
+    char d[ALLOT_DATE_TEXT];
+    const char *s = q->nbulk == 1 ? "" : "s";
+    switch (r->bulk) {
+    case TA_DELAY:
+        if (r->days)
+            snprintf(q->title, sizeof q->title, "Delay %zu marked shipment%s by %d day%s", q->nbulk,
+                     s, (int)r->days, r->days == 1 || r->days == -1 ? "" : "s");
+        else
+            snprintf(q->title, sizeof q->title, "Delay %zu marked shipment%s to %s", q->nbulk, s,
+                     date_format(r->eta, d));
+        break;
+    case TA_SET_ETA:
+        snprintf(q->title, sizeof q->title, "Set the ETA of %zu marked batch%s to %s", q->nbulk,
+                 q->nbulk == 1 ? "" : "es", date_format(r->eta, d));
+        break;
+    case TA_RECEIVE:
+        snprintf(q->title, sizeof q->title, "Receive %zu marked shipment%s (now in the warehouse)",
+                 q->nbulk, s);
+        break;
+    case TA_CHANGE_QTY:
+        snprintf(q->title, sizeof q->title, "Set the quantity of %zu marked batch%s to %lld",
+                 q->nbulk, q->nbulk == 1 ? "" : "es", (long long)r->qty);
+        break;
+    default:
+        snprintf(q->title, sizeof q->title, "Cancel %zu marked order line%s", q->nbulk, s);
+    }
+    snprintf(q->note, sizeof q->note, "One transaction: all of them or none.");
+    q->cmd = q->bulk[0];
+    return true;
 }
 
 TuiReaction screen_history(const TuiEnv *env, const TuiRow *row)
@@ -211,6 +380,8 @@ void list_screen_destroy(TuiView *v)
 void list_screen_title(TuiView *v, char *buf, size_t size) { snprintf(buf, size, "%s", ls(v)->title); }
 
 TuiList *list_screen_list(TuiView *v) { return &ls(v)->list; }
+bool list_screen_busy(TuiView *v) { return tui_list_busy(&ls(v)->list); }
+bool list_screen_work(TuiView *v) { return tui_list_work(&ls(v)->list); }
 
 TuiView *list_screen_select(TuiView *v, const char *key)
 {

@@ -19,7 +19,7 @@ TuiReaction tui_backorders_row_key(const TuiEnv *env, TuiList *l, TuiAction a, i
     case TA_ALLOCATE:
         return screen_allocate(l->q.arg[0] ? l->q.arg : row ? row->sku : "", "");
     case TA_CANCEL_LINE:
-        return screen_cancel(row);
+        return screen_cancel(l, row);
     case TA_HISTORY:
         return screen_history(env, row);
     case TA_ATP:

@@ -54,7 +54,7 @@ static TuiReaction batch_key(TuiView *v, TuiAction a, int64_t count)
     BatchScreen *b = bs(v);
     const TuiRow *row = tui_list_selected(&b->s.list);
     if (screen_is_batch_action(a))
-        return screen_batch_action(b->s.env, b->ref, a, count);
+        return screen_batch_action(b->s.env, NULL, b->ref, a, count);
     switch (a) {
     case TA_OPEN:
     case TA_RIGHT:
@@ -64,7 +64,7 @@ static TuiReaction batch_key(TuiView *v, TuiAction a, int64_t count)
     case TA_ALLOCATE:
         return screen_allocate(b->sku, "");
     case TA_CANCEL_LINE:
-        return screen_cancel(row);
+        return screen_cancel(&b->s.list, row);
     case TA_HISTORY:
         return screen_history(b->s.env, row);
     case TA_ATP:
@@ -92,6 +92,8 @@ static const TuiViewOps batch_ops = {
     .destroy = list_screen_destroy,
     .title = list_screen_title,
     .list = list_screen_list,
+    .busy = list_screen_busy,
+    .work = list_screen_work,
     .help_topic = "batches",
 };
 

@@ -11,7 +11,7 @@ TuiReaction tui_batches_row_key(const TuiEnv *env, TuiList *l, TuiAction a, int6
 {
     const TuiRow *row = tui_list_selected(l);
     if (screen_is_batch_action(a))
-        return screen_batch_action(env, row ? row->ref : NULL, a, count);
+        return screen_batch_action(env, l, row ? row->ref : NULL, a, count);
     switch (a) {
     case TA_OPEN:
     case TA_RIGHT:

@@ -69,6 +69,8 @@ static const TuiViewOps events_ops = {
     .destroy = list_screen_destroy,
     .title = list_screen_title,
     .list = list_screen_list,
+    .busy = list_screen_busy,
+    .work = list_screen_work,
     .crumb = events_crumb,
 };
 

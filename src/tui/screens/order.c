@@ -81,7 +81,7 @@ static TuiReaction order_key(TuiView *v, TuiAction a, int64_t count)
     case TA_ALLOCATE:
         return screen_allocate("", s->list.q.arg);
     case TA_CANCEL_LINE:
-        return screen_cancel(row);
+        return screen_cancel(&s->list, row);
     case TA_HISTORY:
         return screen_history(s->env, row);
     case TA_ATP:

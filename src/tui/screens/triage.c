@@ -1,20 +1,22 @@
-/* triage.c — Triage, the landing screen: five panels — backorders oldest first,
- * SKUs short of stock, shipments due in 14 days, today's events (in a what-if
- * session the sandbox's marked "what-if") and the late lines (SPEC.md §1.4), worst
- * first.  h/l move between panels; the keys of the focused panel are those of the
- * screen showing the same list (products.c, batches.c, backorders.c, events.c; a
- * late line's are a backorder's).  Key table "triage".
+/* triage.c — Triage, the landing screen: six panels — backorders oldest first,
+ * SKUs short of stock (most units short first), overdue shipments (most days
+ * overdue first), shipments due in 14 days, today's events (in a what-if session
+ * the sandbox's marked "what-if") and the late lines (SPEC.md §1.4), worst first.
+ * h/l move between panels; the keys of the focused panel are those of the screen
+ * showing the same list (products.c, batches.c, backorders.c, events.c; a late
+ * line's are a backorder's).  Key table "triage".
  *
- * Layout, three rows of panels: [backorders | SKUs short] / [due soon] /
+ * Layout, three rows of panels: [backorders | SKUs short] / [overdue | due soon] /
  * [today's events | late lines]. */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "domain/xalloc.h"
+#include "tui/frame.h"
 #include "tui/screens/actions.h"
 #include "tui/screens/screens.h"
 
-enum { PANES = 5 };
+enum { PANES = 6 };
 
 typedef struct TriageScreen {
     TuiView base;
@@ -24,12 +26,14 @@ typedef struct TriageScreen {
     int h, w;
 } TriageScreen;
 
-static const TuiListKind kinds[PANES] = {TL_BACKORDERS, TL_SHORT, TL_DUE, TL_TODAY, TL_LATE};
+static const TuiListKind kinds[PANES] = {TL_BACKORDERS, TL_SHORT, TL_OVERDUE,
+                                         TL_DUE,        TL_TODAY, TL_LATE};
 static const char *const titles[PANES] = {"Backorders, oldest first", "SKUs short of stock",
-                                          "Shipments due in 14 days", "Today's events",
-                                          "Late lines, worst first"};
+                                          "Overdue shipments",        "Shipments due in 14 days",
+                                          "Today's events",           "Late lines, worst first"};
 /* row of the grid, column (0 left, 1 right), width in halves */
-static const int grid[PANES][3] = {{0, 0, 1}, {0, 1, 1}, {1, 0, 2}, {2, 0, 1}, {2, 1, 1}};
+static const int grid[PANES][3] = {{0, 0, 1}, {0, 1, 1}, {1, 0, 1},
+                                   {1, 1, 1}, {2, 0, 1}, {2, 1, 1}};
 
 static TriageScreen *ts(TuiView *v) { return (TriageScreen *)v; }
 
@@ -55,9 +59,10 @@ static void triage_draw(TuiView *v, TuiCanvas *c, int y, int x, int h, int w)
     for (int i = 0; i < PANES; i++) {
         int py, px, ph, pw;
         geometry(t, i, &py, &px, &ph, &pw);
-        char title[200];
-        snprintf(title, sizeof title, "%s %s%s", i == t->focus ? "▶" : " ", titles[i],
-                 t->lists[i].at_end ? "" : " (more…)");
+        char title[200], where[96], sort[64];
+        tui_frame_where(&t->lists[i], where, sizeof where);
+        snprintf(title, sizeof title, "%s %s  %s  %s", i == t->focus ? "▶" : " ", titles[i],
+                 where, tui_list_sort_name(&t->lists[i], sort, sizeof sort));
         tui_canvas_text(c, y + py, x + px, pw, title, i == t->focus ? TS_TAB : TS_HEADER, true);
         tui_list_draw(&t->lists[i], c, y + py + 1, x + px, pw, i == t->focus);
     }
@@ -75,7 +80,8 @@ static TuiReaction triage_key(TuiView *v, TuiAction a, int64_t count)
     case TL_BACKORDERS:
     case TL_LATE: return tui_backorders_row_key(t->env, l, a, count);
     case TL_SHORT: return tui_products_row_key(t->env, l, a, count);
-    case TL_DUE: return tui_batches_row_key(t->env, l, a, count);
+    case TL_DUE:
+    case TL_OVERDUE: return tui_batches_row_key(t->env, l, a, count);
     default: return tui_events_row_key(t->env, l, a, count);
     }
 }
@@ -110,6 +116,22 @@ static void triage_destroy(TuiView *v)
 
 static TuiList *triage_list(TuiView *v) { return &ts(v)->lists[ts(v)->focus]; }
 
+static bool triage_busy(TuiView *v)
+{
+    for (int i = 0; i < PANES; i++)
+        if (tui_list_busy(&ts(v)->lists[i]))
+            return true;
+    return false;
+}
+
+static bool triage_work(TuiView *v)
+{
+    for (int i = 0; i < PANES; i++)
+        if (tui_list_busy(&ts(v)->lists[i]))
+            return tui_list_work(&ts(v)->lists[i]);
+    return false;
+}
+
 static void triage_title(TuiView *v, char *buf, size_t size)
 {
     (void)v;
@@ -125,6 +147,8 @@ static const TuiViewOps triage_ops = {
     .destroy = triage_destroy,
     .title = triage_title,
     .list = triage_list,
+    .busy = triage_busy,
+    .work = triage_work,
 };
 
 TuiView *tui_view_triage(const TuiEnv *env)
