@@ -486,7 +486,7 @@ Test(property, ten_thousand_random_commands_keep_every_invariant_and_a_consisten
             undo_next = res.events.len && rnd(c->type == CMD_CREATE_BATCH ? 2 : 12) == 0;
             int cs = sku_index(c->sku);
             if (c->type == CMD_ALLOCATE_TO) {
-                snprintf(restored_sku, sizeof restored_sku, "%s", c->sku);
+                memcpy(restored_sku, c->sku, sizeof restored_sku); /* both AllotId */
                 unretried[cs] |= res.events.len > 0;
             } else if (c->type == CMD_RETRY_BACKORDERS) {
                 if (cs >= 0)

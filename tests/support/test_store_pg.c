@@ -74,7 +74,7 @@ const char *test_pg_dbname(const StoreTarget *t)
 
 void test_store_free(const StoreTarget *t)
 {
-    char sql[160];
+    char sql[sizeof t->where + 64]; /* the name is part of the URI */
     snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", test_pg_dbname(t));
     test_pg_exec("postgres", sql);
 }
