@@ -151,12 +151,11 @@ static bool column_term(const ViewSpec *s, const char *name, const char *op, con
     }
     int col = column_of(s, name);
     if (col < 0) {
-        snprintf(why, size, "%s%s: no column %s here (state, ", name, op, name);
+        snprintf(why, size, "%s%s: no column %s here (state", name, op, name);
         size_t o = strlen(why);
         for (size_t i = 0; i < s->ncols && o + 16 < size; i++)
             if (!refusal(s, (int)i))
-                o += (size_t)snprintf(why + o, size - o, "%s%s", s->cols[i].name,
-                                      i + 1 < s->ncols ? ", " : "");
+                o += (size_t)snprintf(why + o, size - o, ", %s", s->cols[i].name);
         snprintf(why + strlen(why), size - strlen(why), ")");
         return false;
     }
