@@ -333,6 +333,8 @@ void tui_row_line(TuiRow *r, TuiListKind kind, const LineRow *l)
     snprintf(r->sku, sizeof r->sku, "%s", l->sku);
     snprintf(r->ref, sizeof r->ref, "%s", l->batchref);
     r->qty = l->qty;
+    r->need = l->need;
+    r->requested = l->key;
     bool back = !l->batchref[0];
     if (back)
         r->flags |= TUI_ROW_SHORT;

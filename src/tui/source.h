@@ -79,6 +79,8 @@ typedef struct TuiRow {
     int32_t eta;               /* batches: ETA or ALLOT_NO_ETA */
     int64_t event_id;          /* events: id in the log */
     int32_t date;              /* TL_ATP: the row's date */
+    int32_t need;              /* order lines: the need date, or ALLOT_NO_DATE */
+    int64_t requested;         /* order lines: the moment of first request (LineRow.key) */
 } TuiRow;
 
 /* A growable array of rows; owns its storage.  Zero-initialise. */

@@ -73,7 +73,7 @@ typedef struct TuiReaction {
     bool always_confirm; /* REQ_COMMAND: ask even if no line moves (cancel) */
     int32_t days;        /* REQ_DELAY; REQ_BULK of TA_DELAY (0: to `eta`) */
     TuiAction bulk;      /* REQ_BULK: TA_DELAY, TA_SET_ETA, TA_CHANGE_QTY, TA_RECEIVE,
-                            TA_CANCEL_LINE */
+                            TA_CANCEL_LINE, TA_ALLOCATE (the marked lines again) */
     int32_t eta;         /* REQ_BULK of TA_SET_ETA (and TA_DELAY with days 0) */
     int64_t qty;         /* REQ_BULK of TA_CHANGE_QTY */
     char topic[40];      /* REQ_HELP: a page or command name ("" = the index) */

@@ -187,3 +187,84 @@ Test(cockpit, export_needs_a_list_and_a_file)
     fixture_type(cmd);
     cr_assert(strstr(status(), "nothing was written"), "%s", status());
 }
+
+/* ---- a on marked lines ---- */
+
+/* o4 LAMP 5 and o5 LAMP 6 wait on S1 (due in 5 days) while W1 is full; W1 grows
+ * to 30: nothing moves by itself (SPEC.md §1.2 rule 3 retries backorders only). */
+static void lines_on_s1(void)
+{
+    fixture_run(command_allocate("o4", "LAMP", 5));
+    fixture_run(command_with_need(command_allocate("o5", "LAMP", 6), today + 9, 0));
+    fixture_run(command_change_batch_qty("W1", 30));
+    char b[32];
+    cr_assert_str_eq(fixture_line_place("o4", "LAMP", b, sizeof b), "S1");
+    cr_assert_str_eq(fixture_line_place("o5", "LAMP", b, sizeof b), "S1");
+    fixture_tick();
+}
+
+/* The moment of first request and the need date of line (orderid, sku). */
+static void line_facts(const char *orderid, const char *sku, int64_t *requested, int32_t *need)
+{
+    LineRow rows[8];
+    size_t n = 0;
+    ViewPage pg = {.limit = 8};
+    ErrBuf err;
+    cr_assert_eq(views_order_lines(fx.views, orderid, &pg, NULL, rows, &n, &err), ALLOT_OK, "%s",
+                 err.msg);
+    *requested = -1;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(rows[i].sku, sku) == 0) {
+            *requested = rows[i].key;
+            *need = rows[i].need;
+        }
+}
+
+Test(cockpit, a_on_marked_lines_allocates_them_again_with_one_preview_and_one_transaction)
+{
+    lines_on_s1();
+    int64_t req4, req5;
+    int32_t need4, need5;
+    line_facts("o4", "LAMP", &req4, &need4);
+    line_facts("o5", "LAMP", &req5, &need5);
+    fixture_type(":batch S1\n");
+    cr_assert_str_eq(screen(), "batch");
+    fixture_type("  "); /* o4, o5: the batch's lines, oldest first */
+    fixture_type("a");
+    cr_assert(tui_app_confirming(fx.app), "one question: %s", status());
+    cr_assert(fixture_main_has("Allocate 2 marked order lines again"));
+    char line[1024];
+    fixture_line_with("×5  S1", line, sizeof line); /* the question's, not the feed's */
+    cr_assert(strstr(line, "o4") && strstr(line, "→ W1  -5d"), "o4 to the warehouse: %s", line);
+    fixture_line_with("×6  S1", line, sizeof line);
+    cr_assert(strstr(line, "o5") && strstr(line, "→ W1  -5d"), "o5 too: %s", line);
+    char b[32];
+    cr_assert_str_eq(fixture_line_place("o4", "LAMP", b, sizeof b), "S1", "nothing ran yet");
+    fixture_type("y");
+    cr_assert_str_eq(fixture_line_place("o4", "LAMP", b, sizeof b), "W1");
+    cr_assert_str_eq(fixture_line_place("o5", "LAMP", b, sizeof b), "W1");
+    cr_assert(strstr(status(), "4 commands done in one transaction"), "%s", status());
+    int64_t r4, r5;
+    int32_t n4, n5;
+    line_facts("o4", "LAMP", &r4, &n4);
+    line_facts("o5", "LAMP", &r5, &n5);
+    cr_assert_eq(r4, req4, "o4 keeps its moment of first request");
+    cr_assert_eq(r5, req5, "o5 too");
+    cr_assert_eq(n5, today + 9, "and its need date");
+    cr_assert_eq(n4, need4);
+    (void)need5;
+}
+
+Test(cockpit, a_on_marked_lines_answered_no_changes_nothing)
+{
+    lines_on_s1();
+    fixture_type(":batch S1\n  a");
+    cr_assert(tui_app_confirming(fx.app));
+    fixture_type("n");
+    char b[32];
+    cr_assert_str_eq(fixture_line_place("o4", "LAMP", b, sizeof b), "S1");
+    cr_assert_str_eq(fixture_line_place("o5", "LAMP", b, sizeof b), "S1");
+    fixture_type("\\a"); /* marks cleared: a asks for a new line again */
+    cr_assert(tui_app_prompting(fx.app));
+    cr_assert(fixture_screen_has("Allocate LAMP"), "the allocate form of one new line");
+}
