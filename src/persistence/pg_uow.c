@@ -25,7 +25,7 @@
  * failed).  Bulk work may write before it reads more, but under its one snapshot
  * the same holds.
  *
- * Products live in `cache` (sku → Entry) between units of work and are reused when
+ * Products live in `cache` (sku → CacheEntry) between units of work and are reused when
  * their stored version has not moved (one small query per product and unit of
  * work).  Commit writes deltas only, as the SQLite store does (sqlite_uow.c):
  *   - step_commit (every commit, also the nested ones of bulk work) gives the seen
@@ -47,6 +47,7 @@
 #include "persistence/pg_conn.h"
 #include "persistence/pg_store.h"
 #include "persistence/pg_views.h"
+#include "persistence/product_cache.h"
 #include "app/strmap.h"
 
 /* Beyond this many cached order lines the cache is emptied between units of work. */
@@ -59,35 +60,6 @@
  * not given back: ids have gaps, never repeats). */
 #define BULK_ID_BLOCK_MIN 16
 #define BULK_ID_BLOCK_MAX 4096
-
-typedef struct DirtyLine {
-    AllotId orderid;
-    bool cancelled; /* the event was OrderLineCancelled */
-} DirtyLine;
-
-typedef struct Aggregates {
-    int64_t nbatches, qty, allocated, bo_lines, bo_qty;
-    int32_t next_eta;
-} Aggregates;
-
-typedef struct Entry {
-    Product *p;
-    int64_t id;         /* products.id; 0 = not stored yet */
-    int64_t db_version; /* the version stored, which the version check expects */
-    uint64_t verified_tx;
-    int64_t *batch_ids; /* batches.id of batch i, for i < nstored */
-    size_t nstored, cap_ids;
-    uint8_t *bdirty;
-    size_t cap_bdirty;
-    DirtyLine *dirty_lines;
-    size_t ndirty, cap_dirty;
-    bool dirty;
-    /* an undo removed a batch or put one back in the middle (SPEC.md §1.6): the
-     * batches are written by ref, and `removed` (refs) deleted after the lines */
-    bool reshaped;
-    AllotId *removed;
-    size_t nremoved;
-} Entry;
 
 /* Ids reserved from a sequence and not handed out yet (what is reserved and not
  * used is not given back: ids have gaps, never repeats). */
@@ -204,10 +176,7 @@ typedef struct PgUow {
     Clock *clock;
     Views *views;
     bool prepared[ST_COUNT];
-    StrMap cache;        /* sku → Entry (owned) */
-    StrMap pending_refs; /* ref → Entry: batches created but not written yet */
-    Entry **dirtyv;
-    size_t ndirtyv, capdirtyv, dirty_keys;
+    ProductCache cache; /* the products held between commands */
     IdPool event_ids;   /* allot.events' sequence */
     IdPool command_ids; /* allot.command_ids (SPEC.md §1.6) */
     int64_t current_cmd;   /* the command id of the current unit of work, or 0 */
@@ -219,7 +188,6 @@ typedef struct PgUow {
     uint64_t tx;
     bool in_tx, in_bulk, poisoned;
     unsigned begins;
-    size_t lines_est;
 } PgUow;
 
 static PgUow *from_uow(UnitOfWork *u) { return (PgUow *)u; }
@@ -364,135 +332,11 @@ static AllotStatus copy_in(PgUow *s, const char *sql, const Text *t, const char 
 
 /* ---------- entries ---------- */
 
-static void entry_free(Entry *e)
+/* Forgets every cached product (all of them are stale or about to be). */
+static void forget_products(PgUow *s)
 {
-    if (!e)
-        return;
-    product_free(e->p);
-    free(e->batch_ids);
-    free(e->bdirty);
-    free(e->dirty_lines);
-    free(e->removed);
-    free(e);
-}
-
-static void entry_push_id(Entry *e, int64_t id)
-{
-    if (e->nstored == e->cap_ids) {
-        e->cap_ids = e->cap_ids ? e->cap_ids * 2 : 4;
-        e->batch_ids = xreallocarray(e->batch_ids, e->cap_ids, sizeof *e->batch_ids);
-    }
-    e->batch_ids[e->nstored++] = id;
-}
-
-static void entry_mark_batch(Entry *e, const char *ref)
-{
-    const Batch *b = ref && *ref ? product_find_batch(e->p, ref) : NULL;
-    if (!b)
-        return;
-    size_t i = (size_t)(b - product_batch(e->p, 0)), nb = product_batch_count(e->p);
-    if (nb > e->cap_bdirty) {
-        size_t cap = e->cap_bdirty ? e->cap_bdirty : 4;
-        while (cap < nb)
-            cap *= 2;
-        e->bdirty = xrealloc(e->bdirty, cap);
-        memset(e->bdirty + e->cap_bdirty, 0, cap - e->cap_bdirty);
-        e->cap_bdirty = cap;
-    }
-    e->bdirty[i] = 1;
-}
-
-static void entry_mark_line(PgUow *s, Entry *e, const char *orderid, bool cancelled)
-{
-    if (e->ndirty == e->cap_dirty) {
-        e->cap_dirty = e->cap_dirty ? e->cap_dirty * 2 : 8;
-        e->dirty_lines = xreallocarray(e->dirty_lines, e->cap_dirty, sizeof *e->dirty_lines);
-    }
-    DirtyLine *d = &e->dirty_lines[e->ndirty++];
-    memcpy(d->orderid, orderid, sizeof d->orderid);
-    d->cancelled = cancelled;
-    s->dirty_keys++;
-}
-
-static void mark_dirty(PgUow *s, Entry *e)
-{
-    if (e->dirty)
-        return;
-    if (s->ndirtyv == s->capdirtyv) {
-        s->capdirtyv = s->capdirtyv ? s->capdirtyv * 2 : 16;
-        s->dirtyv = xreallocarray(s->dirtyv, s->capdirtyv, sizeof *s->dirtyv);
-    }
-    s->dirtyv[s->ndirtyv++] = e;
-    e->dirty = true;
-}
-
-static void entry_clean(Entry *e)
-{
-    e->ndirty = 0;
-    if (e->cap_bdirty)
-        memset(e->bdirty, 0, e->cap_bdirty);
-    e->dirty = false;
-}
-
-static void drop_pending_events(Product *p)
-{
-    EventVec drop;
-    event_vec_init(&drop);
-    product_take_events(p, &drop);
-    event_vec_fini(&drop);
-}
-
-static void cache_clear(PgUow *s)
-{
-    void *e;
-    for (size_t i = 0; strmap_next(&s->cache, &i, NULL, NULL, &e);)
-        entry_free(e);
-    strmap_clear(&s->cache);
-    strmap_clear(&s->pending_refs);
-    s->ndirtyv = 0;
-    s->dirty_keys = 0;
-    s->lines_est = 0;
+    product_cache_clear(&s->cache);
     repository_clear_seen(&s->repo);
-}
-
-static void cache_drop(PgUow *s, const char *sku)
-{
-    Entry *e = strmap_get_ptr(&s->cache, sku);
-    if (!e)
-        return;
-    strmap_del(&s->cache, sku);
-    for (size_t i = 0; i < s->ndirtyv; i++) {
-        if (s->dirtyv[i] == e) {
-            s->dirtyv[i] = s->dirtyv[--s->ndirtyv];
-            break;
-        }
-    }
-    s->dirty_keys -= e->ndirty;
-    size_t nl = product_line_count(e->p);
-    s->lines_est -= nl < s->lines_est ? nl : s->lines_est;
-    for (size_t k = 0; s->pending_refs.len && k < product_batch_count(e->p); k++)
-        if (strmap_get_ptr(&s->pending_refs, product_batch(e->p, k)->ref) == e)
-            strmap_del(&s->pending_refs, product_batch(e->p, k)->ref);
-    entry_free(e);
-}
-
-static Aggregates aggregates(const Product *p)
-{
-    Aggregates a = {.nbatches = (int64_t)product_batch_count(p), .next_eta = ALLOT_NO_ETA};
-    size_t nl = product_line_count(p);
-    for (size_t i = 0; i < nl; i++) {
-        const OrderLine *l = product_line(p, i);
-        if (l->batch < 0)
-            a.bo_lines++, a.bo_qty += l->qty;
-    }
-    for (size_t i = 0; i < (size_t)a.nbatches; i++) {
-        const Batch *b = product_batch(p, i);
-        a.qty += b->qty;
-        a.allocated += b->allocated;
-        if (b->eta != ALLOT_NO_ETA && (a.next_eta == ALLOT_NO_ETA || b->eta < a.next_eta))
-            a.next_eta = b->eta;
-    }
-    return a;
 }
 
 /* ---------- loading ---------- */
@@ -509,19 +353,15 @@ static int cmp_id_index(const void *a, const void *b)
 }
 
 static AllotStatus load_product(PgUow *s, const char *sku, int64_t id, int64_t version,
-                                int64_t next_seq, Entry **out, ErrBuf *err)
+                                int64_t next_seq, CacheEntry **out, ErrBuf *err)
 {
-    Entry *e = xcalloc(1, sizeof *e);
-    e->p = product_new(sku);
-    e->id = id;
-    e->db_version = version;
-    e->verified_tx = s->tx;
+    CacheEntry *e = cache_entry_new(sku, id, version, s->tx);
     Params p = {0};
     p_int(&p, id);
     PGresult *r;
     AllotStatus st = run(s, ST_LOAD_BATCHES, &p, PGRES_TUPLES_OK, false, "loading batches", &r, err);
     for (int i = 0; st == ALLOT_OK && i < PQntuples(r); i++) {
-        entry_push_id(e, col_int(r, i, 0));
+        cache_entry_push_id(e, col_int(r, i, 0));
         st = product_load_batch(e->p, PQgetvalue(r, i, 1), col_int(r, i, 2),
                                 (int32_t)col_int(r, i, 3), (uint64_t)col_int(r, i, 4), err);
     }
@@ -559,7 +399,7 @@ static AllotStatus load_product(PgUow *s, const char *sku, int64_t id, int64_t v
             st = err_set(err, ALLOT_ESTORAGE, "PostgreSQL %s holds an inconsistent product %s: %s",
                          s->where, sku, inner.msg);
         }
-        entry_free(e);
+        cache_entry_free(e);
         return st;
     }
     if ((uint64_t)next_seq > product_next_seq(e->p))
@@ -596,10 +436,10 @@ static bool take_hot(PgUow *s, const char *sku)
 
 /* The product `sku` as the store has it now, its lock held (shared, or exclusive
  * when it is hot) until the transaction ends; or *out = NULL. */
-static AllotStatus fetch(PgUow *s, const char *sku, Entry **out, ErrBuf *err)
+static AllotStatus fetch(PgUow *s, const char *sku, CacheEntry **out, ErrBuf *err)
 {
     *out = NULL;
-    Entry *e = strmap_get_ptr(&s->cache, sku);
+    CacheEntry *e = strmap_get_ptr(&s->cache.products, sku);
     if (e && e->verified_tx == s->tx && s->in_tx)
         return *out = e, ALLOT_OK;
     Params p = {0};
@@ -618,7 +458,7 @@ static AllotStatus fetch(PgUow *s, const char *sku, Entry **out, ErrBuf *err)
     if (PQntuples(r) == 0 || PQgetisnull(r, 0, 0)) {
         PQclear(r);
         if (e && !e->dirty)
-            cache_drop(s, sku);
+            product_cache_drop(&s->cache, sku);
         return ALLOT_OK;
     }
     int64_t id = col_int(r, 0, 0), version = col_int(r, 0, 1), next_seq = col_int(r, 0, 2);
@@ -628,19 +468,19 @@ static AllotStatus fetch(PgUow *s, const char *sku, Entry **out, ErrBuf *err)
         return *out = e, ALLOT_OK;
     }
     if (e)
-        cache_drop(s, sku);
+        product_cache_drop(&s->cache, sku);
     st = load_product(s, sku, id, version, next_seq, &e, err);
     if (st != ALLOT_OK)
         return st;
-    strmap_put_ptr(&s->cache, product_sku(e->p), e);
-    s->lines_est += product_line_count(e->p);
+    strmap_put_ptr(&s->cache.products, product_sku(e->p), e);
+    s->cache.lines_est += product_line_count(e->p);
     *out = e;
     return ALLOT_OK;
 }
 
 static AllotStatus repo_get(Repository *r, const char *sku, Product **out, ErrBuf *err)
 {
-    Entry *e;
+    CacheEntry *e;
     AllotStatus st = fetch(from_repo(r), sku, &e, err);
     *out = st == ALLOT_OK && e ? e->p : NULL;
     return st;
@@ -651,7 +491,7 @@ static AllotStatus repo_get_by_batchref(Repository *r, const char *ref, Product 
 {
     PgUow *s = from_repo(r);
     *out = NULL;
-    Entry *e = strmap_get_ptr(&s->pending_refs, ref);
+    CacheEntry *e = strmap_get_ptr(&s->cache.pending_refs, ref);
     if (e)
         return *out = e->p, ALLOT_OK;
     Params p = {0};
@@ -677,11 +517,11 @@ static AllotStatus repo_add(Repository *r, Product *p, ErrBuf *err)
 {
     (void)err;
     PgUow *s = from_repo(r);
-    cache_drop(s, product_sku(p));
-    Entry *e = xcalloc(1, sizeof *e);
+    product_cache_drop(&s->cache, product_sku(p));
+    CacheEntry *e = xcalloc(1, sizeof *e);
     e->p = p;
     e->verified_tx = s->tx;
-    strmap_put_ptr(&s->cache, product_sku(p), e);
+    strmap_put_ptr(&s->cache.products, product_sku(p), e);
     return ALLOT_OK;
 }
 
@@ -800,7 +640,7 @@ static AllotStatus step_commit(PgUow *s, ErrBuf *err)
         s->event_ids.n = s->event_ids.pos = 0; /* reserve exactly what this commit needs */
     for (size_t i = 0; i < s->repo.nseen; i++) {
         Product *p = s->repo.seen[i];
-        Entry *e = strmap_get_ptr(&s->cache, product_sku(p));
+        CacheEntry *e = strmap_get_ptr(&s->cache.products, product_sku(p));
         if (!e || e->p != p)
             return err_set(err, ALLOT_ESTORAGE, "PostgreSQL %s: product %s is not tracked",
                            s->where, product_sku(p));
@@ -822,12 +662,12 @@ static AllotStatus step_commit(PgUow *s, ErrBuf *err)
             case EV_ORDER_LINE_CANCELLED:
             case EV_LINE_REMOVED:
             case EV_LINE_RESTORED:
-                entry_mark_line(s, e, ev->orderid,
+                product_cache_mark_line(&s->cache, e, ev->orderid,
                                 ev->type == EV_ORDER_LINE_CANCELLED || ev->type == EV_LINE_REMOVED);
-                s->lines_est++;
+                s->cache.lines_est++;
                 break;
             case EV_BATCH_CREATED:
-                strmap_put_ptr(&s->pending_refs, ev->batchref, e);
+                strmap_put_ptr(&s->cache.pending_refs, ev->batchref, e);
                 e->reshaped |= ev->undoes != 0; /* put back at its place by seq */
                 break;
             case EV_BATCH_REMOVED:
@@ -836,26 +676,26 @@ static AllotStatus step_commit(PgUow *s, ErrBuf *err)
                 memcpy(e->removed[e->nremoved++], ev->batchref, sizeof(AllotId));
                 break;
             case EV_BATCH_QTY_CHANGED:
-            case EV_BATCH_ETA_CHANGED: entry_mark_batch(e, ev->batchref); break;
+            case EV_BATCH_ETA_CHANGED: cache_entry_mark_batch(e, ev->batchref); break;
             default: break;
             }
         }
         if (evs->len || e->id == 0 || product_version(p) != e->db_version)
-            mark_dirty(s, e);
+            product_cache_mark_dirty(&s->cache, e);
     }
     return ALLOT_OK;
 }
 
 static int cmp_entry_sku(const void *a, const void *b)
 {
-    return strcmp(product_sku((*(Entry *const *)a)->p), product_sku((*(Entry *const *)b)->p));
+    return strcmp(product_sku((*(CacheEntry *const *)a)->p), product_sku((*(CacheEntry *const *)b)->p));
 }
 
-static AllotStatus flush_product(PgUow *s, Entry *e, ErrBuf *err)
+static AllotStatus flush_product(PgUow *s, CacheEntry *e, ErrBuf *err)
 {
     snprintf(s->contended, sizeof s->contended, "%s", product_sku(e->p));
     Product *p = e->p;
-    Aggregates ag = aggregates(p);
+    Aggregates ag = product_aggregates(p);
     Params q = {0};
     bool is_new = e->id == 0;
     if (is_new)
@@ -903,7 +743,7 @@ static AllotStatus flush_product(PgUow *s, Entry *e, ErrBuf *err)
 /* After an undo changed which batches the product has: every batch written by
  * ref (an existing row updated, a new one inserted) and batch_ids rebuilt in the
  * product's order.  The removed rows go after the lines (flush_removed). */
-static AllotStatus rewrite_batches(PgUow *s, Entry *e, ErrBuf *err)
+static AllotStatus rewrite_batches(PgUow *s, CacheEntry *e, ErrBuf *err)
 {
     Product *p = e->p;
     size_t nb = product_batch_count(p);
@@ -939,7 +779,7 @@ static AllotStatus rewrite_batches(PgUow *s, Entry *e, ErrBuf *err)
         }
         if (st == ALLOT_OK) {
             PQclear(r);
-            entry_push_id(e, id);
+            cache_entry_push_id(e, id);
         }
     }
     if (e->cap_bdirty)
@@ -948,7 +788,7 @@ static AllotStatus rewrite_batches(PgUow *s, Entry *e, ErrBuf *err)
 }
 
 /* Deletes the batch rows an undo removed (their lines have moved by now). */
-static AllotStatus flush_removed(PgUow *s, Entry *e, ErrBuf *err)
+static AllotStatus flush_removed(PgUow *s, CacheEntry *e, ErrBuf *err)
 {
     AllotStatus st = ALLOT_OK;
     for (size_t i = 0; st == ALLOT_OK && i < e->nremoved; i++) {
@@ -965,7 +805,7 @@ static AllotStatus flush_removed(PgUow *s, Entry *e, ErrBuf *err)
     return st;
 }
 
-static AllotStatus flush_batches(PgUow *s, Entry *e, ErrBuf *err)
+static AllotStatus flush_batches(PgUow *s, CacheEntry *e, ErrBuf *err)
 {
     if (e->reshaped)
         return rewrite_batches(s, e, err);
@@ -990,7 +830,7 @@ static AllotStatus flush_batches(PgUow *s, Entry *e, ErrBuf *err)
                                product_sku(p));
             if (st != ALLOT_OK)
                 return st;
-            entry_push_id(e, col_int(r, 0, 0));
+            cache_entry_push_id(e, col_int(r, 0, 0));
             PQclear(r);
         } else if (i < e->cap_bdirty && e->bdirty[i]) {
             p_int(&q, e->batch_ids[i]);
@@ -1009,15 +849,15 @@ static AllotStatus flush_batches(PgUow *s, Entry *e, ErrBuf *err)
  * temporary table; then one upsert and one delete. */
 static AllotStatus flush_lines(PgUow *s, ErrBuf *err)
 {
-    if (s->dirty_keys == 0)
+    if (s->cache.dirty_keys == 0)
         return ALLOT_OK;
     AllotStatus st;
     Text t = {0};
     StrMap first; /* orderid → one of its touches: each line is written once */
     strmap_init(&first);
     bool any_gone = false, any_live = false;
-    for (size_t i = 0; i < s->ndirtyv; i++) {
-        Entry *e = s->dirtyv[i];
+    for (size_t i = 0; i < s->cache.ndirtyv; i++) {
+        CacheEntry *e = s->cache.dirtyv[i];
         strmap_clear(&first);
         for (size_t j = 0; j < e->ndirty; j++)
             if (!strmap_get_ptr(&first, e->dirty_lines[j].orderid))
@@ -1067,13 +907,13 @@ static AllotStatus flush_lines(PgUow *s, ErrBuf *err)
 /* Writes everything marked and queued, inside the open transaction. */
 static AllotStatus flush(PgUow *s, ErrBuf *err)
 {
-    if (s->ndirtyv > 1)
-        qsort(s->dirtyv, s->ndirtyv, sizeof *s->dirtyv, cmp_entry_sku);
+    if (s->cache.ndirtyv > 1)
+        qsort(s->cache.dirtyv, s->cache.ndirtyv, sizeof *s->cache.dirtyv, cmp_entry_sku);
     AllotStatus st = ALLOT_OK;
-    for (size_t i = 0; st == ALLOT_OK && i < s->ndirtyv; i++)
-        st = flush_product(s, s->dirtyv[i], err);
-    for (size_t i = 0; st == ALLOT_OK && i < s->ndirtyv; i++)
-        st = flush_batches(s, s->dirtyv[i], err);
+    for (size_t i = 0; st == ALLOT_OK && i < s->cache.ndirtyv; i++)
+        st = flush_product(s, s->cache.dirtyv[i], err);
+    for (size_t i = 0; st == ALLOT_OK && i < s->cache.ndirtyv; i++)
+        st = flush_batches(s, s->cache.dirtyv[i], err);
     if (st == ALLOT_OK && s->events.len) {
         st = copy_in(s, "COPY allot.events (id, at, type, sku, orderid, batchref, to_ref, qty,"
                         " old_qty, new_qty, eta, old_eta, new_eta, need, requested, seq, new_line,"
@@ -1085,9 +925,9 @@ static AllotStatus flush(PgUow *s, ErrBuf *err)
     }
     if (st == ALLOT_OK)
         st = flush_lines(s, err);
-    for (size_t i = 0; st == ALLOT_OK && i < s->ndirtyv; i++)
-        if (s->dirtyv[i]->reshaped)
-            st = flush_removed(s, s->dirtyv[i], err);
+    for (size_t i = 0; st == ALLOT_OK && i < s->cache.ndirtyv; i++)
+        if (s->cache.dirtyv[i]->reshaped)
+            st = flush_removed(s, s->cache.dirtyv[i], err);
     /* a line restored with a `requested` at or above the command ids handed out so
      * far: later commands get larger ids (a restored line is never newer) */
     if (st == ALLOT_OK && s->max_requested > s->cmd_high) {
@@ -1103,14 +943,14 @@ static AllotStatus flush(PgUow *s, ErrBuf *err)
     s->max_requested = 0;
     if (st != ALLOT_OK)
         return st;
-    for (size_t i = 0; i < s->ndirtyv; i++) {
-        Entry *e = s->dirtyv[i];
-        s->dirty_keys -= e->ndirty;
-        entry_clean(e);
+    for (size_t i = 0; i < s->cache.ndirtyv; i++) {
+        CacheEntry *e = s->cache.dirtyv[i];
+        s->cache.dirty_keys -= e->ndirty;
+        cache_entry_clean(e);
         e->db_version = product_version(e->p);
     }
-    s->ndirtyv = 0;
-    strmap_clear(&s->pending_refs);
+    s->cache.ndirtyv = 0;
+    strmap_clear(&s->cache.pending_refs);
     return ALLOT_OK;
 }
 
@@ -1127,14 +967,14 @@ static void abort_tx(PgUow *s, bool whole_cache)
     s->current_cmd = 0;
     s->max_requested = 0;
     if (whole_cache) {
-        cache_clear(s);
+        forget_products(s);
         return;
     }
     for (size_t i = 0; i < s->repo.nseen; i++)
-        cache_drop(s, product_sku(s->repo.seen[i]));
-    while (s->ndirtyv)
-        cache_drop(s, product_sku(s->dirtyv[0]->p));
-    strmap_clear(&s->pending_refs);
+        product_cache_drop(&s->cache, product_sku(s->repo.seen[i]));
+    while (s->cache.ndirtyv)
+        product_cache_drop(&s->cache, product_sku(s->cache.dirtyv[0]->p));
+    strmap_clear(&s->cache.pending_refs);
     repository_clear_seen(&s->repo);
 }
 
@@ -1160,7 +1000,7 @@ static AllotStatus ensure_connected(PgUow *s, ErrBuf *err)
     if (PQstatus(s->conn) == CONNECTION_OK)
         return ALLOT_OK;
     PQreset(s->conn);
-    cache_clear(s);
+    forget_products(s);
     if (PQstatus(s->conn) != CONNECTION_OK)
         return pg_error(s->conn, NULL, s->where, "reconnecting", false, err);
     return prepare_session(s, err);
@@ -1202,7 +1042,7 @@ static AllotStatus commit_tx(PgUow *s, ErrBuf *err)
 static void forget_seen(PgUow *s)
 {
     for (size_t i = 0; i < s->repo.nseen; i++)
-        drop_pending_events(s->repo.seen[i]);
+        product_drop_pending_events(s->repo.seen[i]);
     repository_clear_seen(&s->repo);
 }
 
@@ -1292,7 +1132,7 @@ static AllotStatus pu_begin(UnitOfWork *u, ErrBuf *err)
     s->current_cmd = 0;
     if (s->in_bulk) {
         if ((++s->begins & 1023) == 0 &&
-            (s->dirty_keys > BULK_DIRTY_MAX || s->events.len > BULK_COPY_BYTES)) {
+            (s->cache.dirty_keys > BULK_DIRTY_MAX || s->events.len > BULK_COPY_BYTES)) {
             AllotStatus st = flush(s, err);
             if (st != ALLOT_OK) {
                 s->poisoned = true;
@@ -1303,8 +1143,8 @@ static AllotStatus pu_begin(UnitOfWork *u, ErrBuf *err)
     }
     if (s->in_tx)
         abort_tx(s, false);
-    if ((++s->begins & 255) == 0 && s->lines_est > CACHE_LINES_MAX)
-        cache_clear(s);
+    if ((++s->begins & 255) == 0 && s->cache.lines_est > CACHE_LINES_MAX)
+        forget_products(s);
     return begin_tx(s, err);
 }
 
@@ -1386,10 +1226,7 @@ static void pu_destroy(UnitOfWork *u)
     PgUow *s = from_uow(u);
     if (s->in_tx)
         abort_tx(s, true);
-    cache_clear(s);
-    strmap_fini(&s->cache);
-    strmap_fini(&s->pending_refs);
-    free(s->dirtyv);
+    product_cache_fini(&s->cache);
     free(s->event_ids.ids);
     free(s->command_ids.ids);
     free(s->events.s);
@@ -1426,8 +1263,7 @@ AllotStatus pg_uow_open(const char *uri, Clock *clock, UnitOfWork **out, ErrBuf 
     memcpy(s->where, where, sizeof s->where);
     s->clock = clock ? clock : clock_system();
     s->views = pg_views_on(c, s->where, false);
-    strmap_init(&s->cache);
-    strmap_init(&s->pending_refs);
+    product_cache_init(&s->cache);
     st = prepare_session(s, err);
     if (st != ALLOT_OK) {
         pu_destroy(&s->base);

@@ -1,6 +1,6 @@
 /* The SQLite unit of work (sqlite_uow.h).
  *
- * Products live in `cache` (sku → Entry) between units of work.  An Entry knows
+ * Products live in `cache` (sku → CacheEntry) between units of work.  A CacheEntry knows
  * the row ids of its product and batches and the version stored, so that commit
  * can write deltas only:
  *   - step_commit (every commit, also the nested ones of bulk work) appends the
@@ -20,6 +20,7 @@
 
 #include "app/strmap.h"
 #include "domain/xalloc.h"
+#include "persistence/product_cache.h"
 #include "persistence/sqlite_schema.h"
 
 /* Beyond this many cached order lines the cache is emptied between units of work. */
@@ -59,41 +60,6 @@ typedef struct PendingEvent {
     Event ev;
     int64_t at;
 } PendingEvent;
-
-/* A line to write: its orderid. */
-typedef struct DirtyLine {
-    AllotId orderid;
-    bool cancelled; /* the event was OrderLineCancelled: a later request is new */
-} DirtyLine;
-
-/* The per-product aggregates of the products row (schema v2). */
-typedef struct Aggregates {
-    int64_t nbatches, qty, allocated, bo_lines, bo_qty;
-    int32_t next_eta;
-} Aggregates;
-
-typedef struct Entry {
-    Product *p;
-    int64_t id;           /* products.id; 0 = not stored yet */
-    int64_t db_version;   /* the version stored, which the version check expects */
-    uint64_t verified_tx; /* the transaction in which it was last checked */
-    uint64_t stored_seq;  /* the product's next_seq when last loaded or written: a
-                             line with a seq at or above it is not stored */
-    int64_t *batch_ids;   /* batches.id of batch i, for i < nstored */
-    size_t nstored, cap_ids;
-    uint8_t *bdirty; /* batch i changed since written */
-    size_t cap_bdirty;
-    DirtyLine *dirty_lines; /* lines touched since written (repeats allowed) */
-    size_t ndirty, cap_dirty;
-    bool dirty; /* listed in SqliteUow.dirtyv */
-    Aggregates stored; /* the aggregates stored with db_version (if stored_known) */
-    bool stored_known;
-    /* an undo removed a batch or put one back in the middle (SPEC.md §1.6): the
-     * batches are written by ref, and `removed` (refs) deleted after the lines */
-    bool reshaped;
-    AllotId *removed;
-    size_t nremoved;
-} Entry;
 
 enum {
     ST_BEGIN,
@@ -191,11 +157,7 @@ typedef struct SqliteUow {
     Clock *clock;
     Views *views;
     sqlite3_stmt *stmts[ST_COUNT];
-    StrMap cache;        /* sku → Entry (owned) */
-    StrMap pending_refs; /* ref → Entry: batches created but not written yet */
-    Entry **dirtyv;      /* entries with something to write */
-    size_t ndirtyv, capdirtyv;
-    size_t dirty_keys; /* sum of the entries' ndirty */
+    ProductCache cache; /* the products held between commands */
     uint64_t tx;       /* transactions begun so far; the current one if in_tx */
     /* The file's data version (SQLITE_FCNTL_DATA_VERSION) after our last commit
      * or check: unchanged at the next begin means nobody else wrote in between,
@@ -213,7 +175,6 @@ typedef struct SqliteUow {
     size_t rebuild_min; /* REBUILD_MIN_LINES */
     int64_t fk_at_end_max_pages; /* FK_AT_END_MAX_PAGES */
     bool fk_at_end; /* the open bulk work runs with foreign keys off (checked at its end) */
-    size_t lines_est; /* about how many order lines the cache holds (an upper bound) */
     /* command ids (SPEC.md §1.6): the next one is past the last logged and past the
      * counters row (read when someone else may have written); each commit moves it
      * on; the row is written only when a restored line's requested raises it */
@@ -325,141 +286,11 @@ static void copy_id(AllotId dst, const unsigned char *src)
 
 /* ---------- entries ---------- */
 
-static void entry_free(Entry *e)
-{
-    if (!e)
-        return;
-    product_free(e->p);
-    free(e->batch_ids);
-    free(e->bdirty);
-    free(e->dirty_lines);
-    free(e->removed);
-    free(e);
-}
-
-static void entry_push_id(Entry *e, int64_t id)
-{
-    if (e->nstored == e->cap_ids) {
-        e->cap_ids = e->cap_ids ? e->cap_ids * 2 : 4;
-        e->batch_ids = xreallocarray(e->batch_ids, e->cap_ids, sizeof *e->batch_ids);
-    }
-    e->batch_ids[e->nstored++] = id;
-}
-
-static void entry_mark_batch(Entry *e, const char *ref)
-{
-    if (!ref || !*ref)
-        return;
-    const Batch *b = product_find_batch(e->p, ref);
-    if (!b)
-        return;
-    size_t i = (size_t)(b - product_batch(e->p, 0));
-    size_t nb = product_batch_count(e->p);
-    if (nb > e->cap_bdirty) {
-        size_t cap = e->cap_bdirty ? e->cap_bdirty : 4;
-        while (cap < nb)
-            cap *= 2;
-        e->bdirty = xrealloc(e->bdirty, cap);
-        memset(e->bdirty + e->cap_bdirty, 0, cap - e->cap_bdirty);
-        e->cap_bdirty = cap;
-    }
-    e->bdirty[i] = 1;
-}
-
-static void entry_mark_line(SqliteUow *s, Entry *e, const char *orderid, bool cancelled)
-{
-    if (e->ndirty == e->cap_dirty) {
-        e->cap_dirty = e->cap_dirty ? e->cap_dirty * 2 : 8;
-        e->dirty_lines = xreallocarray(e->dirty_lines, e->cap_dirty, sizeof *e->dirty_lines);
-    }
-    DirtyLine *d = &e->dirty_lines[e->ndirty++];
-    memcpy(d->orderid, orderid, sizeof d->orderid);
-    d->cancelled = cancelled;
-    s->dirty_keys++;
-}
-
-static void mark_dirty(SqliteUow *s, Entry *e)
-{
-    if (e->dirty)
-        return;
-    if (s->ndirtyv == s->capdirtyv) {
-        s->capdirtyv = s->capdirtyv ? s->capdirtyv * 2 : 16;
-        s->dirtyv = xreallocarray(s->dirtyv, s->capdirtyv, sizeof *s->dirtyv);
-    }
-    s->dirtyv[s->ndirtyv++] = e;
-    e->dirty = true;
-}
-
-static void entry_clean(Entry *e)
-{
-    e->ndirty = 0;
-    if (e->cap_bdirty)
-        memset(e->bdirty, 0, e->cap_bdirty);
-    e->dirty = false;
-}
-
-static void drop_pending_events(Product *p)
-{
-    EventVec drop;
-    event_vec_init(&drop);
-    product_take_events(p, &drop);
-    event_vec_fini(&drop);
-}
-
 /* Forgets every cached product (all of them are stale or about to be). */
-static void cache_clear(SqliteUow *s)
+static void forget_products(SqliteUow *s)
 {
-    void *e;
-    for (size_t i = 0; strmap_next(&s->cache, &i, NULL, NULL, &e);)
-        entry_free(e);
-    strmap_clear(&s->cache);
-    strmap_clear(&s->pending_refs);
-    s->ndirtyv = 0;
-    s->dirty_keys = 0;
-    s->lines_est = 0;
+    product_cache_clear(&s->cache);
     repository_clear_seen(&s->repo);
-}
-
-static void cache_drop(SqliteUow *s, const char *sku)
-{
-    Entry *e = strmap_get_ptr(&s->cache, sku);
-    if (!e)
-        return;
-    strmap_del(&s->cache, sku);
-    for (size_t i = 0; i < s->ndirtyv; i++) {
-        if (s->dirtyv[i] == e) {
-            s->dirtyv[i] = s->dirtyv[--s->ndirtyv];
-            break;
-        }
-    }
-    s->dirty_keys -= e->ndirty;
-    size_t nl = product_line_count(e->p);
-    s->lines_est -= nl < s->lines_est ? nl : s->lines_est;
-    /* batches it created that are not written yet */
-    for (size_t k = 0; s->pending_refs.len && k < product_batch_count(e->p); k++)
-        if (strmap_get_ptr(&s->pending_refs, product_batch(e->p, k)->ref) == e)
-            strmap_del(&s->pending_refs, product_batch(e->p, k)->ref);
-    entry_free(e);
-}
-
-
-static Aggregates aggregates(const Product *p)
-{
-    Aggregates a = {.nbatches = (int64_t)product_batch_count(p), .next_eta = ALLOT_NO_ETA};
-    size_t nl = product_line_count(p);
-    for (size_t i = 0; i < nl; i++) {
-        const OrderLine *l = product_line(p, i);
-        if (l->batch < 0)
-            a.bo_lines++, a.bo_qty += l->qty;
-    }
-    for (size_t i = 0; i < (size_t)a.nbatches; i++) {
-        const Batch *b = product_batch(p, i);
-        a.qty += b->qty;
-        a.allocated += b->allocated;
-        if (b->eta != ALLOT_NO_ETA && (a.next_eta == ALLOT_NO_ETA || b->eta < a.next_eta))
-            a.next_eta = b->eta;
-    }
-    return a;
 }
 
 /* ---------- loading ---------- */
@@ -476,20 +307,16 @@ static int cmp_id_index(const void *a, const void *b)
 }
 
 static AllotStatus load_product(SqliteUow *s, const char *sku, int64_t id, int64_t version,
-                                int64_t next_seq, Entry **out, ErrBuf *err)
+                                int64_t next_seq, CacheEntry **out, ErrBuf *err)
 {
-    Entry *e = xcalloc(1, sizeof *e);
-    e->p = product_new(sku);
-    e->id = id;
-    e->db_version = version;
-    e->verified_tx = s->tx;
+    CacheEntry *e = cache_entry_new(sku, id, version, s->tx);
     sqlite3_stmt *st;
     AllotStatus r = stmt(s, ST_LOAD_BATCHES, &st, err);
     int rc = SQLITE_OK;
     if (r == ALLOT_OK) {
         sqlite3_bind_text(st, 1, sku, -1, SQLITE_STATIC);
         while (r == ALLOT_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-            entry_push_id(e, sqlite3_column_int64(st, 0));
+            cache_entry_push_id(e, sqlite3_column_int64(st, 0));
             r = product_load_batch(e->p, (const char *)sqlite3_column_text(st, 1),
                                    sqlite3_column_int64(st, 2), sqlite3_column_int(st, 3),
                                    (uint64_t)sqlite3_column_int64(st, 4), err);
@@ -546,24 +373,24 @@ static AllotStatus load_product(SqliteUow *s, const char *sku, int64_t id, int64
             r = err_set(err, ALLOT_ESTORAGE, "database %s holds an inconsistent product %s: %s",
                         s->path, sku, inner.msg);
         }
-        entry_free(e);
+        cache_entry_free(e);
         return r;
     }
     if ((uint64_t)next_seq > product_next_seq(e->p))
         product_set_next_seq(e->p, (uint64_t)next_seq);
     product_set_version(e->p, version);
     e->stored_seq = product_next_seq(e->p);
-    e->stored = aggregates(e->p);
+    e->stored = product_aggregates(e->p);
     e->stored_known = true;
     *out = e;
     return ALLOT_OK;
 }
 
 /* The product `sku` checked against the store in this transaction, or NULL. */
-static AllotStatus fetch(SqliteUow *s, const char *sku, Entry **out, ErrBuf *err)
+static AllotStatus fetch(SqliteUow *s, const char *sku, CacheEntry **out, ErrBuf *err)
 {
     *out = NULL;
-    Entry *e = strmap_get_ptr(&s->cache, sku);
+    CacheEntry *e = strmap_get_ptr(&s->cache.products, sku);
     if (e && e->verified_tx == s->tx && s->in_tx)
         return *out = e, ALLOT_OK;
     /* stored, unchanged since, and nobody else has written the file since it
@@ -582,7 +409,7 @@ static AllotStatus fetch(SqliteUow *s, const char *sku, Entry **out, ErrBuf *err
     if (rc == SQLITE_DONE) {
         sqlite3_reset(st);
         if (e && !e->dirty)
-            cache_drop(s, sku);
+            product_cache_drop(&s->cache, sku);
         return ALLOT_OK;
     }
     if (rc != SQLITE_ROW)
@@ -595,19 +422,19 @@ static AllotStatus fetch(SqliteUow *s, const char *sku, Entry **out, ErrBuf *err
         return *out = e, ALLOT_OK;
     }
     if (e)
-        cache_drop(s, sku);
+        product_cache_drop(&s->cache, sku);
     r = load_product(s, sku, id, version, next_seq, &e, err);
     if (r != ALLOT_OK)
         return r;
-    strmap_put_ptr(&s->cache, product_sku(e->p), e);
-    s->lines_est += product_line_count(e->p);
+    strmap_put_ptr(&s->cache.products, product_sku(e->p), e);
+    s->cache.lines_est += product_line_count(e->p);
     *out = e;
     return ALLOT_OK;
 }
 
 static AllotStatus repo_get(Repository *r, const char *sku, Product **out, ErrBuf *err)
 {
-    Entry *e;
+    CacheEntry *e;
     AllotStatus st = fetch(from_repo(r), sku, &e, err);
     *out = st == ALLOT_OK && e ? e->p : NULL;
     return st;
@@ -618,7 +445,7 @@ static AllotStatus repo_get_by_batchref(Repository *r, const char *ref, Product 
 {
     SqliteUow *s = from_repo(r);
     *out = NULL;
-    Entry *e = strmap_get_ptr(&s->pending_refs, ref);
+    CacheEntry *e = strmap_get_ptr(&s->cache.pending_refs, ref);
     if (e)
         return *out = e->p, ALLOT_OK;
     sqlite3_stmt *st;
@@ -646,11 +473,11 @@ static AllotStatus repo_add(Repository *r, Product *p, ErrBuf *err)
 {
     (void)err;
     SqliteUow *s = from_repo(r);
-    cache_drop(s, product_sku(p));
-    Entry *e = xcalloc(1, sizeof *e);
+    product_cache_drop(&s->cache, product_sku(p));
+    CacheEntry *e = xcalloc(1, sizeof *e);
     e->p = p;
     e->verified_tx = s->tx;
-    strmap_put_ptr(&s->cache, product_sku(p), e);
+    strmap_put_ptr(&s->cache.products, product_sku(p), e);
     return ALLOT_OK;
 }
 
@@ -776,7 +603,7 @@ static AllotStatus step_commit(SqliteUow *s, ErrBuf *err)
     s->logged = false;
     for (size_t i = 0; i < s->repo.nseen; i++) {
         Product *p = s->repo.seen[i];
-        Entry *e = strmap_get_ptr(&s->cache, product_sku(p));
+        CacheEntry *e = strmap_get_ptr(&s->cache.products, product_sku(p));
         if (!e || e->p != p)
             return err_set(err, ALLOT_ESTORAGE, "database %s: product %s is not tracked", s->path,
                            product_sku(p));
@@ -797,12 +624,12 @@ static AllotStatus step_commit(SqliteUow *s, ErrBuf *err)
             case EV_LINE_RESTORED:
                 /* a line's batch is not rewritten when the line moves: the read
                  * model sums lines_by_batch */
-                entry_mark_line(s, e, ev->orderid,
+                product_cache_mark_line(&s->cache, e, ev->orderid,
                                 ev->type == EV_ORDER_LINE_CANCELLED || ev->type == EV_LINE_REMOVED);
-                s->lines_est++;
+                s->cache.lines_est++;
                 break;
             case EV_BATCH_CREATED:
-                strmap_put_ptr(&s->pending_refs, ev->batchref, e);
+                strmap_put_ptr(&s->cache.pending_refs, ev->batchref, e);
                 e->reshaped |= ev->undoes != 0; /* put back at its place by seq */
                 break;
             case EV_BATCH_REMOVED:
@@ -812,14 +639,14 @@ static AllotStatus step_commit(SqliteUow *s, ErrBuf *err)
                 break;
             case EV_BATCH_QTY_CHANGED:
             case EV_BATCH_ETA_CHANGED:
-                entry_mark_batch(e, ev->batchref);
+                cache_entry_mark_batch(e, ev->batchref);
                 break;
             default:
                 break;
             }
         }
         if (evs->len || e->id == 0 || product_version(p) != e->db_version)
-            mark_dirty(s, e);
+            product_cache_mark_dirty(&s->cache, e);
     }
     return ALLOT_OK;
 }
@@ -827,7 +654,7 @@ static AllotStatus step_commit(SqliteUow *s, ErrBuf *err)
 /* After an undo changed which batches the product has: every batch written by
  * ref (an existing row updated, a new one inserted) and batch_ids rebuilt in the
  * product's order.  The removed rows go after the lines (flush_removed). */
-static AllotStatus rewrite_batches(SqliteUow *s, Entry *e, ErrBuf *err)
+static AllotStatus rewrite_batches(SqliteUow *s, CacheEntry *e, ErrBuf *err)
 {
     Product *p = e->p;
     size_t nb = product_batch_count(p);
@@ -867,7 +694,7 @@ static AllotStatus rewrite_batches(SqliteUow *s, Entry *e, ErrBuf *err)
             id = sqlite3_last_insert_rowid(s->db);
         }
         if (r == ALLOT_OK)
-            entry_push_id(e, id);
+            cache_entry_push_id(e, id);
     }
     if (e->cap_bdirty)
         memset(e->bdirty, 0, e->cap_bdirty);
@@ -875,7 +702,7 @@ static AllotStatus rewrite_batches(SqliteUow *s, Entry *e, ErrBuf *err)
 }
 
 /* Deletes the batch rows an undo removed (their lines have moved by now). */
-static AllotStatus flush_removed(SqliteUow *s, Entry *e, ErrBuf *err)
+static AllotStatus flush_removed(SqliteUow *s, CacheEntry *e, ErrBuf *err)
 {
     AllotStatus r = ALLOT_OK;
     for (size_t i = 0; r == ALLOT_OK && i < e->nremoved; i++) {
@@ -892,11 +719,11 @@ static AllotStatus flush_removed(SqliteUow *s, Entry *e, ErrBuf *err)
     return r;
 }
 
-static AllotStatus flush_entry(SqliteUow *s, Entry *e, ErrBuf *err)
+static AllotStatus flush_entry(SqliteUow *s, CacheEntry *e, ErrBuf *err)
 {
     Product *p = e->p;
     size_t nb = product_batch_count(p);
-    Aggregates ag = aggregates(p);
+    Aggregates ag = product_aggregates(p);
     int64_t bo_lines = ag.bo_lines, bo_qty = ag.bo_qty, qty = ag.qty, allocated = ag.allocated;
     int32_t next_eta = ag.next_eta;
     sqlite3_stmt *st;
@@ -962,7 +789,7 @@ static AllotStatus flush_entry(SqliteUow *s, Entry *e, ErrBuf *err)
             int rc = sqlite3_step(st);
             if (rc == SQLITE_DONE) {
                 sqlite3_reset(st);
-                entry_push_id(e, sqlite3_last_insert_rowid(s->db));
+                cache_entry_push_id(e, sqlite3_last_insert_rowid(s->db));
             } else if ((rc & 0xff) == SQLITE_CONSTRAINT) {
                 sqlite3_reset(st);
                 r = err_set(err, ALLOT_ECONFLICT, "batch %s (sku %s) was created by another writer",
@@ -989,7 +816,7 @@ static AllotStatus flush_entry(SqliteUow *s, Entry *e, ErrBuf *err)
  * string; the line's current state is found before the sort, entry by entry. */
 typedef struct LineRef {
     uint64_t k0, k1;
-    const Entry *e;
+    const CacheEntry *e;
     const DirtyLine *d;
     const OrderLine *l; /* NULL: the line is gone */
 } LineRef;
@@ -1021,7 +848,7 @@ static int cmp_line_ref(const void *a, const void *b)
 }
 
 /* Writes one line's current state `l` (NULL: delete it), its request moment in req. */
-static AllotStatus write_line(SqliteUow *s, const Entry *e, const char *orderid,
+static AllotStatus write_line(SqliteUow *s, const CacheEntry *e, const char *orderid,
                               const OrderLine *l, bool maybe_stored, ErrBuf *err)
 {
     sqlite3_stmt *st;
@@ -1057,14 +884,14 @@ static AllotStatus write_line(SqliteUow *s, const Entry *e, const char *orderid,
 static AllotStatus flush_lines(SqliteUow *s, ErrBuf *err)
 {
     size_t n = 0;
-    for (size_t i = 0; i < s->ndirtyv; i++)
-        n += s->dirtyv[i]->ndirty;
+    for (size_t i = 0; i < s->cache.ndirtyv; i++)
+        n += s->cache.dirtyv[i]->ndirty;
     if (n == 0)
         return ALLOT_OK;
     LineRef one, *refs = n == 1 ? &one : xreallocarray(NULL, n, sizeof *refs);
     size_t k = 0;
-    for (size_t i = 0; i < s->ndirtyv; i++) {
-        const Entry *e = s->dirtyv[i];
+    for (size_t i = 0; i < s->cache.ndirtyv; i++) {
+        const CacheEntry *e = s->cache.dirtyv[i];
         for (size_t j = 0; j < e->ndirty; j++) {
             const DirtyLine *d = &e->dirty_lines[j];
             size_t len = strlen(d->orderid);
@@ -1099,15 +926,15 @@ static AllotStatus flush(SqliteUow *s, ErrBuf *err)
     AllotStatus pr = log_pending(s, err);
     if (pr != ALLOT_OK)
         return pr;
-    for (size_t i = 0; i < s->ndirtyv; i++) {
-        AllotStatus r = flush_entry(s, s->dirtyv[i], err);
+    for (size_t i = 0; i < s->cache.ndirtyv; i++) {
+        AllotStatus r = flush_entry(s, s->cache.dirtyv[i], err);
         if (r != ALLOT_OK)
             return r;
     }
     AllotStatus r = flush_lines(s, err);
-    for (size_t i = 0; r == ALLOT_OK && i < s->ndirtyv; i++)
-        if (s->dirtyv[i]->reshaped)
-            r = flush_removed(s, s->dirtyv[i], err);
+    for (size_t i = 0; r == ALLOT_OK && i < s->cache.ndirtyv; i++)
+        if (s->cache.dirtyv[i]->reshaped)
+            r = flush_removed(s, s->cache.dirtyv[i], err);
     if (r == ALLOT_OK && s->next_cmd_dirty) {
         sqlite3_stmt *st;
         r = stmt(s, ST_COUNTER_SET, &st, err);
@@ -1122,15 +949,15 @@ static AllotStatus flush(SqliteUow *s, ErrBuf *err)
     }
     if (r != ALLOT_OK)
         return r;
-    for (size_t i = 0; i < s->ndirtyv; i++) {
-        Entry *e = s->dirtyv[i];
-        s->dirty_keys -= e->ndirty;
-        entry_clean(e);
+    for (size_t i = 0; i < s->cache.ndirtyv; i++) {
+        CacheEntry *e = s->cache.dirtyv[i];
+        s->cache.dirty_keys -= e->ndirty;
+        cache_entry_clean(e);
         e->db_version = product_version(e->p);
         e->stored_seq = product_next_seq(e->p);
     }
-    s->ndirtyv = 0;
-    strmap_clear(&s->pending_refs);
+    s->cache.ndirtyv = 0;
+    strmap_clear(&s->cache.pending_refs);
     return ALLOT_OK;
 }
 
@@ -1151,15 +978,15 @@ static void abort_tx(SqliteUow *s, bool whole_cache)
     s->next_cmd_known = s->next_cmd_dirty = false;
     s->current_cmd = 0;
     if (whole_cache) {
-        cache_clear(s);
+        forget_products(s);
         return;
     }
     /* Products seen or written in this transaction may differ from the store. */
     for (size_t i = 0; i < s->repo.nseen; i++)
-        cache_drop(s, product_sku(s->repo.seen[i]));
-    while (s->ndirtyv)
-        cache_drop(s, product_sku(s->dirtyv[0]->p));
-    strmap_clear(&s->pending_refs);
+        product_cache_drop(&s->cache, product_sku(s->repo.seen[i]));
+    while (s->cache.ndirtyv)
+        product_cache_drop(&s->cache, product_sku(s->cache.dirtyv[0]->p));
+    strmap_clear(&s->cache.pending_refs);
     repository_clear_seen(&s->repo);
 }
 
@@ -1203,7 +1030,7 @@ static void note_commit(SqliteUow *s)
 static void forget_seen(SqliteUow *s)
 {
     for (size_t i = 0; i < s->repo.nseen; i++)
-        drop_pending_events(s->repo.seen[i]);
+        product_drop_pending_events(s->repo.seen[i]);
     repository_clear_seen(&s->repo);
 }
 
@@ -1348,23 +1175,23 @@ static AllotStatus sq_begin(UnitOfWork *u, ErrBuf *err)
         /* Many touched lines: write them out (inside the transaction); the
          * products stay cached, as they are current.  Many cached lines: write
          * and forget them, to bound memory. */
-        bool forget = s->lines_est > 4 * s->cache_lines_max;
+        bool forget = s->cache.lines_est > 4 * s->cache_lines_max;
         if ((++s->begins & (s->check_mask * 4 + 3)) == 0 &&
-            (s->dirty_keys > s->bulk_dirty_max || forget)) {
+            (s->cache.dirty_keys > s->bulk_dirty_max || forget)) {
             AllotStatus r = flush(s, err);
             if (r != ALLOT_OK) {
                 s->poisoned = true;
                 return r;
             }
             if (forget)
-                cache_clear(s);
+                forget_products(s);
         }
         return ALLOT_OK;
     }
     if (s->in_tx)
         abort_tx(s, false);
-    if ((++s->begins & s->check_mask) == 0 && s->lines_est > s->cache_lines_max)
-        cache_clear(s);
+    if ((++s->begins & s->check_mask) == 0 && s->cache.lines_est > s->cache_lines_max)
+        forget_products(s);
     return begin_tx(s, err);
 }
 
@@ -1381,7 +1208,7 @@ static AllotStatus sq_commit(UnitOfWork *u, ErrBuf *err)
     if (!s->in_tx)
         return err_set(err, ALLOT_ESTORAGE, "database %s: commit without a unit of work", s->path);
     if (s->disk_full) {
-        bool changed = s->ndirtyv > 0;
+        bool changed = s->cache.ndirtyv > 0;
         for (size_t i = 0; i < s->repo.nseen && !changed; i++)
             changed = product_events(s->repo.seen[i])->len > 0;
         if (changed) {
@@ -1508,12 +1335,12 @@ static AllotStatus exec_sql(SqliteUow *s, const char *sql, const char *doing, Er
 static AllotStatus rebuild_lines_by_batch(SqliteUow *s, bool *rebuild, ErrBuf *err)
 {
     *rebuild = false;
-    if (s->dirty_keys < s->rebuild_min)
+    if (s->cache.dirty_keys < s->rebuild_min)
         return ALLOT_OK;
     sqlite3_stmt *st;
     int rc = sqlite3_prepare_v2(s->db, "SELECT COUNT(*) FROM lines", -1, &st, NULL);
     if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        *rebuild = (uint64_t)sqlite3_column_int64(st, 0) <= 2 * (uint64_t)s->dirty_keys;
+        *rebuild = (uint64_t)sqlite3_column_int64(st, 0) <= 2 * (uint64_t)s->cache.dirty_keys;
         rc = SQLITE_OK;
     }
     sqlite3_finalize(st);
@@ -1563,10 +1390,7 @@ static void sq_destroy(UnitOfWork *u)
     SqliteUow *s = from_uow(u);
     if (s->in_tx)
         abort_tx(s, true);
-    cache_clear(s);
-    strmap_fini(&s->cache);
-    strmap_fini(&s->pending_refs);
-    free(s->dirtyv);
+    product_cache_fini(&s->cache);
     repository_fini(&s->repo);
     views_free(s->views);
     for (int i = 0; i < ST_COUNT; i++)
@@ -1599,8 +1423,7 @@ static AllotStatus uow_open(const char *path, bool create, Clock *clock, UnitOfW
     s->path = xstrdup(path);
     s->clock = clock ? clock : clock_system();
     s->views = sqlite_views_on(db, s->path, false);
-    strmap_init(&s->cache);
-    strmap_init(&s->pending_refs);
+    product_cache_init(&s->cache);
     s->check_mask = 255;
     s->cache_lines_max = CACHE_LINES_MAX;
     s->bulk_dirty_max = BULK_DIRTY_MAX;

@@ -3,7 +3,8 @@
 # (`allot demo`: Northwind on today's calendar, its RequiredDate the need date):
 #   - on landing, with no key pressed, Triage's late lines panel lists the demo's late
 #     lines, worst first, each with its days late, need date and promised date (or
-#     `waits`), as many as `allot demo` counted;
+#     `waits`), as many as `allot demo` counted, and its overdue shipments panel every
+#     batch whose ETA is before today;
 #   - `u` previews the undo of the latest change (its command id, what it did, the
 #     line that goes) and changes nothing; `n` leaves it; `u` again and `y` undo it:
 #     the store no longer has the line (`allot export allocations`), the log ends with
@@ -71,6 +72,13 @@ grep -q 'waits$' <<<"$rows" && ok "a late backorder waits (no promised date)" \
 today_md=$(date -u +%m-%d)
 grep -q " $today_md\$" <<<"$rows" && ok "a late line in the warehouse is promised today ($today_md)" \
     || bad "no late line promised today"
+
+# -- landing, still no key: the overdue shipments (ETA before today) beside them
+overdue=$("$ALLOT" --db "$DB" export batches | awk -F, -v t="$(date -u +%F)" 'NR > 1 && $4 != "" && $4 < t {print $1}')
+[ -n "$overdue" ] && ok "the demo has overdue shipments ($(echo $overdue))" \
+    || bad "the demo has no overdue shipment"
+check "the overdue shipments panel is on Triage" "Overdue shipments"
+for ref in $overdue; do check "overdue shipment $ref is on the landing screen" "$ref"; done
 
 # -- u: the preview of the undo of the latest change; n changes nothing
 T send-keys -t n u
