@@ -300,29 +300,27 @@ bool tui_form_submit(const TuiForm *f, const char *text, TuiReaction *out, char 
     return true;
 }
 
+typedef struct OrderSkus {
+    const char *prefix;
+    TuiCandidates *c;
+} OrderSkus;
+
+static bool add_order_sku(void *ctx, const TuiRow *row)
+{
+    OrderSkus *o = ctx;
+    if (strncmp(row->sku, o->prefix, strlen(o->prefix)) == 0)
+        tui_candidates_add(o->c, row->sku);
+    return true;
+}
+
 /* The SKUs of order `orderid` that start with the prefix, from its lines. */
 static AllotStatus order_skus(TuiSource *src, const TuiCompleteAsk *ask, TuiCandidates *c,
                               ErrBuf *err)
 {
     TuiQuery q = {.kind = TL_ORDER};
     snprintf(q.arg, sizeof q.arg, "%s", ask->orderid);
-    TuiRowVec rows = {0};
-    AllotStatus st = src->ops->fetch(src, &q, TF_FIRST, NULL, 256, &rows, err);
-    for (;;) {
-        if (st != ALLOT_OK)
-            break;
-        for (size_t i = 0; i < rows.len; i++)
-            if (strncmp(rows.items[i].sku, ask->prefix, strlen(ask->prefix)) == 0)
-                tui_candidates_add(c, rows.items[i].sku);
-        if (rows.len < 256)
-            break;
-        char cur[TUI_CURSOR_MAX];
-        snprintf(cur, sizeof cur, "%s", rows.items[rows.len - 1].cursor);
-        tui_rows_clear(&rows);
-        st = src->ops->fetch(src, &q, TF_AFTER, cur, 256, &rows, err);
-    }
-    tui_rows_fini(&rows);
-    return st;
+    OrderSkus o = {ask->prefix, c};
+    return tui_source_each(src, &q, add_order_sku, &o, err);
 }
 
 /* How many ids start with the prefix (counted up to this many), and which. */

@@ -595,27 +595,8 @@ bool tui_list_mark_toggle(TuiList *l)
 AllotStatus tui_list_each(TuiList *l, bool (*fn)(void *ctx, const TuiRow *row), void *ctx,
                           ErrBuf *err)
 {
-    TuiSource *src = l->env->src;
-    TuiRowVec rows = {0};
-    char cur[TUI_CURSOR_MAX] = "";
-    AllotStatus st = ALLOT_OK;
-    bool go = true;
     l->q.today = l->env->today;
-    for (bool first = true; go; first = false) {
-        tui_rows_clear(&rows);
-        st = src->ops->fetch(src, &l->q, first ? TF_FIRST : TF_AFTER, first ? NULL : cur, 256,
-                             &rows, err);
-        if (st != ALLOT_OK)
-            break;
-        for (size_t i = 0; go && i < rows.len; i++)
-            if (!is_pending(&rows.items[i]))
-                go = fn(ctx, &rows.items[i]);
-        if (rows.len == 0 || (rows.len < 256 && !is_pending(&rows.items[rows.len - 1])))
-            break;
-        snprintf(cur, sizeof cur, "%s", rows.items[rows.len - 1].cursor);
-    }
-    tui_rows_fini(&rows);
-    return st;
+    return tui_source_each(l->env->src, &l->q, fn, ctx, err);
 }
 
 typedef struct MarkAll {

@@ -286,6 +286,13 @@ void tui_row_event(TuiRow *r, const TuiFeedItem *it, int32_t today);
  * its last cell saying `note` ("searching… 120,000 of 1,030,000 events read"). */
 void tui_row_pending(TuiRow *r, TuiListKind kind, const char *cursor, const char *note);
 
+/* Calls fn on every row of query q in display order, a page at a time from `src`
+ * (so a list of a million rows costs pages, not memory), until fn returns false.
+ * Pending-search markers (TUI_ROW_PENDING) are not rows: the walk goes on from
+ * them.  Errors: those of src's fetch (ALLOT_ESTORAGE, ALLOT_EINVALID). */
+AllotStatus tui_source_each(TuiSource *src, const TuiQuery *q,
+                            bool (*fn)(void *ctx, const TuiRow *row), void *ctx, ErrBuf *err);
+
 /* Writes n with thousands separators ("1,000,000") into buf; returns buf. */
 char *tui_thousands(int64_t n, char *buf, size_t size);
 /* A date of the availability timeline (TL_ATP) of a SKU on `today`. */

@@ -220,30 +220,31 @@ TuiReaction screen_cancel(TuiList *l, const TuiRow *row)
     return r;
 }
 
+typedef struct FindLine {
+    const char *sku;
+    TuiRow *out;
+    bool found;
+} FindLine;
+
+static bool find_line(void *ctx, const TuiRow *row)
+{
+    FindLine *f = ctx;
+    if (strcmp(row->sku, f->sku) != 0)
+        return true;
+    *f->out = *row;
+    f->found = true;
+    return false;
+}
+
 /* The order line (orderid, sku) as the read model has it now (its Order list). */
 static AllotStatus line_of(const TuiEnv *env, const char *orderid, const char *sku, TuiRow *out,
                            bool *found, ErrBuf *err)
 {
-    TuiSource *src = env->src;
     TuiQuery q = {.kind = TL_ORDER, .today = env->today};
     snprintf(q.arg, sizeof q.arg, "%s", orderid);
-    TuiRowVec rows = {0};
-    *found = false;
-    AllotStatus st = src->ops->fetch(src, &q, TF_FIRST, NULL, 256, &rows, err);
-    while (st == ALLOT_OK && !*found) {
-        for (size_t i = 0; !*found && i < rows.len; i++)
-            if (strcmp(rows.items[i].sku, sku) == 0) {
-                *out = rows.items[i];
-                *found = true;
-            }
-        if (*found || rows.len < 256)
-            break;
-        char cur[TUI_CURSOR_MAX];
-        snprintf(cur, sizeof cur, "%s", rows.items[rows.len - 1].cursor);
-        tui_rows_clear(&rows);
-        st = src->ops->fetch(src, &q, TF_AFTER, cur, 256, &rows, err);
-    }
-    tui_rows_fini(&rows);
+    FindLine f = {sku, out, false};
+    AllotStatus st = tui_source_each(env->src, &q, find_line, &f, err);
+    *found = f.found;
     return st;
 }
 
