@@ -241,7 +241,7 @@ static AllotStatus line_of(const TuiEnv *env, const char *orderid, const char *s
                            bool *found, ErrBuf *err)
 {
     TuiQuery q = {.kind = TL_ORDER, .today = env->today};
-    snprintf(q.arg, sizeof q.arg, "%s", orderid);
+    snprintf(q.arg, sizeof q.arg, "%.*s", (int)sizeof q.arg - 1, orderid); /* an id: short */
     FindLine f = {sku, out, false};
     AllotStatus st = tui_source_each(env->src, &q, find_line, &f, err);
     *found = f.found;
