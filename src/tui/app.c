@@ -215,6 +215,8 @@ static void apply(TuiApp *a, const TuiReaction *r)
     case REQ_DELAY: app_submit_change(a, r); break;
     case REQ_BULK: app_submit_bulk(a, r); break;
     case REQ_HELP: app_open_help(a, r->topic); break;
+    case REQ_JUMP: app_jump(a, r); break;
+    case REQ_EXPORT: app_export(a, r->arg); break;
     case REQ_ANSWER: app_answer(a, r->yes); break;
     case REQ_CLOSE:
         if (a->nover && a->over_kind[a->nover - 1] == OV_PROMPT)

@@ -26,6 +26,25 @@
 #define TUI_MIN_ROWS 24
 #define TUI_MIN_COLS 80
 
+/* Where `:export FILE` writes (docs/tui.md "The cockpit"): a CSV file written as
+ * `allot export` writes one (persistence/csv_io.h: the whole file or nothing,
+ * through symbolic links, never over the database).  Implemented by tui_csv_file
+ * (csv_file.h) for the terminal; injected so the app links no store. */
+typedef struct TuiCsvFile TuiCsvFile;
+typedef struct TuiCsvWriter {
+    /* A new file to write to `path` (replaced only at commit).  Errors: those of
+     * csv_atomic_open (ALLOT_EINVALID: the database, an SQLite file; ALLOT_EIO). */
+    AllotStatus (*open)(const struct TuiCsvWriter *w, const char *path, TuiCsvFile **out,
+                        ErrBuf *err);
+    /* One record of n fields.  Errors: ALLOT_EIO. */
+    AllotStatus (*row)(TuiCsvFile *f, const char *const *fields, size_t n, ErrBuf *err);
+    /* Puts the file in place and frees f (also on error).  Errors: ALLOT_EIO. */
+    AllotStatus (*commit)(TuiCsvFile *f, ErrBuf *err);
+    /* Drops the file (the target is untouched) and frees f. */
+    void (*abort)(TuiCsvFile *f);
+    const char *store; /* the database file never written over, or NULL */
+} TuiCsvWriter;
+
 typedef struct TuiAppConfig {
     Views *views;         /* the live read model every screen reads; not owned; required */
     UnitOfWork *uow;      /* the live unit of work (previews, what-if sessions); not owned;
@@ -42,6 +61,8 @@ typedef struct TuiAppConfig {
      * live event once, also one that commits after an event with a higher id (a
      * PostgreSQL store).  NULL = the feed reads the source by id. */
     struct EventFollower *follower;
+    /* Writes `:export FILE`; not owned; NULL = export is not available here. */
+    const TuiCsvWriter *csv;
 } TuiAppConfig;
 
 typedef struct TuiApp TuiApp;

@@ -65,6 +65,9 @@ void app_open_help(TuiApp *a, const char *topic);
 void app_undo(TuiApp *a, bool redo); /* u, U: preview the undo (or redo) and ask */
 void app_show_log(TuiApp *a);
 
+/* app_jump.c */
+void app_jump(TuiApp *a, const TuiReaction *r); /* REQ_JUMP: open it, or say it is not there */
+void app_export(TuiApp *a, const char *path);   /* REQ_EXPORT: the list on top into CSV */
 /* app_whatif.c */
 void app_whatif_toggle(TuiApp *a, bool start);
 void app_whatif_ask(TuiApp *a, TuiAction act); /* A, D, Q */

@@ -265,6 +265,10 @@ void app_prompt_done(TuiApp *a, TuiRequest req)
         app_submit_bulk(a, &r);
     else if (r.request == REQ_HELP)
         app_open_help(a, r.topic);
+    else if (r.request == REQ_JUMP)
+        app_jump(a, &r);
+    else if (r.request == REQ_EXPORT)
+        app_export(a, r.arg);
     else if (r.request == REQ_DEMO && a->cfg.load_demo)
         app_ask(a, ASK_DEMO, "Load the demo dataset?", NULL);
 }

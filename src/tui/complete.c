@@ -39,6 +39,28 @@ static size_t token_start(const char *text, size_t cur)
     return start;
 }
 
+/* The prompt's own commands (complete.h), with what their argument is. */
+static const struct {
+    const char *name;
+    TuiPromptCommand cmd;
+    TuiCompleteKind arg;
+    const char *arg_name;
+} prompt_commands[] = {
+    {"batch", TPC_BATCH, TC_REF, "REF"},
+    {"export", TPC_EXPORT, TC_NONE, "FILE"},
+    {"order", TPC_ORDER, TC_ORDERID, "ORDERID"},
+    {"sku", TPC_SKU, TC_SKU, "SKU"},
+};
+#define N_PROMPT_COMMANDS (sizeof prompt_commands / sizeof prompt_commands[0])
+
+TuiPromptCommand tui_prompt_command(const char *name)
+{
+    for (size_t i = 0; name && i < N_PROMPT_COMMANDS; i++)
+        if (strcmp(prompt_commands[i].name, name) == 0)
+            return prompt_commands[i].cmd;
+    return TPC_NONE;
+}
+
 void tui_complete_ask(const char *line, size_t cursor, TuiCompleteAsk *out)
 {
     memset(out, 0, sizeof *out);
@@ -56,6 +78,16 @@ void tui_complete_ask(const char *line, size_t cursor, TuiCompleteAsk *out)
     snprintf(out->prefix, sizeof out->prefix, "%s", index < t.len ? t.items[index] : "");
     if (index == 0) {
         out->kind = TC_COMMAND;
+        token_list_fini(&t);
+        return;
+    }
+    TuiPromptCommand pcmd = tui_prompt_command(t.items[0]);
+    if (pcmd != TPC_NONE) {
+        for (size_t i = 0; index == 1 && i < N_PROMPT_COMMANDS; i++)
+            if (prompt_commands[i].cmd == pcmd) {
+                out->kind = prompt_commands[i].arg;
+                out->arg_name = prompt_commands[i].arg_name;
+            }
         token_list_fini(&t);
         return;
     }
@@ -117,9 +149,14 @@ void tui_complete_local(const TuiCompleteAsk *ask, TuiCandidates *out)
 {
     size_t plen = strlen(ask->prefix);
     if (ask->kind == TC_COMMAND) {
-        for (size_t i = 0; i < command_table_count(); i++)
-            if (strncmp(command_table_at(i)->name, ask->prefix, plen) == 0)
-                tui_candidates_add(out, command_table_at(i)->name);
+        for (size_t i = 0; i < N_PROMPT_COMMANDS; i++)
+            if (strncmp(prompt_commands[i].name, ask->prefix, plen) == 0)
+                tui_candidates_add(out, prompt_commands[i].name);
+        for (size_t i = 0; i < command_table_count(); i++) {
+            const char *name = command_table_at(i)->name;
+            if (strncmp(name, ask->prefix, plen) == 0 && tui_prompt_command(name) == TPC_NONE)
+                tui_candidates_add(out, name);
+        }
     } else if (ask->kind == TC_CHOICE && ask->choices) {
         char buf[256];
         snprintf(buf, sizeof buf, "%s", ask->choices);

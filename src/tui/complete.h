@@ -41,9 +41,24 @@ typedef struct TuiCompleteAsk {
     const char *arg_name;      /* the argument's name ("QTY"), or NULL; static */
 } TuiCompleteAsk;
 
+/* The prompt's own commands, beside the CLI's (docs/tui.md "Prompt and forms"):
+ * `order ORDERID`, `batch REF`, `sku SKU` open that screen, `export FILE` writes
+ * the list shown as CSV.  Each takes one argument. */
+typedef enum TuiPromptCommand {
+    TPC_NONE,   /* not one of them: the CLI grammar */
+    TPC_ORDER,  /* the Order screen of ORDERID */
+    TPC_BATCH,  /* the Batch screen of REF */
+    TPC_SKU,    /* the batches of SKU */
+    TPC_EXPORT, /* the current list, filtered and sorted, into FILE */
+} TuiPromptCommand;
+
+/* Which prompt command `name` is (TPC_NONE for any other word, NULL included). */
+TuiPromptCommand tui_prompt_command(const char *name);
+
 /* What Tab at byte `cursor` of `line` completes.  Always fills `out` (kind TC_NONE
  * when there is nothing to complete, e.g. a quantity, or a line the tokenizer
- * refuses). */
+ * refuses).  The argument of a prompt command is its kind (`order ` → TC_ORDERID,
+ * `batch ` → TC_REF, `sku ` → TC_SKU; `export ` → TC_NONE, "FILE"). */
 void tui_complete_ask(const char *line, size_t cursor, TuiCompleteAsk *out);
 
 /* Candidates: their number, the prefix common to all of them, and the first few
@@ -62,7 +77,8 @@ typedef struct TuiCandidates {
 void tui_candidates_add(TuiCandidates *c, const char *name);
 void tui_candidates_fini(TuiCandidates *c);
 
-/* The candidates the command table gives: for TC_COMMAND the command names, for
+/* The candidates the command table gives: for TC_COMMAND the command names (and
+ * the prompt's own: order, batch, sku, export), for
  * TC_CHOICE the choices, that start with ask->prefix.  Other kinds: none. */
 void tui_complete_local(const TuiCompleteAsk *ask, TuiCandidates *out);
 

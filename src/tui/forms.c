@@ -94,7 +94,42 @@ void tui_form_cancel(const TuiForm *f)
         tui_list_set_filter(f->list, f->old_filter, why, sizeof why);
 }
 
-/* The `:` line. */
+/* The prompt's own commands (complete.h tui_prompt_command): one argument each. */
+static bool prompt_command(TuiPromptCommand pc, const TokenList *t, TuiReaction *out, char *why,
+                           size_t size)
+{
+    static const char *const what[] = {[TPC_ORDER] = "orderid", [TPC_BATCH] = "ref",
+                                       [TPC_SKU] = "sku", [TPC_EXPORT] = "FILE"};
+    static const char *const arg[] = {[TPC_ORDER] = "ORDERID", [TPC_BATCH] = "REF",
+                                      [TPC_SKU] = "SKU", [TPC_EXPORT] = "FILE"};
+    if (t->len != 2) {
+        snprintf(why, size, "%s takes one %s: %s %s%s", t->items[0], arg[pc], t->items[0], arg[pc],
+                 pc == TPC_EXPORT ? " writes the list shown (allot export writes batches, orders "
+                                    "or allocations)"
+                                  : "");
+        return false;
+    }
+    if (pc == TPC_EXPORT) {
+        out->request = REQ_EXPORT;
+    } else {
+        AllotId id;
+        ErrBuf err = {{0}};
+        if (validate_id(t->items[1], what[pc], id, &err) != ALLOT_OK) {
+            snprintf(why, size, "%s", err.msg);
+            return false;
+        }
+        out->request = REQ_JUMP;
+        out->jump = (int)pc;
+    }
+    if (strlen(t->items[1]) >= sizeof out->arg) {
+        snprintf(why, size, "%s: too long (at most %zu bytes)", arg[pc], sizeof out->arg - 1);
+        return false;
+    }
+    snprintf(out->arg, sizeof out->arg, "%s", t->items[1]);
+    return true;
+}
+
+/* The `:` line: the prompt's own commands, else the CLI grammar. */
 static bool command_line(const char *line, TuiReaction *out, char *why, size_t size)
 {
     TokenList toks;
@@ -102,7 +137,14 @@ static bool command_line(const char *line, TuiReaction *out, char *why, size_t s
     ParsedCommand pc;
     ErrBuf err = {{0}};
     bool ok = true;
-    if (command_parse_line(line, &toks, &pc, &err) != ALLOT_OK) {
+    TokenList own_t;
+    token_list_init(&own_t);
+    TuiPromptCommand own = TPC_NONE;
+    if (command_tokenize(line, false, &own_t, &err) == ALLOT_OK && own_t.len > 0)
+        own = tui_prompt_command(own_t.items[0]);
+    if (own != TPC_NONE) {
+        ok = prompt_command(own, &own_t, out, why, size);
+    } else if (command_parse_line(line, &toks, &pc, &err) != ALLOT_OK) {
         snprintf(why, size, "%s", err.msg);
         ok = false;
     } else if (!pc.spec) {
@@ -119,6 +161,7 @@ static bool command_line(const char *line, TuiReaction *out, char *why, size_t s
         snprintf(why, size, "%s runs from the command line: allot %s", pc.spec->name, line);
         ok = false;
     }
+    token_list_fini(&own_t);
     token_list_fini(&toks);
     return ok;
 }
@@ -257,29 +300,27 @@ bool tui_form_submit(const TuiForm *f, const char *text, TuiReaction *out, char 
     return true;
 }
 
+typedef struct OrderSkus {
+    const char *prefix;
+    TuiCandidates *c;
+} OrderSkus;
+
+static bool add_order_sku(void *ctx, const TuiRow *row)
+{
+    OrderSkus *o = ctx;
+    if (strncmp(row->sku, o->prefix, strlen(o->prefix)) == 0)
+        tui_candidates_add(o->c, row->sku);
+    return true;
+}
+
 /* The SKUs of order `orderid` that start with the prefix, from its lines. */
 static AllotStatus order_skus(TuiSource *src, const TuiCompleteAsk *ask, TuiCandidates *c,
                               ErrBuf *err)
 {
     TuiQuery q = {.kind = TL_ORDER};
     snprintf(q.arg, sizeof q.arg, "%s", ask->orderid);
-    TuiRowVec rows = {0};
-    AllotStatus st = src->ops->fetch(src, &q, TF_FIRST, NULL, 256, &rows, err);
-    for (;;) {
-        if (st != ALLOT_OK)
-            break;
-        for (size_t i = 0; i < rows.len; i++)
-            if (strncmp(rows.items[i].sku, ask->prefix, strlen(ask->prefix)) == 0)
-                tui_candidates_add(c, rows.items[i].sku);
-        if (rows.len < 256)
-            break;
-        char cur[TUI_CURSOR_MAX];
-        snprintf(cur, sizeof cur, "%s", rows.items[rows.len - 1].cursor);
-        tui_rows_clear(&rows);
-        st = src->ops->fetch(src, &q, TF_AFTER, cur, 256, &rows, err);
-    }
-    tui_rows_fini(&rows);
-    return st;
+    OrderSkus o = {ask->prefix, c};
+    return tui_source_each(src, &q, add_order_sku, &o, err);
 }
 
 /* How many ids start with the prefix (counted up to this many), and which. */

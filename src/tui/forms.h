@@ -18,7 +18,9 @@ void tui_form_open(const TuiReaction *r, TuiForm *form, char *label, size_t lsiz
                    size_t tsize);
 
 /* What `text` asks for.  True with `out` filled: REQ_COMMAND, REQ_DELAY, REQ_HELP
- * (`topic` "" = the current screen's), REQ_DEMO (`:demo`), or
+ * (`topic` "" = the current screen's), REQ_DEMO (`:demo`), REQ_JUMP (`:order ID`,
+ * `:batch REF`, `:sku SKU`: `jump`, `arg` a valid id, not yet looked up),
+ * REQ_EXPORT (`:export FILE`: `arg`), or
  * REQ_NONE when the form did its work itself (a filter set, a search found) or
  * the line was empty — `out->status` may say what happened.  False with the reason
  * in `why`: the form stays open. */

@@ -592,40 +592,36 @@ bool tui_list_mark_toggle(TuiList *l)
     return true;
 }
 
+AllotStatus tui_list_each(TuiList *l, bool (*fn)(void *ctx, const TuiRow *row), void *ctx,
+                          ErrBuf *err)
+{
+    l->q.today = l->env->today;
+    return tui_source_each(l->env->src, &l->q, fn, ctx, err);
+}
+
+typedef struct MarkAll {
+    TuiList *l;
+    bool more;
+} MarkAll;
+
+static bool mark_row(void *ctx, const TuiRow *r)
+{
+    MarkAll *m = ctx;
+    if (strmap_get(&m->l->marks, r->key, NULL))
+        return true;
+    if (m->l->marks.len >= TUI_MARK_MAX) {
+        m->more = true;
+        return false;
+    }
+    strmap_put(&m->l->marks, r->key, ++m->l->mark_seq);
+    return true;
+}
+
 AllotStatus tui_list_mark_all(TuiList *l, size_t *marked, bool *more, ErrBuf *err)
 {
-    TuiSource *src = l->env->src;
-    *more = false;
-    TuiRowVec rows = {0};
-    char cur[TUI_CURSOR_MAX] = "";
-    AllotStatus st = ALLOT_OK;
-    l->q.today = l->env->today;
-    for (bool first = true;; first = false) {
-        tui_rows_clear(&rows);
-        st = src->ops->fetch(src, &l->q, first ? TF_FIRST : TF_AFTER, first ? NULL : cur, 256,
-                             &rows, err);
-        if (st != ALLOT_OK)
-            break;
-        size_t real = 0;
-        for (size_t i = 0; i < rows.len; i++) {
-            const TuiRow *r = &rows.items[i];
-            if (is_pending(r))
-                continue;
-            real++;
-            if (strmap_get(&l->marks, r->key, NULL))
-                continue;
-            if (l->marks.len >= TUI_MARK_MAX) {
-                *more = true;
-                break;
-            }
-            strmap_put(&l->marks, r->key, ++l->mark_seq);
-        }
-        if (*more || rows.len == 0 || (rows.len < 256 && !is_pending(&rows.items[rows.len - 1])))
-            break;
-        (void)real;
-        snprintf(cur, sizeof cur, "%s", rows.items[rows.len - 1].cursor);
-    }
-    tui_rows_fini(&rows);
+    MarkAll m = {l, false};
+    AllotStatus st = tui_list_each(l, mark_row, &m, err);
+    *more = m.more;
     *marked = l->marks.len;
     return st;
 }

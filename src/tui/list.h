@@ -136,6 +136,12 @@ bool tui_list_work(TuiList *l);
 /* Space: marks the selected row, or unmarks it if it was marked.  False if there
  * is no row (or it is a pending search). */
 bool tui_list_mark_toggle(TuiList *l);
+/* Calls fn on every row of the list as filtered and sorted (all of them, not only
+ * the window loaded), in display order, a page at a time from the source; stops
+ * when fn returns false.  Pending-search markers are not rows: the walk goes on
+ * past them.  Errors: those of the source (ALLOT_ESTORAGE, ALLOT_EINVALID). */
+AllotStatus tui_list_each(TuiList *l, bool (*fn)(void *ctx, const TuiRow *row), void *ctx,
+                          ErrBuf *err);
 /* `*`: marks every row of the list as filtered, up to TUI_MARK_MAX; *marked = how
  * many rows are marked now, *more = there were more than could be marked.
  * Errors: those of the source. */

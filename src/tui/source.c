@@ -190,6 +190,32 @@ TuiRow *tui_rows_push(TuiRowVec *v)
 
 void tui_rows_clear(TuiRowVec *v) { v->len = 0; }
 
+AllotStatus tui_source_each(TuiSource *src, const TuiQuery *q,
+                            bool (*fn)(void *ctx, const TuiRow *row), void *ctx, ErrBuf *err)
+{
+    enum { PAGE = 256 };
+    TuiRowVec rows = {0};
+    char cur[TUI_CURSOR_MAX] = "";
+    AllotStatus st = ALLOT_OK;
+    bool go = true;
+    for (bool first = true; go; first = false) {
+        tui_rows_clear(&rows);
+        st = src->ops->fetch(src, q, first ? TF_FIRST : TF_AFTER, first ? NULL : cur, PAGE, &rows,
+                             err);
+        if (st != ALLOT_OK || rows.len == 0)
+            break;
+        for (size_t i = 0; go && i < rows.len; i++)
+            if (!(rows.items[i].flags & TUI_ROW_PENDING))
+                go = fn(ctx, &rows.items[i]);
+        const TuiRow *last = &rows.items[rows.len - 1];
+        if (rows.len < PAGE && !(last->flags & TUI_ROW_PENDING))
+            break;
+        snprintf(cur, sizeof cur, "%s", last->cursor);
+    }
+    tui_rows_fini(&rows);
+    return st;
+}
+
 void tui_rows_fini(TuiRowVec *v)
 {
     free(v->items);
@@ -333,6 +359,8 @@ void tui_row_line(TuiRow *r, TuiListKind kind, const LineRow *l)
     snprintf(r->sku, sizeof r->sku, "%s", l->sku);
     snprintf(r->ref, sizeof r->ref, "%s", l->batchref);
     r->qty = l->qty;
+    r->need = l->need;
+    r->requested = l->key;
     bool back = !l->batchref[0];
     if (back)
         r->flags |= TUI_ROW_SHORT;

@@ -79,6 +79,8 @@ typedef struct TuiRow {
     int32_t eta;               /* batches: ETA or ALLOT_NO_ETA */
     int64_t event_id;          /* events: id in the log */
     int32_t date;              /* TL_ATP: the row's date */
+    int32_t need;              /* order lines: the need date, or ALLOT_NO_DATE */
+    int64_t requested;         /* order lines: the moment of first request (LineRow.key) */
 } TuiRow;
 
 /* A growable array of rows; owns its storage.  Zero-initialise. */
@@ -283,6 +285,13 @@ void tui_row_event(TuiRow *r, const TuiFeedItem *it, int32_t today);
 /* Fills row r as a pending-search marker (TUI_ROW_PENDING) going on from `cursor`,
  * its last cell saying `note` ("searching… 120,000 of 1,030,000 events read"). */
 void tui_row_pending(TuiRow *r, TuiListKind kind, const char *cursor, const char *note);
+
+/* Calls fn on every row of query q in display order, a page at a time from `src`
+ * (so a list of a million rows costs pages, not memory), until fn returns false.
+ * Pending-search markers (TUI_ROW_PENDING) are not rows: the walk goes on from
+ * them.  Errors: those of src's fetch (ALLOT_ESTORAGE, ALLOT_EINVALID). */
+AllotStatus tui_source_each(TuiSource *src, const TuiQuery *q,
+                            bool (*fn)(void *ctx, const TuiRow *row), void *ctx, ErrBuf *err);
 
 /* Writes n with thousands separators ("1,000,000") into buf; returns buf. */
 char *tui_thousands(int64_t n, char *buf, size_t size);

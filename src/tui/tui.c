@@ -7,6 +7,7 @@
 #include "app/bootstrap.h"
 #include "persistence/sqlite_uow.h"
 #include "persistence/store.h"
+#include "tui/csv_file.h"
 #include "tui/term.h"
 
 /* How many of the newest events the live feed starts with. */
@@ -90,6 +91,7 @@ int tui_run(const TuiOptions *opts)
     MessageBus *bus = bootstrap(uow, opts->notifier, NULL, &logger.base);
     const char *label = store.kind == STORE_SQLITE ? strrchr(store.label, '/') : NULL;
     Run run = {.opts = opts, .uow = uow, .sqlite = store.kind == STORE_SQLITE};
+    TuiCsvWriter csv = tui_csv_file(store.kind == STORE_SQLITE ? store.where : NULL);
     TuiAppConfig cfg = {
         .views = views,
         .uow = uow,
@@ -99,6 +101,7 @@ int tui_run(const TuiOptions *opts)
         .load_demo_ctx = &run,
         .notify_log = opts->notify_log,
         .follower = follower,
+        .csv = &csv,
     };
     TuiTermHooks hooks = {install_wait, tick, &run, logger.line};
     int rc = tui_term_loop(&cfg, &hooks);

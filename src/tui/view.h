@@ -36,6 +36,9 @@ typedef enum TuiRequest {
     REQ_BULK,     /* `bulk` on the marked rows of `list` (days, eta or qty): one
                      combined preview, one transaction */
     REQ_HELP,     /* open the help page `topic` */
+    REQ_JUMP,     /* `:order ID`, `:batch REF`, `:sku SKU`: open that screen (`jump`,
+                     `arg`) */
+    REQ_EXPORT,   /* `:export FILE`: the list shown into CSV file `arg` */
     REQ_DEMO,     /* offer to load the demo dataset */
     REQ_ANSWER,   /* overlays: the question was answered (`yes`) */
     REQ_CLOSE,    /* overlays: close this overlay */
@@ -70,10 +73,13 @@ typedef struct TuiReaction {
     bool always_confirm; /* REQ_COMMAND: ask even if no line moves (cancel) */
     int32_t days;        /* REQ_DELAY; REQ_BULK of TA_DELAY (0: to `eta`) */
     TuiAction bulk;      /* REQ_BULK: TA_DELAY, TA_SET_ETA, TA_CHANGE_QTY, TA_RECEIVE,
-                            TA_CANCEL_LINE */
+                            TA_CANCEL_LINE, TA_ALLOCATE (the marked lines again) */
     int32_t eta;         /* REQ_BULK of TA_SET_ETA (and TA_DELAY with days 0) */
     int64_t qty;         /* REQ_BULK of TA_CHANGE_QTY */
     char topic[40];      /* REQ_HELP: a page or command name ("" = the index) */
+    int jump;            /* REQ_JUMP: TPC_ORDER, TPC_BATCH or TPC_SKU (complete.h) */
+    char arg[1024];      /* REQ_JUMP: the id (checked by validate_id); REQ_EXPORT: the
+                            file's path as typed */
     bool yes;            /* REQ_ANSWER */
     char status[ALLOT_ERR_MAX]; /* a message for the status line ("" = none) */
     bool status_error;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "persistence/sqlite_uow.h"
+#include "tui/csv_file.h"
 
 Fixture fx;
 
@@ -30,10 +31,13 @@ void fixture_open(Clock *clock)
     fx.cv = tui_mem_canvas_new(24, 80);
 }
 
+static TuiCsvWriter csv;
+
 void fixture_start(void)
 {
+    csv = tui_csv_file(fx.path);
     TuiAppConfig cfg = {.views = fx.views, .uow = fx.uow, .bus = fx.bus, .clock = fx.clock,
-                        .db_label = "test.db"};
+                        .db_label = "test.db", .csv = &csv};
     fx.app = tui_app_new(&cfg, 24, 80);
 }
 

@@ -35,8 +35,54 @@ Test(tui_complete, an_argument_is_completed_by_its_kind_from_what_is_typed)
     a = ask_at_end("allocate o1 LAMP ");
     cr_assert_eq(a.kind, TC_NONE, "a quantity is typed");
     cr_assert_str_eq(a.arg_name, "QTY");
+}
+
+Test(tui_complete, the_prompts_jumps_complete_their_id_and_export_a_file)
+{
+    TuiCompleteAsk a = ask_at_end("order o");
+    cr_assert_eq(a.kind, TC_ORDERID);
+    cr_assert_str_eq(a.prefix, "o");
+    cr_assert_eq(a.start, 6);
+    cr_assert_eq(ask_at_end("batch ").kind, TC_REF);
+    a = ask_at_end("sku \"Alice M");
+    cr_assert_eq(a.kind, TC_SKU);
+    cr_assert_str_eq(a.prefix, "Alice M");
     a = ask_at_end("export ba");
-    cr_assert_eq(a.kind, TC_CHOICE);
+    cr_assert_eq(a.kind, TC_NONE, "the TUI's export writes the list shown: a file name");
+    cr_assert_str_eq(a.arg_name, "FILE");
+    a = ask_at_end("order o1 ");
+    cr_assert_eq(a.kind, TC_NONE, "a jump takes one id");
+    cr_assert_null(a.arg_name);
+    cr_assert_eq(tui_prompt_command("order"), TPC_ORDER);
+    cr_assert_eq(tui_prompt_command("batch"), TPC_BATCH);
+    cr_assert_eq(tui_prompt_command("sku"), TPC_SKU);
+    cr_assert_eq(tui_prompt_command("export"), TPC_EXPORT);
+    cr_assert_eq(tui_prompt_command("allocate"), TPC_NONE);
+    cr_assert_eq(tui_prompt_command(NULL), TPC_NONE);
+}
+
+Test(tui_complete, the_prompts_own_commands_are_command_names_once)
+{
+    TuiCompleteAsk a = ask_at_end("or");
+    TuiCandidates c = {0};
+    tui_complete_local(&a, &c);
+    cr_assert_eq(c.count, 1);
+    cr_assert_str_eq(c.names[0], "order");
+    tui_candidates_fini(&c);
+    a = ask_at_end("ex");
+    tui_complete_local(&a, &c);
+    size_t exports = 0;
+    for (size_t i = 0; i < c.n; i++)
+        exports += strcmp(c.names[i], "export") == 0;
+    cr_assert_eq(exports, 1, "export is offered once (the TUI's)");
+    tui_candidates_fini(&c);
+    a = ask_at_end("b");
+    tui_complete_local(&a, &c);
+    bool batch = false;
+    for (size_t i = 0; i < c.n; i++)
+        batch |= strcmp(c.names[i], "batch") == 0;
+    cr_assert(batch);
+    tui_candidates_fini(&c);
 }
 
 Test(tui_complete, the_sku_of_cancel_is_one_of_the_orders_lines)

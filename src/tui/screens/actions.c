@@ -191,6 +191,17 @@ TuiReaction screen_allocate(const char *sku, const char *orderid)
     return r;
 }
 
+TuiReaction screen_allocate_lines(TuiList *l, const char *sku, const char *orderid)
+{
+    if (!l || tui_list_marked(l) == 0)
+        return screen_allocate(sku, orderid);
+    TuiReaction r = tui_handled();
+    r.request = REQ_BULK;
+    r.bulk = TA_ALLOCATE;
+    r.list = l;
+    return r;
+}
+
 TuiReaction screen_cancel(TuiList *l, const TuiRow *row)
 {
     if (l && tui_list_marked(l) > 0) {
@@ -209,6 +220,34 @@ TuiReaction screen_cancel(TuiList *l, const TuiRow *row)
     return r;
 }
 
+typedef struct FindLine {
+    const char *sku;
+    TuiRow *out;
+    bool found;
+} FindLine;
+
+static bool find_line(void *ctx, const TuiRow *row)
+{
+    FindLine *f = ctx;
+    if (strcmp(row->sku, f->sku) != 0)
+        return true;
+    *f->out = *row;
+    f->found = true;
+    return false;
+}
+
+/* The order line (orderid, sku) as the read model has it now (its Order list). */
+static AllotStatus line_of(const TuiEnv *env, const char *orderid, const char *sku, TuiRow *out,
+                           bool *found, ErrBuf *err)
+{
+    TuiQuery q = {.kind = TL_ORDER, .today = env->today};
+    snprintf(q.arg, sizeof q.arg, "%.*s", (int)sizeof q.arg - 1, orderid); /* an id: short */
+    FindLine f = {sku, out, false};
+    AllotStatus st = tui_source_each(env->src, &q, find_line, &f, err);
+    *found = f.found;
+    return st;
+}
+
 bool screen_bulk_question(const TuiEnv *env, const TuiReaction *r, TuiQuestion *q, char *why,
                           size_t size)
 {
@@ -221,17 +260,34 @@ bool screen_bulk_question(const TuiEnv *env, const TuiReaction *r, TuiQuestion *
     }
     q->bulk = xcalloc(n, sizeof *q->bulk);
     bool ok = true;
+    size_t nlines = 0; /* TA_ALLOCATE: two commands a line */
     for (size_t i = 0; ok && i < n; i++) {
         Command *c = &q->bulk[q->nbulk];
-        if (r->bulk == TA_CANCEL_LINE) {
+        if (r->bulk == TA_CANCEL_LINE || r->bulk == TA_ALLOCATE) {
             char orderid[TUI_CURSOR_MAX];
             snprintf(orderid, sizeof orderid, "%s", keys[i]);
             char *sku = strchr(orderid, '\x1f');
             if (!sku)
                 continue; /* not a line */
             *sku++ = 0;
-            *c = command_cancel_line(orderid, sku);
-            q->nbulk++;
+            if (r->bulk == TA_CANCEL_LINE) {
+                *c = command_cancel_line(orderid, sku);
+                q->nbulk++;
+                continue;
+            }
+            TuiRow line;
+            bool found = false;
+            ErrBuf err = {{0}};
+            if (line_of(env, orderid, sku, &line, &found, &err) != ALLOT_OK) {
+                snprintf(why, size, "%s", err.msg);
+                ok = false;
+            } else if (found) { /* a line cancelled since is left out */
+                q->bulk = xreallocarray(q->bulk, q->nbulk + 2, sizeof *q->bulk);
+                q->bulk[q->nbulk++] = command_cancel_line(orderid, sku);
+                q->bulk[q->nbulk++] = command_with_need(command_allocate(orderid, sku, line.qty),
+                                                        line.need, line.requested);
+                nlines++;
+            }
             continue;
         }
         TuiBatchInfo b;
@@ -289,6 +345,11 @@ bool screen_bulk_question(const TuiEnv *env, const TuiReaction *r, TuiQuestion *
     case TA_CHANGE_QTY:
         snprintf(q->title, sizeof q->title, "Set the quantity of %zu marked batch%s to %lld",
                  q->nbulk, q->nbulk == 1 ? "" : "es", (long long)r->qty);
+        break;
+    case TA_ALLOCATE:
+        snprintf(q->title, sizeof q->title,
+                 "Allocate %zu marked order line%s again (each to the first batch with room)",
+                 nlines, nlines == 1 ? "" : "s");
         break;
     default:
         snprintf(q->title, sizeof q->title, "Cancel %zu marked order line%s", q->nbulk, s);

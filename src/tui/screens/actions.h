@@ -22,6 +22,11 @@ bool screen_bulk_question(const TuiEnv *env, const TuiReaction *r, TuiQuestion *
                           size_t size);
 /* `a`: the allocate form, knowing what the screen knows ("" = ask for it). */
 TuiReaction screen_allocate(const char *sku, const char *orderid);
+/* `a` on a list of order lines `l` (may be NULL): with marks, every marked line is
+ * allocated again (REQ_BULK of TA_ALLOCATE: each taken off its place and allocated
+ * by rule 1, keeping its qty, need date and moment of first request); without, the
+ * allocate form as screen_allocate. */
+TuiReaction screen_allocate_lines(TuiList *l, const char *sku, const char *orderid);
 /* `x` on `row` (an order line): cancel it, always asking; with marks in `l` (may be
  * NULL), every marked line (REQ_BULK). */
 TuiReaction screen_cancel(TuiList *l, const TuiRow *row);

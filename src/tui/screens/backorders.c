@@ -17,7 +17,7 @@ TuiReaction tui_backorders_row_key(const TuiEnv *env, TuiList *l, TuiAction a, i
                                : NULL,
                            "nothing to open");
     case TA_ALLOCATE:
-        return screen_allocate(l->q.arg[0] ? l->q.arg : row ? row->sku : "", "");
+        return screen_allocate_lines(l, l->q.arg[0] ? l->q.arg : row ? row->sku : "", "");
     case TA_CANCEL_LINE:
         return screen_cancel(l, row);
     case TA_HISTORY:

@@ -62,7 +62,7 @@ static TuiReaction batch_key(TuiView *v, TuiAction a, int64_t count)
                                : NULL,
                            "nothing to open");
     case TA_ALLOCATE:
-        return screen_allocate(b->sku, "");
+        return screen_allocate_lines(&b->s.list, b->sku, "");
     case TA_CANCEL_LINE:
         return screen_cancel(&b->s.list, row);
     case TA_HISTORY:

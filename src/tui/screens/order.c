@@ -79,7 +79,7 @@ static TuiReaction order_key(TuiView *v, TuiAction a, int64_t count)
                                : NULL,
                            "nothing to open");
     case TA_ALLOCATE:
-        return screen_allocate("", s->list.q.arg);
+        return screen_allocate_lines(&s->list, "", s->list.q.arg);
     case TA_CANCEL_LINE:
         return screen_cancel(&s->list, row);
     case TA_HISTORY:
