@@ -32,6 +32,8 @@ import subprocess
 import sys
 import tempfile
 
+from whatif_cli import expected_csv, rand_date  # the same oracle as whatif's own test
+
 ALLOT = sys.argv[1]
 CASES = int(sys.argv[2]) if len(sys.argv) > 2 else 60
 
@@ -67,20 +69,6 @@ def places(snap):
 def batches(snap):
     return {row["ref"]: (row["sku"], row["qty"], row["eta"])
             for row in csv.DictReader(io.StringIO(snap["batches"]))}
-
-
-def expected_csv(before, after):
-    rows = []
-    for key in sorted(set(before) | set(after)):
-        b, a = before.get(key), after.get(key)
-        bp, ap = b[1] if b else "", a[1] if a else ""
-        if bp != ap:
-            rows.append([key[0], key[1], (a or b)[0], bp, ap])
-    return rows
-
-
-def rand_date(rng):
-    return f"2027-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
 
 
 def make_case(rng):
