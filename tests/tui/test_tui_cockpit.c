@@ -268,3 +268,26 @@ Test(cockpit, a_on_marked_lines_answered_no_changes_nothing)
     cr_assert(tui_app_prompting(fx.app));
     cr_assert(fixture_screen_has("Allocate LAMP"), "the allocate form of one new line");
 }
+
+/* ---- a half-typed term ---- */
+
+Test(cockpit, a_half_typed_term_lists_what_the_words_before_it_list)
+{
+    fixture_key('B');
+    fixture_type("/eta<banana");
+    cr_assert(fixture_screen_has("eta<banana"), "the text stays in the prompt");
+    cr_assert(fixture_screen_has("\"banana\" is not a date"), "the prompt says what is wrong");
+    cr_assert(fixture_main_has("W1") && fixture_main_has("S1"),
+              "no complete term before it: every batch, not the rows the word \"eta\" matched");
+    fixture_key(TK_ESC);
+    fixture_type("/sku:TABLE eta<ban");
+    cr_assert(fixture_main_has("T1"));
+    cr_assert_not(fixture_main_has("W1"), "the complete term before it still filters");
+    fixture_key(TK_ESC);
+    fixture_type("/sku:LAMP eta<+1");
+    fixture_type("0");
+    cr_assert(fixture_main_has("S1") && !fixture_main_has("P01"), "eta<+10 applies as typed");
+    fixture_type("x");
+    cr_assert(fixture_main_has("P01") && !fixture_main_has("T1"),
+              "eta<+10x is not a date yet: what sku:LAMP lists");
+}
