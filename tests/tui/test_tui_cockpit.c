@@ -291,3 +291,22 @@ Test(cockpit, a_half_typed_term_lists_what_the_words_before_it_list)
     cr_assert(fixture_main_has("P01") && !fixture_main_has("T1"),
               "eta<+10x is not a date yet: what sku:LAMP lists");
 }
+
+/* ---- a long paste ---- */
+
+Test(cockpit, a_paste_longer_than_a_filter_stops_at_its_limit_and_says_so_once)
+{
+    fixture_key('B');
+    static char paste[3002];
+    paste[0] = '/';
+    memset(paste + 1, 'x', 3000);
+    paste[3001] = 0;
+    fixture_type(paste);
+    cr_assert(fixture_screen_has("at most 199 bytes here: the rest was not typed"));
+    /* 199 bytes were typed: 199 Backspaces empty the line, the next one closes it */
+    for (int i = 0; i < 199; i++)
+        fixture_key(TK_BACKSPACE);
+    cr_assert(fixture_screen_has("Filter ("), "the prompt is still open");
+    fixture_key(TK_BACKSPACE);
+    cr_assert_not(fixture_screen_has("Filter ("), "an empty line: Backspace closes it");
+}
