@@ -133,8 +133,8 @@ static bool prompt_command(TuiPromptCommand pc, const TokenList *t, TuiReaction 
                                       [TPC_SKU] = "SKU", [TPC_EXPORT] = "FILE"};
     if (t->len != 2) {
         snprintf(why, size, "%s takes one %s: %s %s%s", t->items[0], arg[pc], t->items[0], arg[pc],
-                 pc == TPC_EXPORT ? " writes the list shown (allot export writes batches, orders "
-                                    "or allocations)"
+                 pc == TPC_EXPORT ? " writes the list shown (allot export writes batches, "
+                                    "allocations or backorders)"
                                   : "");
         return false;
     }
