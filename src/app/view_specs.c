@@ -4,12 +4,16 @@
 
 #include <ctype.h>
 #include <inttypes.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <threads.h>
+#include <wctype.h>
 
 #include "domain/events.h"
 #include "domain/lateness.h"
+#include "domain/utf8.h"
 
 /* ---------- the columns of each row kind ---------- */
 
@@ -331,10 +335,77 @@ int view_row_cmp(const ViewQuery *q, const void *a, const void *b)
     return 0;
 }
 
+bool view_text_is_ascii(const char *s)
+{
+    for (; s && *s; s++)
+        if ((unsigned char)*s >= 0x80)
+            return false;
+    return true;
+}
+
+static locale_t g_utf8;
+static once_flag g_utf8_once = ONCE_FLAG_INIT;
+static void utf8_locale_open(void) { g_utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0); }
+
+size_t view_text_fold(const char *s, char *buf, size_t size)
+{
+    call_once(&g_utf8_once, utf8_locale_open);
+    size_t o = 0, n = strlen(s);
+    if (!size)
+        return 0;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t len = utf8_decode(s + i, n - i, &cp);
+        char out[4];
+        size_t olen = 1;
+        if (!len) { /* not UTF-8: the byte as it is */
+            out[0] = s[i];
+            len = 1;
+        } else if (cp < 0x80) {
+            out[0] = (char)tolower((int)cp);
+        } else {
+            uint32_t lo = g_utf8 ? (uint32_t)towlower_l((wint_t)cp, g_utf8) : cp;
+            olen = utf8_encode(lo, out);
+        }
+        if (o + olen >= size)
+            break;
+        memcpy(buf + o, out, olen);
+        o += olen;
+        i += len;
+    }
+    buf[o] = 0;
+    return o;
+}
+
+/* Both texts folded (view_text_fold) into buffers of their own; false if out of
+ * memory (then the ASCII comparison is used). */
+static bool fold_pair(const char *a, const char *b, char **fa, char **fb)
+{
+    size_t na = 4 * strlen(a) + 1, nb = 4 * strlen(b) + 1;
+    *fa = malloc(na);
+    *fb = malloc(nb);
+    if (!*fa || !*fb) {
+        free(*fa);
+        free(*fb);
+        return false;
+    }
+    view_text_fold(a, *fa, na);
+    view_text_fold(b, *fb, nb);
+    return true;
+}
+
 bool view_text_contains(const char *hay, const char *needle)
 {
     if (!needle || !*needle)
         return true;
+    char *fh, *fn;
+    if (!(view_text_is_ascii(hay) && view_text_is_ascii(needle)) &&
+        fold_pair(hay, needle, &fh, &fn)) {
+        bool found = strstr(fh, fn) != NULL;
+        free(fh);
+        free(fn);
+        return found;
+    }
     size_t n = strlen(needle);
     for (const char *h = hay; *h; h++) {
         size_t i = 0;
@@ -348,6 +419,14 @@ bool view_text_contains(const char *hay, const char *needle)
 
 bool view_text_starts(const char *hay, const char *prefix)
 {
+    char *fh, *fp;
+    if (prefix && !(view_text_is_ascii(hay) && view_text_is_ascii(prefix)) &&
+        fold_pair(hay, prefix, &fh, &fp)) {
+        bool starts = strncmp(fh, fp, strlen(fp)) == 0;
+        free(fh);
+        free(fp);
+        return starts;
+    }
     for (size_t i = 0; prefix && prefix[i]; i++)
         if (tolower((unsigned char)hay[i]) != tolower((unsigned char)prefix[i]))
             return false; /* hay ending first: its NUL differs from prefix[i] */

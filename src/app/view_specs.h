@@ -216,11 +216,24 @@ bool view_row_matches(const ViewQuery *q, const void *row);
  * backward: before it).  NULL anchor: every row. */
 bool view_row_past(const ViewQuery *q, const void *row, const void *anchor);
 
-/* ASCII case-insensitive substring test ("" or NULL needle: true). */
+/* Case-insensitive substring test ("" or NULL needle: true): ASCII letters fold
+ * as always; when either text has other characters both are compared folded by
+ * view_text_fold, so "RÖ" finds "Rössle" (docs/tui.md "Filter as you type"). */
 bool view_text_contains(const char *hay, const char *needle);
 
-/* ASCII case-insensitive prefix test ("" or NULL prefix: true). */
+/* Case-insensitive prefix test ("" or NULL prefix: true), folded the same way. */
 bool view_text_starts(const char *hay, const char *prefix);
+
+/* True if `s` has a byte past ASCII (then its case folds by view_text_fold). */
+bool view_text_is_ascii(const char *s);
+
+/* Writes the lowercase of UTF-8 text `s` to buf[0..size) (NUL-terminated, cut at
+ * a character boundary when it does not fit), each character by Unicode's simple
+ * lowercase mapping (the C library's towlower in the C.UTF-8 locale; ASCII only
+ * where that locale is missing); bytes that are not UTF-8 are copied as they are.
+ * Returns the length written.  Safe from several threads.  The SQLite store
+ * registers it as the SQL function allot_fold(text) for its filters. */
+size_t view_text_fold(const char *s, char *buf, size_t size);
 
 /* ---- cursors: the key fields of a row as text, for a screen's anchor ---- */
 

@@ -14,4 +14,9 @@
  * surrogate (U+D800..U+DFFF), a value past U+10FFFF. */
 size_t utf8_decode(const char *s, size_t n, uint32_t *cp);
 
+/* Writes code point `cp` as UTF-8 to out[0..4) (not NUL-terminated) and returns
+ * its length, 1..4; a value that is no character (past U+10FFFF, a surrogate) is
+ * written as '?'. */
+size_t utf8_encode(uint32_t cp, char out[4]);
+
 #endif

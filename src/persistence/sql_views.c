@@ -64,6 +64,38 @@ static const char *q_pattern(SqlQuery *q, const char *text, bool anywhere)
     return p;
 }
 
+/* SQLite's LIKE folds ASCII letters only: a text with other characters is
+ * compared folded on both sides (allot_fold, app/view_specs.h view_text_fold).
+ * PostgreSQL's ILIKE folds by the server's LC_CTYPE. */
+static bool q_folds(const SqlQuery *q, const char *text)
+{
+    return q->dialect == SQL_SQLITE && !view_text_is_ascii(text);
+}
+
+/* The LIKE pattern of `text` (q_pattern), of its folded form where q_folds. */
+static const char *q_like_pattern(SqlQuery *q, const char *text, bool anywhere)
+{
+    if (!q_folds(q, text))
+        return q_pattern(q, text, anywhere);
+    size_t n = 4 * strlen(text) + 1;
+    char *folded = xmalloc(n);
+    view_text_fold(text, folded, n);
+    const char *p = q_pattern(q, folded, anywhere);
+    free(folded);
+    return p;
+}
+
+/* " expr LIKE ? ESCAPE '\\'" (ILIKE on PostgreSQL; allot_fold(expr) where the
+ * pattern's text folds) bound to `pattern`. */
+static void q_like(SqlQuery *q, const char *expr, bool folded, const char *pattern)
+{
+    if (folded)
+        q_add(q, "allot_fold(%s) LIKE ? ESCAPE '\\'", expr);
+    else
+        q_add(q, "%s %s ? ESCAPE '\\'", expr, q->dialect == SQL_POSTGRES ? "ILIKE" : "LIKE");
+    q_text(q, pattern);
+}
+
 /* AND (c1 LIKE ?p OR c2 LIKE ?p ...) for a substring filter.  `cols` is a
  * NULL-terminated list. */
 static void q_filter(SqlQuery *q, const char *filter, const char *const *cols)
@@ -71,12 +103,11 @@ static void q_filter(SqlQuery *q, const char *filter, const char *const *cols)
     if (!has_text(filter))
         return;
     if (!q->pattern) /* one pattern for every part of the query that filters */
-        q->pattern = q_pattern(q, filter, true);
+        q->pattern = q_like_pattern(q, filter, true);
     q_add(q, " AND (");
     for (int i = 0; cols[i]; i++) {
-        q_add(q, "%s%s %s ? ESCAPE '\\'", i ? " OR " : "", cols[i],
-              q->dialect == SQL_POSTGRES ? "ILIKE" : "LIKE");
-        q_text(q, q->pattern);
+        q_add(q, "%s", i ? " OR " : "");
+        q_like(q, cols[i], q_folds(q, filter), q->pattern);
     }
     q_add(q, ")");
 }
@@ -266,9 +297,8 @@ static void q_cond(SqlQuery *q, const SqlSource *src, const ViewSpec *s, const V
     if (c->op == VIEW_PREFIX) {
         if (!has_text(c->text))
             return; /* every row, also one whose text the store keeps as NULL */
-        q_add(q, " AND %s %s ? ESCAPE '\\'", col->expr,
-              q->dialect == SQL_POSTGRES ? "ILIKE" : "LIKE");
-        q_text(q, q_pattern(q, c->text, false));
+        q_add(q, " AND ");
+        q_like(q, col->expr, q_folds(q, c->text), q_like_pattern(q, c->text, false));
         return;
     }
     if (is_text_col(s, c->col)) {

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "app/view_specs.h"
 #include "persistence/sqlite_schema.h"
 
 bool sqlite_is_disk_full(sqlite3 *db, int rc)
@@ -164,6 +165,38 @@ static AllotStatus check_can_create(const char *path, ErrBuf *err)
 
 /* Appends `s` to `out` as the path of a file: URI, escaping what a URI reserves.
  * Returns false if it does not fit. */
+/* allot_fold(text): the text with its case folded (app/view_specs.h
+ * view_text_fold), so the read model's filters find "Rössle" from "RÖ"; NULL stays
+ * NULL. */
+static void fold_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const unsigned char *t = sqlite3_value_text(argv[0]);
+    if (!t) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    char small[256];
+    size_t need = 4 * (size_t)sqlite3_value_bytes(argv[0]) + 1;
+    char *buf = need <= sizeof small ? small : sqlite3_malloc64(need);
+    if (!buf) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    size_t n = view_text_fold((const char *)t, buf, need);
+    sqlite3_result_text(ctx, buf, (int)n, SQLITE_TRANSIENT);
+    if (buf != small)
+        sqlite3_free(buf);
+}
+
+static void add_functions(sqlite3 *db)
+{
+    /* a connection without it fails the filters that use it, with SQLite's message */
+    (void)sqlite3_create_function(db, "allot_fold", 1,
+                                  SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                                  fold_fn, NULL, NULL);
+}
+
 static bool uri_path(const char *s, char *out, size_t size)
 {
     size_t n = 0;
@@ -233,6 +266,7 @@ AllotStatus sqlite_connect_readonly(const char *path, int busy_ms, sqlite3 **out
         }
         sqlite3_extended_result_codes(db, 1);
         sqlite3_busy_timeout(db, busy_ms);
+        add_functions(db);
         s = check_current_schema(db, path, err);
         if (s == ALLOT_OK) {
             *out = db;
@@ -280,6 +314,7 @@ static AllotStatus connect_rw(const char *path, bool create, int busy_ms, sqlite
     }
     sqlite3_extended_result_codes(db, 1);
     sqlite3_busy_timeout(db, busy_ms);
+    add_functions(db);
     AllotStatus s = ALLOT_OK;
     /* journal_mode answers with the mode it is in: a read-only or odd file may
      * refuse WAL. */

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/utf8.h"
+
 static const char *const action_names[] = {
 #define TUI_ACTION_NAME(name, text) text,
     TUI_ACTION_MAP(TUI_ACTION_NAME)
@@ -125,26 +127,5 @@ int64_t tui_count_take(TuiCount *c, int64_t dflt)
 size_t tui_utf8_put(int cp, char out[5])
 {
     memset(out, 0, 5);
-    if (cp < 0 || cp > 0x10FFFF)
-        cp = '?';
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
+    return utf8_encode(cp < 0 ? '?' : (uint32_t)cp, out);
 }
