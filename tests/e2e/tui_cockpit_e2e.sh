@@ -113,7 +113,7 @@ T send-keys -t c q
 sku=$("$ALLOT" --db "$DB" export batches | awk -F, 'NR > 1 && $2 !~ / / {print $2}' | sort | uniq -c | sort -k1,1nr -k2 | awk 'NR == 1 {print $2}')
 nsku=$("$ALLOT" --db "$DB" export batches | awk -F, -v s="$sku" 'NR > 1 && $2 == s' | wc -l)
 T send-keys -t c ":sku $sku" Enter
-check ":sku $sku opens Batches of that SKU, all $nsku of them" "1/$nsku "
+check ":sku $sku opens the Batches of that SKU, all $nsku of them" "Batches of $sku   1/$nsku "
 others=$(screen | grep -E '^ *[▶ ] *(WH|PO)-[0-9]+ ' | grep -vF " $sku " | wc -l)
 [ "$others" -eq 0 ] && ok "only batches of $sku" || { bad "$others rows of other SKUs"; screen; }
 T send-keys -t c q
