@@ -13,6 +13,7 @@ typedef struct PromptView {
     TuiLineEdit line;
     char note[ALLOT_ERR_MAX];
     bool note_error;
+    bool full; /* a character did not fit: nothing more is typed until an edit */
 } PromptView;
 
 static PromptView *pv(TuiView *v) { return (PromptView *)v; }
@@ -56,6 +57,7 @@ static TuiReaction prompt_key(TuiView *v, TuiAction a, int64_t count)
     snprintf(before, sizeof before, "%s", p->line.text);
     if (!tui_line_edit_apply(&p->line, a))
         return (TuiReaction){0};
+    p->full = false;
     if (p->note_error)
         p->note[0] = 0;
     if (p->form.kind == FORM_FILTER && strcmp(before, p->line.text) != 0)
@@ -74,15 +76,21 @@ static TuiReaction prompt_unbound(TuiView *v, int key)
     PromptView *p = pv(v);
     TuiReaction r = tui_handled();
     TuiLineEdit before = p->line;
+    if (p->full)
+        return r; /* the rest of a paste that did not fit: only a prefix of it is kept */
     if (tui_line_edit_insert(&p->line, key) && strlen(p->line.text) > form_max(&p->form)) {
         /* a long paste stops here, and says so once, instead of every key asking
            the list for a filter it cannot take */
         p->line = before;
+        p->full = true;
         snprintf(p->note, sizeof p->note, "at most %zu bytes here: the rest was not typed",
                  form_max(&p->form));
         p->note_error = true;
         return r;
     }
+    if (strcmp(before.text, p->line.text) == 0 && key >= 0x20 &&
+        strlen(p->line.text) + 4 >= TUI_LINE_MAX)
+        p->full = true; /* the line itself is full */
     if (strcmp(before.text, p->line.text) != 0) {
         if (p->note_error)
             p->note[0] = 0;

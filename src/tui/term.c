@@ -21,12 +21,16 @@
  * other processes' events appear within 1 s). */
 #define POLL_MS 250
 #define DRAW_MS 100 /* while keys keep coming, a frame at least this often */
+#define BLIND_MS 1000 /* a key whose work took this long: keys typed meanwhile are dropped */
 
 /* Signal handlers can only reach static storage: the one place the TUI keeps
  * process-wide state, set while the terminal is in curses mode.  g_stop is the
  * signal that ends the loop at once (SIGTERM, SIGHUP, SIGQUIT); g_interrupt a
  * Ctrl-C for the app, which asks first while a what-if session is open. */
 static volatile sig_atomic_t g_stop, g_interrupt;
+/* Set while the app works on an input (not waiting for a key): a long piece of
+ * work (a bulk preview, a write) would not see g_stop until it is done. */
+static volatile sig_atomic_t g_in_app;
 static struct termios g_saved_termios;
 static volatile sig_atomic_t g_have_termios;
 static char g_restore_seq[128]; /* rmcup + cnorm + sgr0 of the terminal */
@@ -52,7 +56,26 @@ bool tui_term_usable(void)
     return true;
 }
 
-static void on_stop(int sig) { g_stop = sig; }
+static void restore_terminal(void)
+{
+    if (g_have_termios) {
+        ssize_t r = write(STDOUT_FILENO, g_restore_seq, strlen(g_restore_seq));
+        (void)r;
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &g_saved_termios);
+    }
+}
+
+/* SIGTERM, SIGHUP, SIGQUIT: end the loop at once — while the app is at work on
+ * an input, by ending the process here (the terminal put back; a transaction not
+ * committed is rolled back by the store, as after a crash: nothing half-written). */
+static void on_stop(int sig)
+{
+    g_stop = sig;
+    if (g_in_app) {
+        restore_terminal();
+        _exit(128 + sig);
+    }
+}
 
 static void on_interrupt(int sig)
 {
@@ -63,11 +86,7 @@ static void on_interrupt(int sig)
 /* Fatal signals: put the terminal back as it was, then die of the same signal. */
 static void on_fatal(int sig)
 {
-    if (g_have_termios) {
-        ssize_t r = write(STDOUT_FILENO, g_restore_seq, strlen(g_restore_seq));
-        (void)r;
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &g_saved_termios);
-    }
+    restore_terminal();
     signal(sig, SIG_DFL);
     raise(sig);
 }
@@ -97,6 +116,32 @@ static void release_signals(void)
     int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
         signal(sigs[i], SIG_DFL);
+}
+
+/* After a key whose work took BLIND_MS or more: the keys typed meanwhile were typed
+ * blind, for a screen that has changed since (a question may have opened), so they
+ * are dropped, and the status line says so; a resize among them is still taken. */
+static void drop_typed_blind(TuiApp *app, TuiCursesCanvas *canvas)
+{
+    wint_t ch;
+    int r, dropped = 0;
+    wtimeout(stdscr, 0);
+    while ((r = wget_wch(stdscr, &ch)) != ERR) {
+        if (r == KEY_CODE_YES && ch == KEY_RESIZE) {
+            tui_curses_canvas_resize(canvas);
+            tui_app_input(app, &(TuiInput){.type = TI_RESIZE, .rows = LINES, .cols = COLS});
+            clearok(curscr, TRUE);
+        } else {
+            dropped++;
+        }
+    }
+    if (dropped) {
+        char text[600];
+        snprintf(text, sizeof text, "%s — %d key%s typed while busy %s dropped",
+                 tui_app_status(app), dropped, dropped == 1 ? "" : "s",
+                 dropped == 1 ? "was" : "were");
+        tui_app_set_status(app, false, text);
+    }
 }
 
 static void add_cap(const char *name)
@@ -229,7 +274,9 @@ int tui_term_loop(const TuiAppConfig *cfg, const TuiTermHooks *hooks)
         bool busy = tui_app_busy(app); /* background work: do it while no key waits */
         if (r == ERR) {
             wtimeout(stdscr, busy ? 0 : POLL_MS);
+            g_in_app = 0;
             r = wget_wch(stdscr, &ch);
+            g_in_app = 1;
         }
         if (g_stop)
             break;
@@ -246,8 +293,12 @@ int tui_term_loop(const TuiAppConfig *cfg, const TuiTermHooks *hooks)
             if (in.key == TK_CTRL_L)
                 clearok(curscr, TRUE);
         }
-        if (in.type != TI_KEY || in.key != TK_NONE)
+        if (in.type != TI_KEY || in.key != TK_NONE) {
+            int64_t start = now_ms();
             tui_app_input(app, &in);
+            if (in.type == TI_KEY && now_ms() - start >= BLIND_MS)
+                drop_typed_blind(app, &canvas);
+        }
         /* keep polling while keys keep coming */
         bool tick = in.type == TI_TICK || now_ms() - last_poll >= POLL_MS;
         if (in.type != TI_TICK && tick)

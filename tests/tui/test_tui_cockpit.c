@@ -310,3 +310,21 @@ Test(cockpit, a_paste_longer_than_a_filter_stops_at_its_limit_and_says_so_once)
     fixture_key(TK_BACKSPACE);
     cr_assert_not(fixture_screen_has("Filter ("), "an empty line: Backspace closes it");
 }
+
+Test(cockpit, a_paste_cut_at_the_limit_keeps_a_prefix_of_it)
+{
+    fixture_key('B');
+    static char paste[8000];
+    strcpy(paste, "/sku:");
+    for (int i = 0; i < 300; i++)
+        strcat(paste, "Ö"); /* 2 bytes each: 97 fit after sku: (198 bytes) */
+    for (int i = 0; i < 3000; i++)
+        strcat(paste, "x"); /* one more byte would fit, but it is not what came next */
+    fixture_type(paste);
+    cr_assert(fixture_screen_has("at most 199 bytes here"));
+    for (int i = 0; i < 4 + 97; i++)
+        fixture_key(TK_BACKSPACE);
+    cr_assert(fixture_screen_has("Filter ("), "the prompt is still open");
+    fixture_key(TK_BACKSPACE);
+    cr_assert_not(fixture_screen_has("Filter ("), "sku: and 97 Ö were typed, no x after them");
+}
