@@ -35,8 +35,8 @@
 
 #define TUI_FEED_MAX 64       /* events kept for the panel, the newest */
 #define TUI_FEED_GROUPS 32    /* groups kept, the newest */
-#define TUI_FEED_READ_MAX 20000 /* live events read per poll at most */
-#define TUI_FEED_BACK 10000   /* live events read back at the start, to group them */
+#define TUI_FEED_READ_MAX 5000 /* live events read per poll at most */
+#define TUI_FEED_BACK 2000    /* live events read back at the start, to group them */
 
 /* A group of events: one command's, or a run of commands of one kind by one actor. */
 typedef struct TuiFeedGroup {
