@@ -18,7 +18,7 @@
  * Folding costs the same whatever the log's length: each event is read once, at
  * most TUI_FEED_READ_MAX per poll (a longer run is read over the following polls:
  * tui_feed_behind), and at the start the feed reads back TUI_FEED_BACK events; a
- * group begun before them says so ("10,000+ events").  What-if events are one group
+ * group begun before them says so ("2,001+ events").  What-if events are one group
  * per step of the session.
  *
  * "Looked": the full feed (`F`) on top.  Events read while it is there are seen;

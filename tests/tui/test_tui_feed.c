@@ -174,3 +174,41 @@ Test(feed, a_what_if_step_is_a_group_of_its_own_and_leaves_with_the_session)
     cr_assert_not(fixture_screen_has("what-if:"), "the session's events left the feed");
     cr_assert_eq(panel_row("allocate ×3: 3 events"), 0, "the live groups stay");
 }
+
+/* "allocate ×N: M events" for counts n, m (with the thousands separated). */
+static const char *run_text(int64_t n, int64_t m, const char *more, char *buf, size_t size)
+{
+    char a[32], b[32];
+    snprintf(buf, size, "allocate ×%s%s: %s%s events", tui_thousands(n, a, sizeof a), more,
+             tui_thousands(m, b, sizeof b), more);
+    return buf;
+}
+
+Test(feed, a_long_run_is_read_a_bounded_slice_per_poll_and_counted_whole)
+{
+    int n = TUI_FEED_READ_MAX + 1000;
+    bulk_other(n);
+    fixture_tick();
+    char want[96], fresh[64], k[32];
+    snprintf(fresh, sizeof fresh, "+%s new since you looked", tui_thousands(n, k, sizeof k));
+    cr_assert(fixture_screen_has(fresh), "every new event is counted, read or not yet");
+    cr_assert_eq(panel_row(run_text(3 + TUI_FEED_READ_MAX, 3 + TUI_FEED_READ_MAX, "", want,
+                                    sizeof want)),
+                 0, "one poll read %d of them: %s", TUI_FEED_READ_MAX, want);
+    fixture_tick();
+    cr_assert_eq(panel_row(run_text(3 + n, 3 + n, "", want, sizeof want)), 0,
+                 "the next poll read the rest: %s", want);
+    cr_assert(fixture_screen_has(fresh));
+}
+
+Test(feed, a_group_begun_before_the_events_read_at_the_start_says_so)
+{
+    bulk_other(TUI_FEED_BACK + 100);
+    tui_app_free(fx.app);
+    fixture_start(); /* allot opened on the longer log */
+    char want[96];
+    cr_assert_eq(panel_row(run_text(TUI_FEED_BACK + 1, TUI_FEED_BACK + 1, "+", want,
+                                    sizeof want)),
+                 0, "read back %d events and the one before: %s", TUI_FEED_BACK, want);
+    cr_assert_not(fixture_screen_has("new since you looked"), "nothing is new at the start");
+}
