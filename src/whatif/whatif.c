@@ -379,6 +379,7 @@ static Command replay_command(const WhatIfSession *s, size_t i, const int64_t *r
 
 size_t whatif_command_count(const WhatIfSession *s) { return s->ncmds; }
 const Command *whatif_command(const WhatIfSession *s, size_t i) { return &s->cmds[i]; }
+int64_t whatif_command_id(const WhatIfSession *s, size_t i) { return s->ids[i]; }
 int32_t whatif_today(const WhatIfSession *s) { return today_of(s->clock); }
 Clock *whatif_clock(WhatIfSession *s) { return s->clock; }
 UnitOfWork *whatif_uow(WhatIfSession *s) { return s->sandbox; }

@@ -140,6 +140,9 @@ AllotStatus whatif_run(WhatIfSession *s, const Command *cmd, CommandResult *res,
 /* The commands accepted so far, in order.  i < count. */
 size_t whatif_command_count(const WhatIfSession *s);
 const Command *whatif_command(const WhatIfSession *s, size_t i);
+/* The command id command i got in the sandbox (its events carry it); 0 if it
+ * logged nothing. */
+int64_t whatif_command_id(const WhatIfSession *s, size_t i);
 
 /* Today (days since 1970-01-01 UTC) by the session's clock. */
 int32_t whatif_today(const WhatIfSession *s);
