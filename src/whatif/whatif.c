@@ -312,6 +312,16 @@ static void marks_clear(WhatIfSession *s)
     strmap_init(&s->mark_index);
 }
 
+/* Frees what the session ran: its sandbox, bus and read model, and its steps. */
+static void free_run(WhatIfSession *s)
+{
+    views_free(s->views);
+    bus_free(s->bus);
+    uow_free(s->sandbox);
+    free(s->cmds);
+    free(s->ids);
+}
+
 void whatif_discard(WhatIfSession *s)
 {
     if (!s)
@@ -319,11 +329,7 @@ void whatif_discard(WhatIfSession *s)
     marks_clear(s);
     free(s->marks);
     strmap_fini(&s->mark_index);
-    views_free(s->views);
-    bus_free(s->bus);
-    uow_free(s->sandbox);
-    free(s->cmds);
-    free(s->ids);
+    free_run(s);
     free(s);
 }
 
@@ -833,11 +839,7 @@ void whatif_drop_fini(WhatIfDrop *d)
 /* The session becomes the replay r (which is left empty). */
 static void adopt(WhatIfSession *s, Replay *r)
 {
-    views_free(s->views);
-    bus_free(s->bus);
-    uow_free(s->sandbox);
-    free(s->cmds);
-    free(s->ids);
+    free_run(s);
     s->sandbox = r->uow;
     s->bus = r->bus;
     s->cmds = r->cmds;
