@@ -55,6 +55,8 @@ void app_switch_source(TuiApp *a, TuiSource *src);
 
 /* app_react.c */
 void app_run(TuiApp *a, const Command *cmd);
+/* app_run of the Undo U asked for: the status line says "Redo of command N". */
+void app_run_redo(TuiApp *a, const Command *cmd, int64_t redoes);
 void app_submit_change(TuiApp *a, const TuiReaction *r);
 void app_submit_bulk(TuiApp *a, const TuiReaction *r);
 void app_run_bulk(TuiApp *a, const Command *cmds, size_t n);
@@ -72,5 +74,8 @@ void app_export(TuiApp *a, const char *path);   /* REQ_EXPORT: the list on top i
 void app_whatif_toggle(TuiApp *a, bool start);
 void app_whatif_ask(TuiApp *a, TuiAction act); /* A, D, Q */
 void app_whatif_apply(TuiApp *a);              /* y on the apply question */
+void app_whatif_summary(TuiApp *a);            /* W: the summary of the session */
+/* REQ_DROP_STEP (with_refused false), and y on the question it may ask (true). */
+void app_whatif_drop(TuiApp *a, size_t step, bool with_refused);
 
 #endif
