@@ -14,13 +14,6 @@
 
 #define TODAY_UNIX INT64_C(1796000000) /* 2026-11-30 */
 
-static int64_t fixed_now(Clock *c)
-{
-    (void)c;
-    return TODAY_UNIX;
-}
-
-static Clock clk = {fixed_now};
 static int32_t today;
 
 /* The demo's longest names (31 display columns, one with ß and ü). */
@@ -33,7 +26,7 @@ static int32_t today;
  * wait (backorders), needed in two weeks. */
 static void seed(void)
 {
-    fixture_open(&clk);
+    fixture_open(fixture_fixed_clock(TODAY_UNIX));
     today = date_from_unix(TODAY_UNIX);
     fixture_run(command_create_batch("WH-60", PEARS, 10, ALLOT_NO_ETA));
     fixture_run(command_create_batch("PO-77", SOSSE, 20, today + 5));
