@@ -55,6 +55,8 @@ void app_switch_source(TuiApp *a, TuiSource *src);
 
 /* app_react.c */
 void app_run(TuiApp *a, const Command *cmd);
+/* app_run of the Undo U asked for: the status line says "Redo of command N". */
+void app_run_redo(TuiApp *a, const Command *cmd, int64_t redoes);
 void app_submit_change(TuiApp *a, const TuiReaction *r);
 void app_submit_bulk(TuiApp *a, const TuiReaction *r);
 void app_run_bulk(TuiApp *a, const Command *cmds, size_t n);

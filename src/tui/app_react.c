@@ -13,19 +13,29 @@
 
 /* ---- changes ---- */
 
-void app_run(TuiApp *a, const Command *cmd)
+static void app_run_as(TuiApp *a, const Command *cmd, bool redo, int64_t redoes)
 {
     TuiChangeCtx ctx = app_change_ctx(a);
     CommandResult res;
     command_result_init(&res);
     ErrBuf err = {{0}};
     AllotStatus st = tui_change_run(&ctx, cmd, &res, &err);
-    tui_change_report(cmd, st, &res, &err, a->status, sizeof a->status);
+    tui_change_report(cmd, redo, redoes, st, &res, &err, a->status, sizeof a->status);
     a->status_error = st != ALLOT_OK;
     if (st == ALLOT_OK && a->whatif)
         tui_whatif_ran(a->whatif, &res, &a->feed, a->cfg.clock->now(a->cfg.clock));
     command_result_fini(&res);
     app_poll(a, true);
+}
+
+void app_run(TuiApp *a, const Command *cmd)
+{
+    app_run_as(a, cmd, false, 0);
+}
+
+void app_run_redo(TuiApp *a, const Command *cmd, int64_t redoes)
+{
+    app_run_as(a, cmd, true, redoes);
 }
 
 void app_submit_change(TuiApp *a, const TuiReaction *r)
@@ -118,6 +128,8 @@ void app_undo(TuiApp *a, bool redo)
     TuiQuestion q;
     tui_question_init(&q, ASK_CHANGE);
     q.cmd = command_undo(step.target);
+    q.is_redo = step.redo;
+    q.redoes = step.undoes;
     TuiChangeCtx ctx = app_change_ctx(a);
     switch (tui_change_prepare(&ctx, &q, true, NULL, &err)) {
     case CHANGE_REFUSED:
@@ -179,6 +191,8 @@ void app_answer(TuiApp *a, bool yes)
     }
     TuiAsk kind = q->ask;
     Command cmd = q->cmd;
+    bool redo = q->is_redo;
+    int64_t redoes = q->redoes;
     Command *bulk = q->bulk; /* taken before the question goes */
     size_t nbulk = q->nbulk;
     q->bulk = NULL;
@@ -188,6 +202,8 @@ void app_answer(TuiApp *a, bool yes)
         app_say(a, true, "%s", err.msg);
     else if (kind == ASK_CHANGE && nbulk)
         app_run_bulk(a, bulk, nbulk);
+    else if (kind == ASK_CHANGE && redo)
+        app_run_redo(a, &cmd, redoes);
     else if (kind == ASK_CHANGE)
         app_run(a, &cmd);
     else if (kind == ASK_QUIT || kind == ASK_DISCARD) {

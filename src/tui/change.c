@@ -182,18 +182,25 @@ AllotStatus tui_change_run(const TuiChangeCtx *ctx, const Command *cmd, CommandR
     return bus_handle(ctx->bus, cmd, res, err);
 }
 
-void tui_change_report(const Command *cmd, AllotStatus st, const CommandResult *res,
-                       const ErrBuf *err, char *buf, size_t size)
+void tui_change_report(const Command *cmd, bool redo, int64_t redoes, AllotStatus st,
+                       const CommandResult *res, const ErrBuf *err, char *buf, size_t size)
 {
+    char name[64];
+    if (cmd->type == CMD_UNDO && redo)
+        snprintf(name, sizeof name, "Redo of command %lld", (long long)redoes);
+    else if (cmd->type == CMD_UNDO && cmd->target)
+        snprintf(name, sizeof name, "Undo of command %lld", (long long)cmd->target);
+    else
+        snprintf(name, sizeof name, "%s", command_type_name(cmd->type));
     if (st != ALLOT_OK) {
         snprintf(buf, size, "%s%s", err->msg[0] ? err->msg : allot_status_message(st),
                  st == ALLOT_ESTORAGE ? "; nothing changed" : "");
     } else if (res->events.len == 0) {
-        snprintf(buf, size, "%s: nothing changed", command_type_name(cmd->type));
+        snprintf(buf, size, "%s: nothing changed", name);
     } else {
         char d[200];
         event_describe(&res->events.items[res->events.len - 1], d, sizeof d);
-        snprintf(buf, size, "%s done: %zu event%s, last: %s", command_type_name(cmd->type),
-                 res->events.len, res->events.len == 1 ? "" : "s", d);
+        snprintf(buf, size, "%s done: %zu event%s, last: %s", name, res->events.len,
+                 res->events.len == 1 ? "" : "s", d);
     }
 }

@@ -54,8 +54,11 @@ AllotStatus tui_change_run(const TuiChangeCtx *ctx, const Command *cmd, CommandR
                            ErrBuf *err);
 
 /* The status line after a run: "ChangeBatchQuantity done: 6 events, last: …",
- * "…: nothing changed", or the error (a lock held past the wait says so). */
-void tui_change_report(const Command *cmd, AllotStatus st, const CommandResult *res,
-                       const ErrBuf *err, char *buf, size_t size);
+ * "…: nothing changed", or the error (a lock held past the wait says so).  An
+ * Undo says what it undid: "Undo of command 12 done: …", or with `redo` (an Undo
+ * of an Undo, asked for as a redo: docs/tui.md "Undo and redo") "Redo of command
+ * 9 done: …" naming the command it brings back, `redoes`. */
+void tui_change_report(const Command *cmd, bool redo, int64_t redoes, AllotStatus st,
+                       const CommandResult *res, const ErrBuf *err, char *buf, size_t size);
 
 #endif

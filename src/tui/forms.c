@@ -80,11 +80,40 @@ void tui_form_open(const TuiReaction *r, TuiForm *f, char *label, size_t lsize, 
     }
 }
 
+/* Where the word being typed starts in `text`: after its last space outside quotes
+ * (0 when it is the first). */
+static size_t last_word_start(const char *text)
+{
+    size_t start = 0;
+    bool quote = false;
+    for (size_t i = 0; text[i]; i++) {
+        quote ^= text[i] == '"';
+        if (!quote && text[i] == ' ')
+            start = i + 1;
+    }
+    return start;
+}
+
 bool tui_form_live(const TuiForm *f, const char *text, char *why, size_t size)
 {
     if (f->kind != FORM_FILTER || !f->list)
         return true;
-    return tui_list_set_filter(f->list, text, why, size);
+    if (tui_list_set_filter(f->list, text, why, size))
+        return true;
+    /* Not a filter yet: the term being typed is left out, so the list shows the
+       filter of the complete words before it, not what a half-typed term's first
+       letters matched as a word ("eta<banana" lists what "" lists, not "eta"). */
+    char before[TUI_FILTER_MAX], ignored[ALLOT_ERR_MAX];
+    size_t n = last_word_start(text);
+    while (n && text[n - 1] == ' ')
+        n--;
+    if (n < sizeof before) {
+        memcpy(before, text, n);
+        before[n] = 0;
+        if (strcmp(before, f->list->q.filter) != 0)
+            (void)tui_list_set_filter(f->list, before, ignored, sizeof ignored);
+    }
+    return false;
 }
 
 void tui_form_cancel(const TuiForm *f)
@@ -104,8 +133,8 @@ static bool prompt_command(TuiPromptCommand pc, const TokenList *t, TuiReaction 
                                       [TPC_SKU] = "SKU", [TPC_EXPORT] = "FILE"};
     if (t->len != 2) {
         snprintf(why, size, "%s takes one %s: %s %s%s", t->items[0], arg[pc], t->items[0], arg[pc],
-                 pc == TPC_EXPORT ? " writes the list shown (allot export writes batches, orders "
-                                    "or allocations)"
+                 pc == TPC_EXPORT ? " writes the list shown (allot export writes batches, "
+                                    "allocations or backorders)"
                                   : "");
         return false;
     }

@@ -28,7 +28,9 @@ bool tui_form_submit(const TuiForm *form, const char *text, TuiReaction *out, ch
                      size_t size);
 
 /* A form that acts as you type (the filter): applies `text` now.  False with the
- * reason in `why` when it is not (yet) a filter: the list keeps the last one. */
+ * reason in `why` when it is not (yet) a filter: the list then shows the filter of
+ * the words before the one being typed (the last good one as far as it goes:
+ * "sku:LAMP eta<ban" lists what "sku:LAMP" lists). */
 bool tui_form_live(const TuiForm *form, const char *text, char *why, size_t size);
 /* Esc on a form: a filter goes back to what it was when the form opened. */
 void tui_form_cancel(const TuiForm *form);

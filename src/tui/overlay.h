@@ -34,6 +34,8 @@ typedef struct TuiQuestion {
     /* ASK_CHANGE: what y runs — `cmd`, or the delay of `delay_ref` by `delay_days`
        (worked out again from those, the ETA moving with "today") */
     Command cmd;
+    bool is_redo; /* cmd is the Undo asked for by U: it brings back `redoes` */
+    int64_t redoes;
     bool is_delay;
     AllotId delay_ref;
     int32_t delay_days;

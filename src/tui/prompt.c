@@ -63,11 +63,27 @@ static TuiReaction prompt_key(TuiView *v, TuiAction a, int64_t count)
     return r;
 }
 
+/* The longest text a form takes (bytes): a filter's, the line editor's otherwise. */
+static size_t form_max(const TuiForm *f)
+{
+    return f->kind == FORM_FILTER ? TUI_FILTER_MAX - 1 : TUI_LINE_MAX - 1;
+}
+
 static TuiReaction prompt_unbound(TuiView *v, int key)
 {
     PromptView *p = pv(v);
     TuiReaction r = tui_handled();
-    if (tui_line_edit_insert(&p->line, key)) {
+    TuiLineEdit before = p->line;
+    if (tui_line_edit_insert(&p->line, key) && strlen(p->line.text) > form_max(&p->form)) {
+        /* a long paste stops here, and says so once, instead of every key asking
+           the list for a filter it cannot take */
+        p->line = before;
+        snprintf(p->note, sizeof p->note, "at most %zu bytes here: the rest was not typed",
+                 form_max(&p->form));
+        p->note_error = true;
+        return r;
+    }
+    if (strcmp(before.text, p->line.text) != 0) {
         if (p->note_error)
             p->note[0] = 0;
         if (p->form.kind == FORM_FILTER)

@@ -20,6 +20,7 @@
 /* How long the loop waits for a key before looking for new data (SPEC.md §2:
  * other processes' events appear within 1 s). */
 #define POLL_MS 250
+#define DRAW_MS 100 /* while keys keep coming, a frame at least this often */
 
 /* Signal handlers can only reach static storage: the one place the TUI keeps
  * process-wide state, set while the terminal is in curses mode.  g_stop is the
@@ -205,18 +206,31 @@ int tui_term_loop(const TuiAppConfig *cfg, const TuiTermHooks *hooks)
     Waiting waiting = {app, &canvas};
     if (hooks->install_wait)
         hooks->install_wait(hooks->ctx, wait_for_lock, &waiting);
-    int64_t last_poll = now_ms();
+    int64_t last_poll = now_ms(), last_draw = 0;
     while (!g_stop && !tui_app_done(app)) {
         if (hooks->logger_line && hooks->logger_line[0]) {
             tui_app_set_status(app, true, hooks->logger_line);
             hooks->logger_line[0] = 0;
         }
-        if (tui_app_dirty(app))
-            draw(app, &canvas);
-        bool busy = tui_app_busy(app); /* background work: do it while no key waits */
-        wtimeout(stdscr, busy ? 0 : POLL_MS);
         wint_t ch = 0;
-        int r = wget_wch(stdscr, &ch);
+        int r = ERR;
+        if (tui_app_dirty(app)) {
+            /* keys already waiting (a paste, a held key) are taken before the frame
+               they would change anyway, a frame at least every DRAW_MS */
+            if (now_ms() - last_draw < DRAW_MS) {
+                wtimeout(stdscr, 0);
+                r = wget_wch(stdscr, &ch);
+            }
+            if (r == ERR) {
+                draw(app, &canvas);
+                last_draw = now_ms();
+            }
+        }
+        bool busy = tui_app_busy(app); /* background work: do it while no key waits */
+        if (r == ERR) {
+            wtimeout(stdscr, busy ? 0 : POLL_MS);
+            r = wget_wch(stdscr, &ch);
+        }
         if (g_stop)
             break;
         TuiInput in = {.type = busy && r == ERR ? TI_IDLE : TI_TICK};

@@ -6,7 +6,9 @@
 #   backorders filtered by a SKU as you type, the breadcrumb giving the filter and
 #   the count (<= 8 keys: O / s k u : C a);
 #   three marked shipments delayed by 7 days with ONE preview and one transaction
-#   (<= 10 keys: l l l Space Space Space 7 d y).
+#   (<= 10 keys: l l l Space Space Space 7 d y);
+# then the jumps (:order, :batch with Tab completion, :sku), :export of a filtered
+# list and `a` on two marked lines (the store changes as previewed).
 # Each asserts what the screen shows (and the last, the stored ETAs).
 #
 # usage: tui_cockpit_e2e.sh ALLOT
@@ -94,6 +96,54 @@ for b in $due3; do
     if grep -q "^$ref,.*,$want," <<<"$after"; then ok "$ref: ETA $eta → $want"
     else bad "$ref: not at $want: $(grep "^$ref," <<<"$after")"; fi
 done
+
+# -- jumps: :order, :batch with Tab completion, :sku
+order=$("$ALLOT" --db "$DB" export allocations | awk -F, 'NR == 2 {print $1}')
+T send-keys -t c ":order $order" Enter
+check ":order $order opens its Order screen" "Order $order · "
+T send-keys -t c q
+prefix=$("$ALLOT" --db "$DB" export batches | awk -F, 'NR > 1 && $1 ~ /^PO-0/ {print $1}' | sort)
+T send-keys -t c ":batch PO-0" Tab
+check "Tab lists the candidates of PO-0 from the read model" \
+    "$(wc -l <<<"$prefix") candidates: $(paste -sd, <<<"$prefix" | sed 's/,/, /g')"
+first=$(head -1 <<<"$prefix")
+T send-keys -t c "${first#PO-0}" Enter
+check ":batch $first opens its Batch screen" "Batch $first"
+T send-keys -t c q
+sku=$("$ALLOT" --db "$DB" export batches | awk -F, 'NR > 1 && $2 !~ / / {print $2}' | sort | uniq -c | sort -k1,1nr -k2 | awk 'NR == 1 {print $2}')
+nsku=$("$ALLOT" --db "$DB" export batches | awk -F, -v s="$sku" 'NR > 1 && $2 == s' | wc -l)
+T send-keys -t c ":sku $sku" Enter
+check ":sku $sku opens Batches of that SKU, all $nsku of them" "1/$nsku "
+others=$(screen | grep -E '^ *[▶ ] *(WH|PO)-[0-9]+ ' | grep -vF " $sku " | wc -l)
+[ "$others" -eq 0 ] && ok "only batches of $sku" || { bad "$others rows of other SKUs"; screen; }
+T send-keys -t c q
+
+# -- :export of the list shown: Backorders filtered by sku:Ca, every matching row
+T send-keys -t c O / s k u : C a Enter
+wait_for 'filter: "sku:Ca"' 5 >/dev/null
+T send-keys -t c ":export $WORK/ca.csv" Enter
+check ":export says how many rows it wrote, and where" "$ca_lines rows of Backorders"
+rows=$(($(wc -l <"$WORK/ca.csv") - 1))
+notca=$(awk -F, 'NR > 1 && tolower(substr($2, 1, 2)) != "ca"' "$WORK/ca.csv" | wc -l)
+[ "$rows" -eq "$ca_lines" ] && [ "$notca" -eq 0 ] && ok "the file has the $ca_lines rows shown, no other" \
+    || bad "ca.csv: $rows rows, $notca of other SKUs"
+T send-keys -t c q
+
+# -- a on two marked lines of a batch: one preview, one transaction, as previewed
+batch=$("$ALLOT" --db "$DB" export allocations | awk -F, 'NR > 1 && $4 ~ /^PO-/ {n[$4]++} END {for (b in n) if (n[b] >= 2) print b}' | sort | head -1)
+before=$( { "$ALLOT" --db "$DB" export allocations; "$ALLOT" --db "$DB" export backorders; } | sort)
+T send-keys -t c ":batch $batch" Enter
+wait_for "Batch $batch" 5 >/dev/null
+T send-keys -t c Space Space a
+check "a on 2 marked lines: one preview" "Allocate 2 marked order lines again"
+nmoved=$(screen | grep -oE '^[0-9]+ order lines? changes? place' | grep -oE '^[0-9]+' || echo 0)
+T send-keys -t c y
+check "its 4 commands (a deallocate and an allocate each) in one transaction" \
+    "4 commands done in one transaction"
+after=$( { "$ALLOT" --db "$DB" export allocations; "$ALLOT" --db "$DB" export backorders; } | sort)
+changed=$(comm -13 <(echo "$before") <(echo "$after") | cut -d, -f1 | sort -u | wc -l)
+[ "$changed" -eq "${nmoved:-0}" ] && ok "the store changed in the $changed lines the preview said move" \
+    || bad "preview said ${nmoved:-0} lines move, the store changed $changed"
 
 T send-keys -t c Q
 check "quits" "EXIT=0"

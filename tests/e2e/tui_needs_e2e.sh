@@ -98,7 +98,7 @@ check_gone "n closes the question" "Apply? y = yes, n = no"
 T send-keys -t n u
 check "u asks again" "Undo command $latest_cmd (1 event)"
 T send-keys -t n y
-check "y undoes it" "Undo done: 1 event, last: LineRemoved $latest_order $latest_sku"
+check "y undoes it" "Undo of command $latest_cmd done: 1 event, last: LineRemoved $latest_order $latest_sku"
 check "the feed shows the undo's event" "LineRemoved          $latest_order $latest_sku"
 allocs_after=$("$ALLOT" --db "$DB" export allocations)
 grep -qF "$latest_order,$latest_sku," <<<"$allocs_after" && bad "the store still has the line" \
@@ -114,7 +114,7 @@ undo_cmd=$(last_event command_id)
 T send-keys -t n U
 check "U previews the redo" "Redo: undo command $undo_cmd, which undid command $latest_cmd"
 T send-keys -t n y
-check "y redoes it" "Undo done"
+check "y redoes it, and says so" "Redo of command $latest_cmd done: 1 event, last: LineRestored $latest_order $latest_sku"
 [ "$("$ALLOT" --db "$DB" export allocations | sort)" = "$(sort <<<"$allocs_before")" ] \
     && ok "the redo put the line back" || bad "the store differs after the redo"
 

@@ -268,3 +268,45 @@ Test(cockpit, a_on_marked_lines_answered_no_changes_nothing)
     cr_assert(tui_app_prompting(fx.app));
     cr_assert(fixture_screen_has("Allocate LAMP"), "the allocate form of one new line");
 }
+
+/* ---- a half-typed term ---- */
+
+Test(cockpit, a_half_typed_term_lists_what_the_words_before_it_list)
+{
+    fixture_key('B');
+    fixture_type("/eta<banana");
+    cr_assert(fixture_screen_has("eta<banana"), "the text stays in the prompt");
+    cr_assert(fixture_screen_has("\"banana\" is not a date"), "the prompt says what is wrong");
+    cr_assert(fixture_main_has("W1") && fixture_main_has("S1"),
+              "no complete term before it: every batch, not the rows the word \"eta\" matched");
+    fixture_key(TK_ESC);
+    fixture_type("/sku:TABLE eta<ban");
+    cr_assert(fixture_main_has("T1"));
+    cr_assert_not(fixture_main_has("W1"), "the complete term before it still filters");
+    fixture_key(TK_ESC);
+    fixture_type("/sku:LAMP eta<+1");
+    fixture_type("0");
+    cr_assert(fixture_main_has("S1") && !fixture_main_has("P01"), "eta<+10 applies as typed");
+    fixture_type("x");
+    cr_assert(fixture_main_has("P01") && !fixture_main_has("T1"),
+              "eta<+10x is not a date yet: what sku:LAMP lists");
+}
+
+/* ---- a long paste ---- */
+
+Test(cockpit, a_paste_longer_than_a_filter_stops_at_its_limit_and_says_so_once)
+{
+    fixture_key('B');
+    static char paste[3002];
+    paste[0] = '/';
+    memset(paste + 1, 'x', 3000);
+    paste[3001] = 0;
+    fixture_type(paste);
+    cr_assert(fixture_screen_has("at most 199 bytes here: the rest was not typed"));
+    /* 199 bytes were typed: 199 Backspaces empty the line, the next one closes it */
+    for (int i = 0; i < 199; i++)
+        fixture_key(TK_BACKSPACE);
+    cr_assert(fixture_screen_has("Filter ("), "the prompt is still open");
+    fixture_key(TK_BACKSPACE);
+    cr_assert_not(fixture_screen_has("Filter ("), "an empty line: Backspace closes it");
+}

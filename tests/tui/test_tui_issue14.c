@@ -325,7 +325,9 @@ Test(tui_issue14, u_previews_the_undo_of_the_latest_change_and_puts_everything_b
     type("u");
     type("y");
     cr_assert_not(tui_app_confirming(app));
-    cr_assert(strstr(tui_app_status(app), "Undo done"), "%s", tui_app_status(app));
+    cr_assert(strstr(tui_app_status(app), "Undo of command ") &&
+                  strstr(tui_app_status(app), " done: "),
+              "%s", tui_app_status(app));
     cr_assert_eq(qty_of("W1"), 4);
     lines_text(after, sizeof after);
     cr_assert_str_eq(after, before, "every line back where it was, first-request moments too");
@@ -338,6 +340,9 @@ Test(tui_issue14, u_previews_the_undo_of_the_latest_change_and_puts_everything_b
     type("y");
     cr_assert_eq(qty_of("W1"), 0);
     cr_assert_str_eq(place("o1", "LAMP"), "S1");
+    /* the status line says what U did: a redo of the change-qty, not an "Undo" */
+    cr_assert(strncmp(tui_app_status(app), "Redo of command ", 16) == 0, "%s",
+              tui_app_status(app));
     type("U");
     cr_assert_not(tui_app_confirming(app));
     cr_assert(strstr(tui_app_status(app), "nothing to redo"), "%s", tui_app_status(app));
