@@ -218,6 +218,7 @@ static void apply(TuiApp *a, const TuiReaction *r)
     case REQ_JUMP: app_jump(a, r); break;
     case REQ_EXPORT: app_export(a, r->arg); break;
     case REQ_ANSWER: app_answer(a, r->yes); break;
+    case REQ_DROP_STEP: app_whatif_drop(a, r->step, false); break;
     case REQ_CLOSE:
         if (a->nover && a->over_kind[a->nover - 1] == OV_PROMPT)
             tui_form_cancel(tui_prompt_form(app_overlay(a)));
@@ -244,6 +245,7 @@ static void global_action(TuiApp *a, TuiAction act, int key)
     case TA_HELP: app_open_help(a, ""); break;
     case TA_PROMPT: app_open_form(a, &(TuiReaction){.form = FORM_COMMAND}); break;
     case TA_WHATIF: app_whatif_toggle(a, true); break;
+    case TA_WHATIF_SUMMARY: app_whatif_summary(a); break;
     case TA_SHOW_LOG: app_show_log(a); break;
     case TA_UNDO:
     case TA_REDO: app_undo(a, act == TA_REDO); break;

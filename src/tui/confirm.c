@@ -114,6 +114,7 @@ static void confirm_draw(TuiView *v, TuiCanvas *c, int y, int x, int h, int w)
                       : q->ask == ASK_QUIT    ? "Quit? y = yes, n = no"
                       : q->ask == ASK_DISCARD ? "Discard? y = yes, n = no"
                       : q->ask == ASK_DEMO    ? "Load it? y = yes, n = no"
+                      : q->ask == ASK_DROP    ? "Drop them? y = yes, n = no (nothing changes)"
                                               : "Apply? y = yes, n = no";
     tui_canvas_text(c, y + h - 1, x, w, ask, TS_KEY, true);
 }

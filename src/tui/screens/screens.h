@@ -30,6 +30,15 @@ TuiView *tui_view_history(const TuiEnv *env, const char *orderid, const char *sk
  * reason in `msg` when it cannot be answered. */
 bool tui_atp_promise(TuiView *v, int64_t qty, char *msg, size_t size);
 
+/* The what-if summary of session `w` (whatif_tui.h; not owned: close the view
+ * before the session ends): the orders whose complete date changes, worst first,
+ * and the session's steps; `d` on a step gives REQ_DROP_STEP.  Worked out again on
+ * TV_DATA_CHANGED. */
+struct TuiWhatIf;
+TuiView *tui_view_whatif_summary(const TuiEnv *env, struct TuiWhatIf *w);
+/* True if `v` is a what-if summary. */
+bool tui_view_is_whatif_summary(const TuiView *v);
+
 /* The help page `topic` (a page or command name, help_topic_doc; a command without
  * a page gets the commands page, then the index).  Scrolls, searches (FORM_SEARCH
  * through the prompt), re-wraps to its area. */
