@@ -261,7 +261,7 @@ Test(width, order_availability_and_history_show_position_and_total)
     fixture_key('t'); /* SOSSE's timeline */
     cr_assert_str_eq(screen(), "atp");
     settle();
-    char want[64];
+    char want[160];
     int dates = rows_after("ARRIVING");
     cr_assert_gt(dates, 0);
     snprintf(want, sizeof want, "of " SOSSE "   1/%d   sort: date▲", dates);
