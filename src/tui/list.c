@@ -225,12 +225,6 @@ bool tui_list_take_lost(TuiList *l, char *buf, size_t size)
     return true;
 }
 
-void tui_list_set_height(TuiList *l, int height)
-{
-    l->height = height < 1 ? 1 : height;
-    settle(l, l->sel, l->top);
-}
-
 /* Appends the next page (going on from a pending search); trims the front if the
  * window is too big.  Returns the number of rows added. */
 static size_t grow_down(TuiList *l)
@@ -266,6 +260,17 @@ static size_t grow_down(TuiList *l)
         }
     }
     return added;
+}
+
+/* A taller list reads on until its window fills the new height (a list that first
+ * read a page for fewer rows, or a terminal made taller); a search that is still
+ * going on is left to tui_list_work. */
+void tui_list_set_height(TuiList *l, int height)
+{
+    l->height = height < 1 ? 1 : height;
+    while (!has_pending(l) && real_len(l) < l->top + (size_t)l->height && grow_down(l) > 0)
+        ;
+    settle(l, l->sel, l->top);
 }
 
 /* Prepends the previous page; trims the back.  Returns rows added. */

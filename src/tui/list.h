@@ -86,7 +86,8 @@ void tui_list_refresh(TuiList *l);
 /* If the selected row was gone at the last refresh: copies its identity as a
  * planner reads it ("o3 TABLE") into buf, forgets it and returns true. */
 bool tui_list_take_lost(TuiList *l, char *buf, size_t size);
-/* Sets the number of visible rows. */
+/* Sets the number of visible rows; a taller list reads on (the next pages) until
+ * its rows fill the height, unless a search of it is still going on. */
 void tui_list_set_height(TuiList *l, int height);
 
 /* Moves the selection by `delta` rows (negative = up), fetching pages as needed. */

@@ -227,3 +227,19 @@ Test(feed, a_filter_on_the_event_log_reads_a_bounded_slice_of_ids_per_key)
     cr_assert(strstr(line, "(25,000 read)"), "the first page read 25,000 ids: '%s'", line);
     cr_assert(strstr(line, "events to go"), "%s", line);
 }
+
+/* `F` at 120 × 40: the feed fills every row between the heading and the status line. */
+Test(feed, f_fills_the_height_of_a_tall_terminal)
+{
+    fixture_resize(40, 120);
+    for (int i = 0; i < 20; i++) { /* 40 more events than the rows of a tall screen */
+        fixture_run_other(command_change_batch_qty("S1", 21 + i));
+        fixture_run_other(command_change_batch_qty("T1", 6 + i));
+    }
+    fixture_tick();
+    fixture_key('F');
+    fixture_draw();
+    cr_assert(fixture_row_has(4, "BatchQuantityChanged"), "the newest first");
+    for (int y = 4; y <= 37; y++) /* the status line is row 38, the footer row 39 */
+        cr_assert(fixture_row_has(y, "BatchQuantityChanged"), "row %d holds an event", y);
+}
