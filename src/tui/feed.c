@@ -113,6 +113,7 @@ static void fold(TuiFeed *f, const TuiFeedItem *it)
         } else {
             g = new_group(f);
             g->first_id = it->id;
+            g->partial = f->before && !f->read_any;
             g->commands = e->command_id > 0;
             snprintf(g->kind, sizeof g->kind, "%s", e->command_id > 0 ? kind : "");
             snprintf(g->label, sizeof g->label, "%s", label);
@@ -123,6 +124,7 @@ static void fold(TuiFeed *f, const TuiFeedItem *it)
     g->last = *it;
     g->warn |= warns(e);
     add_item(f, it, g->seq);
+    f->read_any = true;
     if (it->id > f->last_id)
         f->last_id = it->id;
     if (it->id > f->seen_id)
@@ -140,11 +142,20 @@ void tui_feed_init(TuiFeed *f, TuiSource *live, EventFollower *follower)
     ErrBuf err = {{0}};
     if (live->ops->max_event_id(live, &max, &err) != ALLOT_OK)
         max = 0;
-    /* the first event read is the one at start_id: a group holding it may have
-     * begun before it */
-    f->start_id = !follower && max > TUI_FEED_BACK ? max - TUI_FEED_BACK : 0;
-    f->last_id = f->start_id ? f->start_id - 1 : follower ? max : 0;
+    if (follower) {
+        int64_t after = follower_position(follower).id;
+        f->before = after > 0;
+        f->last_id = after > max ? after : max;
+    } else {
+        f->last_id = tui_feed_follow_after(max); /* reads the events after it */
+        f->before = f->last_id > 0;
+    }
     f->max_id = f->seen_id = max;
+}
+
+int64_t tui_feed_follow_after(int64_t latest)
+{
+    return latest > TUI_FEED_BACK + 1 ? latest - TUI_FEED_BACK - 1 : 0;
 }
 
 /* The live events the follower hands out, all of them. */
@@ -294,17 +305,15 @@ static void event_line(const TuiFeedItem *it, bool under, int32_t today, char *l
 
 /* The row of a group of several events: its newest event's time and id, then what
  * tui_feed_group_text says. */
-static void group_line(const TuiFeed *f, const TuiFeedGroup *g, int32_t today, char *line,
+static void group_line(const TuiFeedGroup *g, int32_t today, char *line,
                        size_t size, TuiStyle *style)
 {
-    TuiFeedGroup shown = *g;
-    shown.partial = f->start_id > 0 && g->first_id <= f->start_id && !g->whatif;
     TuiRow r;
     memset(&r, 0, sizeof r);
     tui_row_event(&r, &g->last, today);
     char text[320];
     snprintf(line, size, "%s %-11s %-7s %s", g->whatif ? "Δ" : g->warn ? "!" : "▸", r.cells[1],
-             r.cells[0], tui_feed_group_text(&shown, text, sizeof text));
+             r.cells[0], tui_feed_group_text(g, text, sizeof text));
     *style = g->whatif ? TS_GOOD : TS_HEADER;
 }
 
@@ -337,7 +346,7 @@ void tui_feed_draw(const TuiFeed *f, TuiCanvas *c, int y, int h, int32_t today)
             tui_canvas_text(c, row++, 0, c->cols, line, style, true);
             continue;
         }
-        group_line(f, g, today, line, sizeof line, &style);
+        group_line(g, today, line, sizeof line, &style);
         tui_canvas_text(c, row++, 0, c->cols, line, style, true);
         if (gi > 0)
             continue;

@@ -49,7 +49,7 @@ typedef struct TuiFeedGroup {
     char kind[24];        /* the command's name ("change-qty"), "" = no command */
     char label[160];      /* its first command in the command-line words ("change-qty B1 4") */
     bool warn;            /* holds an OutOfStock or a Deallocated */
-    bool partial;         /* began before the first event the feed read */
+    bool partial;         /* may have begun before the first event the feed read */
     bool whatif;          /* a what-if session's step */
 } TuiFeedGroup;
 
@@ -62,7 +62,9 @@ typedef struct TuiFeed {
     int64_t next_seq;
     int64_t last_id;  /* newest live id read */
     int64_t max_id;   /* newest live id known (the log's end at the last poll) */
-    int64_t start_id; /* the feed read the log from after this id (0: from its start) */
+    bool before;      /* events precede the first one it reads: the group of that one
+                         may have begun before it (TuiFeedGroup.partial) */
+    bool read_any;    /* it has read a live event */
     int64_t seen_id;  /* events up to this id are seen (read while looking) */
     int64_t unseen;   /* events read since the user looked (ids > seen_id) */
     bool paused;
@@ -71,9 +73,17 @@ typedef struct TuiFeed {
     bool got;                /* the last poll read live events */
 } TuiFeed;
 
+/* Where a follower for the feed starts (FOLLOW_AFTER_ID) when the newest event id
+ * is `latest`: after the id that leaves the last TUI_FEED_BACK + 1 events to read
+ * back, as the feed without a follower reads them; 0 (from the first event) on a
+ * shorter log. */
+int64_t tui_feed_follow_after(int64_t latest);
+
 /* An empty feed that will group the last TUI_FEED_BACK events of `live`'s log
  * (read at the first poll) and follow it, through `follower` (not owned; it starts
- * where the caller put it) or, NULL, by id. */
+ * where the caller put it, tui_feed_follow_after) or, NULL, by id.  When events
+ * precede the first one it reads (the follower's position is past 0), the group of
+ * that first one is partial: its counts read "2,001+". */
 void tui_feed_init(TuiFeed *f, TuiSource *live, EventFollower *follower);
 
 /* Reads the live events after the last one read, at most TUI_FEED_READ_MAX

@@ -55,9 +55,20 @@ void fixture_start(void)
     fx.app = tui_app_new(&cfg, 24, 80);
 }
 
+void fixture_start_following(int64_t after)
+{
+    csv = tui_csv_file(fx.path);
+    FollowStart start = {.from = FOLLOW_AFTER_ID, .id = after};
+    fx.follower = follower_on_views(fx.views, false, &start, 100);
+    TuiAppConfig cfg = {.views = fx.views, .uow = fx.uow, .bus = fx.bus, .clock = fx.clock,
+                        .db_label = "test.db", .csv = &csv, .follower = fx.follower};
+    fx.app = tui_app_new(&cfg, 24, 80);
+}
+
 void fixture_close(void)
 {
     tui_app_free(fx.app);
+    follower_free(fx.follower);
     tui_mem_canvas_free(fx.cv);
     views_free(fx.views);
     bus_free(fx.bus);

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "app/bootstrap.h"
+#include "app/follower.h"
 #include "app/views.h"
 #include "tui/app.h"
 
@@ -20,6 +21,7 @@ typedef struct Fixture {
     TuiApp *app;
     TuiMemCanvas *cv;
     Clock *clock;
+    EventFollower *follower; /* the app's, when fixture_start_following started it */
 } Fixture;
 
 extern Fixture fx;
@@ -32,6 +34,9 @@ Clock *fixture_fixed_clock(int64_t unix_seconds);
 void fixture_open(Clock *clock);
 /* Starts the app on the store at 24 × 80 (after seeding). */
 void fixture_start(void);
+/* Starts the app as `allot` does (tui_run): its feed follows the log through a
+ * follower of the read model that starts after event `after`. */
+void fixture_start_following(int64_t after);
 void fixture_close(void);
 
 /* Runs a command through the TUI's bus / the other process's bus. */

@@ -243,3 +243,44 @@ Test(feed, f_fills_the_height_of_a_tall_terminal)
     for (int y = 4; y <= 37; y++) /* the status line is row 38, the footer row 39 */
         cr_assert(fixture_row_has(y, "BatchQuantityChanged"), "row %d holds an event", y);
 }
+
+/* The newest event id of the log. */
+static int64_t latest_id(void)
+{
+    int64_t id = 0;
+    ErrBuf err;
+    cr_assert_eq(views_latest_event_id(fx.views, &id, &err), ALLOT_OK, "%s", err.msg);
+    return id;
+}
+
+/* A feed whose follower starts after some events of the log cannot know where the
+ * group of the first event it reads began: its counts say "+", never a bare
+ * undercount (allot's feed started 16 events back and read "allocate ×16: 16
+ * events" for a run of 73). */
+Test(feed, a_follower_started_inside_a_run_says_the_run_began_before)
+{
+    bulk_other(20); /* the seed's 3 allocations and 20 more: one run, events 4 .. 26 */
+    tui_app_free(fx.app);
+    fixture_start_following(latest_id() - 16);
+    char want[96];
+    cr_assert_eq(panel_row(run_text(16, 16, "+", want, sizeof want)), 0, "%s", want);
+}
+
+/* allot opened on a log shorter than the read-back (the demo's 167 events, the last
+ * 73 one run of allocations) counts the whole run; on a longer one, the read-back's
+ * first group says "+". */
+Test(feed, the_feed_as_allot_starts_it_reads_back_the_whole_short_log)
+{
+    bulk_other(70);
+    tui_app_free(fx.app);
+    fixture_start_following(tui_feed_follow_after(latest_id()));
+    char want[96];
+    cr_assert_eq(panel_row(run_text(73, 73, "", want, sizeof want)), 0, "%s", want);
+    cr_assert(panel_row("add-batch ×3: 3 events") > 0, "the batches before it, whole");
+    bulk_other(TUI_FEED_BACK);
+    tui_app_free(fx.app);
+    follower_free(fx.follower);
+    fixture_start_following(tui_feed_follow_after(latest_id()));
+    cr_assert_eq(panel_row(run_text(TUI_FEED_BACK + 1, TUI_FEED_BACK + 1, "+", want, sizeof want)),
+                 0, "%s", want);
+}
