@@ -108,7 +108,7 @@ static void fold(TuiFeed *f, const TuiFeedItem *it)
         char kind[24], label[sizeof g->label];
         command_words(e, kind, label, sizeof label);
         if (live && e->command_id > g->command_id && strcmp(kind, g->kind) == 0 &&
-            strcmp(e->actor, g->last.ev.actor) == 0) {
+            strcmp(e->actor, g->last.ev.actor) == 0 && it->at - g->last.at <= TUI_FEED_RUN_GAP) {
             g->commands++; /* the next command of a run */
         } else {
             g = new_group(f);

@@ -13,7 +13,8 @@
  * Groups: every live event read is folded into the newest group or starts one
  * (docs/tui.md "The feed").  The events of one command are one group; so are the
  * events of a run of commands of one kind by one actor with nothing else between
- * them in the log (an import's allocations, a bulk delay's ETA changes).  A command's
+ * them in the log and at most TUI_FEED_RUN_GAP seconds from one to the next (an
+ * import's allocations, a bulk delay's ETA changes).  A command's
  * kind and words come from its first event (`change-qty B1 4`, `allocate o1 LAMP 3`).
  * Folding costs the same whatever the log's length: each event is read once, at
  * most TUI_FEED_READ_MAX per poll (a longer run is read over the following polls:
@@ -37,6 +38,8 @@
 #define TUI_FEED_GROUPS 32    /* groups kept, the newest */
 #define TUI_FEED_READ_MAX 5000 /* live events read per poll at most */
 #define TUI_FEED_BACK 2000    /* live events read back at the start, to group them */
+#define TUI_FEED_RUN_GAP 2    /* seconds: a command later than this after the newest event
+                                 of a run starts a group of its own */
 
 /* A group of events: one command's, or a run of commands of one kind by one actor. */
 typedef struct TuiFeedGroup {

@@ -284,3 +284,46 @@ Test(feed, the_feed_as_allot_starts_it_reads_back_the_whole_short_log)
     cr_assert_eq(panel_row(run_text(TUI_FEED_BACK + 1, TUI_FEED_BACK + 1, "+", want, sizeof want)),
                  0, "%s", want);
 }
+
+/* The seed on a clock the test moves (fixture_fixed_clock). */
+static void seed_on_a_clock(void)
+{
+    fixture_open(fixture_fixed_clock(1796000000));
+    today = date_from_unix(1796000000);
+    fixture_run(command_create_batch("W1", "LAMP", 10, ALLOT_NO_ETA));
+    fixture_run(command_create_batch("S1", "LAMP", 20, today + 5));
+    fixture_run(command_create_batch("S2", "LAMP", 20, today + 6));
+    fixture_run(command_create_batch("S3", "LAMP", 20, today + 7));
+    fixture_start();
+}
+
+/* Three delays of S1 .. S3 as one bulk unit of work. */
+static AllotStatus delay_body(MessageBus *bus, void *ctx, ErrBuf *err)
+{
+    (void)ctx;
+    const char *refs[] = {"S1", "S2", "S3"};
+    for (int i = 0; i < 3; i++) {
+        Command c = command_change_batch_eta(refs[i], today + 20 + i);
+        AllotStatus st = bus_handle(bus, &c, NULL, err);
+        if (st != ALLOT_OK)
+            return st;
+    }
+    return ALLOT_OK;
+}
+
+TestSuite(feed_clock, .init = seed_on_a_clock, .fini = fixture_close);
+
+/* A delay of S1 (a what-if applied, say), then half a minute later a bulk delay of
+ * the marked shipments: two groups, not "set-eta ×4"; the bulk's three, written
+ * within a second, stay one run. */
+Test(feed_clock, commands_of_one_kind_apart_in_time_are_two_groups)
+{
+    fixture_run_other(command_change_batch_eta("S1", today + 9));
+    fixture_fixed_clock(1796000030);
+    ErrBuf err;
+    cr_assert_eq(bus_bulk(fx.other, delay_body, NULL, &err), ALLOT_OK, "%s", err.msg);
+    fixture_tick();
+    cr_assert_eq(panel_row("set-eta ×3: 3 events"), 0, "the bulk, one run");
+    cr_assert_eq(panel_row("BatchEtaChanged"), 1, "the delay before it, an event of its own");
+    cr_assert_not(fixture_screen_has("set-eta ×4"));
+}
