@@ -8,10 +8,8 @@
 #include "persistence/sqlite_uow.h"
 #include "persistence/store.h"
 #include "tui/csv_file.h"
+#include "tui/feed.h"
 #include "tui/term.h"
-
-/* How many of the newest events the live feed starts with. */
-#define TUI_FEED_BACKLOG 16
 
 /* Event handler failures (e.g. the OutOfStock hook) go to the status line, never
  * on the terminal under curses. */
@@ -74,10 +72,11 @@ int tui_run(const TuiOptions *opts)
         uow_free(uow);
         return 3;
     }
-    /* the live feed follows the log from the last few events on (app/follower.h) */
+    /* the live feed follows the log from the last events it groups on
+     * (app/follower.h, feed.h TUI_FEED_BACK) */
     int64_t latest = 0;
     views_latest_event_id(views, &latest, &err);
-    FollowStart start = {.from = FOLLOW_AFTER_ID, .id = latest > TUI_FEED_BACKLOG ? latest - TUI_FEED_BACKLOG : 0};
+    FollowStart start = {.from = FOLLOW_AFTER_ID, .id = tui_feed_follow_after(latest)};
     EventFollower *follower = NULL;
     if (store_follow(&store, &start, &follower, &err) != ALLOT_OK) {
         fprintf(stderr, "allot: %s\n", err.msg);

@@ -15,6 +15,20 @@ Fixture fx;
 static void quiet(Logger *l, const char *line) { (void)l, (void)line; }
 static Logger lg = {quiet};
 
+typedef struct FixedClock {
+    Clock base;
+    int64_t at;
+} FixedClock;
+
+static int64_t fixed_now(Clock *c) { return ((FixedClock *)c)->at; }
+
+Clock *fixture_fixed_clock(int64_t unix_seconds)
+{
+    static FixedClock clock = {{fixed_now}, 0};
+    clock.at = unix_seconds;
+    return &clock.base;
+}
+
 void fixture_open(Clock *clock)
 {
     setlocale(LC_ALL, "C.UTF-8");
@@ -41,9 +55,20 @@ void fixture_start(void)
     fx.app = tui_app_new(&cfg, 24, 80);
 }
 
+void fixture_start_following(int64_t after)
+{
+    csv = tui_csv_file(fx.path);
+    FollowStart start = {.from = FOLLOW_AFTER_ID, .id = after};
+    fx.follower = follower_on_views(fx.views, false, &start, 100);
+    TuiAppConfig cfg = {.views = fx.views, .uow = fx.uow, .bus = fx.bus, .clock = fx.clock,
+                        .db_label = "test.db", .csv = &csv, .follower = fx.follower};
+    fx.app = tui_app_new(&cfg, 24, 80);
+}
+
 void fixture_close(void)
 {
     tui_app_free(fx.app);
+    follower_free(fx.follower);
     tui_mem_canvas_free(fx.cv);
     views_free(fx.views);
     bus_free(fx.bus);

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "app/bootstrap.h"
+#include "app/follower.h"
 #include "app/views.h"
 #include "tui/app.h"
 
@@ -20,14 +21,22 @@ typedef struct Fixture {
     TuiApp *app;
     TuiMemCanvas *cv;
     Clock *clock;
+    EventFollower *follower; /* the app's, when fixture_start_following started it */
 } Fixture;
 
 extern Fixture fx;
+
+/* A clock that always says `unix_seconds` (seconds since the epoch, UTC), for
+ * fixture_open; one per process, set again by each call. */
+Clock *fixture_fixed_clock(int64_t unix_seconds);
 
 /* Creates the store (empty); `clock` may be NULL (system clock). */
 void fixture_open(Clock *clock);
 /* Starts the app on the store at 24 × 80 (after seeding). */
 void fixture_start(void);
+/* Starts the app as `allot` does (tui_run): its feed follows the log through a
+ * follower of the read model that starts after event `after`. */
+void fixture_start_following(int64_t after);
 void fixture_close(void);
 
 /* Runs a command through the TUI's bus / the other process's bus. */
