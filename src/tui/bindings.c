@@ -31,6 +31,7 @@ static const TuiBinding global_keys[] = {
     {'B', TA_SCREEN_BATCHES, "go to Batches", false},
     {'O', TA_SCREEN_BACKORDERS, "go to Backorders", false},
     {'E', TA_SCREEN_EVENTS, "go to Events", false},
+    {'F', TA_FEED, "the feed, full height (F again closes it)", false},
     {'u', TA_UNDO, "undo the latest change (shows what moves back, asks)", false},
     {'U', TA_REDO, "redo the latest undone change (shows it, asks)", false},
 };

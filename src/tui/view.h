@@ -93,8 +93,9 @@ typedef enum TuiViewEvent {
 } TuiViewEvent;
 
 /* Where a view draws: screens and questions in the main area, the prompt on the
- * two bottom rows (its line and its hints). */
-typedef enum TuiArea { AREA_MAIN, AREA_BOTTOM } TuiArea;
+ * two bottom rows (its line and its hints); the full feed in the main area and the
+ * feed panel's rows (it is the feed). */
+typedef enum TuiArea { AREA_MAIN, AREA_BOTTOM, AREA_FULL } TuiArea;
 
 typedef struct TuiViewOps {
     const char *name; /* "triage", "products", ..., "confirm", "prompt" */

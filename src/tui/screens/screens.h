@@ -21,6 +21,9 @@ TuiView *tui_view_batch(const TuiEnv *env, const char *ref);
 TuiView *tui_view_order(const TuiEnv *env, const char *orderid);
 TuiView *tui_view_backorders(const TuiEnv *env, const char *sku); /* "" = every SKU */
 TuiView *tui_view_events(const TuiEnv *env);
+/* The feed full height (`F`, issue 13 point 7): the Events list in the main area
+ * and the feed panel's rows (AREA_FULL), its keys and help the Events screen's. */
+TuiView *tui_view_feed(const TuiEnv *env);
 /* The availability timeline of `sku` (SPEC.md §1.5), and promise on it. */
 TuiView *tui_view_atp(const TuiEnv *env, const char *sku);
 /* The history of order line (orderid, sku), oldest first (SPEC.md §1.6 "why"). */
