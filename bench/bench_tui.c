@@ -28,6 +28,7 @@
 #include "persistence/sqlite_uow.h"
 #include "tui/app.h"
 #include "tui/curses_canvas.h"
+#include "tui/source_views.h"
 
 static double now_ms(void) { return bench_now_ms(); }
 
@@ -126,6 +127,42 @@ static AllotStatus feed_run(MessageBus *bus, void *ctx, ErrBuf *err)
 
 /* Prints the series; returns its worst wall time. */
 static double report(Series *s);
+
+/* The combined filter on the event log typed key by key, read as the list reads its
+ * first page (32 rows), by the read model's source at each scan budget in one run:
+ * 200,000 ids a fetch (the budget before issue 13's fix) and the smaller ones; the
+ * CPU time of the worst key and the median. */
+static void bench_scan_budgets(Views *views)
+{
+    static const int64_t budgets[] = {200000, 100000, 50000, 25000};
+    const char *text = "type:allocated sku:SKU-00421";
+    printf("  events: / %s, the first page per key at each scan budget (CPU ms):\n", text);
+    for (size_t b = 0; b < sizeof budgets / sizeof budgets[0]; b++) {
+        TuiSource *src = source_views_new(views);
+        source_views_set_scan(src, budgets[b] < 50000 ? budgets[b] : 50000, budgets[b], 100000);
+        double c[64];
+        int n = 0, pending = 0;
+        TuiQuery q = {.kind = TL_EVENTS, .sort = -1, .today = date_from_unix(time(NULL))};
+        for (size_t k = 1; k <= strlen(text); k++) {
+            snprintf(q.filter, sizeof q.filter, "%.*s", (int)k, text);
+            TuiRowVec rows = {0};
+            ErrBuf err;
+            double c0 = cpu_ms();
+            if (src->ops->fetch(src, &q, TF_FIRST, NULL, 32, &rows, &err) != ALLOT_OK) {
+                tui_rows_fini(&rows);
+                continue; /* a term half typed ("type:" alone) */
+            }
+            c[n++] = cpu_ms() - c0;
+            pending += rows.len && (rows.items[rows.len - 1].flags & TUI_ROW_PENDING);
+            tui_rows_fini(&rows);
+        }
+        qsort(c, (size_t)n, sizeof *c, cmp_double);
+        printf("    budget %7lld ids: median %6.2f  worst %6.2f   (%d of %d keys end in a "
+               "`searching…` row)\n",
+               (long long)budgets[b], c[n / 2], c[n - 1], pending, n);
+        tui_source_free(src);
+    }
+}
 
 /* The feed on a copy of the database at `path`. */
 static void bench_feed(const char *path)
@@ -387,6 +424,7 @@ int main(int argc, char **argv)
            (double)vm_kib("VmHWM:") / 1024, (double)vm_kib("VmRSS:") / 1024);
 
     tui_app_free(app);
+    bench_scan_budgets(views);
     bus_free(bus);
     views_free(views);
     uow_free(uow);

@@ -29,7 +29,7 @@ typedef enum TuiAsk {
 typedef struct TuiQuestion {
     TuiAsk ask;
     char title[320];
-    char note[256];   /* a line under the title ("" = none) */
+    char note[512];   /* lines under the title, separated by '\n' ("" = none) */
     bool has_diff;    /* `diff` lists the order lines concerned */
     WhatIfDiff diff;  /* before → after of each line, with slips */
     bool updated;     /* worked out again since first shown: the title says so */

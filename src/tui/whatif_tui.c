@@ -601,15 +601,16 @@ AllotStatus tui_whatif_summary(TuiWhatIf *w, TuiWhatIfSummary *out, ErrBuf *err)
 
 typedef char StepText[200];
 
-/* "step 3 (allocate o9 LAMP 5): unknown batch reference B9; step 4 (…): …", the
- * steps named by `texts`, their text before the drop. */
-static void refusals_text(const StepText *texts, const WhatIfDrop *d, char *buf, size_t size)
+/* "step 3 (allocate o9 LAMP 5): unknown batch reference B9", then `sep` and the
+ * next; the steps named by `texts`, their text before the drop. */
+static void refusals_text(const StepText *texts, const WhatIfDrop *d, const char *sep, char *buf,
+                          size_t size)
 {
     size_t o = 0;
     buf[0] = 0;
     for (size_t i = 0; i < d->nrefused && o < size; i++) {
         const WhatIfRefusal *f = &d->refused[i];
-        o += (size_t)snprintf(buf + o, size - o, "%sstep %zu (%s): %s", i ? "; " : "",
+        o += (size_t)snprintf(buf + o, size - o, "%sstep %zu (%s): %s", i ? sep : "",
                               f->step + 1, texts[f->step], f->msg);
     }
 }
@@ -627,7 +628,7 @@ TuiWhatIfDrop tui_whatif_drop(TuiWhatIf *w, size_t step, bool with_refused, TuiF
     ErrBuf err = {{0}};
     AllotStatus st = whatif_drop_step(w->ws, step, with_refused, &d, &err);
     TuiWhatIfDrop out = WHATIF_DROPPED;
-    refusals_text(texts, &d, why, sizeof why);
+    refusals_text(texts, &d, "; ", why, sizeof why);
     if (st != ALLOT_OK) {
         snprintf(msg, size, "step %zu NOT dropped: %s", step + 1, err_text(&err, st));
         out = WHATIF_DROP_FAILED;
@@ -637,7 +638,7 @@ TuiWhatIfDrop tui_whatif_drop(TuiWhatIf *w, size_t step, bool with_refused, TuiF
         snprintf(q->title, sizeof q->title,
                  "Drop step %zu (%s) and %zu later step%s refused without it?", step + 1,
                  texts[step], d.nrefused, d.nrefused == 1 ? "" : "s");
-        refusals_text(texts, &d, q->note, sizeof q->note);
+        refusals_text(texts, &d, "\n", q->note, sizeof q->note); /* a line each */
         snprintf(msg, size, "step %zu not dropped yet: %zu later step%s depend%s on it", step + 1,
                  d.nrefused, d.nrefused == 1 ? "" : "s", d.nrefused == 1 ? "s" : "");
         out = WHATIF_DROP_ASK;

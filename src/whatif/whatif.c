@@ -901,14 +901,12 @@ AllotStatus whatif_orders_of(WhatIfSession *s, const WhatIfDiff *d, OrderChange 
 {
     *out = NULL;
     *n = 0;
+    size_t cap = 0;
     AllotStatus st = ALLOT_OK;
     for (size_t i = 0; i < d->nlines && st == ALLOT_OK; i++) {
         const char *id = d->lines[i].orderid;
-        bool seen = false;
-        for (size_t k = *n; k > 0 && !seen; k--) /* lines come by orderid: the last */
-            seen = strcmp((*out)[k - 1].orderid, id) == 0;
-        if (seen)
-            continue;
+        if (*n && strcmp((*out)[*n - 1].orderid, id) == 0)
+            continue; /* lines come by orderid: an order's lines are together */
         OrderChange c;
         memset(&c, 0, sizeof c);
         copy_id(c.orderid, id);
@@ -916,7 +914,10 @@ AllotStatus whatif_orders_of(WhatIfSession *s, const WhatIfDiff *d, OrderChange 
         if (st != ALLOT_OK)
             break;
         c.kind = order_kind(&c.before, &c.after, &c.slip_days);
-        *out = xreallocarray(*out, *n + 1, sizeof **out);
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            *out = xreallocarray(*out, cap, sizeof **out);
+        }
         (*out)[(*n)++] = c;
     }
     if (st != ALLOT_OK) {

@@ -212,3 +212,18 @@ Test(feed, a_group_begun_before_the_events_read_at_the_start_says_so)
                  0, "read back %d events and the one before: %s", TUI_FEED_BACK, want);
     cr_assert_not(fixture_screen_has("new since you looked"), "nothing is new at the start");
 }
+
+/* SPEC.md §6 "a filter over a million rows answers within 50 ms" (issue 13 point 2):
+ * a key typed into a filter of the event log reads a bounded slice of it (25,000
+ * ids, bench_tui: 7 ms), and a page it cannot fill within that says how far it got
+ * and goes on from there. */
+Test(feed, a_filter_on_the_event_log_reads_a_bounded_slice_of_ids_per_key)
+{
+    bulk_other(30000);
+    fixture_tick();
+    fixture_type("E/sku:NONE");
+    char line[256];
+    fixture_line_with("searching…", line, sizeof line);
+    cr_assert(strstr(line, "(25,000 read)"), "the first page read 25,000 ids: '%s'", line);
+    cr_assert(strstr(line, "events to go"), "%s", line);
+}

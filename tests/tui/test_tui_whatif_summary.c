@@ -222,3 +222,24 @@ Test(whatif_summary, d_on_the_orders_panel_says_where_the_steps_are)
     cr_assert_str_eq(tui_app_screen(app), "order", "Enter opens the worst order");
     cr_assert(fixture_screen_has("Order o7"), "%s", status());
 }
+
+Test(whatif_summary, every_step_refused_without_the_dropped_one_has_a_line_of_its_own)
+{
+    fixture_key('w');
+    step("add-batch B9 TABLE 3");
+    step("change-qty B9 1");
+    step("change-qty B9 2");
+    fixture_key('W');
+    fixture_key('l');
+    fixture_key('g');
+    fixture_key('d');
+    cr_assert(tui_app_confirming(app), "%s", status());
+    cr_assert(fixture_screen_has("and 2 later steps refused without it?"));
+    int a = row_of("step 2 (change-qty B9 1): unknown batch reference B9");
+    int b = row_of("step 3 (change-qty B9 2): unknown batch reference B9");
+    cr_assert(a > 0 && b == a + 1, "one line each, in order: %d %d", a, b);
+    fixture_key('y');
+    cr_assert(fixture_screen_has("0 changes"), "%s", status());
+    cr_assert(strstr(status(), "B9; step 3 (change-qty B9 2): unknown batch reference B9"), "%s",
+              status());
+}
