@@ -283,6 +283,7 @@ int main(int argc, char **argv)
         else
             dir = argv[i];
     }
+    sqlite_library_init(); /* the store's process-wide options, for the baselines too */
     char path[600];
     printf("bench_sqlite: SQLite %s, files in %s\n", sqlite3_libversion(), dir);
 

@@ -7,6 +7,11 @@
  * of work, the read model on its own connection, the app, and a real ncurses screen
  * (newterm on /dev/null, 80×24 xterm).  A frame is tui_app_draw + doupdate.
  *
+ * The feed (issue 13 point 7) is measured last, on a copy of the database (so the
+ * next run finds the same data): its first frame (the feed reads back and groups
+ * its last events), `F` full height, then a bulk change of FEED_RUN allocations
+ * written by the same store and the ticks that read and group it.
+ *
  * usage: bench_tui [DIR] [--lines N]
  */
 #include <stdio.h>
@@ -23,6 +28,7 @@
 #include "persistence/sqlite_uow.h"
 #include "tui/app.h"
 #include "tui/curses_canvas.h"
+#include "tui/source_views.h"
 
 static double now_ms(void) { return bench_now_ms(); }
 
@@ -101,7 +107,138 @@ static void series_key(Series *s, int k, int times)
 
 static double worst_cpu;
 
+enum { FEED_RUN = 100000 };
+
+/* FEED_RUN allocations of one unit each (orders f0000000, …) on the SKUs in turn. */
+static AllotStatus feed_run(MessageBus *bus, void *ctx, ErrBuf *err)
+{
+    (void)ctx;
+    for (long i = 0; i < FEED_RUN; i++) {
+        char sku[32], oid[32];
+        snprintf(sku, sizeof sku, "SKU-%05ld", i % 10000);
+        snprintf(oid, sizeof oid, "f%07ld", i);
+        Command c = command_allocate(oid, sku, 1);
+        AllotStatus st = bus_handle(bus, &c, NULL, err);
+        if (st != ALLOT_OK)
+            return st;
+    }
+    return ALLOT_OK;
+}
+
 /* Prints the series; returns its worst wall time. */
+static double report(Series *s);
+
+/* The combined filter on the event log typed key by key, read as the list reads its
+ * first page (32 rows), by the read model's source at each scan budget in one run:
+ * 200,000 ids a fetch (the budget before issue 13's fix) and the smaller ones; the
+ * CPU time of the worst key and the median. */
+static void bench_scan_budgets(Views *views)
+{
+    static const int64_t budgets[] = {200000, 100000, 50000, 25000};
+    const char *text = "type:allocated sku:SKU-00421";
+    printf("  events: / %s, the first page per key at each scan budget (CPU ms):\n", text);
+    for (size_t b = 0; b < sizeof budgets / sizeof budgets[0]; b++) {
+        TuiSource *src = source_views_new(views);
+        source_views_set_scan(src, budgets[b] < 50000 ? budgets[b] : 50000, budgets[b], 100000);
+        double c[64];
+        int n = 0, pending = 0;
+        TuiQuery q = {.kind = TL_EVENTS, .sort = -1, .today = date_from_unix(time(NULL))};
+        for (size_t k = 1; k <= strlen(text); k++) {
+            snprintf(q.filter, sizeof q.filter, "%.*s", (int)k, text);
+            TuiRowVec rows = {0};
+            ErrBuf err;
+            double c0 = cpu_ms();
+            if (src->ops->fetch(src, &q, TF_FIRST, NULL, 32, &rows, &err) != ALLOT_OK) {
+                tui_rows_fini(&rows);
+                continue; /* a term half typed ("type:" alone) */
+            }
+            c[n++] = cpu_ms() - c0;
+            pending += rows.len && (rows.items[rows.len - 1].flags & TUI_ROW_PENDING);
+            tui_rows_fini(&rows);
+        }
+        qsort(c, (size_t)n, sizeof *c, cmp_double);
+        printf("    budget %7lld ids: median %6.2f  worst %6.2f   (%d of %d keys end in a "
+               "`searching…` row)\n",
+               (long long)budgets[b], c[n / 2], c[n - 1], pending, n);
+        tui_source_free(src);
+    }
+}
+
+/* The feed on a copy of the database at `path`. */
+static void bench_feed(const char *path)
+{
+    char copy[700], cmd[3000];
+    snprintf(copy, sizeof copy, "%s-feed.db", path);
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s' && rm -f '%s-wal' '%s-shm'", path, copy, copy, copy);
+    if (system(cmd) != 0)
+        die("copy", copy);
+    printf("  the feed (on a copy of the database):\n");
+    double t0 = now_ms(), c0 = cpu_ms();
+    UnitOfWork *uow;
+    Views *views;
+    ErrBuf err;
+    if (sqlite_uow_open(copy, NULL, &uow, &err) != ALLOT_OK)
+        die("open", err.msg);
+    if (sqlite_views_open(copy, &views, &err) != ALLOT_OK)
+        die("views", err.msg);
+    Logger lg = {bench_world_quiet};
+    MessageBus *bus = bootstrap(uow, NULL, NULL, &lg);
+    TuiAppConfig cfg = {.views = views, .uow = uow, .bus = bus, .db_label = "bench"};
+    app = tui_app_new(&cfg, LINES, COLS);
+    frame();
+    printf("    first frame, the feed reading back and grouping its last events: %.2f ms (CPU %.2f ms)\n",
+           now_ms() - t0, cpu_ms() - c0);
+    Series f1 = {.name = "F (full height), j ×20, PgDn ×10, F (close)"};
+    for (int i = 0; i < 5; i++) {
+        series_key(&f1, 'F', 1);
+        series_key(&f1, 'j', 20);
+        series_key(&f1, TK_PGDN, 10);
+        series_key(&f1, 'F', 1);
+    }
+    report(&f1);
+    double tw = now_ms();
+    if (bus_bulk(bus, feed_run, NULL, &err) != ALLOT_OK)
+        die("bulk", err.msg);
+    printf("    a bulk change of %d allocations written in %.0f ms; the ticks that read it:\n",
+           FEED_RUN, now_ms() - tw);
+    /* the first tick also refreshes the screen (the data changed); the next ones
+     * only read the rest of the run into the feed */
+    Series f2 = {.name = "the first tick (Triage refreshed too)"};
+    Series f2b = {.name = "each next tick reading the run on"};
+    for (int i = 0; i < 512; i++) {
+        double t = now_ms(), c = cpu_ms();
+        TuiInput tk = {.type = TI_TICK};
+        tui_app_input(app, &tk);
+        if (!tui_app_dirty(app))
+            break;
+        frame();
+        Series *s = i == 0 ? &f2 : &f2b;
+        s->c[s->n] = cpu_ms() - c;
+        s->t[s->n++] = now_ms() - t;
+    }
+    report(&f2);
+    if (f2b.n)
+        report(&f2b);
+    Series f3 = {.name = "frame with the run in the panel (Ctrl-L)"};
+    series_key(&f3, TK_CTRL_L, 50);
+    report(&f3);
+    char feed_row[160] = "";
+    TuiMemCanvas *mc = tui_mem_canvas_new(LINES, COLS);
+    tui_app_draw(app, tui_mem_canvas(mc));
+    int y = tui_mem_canvas_find(mc, "allocate ");
+    if (y >= 0)
+        tui_mem_canvas_line(mc, y, feed_row, sizeof feed_row);
+    printf("    the panel's group: %s\n", feed_row);
+    tui_mem_canvas_free(mc);
+    tui_app_free(app);
+    bus_free(bus);
+    views_free(views);
+    uow_free(uow);
+    snprintf(cmd, sizeof cmd, "rm -f '%s' '%s-wal' '%s-shm'", copy, copy, copy);
+    if (system(cmd) != 0)
+        die("remove", copy);
+}
+
 static double report(Series *s)
 {
     qsort(s->t, (size_t)s->n, sizeof *s->t, cmp_double);
@@ -287,12 +424,14 @@ int main(int argc, char **argv)
            (double)vm_kib("VmHWM:") / 1024, (double)vm_kib("VmRSS:") / 1024);
 
     tui_app_free(app);
+    bench_scan_budgets(views);
+    bus_free(bus);
+    views_free(views);
+    uow_free(uow);
+    bench_feed(path);
     endwin();
     delscreen(scr);
     fclose(out);
     fclose(in);
-    bus_free(bus);
-    views_free(views);
-    uow_free(uow);
     return 0;
 }

@@ -11,7 +11,13 @@
  *   2. a delay preview (`d` 14 on a shipment), running it in the session, and the
  *      landing queries plus the Batches screen of that SKU again (now merged with
  *      the sandbox's product);
- *   3. whatif_diff of the session.
+ *   3. whatif_diff of the session;
+ *   4. the what-if summary's orders (whatif_order_slips: each order of the changed
+ *      lines, complete date on live and in the sandbox, worst first);
+ *   5. with a second step (another SKU's shipment delayed), dropping the first
+ *      (whatif_drop_step: the other step replayed on a fresh sandbox), against its
+ *      baseline measured beside it, whatif_rework of the same two steps (Apply's
+ *      replay of every step).
  * Each is run REPEAT times; the first (cold) run and the median are reported.
  *
  * usage: bench_whatif [DIR] [--lines N]
@@ -150,7 +156,8 @@ int main(int argc, char **argv)
     int32_t today = date_from_unix(time(NULL));
 
     double t_start[REPEAT], t_delay[REPEAT], t_frame2[REPEAT], t_diff[REPEAT];
-    size_t moved = 0, affected = 0;
+    double t_slips[REPEAT], t_rework[REPEAT], t_drop[REPEAT];
+    size_t moved = 0, affected = 0, orders = 0;
     for (int r = 0; r < REPEAT; r++) {
         double t0 = now_ms();
         WhatIfSession *s;
@@ -196,6 +203,34 @@ int main(int argc, char **argv)
         moved = d.nlines;
         whatif_diff_fini(&d);
         t_diff[r] = now_ms() - t0;
+
+        t0 = now_ms();
+        OrderChange *oc;
+        if (whatif_order_slips(s, &oc, &orders, &err) != ALLOT_OK)
+            die("whatif_order_slips", err.msg);
+        free(oc);
+        t_slips[r] = now_ms() - t0;
+
+        snprintf(ref, sizeof ref, "SHIP-%05d-1", 537 + r);
+        delay_preview_init(&p);
+        if (delay_preview(whatif_uow(s), whatif_clock(s), ref, 14, &p, &err) != ALLOT_OK ||
+            whatif_run(s, &p.cmd, NULL, &err) != ALLOT_OK)
+            die("second step", err.msg);
+        delay_preview_fini(&p);
+        t0 = now_ms();
+        whatif_diff_init(&d);
+        long refused;
+        if (whatif_rework(s, &d, &refused, &err) != ALLOT_OK)
+            die("whatif_rework", err.msg);
+        whatif_diff_fini(&d);
+        t_rework[r] = now_ms() - t0;
+        t0 = now_ms();
+        WhatIfDrop drop;
+        whatif_drop_init(&drop);
+        if (whatif_drop_step(s, 0, false, &drop, &err) != ALLOT_OK || !drop.done)
+            die("whatif_drop_step", err.msg);
+        whatif_drop_fini(&drop);
+        t_drop[r] = now_ms() - t0;
         whatif_discard(s);
     }
     report("start a session + first sandbox frame's data", t_start, 300);
@@ -205,6 +240,14 @@ int main(int argc, char **argv)
     report("frame after the delay (landing + Batches, merged)", t_frame2, 0);
     snprintf(what, sizeof what, "whatif_diff of the session (%zu lines)", moved);
     report(what, t_diff, 0);
+    snprintf(what, sizeof what, "summary's orders, worst first (%zu orders)", orders);
+    report(what, t_slips, 0);
+    double rework_median, drop_median;
+    report("baseline: whatif_rework of 2 steps (Apply's replay)", t_rework, 0);
+    rework_median = t_rework[REPEAT / 2];
+    report("drop step 1 of 2: the other replayed on a fresh sandbox", t_drop, 0);
+    drop_median = t_drop[REPEAT / 2];
+    printf("  %-58s %7.2f× the baseline (median)\n", "drop / rework", drop_median / rework_median);
     views_free(live_views);
     uow_free(uow);
     return 0;

@@ -394,3 +394,42 @@ const ArgSpec *command_arg_for_token(const CommandSpec *spec, const TokenList *t
     }
     return NULL;
 }
+
+char *command_format(const Command *c, char *buf, size_t size)
+{
+    char a[2 * ALLOT_ID_MAX + 3], b[2 * ALLOT_ID_MAX + 3], r[2 * ALLOT_ID_MAX + 3];
+    char date[ALLOT_DATE_TEXT];
+    command_quote_token(c->orderid, a, sizeof a);
+    command_quote_token(c->sku, b, sizeof b);
+    command_quote_token(c->ref, r, sizeof r);
+    long long qty = (long long)c->qty;
+    switch (c->type) {
+    case CMD_CREATE_BATCH:
+        snprintf(buf, size, "add-batch %s %s %lld%s%s", r, b, qty, c->eta == ALLOT_NO_ETA ? "" : " ",
+                 c->eta == ALLOT_NO_ETA ? "" : date_format(c->eta, date));
+        break;
+    case CMD_ALLOCATE:
+        snprintf(buf, size, "allocate %s %s %lld%s%s", a, b, qty,
+                 c->need == ALLOT_NO_DATE ? "" : " ",
+                 c->need == ALLOT_NO_DATE ? "" : date_format(c->need, date));
+        break;
+    case CMD_CANCEL_LINE: snprintf(buf, size, "cancel %s %s", a, b); break;
+    case CMD_CHANGE_BATCH_QTY: snprintf(buf, size, "change-qty %s %lld", r, qty); break;
+    case CMD_CHANGE_BATCH_ETA:
+        snprintf(buf, size, "set-eta %s %s", r,
+                 c->eta == ALLOT_NO_ETA ? "-" : date_format(c->eta, date));
+        break;
+    case CMD_UNDO:
+        if (c->target > 0)
+            snprintf(buf, size, "undo %lld", (long long)c->target);
+        else
+            snprintf(buf, size, "undo");
+        break;
+    case CMD_ALLOCATE_TO:
+        snprintf(buf, size, "%s %s %s %lld %s", command_type_name(c->type), a, b, qty, r);
+        break;
+    case CMD_RETRY_BACKORDERS: snprintf(buf, size, "%s %s", command_type_name(c->type), b); break;
+    default: snprintf(buf, size, "%s", command_type_name(c->type)); break;
+    }
+    return buf;
+}

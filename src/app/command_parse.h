@@ -77,6 +77,17 @@ AllotStatus command_parse_argv(int argc, char *const *argv, ParsedCommand *out, 
 /* command_parse_argv over a TokenList (tokens must stay alive while `out` is used). */
 AllotStatus command_parse(const TokenList *tokens, ParsedCommand *out, ErrBuf *err);
 
+/* Writes `cmd` as the line of this grammar that command_parse_line reads back as
+ * the same command (its actor and moment of first request aside, which the grammar
+ * does not carry), ids quoted as command_quote_token does: "add-batch B9 LAMP 10"
+ * (an ETA only when there is one), "allocate o9 LAMP 2 2026-12-24" (the need date
+ * only when there is one), "cancel o9 LAMP", "change-qty B1 5", "set-eta B1 -",
+ * "undo 12" ("undo": the latest).  A command the grammar has no line for (import
+ * only) is written with its type name and its fields: "AllocateTo o9 LAMP 2 B1",
+ * "RetryBackorders LAMP".  Returns buf; cut (and still NUL-terminated) if size is
+ * short.  For the steps of a what-if session (SPEC.md §5). */
+char *command_format(const Command *cmd, char *buf, size_t size);
+
 /* Tokenizes and parses one line.  `tokens` receives the tokens (caller fini's it);
  * an empty or comment line returns ALLOT_OK with out->spec NULL. */
 AllotStatus command_parse_line(const char *line, TokenList *tokens, ParsedCommand *out,

@@ -62,19 +62,17 @@ static AllotStatus print_lateness(FILE *out, WhatIfSession *s, const WhatIfDiff 
     size_t nlines = 0;
     for (size_t i = 0; i < d->nlines; i++)
         nlines += line_diff_lateness_changed(&d->lines[i]);
-    typedef struct { OrderLateness before, after; size_t line; } OrderChange;
-    OrderChange *orders = xreallocarray(NULL, d->nlines ? d->nlines : 1, sizeof *orders);
+    OrderChange *orders;
     size_t norders = 0;
-    AllotStatus st = ALLOT_OK;
-    for (size_t i = 0; i < d->nlines && st == ALLOT_OK; i++) {
-        if (i > 0 && strcmp(d->lines[i].orderid, d->lines[i - 1].orderid) == 0)
-            continue; /* lines are sorted by orderid */
-        OrderChange c = {.line = i};
-        st = whatif_order_lateness(s, d->lines[i].orderid, &c.before, &c.after, err);
-        if (st == ALLOT_OK && (c.before.late != c.after.late || c.before.at_risk != c.after.at_risk ||
-                               c.before.complete != c.after.complete))
-            orders[norders++] = c;
+    AllotStatus st = whatif_orders_of(s, d, &orders, &norders, err);
+    size_t kept = 0;
+    for (size_t i = 0; i < norders; i++) {
+        const OrderChange *c = &orders[i];
+        if (c->before.late != c->after.late || c->before.at_risk != c->after.at_risk ||
+            c->before.complete != c->after.complete)
+            orders[kept++] = *c;
     }
+    norders = kept;
     if (st == ALLOT_OK && (nlines || norders)) {
         fprintf(out, "\nLateness that would change (%zu line%s, %zu order%s):\n", nlines,
                 nlines == 1 ? "" : "s", norders, norders == 1 ? "" : "s");
@@ -89,7 +87,7 @@ static AllotStatus print_lateness(FILE *out, WhatIfSession *s, const WhatIfDiff 
         }
         for (size_t i = 0; i < norders; i++) {
             const OrderChange *c = &orders[i];
-            fprintf(out, "  order %s: %s → %s, complete %s → %s\n", d->lines[c->line].orderid,
+            fprintf(out, "  order %s: %s → %s, complete %s → %s\n", c->orderid,
                     late_text(c->before.late, c->before.at_risk, a, sizeof a),
                     late_text(c->after.late, c->after.at_risk, b, sizeof b),
                     c->before.complete == ALLOT_NO_DATE ? "none" : date_format(c->before.complete, da),

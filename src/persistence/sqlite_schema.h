@@ -68,6 +68,12 @@ AllotStatus sqlite_connect_readonly(const char *path, int busy_ms, sqlite3 **out
 AllotStatus sqlite_command_event_range(sqlite3 *db, const char *path, int64_t cmd, int64_t *lo,
                                        int64_t *hi, ErrBuf *err);
 
+/* Sets SQLite's process-wide options (no memory statistics), once; they take only
+ * before SQLite's first use in the process, which sqlite_vfs_name (every store
+ * open) calls it ahead of.  A program that uses SQLite before opening a store
+ * (bench/bench_sqlite.c, for its baselines) calls it first itself. */
+void sqlite_library_init(void);
+
 /* The name of allot's VFS (registered on first call): the default VFS, except that
  * a transaction's WAL frames are written with one system call (sqlite_vfs.c).
  * NULL (use the default) if it cannot be registered. */

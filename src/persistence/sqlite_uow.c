@@ -55,6 +55,15 @@
  * many parameters per event (ST_EVENT_INSERT). */
 #define EVENT_BATCH 32
 #define EVENT_PARAMS 19
+/* The events of an order line that name one batch (Allocated, OutOfStock, ...:
+ * line_event) fill fewer columns: ST_LINE_EVENT_INSERT leaves the others out
+ * (NULL), with this many parameters per event. */
+#define LINE_EVENT_PARAMS 13
+/* A flush inserts new order lines this many at a time (ST_LINE_INSERT_MANY),
+ * with this many parameters per line (ST_LINE_INSERT): one statement opens its
+ * cursors on lines and each of its indexes once for all of them. */
+#define LINE_BATCH 32
+#define LINE_PARAMS 7
 
 typedef struct PendingEvent {
     Event ev;
@@ -88,6 +97,9 @@ enum {
     ST_LATER_COMMAND,
     ST_LATEST_COMMAND,
     ST_EVENT_INSERT_MANY,
+    ST_LINE_INSERT_MANY,
+    ST_LINE_EVENT_INSERT,
+    ST_LINE_EVENT_INSERT_MANY,
     ST_COUNT
 };
 
@@ -102,26 +114,26 @@ static const char *const stmt_sql[ST_COUNT] = {
                       " JOIN lines l ON l.batch_id = b.id WHERE b.sku = ?1",
     [ST_LOAD_BACKORDERS] = "SELECT orderid, qty, seq, need, req FROM lines"
                            " WHERE product_id = ?1 AND batch_id IS NULL",
-    [ST_PRODUCT_INSERT] = "INSERT INTO products (sku, version, next_seq, nbatches, qty,"
+    [ST_PRODUCT_INSERT] = "INSERT OR FAIL INTO products (sku, version, next_seq, nbatches, qty,"
                           " allocated, bo_lines, bo_qty, next_eta)"
                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     /* the same when only the allocated sum moved (an Allocate, a move) */
-    [ST_PRODUCT_UPDATE_ALLOC] = "UPDATE products SET version = ?2, next_seq = ?3, allocated = ?6"
+    [ST_PRODUCT_UPDATE_ALLOC] = "UPDATE OR FAIL products SET version = ?2, next_seq = ?3, allocated = ?6"
                                 " WHERE id = ?1 AND version = ?10",
-    [ST_PRODUCT_UPDATE] = "UPDATE products SET version = ?2, next_seq = ?3, nbatches = ?4,"
+    [ST_PRODUCT_UPDATE] = "UPDATE OR FAIL products SET version = ?2, next_seq = ?3, nbatches = ?4,"
                           " qty = ?5, allocated = ?6, bo_lines = ?7, bo_qty = ?8, next_eta = ?9"
                           " WHERE id = ?1 AND version = ?10",
-    [ST_BATCH_INSERT] = "INSERT INTO batches (product_id, sku, ref, qty, eta, seq)"
+    [ST_BATCH_INSERT] = "INSERT OR FAIL INTO batches (product_id, sku, ref, qty, eta, seq)"
                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    [ST_BATCH_UPDATE] = "UPDATE batches SET qty = ?2, eta = ?3 WHERE id = ?1",
-    [ST_LINE_UPSERT] = "INSERT INTO lines (product_id, orderid, qty, seq, batch_id, req, need)"
+    [ST_BATCH_UPDATE] = "UPDATE OR FAIL batches SET qty = ?2, eta = ?3 WHERE id = ?1",
+    [ST_LINE_UPSERT] = "INSERT OR FAIL INTO lines (product_id, orderid, qty, seq, batch_id, req, need)"
                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (orderid, product_id)"
                        " DO UPDATE SET qty = excluded.qty, batch_id = excluded.batch_id,"
                        " seq = excluded.seq, req = excluded.req, need = excluded.need",
-    [ST_LINE_INSERT] = "INSERT INTO lines (product_id, orderid, qty, seq, batch_id, req, need)"
+    [ST_LINE_INSERT] = "INSERT OR FAIL INTO lines (product_id, orderid, qty, seq, batch_id, req, need)"
                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     [ST_LINE_DELETE] = "DELETE FROM lines WHERE orderid = ?2 AND product_id = ?1",
-    [ST_EVENT_INSERT] = "INSERT INTO events (at, type, sku, orderid, batchref, to_ref, qty,"
+    [ST_EVENT_INSERT] = "INSERT OR FAIL INTO events (at, type, sku, orderid, batchref, to_ref, qty,"
                         " old_qty, new_qty, eta, old_eta, new_eta, need, requested, seq, new_line,"
                         " command_id, actor, undoes)"
                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
@@ -146,7 +158,12 @@ static const char *const stmt_sql[ST_COUNT] = {
                          " AND command_id > ?3 ORDER BY id LIMIT 1",
     [ST_LATEST_COMMAND] = "SELECT command_id FROM events WHERE command_id > 0"
                           " ORDER BY id DESC LIMIT 1",
-    [ST_EVENT_INSERT_MANY] = NULL, /* made by event_insert_many_sql */
+    [ST_EVENT_INSERT_MANY] = NULL, /* made by insert_many_sql */
+    [ST_LINE_INSERT_MANY] = NULL,
+    [ST_LINE_EVENT_INSERT] = "INSERT OR FAIL INTO events (at, type, sku, orderid, batchref, qty,"
+                             " need, requested, seq, new_line, command_id, actor, undoes)"
+                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    [ST_LINE_EVENT_INSERT_MANY] = NULL,
 };
 
 typedef struct SqliteUow {
@@ -197,16 +214,15 @@ static SqliteUow *from_repo(Repository *r)
 
 /* ---------- statements ---------- */
 
-/* ST_EVENT_INSERT for EVENT_BATCH rows: its columns, then EVENT_BATCH groups of
- * EVENT_PARAMS parameters.  Into buf. */
-static const char *event_insert_many_sql(char *buf, size_t size)
+/* The INSERT `one` (whose parameters follow its " VALUES") for `rows` rows of
+ * `params` parameters each, into buf: ST_EVENT_INSERT_MANY, ST_LINE_INSERT_MANY, ST_LINE_EVENT_INSERT_MANY. */
+static const char *insert_many_sql(const char *one, int rows, int params, char *buf, size_t size)
 {
-    const char *one = stmt_sql[ST_EVENT_INSERT];
     size_t n = (size_t)(strstr(one, " VALUES") - one);
     size_t o = (size_t)snprintf(buf, size, "%.*s VALUES ", (int)n, one);
-    for (int i = 0; i < EVENT_BATCH && o < size; i++) {
+    for (int i = 0; i < rows && o < size; i++) {
         o += (size_t)snprintf(buf + o, size - o, "%s(", i ? ", " : "");
-        for (int k = 0; k < EVENT_PARAMS && o < size; k++)
+        for (int k = 0; k < params && o < size; k++)
             o += (size_t)snprintf(buf + o, size - o, "%s?", k ? ", " : "");
         if (o < size)
             o += (size_t)snprintf(buf + o, size - o, ")");
@@ -219,8 +235,16 @@ static AllotStatus stmt(SqliteUow *s, int which, sqlite3_stmt **out, ErrBuf *err
     *out = NULL;
     if (!s->stmts[which]) {
         char many[EVENT_BATCH * (EVENT_PARAMS * 3 + 4) + 512];
-        const char *sql = which == ST_EVENT_INSERT_MANY ? event_insert_many_sql(many, sizeof many)
-                                                         : stmt_sql[which];
+        const char *sql = which == ST_EVENT_INSERT_MANY
+                              ? insert_many_sql(stmt_sql[ST_EVENT_INSERT], EVENT_BATCH,
+                                                EVENT_PARAMS, many, sizeof many)
+                          : which == ST_LINE_INSERT_MANY
+                              ? insert_many_sql(stmt_sql[ST_LINE_INSERT], LINE_BATCH, LINE_PARAMS,
+                                                many, sizeof many)
+                          : which == ST_LINE_EVENT_INSERT_MANY
+                              ? insert_many_sql(stmt_sql[ST_LINE_EVENT_INSERT], EVENT_BATCH,
+                                                LINE_EVENT_PARAMS, many, sizeof many)
+                              : stmt_sql[which];
         int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
                                     &s->stmts[which], NULL);
         if (rc != SQLITE_OK)
@@ -553,29 +577,81 @@ static void bind_event(sqlite3_stmt *st, int o, const Event *ev, int64_t at)
     sqlite3_bind_text(st, o + 18, ev->actor, -1, SQLITE_STATIC);
 }
 
+/* Whether `ev` is an event of an order line that names one batch, written by
+ * ST_LINE_EVENT_INSERT (its other columns are NULL, as bind_event leaves them). */
+static bool line_event(const Event *ev)
+{
+    switch (ev->type) {
+    case EV_ALLOCATED:
+    case EV_DEALLOCATED:
+    case EV_OUT_OF_STOCK:
+    case EV_ORDER_LINE_CANCELLED:
+    case EV_LINE_REMOVED:
+    case EV_LINE_RESTORED:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Binds the line event `ev` logged at `at` to parameters o+1 .. o+LINE_EVENT_PARAMS
+ * of `st` (ST_LINE_EVENT_INSERT's order). */
+static void bind_line_event(sqlite3_stmt *st, int o, const Event *ev, int64_t at)
+{
+    sqlite3_bind_int64(st, o + 1, at);
+    sqlite3_bind_text(st, o + 2, event_type_name(ev->type), -1, SQLITE_STATIC);
+    bind_text(st, o + 3, ev->sku);
+    bind_text(st, o + 4, ev->orderid);
+    bind_text(st, o + 5, ev->batchref);
+    sqlite3_bind_int64(st, o + 6, ev->qty);
+    bind_eta(st, o + 7, ev->need);
+    sqlite3_bind_int64(st, o + 8, ev->requested);
+    sqlite3_bind_int64(st, o + 9, (int64_t)ev->seq);
+    sqlite3_bind_int(st, o + 10, ev->new_line);
+    sqlite3_bind_int64(st, o + 11, ev->command_id);
+    sqlite3_bind_text(st, o + 12, ev->actor, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, o + 13, ev->undoes);
+}
+
 static AllotStatus insert_event(SqliteUow *s, const Event *ev, int64_t at, ErrBuf *err)
 {
     sqlite3_stmt *st;
-    AllotStatus r = stmt(s, ST_EVENT_INSERT, &st, err);
+    bool line = line_event(ev);
+    AllotStatus r = stmt(s, line ? ST_LINE_EVENT_INSERT : ST_EVENT_INSERT, &st, err);
     if (r != ALLOT_OK)
         return r;
-    sqlite3_clear_bindings(st);
-    bind_event(st, 0, ev, at);
+    if (line) {
+        bind_line_event(st, 0, ev, at);
+    } else {
+        sqlite3_clear_bindings(st);
+        bind_event(st, 0, ev, at);
+    }
     return run(s, st, "appending to the event log", err);
 }
 
-/* Bulk work appends its events EVENT_BATCH at a time, with one statement: the log
- * is not read inside bulk work but through log_pending first. */
+/* Bulk work appends its events EVENT_BATCH at a time, with one statement (the
+ * narrower one when all are line events): the log is not read inside bulk work
+ * but through log_pending first. */
 static AllotStatus log_pending(SqliteUow *s, ErrBuf *err)
 {
     AllotStatus r = ALLOT_OK;
     size_t i = 0;
     if (s->npending == EVENT_BATCH) {
+        bool lines = true;
+        for (size_t k = 0; k < EVENT_BATCH && lines; k++)
+            lines = line_event(&s->pending[k].ev);
         sqlite3_stmt *st;
-        if ((r = stmt(s, ST_EVENT_INSERT_MANY, &st, err)) == ALLOT_OK) {
-            sqlite3_clear_bindings(st);
-            for (; i < EVENT_BATCH; i++)
-                bind_event(st, (int)i * EVENT_PARAMS, &s->pending[i].ev, s->pending[i].at);
+        if ((r = stmt(s, lines ? ST_LINE_EVENT_INSERT_MANY : ST_EVENT_INSERT_MANY, &st, err)) ==
+            ALLOT_OK) {
+            if (!lines)
+                sqlite3_clear_bindings(st);
+            for (; i < EVENT_BATCH; i++) {
+                if (lines)
+                    bind_line_event(st, (int)i * LINE_EVENT_PARAMS, &s->pending[i].ev,
+                                    s->pending[i].at);
+                else
+                    bind_event(st, (int)i * EVENT_PARAMS, &s->pending[i].ev, s->pending[i].at);
+            }
             r = run(s, st, "appending to the event log", err);
         }
     }
@@ -847,40 +923,77 @@ static int cmp_line_ref(const void *a, const void *b)
     return x->d < y->d ? -1 : x->d > y->d; /* the same entry's array: touch order */
 }
 
-/* Writes one line's current state `l` (NULL: delete it), its request moment in req. */
-static AllotStatus write_line(SqliteUow *s, const CacheEntry *e, const char *orderid,
-                              const OrderLine *l, bool maybe_stored, ErrBuf *err)
+/* Binds line `l` of `e` (its orderid `orderid`) to parameters o+1 .. o+LINE_PARAMS
+ * (ST_LINE_INSERT's order) and notes a restored request moment at or past the
+ * next command id. */
+static void bind_line(SqliteUow *s, sqlite3_stmt *st, int o, const CacheEntry *e,
+                      const char *orderid, const OrderLine *l)
 {
-    sqlite3_stmt *st;
-    /* a line created since the product was last loaded or written, and not
-     * cancelled meanwhile (an older incarnation may be stored), is new */
-    int which = !l ? ST_LINE_DELETE
-                   : maybe_stored || l->seq < e->stored_seq ? ST_LINE_UPSERT : ST_LINE_INSERT;
-    AllotStatus r = stmt(s, which, &st, err);
-    if (r != ALLOT_OK)
-        return r;
-    sqlite3_bind_int64(st, 1, e->id);
-    sqlite3_bind_text(st, 2, orderid, -1, SQLITE_STATIC);
-    if (!l)
-        return run(s, st, "deleting an order line", err);
-    sqlite3_bind_int64(st, 3, l->qty);
-    sqlite3_bind_int64(st, 4, (int64_t)l->seq);
+    sqlite3_bind_int64(st, o + 1, e->id);
+    sqlite3_bind_text(st, o + 2, orderid, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, o + 3, l->qty);
+    sqlite3_bind_int64(st, o + 4, (int64_t)l->seq);
     if (l->batch >= 0)
-        sqlite3_bind_int64(st, 5, e->batch_ids[l->batch]);
+        sqlite3_bind_int64(st, o + 5, e->batch_ids[l->batch]);
     else
-        sqlite3_bind_null(st, 5);
-    sqlite3_bind_int64(st, 6, l->requested);
-    bind_eta(st, 7, l->need);
+        sqlite3_bind_null(st, o + 5);
+    sqlite3_bind_int64(st, o + 6, l->requested);
+    bind_eta(st, o + 7, l->need);
     if (l->requested >= s->next_cmd && s->next_cmd_known) {
         s->next_cmd = l->requested + 1;
         s->next_cmd_dirty = true;
     }
+}
+
+/* A line to write: its entry, orderid and current state (NULL: gone). */
+typedef struct LineWrite {
+    const CacheEntry *e;
+    const char *orderid;
+    const OrderLine *l;
+} LineWrite;
+
+/* Inserts the new lines w[0..n) (n <= LINE_BATCH): one statement for a full
+ * batch, one per line for the rest. */
+static AllotStatus insert_lines(SqliteUow *s, const LineWrite *w, size_t n, ErrBuf *err)
+{
+    sqlite3_stmt *st;
+    AllotStatus r = ALLOT_OK;
+    size_t i = 0;
+    if (n == LINE_BATCH && (r = stmt(s, ST_LINE_INSERT_MANY, &st, err)) == ALLOT_OK) {
+        for (; i < n; i++)
+            bind_line(s, st, (int)i * LINE_PARAMS, w[i].e, w[i].orderid, w[i].l);
+        r = run(s, st, "writing an order line", err);
+    }
+    for (; r == ALLOT_OK && i < n; i++) {
+        if ((r = stmt(s, ST_LINE_INSERT, &st, err)) != ALLOT_OK)
+            break;
+        bind_line(s, st, 0, w[i].e, w[i].orderid, w[i].l);
+        r = run(s, st, "writing an order line", err);
+    }
+    return r;
+}
+
+/* Writes one line's current state, one that may be stored: an upsert, or a
+ * delete when it is gone. */
+static AllotStatus rewrite_line(SqliteUow *s, const LineWrite *w, ErrBuf *err)
+{
+    sqlite3_stmt *st;
+    AllotStatus r = stmt(s, w->l ? ST_LINE_UPSERT : ST_LINE_DELETE, &st, err);
+    if (r != ALLOT_OK)
+        return r;
+    if (!w->l) {
+        sqlite3_bind_int64(st, 1, w->e->id);
+        sqlite3_bind_text(st, 2, w->orderid, -1, SQLITE_STATIC);
+        return run(s, st, "deleting an order line", err);
+    }
+    bind_line(s, st, 0, w->e, w->orderid, w->l);
     return run(s, st, "writing an order line", err);
 }
 
 /* Writes the lines touched in the dirty entries: sorted in the b-tree's key order
  * (a large bulk unit of work appends instead of splitting pages at random), each
- * line once, with its current state. */
+ * line once, with its current state.  Runs of new lines go LINE_BATCH to a
+ * statement. */
 static AllotStatus flush_lines(SqliteUow *s, ErrBuf *err)
 {
     size_t n = 0;
@@ -902,6 +1015,8 @@ static AllotStatus flush_lines(SqliteUow *s, ErrBuf *err)
     if (n > 1)
         qsort(refs, n, sizeof *refs, cmp_line_ref);
     AllotStatus r = ALLOT_OK;
+    LineWrite news[LINE_BATCH];
+    size_t nnew = 0;
     for (size_t a = 0; r == ALLOT_OK && a < n;) {
         /* the group of touches of one line: written once, with its current state */
         bool cancelled = false;
@@ -911,9 +1026,26 @@ static AllotStatus flush_lines(SqliteUow *s, ErrBuf *err)
             b++;
         for (size_t c = a; c < b; c++)
             cancelled |= refs[c].d->cancelled;
-        r = write_line(s, refs[a].e, refs[a].d->orderid, refs[a].l, cancelled, err);
+        LineWrite w = {refs[a].e, refs[a].d->orderid, refs[a].l};
+        /* a line created since the product was last loaded or written, and not
+         * cancelled meanwhile (an older incarnation may be stored), is new */
+        if (w.l && !cancelled && w.l->seq >= w.e->stored_seq) {
+            news[nnew++] = w;
+            if (nnew == LINE_BATCH) {
+                r = insert_lines(s, news, nnew, err);
+                nnew = 0;
+            }
+        } else {
+            /* the new lines before it first: the rows go in key order */
+            r = insert_lines(s, news, nnew, err);
+            nnew = 0;
+            if (r == ALLOT_OK)
+                r = rewrite_line(s, &w, err);
+        }
         a = b;
     }
+    if (r == ALLOT_OK)
+        r = insert_lines(s, news, nnew, err);
     if (refs != &one)
         free(refs);
     return r;

@@ -46,7 +46,7 @@ TuiChangeCtx app_change_ctx(const TuiApp *a)
 
 static void size_view(TuiApp *a, TuiView *v)
 {
-    int h = v->area == AREA_BOTTOM ? 2 : main_h(a);
+    int h = v->area == AREA_BOTTOM ? 2 : main_h(a) + (v->area == AREA_FULL ? APP_FEED_H : 0);
     tui_view_resize(v, h < 1 ? 1 : h, a->cols);
 }
 
@@ -151,6 +151,9 @@ static void count_header(TuiApp *a)
                      src->ops->counts(src, a->env.today, &a->counts, &err) == ALLOT_OK;
 }
 
+/* Whether the user looks at the feed: the full feed is on top (feed.h "Looked"). */
+static bool looking(const TuiApp *a) { return app_top(a)->area == AREA_FULL; }
+
 /* Reads new events and refreshes the screens if the data changed (or `force`). */
 void app_poll(TuiApp *a, bool force)
 {
@@ -172,11 +175,20 @@ void app_poll(TuiApp *a, bool force)
         if (!changed && !force)
             return;
     } else {
-        if (!changed && !force)
+        bool behind = tui_feed_behind(&a->feed);
+        if (!changed && !force && !behind)
             return;
         if (tui_feed_poll(&a->feed, a->live, &err) != ALLOT_OK)
             app_say(a, true, "%s", err.msg);
+        if (!changed && !force) { /* a long run of events read on: only the feed changed */
+            if (looking(a))
+                tui_feed_look(&a->feed);
+            a->dirty = true;
+            return;
+        }
     }
+    if (looking(a))
+        tui_feed_look(&a->feed);
     count_header(a);
     for (int i = 0; i < a->depth - 1; i++)
         a->stack[i]->stale = true;
@@ -218,6 +230,7 @@ static void apply(TuiApp *a, const TuiReaction *r)
     case REQ_JUMP: app_jump(a, r); break;
     case REQ_EXPORT: app_export(a, r->arg); break;
     case REQ_ANSWER: app_answer(a, r->yes); break;
+    case REQ_DROP_STEP: app_whatif_drop(a, r->step, false); break;
     case REQ_CLOSE:
         if (a->nover && a->over_kind[a->nover - 1] == OV_PROMPT)
             tui_form_cancel(tui_prompt_form(app_overlay(a)));
@@ -244,6 +257,7 @@ static void global_action(TuiApp *a, TuiAction act, int key)
     case TA_HELP: app_open_help(a, ""); break;
     case TA_PROMPT: app_open_form(a, &(TuiReaction){.form = FORM_COMMAND}); break;
     case TA_WHATIF: app_whatif_toggle(a, true); break;
+    case TA_WHATIF_SUMMARY: app_whatif_summary(a); break;
     case TA_SHOW_LOG: app_show_log(a); break;
     case TA_UNDO:
     case TA_REDO: app_undo(a, act == TA_REDO); break;
@@ -251,6 +265,14 @@ static void global_action(TuiApp *a, TuiAction act, int key)
         tui_feed_pause(&a->feed, !a->feed.paused);
         app_say(a, false, a->feed.paused ? "live feed paused (p resumes)" : "live feed resumed");
         app_poll(a, true);
+        break;
+    case TA_FEED:
+        if (looking(a)) {
+            pop(a);
+        } else {
+            app_push(a, tui_view_feed(&a->env));
+            tui_feed_look(&a->feed);
+        }
         break;
     case TA_REDRAW: break;
     case TA_REFRESH:
@@ -388,8 +410,10 @@ void tui_app_draw(TuiApp *a, TuiCanvas *c)
     tui_frame_counts(c, 1, a->have_counts ? &a->counts : NULL);
     tui_frame_crumb(c, 2, banner, a->stack, a->depth);
     TuiView *o = app_overlay(a), *v = o && o->area == AREA_MAIN ? o : app_top(a);
-    v->ops->draw(v, c, APP_TOP_ROWS, 0, main_h(a), c->cols);
-    tui_feed_draw(&a->feed, c, c->rows - 2 - APP_FEED_H, APP_FEED_H, a->env.today);
+    bool full = v->area == AREA_FULL; /* the feed itself: no panel under it */
+    v->ops->draw(v, c, APP_TOP_ROWS, 0, main_h(a) + (full ? APP_FEED_H : 0), c->cols);
+    if (!full)
+        tui_feed_draw(&a->feed, c, c->rows - 2 - APP_FEED_H, APP_FEED_H, a->env.today);
     c->ops->cursor(c, -1, -1);
     if (o && o->area == AREA_BOTTOM) {
         o->ops->draw(o, c, c->rows - 2, 0, 2, c->cols);

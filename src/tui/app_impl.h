@@ -74,5 +74,8 @@ void app_export(TuiApp *a, const char *path);   /* REQ_EXPORT: the list on top i
 void app_whatif_toggle(TuiApp *a, bool start);
 void app_whatif_ask(TuiApp *a, TuiAction act); /* A, D, Q */
 void app_whatif_apply(TuiApp *a);              /* y on the apply question */
+void app_whatif_summary(TuiApp *a);            /* W: the summary of the session */
+/* REQ_DROP_STEP (with_refused false), and y on the question it may ask (true). */
+void app_whatif_drop(TuiApp *a, size_t step, bool with_refused);
 
 #endif

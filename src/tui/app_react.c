@@ -181,6 +181,12 @@ void app_answer(TuiApp *a, bool yes)
         app_whatif_apply(a);
         return;
     }
+    if (q->ask == ASK_DROP) {
+        size_t step = q->step;
+        app_close(a);
+        app_whatif_drop(a, step, true);
+        return;
+    }
     ErrBuf err = {{0}};
     AllotStatus st = ALLOT_OK;
     TuiChangeCtx ctx = app_change_ctx(a);

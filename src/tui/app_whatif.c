@@ -3,8 +3,25 @@
 #include <stdio.h>
 
 #include "tui/app_impl.h"
+#include "tui/screens/screens.h"
 
 /* ---- what-if sessions (whatif_tui.h) ---- */
+
+/* The summaries read the session: they go with it (the screens above stay). */
+static void close_summaries(TuiApp *a)
+{
+    int k = 0;
+    bool top_gone = tui_view_is_whatif_summary(app_top(a));
+    for (int i = 0; i < a->depth; i++) {
+        if (i > 0 && tui_view_is_whatif_summary(a->stack[i]))
+            tui_view_free(a->stack[i]);
+        else
+            a->stack[k++] = a->stack[i];
+    }
+    a->depth = k;
+    if (top_gone)
+        tui_view_event(app_top(a), TV_SHOWN);
+}
 
 void app_whatif_toggle(TuiApp *a, bool start)
 {
@@ -25,6 +42,7 @@ void app_whatif_toggle(TuiApp *a, bool start)
         return;
     }
     app_switch_source(a, a->live); /* no screen keeps the session's source */
+    close_summaries(a);
     tui_whatif_free(a->whatif);
     a->whatif = NULL;
     tui_feed_drop_whatif(&a->feed);
@@ -78,4 +96,35 @@ void app_whatif_apply(TuiApp *a)
     app_say(a, r != WHATIF_APPLIED || has_notice, "%s", msg);
     tui_question_fini(&notice);
     app_poll(a, true);
+}
+
+void app_whatif_summary(TuiApp *a)
+{
+    if (!a->whatif) {
+        app_say(a, false, "no what-if session is open (w starts one, then W sums it up)");
+        return;
+    }
+    if (tui_view_is_whatif_summary(app_top(a))) {
+        tui_view_event(app_top(a), TV_DATA_CHANGED);
+        app_say(a, false, "the summary, worked out again");
+        return;
+    }
+    app_push(a, tui_view_whatif_summary(&a->env, a->whatif));
+}
+
+void app_whatif_drop(TuiApp *a, size_t step, bool with_refused)
+{
+    if (!a->whatif)
+        return;
+    TuiQuestion q;
+    tui_question_init(&q, ASK_DROP);
+    char msg[ALLOT_ERR_MAX * 3];
+    TuiWhatIfDrop r = tui_whatif_drop(a->whatif, step, with_refused, &a->feed,
+                                      a->cfg.clock->now(a->cfg.clock), &q, msg, sizeof msg);
+    if (r == WHATIF_DROP_ASK)
+        app_open(a, tui_confirm_new(&q), OV_QUESTION);
+    else if (r == WHATIF_DROPPED)
+        app_switch_source(a, tui_whatif_source(a->whatif)); /* the screens read the replay */
+    app_say(a, r == WHATIF_DROP_FAILED, "%s", msg);
+    tui_question_fini(&q);
 }

@@ -31,6 +31,7 @@ static const TuiBinding global_keys[] = {
     {'B', TA_SCREEN_BATCHES, "go to Batches", false},
     {'O', TA_SCREEN_BACKORDERS, "go to Backorders", false},
     {'E', TA_SCREEN_EVENTS, "go to Events", false},
+    {'F', TA_FEED, "the feed, full height (F again closes it)", false},
     {'u', TA_UNDO, "undo the latest change (shows what moves back, asks)", false},
     {'U', TA_REDO, "redo the latest undone change (shows it, asks)", false},
 };
@@ -39,6 +40,7 @@ static const TuiBinding global_keys[] = {
 static const TuiBinding whatif_keys[] = {
     {'A', TA_WHATIF_APPLY, "apply", true},
     {'D', TA_WHATIF_DISCARD, "discard", true},
+    {'W', TA_WHATIF_SUMMARY, "summary", true},
 };
 
 /* Moving in a list (screens that show one). */
@@ -66,8 +68,8 @@ static const TuiBinding list_keys[] = {
     {'S', TA_SORT_REVERSE, "sort the other way", false},
     {'[', TA_SORT_ASC, "sort by the column, ascending", false},
     {']', TA_SORT_DESC, "sort by the column, descending", false},
-    {'<', TA_COLUMN_LEFT, "column left", false},
-    {'>', TA_COLUMN_RIGHT, "column right", false},
+    {'<', TA_COLUMN_LEFT, "columns", true},
+    {'>', TA_COLUMN_RIGHT, "columns", true},
     {' ', TA_MARK, "mark", false},
     {'*', TA_MARK_ALL, "mark every row of the filter", false},
     {'\\', TA_MARKS_CLEAR, "clear the marks", false},
@@ -152,6 +154,27 @@ static const TuiBinding history_keys[] = {
     {TK_ENTER, TA_OPEN, "the event's batch", true},
 };
 
+/* The what-if summary (`W`): orders that change, and the session's steps. */
+static const TuiBinding summary_keys[] = {
+    {'k', TA_UP, "up", false},
+    {TK_UP, TA_UP, "up", false},
+    {'j', TA_DOWN, "down", false},
+    {TK_DOWN, TA_DOWN, "down", false},
+    {TK_PGUP, TA_PAGE_UP, "page up", false},
+    {TK_PGDN, TA_PAGE_DOWN, "page down", false},
+    {'g', TA_TOP, "first row", false},
+    {TK_HOME, TA_TOP, "first row", false},
+    {'G', TA_BOTTOM, "last row", false},
+    {TK_END, TA_BOTTOM, "last row", false},
+    {TK_ENTER, TA_OPEN, "order", true},
+    {'d', TA_DROP_STEP, "drop step", true},
+    {TK_DELETE, TA_DROP_STEP, "drop step", true},
+    {'h', TA_LEFT, "panel", true},
+    {'l', TA_RIGHT, "panel", true},
+    {TK_LEFT, TA_LEFT, "the orders", false},
+    {TK_RIGHT, TA_RIGHT, "the steps", false},
+};
+
 /* The help viewer (and the notify hook's log, shown the same way). */
 static const TuiBinding help_keys[] = {
     {TK_UP, TA_UP, "scroll up a line", false},
@@ -232,7 +255,7 @@ static const TuiBinding line_keys[] = {
 static const TuiKeymap maps[] = {
     MAP(global), MAP(whatif),  MAP(list),  MAP(triage), MAP(products), MAP(batches),
     MAP(batch),  MAP(order),   MAP(backorders), MAP(events), MAP(atp), MAP(history),
-    MAP(help),   MAP(confirm), MAP(notice), MAP(prompt),  MAP(form),  MAP(line),
+    MAP(summary), MAP(help),   MAP(confirm), MAP(notice), MAP(prompt),  MAP(form),  MAP(line),
 };
 
 const TuiKeymap *tui_keymap(const char *name)

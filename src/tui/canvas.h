@@ -35,6 +35,7 @@ typedef enum TuiStyle {
     TS_STRONG,   /* help: strong emphasis, code */
     TS_MARKUP,   /* help: bullets, rules, underlines, addresses */
     TS_MATCH,    /* help: the text a search found */
+    TS_COLUMN,   /* the column cursor's heading (`<` `>`): reversed, between [ ] */
     TS_STYLE_COUNT
 } TuiStyle;
 

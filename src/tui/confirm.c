@@ -92,8 +92,13 @@ static void confirm_draw(TuiView *v, TuiCanvas *c, int y, int x, int h, int w)
     snprintf(line, sizeof line, "%s%s", q->updated ? "UPDATED (data changed): " : "", q->title);
     tui_canvas_text(c, y, x, w, line, TS_HEADER, true);
     int row = y + 1;
-    if (q->note[0])
-        tui_canvas_text(c, row++, x, w, q->note, TS_NORMAL, true);
+    for (const char *p = q->note; *p && row < y + h - 1;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        snprintf(line, sizeof line, "%.*s", (int)len, p);
+        tui_canvas_text(c, row++, x, w, line, TS_NORMAL, true);
+        p += len + (nl != NULL);
+    }
     if (q->has_diff) {
         tui_diff_summary(&q->diff, line, sizeof line);
         tui_canvas_text(c, row++, x, w, line, TS_NORMAL, true);
@@ -114,6 +119,7 @@ static void confirm_draw(TuiView *v, TuiCanvas *c, int y, int x, int h, int w)
                       : q->ask == ASK_QUIT    ? "Quit? y = yes, n = no"
                       : q->ask == ASK_DISCARD ? "Discard? y = yes, n = no"
                       : q->ask == ASK_DEMO    ? "Load it? y = yes, n = no"
+                      : q->ask == ASK_DROP    ? "Drop them? y = yes, n = no (nothing changes)"
                                               : "Apply? y = yes, n = no";
     tui_canvas_text(c, y + h - 1, x, w, ask, TS_KEY, true);
 }

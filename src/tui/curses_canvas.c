@@ -28,6 +28,7 @@ static const StyleMap styles[TS_STYLE_COUNT] = {
     [TS_STRONG] = {-1, -1, A_BOLD, A_BOLD},
     [TS_MARKUP] = {COLOR_WHITE, -1, A_DIM, A_DIM},
     [TS_MATCH] = {COLOR_BLACK, COLOR_YELLOW, A_NORMAL, A_REVERSE},
+    [TS_COLUMN] = {COLOR_BLACK, COLOR_YELLOW, A_BOLD, A_REVERSE | A_BOLD},
 };
 
 static attr_t style_attr(const TuiCursesCanvas *c, TuiStyle s)

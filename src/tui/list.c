@@ -20,12 +20,19 @@ static bool has_pending(const TuiList *l)
 /* The rows of the window that are rows (not the pending search at its end). */
 static size_t real_len(const TuiList *l) { return l->rows.len - has_pending(l); }
 
+/* Counts the list again: at once when the window holds all of it (a short list:
+ * an order's lines, a line's history), else in the background (tui_list_work). */
 static void start_count(TuiList *l)
 {
     l->total = -1;
     l->counted = 0;
     l->count_next[0] = 0;
     l->counting = l->env->src->ops->count != NULL;
+    if (l->at_start && l->at_end && !has_pending(l) && !l->has_error) {
+        l->total = (int64_t)l->rows.len;
+        l->base = 0;
+        l->counting = false;
+    }
 }
 
 void tui_list_init(TuiList *l, const TuiEnv *env, TuiListKind kind, const char *arg)
@@ -358,10 +365,13 @@ void tui_list_end(TuiList *l)
 static const TuiColumn *column(const TuiList *l, int i) { return &tui_kind_info(l->q.kind)->columns[i]; }
 static int ncolumns(const TuiList *l) { return (int)tui_kind_info(l->q.kind)->ncolumns; }
 
+/* The list's spec (view_specs.h), or NULL for a list of one order (TL_ATP). */
+static const ViewSpec *spec(const TuiList *l) { return view_spec(tui_kind_info(l->q.kind)->list); }
+
 /* Sorts by spec order `name`, `desc`, from the first row. */
 static bool sort_by(TuiList *l, const char *name, bool desc)
 {
-    int o = view_spec_order(view_spec(tui_kind_info(l->q.kind)->list), name);
+    int o = spec(l) ? view_spec_order(spec(l), name) : -1;
     if (o < 0)
         return false;
     l->q.sort = o;
@@ -380,7 +390,9 @@ bool tui_list_sort_next(TuiList *l, int step)
 {
     int n = ncolumns(l), cur = tui_query_sort_column(&l->q);
     int from = cur >= 0 ? cur : l->col;
-    const char *now = view_spec(tui_kind_info(l->q.kind)->list)->orders[tui_query_order(&l->q)].name;
+    if (!spec(l))
+        return false;
+    const char *now = spec(l)->orders[tui_query_order(&l->q)].name;
     for (int k = 1; k <= n; k++) {
         int c = ((from + step * k) % n + n) % n;
         const TuiColumn *col = column(l, c);
@@ -392,10 +404,10 @@ bool tui_list_sort_next(TuiList *l, int step)
     return false;
 }
 
-void tui_list_sort_reverse(TuiList *l)
+bool tui_list_sort_reverse(TuiList *l)
 {
-    const char *now = view_spec(tui_kind_info(l->q.kind)->list)->orders[tui_query_order(&l->q)].name;
-    sort_by(l, now, !tui_query_desc(&l->q));
+    return spec(l) && sort_by(l, spec(l)->orders[tui_query_order(&l->q)].name,
+                              !tui_query_desc(&l->q));
 }
 
 bool tui_list_sort_column(TuiList *l, bool desc, char *why, size_t size)
@@ -682,21 +694,22 @@ static TuiStyle row_style(const TuiRow *r)
     return TS_NORMAL;
 }
 
-/* A column's heading: its title, and ▲ / ▼ when the list is sorted by it. */
-static void heading(const TuiList *l, int i, char *buf, size_t size)
+/* A column's heading: its title, and ▲ / ▼ when the list is sorted by it; between
+ * [ ] when it is under the column cursor of the focused list. */
+static void heading(const TuiList *l, int i, bool focused, char *buf, size_t size)
 {
-    bool sorted = i == tui_query_sort_column(&l->q);
-    snprintf(buf, size, "%s%s", column(l, i)->title,
-             sorted ? (tui_query_down(&l->q) ? "▼" : "▲") : "");
+    bool sorted = i == tui_query_sort_column(&l->q), cursor = focused && i == l->col;
+    snprintf(buf, size, "%s%s%s%s", cursor ? "[" : "", column(l, i)->title,
+             sorted ? (tui_query_down(&l->q) ? "▼" : "▲") : "", cursor ? "]" : "");
 }
 
 /* What each column needs to show everything on screen: its heading and its widest
  * cell (cells are at most TUI_CELL_MAX bytes). */
-static void needs(const TuiList *l, int *need)
+static void needs(const TuiList *l, bool focused, int *need)
 {
     char h[64];
     for (int i = 0; i < ncolumns(l); i++) {
-        heading(l, i, h, sizeof h);
+        heading(l, i, focused, h, sizeof h);
         need[i] = tui_text_width(h);
         for (int r = 0; r < l->height && l->top + (size_t)r < l->rows.len; r++) {
             const TuiRow *row = &l->rows.items[l->top + (size_t)r];
@@ -706,84 +719,135 @@ static void needs(const TuiList *l, int *need)
             if (cw > need[i])
                 need[i] = cw;
         }
-        if (!column(l, i)->right && need[i] < column(l, i)->min)
-            need[i] = column(l, i)->min;
     }
 }
 
-/* Column widths for `width` display columns, and which are shown: every column as
- * wide as it needs when that fits (the last one takes the rest); else the text
- * columns give up room toward their `min`, in proportion to what they can give
- * (numbers never); and when even that is too wide, the columns after the first
- * scroll sideways so that the column cursor stays in sight (shown[i] false for
- * those scrolled off). */
-static void layout(const TuiList *l, int width, int *w, bool *shown)
+/* The narrowest a column gets: a number never gives up room; a text down to its
+ * `min` (or what it needs, if less). */
+static int narrowest(const TuiColumn *c, int need)
 {
-    int n = ncolumns(l), need[TUI_MAX_COLS];
-    needs(l, need);
-    int room = width - PREFIX, sum = 0, slack = 0;
-    for (int i = 0; i < n; i++) {
-        w[i] = need[i];
-        shown[i] = true;
-        sum += w[i] + (i ? 1 : 0);
-        if (!column(l, i)->right && w[i] > column(l, i)->min)
-            slack += w[i] - column(l, i)->min;
-    }
-    int over = sum - room;
-    if (over > 0 && slack > 0) {
-        int take = over < slack ? over : slack, taken = 0;
+    return c->right || need < c->min ? need : c->min;
+}
+
+/* Which columns are drawn and how wide (source.h TuiColumn): the first, then
+ * `first` .. `last`; `left` / `right`: columns are off screen on that side. */
+typedef struct Layout {
+    int w[TUI_MAX_COLS];
+    int first, last;
+    bool left, right;
+} Layout;
+
+static int span(const int *w, int from, int to) /* columns from..to with their gaps */
+{
+    int s = 0;
+    for (int i = from; i <= to; i++)
+        s += w[i] + 1;
+    return s;
+}
+
+/* Columns for `width` display columns.  Every column as wide as it needs when that
+ * fits (the last one takes the rest); else the text columns give up room down to
+ * their `min`, the lowest `keep` first, each of a level in proportion to what it can
+ * give; when even the minimums do not fit, the first column stays and those after
+ * it scroll sideways so that the column cursor is in sight, one display column
+ * kept for the » that says more are off screen on the right (« on the left). */
+static void layout(const TuiList *l, int width, bool focused, Layout *o)
+{
+    int n = ncolumns(l), need[TUI_MAX_COLS], room = width - PREFIX + 1; /* + the last gap */
+    needs(l, focused, need);
+    memcpy(o->w, need, sizeof need);
+    o->first = 1;
+    o->last = n - 1;
+    o->left = o->right = false;
+    int sum = span(o->w, 0, n - 1);
+    for (int keep = 1; sum > room && keep <= TUI_KEEP_MAX; keep++) {
+        int slack = 0;
+        for (int i = 0; i < n; i++)
+            if (!column(l, i)->right && column(l, i)->keep == keep)
+                slack += o->w[i] - narrowest(column(l, i), need[i]);
+        if (slack == 0)
+            continue;
+        int take = sum - room < slack ? sum - room : slack, taken = 0;
         for (int i = 0; i < n; i++) {
             const TuiColumn *c = column(l, i);
-            if (c->right || w[i] <= c->min)
+            if (c->right || c->keep != keep)
                 continue;
-            int t = (int)((long)take * (w[i] - c->min) / slack);
-            w[i] -= t;
+            int t = (int)((long)take * (o->w[i] - narrowest(c, need[i])) / slack);
+            o->w[i] -= t;
             taken += t;
         }
         for (int i = n - 1; i >= 0 && taken < take; i--) /* rounding */
-            if (!column(l, i)->right && w[i] > column(l, i)->min)
-                w[i]--, taken++;
+            if (!column(l, i)->right && column(l, i)->keep == keep &&
+                o->w[i] > narrowest(column(l, i), need[i]))
+                o->w[i]--, taken++;
         sum -= taken;
-        over = sum - room;
     }
-    /* still too wide: columns 1.. scroll off, up to the column cursor */
-    for (int i = 1; over > 0 && i < l->col && i < n; i++) {
-        shown[i] = false;
-        sum -= w[i] + 1;
-        over = sum - room;
+    if (sum > room && n > 1) {
+        /* sideways: columns first..last after the first; the cursor's is the last
+         * of them, or as many as fit from the second on */
+        int cur = l->col < 1 ? 1 : l->col >= n ? n - 1 : l->col;
+        int avail = room - 1 - span(o->w, 0, 0); /* one kept for the » */
+        o->first = cur;
+        o->last = cur;
+        while (o->first > 1 && span(o->w, o->first - 1, o->last) <= avail)
+            o->first--;
+        while (o->last + 1 < n && span(o->w, o->first, o->last + 1) <= avail)
+            o->last++;
+        o->left = o->first > 1;
+        o->right = o->last < n - 1;
+        sum = span(o->w, 0, 0) + span(o->w, o->first, o->last) + (o->right ? 1 : 0);
+        /* room left over goes back to the texts that gave it up, the most kept first */
+        for (int keep = TUI_KEEP_MAX; keep >= 1 && sum < room; keep--)
+            for (int i = 0; i < n && sum < room; i++) {
+                if ((i && (i < o->first || i > o->last)) || column(l, i)->right ||
+                    column(l, i)->keep != keep || o->w[i] >= need[i])
+                    continue;
+                int give = need[i] - o->w[i] < room - sum ? need[i] - o->w[i] : room - sum;
+                o->w[i] += give;
+                sum += give;
+            }
     }
-    /* the last shown column takes what is left */
-    int last = n - 1;
-    while (last > 0 && !shown[last])
-        last--;
-    if (over < 0)
-        w[last] += -over;
+    if (sum < room) /* the last column shown takes what is left */
+        o->w[o->last > 0 ? o->last : 0] += room - sum;
 }
 
-/* Draws the cells of one row (or the headings when r is NULL). */
-static void draw_cells(const TuiList *l, const TuiRow *r, const int *widths, const bool *shown,
-                       TuiCanvas *c, int y, int x, int width, TuiStyle style, bool focused)
+int tui_list_width_wanted(const TuiList *l)
 {
-    int col = x + PREFIX, end = x + width, n = ncolumns(l);
+    int need[TUI_MAX_COLS];
+    needs(l, true, need);
+    return PREFIX - 1 + span(need, 0, ncolumns(l) - 1);
+}
+
+static bool drawn(const Layout *o, int i) { return i == 0 || (i >= o->first && i <= o->last); }
+
+/* Draws the cells of one row (or the headings when r is NULL: the one under the
+ * column cursor of the focused list in TS_COLUMN). */
+static void draw_cells(const TuiList *l, const TuiRow *r, const Layout *o, TuiCanvas *c, int y,
+                       int x, int width, TuiStyle style, bool focused)
+{
+    int col = x + PREFIX, end = x + width - (o->right ? 1 : 0), n = ncolumns(l);
     for (int i = 0; i < n && col < end; i++) {
-        if (!shown[i])
+        if (!drawn(o, i))
             continue;
-        int w = widths[i];
+        int w = o->w[i];
         if (col + w > end)
             w = end - col;
         char text[128], buf[512];
         if (r)
             snprintf(text, sizeof text, "%s", r->cells[i]);
         else
-            heading(l, i, text, sizeof text);
+            heading(l, i, focused, text, sizeof text);
         bool pending_note = r && is_pending(r) && i == n - 1;
-        tui_text_fit(text, pending_note ? end - (x + PREFIX) : w, true,
-                     column(l, i)->right && !pending_note, buf, sizeof buf);
-        TuiStyle st = !r && focused && i == l->col ? TS_TAB : style;
-        c->ops->put(c, y, pending_note ? x + PREFIX : col, buf, st);
+        bool right = column(l, i)->right && !pending_note;
+        if (!r && focused && i == l->col) { /* the heading alone, not its padding */
+            int tw = tui_text_fit(text, w, false, false, buf, sizeof buf);
+            c->ops->put(c, y, right ? col + w - tw : col, buf, TS_COLUMN);
+        } else {
+            tui_text_fit(text, pending_note ? end - (x + PREFIX) : w, true, right, buf,
+                         sizeof buf);
+            c->ops->put(c, y, pending_note ? x + PREFIX : col, buf, style);
+        }
         col += w + 1;
-        if (col - 1 < end && i + 1 < n)
-            c->ops->put(c, y, col - 1, " ", style);
     }
 }
 
@@ -791,15 +855,13 @@ void tui_list_draw(const TuiList *l, TuiCanvas *c, int y, int x, int width, bool
 {
     if (width < PREFIX + 1)
         return;
-    int widths[TUI_MAX_COLS];
-    bool shown[TUI_MAX_COLS];
-    layout(l, width, widths, shown);
-    bool scrolled = false;
-    for (int i = 1; i < ncolumns(l); i++)
-        scrolled = scrolled || !shown[i];
+    Layout o;
+    layout(l, width, focused, &o);
     tui_canvas_text(c, y, x, width, "", TS_HEADER, true);
-    tui_canvas_text(c, y, x, PREFIX, scrolled ? "«" : "", TS_HEADER, true);
-    draw_cells(l, NULL, widths, shown, c, y, x, width, TS_HEADER, focused);
+    tui_canvas_text(c, y, x, 1, o.left ? "«" : "", TS_HEADER, true);
+    draw_cells(l, NULL, &o, c, y, x, width, TS_HEADER, focused);
+    if (o.right)
+        tui_canvas_text(c, y, x + width - 1, 1, "»", TS_HEADER, true);
     if (l->has_error) {
         tui_canvas_text(c, y + 1, x + PREFIX, width - PREFIX, l->err.msg, TS_ERROR, false);
         return;
@@ -823,6 +885,6 @@ void tui_list_draw(const TuiList *l, TuiCanvas *c, int y, int x, int width, bool
         tui_canvas_text(c, y + 1 + i, x, PREFIX, mark, st, true);
         if (!is_pending(r))
             tui_canvas_text(c, y + 1 + i, x + PREFIX, width - PREFIX, "", st, true);
-        draw_cells(l, r, widths, shown, c, y + 1 + i, x, width, st, focused);
+        draw_cells(l, r, &o, c, y + 1 + i, x, width, st, focused);
     }
 }

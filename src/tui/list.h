@@ -25,8 +25,12 @@
  * Marks (SPEC.md §5 "Space marks rows, and a marked set takes one action"): a set
  * of row identities, kept across moves, sorts and filters.
  *
- * Columns share the width: numbers are as wide as their widest value on screen and
- * never cut; text columns take what their values need and give up room first.
+ * Columns share the width (source.h TuiColumn): numbers are as wide as their widest
+ * value on screen and never cut; text columns take what their values need and, when
+ * the table is too wide, give up room down to their minimum, the least important
+ * first (a cut text ends in "…"); when even the minimums do not fit, the first
+ * column stays and the others scroll sideways with the column cursor, « and » in the
+ * header saying that columns are off screen.
  */
 #ifndef ALLOT_TUI_LIST_H
 #define ALLOT_TUI_LIST_H
@@ -55,7 +59,6 @@ typedef struct TuiList {
     bool has_error;
     ErrBuf err;       /* the last fetch error, shown in place of the rows */
     int col;          /* the column cursor: the column `[` / `]` sort by */
-    int xoff;         /* the first column shown after the first (sideways scroll) */
     /* position and length: -1 while not known */
     int64_t base;     /* the position of rows[0] in the list */
     int64_t total;    /* how many rows the list has (with its filter) */
@@ -97,8 +100,9 @@ void tui_list_end(TuiList *l);
 /* `s` (step 1) / backward (step -1): the next column that sorts, in its first
  * direction, wrapping; the column cursor goes there.  False if no column sorts. */
 bool tui_list_sort_next(TuiList *l, int step);
-/* `S`: the same order the other way. */
-void tui_list_sort_reverse(TuiList *l);
+/* `S`: the same order the other way.  False (nothing changes) for a list with one
+ * order and one direction (the availability timeline, by date). */
+bool tui_list_sort_reverse(TuiList *l);
 /* `[` / `]`: by the column under the column cursor, ascending / descending.  False
  * (nothing changes) if that column does not sort; `why` says so. */
 bool tui_list_sort_column(TuiList *l, bool desc, char *why, size_t size);
@@ -159,8 +163,14 @@ const TuiRow *tui_list_selected(const TuiList *l);
 /* True if the selection is on the first row of the whole list. */
 bool tui_list_on_first(const TuiList *l);
 
+/* The display columns the list needs to show every column of the rows on screen
+ * whole (list.c: each as wide as its heading and widest cell, and the selection's
+ * mark): what a panel beside another asks for (Triage). */
+int tui_list_width_wanted(const TuiList *l);
+
 /* Draws the header line and `height` rows at (y, x) over `width` columns; the
- * selected row gets a "▶" mark and TS_SELECTED when `focused`, a marked row "*". */
+ * selected row gets a "▶" mark and TS_SELECTED when `focused`, a marked row "*",
+ * and the heading under the column cursor "[QTY]" in TS_COLUMN. */
 void tui_list_draw(const TuiList *l, TuiCanvas *c, int y, int x, int width, bool focused);
 
 #endif

@@ -22,12 +22,14 @@ typedef enum TuiAsk {
     ASK_QUIT,    /* quit, discarding the what-if session */
     ASK_DISCARD, /* discard the what-if session */
     ASK_NOTICE,  /* a list to read, no question (how an applied session differs) */
+    ASK_DROP,    /* drop step `step` of the what-if session and the later steps
+                    that are refused without it (named in the note) */
 } TuiAsk;
 
 typedef struct TuiQuestion {
     TuiAsk ask;
     char title[320];
-    char note[256];   /* a line under the title ("" = none) */
+    char note[512];   /* lines under the title, separated by '\n' ("" = none) */
     bool has_diff;    /* `diff` lists the order lines concerned */
     WhatIfDiff diff;  /* before → after of each line, with slips */
     bool updated;     /* worked out again since first shown: the title says so */
@@ -39,6 +41,7 @@ typedef struct TuiQuestion {
     bool is_delay;
     AllotId delay_ref;
     int32_t delay_days;
+    size_t step; /* ASK_DROP: the step of the session to drop (0-based) */
     /* or, for marked rows, these commands in one transaction (owned; nbulk > 0) */
     Command *bulk;
     size_t nbulk;

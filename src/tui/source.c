@@ -9,83 +9,86 @@
 
 #include "domain/xalloc.h"
 
-/* {title, width, right, min, order, desc}: a number column is sized to its values;
+/* {title, keep, right, min, order, desc}: a number column is sized to its values and
+ * never cut (keep 0); a text column as wide as its widest value on screen, and when
+ * the table is too wide it gives up room down to `min`, those of the lowest `keep`
+ * first (1 details, 2 words and dates, 3 what names the row: SKU, REF, ORDER, BATCH);
  * `order` names the spec order the column sorts by (NULL: not offered, docs/tui.md
  * "Sorting"), `desc` its first direction (the worst first). */
 static const TuiColumn products_cols[] = {
-    {"SKU", 24, false, 10, "sku", false},
-    {"QTY", 7, true, 4, "qty", true},
-    {"ALLOC", 7, true, 4, "allocated", true},
-    {"AVAIL", 7, true, 4, "available", false},
-    {"SHORT", 6, true, 4, "backorder_qty", true},
-    {"BACKORD", 7, true, 4, "backorders", true},
-    {"BATCHES", 7, true, 4, "batches", true},
-    {"NEXT ETA", 10, false, 10, "next_eta", false},
-    {"STATE", 5, false, 5, "backorders", true},
+    {"SKU", 3, false, 10, "sku", false},
+    {"QTY", 0, true, 4, "qty", true},
+    {"ALLOC", 0, true, 4, "allocated", true},
+    {"AVAIL", 0, true, 4, "available", false},
+    {"SHORT", 0, true, 4, "backorder_qty", true},
+    {"BACKORD", 0, true, 4, "backorders", true},
+    {"BATCHES", 0, true, 4, "batches", true},
+    {"NEXT ETA", 2, false, 10, "next_eta", false},
+    {"STATE", 2, false, 5, "backorders", true},
 };
 static const TuiColumn short_cols[] = {
-    {"SKU", 24, false, 8, "sku", false},          {"LINES", 5, true, 4, "backorders", true},
-    {"SHORT", 6, true, 4, "backorder_qty", true}, {"AVAIL", 6, true, 4, "available", false},
-    {"STATE", 5, false, 5, NULL, false},
+    {"SKU", 3, false, 8, "sku", false},          {"LINES", 0, true, 4, "backorders", true},
+    {"SHORT", 0, true, 4, "backorder_qty", true}, {"AVAIL", 0, true, 4, "available", false},
+    {"STATE", 2, false, 5, NULL, false},
 };
 static const TuiColumn batches_cols[] = {
-    {"REF", 14, false, 8, "ref", false},  {"SKU", 20, false, 8, "preference", false},
-    {"QTY", 8, true, 5, "qty", true},     {"ALLOC", 8, true, 5, NULL, false},
-    {"AVAIL", 8, true, 5, NULL, false},   {"ETA", 10, false, 10, "eta", false},
-    {"STATE", 5, false, 4, NULL, false},
+    {"REF", 3, false, 8, "ref", false},  {"SKU", 3, false, 8, "preference", false},
+    {"QTY", 0, true, 5, "qty", true},     {"ALLOC", 0, true, 5, NULL, false},
+    {"AVAIL", 0, true, 5, NULL, false},   {"ETA", 2, false, 10, "eta", false},
+    {"STATE", 2, false, 4, NULL, false},
 };
 /* shipments due within 14 days / overdue: the ETA without its year ("12-24") */
 static const TuiColumn due_cols[] = {
-    {"REF", 14, false, 6, "ref", false}, {"SKU", 18, false, 6, "preference", false},
-    {"QTY", 6, true, 3, "qty", true},    {"ETA", 5, false, 5, "eta", false},
-    {"IN", 7, false, 6, "eta", false},
+    {"REF", 3, false, 6, "ref", false}, {"SKU", 3, false, 6, "preference", false},
+    {"QTY", 0, true, 3, "qty", true},    {"ETA", 2, false, 5, "eta", false},
+    {"IN", 2, false, 6, "eta", false},
 };
 static const TuiColumn overdue_cols[] = {
-    {"REF", 14, false, 6, "ref", false}, {"SKU", 18, false, 6, "preference", false},
-    {"QTY", 6, true, 3, "qty", true},    {"ETA", 5, false, 5, "eta", false},
-    {"LATE BY", 8, false, 7, "eta", false},
+    {"REF", 3, false, 6, "ref", false}, {"SKU", 3, false, 6, "preference", false},
+    {"QTY", 0, true, 3, "qty", true},    {"ETA", 2, false, 5, "eta", false},
+    {"LATE BY", 2, false, 7, "eta", false},
 };
 /* Lines carry their need date and lateness (SPEC.md §1.4): LATE reads "12d", "at
  * risk" or nothing; an order's lines also their promised date. */
 static const TuiColumn lines_cols[] = {
-    {"ORDER", 20, false, 8, "orderid", false}, {"SKU", 16, false, 8, NULL, false},
-    {"QTY", 8, true, 5, "qty", true},          {"LATE", 7, true, 4, NULL, false},
-    {"NEED", 10, false, 10, NULL, false},      {"BATCH", 0, false, 8, NULL, false},
+    {"ORDER", 3, false, 8, "orderid", false}, {"SKU", 3, false, 8, NULL, false},
+    {"QTY", 0, true, 5, "qty", true},          {"LATE", 0, true, 4, NULL, false},
+    {"NEED", 2, false, 10, NULL, false},      {"BATCH", 1, false, 8, NULL, false},
 };
 static const TuiColumn order_cols[] = {
-    {"SKU", 18, false, 8, "sku", false},         {"QTY", 8, true, 5, "qty", true},
-    {"BATCH", 12, false, 8, "batch", false},     {"PROMISED", 10, false, 10, NULL, false},
-    {"NEED", 10, false, 10, NULL, false},        {"LATE", 7, true, 4, NULL, false},
-    {"STATE", 0, false, 9, "batch", false},
+    {"SKU", 3, false, 8, "sku", false},         {"QTY", 0, true, 5, "qty", true},
+    {"BATCH", 3, false, 8, "batch", false},     {"PROMISED", 2, false, 10, NULL, false},
+    {"NEED", 2, false, 10, NULL, false},        {"LATE", 0, true, 4, NULL, false},
+    {"STATE", 2, false, 9, "batch", false},
 };
 static const TuiColumn backorders_cols[] = {
-    {"ORDER", 20, false, 8, "orderid", false}, {"SKU", 18, false, 8, "oldest_of_sku", false},
-    {"QTY", 8, true, 4, "qty", true},          {"LATE", 7, true, 4, NULL, false},
-    {"NEED", 10, false, 10, NULL, false},      {"STATE", 0, false, 9, NULL, false},
+    {"ORDER", 3, false, 8, "orderid", false}, {"SKU", 3, false, 8, "oldest_of_sku", false},
+    {"QTY", 0, true, 4, "qty", true},          {"LATE", 0, true, 4, NULL, false},
+    {"NEED", 2, false, 10, NULL, false},      {"STATE", 1, false, 9, NULL, false},
 };
 /* the late lines, worst first (Triage's half-width panel): dates without their year */
 static const TuiColumn late_cols[] = {
-    {"ORDER", 14, false, 6, NULL, false}, {"SKU", 12, false, 6, NULL, false},
-    {"LATE", 5, true, 4, "worst", false}, {"NEED", 5, false, 5, NULL, false},
-    {"PROMISED", 0, false, 8, NULL, false},
+    {"ORDER", 3, false, 6, NULL, false}, {"SKU", 3, false, 6, NULL, false},
+    {"LATE", 0, true, 4, "worst", false}, {"NEED", 2, false, 5, NULL, false},
+    {"PROMISED", 2, false, 8, NULL, false},
 };
 /* the availability timeline of a SKU (SPEC.md §1.5) */
 static const TuiColumn atp_cols[] = {
-    {"DATE", 10, false, 10, NULL, false}, {"ARRIVING", 9, true, 5, NULL, false},
-    {"ALLOC", 9, true, 5, NULL, false},   {"FREE", 9, true, 5, NULL, false},
-    {"PROJECTED", 9, true, 5, NULL, false}, {"BATCHES", 0, false, 8, NULL, false},
+    {"DATE", 2, false, 10, NULL, false}, {"ARRIVING", 0, true, 5, NULL, false},
+    {"ALLOC", 0, true, 5, NULL, false},   {"FREE", 0, true, 5, NULL, false},
+    {"PROJECTED", 0, true, 5, NULL, false}, {"BATCHES", 1, false, 8, NULL, false},
 };
 /* the history of an order line (SPEC.md §1.6 "why") */
 static const TuiColumn history_cols[] = {
-    {"ID", 6, true, 4, NULL, false},      {"TIME", 11, false, 8, NULL, false},
-    {"CMD", 5, true, 3, NULL, false},     {"ACTOR", 16, false, 8, NULL, false},
-    {"TYPE", 16, false, 10, NULL, false}, {"DETAILS", 0, false, 12, NULL, false},
+    {"ID", 0, true, 4, "id", false},      {"TIME", 2, false, 8, NULL, false},
+    {"CMD", 0, true, 3, NULL, false},     {"ACTOR", 2, false, 8, NULL, false},
+    {"TYPE", 2, false, 10, NULL, false}, {"DETAILS", 1, false, 12, NULL, false},
 };
 static const TuiColumn events_cols[] = {
-    {"ID", 7, true, 5, "id", true},
-    {"TIME", 11, false, 8, "id", true},
-    {"TYPE", 20, false, 12, NULL, false},
-    {"DETAILS", 40, false, 8, NULL, false},
+    {"ID", 0, true, 5, "id", true},
+    {"TIME", 2, false, 8, "id", true},
+    {"TYPE", 2, false, 12, NULL, false},
+    {"DETAILS", 1, false, 8, NULL, false},
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -108,7 +111,7 @@ static const TuiKindInfo kinds[TL_KIND_COUNT] = {
     [TL_TODAY] = {"Today's events", events_cols, N(events_cols), VIEW_EVENTS, "id", true},
     [TL_LATE] = {"Late lines", late_cols, N(late_cols), VIEW_LATE_LINES, "worst", false},
     [TL_ATP] = {"Availability", atp_cols, N(atp_cols), VIEW_LIST_COUNT, NULL, false},
-    [TL_HISTORY] = {"History", history_cols, N(history_cols), VIEW_EVENTS, "id", true},
+    [TL_HISTORY] = {"History", history_cols, N(history_cols), VIEW_EVENTS, "id", false},
 };
 
 const TuiKindInfo *tui_kind_info(TuiListKind kind)

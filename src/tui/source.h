@@ -96,11 +96,18 @@ void tui_rows_fini(TuiRowVec *v);
 /* The columns a screen draws for each kind, and the list of the read model it
  * shows (app/view_specs.h), whose spec gives its sort orders, filter columns and
  * identity: nothing of the list's contract is restated here. */
+/* How the columns share the width (list.c): each is as wide as its widest value on
+ * screen (and its heading); when the table is wider than the screen, the text
+ * columns give up room down to `min`, those of the lowest `keep` first; when even
+ * the minimums do not fit, the columns after the first scroll sideways. */
+#define TUI_KEEP_MAX 3
 typedef struct TuiColumn {
     const char *title;
-    int width;       /* display columns wanted (a text column may grow past it) */
+    int keep;        /* text: how long it keeps its room, 1 (details, first to give)
+                        .. TUI_KEEP_MAX (what names the row: SKU, REF, ORDER); 0 for
+                        numbers */
     bool right;      /* right-aligned: a number, sized to fit and never cut */
-    int min;         /* narrowest useful width, when the list is drawn narrow */
+    int min;         /* a text's narrowest useful width, when the table is too wide */
     const char *order; /* the spec order this column sorts by (view_spec_order), NULL =
                           not offered (docs/tui.md "Sorting" says why) */
     bool desc;       /* sorted by it first the other way: the worst first */

@@ -40,6 +40,7 @@ typedef enum TuiRequest {
                      `arg`) */
     REQ_EXPORT,   /* `:export FILE`: the list shown into CSV file `arg` */
     REQ_DEMO,     /* offer to load the demo dataset */
+    REQ_DROP_STEP, /* drop step `step` of the what-if session; the rest worked out again */
     REQ_ANSWER,   /* overlays: the question was answered (`yes`) */
     REQ_CLOSE,    /* overlays: close this overlay */
     REQ_SUBMIT,   /* the prompt: its text is ready */
@@ -81,6 +82,7 @@ typedef struct TuiReaction {
     char arg[1024];      /* REQ_JUMP: the id (checked by validate_id); REQ_EXPORT: the
                             file's path as typed */
     bool yes;            /* REQ_ANSWER */
+    size_t step;         /* REQ_DROP_STEP: the step (0-based) */
     char status[ALLOT_ERR_MAX]; /* a message for the status line ("" = none) */
     bool status_error;
 } TuiReaction;
@@ -91,8 +93,9 @@ typedef enum TuiViewEvent {
 } TuiViewEvent;
 
 /* Where a view draws: screens and questions in the main area, the prompt on the
- * two bottom rows (its line and its hints). */
-typedef enum TuiArea { AREA_MAIN, AREA_BOTTOM } TuiArea;
+ * two bottom rows (its line and its hints); the full feed in the main area and the
+ * feed panel's rows (it is the feed). */
+typedef enum TuiArea { AREA_MAIN, AREA_BOTTOM, AREA_FULL } TuiArea;
 
 typedef struct TuiViewOps {
     const char *name; /* "triage", "products", ..., "confirm", "prompt" */

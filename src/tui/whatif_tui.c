@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/command_parse.h"
 #include "whatif/sandbox_uow.h"
 #include "domain/xalloc.h"
 #include "tui/change.h"
@@ -569,5 +570,93 @@ TuiWhatIfApply tui_whatif_apply(TuiWhatIf *w, MessageBus *live_bus, TuiQuestion 
         }
     }
     whatif_apply_report_fini(&r);
+    return out;
+}
+
+/* ---------- the summary, and dropping a step ---------- */
+
+void tui_whatif_summary_fini(TuiWhatIfSummary *s)
+{
+    free(s->orders);
+    free(s->steps);
+    memset(s, 0, sizeof *s);
+}
+
+AllotStatus tui_whatif_summary(TuiWhatIf *w, TuiWhatIfSummary *out, ErrBuf *err)
+{
+    tui_whatif_summary_fini(out);
+    size_t n = whatif_command_count(w->ws);
+    out->steps = xcalloc(n ? n : 1, sizeof *out->steps);
+    out->nsteps = n;
+    const EventVec *log = sandbox_uow_event_log(whatif_uow(w->ws));
+    for (size_t i = 0; i < n; i++) {
+        TuiWhatIfStep *st = &out->steps[i];
+        command_format(whatif_command(w->ws, i), st->text, sizeof st->text);
+        int64_t id = whatif_command_id(w->ws, i);
+        for (size_t k = 0; id && k < log->len; k++)
+            st->events += log->items[k].command_id == id;
+    }
+    return whatif_order_slips(w->ws, &out->orders, &out->norders, err);
+}
+
+typedef char StepText[200];
+
+/* "step 3 (allocate o9 LAMP 5): unknown batch reference B9", then `sep` and the
+ * next; the steps named by `texts`, their text before the drop. */
+static void refusals_text(const StepText *texts, const WhatIfDrop *d, const char *sep, char *buf,
+                          size_t size)
+{
+    size_t o = 0;
+    buf[0] = 0;
+    for (size_t i = 0; i < d->nrefused && o < size; i++) {
+        const WhatIfRefusal *f = &d->refused[i];
+        o += (size_t)snprintf(buf + o, size - o, "%sstep %zu (%s): %s", i ? sep : "",
+                              f->step + 1, texts[f->step], f->msg);
+    }
+}
+
+TuiWhatIfDrop tui_whatif_drop(TuiWhatIf *w, size_t step, bool with_refused, TuiFeed *feed,
+                              int64_t at, TuiQuestion *q, char *msg, size_t size)
+{
+    size_t before = whatif_command_count(w->ws);
+    StepText *texts = xcalloc(before ? before : 1, sizeof *texts);
+    for (size_t i = 0; i < before; i++)
+        command_format(whatif_command(w->ws, i), texts[i], sizeof texts[i]);
+    char why[ALLOT_ERR_MAX * 2];
+    WhatIfDrop d;
+    whatif_drop_init(&d);
+    ErrBuf err = {{0}};
+    AllotStatus st = whatif_drop_step(w->ws, step, with_refused, &d, &err);
+    TuiWhatIfDrop out = WHATIF_DROPPED;
+    refusals_text(texts, &d, "; ", why, sizeof why);
+    if (st != ALLOT_OK) {
+        snprintf(msg, size, "step %zu NOT dropped: %s", step + 1, err_text(&err, st));
+        out = WHATIF_DROP_FAILED;
+    } else if (!d.done) {
+        q->ask = ASK_DROP;
+        q->step = step;
+        snprintf(q->title, sizeof q->title,
+                 "Drop step %zu (%s) and %zu later step%s refused without it?", step + 1,
+                 texts[step], d.nrefused, d.nrefused == 1 ? "" : "s");
+        refusals_text(texts, &d, "\n", q->note, sizeof q->note); /* a line each */
+        snprintf(msg, size, "step %zu not dropped yet: %zu later step%s depend%s on it", step + 1,
+                 d.nrefused, d.nrefused == 1 ? "" : "s", d.nrefused == 1 ? "s" : "");
+        out = WHATIF_DROP_ASK;
+    } else {
+        /* the sandbox and its read model are new objects: read those */
+        tui_source_free(w->src.inner);
+        w->src.inner = source_views_new(whatif_views(w->ws));
+        source_views_set_uow(w->src.inner, whatif_uow(w->ws));
+        tui_feed_drop_whatif(feed);
+        const EventVec *log = sandbox_uow_event_log(whatif_uow(w->ws));
+        tui_feed_add_whatif(feed, log->items, log->len, 1, at);
+        size_t left = whatif_command_count(w->ws);
+        snprintf(msg, size, "dropped step %zu of %zu (%s)%s%s; the session is worked out "
+                 "again: %zu step%s", step + 1, before, texts[step],
+                 d.nrefused ? ", and, refused without it, " : "", why, left,
+                 left == 1 ? "" : "s");
+    }
+    whatif_drop_fini(&d);
+    free(texts);
     return out;
 }

@@ -72,4 +72,40 @@ typedef enum TuiWhatIfApply {
 TuiWhatIfApply tui_whatif_apply(TuiWhatIf *w, MessageBus *live_bus, TuiQuestion *q, char *msg,
                                 size_t size, TuiQuestion *notice, bool *has_notice);
 
+/* ---- the summary (`W`, SPEC.md §5; issue 13 point 8) ---- */
+
+typedef struct TuiWhatIfStep {
+    char text[200]; /* the command as its line of the grammar (command_format) */
+    size_t events;  /* the events it raised in the sandbox */
+} TuiWhatIfStep;
+
+typedef struct TuiWhatIfSummary {
+    OrderChange *orders; /* whatif_order_slips: worst first */
+    size_t norders;
+    TuiWhatIfStep *steps; /* the session's commands, in order */
+    size_t nsteps;
+} TuiWhatIfSummary;
+
+/* The summary of the session now into `out` (zero it first, or reuse one; owned:
+ * tui_whatif_summary_fini).  Errors: those of whatif_order_slips (the steps are
+ * filled all the same). */
+AllotStatus tui_whatif_summary(TuiWhatIf *w, TuiWhatIfSummary *out, ErrBuf *err);
+void tui_whatif_summary_fini(TuiWhatIfSummary *s);
+
+typedef enum TuiWhatIfDrop {
+    WHATIF_DROPPED,     /* the session was worked out again without the step */
+    WHATIF_DROP_ASK,    /* later steps would be refused without it: q asks */
+    WHATIF_DROP_FAILED, /* nothing changed: `msg` says why */
+} TuiWhatIfDrop;
+
+/* Drops step `step` (0-based) and works the rest out again (whatif_drop_step).
+ * When later steps would then be refused and `with_refused` is false, nothing
+ * changes and q (initialised; ASK_DROP, q->step) asks whether to drop them too.
+ * Dropped: the marking source reads the new sandbox (tui_whatif_source is the
+ * same pointer; refresh the screens), the session's events in `feed` are replaced
+ * by the replay's (`at` = now, seconds), and `msg` says what was dropped — the
+ * steps refused without it named with their reason. */
+TuiWhatIfDrop tui_whatif_drop(TuiWhatIf *w, size_t step, bool with_refused, TuiFeed *feed,
+                              int64_t at, TuiQuestion *q, char *msg, size_t size);
+
 #endif

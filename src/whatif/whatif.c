@@ -2,6 +2,7 @@
  * (whatif.h). */
 #include "whatif/whatif.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@ struct WhatIfSession {
     UnitOfWork *sandbox;
     MessageBus *bus;
     Views *views;
+    int64_t base_id; /* the live log's newest event id when the session began */
     Command *cmds;
     int64_t *ids; /* the command id each got in the sandbox (0: it logged nothing) */
     size_t ncmds, capcmds;
@@ -294,6 +296,7 @@ AllotStatus whatif_new(UnitOfWork *live, Views *live_views, Clock *clock, Logger
     s->sandbox = sandbox_uow_new(live, s->clock);
     /* No notifier: a sandbox never calls the OutOfStock hook. */
     s->bus = bootstrap(s->sandbox, notifier_none(), s->clock, s->logger);
+    s->base_id = base_id;
     s->views = live_views ? sandbox_views_new(s->sandbox, live_views, base_id) : NULL;
     strmap_init(&s->mark_index);
     *out = s;
@@ -309,6 +312,16 @@ static void marks_clear(WhatIfSession *s)
     strmap_init(&s->mark_index);
 }
 
+/* Frees what the session ran: its sandbox, bus and read model, and its steps. */
+static void free_run(WhatIfSession *s)
+{
+    views_free(s->views);
+    bus_free(s->bus);
+    uow_free(s->sandbox);
+    free(s->cmds);
+    free(s->ids);
+}
+
 void whatif_discard(WhatIfSession *s)
 {
     if (!s)
@@ -316,11 +329,7 @@ void whatif_discard(WhatIfSession *s)
     marks_clear(s);
     free(s->marks);
     strmap_fini(&s->mark_index);
-    views_free(s->views);
-    bus_free(s->bus);
-    uow_free(s->sandbox);
-    free(s->cmds);
-    free(s->ids);
+    free_run(s);
     free(s);
 }
 
@@ -347,6 +356,20 @@ AllotStatus whatif_run(WhatIfSession *s, const Command *cmd, CommandResult *res,
     return st;
 }
 
+/* The step of the session that command i undoes — an Undo naming one of the
+ * session's own earlier commands by the id it got in the sandbox — or -1 (not an
+ * Undo, or the Undo of a live command). */
+static long undone_step(const WhatIfSession *s, size_t i)
+{
+    const Command *c = &s->cmds[i];
+    if (c->type != CMD_UNDO || c->target <= 0)
+        return -1;
+    for (size_t j = 0; j < i; j++)
+        if (s->ids[j] == c->target)
+            return (long)j;
+    return -1;
+}
+
 /* Command i of the session as a replay runs it: an Undo of one of the session's
  * own earlier commands names that command's id in the replay (`replayed`: the ids
  * the replay gave commands 0 … i-1), not the sandbox's; an Undo of a live command
@@ -354,18 +377,15 @@ AllotStatus whatif_run(WhatIfSession *s, const Command *cmd, CommandResult *res,
 static Command replay_command(const WhatIfSession *s, size_t i, const int64_t *replayed)
 {
     Command c = s->cmds[i];
-    if (c.type != CMD_UNDO || c.target <= 0)
-        return c;
-    for (size_t j = 0; j < i; j++)
-        if (s->ids[j] == c.target) {
-            c.target = replayed[j];
-            break;
-        }
+    long j = undone_step(s, i);
+    if (j >= 0)
+        c.target = replayed[j];
     return c;
 }
 
 size_t whatif_command_count(const WhatIfSession *s) { return s->ncmds; }
 const Command *whatif_command(const WhatIfSession *s, size_t i) { return &s->cmds[i]; }
+int64_t whatif_command_id(const WhatIfSession *s, size_t i) { return s->ids[i]; }
 int32_t whatif_today(const WhatIfSession *s) { return today_of(s->clock); }
 Clock *whatif_clock(WhatIfSession *s) { return s->clock; }
 UnitOfWork *whatif_uow(WhatIfSession *s) { return s->sandbox; }
@@ -702,39 +722,239 @@ void whatif_apply_summary(const WhatIfApplyReport *r, char *out, size_t size)
              "DIFFERS from the prediction in %s (predicted → real)", n, plural(n, "s"), what);
 }
 
-AllotStatus whatif_rework(WhatIfSession *s, WhatIfDiff *out, long *refused, ErrBuf *err)
+/* The session's steps replayed on a fresh sandbox over live, as they would run
+ * now: for Apply (whatif_rework) and for dropping a step (whatif_drop_step). */
+typedef struct Replay {
+    UnitOfWork *uow;
+    MessageBus *bus;
+    Command *cmds; /* the steps that ran, an Undo of a step naming the replay's id */
+    int64_t *ids;  /* the command id each got in the replay */
+    size_t n, cap;
+    WhatIfRefusal *refused; /* steps refused and passed over (go_on) */
+    size_t nrefused;
+    long stopped; /* the step that stopped the replay, or -1 */
+} Replay;
+
+static void replay_fini(Replay *r)
 {
-    diff_clear(out);
-    *refused = -1;
-    UnitOfWork *tmp = sandbox_uow_new(s->live, s->clock);
-    MessageBus *bus = bootstrap(tmp, notifier_none(), s->clock, &quiet_logger);
-    AllotStatus st = ALLOT_OK;
-    int64_t *replayed = xcalloc(s->ncmds ? s->ncmds : 1, sizeof *replayed);
+    bus_free(r->bus);
+    uow_free(r->uow);
+    free(r->cmds);
+    free(r->ids);
+    free(r->refused);
+    memset(r, 0, sizeof *r);
+}
+
+static bool store_failure(AllotStatus st)
+{
+    return st == ALLOT_ESTORAGE || st == ALLOT_EIO || st == ALLOT_ECONFLICT;
+}
+
+/* Replays every step but `skip` (SIZE_MAX: none) through a new bus (events to
+ * `logger`) over a new sandbox.  A refused step stops it (r->stopped, the error
+ * naming it) unless `go_on`: then it is listed in r->refused and the rest run —
+ * an Undo of a step that did not run is refused too, saying so.  A store failure
+ * always stops it.  Free r with replay_fini whatever is returned. */
+static AllotStatus replay_steps(WhatIfSession *s, size_t skip, bool go_on, Logger *logger,
+                                Replay *r, ErrBuf *err)
+{
+    memset(r, 0, sizeof *r);
+    r->stopped = -1;
+    r->uow = sandbox_uow_new(s->live, s->clock);
+    r->bus = bootstrap(r->uow, notifier_none(), s->clock, logger);
+    r->cap = s->ncmds ? s->ncmds : 1;
+    r->cmds = xcalloc(r->cap, sizeof *r->cmds);
+    r->ids = xcalloc(r->cap, sizeof *r->ids);
+    int64_t *replayed = xcalloc(r->cap, sizeof *replayed);
+    bool *ran = xcalloc(r->cap, sizeof *ran);
     CommandResult res;
     command_result_init(&res);
-    for (size_t i = 0; st == ALLOT_OK && i < s->ncmds; i++) {
+    AllotStatus st = ALLOT_OK;
+    for (size_t i = 0; i < s->ncmds; i++) {
+        if (i == skip)
+            continue;
         ErrBuf e = {{0}};
+        long j = undone_step(s, i);
         Command c = replay_command(s, i, replayed);
-        event_vec_clear(&res.events);
-        st = bus_handle(bus, &c, &res, &e);
-        replayed[i] = res.command_id;
-        if (st != ALLOT_OK) {
-            *refused = (long)i;
-            err_set(err, st, "command %zu of %zu (%s) is refused on the live data now: %s", i + 1,
-                    s->ncmds, command_type_name(s->cmds[i].type), err_text(&e, st));
+        AllotStatus cs;
+        if (j >= 0 && !ran[j]) {
+            cs = err_set(&e, ALLOT_EUNKNOWN_COMMAND, "it undoes step %ld, which %s", j + 1,
+                         (size_t)j == skip ? "is dropped" : "is refused too");
+        } else {
+            event_vec_clear(&res.events);
+            cs = bus_handle(r->bus, &c, &res, &e);
         }
-    }
-    if (st == ALLOT_OK) {
-        diff_sandbox(tmp, whatif_today(s), out);
-        whatif_diff_sort(out);
-        const EventVec *log = sandbox_uow_event_log(tmp);
-        for (size_t i = 0; i < log->len; i++)
-            event_vec_push(&out->events, &log->items[i]);
+        if (cs == ALLOT_OK) {
+            ran[i] = true;
+            replayed[i] = res.command_id;
+            r->cmds[r->n] = c;
+            r->ids[r->n++] = res.command_id;
+            continue;
+        }
+        if (!go_on || store_failure(cs)) {
+            r->stopped = (long)i;
+            st = err_set(err, cs, "command %zu of %zu (%s) is refused on the live data now: %s",
+                         i + 1, s->ncmds, command_type_name(s->cmds[i].type), err_text(&e, cs));
+            break;
+        }
+        r->refused = xreallocarray(r->refused, r->nrefused + 1, sizeof *r->refused);
+        WhatIfRefusal *f = &r->refused[r->nrefused++];
+        f->step = i;
+        f->status = cs;
+        snprintf(f->msg, sizeof f->msg, "%s", err_text(&e, cs));
     }
     command_result_fini(&res);
     free(replayed);
-    bus_free(bus);
-    uow_free(tmp);
+    free(ran);
+    return st;
+}
+
+AllotStatus whatif_rework(WhatIfSession *s, WhatIfDiff *out, long *refused, ErrBuf *err)
+{
+    diff_clear(out);
+    Replay r;
+    AllotStatus st = replay_steps(s, SIZE_MAX, false, &quiet_logger, &r, err);
+    *refused = r.stopped;
+    if (st == ALLOT_OK) {
+        diff_sandbox(r.uow, whatif_today(s), out);
+        whatif_diff_sort(out);
+        const EventVec *log = sandbox_uow_event_log(r.uow);
+        for (size_t i = 0; i < log->len; i++)
+            event_vec_push(&out->events, &log->items[i]);
+    }
+    replay_fini(&r);
+    return st;
+}
+
+/* ---------- dropping a step ---------- */
+
+void whatif_drop_init(WhatIfDrop *d) { memset(d, 0, sizeof *d); }
+
+void whatif_drop_fini(WhatIfDrop *d)
+{
+    free(d->refused);
+    memset(d, 0, sizeof *d);
+}
+
+/* The session becomes the replay r (which is left empty). */
+static void adopt(WhatIfSession *s, Replay *r)
+{
+    free_run(s);
+    s->sandbox = r->uow;
+    s->bus = r->bus;
+    s->cmds = r->cmds;
+    s->ids = r->ids;
+    s->ncmds = r->n;
+    s->capcmds = r->cap;
+    r->uow = NULL;
+    r->bus = NULL;
+    r->cmds = NULL;
+    r->ids = NULL;
+    s->views = s->live_views ? sandbox_views_new(s->sandbox, s->live_views, s->base_id) : NULL;
+    marks_clear(s);
+}
+
+AllotStatus whatif_drop_step(WhatIfSession *s, size_t step, bool with_refused, WhatIfDrop *out,
+                             ErrBuf *err)
+{
+    whatif_drop_fini(out);
+    out->step = step;
+    if (step >= s->ncmds)
+        return err_set(err, ALLOT_EINVALID, "no step %zu: the session has %zu step%s", step + 1,
+                       s->ncmds, s->ncmds == 1 ? "" : "s");
+    Replay r;
+    AllotStatus st = replay_steps(s, step, true, s->logger, &r, err);
+    if (st == ALLOT_OK) {
+        out->refused = r.refused;
+        out->nrefused = r.nrefused;
+        r.refused = NULL;
+        if (out->nrefused == 0 || with_refused) {
+            adopt(s, &r);
+            out->done = true;
+        }
+    }
+    replay_fini(&r);
+    return st;
+}
+
+/* ---------- orders: complete dates before and after ---------- */
+
+static OrderChangeKind order_kind(const OrderLateness *b, const OrderLateness *a, int32_t *slip)
+{
+    *slip = 0;
+    if (b->lines && !a->lines)
+        return ORDER_GONE;
+    if (a->waiting && !b->waiting)
+        return ORDER_NOW_WAITS; /* also a new order that waits */
+    if (!b->lines)
+        return a->lines ? ORDER_NEW : ORDER_SAME;
+    if (b->waiting && !a->waiting)
+        return ORDER_FILLED;
+    if (b->waiting || b->complete == a->complete)
+        return ORDER_SAME;
+    *slip = a->complete - b->complete;
+    return ORDER_SLIPS;
+}
+
+AllotStatus whatif_orders_of(WhatIfSession *s, const WhatIfDiff *d, OrderChange **out, size_t *n,
+                             ErrBuf *err)
+{
+    *out = NULL;
+    *n = 0;
+    size_t cap = 0;
+    AllotStatus st = ALLOT_OK;
+    for (size_t i = 0; i < d->nlines && st == ALLOT_OK; i++) {
+        const char *id = d->lines[i].orderid;
+        if (*n && strcmp((*out)[*n - 1].orderid, id) == 0)
+            continue; /* lines come by orderid: an order's lines are together */
+        OrderChange c;
+        memset(&c, 0, sizeof c);
+        copy_id(c.orderid, id);
+        st = whatif_order_lateness(s, id, &c.before, &c.after, err);
+        if (st != ALLOT_OK)
+            break;
+        c.kind = order_kind(&c.before, &c.after, &c.slip_days);
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            *out = xreallocarray(*out, cap, sizeof **out);
+        }
+        (*out)[(*n)++] = c;
+    }
+    if (st != ALLOT_OK) {
+        free(*out);
+        *out = NULL;
+        *n = 0;
+    }
+    return st;
+}
+
+/* Worst first: now waiting, then the largest slip down to the largest gain, then
+ * filled, new and gone orders; by order id within one. */
+static int cmp_order_change(const void *x, const void *y)
+{
+    const OrderChange *a = x, *b = y;
+    if (a->kind != b->kind)
+        return a->kind < b->kind ? -1 : 1;
+    if (a->slip_days != b->slip_days)
+        return a->slip_days > b->slip_days ? -1 : 1;
+    return strcmp(a->orderid, b->orderid);
+}
+
+AllotStatus whatif_order_slips(WhatIfSession *s, OrderChange **out, size_t *n, ErrBuf *err)
+{
+    WhatIfDiff d;
+    whatif_diff_init(&d);
+    diff_sandbox(s->sandbox, whatif_today(s), &d);
+    whatif_diff_sort(&d);
+    AllotStatus st = whatif_orders_of(s, &d, out, n, err);
+    whatif_diff_fini(&d);
+    size_t kept = 0;
+    for (size_t i = 0; i < *n; i++)
+        if ((*out)[i].kind != ORDER_SAME)
+            (*out)[kept++] = (*out)[i];
+    *n = kept;
+    if (kept > 1)
+        qsort(*out, kept, sizeof **out, cmp_order_change);
     return st;
 }
 

@@ -140,6 +140,9 @@ AllotStatus whatif_run(WhatIfSession *s, const Command *cmd, CommandResult *res,
 /* The commands accepted so far, in order.  i < count. */
 size_t whatif_command_count(const WhatIfSession *s);
 const Command *whatif_command(const WhatIfSession *s, size_t i);
+/* The command id command i got in the sandbox (its events carry it); 0 if it
+ * logged nothing. */
+int64_t whatif_command_id(const WhatIfSession *s, size_t i);
 
 /* Today (days since 1970-01-01 UTC) by the session's clock. */
 int32_t whatif_today(const WhatIfSession *s);
@@ -237,6 +240,81 @@ AllotStatus whatif_rework(WhatIfSession *s, WhatIfDiff *out, long *refused, ErrB
  * qty, places before and after, ETAs), the same batches (qty, ETA before and
  * after, created) and the same events (types and fields, in order). */
 bool whatif_diff_same(const WhatIfDiff *a, const WhatIfDiff *b);
+
+/* ---- the session's summary (SPEC.md §5 "a summary screen lists the orders that
+ *      change, by slip, with their complete dates, and the session's steps (drop
+ *      one, and the rest are worked out again)"; issue 13 point 8) ---- */
+
+/* How an order's complete date (domain/lateness.h: the latest promised date of its
+ * lines, none while one waits) differs between live and the session.  The values
+ * are in the order the summary lists them: worst first. */
+typedef enum OrderChangeKind {
+    ORDER_NOW_WAITS, /* a line waits for stock after, none did before: newly
+                        backordered (also a new order that waits) — the worst */
+    ORDER_SLIPS,     /* a complete date on both sides, another one after */
+    ORDER_FILLED,    /* a line waited before, none waits after */
+    ORDER_NEW,       /* no line before (the session allocated it), not waiting */
+    ORDER_GONE,      /* no line after (the session cancelled every line) */
+    ORDER_SAME,      /* the same complete date (or waiting on both sides) */
+} OrderChangeKind;
+
+typedef struct OrderChange {
+    AllotId orderid;
+    OrderLateness before; /* live now (whatif_order_lateness) */
+    OrderLateness after;  /* the session's sandbox */
+    OrderChangeKind kind;
+    int32_t slip_days;    /* ORDER_SLIPS: after.complete − before.complete (days; < 0
+                             earlier); else 0 */
+} OrderChange;
+
+/* Every order of the lines of `d` (a difference of this session, sorted by
+ * orderid), once, in that order, with its lateness before and after and its kind.
+ * *out is a new array the caller frees (NULL when *n is 0).  Errors: those of
+ * whatif_order_lateness (ALLOT_EINVALID without a read model, ALLOT_ESTORAGE);
+ * then *out is NULL and *n 0. */
+AllotStatus whatif_orders_of(WhatIfSession *s, const WhatIfDiff *d, OrderChange **out, size_t *n,
+                             ErrBuf *err);
+
+/* The orders whose complete date or waiting differs between live and the session
+ * (kind != ORDER_SAME), worst first: ORDER_NOW_WAITS, then ORDER_SLIPS by slip,
+ * largest delay first down to the largest gain, then ORDER_FILLED, ORDER_NEW,
+ * ORDER_GONE; by order id within each.  Ownership and errors as whatif_orders_of. */
+AllotStatus whatif_order_slips(WhatIfSession *s, OrderChange **out, size_t *n, ErrBuf *err);
+
+/* A step that a replay without the dropped one refused. */
+typedef struct WhatIfRefusal {
+    size_t step;             /* its index among the steps before the drop */
+    AllotStatus status;      /* the bus's (ALLOT_EUNKNOWN_BATCH, …), or
+                                ALLOT_EUNKNOWN_COMMAND for an Undo of a step that
+                                did not run */
+    char msg[ALLOT_ERR_MAX]; /* why ("unknown batch reference B9", "it undoes step 2,
+                                which is dropped") */
+} WhatIfRefusal;
+
+typedef struct WhatIfDrop {
+    size_t step;            /* the step asked to drop */
+    bool done;              /* the session was worked out again without it */
+    WhatIfRefusal *refused; /* later steps that are refused without it, in order;
+                               owned: whatif_drop_init, then whatif_drop_fini */
+    size_t nrefused;
+} WhatIfDrop;
+
+void whatif_drop_init(WhatIfDrop *d);
+void whatif_drop_fini(WhatIfDrop *d);
+
+/* Drops step `step` (0-based, < whatif_command_count) of the session and works the
+ * rest out again: the other steps are replayed, in order, on a fresh sandbox over
+ * live as it is now (an Undo of one of the session's steps still undoes that step).
+ * When a later step is refused without the dropped one and `with_refused` is
+ * false, nothing changes: out->done is false and out->refused lists them, to ask
+ * the planner.  Otherwise the session becomes the replay (those refused steps
+ * dropped too, listed in out->refused): its sandbox, bus and read model
+ * (whatif_uow, whatif_bus, whatif_views) are new objects — the old pointers are
+ * freed — and its events are the replay's.  `out` is initialised; it is cleared
+ * first.  Errors: ALLOT_EINVALID (no such step); ALLOT_ESTORAGE, ALLOT_EIO,
+ * ALLOT_ECONFLICT from the live store (the session unchanged, err naming the step). */
+AllotStatus whatif_drop_step(WhatIfSession *s, size_t step, bool with_refused, WhatIfDrop *out,
+                             ErrBuf *err);
 
 /* ---- previews: what one command would do (SPEC.md §5 "shows what it will do and
  *      asks"), the one engine of every confirmation ---- */

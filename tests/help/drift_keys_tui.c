@@ -17,6 +17,7 @@ static const struct {
     {"triage", "Triage"},        {"products", "Products"},     {"batches", "Batches"},
     {"batch", "Lines of a batch"}, {"order", "Order"},         {"backorders", "Backorders"},
     {"events", "Events"},        {"atp", "Availability"},      {"history", "History of a line"},
+    {"summary", "What-if summary"},
     {"help", "Help"},            {"confirm", "A question"},
     {"notice", "A list to read"}, {"prompt", "The command prompt"}, {"form", "A form"},
     {"line", "Editing a line"},

@@ -30,11 +30,12 @@ static UnitOfWork *open_uow(void)
     return uow;
 }
 
-/* One integer from a query on a connection of the test's own. */
-static int64_t sql_int(const char *sql)
+/* One integer from a query on the database at `path`, on a connection of the
+ * test's own. */
+static int64_t path_int(const char *path, const char *sql)
 {
     sqlite3 *c;
-    cr_assert_eq(sqlite3_open_v2(db.path, &c, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    cr_assert_eq(sqlite3_open_v2(path, &c, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
     sqlite3_stmt *st;
     cr_assert_eq(sqlite3_prepare_v2(c, sql, -1, &st, NULL), SQLITE_OK, "%s: %s", sql,
                  sqlite3_errmsg(c));
@@ -44,6 +45,9 @@ static int64_t sql_int(const char *sql)
     sqlite3_close(c);
     return v;
 }
+
+/* One integer from a query on the test's database. */
+static int64_t sql_int(const char *sql) { return path_int(db.path, sql); }
 
 static void must(MessageBus *bus, Command c)
 {
@@ -621,6 +625,32 @@ Test(sqlite_uow, a_large_bulk_unit_of_work_commits_whole)
 
 static void sql_text(const char *sql, char *out, size_t size);
 
+/* The rows of `select` (one table's columns, the table named by `table`) in the
+ * database at path_a that are not in the one at path_b, plus those of path_b not
+ * in path_a; the row count of path_a in *rows. */
+static int64_t rows_differing(const char *path_a, const char *path_b, const char *columns,
+                              const char *table, int64_t *rows)
+{
+    sqlite3 *c;
+    cr_assert_eq(sqlite3_open(path_a, &c), SQLITE_OK);
+    char sql[1024];
+    snprintf(sql, sizeof sql, "ATTACH '%s' AS b", path_b);
+    cr_assert_eq(sqlite3_exec(c, sql, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(c));
+    snprintf(sql, sizeof sql,
+             "SELECT (SELECT COUNT(*) FROM main.%s),"
+             " (SELECT COUNT(*) FROM (SELECT %s FROM main.%s EXCEPT SELECT %s FROM b.%s))"
+             " + (SELECT COUNT(*) FROM (SELECT %s FROM b.%s EXCEPT SELECT %s FROM main.%s))",
+             table, columns, table, columns, table, columns, table, columns, table);
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_prepare_v2(c, sql, -1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg(c));
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+    *rows = sqlite3_column_int64(st, 0);
+    int64_t differing = sqlite3_column_int64(st, 1);
+    sqlite3_finalize(st);
+    sqlite3_close(c);
+    return differing;
+}
+
 /* Bulk work appends its events several at a time: the log it leaves is the one
  * the same commands leave one unit of work each (ids, order, every field). */
 Test(sqlite_uow, bulk_work_logs_the_same_events_as_one_command_at_a_time)
@@ -649,32 +679,74 @@ Test(sqlite_uow, bulk_work_logs_the_same_events_as_one_command_at_a_time)
         bus_free(bus);
         uow_free(uow);
     }
-    sqlite3 *c;
-    cr_assert_eq(sqlite3_open(paths[0], &c), SQLITE_OK);
-    char attach[sizeof paths[1] + 32];
-    snprintf(attach, sizeof attach, "ATTACH '%s' AS b", paths[1]);
-    cr_assert_eq(sqlite3_exec(c, attach, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(c));
-    static const char *const q[] = {
-        "SELECT COUNT(*) FROM events",
-        "SELECT COUNT(*) FROM b.events",
-        "SELECT COUNT(*) FROM (SELECT id, type, sku, orderid, batchref, to_ref, qty, old_qty,"
-        " new_qty, eta, old_eta, new_eta, need, requested, seq, new_line, command_id, actor,"
-        " undoes FROM events EXCEPT SELECT id, type, sku, orderid, batchref, to_ref, qty,"
-        " old_qty, new_qty, eta, old_eta, new_eta, need, requested, seq, new_line, command_id,"
-        " actor, undoes FROM b.events)",
-    };
-    int64_t v[3];
-    for (int i = 0; i < 3; i++) {
-        sqlite3_stmt *st;
-        cr_assert_eq(sqlite3_prepare_v2(c, q[i], -1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg(c));
-        cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
-        v[i] = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
+    int64_t rows;
+    int64_t differing = rows_differing(paths[0], paths[1],
+                                       "id, type, sku, orderid, batchref, to_ref, qty, old_qty,"
+                                       " new_qty, eta, old_eta, new_eta, need, requested, seq,"
+                                       " new_line, command_id, actor, undoes",
+                                       "events", &rows);
+    cr_assert_gt(rows, 64);
+    cr_assert_eq(differing, 0, "%lld events differ", (long long)differing);
+    remove(paths[1]);
+}
+
+/* Bulk work writes its new lines several to a statement, in key order among the
+ * lines it moves, cancels or requests again: the rows it leaves are the ones the
+ * same commands leave one unit of work each (issue 15). */
+Test(sqlite_uow, bulk_work_writes_the_same_lines_as_one_command_at_a_time)
+{
+    char paths[2][sizeof db.path + 8];
+    for (int bulk = 0; bulk < 2; bulk++) {
+        snprintf(paths[bulk], sizeof paths[bulk], "%s%s", db.path, bulk ? ".b" : "");
+        UnitOfWork *uow;
+        ErrBuf err = {{0}};
+        cr_assert_eq(sqlite_uow_open(paths[bulk], &fclock.base, &uow, &err), ALLOT_OK, "%s",
+                     err.msg);
+        MessageBus *bus = bootstrap(uow, NULL, &fclock.base, NULL);
+        must(bus, command_create_batch("B1", "LAMP", 150, ALLOT_NO_ETA));
+        must(bus, command_create_batch("B2", "LAMP", 60, day("2027-01-05")));
+        must(bus, command_create_batch("C1", "DESK", 500, ALLOT_NO_ETA));
+        /* stored before: every third orderid of k000..k119 */
+        for (int i = 0; i < 120; i += 3) {
+            char oid[16];
+            snprintf(oid, sizeof oid, "k%03d", i);
+            must(bus, command_allocate(oid, "LAMP", 1));
+        }
+        if (bulk)
+            cr_assert_eq(uow_bulk_begin(uow, &err), ALLOT_OK);
+        /* new lines between the stored ones (runs of two), a run of 70 new ones on
+         * two products, stored lines moved by a smaller batch, cancelled, and one
+         * cancelled and requested again */
+        for (int i = 0; i < 120; i++) {
+            char oid[16];
+            snprintf(oid, sizeof oid, "k%03d", i);
+            if (i % 3)
+                must(bus, command_allocate(oid, "LAMP", 1 + i % 2));
+        }
+        for (int i = 0; i < 70; i++) {
+            char oid[16];
+            snprintf(oid, sizeof oid, "m%03d", i);
+            must(bus, command_allocate(oid, i % 2 ? "DESK" : "LAMP", 1));
+        }
+        must(bus, command_change_batch_qty("B1", 40));
+        must(bus, command_cancel_line("k006", "LAMP"));
+        must(bus, command_cancel_line("k009", "LAMP"));
+        must(bus, command_cancel_line("m010", "LAMP"));
+        must(bus, command_allocate("k009", "LAMP", 2));
+        if (bulk)
+            cr_assert_eq(uow_bulk_end(uow, true, &err), ALLOT_OK, "%s", err.msg);
+        bus_free(bus);
+        uow_free(uow);
     }
-    sqlite3_close(c);
-    cr_assert_gt(v[0], 64);
-    cr_assert_eq(v[0], v[1]);
-    cr_assert_eq(v[2], 0, "%lld events differ", (long long)v[2]);
+    int64_t rows;
+    int64_t differing = rows_differing(paths[0], paths[1],
+                                       "orderid, product_id, qty, seq, batch_id, req, need",
+                                       "lines", &rows);
+    cr_assert_eq(rows, 40 + 80 + 70 - 2, "%lld lines", (long long)rows);
+    cr_assert_eq(differing, 0, "%lld lines differ", (long long)differing);
+    cr_assert_gt(path_int(paths[1], "SELECT COUNT(*) FROM lines WHERE batch_id IS NULL"), 0);
+    cr_assert_eq(path_int(paths[1], "SELECT COUNT(*) FROM pragma_integrity_check"
+                                    " WHERE integrity_check <> 'ok'"), 0);
     remove(paths[1]);
 }
 

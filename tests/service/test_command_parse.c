@@ -312,3 +312,54 @@ Test(command_parse, a_quoted_token_is_a_value_even_when_it_starts_with_two_dashe
     cr_assert_eq(command_arg_for_token(alloc, &toks, 2)->kind, ARG_SKU,
                  "completion counts the quoted token as the ORDERID");
 }
+
+/* command_format writes the line the parser reads back as the same command. */
+static void reads_back(Command c, const char *line)
+{
+    char buf[256];
+    cr_assert_str_eq(command_format(&c, buf, sizeof buf), line);
+    TokenList t;
+    token_list_init(&t);
+    ParsedCommand p;
+    ErrBuf err = {{0}};
+    cr_assert_eq(command_parse_line(buf, &t, &p, &err), ALLOT_OK, "%s: %s", buf, err.msg);
+    cr_assert_eq(p.cmd.type, c.type, "%s", buf);
+    cr_assert_str_eq(p.cmd.orderid, c.orderid, "%s", buf);
+    cr_assert_str_eq(p.cmd.sku, c.sku, "%s", buf);
+    cr_assert_str_eq(p.cmd.ref, c.ref, "%s", buf);
+    cr_assert_eq(p.cmd.qty, c.qty, "%s", buf);
+    if (c.type == CMD_CREATE_BATCH || c.type == CMD_CHANGE_BATCH_ETA)
+        cr_assert_eq(p.cmd.eta, c.eta, "%s", buf);
+    if (c.type == CMD_ALLOCATE)
+        cr_assert_eq(p.cmd.need, c.need, "%s", buf);
+    token_list_fini(&t);
+}
+
+Test(command_parse, a_formatted_command_reads_back_as_the_same_command)
+{
+    int32_t d;
+    ErrBuf err;
+    cr_assert_eq(validate_eta("2026-12-24", &d, &err), ALLOT_OK);
+    reads_back(command_create_batch("B9", "LAMP", 10, ALLOT_NO_ETA), "add-batch B9 LAMP 10");
+    reads_back(command_create_batch("B9", "LAMP", 0, d), "add-batch B9 LAMP 0 2026-12-24");
+    reads_back(command_allocate("o9", "LAMP", 2), "allocate o9 LAMP 2");
+    reads_back(command_with_need(command_allocate("o9", "Alice Mutton", 2), d, 0),
+               "allocate o9 \"Alice Mutton\" 2 2026-12-24");
+    reads_back(command_cancel_line("o9", "LAMP"), "cancel o9 LAMP");
+    reads_back(command_change_batch_qty("B1", 5), "change-qty B1 5");
+    reads_back(command_change_batch_eta("B1", d), "set-eta B1 2026-12-24");
+    reads_back(command_change_batch_eta("B1", ALLOT_NO_ETA), "set-eta B1 -");
+}
+
+Test(command_parse, commands_without_a_line_of_the_grammar_are_written_by_type)
+{
+    char buf[128];
+    Command u = command_undo(12), latest = command_undo(0);
+    Command to = command_allocate_to("o9", "LAMP", 2, "B1");
+    Command retry = command_retry_backorders("LAMP");
+    cr_assert_str_eq(command_format(&u, buf, sizeof buf), "undo 12");
+    cr_assert_str_eq(command_format(&latest, buf, sizeof buf), "undo");
+    cr_assert_str_eq(command_format(&to, buf, sizeof buf), "AllocateTo o9 LAMP 2 B1");
+    cr_assert_str_eq(command_format(&retry, buf, sizeof buf), "RetryBackorders LAMP");
+    cr_assert_str_eq(command_format(&u, buf, 5), "undo", "cut to the buffer");
+}

@@ -526,3 +526,99 @@ Test(whatif, applying_a_session_that_undid_one_of_its_own_changes_undoes_that_ch
     whatif_diff_fini(&d);
     command_result_fini(&res);
 }
+
+/* ---- dropping a step (issue 13 point 8) ---- */
+
+static bool diff_has_batch(WhatIfSession *ws, const char *ref)
+{
+    BatchDiff b;
+    return whatif_mark_batch(ws, ref, &b);
+}
+
+Test(whatif, dropping_a_step_replays_the_others_and_an_undo_still_undoes_its_step)
+{
+    CommandResult res;
+    command_result_init(&res);
+    ErrBuf err = {{0}};
+    Command change = command_change_batch_qty("B1", 4);
+    cr_assert_eq(whatif_run(s, &change, &res, &err), ALLOT_OK, "%s", err.msg);
+    sandbox_must(command_allocate("o5", "SOFA", 1));
+    sandbox_must(command_undo(res.command_id));
+    live_must(command_allocate("o9", "SOFA", 1)); /* live ids move on meanwhile */
+    WhatIfDrop d;
+    whatif_drop_init(&d);
+    cr_assert_eq(whatif_drop_step(s, 1, false, &d, &err), ALLOT_OK, "%s", err.msg);
+    cr_assert(d.done);
+    cr_assert_eq(d.nrefused, 0);
+    cr_assert_eq(whatif_command_count(s), 2);
+    cr_assert_eq(whatif_command(s, 0)->type, CMD_CHANGE_BATCH_QTY);
+    cr_assert_eq(whatif_command(s, 1)->type, CMD_UNDO);
+    cr_assert_eq(whatif_command(s, 1)->target, whatif_command_id(s, 0),
+                 "the undo names the change by the id the replay gave it");
+    WhatIfDiff now;
+    whatif_diff_init(&now);
+    whatif_diff(s, &now);
+    cr_assert_eq(now.nlines, 0, "the change and its undo: nothing moved, o5 never allocated");
+    LineDiff l;
+    cr_assert_not(whatif_mark_line(s, "SOFA", "o5", &l));
+    /* applied, live ends as it was (plus o9) */
+    WhatIfApplyReport r;
+    whatif_apply_report_init(&r);
+    cr_assert_eq(whatif_apply(s, live_bus, &r, &err), ALLOT_OK, "%s", err.msg);
+    cr_assert(r.as_predicted);
+    cr_assert_eq(r.real.nlines, 0);
+    whatif_apply_report_fini(&r);
+    whatif_diff_fini(&now);
+    whatif_drop_fini(&d);
+    command_result_fini(&res);
+}
+
+Test(whatif, a_step_refused_without_the_dropped_one_is_listed_and_nothing_changes_unless_asked)
+{
+    size_t live_events = memory_uow_event_log(live)->len;
+    sandbox_must(command_create_batch("B9", "LAMP", 5, ALLOT_NO_ETA));
+    sandbox_must(command_change_batch_qty("B9", 1));
+    sandbox_must(command_allocate("o5", "SOFA", 1));
+    WhatIfDrop d;
+    whatif_drop_init(&d);
+    ErrBuf err = {{0}};
+    cr_assert_eq(whatif_drop_step(s, 0, false, &d, &err), ALLOT_OK, "%s", err.msg);
+    cr_assert_not(d.done, "a later step would be refused: ask first");
+    cr_assert_eq(d.nrefused, 1);
+    cr_assert_eq(d.refused[0].step, 1);
+    cr_assert_eq(d.refused[0].status, ALLOT_EUNKNOWN_BATCH);
+    cr_assert(strstr(d.refused[0].msg, "B9"), "%s", d.refused[0].msg);
+    cr_assert_eq(whatif_command_count(s), 3, "nothing changed");
+    cr_assert(diff_has_batch(s, "B9"));
+    cr_assert_eq(whatif_drop_step(s, 0, true, &d, &err), ALLOT_OK, "%s", err.msg);
+    cr_assert(d.done);
+    cr_assert_eq(d.nrefused, 1, "the refused step went too, and is named");
+    cr_assert_eq(whatif_command_count(s), 1);
+    cr_assert_eq(whatif_command(s, 0)->type, CMD_ALLOCATE);
+    cr_assert_not(diff_has_batch(s, "B9"));
+    LineDiff l;
+    cr_assert(whatif_mark_line(s, "SOFA", "o5", &l), "the step that did not depend on it stays");
+    cr_assert_eq(memory_uow_event_log(live)->len, live_events, "live never saw any of it");
+    cr_assert_eq(whatif_drop_step(s, 1, true, &d, &err), ALLOT_EINVALID);
+    cr_assert_str_eq(err.msg, "no step 2: the session has 1 step");
+    whatif_drop_fini(&d);
+}
+
+Test(whatif, an_undo_of_the_dropped_step_is_refused_saying_so)
+{
+    CommandResult res;
+    command_result_init(&res);
+    ErrBuf err = {{0}};
+    Command change = command_change_batch_qty("B1", 4);
+    cr_assert_eq(whatif_run(s, &change, &res, &err), ALLOT_OK, "%s", err.msg);
+    sandbox_must(command_undo(res.command_id));
+    WhatIfDrop d;
+    whatif_drop_init(&d);
+    cr_assert_eq(whatif_drop_step(s, 0, false, &d, &err), ALLOT_OK, "%s", err.msg);
+    cr_assert_not(d.done);
+    cr_assert_eq(d.nrefused, 1);
+    cr_assert_eq(d.refused[0].status, ALLOT_EUNKNOWN_COMMAND);
+    cr_assert_str_eq(d.refused[0].msg, "it undoes step 1, which is dropped");
+    whatif_drop_fini(&d);
+    command_result_fini(&res);
+}

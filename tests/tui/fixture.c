@@ -15,6 +15,20 @@ Fixture fx;
 static void quiet(Logger *l, const char *line) { (void)l, (void)line; }
 static Logger lg = {quiet};
 
+typedef struct FixedClock {
+    Clock base;
+    int64_t at;
+} FixedClock;
+
+static int64_t fixed_now(Clock *c) { return ((FixedClock *)c)->at; }
+
+Clock *fixture_fixed_clock(int64_t unix_seconds)
+{
+    static FixedClock clock = {{fixed_now}, 0};
+    clock.at = unix_seconds;
+    return &clock.base;
+}
+
 void fixture_open(Clock *clock)
 {
     setlocale(LC_ALL, "C.UTF-8");

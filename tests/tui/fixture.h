@@ -24,6 +24,10 @@ typedef struct Fixture {
 
 extern Fixture fx;
 
+/* A clock that always says `unix_seconds` (seconds since the epoch, UTC), for
+ * fixture_open; one per process, set again by each call. */
+Clock *fixture_fixed_clock(int64_t unix_seconds);
+
 /* Creates the store (empty); `clock` may be NULL (system clock). */
 void fixture_open(Clock *clock);
 /* Starts the app on the store at 24 × 80 (after seeding). */

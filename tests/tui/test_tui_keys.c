@@ -60,8 +60,8 @@ Test(tui_keys, the_footer_joins_keys_with_the_same_note)
     const TuiKeymap *maps[] = {tui_keymap("list"), NULL, tui_keymap("global")};
     char buf[512];
     tui_keymap_footer(maps, 3, buf, sizeof buf);
-    cr_assert_str_eq(buf, "/ F4 filter  F3 search  s/F6 sort  ?/F1 help  : command  Tab screens  q/Esc "
-                          "back  Q/F10 quit  F5 refresh");
+    cr_assert_str_eq(buf, "/ F4 filter  F3 search  s/F6 sort  </> columns  ?/F1 help  : command  Tab "
+                          "screens  q/Esc back  Q/F10 quit  F5 refresh");
 }
 
 Test(tui_keys, key_names_are_readable)

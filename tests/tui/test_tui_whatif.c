@@ -73,7 +73,9 @@ Test(tui_whatif, apply_changes_live_and_says_it_went_as_predicted)
     cr_assert_not(tui_app_in_whatif(app));
     cr_assert(strstr(tui_app_status(app), "as predicted"), "%s", tui_app_status(app));
     cr_assert_eq(live_eta("W1"), today + 14);
-    cr_assert(screen_has("BatchEtaChanged"), "the applied events are in the feed");
+    /* the feed names the command applied and groups its events under it */
+    cr_assert(screen_has("set-eta W1 ") && screen_has(": 3 events"),
+              "the applied command is in the feed, with its events");
 }
 
 Test(tui_whatif, quitting_with_a_session_open_asks_first)

@@ -27,8 +27,9 @@ TuiReaction screen_list_key(TuiList *l, TuiAction a, int64_t count)
         if (a == TA_SORT && !tui_list_sort_next(l, 1))
             return tui_say(false, "this list has one order: %s",
                            tui_list_sort_name(l, name, sizeof name));
-        if (a == TA_SORT_REVERSE)
-            tui_list_sort_reverse(l);
+        if (a == TA_SORT_REVERSE && !tui_list_sort_reverse(l))
+            return tui_say(false, "this list has one order: %s",
+                           tui_list_sort_name(l, name, sizeof name));
         if ((a == TA_SORT_ASC || a == TA_SORT_DESC) &&
             !tui_list_sort_column(l, a == TA_SORT_DESC, why, sizeof why))
             return tui_say(false, "%s", why);

@@ -139,6 +139,8 @@ static const TuiViewOps atp_ops = {
     .destroy = list_screen_destroy,
     .title = list_screen_title,
     .list = list_screen_list,
+    .busy = list_screen_busy,
+    .work = list_screen_work,
 };
 
 TuiView *tui_view_atp(const TuiEnv *env, const char *sku)

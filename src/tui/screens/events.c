@@ -1,4 +1,5 @@
-/* events.c — the Events screen: the whole event log, newest first (TL_EVENTS);
+/* events.c — the Events screen and the feed full height (`F`, the same list over
+ * the feed panel's rows too): the whole event log, newest first (TL_EVENTS);
  * it follows the newest while its first row is selected, and moving down pauses it
  * (the breadcrumb then says how many arrived since).  In a what-if session the
  * sandbox's events come first, marked "what-if" with ids of their own (w1, w2, …).
@@ -79,4 +80,28 @@ TuiView *tui_view_events(const TuiEnv *env)
     return &list_screen_new(sizeof(EventsScreen), &events_ops, "events", env, TL_EVENTS, "",
                             "Events", 0)
                 ->base;
+}
+
+static const TuiViewOps feed_ops = {
+    .name = "feed",
+    .draw = list_screen_draw,
+    .on_key = events_key,
+    .on_event = list_screen_event,
+    .resize = list_screen_resize,
+    .destroy = list_screen_destroy,
+    .title = list_screen_title,
+    .list = list_screen_list,
+    .busy = list_screen_busy,
+    .work = list_screen_work,
+    .crumb = events_crumb,
+    .help_topic = "events",
+};
+
+TuiView *tui_view_feed(const TuiEnv *env)
+{
+    TuiView *v = &list_screen_new(sizeof(EventsScreen), &feed_ops, "events", env, TL_EVENTS, "",
+                                  "Feed", 0)
+                      ->base;
+    v->area = AREA_FULL;
+    return v;
 }

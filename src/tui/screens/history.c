@@ -1,7 +1,7 @@
 /* history.c — the history of an order line (SPEC.md §1.6 "why", TL_HISTORY): every
- * event that touched it, oldest first, each with the command that raised it and the
- * actor who sent that command (and, for an undo, the command it undid).  In a
- * what-if session the sandbox's events come after the live ones.  Enter opens the
+ * event that touched it, oldest first (`S`: newest first), each with the command that
+ * raised it and the actor who sent that command (and, for an undo, the command it
+ * undid).  In a what-if session the sandbox's events come after the live ones.  Enter opens the
  * event's batch.  Key table "history". */
 #include <stdio.h>
 
@@ -17,9 +17,9 @@ static void history_draw(TuiView *v, TuiCanvas *c, int y, int x, int h, int w)
 {
     HistoryScreen *hs = (HistoryScreen *)v;
     char line[320];
-    snprintf(line, sizeof line, "History of %s %s, oldest first: each event, its command and who "
+    snprintf(line, sizeof line, "History of %s %s, %s first: each event, its command and who "
                                 "sent it",
-             hs->orderid, hs->sku);
+             hs->orderid, hs->sku, tui_query_desc(&hs->s.list.q) ? "newest" : "oldest");
     tui_canvas_text(c, y, x, w, line, TS_HEADER, true);
     list_screen_draw(v, c, y, x, h, w);
 }
@@ -47,6 +47,8 @@ static const TuiViewOps history_ops = {
     .destroy = list_screen_destroy,
     .title = list_screen_title,
     .list = list_screen_list,
+    .busy = list_screen_busy,
+    .work = list_screen_work,
 };
 
 TuiView *tui_view_history(const TuiEnv *env, const char *orderid, const char *sku)

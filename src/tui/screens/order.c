@@ -109,6 +109,8 @@ static const TuiViewOps order_ops = {
     .destroy = list_screen_destroy,
     .title = list_screen_title,
     .list = list_screen_list,
+    .busy = list_screen_busy,
+    .work = list_screen_work,
 };
 
 TuiView *tui_view_order(const TuiEnv *env, const char *orderid)

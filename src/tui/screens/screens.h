@@ -21,6 +21,9 @@ TuiView *tui_view_batch(const TuiEnv *env, const char *ref);
 TuiView *tui_view_order(const TuiEnv *env, const char *orderid);
 TuiView *tui_view_backorders(const TuiEnv *env, const char *sku); /* "" = every SKU */
 TuiView *tui_view_events(const TuiEnv *env);
+/* The feed full height (`F`, issue 13 point 7): the Events list in the main area
+ * and the feed panel's rows (AREA_FULL), its keys and help the Events screen's. */
+TuiView *tui_view_feed(const TuiEnv *env);
 /* The availability timeline of `sku` (SPEC.md §1.5), and promise on it. */
 TuiView *tui_view_atp(const TuiEnv *env, const char *sku);
 /* The history of order line (orderid, sku), oldest first (SPEC.md §1.6 "why"). */
@@ -29,6 +32,15 @@ TuiView *tui_view_history(const TuiEnv *env, const char *orderid, const char *sk
  * would be served now (nothing changes), shown on it and into `msg`; false with the
  * reason in `msg` when it cannot be answered. */
 bool tui_atp_promise(TuiView *v, int64_t qty, char *msg, size_t size);
+
+/* The what-if summary of session `w` (whatif_tui.h; not owned: close the view
+ * before the session ends): the orders whose complete date changes, worst first,
+ * and the session's steps; `d` on a step gives REQ_DROP_STEP.  Worked out again on
+ * TV_DATA_CHANGED. */
+struct TuiWhatIf;
+TuiView *tui_view_whatif_summary(const TuiEnv *env, struct TuiWhatIf *w);
+/* True if `v` is a what-if summary. */
+bool tui_view_is_whatif_summary(const TuiView *v);
 
 /* The help page `topic` (a page or command name, help_topic_doc; a command without
  * a page gets the commands page, then the index).  Scrolls, searches (FORM_SEARCH

@@ -28,18 +28,52 @@ typedef struct TriageScreen {
 
 static const TuiListKind kinds[PANES] = {TL_BACKORDERS, TL_SHORT, TL_OVERDUE,
                                          TL_DUE,        TL_TODAY, TL_LATE};
-static const char *const titles[PANES] = {"Backorders, oldest first", "SKUs short of stock",
-                                          "Overdue shipments",        "Shipments due in 14 days",
-                                          "Today's events",           "Late lines, worst first"};
-/* row of the grid, column (0 left, 1 right), width in halves */
+static const char *const titles[PANES] = {"Backorders",     "SKUs short of stock",
+                                          "Overdue shipments", "Shipments due in 14 days",
+                                          "Today's events", "Late lines"};
+/* What the panel's default order is called, said while it is sorted that way. */
+static const char *const by_default[PANES] = {", oldest first", "", "", "", "", ", worst first"};
+
+/* True while list l is in its kind's default order and direction. */
+static bool default_order(const TuiList *l)
+{
+    TuiQuery d = l->q;
+    d.sort = -1;
+    return tui_query_order(&d) == tui_query_order(&l->q) &&
+           tui_query_desc(&d) == tui_query_desc(&l->q);
+}
+/* row of the grid, column (0 left, 1 right), width in halves (the split of a row:
+ * split()) */
 static const int grid[PANES][3] = {{0, 0, 1}, {0, 1, 1}, {1, 0, 1},
                                    {1, 1, 1}, {2, 0, 1}, {2, 1, 1}};
 
 static TriageScreen *ts(TuiView *v) { return (TriageScreen *)v; }
 
-static void geometry(const TriageScreen *t, int i, int *py, int *px, int *ph, int *pw)
+/* The width of the left panel of each row of the grid: half of it, unless one panel
+ * of the row shows all its columns whole in less (tui_list_width_wanted): then that
+ * one gets what it wants, both do when they fit side by side, and the other the
+ * rest (SPEC.md §5 "columns use the terminal's width"). */
+static void split(const TriageScreen *t, int left_w[3])
 {
-    int r0 = t->h / 3, r1 = t->h / 3, left_w = (t->w - 1) / 2;
+    int total = t->w - 1; /* one column between the panels */
+    for (int row = 0; row < 3; row++) {
+        int wl = tui_list_width_wanted(&t->lists[2 * row]);
+        int wr = tui_list_width_wanted(&t->lists[2 * row + 1]);
+        if (wl + wr <= total)
+            left_w[row] = wl + (total - wl - wr) / 2;
+        else if (wr <= total / 2)
+            left_w[row] = total - wr;
+        else if (wl <= total / 2)
+            left_w[row] = wl;
+        else
+            left_w[row] = total / 2;
+    }
+}
+
+static void geometry(const TriageScreen *t, int i, const int left_w[3], int *py, int *px,
+                     int *ph, int *pw)
+{
+    int r0 = t->h / 3, r1 = t->h / 3;
     int row = grid[i][0];
     *py = row == 0 ? 0 : row == 1 ? r0 : r0 + r1;
     *ph = row == 0 ? r0 : row == 1 ? r1 : t->h - r0 - r1;
@@ -48,21 +82,24 @@ static void geometry(const TriageScreen *t, int i, int *py, int *px, int *ph, in
         *pw = t->w;
         return;
     }
-    *px = grid[i][1] ? left_w + 1 : 0;
-    *pw = grid[i][1] ? t->w - left_w - 1 : left_w;
+    *px = grid[i][1] ? left_w[row] + 1 : 0;
+    *pw = grid[i][1] ? t->w - left_w[row] - 1 : left_w[row];
 }
 
 static void triage_draw(TuiView *v, TuiCanvas *c, int y, int x, int h, int w)
 {
     TriageScreen *t = ts(v);
     (void)h, (void)w;
+    int left_w[3];
+    split(t, left_w);
     for (int i = 0; i < PANES; i++) {
         int py, px, ph, pw;
-        geometry(t, i, &py, &px, &ph, &pw);
+        geometry(t, i, left_w, &py, &px, &ph, &pw);
         char title[200], where[96], sort[64];
         tui_frame_where(&t->lists[i], where, sizeof where);
-        snprintf(title, sizeof title, "%s %s  %s  %s", i == t->focus ? "▶" : " ", titles[i],
-                 where, tui_list_sort_name(&t->lists[i], sort, sizeof sort));
+        snprintf(title, sizeof title, "%s %s%s  %s  %s", i == t->focus ? "▶" : " ", titles[i],
+                 default_order(&t->lists[i]) ? by_default[i] : "", where,
+                 tui_list_sort_name(&t->lists[i], sort, sizeof sort));
         tui_canvas_text(c, y + py, x + px, pw, title, i == t->focus ? TS_TAB : TS_HEADER, true);
         tui_list_draw(&t->lists[i], c, y + py + 1, x + px, pw, i == t->focus);
     }
@@ -100,9 +137,10 @@ static void triage_resize(TuiView *v, int h, int w)
     TriageScreen *t = ts(v);
     t->h = h;
     t->w = w;
+    int half[3] = {(w - 1) / 2, (w - 1) / 2, (w - 1) / 2}; /* heights do not depend on it */
     for (int i = 0; i < PANES; i++) {
         int py, px, ph, pw;
-        geometry(t, i, &py, &px, &ph, &pw);
+        geometry(t, i, half, &py, &px, &ph, &pw);
         tui_list_set_height(&t->lists[i], ph - 2);
     }
 }
