@@ -55,6 +55,10 @@
  * many parameters per event (ST_EVENT_INSERT). */
 #define EVENT_BATCH 32
 #define EVENT_PARAMS 19
+/* The events of an order line that name one batch (Allocated, OutOfStock, ...:
+ * line_event) fill fewer columns: ST_LINE_EVENT_INSERT leaves the others out
+ * (NULL), with this many parameters per event. */
+#define LINE_EVENT_PARAMS 13
 /* A flush inserts new order lines this many at a time (ST_LINE_INSERT_MANY),
  * with this many parameters per line (ST_LINE_INSERT): one statement opens its
  * cursors on lines and each of its indexes once for all of them. */
@@ -94,6 +98,8 @@ enum {
     ST_LATEST_COMMAND,
     ST_EVENT_INSERT_MANY,
     ST_LINE_INSERT_MANY,
+    ST_LINE_EVENT_INSERT,
+    ST_LINE_EVENT_INSERT_MANY,
     ST_COUNT
 };
 
@@ -154,6 +160,10 @@ static const char *const stmt_sql[ST_COUNT] = {
                           " ORDER BY id DESC LIMIT 1",
     [ST_EVENT_INSERT_MANY] = NULL, /* made by insert_many_sql */
     [ST_LINE_INSERT_MANY] = NULL,
+    [ST_LINE_EVENT_INSERT] = "INSERT OR FAIL INTO events (at, type, sku, orderid, batchref, qty,"
+                             " need, requested, seq, new_line, command_id, actor, undoes)"
+                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    [ST_LINE_EVENT_INSERT_MANY] = NULL,
 };
 
 typedef struct SqliteUow {
@@ -205,7 +215,7 @@ static SqliteUow *from_repo(Repository *r)
 /* ---------- statements ---------- */
 
 /* The INSERT `one` (whose parameters follow its " VALUES") for `rows` rows of
- * `params` parameters each, into buf: ST_EVENT_INSERT_MANY, ST_LINE_INSERT_MANY. */
+ * `params` parameters each, into buf: ST_EVENT_INSERT_MANY, ST_LINE_INSERT_MANY, ST_LINE_EVENT_INSERT_MANY. */
 static const char *insert_many_sql(const char *one, int rows, int params, char *buf, size_t size)
 {
     size_t n = (size_t)(strstr(one, " VALUES") - one);
@@ -231,6 +241,9 @@ static AllotStatus stmt(SqliteUow *s, int which, sqlite3_stmt **out, ErrBuf *err
                           : which == ST_LINE_INSERT_MANY
                               ? insert_many_sql(stmt_sql[ST_LINE_INSERT], LINE_BATCH, LINE_PARAMS,
                                                 many, sizeof many)
+                          : which == ST_LINE_EVENT_INSERT_MANY
+                              ? insert_many_sql(stmt_sql[ST_LINE_EVENT_INSERT], EVENT_BATCH,
+                                                LINE_EVENT_PARAMS, many, sizeof many)
                               : stmt_sql[which];
         int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
                                     &s->stmts[which], NULL);
@@ -564,29 +577,81 @@ static void bind_event(sqlite3_stmt *st, int o, const Event *ev, int64_t at)
     sqlite3_bind_text(st, o + 18, ev->actor, -1, SQLITE_STATIC);
 }
 
+/* Whether `ev` is an event of an order line that names one batch, written by
+ * ST_LINE_EVENT_INSERT (its other columns are NULL, as bind_event leaves them). */
+static bool line_event(const Event *ev)
+{
+    switch (ev->type) {
+    case EV_ALLOCATED:
+    case EV_DEALLOCATED:
+    case EV_OUT_OF_STOCK:
+    case EV_ORDER_LINE_CANCELLED:
+    case EV_LINE_REMOVED:
+    case EV_LINE_RESTORED:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Binds the line event `ev` logged at `at` to parameters o+1 .. o+LINE_EVENT_PARAMS
+ * of `st` (ST_LINE_EVENT_INSERT's order). */
+static void bind_line_event(sqlite3_stmt *st, int o, const Event *ev, int64_t at)
+{
+    sqlite3_bind_int64(st, o + 1, at);
+    sqlite3_bind_text(st, o + 2, event_type_name(ev->type), -1, SQLITE_STATIC);
+    bind_text(st, o + 3, ev->sku);
+    bind_text(st, o + 4, ev->orderid);
+    bind_text(st, o + 5, ev->batchref);
+    sqlite3_bind_int64(st, o + 6, ev->qty);
+    bind_eta(st, o + 7, ev->need);
+    sqlite3_bind_int64(st, o + 8, ev->requested);
+    sqlite3_bind_int64(st, o + 9, (int64_t)ev->seq);
+    sqlite3_bind_int(st, o + 10, ev->new_line);
+    sqlite3_bind_int64(st, o + 11, ev->command_id);
+    sqlite3_bind_text(st, o + 12, ev->actor, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, o + 13, ev->undoes);
+}
+
 static AllotStatus insert_event(SqliteUow *s, const Event *ev, int64_t at, ErrBuf *err)
 {
     sqlite3_stmt *st;
-    AllotStatus r = stmt(s, ST_EVENT_INSERT, &st, err);
+    bool line = line_event(ev);
+    AllotStatus r = stmt(s, line ? ST_LINE_EVENT_INSERT : ST_EVENT_INSERT, &st, err);
     if (r != ALLOT_OK)
         return r;
-    sqlite3_clear_bindings(st);
-    bind_event(st, 0, ev, at);
+    if (line) {
+        bind_line_event(st, 0, ev, at);
+    } else {
+        sqlite3_clear_bindings(st);
+        bind_event(st, 0, ev, at);
+    }
     return run(s, st, "appending to the event log", err);
 }
 
-/* Bulk work appends its events EVENT_BATCH at a time, with one statement: the log
- * is not read inside bulk work but through log_pending first. */
+/* Bulk work appends its events EVENT_BATCH at a time, with one statement (the
+ * narrower one when all are line events): the log is not read inside bulk work
+ * but through log_pending first. */
 static AllotStatus log_pending(SqliteUow *s, ErrBuf *err)
 {
     AllotStatus r = ALLOT_OK;
     size_t i = 0;
     if (s->npending == EVENT_BATCH) {
+        bool lines = true;
+        for (size_t k = 0; k < EVENT_BATCH && lines; k++)
+            lines = line_event(&s->pending[k].ev);
         sqlite3_stmt *st;
-        if ((r = stmt(s, ST_EVENT_INSERT_MANY, &st, err)) == ALLOT_OK) {
-            sqlite3_clear_bindings(st);
-            for (; i < EVENT_BATCH; i++)
-                bind_event(st, (int)i * EVENT_PARAMS, &s->pending[i].ev, s->pending[i].at);
+        if ((r = stmt(s, lines ? ST_LINE_EVENT_INSERT_MANY : ST_EVENT_INSERT_MANY, &st, err)) ==
+            ALLOT_OK) {
+            if (!lines)
+                sqlite3_clear_bindings(st);
+            for (; i < EVENT_BATCH; i++) {
+                if (lines)
+                    bind_line_event(st, (int)i * LINE_EVENT_PARAMS, &s->pending[i].ev,
+                                    s->pending[i].at);
+                else
+                    bind_event(st, (int)i * EVENT_PARAMS, &s->pending[i].ev, s->pending[i].at);
+            }
             r = run(s, st, "appending to the event log", err);
         }
     }
