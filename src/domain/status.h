@@ -29,6 +29,8 @@
     X(EINVALID, "invalid input")                                         \
     /* usage of the command line: SPEC.md §4 */                          \
     X(EUSAGE, "usage error")                                             \
+    /* a long piece of work the planner stopped (the TUI's Esc): SPEC.md §5 */ \
+    X(ECANCELLED, "stopped")                                             \
     /* storage and concurrency: SPEC.md §2, §3 */                        \
     X(ECONFLICT, "concurrent update")                                    \
     X(ESTORAGE, "storage error")                                         \

@@ -39,7 +39,8 @@ void app_say(TuiApp *a, bool error, const char *fmt, ...)
 TuiChangeCtx app_change_ctx(const TuiApp *a)
 {
     return (TuiChangeCtx){a->cfg.uow, a->cfg.bus, a->cfg.clock,
-                          a->whatif ? tui_whatif_session(a->whatif) : NULL};
+                          a->whatif ? tui_whatif_session(a->whatif) : NULL, a->progress,
+                          a->progress_ctx};
 }
 
 /* ---- the screen stack and the overlays ---- */
@@ -484,6 +485,11 @@ bool tui_app_busy(const TuiApp *a)
 bool tui_app_done(const TuiApp *a) { return a->done; }
 int tui_app_exit_status(const TuiApp *a) { return a->done ? a->exit_status : 0; }
 void tui_app_set_status(TuiApp *a, bool error, const char *text) { app_say(a, error, "%s", text); }
+void tui_app_set_progress(TuiApp *a, WhatIfProgress progress, void *ctx)
+{
+    a->progress = progress;
+    a->progress_ctx = ctx;
+}
 bool tui_app_in_whatif(const TuiApp *a) { return a->whatif != NULL; }
 const char *tui_app_screen(const TuiApp *a) { return app_top(a)->ops->name; }
 const char *tui_app_status(const TuiApp *a) { return a->status; }

@@ -21,6 +21,7 @@
 #include "app/views.h"
 #include "tui/canvas.h"
 #include "tui/keys.h"
+#include "whatif/whatif.h"
 
 /* Smallest terminal the screens are laid out for (SPEC.md §5). */
 #define TUI_MIN_ROWS 24
@@ -98,6 +99,10 @@ int tui_app_exit_status(const TuiApp *app);
 
 /* Shows `text` on the status line (an error if `error`). */
 void tui_app_set_status(TuiApp *app, bool error, const char *text);
+
+/* Who is told while a bulk preview works (whatif.h WhatIfProgress; the terminal
+ * shows how far it is and stops it on Esc); NULL = nobody (the memory canvas). */
+void tui_app_set_progress(TuiApp *app, WhatIfProgress progress, void *ctx);
 
 /* While a command waits for another process's lock (the shell's busy wait, every
  * ~100 ms): the status line says "waiting for another writer (N s)… Esc gives up"

@@ -30,6 +30,8 @@ struct TuiApp {
     bool dirty, done;
     int exit_status;
     TuiCount count;
+    WhatIfProgress progress; /* tui_app_set_progress */
+    void *progress_ctx;
     char status[ALLOT_ERR_MAX + 96];
     bool status_error;
     TuiFeed feed;

@@ -15,8 +15,13 @@ static AllotStatus preview(const TuiChangeCtx *ctx, TuiQuestion *q, Command *cmd
     if (q->nbulk) { /* marked rows: every command in one sandbox, one difference */
         size_t bad = q->nbulk;
         *cmd = q->cmd;
-        AllotStatus st = whatif_preview_many(source, clock, q->bulk, q->nbulk, out, &bad, err);
-        if (st != ALLOT_OK && bad < q->nbulk) {
+        AllotStatus st = whatif_preview_many_watched(source, clock, q->bulk, q->nbulk,
+                                                     ctx->progress, ctx->progress_ctx, out, &bad,
+                                                     err);
+        if (st == ALLOT_ECANCELLED) {
+            err_set(err, st, "preview stopped after %zu of %zu marked rows: nothing changed",
+                    bad, q->nbulk);
+        } else if (st != ALLOT_OK && bad < q->nbulk) {
             char m[ALLOT_ERR_MAX];
             snprintf(m, sizeof m, "%s", err->msg);
             err_set(err, st, "marked row %zu of %zu: %s (nothing changed)", bad + 1, q->nbulk, m);

@@ -21,6 +21,8 @@ typedef struct TuiChangeCtx {
     MessageBus *bus;   /* runs commands on live; NULL = read-only */
     Clock *clock;      /* "today" of the previews */
     WhatIfSession *ws; /* a what-if session: previews and runs go to its sandbox; or NULL */
+    WhatIfProgress progress; /* told while a bulk preview works (the terminal's); or NULL */
+    void *progress_ctx;
 } TuiChangeCtx;
 
 typedef enum TuiChangeStep {

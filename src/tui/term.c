@@ -21,6 +21,7 @@
  * other processes' events appear within 1 s). */
 #define POLL_MS 250
 #define DRAW_MS 100 /* while keys keep coming, a frame at least this often */
+#define PROGRESS_MS 200 /* a bulk preview says how far it is this often */
 #define BLIND_MS 1000 /* a key whose work took this long: keys typed meanwhile are dropped */
 
 /* Signal handlers can only reach static storage: the one place the TUI keeps
@@ -118,13 +119,13 @@ static void release_signals(void)
         signal(sigs[i], SIG_DFL);
 }
 
-/* After a key whose work took BLIND_MS or more: the keys typed meanwhile were typed
- * blind, for a screen that has changed since (a question may have opened), so they
+/* After a key whose work took BLIND_MS or more: the keys typed meanwhile (`dropped`
+ * of them already taken by show_progress) were typed blind, for a screen that has changed since (a question may have opened), so they
  * are dropped, and the status line says so; a resize among them is still taken. */
-static void drop_typed_blind(TuiApp *app, TuiCursesCanvas *canvas)
+static void drop_typed_blind(TuiApp *app, TuiCursesCanvas *canvas, int dropped)
 {
     wint_t ch;
-    int r, dropped = 0;
+    int r;
     wtimeout(stdscr, 0);
     while ((r = wget_wch(stdscr, &ch)) != ERR) {
         if (r == KEY_CODE_YES && ch == KEY_RESIZE) {
@@ -216,6 +217,41 @@ static bool wait_for_lock(void *ctx, int64_t waited_ms)
     return go_on;
 }
 
+/* A bulk preview works through its commands: every PROGRESS_MS say how far it is
+ * on the status line and draw; Esc or Ctrl-C stops it (nothing changed), a signal
+ * that ends allot too.  Other keys are dropped: the app is busy. */
+typedef struct Working {
+    TuiApp *app;
+    TuiCursesCanvas *canvas;
+    int64_t last;
+    int dropped; /* keys typed meanwhile (drop_typed_blind says so) */
+} Working;
+
+static bool show_progress(void *ctx, size_t done, size_t n)
+{
+    Working *w = ctx;
+    int64_t now = now_ms();
+    if (now - w->last < PROGRESS_MS)
+        return true;
+    w->last = now;
+    char text[160];
+    snprintf(text, sizeof text, "working out the preview: %zu of %zu marked rows… Esc stops", done,
+             n);
+    tui_app_set_status(w->app, false, text);
+    draw(w->app, w->canvas);
+    bool go_on = !g_stop && !g_interrupt;
+    g_interrupt = 0;
+    wtimeout(stdscr, 0);
+    wint_t ch;
+    int r;
+    while (go_on && (r = wget_wch(stdscr, &ch)) != ERR) {
+        go_on = !(r == OK && ch == 27);
+        w->dropped += go_on && !(r == KEY_CODE_YES && ch == KEY_RESIZE);
+    }
+    wtimeout(stdscr, POLL_MS);
+    return go_on;
+}
+
 int tui_term_loop(const TuiAppConfig *cfg, const TuiTermHooks *hooks)
 {
     TuiTermHooks none = {0};
@@ -249,6 +285,8 @@ int tui_term_loop(const TuiAppConfig *cfg, const TuiTermHooks *hooks)
     tui_curses_canvas_init(&canvas, !(nc && nc[0]));
     TuiApp *app = tui_app_new(cfg, LINES, COLS);
     Waiting waiting = {app, &canvas};
+    Working working = {app, &canvas, 0, 0};
+    tui_app_set_progress(app, show_progress, &working);
     if (hooks->install_wait)
         hooks->install_wait(hooks->ctx, wait_for_lock, &waiting);
     int64_t last_poll = now_ms(), last_draw = 0;
@@ -296,8 +334,9 @@ int tui_term_loop(const TuiAppConfig *cfg, const TuiTermHooks *hooks)
         if (in.type != TI_KEY || in.key != TK_NONE) {
             int64_t start = now_ms();
             tui_app_input(app, &in);
-            if (in.type == TI_KEY && now_ms() - start >= BLIND_MS)
-                drop_typed_blind(app, &canvas);
+            if (in.type == TI_KEY && (working.dropped || now_ms() - start >= BLIND_MS))
+                drop_typed_blind(app, &canvas, working.dropped);
+            working.dropped = 0;
         }
         /* keep polling while keys keep coming */
         bool tick = in.type == TI_TICK || now_ms() - last_poll >= POLL_MS;

@@ -1003,6 +1003,13 @@ void delay_preview_fini(DelayPreview *p) { whatif_diff_fini(&p->diff); }
 AllotStatus whatif_preview_many(UnitOfWork *source, Clock *clock, const Command *cmds, size_t n,
                                 WhatIfDiff *out, size_t *refused, ErrBuf *err)
 {
+    return whatif_preview_many_watched(source, clock, cmds, n, NULL, NULL, out, refused, err);
+}
+
+AllotStatus whatif_preview_many_watched(UnitOfWork *source, Clock *clock, const Command *cmds,
+                                        size_t n, WhatIfProgress progress, void *progress_ctx,
+                                        WhatIfDiff *out, size_t *refused, ErrBuf *err)
+{
     Clock *ck = clock ? clock : clock_system();
     diff_clear(out);
     if (refused)
@@ -1016,6 +1023,11 @@ AllotStatus whatif_preview_many(UnitOfWork *source, Clock *clock, const Command 
         st = bus_handle(bus, &cmds[i], &res, err);
         if (st != ALLOT_OK && refused)
             *refused = i;
+        if (st == ALLOT_OK && progress && i + 1 < n && !progress(progress_ctx, i + 1, n)) {
+            st = err_set(err, ALLOT_ECANCELLED, "stopped after %zu of %zu", i + 1, n);
+            if (refused)
+                *refused = i + 1;
+        }
     }
     if (st == ALLOT_OK) {
         diff_sandbox(tmp, today_of(ck), out);

@@ -338,6 +338,17 @@ AllotStatus whatif_preview(UnitOfWork *source, Clock *clock, const Command *cmd,
 AllotStatus whatif_preview_many(UnitOfWork *source, Clock *clock, const Command *cmds, size_t n,
                                 WhatIfDiff *out, size_t *refused, ErrBuf *err);
 
+/* Told after each command of whatif_preview_many_watched: `done` of `n` worked out.
+ * Returning false stops the work. */
+typedef bool (*WhatIfProgress)(void *ctx, size_t done, size_t n);
+
+/* whatif_preview_many, telling `progress` (NULL = nobody) after each command; when it
+ * returns false the work stops: ALLOT_ECANCELLED, *refused = the commands done,
+ * nothing changed anywhere. */
+AllotStatus whatif_preview_many_watched(UnitOfWork *source, Clock *clock, const Command *cmds,
+                                        size_t n, WhatIfProgress progress, void *progress_ctx,
+                                        WhatIfDiff *out, size_t *refused, ErrBuf *err);
+
 /* ---- shipment delay in one motion (SPEC.md §5 `d`): a case of whatif_preview ---- */
 
 typedef struct DelayPreview {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tui_busy_e2e.sh — the real TUI in tmux while a key's work takes long (a bulk
 # cancel of thousands of marked lines on a SKU of 30,000 lines):
+#   the preview says how far it is, and Esc stops it with nothing changed;
 #   SIGTERM during that work ends allot at once (exit 143), the terminal put back,
 #   and the store unchanged;
 #   keys typed while it works are dropped, not replayed onto the question that
@@ -39,7 +40,16 @@ wait_for 'filter: "sku:Konbu"' 10 >/dev/null
 T send-keys -t b '*'
 check "10,000 lines marked" "10000 marked"
 T send-keys -t b x
-sleep 1 # into the work of the preview (it takes far longer than this)
+check "the preview says how far it is" "working out the preview: "
+check "and how to stop it" "of 10000 marked rows… Esc stops"
+T send-keys -t b Escape
+check "Esc stops it" "preview stopped after "
+check "and says nothing changed" "marked rows: nothing changed"
+if screen | grep -qF "Apply?"; then bad "a question opened"; else ok "no question opened"; fi
+[ "$("$ALLOT" --db "$DB" export backorders)" = "$before" ] && ok "the store is unchanged" \
+    || bad "the store changed"
+T send-keys -t b x
+check "x again: the preview works again" "working out the preview: "
 t0=$(date +%s%N)
 kill -TERM "$(cat "$WORK/pid")"
 check "SIGTERM during the work ends allot at once, exit 143" "EXIT=143" 10
