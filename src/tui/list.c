@@ -414,7 +414,7 @@ bool tui_list_sort_column(TuiList *l, bool desc, char *why, size_t size)
 {
     const TuiColumn *c = column(l, l->col);
     if (!c->order) {
-        snprintf(why, size, "%s does not sort (docs: help sorting)", c->title);
+        snprintf(why, size, "%s does not sort (help keys, \"Every list\")", c->title);
         return false;
     }
     return sort_by(l, c->order, desc);
