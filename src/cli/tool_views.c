@@ -229,7 +229,7 @@ AllotStatus tool_export(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
     }
     CsvAtomicFile f;
     const char *store = cli->store.kind == STORE_SQLITE ? cli->store.where : NULL;
-    if ((st = csv_atomic_open(&f, path, store, force, err)) != ALLOT_OK)
+    if ((st = csv_atomic_open(&f, path, store, force ? CSV_FORCE : CSV_REFUSE, err)) != ALLOT_OK)
         return st;
     st = write_export(cli->views, what, f.fp, err);
     if (st != ALLOT_OK) {

@@ -488,28 +488,29 @@ static bool is_sqlite_file(const char *path)
 /* Refuses to replace the store, its -wal, -shm or -journal, or any SQLite file
  * (SPEC.md §4: never without --force). */
 static AllotStatus guard(const char *shown, const char *target, const struct stat *tsb,
-                         const char *store, ErrBuf *err)
+                         const char *store, CsvOverwrite overwrite, ErrBuf *err)
 {
     static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
     static const char *const what[] = {"the database", "the write-ahead log of the database",
                                        "the shared-memory index of the database",
                                        "the rollback journal of the database"};
-    const char *tail = "nothing was written (--force writes over it)";
+    const char *tail =
+        overwrite == CSV_REFUSE_BARE ? "" : ": nothing was written (--force writes over it)";
     const char *via = strcmp(shown, target) != 0 ? " (through a symbolic link)" : "";
     for (int i = 0; store && *store && i < 4; i++) {
         char p[PATH_MAX + 16];
         snprintf(p, sizeof p, "%s%s", store, suffix[i]);
         if (same_file(target, tsb, p))
-            return err_set(err, ALLOT_EINVALID, "%s is %s %s%s: %s", shown, what[i], store, via,
+            return err_set(err, ALLOT_EINVALID, "%s is %s %s%s%s", shown, what[i], store, via,
                            tail);
     }
     if (tsb && S_ISREG(tsb->st_mode) && is_sqlite_file(target))
-        return err_set(err, ALLOT_EINVALID, "%s is an SQLite database%s: %s", shown, via, tail);
+        return err_set(err, ALLOT_EINVALID, "%s is an SQLite database%s%s", shown, via, tail);
     return ALLOT_OK;
 }
 
-AllotStatus csv_atomic_open(CsvAtomicFile *f, const char *path, const char *store, bool force,
-                            ErrBuf *err)
+AllotStatus csv_atomic_open(CsvAtomicFile *f, const char *path, const char *store,
+                            CsvOverwrite overwrite, ErrBuf *err)
 {
     memset(f, 0, sizeof *f);
     struct stat end;
@@ -535,8 +536,8 @@ AllotStatus csv_atomic_open(CsvAtomicFile *f, const char *path, const char *stor
     AllotStatus st = ALLOT_OK;
     if (exists && S_ISDIR(sb.st_mode))
         st = err_set(err, ALLOT_EIO, "%s: cannot write: it is a directory", path);
-    else if (!force)
-        st = guard(path, target, exists ? &sb : NULL, store, err);
+    else if (overwrite != CSV_FORCE)
+        st = guard(path, target, exists ? &sb : NULL, store, overwrite, err);
     if (st != ALLOT_OK) {
         free(target);
         return st;

@@ -65,7 +65,7 @@ AllotStatus csv_write_row(FILE *fp, const char *const *fields, size_t n, ErrBuf 
  * sees half a file and a failure leaves the old one.
  *
  * csv_atomic_open resolves `path` through symbolic links (the file a link leads to
- * is replaced, the link stays), refuses a directory, and — unless `force` — refuses
+ * is replaced, the link stays), refuses a directory, and — unless CSV_FORCE — refuses
  * to replace the database `store` (may be NULL), its "-wal", "-shm" or "-journal"
  * (the same file, or the same name when it does not exist yet), or any file that
  * starts with the SQLite header (SPEC.md §4: no command writes over a SQLite file
@@ -77,7 +77,9 @@ AllotStatus csv_write_row(FILE *fp, const char *const *fields, size_t n, ErrBuf 
  * regular file or a folder — a terminal, a pipe, a FIFO, /dev/null, /dev/stdout — is
  * written straight to, never replaced (there is nothing to keep whole there).  Every message names `path` as given:
  *     ALLOT_EINVALID  "ex.db is the database ex.db: nothing was written (--force
- *                     writes over it)", "... is an SQLite database ..."
+ *                     writes over it)", "... is an SQLite database ..." (CSV_REFUSE);
+ *                     "ex.db is the database ex.db" alone (CSV_REFUSE_BARE: the
+ *                     caller says what happens, and has no --force)
  *     ALLOT_EIO       "out/x.csv: cannot write: No such file or directory",
  *                     "x: cannot write: it is a directory", a write, sync or
  *                     rename failure. */
@@ -88,8 +90,14 @@ typedef struct CsvAtomicFile {
     char *tmp;   /* the temporary name, or NULL while unnamed */
     bool stream; /* written straight to: not a regular file (a device, a pipe) */
 } CsvAtomicFile;
-AllotStatus csv_atomic_open(CsvAtomicFile *f, const char *path, const char *store, bool force,
-                            ErrBuf *err);
+/* Whether csv_atomic_open may replace the database or an SQLite file. */
+typedef enum CsvOverwrite {
+    CSV_REFUSE,      /* refuse; the message ends "nothing was written (--force …)" */
+    CSV_REFUSE_BARE, /* refuse; the message names the file only */
+    CSV_FORCE,       /* write over it (--force) */
+} CsvOverwrite;
+AllotStatus csv_atomic_open(CsvAtomicFile *f, const char *path, const char *store,
+                            CsvOverwrite overwrite, ErrBuf *err);
 AllotStatus csv_atomic_commit(CsvAtomicFile *f, ErrBuf *err);
 void csv_atomic_abort(CsvAtomicFile *f);
 

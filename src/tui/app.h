@@ -34,7 +34,8 @@
 typedef struct TuiCsvFile TuiCsvFile;
 typedef struct TuiCsvWriter {
     /* A new file to write to `path` (replaced only at commit).  Errors: those of
-     * csv_atomic_open (ALLOT_EINVALID: the database, an SQLite file; ALLOT_EIO). */
+     * csv_atomic_open (ALLOT_EINVALID: the database, an SQLite file, something
+     * not a regular file — csv_file.h; ALLOT_EIO). */
     AllotStatus (*open)(const struct TuiCsvWriter *w, const char *path, TuiCsvFile **out,
                         ErrBuf *err);
     /* One record of n fields.  Errors: ALLOT_EIO. */

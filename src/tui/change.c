@@ -108,7 +108,15 @@ TuiChangeStep tui_change_prepare(const TuiChangeCtx *ctx, TuiQuestion *q, bool a
                                  const TuiBatchInfo *batch, ErrBuf *err)
 {
     int32_t old_eta = ALLOT_NO_ETA;
-    if (preview(ctx, q, &q->cmd, &old_eta, &q->diff, err) != ALLOT_OK)
+    AllotStatus st = preview(ctx, q, &q->cmd, &old_eta, &q->diff, err);
+    if (st == ALLOT_ESTORAGE && !strstr(err->msg, "nothing changed")) {
+        /* the preview's write transaction gave up on a lock (docs/tui.md "A write
+           that waits for another process"): say so as a run does */
+        char m[ALLOT_ERR_MAX];
+        snprintf(m, sizeof m, "%s", err->msg);
+        err_set(err, st, "%.*s; nothing changed", (int)sizeof m - 20, m);
+    }
+    if (st != ALLOT_OK)
         return CHANGE_REFUSED;
     q->has_diff = true;
     if (q->nbulk)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "domain/xalloc.h"
+#include "tui/list.h"
 #include "tui/overlay.h"
 
 typedef struct ConfirmView {
@@ -65,20 +66,58 @@ static const char *place(bool exists, const char *batch, const char *none)
     return !exists ? none : batch[0] ? batch : "BACKORDER";
 }
 
-void tui_diff_line(const LineDiff *l, char *buf, size_t size)
+/* The columns of a line that moves, sharing the width as a list's do (list.h
+ * tui_columns_share): the order id and the SKU keep their room longest. */
+enum { D_ORDER, D_SKU, D_QTY, D_FROM, D_TO, D_NCOLS };
+static const TuiColumn diff_columns[D_NCOLS] = {
+    [D_ORDER] = {.title = "ORDER", .keep = 3, .min = 8},
+    [D_SKU] = {.title = "SKU", .keep = 3, .min = 10},
+    [D_QTY] = {.title = "QTY", .right = true},
+    [D_FROM] = {.title = "FROM", .keep = 2, .min = 9},
+    [D_TO] = {.title = "TO", .keep = 2, .min = 9},
+};
+/* "  ORDER SKU QTY  FROM → TO": what is not a column */
+enum { D_FIXED = 2 + 1 + 1 + 2 + 3 };
+
+/* The texts of line l, by column, and its slip ("" if none). */
+static void diff_cells(const LineDiff *l, char qty[32], const char *cells[D_NCOLS], char slip[24])
 {
-    char qty[32], ord[40], sku[40], q[16], from[40], to[40], slip[24] = "";
-    snprintf(qty, sizeof qty, "×%lld", (long long)l->qty);
-    tui_text_fit(l->orderid, 16, true, false, ord, sizeof ord);
-    tui_text_fit(l->sku, 14, true, false, sku, sizeof sku);
-    tui_text_fit(qty, 8, true, true, q, sizeof q);
-    tui_text_fit(place(l->before_exists, l->before_batch, "new line"), 14, true, false, from,
-                 sizeof from);
-    tui_text_fit(place(l->after_exists, l->after_batch, "cancelled"), 14, false, false, to,
-                 sizeof to);
+    snprintf(qty, 32, "×%lld", (long long)l->qty);
+    cells[D_ORDER] = l->orderid;
+    cells[D_SKU] = l->sku;
+    cells[D_QTY] = qty;
+    cells[D_FROM] = place(l->before_exists, l->before_batch, "new line");
+    cells[D_TO] = place(l->after_exists, l->after_batch, "cancelled");
+    slip[0] = 0;
     if (l->has_slip)
-        snprintf(slip, sizeof slip, "  %+dd", (int)l->slip_days);
-    snprintf(buf, size, "  %s %s %s  %s → %s%s", ord, sku, q, from, to, slip);
+        snprintf(slip, 24, "  %+dd", (int)l->slip_days);
+}
+
+void tui_diff_widths(const WhatIfDiff *d, int width, TuiDiffWidths *out)
+{
+    int need[D_NCOLS] = {0}, slip_w = 0;
+    for (size_t i = 0; i < d->nlines; i++) {
+        char qty[32], slip[24];
+        const char *cells[D_NCOLS];
+        diff_cells(&d->lines[i], qty, cells, slip);
+        for (int c = 0; c < D_NCOLS; c++) {
+            int cw = tui_text_width(cells[c]);
+            need[c] = cw > need[c] ? cw : need[c];
+        }
+        slip_w = (int)strlen(slip) > slip_w ? (int)strlen(slip) : slip_w;
+    }
+    tui_columns_share(diff_columns, D_NCOLS, need, width - D_FIXED - slip_w, out->w);
+}
+
+void tui_diff_line(const LineDiff *l, const TuiDiffWidths *w, char *buf, size_t size)
+{
+    char qty[32], slip[24], fit[D_NCOLS][160];
+    const char *cells[D_NCOLS];
+    diff_cells(l, qty, cells, slip);
+    for (int c = 0; c < D_NCOLS; c++)
+        tui_text_fit(cells[c], w->w[c], c != D_TO, diff_columns[c].right, fit[c], sizeof fit[c]);
+    snprintf(buf, size, "  %s %s %s  %s → %s%s", fit[D_ORDER], fit[D_SKU], fit[D_QTY],
+             fit[D_FROM], fit[D_TO], slip);
 }
 
 static void confirm_draw(TuiView *v, TuiCanvas *c, int y, int x, int h, int w)
@@ -103,6 +142,8 @@ static void confirm_draw(TuiView *v, TuiCanvas *c, int y, int x, int h, int w)
         tui_diff_summary(&q->diff, line, sizeof line);
         tui_canvas_text(c, row++, x, w, line, TS_NORMAL, true);
         int room = y + h - 1 - row; /* the question on the last row */
+        TuiDiffWidths dw;
+        tui_diff_widths(&q->diff, w, &dw);
         for (size_t i = s->scroll; i < q->diff.nlines && room > 0; i++, room--) {
             const LineDiff *l = &q->diff.lines[i];
             if (room == 1 && i + 1 < q->diff.nlines) {
@@ -110,7 +151,7 @@ static void confirm_draw(TuiView *v, TuiCanvas *c, int y, int x, int h, int w)
                 tui_canvas_text(c, row++, x, w, line, TS_DIM, true);
                 break;
             }
-            tui_diff_line(l, line, sizeof line);
+            tui_diff_line(l, &dw, line, sizeof line);
             bool warn = l->after_exists && !l->after_batch[0];
             tui_canvas_text(c, row++, x, w, line, warn ? TS_WARN : TS_NORMAL, true);
         }

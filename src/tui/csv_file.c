@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "domain/xalloc.h"
 #include "persistence/csv_io.h"
@@ -15,8 +16,17 @@ struct TuiCsvFile {
 static AllotStatus file_open(const TuiCsvWriter *w, const char *path, TuiCsvFile **out,
                              ErrBuf *err)
 {
+    /* A device, a pipe or a FIFO (through its links) is refused before it is
+       opened: CSV on the terminal under the screens, or a wait for a reader with
+       the screen frozen.  `allot export` writes to them (csv_io.h). */
+    struct stat sb;
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode))
+        return err_set(err, ALLOT_EINVALID,
+                       "%s is not a regular file: the TUI writes exports to files (allot "
+                       "export writes to devices and pipes)",
+                       path);
     TuiCsvFile *f = xcalloc(1, sizeof *f);
-    AllotStatus st = csv_atomic_open(&f->f, path, w->store, false, err);
+    AllotStatus st = csv_atomic_open(&f->f, path, w->store, CSV_REFUSE_BARE, err);
     if (st != ALLOT_OK) {
         free(f);
         return st;

@@ -7,7 +7,10 @@
 #include "tui/app.h"
 
 /* A writer that never writes over the database file `store` (may be NULL: a
- * PostgreSQL store; not copied, must outlive the writer). */
+ * PostgreSQL store; not copied, must outlive the writer) and writes regular files
+ * only.  Its open's errors: ALLOT_EINVALID "PATH is not a regular file: …" (a
+ * device, a pipe, a FIFO), "PATH is the database D" (csv_atomic_open
+ * CSV_REFUSE_BARE: the caller adds "nothing was written"), ALLOT_EIO. */
 TuiCsvWriter tui_csv_file(const char *store);
 
 #endif

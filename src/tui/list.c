@@ -419,7 +419,7 @@ bool tui_list_sort_column(TuiList *l, bool desc, char *why, size_t size)
 {
     const TuiColumn *c = column(l, l->col);
     if (!c->order) {
-        snprintf(why, size, "%s does not sort (docs: help sorting)", c->title);
+        snprintf(why, size, "%s does not sort (help keys, \"Every list\")", c->title);
         return false;
     }
     return sort_by(l, c->order, desc);
@@ -734,6 +734,34 @@ static int narrowest(const TuiColumn *c, int need)
     return c->right || need < c->min ? need : c->min;
 }
 
+int tui_columns_share(const TuiColumn *cols, int n, const int *need, int room, int *w)
+{
+    int sum = 0;
+    for (int i = 0; i < n; i++)
+        sum += w[i] = need[i];
+    for (int keep = 1; sum > room && keep <= TUI_KEEP_MAX; keep++) {
+        int slack = 0;
+        for (int i = 0; i < n; i++)
+            if (!cols[i].right && cols[i].keep == keep)
+                slack += w[i] - narrowest(&cols[i], need[i]);
+        if (slack == 0)
+            continue;
+        int take = sum - room < slack ? sum - room : slack, taken = 0;
+        for (int i = 0; i < n; i++) {
+            if (cols[i].right || cols[i].keep != keep)
+                continue;
+            int t = (int)((long)take * (w[i] - narrowest(&cols[i], need[i])) / slack);
+            w[i] -= t;
+            taken += t;
+        }
+        for (int i = n - 1; i >= 0 && taken < take; i--) /* rounding */
+            if (!cols[i].right && cols[i].keep == keep && w[i] > narrowest(&cols[i], need[i]))
+                w[i]--, taken++;
+        sum -= taken;
+    }
+    return sum;
+}
+
 /* Which columns are drawn and how wide (source.h TuiColumn): the first, then
  * `first` .. `last`; `left` / `right`: columns are off screen on that side. */
 typedef struct Layout {
@@ -760,33 +788,11 @@ static void layout(const TuiList *l, int width, bool focused, Layout *o)
 {
     int n = ncolumns(l), need[TUI_MAX_COLS], room = width - PREFIX + 1; /* + the last gap */
     needs(l, focused, need);
-    memcpy(o->w, need, sizeof need);
     o->first = 1;
     o->last = n - 1;
     o->left = o->right = false;
-    int sum = span(o->w, 0, n - 1);
-    for (int keep = 1; sum > room && keep <= TUI_KEEP_MAX; keep++) {
-        int slack = 0;
-        for (int i = 0; i < n; i++)
-            if (!column(l, i)->right && column(l, i)->keep == keep)
-                slack += o->w[i] - narrowest(column(l, i), need[i]);
-        if (slack == 0)
-            continue;
-        int take = sum - room < slack ? sum - room : slack, taken = 0;
-        for (int i = 0; i < n; i++) {
-            const TuiColumn *c = column(l, i);
-            if (c->right || c->keep != keep)
-                continue;
-            int t = (int)((long)take * (o->w[i] - narrowest(c, need[i])) / slack);
-            o->w[i] -= t;
-            taken += t;
-        }
-        for (int i = n - 1; i >= 0 && taken < take; i--) /* rounding */
-            if (!column(l, i)->right && column(l, i)->keep == keep &&
-                o->w[i] > narrowest(column(l, i), need[i]))
-                o->w[i]--, taken++;
-        sum -= taken;
-    }
+    /* each column's gap after it is room it cannot give */
+    int sum = tui_columns_share(column(l, 0), n, need, room - n, o->w) + n;
     if (sum > room && n > 1) {
         /* sideways: columns first..last after the first; the cursor's is the last
          * of them, or as many as fit from the second on */

@@ -169,6 +169,14 @@ bool tui_list_on_first(const TuiList *l);
  * mark): what a panel beside another asks for (Triage). */
 int tui_list_width_wanted(const TuiList *l);
 
+/* How `n` columns (source.h TuiColumn) share `room` display columns, as a list's
+ * do (docs/tui.md "Widths"): w[i] = need[i] (what column i needs to show its
+ * widest cell whole); when their sum is over `room`, the text columns give up room
+ * down to their `min`, those of the lowest `keep` first, each of a level in
+ * proportion to what it can give; numbers never do.  Returns the sum of w, which
+ * is still over `room` when even the minimums do not fit.  Gaps are the caller's. */
+int tui_columns_share(const TuiColumn *cols, int n, const int *need, int room, int *w);
+
 /* Draws the header line and `height` rows at (y, x) over `width` columns; the
  * selected row gets a "▶" mark and TS_SELECTED when `focused`, a marked row "*",
  * and the heading under the column cursor "[QTY]" in TS_COLUMN. */

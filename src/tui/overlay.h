@@ -61,9 +61,16 @@ TuiQuestion *tui_confirm_question(TuiView *v);
 void tui_confirm_updated(TuiView *v);
 
 /* The lines of `d` as a question shows them: the number that change place (and go
- * to the backorders), and per line "ORDER SKU ×QTY  FROM → TO  +Nd". */
+ * to the backorders), and per line "ORDER SKU ×QTY  FROM → TO  +Nd" in columns as
+ * wide as the lines of `d` need, cut to `width` display columns the way a list's
+ * are (list.h tui_columns_share, docs/tui.md "Widths"): the order id and the SKU
+ * the last to give up room. */
+typedef struct TuiDiffWidths {
+    int w[5]; /* ORDER, SKU, ×QTY, FROM, TO */
+} TuiDiffWidths;
 void tui_diff_summary(const WhatIfDiff *d, char *buf, size_t size);
-void tui_diff_line(const LineDiff *l, char *buf, size_t size);
+void tui_diff_widths(const WhatIfDiff *d, int width, TuiDiffWidths *out);
+void tui_diff_line(const LineDiff *l, const TuiDiffWidths *w, char *buf, size_t size);
 
 /* ---- the prompt: the `:` line and every form ---- */
 

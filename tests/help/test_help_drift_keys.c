@@ -1,6 +1,8 @@
 /* The key bindings page (assets/help/keys.md) and the key tables of the code
  * list the same keys on the same screens, both ways. */
 #include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "drift_source.h"
@@ -63,4 +65,38 @@ Test(help_drift, every_key_on_the_page_is_bound_in_the_code)
     }
     cr_assert_gt(checked, 0);
     page_index_fini(&ix);
+}
+
+/* The what-if page's "Quitting with a session open asks first: `K`, `K` or
+ * `Ctrl-C`" names keys that quit (Every screen, note "quit") — Ctrl-C is the
+ * signal, not a key table's. */
+Test(help_drift_keys, the_whatif_pages_quitting_keys_are_keys_that_quit)
+{
+    const HelpPage *page = help_page_find("whatif");
+    cr_assert(page, "no whatif page");
+    char *md = strndup(page->markdown, page->len);
+    const char *p = strstr(md, "asks\n  first:");
+    cr_assert(p, "the whatif page does not say how quitting asks");
+    p += strlen("asks\n  first:");
+    const char *end = p + strcspn(p, "(.");
+    int keys = 0;
+    while ((p = strchr(p, '`')) && p < end) {
+        const char *q = strchr(p + 1, '`');
+        cr_assert(q);
+        char key[16];
+        snprintf(key, sizeof key, "%.*s", (int)(q - p - 1), p + 1);
+        p = q + 1;
+        keys++;
+        if (strcmp(key, "Ctrl-C") == 0)
+            continue;
+        int quits = 0;
+        for (size_t i = 0; i < drift_key_count(); i++) {
+            DriftKey k = drift_key_at(i);
+            quits |= strcmp(k.screen, "Every screen") == 0 && strcmp(k.key, key) == 0 &&
+                     strcmp(k.note, "quit") == 0;
+        }
+        cr_expect(quits, "the whatif page says `%s` quits; the key tables say it does not", key);
+    }
+    cr_expect_gt(keys, 1);
+    free(md);
 }

@@ -172,3 +172,29 @@ Test(help_print, output_width_of_a_file_is_columns_or_80)
     unsetenv("COLUMNS");
     fclose(f);
 }
+
+/* The Triage page names every panel of the Triage screen (src/tui/screens/triage.c
+ * titles) as a bold item, and says how many there are. */
+Test(help_pages, the_triage_page_names_every_panel_and_counts_them)
+{
+    const char *panels[] = {"Backorders",        "SKUs short of stock", "Overdue shipments",
+                            "Shipments due soon", "Today's events",      "Late lines"};
+    const char *words[] = {"No", "One", "Two", "Three", "Four", "Five", "Six", "Seven"};
+    const size_t n = sizeof panels / sizeof *panels;
+    const HelpPage *page = help_page_find("triage");
+    cr_assert(page, "no triage page");
+    char *md = strndup(page->markdown, page->len);
+    for (size_t i = 0; i < n; i++) {
+        char item[64];
+        snprintf(item, sizeof item, "- **%s**", panels[i]);
+        cr_expect(strstr(md, item), "assets/help/triage.md does not list \"%s\"", panels[i]);
+    }
+    char said[32];
+    snprintf(said, sizeof said, "%s panels", words[n]);
+    cr_expect(strstr(md, said), "assets/help/triage.md does not say \"%s\"", said);
+    size_t items = 0;
+    for (const char *p = md; (p = strstr(p, "\n- **")); p++)
+        items++;
+    cr_expect_eq(items, n, "%zu bold items on the page, %zu panels", items, n);
+    free(md);
+}

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fixture.h"
+#include "persistence/sqlite_uow.h"
 
 #define app fx.app
 #define main_has fixture_main_has
@@ -88,4 +89,30 @@ Test(tui_app_sqlite, an_open_confirmation_follows_another_processs_commit)
     tui_app_type(app, "y");
     cr_assert_not(tui_app_confirming(app));
     cr_assert_eq(qty_of("W1"), 0);
+}
+
+static bool give_up(void *ctx, int64_t waited_ms)
+{
+    (void)ctx;
+    (void)waited_ms;
+    return false; /* Esc at once (term.c wait_for_lock) */
+}
+
+/* docs/tui.md "A write that waits for another process": giving up on the lock says
+ * "…(…: gave up waiting); nothing changed" — also when the wait is the preview's,
+ * before any question is open. */
+Test(tui_app_sqlite, giving_up_on_another_processs_lock_says_nothing_changed)
+{
+    ErrBuf err = {{0}};
+    SqliteBusyWait w = {give_up, NULL};
+    sqlite_uow_set_busy_wait(fx.uow, &w);
+    tui_app_type(app, "\t\t"); /* W1 selected */
+    cr_assert_eq(uow_begin(fx.other_uow, &err), ALLOT_OK, "%s", err.msg);
+    tui_app_type(app, "c0\n");
+    uow_rollback(fx.other_uow);
+    sqlite_uow_set_busy_wait(fx.uow, NULL);
+    cr_assert_not(tui_app_confirming(app));
+    const char *s = tui_app_status(app);
+    cr_assert(strstr(s, "gave up waiting); nothing changed"), "status: %s", s);
+    cr_assert_eq(qty_of("W1"), 10);
 }

@@ -6,11 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "fixture.h"
+#include "help/help_pages.h"
 
 static int32_t today;
 static char dir[64];
@@ -152,7 +154,13 @@ Test(cockpit, export_never_writes_over_the_database_and_follows_a_link)
     snprintf(cmd, sizeof cmd, ":export %s\n", fx.path);
     fixture_type("B");
     fixture_type(cmd);
-    cr_assert(strstr(status(), "nothing was written"), "%s", status());
+    const char *said = strstr(status(), "nothing was written");
+    cr_assert(said, "%s", status());
+    cr_assert_not(strstr(said + 1, "nothing was written"), "said once: %s", status());
+    cr_assert_not(strstr(status(), "--force"), "the TUI has no --force: %s", status());
+    char want[300];
+    snprintf(want, sizeof want, "%s is the database %s; nothing was written", fx.path, fx.path);
+    cr_assert_str_eq(status(), want);
     cr_assert_eq(stat(fx.path, &after), 0);
     cr_assert_eq(before.st_ino, after.st_ino, "the database is the same file");
     BatchRow b;
@@ -186,6 +194,49 @@ Test(cockpit, export_needs_a_list_and_a_file)
     fixture_type("B");
     fixture_type(cmd);
     cr_assert(strstr(status(), "nothing was written"), "%s", status());
+}
+
+/* A FIFO (with a reader: it would not block) and a device are refused before they
+ * are opened: nothing goes into the pipe or onto the terminal. */
+Test(cockpit, export_refuses_what_is_not_a_regular_file)
+{
+    char fifo[128], cmd[200];
+    snprintf(fifo, sizeof fifo, "%s/pipe", dir);
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    int rd = open(fifo, O_RDONLY | O_NONBLOCK);
+    cr_assert_geq(rd, 0);
+    fixture_type("B");
+    snprintf(cmd, sizeof cmd, ":export %s\n", fifo);
+    fixture_type(cmd);
+    char want[300];
+    snprintf(want, sizeof want,
+             "%s is not a regular file: the TUI writes exports to files (allot export writes to "
+             "devices and pipes); nothing was written",
+             fifo);
+    cr_assert_str_eq(status(), want);
+    char buf[16];
+    cr_assert_leq(read(rd, buf, sizeof buf), 0, "nothing went into the pipe");
+    close(rd);
+    fixture_type(":export /dev/null\n");
+    cr_assert(strstr(status(), "/dev/null is not a regular file"), "%s", status());
+}
+
+/* `[` on a column without an order names a help page and section that exist. */
+Test(cockpit, a_column_that_does_not_sort_points_to_help_that_exists)
+{
+    fixture_type("B>>>["); /* REF SKU QTY [ALLOC] */
+    const char *s = strstr(status(), "ALLOC does not sort (help ");
+    cr_assert(s, "%s", status());
+    char topic[32] = "", section[64] = "";
+    cr_assert_eq(sscanf(s, "ALLOC does not sort (help %31[^,], \"%63[^\"]\")", topic, section), 2,
+                 "%s", status());
+    const HelpPage *page = help_page_find(topic);
+    cr_assert(page, "no help topic \"%s\"", topic);
+    char heading[80];
+    snprintf(heading, sizeof heading, "\n## %s\n", section);
+    char *md = strndup(page->markdown, page->len);
+    cr_expect(strstr(md, heading), "no section \"%s\" on the %s page", section, topic);
+    free(md);
 }
 
 /* ---- a on marked lines ---- */

@@ -303,8 +303,8 @@ static void empty_w1(void)
     type(":change-qty W1 0");
     fixture_key(TK_ENTER);
     cr_assert(tui_app_confirming(app), "o1 would leave W1: it asks");
-    cr_assert(strstr(line_with("  o1  "), "W1") && strstr(line_with("  o1  "), "→ S1"), "%s",
-              line_with("  o1  "));
+    cr_assert(strstr(line_with("  o1 LAMP ×"), "W1") && strstr(line_with("  o1 LAMP ×"), "→ S1"), "%s",
+              line_with("  o1 LAMP ×"));
     type("y");
 }
 
@@ -318,7 +318,7 @@ Test(tui_issue14, u_previews_the_undo_of_the_latest_change_and_puts_everything_b
     cr_assert(tui_app_confirming(app), "u shows what it would do and asks");
     cr_assert(screen_has("Undo command"));
     cr_assert(screen_has("It did: BatchQuantityChanged W1 LAMP 4 → 0"));
-    const char *l = line_with("  o1  ");
+    const char *l = line_with("  o1 LAMP ×");
     cr_assert(strstr(l, "S1") && strstr(l, "→ W1"), "the line moving back: %s", l);
     type("n");
     cr_assert_str_eq(place("o1", "LAMP"), "S1", "n: nothing changed");
@@ -335,8 +335,8 @@ Test(tui_issue14, u_previews_the_undo_of_the_latest_change_and_puts_everything_b
     type("U");
     cr_assert(tui_app_confirming(app));
     cr_assert(screen_has("Redo: undo command"));
-    cr_assert(strstr(line_with("  o1  "), "W1") && strstr(line_with("  o1  "), "→ S1"), "%s",
-              line_with("  o1  "));
+    cr_assert(strstr(line_with("  o1 LAMP ×"), "W1") && strstr(line_with("  o1 LAMP ×"), "→ S1"), "%s",
+              line_with("  o1 LAMP ×"));
     type("y");
     cr_assert_eq(qty_of("W1"), 0);
     cr_assert_str_eq(place("o1", "LAMP"), "S1");

@@ -285,3 +285,35 @@ Test(width, S_and_s_on_the_availability_timeline_say_it_has_one_order)
     cr_assert_str_eq(tui_app_status(fx.app), "this list has one order: date▲");
     cr_assert(row_of("sort: date▲") >= 0);
 }
+
+/* The question of a change lists the lines that move in columns that share the
+ * width as the lists' do: at 120 columns a 31-column SKU is whole; at 80 it still
+ * is (the line fits), and the quantity is never cut. */
+Test(width, a_changes_question_gives_the_sku_and_order_id_the_room_there_is)
+{
+    fixture_resize(40, 120);
+    fixture_type(":change-qty WH-60 0\n");
+    cr_assert(tui_app_confirming(fx.app), "%s", tui_app_status(fx.app));
+    cr_assert(strstr(line_with("11077"), "11077 " PEARS " ×4  WH-60 → BACKORDER"), "%s", buf);
+    cr_assert_not(fixture_main_has("…"), "nothing cut at 120 columns");
+    fixture_resize(24, 80);
+    cr_assert(strstr(line_with("11077"), PEARS " ×4  WH-60 → BACKORDER"), "%s", buf);
+}
+
+/* Too wide for 80 columns: the order id and the SKU give up room, cut with "…",
+ * the quantity and the places stay whole. */
+Test(width, a_changes_question_too_wide_cuts_names_and_keeps_numbers)
+{
+    fixture_run(command_allocate("order-with-a-very-long-identifier-01", PEARS, 1));
+    fixture_tick();
+    fixture_type(":change-qty WH-60 0\n");
+    cr_assert(tui_app_confirming(fx.app), "%s", tui_app_status(fx.app));
+    const char *l = line_with("order-with");
+    cr_assert(strstr(l, "…"), "cut: %s", l);
+    cr_assert(strstr(l, " ×1  WH-60 → BACKORDER"), "%s", l);
+    cr_assert_leq(tui_text_width(l), 80);
+    fixture_resize(40, 120);
+    l = line_with("order-with");
+    cr_assert(strstr(l, "order-with-a-very-long-identifier-01 " PEARS " ×1  WH-60 → BACKORDER"),
+              "whole at 120: %s", l);
+}
