@@ -217,21 +217,23 @@ static bool wait_for_lock(void *ctx, int64_t waited_ms)
     return go_on;
 }
 
-/* A bulk preview works through its commands: every PROGRESS_MS say how far it is
- * on the status line and draw; Esc or Ctrl-C stops it (nothing changed), a signal
+/* A bulk preview works through its commands: once it has taken BLIND_MS, every
+ * PROGRESS_MS say how far it is on the status line and draw; Esc or Ctrl-C stops it (nothing changed), a signal
  * that ends allot too.  Other keys are dropped: the app is busy. */
 typedef struct Working {
     TuiApp *app;
     TuiCursesCanvas *canvas;
-    int64_t last;
-    int dropped; /* keys typed meanwhile (drop_typed_blind says so) */
+    int64_t start, last; /* when the preview began, when it last said how far it is */
+    int dropped;         /* keys typed meanwhile (drop_typed_blind says so) */
 } Working;
 
 static bool show_progress(void *ctx, size_t done, size_t n)
 {
     Working *w = ctx;
     int64_t now = now_ms();
-    if (now - w->last < PROGRESS_MS)
+    if (done == 1) /* a new preview: quiet, and keys left waiting, for its first BLIND_MS */
+        w->start = w->last = now;
+    if (now - w->start < BLIND_MS || now - w->last < PROGRESS_MS)
         return true;
     w->last = now;
     char text[160];
@@ -285,7 +287,7 @@ int tui_term_loop(const TuiAppConfig *cfg, const TuiTermHooks *hooks)
     tui_curses_canvas_init(&canvas, !(nc && nc[0]));
     TuiApp *app = tui_app_new(cfg, LINES, COLS);
     Waiting waiting = {app, &canvas};
-    Working working = {app, &canvas, 0, 0};
+    Working working = {app, &canvas, 0, 0, 0};
     tui_app_set_progress(app, show_progress, &working);
     if (hooks->install_wait)
         hooks->install_wait(hooks->ctx, wait_for_lock, &waiting);
