@@ -56,9 +56,10 @@ run|serve)
 test)
     setup
     build build-test -DCMAKE_BUILD_TYPE=Debug -DALLOT_SANITIZE=ON -DALLOT_TESTS=ON
-    # every target also builds optimised (as `build` and `bench` do): warnings that
-    # only the optimiser sees are errors there too
+    # every target also builds optimised (as `build` and `bench` do), the benchmark
+    # programs too: warnings that only the optimiser sees are errors there too
     build build-opt -DCMAKE_BUILD_TYPE=Release -DALLOT_TESTS=ON
+    cmake --build build-opt -j"$(nproc)" --target bench_programs
     ctest --test-dir build-test --output-on-failure -j2
     ;;
 bench)
