@@ -110,9 +110,14 @@ AllotStatus view_rows_of_product(const ViewQuery *q, const Product *p, LineKeyFn
             keep_if(q, out);
         }
         return ALLOT_OK;
-    case VIEW_ROW_LINE:
+    case VIEW_ROW_LINE: {
+        /* a query of one order (an order's lines, its lateness) skips the product's
+         * other lines before their rows are made */
+        const ViewCond *order = view_query_fixed(q, LCOL_ORDERID);
         for (size_t i = 0; i < product_line_count(p); i++) {
             const OrderLine *l = product_line(p, i);
+            if (order && strcmp(l->orderid, order->text ? order->text : "") != 0)
+                continue;
             LineRow *r = view_rows_push(out);
             line_row(p, l, q->page.today, r);
             if (!view_row_matches(q, r)) {
@@ -126,6 +131,7 @@ AllotStatus view_rows_of_product(const ViewQuery *q, const Product *p, LineKeyFn
             }
         }
         return ALLOT_OK;
+    }
     case VIEW_ROW_EVENT: break;
     }
     return err_set(err, ALLOT_EINVALID, "%s rows are not computed from products",

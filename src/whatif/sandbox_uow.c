@@ -4,6 +4,14 @@
  * changes), found by SKU and by batch reference through two StrMaps.  An entry
  * holds the source's state (`base`), the committed sandbox state (`current`) and,
  * inside a unit of work, the copy handed to the handler (`working`).
+ *
+ * The order index (sandbox_uow_order_products) maps an order id to the entries
+ * that hold, or once held, a line of it: one list of links per order, and a set of
+ * (orderid, sku) pairs so that an entry is on an order's list once.  It is brought
+ * up to date lazily: an entry whose `current` is replaced goes on the `changed`
+ * list, and the next look-up indexes the lines of those entries only.  Nothing is
+ * taken off: a list may name an entry that no longer holds a line of the order
+ * (the caller checks the lines), never miss one that does.
  */
 #include "whatif/sandbox_uow.h"
 
@@ -19,7 +27,23 @@ typedef struct Entry {
     Product *working; /* copy of the current unit of work, or NULL */
     Product *backup;  /* bulk work: `current` when the bulk began */
     bool backup_set;
+    bool changed;     /* on SandboxUow.changed: `current` not yet in the order index */
 } Entry;
+
+/* One entry on an order's list (OrderIndex). */
+typedef struct OrderLink {
+    size_t entry;
+    size_t next; /* 1 + index of the next link of the order, 0 at the end */
+} OrderLink;
+
+typedef struct OrderIndex {
+    StrMap heads;     /* orderid → 1 + index of its first link */
+    StrMap pairs;     /* strmap_pair(orderid, sku) of every link */
+    OrderLink *links;
+    size_t nlinks, caplinks;
+    size_t *found;    /* the answer of the last look-up */
+    size_t capfound;
+} OrderIndex;
 
 typedef struct SandboxUow {
     UnitOfWork base;
@@ -31,6 +55,9 @@ typedef struct SandboxUow {
     StrMap by_sku, by_ref;
     size_t *out; /* indices of entries with a working copy */
     size_t nout, capout;
+    size_t *changed; /* indices of entries not yet in the order index */
+    size_t nchanged, capchanged;
+    OrderIndex orders;
     EventVec log;
     int64_t *at;
     size_t capat;
@@ -74,6 +101,62 @@ static void index_refs(SandboxUow *s, size_t i, const Product *p)
 {
     for (size_t b = 0; b < product_batch_count(p); b++)
         strmap_put(&s->by_ref, product_batch(p, b)->ref, i);
+}
+
+/* Entry i got another `current`: its lines go into the order index at the next
+ * look-up. */
+static void mark_changed(SandboxUow *s, size_t i)
+{
+    Entry *e = &s->entries[i];
+    if (e->changed)
+        return;
+    e->changed = true;
+    if (s->nchanged == s->capchanged) {
+        s->capchanged = s->capchanged ? s->capchanged * 2 : 16;
+        s->changed = xreallocarray(s->changed, s->capchanged, sizeof *s->changed);
+    }
+    s->changed[s->nchanged++] = i;
+}
+
+/* Puts entry i on the list of order `orderid`, unless it is there. */
+static void order_link(OrderIndex *x, const char *orderid, const char *sku, size_t i)
+{
+    char pair[2 * ALLOT_ID_MAX + 4];
+    strmap_pair(orderid, sku, pair, sizeof pair);
+    if (strmap_get(&x->pairs, pair, NULL))
+        return;
+    strmap_put(&x->pairs, pair, 1);
+    if (x->nlinks == x->caplinks) {
+        x->caplinks = x->caplinks ? x->caplinks * 2 : 64;
+        x->links = xreallocarray(x->links, x->caplinks, sizeof *x->links);
+    }
+    uint64_t head = 0;
+    strmap_get(&x->heads, orderid, &head);
+    x->links[x->nlinks] = (OrderLink){i, (size_t)head};
+    strmap_put(&x->heads, orderid, ++x->nlinks);
+}
+
+/* Indexes the lines of every changed entry. */
+static void order_index_update(SandboxUow *s)
+{
+    for (size_t k = 0; k < s->nchanged; k++) {
+        size_t i = s->changed[k];
+        Entry *e = &s->entries[i];
+        e->changed = false;
+        const Product *p = e->current;
+        for (size_t l = 0; p && l < product_line_count(p); l++)
+            order_link(&s->orders, product_line(p, l)->orderid, product_sku(p), i);
+    }
+    s->nchanged = 0;
+}
+
+static void order_index_fini(OrderIndex *x)
+{
+    strmap_fini(&x->heads);
+    strmap_fini(&x->pairs);
+    free(x->links);
+    free(x->found);
+    memset(x, 0, sizeof *x);
 }
 
 /* Hands out the working copy of entry i (made from `current`). */
@@ -138,6 +221,7 @@ static size_t adopt(SandboxUow *s, Product *copy)
     e->base = copy;
     e->current = product_clone_state(copy);
     index_refs(s, k, copy);
+    mark_changed(s, k);
     return k;
 }
 
@@ -300,6 +384,7 @@ static AllotStatus sb_commit(UnitOfWork *u, ErrBuf *err)
         product_free(e->current);
         e->current = product_clone_state(e->working);
         index_refs(s, i, e->current);
+        mark_changed(s, i);
         for (size_t l = 0; l < product_line_count(e->current); l++)
             if (s->next_command_id && product_line(e->current, l)->requested >= s->next_command_id)
                 s->next_command_id = product_line(e->current, l)->requested + 1;
@@ -348,10 +433,12 @@ static AllotStatus sb_bulk_end(UnitOfWork *u, bool commit, ErrBuf *err)
                 product_free(e->current);
                 e->current = e->backup;
                 e->backup = NULL;
+                mark_changed(s, i);
             } else if (i >= s->bulk_entries) {
                 /* read or created during the bulk work: back to the source's state */
                 product_free(e->current);
                 e->current = e->base ? product_clone_state(e->base) : NULL;
+                mark_changed(s, i);
             }
         }
         product_free(e->backup);
@@ -377,6 +464,8 @@ static void free_entries(SandboxUow *s)
     }
     s->nentries = 0;
     s->nout = 0;
+    s->nchanged = 0;
+    order_index_fini(&s->orders);
 }
 
 static void sb_destroy(UnitOfWork *u)
@@ -385,6 +474,7 @@ static void sb_destroy(UnitOfWork *u)
     free_entries(s);
     free(s->entries);
     free(s->out);
+    free(s->changed);
     strmap_fini(&s->by_sku);
     strmap_fini(&s->by_ref);
     event_vec_fini(&s->log);
@@ -451,6 +541,33 @@ const Product *sandbox_uow_find_ref(UnitOfWork *sb, const char *ref, const Produ
         return NULL;
     }
     return p;
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return (x > y) - (x < y);
+}
+
+size_t sandbox_uow_order_products(UnitOfWork *sb, const char *orderid, const size_t **idx)
+{
+    SandboxUow *s = from_uow(sb);
+    OrderIndex *x = &s->orders;
+    order_index_update(s);
+    size_t n = 0;
+    uint64_t head = 0;
+    strmap_get(&x->heads, orderid, &head);
+    for (size_t at = (size_t)head; at; at = x->links[at - 1].next) {
+        if (n == x->capfound) {
+            x->capfound = x->capfound ? x->capfound * 2 : 8;
+            x->found = xreallocarray(x->found, x->capfound, sizeof *x->found);
+        }
+        x->found[n++] = x->links[at - 1].entry;
+    }
+    if (n > 1)
+        qsort(x->found, n, sizeof *x->found, cmp_size);
+    *idx = x->found;
+    return n;
 }
 
 const EventVec *sandbox_uow_event_log(UnitOfWork *sb) { return &from_uow(sb)->log; }

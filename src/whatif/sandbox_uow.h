@@ -59,6 +59,15 @@ const Product *sandbox_uow_find(UnitOfWork *sb, const char *sku, const Product *
 /* The product holding batch `ref` if the sandbox holds it, else NULL. */
 const Product *sandbox_uow_find_ref(UnitOfWork *sb, const char *ref, const Product **base);
 
+/* The products that may hold a line of order `orderid`: every product whose
+ * current state has one, and perhaps some that had one and lost it (check the
+ * lines).  Positions in the product list (sandbox_uow_product), ascending, into
+ * *idx (owned by the sandbox, valid until the next call, or any change of the
+ * sandbox); returns how many (0: *idx may be NULL).  The index behind it takes in
+ * the products changed since the last call: O(their lines), then O(the answer).
+ * No errors. */
+size_t sandbox_uow_order_products(UnitOfWork *sb, const char *orderid, const size_t **idx);
+
 /* Position of `sku` in the product list (sandbox_uow_product), or -1. */
 long sandbox_uow_index(UnitOfWork *sb, const char *sku);
 

@@ -116,6 +116,36 @@ static AllotStatus held_line_key(void *ctx, const Product *p, const OrderLine *l
     return ALLOT_OK;
 }
 
+/* The rows of held products that meet q (not yet the anchor) into `ov`: those of
+ * `only` when the query is pinned to one product (none if NULL); when it fixes an
+ * order id, those of the products that may hold a line of the order (the
+ * sandbox's order index: a report asks for each order of a big import in turn);
+ * else those of every held product. */
+static AllotStatus held_rows(SandboxViews *v, const ViewQuery *q, const Product *only,
+                             bool pinned, ViewRows *ov, ErrBuf *err)
+{
+    if (pinned)
+        return only ? view_rows_of_product(q, only, held_line_key, NULL, ov, err) : ALLOT_OK;
+    const ViewCond *c = q->spec->kind == VIEW_ROW_LINE ? view_query_fixed(q, LCOL_ORDERID) : NULL;
+    AllotStatus st = ALLOT_OK;
+    if (c) {
+        const size_t *idx;
+        size_t n = sandbox_uow_order_products(v->sb, c->text ? c->text : "", &idx);
+        for (size_t k = 0; st == ALLOT_OK && k < n; k++) {
+            const Product *p = sandbox_uow_product(v->sb, idx[k], NULL);
+            if (p)
+                st = view_rows_of_product(q, p, held_line_key, NULL, ov, err);
+        }
+        return st;
+    }
+    for (size_t i = 0; st == ALLOT_OK && i < sandbox_uow_product_count(v->sb); i++) {
+        const Product *p = sandbox_uow_product(v->sb, i, NULL);
+        if (p)
+            st = view_rows_of_product(q, p, held_line_key, NULL, ov, err);
+    }
+    return st;
+}
+
 /* ---------- every list but events ---------- */
 
 static AllotStatus sb_events(SandboxViews *v, const ViewQuery *q, const void *after,
@@ -148,19 +178,49 @@ static AllotStatus sbv_list(Views *vv, const ViewQuery *q, const void *after, vo
     }
     ViewRows ov;
     view_rows_init(&ov, s->row_size);
-    AllotStatus st = ALLOT_OK;
-    if (pinned) {
-        if (only)
-            st = view_rows_of_product(q, only, held_line_key, NULL, &ov, err);
-    } else {
-        for (size_t i = 0; st == ALLOT_OK && i < sandbox_uow_product_count(v->sb); i++) {
-            const Product *p = sandbox_uow_product(v->sb, i, NULL);
-            if (p)
-                st = view_rows_of_product(q, p, held_line_key, NULL, &ov, err);
-        }
-    }
+    AllotStatus st = held_rows(v, q, only, pinned, &ov, err);
     if (st == ALLOT_OK)
         st = merge_page(v, q, !pinned, after, &ov, rows, n, err);
+    view_rows_fini(&ov);
+    return st;
+}
+
+/* ---------- an order's lateness on both sides ---------- */
+
+AllotStatus sandbox_views_order_lateness(Views *vv, const char *orderid, int32_t today,
+                                         OrderLateness *live, OrderLateness *sandbox,
+                                         ErrBuf *err)
+{
+    SandboxViews *v = from_views(vv);
+    *live = *sandbox = lateness_order_init();
+    LineRow rows[64], anchor;
+    ViewPage page = {.limit = sizeof rows / sizeof rows[0]};
+    ViewQuery q = views_order_lines_query(orderid, &page);
+    bool anchored = false;
+    AllotStatus st;
+    for (;;) {
+        size_t n = 0;
+        st = views_list(v->live, &q, anchored ? &anchor : NULL, rows, &n, err);
+        if (st != ALLOT_OK)
+            return st;
+        for (size_t i = 0; i < n; i++) {
+            LineLateness l = line_row_lateness(&rows[i], today);
+            lateness_order_add(live, &l);
+            if (!held(v, rows[i].sku)) /* else the sandbox's own rows stand for it */
+                lateness_order_add(sandbox, &l);
+        }
+        if (n < page.limit)
+            break;
+        anchor = rows[n - 1];
+        anchored = true;
+    }
+    ViewRows ov;
+    view_rows_init(&ov, sizeof(LineRow));
+    st = held_rows(v, &q, NULL, false, &ov, err);
+    for (size_t i = 0; st == ALLOT_OK && i < ov.len; i++) {
+        LineLateness l = line_row_lateness(view_rows_at(&ov, i), today);
+        lateness_order_add(sandbox, &l);
+    }
     view_rows_fini(&ov);
     return st;
 }
@@ -257,17 +317,7 @@ static AllotStatus held_past(SandboxViews *v, const ViewQuery *q, const Product 
 {
     ViewRows ov;
     view_rows_init(&ov, q->spec->row_size);
-    AllotStatus st = ALLOT_OK;
-    if (pinned) {
-        if (only)
-            st = view_rows_of_product(q, only, held_line_key, NULL, &ov, err);
-    } else {
-        for (size_t i = 0; st == ALLOT_OK && i < sandbox_uow_product_count(v->sb); i++) {
-            const Product *p = sandbox_uow_product(v->sb, i, NULL);
-            if (p)
-                st = view_rows_of_product(q, p, held_line_key, NULL, &ov, err);
-        }
-    }
+    AllotStatus st = held_rows(v, q, only, pinned, &ov, err);
     *n = st == ALLOT_OK ? (int64_t)view_rows_count_past(q, &ov, after) : 0;
     view_rows_fini(&ov);
     return st;

@@ -37,4 +37,15 @@
  * when the session began.  Free with views_free. */
 Views *sandbox_views_new(UnitOfWork *sandbox, Views *live, int64_t base_event_id);
 
+/* The lateness of order `orderid` on `today` (days; views_order_lateness, SPEC.md
+ * §1.4) in the live read model (*live) and in the sandbox (*sandbox) of `v` (made
+ * by sandbox_views_new), with ONE walk of the order's live lines: a live line
+ * counts on both sides unless the sandbox holds its product, whose lines of the
+ * order (its order index) count on the sandbox side instead.  The same answers as
+ * views_order_lateness on the live views and on `v`, with half the live queries.
+ * Errors: those of the live views (ALLOT_ESTORAGE). */
+AllotStatus sandbox_views_order_lateness(Views *v, const char *orderid, int32_t today,
+                                         OrderLateness *live, OrderLateness *sandbox,
+                                         ErrBuf *err);
+
 #endif

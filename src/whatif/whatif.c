@@ -166,8 +166,7 @@ AllotStatus whatif_order_lateness(WhatIfSession *s, const char *orderid, OrderLa
     *before = *after = lateness_order_init();
     if (!s->live_views || !s->views)
         return err_set(err, ALLOT_EINVALID, "the what-if session has no read model");
-    AllotStatus st = views_order_lateness(s->live_views, orderid, today, before, err);
-    return st == ALLOT_OK ? views_order_lateness(s->views, orderid, today, after, err) : st;
+    return sandbox_views_order_lateness(s->views, orderid, today, before, after, err);
 }
 
 static void push_line(WhatIfDiff *d, const LineDiff *l)

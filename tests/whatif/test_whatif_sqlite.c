@@ -201,28 +201,36 @@ static void same_list(Views *sb, Views *real, ListFn fn, const Q *q, const char 
     free(b);
 }
 
+/* A new database at tmp.path with w's batches (up to 4 per SKU) and `allocations`
+ * random Allocates of w, and its byte copy at `copy`. */
+static void random_store(unsigned *st, RandomWorld *w, int allocations, const char *copy)
+{
+    remove(tmp.path);
+    remove(copy);
+    Store a;
+    store_open(&a, tmp.path);
+    Command batches[4 * 8];
+    cr_assert_leq(w->skus, 8);
+    for (size_t i = 0, n = test_random_batches(st, w, 4, 4, batches); i < n; i++)
+        cr_assert_eq(bus_handle(a.bus, &batches[i], NULL, NULL), ALLOT_OK);
+    for (int i = 0; i < allocations; i++) {
+        Command c = test_random_command(st, w);
+        if (c.type == CMD_ALLOCATE)
+            bus_handle(a.bus, &c, NULL, NULL);
+    }
+    store_close(&a);
+    copy_file(tmp.path, copy);
+}
+
 Test(whatif_sqlite, the_sandbox_views_show_what_a_real_run_would_show)
 {
     char copy[400];
     snprintf(copy, sizeof copy, "%s/copy.db", tmp.dir);
     for (unsigned seed = 1; seed <= 12; seed++) {
         unsigned st = seed * 7919u;
-        remove(tmp.path);
-        remove(copy);
-        Store a;
-        store_open(&a, tmp.path);
         RandomWorld w = {.skus = 2 + test_rnd(&st, 3), .orders = 14, .new_refs = 4,
                          .unknown = true};
-        Command batches[4 * 4];
-        for (size_t i = 0, n = test_random_batches(&st, &w, 4, 4, batches); i < n; i++)
-            cr_assert_eq(bus_handle(a.bus, &batches[i], NULL, NULL), ALLOT_OK);
-        for (int i = 0; i < 30; i++) {
-            Command c = test_random_command(&st, &w);
-            if (c.type == CMD_ALLOCATE)
-                bus_handle(a.bus, &c, NULL, NULL);
-        }
-        store_close(&a);
-        copy_file(tmp.path, copy);
+        random_store(&st, &w, 30, copy);
 
         Store live, real;
         store_open(&live, tmp.path);
@@ -424,5 +432,152 @@ Test(whatif_sqlite, apply_after_another_process_changed_the_data_says_what_diffe
     whatif_apply_report_fini(&r);
     whatif_discard(s);
     store_close(&other);
+    store_close(&live);
+}
+
+/* ---- an order's lines and lateness while a session goes on (the sandbox's order
+ *      index, sandbox_uow_order_products, is brought up to date lazily) ---- */
+
+static void same_lateness(const OrderLateness *a, const OrderLateness *b, const char *what,
+                          const char *orderid)
+{
+    cr_assert(a->late == b->late && a->late_lines == b->late_lines && a->at_risk == b->at_risk &&
+                  a->lines == b->lines && a->waiting == b->waiting && a->complete == b->complete,
+              "%s: order %s: %d lines, late %d, complete %d against %d lines, late %d, "
+              "complete %d",
+              what, orderid, (int)a->lines, (int)a->late, (int)a->complete, (int)b->lines,
+              (int)b->late, (int)b->complete);
+}
+
+/* Every order of w, asked of the session and of the real run (and of live for the
+ * before side): the same lines, page by page, and the same lateness. */
+static void same_orders(WhatIfSession *s, Views *live, Views *real, const RandomWorld *w,
+                        unsigned seed, int step)
+{
+    ErrBuf err = {{0}};
+    int32_t today = whatif_today(s);
+    for (unsigned o = 0; o < w->orders; o++) {
+        char oid[16], what[64];
+        snprintf(oid, sizeof oid, "o%u", o);
+        snprintf(what, sizeof what, "seed %u step %d", seed, step);
+        Q q = {.text = oid};
+        same_list(whatif_views(s), real, l_order_lines, &q, NULL, sizeof(LineRow), same_line_v,
+                  what, false);
+        OrderLateness before, after, want_before, want_after;
+        cr_assert_eq(whatif_order_lateness(s, oid, &before, &after, &err), ALLOT_OK, "%s",
+                     err.msg);
+        cr_assert_eq(views_order_lateness(live, oid, today, &want_before, &err), ALLOT_OK);
+        cr_assert_eq(views_order_lateness(real, oid, today, &want_after, &err), ALLOT_OK);
+        same_lateness(&before, &want_before, what, oid);
+        same_lateness(&after, &want_after, what, oid);
+    }
+}
+
+typedef struct Steps {
+    unsigned *st;
+    const RandomWorld *w;
+    bool keep;
+} Steps;
+
+/* A bulk of random commands (a refused one may spoil the bulk: the same on both
+ * sides), kept or rolled back at the end. */
+static AllotStatus some_steps(MessageBus *bus, void *ctx, ErrBuf *err)
+{
+    Steps *sp = ctx;
+    for (int i = 0; i < 6; i++) {
+        Command c = test_random_command(sp->st, sp->w);
+        if (c.type == CMD_ALLOCATE || c.type == CMD_CANCEL_LINE)
+            bus_handle(bus, &c, NULL, NULL);
+    }
+    return sp->keep ? ALLOT_OK : err_set(err, ALLOT_EINVALID, "the file was refused");
+}
+
+Test(whatif_sqlite, an_orders_lines_and_lateness_follow_each_step_of_the_session)
+{
+    char copy[400];
+    snprintf(copy, sizeof copy, "%s/copy.db", tmp.dir);
+    for (unsigned seed = 1; seed <= 6; seed++) {
+        unsigned st = seed * 104729u;
+        RandomWorld w = {.skus = 3 + test_rnd(&st, 3), .orders = 8, .new_refs = 3,
+                         .needs = true};
+        random_store(&st, &w, 20, copy);
+
+        Store live, real;
+        store_open(&live, tmp.path);
+        store_open(&real, copy);
+        Views *lv = sqlite_uow_views(live.uow), *rv = sqlite_uow_views(real.uow);
+        WhatIfSession *s;
+        ErrBuf err = {{0}};
+        cr_assert_eq(whatif_new(live.uow, lv, &fclock.base, NULL, &s, &err), ALLOT_OK, "%s",
+                     err.msg);
+        same_orders(s, lv, rv, &w, seed, -1);
+        for (int i = 0; i < 16; i++) {
+            Command c = test_random_command(&st, &w);
+            AllotStatus a1 = whatif_run(s, &c, NULL, &err);
+            cr_assert_eq(a1, bus_handle(real.bus, &c, NULL, &err), "seed %u step %d", seed, i);
+            if (i % 5 == 4) {
+                /* a bulk that is rolled back in the sandbox (nothing on the real run),
+                 * then the same one kept on both */
+                unsigned copy_st = st;
+                Steps refused = {&copy_st, &w, false}, kept = {&st, &w, true};
+                cr_assert_neq(bus_bulk(whatif_bus(s), some_steps, &refused, &err), ALLOT_OK);
+                same_orders(s, lv, rv, &w, seed, i);
+                copy_st = st;
+                Steps twin = {&copy_st, &w, true};
+                AllotStatus b1 = bus_bulk(whatif_bus(s), some_steps, &kept, &err);
+                cr_assert_eq(b1, bus_bulk(real.bus, some_steps, &twin, &err), "seed %u step %d",
+                             seed, i);
+            }
+            same_orders(s, lv, rv, &w, seed, i);
+        }
+        whatif_discard(s);
+        store_close(&live);
+        store_close(&real);
+    }
+}
+
+typedef struct LookInside {
+    Views *views;
+    size_t seen; /* o1's lines, asked inside the bulk */
+} LookInside;
+
+/* Cancels o1's line, asks for o1's lines inside the bulk, then refuses the bulk. */
+static AllotStatus cancel_look_refuse(MessageBus *bus, void *ctx, ErrBuf *err)
+{
+    LookInside *look = ctx;
+    Command c = command_cancel_line("o1", "LAMP");
+    cr_assert_eq(bus_handle(bus, &c, NULL, err), ALLOT_OK, "%s", err->msg);
+    LineRow rows[4];
+    ViewPage page = {.limit = 4};
+    cr_assert_eq(views_order_lines(look->views, "o1", &page, NULL, rows, &look->seen, err),
+                 ALLOT_OK);
+    return err_set(err, ALLOT_EINVALID, "the file was refused");
+}
+
+Test(whatif_sqlite, a_refused_bulk_gives_an_order_back_the_lines_it_had_before)
+{
+    Store live;
+    store_open(&live, tmp.path);
+    must(live.bus, command_create_batch("B1", "LAMP", 10, ALLOT_NO_ETA));
+    WhatIfSession *s;
+    ErrBuf err = {{0}};
+    cr_assert_eq(whatif_new(live.uow, sqlite_uow_views(live.uow), &fclock.base, NULL, &s, &err),
+                 ALLOT_OK);
+    Command c = command_allocate("o1", "LAMP", 2);
+    cr_assert_eq(whatif_run(s, &c, NULL, &err), ALLOT_OK, "%s", err.msg);
+    LookInside look = {whatif_views(s), 99};
+    cr_assert_eq(bus_bulk(whatif_bus(s), cancel_look_refuse, &look, &err), ALLOT_EINVALID);
+    cr_assert_eq(look.seen, 0, "inside the bulk o1's line is cancelled");
+    LineRow rows[4];
+    ViewPage page = {.limit = 4};
+    size_t n = 0;
+    cr_assert_eq(views_order_lines(whatif_views(s), "o1", &page, NULL, rows, &n, &err), ALLOT_OK);
+    cr_assert_eq(n, 1, "the bulk was rolled back: o1's line is there again");
+    cr_assert_str_eq(rows[0].batchref, "B1");
+    OrderLateness before, after;
+    cr_assert_eq(whatif_order_lateness(s, "o1", &before, &after, &err), ALLOT_OK);
+    cr_assert_eq(before.lines, 0);
+    cr_assert_eq(after.lines, 1);
+    whatif_discard(s);
     store_close(&live);
 }
