@@ -11,7 +11,7 @@ cd "$(dirname "$0")"
 PACKAGES=(build-essential cmake pkg-config libsqlite3-dev sqlite3 libncurses-dev
           libcmark-dev cmark libcriterion-dev libcsv-dev tmux python3 dpkg-dev file
           man-db binutils libpq-dev postgresql libmicrohttpd-dev libjansson-dev
-          libhiredis-dev redis-server python3-redis wrk clang curl
+          libhiredis-dev libunistring-dev redis-server python3-redis wrk clang curl
           systemd python3-prometheus-client)
 
 setup() {

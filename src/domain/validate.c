@@ -1,7 +1,12 @@
 #include "domain/validate.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <unictype.h>
+#include <uninorm.h>
 
 #include "domain/utf8.h"
 
@@ -45,22 +50,27 @@ static bool is_format_char(uint32_t cp)
     return false;
 }
 
+/* "FIELD "first 20 bytes…" is longer than 64 bytes", never cutting a UTF-8 sequence. */
+static AllotStatus id_too_long(const char *s, const char *field, ErrBuf *err)
+{
+    char vb[ERR_VALUE_SIZE];
+    int cut = 20;
+    while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+        cut--;
+    return err_set(err, ALLOT_EINVALID, "%s \"%s…\" is longer than %d bytes", field,
+                   err_value(s, (size_t)cut, vb, sizeof vb), ALLOT_ID_MAX);
+}
+
 AllotStatus validate_id(const char *text, const char *field, AllotId out, ErrBuf *err)
 {
     const char *s;
     size_t len;
-    char vb[ERR_VALUE_SIZE];
     trim_span(text ? text : "", &s, &len);
     if (len == 0)
         return err_set(err, ALLOT_EINVALID, "%s is empty", field);
-    if (len > ALLOT_ID_MAX) {
-        /* quote the first 20 bytes or fewer, never cutting a UTF-8 sequence */
-        int cut = 20;
-        while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
-            cut--;
-        return err_set(err, ALLOT_EINVALID, "%s \"%s…\" is longer than %d bytes", field,
-                       err_value(s, (size_t)cut, vb, sizeof vb), ALLOT_ID_MAX);
-    }
+    /* the limit holds for the normal form (below); longer text cannot reach it */
+    if (len > 3 * ALLOT_ID_MAX)
+        return id_too_long(s, field, err);
     for (size_t i = 0; i < len;) {
         uint32_t cp;
         size_t n = utf8_decode(s + i, len - i, &cp);
@@ -73,11 +83,33 @@ AllotStatus validate_id(const char *text, const char *field, AllotId out, ErrBuf
             return err_set(err, ALLOT_EINVALID,
                            "%s contains an invisible format character U+%04X (byte %zu)", field,
                            (unsigned)cp, i + 1);
+        /* a no-break or other wide space looks like the plain one (or like
+         * nothing at the end) */
+        if (cp != ' ' && (uc_is_general_category(cp, UC_SPACE_SEPARATOR) ||
+                          uc_is_general_category(cp, UC_LINE_SEPARATOR) ||
+                          uc_is_general_category(cp, UC_PARAGRAPH_SEPARATOR)))
+            return err_set(err, ALLOT_EINVALID,
+                           "%s contains the space character U+%04X (byte %zu): only the plain "
+                           "space U+0020 may be inside an id", field, (unsigned)cp, i + 1);
         i += n;
     }
-    memcpy(out, s, len);
-    out[len] = '\0';
-    return ALLOT_OK;
+    /* One spelling per id: "ö" typed as o + U+0308 is the same id as "ö" (NFC) */
+    uint8_t buf[4 * ALLOT_ID_MAX];
+    size_t nlen = sizeof buf;
+    uint8_t *nfc = u8_normalize(UNINORM_NFC, (const uint8_t *)s, len, buf, &nlen);
+    if (!nfc)
+        return err_set(err, ALLOT_EINVALID, "%s could not be put in Unicode normal form C: %s",
+                       field, strerror(errno));
+    AllotStatus r = ALLOT_OK;
+    if (nlen > ALLOT_ID_MAX) {
+        r = id_too_long(s, field, err);
+    } else {
+        memcpy(out, nfc, nlen);
+        out[nlen] = '\0';
+    }
+    if (nfc != buf)
+        free(nfc);
+    return r;
 }
 
 AllotStatus validate_int(const char *text, const char *field, int64_t min, int64_t max,

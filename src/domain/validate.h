@@ -35,9 +35,12 @@ typedef char AllotId[ALLOT_ID_MAX + 1];
  * (U+0000–U+001F, U+007F, U+0080–U+009F) and no invisible format characters
  * (Unicode category Cf, 15.1: zero-width space and joiners U+200B–U+200F, U+2060–
  * U+2064, bidi controls U+202A–U+202E and U+2066–U+2069, U+FEFF, soft hyphen, tags
- * ...), so that two ids that look alike are one id.  `field` names it in the
- * message ("sku", "ref", "orderid": `ref contains an invisible format character
- * U+200B (byte 3)`).  Returns ALLOT_OK or ALLOT_EINVALID.  SPEC.md §1.3. */
+ * ...) and no space but U+0020 (categories Zs, Zl, Zp: `sku contains the space
+ * character U+00A0 (byte 5): …`); `out` holds the id in Unicode normal form C (o +
+ * U+0308 is stored as U+00F6), whose length is what must be 1–64 bytes.  So two ids
+ * that look alike are one id.  `field` names it in the message ("sku", "ref",
+ * "orderid": `ref contains an invisible format character U+200B (byte 3)`).
+ * Returns ALLOT_OK or ALLOT_EINVALID.  SPEC.md §1.3. */
 AllotStatus validate_id(const char *text, const char *field, AllotId out, ErrBuf *err);
 
 /* Parses a base-10 whole number in [min, max] (leading/trailing spaces allowed, a

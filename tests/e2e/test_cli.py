@@ -173,14 +173,15 @@ class Commands(AllotCase):
         self.ok("exec", "-", stdin='add-batch B1 "Zoë sofa" 10\nadd-batch B2 "Zoë sofa" 10 2027-01-05\n'
                                    'add-batch 倉庫1 椅子 6\nadd-batch B3 椅子 9 2027-01-05\n'
                                    'allocate o2 "Zoë sofa" 5\nallocate 注文7 椅子 3\n'
-                                   'allocate "e\u0301x" 椅子 3\n')
+                                   'allocate "q\u0308x" 椅子 3\n')
         self.write("w.txt", "change-qty B1 0\nchange-qty 倉庫1 0\n")
         out = self.ok("whatif", "w.txt").out.splitlines()
         head = out.index("Order lines that would change (3):") + 1
         header, rows = out[head], out[head + 1:head + 4]
         at = {name: cols(header[:header.index(name)]) for name in ("SKU", "BEFORE", "AFTER", "SLIP")}
         want = {"o2": ("Zoë sofa", "B1 in warehouse", "B2 2027-01-05"),
-                "e\u0301x": ("椅子", "倉庫1 in warehouse", "B3 2027-01-05"),
+                # a combining mark with no composed form (ids are kept in NFC)
+                "q\u0308x": ("椅子", "倉庫1 in warehouse", "B3 2027-01-05"),
                 "注文7": ("椅子", "倉庫1 in warehouse", "B3 2027-01-05")}
         self.assertEqual(sorted(r.split()[0] for r in rows), sorted(want), rows)
         # From a batch in the warehouse (promised today, UTC) to one due 2027-01-05.
@@ -377,6 +378,31 @@ class Exec(AllotCase):
         self.write("o.csv", "orderid,sku,qty\no\u2060" "1,LAMP,1\n")
         r = self.run_allot("import", "orders", "o.csv")
         self.assertIn("allot: o.csv:2: orderid contains an invisible format character U+2060", r.err)
+
+    def test_identifiers_that_look_alike_are_one_id_or_refused(self):
+        import unicodedata
+        # "Rössle" typed decomposed (o + U+0308) is the SKU typed composed
+        nfc = unicodedata.normalize("NFC", "Rössle Sauerkraut")
+        nfd = unicodedata.normalize("NFD", nfc)
+        self.assertNotEqual(nfc.encode(), nfd.encode())
+        self.ok("add-batch", "R0", nfc, "0")
+        self.ok("allocate", "o1", nfc, "5")
+        self.assertEqual(self.export("backorders")[1:], [["o1", nfc, "5"]])
+        self.write("b.csv", f"ref,sku,qty,eta\nR1,{nfd},10,\n")
+        self.ok("import", "batches", "b.csv")
+        self.assertEqual(self.export("batches")[1:], [["R0", nfc, "0", ""], ["R1", nfc, "10", ""]])
+        self.assertEqual(self.export("allocations")[1:], [["o1", nfc, "5", "R1"]])
+        self.assertEqual(self.export("backorders")[1:], [])
+        # a space other than the plain one is refused, named, wherever it is
+        for sku, cp in (("LAMP\u00a0", "00A0"), ("Chai\u2003", "2003"), ("Chai\u3000Tea", "3000")):
+            r = self.run_allot("add-batch", "B9", sku, "1")
+            self.assertEqual(r.rc, 1, r)
+            self.assertIn(f"sku contains the space character U+{cp}", r.err)
+        self.write("o.csv", "orderid,sku,qty\no2,LAMP\u00a0,1\n")
+        r = self.run_allot("import", "orders", "o.csv")
+        self.assertEqual(r.rc, 1, r)
+        self.assertIn("allot: o.csv:2: sku contains the space character U+00A0 (byte 5)", r.err)
+        self.assertEqual([row[0] for row in self.export("batches")[1:]], ["R0", "R1"])
 
     def test_a_name_starting_with_two_dashes_is_usable_after_double_dash_or_quoted(self):
         self.write("b.csv", "ref,sku,qty,eta\n--json,LAMP,5,\n")
