@@ -20,6 +20,8 @@
  *   6. median time of one ChangeBatchQuantity on a batch holding 10,000 lines,
  *      commit included (without and with a deallocation)
  */
+#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +58,38 @@ static int cmp_double(const void *a, const void *b)
 }
 
 #define MAX_ROUNDS 16
+
+#define USAGE                                                                              \
+    "usage: bench_sqlite [DIR] [--lines N] [--skus N] [--rounds N] [--only tx|bulk|qty]\n"   \
+    "  DIR      folder for the databases (default /tmp)\n"                                  \
+    "  --lines  order lines of the bulk work (default 200000)\n"                            \
+    "  --skus   SKUs of the bulk work, three batches each (default 2000)\n"                 \
+    "  --rounds rounds of the bulk work, 1-16 (default 3)\n"                                \
+    "  --only   one part: tx (one unit of work per command), bulk, qty\n"                   \
+    "BENCH_CLOCK=cpu measures CPU time instead of wall time.\n"
+
+static void usage(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void usage(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "bench_sqlite: ");
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n%s", USAGE);
+    exit(2);
+}
+
+/* A whole number 1..max given to option `opt`, or a usage error. */
+static long count_arg(const char *opt, const char *text, long max)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (errno || end == text || *end || v < 1 || v > max)
+        usage("%s takes a whole number from 1 to %ld, not \"%s\"", opt, max, text);
+    return v;
+}
 
 /* Prints the ratio of each round (allot and its baseline measured one after the
  * other) and returns their median: steadier than a ratio of bests on a machine
@@ -343,18 +377,33 @@ int main(int argc, char **argv)
     int rounds = 3;
     const char *only = "";
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            printf("%s", USAGE);
+            return 0;
+        }
+        bool known = strcmp(a, "--only") == 0 || strcmp(a, "--lines") == 0 ||
+                     strcmp(a, "--skus") == 0 || strcmp(a, "--rounds") == 0;
+        if (a[0] == '-' && !known)
+            usage("unknown option %s", a);
+        if (known && i + 1 >= argc)
+            usage("%s needs a value", a);
+        if (strcmp(a, "--only") == 0) {
             only = argv[++i];
-        else if (strcmp(argv[i], "--lines") == 0 && i + 1 < argc)
-            bulk_lines = atol(argv[++i]);
-        else if (strcmp(argv[i], "--skus") == 0 && i + 1 < argc)
-            skus = atol(argv[++i]);
-        else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc)
-            rounds = atoi(argv[++i]) > 0 ? atoi(argv[i]) : 1;
-        else
-            dir = argv[i];
+            if (strcmp(only, "tx") != 0 && strcmp(only, "bulk") != 0 && strcmp(only, "qty") != 0)
+                usage("--only takes tx, bulk or qty, not \"%s\"", only);
+        } else if (strcmp(a, "--lines") == 0) {
+            bulk_lines = count_arg(a, argv[++i], 1000000000);
+        } else if (strcmp(a, "--skus") == 0) {
+            skus = count_arg(a, argv[++i], 10000000);
+        } else if (strcmp(a, "--rounds") == 0) {
+            rounds = (int)count_arg(a, argv[++i], MAX_ROUNDS);
+        } else {
+            dir = a;
+        }
     }
-    rounds = rounds > MAX_ROUNDS ? MAX_ROUNDS : rounds;
+    if (skus > bulk_lines)
+        usage("--skus %ld is more than --lines %ld", skus, bulk_lines);
     sqlite_library_init(); /* the store's process-wide options, for the baselines too */
     char path[600];
     printf("bench_sqlite: SQLite %s, files in %s\n", sqlite3_libversion(), dir);
