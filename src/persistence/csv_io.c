@@ -485,8 +485,26 @@ static bool is_sqlite_file(const char *path)
     return n == (ssize_t)sizeof buf && memcmp(buf, header, sizeof buf) == 0;
 }
 
-/* Refuses to replace the store, its -wal, -shm or -journal, or any SQLite file
- * (SPEC.md §4: never without --force). */
+/* The store's name fully resolved: realpath of it (every link, in its folders too),
+ * or — while it does not exist — the end of its chain of links with its folder
+ * resolved.  SQLite names the -wal, -shm and -journal after this name, not after
+ * the one given.  False if neither can be had. */
+static bool resolved_store(const char *store, char *out, size_t size)
+{
+    char real[PATH_MAX];
+    if (realpath(store, real)) {
+        int n = snprintf(out, size, "%s", real);
+        return n > 0 && (size_t)n < size;
+    }
+    char *end = follow_links(store);
+    bool ok = end && canonical_name(end, out, size);
+    free(end);
+    return ok;
+}
+
+/* Refuses to replace the store, its -wal, -shm or -journal (named after the store
+ * as given and after its resolved name), or any SQLite file (SPEC.md §4: never
+ * without --force). */
 static AllotStatus guard(const char *shown, const char *target, const struct stat *tsb,
                          const char *store, CsvOverwrite overwrite, ErrBuf *err)
 {
@@ -497,12 +515,17 @@ static AllotStatus guard(const char *shown, const char *target, const struct sta
     const char *tail =
         overwrite == CSV_REFUSE_BARE ? "" : ": nothing was written (--force writes over it)";
     const char *via = strcmp(shown, target) != 0 ? " (through a symbolic link)" : "";
-    for (int i = 0; store && *store && i < 4; i++) {
-        char p[PATH_MAX + 16];
-        snprintf(p, sizeof p, "%s%s", store, suffix[i]);
-        if (same_file(target, tsb, p))
-            return err_set(err, ALLOT_EINVALID, "%s is %s %s%s%s", shown, what[i], store, via,
-                           tail);
+    if (store && *store) {
+        char real[PATH_MAX + 256];
+        const char *names[2] = {store, resolved_store(store, real, sizeof real) ? real : NULL};
+        for (int i = 0; i < 4; i++)
+            for (int k = 0; k < 2 && names[k]; k++) {
+                char p[PATH_MAX + 512];
+                snprintf(p, sizeof p, "%s%s", names[k], suffix[i]);
+                if (same_file(target, tsb, p))
+                    return err_set(err, ALLOT_EINVALID, "%s is %s %s%s%s", shown, what[i],
+                                   store, via, tail);
+            }
     }
     if (tsb && S_ISREG(tsb->st_mode) && is_sqlite_file(target))
         return err_set(err, ALLOT_EINVALID, "%s is an SQLite database%s%s", shown, via, tail);
