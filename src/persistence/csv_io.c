@@ -590,7 +590,16 @@ AllotStatus csv_atomic_open(CsvAtomicFile *f, const char *path, const char *stor
     if (fd >= 0)
         f->fp = fdopen(fd, "w");
     if (!f->fp) {
-        st = err_set(err, ALLOT_EIO, "%s: cannot write: %s", path, strerror(errno));
+        /* A file that exists is replaced by a new one beside it: when that cannot
+         * be made, say so (the file itself may well be there and writable). */
+        int e = errno;
+        if (exists && fd < 0)
+            st = err_set(err, ALLOT_EIO,
+                         "%s: cannot write: the new file that replaces it cannot be created "
+                         "in %s: %s",
+                         path, dir, strerror(e));
+        else
+            st = err_set(err, ALLOT_EIO, "%s: cannot write: %s", path, strerror(e));
         if (fd >= 0)
             close(fd);
         if (f->tmp)

@@ -83,6 +83,8 @@ AllotStatus csv_write_row(FILE *fp, const char *const *fields, size_t n, ErrBuf 
  *                     "ex.db is the database ex.db" alone (CSV_REFUSE_BARE: the
  *                     caller says what happens, and has no --force)
  *     ALLOT_EIO       "out/x.csv: cannot write: No such file or directory",
+ *                     "/proc/version: cannot write: the new file that replaces it
+ *                     cannot be created in /proc: No such file or directory",
  *                     "x: cannot write: it is a directory", a write, sync or
  *                     rename failure. */
 typedef struct CsvAtomicFile {

@@ -200,6 +200,20 @@ class ExportFiles(AllotCase):
         self.assertEqual(r.rc, 3, r)
         self.assertEqual(r.err, "allot: nowhere/b.csv: cannot write: No such file or directory\n")
 
+    def test_a_file_whose_folder_takes_no_new_file_is_named_with_that_folder(self):
+        # /proc/version exists; what fails is the new file beside it, in /proc
+        r = self.run_allot("export", "batches", "/proc/version")
+        self.assertEqual(r.rc, 3, r)
+        # (the system's reason after the colon: ENOENT as root, EACCES otherwise)
+        self.assertTrue(r.err.startswith("allot: /proc/version: cannot write: the new file that "
+                                         "replaces it cannot be created in /proc: "), r)
+        self.assertEqual(r.err.count("\n"), 1, r)
+        os.symlink("/proc/version", self.path("v"))
+        r = self.run_allot("export", "batches", "v")
+        self.assertEqual(r.rc, 3, r)
+        self.assertTrue(r.err.startswith("allot: v: cannot write: the new file that replaces it "
+                                         "cannot be created in /proc: "), r)
+
     def test_a_folder_as_the_file_is_named_as_such(self):
         os.mkdir(self.path("d"))
         r = self.run_allot("export", "batches", "d")
