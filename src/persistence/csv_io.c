@@ -290,8 +290,9 @@ AllotStatus csv_reader_open(FILE *fp, const char *name, const char *const *colum
             if (strcasecmp(h->data + h->offs[f], columns[c]) != 0)
                 continue;
             if (r->colmap[c] >= 0) {
-                st = err_set(err, ALLOT_EINVALID, "%s:%ld: column \"%s\" appears twice in the header",
-                             name, h->line, columns[c]);
+                st = err_set(err, ALLOT_EINVALID, "%s:%ld: column \"%s\" appears again in the header (first as "
+                             "field %ld, again as field %zu)",
+                             name, h->line, columns[c], r->colmap[c] + 1, f + 1);
                 csv_reader_free(r);
                 return st;
             }
