@@ -300,7 +300,7 @@ AllotStatus csv_reader_open(FILE *fp, const char *name, const char *const *colum
         }
         if (r->colmap[c] < 0 && !(optional && optional[c])) {
             /* Show the header as it was written, fields joined by commas. */
-            char shown[160];
+            char shown[512];
             size_t o = 0;
             for (size_t f = 0; f < h->nfields && o + 1 < sizeof shown; f++) {
                 int w = snprintf(shown + o, sizeof shown - o, "%s%s", f ? "," : "",
@@ -309,10 +309,12 @@ AllotStatus csv_reader_open(FILE *fp, const char *name, const char *const *colum
                     break;
                 o += (size_t)w;
             }
+            char vb[100 * ERR_VALUE_CHAR_MAX + 4];
             st = err_set(err, ALLOT_EINVALID,
-                         "%s:%ld: missing column \"%s\" (the header is \"%.100s\"; columns are "
+                         "%s:%ld: missing column \"%s\" (the header is \"%s\"; columns are "
                          "separated by commas)",
-                         name, h->line, columns[c], shown);
+                         name, h->line, columns[c], err_value_max(shown, o < sizeof shown ? o : sizeof shown - 1, 100, vb,
+                                       sizeof vb));
             csv_reader_free(r);
             return st;
         }

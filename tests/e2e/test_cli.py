@@ -344,18 +344,18 @@ class Exec(AllotCase):
     def test_control_characters_of_files_and_arguments_never_reach_stderr(self):
         self.write("evil.txt", "foo\x1b]0;pwned\x07 x\n")
         r = self.run_allot("exec", "evil.txt")
-        self.assertEqual(r.err, 'evil.txt:1: error: unknown command "foo?]0;pwned?" '
+        self.assertEqual(r.err, 'evil.txt:1: error: unknown command "foo<U+001B>]0;pwned<U+0007>" '
                                 "(try allot help)\n")
         self.write("b.csv", 'ref,sku,qty,eta\nB1,LAMP,"1\x1b[2J",\n')
         r = self.run_allot("import", "batches", "b.csv")
         self.assertEqual(r.rc, 1)
-        self.assertIn('qty "1?[2J"', r.err)
+        self.assertIn('qty "1<U+001B>[2J"', r.err)
         r = self.run_allot("allocate", "o1", "LAMP", "2\x1b[31m" + "9" * 60)
         self.assertEqual(r.rc, 1)
-        self.assertIn('qty "2?[31m' + "9" * 34 + '…"', r.err)
+        self.assertIn('qty "2<U+001B>[31m' + "9" * 34 + '…"', r.err)
         r = self.run_allot("\x1b[2Jnope")
         self.assertEqual(r.rc, 2)
-        self.assertIn('unknown command "?[2Jnope"', r.err)
+        self.assertIn('unknown command "<U+001B>[2Jnope"', r.err)
 
     def test_identifiers_with_invisible_format_characters_are_refused(self):
         import unicodedata

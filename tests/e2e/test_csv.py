@@ -94,6 +94,15 @@ class BadFiles(AllotCase):
                      'orders.csv:1: column "sku" appears again in the header (first as field 2, '
                      'again as field 4)')
 
+    def test_a_second_byte_order_mark_is_shown_in_the_quoted_header(self):
+        # the first BOM is skipped; the second is part of the first column's name
+        self.refused("batches", "\ufeff\ufeffref,sku,qty,eta\nB3,LAMP,3,\n",
+                     'batches.csv:1: missing column "ref" (the header is "<U+FEFF>ref,sku,qty,eta"; '
+                     'columns are separated by commas)')
+        self.refused("batches", "re\u200bf,sku,qty,eta\tx\nB3,LAMP,3,\n",
+                     'batches.csv:1: missing column "ref" (the header is '
+                     '"re<U+200B>f,sku,qty,eta<U+0009>x"; columns are separated by commas)')
+
     def test_a_missing_column_is_refused(self):
         self.refused("orders", "orderid,sku\no3,LAMP\n",
                      'orders.csv:1: missing column "qty" (the header is "orderid,sku"; '
