@@ -72,8 +72,9 @@ AllotStatus tool_copy(Cli *cli, const ParsedCommand *pc, ErrBuf *err);
 
 struct WhatIfSession;
 /* What the what-if session `s` would change (SPEC.md §4 `whatif`): with `as_csv`
- * the rows orderid,sku,qty,before,after; else `headline`, a blank line and the text
- * report (lines, new and filled backorders, batches, events, lateness).  For
+ * the rows orderid,sku,qty,before,after; else `headline` and the text report
+ * (lines, new and filled backorders, batches, events, lateness), one blank line
+ * before each section.  For
  * `whatif` and `import --dry-run`.  Errors: ALLOT_EIO writing, ALLOT_ESTORAGE
  * reading the live store. */
 AllotStatus cli_print_whatif(Cli *cli, struct WhatIfSession *s, const char *headline,

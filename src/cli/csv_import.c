@@ -150,7 +150,7 @@ static AllotStatus next_row(CsvReader *r, Progress *pg, ImportSummary *sum,
 /* ---- keys seen in the file, and where order lines ended ---- */
 
 /* The rows' keys, each with the line it was first on.  A file may have a million
- * rows: a key is kept as two 64-bit hashes of it (a false "appears twice" would
+ * rows: a key is kept as two 64-bit hashes of it (a false "appears again" would
  * need two keys equal in both, about one chance in 10^27 for a million rows), in
  * one open-addressing table, without a copy of the string. */
 typedef struct SeenSlot {
@@ -238,7 +238,7 @@ static void problem_repeat(ImportSummary *sum, const char *name, long line, cons
                            long first)
 {
     char detail[ALLOT_ERR_MAX];
-    snprintf(detail, sizeof detail, "%s appears twice in the file (first on line %ld)", what, first);
+    snprintf(detail, sizeof detail, "%s appears again in the file (first on line %ld)", what, first);
     problem_add(sum, name, line, ALLOT_EINVALID, detail);
 }
 

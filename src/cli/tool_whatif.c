@@ -98,11 +98,14 @@ static AllotStatus print_lateness(FILE *out, WhatIfSession *s, const WhatIfDiff 
     return st;
 }
 
+/* The sections of the text report, after its headline line: each starts with a
+ * blank line, so one blank line stands between any two of them, whichever are
+ * there. */
 static void print_text(FILE *out, const WhatIfDiff *d)
 {
     char b1[160], b2[160], b3[32], date1[ALLOT_DATE_TEXT], date2[ALLOT_DATE_TEXT];
     if (d->nlines == 0 && d->nbatches == 0 && d->events.len == 0) {
-        fprintf(out, "Nothing would change.\n");
+        fprintf(out, "\nNothing would change.\n");
         return;
     }
     if (d->nlines) {
@@ -117,7 +120,7 @@ static void print_text(FILE *out, const WhatIfDiff *d)
             wb = width(line_diff_place(l, false, b1, sizeof b1), wb);
             wa = width(line_diff_place(l, true, b2, sizeof b2), wa);
         }
-        fprintf(out, "Order lines that would change (%zu):\n", d->nlines);
+        fprintf(out, "\nOrder lines that would change (%zu):\n", d->nlines);
         fprintf(out, "  %-*s  %-*s  %*s  %-*s  %-*s  %s\n", wo, "ORDERID", ws, "SKU", wq, "QTY", wb,
                 "BEFORE", wa, "AFTER", "SLIP");
         for (size_t i = 0; i < d->nlines; i++) {
@@ -138,7 +141,7 @@ static void print_text(FILE *out, const WhatIfDiff *d)
             fprintf(out, "  %s %s ×%lld (%s)\n", l->orderid, l->sku, (long long)l->qty,
                     l->before_exists ? line_diff_place(l, false, b1, sizeof b1) : "new line");
     }
-    fprintf(out, "Filled backorders (%zu)%s\n", d->filled_backorders,
+    fprintf(out, "\nFilled backorders (%zu)%s\n", d->filled_backorders,
             d->filled_backorders ? ":" : ".");
     for (size_t i = 0; i < d->nlines; i++) {
         const LineDiff *l = &d->lines[i];
@@ -221,7 +224,7 @@ AllotStatus cli_print_whatif(Cli *cli, WhatIfSession *s, const char *headline, b
     if (as_csv) {
         st = print_csv(cli->out, &d, err);
     } else {
-        fprintf(cli->out, "%s\n\n", headline);
+        fprintf(cli->out, "%s\n", headline);
         print_text(cli->out, &d);
         st = print_lateness(cli->out, s, &d, err);
     }
@@ -339,7 +342,7 @@ AllotStatus tool_undo(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
             whatif_diff_init(&d);
             whatif_diff(s, &d);
             fprintf(cli->out, "undo of command %lld, in a sandbox; the live data is "
-                    "untouched.\n\n", (long long)res.undone);
+                    "untouched.\n", (long long)res.undone);
             print_text(cli->out, &d);
             st = print_lateness(cli->out, s, &d, err);
             whatif_diff_fini(&d);

@@ -53,6 +53,11 @@ AllotStatus err_set(ErrBuf *err, AllotStatus s, const char *fmt, ...)
 
 const char *err_value(const char *s, size_t len, char *buf, size_t size)
 {
+    return err_value_max(s, len, ERR_VALUE_CHARS, buf, size);
+}
+
+const char *err_value_max(const char *s, size_t len, int chars_max, char *buf, size_t size)
+{
     if (size == 0)
         return buf;
     const unsigned char *u = (const unsigned char *)(s ? s : "");
@@ -63,22 +68,27 @@ const char *err_value(const char *s, size_t len, char *buf, size_t size)
     while (i < len) {
         uint32_t cp = 0;
         size_t n = utf8_decode((const char *)u + i, len - i, &cp);
-        bool bad = n == 0 || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F);
-        if (chars == ERR_VALUE_CHARS) {
+        char shown[ERR_VALUE_CHAR_MAX + 1];
+        const char *w = (const char *)u + i;
+        size_t wn = n;
+        if (n == 0) {
+            w = "?";
+            wn = 1;
+        } else if (utf8_is_control(cp) || utf8_is_format(cp)) {
+            wn = (size_t)snprintf(shown, sizeof shown, "<U+%04X>", (unsigned)cp);
+            w = shown;
+        }
+        if (chars == chars_max) {
             if (o + 4 > size)
                 break;
             memcpy(buf + o, "\xe2\x80\xa6", 3); /* … */
             o += 3;
             break;
         }
-        size_t w = bad ? 1 : n;
-        if (o + w + 1 > size)
+        if (o + wn + 1 > size)
             break;
-        if (bad)
-            buf[o] = '?';
-        else
-            memcpy(buf + o, u + i, n);
-        o += w;
+        memcpy(buf + o, w, wn);
+        o += wn;
         i += n ? n : 1;
         chars++;
     }

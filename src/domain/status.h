@@ -73,18 +73,25 @@ AllotStatus err_set(ErrBuf *err, AllotStatus s, const char *fmt, ...)
  * pointer is `err`'s buffer or static storage. */
 const char *err_text(const ErrBuf *err, AllotStatus s);
 
-/* The number of characters of a value that err_value keeps, and a buffer size
- * that always holds its result. */
+/* The number of characters of a value that err_value keeps, the most bytes one
+ * of them takes when shown ("<U+10FFFF>"), and a buffer size that always holds
+ * err_value's result. */
 #define ERR_VALUE_CHARS 40
-#define ERR_VALUE_SIZE (ERR_VALUE_CHARS * 4 + 4)
+#define ERR_VALUE_CHAR_MAX 10
+#define ERR_VALUE_SIZE (ERR_VALUE_CHARS * ERR_VALUE_CHAR_MAX + 4)
 
 /* A user-supplied value (`len` bytes of `s`; `s` may hold any bytes) made fit to
  * quote in a message, into `buf` (`size` bytes, ERR_VALUE_SIZE is enough): each
- * control character (C0, DEL, C1) and each byte that is not part of valid UTF-8
- * becomes '?', and after ERR_VALUE_CHARS characters the rest is replaced by "…"
+ * character that shows nothing or moves the cursor — a control character (C0,
+ * DEL, C1) or a format character (Unicode Cf: U+200B, U+FEFF, ...) — is shown
+ * by its code point, "<U+FEFF>"; each byte that is not part of valid UTF-8
+ * becomes '?'; after ERR_VALUE_CHARS characters the rest is replaced by "…"
  * (cut between characters).  Returns `buf`.  Source: the CLI's error format,
  * docs/cli.md "Exit status and messages". */
 const char *err_value(const char *s, size_t len, char *buf, size_t size);
+/* err_value keeping `chars` characters instead of ERR_VALUE_CHARS (a buffer of
+ * chars * ERR_VALUE_CHAR_MAX + 4 bytes always holds the result). */
+const char *err_value_max(const char *s, size_t len, int chars, char *buf, size_t size);
 /* err_value of a NUL-terminated string (NULL reads as ""). */
 const char *err_value_str(const char *s, char *buf, size_t size);
 

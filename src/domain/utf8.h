@@ -5,6 +5,7 @@
 #ifndef ALLOT_DOMAIN_UTF8_H
 #define ALLOT_DOMAIN_UTF8_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,5 +19,15 @@ size_t utf8_decode(const char *s, size_t n, uint32_t *cp);
  * its length, 1..4; a value that is no character (past U+10FFFF, a surrogate) is
  * written as '?'. */
 size_t utf8_encode(uint32_t cp, char out[4]);
+
+/* Whether `cp` is of Unicode category Cf, a format character that shows nothing
+ * (zero-width space and joiners, bidi controls, the BOM U+FEFF, tags, ...;
+ * Unicode 15.1): identifiers refuse them (SPEC.md §1.3), messages show them as
+ * "<U+FEFF>" (err_value). */
+bool utf8_is_format(uint32_t cp);
+
+/* Whether `cp` is a control character: C0 (U+0000..U+001F), DEL, C1
+ * (U+0080..U+009F). */
+bool utf8_is_control(uint32_t cp);
 
 #endif

@@ -290,8 +290,9 @@ AllotStatus csv_reader_open(FILE *fp, const char *name, const char *const *colum
             if (strcasecmp(h->data + h->offs[f], columns[c]) != 0)
                 continue;
             if (r->colmap[c] >= 0) {
-                st = err_set(err, ALLOT_EINVALID, "%s:%ld: column \"%s\" appears twice in the header",
-                             name, h->line, columns[c]);
+                st = err_set(err, ALLOT_EINVALID, "%s:%ld: column \"%s\" appears again in the header (first as "
+                             "field %ld, again as field %zu)",
+                             name, h->line, columns[c], r->colmap[c] + 1, f + 1);
                 csv_reader_free(r);
                 return st;
             }
@@ -299,7 +300,7 @@ AllotStatus csv_reader_open(FILE *fp, const char *name, const char *const *colum
         }
         if (r->colmap[c] < 0 && !(optional && optional[c])) {
             /* Show the header as it was written, fields joined by commas. */
-            char shown[160];
+            char shown[512];
             size_t o = 0;
             for (size_t f = 0; f < h->nfields && o + 1 < sizeof shown; f++) {
                 int w = snprintf(shown + o, sizeof shown - o, "%s%s", f ? "," : "",
@@ -308,10 +309,12 @@ AllotStatus csv_reader_open(FILE *fp, const char *name, const char *const *colum
                     break;
                 o += (size_t)w;
             }
+            char vb[100 * ERR_VALUE_CHAR_MAX + 4];
             st = err_set(err, ALLOT_EINVALID,
-                         "%s:%ld: missing column \"%s\" (the header is \"%.100s\"; columns are "
+                         "%s:%ld: missing column \"%s\" (the header is \"%s\"; columns are "
                          "separated by commas)",
-                         name, h->line, columns[c], shown);
+                         name, h->line, columns[c], err_value_max(shown, o < sizeof shown ? o : sizeof shown - 1, 100, vb,
+                                       sizeof vb));
             csv_reader_free(r);
             return st;
         }
@@ -485,8 +488,26 @@ static bool is_sqlite_file(const char *path)
     return n == (ssize_t)sizeof buf && memcmp(buf, header, sizeof buf) == 0;
 }
 
-/* Refuses to replace the store, its -wal, -shm or -journal, or any SQLite file
- * (SPEC.md §4: never without --force). */
+/* The store's name fully resolved: realpath of it (every link, in its folders too),
+ * or — while it does not exist — the end of its chain of links with its folder
+ * resolved.  SQLite names the -wal, -shm and -journal after this name, not after
+ * the one given.  False if neither can be had. */
+static bool resolved_store(const char *store, char *out, size_t size)
+{
+    char real[PATH_MAX];
+    if (realpath(store, real)) {
+        int n = snprintf(out, size, "%s", real);
+        return n > 0 && (size_t)n < size;
+    }
+    char *end = follow_links(store);
+    bool ok = end && canonical_name(end, out, size);
+    free(end);
+    return ok;
+}
+
+/* Refuses to replace the store, its -wal, -shm or -journal (named after the store
+ * as given and after its resolved name), or any SQLite file (SPEC.md §4: never
+ * without --force). */
 static AllotStatus guard(const char *shown, const char *target, const struct stat *tsb,
                          const char *store, CsvOverwrite overwrite, ErrBuf *err)
 {
@@ -497,12 +518,17 @@ static AllotStatus guard(const char *shown, const char *target, const struct sta
     const char *tail =
         overwrite == CSV_REFUSE_BARE ? "" : ": nothing was written (--force writes over it)";
     const char *via = strcmp(shown, target) != 0 ? " (through a symbolic link)" : "";
-    for (int i = 0; store && *store && i < 4; i++) {
-        char p[PATH_MAX + 16];
-        snprintf(p, sizeof p, "%s%s", store, suffix[i]);
-        if (same_file(target, tsb, p))
-            return err_set(err, ALLOT_EINVALID, "%s is %s %s%s%s", shown, what[i], store, via,
-                           tail);
+    if (store && *store) {
+        char real[PATH_MAX + 256];
+        const char *names[2] = {store, resolved_store(store, real, sizeof real) ? real : NULL};
+        for (int i = 0; i < 4; i++)
+            for (int k = 0; k < 2 && names[k]; k++) {
+                char p[PATH_MAX + 512];
+                snprintf(p, sizeof p, "%s%s", names[k], suffix[i]);
+                if (same_file(target, tsb, p))
+                    return err_set(err, ALLOT_EINVALID, "%s is %s %s%s%s", shown, what[i],
+                                   store, via, tail);
+            }
     }
     if (tsb && S_ISREG(tsb->st_mode) && is_sqlite_file(target))
         return err_set(err, ALLOT_EINVALID, "%s is an SQLite database%s%s", shown, via, tail);
@@ -567,7 +593,16 @@ AllotStatus csv_atomic_open(CsvAtomicFile *f, const char *path, const char *stor
     if (fd >= 0)
         f->fp = fdopen(fd, "w");
     if (!f->fp) {
-        st = err_set(err, ALLOT_EIO, "%s: cannot write: %s", path, strerror(errno));
+        /* A file that exists is replaced by a new one beside it: when that cannot
+         * be made, say so (the file itself may well be there and writable). */
+        int e = errno;
+        if (exists && fd < 0)
+            st = err_set(err, ALLOT_EIO,
+                         "%s: cannot write: the new file that replaces it cannot be created "
+                         "in %s: %s",
+                         path, dir, strerror(e));
+        else
+            st = err_set(err, ALLOT_EIO, "%s: cannot write: %s", path, strerror(e));
         if (fd >= 0)
             close(fd);
         if (f->tmp)

@@ -67,7 +67,9 @@ AllotStatus csv_write_row(FILE *fp, const char *const *fields, size_t n, ErrBuf 
  * csv_atomic_open resolves `path` through symbolic links (the file a link leads to
  * is replaced, the link stays), refuses a directory, and — unless CSV_FORCE — refuses
  * to replace the database `store` (may be NULL), its "-wal", "-shm" or "-journal"
- * (the same file, or the same name when it does not exist yet), or any file that
+ * (the same file, or the same name when it does not exist yet; each named after
+ * `store` as given and after its fully resolved name — realpath, every link in its
+ * folders too — which is the name SQLite gives them), or any file that
  * starts with the SQLite header (SPEC.md §4: no command writes over a SQLite file
  * unless told --force).  The new file is unnamed until commit where the system
  * allows it (O_TMPFILE: nothing is left behind if the process dies), else
@@ -81,6 +83,8 @@ AllotStatus csv_write_row(FILE *fp, const char *const *fields, size_t n, ErrBuf 
  *                     "ex.db is the database ex.db" alone (CSV_REFUSE_BARE: the
  *                     caller says what happens, and has no --force)
  *     ALLOT_EIO       "out/x.csv: cannot write: No such file or directory",
+ *                     "/proc/version: cannot write: the new file that replaces it
+ *                     cannot be created in /proc: No such file or directory",
  *                     "x: cannot write: it is a directory", a write, sync or
  *                     rename failure. */
 typedef struct CsvAtomicFile {

@@ -307,7 +307,7 @@ static AllotStatus load_batches(FILE *fp, Loaded *l, KeySet *refs, uint64_t *seq
             break;
         }
         if (!keyset_add(refs, ref)) {
-            st = err_set(err, ALLOT_EINVALID, "batches.csv:%ld: ref \"%s\" appears twice", line, ref);
+            st = err_set(err, ALLOT_EINVALID, "batches.csv:%ld: ref \"%s\" appears again", line, ref);
             break;
         }
         st = product_load_batch(loaded_get(l, sku), ref, qty, eta, ++*seq, &e);
@@ -349,7 +349,7 @@ static AllotStatus load_allocations(FILE *fp, CsvUow *c, Loaded *l, uint64_t *se
             break;
         }
         if (product_load_line(p, orderid, qty, ++*seq, ALLOT_NO_DATE, 0, ref, &e) != ALLOT_OK) {
-            st = err_set(err, ALLOT_EINVALID, "allocations.csv:%ld: order line %s %s appears twice",
+            st = err_set(err, ALLOT_EINVALID, "allocations.csv:%ld: order line %s %s appears again",
                          line, orderid, sku);
             break;
         }

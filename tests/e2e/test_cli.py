@@ -130,6 +130,28 @@ class Commands(AllotCase):
         self.assertIn("w.txt:1: error: invalid sku LAMP", r.err)
         self.assertIn("Nothing would change", r.out)
 
+    def test_a_dry_run_that_moves_no_line_keeps_one_blank_line_between_sections(self):
+        self.ok("add-batch", "B1", "LAMP", "10")
+        self.ok("allocate", "o1", "LAMP", "2")
+        self.write("b.csv", "ref,sku,qty,eta\nB1,LAMP,12,\n")
+        r = self.ok("import", "batches", "b.csv", "--dry-run")
+        self.assertEqual(r.out, "import --dry-run b.csv: 1 row read, 0 created, 1 changed, "
+                                "0 unchanged, 0 refused; nothing was changed.\n"
+                                "\n"
+                                "New backorders (0).\n"
+                                "\n"
+                                "Filled backorders (0).\n"
+                                "\n"
+                                "Batches that would change (1):\n"
+                                "  B1 LAMP: qty 10 → 12\n"
+                                "\n"
+                                "Events that would be raised (1):\n"
+                                "  BatchQuantityChanged B1 LAMP 10 → 12\n")
+        r = self.ok("undo", "--dry-run")
+        self.assertIn("untouched.\n\nOrder lines that would change (1):\n", r.out)
+        self.assertIn(".\n\nFilled backorders (0).\n\nBatches", r.out)
+        self.assertNotIn("\n\n\n", r.out)
+
     def test_whatif_counts_one_line_in_the_singular(self):
         self.ok("exec", "-", stdin="add-batch B1 LAMP 10\nadd-batch B2 LAMP 10 2027-01-05\n"
                                    "allocate o1 LAMP 4\nallocate o2 LAMP 4\nallocate o3 LAMP 1\n")
@@ -345,18 +367,18 @@ class Exec(AllotCase):
     def test_control_characters_of_files_and_arguments_never_reach_stderr(self):
         self.write("evil.txt", "foo\x1b]0;pwned\x07 x\n")
         r = self.run_allot("exec", "evil.txt")
-        self.assertEqual(r.err, 'evil.txt:1: error: unknown command "foo?]0;pwned?" '
+        self.assertEqual(r.err, 'evil.txt:1: error: unknown command "foo<U+001B>]0;pwned<U+0007>" '
                                 "(try allot help)\n")
         self.write("b.csv", 'ref,sku,qty,eta\nB1,LAMP,"1\x1b[2J",\n')
         r = self.run_allot("import", "batches", "b.csv")
         self.assertEqual(r.rc, 1)
-        self.assertIn('qty "1?[2J"', r.err)
+        self.assertIn('qty "1<U+001B>[2J"', r.err)
         r = self.run_allot("allocate", "o1", "LAMP", "2\x1b[31m" + "9" * 60)
         self.assertEqual(r.rc, 1)
-        self.assertIn('qty "2?[31m' + "9" * 34 + '…"', r.err)
+        self.assertIn('qty "2<U+001B>[31m' + "9" * 34 + '…"', r.err)
         r = self.run_allot("\x1b[2Jnope")
         self.assertEqual(r.rc, 2)
-        self.assertIn('unknown command "?[2Jnope"', r.err)
+        self.assertIn('unknown command "<U+001B>[2Jnope"', r.err)
 
     def test_identifiers_with_invisible_format_characters_are_refused(self):
         import unicodedata

@@ -87,7 +87,21 @@ class BadFiles(AllotCase):
 
     def test_a_reference_twice_in_one_file_is_refused(self):
         self.refused("batches", "ref,sku,qty,eta\nB3,LAMP,3,\nB4,LAMP,3,\nB3,LAMP,4,\n",
-                     'batches.csv:4: ref "B3" appears twice in the file (first on line 2)')
+                     'batches.csv:4: ref "B3" appears again in the file (first on line 2)')
+
+    def test_a_column_twice_in_the_header_is_refused(self):
+        self.refused("orders", "orderid,sku,qty,SKU\no3,LAMP,1,LAMP\n",
+                     'orders.csv:1: column "sku" appears again in the header (first as field 2, '
+                     'again as field 4)')
+
+    def test_a_second_byte_order_mark_is_shown_in_the_quoted_header(self):
+        # the first BOM is skipped; the second is part of the first column's name
+        self.refused("batches", "\ufeff\ufeffref,sku,qty,eta\nB3,LAMP,3,\n",
+                     'batches.csv:1: missing column "ref" (the header is "<U+FEFF>ref,sku,qty,eta"; '
+                     'columns are separated by commas)')
+        self.refused("batches", "re\u200bf,sku,qty,eta\tx\nB3,LAMP,3,\n",
+                     'batches.csv:1: missing column "ref" (the header is '
+                     '"re<U+200B>f,sku,qty,eta<U+0009>x"; columns are separated by commas)')
 
     def test_a_missing_column_is_refused(self):
         self.refused("orders", "orderid,sku\no3,LAMP\n",
@@ -184,9 +198,15 @@ class EveryBadRow(AllotCase):
                          [f"orders.csv:{n}" for n in (3, 4, 5, 6, 7, 8)])
         self.assertEqual(err[1], "allot: orders.csv:4: the row has 4 fields, the header 3 (an "
                                  "unquoted comma, or a missing one?)")
-        self.assertEqual(err[4], "allot: orders.csv:7: order line o3 LAMP appears twice in the "
+        self.assertEqual(err[4], "allot: orders.csv:7: order line o3 LAMP appears again in the "
                                  "file (first on line 2)")
         self.assertIn("8 rows read, 0 created, 0 changed, 0 unchanged, 8 refused (6 bad)", err[-1])
+
+    def test_every_later_copy_of_a_reference_names_the_first(self):
+        err = self.refuse("batches", "ref,sku,qty,eta\nB3,LAMP,3,\nB3,LAMP,3,\nB4,LAMP,1,\n"
+                                     "B3,LAMP,3,\nB3,LAMP,5,\n")
+        self.assertEqual(err[:3], [f'allot: batches.csv:{n}: ref "B3" appears again in the file '
+                                   f'(first on line 2)' for n in (3, 5, 6)])
 
     def test_identical_duplicate_rows_are_refused_like_differing_ones(self):
         for kind, header, row in (("orders", "orderid,sku,qty", "o3,LAMP,1"),
@@ -195,7 +215,7 @@ class EveryBadRow(AllotCase):
             key = "ref \"B3\"" if kind == "batches" else "order line o3 LAMP"
             for second in (row, row.replace(",1", ",2", 1)):
                 err = self.refuse(kind, f"{header}\n{row}\n{second}\n")
-                self.assertEqual(err[0], f"allot: {kind}.csv:3: {key} appears twice in the file "
+                self.assertEqual(err[0], f"allot: {kind}.csv:3: {key} appears again in the file "
                                          f"(first on line 2)", (kind, second))
 
     def test_a_line_already_stored_is_still_unchanged(self):

@@ -62,6 +62,70 @@ class ExportNeverOverwritesTheStore(AllotCase):
                     with open(self.db + suffix, "rb") as f:
                         self.assertFalse(f.read().startswith(b"ref,"))
 
+    def refused_through(self, db, target, reason):
+        """`export batches TARGET` with --db DB (as given) is refused naming TARGET."""
+        r = self.run_allot("--db", db, "export", "batches", target, db=False)
+        self.assertEqual(r.rc, 1, r)
+        self.assertEqual(r.out, "")
+        self.assertIn(f"allot: {target} is {reason} {db}", r.err)
+        self.assertIn("nothing was written (--force writes over it)", r.err)
+        if os.path.exists(self.path(target)):
+            with open(self.path(target), "rb") as f:
+                self.assertFalse(f.read().startswith(b"ref,"))
+        self.assertEqual(self.snapshot(), self.before)
+
+    def test_the_wal_and_shm_named_after_a_linked_database_are_refused(self):
+        # SQLite names them after the file the --db link leads to, not after the link
+        os.symlink("allot.db", self.path("link.db"))
+        for suffix, what in (("-wal", "the write-ahead log"), ("-shm", "the shared-memory index"),
+                             ("-journal", "the rollback journal")):
+            for present in (False, True):
+                if present:
+                    open(self.db + suffix, "ab").close()
+                elif os.path.exists(self.db + suffix):
+                    os.unlink(self.db + suffix)
+                self.refused_through("link.db", "allot.db" + suffix, f"{what} of the database")
+                self.refused_through("link.db", self.db + suffix, f"{what} of the database")
+
+    def test_the_wal_of_a_database_in_a_linked_folder_is_refused(self):
+        os.mkdir(self.path("real"))
+        os.symlink("real", self.path("folder"))
+        os.rename(self.db, self.path("real/allot.db"))
+        self.db = self.path("real/allot.db")
+        os.symlink("folder/allot.db", self.path("link.db"))  # a link into the linked folder
+        for db in ("folder/allot.db", "link.db", "./folder/../link.db"):
+            for present in (False, True):
+                if present:
+                    open(self.path("real/allot.db-wal"), "ab").close()
+                elif os.path.exists(self.path("real/allot.db-wal")):
+                    os.unlink(self.path("real/allot.db-wal"))
+                self.refused_through(db, "real/allot.db-wal", "the write-ahead log of the database")
+                self.refused_through(db, self.path("real/allot.db-wal"),
+                                     "the write-ahead log of the database")
+
+    def test_a_live_wal_is_kept_while_a_reader_holds_it(self):
+        # an open reader keeps the WAL with its committed frames; the export must not
+        # write over it through a linked --db (the data of the frames would be lost)
+        os.symlink("allot.db", self.path("link.db"))
+        p = subprocess.Popen([ALLOT, "--db", self.db, "events", "--follow"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=self.env,
+                             cwd=self.dir)
+        try:
+            self.assertTrue(p.stdout.readline())
+            self.ok("add-batch", "B3", "LAMP", "20")
+            self.ok("allocate", "o3", "LAMP", "5")
+            self.before = self.snapshot()
+            self.assertTrue(os.path.exists(self.db + "-wal"))
+            for suffix in ("-wal", "-shm"):
+                self.refused_through("link.db", "allot.db" + suffix,
+                                     "the write-ahead log of the database" if suffix == "-wal"
+                                     else "the shared-memory index of the database")
+        finally:
+            p.terminate()
+            p.communicate(timeout=30)
+        self.assertEqual(self.snapshot(), self.before)
+        self.assertIn("B3", [row[0] for row in self.export("batches")])
+
     def test_another_sqlite_file_is_refused(self):
         other = self.path("other.db")
         self.ok("--db", other, "add-batch", "X", "LAMP", "1", db=False)
@@ -135,6 +199,20 @@ class ExportFiles(AllotCase):
         r = self.run_allot("export", "batches", "nowhere/b.csv")
         self.assertEqual(r.rc, 3, r)
         self.assertEqual(r.err, "allot: nowhere/b.csv: cannot write: No such file or directory\n")
+
+    def test_a_file_whose_folder_takes_no_new_file_is_named_with_that_folder(self):
+        # /proc/version exists; what fails is the new file beside it, in /proc
+        r = self.run_allot("export", "batches", "/proc/version")
+        self.assertEqual(r.rc, 3, r)
+        # (the system's reason after the colon: ENOENT as root, EACCES otherwise)
+        self.assertTrue(r.err.startswith("allot: /proc/version: cannot write: the new file that "
+                                         "replaces it cannot be created in /proc: "), r)
+        self.assertEqual(r.err.count("\n"), 1, r)
+        os.symlink("/proc/version", self.path("v"))
+        r = self.run_allot("export", "batches", "v")
+        self.assertEqual(r.rc, 3, r)
+        self.assertTrue(r.err.startswith("allot: v: cannot write: the new file that replaces it "
+                                         "cannot be created in /proc: "), r)
 
     def test_a_folder_as_the_file_is_named_as_such(self):
         os.mkdir(self.path("d"))

@@ -1,5 +1,6 @@
 /* Values quoted in error messages (domain/status.h err_value, err_set): control
- * characters never reach the terminal, long values are shortened. */
+ * characters never reach the terminal, invisible characters are shown by their
+ * code point, long values are shortened. */
 #include <criterion/criterion.h>
 #include <string.h>
 
@@ -8,13 +9,40 @@
 
 static char buf[ERR_VALUE_SIZE];
 
-Test(err_value, control_characters_and_bytes_that_are_not_utf8_become_question_marks)
+Test(err_value, control_characters_are_shown_by_code_point_and_bad_bytes_as_question_marks)
 {
-    cr_assert_str_eq(err_value_str("foo\x1b]0;pwned\x07 x", buf, sizeof buf), "foo?]0;pwned? x");
-    cr_assert_str_eq(err_value_str("a\x7f" "b\xc2\x9b" "c\xff", buf, sizeof buf), "a?b?c?",
-                     "DEL, C1 CSI (U+009B) and a stray byte");
+    cr_assert_str_eq(err_value_str("foo\x1b]0;pwned\x07 x", buf, sizeof buf),
+                     "foo<U+001B>]0;pwned<U+0007> x");
+    cr_assert_str_eq(err_value_str("a\x7f" "b\xc2\x9b" "c\xff", buf, sizeof buf),
+                     "a<U+007F>b<U+009B>c?", "DEL, C1 CSI (U+009B) and a stray byte");
+    cr_assert_str_eq(err_value_str("\t", buf, sizeof buf), "<U+0009>");
     cr_assert_str_eq(err_value_str("lámpara☃", buf, sizeof buf), "lámpara☃", "UTF-8 is kept");
     cr_assert_str_eq(err_value_str(NULL, buf, sizeof buf), "");
+}
+
+Test(err_value, invisible_format_characters_are_shown_by_code_point)
+{
+    cr_assert_str_eq(err_value_str("\xef\xbb\xbfref,sku", buf, sizeof buf), "<U+FEFF>ref,sku",
+                     "a byte order mark");
+    cr_assert_str_eq(err_value_str("o\xe2\x80\x8b" "1\xe2\x80\x8f", buf, sizeof buf),
+                     "o<U+200B>1<U+200F>", "zero-width space, right-to-left mark");
+    cr_assert_str_eq(err_value_str("\xf3\xa0\x80\x81x", buf, sizeof buf), "<U+E0001>x",
+                     "a tag character");
+    cr_assert_str_eq(err_value_str("\xc2\xa0" "a\xe2\x80\x83", buf, sizeof buf),
+                     "\xc2\xa0" "a\xe2\x80\x83", "spaces that show as spaces are kept");
+}
+
+Test(err_value, forty_invisible_characters_fit_in_err_value_size_with_the_ellipsis)
+{
+    char in[200] = "";
+    for (int i = 0; i < 41; i++)
+        strcat(in, "\xf3\xa0\x80\x81"); /* U+E0001, shown in 9 bytes */
+    err_value_str(in, buf, sizeof buf);
+    cr_assert_eq(strlen(buf), 40 * 9 + 3);
+    cr_assert_str_eq(buf + 40 * 9, "…");
+    char big[120 * ERR_VALUE_CHAR_MAX + 4];
+    err_value_max(in, strlen(in), 41, big, sizeof big);
+    cr_assert_eq(strlen(big), 41 * 9, "err_value_max keeps as many as it is told");
 }
 
 Test(err_value, a_value_past_40_characters_is_cut_between_characters_with_an_ellipsis)
@@ -48,7 +76,7 @@ Test(err_value, validation_messages_quote_the_value_safely_and_shortened)
     ErrBuf e;
     int64_t n;
     cr_assert_eq(validate_line_qty("1\x1b[2J", &n, &e), ALLOT_EINVALID);
-    cr_assert_str_eq(e.msg, "qty \"1?[2J\" is not a whole number");
+    cr_assert_str_eq(e.msg, "qty \"1<U+001B>[2J\" is not a whole number");
     char longv[100];
     memset(longv, '7', 60);
     strcpy(longv + 60, "x");

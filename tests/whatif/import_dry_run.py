@@ -32,7 +32,7 @@ import subprocess
 import sys
 import tempfile
 
-from whatif_cli import expected_csv, rand_date  # the same oracle as whatif's own test
+from whatif_cli import check_layout, expected_csv, rand_date  # the same oracle as whatif's own test
 
 ALLOT = sys.argv[1]
 CASES = int(sys.argv[2]) if len(sys.argv) > 2 else 60
@@ -205,6 +205,7 @@ def one_case(seed, tmp):
     head = dry.stdout.splitlines()[0]
     assert head == f"import --dry-run {csv_file}: {summary}; nothing was changed.", \
         ctx + f"\n{head}"
+    check_layout(dry.stdout, ctx)
     bb, ba = batches(before), batches(after)
     changed = {r for r in set(bb) | set(ba) if bb.get(r) != ba.get(r)}
     for row in want[1:]:  # and the batches that lines left or came to

@@ -73,6 +73,20 @@ def expected_csv(before, after):
     return rows
 
 
+def check_layout(text, ctx=""):
+    """The text report's spacing: the headline, then each section (a line that is
+    not indented) after exactly one blank line, never two blank lines in a row,
+    none at the end."""
+    lines = text.split("\n")
+    assert lines[-1] == "" and lines[-2] != "", ctx + f"\nthe report's end:\n{text}"
+    lines = lines[:-1]
+    for i, line in enumerate(lines[1:], 1):
+        if line == "":
+            assert lines[i - 1] != "", ctx + f"\ntwo blank lines before line {i + 1}:\n{text}"
+        elif not line.startswith("  "):
+            assert lines[i - 1] == "", ctx + f"\nno blank line before section {line!r}:\n{text}"
+
+
 def rand_date(rng):
     return f"2027-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
 
@@ -153,6 +167,7 @@ def one_case(seed, tmp):
     if full:  # ... and so are the exports and the event log
         assert snapshot(a) == before_snap, f"seed {seed}: whatif changed the live data"
         assert "the live data is untouched" in text.stdout, text.stdout
+        check_layout(text.stdout, f"seed {seed}")
         assert text.returncode == got.returncode, f"seed {seed}: exit status of the text run"
 
     before = places(snap=before_snap)  # b is a byte copy of a
