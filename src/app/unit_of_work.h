@@ -99,6 +99,13 @@ typedef struct UnitOfWorkOps {
                                ErrBuf *err);
     /* The id of the latest command in the event log, or 0.  Errors: ALLOT_ESTORAGE. */
     AllotStatus (*latest_command)(UnitOfWork *uow, int64_t *id, ErrBuf *err);
+    /* Starts a unit of work that only reads: it ends with rollback (a commit that
+     * would write is refused with ALLOT_ESTORAGE, nothing written; one that would
+     * not ends it).  It sees the store as last committed and takes no write lock,
+     * so a writer in another process does not hold it up (SQLite: a deferred
+     * transaction on the WAL).  Inside bulk work: a nested step, as begin.  NULL:
+     * the store has no such mode and begin stands for it.  Errors: as begin. */
+    AllotStatus (*begin_read)(UnitOfWork *uow, ErrBuf *err);
 } UnitOfWorkOps;
 
 struct UnitOfWork {
@@ -107,6 +114,8 @@ struct UnitOfWork {
 };
 
 AllotStatus uow_begin(UnitOfWork *uow, ErrBuf *err);
+/* UnitOfWorkOps.begin_read, or begin for a store without it. */
+AllotStatus uow_begin_read(UnitOfWork *uow, ErrBuf *err);
 AllotStatus uow_commit(UnitOfWork *uow, ErrBuf *err);
 void uow_rollback(UnitOfWork *uow);
 AllotStatus uow_command_id(UnitOfWork *uow, int64_t *id, ErrBuf *err);
