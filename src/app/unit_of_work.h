@@ -63,6 +63,17 @@ void repository_fini(Repository *repo);
 
 typedef struct UnitOfWork UnitOfWork;
 
+/* What bulk work's commit is doing while it writes to the store, for a progress
+ * line (issue 15: a large import's write phase shows): `writing` is called as the
+ * store begins to write the rows the bulk work made, with `rows` how many it marked
+ * (order lines, batches, products), and with rows = -1 as it commits (builds
+ * indexes, checks keys, commits).  Called between the steps, never inside a
+ * handler. */
+typedef struct BulkWriteNotice {
+    void (*writing)(void *ctx, long rows);
+    void *ctx;
+} BulkWriteNotice;
+
 typedef struct UnitOfWorkOps {
     /* Starts a unit of work (inside a bulk one: a nested step).  Errors:
      * ALLOT_ESTORAGE (cannot begin: locked past the timeout, I/O). */

@@ -189,6 +189,7 @@ typedef struct SqliteUow {
     uint64_t fresh_since;
     bool in_tx, in_bulk, poisoned;
     bool read_tx; /* the open transaction only reads (begin_read, or disk_full) */
+    const BulkWriteNotice *write_notice; /* sqlite_uow_set_write_notice, or NULL */
     /* opened read-only because the disk was full: reads work, writes are refused */
     bool disk_full;
     unsigned begins;
@@ -1059,6 +1060,13 @@ static AllotStatus flush_lines(SqliteUow *s, ErrBuf *err)
 
 /* Writes every dirty product (inside the open transaction): products and batches
  * first (new ones get their ids), then the touched lines in key order. */
+/* Tells the write notice, if any, that bulk work writes `rows` rows (-1: commits). */
+static void notice_writing(SqliteUow *s, long rows)
+{
+    if (s->write_notice && s->write_notice->writing)
+        s->write_notice->writing(s->write_notice->ctx, rows);
+}
+
 static AllotStatus flush(SqliteUow *s, ErrBuf *err)
 {
     AllotStatus pr = log_pending(s, err);
@@ -1330,6 +1338,7 @@ static AllotStatus begin_unit(SqliteUow *s, bool read, ErrBuf *err)
         bool forget = s->cache.lines_est > 4 * s->cache_lines_max;
         if ((++s->begins & (s->check_mask * 4 + 3)) == 0 &&
             (s->cache.dirty_keys > s->bulk_dirty_max || forget)) {
+            notice_writing(s, (long)s->cache.dirty_keys);
             AllotStatus r = flush(s, err);
             if (r != ALLOT_OK) {
                 s->poisoned = true;
@@ -1529,8 +1538,12 @@ static AllotStatus sq_bulk_end(UnitOfWork *u, bool commit, ErrBuf *err)
     AllotStatus r = rebuild_lines_by_batch(s, &rebuild, err);
     if (r == ALLOT_OK && rebuild)
         r = exec_sql(s, "DROP INDEX lines_by_batch", "writing the order lines", err);
-    if (r == ALLOT_OK)
+    if (r == ALLOT_OK) {
+        notice_writing(s, (long)s->cache.dirty_keys);
         r = flush(s, err);
+    }
+    if (r == ALLOT_OK)
+        notice_writing(s, -1);
     if (r == ALLOT_OK && rebuild)
         r = exec_sql(s, LINES_BY_BATCH_SQL, "indexing the order lines by batch", err);
     if (r == ALLOT_OK && s->fk_at_end)
@@ -1644,6 +1657,11 @@ static int busy_wait(void *arg, int count)
     struct timespec ts = {0, 100 * 1000 * 1000};
     nanosleep(&ts, NULL);
     return w->wait(w->ctx, (int64_t)(count + 1) * 100) ? 1 : 0;
+}
+
+void sqlite_uow_set_write_notice(UnitOfWork *uow, const BulkWriteNotice *n)
+{
+    from_uow(uow)->write_notice = n;
 }
 
 void sqlite_uow_set_busy_wait(UnitOfWork *uow, const SqliteBusyWait *w)
