@@ -15,6 +15,11 @@
  *   5. `allot import orders --dry-run` of the same lines on a store with the same
  *      batches (the what-if report of the import, nothing changed): time and the
  *      ratio to the import of 4 (docs/cli.md: a dry run costs a few imports)
+ *   6. a stock update on the store of 4 (its lines in place): `allot import batches
+ *      --dry-run` of a file that lowers each SKU's batch in the warehouse to a fifth
+ *      and moves the ETA of its first batch on order (two rows per SKU, so many
+ *      lines move or slip and many orders are asked), then the real import of it:
+ *      both times and their ratio (issue 15: a few times the import)
  *
  * BENCH_CLOCK=cpu measures CPU time instead of wall time (bare SQLite: this
  * process's; allot: the child processes', user + system), a steadier yardstick on
@@ -122,6 +127,20 @@ static void write_batches(const char *path, long skus, long qty)
     fclose(fp);
 }
 
+/* The stock update of step 6 (write_batches' refs). */
+static void write_update(const char *path, long skus, long qty)
+{
+    FILE *fp = fopen(path, "w");
+    if (!fp)
+        die(path, "cannot write");
+    fputs("ref,sku,qty,eta\n", fp);
+    for (long s = 0; s < skus; s++) {
+        fprintf(fp, "SKU-%05ld-B0,SKU-%05ld,%ld,\n", s, s, qty / 5);
+        fprintf(fp, "SKU-%05ld-B1,SKU-%05ld,%ld,2027-06-%02ld\n", s, s, qty, 2 + s % 27);
+    }
+    fclose(fp);
+}
+
 static void write_lines(const char *path, long from, long n, long skus, bool as_exec)
 {
     FILE *fp = fopen(path, "w");
@@ -171,7 +190,7 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--skus") == 0)
             skus = atol(argv[i + 1]);
     }
-    char bare[600], db[600], batches[600], orders[600], script[600], args[1400];
+    char bare[600], db[600], batches[600], orders[600], script[600], update[600], args[1400];
     long per_batch = 5 * (lines / skus + 1);
 
     fresh(dir, "bench_cli_bare.db", bare, sizeof bare);
@@ -207,6 +226,14 @@ int main(int argc, char **argv)
            "200/s (SPEC: >= 100x)\n",
            skus * 3, t4a, lines, t4b, lines / t4, t4 / t3, (lines / t4) / 200.0);
 
+    snprintf(update, sizeof update, "%s/bench_cli_update.csv", dir);
+    write_update(update, skus, per_batch);
+    double t6a = import(allot, db, "batches", update, "--dry-run");
+    double t6b = import(allot, db, "batches", update, "");
+    printf("6. allot import batches of a stock update (%ld rows) on the store of 4: --dry-run "
+           "in %.2f s, the import in %.2f s; the dry run %.2fx the import\n",
+           skus * 2, t6a, t6b, t6a / t6b);
+
     fresh(dir, "bench_cli_dry.db", db, sizeof db);
     import(allot, db, "batches", batches, "");
     double t5 = import(allot, db, "orders", orders, "--dry-run");
@@ -220,5 +247,6 @@ int main(int argc, char **argv)
     unlink(batches);
     unlink(orders);
     unlink(script);
+    unlink(update);
     return 0;
 }

@@ -56,6 +56,10 @@ void repository_fini(Repository *repo)
 }
 
 AllotStatus uow_begin(UnitOfWork *uow, ErrBuf *err) { return uow->ops->begin(uow, err); }
+AllotStatus uow_begin_read(UnitOfWork *uow, ErrBuf *err)
+{
+    return uow->ops->begin_read ? uow->ops->begin_read(uow, err) : uow->ops->begin(uow, err);
+}
 AllotStatus uow_commit(UnitOfWork *uow, ErrBuf *err) { return uow->ops->commit(uow, err); }
 void uow_rollback(UnitOfWork *uow) { uow->ops->rollback(uow); }
 

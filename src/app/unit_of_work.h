@@ -63,6 +63,17 @@ void repository_fini(Repository *repo);
 
 typedef struct UnitOfWork UnitOfWork;
 
+/* What bulk work's commit is doing while it writes to the store, for a progress
+ * line (issue 15: a large import's write phase shows): `writing` is called as the
+ * store begins to write the rows the bulk work made, with `rows` how many it marked
+ * (order lines, batches, products), and with rows = -1 as it commits (builds
+ * indexes, checks keys, commits).  Called between the steps, never inside a
+ * handler. */
+typedef struct BulkWriteNotice {
+    void (*writing)(void *ctx, long rows);
+    void *ctx;
+} BulkWriteNotice;
+
 typedef struct UnitOfWorkOps {
     /* Starts a unit of work (inside a bulk one: a nested step).  Errors:
      * ALLOT_ESTORAGE (cannot begin: locked past the timeout, I/O). */
@@ -99,6 +110,13 @@ typedef struct UnitOfWorkOps {
                                ErrBuf *err);
     /* The id of the latest command in the event log, or 0.  Errors: ALLOT_ESTORAGE. */
     AllotStatus (*latest_command)(UnitOfWork *uow, int64_t *id, ErrBuf *err);
+    /* Starts a unit of work that only reads: it ends with rollback (a commit that
+     * would write is refused with ALLOT_ESTORAGE, nothing written; one that would
+     * not ends it).  It sees the store as last committed and takes no write lock,
+     * so a writer in another process does not hold it up (SQLite: a deferred
+     * transaction on the WAL).  Inside bulk work: a nested step, as begin.  NULL:
+     * the store has no such mode and begin stands for it.  Errors: as begin. */
+    AllotStatus (*begin_read)(UnitOfWork *uow, ErrBuf *err);
 } UnitOfWorkOps;
 
 struct UnitOfWork {
@@ -107,6 +125,8 @@ struct UnitOfWork {
 };
 
 AllotStatus uow_begin(UnitOfWork *uow, ErrBuf *err);
+/* UnitOfWorkOps.begin_read, or begin for a store without it. */
+AllotStatus uow_begin_read(UnitOfWork *uow, ErrBuf *err);
 AllotStatus uow_commit(UnitOfWork *uow, ErrBuf *err);
 void uow_rollback(UnitOfWork *uow);
 AllotStatus uow_command_id(UnitOfWork *uow, int64_t *id, ErrBuf *err);

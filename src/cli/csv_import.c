@@ -43,9 +43,13 @@ void csv_import_progress_erase(void)
 typedef struct Progress {
     bool on, shown;
     const char *name;
-    unsigned long long total;
+    unsigned long long total, bytes; /* bytes: read so far, at the last tick */
+    long rows;                       /* rows read so far, at the last tick */
     double start, last;
 } Progress;
+
+/* The progress of the import running (csv_import_progress_writing), or NULL. */
+static Progress *running;
 
 static double mono_seconds(void)
 {
@@ -54,24 +58,59 @@ static double mono_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The line: "allot: importing FILE: NN% (ROWS rows)" (no size: "ROWS rows"), then
+ * `phase` if any, the rest of the line erased. */
+static void progress_show(Progress *p, const char *phase)
+{
+    p->shown = true;
+    progress_on_screen = 1;
+    if (p->total)
+        fprintf(stderr, "\rallot: importing %s: %3d%% (%ld rows)", p->name,
+                (int)(p->bytes * 100 / p->total), p->rows);
+    else
+        fprintf(stderr, "\rallot: importing %s: %ld rows", p->name, p->rows);
+    if (phase)
+        fprintf(stderr, ", %s\033[K", phase);
+    fflush(stderr);
+}
+
+/* A file of some size shows its progress from the start; a small one, or a pipe
+ * of unknown size, only once it has run half a second. */
+static bool progress_due(const Progress *p)
+{
+    return p->on && (p->shown || p->total >= PROGRESS_MIN_BYTES ||
+                     mono_seconds() - p->start >= 0.5);
+}
+
 static void progress_tick(Progress *p, unsigned long long bytes, long rows)
 {
     if (!p->on || (rows & 255) != 0)
         return;
-    if (!p->shown && p->total < PROGRESS_MIN_BYTES && mono_seconds() - p->start < 0.5)
+    p->bytes = bytes;
+    p->rows = rows;
+    if (!progress_due(p))
         return;
     double now = mono_seconds();
     if (p->shown && now - p->last < 0.2)
         return;
     p->last = now;
-    p->shown = true;
-    progress_on_screen = 1;
-    if (p->total)
-        fprintf(stderr, "\rallot: importing %s: %3d%% (%ld rows)", p->name,
-                (int)(bytes * 100 / p->total), rows);
+    progress_show(p, NULL);
+}
+
+void csv_import_progress_writing(void *ctx, long rows)
+{
+    (void)ctx;
+    Progress *p = running;
+    if (!p || !progress_due(p))
+        return;
+    char phase[96];
+    if (rows >= 0)
+        snprintf(phase, sizeof phase, "writing %ld row%s to the store...", rows,
+                 rows == 1 ? "" : "s");
     else
-        fprintf(stderr, "\rallot: importing %s: %ld rows", p->name, rows);
-    fflush(stderr);
+        snprintf(phase, sizeof phase, "committing...");
+    p->last = mono_seconds();
+    progress_show(p, phase);
 }
 
 static void progress_end(Progress *p)
@@ -135,8 +174,11 @@ static AllotStatus next_row(CsvReader *r, Progress *pg, ImportSummary *sum,
     for (;;) {
         ErrBuf e = {{0}};
         AllotStatus st = csv_reader_next(r, f, line, done, &e);
-        if (st == ALLOT_OK && *done)
+        if (st == ALLOT_OK && *done) {
+            pg->bytes = csv_reader_bytes(r); /* the whole file, for the write phase */
+            pg->rows = sum->read;
             return ALLOT_OK;
+        }
         if (st != ALLOT_OK && st != ALLOT_EINVALID)
             return err_set(err, st, "%s", e.msg);
         sum->read++;
@@ -721,10 +763,9 @@ AllotStatus csv_import(MessageBus *bus, Views *views, ImportKind kind, FILE *fp,
     AllotStatus st = csv_reader_open(fp, name, cols, optional, ncols, &r, err);
     if (st != ALLOT_OK)
         return st;
-    /* A file of some size shows its progress from the start; a small one, or a pipe
-     * of unknown size, only once it has run half a second. */
     Progress pg = {.on = progress, .name = name, .total = total_bytes};
     pg.start = pg.last = mono_seconds();
+    running = &pg;
     Import im = {.views = views, .kind = kind, .reader = r, .pg = &pg,
                  .name = csv_reader_name(r), .sum = sum};
     command_result_init(&im.res);
@@ -733,6 +774,7 @@ AllotStatus csv_import(MessageBus *bus, Views *views, ImportKind kind, FILE *fp,
     if (st == ALLOT_OK)
         st = bus_bulk(bus, import_rows, &im, err);
     progress_end(&pg);
+    running = NULL;
     free(im.batches);
     command_result_fini(&im.res);
     line_moves_fini(&im.moves);

@@ -93,6 +93,13 @@ AllotStatus csv_import(MessageBus *bus, Views *views, ImportKind kind, FILE *fp,
  * non-zero parts). */
 char *import_summary_text(const ImportSummary *s, ImportKind kind, char *buf, size_t size);
 
+/* The write phase on the progress line of the import running, if its line is due
+ * (a BulkWriteNotice's `writing`, app/unit_of_work.h; ctx unused): ", writing ROWS
+ * rows to the store..." after "NN% (N rows)", or with rows < 0 ", committing...".
+ * Nothing when no import runs, without progress (stderr not a terminal), or before
+ * a small file's half second. */
+void csv_import_progress_writing(void *ctx, long rows);
+
 /* Erases the progress line if one is on the terminal.  Async-signal-safe: for a
  * signal handler that ends the process during an import. */
 void csv_import_progress_erase(void);

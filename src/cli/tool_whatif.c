@@ -226,7 +226,13 @@ AllotStatus cli_print_whatif(Cli *cli, WhatIfSession *s, const char *headline, b
     } else {
         fprintf(cli->out, "%s\n", headline);
         print_text(cli->out, &d);
-        st = print_lateness(cli->out, s, &d, err);
+        /* The lateness asks the live read model once per order: inside one read
+         * unit of work of the store (SQLite: its read model shares the connection,
+         * so one snapshot and one transaction for all of them, not one each) */
+        st = uow_begin_read(cli->uow, err);
+        if (st == ALLOT_OK)
+            st = print_lateness(cli->out, s, &d, err);
+        uow_rollback(cli->uow);
     }
     whatif_diff_fini(&d);
     return st;

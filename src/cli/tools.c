@@ -124,8 +124,14 @@ AllotStatus tool_import(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
     }
     ImportSummary sum;
     hook_notifier_hold(cli->hook);
+    /* the store's write phase on the progress line (a dry run writes nothing) */
+    static const BulkWriteNotice writing = {csv_import_progress_writing, NULL};
+    if (!dry_run)
+        store_set_write_notice(&cli->store, cli->uow, &writing);
     st = csv_import(dry_run ? whatif_bus(s) : cli->bus, dry_run ? whatif_views(s) : cli->views,
                     kind, fp, path, isatty(STDERR_FILENO), total, &sum, err);
+    if (!dry_run)
+        store_set_write_notice(&cli->store, cli->uow, NULL);
     hook_notifier_release(cli->hook, st == ALLOT_OK && !dry_run);
     fclose(fp);
     if (st == ALLOT_OK && dry_run) {

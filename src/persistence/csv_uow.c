@@ -242,7 +242,7 @@ static AllotStatus cu_latest_command(UnitOfWork *u, int64_t *id, ErrBuf *err)
 static const UnitOfWorkOps csv_uow_ops = {
     cu_begin,   cu_commit,     cu_rollback,    cu_bulk_begin,
     cu_bulk_end, cu_destroy,   cu_command_id,  cu_command_log,
-    cu_latest_command,
+    cu_latest_command, NULL, /* begin_read: begin */
 };
 
 /* ---- loading ---- */

@@ -257,6 +257,7 @@ static void mem_destroy(UnitOfWork *u)
 static const UnitOfWorkOps memory_uow_ops = {
     mem_begin, mem_commit, mem_rollback, mem_bulk_begin, mem_bulk_end, mem_destroy,
     mem_command_id, mem_command_log, mem_latest_command,
+    NULL, /* begin_read: begin (nothing to lock) */
 };
 
 UnitOfWork *memory_uow_new(void)

@@ -1240,6 +1240,7 @@ static void pu_destroy(UnitOfWork *u)
 static const UnitOfWorkOps pg_uow_ops = {
     pu_begin,   pu_commit,     pu_rollback,    pu_bulk_begin,     pu_bulk_end,
     pu_destroy, pu_command_id, pu_command_log, pu_latest_command,
+    NULL, /* begin_read: begin */
 };
 
 AllotStatus pg_uow_open(const char *uri, Clock *clock, UnitOfWork **out, ErrBuf *err)

@@ -72,6 +72,8 @@ typedef struct PendingEvent {
 
 enum {
     ST_BEGIN,
+    ST_BEGIN_READ,
+    ST_SNAPSHOT,
     ST_COMMIT,
     ST_ROLLBACK,
     ST_PRODUCT_HEAD,
@@ -105,6 +107,9 @@ enum {
 
 static const char *const stmt_sql[ST_COUNT] = {
     [ST_BEGIN] = "BEGIN IMMEDIATE",
+    [ST_BEGIN_READ] = "BEGIN DEFERRED",
+    /* a deferred transaction reads its snapshot at its first read: this one */
+    [ST_SNAPSHOT] = "SELECT 1 FROM products LIMIT 1",
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
     [ST_PRODUCT_HEAD] = "SELECT id, version, next_seq FROM products WHERE sku = ?1",
@@ -183,6 +188,8 @@ typedef struct SqliteUow {
     bool data_version_known;
     uint64_t fresh_since;
     bool in_tx, in_bulk, poisoned;
+    bool read_tx; /* the open transaction only reads (begin_read, or disk_full) */
+    const BulkWriteNotice *write_notice; /* sqlite_uow_set_write_notice, or NULL */
     /* opened read-only because the disk was full: reads work, writes are refused */
     bool disk_full;
     unsigned begins;
@@ -1053,6 +1060,13 @@ static AllotStatus flush_lines(SqliteUow *s, ErrBuf *err)
 
 /* Writes every dirty product (inside the open transaction): products and batches
  * first (new ones get their ids), then the touched lines in key order. */
+/* Tells the write notice, if any, that bulk work writes `rows` rows (-1: commits). */
+static void notice_writing(SqliteUow *s, long rows)
+{
+    if (s->write_notice && s->write_notice->writing)
+        s->write_notice->writing(s->write_notice->ctx, rows);
+}
+
 static AllotStatus flush(SqliteUow *s, ErrBuf *err)
 {
     AllotStatus pr = log_pending(s, err);
@@ -1104,7 +1118,7 @@ static void abort_tx(SqliteUow *s, bool whole_cache)
         if (sqlite3_get_autocommit(s->db) == 0)
             sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     }
-    s->in_tx = false;
+    s->in_tx = s->read_tx = false;
     s->data_version_known = false;
     s->npending = 0;
     s->next_cmd_known = s->next_cmd_dirty = false;
@@ -1127,19 +1141,33 @@ static bool read_data_version(SqliteUow *s, unsigned *v)
     return sqlite3_file_control(s->db, "main", SQLITE_FCNTL_DATA_VERSION, v) == SQLITE_OK;
 }
 
-static AllotStatus begin_tx(SqliteUow *s, ErrBuf *err)
+/* Begins a transaction: BEGIN IMMEDIATE (the write lock), or with `read` (or on a
+ * database opened read-only) a deferred one whose snapshot is read at once, which
+ * takes no lock a writer holds. */
+static AllotStatus begin_tx(SqliteUow *s, bool read, ErrBuf *err)
 {
     s->tx++;
+    read = read || s->disk_full;
     AllotStatus r;
-    if (s->disk_full) { /* a read transaction: it cannot write anyway */
-        int rc = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL);
-        r = rc == SQLITE_OK ? ALLOT_OK : sqlite_error(s->db, rc, s->path, "starting a transaction", err);
+    if (read) {
+        r = run_simple(s, ST_BEGIN_READ, "starting a read transaction", err);
+        sqlite3_stmt *st;
+        if (r == ALLOT_OK && (r = stmt(s, ST_SNAPSHOT, &st, err)) == ALLOT_OK) {
+            int rc = sqlite3_step(st);
+            if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+                r = fail(s, st, rc, "starting a read transaction", err);
+            else
+                sqlite3_reset(st);
+        }
+        if (r != ALLOT_OK && sqlite3_get_autocommit(s->db) == 0)
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     } else {
         r = run_simple(s, ST_BEGIN, "starting a transaction", err);
     }
     if (r != ALLOT_OK)
         return r;
     s->in_tx = true;
+    s->read_tx = read;
     unsigned v;
     bool known = read_data_version(s, &v);
     if (!known || !s->data_version_known || v != s->data_version)
@@ -1152,7 +1180,7 @@ static AllotStatus begin_tx(SqliteUow *s, ErrBuf *err)
 /* After our own COMMIT: the data version that includes it. */
 static void note_commit(SqliteUow *s)
 {
-    s->in_tx = false;
+    s->in_tx = s->read_tx = false;
     s->data_version_known = read_data_version(s, &s->data_version);
 }
 
@@ -1298,9 +1326,9 @@ static AllotStatus sq_latest_command(UnitOfWork *u, int64_t *id, ErrBuf *err)
     return ALLOT_OK;
 }
 
-static AllotStatus sq_begin(UnitOfWork *u, ErrBuf *err)
+/* begin and begin_read: a unit of work, with `read` one that only reads. */
+static AllotStatus begin_unit(SqliteUow *s, bool read, ErrBuf *err)
 {
-    SqliteUow *s = from_uow(u);
     forget_seen(s);
     s->current_cmd = 0;
     if (s->in_bulk) {
@@ -1310,6 +1338,7 @@ static AllotStatus sq_begin(UnitOfWork *u, ErrBuf *err)
         bool forget = s->cache.lines_est > 4 * s->cache_lines_max;
         if ((++s->begins & (s->check_mask * 4 + 3)) == 0 &&
             (s->cache.dirty_keys > s->bulk_dirty_max || forget)) {
+            notice_writing(s, (long)s->cache.dirty_keys);
             AllotStatus r = flush(s, err);
             if (r != ALLOT_OK) {
                 s->poisoned = true;
@@ -1324,8 +1353,16 @@ static AllotStatus sq_begin(UnitOfWork *u, ErrBuf *err)
         abort_tx(s, false);
     if ((++s->begins & s->check_mask) == 0 && s->cache.lines_est > s->cache_lines_max)
         forget_products(s);
-    return begin_tx(s, err);
+    return begin_tx(s, read, err);
 }
+
+static AllotStatus sq_begin(UnitOfWork *u, ErrBuf *err) { return begin_unit(from_uow(u), false, err); }
+
+static AllotStatus sq_begin_read(UnitOfWork *u, ErrBuf *err)
+{
+    return begin_unit(from_uow(u), true, err);
+}
+
 
 /* The refusal of a write on a database opened on a full disk. */
 static AllotStatus disk_full_error(SqliteUow *s, ErrBuf *err)
@@ -1339,13 +1376,16 @@ static AllotStatus sq_commit(UnitOfWork *u, ErrBuf *err)
     SqliteUow *s = from_uow(u);
     if (!s->in_tx)
         return err_set(err, ALLOT_ESTORAGE, "database %s: commit without a unit of work", s->path);
-    if (s->disk_full) {
+    if (s->read_tx) {
         bool changed = s->cache.ndirtyv > 0;
         for (size_t i = 0; i < s->repo.nseen && !changed; i++)
             changed = product_events(s->repo.seen[i])->len > 0;
         if (changed) {
             abort_tx(s, false);
-            return disk_full_error(s, err);
+            if (s->disk_full)
+                return disk_full_error(s, err);
+            return err_set(err, ALLOT_ESTORAGE, "database %s: a unit of work begun to read "
+                           "cannot write (nothing was written)", s->path);
         }
     }
     AllotStatus r = step_commit(s, err);
@@ -1445,7 +1485,7 @@ static AllotStatus sq_bulk_begin(UnitOfWork *u, ErrBuf *err)
         abort_tx(s, false);
     s->fk_at_end = small_store(s) &&
                    sqlite3_exec(s->db, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL) == SQLITE_OK;
-    AllotStatus r = begin_tx(s, err);
+    AllotStatus r = begin_tx(s, false, err);
     if (r != ALLOT_OK) {
         foreign_keys_on(s);
         return r;
@@ -1498,8 +1538,12 @@ static AllotStatus sq_bulk_end(UnitOfWork *u, bool commit, ErrBuf *err)
     AllotStatus r = rebuild_lines_by_batch(s, &rebuild, err);
     if (r == ALLOT_OK && rebuild)
         r = exec_sql(s, "DROP INDEX lines_by_batch", "writing the order lines", err);
-    if (r == ALLOT_OK)
+    if (r == ALLOT_OK) {
+        notice_writing(s, (long)s->cache.dirty_keys);
         r = flush(s, err);
+    }
+    if (r == ALLOT_OK)
+        notice_writing(s, -1);
     if (r == ALLOT_OK && rebuild)
         r = exec_sql(s, LINES_BY_BATCH_SQL, "indexing the order lines by batch", err);
     if (r == ALLOT_OK && s->fk_at_end)
@@ -1534,7 +1578,7 @@ static void sq_destroy(UnitOfWork *u)
 
 static const UnitOfWorkOps sqlite_uow_ops = {
     sq_begin,   sq_commit,     sq_rollback,    sq_bulk_begin,     sq_bulk_end,
-    sq_destroy, sq_command_id, sq_command_log, sq_latest_command,
+    sq_destroy, sq_command_id, sq_command_log, sq_latest_command, sq_begin_read,
 };
 
 static AllotStatus uow_open(const char *path, bool create, Clock *clock, UnitOfWork **out,
@@ -1613,6 +1657,11 @@ static int busy_wait(void *arg, int count)
     struct timespec ts = {0, 100 * 1000 * 1000};
     nanosleep(&ts, NULL);
     return w->wait(w->ctx, (int64_t)(count + 1) * 100) ? 1 : 0;
+}
+
+void sqlite_uow_set_write_notice(UnitOfWork *uow, const BulkWriteNotice *n)
+{
+    from_uow(uow)->write_notice = n;
 }
 
 void sqlite_uow_set_busy_wait(UnitOfWork *uow, const SqliteBusyWait *w)

@@ -108,4 +108,9 @@ typedef struct SqliteBusyWait {
  * puts the busy timeout ALLOT_BUSY_TIMEOUT_MS back). */
 void sqlite_uow_set_busy_wait(UnitOfWork *uow, const SqliteBusyWait *w);
 
+/* Installs `n` (unit_of_work.h; not copied: the caller keeps it alive until it
+ * installs NULL): told when bulk work writes its rows out (at its end, or midway
+ * when its rows grow past the cache's bound) and when it commits. */
+void sqlite_uow_set_write_notice(UnitOfWork *uow, const BulkWriteNotice *n);
+
 #endif

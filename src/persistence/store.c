@@ -55,6 +55,12 @@ AllotStatus store_reopen(const StoreTarget *t, Clock *clock, UnitOfWork **uow, V
     return open_uow(t, false, clock, uow, views, err);
 }
 
+void store_set_write_notice(const StoreTarget *t, UnitOfWork *uow, const BulkWriteNotice *n)
+{
+    if (t->kind == STORE_SQLITE)
+        sqlite_uow_set_write_notice(uow, n);
+}
+
 AllotStatus store_open_views(const StoreTarget *t, StoreAccess access, Views **out,
                              ErrBuf *err)
 {

@@ -80,6 +80,12 @@ typedef enum StoreAccess {
 AllotStatus store_open_views(const StoreTarget *t, StoreAccess access, Views **out,
                              ErrBuf *err);
 
+/* Installs `n` (app/unit_of_work.h BulkWriteNotice; not copied: kept alive by the
+ * caller until it installs NULL) on `uow`, opened by store_open from `t`: told when
+ * bulk work writes its rows and commits, for a progress line.  SQLite only; a
+ * PostgreSQL store tells nothing (yet).  No errors. */
+void store_set_write_notice(const StoreTarget *t, UnitOfWork *uow, const BulkWriteNotice *n);
+
 /* A follower of the event log (app/follower.h) on a read-only connection of its
  * own, starting at `start`.  Free with follower_free.  Errors: as store_open_views
  * with STORE_READ_ONLY. */

@@ -197,7 +197,7 @@ static AllotStatus read_source(SandboxUow *s, const char *sku, const char *ref, 
                                ErrBuf *err)
 {
     *copy = NULL;
-    AllotStatus st = uow_begin(s->source, err);
+    AllotStatus st = uow_begin_read(s->source, err);
     if (st != ALLOT_OK)
         return st;
     Product *p = NULL;
@@ -318,7 +318,7 @@ static AllotStatus sb_command_log(UnitOfWork *u, int64_t id, EventVec *out, int6
     event_log_command(&s->log, id, out, later);
     if (out->len > first)
         return ALLOT_OK;
-    AllotStatus st = uow_begin(s->source, err);
+    AllotStatus st = uow_begin_read(s->source, err);
     if (st == ALLOT_OK)
         st = uow_command_log(s->source, id, out, later, err);
     uow_rollback(s->source);
@@ -337,7 +337,7 @@ static AllotStatus sb_latest_command(UnitOfWork *u, int64_t *id, ErrBuf *err)
     *id = event_log_latest_command(&s->log);
     if (*id)
         return ALLOT_OK;
-    AllotStatus st = uow_begin(s->source, err);
+    AllotStatus st = uow_begin_read(s->source, err);
     if (st == ALLOT_OK)
         st = uow_latest_command(s->source, id, err);
     uow_rollback(s->source);
@@ -349,7 +349,7 @@ static AllotStatus sb_command_id(UnitOfWork *u, int64_t *id, ErrBuf *err)
     SandboxUow *s = from_uow(u);
     if (s->next_command_id == 0) {
         int64_t next = 1;
-        AllotStatus st = uow_begin(s->source, err);
+        AllotStatus st = uow_begin_read(s->source, err);
         if (st == ALLOT_OK)
             st = uow_command_id(s->source, &next, err);
         uow_rollback(s->source);
@@ -486,6 +486,7 @@ static void sb_destroy(UnitOfWork *u)
 static const UnitOfWorkOps sandbox_ops = {
     sb_begin,   sb_commit,  sb_rollback,   sb_bulk_begin,     sb_bulk_end,
     sb_destroy, sb_command_id, sb_command_log, sb_latest_command,
+    NULL, /* begin_read: begin (a sandbox never locks) */
 };
 
 UnitOfWork *sandbox_uow_new(UnitOfWork *source, Clock *clock)

@@ -4,8 +4,9 @@
  * The sandbox sits on a *source* unit of work (the live SQLite one, an in-memory
  * one in tests, or another sandbox for a preview inside a session).  A product is
  * read from the source the first time a handler asks for it — in a unit of work
- * of the source that is always rolled back (uow_begin, repository_get, product
- * copied with product_clone_state, uow_rollback) — and kept in the overlay
+ * of the source that only reads and is always rolled back (uow_begin_read, so a
+ * writer elsewhere does not hold it up; repository_get, product copied with
+ * product_clone_state, uow_rollback) — and kept in the overlay
  * twice: its *base* (the source's state when it was read, never changed) and its
  * *current* sandbox state.  Commit updates the overlay only and appends the events to the
  * sandbox's own event log.  Nothing is copied up front: creating a sandbox is O(1)

@@ -13,7 +13,9 @@
 #include <string.h>
 
 #include "whatif/sandbox_uow.h"
+#include "app/strmap.h"
 #include "app/view_rows.h"
+#include "domain/lateness.h"
 #include "domain/xalloc.h"
 
 typedef struct SandboxViews {
@@ -185,22 +187,20 @@ static AllotStatus sbv_list(Views *vv, const ViewQuery *q, const void *after, vo
     return st;
 }
 
-/* ---------- an order's lateness on both sides ---------- */
+/* ---------- orders' lateness on both sides ---------- */
 
-AllotStatus sandbox_views_order_lateness(Views *vv, const char *orderid, int32_t today,
-                                         OrderLateness *live, OrderLateness *sandbox,
-                                         ErrBuf *err)
+/* The live lines of order `orderid`: each counts on the live side, and on the
+ * sandbox side unless the sandbox holds its product. */
+static AllotStatus live_lateness(SandboxViews *v, const char *orderid, int32_t today,
+                                 OrderLateness *live, OrderLateness *sandbox, ErrBuf *err)
 {
-    SandboxViews *v = from_views(vv);
-    *live = *sandbox = lateness_order_init();
     LineRow rows[64], anchor;
     ViewPage page = {.limit = sizeof rows / sizeof rows[0]};
     ViewQuery q = views_order_lines_query(orderid, &page);
     bool anchored = false;
-    AllotStatus st;
     for (;;) {
         size_t n = 0;
-        st = views_list(v->live, &q, anchored ? &anchor : NULL, rows, &n, err);
+        AllotStatus st = views_list(v->live, &q, anchored ? &anchor : NULL, rows, &n, err);
         if (st != ALLOT_OK)
             return st;
         for (size_t i = 0; i < n; i++) {
@@ -210,19 +210,109 @@ AllotStatus sandbox_views_order_lateness(Views *vv, const char *orderid, int32_t
                 lateness_order_add(sandbox, &l);
         }
         if (n < page.limit)
-            break;
+            return ALLOT_OK;
         anchor = rows[n - 1];
         anchored = true;
     }
+}
+
+/* The held lines of order `orderid` on the sandbox side: the lines of the
+ * products its order index names. */
+static AllotStatus held_lateness(SandboxViews *v, const char *orderid, int32_t today,
+                                 OrderLateness *sandbox, ErrBuf *err)
+{
+    ViewPage page = {.limit = 1};
+    ViewQuery q = views_order_lines_query(orderid, &page);
     ViewRows ov;
     view_rows_init(&ov, sizeof(LineRow));
-    st = held_rows(v, &q, NULL, false, &ov, err);
+    AllotStatus st = held_rows(v, &q, NULL, false, &ov, err);
     for (size_t i = 0; st == ALLOT_OK && i < ov.len; i++) {
         LineLateness l = line_row_lateness(view_rows_at(&ov, i), today);
         lateness_order_add(sandbox, &l);
     }
     view_rows_fini(&ov);
     return st;
+}
+
+/* The held lines of every order of `at` (order id → position) on the sandbox side,
+ * in one walk over the lines of the held products (each line's lateness as its
+ * LineRow gives it, line_row_lateness: on a batch or not, that batch's ETA, the
+ * need date). */
+static void held_lateness_all(SandboxViews *v, const StrMap *at, int32_t today,
+                              OrderLateness *sandbox)
+{
+    for (size_t i = 0; i < sandbox_uow_product_count(v->sb); i++) {
+        const Product *p = sandbox_uow_product(v->sb, i, NULL);
+        for (size_t k = 0; p && k < product_line_count(p); k++) {
+            const OrderLine *l = product_line(p, k);
+            uint64_t pos;
+            if (!strmap_get(at, l->orderid, &pos))
+                continue;
+            int32_t eta = l->batch >= 0 ? product_batch(p, (size_t)l->batch)->eta : ALLOT_NO_ETA;
+            LineLateness late = lateness_of_line(l->batch >= 0, eta, l->need, today);
+            lateness_order_add(&sandbox[pos], &late);
+        }
+    }
+}
+
+/* Held lines of all products, beyond which the orders' held lines are found by
+ * one walk over them rather than by each order's index entry (O(held lines)
+ * against O(n x lines of the order's products)). */
+static size_t held_lines(SandboxViews *v)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < sandbox_uow_product_count(v->sb); i++) {
+        const Product *p = sandbox_uow_product(v->sb, i, NULL);
+        n += p ? product_line_count(p) : 0;
+    }
+    return n;
+}
+
+AllotStatus sandbox_views_orders_lateness(Views *vv, const char *const *orderids, size_t n,
+                                          int32_t today, OrderLateness *live,
+                                          OrderLateness *sandbox, ErrBuf *err)
+{
+    SandboxViews *v = from_views(vv);
+    for (size_t k = 0; k < n; k++)
+        live[k] = sandbox[k] = lateness_order_init();
+    AllotStatus st = ALLOT_OK;
+    for (size_t k = 0; k < n && st == ALLOT_OK; k++)
+        st = live_lateness(v, orderids[k], today, &live[k], &sandbox[k], err);
+    if (st != ALLOT_OK)
+        return st;
+    /* one walk when the orders are many: each order's index entry costs a walk
+     * over the lines of its products (a hundred or more each) */
+    if (n < 64 || n * 16 < held_lines(v)) {
+        for (size_t k = 0; k < n && st == ALLOT_OK; k++)
+            st = held_lateness(v, orderids[k], today, &sandbox[k], err);
+        return st;
+    }
+    StrMap at;
+    strmap_init(&at);
+    size_t *first = xmalloc(n * sizeof *first); /* an order id given twice: its first place */
+    for (size_t k = 0; k < n; k++) {
+        uint64_t pos;
+        if (strmap_get(&at, orderids[k], &pos)) {
+            first[k] = (size_t)pos;
+        } else {
+            strmap_put(&at, orderids[k], k);
+            first[k] = k;
+        }
+    }
+    held_lateness_all(v, &at, today, sandbox);
+    for (size_t k = 0; k < n; k++)
+        if (first[k] != k)
+            sandbox[k] = sandbox[first[k]];
+    free(first);
+    strmap_fini(&at);
+    return ALLOT_OK;
+}
+
+AllotStatus sandbox_views_order_lateness(Views *vv, const char *orderid, int32_t today,
+                                         OrderLateness *live, OrderLateness *sandbox,
+                                         ErrBuf *err)
+{
+    return sandbox_views_orders_lateness(vv, &orderid, 1, today, live, sandbox, err);
 }
 
 /* ---------- events ---------- */

@@ -48,4 +48,15 @@ AllotStatus sandbox_views_order_lateness(Views *v, const char *orderid, int32_t 
                                          OrderLateness *live, OrderLateness *sandbox,
                                          ErrBuf *err);
 
+/* The same for each of the n orders `orderids` (an id may come twice), into
+ * live[i] and sandbox[i] (arrays of n, the caller's).  One live walk per order;
+ * the held lines of many orders (64 or more, and more than a sixteenth of the held
+ * lines) are found in one walk over the held products' lines instead of each
+ * order's index entry (the report of an import asks every order it touches: a
+ * stock update of a store of a million lines asks hundreds of thousands).  Errors:
+ * those of the live views (ALLOT_ESTORAGE); then the arrays are unspecified. */
+AllotStatus sandbox_views_orders_lateness(Views *v, const char *const *orderids, size_t n,
+                                          int32_t today, OrderLateness *live,
+                                          OrderLateness *sandbox, ErrBuf *err);
+
 #endif

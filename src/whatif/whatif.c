@@ -900,25 +900,39 @@ AllotStatus whatif_orders_of(WhatIfSession *s, const WhatIfDiff *d, OrderChange 
 {
     *out = NULL;
     *n = 0;
+    if (!s->live_views || !s->views)
+        return d->nlines ? err_set(err, ALLOT_EINVALID, "the what-if session has no read model")
+                         : ALLOT_OK;
     size_t cap = 0;
-    AllotStatus st = ALLOT_OK;
-    for (size_t i = 0; i < d->nlines && st == ALLOT_OK; i++) {
+    for (size_t i = 0; i < d->nlines; i++) {
         const char *id = d->lines[i].orderid;
         if (*n && strcmp((*out)[*n - 1].orderid, id) == 0)
             continue; /* lines come by orderid: an order's lines are together */
-        OrderChange c;
-        memset(&c, 0, sizeof c);
-        copy_id(c.orderid, id);
-        st = whatif_order_lateness(s, id, &c.before, &c.after, err);
-        if (st != ALLOT_OK)
-            break;
-        c.kind = order_kind(&c.before, &c.after, &c.slip_days);
         if (*n == cap) {
             cap = cap ? cap * 2 : 16;
             *out = xreallocarray(*out, cap, sizeof **out);
         }
-        (*out)[(*n)++] = c;
+        OrderChange *c = &(*out)[(*n)++];
+        memset(c, 0, sizeof *c);
+        copy_id(c->orderid, id);
     }
+    if (!*n)
+        return ALLOT_OK;
+    const char **ids = xmalloc(*n * sizeof *ids);
+    OrderLateness *before = xmalloc(*n * sizeof *before), *after = xmalloc(*n * sizeof *after);
+    for (size_t i = 0; i < *n; i++)
+        ids[i] = (*out)[i].orderid;
+    AllotStatus st = sandbox_views_orders_lateness(s->views, ids, *n, whatif_today(s), before,
+                                                   after, err);
+    for (size_t i = 0; st == ALLOT_OK && i < *n; i++) {
+        OrderChange *c = &(*out)[i];
+        c->before = before[i];
+        c->after = after[i];
+        c->kind = order_kind(&c->before, &c->after, &c->slip_days);
+    }
+    free(ids);
+    free(before);
+    free(after);
     if (st != ALLOT_OK) {
         free(*out);
         *out = NULL;

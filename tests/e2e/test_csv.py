@@ -436,6 +436,11 @@ class Imports(AllotCase):
         os.close(master)
         self.assertEqual(p.wait(timeout=300), 0, seen)
         self.assertIn(b"importing big.csv:", seen)
+        # the store's write phase shows on the same line, after every row was read
+        self.assertRegex(seen, rb"\rallot: importing big\.csv: 100% \(30000 rows\), "
+                               rb"writing \d+ rows to the store\.\.\.\x1b\[K")
+        self.assertIn(b"\rallot: importing big.csv: 100% (30000 rows), committing...\x1b[K",
+                      seen)
 
 
 class CsvFolder(AllotCase):

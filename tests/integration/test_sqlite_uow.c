@@ -485,6 +485,54 @@ Test(sqlite_uow, a_database_locked_past_the_timeout_is_a_storage_error_naming_th
     uow_free(uow);
 }
 
+/* unit_of_work.h begin_read: no write lock, so another connection's writing does
+ * not hold it up; it sees the store as last committed; a commit that would write
+ * is refused and writes nothing (issue 15: a dry run while a colleague imports). */
+Test(sqlite_uow, a_read_unit_of_work_reads_while_another_connection_writes)
+{
+    UnitOfWork *uow = open_uow();
+    MessageBus *bus = bootstrap(uow, NULL, &fclock.base, NULL);
+    must(bus, command_create_batch("B1", "LAMP", 10, ALLOT_NO_ETA));
+    must(bus, command_allocate("o1", "LAMP", 4));
+    sqlite_uow_set_busy_timeout(uow, 100);
+    sqlite3 *c;
+    cr_assert_eq(sqlite3_open(db.path, &c), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(c, "BEGIN IMMEDIATE; UPDATE batches SET qty = 99;", NULL, NULL,
+                              NULL), SQLITE_OK, "%s", sqlite3_errmsg(c));
+    ErrBuf err = {{0}};
+    for (int round = 0; round < 2; round++) { /* twice: once from the cache */
+        cr_assert_eq(uow_begin_read(uow, &err), ALLOT_OK, "%s", err.msg);
+        Product *p = NULL;
+        cr_assert_eq(repository_get(uow_products(uow), "LAMP", &p, &err), ALLOT_OK, "%s",
+                     err.msg);
+        cr_assert_not_null(p);
+        cr_assert_eq(product_find_batch(p, "B1")->qty, 10, "the last committed state");
+        cr_assert_eq(product_line_count(p), 1);
+        uow_rollback(uow);
+    }
+    /* a write in it is refused, and nothing of it is written */
+    cr_assert_eq(uow_begin_read(uow, &err), ALLOT_OK, "%s", err.msg);
+    Product *p = NULL;
+    cr_assert_eq(repository_get(uow_products(uow), "LAMP", &p, &err), ALLOT_OK, "%s", err.msg);
+    AllotId ref;
+    cr_assert_eq(product_allocate(p, "o2", 1, ALLOT_NO_DATE, 0, ref, &err), ALLOT_OK, "%s",
+                 err.msg);
+    cr_assert_eq(uow_commit(uow, &err), ALLOT_ESTORAGE);
+    cr_assert(strstr(err.msg, "cannot write"), "%s", err.msg);
+    sqlite3_exec(c, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(c);
+    cr_assert_eq(sql_int("SELECT COUNT(*) FROM lines"), 1);
+    /* the write lock of a plain unit of work is still taken */
+    cr_assert_eq(sqlite3_open(db.path, &c), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(c, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    cr_assert_eq(uow_begin(uow, &err), ALLOT_ESTORAGE);
+    cr_assert(strstr(err.msg, "locked"), "%s", err.msg);
+    sqlite3_exec(c, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(c);
+    bus_free(bus);
+    uow_free(uow);
+}
+
 Test(sqlite_uow, resolves_the_default_path_as_the_spec_orders)
 {
     char out[512];

@@ -99,8 +99,9 @@ static bool give_up(void *ctx, int64_t waited_ms)
 }
 
 /* docs/tui.md "A write that waits for another process": giving up on the lock says
- * "…(…: gave up waiting); nothing changed" — also when the wait is the preview's,
- * before any question is open. */
+ * "…(…: gave up waiting); nothing changed".  The preview before the question only
+ * reads (a read transaction, no write lock), so it opens while the other process
+ * holds the lock; the write after "y" is the one that waits. */
 Test(tui_app_sqlite, giving_up_on_another_processs_lock_says_nothing_changed)
 {
     ErrBuf err = {{0}};
@@ -109,6 +110,8 @@ Test(tui_app_sqlite, giving_up_on_another_processs_lock_says_nothing_changed)
     tui_app_type(app, "\t\t"); /* W1 selected */
     cr_assert_eq(uow_begin(fx.other_uow, &err), ALLOT_OK, "%s", err.msg);
     tui_app_type(app, "c0\n");
+    cr_assert(tui_app_confirming(app), "the preview is read while the other process writes");
+    tui_app_type(app, "y");
     uow_rollback(fx.other_uow);
     sqlite_uow_set_busy_wait(fx.uow, NULL);
     cr_assert_not(tui_app_confirming(app));

@@ -19,7 +19,10 @@ SKUs and batches, no room), then
      left or came to;
   3. a whatif file with the same import between two commands (`import KIND FILE`
      as a line) prints the --csv rows of the three steps run for real on a copy,
-     refusing the same lines.
+     refusing the same lines;
+  4. while another connection holds the write lock (BEGIN IMMEDIATE, with a row
+     written and not committed), both dry runs print what they printed without it:
+     a dry run only reads, as last committed.
 """
 import csv
 import hashlib
@@ -28,6 +31,7 @@ import os
 import random
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -164,6 +168,24 @@ def check_whatif_file(seed, rng, tmp, a, kind, csv_file, a_hash, before):
     assert got.returncode == (1 if refused else 0), ctx
 
 
+def check_while_locked(seed, db, kind, csv_file, dry_csv, dry):
+    """The dry runs give the same output while a writer holds the database."""
+    writer = sqlite3.connect(db, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("INSERT INTO counters (name, value) VALUES ('import_dry_run', 1)")
+        for args, want in (((), dry), (("--csv",), dry_csv)):
+            got = run(db, "import", kind, csv_file, "--dry-run", *args)
+            assert (got.returncode, got.stdout, got.stderr) == \
+                (want.returncode, want.stdout, want.stderr), \
+                f"seed {seed}: dry run {args} while another connection writes: rc " \
+                f"{got.returncode}\n{got.stderr}\nwithout the writer: rc {want.returncode}\n" \
+                f"{want.stderr}"
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+
+
 def one_case(seed, tmp):
     rng = random.Random(seed)
     setup, kind, text = make_case(rng)
@@ -186,6 +208,7 @@ def one_case(seed, tmp):
         f"seed {seed}: the dry run wrote to the WAL"
     assert exports(a) == before, f"seed {seed}: the dry run changed the data"
 
+    check_while_locked(seed, a, kind, csv_file, dry_csv, dry)
     check_whatif_file(seed, rng, tmp, a, kind, csv_file, hashes[0], before)
     real = run(b, "import", kind, csv_file, check_rc=(0, 1))
     after = exports(b)
