@@ -367,10 +367,11 @@ static enum MHD_Result check_one_param(void *cls, enum MHD_ValueKind kind, const
         return MHD_NO;
     }
     if (!value) {
-        /* a long key is cut with the message (it names the key twice) */
-        int cut = snprintf(q->msg, sizeof q->msg, "query parameter \"%s\" has no value (%s=...)",
-                           kb, kb);
-        (void)cut;
+        /* the key is named twice: quoted shorter, so that both fit */
+        char short_key[20 * ERR_VALUE_CHAR_MAX + 4];
+        err_value_max(key, strlen(key), 20, short_key, sizeof short_key);
+        snprintf(q->msg, sizeof q->msg, "query parameter \"%s\" has no value (%s=...)", short_key,
+                 short_key);
         return MHD_NO;
     }
     /* The first of a name is the one a handler reads: a second is refused, as a
