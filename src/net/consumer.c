@@ -17,8 +17,17 @@ struct Consumer {
     RedisLink link;
     pthread_t thread;
     atomic_bool stop;
+    atomic_int link_up; /* the link's own state; stats.consumer_connected waits for SUBSCRIBE */
     bool subscribed;
 };
+
+/* The subscription is taken (or lost): what GET / and the metrics call connected, so
+ * that a publisher who waits for it loses no message. */
+static void set_subscribed(Consumer *c, bool on)
+{
+    c->subscribed = on;
+    atomic_store(&c->srv->stats.consumer_connected, on ? 1 : 0);
+}
 
 static const FieldAlias message_fields[] = {{"ref", "batchref"}, {NULL, NULL}};
 
@@ -82,7 +91,7 @@ static void *consumer_main(void *arg)
         if (!redis_link_up(&c->link)) {
             int wait = redis_link_wait_ms(&c->link);
             poll(NULL, 0, wait < 250 ? wait : 250);
-            c->subscribed = false;
+            set_subscribed(c, false);
             continue;
         }
         redisContext *rc = c->link.c;
@@ -98,7 +107,7 @@ static void *consumer_main(void *arg)
                 redis_link_down(&c->link, "SUBSCRIBE refused");
                 continue;
             }
-            c->subscribed = true;
+            set_subscribed(c, true);
         }
         /* Replies already read, then wait for more (a quarter second at most, to see
          * consumer_stop). */
@@ -122,7 +131,7 @@ static void *consumer_main(void *arg)
         }
         if (failed) {
             redis_link_down(&c->link, rc->errstr[0] ? rc->errstr : "connection lost");
-            c->subscribed = false;
+            set_subscribed(c, false);
         }
     }
     return NULL;
@@ -133,7 +142,8 @@ Consumer *consumer_start(Server *srv, const char *host, int port)
     Consumer *c = xcalloc(1, sizeof *c);
     c->srv = srv;
     atomic_init(&c->stop, false);
-    redis_link_init(&c->link, host, port, "consumer", &srv->log, &srv->stats.consumer_connected);
+    atomic_init(&c->link_up, 0);
+    redis_link_init(&c->link, host, port, "consumer", &srv->log, &c->link_up);
     if (pthread_create(&c->thread, NULL, consumer_main, c) != 0)
         abort();
     return c;

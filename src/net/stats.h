@@ -50,7 +50,7 @@ typedef struct NetStats {
     atomic_llong relay_batches;         /* ... in this many pipelines */
     atomic_llong relay_position;        /* the id of the last event published (or, while
                                            another process publishes, its stored one) */
-    atomic_int consumer_connected;      /* the subscriber's link to Redis is up */
+    atomic_int consumer_connected;      /* the subscriber is up and SUBSCRIBEd */
     atomic_int relay_connected;         /* the relay's link to Redis is up */
     atomic_int relay_leader;            /* this process holds the relay's lease */
 } NetStats;

@@ -258,6 +258,8 @@ class Consumer(RedisCase):
         while time.time() < deadline and not api.get("/").json()["redis"]["consumer"]["connected"]:
             time.sleep(0.1)
         c = self.r.client()
+        # "connected" means subscribed: no message published from now on is lost
+        self.assertEqual(c.execute_command("PUBSUB", "NUMSUB", "change_batch_quantity")[1], 1)
         for q in range(1, 301):
             c.publish("change_batch_quantity", json.dumps({"batchref": "B1", "qty": q}))
         c.close()
