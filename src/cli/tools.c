@@ -113,7 +113,14 @@ AllotStatus tool_import(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
     unsigned long long total = fstat(fileno(fp), &sb) == 0 && S_ISREG(sb.st_mode)
                                    ? (unsigned long long)sb.st_size
                                    : 0;
-    AllotStatus st = cli_open_store(cli, err);
+    /* A dry run only reads the store: it creates none */
+    AllotStatus st = dry_run ? cli_resolve_store(cli, err) : ALLOT_OK;
+    if (st == ALLOT_OK && dry_run && store_is_missing(&cli->store))
+        st = err_set(err, ALLOT_ESTORAGE,
+                     "no database at %s: a dry run reads the store, it creates none (the import "
+                     "itself would create it)", cli->store.label);
+    if (st == ALLOT_OK)
+        st = cli_open_store(cli, err);
     /* A dry run imports into a what-if session over the store, which is only read. */
     WhatIfSession *s = NULL;
     if (st == ALLOT_OK && dry_run)

@@ -74,7 +74,8 @@ const char *err_value_max(const char *s, size_t len, int chars_max, char *buf, s
         if (n == 0) {
             w = "?";
             wn = 1;
-        } else if (utf8_is_control(cp) || utf8_is_format(cp)) {
+        } else if (utf8_is_control(cp) || utf8_is_format(cp) || utf8_is_other_space(cp) ||
+                   (i == 0 && utf8_is_mark(cp))) {
             wn = (size_t)snprintf(shown, sizeof shown, "<U+%04X>", (unsigned)cp);
             w = shown;
         }

@@ -1,5 +1,7 @@
 #include "domain/utf8.h"
 
+#include <unictype.h>
+
 size_t utf8_decode(const char *s, size_t n, uint32_t *cp)
 {
     const unsigned char *u = (const unsigned char *)s;
@@ -89,3 +91,12 @@ bool utf8_is_control(uint32_t cp)
 {
     return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F);
 }
+
+bool utf8_is_other_space(uint32_t cp)
+{
+    return cp != ' ' && (uc_is_general_category(cp, UC_SPACE_SEPARATOR) ||
+                         uc_is_general_category(cp, UC_LINE_SEPARATOR) ||
+                         uc_is_general_category(cp, UC_PARAGRAPH_SEPARATOR));
+}
+
+bool utf8_is_mark(uint32_t cp) { return uc_is_general_category(cp, UC_CATEGORY_M); }

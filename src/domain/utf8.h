@@ -30,4 +30,15 @@ bool utf8_is_format(uint32_t cp);
  * (U+0080..U+009F). */
 bool utf8_is_control(uint32_t cp);
 
+/* Whether `cp` is a space other than U+0020: Unicode categories Zs, Zl, Zp (the
+ * no-break space U+00A0, U+2000..U+200A, U+3000, the line and paragraph
+ * separators, ...; libunistring's tables).  Identifiers refuse them (SPEC.md
+ * §1.3), messages show them as "<U+00A0>" (err_value). */
+bool utf8_is_other_space(uint32_t cp);
+
+/* Whether `cp` is a combining mark (Unicode categories Mn, Mc, Me), which draws
+ * on the character before it: messages show one that begins a value as
+ * "<U+0308>", so that it does not sit on the opening quote (err_value). */
+bool utf8_is_mark(uint32_t cp);
+
 #endif

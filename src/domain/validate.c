@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <unictype.h>
 #include <uninorm.h>
 
 #include "domain/utf8.h"
@@ -51,17 +50,19 @@ AllotStatus validate_id(const char *text, const char *field, AllotId out, ErrBuf
         if (n == 0)
             return err_set(err, ALLOT_EINVALID, "%s is not valid UTF-8 (byte %zu)", field, i + 1);
         if (utf8_is_control(cp))
-            return err_set(err, ALLOT_EINVALID, "%s contains a control character (byte %zu)",
-                           field, i + 1);
+            return err_set(err, ALLOT_EINVALID, "%s contains a control character U+%04X (byte %zu)",
+                           field, (unsigned)cp, i + 1);
         if (utf8_is_format(cp))
             return err_set(err, ALLOT_EINVALID,
                            "%s contains an invisible format character U+%04X (byte %zu)", field,
                            (unsigned)cp, i + 1);
         /* a no-break or other wide space looks like the plain one (or like
          * nothing at the end) */
-        if (cp != ' ' && (uc_is_general_category(cp, UC_SPACE_SEPARATOR) ||
-                          uc_is_general_category(cp, UC_LINE_SEPARATOR) ||
-                          uc_is_general_category(cp, UC_PARAGRAPH_SEPARATOR)))
+        if (i == 0 && utf8_is_mark(cp))
+            return err_set(err, ALLOT_EINVALID,
+                           "%s begins with the combining mark U+%04X, which has no letter to "
+                           "sit on", field, (unsigned)cp);
+        if (utf8_is_other_space(cp))
             return err_set(err, ALLOT_EINVALID,
                            "%s contains the space character U+%04X (byte %zu): only the plain "
                            "space U+0020 may be inside an id", field, (unsigned)cp, i + 1);

@@ -2,7 +2,9 @@
 #include "persistence/store.h"
 
 #include <stdio.h>
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "persistence/pg_store.h"
@@ -12,6 +14,12 @@
 bool store_is_postgres_uri(const char *db)
 {
     return db && (strncmp(db, "postgresql://", 13) == 0 || strncmp(db, "postgres://", 11) == 0);
+}
+
+bool store_is_missing(const StoreTarget *t)
+{
+    struct stat sb;
+    return t->kind == STORE_SQLITE && stat(t->where, &sb) != 0 && errno == ENOENT;
 }
 
 AllotStatus store_target(const char *db_arg, StoreTarget *out, ErrBuf *err)

@@ -49,6 +49,11 @@ AllotStatus store_target(const char *db_arg, StoreTarget *out, ErrBuf *err);
 /* True if `db` (a --db value) is a PostgreSQL connection URI. */
 bool store_is_postgres_uri(const char *db);
 
+/* True if `t` names a SQLite database file that does not exist yet (store_open
+ * would create it).  False for an existing file or a PostgreSQL URI.  For commands
+ * that only read, to create nothing (issue 15: `import --dry-run`). */
+bool store_is_missing(const StoreTarget *t);
+
 /* Opens the store for reading and writing: creates it when missing (SQLite: the
  * file and its folder; PostgreSQL: the tables in schema `allot` of an existing
  * database) and migrates its schema forward.  `clock` (not owned; NULL =

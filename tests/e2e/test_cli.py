@@ -260,6 +260,17 @@ class ReadOnlyCommands(AllotCase):
                       r.err)
         self.assertFalse(os.path.exists(self.path("nohome")))
 
+    def test_a_dry_run_on_a_missing_database_creates_nothing_and_exits_3(self):
+        db = self.path("new.db")
+        self.write("o.csv", "orderid,sku,qty\no1,LAMP,1\n")
+        for extra in ([], ["--csv"]):
+            r = self.run_allot("--db", db, "import", "orders", self.path("o.csv"), "--dry-run",
+                               *extra, db=False)
+            self.assertEqual((r.rc, r.out), (3, ""), r)
+            self.assertEqual(r.err, f"allot: no database at {db}: a dry run reads the store, it "
+                                    "creates none (the import itself would create it)\n")
+        self.assertFalse([n for n in os.listdir(self.path(".")) if n.startswith("new.db")])
+
     def test_writing_commands_still_create_the_database_and_its_folder(self):
         db = self.path("new/dir/x.db")
         self.ok("--db", db, "add-batch", "B1", "LAMP", "5", db=False)

@@ -83,7 +83,7 @@ class BadFiles(AllotCase):
 
     def test_a_newline_inside_an_identifier_is_refused(self):
         self.refused("batches", 'ref,sku,qty,eta\nB3,"LA\nMP",3,\n',
-                     "batches.csv:2: sku contains a control character (byte 3)")
+                     "batches.csv:2: sku contains a control character U+000A (byte 3)")
 
     def test_a_reference_twice_in_one_file_is_refused(self):
         self.refused("batches", "ref,sku,qty,eta\nB3,LAMP,3,\nB4,LAMP,3,\nB3,LAMP,4,\n",
@@ -246,7 +246,7 @@ class LineEnds(AllotCase):
         r = self.run_allot("import", "batches", "b.csv")
         self.assertEqual(r.rc, 1, r)
         self.assertEqual(r.err.splitlines()[:2],
-                         ["allot: b.csv:3: sku contains a control character (byte 3)",
+                         ["allot: b.csv:3: sku contains a control character U+000D (byte 3)",
                           'allot: b.csv:5: eta "x" is not a date (YYYY-MM-DD)'])
 
 

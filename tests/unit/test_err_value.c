@@ -28,8 +28,19 @@ Test(err_value, invisible_format_characters_are_shown_by_code_point)
                      "o<U+200B>1<U+200F>", "zero-width space, right-to-left mark");
     cr_assert_str_eq(err_value_str("\xf3\xa0\x80\x81x", buf, sizeof buf), "<U+E0001>x",
                      "a tag character");
-    cr_assert_str_eq(err_value_str("\xc2\xa0" "a\xe2\x80\x83", buf, sizeof buf),
-                     "\xc2\xa0" "a\xe2\x80\x83", "spaces that show as spaces are kept");
+}
+
+Test(err_value, spaces_other_than_u0020_and_a_leading_mark_are_shown_by_code_point)
+{
+    /* `qty "1 "` with a no-break space would look like an allowed trailing space */
+    cr_assert_str_eq(err_value_str("1\xc2\xa0", buf, sizeof buf), "1<U+00A0>");
+    cr_assert_str_eq(err_value_str("\xe3\x80\x80" "2027-01-01\xe2\x80\xa8", buf, sizeof buf),
+                     "<U+3000>2027-01-01<U+2028>", "ideographic space, line separator");
+    cr_assert_str_eq(err_value_str("a b\xe2\x80\x83", buf, sizeof buf), "a b<U+2003>",
+                     "the plain space is kept");
+    /* a mark that begins the value would sit on the opening quote; inside, it is kept */
+    cr_assert_str_eq(err_value_str("\xcc\x88" "x", buf, sizeof buf), "<U+0308>x");
+    cr_assert_str_eq(err_value_str("Ro\xcc\x88ssle", buf, sizeof buf), "Ro\xcc\x88ssle");
 }
 
 Test(err_value, forty_invisible_characters_fit_in_err_value_size_with_the_ellipsis)

@@ -117,6 +117,11 @@ Test(validate, an_identifier_is_kept_in_unicode_normal_form_c)
     cr_assert_str_eq(out, "\xed\x95\x9c"); /* U+D55C */
     cr_assert_eq(validate_id("q\xcc\x88", "sku", out, &e), ALLOT_OK);
     cr_assert_str_eq(out, "q\xcc\x88");
+    /* a mark with nothing before it */
+    cr_assert_eq(validate_id("\xcc\x88", "sku", out, &e), ALLOT_EINVALID);
+    cr_assert_str_eq(e.msg, "sku begins with the combining mark U+0308, which has no letter to "
+                            "sit on");
+    cr_assert_eq(validate_id("  \xcc\x88" "x", "ref", out, &e), ALLOT_EINVALID, "after trimming");
     /* the length is checked on the normal form: 66 bytes typed, 44 stored */
     char text[ALLOT_ID_MAX * 2];
     size_t o = 0;
