@@ -110,8 +110,10 @@ static const CommandSpec command_table[] = {
                 "sorted by orderid then sku) as CSV with LF line ends to FILE, or to\n"
                 "standard output. The file imports back to the same state. FILE is\n"
                 "replaced only once complete; a symbolic link is written through to\n"
-                "its file. FILE may not be the database, its -wal or -shm, or any\n"
-                "other SQLite file, unless --force.\n",
+                "its file. FILE may not be the database, its -wal, -shm or -journal,\n"
+                "the -wal, -shm or -journal of any other SQLite database (there or\n"
+                "not yet), any other SQLite file, or a file that starts with a\n"
+                "write-ahead log's or a rollback journal's header, unless --force.\n",
         .bus = CMD_NONE_BUS,
         .tool = TOOL_EXPORT,
     },

@@ -475,17 +475,58 @@ static bool same_file(const char *target, const struct stat *tsb, const char *ot
            strcmp(a, b) == 0;
 }
 
-/* True if the file at `path` starts with the SQLite header. */
-static bool is_sqlite_file(const char *path)
+/* What the first bytes of a file of SQLite's say it is. */
+typedef enum SqliteKind {
+    SQLITE_NONE,    /* none of SQLite's headers */
+    SQLITE_DB,      /* "SQLite format 3\0" (16 bytes) */
+    SQLITE_WAL,     /* a write-ahead log: 0x377f0682 or 0x377f0683, big-endian */
+    SQLITE_JOURNAL, /* a rollback journal: d9 d5 05 f9 20 a1 63 d7 */
+} SqliteKind;
+
+/* The kind of file at `path` by its first bytes (SQLITE_NONE if it cannot be read). */
+static SqliteKind sqlite_kind(const char *path)
 {
-    static const char header[16] = "SQLite format 3";
+    static const unsigned char db[16] = "SQLite format 3";
+    static const unsigned char journal[8] = {0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7};
     int fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK);
     if (fd < 0)
-        return false;
-    char buf[16];
+        return SQLITE_NONE;
+    unsigned char buf[16];
     ssize_t n = read(fd, buf, sizeof buf);
     close(fd);
-    return n == (ssize_t)sizeof buf && memcmp(buf, header, sizeof buf) == 0;
+    if (n == (ssize_t)sizeof db && memcmp(buf, db, sizeof db) == 0)
+        return SQLITE_DB;
+    if (n >= (ssize_t)sizeof journal && memcmp(buf, journal, sizeof journal) == 0)
+        return SQLITE_JOURNAL;
+    uint32_t magic = n >= 4 ? (uint32_t)buf[0] << 24 | (uint32_t)buf[1] << 16 |
+                                  (uint32_t)buf[2] << 8 | buf[3]
+                            : 0;
+    return magic == 0x377f0682 || magic == 0x377f0683 ? SQLITE_WAL : SQLITE_NONE;
+}
+
+/* The names SQLite gives the files beside a database, and what each is. */
+static const char *const sidecar_suffix[] = {"", "-wal", "-shm", "-journal"};
+static const char *const sidecar_what[] = {
+    "the database", "the write-ahead log of the database",
+    "the shared-memory index of the database", "the rollback journal of the database"};
+
+/* If `name` ends with "-wal", "-shm" or "-journal" and the file named without that
+ * end is an SQLite database (a regular file with the SQLite header): the index of
+ * the end in sidecar_suffix, with the database's name in `db`.  0 otherwise. */
+static int sidecar_of(const char *name, char *db, size_t size)
+{
+    size_t n = strlen(name);
+    for (int i = 1; i < 4; i++) {
+        size_t k = strlen(sidecar_suffix[i]);
+        if (n <= k || n - k >= size || strcmp(name + n - k, sidecar_suffix[i]) != 0)
+            continue;
+        memcpy(db, name, n - k);
+        db[n - k] = '\0';
+        struct stat sb;
+        if (stat(db, &sb) == 0 && S_ISREG(sb.st_mode) && sqlite_kind(db) == SQLITE_DB)
+            return i;
+    }
+    return 0;
 }
 
 /* The store's name fully resolved: realpath of it (every link, in its folders too),
@@ -506,15 +547,12 @@ static bool resolved_store(const char *store, char *out, size_t size)
 }
 
 /* Refuses to replace the store, its -wal, -shm or -journal (named after the store
- * as given and after its resolved name), or any SQLite file (SPEC.md §4: never
- * without --force). */
+ * as given and after its resolved name), the -wal, -shm or -journal of any SQLite
+ * database (`shown` or `target` named after a database that exists), or any file
+ * that starts with one of SQLite's headers (SPEC.md §4: never without --force). */
 static AllotStatus guard(const char *shown, const char *target, const struct stat *tsb,
                          const char *store, CsvOverwrite overwrite, ErrBuf *err)
 {
-    static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
-    static const char *const what[] = {"the database", "the write-ahead log of the database",
-                                       "the shared-memory index of the database",
-                                       "the rollback journal of the database"};
     const char *tail =
         overwrite == CSV_REFUSE_BARE ? "" : ": nothing was written (--force writes over it)";
     const char *via = strcmp(shown, target) != 0 ? " (through a symbolic link)" : "";
@@ -524,14 +562,26 @@ static AllotStatus guard(const char *shown, const char *target, const struct sta
         for (int i = 0; i < 4; i++)
             for (int k = 0; k < 2 && names[k]; k++) {
                 char p[PATH_MAX + 512];
-                snprintf(p, sizeof p, "%s%s", names[k], suffix[i]);
+                snprintf(p, sizeof p, "%s%s", names[k], sidecar_suffix[i]);
                 if (same_file(target, tsb, p))
-                    return err_set(err, ALLOT_EINVALID, "%s is %s %s%s%s", shown, what[i],
-                                   store, via, tail);
+                    return err_set(err, ALLOT_EINVALID, "%s is %s %s%s%s", shown,
+                                   sidecar_what[i], store, via, tail);
             }
     }
-    if (tsb && S_ISREG(tsb->st_mode) && is_sqlite_file(target))
-        return err_set(err, ALLOT_EINVALID, "%s is an SQLite database%s%s", shown, via, tail);
+    char db[PATH_MAX + 256];
+    int i = sidecar_of(shown, db, sizeof db); /* named so as given: no link to tell of */
+    if (i)
+        return err_set(err, ALLOT_EINVALID, "%s is %s %s%s", shown, sidecar_what[i], db, tail);
+    if ((i = sidecar_of(target, db, sizeof db)) != 0)
+        return err_set(err, ALLOT_EINVALID, "%s is %s %s%s%s", shown, sidecar_what[i], db, via,
+                       tail);
+    static const char *const kind[] = {
+        [SQLITE_DB] = "an SQLite database",
+        [SQLITE_WAL] = "the write-ahead log of an SQLite database",
+        [SQLITE_JOURNAL] = "the rollback journal of an SQLite database"};
+    SqliteKind k = tsb && S_ISREG(tsb->st_mode) ? sqlite_kind(target) : SQLITE_NONE;
+    if (k != SQLITE_NONE)
+        return err_set(err, ALLOT_EINVALID, "%s is %s%s%s", shown, kind[k], via, tail);
     return ALLOT_OK;
 }
 

@@ -69,9 +69,13 @@ AllotStatus csv_write_row(FILE *fp, const char *const *fields, size_t n, ErrBuf 
  * to replace the database `store` (may be NULL), its "-wal", "-shm" or "-journal"
  * (the same file, or the same name when it does not exist yet; each named after
  * `store` as given and after its fully resolved name — realpath, every link in its
- * folders too — which is the name SQLite gives them), or any file that
- * starts with the SQLite header (SPEC.md §4: no command writes over a SQLite file
- * unless told --force).  The new file is unnamed until commit where the system
+ * folders too — which is the name SQLite gives them), the "-wal", "-shm" or
+ * "-journal" of any other database (`path` as given or after its links, existing or
+ * not, named after a regular file that starts with the SQLite header: a hard link to
+ * the store, or another store, is named so), or any file that starts with the
+ * SQLite header, a write-ahead log's (0x377f0682 or 0x377f0683) or a rollback
+ * journal's (d9 d5 05 f9 20 a1 63 d7) (SPEC.md §4: no command writes over a SQLite
+ * file unless told --force).  The new file is unnamed until commit where the system
  * allows it (O_TMPFILE: nothing is left behind if the process dies), else
  * "TARGET.tmp.PID"; it keeps the permissions of the file it replaces.
  * csv_atomic_commit flushes, fsyncs, closes and renames it over the target;
@@ -79,7 +83,11 @@ AllotStatus csv_write_row(FILE *fp, const char *const *fields, size_t n, ErrBuf 
  * regular file or a folder — a terminal, a pipe, a FIFO, /dev/null, /dev/stdout — is
  * written straight to, never replaced (there is nothing to keep whole there).  Every message names `path` as given:
  *     ALLOT_EINVALID  "ex.db is the database ex.db: nothing was written (--force
- *                     writes over it)", "... is an SQLite database ..." (CSV_REFUSE);
+ *                     writes over it)", "b.db-wal is the write-ahead log of the
+ *                     database b.db: ...", "... is an SQLite database ...",
+ *                     "... is the rollback journal of an SQLite database ..."
+ *                     (CSV_REFUSE), " (through a symbolic link)" before the colon
+ *                     when `path` leads elsewhere;
  *                     "ex.db is the database ex.db" alone (CSV_REFUSE_BARE: the
  *                     caller says what happens, and has no --force)
  *     ALLOT_EIO       "out/x.csv: cannot write: No such file or directory",

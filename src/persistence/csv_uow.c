@@ -130,7 +130,7 @@ static AllotStatus write_allocations(CsvUow *c, ErrBuf *err)
 {
     char *path = path_in(c->folder, "allocations.csv");
     CsvAtomicFile f;
-    AllotStatus st = csv_atomic_open(&f, path, NULL, CSV_REFUSE, err);
+    AllotStatus st = csv_atomic_open(&f, path, NULL, CSV_REFUSE_BARE, err);
     if (st != ALLOT_OK) {
         free(path);
         return st;

@@ -143,6 +143,146 @@ class ExportNeverOverwritesTheStore(AllotCase):
             self.assertEqual(f.readline(), "ref,sku,qty,eta,created\n")
 
 
+class ExportNeverOverwritesAnotherStoresFiles(AllotCase):
+    """The -wal, -shm and -journal of any SQLite database are refused whatever the --db,
+    as are files that start with a write-ahead log's or a rollback journal's header."""
+
+    def setUp(self):
+        super().setUp()
+        self.ok("exec", "-", stdin=SETUP)
+        self.before = self.snapshot()
+
+    def follow(self, db):
+        """A follower on DB: it keeps DB's -wal and -shm alive with their frames."""
+        p = subprocess.Popen([ALLOT, "--db", db, "events", "--follow"], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, env=self.env, cwd=self.dir)
+        self.assertTrue(p.stdout.readline())
+
+        def stop():
+            p.terminate()
+            p.communicate(timeout=30)
+        self.addCleanup(stop)
+        return stop
+
+    def refused(self, db, target, reason):
+        r = self.run_allot("--db", db, "export", "batches", target, db=False)
+        self.assertEqual(r.rc, 1, r)
+        self.assertEqual(r.out, "")
+        self.assertEqual(r.err, f"allot: {target} is {reason}: nothing was written "
+                                "(--force writes over it)\n")
+        return r
+
+    def assert_not_a_csv(self, name):
+        if os.path.exists(self.path(name)):
+            with open(self.path(name), "rb") as f:
+                self.assertFalse(f.read().startswith(b"ref,"), name)
+
+    def test_the_wal_and_shm_of_another_store_are_refused_while_a_follower_holds_them(self):
+        self.ok("--db", "a.db", "add-batch", "A1", "LAMP", "1", db=False)
+        self.ok("--db", "b.db", "add-batch", "B1", "LAMP", "10", db=False)
+        stop = self.follow("b.db")
+        for i in range(2, 6):
+            self.ok("--db", "b.db", "add-batch", f"B{i}", "LAMP", "10", db=False)
+        self.assertTrue(os.path.getsize(self.path("b.db-wal")) > 0)
+        self.refused("a.db", "b.db-wal", "the write-ahead log of the database b.db")
+        self.refused("a.db", "b.db-shm", "the shared-memory index of the database b.db")
+        self.refused("a.db", self.path("b.db-wal"),
+                     f"the write-ahead log of the database {self.path('b.db')}")
+        os.symlink("b.db-wal", self.path("out.csv"))
+        self.refused("a.db", "out.csv",
+                     "the write-ahead log of the database b.db (through a symbolic link)")
+        for name in ("b.db-wal", "b.db-shm"):
+            self.assert_not_a_csv(name)
+        stop()
+        rows = self.ok("--db", "b.db", "export", "batches", db=False).out.splitlines()
+        self.assertEqual([r.split(",")[0] for r in rows[1:]], ["B1", "B2", "B3", "B4", "B5"])
+
+    def test_the_wal_of_a_store_opened_through_a_hard_link_is_refused(self):
+        os.link(self.db, self.path("hard.db"))
+        stop = self.follow(self.db)
+        self.ok("add-batch", "B3", "LAMP", "20")
+        self.ok("allocate", "o3", "LAMP", "5")
+        self.before = self.snapshot()
+        self.refused("hard.db", "allot.db-wal", "the write-ahead log of the database allot.db")
+        self.refused("hard.db", "allot.db-shm", "the shared-memory index of the database allot.db")
+        self.assert_not_a_csv("allot.db-wal")
+        stop()
+        self.assertEqual(self.snapshot(), self.before)
+        self.assertIn("B3", [row[0] for row in self.export("batches")])
+
+    def test_a_journal_that_does_not_exist_yet_is_refused(self):
+        self.ok("--db", "other.db", "add-batch", "X", "LAMP", "1", db=False)
+        self.refused("other.db", "allot.db-journal", "the rollback journal of the database allot.db")
+        os.symlink("allot.db-journal", self.path("j.csv"))  # a dangling link to it
+        self.refused("other.db", "j.csv",
+                     "the rollback journal of the database allot.db (through a symbolic link)")
+        self.assertFalse(os.path.exists(self.path("allot.db-journal")))
+        self.assertEqual(self.snapshot(), self.before)
+        self.ok("add-batch", "B9", "LAMP", "1")  # and the store still takes writes
+
+    def test_the_csv_folder_does_not_write_a_journal_through_a_dangling_link(self):
+        os.mkdir(self.path("folder"))
+        self.write("folder/batches.csv", "ref,sku,qty,eta\nb1,s1,100,\n")
+        self.write("folder/orders.csv", "orderid,sku,qty\no1,s1,3\n")
+        os.symlink("../allot.db-journal", self.path("folder/allocations.csv"))
+        r = self.run_allot("csv", "folder", db=False)
+        self.assertEqual(r.rc, 1, r)
+        self.assertEqual(r.err, "allot: folder/allocations.csv is the rollback journal of the "
+                                "database folder/../allot.db (through a symbolic link) "
+                                "(nothing written)\n")
+        self.assertFalse(os.path.exists(self.path("allot.db-journal")))
+        self.assertTrue(os.path.islink(self.path("folder/allocations.csv")))
+        self.assertEqual(self.snapshot(), self.before)
+        self.ok("add-batch", "B9", "LAMP", "1")
+
+    def test_a_file_with_a_write_ahead_log_header_is_refused(self):
+        self.follow(self.db)
+        self.ok("add-batch", "B3", "LAMP", "20")
+        shutil.copy(self.db + "-wal", self.path("saved.log"))  # a real WAL, another name
+        with open(self.path("saved.log"), "rb") as f:
+            wal = f.read()
+        self.assertIn(wal[:4], (b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83"))
+        self.refused(self.db, "saved.log", "the write-ahead log of an SQLite database")
+        for magic in (b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83"):
+            self.write("w.bin", magic + bytes(28), mode="wb")
+            self.refused(self.db, "w.bin", "the write-ahead log of an SQLite database")
+        with open(self.path("saved.log"), "rb") as f:
+            self.assertEqual(f.read(), wal)
+        self.ok("export", "batches", "w.bin", "--force")
+        with open(self.path("w.bin")) as f:
+            self.assertEqual(f.readline(), "ref,sku,qty,eta,created\n")
+
+    def test_a_file_with_a_rollback_journal_header_is_refused(self):
+        import sqlite3
+        # a real rollback journal, caught while its transaction is open
+        con = sqlite3.connect(self.path("r.db"), isolation_level=None)
+        con.execute("PRAGMA synchronous=OFF")  # the journal's header is written at once
+        con.execute("CREATE TABLE t(x)")
+        con.execute("BEGIN")
+        con.execute("INSERT INTO t VALUES (1)")
+        shutil.copy(self.path("r.db-journal"), self.path("saved.bak"))
+        con.execute("ROLLBACK")
+        con.close()
+        with open(self.path("saved.bak"), "rb") as f:
+            journal = f.read()
+        self.assertEqual(journal[:8], bytes.fromhex("d9d505f920a163d7"))
+        self.refused(self.db, "saved.bak", "the rollback journal of an SQLite database")
+        os.symlink("saved.bak", self.path("to.csv"))
+        self.refused(self.db, "to.csv",
+                     "the rollback journal of an SQLite database (through a symbolic link)")
+        with open(self.path("saved.bak"), "rb") as f:
+            self.assertEqual(f.read(), journal)
+        # a file that only looks a little like one is written
+        self.write("near.bin", bytes.fromhex("d9d505f920a163") + b"x", mode="wb")
+        self.ok("export", "batches", "near.bin")
+
+    def test_force_writes_over_another_stores_wal(self):
+        self.ok("--db", "b.db", "add-batch", "B1", "LAMP", "10", db=False)
+        self.ok("export", "batches", "b.db-wal", "--force")
+        with open(self.path("b.db-wal")) as f:
+            self.assertEqual(f.readline(), "ref,sku,qty,eta,created\n")
+
+
 class ExportFiles(AllotCase):
     def setUp(self):
         super().setUp()

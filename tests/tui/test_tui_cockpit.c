@@ -184,6 +184,25 @@ Test(cockpit, export_never_writes_over_the_database_and_follows_a_link)
     cr_assert(strstr(status(), "1 row of Batches"), "%s", status());
 }
 
+/* The -journal of another database, not there yet (writing it would leave that
+ * database unopenable), is refused as the CLI's export refuses it. */
+Test(cockpit, export_never_writes_the_journal_of_another_database)
+{
+    char db[128], journal[160], cmd[300], want[400];
+    snprintf(db, sizeof db, "%s/s.db", dir);
+    snprintf(journal, sizeof journal, "%s-journal", db);
+    snprintf(cmd, sizeof cmd, "cp %s %s", fx.path, db);
+    cr_assert_eq(system(cmd), 0);
+    fixture_type("B");
+    snprintf(cmd, sizeof cmd, ":export %s\n", journal);
+    fixture_type(cmd);
+    snprintf(want, sizeof want, "%s is the rollback journal of the database %s; nothing was written",
+             journal, db);
+    cr_assert_str_eq(status(), want);
+    struct stat sb;
+    cr_assert_neq(stat(journal, &sb), 0, "no journal was written");
+}
+
 Test(cockpit, export_needs_a_list_and_a_file)
 {
     fixture_type(":export\n");
