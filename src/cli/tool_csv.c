@@ -13,6 +13,7 @@
  * backordered, unchanged. */
 typedef struct OrdersRun {
     FILE *fp, *out;
+    const char *name; /* FOLDER/orders.csv, for messages */
     long counts[4];
 } OrdersRun;
 
@@ -25,7 +26,7 @@ static AllotStatus allocate_orders(MessageBus *bus, void *ctx, ErrBuf *err)
     static const char *const cols[] = {"orderid", "sku", "qty", "need"};
     static const bool optional[] = {false, false, false, true};
     CsvReader *r;
-    AllotStatus st = csv_reader_open(fp, "orders.csv", cols, optional, 4, &r, err);
+    AllotStatus st = csv_reader_open(fp, run->name, cols, optional, 4, &r, err);
     CommandResult res;
     command_result_init(&res);
     while (st == ALLOT_OK) {
@@ -43,13 +44,13 @@ static AllotStatus allocate_orders(MessageBus *bus, void *ctx, ErrBuf *err)
             (st = validate_id(f[1], "sku", sku, &e)) != ALLOT_OK ||
             (st = validate_line_qty(f[2], &qty, &e)) != ALLOT_OK ||
             (st = validate_date(f[3], "need", &need, &e)) != ALLOT_OK) {
-            st = err_set(err, st, "orders.csv:%ld: %s", line, e.msg);
+            st = err_set(err, st, "%s:%ld: %s", run->name, line, e.msg);
             break;
         }
         Command c = command_with_need(command_allocate(orderid, sku, qty), need, 0);
         event_vec_clear(&res.events);
         if ((st = bus_handle(bus, &c, &res, &e)) != ALLOT_OK) {
-            st = err_set(err, st, "orders.csv:%ld: %s", line, e.msg);
+            st = err_set(err, st, "%s:%ld: %s", run->name, line, e.msg);
             break;
         }
         if (res.events.len == 0) {
@@ -82,7 +83,7 @@ AllotStatus tool_csv(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
         return st;
     }
     MessageBus *bus = bootstrap(uow, cli->notifier, cli->clock, cli->logger);
-    OrdersRun run = {.fp = fp, .out = cli->out};
+    OrdersRun run = {.fp = fp, .out = cli->out, .name = path};
     long *counts = run.counts;
     hook_notifier_hold(cli->hook);
     st = bus_bulk(bus, allocate_orders, &run, err);
@@ -92,9 +93,10 @@ AllotStatus tool_csv(Cli *cli, const ParsedCommand *pc, ErrBuf *err)
         size_t kept, appended;
         csv_uow_written(uow, &kept, &appended);
         fprintf(cli->out,
-                "orders.csv: %ld rows read, %ld allocated, %ld backordered, %ld already "
-                "allocated\n%s/allocations.csv: %zu lines kept, %zu appended\n",
-                counts[0], counts[1], counts[2], counts[3], folder, kept, appended);
+                "%s: %ld row%s read, %ld allocated, %ld backordered, %ld already "
+                "allocated\n%s/allocations.csv: %zu line%s kept, %zu appended\n",
+                path, counts[0], counts[0] == 1 ? "" : "s", counts[1], counts[2], counts[3],
+                folder, kept, kept == 1 ? "" : "s", appended);
     } else {
         char msg[ALLOT_ERR_MAX];
         snprintf(msg, sizeof msg, "%s", err->msg);

@@ -284,11 +284,13 @@ static AllotStatus row_err(ErrBuf *err, const char *file, long line, const ErrBu
     return err_set(err, ALLOT_EINVALID, "%s:%ld: %s", file, line, e->msg);
 }
 
-static AllotStatus load_batches(FILE *fp, Loaded *l, KeySet *refs, uint64_t *seq, ErrBuf *err)
+/* Loads batches.csv (`name`: its path, for messages). */
+static AllotStatus load_batches(FILE *fp, const char *name, Loaded *l, KeySet *refs,
+                                uint64_t *seq, ErrBuf *err)
 {
     static const char *const cols[] = {"ref", "sku", "qty", "eta"};
     CsvReader *r;
-    AllotStatus st = csv_reader_open(fp, "batches.csv", cols, NULL, 4, &r, err);
+    AllotStatus st = csv_reader_open(fp, name, cols, NULL, 4, &r, err);
     while (st == ALLOT_OK) {
         const char *const *f;
         long line;
@@ -303,28 +305,30 @@ static AllotStatus load_batches(FILE *fp, Loaded *l, KeySet *refs, uint64_t *seq
             validate_id(f[1], "sku", sku, &e) != ALLOT_OK ||
             validate_batch_qty(f[2], &qty, &e) != ALLOT_OK ||
             validate_eta(f[3], &eta, &e) != ALLOT_OK) {
-            st = row_err(err, "batches.csv", line, &e);
+            st = row_err(err, name, line, &e);
             break;
         }
         if (!keyset_add(refs, ref)) {
-            st = err_set(err, ALLOT_EINVALID, "batches.csv:%ld: ref \"%s\" appears again", line, ref);
+            st = err_set(err, ALLOT_EINVALID, "%s:%ld: ref \"%s\" appears again", name, line, ref);
             break;
         }
         st = product_load_batch(loaded_get(l, sku), ref, qty, eta, ++*seq, &e);
         if (st != ALLOT_OK)
-            st = row_err(err, "batches.csv", line, &e);
+            st = row_err(err, name, line, &e);
     }
     if (r)
         csv_reader_free(r);
     return st;
 }
 
-static AllotStatus load_allocations(FILE *fp, CsvUow *c, Loaded *l, uint64_t *seq, ErrBuf *err)
+/* Loads allocations.csv (`name`: its path, for messages). */
+static AllotStatus load_allocations(FILE *fp, const char *name, CsvUow *c, Loaded *l,
+                                    uint64_t *seq, ErrBuf *err)
 {
     static const char *const cols[] = {"orderid", "sku", "qty", "batchref"};
     CsvReader *r;
     size_t cap = 0;
-    AllotStatus st = csv_reader_open(fp, "allocations.csv", cols, NULL, 4, &r, err);
+    AllotStatus st = csv_reader_open(fp, name, cols, NULL, 4, &r, err);
     while (st == ALLOT_OK) {
         const char *const *f;
         long line;
@@ -338,18 +342,18 @@ static AllotStatus load_allocations(FILE *fp, CsvUow *c, Loaded *l, uint64_t *se
             validate_id(f[1], "sku", sku, &e) != ALLOT_OK ||
             validate_line_qty(f[2], &qty, &e) != ALLOT_OK ||
             validate_id(f[3], "batchref", ref, &e) != ALLOT_OK) {
-            st = row_err(err, "allocations.csv", line, &e);
+            st = row_err(err, name, line, &e);
             break;
         }
         Product *p = loaded_find(l, sku);
         if (!p || !product_find_batch(p, ref)) {
             st = err_set(err, ALLOT_EINVALID,
-                         "allocations.csv:%ld: batchref \"%s\" is not a batch of sku %s in "
-                         "batches.csv", line, ref, sku);
+                         "%s:%ld: batchref \"%s\" is not a batch of sku %s in "
+                         "batches.csv", name, line, ref, sku);
             break;
         }
         if (product_load_line(p, orderid, qty, ++*seq, ALLOT_NO_DATE, 0, ref, &e) != ALLOT_OK) {
-            st = err_set(err, ALLOT_EINVALID, "allocations.csv:%ld: order line %s %s appears again",
+            st = err_set(err, ALLOT_EINVALID, "%s:%ld: order line %s %s appears again", name,
                          line, orderid, sku);
             break;
         }
@@ -383,7 +387,7 @@ AllotStatus csv_uow_open(const char *folder, UnitOfWork **out, ErrBuf *err)
     if (!fp) {
         st = err_set(err, ALLOT_EIO, "%s: cannot open: %s", path, strerror(errno));
     } else {
-        st = load_batches(fp, &l, &refs, &seq, err);
+        st = load_batches(fp, path, &l, &refs, &seq, err);
         fclose(fp);
     }
     free(path);
@@ -391,7 +395,7 @@ AllotStatus csv_uow_open(const char *folder, UnitOfWork **out, ErrBuf *err)
         path = path_in(folder, "allocations.csv");
         fp = fopen(path, "r");
         if (fp) {
-            st = load_allocations(fp, c, &l, &seq, err);
+            st = load_allocations(fp, path, c, &l, &seq, err);
             fclose(fp);
         } else if (errno != ENOENT) {
             st = err_set(err, ALLOT_EIO, "%s: cannot open: %s", path, strerror(errno));
@@ -401,7 +405,7 @@ AllotStatus csv_uow_open(const char *folder, UnitOfWork **out, ErrBuf *err)
     for (size_t i = 0; i < l.len && st == ALLOT_OK; i++) {
         ErrBuf e = {{0}};
         if (product_check_invariants(l.items[i], &e) != ALLOT_OK)
-            st = err_set(err, ALLOT_EINVALID, "allocations.csv: sku %s: %s",
+            st = err_set(err, ALLOT_EINVALID, "%s/allocations.csv: sku %s: %s", folder,
                          product_sku(l.items[i]), e.msg);
     }
     /* The loaded products become the memory store's committed state: one unit of

@@ -489,13 +489,19 @@ class CsvFolder(AllotCase):
         r = self.ok("csv", "folder", db=False)
         self.assertIn("backordered o2 s1 3", r.out)
         self.assertEqual(self.read_allocations()[1:], [["o1", "s1", "3", "b1"]])
+        self.assertIn("folder/orders.csv: 2 rows read, 1 allocated, 1 backordered, 0 already "
+                      "allocated\nfolder/allocations.csv: 0 lines kept, 1 appended\n", r.out)
+        self.make_csv("orders.csv", [["orderid", "sku", "qty"], ["o3", "s1", 1]])
+        r = self.ok("csv", "folder", db=False)
+        self.assertIn("folder/orders.csv: 1 row read, 1 allocated, 0 backordered, 0 already "
+                      "allocated\nfolder/allocations.csv: 1 line kept, 1 appended\n", r.out)
 
     def test_a_bad_folder_writes_nothing_and_names_the_file_and_line(self):
         self.make_csv("batches.csv", [["ref", "sku", "qty", "eta"], ["b1", "s1", "x", ""]])
         self.make_csv("orders.csv", [["orderid", "sku", "qty"], ["o1", "s1", 3]])
         r = self.run_allot("csv", "folder", db=False)
         self.assertEqual(r.rc, 1)
-        self.assertIn('batches.csv:2: qty "x" is not a whole number', r.err)
+        self.assertIn('folder/batches.csv:2: qty "x" is not a whole number', r.err)
         self.assertFalse(os.path.exists(self.path("folder/allocations.csv")))
         self.make_csv("batches.csv", [["ref", "sku", "qty", "eta"], ["b1", "s1", 5, ""]])
         self.make_csv("orders.csv", [["orderid", "sku", "qty"], ["o1", "s1", 3], ["o2", "s9", 1]])
